@@ -1,0 +1,190 @@
+/// The attribution state machine: applies validated events to the pending batch, decides
+/// duplicates and unique visitors, and hands batches to the flush.
+///
+/// The engine does no I/O itself. A cache miss calls the `load` function it is given (the daemon
+/// reads the token from SQLite); everything else is memory. At most one batch is in flight at a
+/// time: `beginFlush()` hands it out, `finishFlush(_:)` retires it once it has committed, and a
+/// failed flush leaves it in flight to be written again by the next `beginFlush()`.
+public struct Engine: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var tierBounds: TierBounds
+        /// `ack: commit`: an `ok` waits for the commit that holds its effect.
+        public var ackOnCommit: Bool
+        /// Counter rows held in memory (pending and in flight) before new events are `overloaded`.
+        public var maxPendingKeys: Int
+        /// Token states kept in memory.
+        public var cacheCapacity: Int
+
+        public init(tierBounds: TierBounds = .default, ackOnCommit: Bool = true,
+                    maxPendingKeys: Int = 2_000_000, cacheCapacity: Int = 1_000_000) {
+            self.tierBounds = tierBounds
+            self.ackOnCommit = ackOnCommit
+            self.maxPendingKeys = maxPendingKeys
+            self.cacheCapacity = cacheCapacity
+        }
+    }
+
+    /// The answer to one line, and the generation whose commit it waits for (0: none).
+    public struct Reply: Sendable, Equatable {
+        public enum Outcome: Sendable, Equatable {
+            case accepted
+            case duplicate
+            case rejected(Rejection)
+        }
+
+        public var outcome: Outcome
+        public var waitFor: UInt64
+    }
+
+    public var configuration: Configuration
+    public private(set) var totals = IngestTotals()
+    public private(set) var sources: [String: SourceState]
+    public private(set) var pending: Batch
+    public private(set) var inFlight: Batch?
+    public private(set) var committedGeneration: UInt64
+    private var committedSeqs: [String: UInt64]
+    private var cache: TokenCache
+
+    /// - Parameters:
+    ///   - sources: every producer's committed state, as the store holds it.
+    ///   - committedGeneration: the last generation the store committed.
+    public init(configuration: Configuration, sources: [String: SourceState], committedGeneration: UInt64) {
+        self.configuration = configuration
+        self.sources = sources
+        self.committedSeqs = sources.mapValues(\.highestSeq)
+        self.committedGeneration = committedGeneration
+        self.pending = Batch(generation: committedGeneration + 1)
+        self.cache = TokenCache(capacity: configuration.cacheCapacity)
+    }
+
+    public var pendingEvents: Int { pending.events + (inFlight?.events ?? 0) }
+    public var pendingKeys: Int { pending.counters.count + (inFlight?.counters.count ?? 0) }
+    public var cachedTokens: Int { cache.count }
+
+    // MARK: Ingest
+
+    /// Applies one event received at `now` (seconds since the epoch).
+    public mutating func apply(_ event: Event, now: Int64, load: (String) throws -> TokenState) -> Reply {
+        if pendingKeys >= configuration.maxPendingKeys {
+            return reject(Rejection(.overloaded, "the daemon holds too many uncommitted events; retry later",
+                                    source: event.origin?.source), now: now)
+        }
+        if let origin = event.origin, origin.seq <= sources[origin.source]?.highestSeq ?? 0 {
+            let committed = origin.seq <= committedSeqs[origin.source] ?? 0
+            return record(.duplicate, origin: origin, now: now, waitsForCommit: !committed)
+        }
+        let seen: (shared: Bool, firstVisit: Bool)
+        do {
+            seen = try cache.update(event.token, load: load) { state in
+                let wasShared = state.shared
+                switch event.kind {
+                case .share:
+                    state.shared = true
+                    return (wasShared, false)
+                case .click(let visitor, let bot):
+                    return (wasShared, !bot && (visitor.map { state.visitors.insert($0) } ?? true))
+                case .conversion:
+                    return (wasShared, false)
+                }
+            }
+        } catch {
+            return reject(Rejection(.overloaded, "the database cannot be read (\(error)); retry later",
+                                    source: event.origin?.source), now: now)
+        }
+
+        let time = event.time ?? now
+        let key = CounterKey(token: event.token, hour: time.hourBucket)
+        switch event.kind {
+        case .share(let attributes):
+            if seen.shared {
+                return record(.duplicate, origin: event.origin, now: now, waitsForCommit: true)
+            }
+            let tier = configuration.tierBounds.tier(forFollowers: attributes.followers)
+            pending.shares.append(ShareRecord(token: event.token, attributes: attributes, tier: tier, time: time))
+            pending.counters[key, default: Counters()].add(shares: 1, reach: Int64(attributes.followers))
+            totals.count(acceptedType: .share)
+        case .click(let visitor, let bot):
+            if bot {
+                pending.counters[key, default: Counters()].botClicks += 1
+            } else {
+                pending.counters[key, default: Counters()].add(click: seen.firstVisit)
+                if seen.firstVisit, let visitor {
+                    pending.visitors.append(VisitorPair(token: event.token, visitor: visitor))
+                }
+            }
+            totals.count(acceptedType: .click, orphan: !seen.shared)
+        case .conversion(_, let value):
+            pending.counters[key, default: Counters()].add(conversion: value)
+            totals.count(acceptedType: .conversion, orphan: !seen.shared)
+        }
+        return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
+    }
+
+    /// Counts a line that was rejected before or while it was applied; changes no counter.
+    public mutating func reject(_ rejection: Rejection, now: Int64) -> Reply {
+        totals.rejected[rejection.code, default: 0] += 1
+        if let source = rejection.source {
+            var state = sources[source] ?? SourceState()
+            state.rejected += 1
+            state.lastSeen = now
+            sources[source] = state
+            pending.sources[source] = state
+        }
+        return Reply(outcome: .rejected(rejection), waitFor: 0)
+    }
+
+    private mutating func record(_ outcome: Reply.Outcome, origin: Origin?, now: Int64, waitsForCommit: Bool) -> Reply {
+        if outcome == .duplicate { totals.duplicates += 1 }
+        pending.events += 1
+        if let origin {
+            var state = sources[origin.source] ?? SourceState()
+            state.highestSeq = max(state.highestSeq, origin.seq)
+            state.lastSeen = now
+            if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
+            sources[origin.source] = state
+            pending.sources[origin.source] = state
+        }
+        let waits = configuration.ackOnCommit && waitsForCommit
+        return Reply(outcome: outcome, waitFor: waits ? pending.generation : 0)
+    }
+
+    // MARK: Flush
+
+    /// The batch to write next: the one still in flight after a failure, else the pending one
+    /// (which a fresh pending batch replaces); `nil` when there is nothing to write.
+    public mutating func beginFlush() -> Batch? {
+        if let inFlight { return inFlight }
+        guard !pending.isEmpty else { return nil }
+        inFlight = pending
+        pending = Batch(generation: pending.generation + 1)
+        return inFlight
+    }
+
+    /// Retires the in-flight batch once its transaction has committed.
+    public mutating func finishFlush(_ generation: UInt64) {
+        guard let batch = inFlight, batch.generation == generation else { return }
+        for (source, state) in batch.sources {
+            committedSeqs[source] = state.highestSeq
+        }
+        committedGeneration = generation
+        inFlight = nil
+        cache.rotate()
+    }
+}
+
+extension Counters {
+    fileprivate mutating func add(shares: Int64, reach: Int64) {
+        self.shares += shares
+        self.reach += reach
+    }
+
+    fileprivate mutating func add(click unique: Bool) {
+        clicks += 1
+        if unique { uniqueClicks += 1 }
+    }
+
+    fileprivate mutating func add(conversion value: Double) {
+        conversions += 1
+        self.value += value
+    }
+}
