@@ -1,0 +1,401 @@
+/// A JSON syntax error: where, and what was expected there.
+struct _JSONError: Error {
+    var offset: Int
+    var reason: StaticString
+
+    var message: String { "invalid JSON at byte \(offset + 1): \(reason)" }
+}
+
+/// One scanned JSON value: its kind and where its bytes are (for a string, between the quotes).
+struct _JSONValue {
+    enum Kind: Equatable {
+        case string(escaped: Bool)
+        case number
+        case bool(Bool)
+        case null
+        case array
+        case object
+    }
+
+    var kind: Kind
+    var start: Int
+    var end: Int
+}
+
+/// A single-pass, non-recursive RFC 8259 validator over bytes that are already valid UTF-8.
+///
+/// Scalars are located, not converted; nested arrays and objects are validated and skipped
+/// with an explicit stack, so nesting depth is bounded by memory, not by the call stack.
+struct _JSONScanner {
+    let bytes: UnsafePointer<UInt8>
+    let count: Int
+    private(set) var index = 0
+
+    /// A scanner over `count` bytes at `start`.
+    init(_ start: UnsafeRawPointer, count: Int) {
+        bytes = start.assumingMemoryBound(to: UInt8.self)
+        self.count = count
+    }
+
+    var isAtEnd: Bool { index == count }
+
+    /// The current byte, or 0 at the end (0 is never valid outside a string).
+    @inline(__always)
+    var peek: UInt8 { index < count ? bytes[index] : 0 }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while index < count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Consumes `byte` or throws `reason`.
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ reason: StaticString) throws(_JSONError) {
+        guard peek == byte else { throw _JSONError(offset: index, reason: reason) }
+        index += 1
+    }
+
+    /// Consumes `byte` if it is the current one.
+    @inline(__always)
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard peek == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Scans the value at the current position (no leading whitespace).
+    @inline(__always)
+    mutating func value() throws(_JSONError) -> _JSONValue {
+        peek == UInt8(ascii: "\"") ? try string() : try nonString()
+    }
+
+    /// `value()` for anything but a string.
+    private mutating func nonString() throws(_JSONError) -> _JSONValue {
+        let start = index
+        switch peek {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try number()
+            return _JSONValue(kind: .number, start: start, end: index)
+        case UInt8(ascii: "t"): try literal("true"); return _JSONValue(kind: .bool(true), start: start, end: index)
+        case UInt8(ascii: "f"): try literal("false"); return _JSONValue(kind: .bool(false), start: start, end: index)
+        case UInt8(ascii: "n"): try literal("null"); return _JSONValue(kind: .null, start: start, end: index)
+        case UInt8(ascii: "["): try skipContainer(); return _JSONValue(kind: .array, start: start, end: index)
+        case UInt8(ascii: "{"): try skipContainer(); return _JSONValue(kind: .object, start: start, end: index)
+        default: throw _JSONError(offset: index, reason: "expected a value")
+        }
+    }
+
+    /// Scans the string whose opening quote is the current byte.
+    @inline(__always)
+    private mutating func string() throws(_JSONError) -> _JSONValue {
+        let start = index + 1
+        var i = start
+        var escaped = false
+        while true {
+            // Skip plain bytes eight at a time, stopping exactly at the first `"`, `\` or control character.
+            if i + 8 <= count {
+                let special = _specialStringBytes(UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+                if special == 0 {
+                    i += 8
+                    continue
+                }
+                i += special.trailingZeroBitCount >> 3
+            } else if i == count {
+                throw _JSONError(offset: i, reason: "unterminated string")
+            }
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") {
+                index = i + 1
+                return _JSONValue(kind: .string(escaped: escaped), start: start, end: i)
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+                i += try escapeLength(at: i)
+            } else if byte < 0x20 {
+                throw _JSONError(offset: i, reason: "control character in string")
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// The length of the valid escape sequence at `offset` (a backslash), checking surrogate pairing.
+    private func escapeLength(at offset: Int) throws(_JSONError) -> Int {
+        switch offset + 1 < count ? bytes[offset + 1] : 0 {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return 2
+        case UInt8(ascii: "u"):
+            guard let unit = hex4(at: offset + 2) else { throw _JSONError(offset: offset, reason: "invalid \\u escape") }
+            switch unit {
+            case 0xD800...0xDBFF:
+                guard offset + 7 < count, bytes[offset + 6] == UInt8(ascii: "\\"), bytes[offset + 7] == UInt8(ascii: "u"),
+                      let low = hex4(at: offset + 8), (0xDC00...0xDFFF).contains(low)
+                else { throw _JSONError(offset: offset, reason: "unpaired surrogate escape") }
+                return 12
+            case 0xDC00...0xDFFF:
+                throw _JSONError(offset: offset, reason: "unpaired surrogate escape")
+            default:
+                return 6
+            }
+        default:
+            throw _JSONError(offset: offset, reason: "invalid escape")
+        }
+    }
+
+    /// The four hex digits at `offset` as a UTF-16 code unit, or nil.
+    private func hex4(at offset: Int) -> UInt32? {
+        guard offset + 4 <= count else { return nil }
+        var unit: UInt32 = 0
+        for byte in UnsafeBufferPointer(start: bytes + offset, count: 4) {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
+            default: return nil
+            }
+            unit = unit << 4 | UInt32(digit)
+        }
+        return unit
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    private mutating func number() throws(_JSONError) {
+        if peek == UInt8(ascii: "-") { index += 1 }
+        if peek == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            try digits()
+        }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            try digits()
+        }
+        if peek | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            try digits()
+        }
+    }
+
+    /// One or more decimal digits.
+    private mutating func digits() throws(_JSONError) {
+        var i = index
+        while i < count, _isDigit(bytes[i]) { i += 1 }
+        guard i > index else { throw _JSONError(offset: index, reason: "invalid number") }
+        index = i
+    }
+
+    private mutating func literal(_ word: StaticString) throws(_JSONError) {
+        guard index + word.utf8CodeUnitCount <= count,
+              _equals(UnsafeRawBufferPointer(start: bytes + index, count: word.utf8CodeUnitCount), word)
+        else {
+            throw _JSONError(offset: index, reason: "expected a value")
+        }
+        index += word.utf8CodeUnitCount
+    }
+
+    /// Validates and skips the array or object at the current position, without recursion.
+    private mutating func skipContainer() throws(_JSONError) {
+        var open = _ContainerStack()
+        repeat {
+            // A value starts here.
+            let byte = peek
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                let isObject = byte == UInt8(ascii: "{")
+                index += 1
+                skipWhitespace()
+                if peek == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    index += 1 // Empty: a complete value.
+                } else {
+                    open.push(isObject: isObject)
+                    if isObject { _ = try memberName() }
+                    continue
+                }
+            } else {
+                _ = try value()
+            }
+            // A value ended: close finished containers, or move on to the next element.
+            while !open.isEmpty {
+                skipWhitespace()
+                let isObject = open.topIsObject
+                if consume(UInt8(ascii: ",")) {
+                    if isObject { _ = try memberName() } else { skipWhitespace() }
+                    break
+                }
+                try expect(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"), isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+                open.pop()
+            }
+        } while !open.isEmpty
+    }
+
+    /// Scans `"name" :` and the whitespace around it, leaving the position at the member's value.
+    @inline(__always)
+    mutating func memberName() throws(_JSONError) -> _JSONValue {
+        skipWhitespace()
+        guard peek == UInt8(ascii: "\"") else { throw _JSONError(offset: index, reason: "expected a member name") }
+        let name = try string()
+        skipWhitespace()
+        try expect(UInt8(ascii: ":"), "expected ':'")
+        skipWhitespace()
+        return name
+    }
+
+    /// The bytes of a scanned value (for a string, between the quotes, still escaped).
+    @inline(__always)
+    func raw(_ value: _JSONValue) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: bytes + value.start, count: value.end - value.start)
+    }
+
+    /// Calls `body` with the content of a scanned string, unescaped (copied only if it has escapes).
+    @inline(__always)
+    func withContent<R>(of value: _JSONValue, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard value.kind == .string(escaped: true) else { return body(raw(value)) }
+        return unescaped(value).withUnsafeBytes(body)
+    }
+
+    /// The UTF-8 content of a scanned string that has escapes.
+    private func unescaped(_ value: _JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.end - value.start)
+        var i = value.start
+        while i < value.end {
+            let byte = bytes[i]
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                i += 1
+                continue
+            }
+            let escape = bytes[i + 1]
+            i += 2
+            switch escape {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                // The scanner has checked the digits and the surrogate pairing.
+                var scalar = hex4(at: i)!
+                i += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    scalar = 0x10000 + (scalar - 0xD800) << 10 + (hex4(at: i + 2)! - 0xDC00)
+                    i += 6
+                }
+                UTF8.encode(Unicode.Scalar(scalar)!) { out.append($0) }
+            default: out.append(escape) // " \\ /
+            }
+        }
+        return out
+    }
+}
+
+/// Open containers, innermost last: a bit per level for the first 64, an array beyond.
+private struct _ContainerStack {
+    private var bits: UInt64 = 0
+    private var deeper: [Bool] = []
+    private var depth = 0
+
+    var isEmpty: Bool { depth == 0 }
+    var topIsObject: Bool { depth > 64 ? deeper[deeper.count - 1] : bits & (1 << (depth - 1)) != 0 }
+
+    mutating func push(isObject: Bool) {
+        if depth < 64 {
+            bits = isObject ? bits | 1 << depth : bits & ~(1 << depth)
+        } else {
+            deeper.append(isObject)
+        }
+        depth += 1
+    }
+
+    mutating func pop() {
+        depth -= 1
+        if depth >= 64 { deeper.removeLast() }
+    }
+}
+
+/// High bit set in each byte of `word` that is `"`, `\\` or below 0x20; exact up to the first such byte.
+@inline(__always)
+func _specialStringBytes(_ word: UInt64) -> UInt64 {
+    let quote = word ^ 0x2222_2222_2222_2222, backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+    return _bytesBelow(quote, 1) | _bytesBelow(backslash, 1) | _bytesBelow(word, 0x20)
+}
+
+/// High bit set in each byte of `word` below `limit` (at most 0x80); exact up to the first such byte.
+@inline(__always)
+func _bytesBelow(_ word: UInt64, _ limit: UInt64) -> UInt64 {
+    (word &- limit &* 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+}
+
+@inline(__always)
+func _isDigit(_ byte: UInt8) -> Bool {
+    byte &- UInt8(ascii: "0") < 10
+}
+
+/// Whether `bytes` equals `word`.
+@inline(__always)
+func _equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+    guard bytes.count == word.utf8CodeUnitCount else { return false }
+    let w = word.utf8Start
+    for i in 0 ..< word.utf8CodeUnitCount where bytes[i] != w[i] {
+        return false
+    }
+    return true
+}
+
+/// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values above U+10FFFF).
+func _isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    // Fast path: all ASCII, 32 bytes at a time, then 8.
+    var bits: UInt64 = 0
+    var i = 0
+    while i + 32 <= bytes.count {
+        bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) | bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            | bytes.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | bytes.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+        i += 32
+    }
+    while i + 8 <= bytes.count {
+        bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        i += 8
+    }
+    while i < bytes.count {
+        bits |= UInt64(bytes[i])
+        i += 1
+    }
+    if bits & 0x8080_8080_8080_8080 == 0 { return true }
+
+    i = 0
+    while i < bytes.count {
+        if i + 8 <= bytes.count, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+            continue
+        }
+        let lead = bytes[i]
+        if lead < 0x80 {
+            i += 1
+            continue
+        }
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF // allowed range of the second byte
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return false
+        }
+        guard i + length <= bytes.count, (low...high).contains(bytes[i + 1]) else { return false }
+        for j in 2 ..< length where bytes[i + j] & 0xC0 != 0x80 {
+            return false
+        }
+        i += length
+    }
+    return true
+}
