@@ -1,0 +1,87 @@
+/// One request on the control socket: a JSON object on one line, answered by one `ControlResponse`
+/// line. See docs/control-protocol.md.
+public struct ControlRequest: Codable, Sendable, Equatable {
+    public enum Command: String, Codable, Sendable, CaseIterable {
+        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics
+
+        /// Commands that change the daemon's state: root and `ops_group` only.
+        public var isPrivileged: Bool { self == .flush || self == .reload }
+    }
+
+    public var command: Command
+    public var query: Query?
+
+    public init(command: Command, query: Query? = nil) {
+        self.command = command
+        self.query = query
+    }
+}
+
+/// The arguments of a query command.
+public struct Query: Codable, Sendable, Equatable {
+    /// The advocate id (`advocate`) or share token (`share`).
+    public var id: String?
+    /// Ranking for `top`: clicks, unique_clicks, shares, reach, engagement, conversions, value.
+    public var by: String?
+    public var limit: Int?
+    public var filter: QueryFilter
+    /// `sources`: flag producers silent for longer than this many seconds.
+    public var silentAfter: Int64?
+
+    public init(id: String? = nil, by: String? = nil, limit: Int? = nil, filter: QueryFilter = QueryFilter(),
+                silentAfter: Int64? = nil) {
+        self.id = id
+        self.by = by
+        self.limit = limit
+        self.filter = filter
+        self.silentAfter = silentAfter
+    }
+}
+
+/// Which shares and hours a query counts. Times are seconds since the epoch; the range is
+/// `[since, until)` after `since` is rounded down and `until` up to whole hours.
+public struct QueryFilter: Codable, Sendable, Equatable {
+    public var advocate: String?
+    public var venue: String?
+    public var campaign: String?
+    public var network: String?
+    public var tier: Tier?
+    public var since: Int64?
+    public var until: Int64?
+
+    public init(advocate: String? = nil, venue: String? = nil, campaign: String? = nil, network: String? = nil,
+                tier: Tier? = nil, since: Int64? = nil, until: Int64? = nil) {
+        self.advocate = advocate
+        self.venue = venue
+        self.campaign = campaign
+        self.network = network
+        self.tier = tier
+        self.since = since
+        self.until = until
+    }
+
+    /// The first hour bucket in range.
+    public var sinceHour: Int64? { since?.hourBucket }
+    /// The first hour bucket past the range.
+    public var untilHour: Int64? { until.map { ($0 + 3599).hourBucket } }
+}
+
+/// The error answer of the control socket.
+public struct ControlError: Error, Codable, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Codable, Sendable {
+        case badRequest = "bad_request"
+        case permissionDenied = "permission_denied"
+        case notFound = "not_found"
+        case failed
+    }
+
+    public var error: Code
+    public var message: String
+
+    public init(_ error: Code, _ message: String) {
+        self.error = error
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,190 @@
+/// The daemon's configuration: the contract's flat keys, resolved from the command line, the
+/// environment, the config file and the built-in defaults, in that order of precedence.
+public struct Settings: Sendable, Equatable {
+    /// Every configuration key, spelled as in the file.
+    public enum Key: String, Sendable, CaseIterable {
+        case config
+        case ingestSocket = "ingest_socket"
+        case controlSocket = "control_socket"
+        case database
+        case flushInterval = "flush_interval"
+        case ack
+        case maxLineBytes = "max_line_bytes"
+        case maxConnections = "max_connections"
+        case socketMode = "socket_mode"
+        case opsGroup = "ops_group"
+        case tierBounds = "tier_bounds"
+        case logLevel = "log_level"
+
+        /// `SHARETRACK_` + the key in upper case.
+        public var environmentName: String { "SHARETRACK_" + rawValue.uppercased() }
+        /// `--` + the key with `_` turned into `-`.
+        public var flagName: String { "--" + rawValue.replacingUnderscores() }
+
+        /// Keys a reload cannot change: the running daemon keeps the old value until restarted.
+        public var needsRestart: Bool {
+            [.config, .ingestSocket, .controlSocket, .database, .socketMode].contains(self)
+        }
+    }
+
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case debug, info, notice, warning, error
+    }
+
+    /// Where a value came from, for error messages and `status`.
+    public enum Origin: Sendable, Equatable, CustomStringConvertible {
+        case flag, environment, file(String), defaultValue
+
+        public var description: String {
+            switch self {
+            case .flag: "command line"
+            case .environment: "environment"
+            case .file(let path): path
+            case .defaultValue: "default"
+            }
+        }
+    }
+
+    public static let defaultConfigFile = "/etc/sharetrack/sharetrackd.yaml"
+
+    public var config = Settings.defaultConfigFile
+    public var ingestSocket = "/run/sharetrack/ingest.sock"
+    public var controlSocket = "/run/sharetrack/control.sock"
+    public var database = "/var/lib/sharetrack/sharetrack.db"
+    /// Seconds between flushes.
+    public var flushInterval = 1.0
+    /// `ack: commit` (true) or `ack: receive` (false).
+    public var ackOnCommit = true
+    public var maxLineBytes = 65536
+    public var maxConnections = 1024
+    public var socketMode: UInt32 = 0o660
+    public var opsGroup: String?
+    public var tierBounds = TierBounds.default
+    public var logLevel = LogLevel.info
+
+    public init() {}
+
+    /// Resolves every key from its layers, highest precedence first.
+    ///
+    /// - Parameter layers: raw values with their origin, e.g. `[(.flag, flags), (.environment, env),
+    ///   (.file(path), file)]`; a key missing from all of them keeps its default.
+    public init(layers: [(Origin, [Key: String])]) throws(SettingsError) {
+        for key in Key.allCases {
+            guard let (origin, raw) = layers.lazy.compactMap({ layer in layer.1[key].map { (layer.0, $0) } }).first
+            else { continue }
+            try set(key, raw, origin: origin)
+        }
+    }
+
+    /// The value of `key` as text, as a config file would spell it.
+    public func value(of key: Key) -> String {
+        switch key {
+        case .config: config
+        case .ingestSocket: ingestSocket
+        case .controlSocket: controlSocket
+        case .database: database
+        case .flushInterval: flushInterval.formatted
+        case .ack: ackOnCommit ? "commit" : "receive"
+        case .maxLineBytes: String(maxLineBytes)
+        case .maxConnections: String(maxConnections)
+        case .socketMode: "0" + String(socketMode, radix: 8)
+        case .opsGroup: opsGroup ?? ""
+        case .tierBounds: tierBounds.description
+        case .logLevel: logLevel.rawValue
+        }
+    }
+
+    private mutating func set(_ key: Key, _ raw: String, origin: Origin) throws(SettingsError) {
+        func invalid(_ expected: String) -> SettingsError {
+            SettingsError(key: key, value: raw, origin: origin, expected: expected)
+        }
+        let text = raw.trimmed
+        switch key {
+        case .config, .ingestSocket, .controlSocket, .database:
+            guard !text.isEmpty else { throw invalid("a file path") }
+            switch key {
+            case .config: config = text
+            case .ingestSocket: ingestSocket = text
+            case .controlSocket: controlSocket = text
+            default: database = text
+            }
+        case .flushInterval:
+            guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
+                throw invalid("a number of seconds greater than 0 and at most 3600, fractions allowed")
+            }
+            flushInterval = seconds
+        case .ack:
+            guard text == "commit" || text == "receive" else { throw invalid("commit or receive") }
+            ackOnCommit = text == "commit"
+        case .maxLineBytes:
+            guard let bytes = Int(text), (256...16_777_216).contains(bytes) else {
+                throw invalid("a whole number of bytes from 256 to 16777216")
+            }
+            maxLineBytes = bytes
+        case .maxConnections:
+            guard let count = Int(text), (1...65536).contains(count) else {
+                throw invalid("a whole number from 1 to 65536")
+            }
+            maxConnections = count
+        case .socketMode:
+            guard let mode = UInt32(text, radix: 8), mode <= 0o777 else {
+                throw invalid("an octal file mode such as 0660")
+            }
+            socketMode = mode
+        case .opsGroup:
+            opsGroup = text.isEmpty ? nil : text
+        case .tierBounds:
+            guard let bounds = TierBounds(parsing: text) else {
+                throw invalid("four increasing follower counts, e.g. 999,5000,100000,1000000")
+            }
+            tierBounds = bounds
+        case .logLevel:
+            guard let level = LogLevel(rawValue: text) else {
+                throw invalid(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            logLevel = level
+        }
+    }
+}
+
+/// A configuration value that cannot be used; names the key, the value and where it came from.
+public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var key: Settings.Key
+    public var value: String
+    public var origin: Settings.Origin
+    public var expected: String
+
+    public var description: String {
+        "invalid value '\(value)' for \(key.rawValue) (from \(origin)): expected \(expected)"
+    }
+}
+
+extension String {
+    fileprivate var trimmed: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+
+    fileprivate func replacingUnderscores() -> String {
+        String(map { $0 == "_" ? "-" : $0 })
+    }
+}
+
+extension Double {
+    fileprivate var formatted: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+}
+
+extension Settings {
+    /// Takes `key`'s value from `other` (a reload keeps the running value of a restart-only key).
+    public mutating func restore(_ key: Key, from other: Settings) {
+        switch key {
+        case .config: config = other.config
+        case .ingestSocket: ingestSocket = other.ingestSocket
+        case .controlSocket: controlSocket = other.controlSocket
+        case .database: database = other.database
+        case .socketMode: socketMode = other.socketMode
+        default: break
+        }
+    }
+}
