@@ -1,0 +1,78 @@
+/// The database schema, versioned with `PRAGMA user_version` and upgraded by migrations.
+///
+/// Counters are keyed by share token and hour only; a share's advocate, venue, campaign, network
+/// and tier live in `shares` and are joined at query time. A click that arrives before its share
+/// (an orphan) is therefore stored like any other and is attributed by the join as soon as the
+/// share row exists.
+enum Schema {
+    /// Migration `n` takes the schema from version `n` to `n + 1`.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE shares (
+            token TEXT PRIMARY KEY NOT NULL,
+            advocate TEXT NOT NULL,
+            venue TEXT NOT NULL,
+            campaign TEXT,
+            network TEXT NOT NULL,
+            followers INTEGER NOT NULL,
+            tier TEXT NOT NULL,
+            time INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX shares_by_advocate ON shares (advocate, time);
+        CREATE TABLE counters (
+            token TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            shares INTEGER NOT NULL DEFAULT 0,
+            reach INTEGER NOT NULL DEFAULT 0,
+            clicks INTEGER NOT NULL DEFAULT 0,
+            unique_clicks INTEGER NOT NULL DEFAULT 0,
+            bot_clicks INTEGER NOT NULL DEFAULT 0,
+            conversions INTEGER NOT NULL DEFAULT 0,
+            value REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (token, hour)
+        ) WITHOUT ROWID;
+        CREATE TABLE visitors (
+            token TEXT NOT NULL,
+            visitor TEXT NOT NULL,
+            PRIMARY KEY (token, visitor)
+        ) WITHOUT ROWID;
+        CREATE TABLE sources (
+            source TEXT PRIMARY KEY NOT NULL,
+            highest_seq INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            accepted INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO meta (key, value) VALUES ('generation', 0);
+        """,
+    ]
+
+    static var currentVersion: Int64 { Int64(migrations.count) }
+
+    /// Brings the database to the current version; refuses one newer than this code knows.
+    static func migrate(_ database: Database) throws {
+        let version = try userVersion(database)
+        guard version <= currentVersion else {
+            throw StoreError.schemaTooNew(found: version, known: currentVersion, path: database.path)
+        }
+        guard version < currentVersion else { return }
+        try database.transaction {
+            for migration in migrations[Int(version)...] {
+                try database.execute(migration)
+            }
+            try database.execute("PRAGMA user_version = \(currentVersion)")
+        }
+    }
+
+    static func userVersion(_ database: Database) throws -> Int64 {
+        let statement = try database.prepare("PRAGMA user_version")
+        defer { statement.reset() }
+        _ = try statement.step()
+        return statement.int64(0)
+    }
+}

@@ -1,0 +1,89 @@
+import CSQLite
+
+/// A prepared statement: bind by 1-based index, step through rows, read columns by 0-based index.
+public final class Statement {
+    private let database: Database
+    private let handle: OpaquePointer
+
+    init(database: Database, sql: String) throws(SQLiteError) {
+        var handle: OpaquePointer?
+        try database.check(sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil))
+        guard let handle else { throw SQLiteError(code: SQLITE_MISUSE, message: "empty statement: \(sql)") }
+        self.database = database
+        self.handle = handle
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    public func bind(_ value: String?, at index: Int32) throws(SQLiteError) {
+        guard let value else { return try database.check(sqlite3_bind_null(handle, index)) }
+        try database.check(sqlite3_bind_text(handle, index, value, -1, csqlite_transient()))
+    }
+
+    public func bind(_ value: Int64?, at index: Int32) throws(SQLiteError) {
+        guard let value else { return try database.check(sqlite3_bind_null(handle, index)) }
+        try database.check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    public func bind(_ value: Double, at index: Int32) throws(SQLiteError) {
+        try database.check(sqlite3_bind_double(handle, index, value))
+    }
+
+    /// Binds `values` to parameters 1, 2, ... in order.
+    public func bind(_ values: [Value]) throws(SQLiteError) {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .text(let text): try bind(text, at: index)
+            case .integer(let integer): try bind(integer, at: index)
+            case .real(let real): try bind(real, at: index)
+            }
+        }
+    }
+
+    /// Advances to the next row; `false` when there are no more.
+    public func step() throws(SQLiteError) -> Bool {
+        let status = sqlite3_step(handle)
+        try database.check(status)
+        return status == SQLITE_ROW
+    }
+
+    /// Steps a statement that returns no rows, then resets it for the next use.
+    public func run() throws(SQLiteError) {
+        defer { reset() }
+        _ = try step()
+    }
+
+    /// Makes the statement ready to run again, with its bindings cleared.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// All rows, each turned into a value by `row`; the statement is reset afterwards.
+    public func rows<Row>(_ row: (Statement) throws -> Row) throws -> [Row] {
+        defer { reset() }
+        var result: [Row] = []
+        while try step() { result.append(try row(self)) }
+        return result
+    }
+
+    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    public func string(_ column: Int32) -> String? {
+        guard let text = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// A bound parameter value.
+    public enum Value: Sendable, Equatable {
+        case text(String?)
+        case integer(Int64?)
+        case real(Double)
+    }
+}

@@ -1,0 +1,18 @@
+/// Why the store cannot be used, in words for the operator.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case schemaTooNew(found: Int64, known: Int64, path: String)
+    case cannotOpen(path: String, reason: String)
+    case notInitialized(path: String)
+
+    public var description: String {
+        switch self {
+        case .schemaTooNew(let found, let known, let path):
+            "database \(path) has schema version \(found), newer than this ShareTrack knows (\(known)); "
+                + "upgrade ShareTrack or use another database"
+        case .cannotOpen(let path, let reason):
+            "cannot open database \(path): \(reason)"
+        case .notInitialized(let path):
+            "database \(path) has no ShareTrack schema (start sharetrackd once to create it)"
+        }
+    }
+}
