@@ -1,0 +1,57 @@
+import CSystemd
+import Glibc
+
+/// Sockets passed in by systemd socket activation (see sd_listen_fds_with_names(3)),
+/// by their `FileDescriptorName=`, e.g. `"ingest"` → 3, `"control"` → 4.
+public struct ListenSockets: Sendable {
+    /// Passed descriptors by name; empty when not socket-activated.
+    /// If several share a name, the lowest descriptor is kept.
+    public let byName: [String: Int32]
+
+    /// The descriptor named `name`, if systemd passed one.
+    public subscript(name: String) -> Int32? { byName[name] }
+
+    /// True when systemd passed no sockets (started by hand).
+    public var isEmpty: Bool { byName.isEmpty }
+
+    /// Reads `LISTEN_PID`/`LISTEN_FDS`/`LISTEN_FDNAMES` (left in place) and makes every
+    /// passed descriptor close-on-exec and non-blocking.
+    public static func fromEnvironment() throws(Failure) -> ListenSockets {
+        var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        let count = sd_listen_fds_with_names(0, &names)
+        guard count >= 0 else { throw Failure(call: "sd_listen_fds_with_names", errno: -count) }
+        defer {
+            for index in 0..<Int(count) { free(names?[index]) }
+            free(names)
+        }
+
+        var byName: [String: Int32] = [:]
+        let first = csystemd_listen_fds_start()
+        for index in 0..<count {
+            let fd = first + index
+            try configure(fd)
+            let name = names?[Int(index)].map { String(cString: $0) } ?? "unknown"
+            if byName[name] == nil { byName[name] = fd }
+        }
+        return ListenSockets(byName: byName)
+    }
+
+    /// Sets `FD_CLOEXEC` and `O_NONBLOCK` on `fd`.
+    private static func configure(_ fd: Int32) throws(Failure) {
+        let fdFlags = fcntl(fd, F_GETFD)
+        guard fdFlags >= 0, fcntl(fd, F_SETFD, fdFlags | FD_CLOEXEC) == 0 else {
+            throw Failure(call: "fcntl(\(fd), F_SETFD)", errno: errno)
+        }
+        let statusFlags = fcntl(fd, F_GETFL)
+        guard statusFlags >= 0, fcntl(fd, F_SETFL, statusFlags | O_NONBLOCK) == 0 else {
+            throw Failure(call: "fcntl(\(fd), F_SETFL)", errno: errno)
+        }
+    }
+
+    /// Reading the passed sockets failed (bad `LISTEN_*` variables or descriptors).
+    public struct Failure: Error, CustomStringConvertible {
+        public let call: String
+        public let errno: Int32
+        public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    }
+}
