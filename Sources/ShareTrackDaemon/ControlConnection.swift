@@ -1,0 +1,124 @@
+import Dispatch
+import Glibc
+
+/// One `sharectl` connection: reads a request line, lets the server answer it, writes the answer,
+/// and reads the next. One request at a time; the connection closes when the client does.
+///
+/// `@unchecked Sendable`: all mutable state is touched only on the control queue (`queue`).
+final class ControlConnection: @unchecked Sendable {
+    /// A request line longer than this is refused and the connection closed.
+    static let maxRequestBytes = 1 << 20
+
+    let peer: (uid: uid_t, gid: gid_t)?
+    private let fd: Int32
+    private let queue: DispatchQueue
+    private let handle: @Sendable (ControlConnection, [UInt8]) -> Void
+    private let readSource: any DispatchSourceRead
+    private let writeSource: any DispatchSourceWrite
+    private var input: [UInt8] = []
+    private var output: [UInt8] = []
+    private var busy = false
+    private var reading = true
+    private var writing = false
+    private var endOfInput = false
+    private var closed = false
+    private var cancelledSources = 0
+
+    init(fd: Int32, queue: DispatchQueue, handle: @escaping @Sendable (ControlConnection, [UInt8]) -> Void) {
+        self.fd = fd
+        self.queue = queue
+        self.handle = handle
+        self.peer = UnixSocket.peerCredentials(fd)
+        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+    }
+
+    func start() {
+        readSource.setEventHandler { [self] in readable() }
+        writeSource.setEventHandler { [self] in writeOutput() }
+        for source in [readSource, writeSource] as [any DispatchSourceProtocol] {
+            source.setCancelHandler { [self] in
+                cancelledSources += 1
+                if cancelledSources == 2 { Glibc.close(fd) }
+            }
+        }
+        readSource.resume()
+    }
+
+    /// Sends the answer to the current request; may be called from any queue.
+    func reply(_ line: [UInt8]) {
+        queue.async { [self] in
+            output += line
+            busy = false
+            writeOutput()
+            nextRequest()
+        }
+    }
+
+    private func readable() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+            input += chunk[..<count]
+        } else if count == 0 {
+            endOfInput = true
+            setReading(false)
+        } else if errno != EAGAIN && errno != EINTR {
+            return close()
+        }
+        nextRequest()
+    }
+
+    private func nextRequest() {
+        guard !busy, !closed else { return }
+        if let newline = input.firstIndex(of: 0x0A) {
+            let line = Array(input[..<newline])
+            input.removeSubrange(...newline)
+            busy = true
+            setReading(false)
+            handle(self, line)
+        } else if input.count > Self.maxRequestBytes {
+            close()
+        } else if endOfInput {
+            if output.isEmpty { close() }
+        } else {
+            setReading(true)
+        }
+    }
+
+    private func writeOutput() {
+        while !output.isEmpty {
+            let sent = output.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent > 0 {
+                output.removeFirst(sent)
+            } else if sent < 0 && (errno == EAGAIN || errno == EINTR) {
+                break
+            } else {
+                return close()
+            }
+        }
+        setWriting(!output.isEmpty)
+        if output.isEmpty && endOfInput && !busy { close() }
+    }
+
+    private func setReading(_ on: Bool) {
+        guard on != reading, !closed else { return }
+        reading = on
+        if on { readSource.resume() } else { readSource.suspend() }
+    }
+
+    private func setWriting(_ on: Bool) {
+        guard on != writing, !closed else { return }
+        writing = on
+        if on { writeSource.resume() } else { writeSource.suspend() }
+    }
+
+    func close() {
+        guard !closed else { return }
+        setReading(true)
+        setWriting(true)
+        closed = true
+        readSource.cancel()
+        writeSource.cancel()
+    }
+}

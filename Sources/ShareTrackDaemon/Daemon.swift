@@ -1,0 +1,332 @@
+import Dispatch
+import Glibc
+import Logging
+import ShareTrackCore
+import ShareTrackStore
+import Synchronization
+
+/// `sharetrackd`: wires the ingest server, the flusher, the control server, signals and systemd
+/// together, and runs until SIGTERM or SIGINT.
+public final class Daemon: Sendable {
+    private struct State {
+        var settings: Settings
+        /// Signal sources and timers, kept alive for the life of the process.
+        var sources: [any DispatchSourceProtocol] = []
+        var controlListener: (any DispatchSourceRead)?
+        var stopping = false
+    }
+
+    private let flags: [Settings.Key: String]
+    private let logger: Logger
+    private let notifier: SystemdNotifier?
+    private let started = ContinuousClock.now
+    private let pipeline: Pipeline
+    private let flusher: Flusher
+    private let ingest: IngestServer
+    private let control: ControlServer
+    private let queries: Mutex<Queries>
+    private let stats: DaemonStats
+    private let metrics: DaemonMetrics
+    private let listening: (ingest: Int32, control: Int32)
+    /// Socket files this process created (and so removes on exit).
+    private let createdSockets: [String]
+    private let state: Mutex<State>
+
+    /// Opens the database and the sockets; nothing is served until `run()`.
+    public init(settings: Settings, flags: [Settings.Key: String]) throws {
+        self.flags = flags
+        var logger = Logger(label: "sharetrackd")
+        logger.logLevel = .trace  // the handler filters by the configured, reloadable level
+        self.logger = logger
+        notifier = SystemdNotifier.fromEnvironment()
+
+        try Self.makeParentDirectory(of: settings.database)
+        let store = try Store(path: settings.database)
+        let engine = Engine(configuration: Self.engineConfiguration(settings),
+                            sources: try store.sources(), committedGeneration: try store.committedGeneration())
+        pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
+        queries = Mutex(try Queries(path: settings.database))
+        let stats = DaemonStats()
+        let metrics = DaemonMetrics()
+        let ingest = IngestServer(pipeline: pipeline, stats: stats, settings: settings,
+                                  committedGeneration: engine.committedGeneration)
+        self.stats = stats
+        self.metrics = metrics
+        self.ingest = ingest
+        flusher = Flusher(store: store, pipeline: pipeline, logger: logger, onReport: metrics.recordFlush) {
+            ingest.committed($0)
+        }
+        control = ControlServer()
+
+        let passed = try ListenSockets.fromEnvironment()
+        var created: [String] = []
+        listening = (
+            ingest: try Self.socket(named: "ingest", passed: passed, path: settings.ingestSocket,
+                                    mode: settings.socketMode, created: &created),
+            control: try Self.socket(named: "control", passed: passed, path: settings.controlSocket,
+                                     mode: settings.socketMode, created: &created))
+        createdSockets = created
+        state = Mutex(State(settings: settings))
+    }
+
+    /// Serves until stopped; does not return.
+    public func run() -> Never {
+        let settings = state.withLock { $0.settings }
+        ingest.start(listening: listening.ingest)
+        state.withLock { state in
+            state.controlListener = control.start(listening: listening.control) { [self] request, connection in
+                answer(request, on: connection)
+            }
+        }
+        flusher.schedule(every: settings.flushInterval)
+        installSignalHandlers()
+        startTicker()
+        notifier?.ready()
+        logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
+            "ingest": "\(settings.ingestSocket)", "control": "\(settings.controlSocket)",
+            "database": "\(settings.database)", "ack": "\(settings.value(of: .ack))",
+        ])
+        dispatchMain()
+    }
+
+    // MARK: Sockets
+
+    private static func socket(named name: String, passed: ListenSockets, path: String, mode: UInt32,
+                               created: inout [String]) throws -> Int32 {
+        if let fd = passed[name] {
+            UnixSocket.setNonBlocking(fd)
+            return fd
+        }
+        try makeParentDirectory(of: path)
+        let fd = try UnixSocket.listen(path: path, mode: mode)
+        created.append(path)
+        return fd
+    }
+
+    /// Creates the directory that will hold `path` if it does not exist yet.
+    private static func makeParentDirectory(of path: String) throws {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        let directory = String(path[..<slash])
+        var info = stat()
+        if stat(directory, &info) == 0 { return }
+        try makeParentDirectory(of: directory)
+        guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
+            throw SystemError("cannot create directory \(directory)")
+        }
+    }
+
+    private static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {
+        Engine.Configuration(tierBounds: settings.tierBounds, ackOnCommit: settings.ackOnCommit)
+    }
+
+    // MARK: Signals and timers
+
+    private func installSignalHandlers() {
+        let handlers: [(Int32, @Sendable () -> Void)] = [
+            (SIGTERM, { [self] in shutDown(signal: "SIGTERM") }),
+            (SIGINT, { [self] in shutDown(signal: "SIGINT") }),
+            (SIGHUP, { [self] in _ = reload() }),
+        ]
+        signal(SIGPIPE, SIG_IGN)
+        for (number, handler) in handlers {
+            signal(number, SIG_IGN)
+            keep {
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+                source.setEventHandler(handler: handler)
+                return source
+            }
+        }
+    }
+
+    /// Once a second on the ingest queue: sample the rate and refresh `STATUS=`. The watchdog is
+    /// pinged from the same queue, so a wedged event loop stops the pings too; so does a flush path
+    /// that has not succeeded for a whole watchdog timeout.
+    private func startTicker() {
+        keep { [self] in
+            let ticker = DispatchSource.makeTimerSource(queue: ingest.queue)
+            ticker.schedule(deadline: .now() + 1, repeating: 1)
+            ticker.setEventHandler { [self] in
+                let snapshot = pipeline.snapshot()
+                stats.sample(eventsAnswered: snapshot.totals.acceptedCount + snapshot.totals.duplicates
+                    + snapshot.totals.rejectedCount)
+                metrics.update(snapshot, connections: stats.connections)
+                notifier?.status(statusLine(snapshot))
+            }
+            return ticker
+        }
+        guard let notifier, let interval = notifier.watchdogInterval else { return }
+        keep { [self] in
+            let watchdog = DispatchSource.makeTimerSource(queue: ingest.queue)
+            watchdog.schedule(deadline: .now(), repeating: interval.seconds)
+            watchdog.setEventHandler { [self] in
+                if flusher.sinceHealthy < interval * 2 {
+                    notifier.watchdog()
+                } else {
+                    logger.warning("flush path unhealthy; withholding watchdog ping",
+                                   metadata: ["last_flush_error": "\(flusher.lastReport?.error ?? "none")"])
+                }
+            }
+            return watchdog
+        }
+    }
+
+    /// Resumes a source made by `make` and keeps it for the life of the process. It is made inside
+    /// the lock: dispatch sources are not `Sendable`, so they may not cross into it.
+    private func keep(_ make: () -> any DispatchSourceProtocol) {
+        state.withLock { state in
+            let source = make()
+            source.resume()
+            state.sources.append(source)
+        }
+    }
+
+    private func statusLine(_ snapshot: Pipeline.Snapshot) -> String {
+        var line = "\(Int(stats.rate(overLast: 10))) events/s, \(snapshot.pendingEvents) pending"
+        if let last = flusher.lastReport {
+            let age = Int(Flusher.wallClock() - last.time)
+            line += last.error.map { ", flush failing: \($0)" }
+                ?? ", last flush \(age)s ago (\(last.rows) rows, \(Int(last.durationSeconds * 1000)) ms)"
+        }
+        return line
+    }
+
+    // MARK: Shutdown
+
+    /// Stop accepting, flush, answer what is pending, exit 0 (1 if acknowledged data could not be
+    /// committed).
+    private func shutDown(signal: String) {
+        let first = state.withLock { state in
+            defer { state.stopping = true }
+            return !state.stopping
+        }
+        guard first else { return }
+        logger.notice("\(signal): shutting down")
+        notifier?.stopping()
+        flusher.cancelSchedule()
+        ingest.stopAccepting()
+        state.withLock { $0.controlListener?.cancel() }
+        let report = flusher.drain(attempts: 50)
+        var waited = 0
+        while !ingest.isDrained && waited < 500 {
+            usleep(10_000)
+            waited += 1
+        }
+        for path in createdSockets { unlink(path) }
+        let lost = pipeline.hasUncommitted
+        if lost {
+            logger.error("exiting with uncommitted events", metadata: ["error": "\(report?.error ?? "unknown")"])
+        } else {
+            logger.notice("stopped")
+        }
+        exit(lost ? 1 : 0)
+    }
+
+    // MARK: Reload
+
+    /// Re-reads the configuration (SIGHUP, `sharectl reload`); a bad one is refused and the running
+    /// configuration kept.
+    func reload() -> ReloadReport {
+        notifier?.reloading()
+        defer { notifier?.ready() }
+        let next: Settings
+        do {
+            next = try SettingsLoader.load(flags: flags, environment: ProcessEnvironment.current)
+        } catch {
+            logger.error("reload refused; keeping the running configuration", metadata: ["error": "\(error)"])
+            return ReloadReport(changed: [], needsRestart: [], error: error.description)
+        }
+        let current = state.withLock { $0.settings }
+        var applied = next
+        var report = ReloadReport(changed: [], needsRestart: [], error: nil)
+        for key in Settings.Key.allCases where current.value(of: key) != next.value(of: key) {
+            if key.needsRestart {
+                report.needsRestart.append(key.rawValue)
+                applied.restore(key, from: current)
+            } else {
+                report.changed.append(.init(key: key.rawValue, old: current.value(of: key), new: next.value(of: key)))
+            }
+        }
+        state.withLock { $0.settings = applied }
+        apply(applied, changedFrom: current)
+        logger.notice("configuration reloaded", metadata: [
+            "changed": "\(report.changed.map(\.key).joined(separator: ","))",
+            "needs_restart": "\(report.needsRestart.joined(separator: ","))",
+        ])
+        return report
+    }
+
+    private func apply(_ settings: Settings, changedFrom old: Settings) {
+        if settings.flushInterval != old.flushInterval { flusher.schedule(every: settings.flushInterval) }
+        let configuration = Self.engineConfiguration(settings)
+        pipeline.reconfigure { engine in
+            engine.tierBounds = configuration.tierBounds
+            engine.ackOnCommit = configuration.ackOnCommit
+        }
+        ingest.apply(settings)
+        DaemonLogging.setLevel(DaemonLogging.level(named: settings.logLevel.rawValue) ?? .info)
+    }
+
+    // MARK: Control
+
+    private func answer(_ request: ControlRequest, on connection: ControlConnection) {
+        do throws(ControlError) {
+            if request.command.isPrivileged {
+                guard let peer = connection.peer else {
+                    throw ControlError(.permissionDenied, "cannot read the peer's credentials")
+                }
+                try OpsAccess.check(uid: peer.uid, gid: peer.gid, opsGroup: state.withLock { $0.settings.opsGroup })
+            }
+            switch request.command {
+            case .status:
+                connection.reply(ControlCodec.resultLine(status()))
+            case .flush:
+                flusher.flush { [self] report in
+                    if let report, let error = report.error {
+                        connection.reply(ControlCodec.errorLine(ControlError(.failed, "flush failed: \(error)")))
+                    } else {
+                        connection.reply(ControlCodec.resultLine(report ?? emptyFlushReport()))
+                    }
+                }
+            case .reload:
+                DispatchQueue.main.async { [self] in connection.reply(ControlCodec.resultLine(reload())) }
+            case .metrics:
+                connection.reply(ControlCodec.resultLine(MetricsText(text: metricsText())))
+            case .top, .advocate, .share, .venues, .tiers, .sources:
+                let snapshot = pipeline.snapshot()
+                let live = LiveData(batches: snapshot.batches, sources: snapshot.sources)
+                let now = Int64(time(nil))
+                let result = try queries.withLock { queries throws(ControlError) in
+                    try queries.answer(request, live: live, now: now)
+                }
+                connection.reply(ControlCodec.resultLine(result))
+            }
+        } catch {
+            connection.reply(ControlCodec.errorLine(error))
+        }
+    }
+
+    private func emptyFlushReport() -> FlushReport {
+        FlushReport(time: Flusher.wallClock(), durationSeconds: 0, generation: pipeline.snapshot().committedGeneration,
+                    events: 0, rows: 0, error: nil)
+    }
+
+    private func status() -> StatusReport {
+        let settings = state.withLock { $0.settings }
+        let snapshot = pipeline.snapshot()
+        var info = stat()
+        let size = stat(settings.database, &info) == 0 ? Int64(info.st_size) : 0
+        return StatusReport(
+            version: shareTrackVersion, pid: getpid(), uptimeSeconds: (ContinuousClock.now - started).seconds,
+            configFile: settings.config, ack: settings.value(of: .ack), flushInterval: settings.flushInterval,
+            database: .init(path: settings.database, sizeBytes: size), lastFlush: flusher.lastReport,
+            pending: .init(events: snapshot.pendingEvents, keys: snapshot.pendingKeys),
+            totals: .init(snapshot.totals),
+            rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
+            connections: stats.connections, cachedTokens: snapshot.cachedTokens)
+    }
+
+    private func metricsText() -> String {
+        metrics.update(pipeline.snapshot(), connections: stats.connections)
+        return metrics.exposition()
+    }
+}

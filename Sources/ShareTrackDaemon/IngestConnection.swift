@@ -1,0 +1,208 @@
+import DequeModule
+import Dispatch
+import Glibc
+import ShareTrackCore
+
+/// One producer connection: reads newline-delimited events, answers each non-empty line once, in
+/// order, holding `ok` replies back until the commit they wait for.
+///
+/// `@unchecked Sendable`: every method and every source handler runs on the ingest queue
+/// (`server.queue`), which serializes all access to the mutable state below.
+final class IngestConnection: @unchecked Sendable {
+    /// Stop reading from a client while this many reply bytes wait for it to read them.
+    static let outputLimit = 1 << 20
+    /// ... or while this many replies wait for a commit.
+    static let waitingLimit = 1 << 20
+
+    let id: Int
+    private let fd: Int32
+    private unowned let server: IngestServer
+    private let readSource: any DispatchSourceRead
+    private let writeSource: any DispatchSourceWrite
+    private let parser = EventParser()
+
+    /// The start of a line whose end has not arrived yet.
+    private var partial: [UInt8] = []
+    /// Dropping the rest of a line that was over `max_line_bytes`.
+    private var discarding = false
+    private var waiting = Deque<Engine.Reply>()
+    private var output: [UInt8] = []
+    private var outputSent = 0
+    private var reading = true
+    private var writing = false
+    private var endOfInput = false
+    private var closed = false
+    private var cancelledSources = 0
+
+    init(id: Int, fd: Int32, server: IngestServer) {
+        self.id = id
+        self.fd = fd
+        self.server = server
+        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: server.queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: server.queue)
+    }
+
+    func start() {
+        readSource.setEventHandler { [self] in readable() }
+        writeSource.setEventHandler { [self] in writeOutput() }
+        for source in [readSource, writeSource] as [any DispatchSourceProtocol] {
+            source.setCancelHandler { [self] in
+                cancelledSources += 1
+                if cancelledSources == 2 { Glibc.close(fd) }
+            }
+        }
+        readSource.resume()
+    }
+
+    /// No more reading (shutdown); replies still go out.
+    func stopReading() {
+        endOfInput = true
+        setReading(false)
+        closeIfDone()
+    }
+
+    var isIdle: Bool { closed || (waiting.isEmpty && outputSent == output.count) }
+
+    // MARK: Reading
+
+    private func readable() {
+        let buffer = server.readBuffer
+        var lines: [Result<Event, Rejection>] = []
+        let now = Int64(time(nil))
+        for _ in 0..<4 {
+            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if count > 0 {
+                split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &lines)
+                if count < buffer.count { break }
+            } else if count == 0 {
+                endOfInput = true
+                setReading(false)
+                break
+            } else {
+                if errno == EAGAIN || errno == EINTR { break }
+                return close()
+            }
+        }
+        if !lines.isEmpty {
+            waiting.append(contentsOf: server.pipeline.apply(lines, now: now))
+        }
+        releaseReplies()
+    }
+
+    /// Cuts `bytes` into lines and parses each complete one.
+    private func split(_ bytes: UnsafeRawBufferPointer, now: Int64, into lines: inout [Result<Event, Rejection>]) {
+        let maxLine = server.maxLineBytes
+        var start = 0
+        while start < bytes.count {
+            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[start...])
+                if discarding { return }
+                if partial.count + rest.count > maxLine {
+                    lines.append(.failure(Self.tooLong(maxLine)))
+                    partial.removeAll()
+                    discarding = true
+                } else {
+                    partial.append(contentsOf: rest)
+                }
+                return
+            }
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<newline])
+            start = newline + 1
+            if discarding {
+                discarding = false
+                continue
+            }
+            if partial.isEmpty {
+                parseLine(piece, maxLine: maxLine, now: now, into: &lines)
+            } else {
+                partial.append(contentsOf: piece)
+                partial.withUnsafeBytes { parseLine($0, maxLine: maxLine, now: now, into: &lines) }
+                partial.removeAll(keepingCapacity: partial.capacity <= 65536)
+            }
+        }
+    }
+
+    private func parseLine(_ line: UnsafeRawBufferPointer, maxLine: Int, now: Int64,
+                           into lines: inout [Result<Event, Rejection>]) {
+        if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
+        if line.count > maxLine {
+            lines.append(.failure(Self.tooLong(maxLine)))
+        } else {
+            lines.append(parser.parse(line, now: now))
+        }
+    }
+
+    private static func tooLong(_ limit: Int) -> Rejection {
+        Rejection(.lineTooLong, "line is longer than max_line_bytes (\(limit) bytes); the rest of it is discarded")
+    }
+
+    // MARK: Writing
+
+    /// Moves replies whose commit has happened to the output, then writes.
+    func releaseReplies() {
+        guard !closed else { return }
+        let committed = server.committedGeneration
+        while let reply = waiting.first, reply.waitFor <= committed {
+            ResponseLine.append(reply.outcome, to: &output)
+            waiting.removeFirst()
+        }
+        writeOutput()
+    }
+
+    private func writeOutput() {
+        while outputSent < output.count {
+            let sent = output.withUnsafeBytes { bytes in
+                send(fd, bytes.baseAddress! + outputSent, bytes.count - outputSent, Int32(MSG_NOSIGNAL))
+            }
+            if sent > 0 {
+                outputSent += sent
+            } else if sent < 0 && (errno == EAGAIN || errno == EINTR) {
+                break
+            } else {
+                return close()
+            }
+        }
+        if outputSent == output.count {
+            output.removeAll(keepingCapacity: output.capacity <= Self.outputLimit)
+            outputSent = 0
+        }
+        setWriting(outputSent < output.count)
+        let backlog = output.count - outputSent
+        if backlog > Self.outputLimit || waiting.count > Self.waitingLimit {
+            setReading(false)
+        } else if !endOfInput && backlog <= Self.outputLimit / 2 {
+            setReading(true)
+        }
+        closeIfDone()
+    }
+
+    // MARK: Lifecycle
+
+    private func setReading(_ on: Bool) {
+        guard on != reading, !closed else { return }
+        reading = on
+        if on { readSource.resume() } else { readSource.suspend() }
+    }
+
+    private func setWriting(_ on: Bool) {
+        guard on != writing, !closed else { return }
+        writing = on
+        if on { writeSource.resume() } else { writeSource.suspend() }
+    }
+
+    private func closeIfDone() {
+        if endOfInput && isIdle { close() }
+    }
+
+    /// Closes the connection; replies not yet written are dropped (the peer has gone).
+    func close() {
+        guard !closed else { return }
+        // A suspended source must be resumed before it is cancelled.
+        setReading(true)
+        setWriting(true)
+        closed = true
+        readSource.cancel()
+        writeSource.cancel()
+        server.connectionClosed(id)
+    }
+}

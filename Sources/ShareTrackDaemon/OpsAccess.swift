@@ -1,0 +1,32 @@
+import Glibc
+import ShareTrackCore
+
+/// Who may run the control commands that change state (`flush`, `reload`): root, and members of
+/// `ops_group` (by primary or supplementary group).
+enum OpsAccess {
+    static func check(uid: uid_t, gid: gid_t, opsGroup: String?) throws(ControlError) {
+        if uid == 0 { return }
+        guard let opsGroup else {
+            throw ControlError(.permissionDenied, "only root may do this (no ops_group is configured)")
+        }
+        guard let group = getgrnam(opsGroup) else {
+            throw ControlError(.permissionDenied, "only root may do this (ops_group '\(opsGroup)' does not exist)")
+        }
+        let opsGID = group.pointee.gr_gid
+        if gid == opsGID || groups(of: uid).contains(opsGID) { return }
+        throw ControlError(.permissionDenied,
+                           "permission denied: uid \(uid) is not root and not in ops_group '\(opsGroup)'")
+    }
+
+    /// Every group `uid` belongs to, from the user and group databases.
+    private static func groups(of uid: uid_t) -> [gid_t] {
+        guard let user = getpwuid(uid) else { return [] }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(user.pointee.pw_name, user.pointee.pw_gid, &groups, &count) < 0 {
+            groups = [gid_t](repeating: 0, count: Int(count))
+            _ = getgrouplist(user.pointee.pw_name, user.pointee.pw_gid, &groups, &count)
+        }
+        return Array(groups.prefix(Int(count)))
+    }
+}

@@ -1,0 +1,73 @@
+import ShareTrackCore
+import ShareTrackStore
+import Synchronization
+
+/// The attribution engine and the connection it reads cache misses with, behind one lock.
+///
+/// Ingest connections apply a whole read's worth of lines per lock; the flush takes and retires
+/// batches; queries take a snapshot. Nobody holds the lock across I/O other than a token lookup.
+final class Pipeline: Sendable {
+    private struct State {
+        var engine: Engine
+        let reader: TokenReader
+    }
+
+    /// What a query needs of the in-memory state, copied under the lock (copy-on-write, so cheap).
+    struct Snapshot: Sendable {
+        var batches: [Batch]
+        var totals: IngestTotals
+        var sources: [String: SourceState]
+        var pendingEvents: Int
+        var pendingKeys: Int
+        var cachedTokens: Int
+        var committedGeneration: UInt64
+    }
+
+    private let state: Mutex<State>
+
+    init(engine: Engine, reader: sending TokenReader) {
+        state = Mutex(State(engine: engine, reader: reader))
+    }
+
+    /// Applies parsed lines in order and returns one reply for each.
+    func apply(_ lines: [Result<Event, Rejection>], now: Int64) -> [Engine.Reply] {
+        state.withLock { state in
+            lines.map { line in
+                switch line {
+                case .success(let event): state.engine.apply(event, now: now, load: state.reader.load)
+                case .failure(let rejection): state.engine.reject(rejection, now: now)
+                }
+            }
+        }
+    }
+
+    func beginFlush() -> Batch? {
+        state.withLock { $0.engine.beginFlush() }
+    }
+
+    func finishFlush(_ generation: UInt64) {
+        state.withLock { $0.engine.finishFlush(generation) }
+    }
+
+    var hasUncommitted: Bool {
+        state.withLock { $0.engine.pendingEvents > 0 || $0.engine.inFlight != nil || !$0.engine.pending.isEmpty }
+    }
+
+    func reconfigure(_ update: @Sendable (inout Engine.Configuration) -> Void) {
+        state.withLock { update(&$0.engine.configuration) }
+    }
+
+    func snapshot() -> Snapshot {
+        state.withLock { state in
+            let engine = state.engine
+            return Snapshot(
+                batches: [engine.inFlight, engine.pending].compactMap { $0 },
+                totals: engine.totals,
+                sources: engine.sources,
+                pendingEvents: engine.pendingEvents,
+                pendingKeys: engine.pendingKeys,
+                cachedTokens: engine.cachedTokens,
+                committedGeneration: engine.committedGeneration)
+        }
+    }
+}

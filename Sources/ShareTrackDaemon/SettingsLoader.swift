@@ -1,0 +1,82 @@
+import Glibc
+import ShareTrackCore
+import Yams
+
+/// Reads the daemon's settings: flags > `SHARETRACK_*` environment > YAML config file > defaults.
+public enum SettingsLoader {
+    /// Why the configuration cannot be used; the message names the key or file.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// - Parameters:
+    ///   - flags: values given on the command line.
+    ///   - environment: the process environment.
+    public static func load(flags: [Settings.Key: String], environment: [String: String]) throws(Failure) -> Settings {
+        let variables = Dictionary(uniqueKeysWithValues: Settings.Key.allCases.compactMap { key in
+            environment[key.environmentName].map { (key, $0) }
+        })
+        let named = flags[.config] ?? variables[.config]
+        let path = named ?? Settings.defaultConfigFile
+        let file = try readFile(path, required: named != nil)
+        do {
+            return try Settings(layers: [(.flag, flags), (.environment, variables), (.file(path), file),
+                                         (.defaultValue, [.config: path])])
+        } catch {
+            throw Failure(description: error.description)
+        }
+    }
+
+    /// The flat keys of a YAML config file; a missing file is empty unless it was named.
+    static func readFile(_ path: String, required: Bool) throws(Failure) -> [Settings.Key: String] {
+        guard let text = readText(path) else {
+            if !required && errno == ENOENT { return [:] }
+            throw Failure(description: "config file \(path): \(String(cString: strerror(errno)))")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw Failure(description: "config file \(path) is not valid YAML: \(error)")
+        }
+        guard let node else { return [:] }
+        guard let mapping = node.mapping else {
+            throw Failure(description: "config file \(path) must be a mapping of keys to values")
+        }
+        var values: [Settings.Key: String] = [:]
+        for (keyNode, valueNode) in mapping {
+            let name = keyNode.string ?? "?"
+            guard let key = Settings.Key(rawValue: name), key != .config else {
+                throw Failure(description: "config file \(path): unknown key '\(name)' (known keys: "
+                    + Settings.Key.allCases.dropFirst().map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            values[key] = try scalarText(valueNode, key: key, path: path)
+        }
+        return values
+    }
+
+    /// A value as text: a scalar as written (so `0660` stays octal), a list joined by commas.
+    private static func scalarText(_ node: Node, key: Settings.Key, path: String) throws(Failure) -> String {
+        if let scalar = node.scalar {
+            return ["~", "null"].contains(scalar.string) ? "" : scalar.string
+        }
+        if let items = node.sequence?.compactMap(\.scalar?.string) {
+            return items.joined(separator: ",")
+        }
+        throw Failure(description: "config file \(path): \(key.rawValue) must be a single value")
+    }
+
+    private static func readText(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes += chunk[..<count]
+            if count < chunk.count { break }
+        }
+        if ferror(file) != 0 { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

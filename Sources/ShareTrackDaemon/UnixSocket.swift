@@ -1,0 +1,71 @@
+import Glibc
+
+/// Unix stream socket helpers: listening on a path, accepting, and reading a peer's credentials.
+enum UnixSocket {
+    /// Creates a listening socket at `path` with file mode `mode`.
+    ///
+    /// A stale socket file at `path` is removed first; any other kind of file there is refused.
+    static func listen(path: String, mode: UInt32) throws -> Int32 {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFSOCK else {
+                throw SystemError("\(path) exists and is not a socket; refusing to replace it", errno: EEXIST)
+            }
+            unlink(path)
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else {
+            throw SystemError("socket path \(path) is longer than \(capacity - 1) bytes", errno: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket") }
+        // Created with no permissions, then opened up to `mode`: never wider, not even briefly.
+        let previous = umask(0o777)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        umask(previous)
+        guard bound == 0 else {
+            let error = SystemError("bind \(path)")
+            close(fd)
+            throw error
+        }
+        guard chmod(path, mode_t(mode)) == 0, Glibc.listen(fd, SOMAXCONN) == 0 else {
+            let error = SystemError("listen \(path)")
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Accepts one connection, made non-blocking and close-on-exec; `nil` when none is waiting.
+    static func accept(_ listener: Int32) -> Int32? {
+        let fd = Glibc.accept(listener, nil, nil)
+        guard fd >= 0 else { return nil }
+        setNonBlocking(fd)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
+    }
+
+    /// Makes a socket handed over by systemd non-blocking.
+    static func setNonBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    /// The user and group of the process on the other end (`SO_PEERCRED`).
+    static func peerCredentials(_ fd: Int32) -> (uid: uid_t, gid: gid_t)? {
+        // struct ucred { pid_t pid; uid_t uid; gid_t gid; }, which Glibc exports only under _GNU_SOURCE.
+        var credentials: (pid: Int32, uid: UInt32, gid: UInt32) = (0, 0, 0)
+        var length = socklen_t(MemoryLayout.size(ofValue: credentials))
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
+        return (credentials.uid, credentials.gid)
+    }
+}
