@@ -1,0 +1,97 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Configuration as the contract fixes it: file, environment and flags, and the errors they give.
+@Suite("Configuration")
+struct ConfigurationTests {
+    /// The daemon's `status` over its control socket.
+    static func status(_ daemon: DaemonProcess) throws -> [String: Any] {
+        let client = try LineClient(path: daemon.controlSocket)
+        let response = try LineClient.decode(try #require(try client.exchange([#"{"command":"status"}"#]).first))
+        return try #require(response["result"] as? [String: Any])
+    }
+
+    @Test("flag > environment > config file > default")
+    func precedence() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "ack: receive\nflush_interval: 7\nmax_line_bytes: 4096\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file, "--flush-interval", "3"],
+                                       environment: ["SHARETRACK_ACK": "commit", "SHARETRACK_FLUSH_INTERVAL": "5"])
+        let status = try Self.status(daemon)
+        #expect(status["ack"] as? String == "commit")  // environment over file
+        #expect(status["flush_interval"] as? Double == 3)  // flag over environment
+        #expect(status["config_file"] as? String == file)
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("a bad value or file stops the start with a message that names the key", arguments: [
+        (["--ack", "sometimes"], [String: String](), "ack"),
+        (["--flush-interval", "-1"], [:], "flush_interval"),
+        ([], ["SHARETRACK_MAX_CONNECTIONS": "lots"], "max_connections"),
+        ([], ["SHARETRACK_TIER_BOUNDS": "5,4,3,2"], "tier_bounds"),
+        (["--log-level", "chatty"], [:], "log_level"),
+        (["--socket-mode", "999"], [:], "socket_mode"),
+    ])
+    func badValues(arguments: [String], environment: [String: String], key: String) throws {
+        let daemon = try DaemonProcess(arguments: arguments, environment: environment, waitForReady: false)
+        #expect(try daemon.waitForExit() != 0)
+        #expect(daemon.log.contains(key), "\(daemon.log)")
+    }
+
+    @Test("an unknown key in the file stops the start and is named")
+    func unknownKey() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "flush_interval: 2\nflush_intervall: 3\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file], waitForReady: false)
+        #expect(try daemon.waitForExit() != 0)
+        #expect(daemon.log.contains("unknown key 'flush_intervall'"), "\(daemon.log)")
+    }
+
+    @Test("a missing named config file is an error; the missing default one is fine")
+    func missingConfigFile() throws {
+        let daemon = try DaemonProcess(arguments: ["--config", "/nonexistent/sharetrackd.yaml"], waitForReady: false)
+        #expect(try daemon.waitForExit() != 0)
+        #expect(daemon.log.contains("/nonexistent/sharetrackd.yaml"))
+    }
+
+    @Test("sockets get socket_mode; a stale socket file is replaced; a regular file is refused")
+    func socketFiles() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let stale = try DaemonProcess(directory: directory)
+        try stale.stop(signal: SIGKILL)  // leaves its socket files behind
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--socket-mode", "0600"])
+        var info = stat()
+        #expect(stat(daemon.ingestSocket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(try daemon.stop() == 0)
+
+        _ = FileManager.default.createFile(atPath: daemon.ingestSocket, contents: Data("keep me".utf8))
+        let refused = try DaemonProcess(directory: directory, waitForReady: false)
+        #expect(try refused.waitForExit() != 0)
+        #expect(refused.log.contains("not a socket"))
+        #expect(try String(contentsOfFile: daemon.ingestSocket, encoding: .utf8) == "keep me")
+    }
+
+    @Test("a corrupt database or one from a newer ShareTrack stops the start with a clear message")
+    func unusableDatabase() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        try String(repeating: "garbage ", count: 1000).write(toFile: directory + "/sharetrack.db", atomically: true,
+                                                             encoding: .utf8)
+        let corrupt = try DaemonProcess(directory: directory, waitForReady: false)
+        #expect(try corrupt.waitForExit() != 0)
+        #expect(corrupt.log.contains("not a database"), "\(corrupt.log)")
+
+        let newer = try DaemonProcess.makeTemporaryDirectory()
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [newer + "/sharetrack.db", "PRAGMA user_version = 99;"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let future = try DaemonProcess(directory: newer, waitForReady: false)
+        #expect(try future.waitForExit() != 0)
+        #expect(future.log.contains("schema version 99"), "\(future.log)")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Glibc
+import ShareTrackStore
+
+/// A real `sharetrackd` process on a temporary directory: its own database and sockets.
+final class DaemonProcess {
+    let directory: String
+    let process = Process()
+    private let output = Pipe()
+    private let collected = LockedText()
+
+    var ingestSocket: String { directory + "/ingest.sock" }
+    var controlSocket: String { directory + "/control.sock" }
+    var database: String { directory + "/sharetrack.db" }
+
+    /// Starts the daemon and waits until its ingest socket accepts connections.
+    ///
+    /// - Parameters:
+    ///   - directory: reuse a directory (and so its database) from an earlier process.
+    ///   - arguments: extra flags, e.g. `["--ack", "receive"]`.
+    init(directory: String? = nil, arguments: [String] = [], environment: [String: String] = [:],
+         waitForReady: Bool = true) throws {
+        self.directory = try directory ?? Self.makeTemporaryDirectory()
+        process.executableURL = URL(fileURLWithPath: Self.binary("sharetrackd"))
+        process.arguments = [
+            "--database", self.directory + "/sharetrack.db",
+            "--ingest-socket", self.directory + "/ingest.sock",
+            "--control-socket", self.directory + "/control.sock",
+            "--config", self.directory + "/none.yaml",
+        ] + arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = output
+        let collected = self.collected
+        output.fileHandleForReading.readabilityHandler = { handle in
+            collected.append(String(decoding: handle.availableData, as: UTF8.self))
+        }
+        if !FileManager.default.fileExists(atPath: self.directory + "/none.yaml") {
+            _ = FileManager.default.createFile(atPath: self.directory + "/none.yaml", contents: Data())
+        }
+        try process.run()
+        if waitForReady { try waitUntilListening() }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+
+    /// Everything the daemon wrote to stdout and stderr so far.
+    var log: String { collected.text }
+
+    func waitUntilListening(timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let client = try? LineClient(path: ingestSocket) {
+                // Wait for the daemon to hang up, so the probe no longer counts as a connection.
+                client.finishWriting()
+                _ = try? client.readLine()
+                return
+            }
+            guard process.isRunning else { throw TestFailure("sharetrackd exited early:\n\(log)") }
+            usleep(20_000)
+        }
+        throw TestFailure("sharetrackd did not listen within \(timeout) s:\n\(log)")
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, timeout: Double = 30) throws -> Int32 {
+        kill(process.processIdentifier, signal)
+        return try waitForExit(timeout: timeout)
+    }
+
+    func waitForExit(timeout: Double = 30) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else { throw TestFailure("sharetrackd did not exit within \(timeout) s") }
+            usleep(10_000)
+        }
+        return process.terminationStatus
+    }
+
+    /// A read-only look at the daemon's SQLite file.
+    func openDatabase() throws -> Database {
+        try Database(path: database, mode: .readOnly)
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "sharetrack-test-XXXXXX").utf8CString)
+        guard let pointer = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
+        return String(cString: pointer)
+    }
+
+    /// A product built beside the test bundle (`swift build` puts them in the same directory).
+    static func binary(_ name: String) -> String {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return name
+    }
+}
+
+/// Text appended from one thread and read from another.
+final class LockedText: @unchecked Sendable {
+    // @unchecked: every access to `value` holds `lock`.
+    private let lock = NSLock()
+    private var value = ""
+
+    func append(_ text: String) {
+        lock.lock()
+        value += text
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,38 @@
+import ShareTrackStore
+
+/// The daemon's committed rows, read straight from its SQLite file.
+enum DatabaseRows {
+    static func counters(_ database: Database) throws -> [ReferenceModel.Key: ReferenceModel.Row] {
+        let statement = try database.prepare("""
+            SELECT token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value FROM counters
+            """)
+        let rows = try statement.rows { row in
+            (ReferenceModel.Key(token: row.string(0)!, hour: row.int64(1)),
+             ReferenceModel.Row(shares: Int(row.int64(2)), reach: Int(row.int64(3)), clicks: Int(row.int64(4)),
+                                uniqueClicks: Int(row.int64(5)), botClicks: Int(row.int64(6)),
+                                conversions: Int(row.int64(7)), value: row.double(8)))
+        }
+        return Dictionary(rows, uniquingKeysWith: { $1 })
+    }
+
+    static func count(_ database: Database, _ sql: String) throws -> Int {
+        let statement = try database.prepare(sql)
+        return try statement.rows { Int($0.int64(0)) }.first ?? 0
+    }
+
+    static func shareFollowers(_ database: Database) throws -> [String: Int] {
+        let statement = try database.prepare("SELECT token, followers FROM shares")
+        return Dictionary(try statement.rows { ($0.string(0)!, Int($0.int64(1))) }, uniquingKeysWith: { $1 })
+    }
+}
+
+/// Money sums compared to the cent.
+func sameCounters(_ a: [ReferenceModel.Key: ReferenceModel.Row], _ b: [ReferenceModel.Key: ReferenceModel.Row]) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.allSatisfy { key, row in
+        guard var other = b[key] else { return false }
+        guard abs(other.value - row.value) < 0.005 else { return false }
+        other.value = row.value
+        return other == row
+    }
+}
