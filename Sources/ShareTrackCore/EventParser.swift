@@ -285,7 +285,8 @@ private func _exactDecimal(_ number: UnsafeRawBufferPointer, max: UInt64) -> UIn
     var exponent = 0
     let negativeExponent = i < number.count && number[i] == UInt8(ascii: "-")
     while i < number.count {
-        if _isDigit(number[i]) { exponent = min(exponent * 10 + Int(number[i] &- UInt8(ascii: "0")), 1_000_000) }
+        // Saturating: past 2^40 the answer no longer depends on the exponent.
+        if _isDigit(number[i]) { exponent = min(exponent * 10 + Int(number[i] &- UInt8(ascii: "0")), 1 << 40) }
         i += 1
     }
     scale += zeros + (negativeExponent ? -exponent : exponent)

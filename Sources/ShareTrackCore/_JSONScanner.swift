@@ -235,7 +235,6 @@ struct _JSONScanner {
     }
 
     /// Scans `"name" :` and the whitespace around it, leaving the position at the member's value.
-    @inline(__always)
     mutating func memberName() throws(_JSONError) -> _JSONValue {
         skipWhitespace()
         guard peek == UInt8(ascii: "\"") else { throw _JSONError(offset: index, reason: "expected a member name") }

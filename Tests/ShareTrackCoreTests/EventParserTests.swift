@@ -48,207 +48,6 @@ private let annAtBar = ShareAttributes(advocate: "ann", venue: "bar", campaign: 
 
 private func quoted(_ text: String) -> String { "\"\(text)\"" }
 
-// MARK: - Accepted events
-
-@Test func shareWithEveryField() {
-    let line = share(("campaign", #""xmas""#), ("source", #""kiosk-7""#), ("seq", "42"), ("ts", #""2026-11-27T20:00:00Z""#))
-    var attributes = annAtBar
-    attributes.campaign = "xmas"
-    #expect(parse(line) == .success(Event(
-        token: "tok-1", kind: .share(attributes), origin: Origin(source: "kiosk-7", seq: 42), time: now - 900
-    )))
-}
-
-@Test func minimalEvents() {
-    #expect(event(share()) == Event(token: "tok-1", kind: .share(annAtBar)))
-    #expect(event(click()) == Event(token: "tok-1", kind: .click(visitor: nil, bot: false)))
-    #expect(event(click(("visitor", #""v9""#), ("bot", "true"))) == Event(token: "tok-1", kind: .click(visitor: "v9", bot: true)))
-    #expect(event(conversion()) == Event(token: "tok-1", kind: .conversion(visitor: nil, value: 0)))
-    #expect(event(conversion(("visitor", #""v9""#), ("value", "12.5"))) == Event(token: "tok-1", kind: .conversion(visitor: "v9", value: 12.5)))
-}
-
-@Test(arguments: [
-    " \t" + share() + " \r",
-    "{ \"type\" : \"click\" ,\t\"share\"\r:\n\"tok-1\" }",
-])
-func whitespaceAnywhere(line: String) {
-    #expect(event(line) != nil)
-}
-
-@Test func unknownFieldsAreIgnored() {
-    let line = share(("extra", #"{"a":[1,2.5e-3,{"b":null,"c":[true,false,"x\n"]}],"d":{}}"#), ("more", "[]"), ("z", "-0.0E+2"))
-    #expect(event(line) == Event(token: "tok-1", kind: .share(annAtBar)))
-}
-
-@Test(arguments: [
-    // Fields of other types, even malformed, do not matter.
-    click(("followers", #""many""#), ("advocate", "1"), ("campaign", "[]"), ("value", "-1"), ("network", "{}")),
-    conversion(("bot", #""yes""#), ("followers", "-5")),
-    click(("value", "null")),
-])
-func irrelevantFieldsAreIgnored(line: String) {
-    #expect(event(line) != nil)
-}
-
-@Test func nullMeansAbsent() {
-    #expect(event(share(("campaign", "null"), ("ts", "null"), ("source", "null"), ("seq", "null"))) == Event(token: "tok-1", kind: .share(annAtBar)))
-    #expect(event(click(("visitor", "null"), ("bot", "null"))) == Event(token: "tok-1", kind: .click(visitor: nil, bot: false)))
-    #expect(rejection(share(("advocate", "null")))?.message == "missing field 'advocate'")
-}
-
-@Test func duplicateKeysLastWins() {
-    #expect(event(#"{"type":"click","share":"a","share":"b"}"#)?.token == "b")
-    #expect(event(#"{"type":"click","share":7,"share":"b"}"#)?.token == "b")
-    #expect(rejection(#"{"type":"click","share":"a","share":null}"#)?.code == .missingField)
-    #expect(event(#"{"type":"share","type":"click","share":"a"}"#)?.kind == .click(visitor: nil, bot: false))
-}
-
-// MARK: - Check order and codes
-
-@Test(arguments: [
-    ("", ErrorCode.badJSON),
-    ("   ", .badJSON),
-    ("[]", .badJSON),
-    ("42", .badJSON),
-    (#""share""#, .badJSON),
-    ("null", .badJSON),
-    ("{", .badJSON),
-    (#"{"type":"click""#, .badJSON),
-    (#"{"type":"click",}"#, .badJSON),
-    (#"{"type" "click"}"#, .badJSON),
-    (#"{type:"click"}"#, .badJSON),
-    (#"{"type":'click'}"#, .badJSON),
-    (#"{"type":"click"} x"#, .badJSON),
-    (#"{"type":"click"}{}"#, .badJSON),
-    (#"{"type":"click","share":"a"}}"#, .badJSON),
-    (#"{"a":01}"#, .badJSON),
-    (#"{"a":1.}"#, .badJSON),
-    (#"{"a":.5}"#, .badJSON),
-    (#"{"a":+1}"#, .badJSON),
-    (#"{"a":-}"#, .badJSON),
-    (#"{"a":1e}"#, .badJSON),
-    (#"{"a":1e+}"#, .badJSON),
-    (#"{"a":NaN}"#, .badJSON),
-    (#"{"a":Infinity}"#, .badJSON),
-    (#"{"a":tru}"#, .badJSON),
-    (#"{"a":nulls}"#, .badJSON),
-    (#"{"a":True}"#, .badJSON),
-    (#"{"a":[1,]}"#, .badJSON),
-    (#"{"a":[1 2]}"#, .badJSON),
-    (#"{"a":[,1]}"#, .badJSON),
-    (#"{"a":[}"#, .badJSON),
-    (#"{"a":{]}"#, .badJSON),
-    (#"{"a":{"b"}}"#, .badJSON),
-    (#"{"a":{"b":1,}}"#, .badJSON),
-    (#"{"a":{1:2}}"#, .badJSON),
-    (#"{"a":[[[]]}"#, .badJSON),
-    (#"{"a":"x\q"}"#, .badJSON),
-    (#"{"a":"x\u12G4"}"#, .badJSON),
-    (#"{"a":"x\u12"}"#, .badJSON),
-    (#"{"a":"\uD800"}"#, .badJSON),
-    (#"{"a":"\uDC00\uD800"}"#, .badJSON),
-    (#"{"a":"\uD83D\u0041"}"#, .badJSON),
-    (#"{"a":"\uD83Dx"}"#, .badJSON),
-    ("{\"a\":\"x\ty\"}", .badJSON),
-    ("{\"a\":\"x\u{0}y\"}", .badJSON),
-    (#"{"a":"unterminated}"#, .badJSON),
-    ("{\"type\":\"click\",\"share\":\"a\"}\u{0}", .badJSON),
-    ("\u{FEFF}{\"type\":\"click\",\"share\":\"a\"}", .badJSON),
-    // JSON is checked before any field, and `type` before the other fields.
-    (#"{"type":"click","share":"bad token","x":}"#, .badJSON),
-    (#"{"share":"bad token"}"#, .missingField),
-    (#"{"type":"poke","share":"bad token"}"#, .unknownType),
-    (#"{"type":"share"}"#, .missingField),
-])
-func errorCodes(line: String, code: ErrorCode) {
-    #expect(rejection(line)?.code == code)
-}
-
-@Test(arguments: [
-    [0xFF],
-    [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D], // {"a":"<C3>"} truncated sequence
-    [0xC0, 0x80], // overlong NUL
-    [0xE0, 0x80, 0xAF], // overlong
-    [0xED, 0xA0, 0x80], // UTF-16 surrogate
-    [0xF4, 0x90, 0x80, 0x80], // above U+10FFFF
-    [0xF8, 0x88, 0x80, 0x80, 0x80],
-    [0x80],
-    [0xE2, 0x82],
-] as [[UInt8]])
-func badUTF8(bytes: [UInt8]) {
-    let line = Array(#"{"type":"click","share":"a","x":"#.utf8) + bytes + Array("}".utf8)
-    guard case .failure(let rejection) = parse(bytes: line) else { Issue.record("accepted"); return }
-    #expect(rejection.code == .badUTF8)
-    #expect(rejection.message == "line is not valid UTF-8")
-    // Checked before JSON, even where a byte is not inside a string.
-    guard case .failure(let bare) = parse(bytes: bytes + Array("{".utf8)) else { Issue.record("accepted"); return }
-    #expect(bare.code == .badUTF8)
-}
-
-@Test func badJSONMessageSaysWhere() {
-    #expect(rejection(#"{"a" 1}"#)?.message == "invalid JSON at byte 6: expected ':'")
-    #expect(rejection("[1]")?.message == "invalid JSON at byte 1: expected '{' (a line is one JSON object)")
-    #expect(rejection(#"{"type":"click"} x"#)?.message == "invalid JSON at byte 18: unexpected data after the object")
-    #expect(rejection(#"{"a":"\uD800"}"#)?.message == "invalid JSON at byte 7: unpaired surrogate escape")
-}
-
-// MARK: - type
-
-@Test func typeField() {
-    #expect(rejection(#"{"share":"a"}"#) == Rejection(.missingField, "missing field 'type'"))
-    #expect(rejection(#"{"type":null,"share":"a"}"#)?.code == .missingField)
-    #expect(rejection(#"{"type":1,"share":"a"}"#) == Rejection(.badField, "field 'type' must be a string: share, click or conversion"))
-    #expect(rejection(#"{"type":["click"],"share":"a"}"#)?.code == .badField)
-    #expect(rejection(#"{"type":"Click","share":"a"}"#) == Rejection(.unknownType, "unknown type 'Click'; expected share, click or conversion"))
-    #expect(rejection(#"{"type":"","share":"a"}"#) == Rejection(.unknownType, "unknown type; expected share, click or conversion"))
-    #expect(rejection(#"{"type":"cl\"ick","share":"a"}"#) == Rejection(.unknownType, "unknown type; expected share, click or conversion"))
-    #expect(event(#"{"type":"\u0063lick","share":"a"}"#) != nil)
-}
-
-// MARK: - Required fields
-
-@Test(arguments: ["share", "advocate", "venue", "network", "followers"])
-func shareRequires(field: String) {
-    let without = object(shareMembers.filter { $0.0 != field })
-    #expect(rejection(without) == Rejection(.missingField, "missing field '\(field)'"))
-    #expect(rejection(share((field, "null")))?.code == .missingField)
-}
-
-@Test(arguments: ["click", "conversion"])
-func clickAndConversionRequireShare(type: String) {
-    #expect(rejection(object([("type", quoted(type))])) == Rejection(.missingField, "missing field 'share'"))
-}
-
-// MARK: - share token
-
-@Test(arguments: [
-    (String(repeating: "a", count: 128), true),
-    (String(repeating: "a", count: 129), false),
-    ("AZaz09._~-", true),
-    ("x", true),
-    ("", false),
-    ("a b", false),
-    ("a/b", false),
-    ("a+b", false),
-    ("é", false),
-    (#"\u0061b"#, true), // escapes are decoded first: "ab"
-    (#"a\/b"#, false),
-])
-func shareToken(token: String, valid: Bool) {
-    let result = parse(click(("share", quoted(token))))
-    if valid {
-        #expect((try? result.get()) != nil)
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'share' must be 1-128 characters of A-Z a-z 0-9 . _ ~ -")))
-    }
-}
-
-@Test func shareTokenMustBeAString() {
-    #expect(rejection(click(("share", "12")))?.code == .badField)
-}
-
-// MARK: - Free-text ids: advocate, venue, campaign, source, visitor
-
 private func line(setting field: String, to json: String) -> String {
     switch field {
     case "source": share(("source", json), ("seq", "1"))
@@ -257,7 +56,7 @@ private func line(setting field: String, to json: String) -> String {
     }
 }
 
-private func value(of field: String, in event: Event) -> String? {
+private func textValue(of field: String, in event: Event) -> String? {
     switch (field, event.kind) {
     case ("source", _): event.origin?.source
     case ("visitor", .click(let visitor, _)): visitor
@@ -291,186 +90,389 @@ private let textCases: [(json: String, expected: String?)] = [
     (#"["a"]"#, nil),
 ]
 
-@Test(arguments: ["advocate", "venue", "campaign", "source", "visitor"], textCases)
-func textField(field: String, textCase: (json: String, expected: String?)) {
-    let result = parse(line(setting: field, to: textCase.json))
-    if let expected = textCase.expected {
-        #expect(result.map { value(of: field, in: $0) } == .success(expected))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field '\(field)' must be 1-128 characters without control characters")))
+@Suite struct EventParserTests {
+    // MARK: - Accepted events
+
+    @Test func shareWithEveryField() {
+        let line = share(("campaign", #""xmas""#), ("source", #""kiosk-7""#), ("seq", "42"), ("ts", #""2026-11-27T20:00:00Z""#))
+        var attributes = annAtBar
+        attributes.campaign = "xmas"
+        #expect(parse(line) == .success(Event(
+            token: "tok-1", kind: .share(attributes), origin: Origin(source: "kiosk-7", seq: 42), time: now - 900
+        )))
     }
-}
 
-@Test func textAllowsNonControlNeighboursOfControlRanges() {
-    #expect(event(share(("advocate", quoted("\u{A0}\u{7E}\u{20}")))) != nil)
-}
-
-// MARK: - network
-
-@Test(arguments: [
-    ("x", true),
-    ("tik_tok-2", true),
-    (String(repeating: "n", count: 32), true),
-    (String(repeating: "n", count: 33), false),
-    ("", false),
-    ("Instagram", false),
-    ("insta gram", false),
-    ("x.com", false),
-])
-func network(name: String, valid: Bool) {
-    let result = parse(share(("network", quoted(name))))
-    if valid {
-        #expect(result.map { $0.kind } == .success(.share(ShareAttributes(advocate: "ann", venue: "bar", campaign: nil, network: name, followers: 1200))))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'network' must be 1-32 characters of a-z 0-9 _ -")))
+    @Test func minimalEvents() {
+        #expect(event(share()) == Event(token: "tok-1", kind: .share(annAtBar)))
+        #expect(event(click()) == Event(token: "tok-1", kind: .click(visitor: nil, bot: false)))
+        #expect(event(click(("visitor", #""v9""#), ("bot", "true"))) == Event(token: "tok-1", kind: .click(visitor: "v9", bot: true)))
+        #expect(event(conversion()) == Event(token: "tok-1", kind: .conversion(visitor: nil, value: 0)))
+        #expect(event(conversion(("visitor", #""v9""#), ("value", "12.5"))) == Event(token: "tok-1", kind: .conversion(visitor: "v9", value: 12.5)))
     }
-}
 
-// MARK: - Integers: followers and seq
-
-@Test(arguments: [
-    ("0", 0),
-    ("-0", 0),
-    ("0.0", 0),
-    ("1000000000", 1_000_000_000),
-    ("1000", 1000),
-    ("1000.0", 1000),
-    ("1e3", 1000),
-    ("10E2", 1000),
-    ("1.5e3", 1500),
-    ("100000e-2", 1000),
-    ("1E+9", 1_000_000_000),
-    ("0.00e5", 0),
-    ("1000000001", nil),
-    ("2e9", nil),
-    ("1.5", nil),
-    ("1.0000000000000001", nil),
-    ("-1", nil),
-    ("1e-1", nil),
-    ("1e999999999999999999999", nil),
-    ("123456789012345678901234567890", nil),
-    (#""12""#, nil),
-    ("true", nil),
-    ("[1]", nil),
-] as [(String, Int?)])
-func followers(json: String, expected: Int?) {
-    let result = parse(share(("followers", json)))
-    if let expected {
-        #expect(result.map { $0.kind } == .success(.share(ShareAttributes(advocate: "ann", venue: "bar", campaign: nil, network: "instagram", followers: expected))))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'followers' must be an integer from 0 to 1000000000")))
+    @Test(arguments: [
+        " \t" + share() + " \r",
+        "{ \"type\" : \"click\" ,\t\"share\"\r:\n\"tok-1\" }",
+    ])
+    func whitespaceAnywhere(line: String) {
+        #expect(event(line) != nil)
     }
-}
 
-@Test(arguments: [
-    ("1", 1),
-    ("9007199254740992", 9_007_199_254_740_992),
-    ("9007199254740992.000", 9_007_199_254_740_992),
-    ("9.007199254740992e15", 9_007_199_254_740_992),
-    ("0", nil),
-    ("9007199254740993", nil),
-    ("9.007199254740993e15", nil),
-    ("1e16", nil),
-    ("18446744073709551616", nil),
-    ("-1", nil),
-    ("1.5", nil),
-    (#""7""#, nil),
-] as [(String, UInt64?)])
-func seq(json: String, expected: UInt64?) {
-    let result = parse(click(("source", #""r1""#), ("seq", json)))
-    if let expected {
-        #expect(result.map { $0.origin } == .success(Origin(source: "r1", seq: expected)))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'seq' must be an integer from 1 to 9007199254740992", source: "r1")))
+    @Test func unknownFieldsAreIgnored() {
+        let line = share(("extra", #"{"a":[1,2.5e-3,{"b":null,"c":[true,false,"x\n"]}],"d":{}}"#), ("more", "[]"), ("z", "-0.0E+2"))
+        #expect(event(line) == Event(token: "tok-1", kind: .share(annAtBar)))
     }
-}
 
-@Test func sourceAndSeqComeTogether() {
-    #expect(rejection(click(("source", #""r1""#))) == Rejection(.missingField, "missing field 'seq' (required with 'source')", source: "r1"))
-    #expect(rejection(click(("seq", "3"))) == Rejection(.missingField, "missing field 'source' (required with 'seq')"))
-    #expect(rejection(click(("source", "null"), ("seq", "3")))?.code == .missingField)
-    #expect(rejection(click(("source", #""r1""#), ("seq", "null")))?.code == .missingField)
-}
-
-// MARK: - bot and value
-
-@Test(arguments: [("true", true), ("false", false), ("null", false), ("1", nil), (#""true""#, nil)] as [(String, Bool?)])
-func bot(json: String, expected: Bool?) {
-    let result = parse(click(("bot", json)))
-    if let expected {
-        #expect(result.map { $0.kind } == .success(.click(visitor: nil, bot: expected)))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'bot' must be true or false")))
+    @Test(arguments: [
+        // Fields of other types, even malformed, do not matter.
+        click(("followers", #""many""#), ("advocate", "1"), ("campaign", "[]"), ("value", "-1"), ("network", "{}")),
+        conversion(("bot", #""yes""#), ("followers", "-5")),
+        click(("value", "null")),
+    ])
+    func irrelevantFieldsAreIgnored(line: String) {
+        #expect(event(line) != nil)
     }
-}
 
-@Test(arguments: [
-    ("0", 0), ("12.5", 12.5), ("1e2", 100), ("0.1", 0.1), ("1e-400", 0), ("null", 0),
-    ("-1", nil), ("-0.01", nil), ("1e400", nil), (#""5""#, nil), ("false", nil),
-] as [(String, Double?)])
-func value(json: String, expected: Double?) {
-    let result = parse(conversion(("value", json)))
-    if let expected {
-        #expect(result.map { $0.kind } == .success(.conversion(visitor: nil, value: expected)))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'value' must be a number >= 0")))
+    @Test func nullMeansAbsent() {
+        #expect(event(share(("campaign", "null"), ("ts", "null"), ("source", "null"), ("seq", "null"))) == Event(token: "tok-1", kind: .share(annAtBar)))
+        #expect(event(click(("visitor", "null"), ("bot", "null"))) == Event(token: "tok-1", kind: .click(visitor: nil, bot: false)))
+        #expect(rejection(share(("advocate", "null")))?.message == "missing field 'advocate'")
     }
-}
 
-// MARK: - ts
-
-@Test(arguments: [
-    (#""2026-11-27T20:15:00Z""#, now),
-    (#""2026-11-27t21:15:00.999+01:00""#, now),
-    (RFC3339.format(now + 300).debugDescription, now + 300),
-    (#""2026-11-27T20:20:00.9Z""#, now + 300),
-    (#""1970-01-01T00:00:00Z""#, 0),
-    (#""2026-11-27T20:20:01Z""#, nil),
-] as [(String, Int64?)])
-func ts(json: String, expected: Int64?) {
-    let result = parse(click(("ts", json)))
-    if let expected {
-        #expect(result.map { $0.time } == .success(expected))
-    } else {
-        #expect(result == .failure(Rejection(.badField, "field 'ts' is more than 5 minutes in the future")))
+    @Test func duplicateKeysLastWins() {
+        #expect(event(#"{"type":"click","share":"a","share":"b"}"#)?.token == "b")
+        #expect(event(#"{"type":"click","share":7,"share":"b"}"#)?.token == "b")
+        #expect(rejection(#"{"type":"click","share":"a","share":null}"#)?.code == .missingField)
+        #expect(event(#"{"type":"share","type":"click","share":"a"}"#)?.kind == .click(visitor: nil, bot: false))
     }
-}
 
-@Test(arguments: [#""yesterday""#, #""2026-11-27""#, #""2026-02-30T00:00:00Z""#, "1795810500", "true", #""""#])
-func tsMustBeRFC3339(json: String) {
-    #expect(rejection(click(("ts", json))) == Rejection(.badField, "field 'ts' must be an RFC 3339 time such as 2026-11-27T20:15:00Z"))
-}
+    // MARK: - Check order and codes
 
-// MARK: - Escaped keys, nesting
+    @Test(arguments: [
+        ("", ErrorCode.badJSON),
+        ("   ", .badJSON),
+        ("[]", .badJSON),
+        ("42", .badJSON),
+        (#""share""#, .badJSON),
+        ("null", .badJSON),
+        ("{", .badJSON),
+        (#"{"type":"click""#, .badJSON),
+        (#"{"type":"click",}"#, .badJSON),
+        (#"{"type" "click"}"#, .badJSON),
+        (#"{type:"click"}"#, .badJSON),
+        (#"{"type":'click'}"#, .badJSON),
+        (#"{"type":"click"} x"#, .badJSON),
+        (#"{"type":"click"}{}"#, .badJSON),
+        (#"{"type":"click","share":"a"}}"#, .badJSON),
+        (#"{"a":01}"#, .badJSON),
+        (#"{"a":1.}"#, .badJSON),
+        (#"{"a":.5}"#, .badJSON),
+        (#"{"a":+1}"#, .badJSON),
+        (#"{"a":-}"#, .badJSON),
+        (#"{"a":1e}"#, .badJSON),
+        (#"{"a":1e+}"#, .badJSON),
+        (#"{"a":NaN}"#, .badJSON),
+        (#"{"a":Infinity}"#, .badJSON),
+        (#"{"a":tru}"#, .badJSON),
+        (#"{"a":nulls}"#, .badJSON),
+        (#"{"a":True}"#, .badJSON),
+        (#"{"a":[1,]}"#, .badJSON),
+        (#"{"a":[1 2]}"#, .badJSON),
+        (#"{"a":[,1]}"#, .badJSON),
+        (#"{"a":[}"#, .badJSON),
+        (#"{"a":{]}"#, .badJSON),
+        (#"{"a":{"b"}}"#, .badJSON),
+        (#"{"a":{"b":1,}}"#, .badJSON),
+        (#"{"a":{1:2}}"#, .badJSON),
+        (#"{"a":[[[]]}"#, .badJSON),
+        (#"{"a":"x\q"}"#, .badJSON),
+        (#"{"a":"x\u12G4"}"#, .badJSON),
+        (#"{"a":"x\u12"}"#, .badJSON),
+        (#"{"a":"\uD800"}"#, .badJSON),
+        (#"{"a":"\uDC00\uD800"}"#, .badJSON),
+        (#"{"a":"\uD83D\u0041"}"#, .badJSON),
+        (#"{"a":"\uD83Dx"}"#, .badJSON),
+        ("{\"a\":\"x\ty\"}", .badJSON),
+        ("{\"a\":\"x\u{0}y\"}", .badJSON),
+        (#"{"a":"unterminated}"#, .badJSON),
+        ("{\"type\":\"click\",\"share\":\"a\"}\u{0}", .badJSON),
+        ("\u{FEFF}{\"type\":\"click\",\"share\":\"a\"}", .badJSON),
+        // JSON is checked before any field, and `type` before the other fields.
+        (#"{"type":"click","share":"bad token","x":}"#, .badJSON),
+        (#"{"share":"bad token"}"#, .missingField),
+        (#"{"type":"poke","share":"bad token"}"#, .unknownType),
+        (#"{"type":"share"}"#, .missingField),
+    ])
+    func errorCodes(line: String, code: ErrorCode) {
+        #expect(rejection(line)?.code == code)
+    }
 
-@Test func escapedKeysMatch() {
-    #expect(event(#"{"\u0074ype":"click","sh\u0061re":"a"}"#)?.token == "a")
-}
+    @Test(arguments: [
+        [0xFF],
+        [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D], // {"a":"<C3>"} truncated sequence
+        [0xC0, 0x80], // overlong NUL
+        [0xE0, 0x80, 0xAF], // overlong
+        [0xED, 0xA0, 0x80], // UTF-16 surrogate
+        [0xF4, 0x90, 0x80, 0x80], // above U+10FFFF
+        [0xF8, 0x88, 0x80, 0x80, 0x80],
+        [0x80],
+        [0xE2, 0x82],
+    ] as [[UInt8]])
+    func badUTF8(bytes: [UInt8]) {
+        let line = Array(#"{"type":"click","share":"a","x":"#.utf8) + bytes + Array("}".utf8)
+        guard case .failure(let rejection) = parse(bytes: line) else { Issue.record("accepted"); return }
+        #expect(rejection.code == .badUTF8)
+        #expect(rejection.message == "line is not valid UTF-8")
+        // Checked before JSON, even where a byte is not inside a string.
+        guard case .failure(let bare) = parse(bytes: bytes + Array("{".utf8)) else { Issue.record("accepted"); return }
+        #expect(bare.code == .badUTF8)
+    }
 
-@Test func deepNestingIsRejectedWithoutRecursion() {
-    let open = String(repeating: "[", count: 100_000)
-    #expect(rejection(click(("x", open)))?.code == .badJSON)
-    #expect(rejection(click(("x", String(repeating: #"{"a":"#, count: 100_000))))?.code == .badJSON)
-}
+    @Test func badJSONMessageSaysWhere() {
+        #expect(rejection(#"{"a" 1}"#)?.message == "invalid JSON at byte 6: expected ':'")
+        #expect(rejection("[1]")?.message == "invalid JSON at byte 1: expected '{' (a line is one JSON object)")
+        #expect(rejection(#"{"type":"click"} x"#)?.message == "invalid JSON at byte 18: unexpected data after the object")
+        #expect(rejection(#"{"a":"\uD800"}"#)?.message == "invalid JSON at byte 7: unpaired surrogate escape")
+    }
 
-@Test func deepNestingIsAcceptedWhenValid() {
-    let arrays = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-    #expect(event(click(("x", arrays))) != nil)
-    // Alternating objects and arrays, crossing the 64-level boundary of the inline stack many times.
-    let mixed = String(repeating: #"{"a":[1,"#, count: 50_000) + "0" + String(repeating: "]}", count: 50_000)
-    #expect(event(click(("x", mixed), ("y", mixed))) != nil)
-    let unbalanced = String(repeating: #"{"a":["#, count: 70) + String(repeating: "]}", count: 69) + "}}"
-    #expect(rejection(click(("x", unbalanced)))?.code == .badJSON)
-}
+    // MARK: - type
 
-// MARK: - Rejection source
+    @Test func typeField() {
+        #expect(rejection(#"{"share":"a"}"#) == Rejection(.missingField, "missing field 'type'"))
+        #expect(rejection(#"{"type":null,"share":"a"}"#)?.code == .missingField)
+        #expect(rejection(#"{"type":1,"share":"a"}"#) == Rejection(.badField, "field 'type' must be a string: share, click or conversion"))
+        #expect(rejection(#"{"type":["click"],"share":"a"}"#)?.code == .badField)
+        #expect(rejection(#"{"type":"Click","share":"a"}"#) == Rejection(.unknownType, "unknown type 'Click'; expected share, click or conversion"))
+        #expect(rejection(#"{"type":"","share":"a"}"#) == Rejection(.unknownType, "unknown type; expected share, click or conversion"))
+        #expect(rejection(#"{"type":"cl\"ick","share":"a"}"#) == Rejection(.unknownType, "unknown type; expected share, click or conversion"))
+        #expect(event(#"{"type":"\u0063lick","share":"a"}"#) != nil)
+    }
 
-@Test func rejectionCarriesSourceWhenReadable() {
-    #expect(rejection(share(("source", #""k1""#), ("seq", "1"), ("followers", "-1")))?.source == "k1")
-    #expect(rejection(object([("type", #""nope""#), ("source", #""k1""#)]))?.source == "k1")
-    #expect(rejection(object([("source", #""k1""#)]))?.source == "k1")
-    #expect(rejection(share(("source", #""k1""#), ("seq", "1"), ("ts", #""2030-01-01T00:00:00Z""#)))?.source == "k1")
-    #expect(rejection(share(("source", #""""#), ("seq", "1")))?.source == nil)
-    #expect(rejection(share(("source", "7"), ("seq", "1")))?.source == nil)
-    #expect(rejection(#"{"type":"click","source":"k1","seq":1,"share":}"#)?.source == nil)
+    // MARK: - Required fields
+
+    @Test(arguments: ["share", "advocate", "venue", "network", "followers"])
+    func shareRequires(field: String) {
+        let without = object(shareMembers.filter { $0.0 != field })
+        #expect(rejection(without) == Rejection(.missingField, "missing field '\(field)'"))
+        #expect(rejection(share((field, "null")))?.code == .missingField)
+    }
+
+    @Test(arguments: ["click", "conversion"])
+    func clickAndConversionRequireShare(type: String) {
+        #expect(rejection(object([("type", quoted(type))])) == Rejection(.missingField, "missing field 'share'"))
+    }
+
+    // MARK: - share token
+
+    @Test(arguments: [
+        (String(repeating: "a", count: 128), true),
+        (String(repeating: "a", count: 129), false),
+        ("AZaz09._~-", true),
+        ("x", true),
+        ("", false),
+        ("a b", false),
+        ("a/b", false),
+        ("a+b", false),
+        ("é", false),
+        (#"\u0061b"#, true), // escapes are decoded first: "ab"
+        (#"a\/b"#, false),
+    ])
+    func shareToken(token: String, valid: Bool) {
+        let result = parse(click(("share", quoted(token))))
+        if valid {
+            #expect((try? result.get()) != nil)
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'share' must be 1-128 characters of A-Z a-z 0-9 . _ ~ -")))
+        }
+    }
+
+    @Test func shareTokenMustBeAString() {
+        #expect(rejection(click(("share", "12")))?.code == .badField)
+    }
+
+    // MARK: - Free-text ids: advocate, venue, campaign, source, visitor
+
+    @Test(arguments: ["advocate", "venue", "campaign", "source", "visitor"], textCases)
+    func textField(field: String, textCase: (json: String, expected: String?)) {
+        let result = parse(line(setting: field, to: textCase.json))
+        if let expected = textCase.expected {
+            #expect(result.map { textValue(of: field, in: $0) } == .success(expected))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field '\(field)' must be 1-128 characters without control characters")))
+        }
+    }
+
+    @Test func textAllowsNonControlNeighboursOfControlRanges() {
+        #expect(event(share(("advocate", quoted("\u{A0}\u{7E}\u{20}")))) != nil)
+    }
+
+    // MARK: - network
+
+    @Test(arguments: [
+        ("x", true),
+        ("tik_tok-2", true),
+        (String(repeating: "n", count: 32), true),
+        (String(repeating: "n", count: 33), false),
+        ("", false),
+        ("Instagram", false),
+        ("insta gram", false),
+        ("x.com", false),
+    ])
+    func network(name: String, valid: Bool) {
+        let result = parse(share(("network", quoted(name))))
+        if valid {
+            #expect(result.map { $0.kind } == .success(.share(ShareAttributes(advocate: "ann", venue: "bar", campaign: nil, network: name, followers: 1200))))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'network' must be 1-32 characters of a-z 0-9 _ -")))
+        }
+    }
+
+    // MARK: - Integers: followers and seq
+
+    @Test(arguments: [
+        ("0", 0),
+        ("-0", 0),
+        ("0.0", 0),
+        ("1000000000", 1_000_000_000),
+        ("1000", 1000),
+        ("1000.0", 1000),
+        ("1e3", 1000),
+        ("10E2", 1000),
+        ("1.5e3", 1500),
+        ("100000e-2", 1000),
+        ("1E+9", 1_000_000_000),
+        ("0.00e5", 0),
+        ("1000000001", nil),
+        ("2e9", nil),
+        ("1.5", nil),
+        ("1.0000000000000001", nil),
+        ("-1", nil),
+        ("1e-1", nil),
+        ("1e999999999999999999999", nil),
+        ("123456789012345678901234567890", nil),
+        (#""12""#, nil),
+        ("true", nil),
+        ("[1]", nil),
+    ] as [(String, Int?)])
+    func followers(json: String, expected: Int?) {
+        let result = parse(share(("followers", json)))
+        if let expected {
+            #expect(result.map { $0.kind } == .success(.share(ShareAttributes(advocate: "ann", venue: "bar", campaign: nil, network: "instagram", followers: expected))))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'followers' must be an integer from 0 to 1000000000")))
+        }
+    }
+
+    @Test(arguments: [
+        ("1", 1),
+        ("9007199254740992", 9_007_199_254_740_992),
+        ("9007199254740992.000", 9_007_199_254_740_992),
+        ("9.007199254740992e15", 9_007_199_254_740_992),
+        ("0", nil),
+        ("9007199254740993", nil),
+        ("9.007199254740993e15", nil),
+        ("1e16", nil),
+        ("18446744073709551616", nil),
+        ("-1", nil),
+        ("1.5", nil),
+        (#""7""#, nil),
+    ] as [(String, UInt64?)])
+    func seq(json: String, expected: UInt64?) {
+        let result = parse(click(("source", #""r1""#), ("seq", json)))
+        if let expected {
+            #expect(result.map { $0.origin } == .success(Origin(source: "r1", seq: expected)))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'seq' must be an integer from 1 to 9007199254740992", source: "r1")))
+        }
+    }
+
+    @Test func sourceAndSeqComeTogether() {
+        #expect(rejection(click(("source", #""r1""#))) == Rejection(.missingField, "missing field 'seq' (required with 'source')", source: "r1"))
+        #expect(rejection(click(("seq", "3"))) == Rejection(.missingField, "missing field 'source' (required with 'seq')"))
+        #expect(rejection(click(("source", "null"), ("seq", "3")))?.code == .missingField)
+        #expect(rejection(click(("source", #""r1""#), ("seq", "null")))?.code == .missingField)
+    }
+
+    // MARK: - bot and value
+
+    @Test(arguments: [("true", true), ("false", false), ("null", false), ("1", nil), (#""true""#, nil)] as [(String, Bool?)])
+    func bot(json: String, expected: Bool?) {
+        let result = parse(click(("bot", json)))
+        if let expected {
+            #expect(result.map { $0.kind } == .success(.click(visitor: nil, bot: expected)))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'bot' must be true or false")))
+        }
+    }
+
+    @Test(arguments: [
+        ("0", 0), ("12.5", 12.5), ("1e2", 100), ("0.1", 0.1), ("1e-400", 0), ("null", 0),
+        ("-1", nil), ("-0.01", nil), ("1e400", nil), (#""5""#, nil), ("false", nil),
+    ] as [(String, Double?)])
+    func value(json: String, expected: Double?) {
+        let result = parse(conversion(("value", json)))
+        if let expected {
+            #expect(result.map { $0.kind } == .success(.conversion(visitor: nil, value: expected)))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'value' must be a number >= 0")))
+        }
+    }
+
+    // MARK: - ts
+
+    @Test(arguments: [
+        (#""2026-11-27T20:15:00Z""#, now),
+        (#""2026-11-27t21:15:00.999+01:00""#, now),
+        (RFC3339.format(now + 300).debugDescription, now + 300),
+        (#""2026-11-27T20:20:00.9Z""#, now + 300),
+        (#""1970-01-01T00:00:00Z""#, 0),
+        (#""2026-11-27T20:20:01Z""#, nil),
+    ] as [(String, Int64?)])
+    func ts(json: String, expected: Int64?) {
+        let result = parse(click(("ts", json)))
+        if let expected {
+            #expect(result.map { $0.time } == .success(expected))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field 'ts' is more than 5 minutes in the future")))
+        }
+    }
+
+    @Test(arguments: [#""yesterday""#, #""2026-11-27""#, #""2026-02-30T00:00:00Z""#, "1795810500", "true", #""""#])
+    func tsMustBeRFC3339(json: String) {
+        #expect(rejection(click(("ts", json))) == Rejection(.badField, "field 'ts' must be an RFC 3339 time such as 2026-11-27T20:15:00Z"))
+    }
+
+    // MARK: - Escaped keys, nesting
+
+    @Test func escapedKeysMatch() {
+        #expect(event(#"{"\u0074ype":"click","sh\u0061re":"a"}"#)?.token == "a")
+    }
+
+    @Test func deepNestingIsRejectedWithoutRecursion() {
+        let open = String(repeating: "[", count: 100_000)
+        #expect(rejection(click(("x", open)))?.code == .badJSON)
+        #expect(rejection(click(("x", String(repeating: #"{"a":"#, count: 100_000))))?.code == .badJSON)
+    }
+
+    @Test func deepNestingIsAcceptedWhenValid() {
+        let arrays = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(event(click(("x", arrays))) != nil)
+        // Alternating objects and arrays, crossing the 64-level boundary of the inline stack many times.
+        let mixed = String(repeating: #"{"a":[1,"#, count: 50_000) + "0" + String(repeating: "]}", count: 50_000)
+        #expect(event(click(("x", mixed), ("y", mixed))) != nil)
+        let unbalanced = String(repeating: #"{"a":["#, count: 70) + String(repeating: "]}", count: 69) + "}}"
+        #expect(rejection(click(("x", unbalanced)))?.code == .badJSON)
+    }
+
+    // MARK: - Rejection source
+
+    @Test func rejectionCarriesSourceWhenReadable() {
+        #expect(rejection(share(("source", #""k1""#), ("seq", "1"), ("followers", "-1")))?.source == "k1")
+        #expect(rejection(object([("type", #""nope""#), ("source", #""k1""#)]))?.source == "k1")
+        #expect(rejection(object([("source", #""k1""#)]))?.source == "k1")
+        #expect(rejection(share(("source", #""k1""#), ("seq", "1"), ("ts", #""2030-01-01T00:00:00Z""#)))?.source == "k1")
+        #expect(rejection(share(("source", #""""#), ("seq", "1")))?.source == nil)
+        #expect(rejection(share(("source", "7"), ("seq", "1")))?.source == nil)
+        #expect(rejection(#"{"type":"click","source":"k1","seq":1,"share":}"#)?.source == nil)
+    }
 }
