@@ -1,0 +1,137 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The daemon as systemd runs it: socket activation through `systemd-socket-activate`, and the
+/// sd_notify protocol read from a NOTIFY_SOCKET the test binds itself.
+@Suite("systemd", .serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
+struct SystemdTests {
+    /// `systemd-socket-activate` listening on both sockets and starting sharetrackd on the first connection.
+    final class ActivatedDaemon {
+        let directory: String
+        let notify: NotifyListener
+        let process = Process()
+
+        var ingestSocket: String { directory + "/activated-ingest.sock" }
+        var controlSocket: String { directory + "/activated-control.sock" }
+        var database: String { directory + "/sharetrack.db" }
+        var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
+
+        init(environment: [String: String] = [:], arguments: [String] = []) throws {
+            directory = try DaemonProcess.makeTemporaryDirectory()
+            notify = try NotifyListener(directory: directory)
+            _ = FileManager.default.createFile(atPath: directory + "/none.yaml", contents: Data())
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+            let variables = ["NOTIFY_SOCKET": notify.path].merging(environment) { $1 }
+            process.arguments = ["-l", ingestSocket, "-l", controlSocket, "--fdname=ingest:control"]
+                + variables.map { "-E\($0.key)=\($0.value)" }
+                + [DaemonProcess.binary("sharetrackd"), "--database", database, "--config", directory + "/none.yaml",
+                   "--ingest-socket", directory + "/unused-ingest.sock", "--control-socket", directory + "/unused-control.sock"]
+                + arguments
+            _ = FileManager.default.createFile(atPath: directory + "/log", contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: directory + "/log")
+            try process.run()
+            // The first connection starts the daemon.
+            let deadline = Date().addingTimeInterval(10)
+            while !FileManager.default.fileExists(atPath: ingestSocket) && Date() < deadline { usleep(10_000) }
+        }
+
+        deinit {
+            if process.isRunning { process.terminate() }
+        }
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        func waitForExit(timeout: Double = 30) throws -> Int32 {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning {
+                guard Date() < deadline else { throw TestFailure("daemon did not exit") }
+                usleep(10_000)
+            }
+            return process.terminationStatus
+        }
+    }
+
+    @Test("socket activation: the passed sockets are used; READY, STATUS, RELOADING, STOPPING are sent")
+    func lifecycleUnderSocketActivation() throws {
+        let daemon = try ActivatedDaemon()
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"activated"}"#]) == [#"{"ok":true}"#], "\(daemon.log)")
+        try daemon.notify.wait { $0 == "READY=1" }
+        // The daemon made no sockets of its own: systemd's were used.
+        #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/unused-ingest.sock"))
+        #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
+        let control = try LineClient(path: daemon.controlSocket)
+        let status = try LineClient.decode(try #require(try control.exchange([#"{"command":"status"}"#]).first))
+        #expect(status["ok"] as? Bool == true)
+        try daemon.notify.wait { $0.hasPrefix("STATUS=") && $0.contains("events/s") }
+
+        let beforeReload = Date()
+        daemon.signal(SIGHUP)
+        let reloading = try daemon.notify.wait { $0.hasPrefix("RELOADING=1") }
+        let fields = reloading.split(separator: "\n")
+        #expect(fields.count == 2 && fields[1].hasPrefix("MONOTONIC_USEC="), "\(reloading)")
+        let deadline = Date().addingTimeInterval(10)
+        while daemon.notify.count(since: beforeReload, { $0 == "READY=1" }) == 0 && Date() < deadline { usleep(10_000) }
+        #expect(daemon.notify.count(since: beforeReload, { $0 == "READY=1" }) == 1)
+
+        daemon.signal(SIGTERM)
+        #expect(try daemon.waitForExit() == 0)
+        try daemon.notify.wait { $0 == "STOPPING=1" }
+    }
+
+    @Test("WATCHDOG=1 comes at half of WATCHDOG_USEC, and stops while the flush path is wedged")
+    func watchdogFollowsFlushHealth() throws {
+        let daemon = try ActivatedDaemon(environment: ["WATCHDOG_USEC": "1000000"], arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"w"}"#]) == [#"{"ok":true}"#])
+        let healthy = Date()
+        Thread.sleep(forTimeInterval: 2.1)
+        let pings = daemon.notify.count(since: healthy) { $0 == "WATCHDOG=1" }
+        #expect((3...6).contains(pings), "expected a ping every 0.5 s, got \(pings) in 2.1 s")
+
+        // Another process holds the database locked: flushes fail, pings must stop.
+        let locker = try DatabaseLocker(path: daemon.database)
+        try client.send(lines: [#"{"type":"click","share":"w"}"#])
+        Thread.sleep(forTimeInterval: 1.5)  // the watchdog timeout passes
+        let wedged = Date()
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(daemon.notify.count(since: wedged) { $0 == "WATCHDOG=1" } == 0)
+
+        locker.release()
+        #expect(try client.readLine() == #"{"ok":true}"#)  // committed once the lock is gone
+        let recovered = Date()
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(daemon.notify.count(since: recovered) { $0 == "WATCHDOG=1" } >= 2)
+        daemon.signal(SIGTERM)
+        #expect(try daemon.waitForExit() == 0)
+    }
+}
+
+/// The `sqlite3` shell holding an exclusive transaction on a database until released.
+final class DatabaseLocker {
+    private let process = Process()
+    private let input = Pipe()
+
+    init(path: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path]
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nINSERT INTO meta VALUES ('lock', 1);\n".utf8))
+        Thread.sleep(forTimeInterval: 0.3)
+    }
+
+    /// Rolls back and quits; returns once the shell is gone (polling: `waitUntilExit()` can hang
+    /// inside a test's thread pool).
+    func release() {
+        input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
