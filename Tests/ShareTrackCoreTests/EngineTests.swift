@@ -1,0 +1,253 @@
+import Testing
+@testable import ShareTrackCore
+
+@Suite("Attribution engine")
+struct EngineTests {
+    /// Token states the "database" holds; the engine reads them on a cache miss.
+    final class FakeStore {
+        var tokens: [String: TokenState] = [:]
+        var loads = 0
+
+        func load(_ token: String) throws -> TokenState {
+            loads += 1
+            return tokens[token] ?? TokenState(shared: false)
+        }
+    }
+
+    static let now: Int64 = 1_795_800_000  // 2026-11-27T...
+    static let hour = now.hourBucket
+
+    static func share(_ token: String, followers: Int = 800, at time: Int64? = nil, origin: Origin? = nil) -> Event {
+        Event(token: token, kind: .share(ShareAttributes(advocate: "ann", venue: "cafe", campaign: nil,
+                                                          network: "instagram", followers: followers)),
+              origin: origin, time: time)
+    }
+
+    static func click(_ token: String, visitor: String? = nil, bot: Bool = false, at time: Int64? = nil,
+                      origin: Origin? = nil) -> Event {
+        Event(token: token, kind: .click(visitor: visitor, bot: bot), origin: origin, time: time)
+    }
+
+    static func engine(ackOnCommit: Bool = true, cacheCapacity: Int = 1000, maxPendingKeys: Int = 1000,
+                       sources: [String: SourceState] = [:]) -> Engine {
+        Engine(configuration: .init(ackOnCommit: ackOnCommit, maxPendingKeys: maxPendingKeys, cacheCapacity: cacheCapacity),
+               sources: sources, committedGeneration: 0)
+    }
+
+    @Test("a share counts shares and reach in its hour, with its tier")
+    func shareCountsReach() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        let reply = engine.apply(Self.share("t1", followers: 4200), now: Self.now, load: store.load)
+        #expect(reply == Engine.Reply(outcome: .accepted, waitFor: 1))
+        let counters = engine.pending.counters[CounterKey(token: "t1", hour: Self.hour)]
+        #expect(counters?.shares == 1)
+        #expect(counters?.reach == 4200)
+        #expect(engine.pending.shares.map(\.tier) == [.micro])
+    }
+
+    @Test("clicks: unique per visitor over the share's life, no visitor counts as unique, bots apart")
+    func uniqueClicks() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        store.tokens["t1"] = TokenState(shared: true, visitors: ["old"])
+        let earlier = Self.now - 7200
+        for event in [Self.click("t1", visitor: "v1", at: earlier), Self.click("t1", visitor: "v1"),
+                      Self.click("t1", visitor: "old"), Self.click("t1"), Self.click("t1"),
+                      Self.click("t1", visitor: "v2", bot: true), Self.click("t1", visitor: "v2")] {
+            #expect(engine.apply(event, now: Self.now, load: store.load).outcome == .accepted)
+        }
+        let before = engine.pending.counters[CounterKey(token: "t1", hour: earlier.hourBucket)]
+        let current = engine.pending.counters[CounterKey(token: "t1", hour: Self.hour)]
+        #expect(before?.clicks == 1 && before?.uniqueClicks == 1)  // v1's first click, in its own hour
+        #expect(current?.clicks == 5)
+        #expect(current?.uniqueClicks == 3)  // two without visitor, v2 (its bot click did not count)
+        #expect(current?.botClicks == 1)
+        #expect(engine.pending.visitors.map(\.visitor) == ["v1", "v2"])
+        #expect(store.loads == 1)
+    }
+
+    @Test("a click on an unknown share is an orphan; its later share is not a duplicate")
+    func orphans() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        #expect(engine.apply(Self.click("later", visitor: "v"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.totals.orphans == 1)
+        #expect(engine.apply(Self.share("later"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("later", visitor: "v"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.totals.orphans == 1)
+        #expect(engine.pending.counters[CounterKey(token: "later", hour: Self.hour)]?.uniqueClicks == 1)
+    }
+
+    @Test("a known share token is a duplicate that counts nothing, also when only the database knows it")
+    func duplicateShares() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        store.tokens["stored"] = TokenState(shared: true)
+        #expect(engine.apply(Self.share("stored"), now: Self.now, load: store.load).outcome == .duplicate)
+        #expect(engine.apply(Self.share("new"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.apply(Self.share("new", followers: 9), now: Self.now, load: store.load).outcome == .duplicate)
+        #expect(engine.pending.counters.values.map(\.reach) == [800])
+        #expect(engine.totals.duplicates == 2)
+    }
+
+    @Test("seq at or below the source's highest is a duplicate; gaps are fine; committed ones answer at once")
+    func sequenceNumbers() {
+        var committed = SourceState()
+        committed.highestSeq = 10
+        var engine = Self.engine(sources: ["k": committed])
+        let store = FakeStore()
+        func send(_ seq: UInt64) -> Engine.Reply {
+            engine.apply(Self.click("t", origin: Origin(source: "k", seq: seq)), now: Self.now, load: store.load)
+        }
+        #expect(send(10) == Engine.Reply(outcome: .duplicate, waitFor: 0))  // committed before: no wait
+        #expect(send(15) == Engine.Reply(outcome: .accepted, waitFor: 1))
+        #expect(send(12) == Engine.Reply(outcome: .duplicate, waitFor: 1))  // original not committed yet
+        #expect(send(16) == Engine.Reply(outcome: .accepted, waitFor: 1))
+        #expect(engine.sources["k"]?.highestSeq == 16)
+        #expect(engine.sources["k"]?.duplicates == 2)
+        #expect(engine.pending.counters.values.map(\.clicks) == [2])
+    }
+
+    @Test("ack: receive never waits for a commit")
+    func receiveMode() {
+        var engine = Self.engine(ackOnCommit: false)
+        let store = FakeStore()
+        #expect(engine.apply(Self.share("t"), now: Self.now, load: store.load).waitFor == 0)
+    }
+
+    @Test("a rejection changes no counter but is charged to its source")
+    func rejections() {
+        var engine = Self.engine()
+        let reply = engine.reject(Rejection(.badField, "field 'followers' ...", source: "k"), now: Self.now)
+        #expect(reply.outcome == .rejected(Rejection(.badField, "field 'followers' ...", source: "k")))
+        #expect(engine.pending.counters.isEmpty)
+        #expect(engine.sources["k"]?.rejected == 1)
+        #expect(engine.totals.rejected[.badField] == 1)
+    }
+
+    @Test("over the pending bound new events are overloaded and count nothing")
+    func overload() {
+        var engine = Self.engine(maxPendingKeys: 2)
+        let store = FakeStore()
+        #expect(engine.apply(Self.click("a"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("b"), now: Self.now, load: store.load).outcome == .accepted)
+        guard case .rejected(let rejection) = engine.apply(Self.click("c"), now: Self.now, load: store.load).outcome else {
+            Issue.record("expected overloaded")
+            return
+        }
+        #expect(rejection.code == .overloaded)
+        #expect(engine.pendingKeys == 2)
+    }
+
+    @Test("a store that cannot be read gives overloaded, not a wrong answer")
+    func unreadableStore() {
+        struct Broken: Error {}
+        var engine = Self.engine()
+        let reply = engine.apply(Self.click("t"), now: Self.now, load: { _ in throw Broken() })
+        guard case .rejected(let rejection) = reply.outcome else {
+            Issue.record("expected a rejection")
+            return
+        }
+        #expect(rejection.code == .overloaded)
+        #expect(engine.pending.counters.isEmpty)
+    }
+
+    @Test("flush hands out one batch at a time, retries a failed one, and retires it on commit")
+    func flushCycle() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        #expect(engine.beginFlush() == nil)
+        _ = engine.apply(Self.click("a"), now: Self.now, load: store.load)
+        let first = engine.beginFlush()
+        #expect(first?.generation == 1)
+        _ = engine.apply(Self.click("b"), now: Self.now, load: store.load)
+        #expect(engine.beginFlush()?.generation == 1)  // not committed yet: the same batch again
+        engine.finishFlush(1)
+        #expect(engine.committedGeneration == 1)
+        let second = engine.beginFlush()
+        #expect(second?.generation == 2)
+        #expect(second?.counters.keys.map(\.token) == ["b"])
+    }
+
+    @Test("the token cache stays bounded and never forgets a visitor the database has not got yet")
+    func cacheBound() {
+        var engine = Self.engine(cacheCapacity: 100)
+        let store = FakeStore()
+        for round in 0..<20 {
+            for index in 0..<50 {
+                _ = engine.apply(Self.click("t\(round)-\(index)", visitor: "v"), now: Self.now, load: store.load)
+            }
+            // Commit what the batch holds, as the flush would.
+            if let batch = engine.beginFlush() {
+                for pair in batch.visitors { store.tokens[pair.token] = TokenState(shared: false, visitors: [pair.visitor]) }
+                engine.finishFlush(batch.generation)
+            }
+            #expect(engine.cachedTokens <= 150)
+        }
+        // A visitor seen long ago (evicted, then reloaded from the store) is still not unique.
+        _ = engine.apply(Self.click("t0-0", visitor: "v"), now: Self.now, load: store.load)
+        #expect(engine.pending.counters[CounterKey(token: "t0-0", hour: Self.hour)]?.uniqueClicks == 0)
+    }
+}
+
+@Suite("Tiers and hours")
+struct TierTests {
+    @Test("default bounds from the micro-influencer research", arguments: [
+        (0, Tier.nano), (999, .nano), (1000, .micro), (5000, .micro), (5001, .mid), (100_000, .mid),
+        (100_001, .macro), (1_000_000, .macro), (1_000_001, .mega),
+    ])
+    func defaultTiers(followers: Int, tier: Tier) {
+        #expect(TierBounds.default.tier(forFollowers: followers) == tier)
+    }
+
+    @Test("tier_bounds parse four increasing numbers, nothing else", arguments: [
+        ("10,20,30,40", true), ("999, 5000, 100000, 1000000", true), ("1,2,3", false), ("4,3,2,1", false),
+        ("1,1,2,3", false), ("a,b,c,d", false), ("-1,2,3,4", false),
+    ])
+    func parsing(text: String, valid: Bool) {
+        #expect((TierBounds(parsing: text) != nil) == valid)
+    }
+
+    @Test("hour buckets round down, before the epoch too")
+    func hourBuckets() {
+        #expect(Int64(0).hourBucket == 0)
+        #expect(Int64(3599).hourBucket == 0)
+        #expect(Int64(3600).hourBucket == 1)
+        #expect(Int64(-1).hourBucket == -1)
+    }
+}
+
+@Suite("Settings")
+struct SettingsTests {
+    @Test("the highest layer wins, key by key")
+    func precedence() throws {
+        let settings = try Settings(layers: [
+            (.flag, [.flushInterval: "0.5"]),
+            (.environment, [.flushInterval: "2", .ack: "receive"]),
+            (.file("/etc/x.yaml"), [.ack: "commit", .maxConnections: "10"]),
+        ])
+        #expect(settings.flushInterval == 0.5)
+        #expect(settings.ackOnCommit == false)
+        #expect(settings.maxConnections == 10)
+        #expect(settings.maxLineBytes == 65536)
+    }
+
+    @Test("a bad value names the key, the value and where it came from")
+    func errors() {
+        #expect(throws: SettingsError.self) { try Settings(layers: [(.environment, [.ack: "maybe"])]) }
+        do {
+            _ = try Settings(layers: [(.file("/etc/s.yaml"), [.socketMode: "rw"])])
+        } catch {
+            #expect(error.description.contains("socket_mode"))
+            #expect(error.description.contains("/etc/s.yaml"))
+            #expect(error.description.contains("'rw'"))
+        }
+    }
+
+    @Test("names: SHARETRACK_<KEY> and --<key-with-dashes>")
+    func names() {
+        #expect(Settings.Key.maxLineBytes.environmentName == "SHARETRACK_MAX_LINE_BYTES")
+        #expect(Settings.Key.maxLineBytes.flagName == "--max-line-bytes")
+    }
+}
