@@ -49,8 +49,12 @@ install: release
 	install -m 0644 systemd/sharetrack.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/sharetrack.conf
 	[ -e $(DESTDIR)/etc/sharetrack/sharetrackd.yaml ] || \
 		install -m 0640 config/sharetrackd.yaml $(DESTDIR)/etc/sharetrack/sharetrackd.yaml
-	if [ -z "$(DESTDIR)" ]; then systemd-sysusers && systemd-tmpfiles --create sharetrack.conf 2>/dev/null; \
-		systemctl daemon-reload 2>/dev/null || true; fi
+	# On the live system (no DESTDIR): create the user, group and /run/sharetrack now.
+	if [ -z "$(DESTDIR)" ]; then \
+		systemd-sysusers /usr/lib/sysusers.d/sharetrack.conf; \
+		systemd-tmpfiles --create /usr/lib/tmpfiles.d/sharetrack.conf; \
+		systemctl daemon-reload 2>/dev/null || true; \
+	fi
 
 clean:
 	rm -rf .build var
