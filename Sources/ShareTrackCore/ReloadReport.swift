@@ -1,5 +1,7 @@
-/// What a reload (SIGHUP or `sharectl reload`) did.
+/// What a reload (`sharectl reload`, SIGHUP) did: the values it changed, the keys whose new value
+/// waits for a restart, or why it kept the running configuration.
 public struct ReloadReport: Codable, Sendable, Equatable {
+    /// One configuration key whose value the reload changed.
     public struct Change: Codable, Sendable, Equatable {
         public var key: String
         public var old: String
@@ -12,25 +14,15 @@ public struct ReloadReport: Codable, Sendable, Equatable {
         }
     }
 
-    /// Keys whose new value is in force.
     public var changed: [Change]
-    /// Keys whose change waits for a restart; the running value is kept.
+    /// Keys whose change waits for a restart; the running daemon keeps their old value.
     public var needsRestart: [String]
-    /// Why the new configuration was refused (the running one is kept).
+    /// Why the new configuration was refused (the running one is kept); `nil` when it was applied.
     public var error: String?
 
     public init(changed: [Change], needsRestart: [String], error: String?) {
         self.changed = changed
         self.needsRestart = needsRestart
         self.error = error
-    }
-}
-
-/// The answer to `metrics`: the Prometheus text exposition of the daemon's own metrics.
-public struct MetricsText: Codable, Sendable, Equatable {
-    public var text: String
-
-    public init(text: String) {
-        self.text = text
     }
 }

@@ -6,6 +6,10 @@ public final class Database {
     public enum Mode: Sendable {
         case readWrite
         case readOnly
+        /// Read-only, taking the file not to change while it is open: no locks and no WAL index,
+        /// so it opens where `readOnly` cannot (a WAL database in a directory this process cannot
+        /// write). Only for a database no one is writing.
+        case immutable
     }
 
     let handle: OpaquePointer
@@ -14,11 +18,12 @@ public final class Database {
     /// Opens (and, read-write, creates) the database at `path`.
     public init(path: String, mode: Mode) throws(SQLiteError) {
         var handle: OpaquePointer?
-        let flags = switch mode {
-        case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-        case .readOnly: SQLITE_OPEN_READONLY
+        let (name, flags) = switch mode {
+        case .readWrite: (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        case .readOnly: (path, SQLITE_OPEN_READONLY)
+        case .immutable: (Self.uri(path) + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI)
         }
-        let status = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
+        let status = sqlite3_open_v2(name, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let handle else {
             let error = SQLiteError(code: status, connection: handle)
             sqlite3_close_v2(handle)
@@ -58,6 +63,14 @@ public final class Database {
     /// Milliseconds a statement waits for another connection's lock before it fails as busy.
     public func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
+    }
+
+    /// `path` as a `file:` URI: `%`, `?`, `#` and non-ASCII bytes percent-encoded.
+    private static func uri(_ path: String) -> String {
+        "file:" + path.utf8.map { byte in
+            byte < 0x80 && !"%?#".utf8.contains(byte)
+                ? String(UnicodeScalar(byte)) : "%" + String(byte, radix: 16, uppercase: true)
+        }.joined()
     }
 
     func check(_ status: Int32) throws(SQLiteError) {

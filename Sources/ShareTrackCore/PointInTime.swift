@@ -1,0 +1,27 @@
+/// A time as `sharectl --since/--until` accept it: a duration before now (`90m`, `24h`, `7d`) or
+/// an RFC 3339 time.
+public enum PointInTime: Sendable, Equatable {
+    /// This many seconds before now.
+    case ago(Int64)
+    /// Seconds since the epoch.
+    case at(Int64)
+
+    /// `nil` if `text` is neither a duration (see `Formatting.parseDuration`) nor an RFC 3339 time.
+    public init?(_ text: some StringProtocol) {
+        if let seconds = Formatting.parseDuration(text) {
+            self = .ago(seconds)
+        } else if let time = RFC3339.parse(text) {
+            self = .at(time)
+        } else {
+            return nil
+        }
+    }
+
+    /// Seconds since the epoch, relative ones counted back from `now`.
+    public func seconds(now: Int64) -> Int64 {
+        switch self {
+        case .ago(let seconds): now - seconds
+        case .at(let time): time
+        }
+    }
+}

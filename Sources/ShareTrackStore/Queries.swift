@@ -1,0 +1,310 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import CSQLite
+import ShareTrackCore
+
+/// The query engine behind `top`, `advocate`, `share`, `venues`, `tiers` and `sources`, shared by
+/// the daemon (live) and `sharectl --db` (offline), so both give the same numbers.
+///
+/// One read-only connection. Each answer runs in one read transaction: it reads the committed
+/// generation, copies the live batches the database does not hold yet into TEMP tables, and runs
+/// one SQL path over the committed and the live rows (offline the TEMP tables stay empty). The
+/// rollback that ends the transaction discards the copied rows.
+///
+/// Not thread-safe: the owner keeps it on one queue or behind a lock.
+public final class Queries {
+    /// How many shares an `advocate` answer lists.
+    public static let recentShares = 10
+    public static let defaultLimit = 20
+    public static let defaultSilentAfter: Int64 = 300
+
+    private let database: Database
+    private let insertShare: Statement
+    private let insertCounter: Statement
+
+    /// Opens the database at `path` read-only; it must exist and have the current schema.
+    public init(path: String) throws {
+        database = try Self.open(path)
+        do {
+            try database.execute(Self.liveSchema)
+            insertShare = try database.prepare(
+                "INSERT OR IGNORE INTO temp.live_shares (\(Rows.shareColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            insertCounter = try database.prepare(
+                "INSERT INTO temp.live_counters (\(Rows.counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: error.message)
+        }
+    }
+
+    /// Answers a query command; `live` is `nil` offline. `now` is seconds since the epoch.
+    public func answer(_ request: ControlRequest, live: LiveData?, now: Int64) throws(ControlError)
+        -> any Encodable & Sendable
+    {
+        let question = try Question(request)
+        do {
+            switch question {
+            case .top(let ranking, let limit, let filter):
+                return try snapshot(live) {
+                    try groups(.advocate, filter, orderBy: "\(ranking.sql) DESC, advocate", limit: limit)
+                }
+            case .advocate(let id, let filter):
+                return try snapshot(live) { try advocate(id, filter) }
+            case .share(let token, let filter):
+                return try snapshot(live) { try share(token, filter) }
+            case .venues(let filter):
+                return try snapshot(live) { try groups(.venue, filter) }
+            case .tiers(let filter):
+                return try snapshot(live) { try tiers(filter, everyTier: true) }
+            case .sources(let silentAfter):
+                return try sources(live?.sources ?? Store.sources(database), silentAfter: silentAfter, now: now)
+            }
+        } catch let error as ControlError {
+            throw error
+        } catch {
+            throw ControlError(.failed, "cannot read the database \(database.path): \(error)")
+        }
+    }
+
+    // MARK: Queries
+
+    /// Counter sums per `dimension` over the rows `filter` selects, sorted by `orderBy` (default:
+    /// the dimension); `countAdvocates` adds the number of distinct advocates.
+    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, countAdvocates: Bool = false,
+                        orderBy: String? = nil, limit: Int? = nil) throws -> [GroupRow] {
+        let (conditions, values) = Self.conditions(filter)
+        let column = dimension.rawValue
+        return try rows("""
+            SELECT \(column), \(countAdvocates ? "COUNT(DISTINCT advocate)" : "NULL"), \(Rows.sums)
+            FROM temp.attributed WHERE \(conditions)
+            GROUP BY \(column) ORDER BY \(orderBy ?? column) \(limit.map { "LIMIT \($0)" } ?? "")
+            """, values) { row in
+            GroupRow(dimension, row.string(0) ?? "", advocates: row.isNull(1) ? nil : row.int64(1),
+                     totals: CounterTotals(row.counters(at: 2)))
+        }
+    }
+
+    /// Rows per tier, in tier order. `everyTier`: a row for every tier, zeros included, with the
+    /// number of distinct advocates; else only the tiers with counters.
+    private func tiers(_ filter: QueryFilter, everyTier: Bool) throws -> [GroupRow] {
+        let rows = try groups(.tier, filter, countAdvocates: everyTier)
+        return Tier.allCases.compactMap { tier in
+            rows.first { $0.name == tier.rawValue }
+                ?? (everyTier ? GroupRow(.tier, tier.rawValue, advocates: 0, totals: CounterTotals()) : nil)
+        }
+    }
+
+    private func advocate(_ id: String, _ filter: QueryFilter) throws -> AdvocateReport {
+        guard try exists("SELECT 1 FROM temp.all_shares WHERE advocate = ? LIMIT 1", id) else {
+            throw ControlError(.notFound, "no advocate '\(id)'")
+        }
+        var filter = filter
+        filter.advocate = id
+        let (conditions, values) = Self.conditions(filter)
+        let totals = try rows("SELECT \(Rows.sums) FROM temp.attributed WHERE \(conditions)", values) {
+            CounterTotals($0.counters(at: 0))
+        }
+        let recent = try rows("""
+            SELECT \(Rows.shareColumns), \(Rows.sums) FROM temp.attributed WHERE \(conditions)
+            GROUP BY token ORDER BY time DESC, token LIMIT \(Self.recentShares)
+            """, values) { row in
+            ShareReport(share: row.string(0) ?? "", attribution: try row.attribution(at: 1),
+                        totals: CounterTotals(row.counters(at: 8)))
+        }
+        return AdvocateReport(
+            advocate: id, totals: totals.first ?? CounterTotals(), networks: try groups(.network, filter),
+            venues: try groups(.venue, filter), tiers: try tiers(filter, everyTier: false), recentShares: recent)
+    }
+
+    /// One share, or the orphan counts of a token not shared yet; only the filter's time range applies.
+    private func share(_ token: String, _ filter: QueryFilter) throws -> ShareReport {
+        let attribution = try rows("SELECT \(Rows.shareColumns) FROM temp.all_shares WHERE token = ?", [.text(token)]) {
+            try $0.attribution(at: 1)
+        }.first
+        guard try attribution != nil || exists("SELECT 1 FROM temp.all_counters WHERE token = ? LIMIT 1", token) else {
+            throw ControlError(.notFound, "no share '\(token)': the token was never seen")
+        }
+        let counters = try rows(
+            "SELECT \(Rows.sums) FROM temp.all_counters WHERE token = ? AND hour >= ? AND hour < ?",
+            [.text(token), .integer(filter.sinceHour ?? .min), .integer(filter.untilHour ?? .max)]
+        ) { $0.counters(at: 0) }
+        return ShareReport(share: token, attribution: attribution, totals: CounterTotals(counters.first ?? Counters()))
+    }
+
+    private func sources(_ states: [String: SourceState], silentAfter: Int64, now: Int64) -> [SourceRow] {
+        states.sorted { $0.key < $1.key }.map { source, state in
+            let silentFor = max(0, now - state.lastSeen)
+            return SourceRow(source: source, lastSeen: RFC3339.format(state.lastSeen), lastSeq: state.highestSeq,
+                             accepted: state.accepted, rejected: state.rejected, duplicates: state.duplicates,
+                             silent: silentFor > silentAfter, silentFor: silentFor)
+        }
+    }
+
+    // MARK: SQL
+
+    /// The WHERE clause over `temp.attributed` that `filter` makes, with its parameters.
+    private static func conditions(_ filter: QueryFilter) -> (sql: String, values: [Statement.Value]) {
+        let terms: [(String, Statement.Value?)] = [
+            ("advocate = ?", filter.advocate.map { .text($0) }),
+            ("venue = ?", filter.venue.map { .text($0) }),
+            ("campaign = ?", filter.campaign.map { .text($0) }),
+            ("network = ?", filter.network.map { .text($0) }),
+            ("tier = ?", filter.tier.map { .text($0.rawValue) }),
+            ("hour >= ?", filter.sinceHour.map { .integer($0) }),
+            ("hour < ?", filter.untilHour.map { .integer($0) }),
+        ].filter { $0.1 != nil }
+        return (terms.isEmpty ? "1" : terms.map(\.0).joined(separator: " AND "), terms.compactMap(\.1))
+    }
+
+    private func rows<Row>(_ sql: String, _ values: [Statement.Value], _ row: (Statement) throws -> Row) throws -> [Row] {
+        let statement = try database.prepare(sql)
+        try statement.bind(values)
+        return try statement.rows(row)
+    }
+
+    private func exists(_ sql: String, _ value: String) throws -> Bool {
+        try !rows(sql, [.text(value)]) { _ in () }.isEmpty
+    }
+
+    /// Runs `body` in one read transaction over the committed rows plus the live batches the
+    /// database does not hold yet (those of a later generation than the committed one).
+    private func snapshot<Result>(_ live: LiveData?, _ body: () throws -> Result) throws -> Result {
+        try database.execute("BEGIN")
+        defer { try? database.execute("ROLLBACK") }
+        let committed = try Store.committedGeneration(database)
+        for batch in live?.batches ?? [] where batch.generation > UInt64(max(0, committed)) {
+            for share in batch.shares {
+                try insertShare.bind(share)
+                try insertShare.run()
+            }
+            for (key, counters) in batch.counters {
+                try insertCounter.bind(key, counters)
+                try insertCounter.run()
+            }
+        }
+        return try body()
+    }
+
+    /// TEMP tables for the live rows, with the columns of `shares` and `counters`, and the views
+    /// every query reads: committed plus live shares, committed plus live counters, and the two
+    /// joined (counter rows with their share's attribution; orphans left out).
+    ///
+    /// `attributed` joins the shares to each counters table apart: SQLite then looks counters up
+    /// by token (and hour) instead of materialising a union of all counters.
+    private static let liveSchema = """
+        PRAGMA temp_store = MEMORY;
+        CREATE TEMP TABLE live_shares AS SELECT * FROM main.shares WHERE 0;
+        CREATE UNIQUE INDEX temp.live_shares_by_token ON live_shares (token);
+        CREATE TEMP TABLE live_counters AS SELECT * FROM main.counters WHERE 0;
+        CREATE INDEX temp.live_counters_by_token ON live_counters (token, hour);
+        CREATE TEMP VIEW all_shares AS
+            SELECT \(Rows.shareColumns) FROM main.shares UNION ALL SELECT \(Rows.shareColumns) FROM temp.live_shares;
+        CREATE TEMP VIEW all_counters AS
+            SELECT \(Rows.counterColumns) FROM main.counters
+            UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters;
+        CREATE TEMP VIEW attributed AS
+            SELECT * FROM temp.all_shares JOIN main.counters USING (token)
+            UNION ALL SELECT * FROM temp.all_shares JOIN temp.live_counters USING (token);
+        """
+
+    // MARK: Opening
+
+    /// Opens read-only and checks the schema. A WAL database whose directory this process cannot
+    /// write, and that no daemon has open (no WAL index to read), is opened immutable instead,
+    /// unless its write-ahead log holds data (which immutable mode would not see).
+    private static func open(_ path: String) throws -> Database {
+        guard access(path, R_OK) == 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        do {
+            return try checked(Database(path: path, mode: .readOnly), path: path)
+        } catch let error as SQLiteError where [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code & 0xff) {
+            var wal = stat()
+            guard stat(path + "-wal", &wal) != 0 || wal.st_size == 0 else {
+                throw StoreError.cannotOpen(path: path, reason: "\(error.message); \(path)-wal holds data, and "
+                                            + "reading it needs a WAL index (-shm) this user cannot create")
+            }
+            do {
+                return try checked(Database(path: path, mode: .immutable), path: path)
+            } catch let error as SQLiteError {
+                throw StoreError.cannotOpen(path: path, reason: error.message)
+            }
+        } catch let error as SQLiteError {
+            throw StoreError.cannotOpen(path: path, reason: error.message)
+        }
+    }
+
+    private static func checked(_ database: Database, path: String) throws -> Database {
+        database.setBusyTimeout(milliseconds: 1000)
+        let version = try Schema.userVersion(database)
+        guard version <= Schema.currentVersion else {
+            throw StoreError.schemaTooNew(found: version, known: Schema.currentVersion, path: path)
+        }
+        guard version == Schema.currentVersion else { throw StoreError.notInitialized(path: path) }
+        return database
+    }
+}
+
+/// A request, checked: the command with its arguments and their defaults.
+private enum Question {
+    case top(Ranking, limit: Int, QueryFilter)
+    case advocate(String, QueryFilter)
+    case share(String, QueryFilter)
+    case venues(QueryFilter)
+    case tiers(QueryFilter)
+    case sources(silentAfter: Int64)
+
+    init(_ request: ControlRequest) throws(ControlError) {
+        let query = request.query ?? Query()
+        let filter = query.filter
+        if let since = filter.sinceHour, let until = filter.untilHour, since >= until {
+            throw ControlError(.badRequest, "empty time range: since must be before until")
+        }
+        switch request.command {
+        case .top:
+            guard let ranking = Ranking(rawValue: query.by ?? Ranking.uniqueClicks.rawValue) else {
+                throw ControlError(.badRequest, "unknown value '\(query.by ?? "")' for by: expected "
+                                   + Ranking.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let limit = query.limit ?? Queries.defaultLimit
+            guard limit >= 1 else { throw ControlError(.badRequest, "limit must be at least 1, not \(limit)") }
+            self = .top(ranking, limit: limit, filter)
+        case .advocate:
+            self = .advocate(try Self.id(query, "advocate id"), filter)
+        case .share:
+            self = .share(try Self.id(query, "share token"), filter)
+        case .venues:
+            self = .venues(filter)
+        case .tiers:
+            self = .tiers(filter)
+        case .sources:
+            let silentAfter = query.silentAfter ?? Queries.defaultSilentAfter
+            guard silentAfter >= 0 else {
+                throw ControlError(.badRequest, "silent_after must not be negative, not \(silentAfter)")
+            }
+            self = .sources(silentAfter: silentAfter)
+        case .status, .flush, .reload, .metrics:
+            throw ControlError(.badRequest, "'\(request.command.rawValue)' is not a query")
+        }
+    }
+
+    private static func id(_ query: Query, _ what: String) throws(ControlError) -> String {
+        guard let id = query.id, !id.isEmpty else { throw ControlError(.badRequest, "missing id: the \(what)") }
+        return id
+    }
+}
+
+extension Statement {
+    /// A share's attribution from the columns of `Rows.shareColumns` after the token, from `column` on.
+    fileprivate func attribution(at column: Int32) throws -> ShareAttribution {
+        guard let tier = Tier(rawValue: string(column + 5) ?? "") else {
+            throw ControlError(.failed, "the database holds an unknown tier '\(string(column + 5) ?? "")'")
+        }
+        return ShareAttribution(
+            advocate: string(column) ?? "", venue: string(column + 1) ?? "", campaign: string(column + 2),
+            network: string(column + 3) ?? "", followers: int64(column + 4), tier: tier,
+            time: RFC3339.format(int64(column + 6)))
+    }
+}

@@ -1,0 +1,44 @@
+import ShareTrackCore
+
+/// The columns of `shares` and `counters` rows in one order, for the statements that write them
+/// (the store's flush, the live rows of a query) and read them back.
+enum Rows {
+    static let shareColumns = "token, advocate, venue, campaign, network, followers, tier, time"
+    static let counterColumns = "token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value"
+    /// The counters of `counterColumns` summed, in the same order.
+    static let sums = "SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), "
+        + "TOTAL(value)"
+}
+
+extension Statement {
+    /// Binds a share in the order of `Rows.shareColumns`.
+    func bind(_ share: ShareRecord) throws(SQLiteError) {
+        try bind([
+            .text(share.token), .text(share.attributes.advocate), .text(share.attributes.venue),
+            .text(share.attributes.campaign), .text(share.attributes.network),
+            .integer(Int64(share.attributes.followers)), .text(share.tier.rawValue), .integer(share.time),
+        ])
+    }
+
+    /// Binds a counter row in the order of `Rows.counterColumns`.
+    func bind(_ key: CounterKey, _ counters: Counters) throws(SQLiteError) {
+        try bind([
+            .text(key.token), .integer(key.hour), .integer(counters.shares), .integer(counters.reach),
+            .integer(counters.clicks), .integer(counters.uniqueClicks), .integer(counters.botClicks),
+            .integer(counters.conversions), .real(counters.value),
+        ])
+    }
+
+    /// The seven counters of `Rows.sums` (or of `counterColumns` without token and hour), from `column` on.
+    func counters(at column: Int32) -> Counters {
+        var counters = Counters()
+        counters.shares = int64(column)
+        counters.reach = int64(column + 1)
+        counters.clicks = int64(column + 2)
+        counters.uniqueClicks = int64(column + 3)
+        counters.botClicks = int64(column + 4)
+        counters.conversions = int64(column + 5)
+        counters.value = double(column + 6)
+        return counters
+    }
+}
