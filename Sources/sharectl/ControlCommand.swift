@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import ShareTrackCore
+import ShareTrackStore
+
+/// A command that sends the daemon one request and prints its answer: as text by default, as
+/// the answer's JSON with `--json`.
+protocol ControlCommand: ParsableCommand {
+    associatedtype Answer: Codable & Sendable
+
+    var connection: ConnectionOptions { get }
+    /// The database to answer from instead of the daemon (`--db` of the query commands).
+    var databasePath: String? { get }
+
+    func request(now: Int64) -> ControlRequest
+    func printText(_ answer: Answer, now: Int64)
+    /// Why the answer means the command failed (a refused reload); `nil` when it did not.
+    func failure(in answer: Answer) -> String?
+}
+
+extension ControlCommand {
+    var databasePath: String? { nil }
+
+    func failure(in answer: Answer) -> String? { nil }
+
+    func run() throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        do {
+            let answer = try self.answer(request(now: now), now: now)
+            if connection.json {
+                let encoder = ControlCodec.encoder()
+                encoder.outputFormatting.insert(.prettyPrinted)
+                print(String(decoding: try encoder.encode(answer), as: UTF8.self))
+            } else {
+                printText(answer, now: now)
+            }
+            if let failure = failure(in: answer) { throw Failure(failure) }
+        } catch {
+            let failure = Failure(error)
+            FileHandle.standardError.write(Data("sharectl: \(failure)\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
+    }
+
+    private func answer(_ request: ControlRequest, now: Int64) throws -> Answer {
+        guard let path = databasePath else {
+            let line = try ControlClient(path: connection.socketPath).exchange(request)
+            return try ControlCodec.decodeResult(line, as: Answer.self)
+        }
+        let answer = try Queries(path: path).answer(request, live: nil, now: now)
+        guard let typed = answer as? Answer else { throw Failure("unexpected answer: \(type(of: answer))") }
+        return typed
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import ShareTrackCore
+import ShareTrackStore
+
+/// Where the daemon listens, and how to print its answer: options of every command.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The daemon's control socket (default: $SHARETRACK_CONTROL_SOCKET, else /run/sharetrack/control.sock).",
+        valueName: "path"))
+    var socket: String?
+
+    @Flag(help: "Print the answer as one JSON document, with the contract's field names, instead of text.")
+    var json = false
+
+    var socketPath: String {
+        socket ?? ProcessInfo.processInfo.environment[Settings.Key.controlSocket.environmentName]
+            ?? Settings().controlSocket
+    }
+}
+
+/// `--db PATH` of the query commands.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "Read this SQLite database directly, read-only, instead of asking the daemon (for when it is down).",
+        valueName: "path"))
+    var path: String?
+}
+
+/// `--since` and `--until`.
+struct TimeRangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Count from this time on, rounded down to the hour: a duration before now (90m, 24h, 7d) or an RFC 3339 time.",
+        valueName: "time"))
+    var since: PointInTime?
+
+    @Option(help: ArgumentHelp(
+        "Count up to this time, rounded up to the hour and excluded: a duration before now or an RFC 3339 time.",
+        valueName: "time"))
+    var until: PointInTime?
+
+    func filter(now: Int64) -> QueryFilter {
+        QueryFilter(since: since?.seconds(now: now), until: until?.seconds(now: now))
+    }
+}
+
+/// Which shares and hours to count.
+struct FilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only shares made at this venue.", valueName: "id"))
+    var venue: String?
+
+    @Option(help: ArgumentHelp("Only shares of this campaign.", valueName: "id"))
+    var campaign: String?
+
+    @Option(help: ArgumentHelp("Only shares on this network (instagram, facebook, x, tiktok, ...).", valueName: "name"))
+    var network: String?
+
+    @Option(help: "Only shares in this follower tier.")
+    var tier: Tier?
+
+    @OptionGroup var range: TimeRangeOptions
+
+    func filter(now: Int64) -> QueryFilter {
+        var filter = range.filter(now: now)
+        filter.venue = venue
+        filter.campaign = campaign
+        filter.network = network
+        filter.tier = tier
+        return filter
+    }
+}
+
+/// A length of time given as `30s`, `5m`, `24h`, `7d`, `2w` or a sum like `1h30m`.
+struct DurationArgument: ExpressibleByArgument {
+    var seconds: Int64
+
+    init(seconds: Int64) {
+        self.seconds = seconds
+    }
+
+    init?(argument: String) {
+        guard let seconds = Formatting.parseDuration(argument) else { return nil }
+        self.seconds = seconds
+    }
+
+    var defaultValueDescription: String { Formatting.duration(Double(seconds)) }
+}
+
+extension PointInTime: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
+
+extension Tier: ExpressibleByArgument {}
+extension Ranking: ExpressibleByArgument {}

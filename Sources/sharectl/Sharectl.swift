@@ -1,0 +1,55 @@
+import ArgumentParser
+import ShareTrackCore
+
+@main
+struct Sharectl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sharectl",
+        abstract: "Operate and query sharetrackd, the ShareTrack share and click counter.",
+        discussion: """
+            sharectl talks to sharetrackd over its control socket: one request, one answer.
+
+            QUERIES
+            top, advocate, share, venues, tiers and sources answer from what the daemon has \
+            committed plus what it still holds in memory, so the numbers are live. With --db PATH \
+            they read the SQLite database directly, read-only, for when the daemon is down; they \
+            then show what was committed, the same numbers the daemon gives once it has flushed.
+
+            TIME RANGES
+            Counters are kept in hour buckets (UTC, by event time). --since is rounded down to \
+            the hour and --until up, and the range is [since, until). Both take a duration before \
+            now (90m, 24h, 7d, 2w, 1h30m) or an RFC 3339 time (2026-11-27T20:00:00Z). Every \
+            counter, engagement rate included, comes from the buckets in the range.
+
+            OUTPUT
+            Tables for people by default. --json prints the answer as one JSON document with \
+            the contract's field names (shares, reach, clicks, unique_clicks, bot_clicks, \
+            conversions, value, engagement_rate, orphan_clicks, orphan_conversions); a list is an \
+            array of objects, each naming its advocate, venue, network, tier, share or source.
+
+            PRIVILEGES
+            flush and reload need root or membership of the daemon's ops_group; every command \
+            needs read and write access to the control socket.
+
+            ENVIRONMENT
+            SHARETRACK_CONTROL_SOCKET: the control socket when --socket is not given \
+            (default /run/sharetrack/control.sock).
+
+            EXIT STATUS
+            0 success; 1 failure, an unknown advocate or share included; 64 bad usage or \
+            request; 69 the daemon cannot be reached; 77 permission denied.
+
+            EXAMPLES
+              sharectl status
+              sharectl top --since 24h --by engagement --limit 10
+              sharectl advocate ann --since 7d
+              sharectl tiers --venue berlin-mitte --json
+              sharectl venues --db /var/lib/sharetrack/sharetrack.db
+            """,
+        version: shareTrackVersion,
+        subcommands: [
+            StatusCommand.self, TopCommand.self, AdvocateCommand.self, ShareCommand.self, VenuesCommand.self,
+            TiersCommand.self, SourcesCommand.self, FlushCommand.self, ReloadCommand.self, MetricsCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import ShareTrackCore
+
+struct StatusCommand: ControlCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the daemon's health at a glance.",
+        discussion: """
+            Version, pid and uptime; config file, ack mode and flush interval; the database and \
+            its size; the last flush; what is pending (not yet committed); totals since start; the \
+            event rate over the last 10 s and 1 min; connections.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func request(now: Int64) -> ControlRequest {
+        ControlRequest(command: .status)
+    }
+
+    func printText(_ status: StatusReport, now: Int64) {
+        let totals = status.totals
+        let accepted = EventType.allCases.map { "\($0.rawValue) \(Formatting.integer(totals.acceptedByType[$0.rawValue] ?? 0))" }
+        let rejected = totals.rejectedByCode.sorted { $0.key < $1.key }
+            .map { "\($0.key) \(Formatting.integer($0.value))" }
+        var fields = [
+            ("daemon", "sharetrackd \(status.version), pid \(status.pid), up \(Formatting.duration(status.uptimeSeconds))"),
+            ("config", status.configFile),
+            ("ack", status.ack),
+            ("flush interval", Formatting.duration(status.flushInterval)),
+            ("database", "\(status.database.path) (\(Formatting.bytes(status.database.sizeBytes)))"),
+        ]
+        if let flush = status.lastFlush {
+            fields.append(("last flush", "\(timeAndAge(Int64(flush.time), now: now)): \(Self.describe(flush))"))
+            if let error = flush.error { fields.append(("last flush error", error)) }
+        } else {
+            fields.append(("last flush", "none yet"))
+        }
+        fields += [
+            ("pending", "\(Formatting.integer(status.pending.events)) events, \(Formatting.integer(status.pending.keys)) keys"),
+            ("accepted", "\(Formatting.integer(totals.accepted)) (\(accepted.joined(separator: ", ")))"),
+            ("rejected", Formatting.integer(totals.rejected) + (rejected.isEmpty ? "" : " (\(rejected.joined(separator: ", ")))")),
+            ("duplicates", Formatting.integer(totals.duplicates)),
+            ("orphans", Formatting.integer(totals.orphans)),
+            ("rate", "\(Formatting.decimal(status.rate.last10s)) events/s over 10 s, "
+                + "\(Formatting.decimal(status.rate.last1m)) over 1 min"),
+            ("connections", "\(Formatting.integer(status.connections.open)) open, "
+                + "\(Formatting.integer(status.connections.total)) total, \(Formatting.integer(status.connections.refused)) refused"),
+            ("cached tokens", Formatting.integer(status.cachedTokens)),
+        ]
+        printFields(fields)
+    }
+
+    /// `1,234 events, 56 rows in 12 ms (generation 42)`.
+    static func describe(_ flush: FlushReport) -> String {
+        "\(Formatting.integer(flush.events)) events, \(Formatting.integer(flush.rows)) rows in "
+            + "\(Formatting.duration(flush.durationSeconds)) (generation \(flush.generation))"
+    }
+}
