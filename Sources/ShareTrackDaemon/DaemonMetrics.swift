@@ -11,12 +11,17 @@ import Synchronization
 final class DaemonMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let reported = Mutex((totals: IngestTotals(), connections: 0))
-    private let flushDuration = CoreMetrics.Timer(label: "sharetrack_flush_duration_seconds")
-    private let flushRows = Recorder(label: "sharetrack_flush_rows")
-    private let flushFailures = Counter(label: "sharetrack_flush_failures_total")
+    private let flushDuration: CoreMetrics.Timer
+    private let flushRows: CoreMetrics.Recorder
+    private let flushFailures: CoreMetrics.Counter
 
+    /// Bootstraps the process's metrics system; a process has one `DaemonMetrics`.
     init() {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // Made after the bootstrap, so they report to Prometheus rather than to the no-op default.
+        flushDuration = CoreMetrics.Timer(label: "sharetrack_flush_duration_seconds")
+        flushRows = Recorder(label: "sharetrack_flush_rows")
+        flushFailures = Counter(label: "sharetrack_flush_failures_total")
     }
 
     func recordFlush(_ report: FlushReport) {

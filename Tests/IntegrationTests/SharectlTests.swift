@@ -1,0 +1,167 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `sharectl`, the real binary, against a real daemon and against its SQLite file.
+@Suite("sharectl", .serialized)
+struct SharectlTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        var json: Any { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) ?? NSNull() }
+    }
+
+    static func sharectl(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharectl"))
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        while process.isRunning { usleep(5_000) }
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A daemon with a few advocates, venues, tiers, an orphan and a producer.
+    static func populatedDaemon() throws -> DaemonProcess {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        let twoDaysAgo = Int64(Date().timeIntervalSince1970) - 48 * 3600
+        let old = TestEvent.rfc3339(twoDaysAgo)
+        let lines = [
+            #"{"type":"share","share":"s1","advocate":"ann","venue":"cafe","campaign":"spring","network":"instagram","followers":800}"#,
+            #"{"type":"share","share":"s2","advocate":"ann","venue":"bar","network":"tiktok","followers":4000,"ts":"\#(old)"}"#,
+            #"{"type":"share","share":"s3","advocate":"bob","venue":"cafe","network":"instagram","followers":250000,"source":"kiosk-1","seq":1}"#,
+            #"{"type":"click","share":"s1","visitor":"a"}"#,
+            #"{"type":"click","share":"s1","visitor":"a"}"#,
+            #"{"type":"click","share":"s1","visitor":"b"}"#,
+            #"{"type":"click","share":"s2","visitor":"a","ts":"\#(old)"}"#,
+            #"{"type":"click","share":"s3","bot":true}"#,
+            #"{"type":"click","share":"s3"}"#,
+            #"{"type":"conversion","share":"s1","value":19.5}"#,
+            #"{"type":"click","share":"orphan1","visitor":"z"}"#,
+        ]
+        #expect(try client.exchange(lines).allSatisfy { $0 == #"{"ok":true}"# })
+        return daemon
+    }
+
+    @Test("every query command answers the same online and offline (--db) once flushed, in --json and as a table")
+    func onlineEqualsOffline() throws {
+        let daemon = try Self.populatedDaemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let queries: [[String]] = [
+            ["top"], ["top", "--by", "reach", "--limit", "1"], ["top", "--network", "instagram"],
+            ["top", "--since", "24h"], ["venues"], ["venues", "--tier", "micro"], ["tiers"],
+            ["advocate", "ann"], ["share", "s1"], ["share", "orphan1"], ["sources"],
+        ]
+        var online: [String] = []
+        for query in queries {
+            let run = try Self.sharectl(query + ["--json"] + socket)
+            #expect(run.status == 0, "\(query): \(run.stderr)")
+            online.append(run.stdout)
+            let table = try Self.sharectl(query + socket)
+            #expect(table.status == 0 && !table.stdout.isEmpty, "\(query): \(table.stderr)")
+        }
+        #expect(try daemon.stop() == 0)
+        for (query, expected) in zip(queries, online) {
+            let run = try Self.sharectl(query + ["--json", "--db", daemon.database])
+            #expect(run.status == 0, "\(query): \(run.stderr)")
+            #expect(Self.withoutClock(run.stdout) == Self.withoutClock(expected), "\(query) differs offline")
+        }
+    }
+
+    /// A JSON document without `silent_for`, which grows with the clock between two runs.
+    static func withoutClock(_ json: String) -> String {
+        json.split(separator: "\n").filter { !$0.contains("\"silent_for\"") }.joined(separator: "\n")
+    }
+
+    @Test("the numbers: attribution, unique clicks, bots apart, tiers, engagement, time filters")
+    func numbers() throws {
+        let daemon = try Self.populatedDaemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let top = try #require(try Self.sharectl(["top", "--json"] + socket).json as? [[String: Any]])
+        let ann = try #require(top.first { $0["advocate"] as? String == "ann" })
+        #expect(ann["shares"] as? Int == 2)
+        #expect(ann["reach"] as? Int == 4800)
+        #expect(ann["clicks"] as? Int == 4)
+        #expect(ann["unique_clicks"] as? Int == 3)
+        #expect(ann["conversions"] as? Int == 1)
+        #expect(ann["value"] as? Double == 19.5)
+        #expect(abs((ann["engagement_rate"] as? Double ?? 0) - 3.0 / 4800) < 1e-12)
+        let bob = try #require(top.first { $0["advocate"] as? String == "bob" })
+        #expect(bob["clicks"] as? Int == 1 && bob["bot_clicks"] as? Int == 1)
+
+        let recent = try #require(try Self.sharectl(["top", "--json", "--since", "24h"] + socket).json as? [[String: Any]])
+        let annRecent = try #require(recent.first { $0["advocate"] as? String == "ann" })
+        #expect(annRecent["shares"] as? Int == 1 && annRecent["clicks"] as? Int == 3)
+
+        let tiers = try #require(try Self.sharectl(["tiers", "--json"] + socket).json as? [[String: Any]])
+        #expect(tiers.map { $0["tier"] as? String } == ["nano", "micro", "mid", "macro", "mega"])
+        #expect(tiers[0]["shares"] as? Int == 1 && tiers[1]["shares"] as? Int == 1 && tiers[3]["shares"] as? Int == 1)
+
+        let orphan = try #require(try Self.sharectl(["share", "orphan1", "--json"] + socket).json as? [String: Any])
+        #expect(orphan["orphan_clicks"] as? Int == 1)
+        #expect(orphan["advocate"] == nil)
+
+        let sources = try #require(try Self.sharectl(["sources", "--json"] + socket).json as? [[String: Any]])
+        #expect(sources.first?["source"] as? String == "kiosk-1" && sources.first?["last_seq"] as? Int == 1)
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("status, flush, reload and metrics")
+    func operations() throws {
+        let daemon = try Self.populatedDaemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let status = try #require(try Self.sharectl(["status", "--json"] + socket).json as? [String: Any])
+        #expect(status["pid"] as? Int == Int(daemon.process.processIdentifier))
+        #expect(status["ack"] as? String == "commit")
+        let totals = try #require(status["totals"] as? [String: Any])
+        #expect(totals["accepted"] as? Int == 11 && totals["orphans"] as? Int == 1)
+
+        let flush = try Self.sharectl(["flush", "--json"] + socket)
+        #expect(flush.status == 0, "\(flush.stderr)")
+        #expect((flush.json as? [String: Any])?["rows"] != nil)
+
+        let reload = try Self.sharectl(["reload", "--json"] + socket)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        #expect((reload.json as? [String: Any])?["changed"] as? [Any] != nil)
+
+        let metrics = try Self.sharectl(["metrics"] + socket)
+        #expect(metrics.status == 0)
+        #expect(metrics.stdout.contains("sharetrack_events_accepted_total{type=\"click\"} 7"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("sharetrack_flush_duration_seconds"))
+        #expect(metrics.stdout.contains("sharetrack_resident_memory_bytes"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("errors go to stderr with a non-zero exit", arguments: [
+        (["advocate", "nobody-here"], "nobody-here"),
+        (["share", "never-seen"], "never-seen"),
+        (["top", "--since", "yesterday"], "yesterday"),
+        (["top", "--by", "likes"], "likes"),
+    ])
+    func errors(arguments: [String], mentioned: String) throws {
+        let daemon = try Self.populatedDaemon()
+        let run = try Self.sharectl(arguments + ["--socket", daemon.controlSocket])
+        #expect(run.status != 0)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(mentioned), "\(run.stderr)")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("a daemon that is not running: the socket tried is named and --db suggested")
+    func daemonDown() throws {
+        let run = try Self.sharectl(["status", "--socket", "/nonexistent/control.sock"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("/nonexistent/control.sock"))
+        #expect(run.stderr.contains("--db"))
+    }
+}
