@@ -95,3 +95,44 @@ struct ConfigurationTests {
         #expect(future.log.contains("schema version 99"), "\(future.log)")
     }
 }
+
+@Suite("Reload")
+struct ReloadTests {
+    @Test("reload applies a changed file, reports what changed, and keeps restart-only keys")
+    func reloadAppliesChanges() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "flush_interval: 1\nlog_level: info\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        try "flush_interval: 0.25\nlog_level: debug\nsocket_mode: 0600\n".write(toFile: file, atomically: true,
+                                                                                 encoding: .utf8)
+        let reload = try SharectlTests.sharectl(["reload", "--json", "--socket", daemon.controlSocket])
+        #expect(reload.status == 0, "\(reload.stderr)")
+        let report = try #require(reload.json as? [String: Any])
+        let changed = (report["changed"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
+        #expect(Set(changed) == ["flush_interval", "log_level"])
+        #expect(report["needs_restart"] as? [String] == ["socket_mode"])
+        let status = try ConfigurationTests.status(daemon)
+        #expect(status["flush_interval"] as? Double == 0.25)
+        #expect((status["database"] as? [String: Any])?["path"] as? String == daemon.database)
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("a bad file on reload (SIGHUP or sharectl) is refused with the reason; the running configuration stays")
+    func reloadRefusesBadFile() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "flush_interval: 2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        try "flush_interval: -3\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let reload = try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket])
+        #expect(reload.status != 0)
+        #expect(reload.stderr.contains("flush_interval"), "\(reload.stderr)")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"still-up"}"#]) == [#"{"ok":true}"#])
+        #expect(try ConfigurationTests.status(daemon)["flush_interval"] as? Double == 2)
+        #expect(daemon.log.contains("reload refused"))
+        #expect(try daemon.stop() == 0)
+    }
+}
