@@ -313,8 +313,11 @@ public final class Daemon: Sendable {
     private func status() -> StatusReport {
         let settings = state.withLock { $0.settings }
         let snapshot = pipeline.snapshot()
-        var info = stat()
-        let size = stat(settings.database, &info) == 0 ? Int64(info.st_size) : 0
+        // The database is the main file and its write-ahead log.
+        let size = [settings.database, settings.database + "-wal"].reduce(Int64(0)) { total, path in
+            var info = stat()
+            return total + (stat(path, &info) == 0 ? Int64(info.st_size) : 0)
+        }
         return StatusReport(
             version: shareTrackVersion, pid: getpid(), uptimeSeconds: (ContinuousClock.now - started).seconds,
             configFile: settings.config, ack: settings.value(of: .ack), flushInterval: settings.flushInterval,
