@@ -10,7 +10,7 @@ struct SystemdTests {
     final class ActivatedDaemon {
         let directory: String
         let notify: NotifyListener
-        let process = Process()
+        let process: SpawnedProcess
 
         var ingestSocket: String { directory + "/activated-ingest.sock" }
         var controlSocket: String { directory + "/activated-control.sock" }
@@ -21,34 +21,29 @@ struct SystemdTests {
             directory = try DaemonProcess.makeTemporaryDirectory()
             notify = try NotifyListener(directory: directory)
             _ = FileManager.default.createFile(atPath: directory + "/none.yaml", contents: Data())
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
             let variables = ["NOTIFY_SOCKET": notify.path].merging(environment) { $1 }
-            process.arguments = ["-l", ingestSocket, "-l", controlSocket, "--fdname=ingest:control"]
-                + variables.map { "-E\($0.key)=\($0.value)" }
-                + [DaemonProcess.binary("sharetrackd"), "--database", database, "--config", directory + "/none.yaml",
-                   "--ingest-socket", directory + "/unused-ingest.sock", "--control-socket", directory + "/unused-control.sock"]
-                + arguments
-            _ = FileManager.default.createFile(atPath: directory + "/log", contents: nil)
-            process.standardError = FileHandle(forWritingAtPath: directory + "/log")
-            try process.run()
+            process = try SpawnedProcess(
+                "/usr/bin/systemd-socket-activate",
+                ["-l", directory + "/activated-ingest.sock", "-l", directory + "/activated-control.sock",
+                 "--fdname=ingest:control"]
+                    + variables.map { "-E\($0.key)=\($0.value)" }
+                    + [DaemonProcess.binary("sharetrackd"), "--database", directory + "/sharetrack.db",
+                       "--config", directory + "/none.yaml",
+                       "--ingest-socket", directory + "/unused-ingest.sock",
+                       "--control-socket", directory + "/unused-control.sock"]
+                    + arguments,
+                environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") },
+                log: directory + "/log")
             // The first connection starts the daemon.
             let deadline = Date().addingTimeInterval(10)
             while !FileManager.default.fileExists(atPath: ingestSocket) && Date() < deadline { usleep(10_000) }
         }
 
-        deinit {
-            if process.isRunning { process.terminate() }
-        }
-
-        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+        func signal(_ number: Int32) { kill(process.pid, number) }
 
         func waitForExit(timeout: Double = 30) throws -> Int32 {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning {
-                guard Date() < deadline else { throw TestFailure("daemon did not exit") }
-                usleep(10_000)
-            }
-            return process.terminationStatus
+            guard let status = process.waitForExit(timeout: timeout) else { throw TestFailure("daemon did not exit") }
+            return status
         }
     }
 
@@ -61,9 +56,9 @@ struct SystemdTests {
         // The daemon made no sockets of its own: systemd's were used.
         #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/unused-ingest.sock"))
         #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
-        let control = try LineClient(path: daemon.controlSocket)
-        let status = try LineClient.decode(try #require(try control.exchange([#"{"command":"status"}"#]).first))
-        #expect(status["ok"] as? Bool == true)
+        let status = try SharectlTests.sharectl(["status", "--json", "--socket", daemon.controlSocket])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect((status.json as? [String: Any])?["totals"] != nil)
         try daemon.notify.wait { $0.hasPrefix("STATUS=") && $0.contains("events/s") }
 
         let beforeReload = Date()
