@@ -55,16 +55,22 @@ final class ControlConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads until the socket has nothing more: a peer that writes and hangs up at once is
+    /// reported as one event, after which the source fires no more.
     private func readable() {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if count > 0 {
-            input += chunk[..<count]
-        } else if count == 0 {
-            endOfInput = true
-            setReading(false)
-        } else if errno != EAGAIN && errno != EINTR {
-            return close()
+        while reading && !closed && input.count <= Self.maxRequestBytes {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                input += chunk[..<count]
+            } else if count == 0 {
+                endOfInput = true
+                setReading(false)
+            } else if errno == EAGAIN {
+                break
+            } else if errno != EINTR {
+                return close()
+            }
         }
         nextRequest()
     }
@@ -104,7 +110,13 @@ final class ControlConnection: @unchecked Sendable {
     private func setReading(_ on: Bool) {
         guard on != reading, !closed else { return }
         reading = on
-        if on { readSource.resume() } else { readSource.suspend() }
+        if on {
+            readSource.resume()
+            // A peer that hung up while the source was suspended is not reported again: look now.
+            queue.async { [self] in if reading && !closed { readable() } }
+        } else {
+            readSource.suspend()
+        }
     }
 
     private func setWriting(_ on: Bool) {

@@ -127,7 +127,9 @@ public final class Daemon: Sendable {
             (SIGINT, { [self] in shutDown(signal: "SIGINT") }),
             (SIGHUP, { [self] in _ = reload() }),
         ]
+        // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         for (number, handler) in handlers {
             signal(number, SIG_IGN)
             keep {
