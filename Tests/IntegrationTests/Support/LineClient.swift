@@ -30,6 +30,9 @@ final class LineClient {
 
     func close() { shutdown(fd, Int32(SHUT_RDWR)) }
 
+    /// Runs `body` with the socket, for options and raw reads a test needs.
+    func withFileDescriptor<R>(_ body: (Int32) throws -> R) rethrows -> R { try body(fd) }
+
     /// Half-closes: the daemon sees the end of input but can still answer.
     func finishWriting() { shutdown(fd, Int32(SHUT_WR)) }
 

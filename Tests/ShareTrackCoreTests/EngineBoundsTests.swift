@@ -1,0 +1,74 @@
+import ShareTrackCore
+import Testing
+
+/// The engine's bound on uncommitted work, and exactly-once when it answers `overloaded`.
+@Suite("Engine bounds")
+struct EngineBoundsTests {
+    static let now: Int64 = 1_800_000_000
+
+    static func engine(maxRows: Int) -> Engine {
+        Engine(configuration: .init(maxPendingKeys: maxRows), sources: [:], committedGeneration: 0)
+    }
+
+    static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil) -> Event {
+        Event(token: token, kind: .click(visitor: visitor, bot: false),
+              origin: seq.map { Origin(source: "redir", seq: $0) }, time: now)
+    }
+
+    static func load(_ token: String) -> TokenState { TokenState(shared: true) }
+
+    static func isOverloaded(_ reply: Engine.Reply) -> Bool {
+        if case .rejected(let rejection) = reply.outcome { return rejection.code == .overloaded }
+        return false
+    }
+
+    /// Commits whatever is pending, as the flusher would.
+    static func commit(_ engine: inout Engine) {
+        while let batch = engine.beginFlush() { engine.finishFlush(batch.generation) }
+    }
+
+    @Test("new counter rows beyond the bound are refused overloaded, and accepted again after a commit")
+    func counterRowsAreBounded() {
+        var engine = Self.engine(maxRows: 3)
+        for index in 0..<3 {
+            #expect(engine.apply(Self.click("t\(index)"), now: Self.now, load: Self.load).outcome == .accepted)
+        }
+        let refused = engine.apply(Self.click("t3"), now: Self.now, load: Self.load)
+        #expect(Self.isOverloaded(refused))
+        #expect(engine.pendingRows == 3)
+        Self.commit(&engine)
+        #expect(engine.apply(Self.click("t3"), now: Self.now, load: Self.load).outcome == .accepted)
+    }
+
+    @Test("visitor pairs count against the bound: one share's many new visitors cannot grow memory without end")
+    func visitorPairsAreBounded() {
+        var engine = Self.engine(maxRows: 100)
+        var accepted = 0
+        for index in 0..<1000 {
+            let reply = engine.apply(Self.click("viral", visitor: "v\(index)"), now: Self.now, load: Self.load)
+            if reply.outcome == .accepted { accepted += 1 } else { #expect(Self.isOverloaded(reply)) }
+        }
+        #expect(accepted < 100)
+        #expect(engine.pendingRows <= 100)
+    }
+
+    @Test("after overloaded at seq N, later seqs of that source are refused until N is sent again")
+    func overloadedSeqIsNotOvertaken() {
+        var engine = Self.engine(maxRows: 2)
+        #expect(engine.apply(Self.click("a", seq: 1), now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("b", seq: 2), now: Self.now, load: Self.load).outcome == .accepted)
+        // Seq 3 is refused; the producer had already pipelined seq 4, which arrives after a commit.
+        #expect(Self.isOverloaded(engine.apply(Self.click("c", seq: 3), now: Self.now, load: Self.load)))
+        Self.commit(&engine)
+        let overtaking = engine.apply(Self.click("d", seq: 4), now: Self.now, load: Self.load)
+        #expect(Self.isOverloaded(overtaking), "seq 4 accepted before seq 3: the retry of 3 would be a duplicate")
+        // The producer retries 3 then 4, in order: both are counted.
+        #expect(engine.apply(Self.click("c", seq: 3), now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("d", seq: 4), now: Self.now, load: Self.load).outcome == .accepted)
+        Self.commit(&engine)
+        #expect(engine.sources["redir"]?.highestSeq == 4)
+        #expect(engine.sources["redir"]?.accepted == 4)
+        // Other sources and lines without a source are not held back.
+        #expect(engine.apply(Self.click("e"), now: Self.now, load: Self.load).outcome == .accepted)
+    }
+}
