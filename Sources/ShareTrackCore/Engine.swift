@@ -10,7 +10,8 @@ public struct Engine: Sendable {
         public var tierBounds: TierBounds
         /// `ack: commit`: an `ok` waits for the commit that holds its effect.
         public var ackOnCommit: Bool
-        /// Counter rows held in memory (pending and in flight) before new events are `overloaded`.
+        /// Rows held in memory (counter rows and new visitor pairs, pending and in flight) before new
+        /// events are `overloaded`.
         public var maxPendingKeys: Int
         /// Token states kept in memory.
         public var cacheCapacity: Int
@@ -44,6 +45,10 @@ public struct Engine: Sendable {
     public private(set) var committedGeneration: UInt64
     private var committedSeqs: [String: UInt64]
     private var cache: TokenCache
+    /// Per source, the lowest seq answered `overloaded` and not sent again since: its later seqs are
+    /// refused too, so that a later line a producer had pipelined cannot be accepted first and turn
+    /// the retry of the refused one into a "duplicate" (which would lose it).
+    private var refusedFrom: [String: UInt64] = [:]
 
     /// - Parameters:
     ///   - sources: every producer's committed state, as the store holds it.
@@ -59,15 +64,20 @@ public struct Engine: Sendable {
 
     public var pendingEvents: Int { pending.events + (inFlight?.events ?? 0) }
     public var pendingKeys: Int { pending.counters.count + (inFlight?.counters.count ?? 0) }
+    /// What `maxPendingKeys` bounds: counter rows plus visitor pairs (a share's row is one of its
+    /// counter rows), pending and in flight.
+    public var pendingRows: Int { pendingKeys + pending.visitors.count + (inFlight?.visitors.count ?? 0) }
     public var cachedTokens: Int { cache.count }
 
     // MARK: Ingest
 
     /// Applies one event received at `now` (seconds since the epoch).
     public mutating func apply(_ event: Event, now: Int64, load: (String) throws -> TokenState) -> Reply {
-        if pendingKeys >= configuration.maxPendingKeys {
-            return reject(Rejection(.overloaded, "the daemon holds too many uncommitted events; retry later",
-                                    source: event.origin?.source), now: now)
+        if pendingRows >= configuration.maxPendingKeys {
+            return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now)
+        }
+        if !refusedFrom.isEmpty, let origin = event.origin, let first = refusedFrom[origin.source], origin.seq > first {
+            return refuse(event, "seq \(first) of this source was refused (overloaded); send it again first", now: now)
         }
         if let origin = event.origin, origin.seq <= sources[origin.source]?.highestSeq ?? 0 {
             let committed = origin.seq <= committedSeqs[origin.source] ?? 0
@@ -88,8 +98,7 @@ public struct Engine: Sendable {
                 }
             }
         } catch {
-            return reject(Rejection(.overloaded, "the database cannot be read (\(error)); retry later",
-                                    source: event.origin?.source), now: now)
+            return refuse(event, "the database cannot be read (\(error)); retry later", now: now)
         }
 
         let time = event.time ?? now
@@ -133,16 +142,29 @@ public struct Engine: Sendable {
         return Reply(outcome: .rejected(rejection), waitFor: 0)
     }
 
+    /// Answers `overloaded`; the source's later seqs are refused until this one is sent again.
+    private mutating func refuse(_ event: Event, _ message: String, now: Int64) -> Reply {
+        if let origin = event.origin {
+            refusedFrom[origin.source] = min(refusedFrom[origin.source] ?? .max, origin.seq)
+        }
+        return reject(Rejection(.overloaded, message, source: event.origin?.source), now: now)
+    }
+
     private mutating func record(_ outcome: Reply.Outcome, origin: Origin?, now: Int64, waitsForCommit: Bool) -> Reply {
         if outcome == .duplicate { totals.duplicates += 1 }
         pending.events += 1
         if let origin {
-            var state = sources[origin.source] ?? SourceState()
-            state.highestSeq = max(state.highestSeq, origin.seq)
-            state.lastSeen = now
-            if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
-            sources[origin.source] = state
-            pending.sources[origin.source] = state
+            if !refusedFrom.isEmpty, let first = refusedFrom[origin.source], origin.seq >= first {
+                refusedFrom[origin.source] = nil
+            }
+            // Updated in place: one lookup of the source per line (this runs for every line).
+            func update(_ state: inout SourceState) -> SourceState {
+                state.highestSeq = max(state.highestSeq, origin.seq)
+                state.lastSeen = now
+                if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
+                return state
+            }
+            pending.sources[origin.source] = update(&sources[origin.source, default: SourceState()])
         }
         let waits = configuration.ackOnCommit && waitsForCommit
         return Reply(outcome: outcome, waitFor: waits ? pending.generation : 0)

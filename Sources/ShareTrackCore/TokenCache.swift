@@ -25,7 +25,8 @@ struct TokenCache: Sendable {
         if let index = hot.index(forKey: token) {
             return body(&hot.values[index])
         }
-        var state = try cold.removeValue(forKey: token) ?? load(token)
+        // (An empty `cold` — until the cache first fills — costs no hashing.)
+        var state = try (cold.isEmpty ? nil : cold.removeValue(forKey: token)) ?? load(token)
         let result = body(&state)
         hot[token] = state
         return result

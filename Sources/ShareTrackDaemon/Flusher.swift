@@ -74,7 +74,20 @@ final class Flusher: Sendable {
     /// How long ago the flush path last succeeded (or had nothing to do).
     var sinceHealthy: Duration { state.withLock { ContinuousClock.now - $0.lastHealthy } }
 
+    /// A flush that wrote at least this many rows gives the freed memory back (`MallocTrim`).
+    static let trimAfterRows = 50_000
+
     private func flushOnQueue() -> FlushReport? {
+        let report = writeNextBatch()
+        guard let report, report.error == nil else { return report }
+        // The replies of the batch are released: now the log can be copied into the database.
+        store.withLock { $0.checkpoint() }
+        // Here the written batch has been freed (by the engine, and as `writeNextBatch`'s local).
+        if report.rows >= Self.trimAfterRows { MallocTrim.run() }
+        return report
+    }
+
+    private func writeNextBatch() -> FlushReport? {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let batch = pipeline.beginFlush() else {
             state.withLock { $0.lastHealthy = .now }

@@ -25,7 +25,7 @@ final class IngestConnection: @unchecked Sendable {
     private var partial: [UInt8] = []
     /// Dropping the rest of a line that was over `max_line_bytes`.
     private var discarding = false
-    private var waiting = Deque<Engine.Reply>()
+    private var waiting = ReplyQueue()
     private var output: [UInt8] = []
     private var outputSent = 0
     private var reading = true
@@ -65,28 +65,42 @@ final class IngestConnection: @unchecked Sendable {
 
     // MARK: Reading
 
+    /// Reads at most this many buffers per event, so that one busy client cannot starve the others.
+    private static let readsPerEvent = 4
+
+    /// Reads until the socket has nothing more (not merely until a short read): a peer that writes
+    /// and closes at once is reported as one hang-up, after which the source fires no more, so its
+    /// end of input must be found now. Each buffer's lines are answered before the next is read, so
+    /// a client that does not read its answers is stopped after one buffer over `outputLimit`.
     private func readable() {
         let buffer = server.readBuffer
-        var lines: [Result<Event, Rejection>] = []
         let now = Int64(time(nil))
-        for _ in 0..<4 {
+        var reads = 0
+        while reading && !closed {
+            guard reads < Self.readsPerEvent else {
+                // More may be waiting: come back after the other connections' events.
+                server.queue.async { [self] in if reading && !closed { readable() } }
+                return
+            }
+            reads += 1
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
+                var lines: [Result<Event, Rejection>] = []
                 split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &lines)
-                if count < buffer.count { break }
+                if !lines.isEmpty {
+                    waiting.append(contentsOf: server.pipeline.apply(lines, now: now))
+                }
+                releaseReplies()  // may stop reading (backpressure) or close the connection
             } else if count == 0 {
                 endOfInput = true
                 setReading(false)
-                break
-            } else {
-                if errno == EAGAIN || errno == EINTR { break }
+                releaseReplies()
+            } else if errno == EAGAIN {
+                return
+            } else if errno != EINTR {
                 return close()
             }
         }
-        if !lines.isEmpty {
-            waiting.append(contentsOf: server.pipeline.apply(lines, now: now))
-        }
-        releaseReplies()
     }
 
     /// Cuts `bytes` into lines and parses each complete one.
@@ -94,7 +108,7 @@ final class IngestConnection: @unchecked Sendable {
         let maxLine = server.maxLineBytes
         var start = 0
         while start < bytes.count {
-            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+            guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else {
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[start...])
                 if discarding { return }
                 if partial.count + rest.count > maxLine {
@@ -106,6 +120,7 @@ final class IngestConnection: @unchecked Sendable {
                 }
                 return
             }
+            let newline = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
             let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<newline])
             start = newline + 1
             if discarding {
@@ -142,10 +157,7 @@ final class IngestConnection: @unchecked Sendable {
     func releaseReplies() {
         guard !closed else { return }
         let committed = server.committedGeneration
-        while let reply = waiting.first, reply.waitFor <= committed {
-            ResponseLine.append(reply.outcome, to: &output)
-            waiting.removeFirst()
-        }
+        waiting.release(upTo: committed, into: &output)
         writeOutput()
     }
 
@@ -181,7 +193,13 @@ final class IngestConnection: @unchecked Sendable {
     private func setReading(_ on: Bool) {
         guard on != reading, !closed else { return }
         reading = on
-        if on { readSource.resume() } else { readSource.suspend() }
+        if on {
+            readSource.resume()
+            // A source whose peer hung up while it was suspended fires no more: look for ourselves.
+            server.queue.async { [self] in if reading && !closed { readable() } }
+        } else {
+            readSource.suspend()
+        }
     }
 
     private func setWriting(_ on: Bool) {

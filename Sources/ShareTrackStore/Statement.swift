@@ -56,6 +56,20 @@ public final class Statement {
         _ = try step()
     }
 
+    /// Binds UTF-8 text without SQLite copying it: the caller keeps the bytes valid and unchanged
+    /// until the statement has been stepped and reset.
+    func bindUnowned(_ text: UnsafeRawBufferPointer, at index: Int32) throws(SQLiteError) {
+        guard let base = text.baseAddress, !text.isEmpty else { return try bind("", at: index) }
+        try database.check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil))
+    }
+
+    /// Steps a statement that returns no rows, then resets it keeping its bindings (for callers
+    /// that bind every parameter before each run).
+    func execute() throws(SQLiteError) {
+        defer { sqlite3_reset(handle) }
+        _ = try step()
+    }
+
     /// Makes the statement ready to run again, with its bindings cleared.
     public func reset() {
         sqlite3_reset(handle)

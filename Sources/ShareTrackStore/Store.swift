@@ -1,3 +1,4 @@
+import CSQLite
 import ShareTrackCore
 
 /// The daemon's writing connection: opens (or creates) the database, migrates it, and writes each
@@ -9,6 +10,12 @@ public final class Store {
     private let insertVisitor: Statement
     private let upsertSource: Statement
     private let setGeneration: Statement
+    /// The same inserts for `chunkRows` rows at a time: SQLite's work per statement (start, halt,
+    /// reset) is then paid once per chunk instead of once per row.
+    private let insertShares: Statement
+    private let upsertCounters: Statement
+    private let insertVisitors: Statement
+    static let chunkRows = 64
 
     /// Opens the database at `path`, creating it on first start.
     ///
@@ -17,19 +24,24 @@ public final class Store {
     public init(path: String) throws {
         do {
             database = try Database(path: path, mode: .readWrite)
+            // SQLite quietly opens a file it may not write read-only; every flush would then fail.
+            guard sqlite3_db_readonly(database.handle, "main") == 0 else {
+                throw StoreError.cannotOpen(path: path, reason: "the file is read-only (check its mode, owner and attributes)")
+            }
             try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            // No checkpoint inside COMMIT: the daemon calls `checkpoint()` once the commit's replies
+            // are on their way, so that copying the log into the database does not delay them.
+            try database.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384;")
             database.setBusyTimeout(milliseconds: 100)
             try Schema.migrate(database)
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
-        insertShare = try database.prepare("""
-            INSERT INTO shares (token, advocate, venue, campaign, network, followers, tier, time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        upsertCounter = try database.prepare("""
-            INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        func values(_ columns: Int, rows: Int) -> String {
+            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+            return Array(repeating: row, count: rows).joined(separator: ", ")
+        }
+        let addCounters = """
             ON CONFLICT (token, hour) DO UPDATE SET
                 shares = shares + excluded.shares,
                 reach = reach + excluded.reach,
@@ -38,8 +50,17 @@ public final class Store {
                 bot_clicks = bot_clicks + excluded.bot_clicks,
                 conversions = conversions + excluded.conversions,
                 value = value + excluded.value
-            """)
-        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor) VALUES (?, ?)")
+            """
+        insertShare = try database.prepare("INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: 1))")
+        insertShares = try database.prepare(
+            "INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: Self.chunkRows))")
+        upsertCounter = try database.prepare(
+            "INSERT INTO counters (\(Rows.counterColumns)) VALUES \(values(9, rows: 1)) \(addCounters)")
+        upsertCounters = try database.prepare(
+            "INSERT INTO counters (\(Rows.counterColumns)) VALUES \(values(9, rows: Self.chunkRows)) \(addCounters)")
+        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor) VALUES \(values(2, rows: 1))")
+        insertVisitors = try database.prepare(
+            "INSERT INTO visitors (token, visitor) VALUES \(values(2, rows: Self.chunkRows))")
         upsertSource = try database.prepare("""
             INSERT OR REPLACE INTO sources (source, highest_seq, last_seen, accepted, rejected, duplicates)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -77,29 +98,46 @@ public final class Store {
         return Dictionary(rows, uniquingKeysWith: { $1 })
     }
 
+    /// Copies what the write-ahead log holds into the database file, as far as readers allow
+    /// (a passive checkpoint: it never waits, and a failure only leaves the log longer).
+    public func checkpoint() {
+        try? database.execute("PRAGMA wal_checkpoint(PASSIVE);")
+    }
+
     /// Writes a batch in one transaction: counter deltas as additive upserts, the new shares and
     /// visitors, the producers' highest seqs, and the batch's generation.
     public func write(_ batch: Batch) throws {
         try database.transaction {
-            for share in batch.shares {
-                try insertShare.bind([
-                    .text(share.token), .text(share.attributes.advocate), .text(share.attributes.venue),
-                    .text(share.attributes.campaign), .text(share.attributes.network),
-                    .integer(Int64(share.attributes.followers)), .text(share.tier.rawValue), .integer(share.time),
-                ])
-                try insertShare.run()
+            var binder = RowBinder()
+            try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
+                      one: insertShare, many: insertShares) { share, row in
+                // In the order of Rows.shareColumns.
+                row.add(share.token)
+                row.add(share.attributes.advocate)
+                row.add(share.attributes.venue)
+                row.add(share.attributes.campaign)
+                row.add(share.attributes.network)
+                row.add(Int64(share.attributes.followers))
+                row.add(share.tier.rawValue)
+                row.add(share.time)
             }
-            for (key, counters) in batch.counters {
-                try upsertCounter.bind([
-                    .text(key.token), .integer(key.hour), .integer(counters.shares), .integer(counters.reach),
-                    .integer(counters.clicks), .integer(counters.uniqueClicks), .integer(counters.botClicks),
-                    .integer(counters.conversions), .real(counters.value),
-                ])
-                try upsertCounter.run()
+            try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
+                      one: upsertCounter, many: upsertCounters) { entry, row in
+                // In the order of Rows.counterColumns.
+                row.add(entry.key.token)
+                row.add(entry.key.hour)
+                row.add(entry.value.shares)
+                row.add(entry.value.reach)
+                row.add(entry.value.clicks)
+                row.add(entry.value.uniqueClicks)
+                row.add(entry.value.botClicks)
+                row.add(entry.value.conversions)
+                row.add(entry.value.value)
             }
-            for pair in batch.visitors {
-                try insertVisitor.bind([.text(pair.token), .text(pair.visitor)])
-                try insertVisitor.run()
+            try write(batch.visitors, by: { ($0.token, 0) }, with: &binder,
+                      one: insertVisitor, many: insertVisitors) { pair, row in
+                row.add(pair.token)
+                row.add(pair.visitor)
             }
             for (source, state) in batch.sources {
                 try upsertSource.bind([
@@ -111,5 +149,51 @@ public final class Store {
             try setGeneration.bind([.integer(Int64(batch.generation))])
             try setGeneration.run()
         }
+    }
+
+    /// Inserts `rows` in key order, `chunkRows` at a time with `many`, the rest one by one with `one`.
+    private func write<Rows: Collection>(
+        _ rows: Rows, by key: (Rows.Element) -> (String, Int64), with binder: inout RowBinder,
+        one: Statement, many: Statement, _ bind: (Rows.Element, inout RowBinder) -> Void
+    ) throws {
+        binder.removeAll()
+        var pending = 0
+        for index in Self.keyOrder(rows, by: key) {
+            bind(rows[index], &binder)
+            pending += 1
+            if pending == Self.chunkRows {
+                try binder.run(many, 0..<binder.count)
+                binder.removeAll()
+                pending = 0
+            }
+        }
+        guard pending > 0 else { return }
+        let columns = binder.count / pending
+        for row in 0..<pending {
+            try binder.run(one, row * columns ..< (row + 1) * columns)
+        }
+        binder.removeAll()
+    }
+
+    /// The indices of `rows` roughly in primary-key order (by the first 8 bytes of the token, then
+    /// the hour), so that a flush walks each B-tree from left to right: every page is fetched and
+    /// dirtied once per flush instead of at random, and a page the cache must spill is one the
+    /// flush is done with.
+    static func keyOrder<Rows: Collection>(_ rows: Rows, by key: (Rows.Element) -> (String, Int64)) -> [Rows.Index] {
+        var order: [(prefix: UInt64, hour: Int64, index: Rows.Index)] = []
+        order.reserveCapacity(rows.count)
+        for index in rows.indices {
+            let (token, hour) = key(rows[index])
+            var prefix: UInt64 = 0
+            var bytes = 0
+            for byte in token.utf8 {
+                prefix = prefix << 8 | UInt64(byte)
+                bytes += 1
+                if bytes == 8 { break }
+            }
+            order.append((prefix << (8 * UInt64(8 - bytes)), hour, index))
+        }
+        order.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.hour < $1.hour }
+        return order.map(\.index)
     }
 }

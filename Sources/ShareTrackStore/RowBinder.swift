@@ -1,0 +1,53 @@
+/// The parameters of one or more rows, bound and run in one go: text is copied into one buffer
+/// that SQLite reads in place (no copy per string on either side), since the buffer outlives the
+/// statement's step.
+struct RowBinder {
+    private enum Parameter {
+        case text(start: Int, count: Int)
+        case null
+        case integer(Int64)
+        case real(Double)
+    }
+
+    private var text: [UInt8] = []
+    private var parameters: [Parameter] = []
+
+    var count: Int { parameters.count }
+
+    mutating func add(_ value: String?) {
+        guard let value else { return parameters.append(.null) }
+        let start = text.count
+        text.append(contentsOf: value.utf8)
+        parameters.append(.text(start: start, count: text.count - start))
+    }
+
+    mutating func add(_ value: Int64) {
+        parameters.append(.integer(value))
+    }
+
+    mutating func add(_ value: Double) {
+        parameters.append(.real(value))
+    }
+
+    /// Binds parameters `range` to the statement's parameters 1, 2, ... and runs it.
+    func run(_ statement: Statement, _ range: Range<Int>) throws {
+        try text.withUnsafeBytes { bytes in
+            for (offset, parameter) in parameters[range].enumerated() {
+                let index = Int32(offset + 1)
+                switch parameter {
+                case .text(let start, let count):
+                    try statement.bindUnowned(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]), at: index)
+                case .null: try statement.bind(nil as String?, at: index)
+                case .integer(let value): try statement.bind(value, at: index)
+                case .real(let value): try statement.bind(value, at: index)
+                }
+            }
+            try statement.execute()
+        }
+    }
+
+    mutating func removeAll() {
+        text.removeAll(keepingCapacity: true)
+        parameters.removeAll(keepingCapacity: true)
+    }
+}
