@@ -1,0 +1,202 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import ShareTrackCore
+
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sharetrack-bench",
+        abstract: "End-to-end benchmark and load generator for sharetrackd.",
+        discussion: """
+            Generates a seeded, reproducible stream of share, click and conversion events (100,000 \
+            advocates with log-normal follower counts, 20 venues, 5 campaigns, 5 networks, about 10 \
+            clicks and 0.3 conversions per share with Zipf-like popularity, 70% of clicks with a \
+            visitor id, event times over the last 7 days), encodes it before timing, and sends it over \
+            several producer connections with source and seq, pipelined with a window of unacknowledged \
+            lines. By default it starts the sharetrackd next to its own executable on a temporary \
+            directory; with --socket it targets a running daemon (and --control for its status).
+
+            It reports events/s from the first byte to the last answer, answer latency percentiles, \
+            flush durations and rows per flush, the daemon's peak memory and memory per share, and the \
+            transport ceiling: how fast a trivial reader drains the same bytes from Unix sockets. \
+            With --rate it paces the stream instead, as a kiosk simulator for demos. See docs/benchmarks.md.
+            """)
+
+    @Option(help: "Events to send.")
+    var events = 2_000_000
+    @Option(help: "Producer connections, each with its own source and seq.")
+    var connections = 4
+    @Option(help: "Unacknowledged lines allowed per connection.")
+    var window = 250_000
+    @Option(help: "Seed of the workload.")
+    var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("flush_interval of the daemon the bench starts.", valueName: "seconds"))
+    var flushInterval: Double = 1
+    @Option(help: ArgumentHelp("ack mode of the daemon the bench starts: commit or receive.", valueName: "mode"))
+    var ack = "commit"
+    @Option(help: ArgumentHelp("Send at this many events/s in total (kiosk simulator) instead of as fast as answered.",
+                               valueName: "events/s"))
+    var rate: Double?
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+    @Flag(help: "Keep the temporary directory of the daemon the bench starts (database and log).")
+    var keep = false
+    @Option(help: ArgumentHelp("Target the running daemon listening on this ingest socket.", valueName: "path"))
+    var socket: String?
+    @Option(help: ArgumentHelp("Control socket of the running daemon (for flush, memory and count figures).",
+                               valueName: "path"))
+    var control: String?
+    @Option(help: ArgumentHelp("The sharetrackd to start (default: the one next to this executable).", valueName: "path"))
+    var daemon: String?
+    @Option(help: ArgumentHelp("Seconds between status polls during the run.", valueName: "seconds"))
+    var pollInterval = 0.25
+    @Flag(help: "Skip measuring the transport ceiling.")
+    var noCeiling = false
+    @Flag(help: "Print progress to stderr once a second (always on with --rate).")
+    var progress = false
+
+    func validate() throws {
+        guard events >= 1 else { throw ValidationError("--events must be at least 1") }
+        guard (1...256).contains(connections) else { throw ValidationError("--connections must be 1 to 256") }
+        guard window >= 1 else { throw ValidationError("--window must be at least 1") }
+        guard flushInterval > 0 else { throw ValidationError("--flush-interval must be greater than 0") }
+        guard ack == "commit" || ack == "receive" else { throw ValidationError("--ack must be commit or receive") }
+        if let rate { guard rate > 0 else { throw ValidationError("--rate must be greater than 0") } }
+        guard pollInterval > 0 else { throw ValidationError("--poll-interval must be greater than 0") }
+        if control != nil && socket == nil { throw ValidationError("--control needs --socket") }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let machine = Machine.current()
+        let now = Int64(time(nil))
+        let spec = WorkloadSpec(
+            events: events, connections: connections, seed: seed, spanEnd: now / 3600 * 3600,
+            runTag: socket == nil ? nil : String(now, radix: 36))
+        note("generating \(Format.integer(events)) events (seed \(seed))")
+        let generationStart = monotonicNanoseconds()
+        let workload = Workload(spec)
+        let generationSeconds = Double(monotonicNanoseconds() - generationStart) / 1e9
+
+        var ceiling: TransportCeiling.Result?
+        if !noCeiling {
+            note("measuring the transport ceiling")
+            // The fastest of three: a ceiling is what the transport can do, and one pass lasts ~0.1 s.
+            ceiling = try (0..<3).map { _ in try TransportCeiling.measure(workload) }.min { $0.seconds < $1.seconds }
+        }
+
+        let launched: LaunchedDaemon?
+        if socket == nil {
+            guard let binary = daemon ?? LaunchedDaemon.siblingBinary() else {
+                throw ValidationError("no sharetrackd next to this executable; name one with --daemon PATH")
+            }
+            note("starting \(binary)")
+            launched = try LaunchedDaemon(binary: binary, arguments: [
+                "--flush-interval", String(flushInterval), "--ack", ack, "--log-level", "warning",
+            ])
+        } else {
+            launched = nil
+        }
+        defer {
+            if let launched {
+                launched.stop()
+                if keep { note("kept \(launched.directory)") } else { launched.remove() }
+            }
+        }
+        let ingestPath = socket ?? launched!.ingestSocket
+        let controlPath = control ?? launched?.controlSocket
+
+        let before = try controlPath.map { try ControlClient(path: $0).status() }
+        let pid = launched?.pid ?? before?.pid
+        let usageBefore = pid.flatMap(ProcessUsage.of)
+        let monitor = controlPath.map { FlushMonitor(control: $0, interval: pollInterval) }
+        let cpuBefore = ownCPUSeconds()
+
+        note("sending over \(connections) connection(s)" + (rate.map { " at \(Format.integer(Int($0))) events/s" } ?? ""))
+        let runner = LoadRunner(options: .init(window: window, rate: rate, progress: progress || rate != nil))
+        let outcome: LoadRunner.Outcome
+        do {
+            outcome = try runner.run(workload, socket: ingestPath)
+        } catch {
+            if let launched { printError("sharetrackd's log:\n" + launched.log.suffix(4000)) }
+            throw error
+        }
+
+        let benchCPU = ownCPUSeconds() - cpuBefore
+        let cpuAfter = pid.flatMap(ProcessUsage.of)?.cpuSeconds
+        // The last flush's report is stored just after its commit is announced, and the daemon gives
+        // freed memory back after a large flush: let it settle before measuring what it holds.
+        let usageAfter = pid.flatMap { Self.settledUsage(of: $0) }
+        var observations = monitor?.stop()
+        var after: StatusReport?
+        var metrics: String?
+        if let controlPath, let client = try? ControlClient(path: controlPath) {
+            after = try? client.status()
+            metrics = try? client.metrics()
+            if let flush = after?.lastFlush { observations?.flushes[flush.generation] = flush }
+        }
+        let exitStatus = launched?.stop()
+
+        var report = BenchReport(
+            setup: .init(
+                target: socket ?? "own daemon", ack: after?.ack ?? (socket == nil ? ack : nil),
+                flushIntervalSeconds: after?.flushInterval ?? (socket == nil ? flushInterval : nil),
+                connections: connections, window: window, rate: rate, seed: seed, events: workload.events,
+                bytes: workload.bytes, mix: workload.mix, generationSeconds: generationSeconds),
+            machine: machine,
+            eventsSent: workload.events, eventsAnswered: outcome.acknowledged, ok: outcome.ok,
+            duplicates: outcome.duplicates, rejected: outcome.rejected, firstRejection: outcome.firstRejection,
+            daemonCounted: before.flatMap { before in after.map { Self.answered($0) - Self.answered(before) } },
+            daemonOrphans: before.flatMap { before in after.map { Int($0.totals.orphans - before.totals.orphans) } },
+            seconds: outcome.seconds, eventsPerSecond: Double(outcome.acknowledged) / outcome.seconds,
+            sendingEventsPerSecond: Double(workload.events) / max(outcome.sendingSeconds, 1e-9),
+            ackLatency: .init(outcome.latency),
+            flushes: observations.map { BenchReport.Flushes($0, metrics: metrics) },
+            memory: usageBefore.flatMap { before in
+                usageAfter.map { after in
+                    BenchReport.Memory(before: before, after: after, shares: workload.mix.shares)
+                }
+            },
+            daemonCpuSeconds: usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } },
+            daemonCores: usageBefore.flatMap { before in cpuAfter.map { ($0 - before.cpuSeconds) / outcome.seconds } },
+            benchCpuSeconds: benchCPU,
+            transportCeiling: ceiling,
+            ratioToCeiling: ceiling.map { Double(outcome.acknowledged) / outcome.seconds / $0.eventsPerSecond },
+            daemonExitStatus: exitStatus)
+        report.memory?.cachedTokens = after?.cachedTokens
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.table())
+        }
+        if outcome.acknowledged != workload.events || outcome.rejected > 0 || (exitStatus ?? 0) != 0 {
+            throw ExitCode(1)
+        }
+    }
+
+    /// The process's usage once its resident size has stopped changing (two samples 100 ms apart
+    /// within 1%), or after 2 s.
+    private static func settledUsage(of pid: Int32) -> ProcessUsage? {
+        var last = ProcessUsage.of(pid)
+        for _ in 0..<20 {
+            usleep(100_000)
+            guard let next = ProcessUsage.of(pid) else { return last }
+            defer { last = next }
+            if let last, abs(next.residentBytes - last.residentBytes) <= last.residentBytes / 100 { return next }
+        }
+        return last
+    }
+
+    private static func answered(_ status: StatusReport) -> Int {
+        Int(status.totals.accepted + status.totals.duplicates + status.totals.rejected)
+    }
+
+    private func note(_ text: String) {
+        printError("sharetrack-bench: \(text)")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+
+/// A `sharetrackd` the bench starts for itself on a temporary directory: its own database, sockets
+/// and log, removed afterwards unless kept.
+final class LaunchedDaemon {
+    let directory: String
+    let process = Process()
+    var ingestSocket: String { directory + "/ingest.sock" }
+    var controlSocket: String { directory + "/control.sock" }
+    var database: String { directory + "/sharetrack.db" }
+    var logFile: String { directory + "/sharetrackd.log" }
+    var pid: Int32 { process.processIdentifier }
+
+    /// Starts `binary` with `arguments` (flags such as `--flush-interval 1`) and waits until both
+    /// of its sockets answer.
+    init(binary: String, arguments: [String]) throws {
+        var template = Array("/tmp/sharetrack-bench-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw UnixSocket.Failure("mkdtemp") }
+        directory = String(cString: made)
+        let config = directory + "/sharetrackd.yaml"
+        _ = FileManager.default.createFile(atPath: config, contents: Data("# sharetrack-bench: flags only\n".utf8))
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--config", config, "--database", database,
+            "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
+        ] + arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+        let log = FileHandle(forWritingAtPath: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try waitUntilServing(timeout: 30)
+    }
+
+    private func waitUntilServing(timeout: Double) throws {
+        let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
+        while monotonicNanoseconds() < deadline {
+            guard process.isRunning else {
+                throw UnixSocket.Failure("sharetrackd exited at start:\n\(log)", errno: ECHILD)
+            }
+            if (try? ControlClient(path: controlSocket).status()) != nil,
+               let fd = try? UnixSocket.connect(path: ingestSocket) {
+                close(fd)
+                return
+            }
+            usleep(20_000)
+        }
+        throw UnixSocket.Failure("sharetrackd did not start serving within \(Int(timeout)) s:\n\(log)", errno: ETIMEDOUT)
+    }
+
+    /// The daemon's log so far.
+    var log: String {
+        (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+    }
+
+    /// SIGTERM, then waits for the exit; returns the exit status.
+    @discardableResult
+    func stop(timeout: Double = 60) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(pid, SIGTERM)
+        let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
+        while process.isRunning && monotonicNanoseconds() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    /// Removes the temporary directory.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// `sharetrackd` beside this executable (`swift build` puts the products together).
+    static func siblingBinary() -> String? {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let candidate = executable.deletingLastPathComponent().appendingPathComponent("sharetrackd").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `sharetrack-bench` keeps working: a tiny run against a daemon of its own gives sane numbers.
+/// No timing assertions: the machine running the tests may be busy.
+@Suite("Benchmark tool")
+struct BenchmarkToolTests {
+    @Test("a small run counts every event once and reports positive rates")
+    func smallRun() throws {
+        let bench = DaemonProcess.binary("sharetrack-bench")
+        let daemon = DaemonProcess.binary("sharetrackd")
+        #expect(FileManager.default.isExecutableFile(atPath: bench), "sharetrack-bench not built next to the tests")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bench)
+        process.arguments = ["--events", "5000", "--json", "--flush-interval", "0.2", "--window", "1000",
+                             "--seed", "7", "--daemon", daemon]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitForTermination()
+        #expect(process.terminationStatus == 0, "sharetrack-bench failed:\n\(errors)")
+
+        let report = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any],
+                                  "not a JSON object:\n\(String(decoding: output, as: UTF8.self))\n\(errors)")
+        #expect(report["events_sent"] as? Int == 5000)
+        #expect(report["events_answered"] as? Int == 5000)
+        #expect(report["ok"] as? Int == 5000)
+        #expect(report["rejected"] as? Int == 0)
+        #expect(report["duplicates"] as? Int == 0)
+        #expect(report["daemon_counted"] as? Int == 5000)
+        #expect(report["daemon_exit_status"] as? Int == 0)
+        #expect((report["events_per_second"] as? Double ?? 0) > 0)
+        #expect((report["seconds"] as? Double ?? 0) > 0)
+
+        let latency = try #require(report["ack_latency"] as? [String: Any])
+        let p50 = latency["p50_ms"] as? Double ?? -1, p99 = latency["p99_ms"] as? Double ?? -1
+        #expect(p50 > 0 && p99 >= p50)
+
+        let ceiling = try #require(report["transport_ceiling"] as? [String: Any])
+        #expect((ceiling["events_per_second"] as? Double ?? 0) > 0)
+
+        let flushes = try #require(report["flushes"] as? [String: Any])
+        #expect((flushes["observed"] as? Int ?? 0) >= 1)
+        #expect((flushes["rows_max"] as? Int ?? 0) > 0)
+
+        let memory = try #require(report["memory"] as? [String: Any])
+        #expect((memory["peak_rss_bytes"] as? Int ?? 0) > 0)
+        #expect(memory["known_shares"] as? Int == (report["setup"] as? [String: Any])
+            .flatMap { $0["mix"] as? [String: Any] }.flatMap { $0["shares"] as? Int })
+
+        let setup = try #require(report["setup"] as? [String: Any])
+        let mix = try #require(setup["mix"] as? [String: Any])
+        let shares = mix["shares"] as? Int ?? 0, clicks = mix["clicks"] as? Int ?? 0
+        let conversions = mix["conversions"] as? Int ?? 0
+        #expect(shares + clicks + conversions == 5000)
+        #expect(shares > 0 && clicks > 5 * shares && conversions > 0)
+    }
+
+    @Test("the same seed gives the same stream")
+    func reproducible() throws {
+        func run() throws -> [String: Any] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
+            process.arguments = ["--events", "3000", "--json", "--seed", "11", "--flush-interval", "0.2",
+                                 "--daemon", DaemonProcess.binary("sharetrackd")]
+            let stdout = Pipe()
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let output = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitForTermination()
+            return try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        }
+        let first = try run(), second = try run()
+        let mix = { (report: [String: Any]) in
+            ((report["setup"] as? [String: Any])?["mix"] as? NSDictionary) ?? [:]
+        }
+        let bytes = { (report: [String: Any]) in (report["setup"] as? [String: Any])?["bytes"] as? Int }
+        #expect(mix(first) == mix(second))
+        #expect(bytes(first) != nil && bytes(first) == bytes(second))
+    }
+}
