@@ -89,7 +89,7 @@ struct ConfigurationTests {
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         sqlite.arguments = [newer + "/sharetrack.db", "PRAGMA user_version = 99;"]
         try sqlite.run()
-        sqlite.waitUntilExit()
+        sqlite.waitForTermination()
         let future = try DaemonProcess(directory: newer, waitForReady: false)
         #expect(try future.waitForExit() != 0)
         #expect(future.log.contains("schema version 99"), "\(future.log)")

@@ -118,12 +118,10 @@ final class DatabaseLocker {
         Thread.sleep(forTimeInterval: 0.3)
     }
 
-    /// Rolls back and quits; returns once the shell is gone (polling: `waitUntilExit()` can hang
-    /// inside a test's thread pool).
+    /// Rolls back and quits; returns once the shell is gone.
     func release() {
         input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        process.waitForTermination(timeout: 10)
     }
 
     deinit {

@@ -45,7 +45,10 @@ final class DaemonProcess {
     }
 
     deinit {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitForTermination(timeout: 10)
+        }
         output.fileHandleForReading.readabilityHandler = nil
     }
 

@@ -78,7 +78,7 @@ func runCommand(_ command: String, _ arguments: [String], input: String? = nil) 
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    process.waitForTermination()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
@@ -108,7 +108,7 @@ final class SQLiteShell {
     deinit {
         if process.isRunning {
             try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            process.waitForTermination()
         }
         output.fileHandleForReading.readabilityHandler = nil
     }
@@ -129,7 +129,7 @@ final class SQLiteShell {
     /// Ends the shell (and with it any transaction it holds).
     func quit() {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.waitForTermination()
     }
 }
 
