@@ -10,40 +10,28 @@ final class ControlConnection: @unchecked Sendable {
     static let maxRequestBytes = 1 << 20
 
     let peer: (uid: uid_t, gid: gid_t)?
-    private let fd: Int32
     private let queue: DispatchQueue
     private let handle: @Sendable (ControlConnection, [UInt8]) -> Void
-    private let readSource: any DispatchSourceRead
-    private let writeSource: any DispatchSourceWrite
+    private let sources: SocketSources
     private var input: [UInt8] = []
     private var output: [UInt8] = []
     private var busy = false
-    private var reading = true
-    private var writing = false
     private var endOfInput = false
-    private var closed = false
-    private var cancelledSources = 0
 
     init(fd: Int32, queue: DispatchQueue, handle: @escaping @Sendable (ControlConnection, [UInt8]) -> Void) {
-        self.fd = fd
         self.queue = queue
         self.handle = handle
         self.peer = UnixSocket.peerCredentials(fd)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        sources = SocketSources(fd: fd, queue: queue)
     }
 
     func start() {
-        readSource.setEventHandler { [self] in readable() }
-        writeSource.setEventHandler { [self] in writeOutput() }
-        for source in [readSource, writeSource] as [any DispatchSourceProtocol] {
-            source.setCancelHandler { [self] in
-                cancelledSources += 1
-                if cancelledSources == 2 { Glibc.close(fd) }
-            }
-        }
-        readSource.resume()
+        sources.start(readable: { [self] in readable() }, writable: { [self] in writeOutput() })
     }
+
+    private var fd: Int32 { sources.fd }
+    private var reading: Bool { sources.reading }
+    private var closed: Bool { sources.cancelled }
 
     /// Sends the answer to the current request; may be called from any queue.
     func reply(_ line: [UInt8]) {
@@ -107,30 +95,10 @@ final class ControlConnection: @unchecked Sendable {
         if output.isEmpty && endOfInput && !busy { close() }
     }
 
-    private func setReading(_ on: Bool) {
-        guard on != reading, !closed else { return }
-        reading = on
-        if on {
-            readSource.resume()
-            // A peer that hung up while the source was suspended is not reported again: look now.
-            queue.async { [self] in if reading && !closed { readable() } }
-        } else {
-            readSource.suspend()
-        }
-    }
-
-    private func setWriting(_ on: Bool) {
-        guard on != writing, !closed else { return }
-        writing = on
-        if on { writeSource.resume() } else { writeSource.suspend() }
-    }
+    private func setReading(_ on: Bool) { sources.setReading(on) }
+    private func setWriting(_ on: Bool) { sources.setWriting(on) }
 
     func close() {
-        guard !closed else { return }
-        setReading(true)
-        setWriting(true)
-        closed = true
-        readSource.cancel()
-        writeSource.cancel()
+        sources.cancel()
     }
 }

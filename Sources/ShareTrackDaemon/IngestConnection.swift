@@ -15,10 +15,8 @@ final class IngestConnection: @unchecked Sendable {
     static let waitingLimit = 1 << 20
 
     let id: Int
-    private let fd: Int32
     private unowned let server: IngestServer
-    private let readSource: any DispatchSourceRead
-    private let writeSource: any DispatchSourceWrite
+    private let sources: SocketSources
     private let parser = EventParser()
 
     /// The start of a line whose end has not arrived yet.
@@ -28,31 +26,21 @@ final class IngestConnection: @unchecked Sendable {
     private var waiting = ReplyQueue()
     private var output: [UInt8] = []
     private var outputSent = 0
-    private var reading = true
-    private var writing = false
     private var endOfInput = false
-    private var closed = false
-    private var cancelledSources = 0
 
     init(id: Int, fd: Int32, server: IngestServer) {
         self.id = id
-        self.fd = fd
         self.server = server
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: server.queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: server.queue)
+        sources = SocketSources(fd: fd, queue: server.queue)
     }
 
     func start() {
-        readSource.setEventHandler { [self] in readable() }
-        writeSource.setEventHandler { [self] in writeOutput() }
-        for source in [readSource, writeSource] as [any DispatchSourceProtocol] {
-            source.setCancelHandler { [self] in
-                cancelledSources += 1
-                if cancelledSources == 2 { Glibc.close(fd) }
-            }
-        }
-        readSource.resume()
+        sources.start(readable: { [self] in readable() }, writable: { [self] in writeOutput() })
     }
+
+    private var fd: Int32 { sources.fd }
+    private var reading: Bool { sources.reading }
+    private var closed: Bool { sources.cancelled }
 
     /// No more reading (shutdown); replies still go out.
     func stopReading() {
@@ -190,23 +178,8 @@ final class IngestConnection: @unchecked Sendable {
 
     // MARK: Lifecycle
 
-    private func setReading(_ on: Bool) {
-        guard on != reading, !closed else { return }
-        reading = on
-        if on {
-            readSource.resume()
-            // A source whose peer hung up while it was suspended fires no more: look for ourselves.
-            server.queue.async { [self] in if reading && !closed { readable() } }
-        } else {
-            readSource.suspend()
-        }
-    }
-
-    private func setWriting(_ on: Bool) {
-        guard on != writing, !closed else { return }
-        writing = on
-        if on { writeSource.resume() } else { writeSource.suspend() }
-    }
+    private func setReading(_ on: Bool) { sources.setReading(on) }
+    private func setWriting(_ on: Bool) { sources.setWriting(on) }
 
     private func closeIfDone() {
         if endOfInput && isIdle { close() }
@@ -215,12 +188,7 @@ final class IngestConnection: @unchecked Sendable {
     /// Closes the connection; replies not yet written are dropped (the peer has gone).
     func close() {
         guard !closed else { return }
-        // A suspended source must be resumed before it is cancelled.
-        setReading(true)
-        setWriting(true)
-        closed = true
-        readSource.cancel()
-        writeSource.cancel()
+        sources.cancel()
         server.connectionClosed(id)
     }
 }
