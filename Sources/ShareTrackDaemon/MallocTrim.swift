@@ -10,7 +10,7 @@ import Glibc
 enum MallocTrim {
     private typealias Function = @convention(c) (Int) -> Int32
 
-    nonisolated(unsafe) private static let function: Function? = dlsym(nil, "malloc_trim")
+    private static let function: Function? = dlsym(nil, "malloc_trim")
         .map { unsafeBitCast($0, to: Function.self) }
 
     static func run() {
