@@ -117,8 +117,8 @@ public struct Settings: Sendable, Equatable {
             guard text == "commit" || text == "receive" else { throw invalid("commit or receive") }
             ackOnCommit = text == "commit"
         case .maxLineBytes:
-            guard let bytes = Int(text), (256...16_777_216).contains(bytes) else {
-                throw invalid("a whole number of bytes from 256 to 16777216")
+            guard let bytes = Int(text), (1...16_777_216).contains(bytes) else {
+                throw invalid("a whole number of bytes from 1 to 16777216")
             }
             maxLineBytes = bytes
         case .maxConnections:
