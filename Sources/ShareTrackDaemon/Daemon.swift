@@ -35,9 +35,8 @@ public final class Daemon: Sendable {
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
         self.flags = flags
-        var logger = Logger(label: "sharetrackd")
-        logger.logLevel = .trace  // the handler filters by the configured, reloadable level
-        self.logger = logger
+        // No level of its own: the handler follows the configured, reloadable `log_level`.
+        logger = Logger(label: "sharetrackd")
         notifier = SystemdNotifier.fromEnvironment()
 
         try Self.makeParentDirectory(of: settings.database)

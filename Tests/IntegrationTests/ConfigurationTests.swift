@@ -118,6 +118,24 @@ struct ReloadTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("log_level filters the log, and a reload changes it")
+    func logLevelFollowsReload() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "log_level: info\nflush_interval: 0.2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"quiet"}"#]) == [#"{"ok":true}"#])
+        #expect(!daemon.log.contains("<7>"), "\(daemon.log)")
+
+        try "log_level: debug\nflush_interval: 0.2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket]).status == 0)
+        #expect(try client.exchange([#"{"type":"click","share":"loud"}"#]) == [#"{"ok":true}"#])
+        usleep(300_000)  // the log line follows the answer
+        #expect(daemon.log.contains("<7>flushed"), "\(daemon.log)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a bad file on reload (SIGHUP or sharectl) is refused with the reason; the running configuration stays")
     func reloadRefusesBadFile() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
