@@ -92,10 +92,7 @@ public final class Daemon: Sendable {
 
     private static func socket(named name: String, passed: ListenSockets, path: String, mode: UInt32,
                                created: inout [String]) throws -> Int32 {
-        if let fd = passed[name] {
-            UnixSocket.setNonBlocking(fd)
-            return fd
-        }
+        if let fd = passed[name] { return fd }  // already non-blocking and close-on-exec
         try makeParentDirectory(of: path)
         let fd = try UnixSocket.listen(path: path, mode: mode)
         created.append(path)

@@ -49,15 +49,9 @@ enum UnixSocket {
     static func accept(_ listener: Int32) -> Int32? {
         let fd = Glibc.accept(listener, nil, nil)
         guard fd >= 0 else { return nil }
-        setNonBlocking(fd)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         return fd
-    }
-
-    /// Makes a socket handed over by systemd non-blocking.
-    static func setNonBlocking(_ fd: Int32) {
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
     }
 
     /// The user and group of the process on the other end (`SO_PEERCRED`).

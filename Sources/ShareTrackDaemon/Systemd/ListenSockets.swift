@@ -16,10 +16,10 @@ public struct ListenSockets: Sendable {
 
     /// Reads `LISTEN_PID`/`LISTEN_FDS`/`LISTEN_FDNAMES` (left in place) and makes every
     /// passed descriptor close-on-exec and non-blocking.
-    public static func fromEnvironment() throws(Failure) -> ListenSockets {
+    public static func fromEnvironment() throws(SystemError) -> ListenSockets {
         var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         let count = sd_listen_fds_with_names(0, &names)
-        guard count >= 0 else { throw Failure(call: "sd_listen_fds_with_names", errno: -count) }
+        guard count >= 0 else { throw SystemError("sd_listen_fds_with_names", errno: -count) }
         defer {
             for index in 0..<Int(count) { free(names?[index]) }
             free(names)
@@ -37,21 +37,14 @@ public struct ListenSockets: Sendable {
     }
 
     /// Sets `FD_CLOEXEC` and `O_NONBLOCK` on `fd`.
-    private static func configure(_ fd: Int32) throws(Failure) {
+    private static func configure(_ fd: Int32) throws(SystemError) {
         let fdFlags = fcntl(fd, F_GETFD)
         guard fdFlags >= 0, fcntl(fd, F_SETFD, fdFlags | FD_CLOEXEC) == 0 else {
-            throw Failure(call: "fcntl(\(fd), F_SETFD)", errno: errno)
+            throw SystemError("fcntl(\(fd), F_SETFD)")
         }
         let statusFlags = fcntl(fd, F_GETFL)
         guard statusFlags >= 0, fcntl(fd, F_SETFL, statusFlags | O_NONBLOCK) == 0 else {
-            throw Failure(call: "fcntl(\(fd), F_SETFL)", errno: errno)
+            throw SystemError("fcntl(\(fd), F_SETFL)")
         }
-    }
-
-    /// Reading the passed sockets failed (bad `LISTEN_*` variables or descriptors).
-    public struct Failure: Error, CustomStringConvertible {
-        public let call: String
-        public let errno: Int32
-        public var description: String { "\(call): \(String(cString: strerror(errno)))" }
     }
 }
