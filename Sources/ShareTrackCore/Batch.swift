@@ -2,15 +2,21 @@
 ///
 /// A batch is numbered by its `generation`; the store records the last committed generation in the
 /// same transaction, so a reader can tell which in-memory batches its database snapshot already holds.
+///
+/// Counter deltas, shares and visitor pairs are recorded through `add`, which also appends each to
+/// `effects`, the batch's journal record (`BatchCodec`): encoding happens a line at a time as the
+/// batch fills, so making it durable is only a write.
 public struct Batch: Sendable {
     public let generation: UInt64
-    public var counters: [CounterKey: Counters] = [:]
-    public var shares: [ShareRecord] = []
-    public var visitors: [VisitorPair] = []
+    public private(set) var counters: [CounterKey: Counters] = [:]
+    public private(set) var shares: [ShareRecord] = []
+    public private(set) var visitors: [VisitorPair] = []
     /// The full state of every producer this batch touched.
     public var sources: [String: SourceState] = [:]
     /// Lines this batch acknowledges (accepted and duplicate).
     public var events = 0
+    /// Every `add` so far, encoded (`BatchCodec`); emptied once the journal holds them.
+    public internal(set) var effects = _ByteWriter()
 
     public init(generation: UInt64) {
         self.generation = generation
@@ -20,6 +26,28 @@ public struct Batch: Sendable {
 
     /// Rows the flush writes.
     public var rowCount: Int { counters.count + shares.count + visitors.count + sources.count }
+
+    public mutating func add(_ delta: Counters, at key: CounterKey) {
+        counters[key, default: Counters()].add(delta)
+        BatchCodec.encode(delta, at: key, into: &effects)
+    }
+
+    public mutating func add(_ share: ShareRecord) {
+        shares.append(share)
+        BatchCodec.encode(share, into: &effects)
+    }
+
+    public mutating func add(_ pair: VisitorPair) {
+        visitors.append(pair)
+        BatchCodec.encode(pair, into: &effects)
+    }
+
+    /// The batch without its encoded effects (for a copy that outlives the journaling).
+    public var withoutEffects: Batch {
+        var copy = self
+        copy.effects = _ByteWriter()
+        return copy
+    }
 }
 
 /// A share as recorded: who, where, what tier, and when.

@@ -2,9 +2,13 @@
 /// duplicates and unique visitors, and hands batches to the flush.
 ///
 /// The engine does no I/O itself. A cache miss calls the `load` function it is given (the daemon
-/// reads the token from SQLite); everything else is memory. At most one batch is in flight at a
-/// time: `beginFlush()` hands it out, `finishFlush(_:)` retires it once it has committed, and a
-/// failed flush leaves it in flight to be written again by the next `beginFlush()`.
+/// reads the token from SQLite); everything else is memory.
+///
+/// A batch leaves in two steps. `beginFlush()` hands out the pending batch (at most one is in
+/// flight), and `finishFlush(_:)` records that it is durable (in the store's journal): its lines may
+/// be answered. It stays in memory, `journaled`, until `finishApply(_:)` records that the store's
+/// tables hold it too. A failed flush leaves the batch in flight to be written again by the next
+/// `beginFlush()`; a failed apply leaves it journaled for the next attempt.
 public struct Engine: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var tierBounds: TierBounds
@@ -42,7 +46,13 @@ public struct Engine: Sendable {
     public private(set) var sources: [String: SourceState]
     public private(set) var pending: Batch
     public private(set) var inFlight: Batch?
+    /// Durable batches the store's tables do not hold yet, oldest first.
+    public private(set) var journaled: [Batch] = []
     public private(set) var committedGeneration: UInt64
+    /// The last generation the store's tables hold.
+    public private(set) var appliedGeneration: UInt64
+    /// The pending generation when the token cache last rotated (see `finishApply(_:)`).
+    private var rotatedDuring: UInt64 = 0
     private var committedSeqs: [String: UInt64]
     private var cache: TokenCache
     /// Per source, the lowest seq answered `overloaded` and not sent again since: its later seqs are
@@ -52,21 +62,28 @@ public struct Engine: Sendable {
 
     /// - Parameters:
     ///   - sources: every producer's committed state, as the store holds it.
-    ///   - committedGeneration: the last generation the store committed.
+    ///   - committedGeneration: the last generation the store holds (durable and applied).
     public init(configuration: Configuration, sources: [String: SourceState], committedGeneration: UInt64) {
         self.configuration = configuration
         self.sources = sources
         self.committedSeqs = sources.mapValues(\.highestSeq)
         self.committedGeneration = committedGeneration
+        self.appliedGeneration = committedGeneration
         self.pending = Batch(generation: committedGeneration + 1)
         self.cache = TokenCache(capacity: configuration.cacheCapacity)
     }
 
+    /// Every batch the store's tables do not hold yet: journaled, in flight and pending, oldest
+    /// first; without their encoded effects, so that the engine's next line does not copy those.
+    public var unapplied: [Batch] { journaled + [inFlight, pending].compactMap { $0?.withoutEffects } }
+    /// Events not committed yet (pending and in flight).
     public var pendingEvents: Int { pending.events + (inFlight?.events ?? 0) }
+    /// Counter rows not committed yet (pending and in flight).
     public var pendingKeys: Int { pending.counters.count + (inFlight?.counters.count ?? 0) }
     /// What `maxPendingKeys` bounds: counter rows plus visitor pairs (a share's row is one of its
-    /// counter rows), pending and in flight.
-    public var pendingRows: Int { pendingKeys + pending.visitors.count + (inFlight?.visitors.count ?? 0) }
+    /// counter rows) held in memory, journaled, in flight and pending.
+    public var pendingRows: Int { journaledRows + pending.rowsHeld + (inFlight?.rowsHeld ?? 0) }
+    private var journaledRows = 0
     public var cachedTokens: Int { cache.count }
 
     // MARK: Ingest
@@ -103,29 +120,34 @@ public struct Engine: Sendable {
 
         let time = event.time ?? now
         let key = CounterKey(token: event.token, hour: time.hourBucket)
+        var delta = Counters()
         switch event.kind {
         case .share(let attributes):
             if seen.shared {
                 return record(.duplicate, origin: event.origin, now: now, waitsForCommit: true)
             }
             let tier = configuration.tierBounds.tier(forFollowers: attributes.followers)
-            pending.shares.append(ShareRecord(token: event.token, attributes: attributes, tier: tier, time: time))
-            pending.counters[key, default: Counters()].add(shares: 1, reach: Int64(attributes.followers))
+            pending.add(ShareRecord(token: event.token, attributes: attributes, tier: tier, time: time))
+            delta.shares = 1
+            delta.reach = Int64(attributes.followers)
             totals.count(acceptedType: .share)
         case .click(let visitor, let bot):
             if bot {
-                pending.counters[key, default: Counters()].botClicks += 1
+                delta.botClicks = 1
             } else {
-                pending.counters[key, default: Counters()].add(click: seen.firstVisit)
+                delta.clicks = 1
+                delta.uniqueClicks = seen.firstVisit ? 1 : 0
                 if seen.firstVisit, let visitor {
-                    pending.visitors.append(VisitorPair(token: event.token, visitor: visitor))
+                    pending.add(VisitorPair(token: event.token, visitor: visitor))
                 }
             }
             totals.count(acceptedType: .click, orphan: !seen.shared)
         case .conversion(_, let value):
-            pending.counters[key, default: Counters()].add(conversion: value)
+            delta.conversions = 1
+            delta.value = value
             totals.count(acceptedType: .conversion, orphan: !seen.shared)
         }
+        pending.add(delta, at: key)
         return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
     }
 
@@ -182,31 +204,41 @@ public struct Engine: Sendable {
         return inFlight
     }
 
-    /// Retires the in-flight batch once its transaction has committed.
+    /// Records that the in-flight batch is durable; it waits in `journaled` to be applied.
     public mutating func finishFlush(_ generation: UInt64) {
         guard let batch = inFlight, batch.generation == generation else { return }
         for (source, state) in batch.sources {
             committedSeqs[source] = state.highestSeq
         }
         committedGeneration = generation
+        journaled.append(batch.withoutEffects)
+        journaledRows += batch.rowsHeld
         inFlight = nil
-        cache.rotate()
+    }
+
+    /// The oldest journaled batch: the next one to apply to the store's tables.
+    public var nextToApply: Batch? { journaled.first }
+
+    /// Retires the oldest journaled batch once the store's tables hold it.
+    ///
+    /// The token cache may then rotate (drop its cold generation), but only if every batch still
+    /// unapplied was begun after the previous rotation: its tokens have all been touched since, so
+    /// they are in the hot generation, which the rotation keeps. (A token the tables do not reflect
+    /// yet must never be dropped: loading it again would read a stale state.)
+    public mutating func finishApply(_ generation: UInt64) {
+        guard let batch = journaled.first, batch.generation == generation else { return }
+        journaled.removeFirst()
+        journaledRows -= batch.rowsHeld
+        appliedGeneration = generation
+        let oldestUnapplied = journaled.first?.generation ?? inFlight?.generation ?? pending.generation
+        if oldestUnapplied > rotatedDuring {
+            cache.rotate()
+            rotatedDuring = pending.generation
+        }
     }
 }
 
-extension Counters {
-    fileprivate mutating func add(shares: Int64, reach: Int64) {
-        self.shares += shares
-        self.reach += reach
-    }
-
-    fileprivate mutating func add(click unique: Bool) {
-        clicks += 1
-        if unique { uniqueClicks += 1 }
-    }
-
-    fileprivate mutating func add(conversion value: Double) {
-        conversions += 1
-        self.value += value
-    }
+extension Batch {
+    /// The rows `maxPendingKeys` counts.
+    fileprivate var rowsHeld: Int { counters.count + visitors.count }
 }

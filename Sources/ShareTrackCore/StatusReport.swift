@@ -20,6 +20,17 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// Batches committed to the journal (durable, answered) that the database's tables do not hold
+    /// yet: how far applying them lags.
+    public struct Applying: Codable, Sendable, Equatable {
+        public var batches: Int
+        public var events: Int
+        public init(batches: Int, events: Int) {
+            self.batches = batches
+            self.events = events
+        }
+    }
+
     public struct Totals: Codable, Sendable, Equatable {
         public var accepted: Int64
         public var acceptedByType: [String: Int64]
@@ -63,6 +74,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var database: Database
     public var lastFlush: FlushReport?
     public var pending: Pending
+    public var applying: Applying
     public var totals: Totals
     public var rate: Rate
     public var connections: Connections
@@ -70,7 +82,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     public init(version: String, pid: Int32, uptimeSeconds: Double, configFile: String, ack: String,
                 flushInterval: Double, database: Database, lastFlush: FlushReport?, pending: Pending,
-                totals: Totals, rate: Rate, connections: Connections, cachedTokens: Int) {
+                applying: Applying, totals: Totals, rate: Rate, connections: Connections, cachedTokens: Int) {
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -80,6 +92,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.database = database
         self.lastFlush = lastFlush
         self.pending = pending
+        self.applying = applying
         self.totals = totals
         self.rate = rate
         self.connections = connections

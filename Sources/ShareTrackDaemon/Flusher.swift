@@ -5,17 +5,25 @@ import ShareTrackCore
 import ShareTrackStore
 import Synchronization
 
-/// Writes the pipeline's batches to SQLite on its own serial queue: on a timer, on demand, and on
-/// shutdown. Ingest keeps filling the next batch while one commits.
+/// Writes the pipeline's batches to SQLite: on a timer, on demand, and on shutdown. Ingest keeps
+/// filling the next batch meanwhile.
+///
+/// A flush makes the pending batch durable in the `Journal` (a short transaction on `queue`) and
+/// releases its answers; the batch is then applied to the database's tables (`Store.apply`) on a
+/// queue of its own, which takes longer but delays neither an answer nor the next flush.
 final class Flusher: Sendable {
     private struct State {
         var timer: (any DispatchSourceTimer)?
         var last: FlushReport?
         /// Monotonic time of the last flush that committed or found nothing to write.
         var lastHealthy: ContinuousClock.Instant
+        /// Why applying the journaled batches fails, and since when; nil while it works.
+        var applyFailure: (error: String, since: ContinuousClock.Instant)?
     }
 
     let queue = DispatchQueue(label: "sharetrack.flush")
+    private let applyQueue = DispatchQueue(label: "sharetrack.apply")
+    private let journal: Mutex<Journal>
     private let store: Mutex<Store>
     private let pipeline: Pipeline
     private let onCommit: @Sendable (UInt64) -> Void
@@ -25,10 +33,11 @@ final class Flusher: Sendable {
 
     /// - Parameters:
     ///   - onReport: told of every flush that wrote (or failed to write) a batch.
-    ///   - onCommit: told the generation of every batch that committed.
-    init(store: consuming sending Store, pipeline: Pipeline, logger: Logger,
+    ///   - onCommit: told the generation of every batch that committed (is durable).
+    init(store: consuming sending Store, journal: consuming sending Journal, pipeline: Pipeline, logger: Logger,
          onReport: @escaping @Sendable (FlushReport) -> Void, onCommit: @escaping @Sendable (UInt64) -> Void) {
         self.store = Mutex(store)
+        self.journal = Mutex(journal)
         self.pipeline = pipeline
         self.logger = logger
         self.onCommit = onCommit
@@ -52,43 +61,54 @@ final class Flusher: Sendable {
         state.withLock { $0.timer }?.cancel()
     }
 
-    /// Flushes now, then calls `completion` with what was written (nil: nothing to write).
+    /// Flushes now and applies what is journaled, then calls `completion` with what was written
+    /// (nil: nothing to write).
     func flush(completion: @escaping @Sendable (FlushReport?) -> Void) {
-        queue.async { completion(self.flushOnQueue()) }
+        queue.async {
+            let wrote = self.flushOnQueue() != nil
+            self.applyQueue.sync { self.applyJournaled() }
+            completion(wrote ? self.lastReport : nil)
+        }
     }
 
-    /// Flushes until nothing is left in memory, retrying failures up to `attempts` times.
+    /// Flushes and applies until the tables hold everything in memory, retrying failures up to
+    /// `attempts` times.
     func drain(attempts: Int) -> FlushReport? {
         queue.sync {
-            var report: FlushReport?
-            for _ in 0..<attempts where pipeline.hasUncommitted {
-                report = flushOnQueue()
-                if report?.error != nil { usleep(100_000) }
+            for _ in 0..<attempts where pipeline.hasUnapplied {
+                _ = flushOnQueue()
+                applyQueue.sync { applyJournaled() }
+                if lastReport?.error != nil { usleep(100_000) }
             }
+            return lastReport
+        }
+    }
+
+    /// The last flush, with the error of applying batches if that fails now.
+    var lastReport: FlushReport? {
+        state.withLock { state in
+            guard var report = state.last, let failure = state.applyFailure else { return state.last }
+            report.error = report.error ?? failure.error
             return report
         }
     }
 
-    var lastReport: FlushReport? { state.withLock { $0.last } }
-
-    /// How long ago the flush path last succeeded (or had nothing to do).
-    var sinceHealthy: Duration { state.withLock { ContinuousClock.now - $0.lastHealthy } }
-
-    /// A flush that wrote at least this many rows gives the freed memory back (`MallocTrim`).
-    static let trimAfterRows = 50_000
-
-    private func flushOnQueue() -> FlushReport? {
-        let report = writeNextBatch()
-        guard let report, report.error == nil else { return report }
-        // The replies of the batch are released: now the log can be copied into the database.
-        store.withLock { $0.checkpoint() }
-        // Here the written batch has been freed (by the engine, and as `writeNextBatch`'s local).
-        if report.rows >= Self.trimAfterRows { MallocTrim.run() }
-        return report
+    /// How long the flush path has been failing (zero while it works or has nothing to do).
+    var sinceHealthy: Duration {
+        state.withLock { state in
+            let since = min(state.lastHealthy, state.applyFailure?.since ?? state.lastHealthy)
+            return ContinuousClock.now - since
+        }
     }
 
-    private func writeNextBatch() -> FlushReport? {
+    /// Applying at least this many rows gives the freed memory back (`MallocTrim`).
+    static let trimAfterRows = 50_000
+
+    /// Makes the pending batch durable and releases its answers, then has the journaled batches
+    /// applied. `nil`: nothing to write.
+    private func flushOnQueue() -> FlushReport? {
         dispatchPrecondition(condition: .onQueue(queue))
+        defer { if pipeline.nextToApply != nil { applyQueue.async { self.applyJournaled() } } }
         guard let batch = pipeline.beginFlush() else {
             state.withLock { $0.lastHealthy = .now }
             return nil
@@ -96,29 +116,60 @@ final class Flusher: Sendable {
         let start = ContinuousClock.now
         var failure: String?
         do {
-            try store.withLock { try $0.write(batch) }
-        } catch {
-            failure = String(describing: error)
-        }
-        let duration = ContinuousClock.now - start
-        let report = FlushReport(
-            time: Self.wallClock(), durationSeconds: duration.seconds, generation: batch.generation,
-            events: batch.events, rows: batch.rowCount, error: failure)
-        if let failure {
-            logger.error("flush failed; keeping the batch in memory to retry",
-                         metadata: ["generation": "\(batch.generation)", "error": "\(failure)"])
-        } else {
+            let applied = pipeline.appliedGeneration
+            try journal.withLock { try $0.append(batch, forgettingThrough: applied) }
             pipeline.finishFlush(batch.generation)
             onCommit(batch.generation)
             logger.debug("flushed", metadata: ["generation": "\(batch.generation)", "rows": "\(batch.rowCount)",
-                                               "ms": "\(Int(duration.seconds * 1000))"])
+                                               "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
+        } catch {
+            failure = String(describing: error)
+            logger.error("flush failed; keeping the batch in memory to retry",
+                         metadata: ["generation": "\(batch.generation)", "error": "\(error)"])
         }
+        let report = FlushReport(
+            time: Self.wallClock(), durationSeconds: (ContinuousClock.now - start).seconds,
+            generation: batch.generation, events: batch.events, rows: batch.rowCount, error: failure)
         state.withLock { state in
             state.last = report
             if failure == nil { state.lastHealthy = .now }
         }
         onReport(report)
+        // The answers are on their way: now the log can be copied into the journal's file.
+        if failure == nil { journal.withLock { $0.checkpoint() } }
         return report
+    }
+
+    /// Applies the journaled batches to the tables, oldest first; a failure leaves the rest
+    /// journaled for the next flush to retry.
+    private func applyJournaled() {
+        dispatchPrecondition(condition: .onQueue(applyQueue))
+        var rows = 0
+        while let batch = pipeline.nextToApply {
+            let start = ContinuousClock.now
+            do {
+                try store.withLock { try $0.apply(batch) }
+                pipeline.finishApply(batch.generation)
+                rows += batch.rowCount
+                let seconds = (ContinuousClock.now - start).seconds
+                logger.debug("applied", metadata: ["generation": "\(batch.generation)", "rows": "\(batch.rowCount)",
+                                                   "ms": "\(Int(seconds * 1000))"])
+                state.withLock { state in
+                    state.applyFailure = nil
+                    if state.last?.generation == batch.generation { state.last?.applySeconds = seconds }
+                }
+            } catch {
+                let failure = "applying generation \(batch.generation) to the tables: \(error)"
+                logger.error("applying a batch failed; it stays in the journal to retry",
+                             metadata: ["generation": "\(batch.generation)", "error": "\(error)"])
+                state.withLock { $0.applyFailure = ($0.applyFailure?.since).map { (failure, $0) } ?? (failure, .now) }
+                return
+            }
+        }
+        guard rows > 0 else { return }
+        // Copies the log into the database file; the batches have been freed by now.
+        store.withLock { $0.checkpoint() }
+        if rows >= Self.trimAfterRows { MallocTrim.run() }
     }
 
     static func wallClock() -> Double {

@@ -19,6 +19,8 @@ final class Pipeline: Sendable {
         var sources: [String: SourceState]
         var pendingEvents: Int
         var pendingKeys: Int
+        /// Durable batches the tables do not hold yet, and their events.
+        var applying: (batches: Int, events: Int)
         var cachedTokens: Int
         var committedGeneration: UInt64
     }
@@ -49,8 +51,26 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.finishFlush(generation) }
     }
 
+    var appliedGeneration: UInt64 {
+        state.withLock { $0.engine.appliedGeneration }
+    }
+
+    var nextToApply: Batch? {
+        state.withLock { $0.engine.nextToApply }
+    }
+
+    func finishApply(_ generation: UInt64) {
+        state.withLock { $0.engine.finishApply(generation) }
+    }
+
+    /// Whether anything in memory is not durable yet.
     var hasUncommitted: Bool {
-        state.withLock { $0.engine.pendingEvents > 0 || $0.engine.inFlight != nil || !$0.engine.pending.isEmpty }
+        state.withLock { $0.engine.inFlight != nil || !$0.engine.pending.isEmpty }
+    }
+
+    /// Whether anything in memory is not in the store's tables yet.
+    var hasUnapplied: Bool {
+        state.withLock { !$0.engine.journaled.isEmpty || $0.engine.inFlight != nil || !$0.engine.pending.isEmpty }
     }
 
     func reconfigure(_ update: @Sendable (inout Engine.Configuration) -> Void) {
@@ -61,11 +81,12 @@ final class Pipeline: Sendable {
         state.withLock { state in
             let engine = state.engine
             return Snapshot(
-                batches: [engine.inFlight, engine.pending].compactMap { $0 },
+                batches: engine.unapplied,
                 totals: engine.totals,
                 sources: engine.sources,
                 pendingEvents: engine.pendingEvents,
                 pendingKeys: engine.pendingKeys,
+                applying: (engine.journaled.count, engine.journaled.reduce(0) { $0 + $1.events }),
                 cachedTokens: engine.cachedTokens,
                 committedGeneration: engine.committedGeneration)
         }

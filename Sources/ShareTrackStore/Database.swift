@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// One SQLite connection. Not thread-safe by itself: each owner keeps it behind a `Mutex` or on
 /// one queue.
@@ -61,6 +62,9 @@ public final class Database {
     }
 
     /// Milliseconds a statement waits for another connection's lock before it fails as busy.
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    var changes: Int32 { sqlite3_changes(handle) }
+
     public func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
     }
@@ -76,6 +80,29 @@ public final class Database {
     func check(_ status: Int32) throws(SQLiteError) {
         guard status == SQLITE_OK || status == SQLITE_ROW || status == SQLITE_DONE else {
             throw SQLiteError(code: status, connection: handle)
+        }
+    }
+}
+
+extension Database {
+    /// Opens `path` read-only for a reader that may not be able to write its directory.
+    ///
+    /// A WAL database needs its WAL index (`-shm`) even to be read. Where this process cannot create
+    /// it, and no writer has the file open, the database is opened immutable instead, unless its
+    /// write-ahead log holds data (which immutable mode would not see).
+    static func forReading(_ path: String) throws -> Database {
+        do {
+            let database = try Database(path: path, mode: .readOnly)
+            try database.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+            return database
+        } catch {
+            guard [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code & 0xff) else { throw error }
+            var wal = stat()
+            guard stat(path + "-wal", &wal) != 0 || wal.st_size == 0 else {
+                throw StoreError.cannotOpen(path: path, reason: "\(error.message); \(path)-wal holds data, and "
+                                            + "reading it needs a WAL index (-shm) this user cannot create")
+            }
+            return try Database(path: path, mode: .immutable)
         }
     }
 }

@@ -9,10 +9,11 @@ import ShareTrackCore
 /// The query engine behind `top`, `advocate`, `share`, `venues`, `tiers` and `sources`, shared by
 /// the daemon (live) and `sharectl --db` (offline), so both give the same numbers.
 ///
-/// One read-only connection. Each answer runs in one read transaction: it reads the committed
-/// generation, copies the live batches the database does not hold yet into TEMP tables, and runs
-/// one SQL path over the committed and the live rows (offline the TEMP tables stay empty). The
-/// rollback that ends the transaction discards the copied rows.
+/// One read-only connection. Each answer runs in one read transaction: it reads the generation the
+/// tables hold, copies the batches they do not hold yet into TEMP tables, and runs one SQL path over
+/// the stored and the live rows. Live, those batches come from the daemon's memory; offline, from
+/// the `Journal` (acknowledged batches not applied yet, e.g. after a crash). The rollback that ends
+/// the transaction discards the copied rows.
 ///
 /// Not thread-safe: the owner keeps it on one queue or behind a lock.
 public final class Queries {
@@ -168,13 +169,18 @@ public final class Queries {
         try !rows(sql, [.text(value)]) { _ in () }.isEmpty
     }
 
-    /// Runs `body` in one read transaction over the committed rows plus the live batches the
-    /// database does not hold yet (those of a later generation than the committed one).
+    /// Runs `body` in one read transaction over the rows in the tables plus the batches they do not
+    /// hold yet (those of a later generation than the last one applied): `live`'s, or offline the
+    /// journal's.
+    ///
+    /// Offline, the journal is read before the database: a batch applied in between is then in
+    /// both, and counted once (from the tables); read the other way round, it could be in neither.
     private func snapshot<Result>(_ live: LiveData?, _ body: () throws -> Result) throws -> Result {
+        let batches = try live?.batches ?? Journal.batches(atPath: Journal.path(of: database.path))
         try database.execute("BEGIN")
         defer { try? database.execute("ROLLBACK") }
-        let committed = try Store.committedGeneration(database)
-        for batch in live?.batches ?? [] where batch.generation > UInt64(max(0, committed)) {
+        let applied = try Store.meta("generation", database)
+        for batch in batches where batch.generation > UInt64(max(0, applied)) {
             for share in batch.shares {
                 try insertShare.bind(share)
                 try insertShare.run()
@@ -211,26 +217,13 @@ public final class Queries {
 
     // MARK: Opening
 
-    /// Opens read-only and checks the schema. A WAL database whose directory this process cannot
-    /// write, and that no daemon has open (no WAL index to read), is opened immutable instead,
-    /// unless its write-ahead log holds data (which immutable mode would not see).
+    /// Opens read-only (`Database.forReading`) and checks the schema.
     private static func open(_ path: String) throws -> Database {
         guard access(path, R_OK) == 0 else {
             throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         do {
-            return try checked(Database(path: path, mode: .readOnly), path: path)
-        } catch let error as SQLiteError where [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code & 0xff) {
-            var wal = stat()
-            guard stat(path + "-wal", &wal) != 0 || wal.st_size == 0 else {
-                throw StoreError.cannotOpen(path: path, reason: "\(error.message); \(path)-wal holds data, and "
-                                            + "reading it needs a WAL index (-shm) this user cannot create")
-            }
-            do {
-                return try checked(Database(path: path, mode: .immutable), path: path)
-            } catch let error as SQLiteError {
-                throw StoreError.cannotOpen(path: path, reason: error.message)
-            }
+            return try checked(Database.forReading(path), path: path)
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }

@@ -4,6 +4,9 @@
 /// and tier live in `shares` and are joined at query time. A click that arrives before its share
 /// (an orphan) is therefore stored like any other and is attributed by the join as soon as the
 /// share row exists.
+///
+/// `meta` holds the generation of the last batch applied (`generation`) and, from version 2, a
+/// random `id` that the database's `Journal` carries too.
 enum Schema {
     /// Migration `n` takes the schema from version `n` to `n + 1`.
     static let migrations: [String] = [
@@ -49,6 +52,9 @@ enum Schema {
             value INTEGER NOT NULL
         ) WITHOUT ROWID;
         INSERT INTO meta (key, value) VALUES ('generation', 0);
+        """,
+        """
+        INSERT INTO meta (key, value) VALUES ('id', random());
         """,
     ]
 

@@ -63,6 +63,13 @@ public final class Statement {
         try database.check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil))
     }
 
+    /// Binds a blob without SQLite copying it, on the same terms as `bindUnowned(_:at:)`.
+    func bindUnowned(blob: UnsafeRawBufferPointer, at index: Int32) throws(SQLiteError) {
+        // (A blob without a base address would bind NULL, not an empty blob.)
+        guard let base = blob.baseAddress, !blob.isEmpty else { return try database.check(sqlite3_bind_zeroblob(handle, index, 0)) }
+        try database.check(sqlite3_bind_blob(handle, index, base, Int32(blob.count), nil))
+    }
+
     /// Steps a statement that returns no rows, then resets it keeping its bindings (for callers
     /// that bind every parameter before each run).
     func execute() throws(SQLiteError) {
@@ -87,6 +94,11 @@ public final class Statement {
     public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
     public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    /// A blob column in place: the bytes are valid until the next step or reset.
+    func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, column), count: Int(sqlite3_column_bytes(handle, column)))
+    }
 
     public func string(_ column: Int32) -> String? {
         guard let text = sqlite3_column_text(handle, column) else { return nil }

@@ -1,8 +1,11 @@
 import CSQLite
 import ShareTrackCore
 
-/// The daemon's writing connection: opens (or creates) the database, migrates it, and writes each
-/// batch in one durable transaction.
+/// The daemon's writing connection to the database: opens (or creates) it, migrates it, and
+/// applies each batch to the tables in one transaction.
+///
+/// A batch reaches the store only after the `Journal` has made it durable (and its lines have been
+/// answered), so a transaction here may take as long as it needs: no answer waits for it.
 public final class Store {
     public let database: Database
     private let insertShare: Statement
@@ -10,6 +13,10 @@ public final class Store {
     private let insertVisitor: Statement
     private let upsertSource: Statement
     private let setGeneration: Statement
+    /// The random id that ties the database and its journal together.
+    public let id: Int64
+    /// The generation of the last batch applied.
+    public private(set) var generation: UInt64
     /// The same inserts for `chunkRows` rows at a time: SQLite's work per statement (start, halt,
     /// reset) is then paid once per chunk instead of once per row.
     private let insertShares: Statement
@@ -66,15 +73,14 @@ public final class Store {
             VALUES (?, ?, ?, ?, ?, ?)
             """)
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
+        id = try Self.meta("id", database)
+        generation = UInt64(try Self.meta("generation", database))
     }
 
-    /// The generation of the last batch committed.
-    public func committedGeneration() throws -> UInt64 {
-        try UInt64(Self.committedGeneration(database))
-    }
-
-    static func committedGeneration(_ database: Database) throws -> Int64 {
-        let statement = try database.prepare("SELECT value FROM meta WHERE key = 'generation'")
+    /// The value in `meta` under `key`: `generation` (the last batch applied) or `id`.
+    static func meta(_ key: String, _ database: Database) throws -> Int64 {
+        let statement = try database.prepare("SELECT value FROM meta WHERE key = ?")
+        try statement.bind(key, at: 1)
         return try statement.rows { $0.int64(0) }.first ?? 0
     }
 
@@ -104,9 +110,11 @@ public final class Store {
         try? database.execute("PRAGMA wal_checkpoint(PASSIVE);")
     }
 
-    /// Writes a batch in one transaction: counter deltas as additive upserts, the new shares and
-    /// visitors, the producers' highest seqs, and the batch's generation.
-    public func write(_ batch: Batch) throws {
+    /// Applies a batch in one transaction: counter deltas as additive upserts, the new shares and
+    /// visitors, the producers' states, and the batch's generation. A batch of a generation the
+    /// tables hold already is not applied again.
+    public func apply(_ batch: Batch) throws {
+        guard batch.generation > generation else { return }
         try database.transaction {
             var binder = RowBinder()
             try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
@@ -149,6 +157,7 @@ public final class Store {
             try setGeneration.bind([.integer(Int64(batch.generation))])
             try setGeneration.run()
         }
+        generation = batch.generation
     }
 
     /// Inserts `rows` in key order, `chunkRows` at a time with `many`, the rest one by one with `one`.

@@ -37,6 +37,8 @@ struct StatusCommand: ControlCommand {
         }
         fields += [
             ("pending", "\(Formatting.integer(status.pending.events)) events, \(Formatting.integer(status.pending.keys)) keys"),
+            ("applying", "\(Formatting.integer(status.applying.batches)) batches "
+                + "(\(Formatting.integer(status.applying.events)) events) committed, not yet in the tables"),
             ("accepted", "\(Formatting.integer(totals.accepted)) (\(accepted.joined(separator: ", ")))"),
             ("rejected", Formatting.integer(totals.rejected) + (rejected.isEmpty ? "" : " (\(rejected.joined(separator: ", ")))")),
             ("duplicates", Formatting.integer(totals.duplicates)),
@@ -50,9 +52,11 @@ struct StatusCommand: ControlCommand {
         printFields(fields)
     }
 
-    /// `1,234 events, 56 rows in 12 ms (generation 42)`.
+    /// `1,234 events, 56 rows in 12 ms, applied in 80 ms (generation 42)`.
     static func describe(_ flush: FlushReport) -> String {
         "\(Formatting.integer(flush.events)) events, \(Formatting.integer(flush.rows)) rows in "
-            + "\(Formatting.duration(flush.durationSeconds)) (generation \(flush.generation))"
+            + "\(Formatting.duration(flush.durationSeconds))"
+            + (flush.applySeconds > 0 ? ", applied in \(Formatting.duration(flush.applySeconds))" : "")
+            + " (generation \(flush.generation))"
     }
 }

@@ -124,6 +124,9 @@ struct BenchCommand: ParsableCommand {
         }
 
         let benchCPU = ownCPUSeconds() - cpuBefore
+        // The daemon answers once a batch is in its journal, and applies it to its tables after:
+        // that work belongs to the run (its CPU and memory), and how long it lags is reported.
+        let applyLag = controlPath.flatMap(Self.waitUntilApplied)
         let cpuAfter = pid.flatMap(ProcessUsage.of)?.cpuSeconds
         // The last flush's report is stored just after its commit is announced, and the daemon gives
         // freed memory back after a large flush: let it settle before measuring what it holds.
@@ -158,6 +161,7 @@ struct BenchCommand: ParsableCommand {
                     BenchReport.Memory(before: before, after: after, shares: workload.mix.shares)
                 }
             },
+            applyLagSeconds: applyLag,
             daemonCpuSeconds: usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } },
             daemonCores: usageBefore.flatMap { before in cpuAfter.map { ($0 - before.cpuSeconds) / outcome.seconds } },
             benchCpuSeconds: benchCPU,
@@ -179,17 +183,30 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// The process's usage once its resident size has stopped changing (two samples 100 ms apart
-    /// within 1%), or after 2 s.
-    private static func settledUsage(of pid: Int32) -> ProcessUsage? {
-        var last = ProcessUsage.of(pid)
-        for _ in 0..<20 {
-            usleep(100_000)
-            guard let next = ProcessUsage.of(pid) else { return last }
-            defer { last = next }
-            if let last, abs(next.residentBytes - last.residentBytes) <= last.residentBytes / 100 { return next }
+    /// Seconds until `status` says no committed batch is left to apply (nil: unknown, or not
+    /// within a minute).
+    private static func waitUntilApplied(control path: String) -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < 60 {
+            guard let status = try? ControlClient(path: path).status() else { return nil }
+            if status.applying.batches == 0 { return Date().timeIntervalSince(start) }
+            usleep(10_000)
         }
-        return last
+        return nil
+    }
+
+    /// The process's usage once its resident size has stopped changing (within 1% over five
+    /// samples 100 ms apart), or after 5 s.
+    private static func settledUsage(of pid: Int32) -> ProcessUsage? {
+        var samples: [ProcessUsage] = []
+        for _ in 0..<50 {
+            guard let next = ProcessUsage.of(pid) else { break }
+            samples = samples.suffix(4) + [next]
+            let sizes = samples.map(\.residentBytes)
+            if samples.count == 5, let low = sizes.min(), let high = sizes.max(), high - low <= low / 100 { break }
+            usleep(100_000)
+        }
+        return samples.last
     }
 
     private static func answered(_ status: StatusReport) -> Int {

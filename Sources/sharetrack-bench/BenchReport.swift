@@ -29,15 +29,19 @@ struct BenchReport: Codable {
         /// Flushes the daemon counted (its `sharetrack_flush_duration_seconds` histogram), if known.
         var total: Int?
         var failed: Int
+        /// The commit to the journal: what an answer waits for.
         var durationP50Ms: Double?
         var durationMaxMs: Double?
+        /// Applying the batch to the database's tables, afterwards.
+        var applyP50Ms: Double?
+        var applyMaxMs: Double?
         /// Rows written per flush (counter rows, shares, visitors, sources).
         var rowsMean: Double?
         var rowsMax: Int?
         var eventsMean: Double?
         var eventsMax: Int?
-        /// Flush duration scaled to 100,000 rows (duration / rows × 100,000), median and worst over
-        /// the flushes: comparable between runs whose batches differ in size.
+        /// Apply time scaled to 100,000 rows (time / rows × 100,000), median and worst over the
+        /// flushes: comparable between runs whose batches differ in size.
         var msPer100kRowsP50: Double?
         var msPer100kRowsMax: Double?
     }
@@ -75,6 +79,8 @@ struct BenchReport: Codable {
     var ackLatency: Latency
     var flushes: Flushes?
     var memory: Memory?
+    /// From the last answer until the daemon's tables held every batch (its apply lag).
+    var applyLagSeconds: Double?
     var daemonCpuSeconds: Double?
     /// Daemon CPU time over wall time: how many of the cores it kept busy.
     var daemonCores: Double?

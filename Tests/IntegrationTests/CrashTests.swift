@@ -31,7 +31,8 @@ struct CrashTests {
             #expect(producer.unexpected.isEmpty, "\(producer.source): \(producer.unexpected.prefix(5))")
         }
         try fleet.expectDatabaseEqualsModel(lost: [:])
-        print("crash test: \(total) events, \(kills) kills, \(fleet.elapsed) s, answers retried \(fleet.retried)")
+        print("crash test: \(total) events, \(kills) kills, \(fleet.elapsed) s, answers retried \(fleet.retried), "
+              + "journal batches recovered \(fleet.journalRecovered)")
     }
 
     @Test("ack: receive: SIGKILL double counts nothing; the loss is only what was acked since the last commit")
@@ -103,6 +104,7 @@ final class ProducerFleet: @unchecked Sendable {
     private let finished = DispatchGroup()
     private let started = Date()
     private var database: Database?
+    private(set) var journalRecovered = 0
 
     init(seed: UInt64, events: Int, arguments: [String], count: Int = 4) throws {
         self.arguments = arguments
@@ -197,9 +199,20 @@ final class ProducerFleet: @unchecked Sendable {
         database = nil
     }
 
+    /// The database as the next daemon finds it. While the daemon is down (after a crash), opening
+    /// it as the daemon does at start first applies the batches the crash left in the journal
+    /// (durable and acknowledged, not yet in the tables); `journalRecovered` counts them.
     func openDatabase() throws -> Database {
         if let database { return database }
-        let opened = try Database(path: directory + "/sharetrack.db", mode: .readOnly)
+        let path = directory + "/sharetrack.db"
+        if !daemon.process.isRunning {
+            let store = try Store(path: path)
+            let journal = try Journal(databasePath: path, databaseID: store.id)
+            let unapplied = try journal.batches().filter { $0.generation > store.generation }
+            for batch in unapplied { try store.apply(batch) }
+            journalRecovered += unapplied.count
+        }
+        let opened = try Database(path: path, mode: .readOnly)
         database = opened
         return opened
     }

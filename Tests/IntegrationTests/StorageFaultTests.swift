@@ -3,9 +3,11 @@ import Glibc
 import ShareTrackStore
 import Testing
 
-/// SQLite faults while the daemon runs: the database locked by another process, the disk full, the
-/// file made unwritable. The daemon keeps running and keeps the deltas, reports the error in
-/// `status` and the log, withholds `ok` in commit mode, and commits everything once the fault is gone.
+/// SQLite faults while the daemon runs: the journal or the database locked by another process, the
+/// disk full, a file made unwritable. The daemon keeps running and keeps the deltas, reports the
+/// error in `status` and the log, withholds `ok` in commit mode while the journal cannot be written,
+/// and commits everything once the fault is gone. While only the database cannot be written, the
+/// journal keeps answering, and the tables catch up afterwards.
 @Suite("Storage faults", .serialized)
 struct StorageFaultTests {
     static let canMountTmpfs: Bool = {
@@ -94,10 +96,10 @@ struct StorageFaultTests {
         #expect(try DatabaseRows.shareFollowers(database) == batch.model.shares)
     }
 
-    @Test("the database held locked by another process for many flush intervals, then released")
-    func lockedByAnotherProcess() throws {
+    @Test("the journal held locked by another process for many flush intervals, then released")
+    func journalLockedByAnotherProcess() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
-        let shell = try SQLiteShell(database: daemon.database)
+        let shell = try SQLiteShell(database: Journal.path(of: daemon.database))
         try shell.execute("BEGIN EXCLUSIVE;")
         let batch = Batch(count: 2000, seed: 11)
         try expectWithheldThenCommitted(daemon, batch, holdFor: 2.5, reason: ["locked", "busy"]) {
@@ -107,10 +109,31 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("SIGTERM while the database is locked: the daemon retries, and commits and answers once it is released")
-    func shutdownWhileLocked() throws {
+    @Test("the database locked by another process: the journal answers, the tables catch up once released")
+    func databaseLockedByAnotherProcess() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let shell = try SQLiteShell(database: daemon.database)
+        try shell.execute("BEGIN EXCLUSIVE;")
+        let batch = Batch(count: 2000, seed: 16)
+        let client = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 30)
+        try client.send(lines: batch.events.map(\.line))
+        #expect(try client.readLines(batch.events.count).map(IngestTests.outcome) == batch.expected)
+        func flushError() throws -> String? { (try daemon.status()["last_flush"] as? [String: Any])?["error"] as? String }
+        #expect(try eventually { try flushError()?.contains("applying generation") == true })
+        #expect(daemon.log.contains("applying a batch failed"), "\(daemon.log.suffix(1000))")
+        try shell.execute("ROLLBACK;")
+        shell.quit()
+        #expect(try eventually { try flushError() == nil })
+        let database = try daemon.openDatabase()
+        #expect(sameCounters(try DatabaseRows.counters(database), batch.model.counters))
+        #expect(try DatabaseRows.shareFollowers(database) == batch.model.shares)
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("SIGTERM while the journal is locked: the daemon retries, and commits and answers once it is released")
+    func shutdownWhileLocked() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let shell = try SQLiteShell(database: Journal.path(of: daemon.database))
         try shell.execute("BEGIN EXCLUSIVE;")
         let batch = Batch(count: 500, seed: 12)
         let client = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 30)
@@ -126,11 +149,11 @@ struct StorageFaultTests {
         #expect(sameCounters(try DatabaseRows.counters(database), batch.model.counters))
     }
 
-    @Test("SIGTERM while the database stays locked: the daemon gives up, exits non-zero, acknowledges nothing",
+    @Test("SIGTERM while the journal stays locked: the daemon gives up, exits non-zero, acknowledges nothing",
           .enabled(if: Soak.enabled))
     func shutdownWhileLockedForGood() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
-        let shell = try SQLiteShell(database: daemon.database)
+        let shell = try SQLiteShell(database: Journal.path(of: daemon.database))
         try shell.execute("BEGIN EXCLUSIVE;")
         let client = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 60)
         try client.send(lines: Batch(count: 10, seed: 12).events.map(\.line))
@@ -228,11 +251,12 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("the database file made unwritable (chattr +i; root ignores file modes), then writable again",
+    @Test("the journal file made unwritable (chattr +i; root ignores file modes), then writable again",
           .enabled(if: canMakeImmutable))
     func unwritableFile() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
-        let files = [daemon.database, daemon.database + "-wal"]
+        let journal = Journal.path(of: daemon.database)
+        let files = [journal, journal + "-wal"]
         try #require(files.allSatisfy { Self.setImmutable($0, true) })
         defer { for file in files { _ = Self.setImmutable(file, false) } }
         let batch = Batch(count: 1000, seed: 15)

@@ -153,7 +153,7 @@ struct EngineTests {
         #expect(engine.pending.counters.isEmpty)
     }
 
-    @Test("flush hands out one batch at a time, retries a failed one, and retires it on commit")
+    @Test("flush hands out one batch at a time, retries a failed one, keeps it until applied")
     func flushCycle() {
         var engine = Self.engine()
         let store = FakeStore()
@@ -163,11 +163,41 @@ struct EngineTests {
         #expect(first?.generation == 1)
         _ = engine.apply(Self.click("b"), now: Self.now, load: store.load)
         #expect(engine.beginFlush()?.generation == 1)  // not committed yet: the same batch again
+        #expect(engine.nextToApply == nil)
         engine.finishFlush(1)
         #expect(engine.committedGeneration == 1)
+        #expect(engine.pendingEvents == 1)  // "b" only: "a" is durable
+        #expect(engine.nextToApply?.generation == 1)
+        #expect(engine.unapplied.map(\.generation) == [1, 2])
         let second = engine.beginFlush()
         #expect(second?.generation == 2)
         #expect(second?.counters.keys.map(\.token) == ["b"])
+        engine.finishApply(2)  // not the oldest: ignored
+        #expect(engine.nextToApply?.generation == 1)
+        engine.finishApply(1)
+        #expect(engine.nextToApply == nil)
+        #expect(engine.unapplied.map(\.generation) == [2, 3])
+    }
+
+    @Test("while applying lags, the token cache keeps every token of a batch not applied yet")
+    func cacheKeepsTokensOfUnappliedBatches() {
+        var engine = Self.engine(cacheCapacity: 4)  // rotates once 2 tokens are hot
+        let store = FakeStore()
+        for token in ["t1", "t2"] {
+            _ = engine.apply(Self.click(token), now: Self.now, load: store.load)
+            if let batch = engine.beginFlush() { engine.finishFlush(batch.generation) }
+        }
+        // Batch 3 sees visitor v on "x" before the cache rotates (applying batch 1)...
+        _ = engine.apply(Self.click("x", visitor: "v"), now: Self.now, load: store.load)
+        engine.finishApply(1)
+        _ = engine.apply(Self.click("a"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("b"), now: Self.now, load: store.load)
+        // ...and batch 3 is still unapplied when batch 2 is: "x" (now cold) must not be dropped,
+        // or v would load from the store as a new visitor.
+        engine.finishApply(2)
+        _ = engine.apply(Self.click("x", visitor: "v"), now: Self.now, load: store.load)
+        #expect(engine.pending.counters[CounterKey(token: "x", hour: Self.hour)]?.clicks == 2)
+        #expect(engine.pending.counters[CounterKey(token: "x", hour: Self.hour)]?.uniqueClicks == 1)
     }
 
     @Test("the token cache stays bounded and never forgets a visitor the database has not got yet")
@@ -178,10 +208,11 @@ struct EngineTests {
             for index in 0..<50 {
                 _ = engine.apply(Self.click("t\(round)-\(index)", visitor: "v"), now: Self.now, load: store.load)
             }
-            // Commit what the batch holds, as the flush would.
+            // Commit and apply what the batch holds, as the flush would.
             if let batch = engine.beginFlush() {
-                for pair in batch.visitors { store.tokens[pair.token] = TokenState(shared: false, visitors: [pair.visitor]) }
                 engine.finishFlush(batch.generation)
+                for pair in batch.visitors { store.tokens[pair.token] = TokenState(shared: false, visitors: [pair.visitor]) }
+                engine.finishApply(batch.generation)
             }
             #expect(engine.cachedTokens <= 150)
         }

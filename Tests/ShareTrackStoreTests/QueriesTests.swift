@@ -10,7 +10,7 @@ private let h0 = t0.hourBucket
 private let now = t0 + 4 * 3600
 
 /// A fresh database file in its own temporary directory.
-private final class TemporaryDatabase {
+final class TemporaryDatabase {
     let directory: URL
     var path: String { directory.appendingPathComponent("sharetrack.db").path }
 
@@ -23,10 +23,13 @@ private final class TemporaryDatabase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Writes `batches` through the store, then opens the query engine.
-    func queries(writing batches: [Batch] = []) throws -> Queries {
+    /// Makes `batches` durable through the store and applies the first `applied` of them (all by
+    /// default), then opens the query engine.
+    func queries(writing batches: [Batch] = [], applying applied: Int? = nil) throws -> Queries {
         let store = try Store(path: path)
-        for batch in batches { try store.write(batch) }
+        let journal = try Journal(databasePath: path, databaseID: store.id)
+        for batch in batches { try journal.append(batch, forgettingThrough: 0) }
+        for batch in batches.prefix(applied ?? batches.count) { try store.apply(batch) }
         return try Queries(path: path)
     }
 }
@@ -55,13 +58,13 @@ private func counters(shares: Int64 = 0, reach: Int64 = 0, clicks: Int64 = 0, un
 /// A batch recording `shares` (each counted in its own hour) and `clicks` (token, hour offset, counters).
 private func batch(_ generation: UInt64, shares: [ShareRecord] = [], clicks: [(String, Int64, Counters)] = []) -> Batch {
     var batch = Batch(generation: generation)
-    batch.shares = shares
     for share in shares {
-        batch.counters[CounterKey(token: share.token, hour: share.time.hourBucket), default: Counters()]
-            .add(counters(shares: 1, reach: Int64(share.attributes.followers)))
+        batch.add(share)
+        batch.add(counters(shares: 1, reach: Int64(share.attributes.followers)),
+                  at: CounterKey(token: share.token, hour: share.time.hourBucket))
     }
     for (token, hour, delta) in clicks {
-        batch.counters[CounterKey(token: token, hour: h0 + hour), default: Counters()].add(delta)
+        batch.add(delta, at: CounterKey(token: token, hour: h0 + hour))
     }
     batch.events = shares.count + clicks.count
     return batch
@@ -325,6 +328,21 @@ private func names(_ rows: [GroupRow]) -> [String] {
         for request in Self.everyQuery {
             #expect(try json(queries.answer(request, live: live, now: now))
                     == json(expected.answer(request, live: nil, now: now)))
+        }
+    }
+
+    @Test func journaledBatchesCountOfflineAndLiveOnesAreNotCountedTwice() throws {
+        let complete = try TemporaryDatabase()
+        let expected = try complete.queries(writing: fixture)
+        // Generation 1 is applied; 2 and 3 are durable in the journal only (as a crash leaves them).
+        let crashed = try TemporaryDatabase()
+        let queries = try crashed.queries(writing: fixture, applying: 1)
+        for request in Self.everyQuery {
+            let answer = try json(expected.answer(request, live: nil, now: now))
+            #expect(try json(queries.answer(request, live: nil, now: now)) == answer)
+            // Live, the daemon's memory holds the same batches: they count once.
+            #expect(try json(queries.answer(request, live: LiveData(batches: Array(fixture[1...]), sources: [:]), now: now))
+                    == answer)
         }
     }
 

@@ -86,9 +86,19 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
-    /// A read-only look at the daemon's SQLite file.
+    /// A read-only look at the daemon's SQLite file, once its tables hold every batch the daemon
+    /// has made durable (it applies a batch right after journaling it; this waits for that).
     func openDatabase() throws -> Database {
-        try Database(path: database, mode: .readOnly)
+        let opened = try Database(path: database, mode: .readOnly)
+        let journal = try Database(path: Journal.path(of: database), mode: .readOnly)
+        let journaled = try journal.prepare("SELECT COALESCE(MAX(generation), 0) FROM journal")
+        let applied = try opened.prepare("SELECT value FROM meta WHERE key = 'generation'")
+        let deadline = Date().addingTimeInterval(10)
+        while try applied.rows({ $0.int64(0) }) != journaled.rows({ $0.int64(0) }) {
+            guard Date() < deadline else { throw TestFailure("the daemon left its journal unapplied for 10 s") }
+            usleep(2_000)
+        }
+        return opened
     }
 
     static func makeTemporaryDirectory() throws -> String {

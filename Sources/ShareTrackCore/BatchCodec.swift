@@ -1,0 +1,232 @@
+/// A batch as bytes, for the store's journal: compact, written a line at a time, checked when read.
+///
+/// A batch is two records. The effects (`Batch.effects`) are every counter delta, share and visitor
+/// pair in the order the batch recorded them, each led by a tag byte; decoding replays them through
+/// `Batch.add`, so a decoded batch is the batch that was encoded. The header holds the version, the
+/// generation, the event count and the producers' states. Integers are LEB128 varints (signed ones
+/// zigzag-encoded), a `value` is the 8 bytes of its IEEE 754 bits, a string is its UTF-8 length and
+/// bytes, an optional string has a presence byte first. A counter delta has a bit mask of the
+/// counters it changes, and only those follow.
+public enum BatchCodec {
+    public struct Corrupt: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    static let version: UInt8 = 1
+
+    private enum Tag: UInt8 {
+        case counters = 1, share, visitor
+    }
+
+    // MARK: Encoding
+
+    /// (This runs for every accepted line: no array, no allocation.)
+    static func encode(_ delta: Counters, at key: CounterKey, into writer: inout _ByteWriter) {
+        var mask: UInt8 = delta.value == 0 ? 0 : 1 << 6
+        forEachCount(of: delta) { bit, count in if count != 0 { mask |= 1 << bit } }
+        writer.byte(Tag.counters.rawValue)
+        writer.byte(mask)
+        writer.string(key.token)
+        writer.signed(key.hour)
+        forEachCount(of: delta) { _, count in if count != 0 { writer.signed(count) } }
+        if delta.value != 0 { writer.fixed(delta.value.bitPattern) }
+    }
+
+    /// The integer counters with their bit in the mask.
+    private static func forEachCount(of delta: Counters, _ body: (UInt8, Int64) -> Void) {
+        body(0, delta.shares)
+        body(1, delta.reach)
+        body(2, delta.clicks)
+        body(3, delta.uniqueClicks)
+        body(4, delta.botClicks)
+        body(5, delta.conversions)
+    }
+
+    static func encode(_ share: ShareRecord, into writer: inout _ByteWriter) {
+        writer.byte(Tag.share.rawValue)
+        writer.string(share.token)
+        writer.string(share.attributes.advocate)
+        writer.string(share.attributes.venue)
+        writer.optional(share.attributes.campaign)
+        writer.string(share.attributes.network)
+        writer.signed(Int64(share.attributes.followers))
+        writer.string(share.tier.rawValue)
+        writer.signed(share.time)
+    }
+
+    static func encode(_ pair: VisitorPair, into writer: inout _ByteWriter) {
+        writer.byte(Tag.visitor.rawValue)
+        writer.string(pair.token)
+        writer.string(pair.visitor)
+    }
+
+    /// The header of `batch`: its version, generation, event count and producers.
+    public static func header(_ batch: Batch) -> [UInt8] {
+        var writer = _ByteWriter()
+        writer.byte(version)
+        writer.unsigned(batch.generation)
+        writer.signed(Int64(batch.events))
+        writer.unsigned(UInt64(batch.sources.count))
+        for (source, state) in batch.sources {
+            writer.string(source)
+            writer.unsigned(state.highestSeq)
+            writer.signed(state.lastSeen)
+            writer.signed(state.accepted)
+            writer.signed(state.rejected)
+            writer.signed(state.duplicates)
+        }
+        return writer.bytes
+    }
+
+    // MARK: Decoding
+
+    public static func decode(header: UnsafeRawBufferPointer, effects: UnsafeRawBufferPointer) throws(Corrupt) -> Batch {
+        var reader = _ByteReader(header)
+        guard try reader.byte() == version else { throw Corrupt(description: "unknown batch format") }
+        var batch = Batch(generation: try reader.unsigned())
+        batch.events = Int(try reader.signed())
+        for _ in 0..<(try reader.count()) {
+            let source = try reader.string()
+            var state = SourceState()
+            state.highestSeq = try reader.unsigned()
+            state.lastSeen = try reader.signed()
+            state.accepted = try reader.signed()
+            state.rejected = try reader.signed()
+            state.duplicates = try reader.signed()
+            batch.sources[source] = state
+        }
+        guard reader.isAtEnd else { throw Corrupt(description: "trailing bytes after the batch header") }
+        reader = _ByteReader(effects)
+        while !reader.isAtEnd {
+            switch Tag(rawValue: try reader.byte()) {
+            case .counters:
+                let (delta, key) = try decodeCounters(&reader)
+                batch.add(delta, at: key)
+            case .share: batch.add(try decodeShare(&reader))
+            case .visitor: batch.add(VisitorPair(token: try reader.string(), visitor: try reader.string()))
+            case nil: throw Corrupt(description: "unknown record in the batch")
+            }
+        }
+        return batch
+    }
+
+    private static func decodeCounters(_ reader: inout _ByteReader) throws(Corrupt) -> (Counters, at: CounterKey) {
+        let mask = try reader.byte()
+        let key = CounterKey(token: try reader.string(), hour: try reader.signed())
+        func field(_ bit: UInt8) throws(Corrupt) -> Int64 { mask & (1 << bit) == 0 ? 0 : try reader.signed() }
+        var delta = Counters()
+        delta.shares = try field(0)
+        delta.reach = try field(1)
+        delta.clicks = try field(2)
+        delta.uniqueClicks = try field(3)
+        delta.botClicks = try field(4)
+        delta.conversions = try field(5)
+        delta.value = mask & (1 << 6) == 0 ? 0 : Double(bitPattern: try reader.fixed())
+        return (delta, key)
+    }
+
+    private static func decodeShare(_ reader: inout _ByteReader) throws(Corrupt) -> ShareRecord {
+        let token = try reader.string()
+        let attributes = ShareAttributes(
+            advocate: try reader.string(), venue: try reader.string(), campaign: try reader.optional(),
+            network: try reader.string(), followers: Int(try reader.signed()))
+        let tierName = try reader.string()
+        guard let tier = Tier(rawValue: tierName) else { throw Corrupt(description: "unknown tier '\(tierName)'") }
+        return ShareRecord(token: token, attributes: attributes, tier: tier, time: try reader.signed())
+    }
+}
+
+/// Appends the encodings `BatchCodec` uses.
+public struct _ByteWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    mutating func byte(_ value: UInt8) {
+        bytes.append(value)
+    }
+
+    mutating func unsigned(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    mutating func signed(_ value: Int64) {
+        unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    mutating func fixed(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            unsigned(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func optional(_ value: String?) {
+        byte(value == nil ? 0 : 1)
+        if let value { string(value) }
+    }
+}
+
+/// Reads what `_ByteWriter` wrote; every read checks the bounds.
+struct _ByteReader {
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func byte() throws(BatchCodec.Corrupt) -> UInt8 {
+        guard offset < bytes.count else { throw BatchCodec.Corrupt(description: "the batch ends early") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func unsigned() throws(BatchCodec.Corrupt) -> UInt64 {
+        var value: UInt64 = 0
+        for shift in stride(from: UInt64(0), to: 64, by: 7) {
+            let byte = try byte()
+            value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return value }
+        }
+        throw BatchCodec.Corrupt(description: "a number is too long")
+    }
+
+    mutating func signed() throws(BatchCodec.Corrupt) -> Int64 {
+        let raw = try unsigned()
+        return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+    }
+
+    mutating func fixed() throws(BatchCodec.Corrupt) -> UInt64 {
+        guard bytes.count - offset >= 8 else { throw BatchCodec.Corrupt(description: "the batch ends early") }
+        defer { offset += 8 }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// A length, at most what the bytes left could hold (one byte an item).
+    mutating func count() throws(BatchCodec.Corrupt) -> Int {
+        let count = try unsigned()
+        guard count <= UInt64(bytes.count - offset) else { throw BatchCodec.Corrupt(description: "a length runs past the batch") }
+        return Int(count)
+    }
+
+    mutating func string() throws(BatchCodec.Corrupt) -> String {
+        let length = try count()
+        defer { offset += length }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
+    }
+
+    mutating func optional() throws(BatchCodec.Corrupt) -> String? {
+        try byte() == 0 ? nil : try string()
+    }
+}

@@ -1,0 +1,101 @@
+import CSQLite
+import Glibc
+import ShareTrackCore
+
+/// Batches made durable but not yet applied to the database's tables, in a SQLite file of their own
+/// next to the database (`<database>.journal`).
+///
+/// An `ack: commit` answer waits for `append(_:forgettingThrough:)` only: one row, the batch as two
+/// blobs (`BatchCodec`; the batch encoded its effects as it filled), in a short transaction. Applying the batch to the tables (`Store.apply`)
+/// comes afterwards and can take its time, and because the journal is another file, its writer
+/// never waits for the database's. The store records the generation it has applied in the same
+/// transaction as the rows, so a batch is applied exactly once: a journal row at or below that
+/// generation is done with, and is deleted by a later append.
+///
+/// At start the daemon applies what a crash left in the journal before anything else. Readers
+/// (`Queries` offline) read it first and then the database, and count the journal's batches the
+/// tables do not hold yet.
+public final class Journal {
+    let database: Database
+    private let insert: Statement
+    private let forget: Statement
+
+    public static func path(of databasePath: String) -> String { databasePath + ".journal" }
+
+    /// Opens (or creates) the journal of the database at `databasePath`, whose `Store.id` is
+    /// `databaseID`. What a crash left in it is in `batches()`, to apply before anything else.
+    public init(databasePath: String, databaseID: Int64) throws {
+        let path = Self.path(of: databasePath)
+        do {
+            database = try Database(path: path, mode: .readWrite)
+            // Large pages: a batch is megabytes written once and read back only after a crash, and
+            // a WAL frame per 64 KiB instead of per 4 KiB means far fewer writes to commit it.
+            try database.execute("""
+                PRAGMA page_size = 65536;
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;
+                CREATE TABLE IF NOT EXISTS journal (
+                    generation INTEGER PRIMARY KEY, header BLOB NOT NULL, effects BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+            database.setBusyTimeout(milliseconds: 100)
+            let claim = try database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)")
+            try claim.bind([.integer(databaseID)])
+            try claim.run()
+            insert = try database.prepare("INSERT INTO journal (generation, header, effects) VALUES (?, ?, ?)")
+            forget = try database.prepare("DELETE FROM journal WHERE generation <= ?")
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: error.message)
+        }
+        guard try Store.meta("database_id", database) == databaseID else {
+            throw StoreError.cannotOpen(path: path, reason: "it is the journal of another database; if "
+                                        + "\(databasePath) was replaced on purpose, remove \(path)")
+        }
+    }
+
+    /// The batches the journal holds, oldest first.
+    public func batches() throws -> [Batch] {
+        do {
+            return try Self.batches(database)
+        } catch {
+            throw StoreError.cannotOpen(path: database.path, reason: "cannot read the journal: \(error)")
+        }
+    }
+
+    /// Makes `batch` durable, and deletes the rows of the batches the tables hold (through `applied`).
+    public func append(_ batch: Batch, forgettingThrough applied: UInt64) throws {
+        let header = BatchCodec.header(batch)
+        try database.transaction {
+            try header.withUnsafeBytes { header in
+                try batch.effects.bytes.withUnsafeBytes { effects in
+                    try insert.bind(Int64(batch.generation), at: 1)
+                    try insert.bindUnowned(blob: header, at: 2)
+                    try insert.bindUnowned(blob: effects, at: 3)
+                    try insert.run()
+                }
+            }
+            try forget(through: applied)
+        }
+    }
+
+    /// Copies the journal's write-ahead log into its file (see `Store.checkpoint()`).
+    public func checkpoint() {
+        try? database.execute("PRAGMA wal_checkpoint(PASSIVE);")
+    }
+
+    /// Deletes the batches the tables hold (through `generation`).
+    public func forget(through generation: UInt64) throws {
+        try forget.bind([.integer(Int64(generation))])
+        try forget.run()
+    }
+
+    /// The batches in the journal at `path`, oldest first; none if there is no journal file.
+    static func batches(atPath path: String) throws -> [Batch] {
+        guard access(path, F_OK) == 0 else { return [] }
+        return try batches(Database.forReading(path))
+    }
+
+    private static func batches(_ database: Database) throws -> [Batch] {
+        let statement = try database.prepare("SELECT header, effects FROM journal ORDER BY generation")
+        return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1)) }
+    }
+}

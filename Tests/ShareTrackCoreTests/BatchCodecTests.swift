@@ -1,0 +1,77 @@
+import Testing
+
+@testable import ShareTrackCore
+
+@Suite("Batch codec")
+struct BatchCodecTests {
+    static let batch: Batch = {
+        var batch = Batch(generation: 1 << 40)
+        batch.events = 123_456
+        batch.add(ShareRecord(token: "tok-é", attributes: ShareAttributes(advocate: "ann", venue: "café", campaign: "spring",
+                                                                           network: "tiktok", followers: 4200),
+                              tier: .micro, time: 1_795_809_660))
+        batch.add(ShareRecord(token: "t2", attributes: ShareAttributes(advocate: "bo", venue: "v", campaign: nil, network: "x",
+                                                                        followers: 0),
+                              tier: .nano, time: -5))
+        var counters = Counters()
+        counters.shares = 1
+        counters.reach = 4200
+        counters.clicks = Int64.max / 4
+        counters.uniqueClicks = -1
+        counters.botClicks = 3
+        counters.conversions = 2
+        counters.value = 19.99
+        batch.add(counters, at: CounterKey(token: "tok-é", hour: 498_836))
+        batch.add(counters, at: CounterKey(token: "tok-é", hour: 498_836))
+        var click = Counters()
+        click.clicks = 1
+        batch.add(click, at: CounterKey(token: "t2", hour: -1))
+        batch.add(Counters(), at: CounterKey(token: "t3", hour: 0))
+        batch.add(VisitorPair(token: "tok-é", visitor: "0123456789abcdef"))
+        batch.add(VisitorPair(token: "t2", visitor: ""))
+        var source = SourceState()
+        source.highestSeq = UInt64.max
+        source.lastSeen = 1_795_809_700
+        source.accepted = 10
+        source.rejected = 2
+        source.duplicates = 1
+        batch.sources = ["kiosk-1": source, "redirector": SourceState()]
+        return batch
+    }()
+
+    static func decode(header: [UInt8], effects: [UInt8]) throws -> Batch {
+        try header.withUnsafeBytes { header in
+            try effects.withUnsafeBytes { try BatchCodec.decode(header: header, effects: $0) }
+        }
+    }
+
+    @Test func aBatchComesBackAsItWasRecorded() throws {
+        let decoded = try Self.decode(header: BatchCodec.header(Self.batch), effects: Self.batch.effects.bytes)
+        #expect(decoded.generation == Self.batch.generation)
+        #expect(decoded.events == Self.batch.events)
+        #expect(decoded.shares == Self.batch.shares)
+        #expect(decoded.counters == Self.batch.counters)
+        #expect(decoded.counters[CounterKey(token: "tok-é", hour: 498_836)]?.value == 2 * 19.99)
+        #expect(decoded.visitors == Self.batch.visitors)
+        #expect(decoded.sources == Self.batch.sources)
+        #expect(decoded.effects.bytes == Self.batch.effects.bytes)
+        let empty = Batch(generation: 7)
+        #expect(try Self.decode(header: BatchCodec.header(empty), effects: []).isEmpty)
+    }
+
+    @Test func everyTruncationAndStrayByteIsRefused() {
+        let header = BatchCodec.header(Self.batch)
+        let effects = Self.batch.effects.bytes
+        for length in 0..<header.count {
+            #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: Array(header[..<length]), effects: effects) }
+        }
+        // Cut inside a record. (A cut between records, before a tag byte, is a shorter batch; the
+        // journal's row boundaries rule that out. Cuts before a byte that could be a tag are skipped.)
+        for length in 1..<effects.count where effects[length] > 3 {
+            #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header, effects: Array(effects[..<length])) }
+        }
+        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header + [0], effects: effects) }
+        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header, effects: effects + [9]) }
+        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: [2] + header.dropFirst(), effects: effects) }
+    }
+}

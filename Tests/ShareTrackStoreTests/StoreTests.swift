@@ -1,0 +1,87 @@
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// The journal and the store: what the journal makes durable is applied to the tables exactly once.
+@Suite struct StoreTests {
+    private func batch(_ generation: UInt64, clicks: Int64, seq: UInt64) -> Batch {
+        var batch = Batch(generation: generation)
+        var counters = Counters()
+        counters.clicks = clicks
+        batch.add(counters, at: CounterKey(token: "t1", hour: 100))
+        batch.add(VisitorPair(token: "t1", visitor: "v\(generation)"))
+        var source = SourceState()
+        source.highestSeq = seq
+        batch.sources = ["kiosk": source]
+        batch.events = Int(clicks)
+        return batch
+    }
+
+    private func count(_ database: Database, _ sql: String) throws -> Int64 {
+        try database.prepare(sql).rows { $0.int64(0) }.first ?? -1
+    }
+
+    @Test func aBatchIsAppliedOnceAndForgottenByALaterAppend() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        try journal.append(batch(1, clicks: 3, seq: 7), forgettingThrough: 0)
+        let reader = try Database(path: file.path, mode: .readOnly)
+        #expect(try count(reader, "SELECT COUNT(*) FROM counters") == 0)
+        try store.apply(batch(1, clicks: 3, seq: 7))
+        try store.apply(batch(1, clicks: 3, seq: 7))  // again, as a recovery racing the daemon might
+        #expect(try count(reader, "SELECT SUM(clicks) FROM counters") == 3)
+        #expect(try count(reader, "SELECT value FROM meta WHERE key = 'generation'") == 1)
+        #expect(try store.sources()["kiosk"]?.highestSeq == 7)
+        #expect(try journal.batches().map(\.generation) == [1])
+        try journal.append(batch(2, clicks: 4, seq: 9), forgettingThrough: store.generation)
+        #expect(try journal.batches().map(\.generation) == [2])
+    }
+
+    @Test func whatACrashLeftInTheJournalIsThereToApplyAtTheNextStart() throws {
+        let file = try TemporaryDatabase()
+        do {
+            let store = try Store(path: file.path)
+            let journal = try Journal(databasePath: file.path, databaseID: store.id)
+            for generation in UInt64(1)...3 {
+                try journal.append(batch(generation, clicks: Int64(generation), seq: generation), forgettingThrough: 0)
+            }
+            try store.apply(batch(1, clicks: 1, seq: 1))
+        }
+        let store = try Store(path: file.path)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        #expect(store.generation == 1)
+        let batches = try journal.batches()
+        #expect(batches.map(\.generation) == [1, 2, 3])
+        #expect(batches.last?.counters == batch(3, clicks: 3, seq: 3).counters)
+        for batch in batches { try store.apply(batch) }
+        let reader = try Database(path: file.path, mode: .readOnly)
+        #expect(try count(reader, "SELECT SUM(clicks) FROM counters") == 6)
+        #expect(try count(reader, "SELECT COUNT(*) FROM visitors") == 3)
+        #expect(store.generation == 3)
+    }
+
+    @Test func theJournalOfAnotherDatabaseIsRefused() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path)
+        _ = try Journal(databasePath: file.path, databaseID: store.id)
+        #expect {
+            _ = try Journal(databasePath: file.path, databaseID: store.id + 1)
+        } throws: { error in
+            "\(error)".contains("journal of another database") && "\(error)".contains(Journal.path(of: file.path))
+        }
+    }
+
+    @Test func aCorruptJournalRowIsAClearError() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        try journal.database.execute("INSERT INTO journal (generation, header, effects) VALUES (1, x'01ff', x'')")
+        #expect {
+            _ = try journal.batches()
+        } throws: { error in
+            "\(error)".contains("cannot read the journal") && "\(error)".contains("ends early")
+        }
+    }
+}
