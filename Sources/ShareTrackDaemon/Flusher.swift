@@ -80,6 +80,10 @@ final class Flusher: Sendable {
                 applyQueue.sync { applyJournaled() }
                 if lastReport?.error != nil { usleep(100_000) }
             }
+            // Leaves the journal empty when the tables hold everything (a later start on a new
+            // database may then take it over).
+            let applied = pipeline.appliedGeneration
+            try? journal.withLock { try $0.forget(through: applied) }
             return lastReport
         }
     }

@@ -47,8 +47,14 @@ public final class Journal {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
         guard try Store.meta("database_id", database) == databaseID else {
-            throw StoreError.cannotOpen(path: path, reason: "it is the journal of another database; if "
-                                        + "\(databasePath) was replaced on purpose, remove \(path)")
+            // An empty journal (a clean stop leaves it so) can serve a new database; one with batches
+            // in it must not be applied to a database that is not the one it was written for.
+            guard try database.prepare("SELECT 1 FROM journal LIMIT 1").rows({ _ in () }).isEmpty else {
+                throw StoreError.cannotOpen(path: path, reason: "it holds batches of another database; if "
+                                            + "\(databasePath) was replaced on purpose, remove \(path)")
+            }
+            try database.execute("UPDATE meta SET value = \(databaseID) WHERE key = 'database_id'")
+            return
         }
     }
 

@@ -80,6 +80,20 @@ struct IngestTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("after a clean stop the database can be removed: the next start creates a new one")
+    func removedDatabaseStartsAfresh() throws {
+        let first = try DaemonProcess()
+        #expect(try LineClient(path: first.ingestSocket).exchange([#"{"type":"click","share":"old"}"#]) == [#"{"ok":true}"#])
+        #expect(try first.stop() == 0)
+        for suffix in ["", "-wal", "-shm"] { unlink(first.database + suffix) }
+        let second = try DaemonProcess(directory: first.directory)
+        #expect(try LineClient(path: second.ingestSocket).exchange([#"{"type":"click","share":"new"}"#]) == [#"{"ok":true}"#])
+        let database = try second.openDatabase()
+        #expect(try DatabaseRows.count(database, "SELECT COUNT(*) FROM counters WHERE token = 'old'") == 0)
+        #expect(try DatabaseRows.count(database, "SELECT SUM(clicks) FROM counters WHERE token = 'new'") == 1)
+        #expect(try second.stop() == 0)
+    }
+
     @Test("ack: receive answers at once; SIGTERM still flushes it")
     func receiveAckIsImmediate() throws {
         let daemon = try DaemonProcess(arguments: ["--ack", "receive", "--flush-interval", "60"])

@@ -62,15 +62,20 @@ import Testing
         #expect(store.generation == 3)
     }
 
-    @Test func theJournalOfAnotherDatabaseIsRefused() throws {
+    @Test func batchesOfAnotherDatabaseAreRefusedAnEmptyJournalIsTakenOver() throws {
         let file = try TemporaryDatabase()
         let store = try Store(path: file.path)
-        _ = try Journal(databasePath: file.path, databaseID: store.id)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        try journal.append(batch(1, clicks: 1, seq: 1), forgettingThrough: 0)
         #expect {
             _ = try Journal(databasePath: file.path, databaseID: store.id + 1)
         } throws: { error in
-            "\(error)".contains("journal of another database") && "\(error)".contains(Journal.path(of: file.path))
+            "\(error)".contains("batches of another database") && "\(error)".contains(Journal.path(of: file.path))
         }
+        try journal.forget(through: 1)
+        let other = try Journal(databasePath: file.path, databaseID: store.id + 1)
+        try other.append(batch(1, clicks: 1, seq: 1), forgettingThrough: 0)
+        #expect(throws: StoreError.self) { try Journal(databasePath: file.path, databaseID: store.id) }
     }
 
     @Test func aCorruptJournalRowIsAClearError() throws {
