@@ -6,7 +6,8 @@
 /// generation, the event count and the producers' states. Integers are LEB128 varints (signed ones
 /// zigzag-encoded), a `value` is the 8 bytes of its IEEE 754 bits, a string is its UTF-8 length and
 /// bytes, an optional string has a presence byte first. A counter delta has a bit mask of the
-/// counters it changes, and only those follow.
+/// counters it changes, and only those follow. A visitor pair of the token the record before it
+/// named (a first click: its counter delta, then its visitor) leaves the token out.
 public enum BatchCodec {
     public struct Corrupt: Error, CustomStringConvertible {
         public var description: String
@@ -15,7 +16,7 @@ public enum BatchCodec {
     static let version: UInt8 = 1
 
     private enum Tag: UInt8 {
-        case counters = 1, share, visitor
+        case counters = 1, share, visitor, visitorOfLastToken
     }
 
     // MARK: Encoding
@@ -26,7 +27,7 @@ public enum BatchCodec {
         forEachCount(of: delta) { bit, count in if count != 0 { mask |= 1 << bit } }
         writer.byte(Tag.counters.rawValue)
         writer.byte(mask)
-        writer.string(key.token)
+        writer.token(key.token)
         writer.signed(key.hour)
         forEachCount(of: delta) { _, count in if count != 0 { writer.signed(count) } }
         if delta.value != 0 { writer.fixed(delta.value.bitPattern) }
@@ -44,7 +45,7 @@ public enum BatchCodec {
 
     static func encode(_ share: ShareRecord, into writer: inout _ByteWriter) {
         writer.byte(Tag.share.rawValue)
-        writer.string(share.token)
+        writer.token(share.token)
         writer.string(share.attributes.advocate)
         writer.string(share.attributes.venue)
         writer.optional(share.attributes.campaign)
@@ -55,8 +56,12 @@ public enum BatchCodec {
     }
 
     static func encode(_ pair: VisitorPair, into writer: inout _ByteWriter) {
-        writer.byte(Tag.visitor.rawValue)
-        writer.string(pair.token)
+        if pair.token == writer.lastToken {
+            writer.byte(Tag.visitorOfLastToken.rawValue)
+        } else {
+            writer.byte(Tag.visitor.rawValue)
+            writer.token(pair.token)
+        }
         writer.string(pair.visitor)
     }
 
@@ -103,7 +108,10 @@ public enum BatchCodec {
                 let (delta, key) = try decodeCounters(&reader)
                 batch.add(delta, at: key)
             case .share: batch.add(try decodeShare(&reader))
-            case .visitor: batch.add(VisitorPair(token: try reader.string(), visitor: try reader.string()))
+            case .visitor: batch.add(VisitorPair(token: try reader.token(), visitor: try reader.string()))
+            case .visitorOfLastToken:
+                guard let token = reader.lastToken else { throw Corrupt(description: "a visitor without a token") }
+                batch.add(VisitorPair(token: token, visitor: try reader.string()))
             case nil: throw Corrupt(description: "unknown record in the batch")
             }
         }
@@ -112,7 +120,7 @@ public enum BatchCodec {
 
     private static func decodeCounters(_ reader: inout _ByteReader) throws(Corrupt) -> (Counters, at: CounterKey) {
         let mask = try reader.byte()
-        let key = CounterKey(token: try reader.string(), hour: try reader.signed())
+        let key = CounterKey(token: try reader.token(), hour: try reader.signed())
         func field(_ bit: UInt8) throws(Corrupt) -> Int64 { mask & (1 << bit) == 0 ? 0 : try reader.signed() }
         var delta = Counters()
         delta.shares = try field(0)
@@ -126,7 +134,7 @@ public enum BatchCodec {
     }
 
     private static func decodeShare(_ reader: inout _ByteReader) throws(Corrupt) -> ShareRecord {
-        let token = try reader.string()
+        let token = try reader.token()
         let attributes = ShareAttributes(
             advocate: try reader.string(), venue: try reader.string(), campaign: try reader.optional(),
             network: try reader.string(), followers: Int(try reader.signed()))
@@ -139,6 +147,8 @@ public enum BatchCodec {
 /// Appends the encodings `BatchCodec` uses.
 public struct _ByteWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
+    /// The token the last record named.
+    private(set) var lastToken: String?
 
     mutating func byte(_ value: UInt8) {
         bytes.append(value)
@@ -173,12 +183,19 @@ public struct _ByteWriter: Sendable {
         byte(value == nil ? 0 : 1)
         if let value { string(value) }
     }
+
+    mutating func token(_ value: String) {
+        string(value)
+        lastToken = value
+    }
 }
 
 /// Reads what `_ByteWriter` wrote; every read checks the bounds.
 struct _ByteReader {
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
+    /// The token the last record named.
+    private(set) var lastToken: String?
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -228,5 +245,11 @@ struct _ByteReader {
 
     mutating func optional() throws(BatchCodec.Corrupt) -> String? {
         try byte() == 0 ? nil : try string()
+    }
+
+    mutating func token() throws(BatchCodec.Corrupt) -> String {
+        let token = try string()
+        lastToken = token
+        return token
     }
 }

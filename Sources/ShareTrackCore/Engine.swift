@@ -131,15 +131,12 @@ public struct Engine: Sendable {
             delta.shares = 1
             delta.reach = Int64(attributes.followers)
             totals.count(acceptedType: .share)
-        case .click(let visitor, let bot):
+        case .click(_, let bot):
             if bot {
                 delta.botClicks = 1
             } else {
                 delta.clicks = 1
                 delta.uniqueClicks = seen.firstVisit ? 1 : 0
-                if seen.firstVisit, let visitor {
-                    pending.add(VisitorPair(token: event.token, visitor: visitor))
-                }
             }
             totals.count(acceptedType: .click, orphan: !seen.shared)
         case .conversion(_, let value):
@@ -148,6 +145,9 @@ public struct Engine: Sendable {
             totals.count(acceptedType: .conversion, orphan: !seen.shared)
         }
         pending.add(delta, at: key)
+        if case .click(let visitor?, bot: false) = event.kind, seen.firstVisit {
+            pending.add(VisitorPair(token: event.token, visitor: visitor))
+        }
         return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
     }
 
