@@ -34,6 +34,8 @@ public final class Daemon: Sendable {
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
+        // First, so that every batch's large buffers get mappings of their own (see there).
+        MallocTrim.configure()
         self.flags = flags
         // No level of its own: the handler follows the configured, reloadable `log_level`.
         logger = Logger(label: "sharetrackd")
