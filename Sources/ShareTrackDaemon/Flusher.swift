@@ -172,7 +172,10 @@ final class Flusher: Sendable {
         }
         guard rows > 0 else { return }
         // Copies the log into the database file; the batches have been freed by now.
-        store.withLock { $0.checkpoint() }
+        store.withLock { store in
+            store.checkpoint()
+            store.releaseCache()
+        }
         if rows >= Self.trimAfterRows { MallocTrim.run() }
     }
 
