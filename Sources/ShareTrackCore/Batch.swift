@@ -22,6 +22,16 @@ public struct Batch: Sendable {
         self.generation = generation
     }
 
+    /// A batch with room for as much as `previous` held: each of its tables is then allocated once,
+    /// instead of doubling its way up (every step a fresh block of pages to fault in and a copy).
+    init(generation: UInt64, sizedLike previous: Batch) {
+        self.generation = generation
+        counters.reserveCapacity(previous.counters.count)
+        shares.reserveCapacity(previous.shares.count)
+        visitors.reserveCapacity(previous.visitors.count)
+        effects.reserveCapacity(previous.effects.bytes.count)
+    }
+
     public var isEmpty: Bool { events == 0 && sources.isEmpty }
 
     /// Rows the flush writes.

@@ -154,6 +154,10 @@ public struct _ByteWriter: Sendable {
         bytes.append(value)
     }
 
+    mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(count)
+    }
+
     mutating func unsigned(_ value: UInt64) {
         var value = value
         while value >= 0x80 {

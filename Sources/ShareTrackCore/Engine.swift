@@ -200,7 +200,7 @@ public struct Engine: Sendable {
         if let inFlight { return inFlight }
         guard !pending.isEmpty else { return nil }
         inFlight = pending
-        pending = Batch(generation: pending.generation + 1)
+        pending = Batch(generation: pending.generation + 1, sizedLike: pending)
         return inFlight
     }
 
