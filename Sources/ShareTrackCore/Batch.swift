@@ -10,7 +10,7 @@ public struct Batch: Sendable {
     public let generation: UInt64
     public private(set) var counters: [CounterKey: Counters] = [:]
     public private(set) var shares: [ShareRecord] = []
-    public private(set) var visitors: [VisitorPair] = []
+    public private(set) var visitors = VisitorPairs()
     /// The full state of every producer this batch touched.
     public var sources: [String: SourceState] = [:]
     /// Lines this batch acknowledges (accepted and duplicate).
@@ -28,7 +28,7 @@ public struct Batch: Sendable {
         self.generation = generation
         counters.reserveCapacity(previous.counters.count)
         shares.reserveCapacity(previous.shares.count)
-        visitors.reserveCapacity(previous.visitors.count)
+        visitors.reserveCapacity(like: previous.visitors)
         effects.reserveCapacity(previous.effects.bytes.count)
     }
 
