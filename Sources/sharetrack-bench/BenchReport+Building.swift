@@ -17,7 +17,8 @@ extension BenchReport.Flushes {
         let reports = observations.flushes.values.filter { $0.error == nil }
         func median(_ sorted: [Double]) -> Double? { sorted.isEmpty ? nil : sorted[(sorted.count - 1) / 2] }
         let durations = reports.map(\.durationSeconds).sorted()
-        let applied = reports.filter { $0.applySeconds > 0 }
+        // Applies of at least 1,000 rows: the last, small batches of a run say little.
+        let applied = reports.filter { $0.applySeconds > 0 && $0.rows >= 1000 }
         let applyTimes = applied.map(\.applySeconds).sorted()
         observed = reports.count
         failed = observations.flushes.values.count - reports.count
@@ -30,7 +31,7 @@ extension BenchReport.Flushes {
         rowsMax = reports.map(\.rows).max()
         eventsMean = reports.isEmpty ? nil : Double(reports.reduce(0) { $0 + $1.events }) / Double(reports.count)
         eventsMax = reports.map(\.events).max()
-        let scaled = applied.filter { $0.rows >= 1000 }.map { $0.applySeconds * 1000 / Double($0.rows) * 100_000 }.sorted()
+        let scaled = applied.map { $0.applySeconds * 1000 / Double($0.rows) * 100_000 }.sorted()
         msPer100kRowsP50 = median(scaled)
         msPer100kRowsMax = scaled.last
     }
