@@ -82,8 +82,13 @@ public struct Engine: Sendable {
     public var pendingKeys: Int { pending.counters.count + (inFlight?.counters.count ?? 0) }
     /// What `maxPendingKeys` bounds: counter rows plus visitor pairs (a share's row is one of its
     /// counter rows) held in memory, journaled, in flight and pending.
-    public var pendingRows: Int { journaledRows + pending.rowsHeld + (inFlight?.rowsHeld ?? 0) }
-    private var journaledRows = 0
+    public var pendingRows: Int {
+        journaled.reduce(pending.rowsHeld + (inFlight?.rowsHeld ?? 0)) { $0 + $1.rowsHeld }
+    }
+    /// Whether anything is not durable yet.
+    public var hasUncommitted: Bool { inFlight != nil || !pending.isEmpty }
+    /// Whether anything is not in the store's tables yet.
+    public var hasUnapplied: Bool { !journaled.isEmpty || hasUncommitted }
     public var cachedTokens: Int { cache.count }
 
     // MARK: Ingest
@@ -212,7 +217,6 @@ public struct Engine: Sendable {
         }
         committedGeneration = generation
         journaled.append(batch.withoutEffects)
-        journaledRows += batch.rowsHeld
         inFlight = nil
     }
 
@@ -228,7 +232,6 @@ public struct Engine: Sendable {
     public mutating func finishApply(_ generation: UInt64) {
         guard let batch = journaled.first, batch.generation == generation else { return }
         journaled.removeFirst()
-        journaledRows -= batch.rowsHeld
         appliedGeneration = generation
         let oldestUnapplied = journaled.first?.generation ?? inFlight?.generation ?? pending.generation
         if oldestUnapplied > rotatedDuring {

@@ -124,15 +124,18 @@ final class Flusher: Sendable {
             try journal.withLock { try $0.append(batch, forgettingThrough: applied) }
             pipeline.finishFlush(batch.generation)
             onCommit(batch.generation)
-            logger.debug("flushed", metadata: ["generation": "\(batch.generation)", "rows": "\(batch.rowCount)",
-                                               "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
         } catch {
             failure = String(describing: error)
             logger.error("flush failed; keeping the batch in memory to retry",
                          metadata: ["generation": "\(batch.generation)", "error": "\(error)"])
         }
+        let duration = (ContinuousClock.now - start).seconds
+        if failure == nil {
+            logger.debug("flushed", metadata: ["generation": "\(batch.generation)", "rows": "\(batch.rowCount)",
+                                               "ms": "\(Int(duration * 1000))"])
+        }
         let report = FlushReport(
-            time: Self.wallClock(), durationSeconds: (ContinuousClock.now - start).seconds,
+            time: Self.wallClock(), durationSeconds: duration,
             generation: batch.generation, events: batch.events, rows: batch.rowCount, error: failure)
         state.withLock { state in
             state.last = report
@@ -140,7 +143,7 @@ final class Flusher: Sendable {
         }
         onReport(report)
         // The answers are on their way: now the log can be copied into the journal's file.
-        if failure == nil { journal.withLock { $0.checkpoint() } }
+        if failure == nil { journal.withLock { $0.database.checkpoint() } }
         return report
     }
 
@@ -166,14 +169,14 @@ final class Flusher: Sendable {
                 let failure = "applying generation \(batch.generation) to the tables: \(error)"
                 logger.error("applying a batch failed; it stays in the journal to retry",
                              metadata: ["generation": "\(batch.generation)", "error": "\(error)"])
-                state.withLock { $0.applyFailure = ($0.applyFailure?.since).map { (failure, $0) } ?? (failure, .now) }
+                state.withLock { $0.applyFailure = (failure, $0.applyFailure?.since ?? .now) }
                 return
             }
         }
         guard rows > 0 else { return }
         // Copies the log into the database file; the batches have been freed by now.
         store.withLock { store in
-            store.checkpoint()
+            store.database.checkpoint()
             store.releaseCache()
         }
         if rows >= Self.trimAfterRows { MallocTrim.run() }

@@ -63,14 +63,12 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.finishApply(generation) }
     }
 
-    /// Whether anything in memory is not durable yet.
     var hasUncommitted: Bool {
-        state.withLock { $0.engine.inFlight != nil || !$0.engine.pending.isEmpty }
+        state.withLock { $0.engine.hasUncommitted }
     }
 
-    /// Whether anything in memory is not in the store's tables yet.
     var hasUnapplied: Bool {
-        state.withLock { !$0.engine.journaled.isEmpty || $0.engine.inFlight != nil || !$0.engine.pending.isEmpty }
+        state.withLock { $0.engine.hasUnapplied }
     }
 
     func reconfigure(_ update: @Sendable (inout Engine.Configuration) -> Void) {

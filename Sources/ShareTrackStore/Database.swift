@@ -62,8 +62,11 @@ public final class Database {
     }
 
     /// Milliseconds a statement waits for another connection's lock before it fails as busy.
-    /// Rows the last INSERT, UPDATE or DELETE changed.
-    var changes: Int32 { sqlite3_changes(handle) }
+    /// Copies what the write-ahead log holds into the database file, as far as readers allow
+    /// (a passive checkpoint: it never waits, and a failure only leaves the log longer).
+    public func checkpoint() {
+        try? execute("PRAGMA wal_checkpoint(PASSIVE);")
+    }
 
     public func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)

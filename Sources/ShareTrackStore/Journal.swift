@@ -16,7 +16,7 @@ import ShareTrackCore
 /// (`Queries` offline) read it first and then the database, and count the journal's batches the
 /// tables do not hold yet.
 public final class Journal {
-    let database: Database
+    public let database: Database
     private let insert: Statement
     private let forget: Statement
 
@@ -81,11 +81,6 @@ public final class Journal {
             }
             try forget(through: applied)
         }
-    }
-
-    /// Copies the journal's write-ahead log into its file (see `Store.checkpoint()`).
-    public func checkpoint() {
-        try? database.execute("PRAGMA wal_checkpoint(PASSIVE);")
     }
 
     /// Deletes the batches the tables hold (through `generation`).

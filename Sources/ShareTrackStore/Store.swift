@@ -104,12 +104,6 @@ public final class Store {
         return Dictionary(rows, uniquingKeysWith: { $1 })
     }
 
-    /// Copies what the write-ahead log holds into the database file, as far as readers allow
-    /// (a passive checkpoint: it never waits, and a failure only leaves the log longer).
-    public func checkpoint() {
-        try? database.execute("PRAGMA wal_checkpoint(PASSIVE);")
-    }
-
     /// Frees the page cache (clean pages only; this runs between transactions). The 16 MB cache
     /// serves the random page accesses within one apply; between applies it would only hold
     /// memory that the next apply reads back from the OS's file cache in a few milliseconds.
