@@ -70,18 +70,4 @@ public enum DaemonLogging {
         case .critical: 2
         }
     }
-
-    /// A handler's metadata, then the provider's, then the call's (later wins), plus `error`.
-    static func mergedMetadata(
-        base: Logger.Metadata,
-        provider: Logger.MetadataProvider?,
-        explicit: Logger.Metadata?,
-        error: (any Error)?
-    ) -> Logger.Metadata {
-        var metadata = base
-        if let provided = provider?.get() { metadata.merge(provided) { _, new in new } }
-        if let explicit { metadata.merge(explicit) { _, new in new } }
-        if let error { metadata["error"] = "\(error)" }
-        return metadata
-    }
 }

@@ -6,20 +6,19 @@ import Logging
 /// `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, `CODE_FILE`/`CODE_LINE`/`CODE_FUNC`, and every
 /// metadata key as a field (`connection_id` → `CONNECTION_ID`). Falls back to a stderr line when
 /// sending fails (libsystemd itself drops messages silently when the journal socket is absent).
-public struct JournalLogHandler: LogHandler {
-    public let label: String
-    public let identifier: String
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    /// Set only when a `Logger` picks its own level; otherwise the shared one applies.
-    private var ownLevel: Logger.Level?
+struct JournalLogHandler: DaemonLogHandler {
+    let label: String
+    let identifier: String
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    var ownLevel: Logger.Level?
 
     /// Fields this handler sets itself; metadata keys that map to them get a `META_` prefix.
     static let ownFields: Set<String> = [
         "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
     ]
 
-    public init(
+    init(
         label: String,
         identifier: String = "sharetrackd",
         metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
@@ -29,19 +28,8 @@ public struct JournalLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
-    public var logLevel: Logger.Level {
-        get { ownLevel ?? DaemonLogging.level }
-        set { ownLevel = newValue }
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        let metadata = DaemonLogging.mergedMetadata(
-            base: metadata, provider: metadataProvider, explicit: event.metadata, error: event.error)
+    func log(event: LogEvent) {
+        let metadata = metadata(of: event)
         var fields = [
             "MESSAGE=\(event.message)",
             "PRIORITY=\(DaemonLogging.syslogPriority(event.level))",

@@ -3,32 +3,19 @@ import Logging
 
 /// Writes one line per message to stderr, prefixed with its syslog priority (`<6>` …)
 /// so journald files it at the right level: `<6>message key=value key2="a b"`.
-public struct StderrLogHandler: LogHandler {
-    public let label: String
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    /// Set only when a `Logger` picks its own level; otherwise the shared one applies.
-    private var ownLevel: Logger.Level?
+struct StderrLogHandler: DaemonLogHandler {
+    let label: String
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    var ownLevel: Logger.Level?
 
-    public init(label: String, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
+    init(label: String, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
         self.label = label
         self.metadataProvider = metadataProvider
     }
 
-    public var logLevel: Logger.Level {
-        get { ownLevel ?? DaemonLogging.level }
-        set { ownLevel = newValue }
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        let metadata = DaemonLogging.mergedMetadata(
-            base: metadata, provider: metadataProvider, explicit: event.metadata, error: event.error)
-        Self.writeToStderr(Self.line(level: event.level, message: "\(event.message)", metadata: metadata))
+    func log(event: LogEvent) {
+        Self.writeToStderr(Self.line(level: event.level, message: "\(event.message)", metadata: metadata(of: event)))
     }
 
     /// The full line, newline included. Metadata is sorted by key; control characters
