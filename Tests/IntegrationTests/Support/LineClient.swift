@@ -17,11 +17,9 @@ final class LineClient {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        guard connected == 0 else {
-            let error = errno
-            Glibc.close(fd)
-            throw TestFailure("connect \(path): \(String(cString: strerror(error)))")
-        }
+        // No close here: `fd` is set, so `deinit` runs when this throws, and closes it. (Closing it
+        // here too closed whatever another test's thread had opened under that number meanwhile.)
+        guard connected == 0 else { throw TestFailure("connect \(path): \(String(cString: strerror(errno)))") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
