@@ -3,14 +3,18 @@
 /// A batch is numbered by its `generation`; the store records the last committed generation in the
 /// same transaction, so a reader can tell which in-memory batches its database snapshot already holds.
 ///
-/// Counter deltas, shares and visitor pairs are recorded through `add`, which also appends each to
+/// A batch may begin with erasures (`sharectl forget`): they apply to everything the batches before
+/// it recorded, and not to the batch's own rows, which came after them.
+///
+/// Counter deltas, shares, visitor pairs and erasures are recorded through `add`, which also appends each to
 /// `effects`, the batch's journal record (`BatchCodec`): encoding happens a line at a time as the
 /// batch fills, so making it durable is only a write.
 public struct Batch: Sendable {
     public let generation: UInt64
     public private(set) var counters: [CounterKey: Counters] = [:]
     public private(set) var shares: [ShareRecord] = []
-    public private(set) var visitors = VisitorPairs()
+    public private(set) var visitors: [VisitorPair] = []
+    public private(set) var erasures: [Erasure] = []
     /// The full state of every producer this batch touched.
     public var sources: [String: SourceState] = [:]
     /// Lines this batch acknowledges (accepted and duplicate).
@@ -28,11 +32,11 @@ public struct Batch: Sendable {
         self.generation = generation
         counters.reserveCapacity(previous.counters.count)
         shares.reserveCapacity(previous.shares.count)
-        visitors.reserveCapacity(like: previous.visitors)
+        visitors.reserveCapacity(previous.visitors.count)
         effects.reserveCapacity(previous.effects.bytes.count)
     }
 
-    public var isEmpty: Bool { events == 0 && sources.isEmpty }
+    public var isEmpty: Bool { events == 0 && sources.isEmpty && erasures.isEmpty }
 
     /// Rows the flush writes.
     public var rowCount: Int { counters.count + shares.count + visitors.count + sources.count }
@@ -50,6 +54,13 @@ public struct Batch: Sendable {
     public mutating func add(_ pair: VisitorPair) {
         visitors.append(pair)
         BatchCodec.encode(pair, into: &effects)
+    }
+
+    /// Records an erasure; only before anything else (see above).
+    public mutating func add(_ erasure: Erasure) {
+        precondition(counters.isEmpty && shares.isEmpty && visitors.isEmpty, "an erasure must lead its batch")
+        erasures.append(erasure)
+        BatchCodec.encode(erasure, into: &effects)
     }
 
     /// The batch without its encoded effects (for a copy that outlives the journaling).
@@ -76,14 +87,18 @@ public struct ShareRecord: Sendable, Equatable {
     }
 }
 
-/// A visitor's first click on a share.
+/// A visitor's first click on a share: the visitor's keyed hash (`VisitorKey`), and the hour of
+/// that click (`visitor_retention` counts from it).
 public struct VisitorPair: Sendable, Equatable {
     public var token: String
-    public var visitor: String
+    public var visitor: UInt64
+    /// Hours since the epoch.
+    public var hour: Int64
 
-    public init(token: String, visitor: String) {
+    public init(token: String, visitor: UInt64, hour: Int64) {
         self.token = token
         self.visitor = visitor
+        self.hour = hour
     }
 }
 
@@ -95,6 +110,8 @@ public struct SourceState: Sendable, Equatable, Codable {
     public var accepted: Int64 = 0
     public var rejected: Int64 = 0
     public var duplicates: Int64 = 0
+    /// Test events (`"test": true`).
+    public var test: Int64 = 0
 
     public init() {}
 }

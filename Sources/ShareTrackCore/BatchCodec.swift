@@ -1,36 +1,41 @@
 /// A batch as bytes, for the store's journal: compact, written a line at a time, checked when read.
 ///
-/// A batch is two records. The effects (`Batch.effects`) are every counter delta, share and visitor
-/// pair in the order the batch recorded them, each led by a tag byte; decoding replays them through
-/// `Batch.add`, so a decoded batch is the batch that was encoded. The header holds the version, the
-/// generation, the event count and the producers' states. Integers are LEB128 varints (signed ones
-/// zigzag-encoded), a `value` is the 8 bytes of its IEEE 754 bits, a string is its UTF-8 length and
-/// bytes, an optional string has a presence byte first. A counter delta has a bit mask of the
-/// counters it changes, and only those follow. A visitor pair of the token the record before it
-/// named (a first click: its counter delta, then its visitor) leaves the token out.
+/// A batch is two records. The effects (`Batch.effects`) are every erasure, counter delta, share and
+/// visitor pair in the order the batch recorded them, each led by a tag byte; decoding replays them
+/// through `Batch.add`, so a decoded batch is the batch that was encoded. The header holds the
+/// version, the generation, the event count and the producers' states. Integers are LEB128 varints
+/// (signed ones zigzag-encoded; a `value` is its thousandths), a visitor hash is its 8 bytes, a
+/// string is its UTF-8 length and bytes, an optional string has a presence byte first. A counter
+/// delta has a bit mask of the counters it changes, and only those follow. A visitor pair of the
+/// token the record before it named (a first click: its counter delta, then its visitor) leaves the
+/// token out.
+///
+/// Version 1 (the first release) held visitor ids in clear and a `value` as the 8 bytes of a
+/// `Double`; such a batch (left journaled by a crash before an upgrade) still decodes: its visitor
+/// ids are hashed with the key given, or left out where no key is given (readers that only count).
 public enum BatchCodec {
     public struct Corrupt: Error, CustomStringConvertible {
         public var description: String
     }
 
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     private enum Tag: UInt8 {
-        case counters = 1, share, visitor, visitorOfLastToken
+        case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate
     }
 
     // MARK: Encoding
 
     /// (This runs for every accepted line: no array, no allocation.)
     static func encode(_ delta: Counters, at key: CounterKey, into writer: inout _ByteWriter) {
-        var mask: UInt8 = delta.value == 0 ? 0 : 1 << 6
+        var mask: UInt8 = delta.value == .zero ? 0 : 1 << 6
         forEachCount(of: delta) { bit, count in if count != 0 { mask |= 1 << bit } }
         writer.byte(Tag.counters.rawValue)
         writer.byte(mask)
         writer.token(key.token)
         writer.signed(key.hour)
         forEachCount(of: delta) { _, count in if count != 0 { writer.signed(count) } }
-        if delta.value != 0 { writer.fixed(delta.value.bitPattern) }
+        if delta.value != .zero { writer.signed(delta.value.thousandths) }
     }
 
     /// The integer counters with their bit in the mask.
@@ -62,7 +67,20 @@ public enum BatchCodec {
             writer.byte(Tag.visitor.rawValue)
             writer.token(pair.token)
         }
-        writer.string(pair.visitor)
+        writer.fixed(pair.visitor)
+        writer.signed(pair.hour)
+    }
+
+    static func encode(_ erasure: Erasure, into writer: inout _ByteWriter) {
+        switch erasure {
+        case .visitor(let hash):
+            writer.byte(Tag.erasedVisitor.rawValue)
+            writer.fixed(hash)
+        case .advocate(let id, let pseudonym):
+            writer.byte(Tag.erasedAdvocate.rawValue)
+            writer.string(id)
+            writer.string(pseudonym)
+        }
     }
 
     /// The header of `batch`: its version, generation, event count and producers.
@@ -79,15 +97,20 @@ public enum BatchCodec {
             writer.signed(state.accepted)
             writer.signed(state.rejected)
             writer.signed(state.duplicates)
+            writer.signed(state.test)
         }
         return writer.bytes
     }
 
     // MARK: Decoding
 
-    public static func decode(header: UnsafeRawBufferPointer, effects: UnsafeRawBufferPointer) throws(Corrupt) -> Batch {
+    /// - Parameter visitorKey: hashes the visitor ids of a version 1 batch (see above).
+    public static func decode(header: UnsafeRawBufferPointer, effects: UnsafeRawBufferPointer,
+                              visitorKey: VisitorKey? = nil) throws(Corrupt) -> Batch {
         var reader = _ByteReader(header)
-        guard try reader.byte() == version else { throw Corrupt(description: "unknown batch format") }
+        let format = try reader.byte()
+        guard format == version || format == 1 else { throw Corrupt(description: "unknown batch format") }
+        let legacy = format == 1
         var batch = Batch(generation: try reader.unsigned())
         batch.events = Int(try reader.signed())
         for _ in 0..<(try reader.count()) {
@@ -98,6 +121,7 @@ public enum BatchCodec {
             state.accepted = try reader.signed()
             state.rejected = try reader.signed()
             state.duplicates = try reader.signed()
+            state.test = legacy ? 0 : try reader.signed()
             batch.sources[source] = state
         }
         guard reader.isAtEnd else { throw Corrupt(description: "trailing bytes after the batch header") }
@@ -105,20 +129,35 @@ public enum BatchCodec {
         while !reader.isAtEnd {
             switch Tag(rawValue: try reader.byte()) {
             case .counters:
-                let (delta, key) = try decodeCounters(&reader)
+                let (delta, key) = try decodeCounters(&reader, legacy: legacy)
                 batch.add(delta, at: key)
+                reader.lastHour = key.hour
             case .share: batch.add(try decodeShare(&reader))
-            case .visitor: batch.add(VisitorPair(token: try reader.token(), visitor: try reader.string()))
+            case .visitor:
+                let token = try reader.token()
+                if let pair = try decodeVisitor(of: token, &reader, legacy: legacy, visitorKey) { batch.add(pair) }
             case .visitorOfLastToken:
                 guard let token = reader.lastToken else { throw Corrupt(description: "a visitor without a token") }
-                batch.add(VisitorPair(token: token, visitor: try reader.string()))
-            case nil: throw Corrupt(description: "unknown record in the batch")
+                if let pair = try decodeVisitor(of: token, &reader, legacy: legacy, visitorKey) { batch.add(pair) }
+            case .erasedVisitor where !legacy: batch.add(Erasure.visitor(hash: try reader.fixed()))
+            case .erasedAdvocate where !legacy:
+                batch.add(Erasure.advocate(id: try reader.string(), pseudonym: try reader.string()))
+            case nil, .erasedVisitor, .erasedAdvocate: throw Corrupt(description: "unknown record in the batch")
             }
         }
         return batch
     }
 
-    private static func decodeCounters(_ reader: inout _ByteReader) throws(Corrupt) -> (Counters, at: CounterKey) {
+    private static func decodeVisitor(of token: String, _ reader: inout _ByteReader, legacy: Bool,
+                                      _ visitorKey: VisitorKey?) throws(Corrupt) -> VisitorPair? {
+        guard legacy else { return VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed()) }
+        // Version 1: the id in clear, in the hour of the click's counter delta just before it.
+        let id = try reader.string()
+        guard let visitorKey, let hour = reader.lastHour else { return nil }
+        return VisitorPair(token: token, visitor: visitorKey.hash(id), hour: hour)
+    }
+
+    private static func decodeCounters(_ reader: inout _ByteReader, legacy: Bool) throws(Corrupt) -> (Counters, at: CounterKey) {
         let mask = try reader.byte()
         let key = CounterKey(token: try reader.token(), hour: try reader.signed())
         func field(_ bit: UInt8) throws(Corrupt) -> Int64 { mask & (1 << bit) == 0 ? 0 : try reader.signed() }
@@ -129,7 +168,10 @@ public enum BatchCodec {
         delta.uniqueClicks = try field(3)
         delta.botClicks = try field(4)
         delta.conversions = try field(5)
-        delta.value = mask & (1 << 6) == 0 ? 0 : Double(bitPattern: try reader.fixed())
+        if mask & (1 << 6) != 0 {
+            delta.value = legacy ? Money(legacy: Double(bitPattern: try reader.fixed()), conversions: delta.conversions)
+                : Money(thousandths: try reader.signed())
+        }
         return (delta, key)
     }
 
@@ -200,6 +242,8 @@ struct _ByteReader {
     private var offset = 0
     /// The token the last record named.
     private(set) var lastToken: String?
+    /// The hour of the last counter delta (version 1 visitor pairs take it).
+    var lastHour: Int64?
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes

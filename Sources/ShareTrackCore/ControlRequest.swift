@@ -2,18 +2,32 @@
 /// line. See docs/control-protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Command: String, Codable, Sendable, CaseIterable {
-        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics
+        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics, forget
 
         /// Commands that change the daemon's state: root and `ops_group` only.
-        public var isPrivileged: Bool { self == .flush || self == .reload }
+        public var isPrivileged: Bool { self == .flush || self == .reload || self == .forget }
     }
 
     public var command: Command
     public var query: Query?
+    /// `forget`: whom.
+    public var forget: ForgetTarget?
 
-    public init(command: Command, query: Query? = nil) {
+    public init(command: Command, query: Query? = nil, forget: ForgetTarget? = nil) {
         self.command = command
         self.query = query
+        self.forget = forget
+    }
+}
+
+/// Whom `forget` erases: exactly one of a visitor id and an advocate id.
+public struct ForgetTarget: Codable, Sendable, Equatable {
+    public var visitor: String?
+    public var advocate: String?
+
+    public init(visitor: String? = nil, advocate: String? = nil) {
+        self.visitor = visitor
+        self.advocate = advocate
     }
 }
 

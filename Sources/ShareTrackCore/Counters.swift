@@ -6,7 +6,7 @@ public struct Counters: Sendable, Equatable, Codable {
     public var uniqueClicks: Int64 = 0
     public var botClicks: Int64 = 0
     public var conversions: Int64 = 0
-    public var value: Double = 0
+    public var value = Money.zero
 
     public init() {}
 
@@ -17,7 +17,7 @@ public struct Counters: Sendable, Equatable, Codable {
         uniqueClicks += other.uniqueClicks
         botClicks += other.botClicks
         conversions += other.conversions
-        value += other.value
+        value.thousandths += other.value.thousandths
     }
 
     /// `unique_clicks / reach`, 0 where reach is 0.

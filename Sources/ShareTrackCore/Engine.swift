@@ -34,6 +34,8 @@ public struct Engine: Sendable {
         public enum Outcome: Sendable, Equatable {
             case accepted
             case duplicate
+            /// A test event, validated and counted as a test only.
+            case test
             case rejected(Rejection)
         }
 
@@ -51,6 +53,8 @@ public struct Engine: Sendable {
     public private(set) var committedGeneration: UInt64
     /// The last generation the store's tables hold.
     public private(set) var appliedGeneration: UInt64
+    /// The sum of every `value` accepted, the store's included (see `Money`).
+    public private(set) var valueTotal: Money
     /// The pending generation when the token cache last rotated (see `finishApply(_:)`).
     private var rotatedDuring: UInt64 = 0
     private var committedSeqs: [String: UInt64]
@@ -63,8 +67,11 @@ public struct Engine: Sendable {
     /// - Parameters:
     ///   - sources: every producer's committed state, as the store holds it.
     ///   - committedGeneration: the last generation the store holds (durable and applied).
-    public init(configuration: Configuration, sources: [String: SourceState], committedGeneration: UInt64) {
+    ///   - valueTotal: the sum of every `value` the store holds.
+    public init(configuration: Configuration, sources: [String: SourceState], committedGeneration: UInt64,
+                valueTotal: Money = .zero) {
         self.configuration = configuration
+        self.valueTotal = valueTotal
         self.sources = sources
         self.committedSeqs = sources.mapValues(\.highestSeq)
         self.committedGeneration = committedGeneration
@@ -95,6 +102,12 @@ public struct Engine: Sendable {
 
     /// Applies one event received at `now` (seconds since the epoch).
     public mutating func apply(_ event: Event, now: Int64, load: (String) throws -> TokenState) -> Reply {
+        if event.test { return recordTest(event, now: now) }
+        if case .conversion(_, let value) = event.kind, value.thousandths > Int64.max - valueTotal.thousandths {
+            return reject(Rejection(.badField, "field 'value' would take the sum of all values past "
+                                    + "\(Money(thousandths: .max)), the most this daemon can count exactly",
+                                    source: event.origin?.source), now: now)
+        }
         if pendingRows >= configuration.maxPendingKeys {
             return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now)
         }
@@ -147,11 +160,12 @@ public struct Engine: Sendable {
         case .conversion(_, let value):
             delta.conversions = 1
             delta.value = value
+            valueTotal.thousandths += value.thousandths
             totals.count(acceptedType: .conversion, orphan: !seen.shared)
         }
         pending.add(delta, at: key)
         if case .click(let visitor?, bot: false) = event.kind, seen.firstVisit {
-            pending.add(VisitorPair(token: event.token, visitor: visitor))
+            pending.add(VisitorPair(token: event.token, visitor: visitor, hour: key.hour))
         }
         return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
     }
@@ -167,6 +181,19 @@ public struct Engine: Sendable {
             pending.sources[source] = state
         }
         return Reply(outcome: .rejected(rejection), waitFor: 0)
+    }
+
+    /// Counts a test event: only in `totals.test` and its source's `test`; stores nothing else.
+    private mutating func recordTest(_ event: Event, now: Int64) -> Reply {
+        totals.test += 1
+        if let source = event.origin?.source {
+            var state = sources[source] ?? SourceState()
+            state.test += 1
+            state.lastSeen = now
+            sources[source] = state
+            pending.sources[source] = state
+        }
+        return Reply(outcome: .test, waitFor: 0)
     }
 
     /// Answers `overloaded`; the source's later seqs are refused until this one is sent again.
@@ -218,6 +245,30 @@ public struct Engine: Sendable {
         committedGeneration = generation
         journaled.append(batch.withoutEffects)
         inFlight = nil
+    }
+
+    // MARK: Erasure
+
+    /// Starts the batch that carries `erasure`: the pending batch, if it holds rows, goes in flight
+    /// (the flush writes it first), and a new pending batch begins with the erasure, so that it
+    /// erases what came before it and nothing after. The visitor is forgotten by the token cache
+    /// at once: a later click counts as a first visit again. Returns the erasure's generation, or
+    /// nil while a failed flush still holds a batch in flight.
+    public mutating func erase(_ erasure: Erasure) -> UInt64? {
+        guard inFlight == nil else { return nil }
+        if !pending.counters.isEmpty || !pending.shares.isEmpty || !pending.visitors.isEmpty {
+            inFlight = pending
+            pending = Batch(generation: pending.generation + 1, sizedLike: pending)
+        }
+        pending.add(erasure)
+        if case .visitor(let hash) = erasure { cache.removeVisitor(hash) }
+        return pending.generation
+    }
+
+    /// Forgets visitor pairs the store has deleted (`visitor_retention`): a later click by one of
+    /// those visitors on that share counts as a first visit again.
+    public mutating func forgetVisitors(_ pairs: [(token: String, visitor: UInt64)]) {
+        for pair in pairs { cache.removeVisitor(pair.visitor, of: pair.token) }
     }
 
     /// The oldest journaled batch: the next one to apply to the store's tables.

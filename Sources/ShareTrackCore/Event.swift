@@ -2,8 +2,9 @@
 public struct Event: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case share(ShareAttributes)
-        case click(visitor: String?, bot: Bool)
-        case conversion(visitor: String?, value: Double)
+        /// `visitor`: the visitor id's keyed hash (`VisitorKey`); the id itself is never kept.
+        case click(visitor: UInt64?, bot: Bool)
+        case conversion(visitor: UInt64?, value: Money)
     }
 
     /// The share token the event names (the id inside the tracking link).
@@ -13,12 +14,15 @@ public struct Event: Sendable, Equatable {
     public var origin: Origin?
     /// Event time in seconds since the Unix epoch; `nil` means "time received".
     public var time: Int64?
+    /// `"test": true`: validated and answered, but counted only as a test.
+    public var test: Bool
 
-    public init(token: String, kind: Kind, origin: Origin? = nil, time: Int64? = nil) {
+    public init(token: String, kind: Kind, origin: Origin? = nil, time: Int64? = nil, test: Bool = false) {
         self.token = token
         self.kind = kind
         self.origin = origin
         self.time = time
+        self.test = test
     }
 }
 

@@ -2,9 +2,13 @@
 ///
 /// Checks, in order: UTF-8, JSON syntax (the whole line, one object), `type`, then the type's fields.
 /// Unknown fields and fields that do not apply to the type are ignored; `null` means absent;
-/// of duplicate keys the last wins.
+/// of duplicate keys the last wins. A `visitor` id leaves the parser only as its keyed hash.
 public struct EventParser: Sendable {
-    public init() {}
+    private let visitorKey: VisitorKey
+
+    public init(visitorKey: VisitorKey) {
+        self.visitorKey = visitorKey
+    }
 
     /// Parses one request line (the bytes before the "\n"; the caller has already checked max_line_bytes).
     /// `now` is the receive time in whole seconds since the Unix epoch (used for the "more than 5 minutes in the future" rule).
@@ -20,7 +24,7 @@ public struct EventParser: Sendable {
         } catch {
             return .failure(Rejection(.badJSON, error.message))
         }
-        let reader = _FieldReader(scanner: scanner)
+        let reader = _FieldReader(scanner: scanner, visitorKey: visitorKey)
         do {
             return .success(try reader.event(fields, now: now))
         } catch {
@@ -34,7 +38,7 @@ public struct EventParser: Sendable {
 /// The known top-level members of a line, as scanned (a JSON `null` is stored as absent).
 struct _Fields {
     var type, share, advocate, venue, campaign, network, followers: _JSONValue?
-    var visitor, bot, value, source, seq, ts: _JSONValue?
+    var visitor, bot, value, source, seq, ts, test: _JSONValue?
 
     /// Scans the whole line, which must be one JSON object, keeping the known members.
     mutating func scan(_ scanner: inout _JSONScanner) throws(_JSONError) {
@@ -59,7 +63,7 @@ struct _Fields {
         switch name.count {
         case 2: if `is`("ts") { ts = value }
         case 3: if `is`("bot") { bot = value } else if `is`("seq") { seq = value }
-        case 4: if `is`("type") { type = value }
+        case 4: if `is`("type") { type = value } else if `is`("test") { test = value }
         case 5: if `is`("share") { share = value } else if `is`("venue") { venue = value } else if `is`("value") { self.value = value }
         case 6: if `is`("source") { source = value }
         case 7: if `is`("network") { network = value } else if `is`("visitor") { visitor = value }
@@ -73,6 +77,7 @@ struct _Fields {
 /// Turns scanned fields into an event, checking each field's type and range.
 struct _FieldReader {
     let scanner: _JSONScanner
+    let visitorKey: VisitorKey
 
     private enum EventType { case share, click, conversion }
 
@@ -100,9 +105,9 @@ struct _FieldReader {
                 followers: Int(try need(integer(fields.followers, "followers", in: 0...1_000_000_000), "followers"))
             ))
         case .click:
-            kind = .click(visitor: try text(fields.visitor, "visitor"), bot: try bool(fields.bot, "bot") ?? false)
+            kind = .click(visitor: try visitor(fields.visitor), bot: try bool(fields.bot, "bot") ?? false)
         case .conversion:
-            kind = .conversion(visitor: try text(fields.visitor, "visitor"), value: try amount(fields.value, "value") ?? 0)
+            kind = .conversion(visitor: try visitor(fields.visitor), value: try amount(fields.value, "value") ?? .zero)
         }
 
         let origin: Origin?
@@ -113,7 +118,17 @@ struct _FieldReader {
         case (nil, _?): throw missing("source", "required with 'seq'")
         }
 
-        return Event(token: token, kind: kind, origin: origin, time: try time(fields.ts, now: now))
+        return Event(token: token, kind: kind, origin: origin, time: try time(fields.ts, now: now),
+                     test: try bool(fields.test, "test") ?? false)
+    }
+
+    /// The keyed hash of a `visitor` id (validated as free text), or nil when absent.
+    func visitor(_ value: _JSONValue?) throws(Rejection) -> UInt64? {
+        guard let value else { return nil }
+        guard case .string = value.kind,
+              let hash = scanner.withContent(of: value, { _isText($0) ? visitorKey.hash($0) : nil })
+        else { throw bad("visitor", "1-128 characters without control characters") }
+        return hash
     }
 
     /// A `share` token, or nil when absent.
@@ -156,13 +171,12 @@ struct _FieldReader {
         return bool
     }
 
-    /// A finite number >= 0, or nil when absent.
-    func amount(_ value: _JSONValue?, _ name: StaticString) throws(Rejection) -> Double? {
+    /// A number from 0 to 1,000,000,000, exact to the thousandth (`Money.parse`), or nil when absent.
+    func amount(_ value: _JSONValue?, _ name: StaticString) throws(Rejection) -> Money? {
         guard let value else { return nil }
-        guard value.kind == .number, let number = Double(String(decoding: scanner.raw(value), as: UTF8.self)),
-              number.isFinite, number >= 0
-        else { throw bad(name, "a number >= 0") }
-        return number
+        guard value.kind == .number, let money = Money.parse(scanner.raw(value), maximum: .maxConversion)
+        else { throw bad(name, "a number from 0 to 1000000000") }
+        return money
     }
 
     /// `ts` in seconds since the epoch, no more than 300 seconds after `now`; nil when absent.

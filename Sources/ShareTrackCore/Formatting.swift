@@ -21,6 +21,15 @@ public enum Formatting {
         return sign + integer(Int64(cents) / 100) + "." + twoDigits(Int64(cents) % 100)
     }
 
+    /// An amount exactly, with thousands separators and two decimals (three where it has them):
+    /// `1234.5` as `1,234.50`, `0.125` as `0.125`.
+    public static func money(_ value: Money) -> String {
+        let thousandths = value.thousandths.magnitude
+        let fraction = thousandths % 1000
+        let decimals = fraction % 10 == 0 ? twoDigits(Int64(fraction / 10)) : twoDigits(Int64(fraction / 10)) + String(fraction % 10)
+        return (value.thousandths < 0 ? "-" : "") + integer(thousandths / 1000) + "." + decimals
+    }
+
     /// A rate as a percentage with two decimals: `0.04213` as `4.21%`.
     public static func percent(_ rate: Double) -> String {
         decimal(rate * 100) + "%"

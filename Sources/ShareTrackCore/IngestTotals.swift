@@ -10,6 +10,8 @@ public struct IngestTotals: Sendable, Equatable, Codable {
     public var duplicates: Int64 = 0
     /// Clicks and conversions whose share was not known when they arrived.
     public var orphans: Int64 = 0
+    /// Test events (`"test": true`): answered, counted nowhere else.
+    public var test: Int64 = 0
 
     public init() {}
 

@@ -2,6 +2,7 @@
 public enum ResponseLine {
     public static let ok = Array(#"{"ok":true}"#.utf8) + [0x0A]
     public static let duplicate = Array(#"{"ok":true,"duplicate":true}"#.utf8) + [0x0A]
+    public static let test = Array(#"{"ok":true,"test":true}"#.utf8) + [0x0A]
 
     public static func rejected(_ rejection: Rejection) -> [UInt8] {
         Array(#"{"ok":false,"error":"\#(rejection.code.rawValue)","message":\#(quoted(rejection.message))}"#.utf8) + [0x0A]
@@ -12,6 +13,7 @@ public enum ResponseLine {
         switch outcome {
         case .accepted: buffer.append(contentsOf: ok)
         case .duplicate: buffer.append(contentsOf: duplicate)
+        case .test: buffer.append(contentsOf: test)
         case .rejected(let rejection): buffer.append(contentsOf: rejected(rejection))
         }
     }

@@ -15,6 +15,8 @@ public struct Settings: Sendable, Equatable {
         case opsGroup = "ops_group"
         case tierBounds = "tier_bounds"
         case logLevel = "log_level"
+        case visitorKeyFile = "visitor_key_file"
+        case visitorRetention = "visitor_retention"
 
         /// `SHARETRACK_` + the key in upper case.
         public var environmentName: String { "SHARETRACK_" + rawValue.uppercased() }
@@ -23,7 +25,7 @@ public struct Settings: Sendable, Equatable {
 
         /// Keys a reload cannot change: the running daemon keeps the old value until restarted.
         public var needsRestart: Bool {
-            [.config, .ingestSocket, .controlSocket, .database, .socketMode].contains(self)
+            [.config, .ingestSocket, .controlSocket, .database, .socketMode, .visitorKeyFile].contains(self)
         }
     }
 
@@ -61,6 +63,17 @@ public struct Settings: Sendable, Equatable {
     public var opsGroup: String?
     public var tierBounds = TierBounds.default
     public var logLevel = LogLevel.info
+    /// The key file named in the configuration; nil: `visitor.key` next to the database.
+    public var visitorKeyFileSetting: String?
+    /// How long stored visitor hashes are kept; 0: for ever.
+    public var visitorRetention = DurationSetting(seconds: 0)
+
+    /// The file that holds the visitor key (`visitor_key_file`).
+    public var visitorKeyFile: String {
+        if let visitorKeyFileSetting { return visitorKeyFileSetting }
+        guard let slash = database.lastIndex(of: "/") else { return "visitor.key" }
+        return String(database[...slash]) + "visitor.key"
+    }
 
     public init() {}
 
@@ -91,6 +104,8 @@ public struct Settings: Sendable, Equatable {
         case .opsGroup: opsGroup ?? ""
         case .tierBounds: tierBounds.description
         case .logLevel: logLevel.rawValue
+        case .visitorKeyFile: visitorKeyFile
+        case .visitorRetention: visitorRetention.description
         }
     }
 
@@ -143,6 +158,14 @@ public struct Settings: Sendable, Equatable {
                 throw invalid(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
             }
             logLevel = level
+        case .visitorKeyFile:
+            guard !text.isEmpty else { throw invalid("a file path") }
+            visitorKeyFileSetting = text
+        case .visitorRetention:
+            guard let duration = DurationSetting(parsing: text) else {
+                throw invalid("a duration: seconds, or a number followed by s, m, h or d (90d); 0 keeps for ever")
+            }
+            visitorRetention = duration
         }
     }
 }
@@ -184,6 +207,7 @@ extension Settings {
         case .controlSocket: controlSocket = other.controlSocket
         case .database: database = other.database
         case .socketMode: socketMode = other.socketMode
+        case .visitorKeyFile: visitorKeyFileSetting = other.visitorKeyFileSetting
         default: break
         }
     }

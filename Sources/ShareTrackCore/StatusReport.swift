@@ -38,6 +38,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var rejectedByCode: [String: Int64]
         public var duplicates: Int64
         public var orphans: Int64
+        /// Test events (`"test": true`).
+        public var test: Int64
         public init(_ totals: IngestTotals) {
             accepted = totals.acceptedCount
             acceptedByType = Dictionary(uniqueKeysWithValues: totals.accepted.map { ($0.key.rawValue, $0.value) })
@@ -45,6 +47,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             rejectedByCode = Dictionary(uniqueKeysWithValues: totals.rejected.map { ($0.key.rawValue, $0.value) })
             duplicates = totals.duplicates
             orphans = totals.orphans
+            test = totals.test
         }
     }
 
@@ -79,6 +82,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var rate: Rate
     public var connections: Connections
     public var cachedTokens: Int
+    /// The visitor key's fingerprint (`VisitorKey.fingerprint`).
+    public var visitorKey: String?
+    /// `visitor_retention`: the setting and its last run.
+    public var visitorRetention: RetentionReport?
 
     public init(version: String, pid: Int32, uptimeSeconds: Double, configFile: String, ack: String,
                 flushInterval: Double, database: Database, lastFlush: FlushReport?, pending: Pending,

@@ -32,6 +32,18 @@ struct TokenCache: Sendable {
         return result
     }
 
+    /// Removes `visitor` from every cached token's visitors.
+    mutating func removeVisitor(_ visitor: UInt64) {
+        for index in hot.values.indices { hot.values[index].visitors.remove(visitor) }
+        for index in cold.values.indices { cold.values[index].visitors.remove(visitor) }
+    }
+
+    /// Removes `visitor` from `token`'s visitors, if the token is cached.
+    mutating func removeVisitor(_ visitor: UInt64, of token: String) {
+        if let index = hot.index(forKey: token) { hot.values[index].visitors.remove(visitor) }
+        if let index = cold.index(forKey: token) { cold.values[index].visitors.remove(visitor) }
+    }
+
     mutating func rotate() {
         guard hot.count >= capacity / 2 else { return }
         cold = hot

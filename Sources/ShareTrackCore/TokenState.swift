@@ -5,7 +5,8 @@ public struct TokenState: Sendable {
     var visitors: VisitorSet
     public var shared: Bool
 
-    public init(shared: Bool, visitors: some Sequence<String> = []) {
+    /// - Parameter visitors: the keyed hashes of its visitors (`VisitorKey`).
+    public init(shared: Bool, visitors: some Sequence<UInt64> = []) {
         self.visitors = VisitorSet()
         self.shared = shared
         for visitor in visitors { _ = self.visitors.insert(visitor) }
@@ -21,10 +22,9 @@ public struct TokenState: Sendable {
 /// blocks matter beyond their bytes: the cache's blocks live long, and each one left among a freed
 /// batch's blocks keeps its page resident.
 ///
-/// Two different visitors of the same share would have to collide in 64 bits to be miscounted;
-/// with a few thousand visitors per share that chance is below 10^-12.
+/// The hashes are the visitors' keyed hashes (`VisitorKey`, which explains why 64 bits suffice).
 struct VisitorSet: Sendable {
-    /// 0 marks a free slot, here and in `table`; a visitor whose hash is 0 is taken as 1.
+    /// 0 marks a free slot, here and in `table` (`VisitorKey` never gives 0; 0 is taken as 1).
     private var first: UInt64 = 0
     private var second: UInt64 = 0
     /// Empty, or a power of 2 long and at most 7/8 full (so a probe always ends at a free slot).
@@ -32,15 +32,14 @@ struct VisitorSet: Sendable {
     private var tableCount: UInt32 = 0
 
     /// Adds a visitor; `true` if it was not there before.
-    mutating func insert(_ visitor: String) -> Bool {
-        let hash = max(1, UInt64(truncatingIfNeeded: visitor.hashValue))
-        if hash == first || hash == second { return false }
+    mutating func insert(_ visitor: UInt64) -> Bool {
+        let hash = max(1, visitor)
+        if contains(hash) { return false }
         if first == 0 {
             first = hash
         } else if second == 0 {
             second = hash
         } else {
-            if !table.isEmpty && table[Self.slot(of: hash, in: table)] == hash { return false }
             if (Int(tableCount) + 1) * 8 > table.count * 7 {
                 table = Self.rehashed(table, count: max(4, table.count * 2))
             }
@@ -49,6 +48,36 @@ struct VisitorSet: Sendable {
             tableCount += 1
         }
         return true
+    }
+
+    func contains(_ hash: UInt64) -> Bool {
+        hash == first || hash == second || (!table.isEmpty && table[Self.slot(of: hash, in: table)] == hash)
+    }
+
+    /// Removes a visitor (a forgotten or expired one).
+    mutating func remove(_ visitor: UInt64) {
+        let hash = max(1, visitor)
+        if hash == first { return first = 0 }
+        if hash == second { return second = 0 }
+        guard !table.isEmpty else { return }
+        var hole = Self.slot(of: hash, in: table)
+        guard table[hole] == hash else { return }
+        table[hole] = 0
+        tableCount -= 1
+        // Backward-shift deletion: move up every later entry of the probe run that may fill the hole.
+        let mask = table.count - 1
+        var next = (hole + 1) & mask
+        while table[next] != 0 {
+            let home = Int(truncatingIfNeeded: table[next]) & mask
+            // The entry may move to `hole` unless its home lies cyclically in (hole, next].
+            let staysPut = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next)
+            if !staysPut {
+                table[hole] = table[next]
+                table[next] = 0
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
     }
 
     var count: Int { (first == 0 ? 0 : 1) + (second == 0 ? 0 : 1) + Int(tableCount) }

@@ -28,6 +28,10 @@ public final class Daemon: Sendable {
     private let stats: DaemonStats
     private let metrics: DaemonMetrics
     private let listening: (ingest: Int32, control: Int32)
+    /// Hashes the visitor ids of `forget`.
+    private let visitorKey: VisitorKey
+    /// Names the visitor key (`VisitorKey.fingerprint`) in the log and `status`.
+    let visitorKeyFingerprint: String
     /// Socket files this process created (and so removes on exit).
     private let createdSockets: [String]
     private let state: Mutex<State>
@@ -42,23 +46,29 @@ public final class Daemon: Sendable {
         notifier = SystemdNotifier.fromEnvironment()
 
         try Self.makeParentDirectory(of: settings.database)
-        let store = try Store(path: settings.database)
-        let journal = try Journal(databasePath: settings.database, databaseID: store.id)
-        // What a crash left journaled was answered `ok`: it goes into the tables before anything else.
+        let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
+        let store = try Store(path: settings.database, visitorKey: visitorKey)
+        let journal = try Journal(databasePath: settings.database, databaseID: store.id, visitorKey: visitorKey)
+        // What a crash left journaled was answered `ok`: it goes into the tables before anything else,
+        // and an erasure among it finishes (what it erased is then scrubbed from both files).
         do {
             for batch in try journal.batches() { try store.apply(batch) }
             try journal.forget(through: store.generation)
+            try journal.scrub()
+            try store.truncateLog()
         } catch {
             throw StoreError.cannotOpen(path: settings.database, reason: "cannot apply its journal: \(error)")
         }
-        let engine = Engine(configuration: Self.engineConfiguration(settings),
-                            sources: try store.sources(), committedGeneration: store.generation)
+        let engine = Engine(configuration: Self.engineConfiguration(settings), sources: try store.sources(),
+                            committedGeneration: store.generation, valueTotal: store.valueTotal)
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = Mutex(try Queries(path: settings.database))
+        self.visitorKey = visitorKey
+        visitorKeyFingerprint = visitorKey.fingerprint
         let stats = DaemonStats()
         let metrics = DaemonMetrics()
         let ingest = IngestServer(pipeline: pipeline, stats: stats, settings: settings,
-                                  committedGeneration: engine.committedGeneration)
+                                  committedGeneration: engine.committedGeneration, visitorKey: visitorKey)
         self.stats = stats
         self.metrics = metrics
         self.ingest = ingest
@@ -88,12 +98,14 @@ public final class Daemon: Sendable {
             }
         }
         flusher.schedule(every: settings.flushInterval)
+        flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
         installSignalHandlers()
         startTicker()
         notifier?.ready()
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
             "ingest": "\(settings.ingestSocket)", "control": "\(settings.controlSocket)",
             "database": "\(settings.database)", "ack": "\(settings.value(of: .ack))",
+            "visitor_key": "\(visitorKeyFingerprint)",
         ])
         dispatchMain()
     }
@@ -268,6 +280,9 @@ public final class Daemon: Sendable {
 
     private func apply(_ settings: Settings, changedFrom old: Settings) {
         if settings.flushInterval != old.flushInterval { flusher.schedule(every: settings.flushInterval) }
+        if settings.visitorRetention != old.visitorRetention {
+            flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
+        }
         let configuration = Self.engineConfiguration(settings)
         pipeline.reconfigure { engine in
             engine.tierBounds = configuration.tierBounds
@@ -302,6 +317,8 @@ public final class Daemon: Sendable {
                 DispatchQueue.main.async { [self] in connection.reply(ControlCodec.resultLine(reload())) }
             case .metrics:
                 connection.reply(ControlCodec.resultLine(MetricsText(text: metricsText())))
+            case .forget:
+                try forget(request.forget, on: connection)
             case .top, .advocate, .share, .venues, .tiers, .sources:
                 let snapshot = pipeline.snapshot()
                 let live = LiveData(batches: snapshot.batches, sources: snapshot.sources)
@@ -314,6 +331,41 @@ public final class Daemon: Sendable {
         } catch {
             connection.reply(ControlCodec.errorLine(error))
         }
+    }
+
+    /// Erases a visitor or an advocate (`Flusher.forget`); logs the kind of id, never the id.
+    private func forget(_ target: ForgetTarget?, on connection: ControlConnection) throws(ControlError) {
+        let erasure: Erasure
+        let kind: String
+        switch (target?.visitor, target?.advocate) {
+        case (let visitor?, nil) where !visitor.isEmpty:
+            erasure = .visitor(hash: visitorKey.hash(visitor))
+            kind = "visitor"
+        case (nil, let advocate?) where !advocate.isEmpty:
+            erasure = .advocate(id: advocate, pseudonym: Self.pseudonym())
+            kind = "advocate"
+        default:
+            throw ControlError(.badRequest, "forget needs exactly one of 'visitor' and 'advocate', not empty")
+        }
+        logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
+        flusher.forget(erasure) { [logger] result in
+            switch result {
+            case .success(let removed):
+                var report = ForgetReport(kind: kind)
+                if case .advocate(_, let pseudonym) = erasure { report.pseudonym = pseudonym } else { report.removedPairs = removed }
+                logger.notice("forget done", metadata: ["kind": "\(kind)", "removed_pairs": "\(report.removedPairs ?? 0)"])
+                connection.reply(ControlCodec.resultLine(report))
+            case .failure(let failure):
+                logger.error("forget failed", metadata: ["kind": "\(kind)", "error": "\(failure)"])
+                connection.reply(ControlCodec.errorLine(ControlError(.failed, "forget failed: \(failure)")))
+            }
+        }
+    }
+
+    /// `forgotten-` and 12 random hex digits.
+    private static func pseudonym() -> String {
+        let digits = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+        return "forgotten-" + String(repeating: "0", count: 12 - digits.count) + digits
     }
 
     private func emptyFlushReport() -> FlushReport {
@@ -329,7 +381,7 @@ public final class Daemon: Sendable {
             var info = stat()
             return total + (stat(path, &info) == 0 ? Int64(info.st_size) : 0)
         }
-        return StatusReport(
+        var report = StatusReport(
             version: shareTrackVersion, pid: getpid(), uptimeSeconds: (ContinuousClock.now - started).seconds,
             configFile: settings.config, ack: settings.value(of: .ack), flushInterval: settings.flushInterval,
             database: .init(path: settings.database, sizeBytes: size), lastFlush: flusher.lastReport,
@@ -338,6 +390,9 @@ public final class Daemon: Sendable {
             totals: .init(snapshot.totals),
             rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
             connections: stats.connections, cachedTokens: snapshot.cachedTokens)
+        report.visitorKey = visitorKeyFingerprint
+        report.visitorRetention = flusher.retentionReport
+        return report
     }
 
     private func metricsText() -> String {

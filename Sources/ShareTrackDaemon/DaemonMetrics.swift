@@ -49,6 +49,7 @@ final class DaemonMetrics: Sendable {
         }
         Counter(label: "sharetrack_events_duplicate_total").increment(by: snapshot.totals.duplicates - previous.totals.duplicates)
         Counter(label: "sharetrack_orphans_total").increment(by: snapshot.totals.orphans - previous.totals.orphans)
+        Counter(label: "sharetrack_events_test_total").increment(by: snapshot.totals.test - previous.totals.test)
         Counter(label: "sharetrack_connections_total").increment(by: Int64(connections.total - previous.connections))
         Gauge(label: "sharetrack_connections_open").record(connections.open)
         Gauge(label: "sharetrack_pending_events").record(snapshot.pendingEvents)

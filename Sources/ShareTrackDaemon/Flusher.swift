@@ -11,25 +11,32 @@ import Synchronization
 /// A flush makes the pending batch durable in the `Journal` (a short transaction on `queue`) and
 /// releases its answers; the batch is then applied to the database's tables (`Store.apply`) on a
 /// queue of its own, which takes longer but delays neither an answer nor the next flush.
+///
+/// Erasures (`forget`, in `Flusher+Forget.swift`) and `visitor_retention` (`Flusher+Retention.swift`)
+/// run on the same two queues.
 final class Flusher: Sendable {
-    private struct State {
+    struct State {
         var timer: (any DispatchSourceTimer)?
         var last: FlushReport?
         /// Monotonic time of the last flush that committed or found nothing to write.
         var lastHealthy: ContinuousClock.Instant
         /// Why applying the journaled batches fails, and since when; nil while it works.
         var applyFailure: (error: String, since: ContinuousClock.Instant)?
+        /// Visitor pairs removed by the erasure of a generation, until its `forget` reads them.
+        var erasedPairs: [UInt64: Int] = [:]
+        var retention = RetentionReport()
+        var retentionTimer: (any DispatchSourceTimer)?
     }
 
     let queue = DispatchQueue(label: "sharetrack.flush")
-    private let applyQueue = DispatchQueue(label: "sharetrack.apply")
-    private let journal: Mutex<Journal>
-    private let store: Mutex<Store>
-    private let pipeline: Pipeline
+    let applyQueue = DispatchQueue(label: "sharetrack.apply")
+    let journal: Mutex<Journal>
+    let store: Mutex<Store>
+    let pipeline: Pipeline
     private let onCommit: @Sendable (UInt64) -> Void
     private let onReport: @Sendable (FlushReport) -> Void
-    private let logger: Logger
-    private let state: Mutex<State>
+    let logger: Logger
+    let state: Mutex<State>
 
     /// - Parameters:
     ///   - onReport: told of every flush that wrote (or failed to write) a batch.
@@ -110,7 +117,7 @@ final class Flusher: Sendable {
 
     /// Makes the pending batch durable and releases its answers, then has the journaled batches
     /// applied. `nil`: nothing to write.
-    private func flushOnQueue() -> FlushReport? {
+    func flushOnQueue() -> FlushReport? {
         dispatchPrecondition(condition: .onQueue(queue))
         defer { if pipeline.nextToApply != nil { applyQueue.async { self.applyJournaled() } } }
         guard let batch = pipeline.beginFlush() else {
@@ -149,14 +156,15 @@ final class Flusher: Sendable {
 
     /// Applies the journaled batches to the tables, oldest first; a failure leaves the rest
     /// journaled for the next flush to retry.
-    private func applyJournaled() {
+    func applyJournaled() {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         var rows = 0
         while let batch = pipeline.nextToApply {
             let start = ContinuousClock.now
             do {
-                try store.withLock { try $0.apply(batch) }
+                let erased = try store.withLock { try $0.apply(batch) }
                 pipeline.finishApply(batch.generation)
+                if !batch.erasures.isEmpty { state.withLock { $0.erasedPairs[batch.generation] = erased } }
                 rows += batch.rowCount
                 let seconds = (ContinuousClock.now - start).seconds
                 logger.debug("applied", metadata: ["generation": "\(batch.generation)", "rows": "\(batch.rowCount)",

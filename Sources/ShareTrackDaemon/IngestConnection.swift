@@ -17,7 +17,6 @@ final class IngestConnection: @unchecked Sendable {
     let id: Int
     private unowned let server: IngestServer
     private let sources: SocketSources
-    private let parser = EventParser()
 
     /// The start of a line whose end has not arrived yet.
     private var partial: [UInt8] = []
@@ -131,7 +130,7 @@ final class IngestConnection: @unchecked Sendable {
         if line.count > maxLine {
             lines.append(.failure(Self.tooLong(maxLine)))
         } else {
-            lines.append(parser.parse(line, now: now))
+            lines.append(server.parser.parse(line, now: now))
         }
     }
 

@@ -10,6 +10,7 @@ final class IngestServer: @unchecked Sendable {
     let queue = DispatchQueue(label: "sharetrack.ingest")
     let pipeline: Pipeline
     let stats: DaemonStats
+    let parser: EventParser
     /// One read buffer shared by every connection: reads happen one at a time on `queue`.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
 
@@ -20,8 +21,10 @@ final class IngestServer: @unchecked Sendable {
     private var connections: [Int: IngestConnection] = [:]
     private var nextID = 0
 
-    init(pipeline: Pipeline, stats: DaemonStats, settings: Settings, committedGeneration: UInt64) {
+    init(pipeline: Pipeline, stats: DaemonStats, settings: Settings, committedGeneration: UInt64,
+         visitorKey: VisitorKey) {
         self.pipeline = pipeline
+        self.parser = EventParser(visitorKey: visitorKey)
         self.stats = stats
         self.maxLineBytes = settings.maxLineBytes
         self.maxConnections = settings.maxConnections

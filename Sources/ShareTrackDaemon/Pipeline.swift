@@ -51,6 +51,21 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.finishFlush(generation) }
     }
 
+    /// Starts the batch that carries `erasure` (`Engine.erase`); nil while a failed flush holds a
+    /// batch in flight.
+    func erase(_ erasure: Erasure) -> UInt64? {
+        state.withLock { $0.engine.erase(erasure) }
+    }
+
+    /// Forgets visitor pairs the store has deleted (`visitor_retention`).
+    func forgetVisitors(_ pairs: [(token: String, visitor: UInt64)]) {
+        state.withLock { $0.engine.forgetVisitors(pairs) }
+    }
+
+    var committedGeneration: UInt64 {
+        state.withLock { $0.engine.committedGeneration }
+    }
+
     var appliedGeneration: UInt64 {
         state.withLock { $0.engine.appliedGeneration }
     }

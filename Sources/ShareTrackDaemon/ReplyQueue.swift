@@ -13,6 +13,7 @@ struct ReplyQueue {
         case ok(waitFor: UInt64, count: Int)
         case duplicate(waitFor: UInt64, count: Int)
         case rejected(Rejection)
+        case test(count: Int)
     }
 
     private var runs = Deque<Run>()
@@ -38,6 +39,10 @@ struct ReplyQueue {
             runs.append(.duplicate(waitFor: reply.waitFor, count: 1))
         case (.rejected(let rejection), _):
             runs.append(.rejected(rejection))
+        case (.test, .test(let run)?):
+            runs[runs.count - 1] = .test(count: run + 1)
+        case (.test, _):
+            runs.append(.test(count: 1))
         }
     }
 
@@ -55,6 +60,9 @@ struct ReplyQueue {
             case .rejected(let rejection):
                 ResponseLine.append(.rejected(rejection), to: &output)
                 count -= 1
+            case .test(let lines):
+                Self.repeat(ResponseLine.test, lines, into: &output)
+                count -= lines
             default:
                 return
             }

@@ -11,7 +11,7 @@ public struct CounterTotals: Codable, Sendable, Equatable {
     public var uniqueClicks: Int64
     public var botClicks: Int64
     public var conversions: Int64
-    public var value: Double
+    public var value: Money
     /// `unique_clicks / reach`, 0 where reach is 0.
     public var engagementRate: Double
 

@@ -68,6 +68,22 @@ public final class Database {
         try? execute("PRAGMA wal_checkpoint(PASSIVE);")
     }
 
+    /// Copies the whole write-ahead log into the database and truncates it to zero bytes, waiting
+    /// (a few seconds at most) for readers that still use older content of the log.
+    public func truncateLog() throws {
+        let checkpoint = try prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+        for _ in 0..<200 {
+            // One row: busy (1 if it could not finish), log frames, frames checkpointed.
+            let busy = try checkpoint.rows { $0.int64(0) }.first ?? 0
+            if busy == 0 { return }
+            usleep(20_000)
+        }
+        throw SQLiteError(code: SQLITE_BUSY, message: "readers kept the write-ahead log of \(path) from being emptied")
+    }
+
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
     public func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
     }

@@ -19,12 +19,16 @@ public final class Journal {
     public let database: Database
     private let insert: Statement
     private let forget: Statement
+    private let visitorKey: VisitorKey
 
     public static func path(of databasePath: String) -> String { databasePath + ".journal" }
 
     /// Opens (or creates) the journal of the database at `databasePath`, whose `Store.id` is
     /// `databaseID`. What a crash left in it is in `batches()`, to apply before anything else.
-    public init(databasePath: String, databaseID: Int64) throws {
+    ///
+    /// `visitorKey` hashes the visitor ids of batches the first release journaled (`BatchCodec`).
+    public init(databasePath: String, databaseID: Int64, visitorKey: VisitorKey) throws {
+        self.visitorKey = visitorKey
         let path = Self.path(of: databasePath)
         do {
             database = try Database(path: path, mode: .readWrite)
@@ -61,7 +65,7 @@ public final class Journal {
     /// The batches the journal holds, oldest first.
     public func batches() throws -> [Batch] {
         do {
-            return try Self.batches(database)
+            return try Self.batches(database, visitorKey: visitorKey)
         } catch {
             throw StoreError.cannotOpen(path: database.path, reason: "cannot read the journal: \(error)")
         }
@@ -95,8 +99,15 @@ public final class Journal {
         return try batches(Database.forReading(path))
     }
 
-    private static func batches(_ database: Database) throws -> [Batch] {
+    private static func batches(_ database: Database, visitorKey: VisitorKey? = nil) throws -> [Batch] {
         let statement = try database.prepare("SELECT header, effects FROM journal ORDER BY generation")
-        return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1)) }
+        return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1), visitorKey: visitorKey) }
+    }
+
+    /// Rebuilds the file (`VACUUM`) and truncates its write-ahead log: the rows deleted so far (a
+    /// forgotten id's batches) are then in no file any more.
+    public func scrub() throws {
+        try database.execute("VACUUM")
+        try database.truncateLog()
     }
 }

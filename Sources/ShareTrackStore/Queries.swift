@@ -139,6 +139,7 @@ public final class Queries {
             let silentFor = max(0, now - state.lastSeen)
             return SourceRow(source: source, lastSeen: RFC3339.format(state.lastSeen), lastSeq: state.highestSeq,
                              accepted: state.accepted, rejected: state.rejected, duplicates: state.duplicates,
+                             test: state.test,
                              silent: silentFor > silentAfter, silentFor: silentFor)
         }
     }
@@ -278,7 +279,7 @@ private enum Question {
                 throw ControlError(.badRequest, "silent_after must not be negative, not \(silentAfter)")
             }
             self = .sources(silentAfter: silentAfter)
-        case .status, .flush, .reload, .metrics:
+        case .status, .flush, .reload, .metrics, .forget:
             throw ControlError(.badRequest, "'\(request.command.rawValue)' is not a query")
         }
     }

@@ -6,7 +6,6 @@ struct RowBinder {
         case text(start: Int, count: Int)
         case null
         case integer(Int64)
-        case real(Double)
     }
 
     private var text: [UInt8] = []
@@ -25,10 +24,6 @@ struct RowBinder {
         parameters.append(.integer(value))
     }
 
-    mutating func add(_ value: Double) {
-        parameters.append(.real(value))
-    }
-
     /// Binds parameters `range` to the statement's parameters 1, 2, ... and runs it.
     func run(_ statement: Statement, _ range: Range<Int>) throws {
         try text.withUnsafeBytes { bytes in
@@ -39,7 +34,6 @@ struct RowBinder {
                     try statement.bindUnowned(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]), at: index)
                 case .null: try statement.bind(nil as String?, at: index)
                 case .integer(let value): try statement.bind(value, at: index)
-                case .real(let value): try statement.bind(value, at: index)
                 }
             }
             try statement.execute()

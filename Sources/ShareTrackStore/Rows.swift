@@ -7,7 +7,7 @@ enum Rows {
     static let counterColumns = "token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value"
     /// The counters of `counterColumns` summed, in the same order.
     static let sums = "SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), "
-        + "TOTAL(value)"
+        + "SUM(value)"
 }
 
 extension Statement {
@@ -25,7 +25,7 @@ extension Statement {
         try bind([
             .text(key.token), .integer(key.hour), .integer(counters.shares), .integer(counters.reach),
             .integer(counters.clicks), .integer(counters.uniqueClicks), .integer(counters.botClicks),
-            .integer(counters.conversions), .real(counters.value),
+            .integer(counters.conversions), .integer(counters.value.thousandths),
         ])
     }
 
@@ -38,7 +38,7 @@ extension Statement {
         counters.uniqueClicks = int64(column + 3)
         counters.botClicks = int64(column + 4)
         counters.conversions = int64(column + 5)
-        counters.value = double(column + 6)
+        counters.value = Money(thousandths: int64(column + 6))
         return counters
     }
 }

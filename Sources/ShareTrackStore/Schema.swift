@@ -1,3 +1,5 @@
+import ShareTrackCore
+
 /// The database schema, versioned with `PRAGMA user_version` and upgraded by migrations.
 ///
 /// Counters are keyed by share token and hour only; a share's advocate, venue, campaign, network
@@ -6,11 +8,21 @@
 /// share row exists.
 ///
 /// `meta` holds the generation of the last batch applied (`generation`) and, from version 2, a
-/// random `id` that the database's `Journal` carries too.
+/// random `id` that the database's `Journal` carries too; from version 3 the sum of every `value`
+/// (`value_total`, in thousandths, see `Money`).
+///
+/// Version 3 stores no identifier of a visitor in clear: `visitors` holds each visitor's keyed hash
+/// (`VisitorKey`) as an INTEGER and the hour of the click that stored it, and a `value` is INTEGER
+/// thousandths (`VisitorHashMigration`).
 enum Schema {
+    enum Migration: Sendable {
+        case sql(String)
+        case code(@Sendable (Database, VisitorKey) throws -> Void)
+    }
+
     /// Migration `n` takes the schema from version `n` to `n + 1`.
-    static let migrations: [String] = [
-        """
+    static let migrations: [Migration] = [
+        .sql("""
         CREATE TABLE shares (
             token TEXT PRIMARY KEY NOT NULL,
             advocate TEXT NOT NULL,
@@ -52,27 +64,33 @@ enum Schema {
             value INTEGER NOT NULL
         ) WITHOUT ROWID;
         INSERT INTO meta (key, value) VALUES ('generation', 0);
-        """,
-        """
+        """),
+        .sql("""
         INSERT INTO meta (key, value) VALUES ('id', random());
-        """,
+        """),
+        .code(VisitorHashMigration.run),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
 
     /// Brings the database to the current version; refuses one newer than this code knows.
-    static func migrate(_ database: Database) throws {
+    /// Returns whether it migrated.
+    static func migrate(_ database: Database, visitorKey: VisitorKey) throws -> Bool {
         let version = try userVersion(database)
         guard version <= currentVersion else {
             throw StoreError.schemaTooNew(found: version, known: currentVersion, path: database.path)
         }
-        guard version < currentVersion else { return }
+        guard version < currentVersion else { return false }
         try database.transaction {
             for migration in migrations[Int(version)...] {
-                try database.execute(migration)
+                switch migration {
+                case .sql(let sql): try database.execute(sql)
+                case .code(let run): try run(database, visitorKey)
+                }
             }
             try database.execute("PRAGMA user_version = \(currentVersion)")
         }
+        return true
     }
 
     static func userVersion(_ database: Database) throws -> Int64 {

@@ -13,10 +13,15 @@ public final class Store {
     private let insertVisitor: Statement
     private let upsertSource: Statement
     private let setGeneration: Statement
+    private let addValueTotal: Statement
+    let eraseVisitor: Statement
+    let renameAdvocate: Statement
     /// The random id that ties the database and its journal together.
     public let id: Int64
     /// The generation of the last batch applied.
     public private(set) var generation: UInt64
+    /// The sum of every `value` the tables hold.
+    public private(set) var valueTotal: Money
     /// The same inserts for `chunkRows` rows at a time: SQLite's work per statement (start, halt,
     /// reset) is then paid once per chunk instead of once per row.
     private let insertShares: Statement
@@ -27,20 +32,22 @@ public final class Store {
     /// Opens the database at `path`, creating it on first start.
     ///
     /// WAL with `synchronous = FULL`: a commit is on disk when `COMMIT` returns, and readers
-    /// (queries, token lookups) never wait for the writer.
-    public init(path: String) throws {
+    /// (queries, token lookups) never wait for the writer. `secure_delete`: what is deleted (a
+    /// forgotten or expired visitor, an old advocate id, a migrated table) is overwritten with zeros.
+    /// A database of an older schema is migrated, its visitor ids hashed with `visitorKey`.
+    public init(path: String, visitorKey: VisitorKey) throws {
         do {
             database = try Database(path: path, mode: .readWrite)
             // SQLite quietly opens a file it may not write read-only; every flush would then fail.
             guard sqlite3_db_readonly(database.handle, "main") == 0 else {
                 throw StoreError.cannotOpen(path: path, reason: "the file is read-only (check its mode, owner and attributes)")
             }
-            try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
             // No checkpoint inside COMMIT: the daemon calls `checkpoint()` once the commit's replies
             // are on their way, so that copying the log into the database does not delay them.
             try database.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384;")
             database.setBusyTimeout(milliseconds: 100)
-            try Schema.migrate(database)
+            if try Schema.migrate(database, visitorKey: visitorKey) { try database.truncateLog() }
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
@@ -65,16 +72,20 @@ public final class Store {
             "INSERT INTO counters (\(Rows.counterColumns)) VALUES \(values(9, rows: 1)) \(addCounters)")
         upsertCounters = try database.prepare(
             "INSERT INTO counters (\(Rows.counterColumns)) VALUES \(values(9, rows: Self.chunkRows)) \(addCounters)")
-        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor) VALUES \(values(2, rows: 1))")
+        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: 1))")
         insertVisitors = try database.prepare(
-            "INSERT INTO visitors (token, visitor) VALUES \(values(2, rows: Self.chunkRows))")
+            "INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: Self.chunkRows))")
         upsertSource = try database.prepare("""
-            INSERT OR REPLACE INTO sources (source, highest_seq, last_seen, accepted, rejected, duplicates)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO sources (source, highest_seq, last_seen, accepted, rejected, duplicates, test)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
+        addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
+        eraseVisitor = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
+        renameAdvocate = try database.prepare("UPDATE shares SET advocate = ? WHERE advocate = ?")
         id = try Self.meta("id", database)
         generation = UInt64(try Self.meta("generation", database))
+        valueTotal = Money(thousandths: try Self.meta("value_total", database))
     }
 
     /// The value in `meta` under `key`: `generation` (the last batch applied) or `id`.
@@ -91,7 +102,7 @@ public final class Store {
 
     static func sources(_ database: Database) throws -> [String: SourceState] {
         let statement = try database.prepare(
-            "SELECT source, highest_seq, last_seen, accepted, rejected, duplicates FROM sources")
+            "SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM sources")
         let rows = try statement.rows { row in
             var state = SourceState()
             state.highestSeq = UInt64(row.int64(1))
@@ -99,6 +110,7 @@ public final class Store {
             state.accepted = row.int64(3)
             state.rejected = row.int64(4)
             state.duplicates = row.int64(5)
+            state.test = row.int64(6)
             return (row.string(0) ?? "", state)
         }
         return Dictionary(rows, uniquingKeysWith: { $1 })
@@ -111,12 +123,16 @@ public final class Store {
         sqlite3_db_release_memory(database.handle)
     }
 
-    /// Applies a batch in one transaction: counter deltas as additive upserts, the new shares and
-    /// visitors, the producers' states, and the batch's generation. A batch of a generation the
-    /// tables hold already is not applied again.
-    public func apply(_ batch: Batch) throws {
-        guard batch.generation > generation else { return }
-        try database.transaction {
+    /// Applies a batch in one transaction: its erasures first, then counter deltas as additive
+    /// upserts, the new shares and visitors, the producers' states, and the batch's generation. A
+    /// batch of a generation the tables hold already is not applied again. Returns the number of
+    /// visitor pairs its erasures removed.
+    @discardableResult
+    public func apply(_ batch: Batch) throws -> Int {
+        guard batch.generation > generation else { return 0 }
+        let batchValue = batch.counters.values.reduce(Int64(0)) { $0 + $1.value.thousandths }
+        let erased = try database.transaction {
+            let erased = try erase(batch.erasures)
             var binder = RowBinder()
             try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
                       one: insertShare, many: insertShares) { share, row in
@@ -141,24 +157,31 @@ public final class Store {
                 row.add(entry.value.uniqueClicks)
                 row.add(entry.value.botClicks)
                 row.add(entry.value.conversions)
-                row.add(entry.value.value)
+                row.add(entry.value.value.thousandths)
             }
             try write(batch.visitors, by: { ($0.token, 0) }, with: &binder,
                       one: insertVisitor, many: insertVisitors) { pair, row in
                 row.add(pair.token)
-                row.add(pair.visitor)
+                row.add(Int64(bitPattern: pair.visitor))
+                row.add(pair.hour)
             }
             for (source, state) in batch.sources {
                 try upsertSource.bind([
                     .text(source), .integer(Int64(state.highestSeq)), .integer(state.lastSeen),
                     .integer(state.accepted), .integer(state.rejected), .integer(state.duplicates),
+                    .integer(state.test),
                 ])
                 try upsertSource.run()
             }
             try setGeneration.bind([.integer(Int64(batch.generation))])
             try setGeneration.run()
+            try addValueTotal.bind([.integer(batchValue)])
+            try addValueTotal.run()
+            return erased
         }
         generation = batch.generation
+        valueTotal.thousandths += batchValue
+        return erased
     }
 
     /// Inserts `rows` in key order, `chunkRows` at a time with `many`, the rest one by one with `one`.

@@ -27,7 +27,7 @@ public final class TokenReader {
         try shareExists.bind(token, at: 1)
         let shared = try !shareExists.rows { _ in () }.isEmpty
         try visitors.bind(token, at: 1)
-        return TokenState(shared: shared, visitors: try visitors.rows { $0.string(0) ?? "" })
+        return TokenState(shared: shared, visitors: try visitors.rows { UInt64(bitPattern: $0.int64(0)) })
     }
 
     /// Adds every token the database holds to `filter`, on a connection of its own. Every token has

@@ -42,7 +42,7 @@ extension Table {
 
     private static func counterCells(_ totals: CounterTotals) -> [String] {
         [totals.shares, totals.reach, totals.clicks, totals.uniqueClicks, totals.botClicks, totals.conversions]
-            .map(Formatting.integer) + [Formatting.decimal(totals.value), Formatting.percent(totals.engagementRate)]
+            .map(Formatting.integer) + [Formatting.money(totals.value), Formatting.percent(totals.engagementRate)]
     }
 
     /// Per-dimension rows: an optional rank, the dimension, `ADVOCATES` if asked, then the counters.
@@ -83,7 +83,7 @@ func counterFields(_ totals: CounterTotals) -> [(String, String)] {
         ("reach", Formatting.integer(totals.reach)),
         ("clicks", "\(Formatting.integer(totals.clicks)) (\(Formatting.integer(totals.uniqueClicks)) unique, "
             + "\(Formatting.integer(totals.botClicks)) bot)"),
-        ("conversions", "\(Formatting.integer(totals.conversions)) (value \(Formatting.decimal(totals.value)))"),
+        ("conversions", "\(Formatting.integer(totals.conversions)) (value \(Formatting.money(totals.value)))"),
         ("engagement", Formatting.percent(totals.engagementRate)),
     ]
 }

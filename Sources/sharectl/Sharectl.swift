@@ -50,6 +50,7 @@ struct Sharectl: ParsableCommand {
         subcommands: [
             StatusCommand.self, TopCommand.self, AdvocateCommand.self, ShareCommand.self, VenuesCommand.self,
             TiersCommand.self, SourcesCommand.self, FlushCommand.self, ReloadCommand.self, MetricsCommand.self,
+            ForgetCommand.self,
         ]
     )
 }

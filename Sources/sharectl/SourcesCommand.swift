@@ -8,7 +8,7 @@ struct SourcesCommand: ControlCommand {
         abstract: "Show every producer (kiosk or redirector) and flag the silent ones.",
         discussion: """
             A producer is any `source` that has sent a line: its last line's receive time, the \
-            highest seq answered, and its lines accepted, rejected and duplicate.
+            highest seq answered, and its lines accepted, rejected, duplicate and test.
             """)
 
     @Option(name: .customLong("silent-after"), help: ArgumentHelp(
@@ -26,11 +26,11 @@ struct SourcesCommand: ControlCommand {
 
     func printText(_ rows: [SourceRow], now: Int64) {
         var table = Table([("SOURCE", .left), ("LAST SEEN", .right), ("LAST SEQ", .right), ("ACCEPTED", .right),
-                           ("REJECTED", .right), ("DUPLICATES", .right), ("STATUS", .left)])
+                           ("REJECTED", .right), ("DUPLICATES", .right), ("TEST", .right), ("STATUS", .left)])
         for row in rows {
             table.append([row.source, Formatting.ago(row.silentFor), Formatting.integer(row.lastSeq),
                           Formatting.integer(row.accepted), Formatting.integer(row.rejected),
-                          Formatting.integer(row.duplicates), row.silent ? "SILENT" : "ok"])
+                          Formatting.integer(row.duplicates), Formatting.integer(row.test), row.silent ? "SILENT" : "ok"])
         }
         table.print(empty: "no producer has sent a line with a source yet")
         let silent = rows.filter(\.silent).count

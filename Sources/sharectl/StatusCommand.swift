@@ -43,6 +43,7 @@ struct StatusCommand: ControlCommand {
             ("rejected", Formatting.integer(totals.rejected) + (rejected.isEmpty ? "" : " (\(rejected.joined(separator: ", ")))")),
             ("duplicates", Formatting.integer(totals.duplicates)),
             ("orphans", Formatting.integer(totals.orphans)),
+            ("test", Formatting.integer(totals.test)),
             ("rate", "\(Formatting.decimal(status.rate.last10s)) events/s over 10 s, "
                 + "\(Formatting.decimal(status.rate.last1m)) over 1 min"),
             ("connections", "\(Formatting.integer(status.connections.open)) open, "

@@ -48,13 +48,20 @@ struct SharetrackdCommand: ParsableCommand {
     var tierBounds: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("debug, info, notice, warning or error (default info).", valueName: "level"))
     var logLevel: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Secret visitor ids are hashed with (default visitor.key next to the database).",
+                               valueName: "path"))
+    var visitorKeyFile: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep stored visitor hashes this long: 90d, 12h, 30m or seconds (default 0: for ever).",
+                               valueName: "duration"))
+    var visitorRetention: String?
 
     func run() throws {
         let given: [(Settings.Key, String?)] = [
             (.config, config), (.ingestSocket, ingestSocket), (.controlSocket, controlSocket),
             (.database, database), (.flushInterval, flushInterval), (.ack, ack), (.maxLineBytes, maxLineBytes),
             (.maxConnections, maxConnections), (.socketMode, socketMode), (.opsGroup, opsGroup),
-            (.tierBounds, tierBounds), (.logLevel, logLevel),
+            (.tierBounds, tierBounds), (.logLevel, logLevel), (.visitorKeyFile, visitorKeyFile),
+            (.visitorRetention, visitorRetention),
         ]
         let flags = Dictionary(uniqueKeysWithValues: given.compactMap { key, value in value.map { (key, $0) } })
         let settings: Settings

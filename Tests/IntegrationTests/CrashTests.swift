@@ -206,8 +206,8 @@ final class ProducerFleet: @unchecked Sendable {
         if let database { return database }
         let path = directory + "/sharetrack.db"
         if !daemon.process.isRunning {
-            let store = try Store(path: path)
-            let journal = try Journal(databasePath: path, databaseID: store.id)
+            let store = try Store(path: path, visitorKey: daemon.visitorKey)
+            let journal = try Journal(databasePath: path, databaseID: store.id, visitorKey: daemon.visitorKey)
             let unapplied = try journal.batches().filter { $0.generation > store.generation }
             for batch in unapplied { try store.apply(batch) }
             journalRecovered += unapplied.count

@@ -26,7 +26,7 @@ struct MemoryTests {
             FROM n;
             INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks)
             SELECT token, time / 3600, 1, followers, 1, 1 FROM shares;
-            INSERT INTO visitors (token, visitor) SELECT token, 'v' || substr(token, 4) FROM shares;
+            INSERT INTO visitors (token, visitor, hour) SELECT token, CAST(substr(token, 4) AS INTEGER), time / 3600 FROM shares;
             COMMIT;
             PRAGMA wal_checkpoint(TRUNCATE);
             """

@@ -11,7 +11,7 @@ struct EngineBoundsTests {
     }
 
     static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil) -> Event {
-        Event(token: token, kind: .click(visitor: visitor, bot: false),
+        Event(token: token, kind: .click(visitor: visitor.map(ShareTrackCoreTests.visitor), bot: false),
               origin: seq.map { Origin(source: "redir", seq: $0) }, time: now)
     }
 

@@ -25,7 +25,7 @@ struct EngineTests {
 
     static func click(_ token: String, visitor: String? = nil, bot: Bool = false, at time: Int64? = nil,
                       origin: Origin? = nil) -> Event {
-        Event(token: token, kind: .click(visitor: visitor, bot: bot), origin: origin, time: time)
+        Event(token: token, kind: .click(visitor: visitor.map(ShareTrackCoreTests.visitor), bot: bot), origin: origin, time: time)
     }
 
     static func engine(ackOnCommit: Bool = true, cacheCapacity: Int = 1000, maxPendingKeys: Int = 1000,
@@ -50,7 +50,7 @@ struct EngineTests {
     func uniqueClicks() {
         var engine = Self.engine()
         let store = FakeStore()
-        store.tokens["t1"] = TokenState(shared: true, visitors: ["old"])
+        store.tokens["t1"] = TokenState(shared: true, visitors: [visitor("old")])
         let earlier = Self.now - 7200
         for event in [Self.click("t1", visitor: "v1", at: earlier), Self.click("t1", visitor: "v1"),
                       Self.click("t1", visitor: "old"), Self.click("t1"), Self.click("t1"),
@@ -63,7 +63,8 @@ struct EngineTests {
         #expect(current?.clicks == 5)
         #expect(current?.uniqueClicks == 3)  // two without visitor, v2 (its bot click did not count)
         #expect(current?.botClicks == 1)
-        #expect(engine.pending.visitors.map(\.visitor) == ["v1", "v2"])
+        #expect(engine.pending.visitors.map(\.visitor) == [visitor("v1"), visitor("v2")])
+        #expect(engine.pending.visitors.map(\.hour) == [earlier.hourBucket, Self.hour])
         #expect(store.loads == 1)
     }
 

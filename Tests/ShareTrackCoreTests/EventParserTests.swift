@@ -9,7 +9,7 @@ private func parse(_ line: String, now: Int64 = now) -> Result<Event, Rejection>
 }
 
 private func parse(bytes: [UInt8], now: Int64 = now) -> Result<Event, Rejection> {
-    bytes.withUnsafeBytes { EventParser().parse($0, now: now) }
+    bytes.withUnsafeBytes { EventParser(visitorKey: testKey).parse($0, now: now) }
 }
 
 private func event(_ line: String) -> Event? {
@@ -59,7 +59,7 @@ private func line(setting field: String, to json: String) -> String {
 private func textValue(of field: String, in event: Event) -> String? {
     switch (field, event.kind) {
     case ("source", _): event.origin?.source
-    case ("visitor", .click(let visitor, _)): visitor
+    case ("visitor", .click(let visitor, _)): visitor.map(String.init)
     case ("advocate", .share(let share)): share.advocate
     case ("venue", .share(let share)): share.venue
     case ("campaign", .share(let share)): share.campaign
@@ -105,9 +105,9 @@ private let textCases: [(json: String, expected: String?)] = [
     @Test func minimalEvents() {
         #expect(event(share()) == Event(token: "tok-1", kind: .share(annAtBar)))
         #expect(event(click()) == Event(token: "tok-1", kind: .click(visitor: nil, bot: false)))
-        #expect(event(click(("visitor", #""v9""#), ("bot", "true"))) == Event(token: "tok-1", kind: .click(visitor: "v9", bot: true)))
+        #expect(event(click(("visitor", #""v9""#), ("bot", "true"))) == Event(token: "tok-1", kind: .click(visitor: visitor("v9"), bot: true)))
         #expect(event(conversion()) == Event(token: "tok-1", kind: .conversion(visitor: nil, value: 0)))
-        #expect(event(conversion(("visitor", #""v9""#), ("value", "12.5"))) == Event(token: "tok-1", kind: .conversion(visitor: "v9", value: 12.5)))
+        #expect(event(conversion(("visitor", #""v9""#), ("value", "12.5"))) == Event(token: "tok-1", kind: .conversion(visitor: visitor("v9"), value: 12.5)))
     }
 
     @Test(arguments: [
@@ -296,7 +296,9 @@ private let textCases: [(json: String, expected: String?)] = [
     func textField(field: String, textCase: (json: String, expected: String?)) {
         let result = parse(line(setting: field, to: textCase.json))
         if let expected = textCase.expected {
-            #expect(result.map { textValue(of: field, in: $0) } == .success(expected))
+            // A visitor id is known only by its keyed hash.
+            let stored = field == "visitor" ? String(visitor(expected)) : expected
+            #expect(result.map { textValue(of: field, in: $0) } == .success(stored))
         } else {
             #expect(result == .failure(Rejection(.badField, "field '\(field)' must be 1-128 characters without control characters")))
         }
@@ -405,17 +407,51 @@ private let textCases: [(json: String, expected: String?)] = [
         }
     }
 
+    /// `value` exactly, in thousandths: rounded half up, at most 1,000,000,000, never negative.
     @Test(arguments: [
-        ("0", 0), ("12.5", 12.5), ("1e2", 100), ("0.1", 0.1), ("1e-400", 0), ("null", 0),
-        ("-1", nil), ("-0.01", nil), ("1e400", nil), (#""5""#, nil), ("false", nil),
-    ] as [(String, Double?)])
-    func value(json: String, expected: Double?) {
+        ("0", 0), ("12.5", 12_500), ("1e2", 100_000), ("0.1", 100), ("1e-400", 0), ("null", 0), ("-0", 0),
+        ("-0.0", 0), ("0.0005", 1), ("0.00049999", 0), ("0.0015", 2), ("19.99", 19_990), ("1.2345e2", 123_450),
+        ("123456789.123", 123_456_789_123), ("1000000000", 1_000_000_000_000), ("1e9", 1_000_000_000_000),
+        ("1000000000.000", 1_000_000_000_000), ("0.000000000000000000000000000001", 0),
+        ("100000000000000000000000000e-18", 100_000_000_000), ("1E+2", 100_000),
+        ("1000000000.0001", nil), ("1000000001", nil), ("1.7976931348623157e308", nil), ("-1", nil),
+        ("-0.01", nil), ("1e400", nil), ("1e99999999999999999999", nil), (#""5""#, nil), ("false", nil),
+    ] as [(String, Int64?)])
+    func value(json: String, expected: Int64?) {
         let result = parse(conversion(("value", json)))
         if let expected {
-            #expect(result.map { $0.kind } == .success(.conversion(visitor: nil, value: expected)))
+            #expect(result.map { $0.kind } == .success(.conversion(visitor: nil, value: Money(thousandths: expected))))
         } else {
-            #expect(result == .failure(Rejection(.badField, "field 'value' must be a number >= 0")))
+            #expect(result == .failure(Rejection(.badField, "field 'value' must be a number from 0 to 1000000000")))
         }
+    }
+
+    @Test("a visitor id is hashed with the key: the same under one key, another under a different key")
+    func visitorIsHashed() throws {
+        let other = try #require(VisitorKey(bytes: [UInt8](repeating: 8, count: VisitorKey.size)))
+        let line = Array(click(("visitor", #""person-42""#)).utf8)
+        func hash(_ key: VisitorKey) -> UInt64? {
+            guard case .success(let event) = line.withUnsafeBytes({ EventParser(visitorKey: key).parse($0, now: now) }),
+                  case .click(let visitor, _) = event.kind else { return nil }
+            return visitor
+        }
+        #expect(hash(testKey) == visitor("person-42"))
+        #expect(hash(testKey) == hash(VisitorKey(bytes: [UInt8](repeating: 7, count: VisitorKey.size))!))
+        #expect(hash(other) != hash(testKey))
+        #expect(hash(testKey) != visitor("person-43"))
+    }
+
+    @Test("test: true marks a test event; false and null are absent; other types are bad_field")
+    func testFlag() {
+        #expect(event(click(("test", "true")))?.test == true)
+        #expect(event(share(("test", "true")))?.test == true)
+        #expect(event(conversion(("test", "false")))?.test == false)
+        #expect(event(click(("test", "null")))?.test == false)
+        #expect(event(click())?.test == false)
+        #expect(rejection(click(("test", "1"))) == Rejection(.badField, "field 'test' must be true or false"))
+        // Validated exactly like a real event.
+        #expect(rejection(conversion(("test", "true"), ("value", "-1")))?.code == .badField)
+        #expect(rejection(#"{"type":"click","test":true}"#)?.code == .missingField)
     }
 
     // MARK: - ts

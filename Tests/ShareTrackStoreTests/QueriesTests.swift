@@ -26,8 +26,8 @@ final class TemporaryDatabase {
     /// Makes `batches` durable through the store and applies the first `applied` of them (all by
     /// default), then opens the query engine.
     func queries(writing batches: [Batch] = [], applying applied: Int? = nil) throws -> Queries {
-        let store = try Store(path: path)
-        let journal = try Journal(databasePath: path, databaseID: store.id)
+        let store = try Store(path: path, visitorKey: testKey)
+        let journal = try Journal(databasePath: path, databaseID: store.id, visitorKey: testKey)
         for batch in batches { try journal.append(batch, forgettingThrough: 0) }
         for batch in batches.prefix(applied ?? batches.count) { try store.apply(batch) }
         return try Queries(path: path)
@@ -43,7 +43,7 @@ private func share(_ token: String, _ advocate: String, venue: String, campaign:
 }
 
 private func counters(shares: Int64 = 0, reach: Int64 = 0, clicks: Int64 = 0, unique: Int64 = 0, bot: Int64 = 0,
-                      conversions: Int64 = 0, value: Double = 0) -> Counters {
+                      conversions: Int64 = 0, value: Money = 0) -> Counters {
     var counters = Counters()
     counters.shares = shares
     counters.reach = reach
@@ -374,9 +374,9 @@ private func names(_ rows: [GroupRow]) -> [String] {
         let offline = try answer(queries, request(.sources), as: [SourceRow].self)
         #expect(offline == [
             SourceRow(source: "kiosk-1", lastSeen: RFC3339.format(now - 10), lastSeq: 42, accepted: 40, rejected: 1,
-                      duplicates: 2, silent: false, silentFor: 10),
+                      duplicates: 2, test: 0, silent: false, silentFor: 10),
             SourceRow(source: "redirector", lastSeen: RFC3339.format(now - 600), lastSeq: 42, accepted: 40, rejected: 1,
-                      duplicates: 2, silent: true, silentFor: 600),
+                      duplicates: 2, test: 0, silent: true, silentFor: 600),
         ])
         let strict = try answer(queries, request(.sources, silentAfter: 5), as: [SourceRow].self)
         #expect(strict.map(\.silent) == [true, true])

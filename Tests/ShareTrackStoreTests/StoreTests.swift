@@ -10,7 +10,7 @@ import Testing
         var counters = Counters()
         counters.clicks = clicks
         batch.add(counters, at: CounterKey(token: "t1", hour: 100))
-        batch.add(VisitorPair(token: "t1", visitor: "v\(generation)"))
+        batch.add(VisitorPair(token: "t1", visitor: visitor("v\(generation)"), hour: 100))
         var source = SourceState()
         source.highestSeq = seq
         batch.sources = ["kiosk": source]
@@ -24,8 +24,8 @@ import Testing
 
     @Test func aBatchIsAppliedOnceAndForgottenByALaterAppend() throws {
         let file = try TemporaryDatabase()
-        let store = try Store(path: file.path)
-        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
         try journal.append(batch(1, clicks: 3, seq: 7), forgettingThrough: 0)
         let reader = try Database(path: file.path, mode: .readOnly)
         #expect(try count(reader, "SELECT COUNT(*) FROM counters") == 0)
@@ -42,15 +42,15 @@ import Testing
     @Test func whatACrashLeftInTheJournalIsThereToApplyAtTheNextStart() throws {
         let file = try TemporaryDatabase()
         do {
-            let store = try Store(path: file.path)
-            let journal = try Journal(databasePath: file.path, databaseID: store.id)
+            let store = try Store(path: file.path, visitorKey: testKey)
+            let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
             for generation in UInt64(1)...3 {
                 try journal.append(batch(generation, clicks: Int64(generation), seq: generation), forgettingThrough: 0)
             }
             try store.apply(batch(1, clicks: 1, seq: 1))
         }
-        let store = try Store(path: file.path)
-        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
         #expect(store.generation == 1)
         let batches = try journal.batches()
         #expect(batches.map(\.generation) == [1, 2, 3])
@@ -64,24 +64,24 @@ import Testing
 
     @Test func batchesOfAnotherDatabaseAreRefusedAnEmptyJournalIsTakenOver() throws {
         let file = try TemporaryDatabase()
-        let store = try Store(path: file.path)
-        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
         try journal.append(batch(1, clicks: 1, seq: 1), forgettingThrough: 0)
         #expect {
-            _ = try Journal(databasePath: file.path, databaseID: store.id + 1)
+            _ = try Journal(databasePath: file.path, databaseID: store.id + 1, visitorKey: testKey)
         } throws: { error in
             "\(error)".contains("batches of another database") && "\(error)".contains(Journal.path(of: file.path))
         }
         try journal.forget(through: 1)
-        let other = try Journal(databasePath: file.path, databaseID: store.id + 1)
+        let other = try Journal(databasePath: file.path, databaseID: store.id + 1, visitorKey: testKey)
         try other.append(batch(1, clicks: 1, seq: 1), forgettingThrough: 0)
-        #expect(throws: StoreError.self) { try Journal(databasePath: file.path, databaseID: store.id) }
+        #expect(throws: StoreError.self) { try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey) }
     }
 
     @Test func aCorruptJournalRowIsAClearError() throws {
         let file = try TemporaryDatabase()
-        let store = try Store(path: file.path)
-        let journal = try Journal(databasePath: file.path, databaseID: store.id)
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
         try journal.database.execute("INSERT INTO journal (generation, header, effects) VALUES (1, x'01ff', x'')")
         #expect {
             _ = try journal.batches()

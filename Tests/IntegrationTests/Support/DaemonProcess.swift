@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackCore
 import ShareTrackStore
 
 /// A real `sharetrackd` process on a temporary directory: its own database and sockets.
@@ -12,6 +13,15 @@ final class DaemonProcess {
     var ingestSocket: String { directory + "/ingest.sock" }
     var controlSocket: String { directory + "/control.sock" }
     var database: String { directory + "/sharetrack.db" }
+    /// The key the daemon created at its first start (`visitor.key` next to the database).
+    var visitorKey: VisitorKey {
+        get throws {
+            guard let bytes = FileManager.default.contents(atPath: directory + "/visitor.key"),
+                  let key = VisitorKey(bytes: Array(bytes))
+            else { throw TestFailure("no visitor key in \(directory)") }
+            return key
+        }
+    }
 
     /// Starts the daemon and waits until its ingest socket accepts connections.
     ///

@@ -10,7 +10,7 @@ enum DatabaseRows {
             (ReferenceModel.Key(token: row.string(0)!, hour: row.int64(1)),
              ReferenceModel.Row(shares: Int(row.int64(2)), reach: Int(row.int64(3)), clicks: Int(row.int64(4)),
                                 uniqueClicks: Int(row.int64(5)), botClicks: Int(row.int64(6)),
-                                conversions: Int(row.int64(7)), value: row.double(8)))
+                                conversions: Int(row.int64(7)), value: Double(row.int64(8)) / 1000))
         }
         return Dictionary(rows, uniquingKeysWith: { $1 })
     }

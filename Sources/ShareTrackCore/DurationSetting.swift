@@ -1,0 +1,38 @@
+/// A length of time in the configuration (`idle_timeout`, `visitor_retention`): a number of
+/// seconds, or a number followed by `s`, `m`, `h` or `d` (`300`, `1.5`, `30m`, `12h`, `90d`).
+/// Fractions are allowed; the value is at least 0 and at most 100 years, so that it can be added
+/// to any time the daemon handles without overflowing.
+public struct DurationSetting: Sendable, Equatable, CustomStringConvertible {
+    public static let maxSeconds = 100 * 365 * 86400.0
+
+    public var seconds: Double
+
+    public init(seconds: Double) {
+        self.seconds = seconds
+    }
+
+    /// `nil` unless `text` is a duration as described above.
+    public init?(parsing text: some StringProtocol) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var number = Substring(text)
+        var unit = 1.0
+        if let last = number.last, let multiplier = units[last] {
+            unit = multiplier
+            number = number.dropLast()
+        }
+        // Digits with at most one decimal point: no sign, exponent, `inf` or `nan`.
+        guard number.contains(where: \.isWholeNumber),
+              number.allSatisfy({ $0 == "." || ($0.isASCII && $0.isWholeNumber) }),
+              number.filter({ $0 == "." }).count <= 1,
+              let value = Double(number)
+        else { return nil }
+        let seconds = value * unit
+        guard seconds <= Self.maxSeconds else { return nil }
+        self.seconds = seconds
+    }
+
+    /// Whole seconds, or with a fraction where there is one (as the configuration would spell it).
+    public var description: String {
+        seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
+    }
+}

@@ -1,0 +1,14 @@
+/// `visitor_retention` in `status`: the retention, and what its last run removed.
+///
+/// In JSON: `{"seconds":7776000,"last_run":1795810500.2,"removed_last_run":120,"removed_total":4512}`
+/// (`last_run`: seconds since the epoch, absent before the first run; `seconds` 0: off).
+public struct RetentionReport: Codable, Sendable, Equatable {
+    public var seconds: Double = 0
+    public var lastRun: Double?
+    /// Visitor pairs the last run deleted.
+    public var removedLastRun: Int64 = 0
+    /// Visitor pairs deleted since the daemon started.
+    public var removedTotal: Int64 = 0
+
+    public init() {}
+}

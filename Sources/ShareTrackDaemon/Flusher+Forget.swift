@@ -1,0 +1,55 @@
+import Dispatch
+import Glibc
+import ShareTrackCore
+import ShareTrackStore
+
+extension Flusher {
+    /// Why an erasure could not be finished now (the flush or the apply is failing).
+    struct ForgetFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Carries out `erasure` and calls `completion` with the visitor pairs it removed, once what
+    /// it erased is in no file of the daemon:
+    ///
+    /// 1. the pending batch is flushed, and the erasure leads a batch of its own (`Engine.erase`);
+    /// 2. both are journaled and applied: the tables then hold every batch before the erasure, and
+    ///    the erasure has deleted (visitor) or renamed (advocate) the id in them, with
+    ///    `secure_delete` overwriting the old bytes;
+    /// 3. the journal's rows through the erasure are deleted and the journal rebuilt (`VACUUM`),
+    ///    and both write-ahead logs are emptied and truncated.
+    ///
+    /// A crash in between leaves the erasure in the journal: the next start applies it and scrubs.
+    func forget(_ erasure: Erasure, completion: @escaping @Sendable (Result<Int, ForgetFailure>) -> Void) {
+        queue.async { [self] in
+            completion(Result { () throws(ForgetFailure) in try forgetOnQueue(erasure) })
+        }
+    }
+
+    private func forgetOnQueue(_ erasure: Erasure) throws(ForgetFailure) -> Int {
+        dispatchPrecondition(condition: .onQueue(queue))
+        _ = flushOnQueue()
+        guard let generation = pipeline.erase(erasure) else {
+            throw ForgetFailure(description: "the flush is failing (\(lastReport?.error ?? "unknown")); try again later")
+        }
+        for attempt in 0..<50 where pipeline.committedGeneration < generation {
+            if attempt > 0 { usleep(100_000) }
+            _ = flushOnQueue()
+        }
+        applyQueue.sync { applyJournaled() }
+        guard pipeline.appliedGeneration >= generation else {
+            throw ForgetFailure(description: "the erasure is journaled but not applied yet "
+                                + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
+        }
+        do {
+            try journal.withLock { journal in
+                try journal.forget(through: generation)
+                try journal.scrub()
+            }
+            try store.withLock { try $0.truncateLog() }
+        } catch {
+            throw ForgetFailure(description: "the id is erased from the tables, but scrubbing the files failed: \(error)")
+        }
+        return state.withLock { $0.erasedPairs.removeValue(forKey: generation) } ?? 0
+    }
+}

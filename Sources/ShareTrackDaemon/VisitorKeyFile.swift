@@ -1,0 +1,59 @@
+import Glibc
+import ShareTrackCore
+
+/// The file that holds the visitor key (`visitor_key_file`): exactly 32 bytes, readable and
+/// writable by its owner only.
+///
+/// The default file is created at first start (32 bytes from the OS's secure random source, mode
+/// 0600, owned by the daemon's user). A file named in the configuration must exist (it is the key
+/// a shared store's other daemons use too). A file of another size, or one that group or others
+/// may read or write, stops the start.
+enum VisitorKeyFile {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The key in `path`; created there first if `mayCreate` and there is no such file.
+    static func load(_ path: String, mayCreate: Bool) throws(Failure) -> VisitorKey {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            guard errno == ENOENT, mayCreate else {
+                throw Failure(description: "visitor_key_file \(path): \(String(cString: strerror(errno)))"
+                              + (errno == ENOENT ? " (a named key file must exist; copy the key the other daemons use)" : ""))
+            }
+            return try create(path)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw Failure(description: "visitor_key_file \(path) is not a regular file")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw Failure(description: "visitor_key_file \(path) has mode 0\(String(info.st_mode & 0o777, radix: 8)): "
+                          + "group and others must have no access (chmod 600 \(path))")
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "visitor_key_file \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: VisitorKey.size + 1)
+        let count = read(fd, &bytes, bytes.count)
+        guard count == VisitorKey.size, let key = VisitorKey(bytes: bytes.prefix(VisitorKey.size)) else {
+            throw Failure(description: "visitor_key_file \(path) must hold exactly \(VisitorKey.size) bytes"
+                          + (count >= 0 ? ", not \(count == bytes.count ? "more" : String(count))" : ""))
+        }
+        return key
+    }
+
+    /// Writes a new random key to `path` (which must not exist), mode 0600, durably.
+    private static func create(_ path: String) throws(Failure) -> VisitorKey {
+        let key = VisitorKey.random()
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot create visitor_key_file \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = key.bytes
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw Failure(description: "cannot write visitor_key_file \(path): \(reason)")
+        }
+        return key
+    }
+}
