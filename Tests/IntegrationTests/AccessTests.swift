@@ -72,11 +72,11 @@ struct AccessTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("flush and reload are refused to a peer not root and not in ops_group; queries are for anyone",
+    @Test("flush, reload and forget are refused to a peer not root and not in ops_group; queries are for anyone",
           .enabled(if: canSwitchUser))
     func privilegedCommandsNeedRootOrOpsGroup() throws {
         let daemon = try Self.openDaemon(["--socket-mode", "0666"])
-        for command in ["flush", "reload"] {
+        for command in ["flush", "reload", "forget"] {
             let answer = try Self.control(#"{"command":"\#(command)"}"#, daemon)
             #expect(answer["ok"] as? Bool == false)
             #expect(answer["error"] as? String == "permission_denied", "\(answer)")

@@ -1,0 +1,175 @@
+import Foundation
+import Glibc
+import ShareTrackCore
+import Testing
+
+/// Privacy with the real daemon: visitor ids never reach a file, `forget` leaves no byte of the id
+/// in any file, retention deletes old visitor hashes, and test events count nothing.
+@Suite("Privacy", .serialized)
+struct PrivacyTests {
+    /// The names of the files under the daemon's directory whose raw bytes contain `text`.
+    static func filesHolding(_ text: String, in daemon: DaemonProcess) throws -> [String] {
+        let needle = Data(text.utf8)
+        return try FileManager.default.contentsOfDirectory(atPath: daemon.directory).filter { name in
+            var info = stat()
+            guard stat(daemon.directory + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+            return try Data(contentsOf: URL(fileURLWithPath: daemon.directory + "/" + name)).range(of: needle) != nil
+        }
+    }
+
+    static func sharectl(_ daemon: DaemonProcess, _ arguments: [String]) throws -> SharectlTests.Run {
+        try SharectlTests.sharectl(arguments + ["--socket", daemon.controlSocket])
+    }
+
+    /// The counters of `share TOKEN`, as JSON.
+    static func totals(_ daemon: DaemonProcess, _ token: String) throws -> [String: Any] {
+        let run = try sharectl(daemon, ["share", token, "--json"])
+        let answer = try #require(run.json as? [String: Any], "\(run.stderr)")
+        return answer.filter { ["shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions", "value"].contains($0.key) }
+    }
+
+    static func send(_ daemon: DaemonProcess, _ lines: [String]) throws -> [String] {
+        try LineClient(path: daemon.ingestSocket).exchange(lines)
+    }
+
+    @Test("visitor ids posted with distinctive strings are in no file of the database directory")
+    func visitorIdsNeverReachDisk() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let lines = [#"{"type":"share","share":"p1","advocate":"a","venue":"v","network":"x","followers":1}"#]
+            + (0..<200).map { #"{"type":"click","share":"p\#($0 % 7)","visitor":"zq-visitor-secret-\#($0)"}"# }
+            + [#"{"type":"conversion","share":"p1","visitor":"zq-visitor-secret-conv","value":3.5}"#]
+        #expect(try Self.send(daemon, lines).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(try Self.sharectl(daemon, ["flush"]).status == 0)
+        #expect(try Self.filesHolding("zq-visitor-secret", in: daemon).isEmpty)
+        #expect(try daemon.stop() == 0)
+        #expect(try Self.filesHolding("zq-visitor-secret", in: daemon).isEmpty)
+        #expect(try Self.totals(try DaemonProcess(directory: daemon.directory), "p1")["value"] as? Double == 3.5)
+    }
+
+    @Test("forget --visitor and --advocate, also for data still in memory and in the journal: no byte left, counters kept, kept after a restart")
+    func forget() throws {
+        // A long flush interval: what is not flushed by hand stays in memory (answered at once).
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "3600", "--ack", "receive"])
+        let share = #"{"type":"share","share":"f1","advocate":"zq-advocate-to-forget","venue":"v","network":"x","followers":10}"#
+        let click = #"{"type":"click","share":"f1","visitor":"zq-forgotten-visitor"}"#
+        _ = try Self.send(daemon, [share, click, #"{"type":"click","share":"f2","visitor":"zq-forgotten-visitor"}"#])
+        #expect(try Self.sharectl(daemon, ["flush"]).status == 0)
+        // In memory only: another share of the advocate and another visitor pair.
+        let later = #"{"type":"share","share":"f3","advocate":"zq-advocate-to-forget","venue":"v","network":"x","followers":5}"#
+        _ = try Self.send(daemon, [later, #"{"type":"click","share":"f3","visitor":"zq-forgotten-visitor"}"#,
+                                   #"{"type":"click","share":"f1","visitor":"someone-else"}"#])
+        let before = try ["f1", "f2", "f3"].map { try Self.totals(daemon, $0) as NSDictionary }
+
+        let visitor = try Self.sharectl(daemon, ["forget", "--visitor", "zq-forgotten-visitor", "--json"])
+        #expect(visitor.status == 0, "\(visitor.stderr)")
+        #expect((visitor.json as? [String: Any])?["removed_pairs"] as? Int == 3)
+        let advocate = try Self.sharectl(daemon, ["forget", "--advocate", "zq-advocate-to-forget"])
+        #expect(advocate.status == 0, "\(advocate.stderr)")
+        let pseudonym = try #require(advocate.stdout.firstMatch(of: /forgotten-[0-9a-f]{12}/)).output
+
+        #expect(try Self.filesHolding("zq-advocate-to-forget", in: daemon).isEmpty)
+        let hash = try daemon.visitorKey.hash("zq-forgotten-visitor")
+        let stored = try daemon.openDatabase().prepare("SELECT COUNT(*) FROM visitors WHERE visitor = \(Int64(bitPattern: hash))")
+        #expect(try stored.rows { $0.int64(0) } == [0])
+        #expect(try ["f1", "f2", "f3"].map { try Self.totals(daemon, $0) as NSDictionary } == before)
+        let renamed = try Self.sharectl(daemon, ["advocate", String(pseudonym), "--json"])
+        #expect(((renamed.json as? [String: Any])?["totals"] as? [String: Any])?["shares"] as? Int == 2, "\(renamed.stdout)")
+        #expect(try Self.sharectl(daemon, ["advocate", "zq-advocate-to-forget"]).status != 0)
+        #expect(daemon.log.contains("forget") && !daemon.log.contains("zq-"), "\(daemon.log)")
+
+        // The forgotten visitor's next click counts as a first visit again.
+        _ = try Self.send(daemon, [click])
+        #expect(try Self.totals(daemon, "f1")["unique_clicks"] as? Int == (before[0]["unique_clicks"] as? Int ?? 0) + 1)
+
+        #expect(try daemon.stop() == 0)
+        #expect(try Self.filesHolding("zq-advocate-to-forget", in: daemon).isEmpty)
+        let restarted = try DaemonProcess(directory: daemon.directory)
+        #expect(try Self.sharectl(restarted, ["advocate", String(pseudonym)]).status == 0)
+        #expect(try Self.sharectl(restarted, ["advocate", "zq-advocate-to-forget"]).status != 0)
+    }
+
+    @Test("forget needs exactly one id")
+    func forgetNeedsOneID() throws {
+        let daemon = try DaemonProcess()
+        #expect(try Self.sharectl(daemon, ["forget"]).status != 0)
+        #expect(try Self.sharectl(daemon, ["forget", "--visitor", "a", "--advocate", "b"]).status != 0)
+        let answer = try daemon.control(#"{"command":"forget","forget":{}}"#)
+        #expect(answer["error"] as? String == "bad_request")
+    }
+
+    @Test("visitor_retention deletes hashes of clicks older than the retention, keeps recent ones; status shows the run")
+    func retention() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let old = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 3 * 3600)
+        _ = try Self.send(daemon, [
+            #"{"type":"click","share":"r1","visitor":"old-visitor","ts":"\#(old)"}"#,
+            #"{"type":"click","share":"r1","visitor":"new-visitor"}"#,
+        ])
+        #expect(try daemon.stop() == 0)
+        let retaining = try DaemonProcess(directory: daemon.directory, arguments: ["--visitor-retention", "1h"])
+        var removed = 0
+        #expect(try eventually(timeout: 20) {
+            let report = try retaining.status()["visitor_retention"] as? [String: Any]
+            removed = report?["removed_total"] as? Int ?? 0
+            return removed > 0
+        })
+        #expect(removed == 1)
+        let key = try retaining.visitorKey
+        let left = try retaining.openDatabase().prepare("SELECT visitor FROM visitors").rows { UInt64(bitPattern: $0.int64(0)) }
+        #expect(left == [key.hash("new-visitor")])
+        // The expired visitor's next click on that share counts as unique again; the other's does not.
+        _ = try Self.send(retaining, [#"{"type":"click","share":"r1","visitor":"old-visitor"}"#,
+                                      #"{"type":"click","share":"r1","visitor":"new-visitor"}"#])
+        #expect(try Self.totals(retaining, "r1")["unique_clicks"] as? Int == 3)
+    }
+
+    @Test("test events of every type change no number but test, in status, sources and metrics")
+    func testEvents() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let lines = [
+            #"{"type":"share","share":"t1","advocate":"a","venue":"v","network":"x","followers":9,"test":true,"source":"k","seq":5}"#,
+            #"{"type":"click","share":"t1","visitor":"zq-test-visitor","test":true,"source":"k","seq":5}"#,
+            #"{"type":"click","share":"t1","bot":true,"test":true}"#,
+            #"{"type":"conversion","share":"t1","value":12.5,"test":true}"#,
+            #"{"type":"conversion","share":"t1","value":-1,"test":true}"#,
+        ]
+        let answers = try Self.send(daemon, lines)
+        #expect(Array(answers.prefix(4)) == Array(repeating: #"{"ok":true,"test":true}"#, count: 4))
+        #expect(answers[4].contains(#""error":"bad_field""#))
+        #expect(try Self.sharectl(daemon, ["flush"]).status == 0)
+        let totals = try #require(try daemon.status()["totals"] as? [String: Any])
+        #expect(totals["test"] as? Int == 4)
+        #expect(totals["accepted"] as? Int == 0)
+        let sources = try #require(try Self.sharectl(daemon, ["sources", "--json"]).json as? [[String: Any]])
+        #expect(sources.first?["test"] as? Int == 2)
+        #expect(sources.first?["last_seq"] as? Int == 0)
+        let metrics = try Self.sharectl(daemon, ["metrics"]).stdout
+        #expect(metrics.contains("sharetrack_events_test_total 4"), "\(metrics)")
+        #expect(try Self.sharectl(daemon, ["share", "t1"]).status != 0)
+        let database = try daemon.openDatabase()
+        for table in ["shares", "counters", "visitors"] {
+            #expect(try database.prepare("SELECT COUNT(*) FROM \(table)").rows { $0.int64(0) } == [0], "\(table)")
+        }
+        // The real seq 5 of that source is still new.
+        #expect(try Self.send(daemon, [#"{"type":"click","share":"t1","source":"k","seq":5}"#]) == [#"{"ok":true}"#])
+    }
+
+    @Test("money is exact: sums of decimal values, and the largest values never make a sum infinite")
+    func exactMoney() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let lines = (0..<10).map { _ in #"{"type":"conversion","share":"m1","value":0.1}"# }
+            + [#"{"type":"conversion","share":"m2","value":1000000000}"#, #"{"type":"conversion","share":"m2","value":1e9}"#,
+               #"{"type":"conversion","share":"m2","value":1.7976931348623157e308}"#]
+        let answers = try Self.send(daemon, lines)
+        #expect(answers.prefix(12).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(answers[12].contains(#""error":"bad_field""#) && answers[12].contains("value"))
+        #expect(try Self.sharectl(daemon, ["flush"]).status == 0)
+        let client = try LineClient(path: daemon.controlSocket)
+        let m1 = try client.exchange([#"{"command":"share","query":{"id":"m1","filter":{}}}"#])[0]
+        #expect(m1.contains(#""value":1,"#) || m1.contains(#""value":1}"#), "\(m1)")
+        let m2 = try client.exchange([#"{"command":"share","query":{"id":"m2","filter":{}}}"#])[0]
+        #expect(m2.contains(#""value":2000000000"#), "\(m2)")
+        let stored = try daemon.openDatabase().prepare("SELECT typeof(value), SUM(value) FROM counters GROUP BY 1")
+        #expect(try stored.rows { "\($0.string(0)!) \($0.int64(1))" } == ["integer 2000000001000"])
+    }
+}
