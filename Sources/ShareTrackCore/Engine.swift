@@ -156,7 +156,8 @@ public struct Engine: Sendable {
                 delta.clicks = 1
                 delta.uniqueClicks = seen.firstVisit ? 1 : 0
             }
-            totals.count(acceptedType: .click, orphan: !seen.shared)
+            // One rule everywhere (docs/protocol.md, Orphans): a bot click is never an orphan click.
+            totals.count(acceptedType: .click, orphan: !seen.shared && !bot)
         case .conversion(_, let value):
             delta.conversions = 1
             delta.value = value
@@ -172,6 +173,7 @@ public struct Engine: Sendable {
 
     /// Counts a line that was rejected before or while it was applied; changes no counter.
     public mutating func reject(_ rejection: Rejection, now: Int64) -> Reply {
+        guard rejection.counted else { return Reply(outcome: .rejected(rejection), waitFor: 0) }
         totals.rejected[rejection.code, default: 0] += 1
         if let source = rejection.source {
             var state = sources[source] ?? SourceState()

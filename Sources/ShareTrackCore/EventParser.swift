@@ -39,6 +39,8 @@ public struct EventParser: Sendable {
 struct _Fields {
     var type, share, advocate, venue, campaign, network, followers: _JSONValue?
     var visitor, bot, value, source, seq, ts, test: _JSONValue?
+    /// Not an event field: a control request (`{"command":"status"}`) sent to the wrong socket.
+    var command: _JSONValue?
 
     /// Scans the whole line, which must be one JSON object, keeping the known members.
     mutating func scan(_ scanner: inout _JSONScanner) throws(_JSONError) {
@@ -66,7 +68,8 @@ struct _Fields {
         case 4: if `is`("type") { type = value } else if `is`("test") { test = value }
         case 5: if `is`("share") { share = value } else if `is`("venue") { venue = value } else if `is`("value") { self.value = value }
         case 6: if `is`("source") { source = value }
-        case 7: if `is`("network") { network = value } else if `is`("visitor") { visitor = value }
+        case 7:
+            if `is`("network") { network = value } else if `is`("visitor") { visitor = value } else if `is`("command") { command = value }
         case 8: if `is`("advocate") { advocate = value } else if `is`("campaign") { campaign = value }
         case 9: if `is`("followers") { followers = value }
         default: break
@@ -82,7 +85,10 @@ struct _FieldReader {
     private enum EventType { case share, click, conversion }
 
     func event(_ fields: _Fields, now: Int64) throws(Rejection) -> Event {
-        guard let typeValue = fields.type else { throw missing("type") }
+        guard let typeValue = fields.type else {
+            guard fields.command == nil else { throw Rejection.controlRequest }
+            throw missing("type")
+        }
         guard case .string = typeValue.kind else { throw bad("type", "a string: share, click or conversion") }
         let type = scanner.withContent(of: typeValue) { name -> EventType? in
             func `is`(_ known: StaticString) -> Bool { _equals(name, known) }

@@ -16,9 +16,21 @@ public struct Rejection: Error, Sendable, Equatable {
     /// The line's `source`, when it could be read, so the rejection is charged to its producer.
     public var source: String?
 
+    /// Whether the line counts as a rejected event (in `status`, metrics and its source's row).
+    public var counted = true
+
     public init(_ code: ErrorCode, _ message: String, source: String? = nil) {
         self.code = code
         self.message = message
         self.source = source
+    }
+
+    /// A control request (`sharectl` pointed at the ingest socket): answered, but not counted,
+    /// since it is no producer's event.
+    public static var controlRequest: Rejection {
+        var rejection = Rejection(.missingField, "missing field 'type': this is the ingest socket, for events; "
+                                  + "control requests (sharectl) go to the control socket")
+        rejection.counted = false
+        return rejection
     }
 }

@@ -32,8 +32,10 @@ public final class Daemon: Sendable {
     private let visitorKey: VisitorKey
     /// Names the visitor key (`VisitorKey.fingerprint`) in the log and `status`.
     let visitorKeyFingerprint: String
-    /// Socket files this process created (and so removes on exit).
-    private let createdSockets: [String]
+    /// Held for the life of the process: one daemon per database.
+    private let lock: DatabaseLock
+    /// Socket files this process created (and so removes on exit, if they are still its own).
+    private let createdSockets: [SocketFile]
     private let state: Mutex<State>
 
     /// Opens the database and the sockets; nothing is served until `run()`.
@@ -46,6 +48,8 @@ public final class Daemon: Sendable {
         notifier = SystemdNotifier.fromEnvironment()
 
         try Self.makeParentDirectory(of: settings.database)
+        // Before anything else touches the database, its journal or the sockets.
+        lock = try DatabaseLock(database: settings.database)
         let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
         let store = try Store(path: settings.database, visitorKey: visitorKey)
         let journal = try Journal(databasePath: settings.database, databaseID: store.id, visitorKey: visitorKey)
@@ -78,7 +82,7 @@ public final class Daemon: Sendable {
         control = ControlServer()
 
         let passed = try ListenSockets.fromEnvironment()
-        var created: [String] = []
+        var created: [SocketFile] = []
         listening = (
             ingest: try Self.socket(named: "ingest", passed: passed, path: settings.ingestSocket,
                                     mode: settings.socketMode, created: &created),
@@ -113,11 +117,11 @@ public final class Daemon: Sendable {
     // MARK: Sockets
 
     private static func socket(named name: String, passed: ListenSockets, path: String, mode: UInt32,
-                               created: inout [String]) throws -> Int32 {
+                               created: inout [SocketFile]) throws -> Int32 {
         if let fd = passed[name] { return fd }  // already non-blocking and close-on-exec
         try makeParentDirectory(of: path)
         let fd = try UnixSocket.listen(path: path, mode: mode)
-        created.append(path)
+        created.append(try SocketFile(boundAt: path))
         return fd
     }
 
@@ -231,7 +235,7 @@ public final class Daemon: Sendable {
             usleep(10_000)
             waited += 1
         }
-        for path in createdSockets { unlink(path) }
+        for socket in createdSockets { socket.remove() }
         let lost = pipeline.hasUncommitted
         if lost {
             logger.error("exiting with uncommitted events", metadata: ["error": "\(report?.error ?? "unknown")"])

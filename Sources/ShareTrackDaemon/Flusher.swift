@@ -143,7 +143,8 @@ final class Flusher: Sendable {
         }
         let report = FlushReport(
             time: Self.wallClock(), durationSeconds: duration,
-            generation: batch.generation, events: batch.events, rows: batch.rowCount, error: failure)
+            generation: batch.generation, events: batch.events, rows: batch.rowCount,
+            sources: batch.sources.count, error: failure)
         state.withLock { state in
             state.last = report
             if failure == nil { state.lastHealthy = .now }

@@ -4,23 +4,21 @@ import Glibc
 enum UnixSocket {
     /// Creates a listening socket at `path` with file mode `mode`.
     ///
-    /// A stale socket file at `path` is removed first; any other kind of file there is refused.
+    /// A stale socket file at `path` (one nobody listens on) is removed first; a socket another
+    /// process listens on, and any other kind of file, are refused.
     static func listen(path: String, mode: UInt32) throws -> Int32 {
+        var address = try self.address(path)
         var info = stat()
         if lstat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFSOCK else {
                 throw SystemError("\(path) exists and is not a socket; refusing to replace it", errno: EEXIST)
             }
+            let probe = connectError(&address)
+            guard probe == ECONNREFUSED else {
+                let reason = probe == 0 ? "another process is listening on it" : "cannot tell whether it is in use"
+                throw SystemError("\(path) exists and \(reason); refusing to replace it", errno: probe == 0 ? EADDRINUSE : probe)
+            }
             unlink(path)
-        }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else {
-            throw SystemError("socket path \(path) is longer than \(capacity - 1) bytes", errno: ENAMETOOLONG)
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SystemError("socket") }
@@ -43,6 +41,33 @@ enum UnixSocket {
             throw error
         }
         return fd
+    }
+
+    private static func address(_ path: String) throws -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else {
+            throw SystemError("socket path \(path) is longer than \(capacity - 1) bytes", errno: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+        }
+        return address
+    }
+
+    /// 0 when something accepts connections at `address`, else the errno of the attempt
+    /// (`ECONNREFUSED`: a socket file nobody listens on).
+    private static func connectError(_ address: inout sockaddr_un) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return connected == 0 ? 0 : errno
     }
 
     /// Accepts one connection, made non-blocking and close-on-exec; `nil` when none is waiting.

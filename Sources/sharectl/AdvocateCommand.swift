@@ -16,6 +16,7 @@ struct AdvocateCommand: ControlCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var layout: TableOptions
     @OptionGroup var connection: ConnectionOptions
 
     var databasePath: String? { database.path }
@@ -29,9 +30,9 @@ struct AdvocateCommand: ControlCommand {
         for (title, rows, dimension) in [("per network", report.networks, GroupRow.Dimension.network),
                                          ("per venue", report.venues, .venue), ("per tier", report.tiers, .tier)] {
             print("\n\(title):")
-            Table(rows, dimension: dimension).print(empty: "none in this range")
+            Table(rows, dimension: dimension).print(empty: "none in this range", width: layout.width)
         }
         print("\nrecent shares:")
-        Table(report.recentShares).print(empty: "none in this range")
+        Table(report.recentShares).print(empty: "none in this range", width: layout.width)
     }
 }

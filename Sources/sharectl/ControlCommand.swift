@@ -23,6 +23,13 @@ extension ControlCommand {
 
     func failure(in answer: Answer) -> String? { nil }
 
+    func validate() throws {
+        if databasePath != nil, connection.socket != nil {
+            throw ValidationError("--db and --socket exclude each other: --db reads the database file, "
+                                  + "--socket asks the daemon")
+        }
+    }
+
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
         do {

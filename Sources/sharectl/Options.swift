@@ -29,14 +29,14 @@ struct DatabaseOption: ParsableArguments {
 
 /// `--since` and `--until`.
 struct TimeRangeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Count from this time on, rounded down to the hour: a duration before now (90m, 24h, 7d) or an RFC 3339 time.",
-        valueName: "time"))
+        valueName: "time"), transform: ArgumentValue.pointInTime)
     var since: PointInTime?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Count up to this time, rounded up to the hour and excluded: a duration before now or an RFC 3339 time.",
-        valueName: "time"))
+        valueName: "time"), transform: ArgumentValue.pointInTime)
     var until: PointInTime?
 
     func filter(now: Int64) -> QueryFilter {
@@ -70,26 +70,12 @@ struct FilterOptions: ParsableArguments {
     }
 }
 
-/// A length of time given as `30s`, `5m`, `24h`, `7d`, `2w` or a sum like `1h30m`.
-struct DurationArgument: ExpressibleByArgument {
+/// A length of time given as `30s`, `5m`, `24h`, `7d`, `2w` or a sum like `1h30m`
+/// (`ArgumentValue.duration`).
+struct DurationArgument: CustomStringConvertible {
     var seconds: Int64
 
-    init(seconds: Int64) {
-        self.seconds = seconds
-    }
-
-    init?(argument: String) {
-        guard let seconds = Formatting.parseDuration(argument) else { return nil }
-        self.seconds = seconds
-    }
-
-    var defaultValueDescription: String { Formatting.duration(Double(seconds)) }
-}
-
-extension PointInTime: ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(argument)
-    }
+    var description: String { Formatting.duration(Double(seconds)) }
 }
 
 extension Tier: ExpressibleByArgument {}

@@ -2,7 +2,8 @@ import ShareTrackCore
 import ShareTrackStore
 
 /// A table for the terminal: a header line, then one line per row, each column as wide as its
-/// widest cell; text left-aligned, numbers right-aligned.
+/// widest cell; text left-aligned, numbers right-aligned. A table wider than it may be hides
+/// columns, in the order of `hideable`, until it fits.
 struct Table {
     enum Alignment {
         case left, right
@@ -11,6 +12,8 @@ struct Table {
     private let titles: [String]
     private let alignments: [Alignment]
     private var rows: [[String]] = []
+    /// Titles of the columns that give way first when the table is too wide, in that order.
+    var hideable: [String] = []
 
     init(_ columns: [(String, Alignment)]) {
         titles = columns.map(\.0)
@@ -21,17 +24,29 @@ struct Table {
         rows.append(row)
     }
 
-    /// Prints the table, or `empty` when it has no rows.
-    func print(empty: String) {
+    /// Prints the table, at most `width` characters wide if it can (hiding columns, and saying
+    /// which), or `empty` when it has no rows.
+    func print(empty: String, width: Int? = nil) {
         guard !rows.isEmpty else { return Swift.print(empty) }
         let lines = [titles] + rows
         let widths = titles.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        var shown = Array(titles.indices)
+        var hidden: [String] = []
+        for title in hideable {
+            guard let width, shown.map({ widths[$0] + 2 }).reduce(-2, +) > width else { break }
+            guard let column = titles.firstIndex(of: title) else { continue }
+            shown.removeAll { $0 == column }
+            hidden.append(title)
+        }
         for line in lines {
-            let cells = line.indices.map { column in
+            let cells = shown.map { column in
                 let padding = String(repeating: " ", count: widths[column] - line[column].count)
                 return alignments[column] == .left ? line[column] + padding : padding + line[column]
             }
             Swift.print(cells.joined(separator: "  ").trimmingTrailingSpaces())
+        }
+        if let width, !hidden.isEmpty {
+            Swift.print("(\(hidden.joined(separator: ", ")) hidden to fit \(width) columns; --wide shows them)")
         }
     }
 }
@@ -49,6 +64,7 @@ extension Table {
     init(_ rows: [GroupRow], dimension: GroupRow.Dimension, ranked: Bool = false, advocates: Bool = false) {
         self.init((ranked ? [("#", .right)] : []) + [(dimension.rawValue.uppercased(), .left)]
                   + (advocates ? [("ADVOCATES", .right)] : []) + Self.counterColumns)
+        hideable = ["BOT", "VALUE", "CONV", "REACH", "ADVOCATES", "SHARES"]
         for (index, row) in rows.enumerated() {
             append((ranked ? [String(index + 1)] : []) + [row.name]
                    + (advocates ? [Formatting.integer(row.advocates ?? 0)] : []) + Self.counterCells(row.totals))
@@ -59,6 +75,8 @@ extension Table {
     init(_ shares: [ShareReport]) {
         self.init([("SHARE", .left), ("TIME", .left), ("VENUE", .left), ("CAMPAIGN", .left), ("NETWORK", .left),
                    ("FOLLOWERS", .right), ("TIER", .left)] + Self.counterColumns)
+        // Each row is one share: SHARES is 1 and REACH its followers.
+        hideable = ["SHARES", "REACH", "TIER", "CAMPAIGN", "BOT", "VALUE", "CONV", "TIME", "VENUE"]
         for share in shares {
             let attribution = share.attribution
             append([share.share, attribution?.time ?? "", attribution?.venue ?? "", attribution?.campaign ?? "",

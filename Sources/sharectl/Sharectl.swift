@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShareTrackCore
 
 @main
@@ -7,7 +8,8 @@ struct Sharectl: ParsableCommand {
         commandName: "sharectl",
         abstract: "Operate and query sharetrackd, the ShareTrack share and click counter.",
         discussion: """
-            sharectl talks to sharetrackd over its control socket: one request, one answer.
+            sharectl talks to sharetrackd over its control socket: one request, one answer. \
+            sharectl send posts events to the ingest socket instead.
 
             QUERIES
             top, advocate, share, venues, tiers and sources answer from what the daemon has \
@@ -36,11 +38,14 @@ struct Sharectl: ParsableCommand {
             (default /run/sharetrack/control.sock).
 
             EXIT STATUS
-            0 success; 1 failure, an unknown advocate or share included; 64 bad usage or \
-            request; 69 the daemon cannot be reached; 77 permission denied.
+            0 success; 1 failure, an unknown advocate or share, a line send had rejected and a \
+            silent producer of sources --check included; 64 bad usage or request (an unknown \
+            command or help topic too, or the wrong kind of socket); 66 an input file that cannot \
+            be read; 69 the daemon cannot be reached; 77 permission denied.
 
             EXAMPLES
               sharectl status
+              sharectl send events.ndjson --quiet
               sharectl top --since 24h --by engagement --limit 10
               sharectl advocate ann --since 7d
               sharectl tiers --venue berlin-mitte --json
@@ -50,7 +55,19 @@ struct Sharectl: ParsableCommand {
         subcommands: [
             StatusCommand.self, TopCommand.self, AdvocateCommand.self, ShareCommand.self, VenuesCommand.self,
             TiersCommand.self, SourcesCommand.self, FlushCommand.self, ReloadCommand.self, MetricsCommand.self,
-            ForgetCommand.self,
+            ForgetCommand.self, SendCommand.self,
         ]
     )
+
+    /// Checks the command name before the argument parser sees it, which would report a typo as
+    /// an unexpected argument (or as an unknown option of the next word).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let commands = configuration.subcommands.compactMap { $0.configuration.commandName }
+        if let problem = CommandSuggestion(commands: commands).problem(with: arguments) {
+            FileHandle.standardError.write(Data("sharectl: \(problem)\n".utf8))
+            Foundation.exit(64)
+        }
+        main(arguments)
+    }
 }

@@ -8,12 +8,17 @@ struct SourcesCommand: ControlCommand {
         abstract: "Show every producer (kiosk or redirector) and flag the silent ones.",
         discussion: """
             A producer is any `source` that has sent a line: its last line's receive time, the \
-            highest seq answered, and its lines accepted, rejected, duplicate and test.
+            highest seq answered, and its lines accepted, rejected, duplicate and test. With --check \
+            it exits 1 when any producer is silent, for cron jobs and monitoring.
             """)
 
-    @Option(name: .customLong("silent-after"), help: ArgumentHelp(
-        "Flag producers whose last line is older than this (30s, 5m, 2h, ...).", valueName: "duration"))
+    @Option(name: .customLong("silent-after"), parsing: .unconditional, help: ArgumentHelp(
+        "Flag producers whose last line is older than this (30s, 5m, 2h, ...).", valueName: "duration"),
+        transform: ArgumentValue.duration)
     var silentAfter = DurationArgument(seconds: Queries.defaultSilentAfter)
+
+    @Flag(help: "Exit with status 1 when any producer is silent (after printing the list).")
+    var check = false
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var connection: ConnectionOptions
@@ -33,9 +38,16 @@ struct SourcesCommand: ControlCommand {
                           Formatting.integer(row.duplicates), Formatting.integer(row.test), row.silent ? "SILENT" : "ok"])
         }
         table.print(empty: "no producer has sent a line with a source yet")
-        let silent = rows.filter(\.silent).count
-        if silent > 0 {
-            print("\n\(silent) of \(rows.count) silent for more than \(Formatting.duration(Double(silentAfter.seconds)))")
+        if rows.contains(where: \.silent) {
+            print("\n\(silentSummary(rows))")
         }
+    }
+
+    func failure(in rows: [SourceRow]) -> String? {
+        check && rows.contains(where: \.silent) ? silentSummary(rows) : nil
+    }
+
+    private func silentSummary(_ rows: [SourceRow]) -> String {
+        "\(rows.filter(\.silent).count) of \(rows.count) silent for more than \(silentAfter)"
     }
 }

@@ -14,6 +14,7 @@ struct TiersCommand: ControlCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var layout: TableOptions
     @OptionGroup var connection: ConnectionOptions
 
     var databasePath: String? { database.path }
@@ -23,6 +24,6 @@ struct TiersCommand: ControlCommand {
     }
 
     func printText(_ rows: [GroupRow], now: Int64) {
-        Table(rows, dimension: .tier, advocates: true).print(empty: "no tiers")
+        Table(rows, dimension: .tier, advocates: true).print(empty: "no tiers", width: layout.width)
     }
 }

@@ -14,24 +14,21 @@ struct TopCommand: ControlCommand {
     @Option(help: "What to rank by.")
     var by: Ranking = .uniqueClicks
 
-    @Option(help: "How many advocates to show.")
+    @Option(parsing: .unconditional, help: "How many advocates to show.", transform: ArgumentValue.count)
     var limit = Queries.defaultLimit
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var layout: TableOptions
     @OptionGroup var connection: ConnectionOptions
 
     var databasePath: String? { database.path }
-
-    func validate() throws {
-        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
-    }
 
     func request(now: Int64) -> ControlRequest {
         ControlRequest(command: .top, query: Query(by: by.rawValue, limit: limit, filter: filters.filter(now: now)))
     }
 
     func printText(_ rows: [GroupRow], now: Int64) {
-        Table(rows, dimension: .advocate, ranked: true).print(empty: "no advocate has counters in this range")
+        Table(rows, dimension: .advocate, ranked: true).print(empty: "no advocate has counters in this range", width: layout.width)
     }
 }

@@ -9,6 +9,7 @@ struct VenuesCommand: ControlCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var layout: TableOptions
     @OptionGroup var connection: ConnectionOptions
 
     var databasePath: String? { database.path }
@@ -18,6 +19,6 @@ struct VenuesCommand: ControlCommand {
     }
 
     func printText(_ rows: [GroupRow], now: Int64) {
-        Table(rows, dimension: .venue).print(empty: "no venue has counters in this range")
+        Table(rows, dimension: .venue).print(empty: "no venue has counters in this range", width: layout.width)
     }
 }

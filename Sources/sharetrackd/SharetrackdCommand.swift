@@ -82,8 +82,7 @@ struct SharetrackdCommand: ParsableCommand {
 
     /// Says why the daemon cannot start, on stderr with an error priority for journald.
     private func fail(_ error: any Error, exitCode: Int32) -> ExitCode {
-        let line = "<3>sharetrackd: \(error)\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
+        DaemonLogging.writeStartupError("sharetrackd: \(error)")
         return ExitCode(exitCode)
     }
 }

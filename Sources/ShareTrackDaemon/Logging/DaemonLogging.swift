@@ -3,7 +3,8 @@ import Logging
 import Synchronization
 
 /// Sets up swift-log for the daemon: straight to the journal when stderr is connected
-/// to it (`JOURNAL_STREAM`), else `<N>`-prefixed lines on stderr. Holds the process-wide
+/// to it (`JOURNAL_STREAM`), else lines on stderr, `<N>`-prefixed unless a person reads them
+/// on a terminal. Holds the process-wide
 /// log level, which a config reload can change at any time with ``setLevel(_:)``.
 public enum DaemonLogging {
     /// Index into `Logger.Level.allCases`; read on every log call, so an atomic.
@@ -35,13 +36,26 @@ public enum DaemonLogging {
     public static func bootstrap(level: Logger.Level, identifier: String = "sharetrackd") {
         setLevel(level)
         let toJournal = stderrIsJournal()
+        let prefixed = stderrWantsPriorityPrefix()
         LoggingSystem.bootstrap { label -> any LogHandler in
             if toJournal {
                 JournalLogHandler(label: label, identifier: identifier)
             } else {
-                StderrLogHandler(label: label)
+                StderrLogHandler(label: label, prefixed: prefixed)
             }
         }
+    }
+
+    /// Writes why the daemon cannot start to stderr, at error priority; usable before ``bootstrap(level:identifier:)``.
+    public static func writeStartupError(_ message: String) {
+        StderrLogHandler.writeToStderr(
+            StderrLogHandler.line(level: .error, message: message, metadata: [:], prefixed: stderrWantsPriorityPrefix()))
+    }
+
+    /// Whether stderr lines get `<N>` priority prefixes: whenever a program may read them
+    /// (journald, which sets `JOURNAL_STREAM`; a pipe or a file), not when stderr is a terminal.
+    static func stderrWantsPriorityPrefix() -> Bool {
+        getenv("JOURNAL_STREAM") != nil || isatty(STDERR_FILENO) == 0
     }
 
     /// True when `$JOURNAL_STREAM` ("dev:inode") names the file stderr is open on.

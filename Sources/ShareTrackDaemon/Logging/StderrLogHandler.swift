@@ -2,26 +2,34 @@ import Glibc
 import Logging
 
 /// Writes one line per message to stderr, prefixed with its syslog priority (`<6>` …)
-/// so journald files it at the right level: `<6>message key=value key2="a b"`.
+/// so journald files it at the right level: `<6>message key=value key2="a b"`. On a terminal,
+/// where a person reads it, there is no such prefix: `warning: `, `error: ` and `critical: `
+/// mark those levels instead.
 struct StderrLogHandler: DaemonLogHandler {
     let label: String
+    /// Whether lines carry `<N>` (``DaemonLogging/stderrWantsPriorityPrefix()``).
+    let prefixed: Bool
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
     var ownLevel: Logger.Level?
 
-    init(label: String, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
+    init(label: String, prefixed: Bool = true,
+         metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
         self.label = label
+        self.prefixed = prefixed
         self.metadataProvider = metadataProvider
     }
 
     func log(event: LogEvent) {
-        Self.writeToStderr(Self.line(level: event.level, message: "\(event.message)", metadata: metadata(of: event)))
+        Self.writeToStderr(Self.line(level: event.level, message: "\(event.message)", metadata: metadata(of: event),
+                                     prefixed: prefixed))
     }
 
     /// The full line, newline included. Metadata is sorted by key; control characters
     /// are escaped so a message never spans lines.
-    static func line(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        var line = "<\(DaemonLogging.syslogPriority(level))>" + escaped(message)
+    static func line(level: Logger.Level, message: String, metadata: Logger.Metadata, prefixed: Bool = true) -> String {
+        let prefix = prefixed ? "<\(DaemonLogging.syslogPriority(level))>" : level >= .warning ? "\(level): " : ""
+        var line = prefix + escaped(message)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line += " " + escaped(key) + "=" + quotedIfNeeded(value.description)
         }

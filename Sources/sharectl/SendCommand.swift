@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import ShareTrackCore
+import Synchronization
+
+struct SendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Post NDJSON events from a file or stdin to the ingest socket and print the answers.",
+        discussion: """
+            Every line goes to the daemon's ingest socket as it is (empty lines are skipped, as the \
+            daemon skips them). sharectl sends while it reads the answers, and waits for an answer \
+            to every line before it exits: in ack: commit mode an answer comes only after the \
+            commit that holds the event, up to one flush interval later, and a client that hangs \
+            up before then never sees it. The answers are printed in order, one per line; with \
+            --quiet only the rejected lines, each with its line number.
+
+            Exit status: 0 when every line was accepted (or a duplicate), 1 when any line was \
+            rejected or left unanswered.
+            """)
+
+    @Argument(help: ArgumentHelp("A file of events, one JSON object per line (default, or -: stdin).", valueName: "file"))
+    var file: String?
+
+    @Option(help: ArgumentHelp(
+        "The daemon's ingest socket (default: $SHARETRACK_INGEST_SOCKET, else /run/sharetrack/ingest.sock).",
+        valueName: "path"))
+    var ingestSocket: String?
+
+    @Flag(name: .shortAndLong, help: "Print only the rejected lines, each with its line number.")
+    var quiet = false
+
+    @Flag(help: """
+        Mark every event as a test event ("test": true): checked like a real one, counted nowhere. \
+        A line that has its own "test" member is sent as it is.
+        """)
+    var test = false
+
+    func run() throws {
+        let name = file.flatMap { $0 == "-" ? nil : $0 }
+        guard let opened = name.map({ fopen($0, "r") }) ?? fdopen(STDIN_FILENO, "r") else {
+            throw fail(Failure("cannot read \(name ?? "stdin"): \(String(cString: strerror(errno)))", exitCode: 66))
+        }
+        let input = UncheckedInput(file: opened)
+        let path = ingestSocket ?? ProcessInfo.processInfo.environment[Settings.Key.ingestSocket.environmentName]
+            ?? Settings().ingestSocket
+        let tally: Tally
+        do {
+            tally = try send(from: input, to: path)
+        } catch {
+            throw fail(Failure(error))
+        }
+        guard tally.rejected > 0 || tally.unanswered > 0 else { return }
+        var problems = tally.rejected > 0 ? ["\(tally.rejected) of \(tally.sent) lines rejected"] : []
+        if tally.unanswered > 0 { problems.append("\(tally.unanswered) lines unanswered: the daemon closed the connection") }
+        throw fail(Failure(problems.joined(separator: "; ")))
+    }
+
+    private struct Tally {
+        var sent = 0
+        var rejected = 0
+        var unanswered = 0
+    }
+
+    /// Sends every line of `input` from a thread of its own while this one reads and prints the answers.
+    private func send(from input: UncheckedInput, to path: String) throws(Failure) -> Tally {
+        let connection = try SocketConnection(path: path, unreachable: "is sharetrackd running?")
+        // The line number of every line sent, in order: the n-th answer is to the n-th of them.
+        let sent = Mutex<(numbers: [Int], done: Bool, failure: Failure?)>(([], false, nil))
+        let writer = Thread { [test] in
+            let failure = Self.write(input: input, to: connection, test: test) { number in
+                sent.withLock { $0.numbers.append(number) }
+            }
+            connection.finishSending()
+            sent.withLock { $0.done = true; $0.failure = failure }
+        }
+        writer.start()
+        var tally = Tally()
+        var reader = LineReader(connection)
+        var answered = 0
+        while let answer = try reader.next() {
+            let number = sent.withLock { $0.numbers[answered] }
+            answered += 1
+            let parsed = IngestAnswer(answer)
+            if let code = parsed?.error, ErrorCode(rawValue: code) == nil {
+                throw Failure("\(path) is not an ingest socket (it answered '\(code)', not an ingest answer): "
+                              + "events go to the ingest socket (--ingest-socket; default \(Settings().ingestSocket))",
+                              exitCode: 64)
+            }
+            let rejected = parsed?.ok != true
+            if rejected { tally.rejected += 1 }
+            let text = String(decoding: answer, as: UTF8.self)
+            if !quiet {
+                print(text)
+            } else if rejected {
+                print("line \(number): \(text)")
+            }
+        }
+        while !sent.withLock({ $0.done }) { usleep(1_000) }
+        connection.close()
+        let (numbers, _, failure) = sent.withLock { $0 }
+        if let failure { throw failure }
+        tally.sent = numbers.count
+        tally.unanswered = numbers.count - answered
+        return tally
+    }
+
+    /// Writes the non-empty lines of `input`, calling `sending` with each one's line number
+    /// before it goes out; the failure that stopped it, if any.
+    private static func write(input: UncheckedInput, to connection: SocketConnection, test: Bool,
+                              sending: (Int) -> Void) -> Failure? {
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        var pending: [UInt8] = []
+        var number = 0
+        do throws(Failure) {
+            while true {
+                let length = getline(&line, &capacity, input.file)
+                guard length >= 0, let line else { break }
+                number += 1
+                var bytes = UnsafeRawBufferPointer(start: line, count: length)
+                if bytes.last == 0x0A { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+                if bytes.isEmpty || (bytes.count == 1 && bytes[0] == 0x0D) { continue }
+                sending(number)
+                pending.append(contentsOf: test ? TestMark.marked(bytes) : Array(bytes))
+                pending.append(0x0A)
+                if pending.count >= 65536 {
+                    try connection.send(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            try connection.send(pending)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func fail(_ failure: Failure) -> ExitCode {
+        FileHandle.standardError.write(Data("sharectl: \(failure)\n".utf8))
+        return ExitCode(failure.exitCode)
+    }
+}
+
+/// The input file, handed to the writer thread, which alone reads it until it is done.
+private struct UncheckedInput: @unchecked Sendable {
+    // @unchecked: only the writer thread uses the FILE (it is closed when the process exits).
+    let file: UnsafeMutablePointer<FILE>
+}
