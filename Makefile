@@ -4,15 +4,22 @@
 #   make soak     the long reliability variants
 #   make fuzz     the parser fuzzer, for FUZZ_SECONDS (default 30)
 #   make bench    the end-to-end benchmark (release build)
-#   make install  binaries, systemd units, example config (PREFIX, DESTDIR)
+#   make install  binaries, man pages, shell completions, systemd units, example config (PREFIX, DESTDIR)
+#   make paths    where the built binaries are (they are not on PATH until make install)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
+# The build make install copies (the tests install their debug build: CONFIGURATION=debug SWIFT=true).
+CONFIGURATION ?= release
+BIN := .build/$(CONFIGURATION)
+# Man pages come from swift-argument-parser's generate-manual plugin.
+MANUALS := .build/plugins/GenerateManual/outputs
+MANDIR := $(PREFIX)/share/man/man1
 SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test soak fuzz bench install clean
+.PHONY: deps build release manuals paths run test soak fuzz bench install clean
 
 # Installs the C libraries the package links, when they are missing (Debian/Ubuntu).
 deps:
@@ -30,12 +37,22 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Man pages of sharetrackd and sharectl, from their --help texts, in $(MANUALS).
+manuals:
+	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration $(CONFIGURATION)
+
+paths:
+	@echo "sharetrackd: $(CURDIR)/.build/debug/sharetrackd"
+	@echo "sharectl:    $(CURDIR)/.build/debug/sharectl"
+	@echo "release builds (make release): $(CURDIR)/.build/release"
+
 run: build
 	mkdir -p var
 	.build/debug/sharetrackd --config config/local.yaml
 
 test: deps
 	$(SWIFT) build --build-tests
+	$(MAKE) manuals CONFIGURATION=debug
 	$(SWIFT) test
 
 # Long reliability variants (docs/reliability.md): 200,000 events through 8 kill -9s, 5 million
@@ -51,17 +68,28 @@ fuzz:
 bench: release
 	.build/release/sharetrack-bench
 
-install: release
+install: deps
+	$(SWIFT) build -c $(CONFIGURATION)
+	$(MAKE) manuals
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system $(DESTDIR)/etc/sharetrack \
-		$(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)/usr/lib/tmpfiles.d
-	install -m 0755 .build/release/sharetrackd .build/release/sharectl $(DESTDIR)$(PREFIX)/bin/
+		$(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)/usr/lib/tmpfiles.d $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(BIN)/sharetrackd $(BIN)/sharectl $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(MANUALS)/sharetrackd/sharetrackd.1 $(MANUALS)/sharectl/sharectl.1 $(DESTDIR)$(MANDIR)/
+	$(BIN)/sharectl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sharectl
+	$(BIN)/sharectl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sharectl
+	$(BIN)/sharectl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sharectl.fish
 	sed 's|/usr/local/bin|$(PREFIX)/bin|g' systemd/sharetrackd.service > $(DESTDIR)/lib/systemd/system/sharetrackd.service
 	install -m 0644 systemd/sharetrackd.socket systemd/sharetrackd-control.socket $(DESTDIR)/lib/systemd/system/
 	install -m 0644 systemd/sharetrack.sysusers $(DESTDIR)/usr/lib/sysusers.d/sharetrack.conf
 	install -m 0644 systemd/sharetrack.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/sharetrack.conf
+	# Readable by the service: group sharetrack, which sharetrack.tmpfiles sets (z line) at boot
+	# and below, once sysusers has made the group.
 	[ -e $(DESTDIR)/etc/sharetrack/sharetrackd.yaml ] || \
 		install -m 0640 config/sharetrackd.yaml $(DESTDIR)/etc/sharetrack/sharetrackd.yaml
-	# On the live system (no DESTDIR): create the user, group and /run/sharetrack now.
+	# On the live system (no DESTDIR): create the user and group, /run/sharetrack and the
+	# config file's group now.
 	if [ -z "$(DESTDIR)" ]; then \
 		systemd-sysusers /usr/lib/sysusers.d/sharetrack.conf; \
 		systemd-tmpfiles --create /usr/lib/tmpfiles.d/sharetrack.conf; \

@@ -13,7 +13,8 @@ struct SharectlTests {
         var json: Any { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) ?? NSNull() }
     }
 
-    static func sharectl(_ arguments: [String]) throws -> Run {
+    /// Runs `sharectl` to the end; `input`, if given, is its stdin.
+    static func sharectl(_ arguments: [String], input: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharectl"))
         process.arguments = arguments
@@ -22,7 +23,17 @@ struct SharectlTests {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            // From a thread of its own: a large input fills the pipe before sharectl reads it all.
+            let writer = stdin.fileHandleForWriting
+            Thread {
+                writer.write(Data(input.utf8))
+                try? writer.close()
+            }.start()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         while process.isRunning { usleep(5_000) }

@@ -1,0 +1,69 @@
+import Foundation
+import Glibc
+import Testing
+
+/// One daemon per database, and a daemon never takes or removes another's socket files.
+@Suite("One daemon per database")
+struct SingleDaemonTests {
+    /// `status` of the daemon behind `socket`.
+    static func status(_ socket: String) throws -> [String: Any] {
+        let client = try LineClient(path: socket)
+        let response = try LineClient.decode(try #require(try client.exchange([#"{"command":"status"}"#]).first))
+        return try #require(response["result"] as? [String: Any])
+    }
+
+    @Test("a second daemon on the same database refuses to start, names the first one's pid, and leaves it serving")
+    func secondDaemonRefused() throws {
+        let first = try DaemonProcess()
+        let pid = first.process.processIdentifier
+        let sameEverything = try DaemonProcess(directory: first.directory, waitForReady: false)
+        #expect(try sameEverything.waitForExit() != 0)
+        #expect(sameEverything.log.contains("pid \(pid)"), "\(sameEverything.log)")
+        let otherSockets = try DaemonProcess(directory: first.directory, arguments: [
+            "--ingest-socket", first.directory + "/second-ingest.sock",
+            "--control-socket", first.directory + "/second-control.sock",
+        ], waitForReady: false)
+        #expect(try otherSockets.waitForExit() != 0)
+        #expect(otherSockets.log.contains("pid \(pid)"), "\(otherSockets.log)")
+        #expect(!FileManager.default.fileExists(atPath: first.directory + "/second-ingest.sock"))
+
+        // The first one still has its sockets and counts.
+        #expect(try Self.status(first.controlSocket)["pid"] as? Int == Int(pid))
+        let client = try LineClient(path: first.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"s1"}"#]) == [#"{"ok":true}"#])
+        #expect(try first.stop() == 0)
+        // Once it is gone, a new one starts on the same database.
+        let next = try DaemonProcess(directory: first.directory)
+        #expect(try next.stop() == 0)
+    }
+
+    @Test("a daemon on another database refuses a socket path another daemon listens on")
+    func liveSocketRefused() throws {
+        let first = try DaemonProcess()
+        let other = try DaemonProcess.makeTemporaryDirectory()
+        let second = try DaemonProcess(directory: other, arguments: ["--ingest-socket", first.ingestSocket],
+                                       waitForReady: false)
+        #expect(try second.waitForExit() != 0)
+        #expect(second.log.contains(first.ingestSocket) && second.log.contains("listening"), "\(second.log)")
+        #expect(try Self.status(first.controlSocket)["pid"] as? Int == Int(first.process.processIdentifier))
+        #expect(try LineClient(path: first.ingestSocket).exchange([#"{"type":"click","share":"s1"}"#]) == [#"{"ok":true}"#])
+        #expect(try first.stop() == 0)
+    }
+
+    @Test("on exit a daemon removes only the socket files it created, not ones put in their place")
+    func foreignSocketKept() throws {
+        let first = try DaemonProcess()
+        // Another daemon, on its own database, now has sockets at the first one's paths.
+        for path in [first.ingestSocket, first.controlSocket] { #expect(rename(path, path + ".moved") == 0) }
+        let second = try DaemonProcess(directory: try DaemonProcess.makeTemporaryDirectory(), arguments: [
+            "--ingest-socket", first.ingestSocket, "--control-socket", first.controlSocket,
+        ], waitForReady: false)
+        #expect(eventually { (try? Self.status(first.controlSocket)) != nil }, "\(second.log)")
+        #expect(try first.stop() == 0)
+        #expect(FileManager.default.fileExists(atPath: first.ingestSocket))
+        #expect(FileManager.default.fileExists(atPath: first.controlSocket))
+        #expect(try Self.status(first.controlSocket)["pid"] as? Int == Int(second.process.processIdentifier))
+        #expect(try second.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: first.ingestSocket))
+    }
+}
