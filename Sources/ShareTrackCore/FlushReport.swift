@@ -12,7 +12,7 @@ public struct FlushReport: Sendable, Codable, Equatable {
     public var applySeconds: Double
     /// The batch made durable (or, if none was pending, the last one applied).
     public var generation: UInt64
-    /// Events accepted into the batch (not duplicates, not rejected lines).
+    /// Events answered `ok` from the batch: accepted ones and duplicates (which count nothing).
     public var events: Int
     /// Every row written: counters, shares, visitors and producers.
     public var rows: Int

@@ -55,14 +55,14 @@ struct StatusCommand: ControlCommand {
 
     /// `1,234 events, 56 rows, 2 producers in 12 ms, applied in 80 ms (generation 42)`: the rows are
     /// counters, shares and visitors; a producer's row (its seq and line counts) is written for
-    /// duplicate and rejected lines too, so a batch of only such lines says so.
+    /// duplicate and rejected lines too, so a batch of only such lines says that it counted nothing.
     static func describe(_ flush: FlushReport) -> String {
         let rows = flush.rows - flush.sources
-        var written = [counted(flush.events, "event")] + (rows > 0 ? [counted(rows, "row")] : [])
-            + (flush.sources > 0 ? [counted(flush.sources, "producer")] : [])
-        if flush.events == 0 && rows == 0 && flush.sources > 0 {
-            written = ["no events, only duplicate or rejected lines of \(counted(flush.sources, "producer"))"]
-        }
+        let written = rows == 0 && flush.sources > 0
+            ? [counted(flush.events, "event"), "nothing to count (duplicate or rejected lines)",
+               counted(flush.sources, "producer") + " updated"]
+            : [counted(flush.events, "event"), counted(rows, "row")]
+                + (flush.sources > 0 ? [counted(flush.sources, "producer")] : [])
         return written.joined(separator: ", ") + " in \(Formatting.duration(flush.durationSeconds))"
             + (flush.applySeconds > 0 ? ", applied in \(Formatting.duration(flush.applySeconds))" : "")
             + " (generation \(flush.generation))"

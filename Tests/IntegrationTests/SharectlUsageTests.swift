@@ -1,0 +1,77 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `sharectl` as people type it: typos, bad values, conflicting options, wide tables.
+@Suite("sharectl usage", .serialized)
+struct SharectlUsageTests {
+    @Test("a mistyped command or help topic: the nearest command, exit 64", arguments: [
+        (["stauts"], "did you mean 'status'?"),
+        (["stauts", "--socket", "/x"], "did you mean 'status'?"),
+        (["help", "stauts"], "did you mean 'status'?"),
+        (["advocat", "ann"], "did you mean 'advocate'?"),
+        (["snd"], "did you mean 'send'?"),
+        (["frobnicate"], "the commands are status, top"),
+    ])
+    func typos(arguments: [String], expected: String) throws {
+        let run = try SharectlTests.sharectl(arguments)
+        #expect(run.status == 64)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(expected), "\(run.stderr)")
+    }
+
+    @Test("help for a real command still works")
+    func help() throws {
+        let run = try SharectlTests.sharectl(["help", "status"])
+        #expect(run.status == 0 && run.stdout.contains("USAGE: sharectl status"), "\(run.stdout)")
+    }
+
+    @Test("a bad value says what is wrong with it", arguments: [
+        (["top", "--limit", "-1"], "at least 1"),
+        (["top", "--limit", "ten"], "at least 1"),
+        (["top", "--since", "yesterday"], "RFC 3339"),
+        (["sources", "--silent-after", "-5m"], "a duration"),
+        (["top", "--by", "likes"], "unique_clicks"),
+    ])
+    func badValues(arguments: [String], expected: String) throws {
+        let run = try SharectlTests.sharectl(arguments + ["--socket", "/nonexistent/control.sock"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains(expected) && !run.stderr.contains("Missing value"), "\(run.stderr)")
+    }
+
+    @Test("--db with --socket is an error, not a silent choice")
+    func databaseAndSocket() throws {
+        let run = try SharectlTests.sharectl(["top", "--db", "/nonexistent.db", "--socket", "/nonexistent.sock"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--db and --socket"), "\(run.stderr)")
+    }
+
+    @Test("tables fit 100 columns and say what they hid; --wide shows every column")
+    func wideTables() throws {
+        let daemon = try SharectlTests.populatedDaemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let narrow = try SharectlTests.sharectl(["advocate", "ann"] + socket)
+        #expect(narrow.status == 0)
+        let lines = narrow.stdout.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 100 }, "\(narrow.stdout)")
+        #expect(narrow.stdout.contains("hidden to fit 100 columns; --wide shows them"))
+        let wide = try SharectlTests.sharectl(["advocate", "ann", "--wide"] + socket)
+        let header = try #require(wide.stdout.split(separator: "\n").first { $0.hasPrefix("SHARE ") })
+        #expect(header.split(separator: " ", omittingEmptySubsequences: true).count == 15, "\(header)")
+        #expect(!wide.stdout.contains("hidden"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("sources --check exits 1 when a producer is silent, 0 when none is")
+    func sourcesCheck() throws {
+        let daemon = try SharectlTests.populatedDaemon()
+        let socket = ["--socket", daemon.controlSocket]
+        sleep(2)
+        let silent = try SharectlTests.sharectl(["sources", "--check", "--silent-after", "1s"] + socket)
+        #expect(silent.status == 1 && silent.stdout.contains("SILENT"))
+        #expect(silent.stderr.contains("1 of 1 silent for more than 1s"), "\(silent.stderr)")
+        #expect(try SharectlTests.sharectl(["sources", "--silent-after", "1s"] + socket).status == 0)
+        #expect(try SharectlTests.sharectl(["sources", "--check", "--silent-after", "1h"] + socket).status == 0)
+        #expect(try daemon.stop() == 0)
+    }
+}
