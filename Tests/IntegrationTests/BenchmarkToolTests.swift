@@ -84,4 +84,23 @@ struct BenchmarkToolTests {
         #expect(mix(first) == mix(second))
         #expect(bytes(first) != nil && bytes(first) == bytes(second))
     }
+
+    @Test("a small run's table judges no performance target, and says why")
+    func smallRunNotJudged() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
+        process.arguments = ["--events", "2000", "--seed", "3", "--flush-interval", "0.2",
+                             "--daemon", DaemonProcess.binary("sharetrackd")]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let table = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitForTermination()
+        #expect(process.terminationStatus == 0)
+        #expect(!table.contains("MISSED"), "\(table)")
+        #expect(table.contains("not judged") && table.contains("targets not judged: this run sent 2,000 events"), "\(table)")
+        // Correctness is judged whatever the size.
+        #expect(table.contains("2,000 ok"), "\(table)")
+    }
 }

@@ -85,6 +85,15 @@ struct SystemdTests {
         #expect(StderrLogHandler.line(level: level, message: "hi", metadata: [:]) == prefix + "hi\n")
     }
 
+    @Test("on a terminal: no <N>, a word for warnings and worse", arguments: [
+        (Logger.Level.debug, ""), (.info, ""), (.notice, ""), (.warning, "warning: "), (.error, "error: "),
+        (.critical, "critical: "),
+    ])
+    func stderrLineForPeople(level: Logger.Level, prefix: String) {
+        #expect(StderrLogHandler.line(level: level, message: "hi", metadata: ["k": "v"], prefixed: false)
+                == prefix + "hi k=v\n")
+    }
+
     @Test func stderrLineMetadata() {
         let line = StderrLogHandler.line(
             level: .info,
