@@ -21,7 +21,11 @@ struct ControlClient {
         guard let answer = try reader.next() else {
             throw Failure("sharetrackd closed the connection without answering", exitCode: 69)
         }
-        if let code = IngestAnswer(answer)?.error, ErrorCode(rawValue: code) != nil {
+        guard let parsed = IngestAnswer(answer) else {
+            throw Failure("\(path) is not sharetrackd's control socket: it answered "
+                          + "'\(String(decoding: answer.prefix(80), as: UTF8.self))'", exitCode: 69)
+        }
+        if let code = parsed.error, ErrorCode(rawValue: code) != nil {
             throw Failure("\(path) is an ingest socket (it answered with the ingest error '\(code)'): "
                           + "sharectl talks to the control socket (--socket; default \(Settings().controlSocket))",
                           exitCode: 64)

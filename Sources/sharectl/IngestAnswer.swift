@@ -1,7 +1,8 @@
 import Foundation
 
-/// One answer line of the ingest socket, as far as `sharectl` needs it: `{"ok":true}`,
-/// `{"ok":true,"duplicate":true}` or `{"ok":false,"error":"<code>","message":"..."}`.
+/// An answer line of either socket, as far as `sharectl` needs it to tell them apart and to
+/// tell accepted from rejected lines: `{"ok":true}`, `{"ok":true,"duplicate":true}` or
+/// `{"ok":false,"error":"<code>","message":"..."}`.
 struct IngestAnswer {
     var ok: Bool
     /// The error code of a rejected line.
