@@ -10,7 +10,8 @@ struct DocsTests {
     static let presentOnlyWhenSet: Set<String> = ["error"]
     /// Last segments that make a dotted word a file name, not a JSON path.
     static let fileExtensions: Set<String> = ["md", "sock", "db", "yaml", "json", "journal", "swift", "service",
-                                              "socket", "conf", "lock", "1", "h", "d", "sh", "html", "csv", "ndjson"]
+                                              "socket", "conf", "lock", "1", "h", "d", "sh", "html", "csv", "ndjson",
+                                              "key"]
 
     /// The dotted paths in backticks in README.md and docs/*.md, with the file each is in.
     static func citedPaths() throws -> [(file: String, path: String)] {
@@ -53,10 +54,16 @@ struct DocsTests {
             documents.append(try SharectlTests.sharectl(command + ["--json"] + socket).json)
         }
         #expect(try daemon.stop() == 0)
-        // What sharectl sends: every query field set.
-        let request = ControlRequest(command: .top, query: Query(
-            id: "ann", by: "reach", limit: 5, filter: QueryFilter(venue: "cafe", since: 0, until: 3600), silentAfter: 60))
-        documents.append(try JSONSerialization.jsonObject(with: Data(try ControlCodec.requestLine(request))))
+        // What sharectl sends: every query field set, and whom forget erases.
+        let requests = [
+            ControlRequest(command: .top, query: Query(
+                id: "ann", by: "reach", limit: 5, filter: QueryFilter(venue: "cafe", since: 0, until: 3600), silentAfter: 60)),
+            ControlRequest(command: .forget, forget: ForgetTarget(visitor: "v1")),
+            ControlRequest(command: .forget, forget: ForgetTarget(advocate: "ann")),
+        ]
+        for request in requests {
+            documents.append(try JSONSerialization.jsonObject(with: Data(try ControlCodec.requestLine(request))))
+        }
         let bench = Process()
         bench.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
         bench.arguments = ["--events", "1000", "--json", "--no-ceiling", "--daemon", DaemonProcess.binary("sharetrackd")]

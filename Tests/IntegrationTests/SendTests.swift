@@ -71,6 +71,20 @@ struct SendTests {
                                       #"{"type":"click","share":"b","test":false}"#, "not json"])
     }
 
+    @Test("--test against the daemon: answered as test events, counted only as test")
+    func testEventsCountNothing() throws {
+        let daemon = try DaemonProcess()
+        let run = try SharectlTests.sharectl(["send", "--test", "--ingest-socket", daemon.ingestSocket],
+                                             input: [Self.share, Self.click, Self.unknownType].joined(separator: "\n"))
+        #expect(run.status == 1)
+        let answers = run.stdout.split(separator: "\n")
+        #expect(answers.count == 3 && answers[0] == #"{"ok":true,"test":true}"# && answers[1] == #"{"ok":true,"test":true}"#,
+                "\(run.stdout)")
+        let totals = try #require(try SingleDaemonTests.status(daemon.controlSocket)["totals"] as? [String: Any])
+        #expect(totals["accepted"] as? Int == 0 && totals["test"] as? Int == 2, "\(totals)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("the wrong socket is named as such: send to the control socket, a query to the ingest socket (not counted)")
     func wrongSocket() throws {
         let daemon = try DaemonProcess()
