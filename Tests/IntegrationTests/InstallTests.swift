@@ -4,7 +4,9 @@ import Testing
 
 /// `make install` into a staging root, as a package build does, and the installed service's
 /// view of it: its config file read as its own user, not as root.
-@Suite("make install", .serialized)
+@Suite("make install", .serialized,
+       .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                "runs the daemon as the service user: needs root and setpriv, as AccessTests do"))
 struct InstallTests {
     /// The package directory (this file is Tests/IntegrationTests/InstallTests.swift).
     static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
