@@ -2,7 +2,8 @@
 ///
 /// Checks, in order: UTF-8, JSON syntax (the whole line, one object), `type`, then the type's fields.
 /// Unknown fields and fields that do not apply to the type are ignored; `null` means absent;
-/// of duplicate keys the last wins. A `visitor` id leaves the parser only as its keyed hash.
+/// an object (the line or one nested in it) with a repeated member name is `bad_json` (I-JSON).
+/// A `visitor` id leaves the parser only as its keyed hash.
 public struct EventParser: Sendable {
     private let visitorKey: VisitorKey
 
@@ -41,6 +42,10 @@ struct _Fields {
     var visitor, bot, value, source, seq, ts, test: _JSONValue?
     /// Not an event field: a control request (`{"command":"status"}`) sent to the wrong socket.
     var command: _JSONValue?
+    /// One bit per known member seen (a repeat of one is caught without hashing), in the order of `set`.
+    private var known: UInt16 = 0
+    /// The names of the members that are not known ones.
+    private var unknown = _MemberNames()
 
     /// Scans the whole line, which must be one JSON object, keeping the known members.
     mutating func scan(_ scanner: inout _JSONScanner) throws(_JSONError) {
@@ -49,9 +54,13 @@ struct _Fields {
         scanner.skipWhitespace()
         if scanner.peek != UInt8(ascii: "}") {
             repeat {
+                scanner.skipWhitespace()
+                let offset = scanner.index
                 let name = try scanner.memberName()
                 let value = try scanner.value()
-                scanner.withContent(of: name) { set($0, value.kind == .null ? nil : value) }
+                guard scanner.withContent(of: name, { set($0, value.kind == .null ? nil : value) }) else {
+                    throw _JSONError(offset: offset, reason: "repeated member name")
+                }
                 scanner.skipWhitespace()
             } while scanner.consume(UInt8(ascii: ","))
         }
@@ -60,20 +69,34 @@ struct _Fields {
         guard scanner.isAtEnd else { throw _JSONError(offset: scanner.index, reason: "unexpected data after the object") }
     }
 
-    private mutating func set(_ name: UnsafeRawBufferPointer, _ value: _JSONValue?) {
+    /// Keeps the member `name` if it is a known one; `false` if the line already had a member of that name.
+    private mutating func set(_ name: UnsafeRawBufferPointer, _ value: _JSONValue?) -> Bool {
         func `is`(_ known: StaticString) -> Bool { _equals(name, known) }
         switch name.count {
-        case 2: if `is`("ts") { ts = value }
-        case 3: if `is`("bot") { bot = value } else if `is`("seq") { seq = value }
-        case 4: if `is`("type") { type = value } else if `is`("test") { test = value }
-        case 5: if `is`("share") { share = value } else if `is`("venue") { venue = value } else if `is`("value") { self.value = value }
-        case 6: if `is`("source") { source = value }
-        case 7:
-            if `is`("network") { network = value } else if `is`("visitor") { visitor = value } else if `is`("command") { command = value }
-        case 8: if `is`("advocate") { advocate = value } else if `is`("campaign") { campaign = value }
-        case 9: if `is`("followers") { followers = value }
-        default: break
+        case 2 where `is`("ts"): guard claim(0) else { return false }; ts = value
+        case 3 where `is`("bot"): guard claim(1) else { return false }; bot = value
+        case 3 where `is`("seq"): guard claim(2) else { return false }; seq = value
+        case 4 where `is`("type"): guard claim(3) else { return false }; type = value
+        case 4 where `is`("test"): guard claim(13) else { return false }; test = value
+        case 5 where `is`("share"): guard claim(4) else { return false }; share = value
+        case 5 where `is`("venue"): guard claim(5) else { return false }; venue = value
+        case 5 where `is`("value"): guard claim(6) else { return false }; self.value = value
+        case 6 where `is`("source"): guard claim(7) else { return false }; source = value
+        case 7 where `is`("network"): guard claim(8) else { return false }; network = value
+        case 7 where `is`("visitor"): guard claim(9) else { return false }; visitor = value
+        case 7 where `is`("command"): guard claim(14) else { return false }; command = value
+        case 8 where `is`("advocate"): guard claim(10) else { return false }; advocate = value
+        case 8 where `is`("campaign"): guard claim(11) else { return false }; campaign = value
+        case 9 where `is`("followers"): guard claim(12) else { return false }; followers = value
+        default: return unknown.insert(name, in: 0)
         }
+        return true
+    }
+
+    /// Marks known member number `bit` as seen; `false` if it was already.
+    private mutating func claim(_ bit: UInt16) -> Bool {
+        defer { known |= 1 << bit }
+        return known & 1 << bit == 0
     }
 }
 
@@ -185,12 +208,16 @@ struct _FieldReader {
         return money
     }
 
-    /// `ts` in seconds since the epoch, no more than 300 seconds after `now`; nil when absent.
+    /// 2000-01-01T00:00:00Z: no event is older (the contract refuses an earlier `ts`).
+    static let earliestTime: Int64 = 946_684_800
+
+    /// `ts` in seconds since the epoch, from 2000 to no more than 300 seconds after `now`; nil when absent.
     func time(_ value: _JSONValue?, now: Int64) throws(Rejection) -> Int64? {
         guard let value else { return nil }
         guard case .string = value.kind, let time = scanner.withContent(of: value, { RFC3339.parse($0) })
         else { throw bad("ts", "an RFC 3339 time such as 2026-11-27T20:15:00Z") }
         guard time - 300 <= now else { throw Rejection(.badField, "field 'ts' is more than 5 minutes in the future") }
+        guard time >= Self.earliestTime else { throw Rejection(.badField, "field 'ts' is before 2000-01-01T00:00:00Z") }
         return time
     }
 

@@ -30,6 +30,9 @@ struct _JSONScanner {
     let bytes: UnsafePointer<UInt8>
     let count: Int
     private(set) var index = 0
+    /// The member names of the objects nested in the line's values (the line's own object keeps
+    /// its names itself, see `_Fields`).
+    private var nestedNames = _MemberNames()
 
     /// A scanner over `count` bytes at `start`.
     init(_ start: UnsafeRawPointer, count: Int) {
@@ -203,6 +206,8 @@ struct _JSONScanner {
     /// Validates and skips the array or object at the current position, without recursion.
     private mutating func skipContainer() throws(_JSONError) {
         var open = _ContainerStack()
+        /// The number (`_MemberNames.openObject()`) of each open object, innermost last.
+        var objects: [Int] = []
         repeat {
             // A value starts here.
             let byte = peek
@@ -214,7 +219,10 @@ struct _JSONScanner {
                     index += 1 // Empty: a complete value.
                 } else {
                     open.push(isObject: isObject)
-                    if isObject { _ = try memberName() }
+                    if isObject {
+                        objects.append(nestedNames.openObject())
+                        try uniqueMemberName(in: objects[objects.count - 1])
+                    }
                     continue
                 }
             } else {
@@ -225,13 +233,23 @@ struct _JSONScanner {
                 skipWhitespace()
                 let isObject = open.topIsObject
                 if consume(UInt8(ascii: ",")) {
-                    if isObject { _ = try memberName() } else { skipWhitespace() }
+                    if isObject { try uniqueMemberName(in: objects[objects.count - 1]) } else { skipWhitespace() }
                     break
                 }
                 try expect(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"), isObject ? "expected ',' or '}'" : "expected ',' or ']'")
                 open.pop()
+                if isObject { objects.removeLast() }
             }
         } while !open.isEmpty
+    }
+
+    /// `memberName()` of nested object number `object`, refusing a name it already has.
+    private mutating func uniqueMemberName(in object: Int) throws(_JSONError) {
+        let offset = index
+        let name = try memberName()
+        guard withContent(of: name, { nestedNames.insert($0, in: object) }) else {
+            throw _JSONError(offset: offset, reason: "repeated member name")
+        }
     }
 
     /// Scans `"name" :` and the whitespace around it, leaving the position at the member's value.

@@ -33,15 +33,20 @@ private let shareMembers = [
 
 /// A valid share with `members` added (or, for names already there, replaced).
 private func share(_ members: (String, String)...) -> String {
-    object(shareMembers.filter { base in !members.contains { $0.0 == base.0 } } + members)
+    object(replacing(shareMembers, with: members))
 }
 
 private func click(_ members: (String, String)...) -> String {
-    object([("type", #""click""#), ("share", #""tok-1""#)] + members)
+    object(replacing([("type", #""click""#), ("share", #""tok-1""#)], with: members))
 }
 
 private func conversion(_ members: (String, String)...) -> String {
-    object([("type", #""conversion""#), ("share", #""tok-1""#)] + members)
+    object(replacing([("type", #""conversion""#), ("share", #""tok-1""#)], with: members))
+}
+
+/// `base` with `members` added (or, for names already there, replaced): a line repeats no name.
+private func replacing(_ base: [(String, String)], with members: [(String, String)]) -> [(String, String)] {
+    base.filter { base in !members.contains { $0.0 == base.0 } } + members
 }
 
 private let annAtBar = ShareAttributes(advocate: "ann", venue: "bar", campaign: nil, network: "instagram", followers: 1200)
@@ -139,13 +144,28 @@ private let textCases: [(json: String, expected: String?)] = [
         #expect(rejection(share(("advocate", "null")))?.message == "missing field 'advocate'")
     }
 
-    @Test func duplicateKeysLastWins() {
-        #expect(event(#"{"type":"click","share":"a","share":"b"}"#)?.token == "b")
-        #expect(event(#"{"type":"click","share":7,"share":"b"}"#)?.token == "b")
-        #expect(rejection(#"{"type":"click","share":"a","share":null}"#)?.code == .missingField)
-        #expect(event(#"{"type":"share","type":"click","share":"a"}"#)?.kind == .click(visitor: nil, bot: false))
+    @Test(arguments: [
+        #"{"type":"click","share":"a","share":"b"}"#,
+        #"{"type":"click","share":7,"share":"b"}"#,
+        #"{"type":"click","share":"a","share":null}"#,
+        #"{"type":"share","type":"click","share":"a"}"#,
+        #"{"type":"click","share":"a","x":1,"x":2}"#,
+        #"{"type":"click","share":"a","\u0073hare":"b"}"#,
+        #"{"type":"click","share":"a","x":{"k":1,"k":2}}"#,
+        #"{"type":"click","share":"a","x":[{"k":1},{"a":{"b":1,"b":1}}]}"#,
+        #"{"type":"click","share":"a","x":{"k":1,"y":{"z":2},"k":3}}"#,
+    ])
+    func repeatedMemberNameIsBadJSON(line: String) {
+        let rejection = rejection(line)
+        #expect(rejection?.code == .badJSON)
+        #expect(rejection?.message.contains("repeated member name") == true)
     }
 
+    @Test func sameNameInDifferentObjectsIsFine() {
+        #expect(event(#"{"type":"click","share":"a","x":{"share":1,"k":2},"y":[{"k":1},{"k":2}],"k":{"k":{"k":0}}}"#)?.token == "a")
+    }
+
+    // MARK: - Check order and codes
     // MARK: - Check order and codes
 
     @Test(arguments: [
@@ -352,6 +372,8 @@ private let textCases: [(json: String, expected: String?)] = [
         ("1e-1", nil),
         ("1e999999999999999999999", nil),
         ("123456789012345678901234567890", nil),
+        ("1e30", nil),
+        ("18446744073709551616", nil),
         (#""12""#, nil),
         ("true", nil),
         ("[1]", nil),
@@ -461,7 +483,8 @@ private let textCases: [(json: String, expected: String?)] = [
         (#""2026-11-27t21:15:00.999+01:00""#, now),
         (RFC3339.format(now + 300).debugDescription, now + 300),
         (#""2026-11-27T20:20:00.9Z""#, now + 300),
-        (#""1970-01-01T00:00:00Z""#, 0),
+        (#""2000-01-01T00:00:00Z""#, 946_684_800),
+        (#""2000-01-01T01:00:00+01:00""#, 946_684_800),
         (#""2026-11-27T20:20:01Z""#, nil),
     ] as [(String, Int64?)])
     func ts(json: String, expected: Int64?) {
@@ -471,6 +494,12 @@ private let textCases: [(json: String, expected: String?)] = [
         } else {
             #expect(result == .failure(Rejection(.badField, "field 'ts' is more than 5 minutes in the future")))
         }
+    }
+
+    @Test(arguments: [#""1999-12-31T23:59:59Z""#, #""2000-01-01T00:59:59+01:00""#, #""1970-01-01T00:00:00Z""#,
+                      #""0000-01-01T00:00:00+23:59""#])
+    func tsBefore2000IsBadField(json: String) {
+        #expect(rejection(click(("ts", json))) == Rejection(.badField, "field 'ts' is before 2000-01-01T00:00:00Z"))
     }
 
     @Test(arguments: [#""yesterday""#, #""2026-11-27""#, #""2026-02-30T00:00:00Z""#, "1795810500", "true", #""""#])
