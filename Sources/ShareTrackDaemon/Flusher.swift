@@ -17,6 +17,9 @@ import Synchronization
 final class Flusher: Sendable {
     struct State {
         var timer: (any DispatchSourceTimer)?
+        /// Monotonic time the last flush began (on the timer or not): the next one is due an
+        /// interval after it.
+        var lastStarted: ContinuousClock.Instant
         var last: FlushReport?
         /// Monotonic time of the last flush that committed or found nothing to write.
         var lastHealthy: ContinuousClock.Instant
@@ -49,15 +52,19 @@ final class Flusher: Sendable {
         self.logger = logger
         self.onCommit = onCommit
         self.onReport = onReport
-        self.state = Mutex(State(lastHealthy: .now))
+        self.state = Mutex(State(lastStarted: .now, lastHealthy: .now))
     }
 
-    /// Flushes every `interval` seconds from now on (replacing an earlier schedule).
+    /// Flushes every `interval` seconds (replacing an earlier schedule), the first time one interval
+    /// after the last flush began, or at once if that is past: a new schedule (a reload) never
+    /// postpones a flush that is due.
     func schedule(every interval: Double) {
         state.withLock { state in
             state.timer?.cancel()
             let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(5))
+            let sinceLast = (ContinuousClock.now - state.lastStarted).seconds
+            timer.schedule(deadline: .now() + max(0, interval - sinceLast), repeating: interval,
+                           leeway: .milliseconds(5))
             timer.setEventHandler { [weak self] in _ = self?.flushOnQueue() }
             timer.resume()
             state.timer = timer
@@ -120,6 +127,7 @@ final class Flusher: Sendable {
     func flushOnQueue() -> FlushReport? {
         dispatchPrecondition(condition: .onQueue(queue))
         defer { if pipeline.nextToApply != nil { applyQueue.async { self.applyJournaled() } } }
+        state.withLock { $0.lastStarted = .now }
         guard let batch = pipeline.beginFlush() else {
             state.withLock { $0.lastHealthy = .now }
             return nil

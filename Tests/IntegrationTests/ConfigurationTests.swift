@@ -153,4 +153,32 @@ struct ReloadTests {
         #expect(daemon.log.contains("reload refused"))
         #expect(try daemon.stop() == 0)
     }
+
+    @Test("a reload storm that changes flush_interval never postpones a flush that is due")
+    func reloadStormKeepsFlushing() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "flush_interval: 1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let pid = daemon.process.processIdentifier
+        let stormOver = DispatchSemaphore(value: 0)
+        // SIGHUP every 0.5 s for 8 s, flush_interval alternating 2 and 1.
+        DispatchQueue.global().async {
+            for round in 0..<16 {
+                try? "flush_interval: \(round % 2 == 0 ? 2 : 1)\n".write(toFile: file, atomically: true, encoding: .utf8)
+                kill(pid, SIGHUP)
+                usleep(500_000)
+            }
+            stormOver.signal()
+        }
+        let client = try LineClient(path: daemon.ingestSocket)
+        // A flush is due at most 2 s after the last one; each answer (ack: commit) waits for one.
+        for line in 0..<3 {
+            let sent = Date()
+            #expect(try client.exchange([#"{"type":"click","share":"storm-\#(line)"}"#]) == [#"{"ok":true}"#])
+            #expect(Date().timeIntervalSince(sent) < 4, "answer \(line) waited for the reloads to stop")
+        }
+        stormOver.wait()
+        #expect(try daemon.stop() == 0)
+    }
 }
