@@ -1,8 +1,9 @@
 /// The attribution state machine: applies validated events to the pending batch, decides
 /// duplicates and unique visitors, and hands batches to the flush.
 ///
-/// The engine does no I/O itself. A cache miss calls the `load` function it is given (the daemon
-/// reads the token from SQLite); everything else is memory.
+/// The engine does no I/O itself. A cache miss asks the `EngineReader` it is given (the daemon
+/// reads SQLite); everything else is memory. Token states and producers are held in bounded
+/// caches (`GenerationCache`): only the active ones are in memory.
 ///
 /// A batch leaves in two steps. `beginFlush()` hands out the pending batch (at most one is in
 /// flight), and `finishFlush(_:)` records that it is durable (in the store's journal): its lines may
@@ -19,13 +20,16 @@ public struct Engine: Sendable {
         public var maxPendingKeys: Int
         /// Token states kept in memory.
         public var cacheCapacity: Int
+        /// Producers kept in memory.
+        public var sourceCapacity: Int
 
         public init(tierBounds: TierBounds = .default, ackOnCommit: Bool = true,
-                    maxPendingKeys: Int = 2_000_000, cacheCapacity: Int = 1_000_000) {
+                    maxPendingKeys: Int = 2_000_000, cacheCapacity: Int = 1_000_000, sourceCapacity: Int = 100_000) {
             self.tierBounds = tierBounds
             self.ackOnCommit = ackOnCommit
             self.maxPendingKeys = maxPendingKeys
             self.cacheCapacity = cacheCapacity
+            self.sourceCapacity = sourceCapacity
         }
     }
 
@@ -45,7 +49,6 @@ public struct Engine: Sendable {
 
     public var configuration: Configuration
     public private(set) var totals = IngestTotals()
-    public private(set) var sources: [String: SourceState]
     public private(set) var pending: Batch
     public private(set) var inFlight: Batch?
     /// Durable batches the store's tables do not hold yet, oldest first.
@@ -57,27 +60,24 @@ public struct Engine: Sendable {
     public private(set) var valueTotal: Money
     /// The pending generation when the token cache last rotated (see `finishApply(_:)`).
     private var rotatedDuring: UInt64 = 0
-    private var committedSeqs: [String: UInt64]
-    private var cache: TokenCache
-    /// Per source, the lowest seq answered `overloaded` and not sent again since: its later seqs are
-    /// refused too, so that a later line a producer had pipelined cannot be accepted first and turn
-    /// the retry of the refused one into a "duplicate" (which would lose it).
-    private var refusedFrom: [String: UInt64] = [:]
+    private var cache: GenerationCache<TokenState>
+    /// The active producers. Per source, the lowest seq answered `overloaded` and not sent again
+    /// since (`refusedFrom`): its later seqs are refused too, so that a later line a producer had
+    /// pipelined cannot be accepted first and turn the retry of the refused one into a "duplicate"
+    /// (which would lose it).
+    private var sources: GenerationCache<ActiveSource>
 
     /// - Parameters:
-    ///   - sources: every producer's committed state, as the store holds it.
     ///   - committedGeneration: the last generation the store holds (durable and applied).
     ///   - valueTotal: the sum of every `value` the store holds.
-    public init(configuration: Configuration, sources: [String: SourceState], committedGeneration: UInt64,
-                valueTotal: Money = .zero) {
+    public init(configuration: Configuration, committedGeneration: UInt64, valueTotal: Money = .zero) {
         self.configuration = configuration
         self.valueTotal = valueTotal
-        self.sources = sources
-        self.committedSeqs = sources.mapValues(\.highestSeq)
         self.committedGeneration = committedGeneration
         self.appliedGeneration = committedGeneration
         self.pending = Batch(generation: committedGeneration + 1)
-        self.cache = TokenCache(capacity: configuration.cacheCapacity)
+        self.cache = GenerationCache(capacity: configuration.cacheCapacity)
+        self.sources = GenerationCache(capacity: configuration.sourceCapacity)
     }
 
     /// Every batch the store's tables do not hold yet: journaled, in flight and pending, oldest
@@ -97,43 +97,60 @@ public struct Engine: Sendable {
     /// Whether anything is not in the store's tables yet.
     public var hasUnapplied: Bool { !journaled.isEmpty || hasUncommitted }
     public var cachedTokens: Int { cache.count }
+    public var cachedSources: Int { sources.count }
+
+    /// The producer's state if it is in memory (an active producer).
+    public func activeSource(_ source: String) -> SourceState? { sources[source]?.state }
 
     // MARK: Ingest
 
     /// Applies one event received at `now` (seconds since the epoch).
-    public mutating func apply(_ event: Event, now: Int64, load: (String) throws -> TokenState) -> Reply {
-        if event.test { return recordTest(event, now: now) }
+    public mutating func apply(_ event: Event, now: Int64, reader: some EngineReader) -> Reply {
+        if event.test { return recordTest(event, now: now, reader: reader) }
         if case .conversion(_, let value) = event.kind, value.thousandths > Int64.max - valueTotal.thousandths {
             return reject(Rejection(.badField, "field 'value' would take the sum of all values past "
                                     + "\(Money(thousandths: .max)), the most this daemon can count exactly",
-                                    source: event.origin?.source), now: now)
+                                    source: event.origin?.source), now: now, reader: reader)
         }
         if pendingRows >= configuration.maxPendingKeys {
-            return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now)
+            return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now, reader: reader)
         }
-        if !refusedFrom.isEmpty, let origin = event.origin, let first = refusedFrom[origin.source], origin.seq > first {
-            return refuse(event, "seq \(first) of this source was refused (overloaded); send it again first", now: now)
-        }
-        if let origin = event.origin, origin.seq <= sources[origin.source]?.highestSeq ?? 0 {
-            let committed = origin.seq <= committedSeqs[origin.source] ?? 0
-            return record(.duplicate, origin: origin, now: now, waitsForCommit: !committed)
+        if let origin = event.origin {
+            let source: (refusedFrom: UInt64?, highestSeq: UInt64, committedSeq: UInt64)
+            do {
+                source = try sources.update(origin.source, load: { try ActiveSource(stored: reader.source($0)) }) {
+                    try $0.load(origin.source, from: reader)
+                    return ($0.refusedFrom, $0.highestSeq, $0.committedSeq)
+                }
+            } catch {
+                return refuse(event, "the database cannot be read (\(error)); retry later", now: now, reader: reader)
+            }
+            if let first = source.refusedFrom, origin.seq > first {
+                return refuse(event, "seq \(first) of this source was refused (overloaded); send it again first",
+                              now: now, reader: reader)
+            }
+            if origin.seq <= source.highestSeq {
+                return record(.duplicate, origin: origin, now: now, waitsForCommit: origin.seq > source.committedSeq)
+            }
         }
         let seen: (shared: Bool, firstVisit: Bool)
         do {
-            seen = try cache.update(event.token, load: load) { state in
+            seen = try cache.update(event.token, load: reader.token) { state in
                 let wasShared = state.shared
                 switch event.kind {
                 case .share:
                     state.shared = true
                     return (wasShared, false)
-                case .click(let visitor, let bot):
-                    return (wasShared, !bot && (visitor.map { state.visitors.insert($0) } ?? true))
-                case .conversion:
+                case .click(let visitor?, bot: false):
+                    return (wasShared, try state.addVisitor(visitor) { try reader.hasVisitor(visitor, of: event.token) })
+                case .click(nil, let bot):
+                    return (wasShared, !bot)
+                case .click, .conversion:
                     return (wasShared, false)
                 }
             }
         } catch {
-            return refuse(event, "the database cannot be read (\(error)); retry later", now: now)
+            return refuse(event, "the database cannot be read (\(error)); retry later", now: now, reader: reader)
         }
 
         let time = event.time ?? now
@@ -171,59 +188,93 @@ public struct Engine: Sendable {
         return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
     }
 
-    /// Counts a line that was rejected before or while it was applied; changes no counter.
-    public mutating func reject(_ rejection: Rejection, now: Int64) -> Reply {
+    /// Counts a line that was rejected before or while it was applied; changes no counter. A
+    /// rejected line counts against its source only if that source is a producer already: it never
+    /// makes one (or memory would grow with every made-up `source`).
+    public mutating func reject(_ rejection: Rejection, now: Int64, reader: some EngineReader) -> Reply {
         guard rejection.counted else { return Reply(outcome: .rejected(rejection), waitFor: 0) }
         totals.rejected[rejection.code, default: 0] += 1
         if let source = rejection.source {
-            var state = sources[source] ?? SourceState()
-            state.rejected += 1
-            state.lastSeen = now
-            sources[source] = state
-            pending.sources[source] = state
+            _ = try? sources.updateIfFound(source, load: { try reader.source($0).map(ActiveSource.init) }) {
+                try $0.load(source, from: reader)
+                guard var state = $0.state else { return }
+                state.rejected += 1
+                state.lastSeen = now
+                $0.state = state
+                pending.sources[source] = state
+            }
         }
         return Reply(outcome: .rejected(rejection), waitFor: 0)
     }
 
     /// Counts a test event: only in `totals.test` and its source's `test`; stores nothing else.
-    private mutating func recordTest(_ event: Event, now: Int64) -> Reply {
+    private mutating func recordTest(_ event: Event, now: Int64, reader: some EngineReader) -> Reply {
         totals.test += 1
         if let source = event.origin?.source {
-            var state = sources[source] ?? SourceState()
-            state.test += 1
-            state.lastSeen = now
-            sources[source] = state
-            pending.sources[source] = state
+            _ = try? sources.update(source, load: { try ActiveSource(stored: reader.source($0)) }) {
+                try $0.load(source, from: reader)
+                var state = $0.state ?? SourceState()
+                state.test += 1
+                state.lastSeen = now
+                $0.state = state
+                pending.sources[source] = state
+            }
         }
         return Reply(outcome: .test, waitFor: 0)
     }
 
     /// Answers `overloaded`; the source's later seqs are refused until this one is sent again.
-    private mutating func refuse(_ event: Event, _ message: String, now: Int64) -> Reply {
+    private mutating func refuse(_ event: Event, _ message: String, now: Int64, reader: some EngineReader) -> Reply {
         if let origin = event.origin {
-            refusedFrom[origin.source] = min(refusedFrom[origin.source] ?? .max, origin.seq)
+            // Without reading the store (which may be what fails): a new entry is read at its next use.
+            sources.update(origin.source, load: { _ in .unloaded }) { entry in
+                entry.refusedFrom = min(entry.refusedFrom ?? .max, origin.seq)
+            }
         }
-        return reject(Rejection(.overloaded, message, source: event.origin?.source), now: now)
+        return reject(Rejection(.overloaded, message, source: event.origin?.source), now: now, reader: reader)
     }
 
     private mutating func record(_ outcome: Reply.Outcome, origin: Origin?, now: Int64, waitsForCommit: Bool) -> Reply {
         if outcome == .duplicate { totals.duplicates += 1 }
         pending.events += 1
         if let origin {
-            if !refusedFrom.isEmpty, let first = refusedFrom[origin.source], origin.seq >= first {
-                refusedFrom[origin.source] = nil
-            }
-            // Updated in place: one lookup of the source per line (this runs for every line).
-            func update(_ state: inout SourceState) -> SourceState {
+            // The source was looked up (and so cached) for this line a moment ago.
+            let state = sources.update(origin.source, load: { _ in .unloaded }) { entry in
+                if let first = entry.refusedFrom, origin.seq >= first { entry.refusedFrom = nil }
+                var state = entry.state ?? SourceState()
                 state.highestSeq = max(state.highestSeq, origin.seq)
                 state.lastSeen = now
                 if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
+                entry.state = state
                 return state
             }
-            pending.sources[origin.source] = update(&sources[origin.source, default: SourceState()])
+            pending.sources[origin.source] = state
         }
         let waits = configuration.ackOnCommit && waitsForCommit
         return Reply(outcome: outcome, waitFor: waits ? pending.generation : 0)
+    }
+
+    /// Forgets the highest seq of `source`, so that its seqs may start again at 1 (a reinstalled
+    /// kiosk). The change goes into the pending batch: the batches before it still carry the old
+    /// seq, and the store applies them first. Returns the seq forgotten; `nil` for a source never
+    /// seen.
+    public mutating func resetSource(_ source: String, reader: some EngineReader) throws -> UInt64? {
+        let generation = pending.generation
+        let reset = try sources.updateIfFound(source, load: { try reader.source($0).map(ActiveSource.init) }) {
+            entry -> (SourceState, UInt64)? in
+            try entry.load(source, from: reader)
+            guard var state = entry.state else { return nil }
+            let forgotten = state.highestSeq
+            state.highestSeq = 0
+            entry.state = state
+            entry.committedSeq = 0
+            entry.resetIn = generation
+            entry.refusedFrom = nil
+            return (state, forgotten)
+        }
+        guard let (state, forgotten) = reset ?? nil else { return nil }
+        pending.sources[source] = state
+        return forgotten
     }
 
     // MARK: Flush
@@ -242,7 +293,10 @@ public struct Engine: Sendable {
     public mutating func finishFlush(_ generation: UInt64) {
         guard let batch = inFlight, batch.generation == generation else { return }
         for (source, state) in batch.sources {
-            committedSeqs[source] = state.highestSeq
+            // Cached: a source that an unapplied batch holds is never dropped.
+            _ = sources.updateIfFound(source, load: { _ in nil }) { entry in
+                if generation >= entry.resetIn { entry.committedSeq = state.highestSeq }
+            }
         }
         committedGeneration = generation
         journaled.append(batch.withoutEffects)
@@ -263,14 +317,16 @@ public struct Engine: Sendable {
             pending = Batch(generation: pending.generation + 1, sizedLike: pending)
         }
         pending.add(erasure)
-        if case .visitor(let hash) = erasure { cache.removeVisitor(hash) }
+        if case .visitor(let hash) = erasure { cache.forEach { $0.visitors.remove(hash) } }
         return pending.generation
     }
 
     /// Forgets visitor pairs the store has deleted (`visitor_retention`): a later click by one of
     /// those visitors on that share counts as a first visit again.
     public mutating func forgetVisitors(_ pairs: [(token: String, visitor: UInt64)]) {
-        for pair in pairs { cache.removeVisitor(pair.visitor, of: pair.token) }
+        for pair in pairs {
+            _ = cache.updateIfFound(pair.token, load: { _ in nil }) { $0.visitors.remove(pair.visitor) }
+        }
     }
 
     /// The oldest journaled batch: the next one to apply to the store's tables.
@@ -289,6 +345,7 @@ public struct Engine: Sendable {
         let oldestUnapplied = journaled.first?.generation ?? inFlight?.generation ?? pending.generation
         if oldestUnapplied > rotatedDuring {
             cache.rotate()
+            sources.rotate()
             rotatedDuring = pending.generation
         }
     }

@@ -1,15 +1,35 @@
 /// What attribution needs to know of one share token: whether its share is known, and which
 /// visitors have clicked it (for exact unique clicks over the share's whole life).
+///
+/// A token with many stored visitors is not loaded whole (that would stall ingest for as long as
+/// reading millions of rows takes): its state then holds some of them (`visitorsComplete` is
+/// false), and a visitor it does not hold is looked up in the store on its own.
 public struct TokenState: Sendable {
-    // `visitors` first: `shared` then takes its tail padding, and a state is 32 bytes, not 40.
+    // `visitors` first: the flags then take its tail padding, and a state is 32 bytes, not 40.
     var visitors: VisitorSet
     public var shared: Bool
+    /// Whether `visitors` holds every visitor the store holds for the token.
+    public let visitorsComplete: Bool
 
-    /// - Parameter visitors: the keyed hashes of its visitors (`VisitorKey`).
-    public init(shared: Bool, visitors: some Sequence<UInt64> = []) {
+    /// - Parameters:
+    ///   - visitors: the keyed hashes of its visitors (`VisitorKey`).
+    ///   - complete: whether those are all the visitors the store holds for the token.
+    public init(shared: Bool, visitors: some Sequence<UInt64> = [], complete: Bool = true) {
         self.visitors = VisitorSet()
         self.shared = shared
+        self.visitorsComplete = complete
         for visitor in visitors { _ = self.visitors.insert(visitor) }
+    }
+
+    /// Records a click by `visitor`; `true` if it is the visitor's first on this token.
+    /// `isStored` tells whether the store holds the visitor; it is asked only when the state does
+    /// not hold every stored visitor.
+    mutating func addVisitor(_ visitor: UInt64, isStored: () throws -> Bool) rethrows -> Bool {
+        if visitorsComplete { return visitors.insert(visitor) }
+        guard !visitors.contains(max(1, visitor)) else { return false }
+        let stored = try isStored()
+        _ = visitors.insert(visitor)
+        return !stored
     }
 }
 

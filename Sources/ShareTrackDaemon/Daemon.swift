@@ -63,8 +63,8 @@ public final class Daemon: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: settings.database, reason: "cannot apply its journal: \(error)")
         }
-        let engine = Engine(configuration: Self.engineConfiguration(settings), sources: try store.sources(),
-                            committedGeneration: store.generation, valueTotal: store.valueTotal)
+        let engine = Engine(configuration: Self.engineConfiguration(settings), committedGeneration: store.generation,
+                            valueTotal: store.valueTotal)
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = Mutex(try Queries(path: settings.database))
         self.visitorKey = visitorKey
@@ -324,8 +324,7 @@ public final class Daemon: Sendable {
             case .forget:
                 try forget(request.forget, on: connection)
             case .top, .advocate, .share, .venues, .tiers, .sources:
-                let snapshot = pipeline.snapshot()
-                let live = LiveData(batches: snapshot.batches, sources: snapshot.sources)
+                let live = LiveData(batches: pipeline.snapshot().batches)
                 let now = Int64(time(nil))
                 let result = try queries.withLock { queries throws(ControlError) in
                     try queries.answer(request, live: live, now: now)

@@ -16,7 +16,6 @@ final class Pipeline: Sendable {
     struct Snapshot: Sendable {
         var batches: [Batch]
         var totals: IngestTotals
-        var sources: [String: SourceState]
         var pendingEvents: Int
         var pendingKeys: Int
         /// Durable batches the tables do not hold yet, and their events.
@@ -36,8 +35,8 @@ final class Pipeline: Sendable {
         state.withLock { state in
             lines.map { line in
                 switch line {
-                case .success(let event): state.engine.apply(event, now: now, load: state.reader.load)
-                case .failure(let rejection): state.engine.reject(rejection, now: now)
+                case .success(let event): state.engine.apply(event, now: now, reader: state.reader)
+                case .failure(let rejection): state.engine.reject(rejection, now: now, reader: state.reader)
                 }
             }
         }
@@ -86,6 +85,12 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.hasUnapplied }
     }
 
+    /// Forgets the highest seq of `source` (see `Engine.resetSource`); the seq forgotten, `nil` for
+    /// a source never seen.
+    func resetSource(_ source: String) throws -> UInt64? {
+        try state.withLock { try $0.engine.resetSource(source, reader: $0.reader) }
+    }
+
     func reconfigure(_ update: @Sendable (inout Engine.Configuration) -> Void) {
         state.withLock { update(&$0.engine.configuration) }
     }
@@ -96,7 +101,6 @@ final class Pipeline: Sendable {
             return Snapshot(
                 batches: engine.unapplied,
                 totals: engine.totals,
-                sources: engine.sources,
                 pendingEvents: engine.pendingEvents,
                 pendingKeys: engine.pendingKeys,
                 applying: (engine.journaled.count, engine.journaled.reduce(0) { $0 + $1.events }),

@@ -21,6 +21,9 @@ public final class Queries {
     public static let recentShares = 10
     public static let defaultLimit = 20
     public static let defaultSilentAfter: Int64 = 300
+    /// How many producers `sources` lists by default, and at most.
+    public static let defaultSourcesLimit = 100
+    public static let maxSourcesLimit = 10_000
 
     private let database: Database
     private let insertShare: Statement
@@ -59,8 +62,8 @@ public final class Queries {
                 return try snapshot(live) { try groups(.venue, filter) }
             case .tiers(let filter):
                 return try snapshot(live) { try tiers(filter, everyTier: true) }
-            case .sources(let silentAfter):
-                return try sources(live?.sources ?? Store.sources(database), silentAfter: silentAfter, now: now)
+            case .sources(let silentAfter, let limit):
+                return try reading(live) { try sources(after: $0, limit: limit, silentAfter: silentAfter, now: now) }
             }
         } catch let error as ControlError {
             throw error
@@ -134,8 +137,19 @@ public final class Queries {
         return ShareReport(share: token, attribution: attribution, totals: CounterTotals(counters.first ?? Counters()))
     }
 
-    private func sources(_ states: [String: SourceState], silentAfter: Int64, now: Int64) -> [SourceRow] {
-        states.sorted { $0.key < $1.key }.map { source, state in
+    /// The `limit` producers seen most recently: the stored ones, as the batches the tables do not
+    /// hold yet (oldest first) have changed them. Reads at most `limit` rows more than those
+    /// batches name, through the index on `last_seen`, however many producers there are.
+    private func sources(after batches: [Batch], limit: Int, silentAfter: Int64, now: Int64) throws -> [SourceRow] {
+        var states: [String: SourceState] = [:]
+        for batch in batches { states.merge(batch.sources) { $1 } }
+        let live = states.count
+        let stored = try rows(
+            "SELECT source, \(Rows.sourceColumns) FROM sources ORDER BY last_seen DESC, source LIMIT ?",
+            [.integer(Int64(limit + live))]) { ($0.string(0) ?? "", SourceState(row: $0, at: 1)) }
+        for (source, state) in stored where states[source] == nil { states[source] = state }
+        let recent = states.sorted { $0.value.lastSeen != $1.value.lastSeen ? $0.value.lastSeen > $1.value.lastSeen : $0.key < $1.key }
+        return recent.prefix(limit).map { source, state in
             let silentFor = max(0, now - state.lastSeen)
             return SourceRow(source: source, lastSeen: RFC3339.format(state.lastSeen), lastSeq: state.highestSeq,
                              accepted: state.accepted, rejected: state.rejected, duplicates: state.duplicates,
@@ -177,11 +191,24 @@ public final class Queries {
     /// Offline, the journal is read before the database: a batch applied in between is then in
     /// both, and counted once (from the tables); read the other way round, it could be in neither.
     private func snapshot<Result>(_ live: LiveData?, _ body: () throws -> Result) throws -> Result {
+        try reading(live) { batches in
+            try copy(batches)
+            return try body()
+        }
+    }
+
+    /// Runs `body` in one read transaction with the batches the tables do not hold yet, oldest first.
+    private func reading<Result>(_ live: LiveData?, _ body: ([Batch]) throws -> Result) throws -> Result {
         let batches = try live?.batches ?? Journal.batches(atPath: Journal.path(of: database.path))
         try database.execute("BEGIN")
         defer { try? database.execute("ROLLBACK") }
-        let applied = try Store.meta("generation", database)
-        for batch in batches where batch.generation > UInt64(max(0, applied)) {
+        let applied = UInt64(max(0, try Store.meta("generation", database)))
+        return try body(batches.filter { $0.generation > applied })
+    }
+
+    /// Copies the rows of `batches` into the TEMP tables (see `liveSchema`).
+    private func copy(_ batches: [Batch]) throws {
+        for batch in batches {
             for share in batch.shares {
                 try insertShare.bind(share)
                 try insertShare.run()
@@ -191,7 +218,6 @@ public final class Queries {
                 try insertCounter.run()
             }
         }
-        return try body()
     }
 
     /// TEMP tables for the live rows, with the columns of `shares` and `counters`, and the views
@@ -248,7 +274,7 @@ private enum Question {
     case share(String, QueryFilter)
     case venues(QueryFilter)
     case tiers(QueryFilter)
-    case sources(silentAfter: Int64)
+    case sources(silentAfter: Int64, limit: Int)
 
     init(_ request: ControlRequest) throws(ControlError) {
         let query = request.query ?? Query()
@@ -278,7 +304,11 @@ private enum Question {
             guard silentAfter >= 0 else {
                 throw ControlError(.badRequest, "silent_after must not be negative, not \(silentAfter)")
             }
-            self = .sources(silentAfter: silentAfter)
+            let limit = query.limit ?? Queries.defaultSourcesLimit
+            guard (1...Queries.maxSourcesLimit).contains(limit) else {
+                throw ControlError(.badRequest, "limit must be from 1 to \(Queries.maxSourcesLimit), not \(limit)")
+            }
+            self = .sources(silentAfter: silentAfter, limit: limit)
         case .status, .flush, .reload, .metrics, .forget:
             throw ControlError(.badRequest, "'\(request.command.rawValue)' is not a query")
         }

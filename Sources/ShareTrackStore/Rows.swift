@@ -5,6 +5,8 @@ import ShareTrackCore
 enum Rows {
     static let shareColumns = "token, advocate, venue, campaign, network, followers, tier, time"
     static let counterColumns = "token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value"
+    /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.
+    static let sourceColumns = "highest_seq, last_seen, accepted, rejected, duplicates, test"
     /// The counters of `counterColumns` summed, in the same order.
     static let sums = "SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), "
         + "SUM(value)"
@@ -40,5 +42,18 @@ extension Statement {
         counters.conversions = int64(column + 5)
         counters.value = Money(thousandths: int64(column + 6))
         return counters
+    }
+}
+
+extension SourceState {
+    /// A producer's state from the columns of `Rows.sourceColumns`, from `column` on.
+    init(row: Statement, at column: Int32 = 0) {
+        self.init()
+        highestSeq = UInt64(row.int64(column))
+        lastSeen = row.int64(column + 1)
+        accepted = row.int64(column + 2)
+        rejected = row.int64(column + 3)
+        duplicates = row.int64(column + 4)
+        test = row.int64(column + 5)
     }
 }

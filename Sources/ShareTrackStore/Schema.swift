@@ -69,6 +69,10 @@ enum Schema {
         INSERT INTO meta (key, value) VALUES ('id', random());
         """),
         .code(VisitorHashMigration.run),
+        // `sources` pages by last seen, newest first.
+        .sql("""
+        CREATE INDEX sources_by_last_seen ON sources (last_seen);
+        """),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -75,10 +75,8 @@ public final class Store {
         insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: 1))")
         insertVisitors = try database.prepare(
             "INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: Self.chunkRows))")
-        upsertSource = try database.prepare("""
-            INSERT OR REPLACE INTO sources (source, highest_seq, last_seen, accepted, rejected, duplicates, test)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+        upsertSource = try database.prepare(
+            "INSERT OR REPLACE INTO sources (source, \(Rows.sourceColumns)) VALUES \(values(7, rows: 1))")
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
         addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
         eraseVisitor = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
@@ -93,27 +91,6 @@ public final class Store {
         let statement = try database.prepare("SELECT value FROM meta WHERE key = ?")
         try statement.bind(key, at: 1)
         return try statement.rows { $0.int64(0) }.first ?? 0
-    }
-
-    /// Every producer's committed state.
-    public func sources() throws -> [String: SourceState] {
-        try Self.sources(database)
-    }
-
-    static func sources(_ database: Database) throws -> [String: SourceState] {
-        let statement = try database.prepare(
-            "SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM sources")
-        let rows = try statement.rows { row in
-            var state = SourceState()
-            state.highestSeq = UInt64(row.int64(1))
-            state.lastSeen = row.int64(2)
-            state.accepted = row.int64(3)
-            state.rejected = row.int64(4)
-            state.duplicates = row.int64(5)
-            state.test = row.int64(6)
-            return (row.string(0) ?? "", state)
-        }
-        return Dictionary(rows, uniquingKeysWith: { $1 })
     }
 
     /// Frees the page cache (clean pages only; this runs between transactions). The 16 MB cache

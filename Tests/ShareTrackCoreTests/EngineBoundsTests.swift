@@ -7,7 +7,7 @@ struct EngineBoundsTests {
     static let now: Int64 = 1_800_000_000
 
     static func engine(maxRows: Int) -> Engine {
-        Engine(configuration: .init(maxPendingKeys: maxRows), sources: [:], committedGeneration: 0)
+        Engine(configuration: .init(maxPendingKeys: maxRows), committedGeneration: 0)
     }
 
     static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil) -> Event {
@@ -15,7 +15,14 @@ struct EngineBoundsTests {
               origin: seq.map { Origin(source: "redir", seq: $0) }, time: now)
     }
 
-    static func load(_ token: String) -> TokenState { TokenState(shared: true) }
+    /// A store in which every token is shared and no producer was seen.
+    struct SharedTokens: EngineReader {
+        func token(_ token: String) -> TokenState { TokenState(shared: true) }
+        func hasVisitor(_ visitor: UInt64, of token: String) -> Bool { false }
+        func source(_ source: String) -> SourceState? { nil }
+    }
+
+    static let reader = SharedTokens()
 
     static func isOverloaded(_ reply: Engine.Reply) -> Bool {
         if case .rejected(let rejection) = reply.outcome { return rejection.code == .overloaded }
@@ -34,17 +41,17 @@ struct EngineBoundsTests {
     func counterRowsAreBounded() {
         var engine = Self.engine(maxRows: 3)
         for index in 0..<3 {
-            #expect(engine.apply(Self.click("t\(index)"), now: Self.now, load: Self.load).outcome == .accepted)
+            #expect(engine.apply(Self.click("t\(index)"), now: Self.now, reader: Self.reader).outcome == .accepted)
         }
-        let refused = engine.apply(Self.click("t3"), now: Self.now, load: Self.load)
+        let refused = engine.apply(Self.click("t3"), now: Self.now, reader: Self.reader)
         #expect(Self.isOverloaded(refused))
         #expect(engine.pendingRows == 3)
         // Durable is not enough: the rows are held in memory until the tables have them.
         if let batch = engine.beginFlush() { engine.finishFlush(batch.generation) }
-        #expect(Self.isOverloaded(engine.apply(Self.click("t3"), now: Self.now, load: Self.load)))
+        #expect(Self.isOverloaded(engine.apply(Self.click("t3"), now: Self.now, reader: Self.reader)))
         engine.finishApply(1)
         #expect(engine.pendingRows == 0)
-        #expect(engine.apply(Self.click("t3"), now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("t3"), now: Self.now, reader: Self.reader).outcome == .accepted)
     }
 
     @Test("visitor pairs count against the bound: one share's many new visitors cannot grow memory without end")
@@ -52,7 +59,7 @@ struct EngineBoundsTests {
         var engine = Self.engine(maxRows: 100)
         var accepted = 0
         for index in 0..<1000 {
-            let reply = engine.apply(Self.click("viral", visitor: "v\(index)"), now: Self.now, load: Self.load)
+            let reply = engine.apply(Self.click("viral", visitor: "v\(index)"), now: Self.now, reader: Self.reader)
             if reply.outcome == .accepted { accepted += 1 } else { #expect(Self.isOverloaded(reply)) }
         }
         #expect(accepted < 100)
@@ -62,20 +69,20 @@ struct EngineBoundsTests {
     @Test("after overloaded at seq N, later seqs of that source are refused until N is sent again")
     func overloadedSeqIsNotOvertaken() {
         var engine = Self.engine(maxRows: 2)
-        #expect(engine.apply(Self.click("a", seq: 1), now: Self.now, load: Self.load).outcome == .accepted)
-        #expect(engine.apply(Self.click("b", seq: 2), now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("a", seq: 1), now: Self.now, reader: Self.reader).outcome == .accepted)
+        #expect(engine.apply(Self.click("b", seq: 2), now: Self.now, reader: Self.reader).outcome == .accepted)
         // Seq 3 is refused; the producer had already pipelined seq 4, which arrives after a commit.
-        #expect(Self.isOverloaded(engine.apply(Self.click("c", seq: 3), now: Self.now, load: Self.load)))
+        #expect(Self.isOverloaded(engine.apply(Self.click("c", seq: 3), now: Self.now, reader: Self.reader)))
         Self.commit(&engine)
-        let overtaking = engine.apply(Self.click("d", seq: 4), now: Self.now, load: Self.load)
+        let overtaking = engine.apply(Self.click("d", seq: 4), now: Self.now, reader: Self.reader)
         #expect(Self.isOverloaded(overtaking), "seq 4 accepted before seq 3: the retry of 3 would be a duplicate")
         // The producer retries 3 then 4, in order: both are counted.
-        #expect(engine.apply(Self.click("c", seq: 3), now: Self.now, load: Self.load).outcome == .accepted)
-        #expect(engine.apply(Self.click("d", seq: 4), now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("c", seq: 3), now: Self.now, reader: Self.reader).outcome == .accepted)
+        #expect(engine.apply(Self.click("d", seq: 4), now: Self.now, reader: Self.reader).outcome == .accepted)
         Self.commit(&engine)
-        #expect(engine.sources["redir"]?.highestSeq == 4)
-        #expect(engine.sources["redir"]?.accepted == 4)
+        #expect(engine.activeSource("redir")?.highestSeq == 4)
+        #expect(engine.activeSource("redir")?.accepted == 4)
         // Other sources and lines without a source are not held back.
-        #expect(engine.apply(Self.click("e"), now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("e"), now: Self.now, reader: Self.reader).outcome == .accepted)
     }
 }

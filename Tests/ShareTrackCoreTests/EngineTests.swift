@@ -3,15 +3,33 @@ import Testing
 
 @Suite("Attribution engine")
 struct EngineTests {
-    /// Token states the "database" holds; the engine reads them on a cache miss.
-    final class FakeStore {
+    /// Token states, visitors and producers the "database" holds; the engine reads them on a cache miss.
+    final class FakeStore: EngineReader {
         var tokens: [String: TokenState] = [:]
+        var visitors: [String: Set<UInt64>] = [:]
+        var sources: [String: SourceState] = [:]
         var loads = 0
+        var visitorLookups = 0
 
-        func load(_ token: String) throws -> TokenState {
+        func token(_ token: String) throws -> TokenState {
             loads += 1
             return tokens[token] ?? TokenState(shared: false)
         }
+
+        func hasVisitor(_ visitor: UInt64, of token: String) throws -> Bool {
+            visitorLookups += 1
+            return visitors[token]?.contains(visitor) ?? false
+        }
+
+        func source(_ source: String) throws -> SourceState? { sources[source] }
+    }
+
+    /// A store whose every read fails.
+    struct BrokenStore: EngineReader {
+        struct Broken: Error {}
+        func token(_ token: String) throws -> TokenState { throw Broken() }
+        func hasVisitor(_ visitor: UInt64, of token: String) throws -> Bool { throw Broken() }
+        func source(_ source: String) throws -> SourceState? { throw Broken() }
     }
 
     static let now: Int64 = 1_795_800_000  // 2026-11-27T...
@@ -29,16 +47,17 @@ struct EngineTests {
     }
 
     static func engine(ackOnCommit: Bool = true, cacheCapacity: Int = 1000, maxPendingKeys: Int = 1000,
-                       sources: [String: SourceState] = [:]) -> Engine {
-        Engine(configuration: .init(ackOnCommit: ackOnCommit, maxPendingKeys: maxPendingKeys, cacheCapacity: cacheCapacity),
-               sources: sources, committedGeneration: 0)
+                       sourceCapacity: Int = 1000) -> Engine {
+        Engine(configuration: .init(ackOnCommit: ackOnCommit, maxPendingKeys: maxPendingKeys, cacheCapacity: cacheCapacity,
+                                    sourceCapacity: sourceCapacity),
+               committedGeneration: 0)
     }
 
     @Test("a share counts shares and reach in its hour, with its tier")
     func shareCountsReach() {
         var engine = Self.engine()
         let store = FakeStore()
-        let reply = engine.apply(Self.share("t1", followers: 4200), now: Self.now, load: store.load)
+        let reply = engine.apply(Self.share("t1", followers: 4200), now: Self.now, reader: store)
         #expect(reply == Engine.Reply(outcome: .accepted, waitFor: 1))
         let counters = engine.pending.counters[CounterKey(token: "t1", hour: Self.hour)]
         #expect(counters?.shares == 1)
@@ -55,7 +74,7 @@ struct EngineTests {
         for event in [Self.click("t1", visitor: "v1", at: earlier), Self.click("t1", visitor: "v1"),
                       Self.click("t1", visitor: "old"), Self.click("t1"), Self.click("t1"),
                       Self.click("t1", visitor: "v2", bot: true), Self.click("t1", visitor: "v2")] {
-            #expect(engine.apply(event, now: Self.now, load: store.load).outcome == .accepted)
+            #expect(engine.apply(event, now: Self.now, reader: store).outcome == .accepted)
         }
         let before = engine.pending.counters[CounterKey(token: "t1", hour: earlier.hourBucket)]
         let current = engine.pending.counters[CounterKey(token: "t1", hour: Self.hour)]
@@ -72,10 +91,10 @@ struct EngineTests {
     func orphans() {
         var engine = Self.engine()
         let store = FakeStore()
-        #expect(engine.apply(Self.click("later", visitor: "v"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.apply(Self.click("later", visitor: "v"), now: Self.now, reader: store).outcome == .accepted)
         #expect(engine.totals.orphans == 1)
-        #expect(engine.apply(Self.share("later"), now: Self.now, load: store.load).outcome == .accepted)
-        #expect(engine.apply(Self.click("later", visitor: "v"), now: Self.now, load: store.load).outcome == .accepted)
+        #expect(engine.apply(Self.share("later"), now: Self.now, reader: store).outcome == .accepted)
+        #expect(engine.apply(Self.click("later", visitor: "v"), now: Self.now, reader: store).outcome == .accepted)
         #expect(engine.totals.orphans == 1)
         #expect(engine.pending.counters[CounterKey(token: "later", hour: Self.hour)]?.uniqueClicks == 1)
     }
@@ -85,9 +104,9 @@ struct EngineTests {
         var engine = Self.engine()
         let store = FakeStore()
         store.tokens["stored"] = TokenState(shared: true)
-        #expect(engine.apply(Self.share("stored"), now: Self.now, load: store.load).outcome == .duplicate)
-        #expect(engine.apply(Self.share("new"), now: Self.now, load: store.load).outcome == .accepted)
-        #expect(engine.apply(Self.share("new", followers: 9), now: Self.now, load: store.load).outcome == .duplicate)
+        #expect(engine.apply(Self.share("stored"), now: Self.now, reader: store).outcome == .duplicate)
+        #expect(engine.apply(Self.share("new"), now: Self.now, reader: store).outcome == .accepted)
+        #expect(engine.apply(Self.share("new", followers: 9), now: Self.now, reader: store).outcome == .duplicate)
         #expect(engine.pending.counters.values.map(\.reach) == [800])
         #expect(engine.totals.duplicates == 2)
     }
@@ -96,17 +115,18 @@ struct EngineTests {
     func sequenceNumbers() {
         var committed = SourceState()
         committed.highestSeq = 10
-        var engine = Self.engine(sources: ["k": committed])
+        var engine = Self.engine()
         let store = FakeStore()
+        store.sources["k"] = committed
         func send(_ seq: UInt64) -> Engine.Reply {
-            engine.apply(Self.click("t", origin: Origin(source: "k", seq: seq)), now: Self.now, load: store.load)
+            engine.apply(Self.click("t", origin: Origin(source: "k", seq: seq)), now: Self.now, reader: store)
         }
         #expect(send(10) == Engine.Reply(outcome: .duplicate, waitFor: 0))  // committed before: no wait
         #expect(send(15) == Engine.Reply(outcome: .accepted, waitFor: 1))
         #expect(send(12) == Engine.Reply(outcome: .duplicate, waitFor: 1))  // original not committed yet
         #expect(send(16) == Engine.Reply(outcome: .accepted, waitFor: 1))
-        #expect(engine.sources["k"]?.highestSeq == 16)
-        #expect(engine.sources["k"]?.duplicates == 2)
+        #expect(engine.activeSource("k")?.highestSeq == 16)
+        #expect(engine.activeSource("k")?.duplicates == 2)
         #expect(engine.pending.counters.values.map(\.clicks) == [2])
     }
 
@@ -114,26 +134,43 @@ struct EngineTests {
     func receiveMode() {
         var engine = Self.engine(ackOnCommit: false)
         let store = FakeStore()
-        #expect(engine.apply(Self.share("t"), now: Self.now, load: store.load).waitFor == 0)
+        #expect(engine.apply(Self.share("t"), now: Self.now, reader: store).waitFor == 0)
     }
 
-    @Test("a rejection changes no counter but is charged to its source")
+    @Test("a rejection changes no counter but is charged to its source, if that is a producer already")
     func rejections() {
         var engine = Self.engine()
-        let reply = engine.reject(Rejection(.badField, "field 'followers' ...", source: "k"), now: Self.now)
+        let store = FakeStore()
+        store.sources["k"] = SourceState()
+        let reply = engine.reject(Rejection(.badField, "field 'followers' ...", source: "k"), now: Self.now, reader: store)
         #expect(reply.outcome == .rejected(Rejection(.badField, "field 'followers' ...", source: "k")))
         #expect(engine.pending.counters.isEmpty)
-        #expect(engine.sources["k"]?.rejected == 1)
+        #expect(engine.activeSource("k")?.rejected == 1)
+        #expect(engine.pending.sources["k"]?.rejected == 1)
         #expect(engine.totals.rejected[.badField] == 1)
+    }
+
+    @Test("a rejected line with a source never seen makes no source state")
+    func rejectionMakesNoSource() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        for index in 0..<1000 {
+            _ = engine.reject(Rejection(.missingField, "missing field 'seq'", source: "made-up-\(index)"), now: Self.now,
+                              reader: store)
+        }
+        #expect(engine.cachedSources == 0)
+        #expect(engine.pending.sources.isEmpty)
+        #expect(engine.pending.isEmpty)
+        #expect(engine.totals.rejected[.missingField] == 1000)
     }
 
     @Test("over the pending bound new events are overloaded and count nothing")
     func overload() {
         var engine = Self.engine(maxPendingKeys: 2)
         let store = FakeStore()
-        #expect(engine.apply(Self.click("a"), now: Self.now, load: store.load).outcome == .accepted)
-        #expect(engine.apply(Self.click("b"), now: Self.now, load: store.load).outcome == .accepted)
-        guard case .rejected(let rejection) = engine.apply(Self.click("c"), now: Self.now, load: store.load).outcome else {
+        #expect(engine.apply(Self.click("a"), now: Self.now, reader: store).outcome == .accepted)
+        #expect(engine.apply(Self.click("b"), now: Self.now, reader: store).outcome == .accepted)
+        guard case .rejected(let rejection) = engine.apply(Self.click("c"), now: Self.now, reader: store).outcome else {
             Issue.record("expected overloaded")
             return
         }
@@ -143,9 +180,8 @@ struct EngineTests {
 
     @Test("a store that cannot be read gives overloaded, not a wrong answer")
     func unreadableStore() {
-        struct Broken: Error {}
         var engine = Self.engine()
-        let reply = engine.apply(Self.click("t"), now: Self.now, load: { _ in throw Broken() })
+        let reply = engine.apply(Self.click("t"), now: Self.now, reader: BrokenStore())
         guard case .rejected(let rejection) = reply.outcome else {
             Issue.record("expected a rejection")
             return
@@ -159,10 +195,10 @@ struct EngineTests {
         var engine = Self.engine()
         let store = FakeStore()
         #expect(engine.beginFlush() == nil)
-        _ = engine.apply(Self.click("a"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("a"), now: Self.now, reader: store)
         let first = engine.beginFlush()
         #expect(first?.generation == 1)
-        _ = engine.apply(Self.click("b"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("b"), now: Self.now, reader: store)
         #expect(engine.beginFlush()?.generation == 1)  // not committed yet: the same batch again
         #expect(engine.nextToApply == nil)
         engine.finishFlush(1)
@@ -185,18 +221,18 @@ struct EngineTests {
         var engine = Self.engine(cacheCapacity: 4)  // rotates once 2 tokens are hot
         let store = FakeStore()
         for token in ["t1", "t2"] {
-            _ = engine.apply(Self.click(token), now: Self.now, load: store.load)
+            _ = engine.apply(Self.click(token), now: Self.now, reader: store)
             if let batch = engine.beginFlush() { engine.finishFlush(batch.generation) }
         }
         // Batch 3 sees visitor v on "x" before the cache rotates (applying batch 1)...
-        _ = engine.apply(Self.click("x", visitor: "v"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("x", visitor: "v"), now: Self.now, reader: store)
         engine.finishApply(1)
-        _ = engine.apply(Self.click("a"), now: Self.now, load: store.load)
-        _ = engine.apply(Self.click("b"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("a"), now: Self.now, reader: store)
+        _ = engine.apply(Self.click("b"), now: Self.now, reader: store)
         // ...and batch 3 is still unapplied when batch 2 is: "x" (now cold) must not be dropped,
         // or v would load from the store as a new visitor.
         engine.finishApply(2)
-        _ = engine.apply(Self.click("x", visitor: "v"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("x", visitor: "v"), now: Self.now, reader: store)
         #expect(engine.pending.counters[CounterKey(token: "x", hour: Self.hour)]?.clicks == 2)
         #expect(engine.pending.counters[CounterKey(token: "x", hour: Self.hour)]?.uniqueClicks == 1)
     }
@@ -207,7 +243,7 @@ struct EngineTests {
         let store = FakeStore()
         for round in 0..<20 {
             for index in 0..<50 {
-                _ = engine.apply(Self.click("t\(round)-\(index)", visitor: "v"), now: Self.now, load: store.load)
+                _ = engine.apply(Self.click("t\(round)-\(index)", visitor: "v"), now: Self.now, reader: store)
             }
             // Commit and apply what the batch holds, as the flush would.
             if let batch = engine.beginFlush() {
@@ -218,7 +254,7 @@ struct EngineTests {
             #expect(engine.cachedTokens <= 150)
         }
         // A visitor seen long ago (evicted, then reloaded from the store) is still not unique.
-        _ = engine.apply(Self.click("t0-0", visitor: "v"), now: Self.now, load: store.load)
+        _ = engine.apply(Self.click("t0-0", visitor: "v"), now: Self.now, reader: store)
         #expect(engine.pending.counters[CounterKey(token: "t0-0", hour: Self.hour)]?.uniqueClicks == 0)
     }
 }

@@ -7,10 +7,10 @@ struct PrivacyEngineTests {
     static let now: Int64 = 1_795_800_000
 
     static func engine(valueTotal: Money = .zero) -> Engine {
-        Engine(configuration: .init(), sources: [:], committedGeneration: 0, valueTotal: valueTotal)
+        Engine(configuration: .init(), committedGeneration: 0, valueTotal: valueTotal)
     }
 
-    static func load(_ token: String) -> TokenState { TokenState(shared: true) }
+    static let reader = EngineBoundsTests.SharedTokens()
 
     @Test("a test event of every type counts only as a test, even with a seq, and waits for nothing")
     func testEvents() {
@@ -20,28 +20,28 @@ struct PrivacyEngineTests {
         let kinds: [Event.Kind] = [.share(share), .click(visitor: visitor("v"), bot: false),
                                    .click(visitor: nil, bot: true), .conversion(visitor: nil, value: 5)]
         for kind in kinds {
-            let reply = engine.apply(Event(token: "t", kind: kind, origin: origin, test: true), now: Self.now, load: Self.load)
+            let reply = engine.apply(Event(token: "t", kind: kind, origin: origin, test: true), now: Self.now, reader: Self.reader)
             #expect(reply == Engine.Reply(outcome: .test, waitFor: 0))
         }
         #expect(engine.totals.test == 4)
         #expect(engine.totals.acceptedCount == 0)
-        #expect(engine.sources["kiosk"]?.test == 4)
-        #expect(engine.sources["kiosk"]?.highestSeq == 0)
+        #expect(engine.activeSource("kiosk")?.test == 4)
+        #expect(engine.activeSource("kiosk")?.highestSeq == 0)
         #expect(engine.pending.counters.isEmpty && engine.pending.shares.isEmpty && engine.pending.visitors.isEmpty)
         #expect(engine.pending.events == 0)
         // Its seq neither dedupes nor advances: the real seq 5 is accepted afterwards.
         let real = Event(token: "t", kind: .click(visitor: nil, bot: false), origin: origin)
-        #expect(engine.apply(real, now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(real, now: Self.now, reader: Self.reader).outcome == .accepted)
     }
 
     @Test("the sum of all values can never pass Int64.max thousandths: the conversion that would is bad_field")
     func valueTotalIsBounded() {
         var engine = Self.engine(valueTotal: Money(thousandths: .max - 1_000_000_000_000))
         let conversion = Event(token: "t", kind: .conversion(visitor: nil, value: .maxConversion))
-        #expect(engine.apply(conversion, now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(conversion, now: Self.now, reader: Self.reader).outcome == .accepted)
         #expect(engine.valueTotal == Money(thousandths: .max))
         let one = Event(token: "t", kind: .conversion(visitor: nil, value: Money(thousandths: 1)))
-        guard case .rejected(let rejection) = engine.apply(one, now: Self.now, load: Self.load).outcome else {
+        guard case .rejected(let rejection) = engine.apply(one, now: Self.now, reader: Self.reader).outcome else {
             Issue.record("accepted a conversion past the bound")
             return
         }
@@ -49,20 +49,20 @@ struct PrivacyEngineTests {
         #expect(rejection.message.contains("'value'"))
         // A conversion without value is still fine.
         let free = Event(token: "t", kind: .conversion(visitor: nil, value: .zero))
-        #expect(engine.apply(free, now: Self.now, load: Self.load).outcome == .accepted)
+        #expect(engine.apply(free, now: Self.now, reader: Self.reader).outcome == .accepted)
     }
 
     @Test("an erasure leads a batch of its own, after the rows before it; the visitor is new again at once")
     func erasure() {
         var engine = Self.engine()
         let click = Event(token: "t", kind: .click(visitor: visitor("gone"), bot: false))
-        _ = engine.apply(click, now: Self.now, load: Self.load)
+        _ = engine.apply(click, now: Self.now, reader: Self.reader)
         let generation = engine.erase(.visitor(hash: visitor("gone")))
         #expect(generation == 2)
         #expect(engine.inFlight?.visitors.map(\.visitor) == [visitor("gone")])
         #expect(engine.pending.erasures == [.visitor(hash: visitor("gone"))])
         // A later click by the forgotten visitor counts as a first visit, in the erasure's batch.
-        _ = engine.apply(click, now: Self.now, load: Self.load)
+        _ = engine.apply(click, now: Self.now, reader: Self.reader)
         #expect(engine.pending.counters.values.first?.uniqueClicks == 1)
         // While a batch is in flight (a failed flush), no erasure can begin.
         #expect(engine.erase(.advocate(id: "ann", pseudonym: "forgotten-000000000000")) == nil)
@@ -72,9 +72,9 @@ struct PrivacyEngineTests {
     func forgetVisitors() {
         var engine = Self.engine()
         let click = Event(token: "t", kind: .click(visitor: visitor("old"), bot: false))
-        _ = engine.apply(click, now: Self.now, load: Self.load)
+        _ = engine.apply(click, now: Self.now, reader: Self.reader)
         engine.forgetVisitors([(token: "t", visitor: visitor("old"))])
-        _ = engine.apply(click, now: Self.now, load: Self.load)
+        _ = engine.apply(click, now: Self.now, reader: Self.reader)
         #expect(engine.pending.counters.values.first?.uniqueClicks == 2)
     }
 }

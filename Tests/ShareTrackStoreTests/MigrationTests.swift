@@ -71,17 +71,17 @@ import Testing
             VisitorPair(token: token, visitor: visitor(id), hour: token == "tok-a" ? 498_836 : 498_837)
         }
         #expect(Set(visitors.map { "\($0.token) \($0.visitor) \($0.hour)" }) == Set(expected.map { "\($0.token) \($0.visitor) \($0.hour)" }))
-        #expect(try store.sources()["kiosk"]?.highestSeq == 9)
+        #expect(try TokenReader(path: file.path).source("kiosk")?.highestSeq == 9)
         #expect(try rows("PRAGMA integrity_check") { $0.string(0) } == ["ok"])
         // Not a byte of a visitor id is left in any file of the directory.
         #expect(try filesHolding("visitor-in-clear", in: file.directory.path).isEmpty)
         // The engine, reading through the token reader, sees the hashed visitors: a migrated
         // visitor's click is not unique, a new visitor's is.
         let reader = try TokenReader(path: file.path)
-        var engine = Engine(configuration: .init(), sources: [:], committedGeneration: store.generation)
+        var engine = Engine(configuration: .init(), committedGeneration: store.generation)
         for id in ["visitor-in-clear-2", "someone-new"] {
             let click = Event(token: "tok-a", kind: .click(visitor: visitor(id), bot: false), time: 498_840 * 3600)
-            _ = engine.apply(click, now: 498_840 * 3600, load: reader.load)
+            _ = engine.apply(click, now: 498_840 * 3600, reader: reader)
         }
         #expect(engine.pending.counters[CounterKey(token: "tok-a", hour: 498_840)]?.uniqueClicks == 1)
         #expect(engine.pending.visitors.map(\.visitor) == [visitor("someone-new")])

@@ -285,7 +285,7 @@ private func names(_ rows: [GroupRow]) -> [String] {
         #expect(orphan.totals.botClicks == 1 && orphan.totals.value == 5)
 
         let late = batch(4, shares: [share("o1", "eve", venue: "v3", followers: 400, hour: 1)])
-        let live = LiveData(batches: [late], sources: [:])
+        let live = LiveData(batches: [late])
         let attributed = try answer(queries, request(.share, id: "o1"), live: live, as: ShareReport.self)
         #expect(attributed.attribution?.advocate == "eve" && attributed.orphanClicks == 0)
         #expect(attributed.totals.clicks == 4 && attributed.totals.shares == 1)
@@ -312,8 +312,8 @@ private func names(_ rows: [GroupRow]) -> [String] {
         let mixed = try partial.queries(writing: [fixture[0]])
         for request in Self.everyQuery {
             let expected = try json(committed.answer(request, live: nil, now: now))
-            #expect(try json(live.answer(request, live: LiveData(batches: fixture, sources: [:]), now: now)) == expected)
-            #expect(try json(mixed.answer(request, live: LiveData(batches: Array(fixture[1...]), sources: [:]), now: now))
+            #expect(try json(live.answer(request, live: LiveData(batches: fixture), now: now)) == expected)
+            #expect(try json(mixed.answer(request, live: LiveData(batches: Array(fixture[1...])), now: now))
                     == expected)
         }
     }
@@ -324,7 +324,7 @@ private func names(_ rows: [GroupRow]) -> [String] {
         let complete = try TemporaryDatabase()
         let expected = try complete.queries(writing: fixture)
         // Generation 1 and 2 are committed: only generation 3 counts from memory.
-        let live = LiveData(batches: fixture, sources: [:])
+        let live = LiveData(batches: fixture)
         for request in Self.everyQuery {
             #expect(try json(queries.answer(request, live: live, now: now))
                     == json(expected.answer(request, live: nil, now: now)))
@@ -341,7 +341,7 @@ private func names(_ rows: [GroupRow]) -> [String] {
             let answer = try json(expected.answer(request, live: nil, now: now))
             #expect(try json(queries.answer(request, live: nil, now: now)) == answer)
             // Live, the daemon's memory holds the same batches: they count once.
-            #expect(try json(queries.answer(request, live: LiveData(batches: Array(fixture[1...]), sources: [:]), now: now))
+            #expect(try json(queries.answer(request, live: LiveData(batches: Array(fixture[1...])), now: now))
                     == answer)
         }
     }
@@ -349,7 +349,7 @@ private func names(_ rows: [GroupRow]) -> [String] {
     @Test func liveRowsDoNotOutliveTheirAnswer() throws {
         let database = try TemporaryDatabase()
         let queries = try database.queries()
-        let live = try answer(queries, request(.venues), live: LiveData(batches: fixture, sources: [:]),
+        let live = try answer(queries, request(.venues), live: LiveData(batches: fixture),
                               as: [GroupRow].self)
         #expect(live.count == 2)
         #expect(try answer(queries, request(.venues), as: [GroupRow].self).isEmpty)
@@ -382,9 +382,10 @@ private func names(_ rows: [GroupRow]) -> [String] {
         #expect(strict.map(\.silent) == [true, true])
 
         kiosk.accepted = 41
-        let live = try answer(queries, request(.sources), live: LiveData(batches: [], sources: ["kiosk-1": kiosk]),
-                              as: [SourceRow].self)
-        #expect(live.map(\.source) == ["kiosk-1"] && live[0].accepted == 41)
+        var second = batch(2)
+        second.sources = ["kiosk-1": kiosk]
+        let live = try answer(queries, request(.sources), live: LiveData(batches: [second]), as: [SourceRow].self)
+        #expect(live.map(\.source) == ["kiosk-1", "redirector"] && live[0].accepted == 41)
     }
 
     // MARK: Errors
@@ -438,7 +439,7 @@ private func names(_ rows: [GroupRow]) -> [String] {
         let before = try Data(contentsOf: URL(fileURLWithPath: database.path))
         let queries = try Queries(path: database.path)
         for request in Self.everyQuery {
-            _ = try? queries.answer(request, live: LiveData(batches: fixture, sources: [:]), now: now)
+            _ = try? queries.answer(request, live: LiveData(batches: fixture), now: now)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: database.path)) == before)
     }

@@ -33,7 +33,7 @@ import Testing
         try store.apply(batch(1, clicks: 3, seq: 7))  // again, as a recovery racing the daemon might
         #expect(try count(reader, "SELECT SUM(clicks) FROM counters") == 3)
         #expect(try count(reader, "SELECT value FROM meta WHERE key = 'generation'") == 1)
-        #expect(try store.sources()["kiosk"]?.highestSeq == 7)
+        #expect(try TokenReader(path: file.path).source("kiosk")?.highestSeq == 7)
         #expect(try journal.batches().map(\.generation) == [1])
         try journal.append(batch(2, clicks: 4, seq: 9), forgettingThrough: store.generation)
         #expect(try journal.batches().map(\.generation) == [2])
