@@ -50,19 +50,29 @@ public final class Daemon: Sendable {
         try Self.makeParentDirectory(of: settings.database)
         // Before anything else touches the database, its journal or the sockets.
         lock = try DatabaseLock(database: settings.database)
+        try DatabaseFiles.checkBeforeOpen(databasePath: settings.database)
         let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
         let store = try Store(path: settings.database, visitorKey: visitorKey)
         let journal = try Journal(databasePath: settings.database, databaseID: store.id, visitorKey: visitorKey)
         // What a crash left journaled was answered `ok`: it goes into the tables before anything else,
         // and an erasure among it finishes (what it erased is then scrubbed from both files).
         do {
-            for batch in try journal.batches() { try store.apply(batch) }
+            let batches = try journal.batches()
+            if let first = batches.first, first.generation > store.generation + 1 {
+                throw StoreError.cannotOpen(path: settings.database, reason: "the database holds generation "
+                    + "\(store.generation) but its journal starts at \(first.generation): the database is older than "
+                    + "its journal (was it replaced by an older copy?); put the right file back or restore a backup")
+            }
+            for batch in batches { try store.apply(batch) }
             try journal.forget(through: store.generation)
             try journal.scrub()
             try store.truncateLog()
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError.cannotOpen(path: settings.database, reason: "cannot apply its journal: \(error)")
         }
+        let files = DatabaseFiles(databasePath: settings.database)
         let engine = Engine(configuration: Self.engineConfiguration(settings), committedGeneration: store.generation,
                             valueTotal: store.valueTotal)
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
@@ -76,9 +86,6 @@ public final class Daemon: Sendable {
         self.stats = stats
         self.metrics = metrics
         self.ingest = ingest
-        flusher = Flusher(store: store, journal: journal, pipeline: pipeline, logger: logger, onReport: metrics.recordFlush) {
-            ingest.committed($0)
-        }
         control = ControlServer()
 
         let passed = try ListenSockets.fromEnvironment()
@@ -89,6 +96,11 @@ public final class Daemon: Sendable {
             control: try Self.socket(named: "control", passed: passed, path: settings.controlSocket,
                                      mode: settings.socketMode, created: &created))
         createdSockets = created
+        let onHalt = Self.halt(pipeline: pipeline, notifier: notifier, logger: logger, sockets: created)
+        flusher = Flusher(store: store, journal: journal, files: files, pipeline: pipeline, logger: logger,
+                          onReport: metrics.recordFlush, onHalt: onHalt) {
+            ingest.committed($0)
+        }
         state = Mutex(State(settings: settings))
     }
 
@@ -246,6 +258,22 @@ public final class Daemon: Sendable {
             logger.notice("stopped")
         }
         exit(lost ? 1 : 0)
+    }
+
+    /// What the daemon does when its database's files were removed or replaced under it: refuse
+    /// every new line (nothing may be acknowledged), say why in `STATUS=` (`status` shows the failed
+    /// flush), and exit 1 a moment later, leaving the unacknowledged lines to be sent again.
+    private static func halt(pipeline: Pipeline, notifier: SystemdNotifier?, logger: Logger,
+                             sockets: [String]) -> @Sendable (String) -> Void {
+        { reason in
+            pipeline.halt(reason)
+            notifier?.status("FAILED: \(reason)")
+            DispatchQueue.main.asyncAfter(deadline: .now() + 2) {
+                logger.critical("exiting: \(reason)")
+                for path in sockets { unlink(path) }
+                exit(1)
+            }
+        }
     }
 
     // MARK: Reload

@@ -29,6 +29,8 @@ final class Flusher: Sendable {
         var erasedPairs: [UInt64: Int] = [:]
         var retention = RetentionReport()
         var retentionTimer: (any DispatchSourceTimer)?
+        /// Why the flusher stopped for good (the database's files were removed or replaced).
+        var halted: String?
     }
 
     let queue = DispatchQueue(label: "sharetrack.flush")
@@ -38,14 +40,21 @@ final class Flusher: Sendable {
     let pipeline: Pipeline
     private let onCommit: @Sendable (UInt64) -> Void
     private let onReport: @Sendable (FlushReport) -> Void
+    private let onHalt: @Sendable (String) -> Void
+    private let files: DatabaseFiles
     let logger: Logger
     let state: Mutex<State>
 
     /// - Parameters:
+    ///   - files: the database's files as opened, checked before every flush.
     ///   - onReport: told of every flush that wrote (or failed to write) a batch.
+    ///   - onHalt: told once, why the flusher stopped for good (a file was removed or replaced).
     ///   - onCommit: told the generation of every batch that committed (is durable).
-    init(store: consuming sending Store, journal: consuming sending Journal, pipeline: Pipeline, logger: Logger,
-         onReport: @escaping @Sendable (FlushReport) -> Void, onCommit: @escaping @Sendable (UInt64) -> Void) {
+    init(store: consuming sending Store, journal: consuming sending Journal, files: DatabaseFiles, pipeline: Pipeline,
+         logger: Logger, onReport: @escaping @Sendable (FlushReport) -> Void,
+         onHalt: @escaping @Sendable (String) -> Void, onCommit: @escaping @Sendable (UInt64) -> Void) {
+        self.files = files
+        self.onHalt = onHalt
         self.store = Mutex(store)
         self.journal = Mutex(journal)
         self.pipeline = pipeline
@@ -126,6 +135,8 @@ final class Flusher: Sendable {
     /// applied. `nil`: nothing to write.
     func flushOnQueue() -> FlushReport? {
         dispatchPrecondition(condition: .onQueue(queue))
+        if let halted = state.withLock({ $0.halted }) { return haltedReport(halted) }
+        if let change = files.change() { return halt(change) }
         defer { if pipeline.nextToApply != nil { applyQueue.async { self.applyJournaled() } } }
         state.withLock { $0.lastStarted = .now }
         guard let batch = pipeline.beginFlush() else {
@@ -168,7 +179,7 @@ final class Flusher: Sendable {
     func applyJournaled() {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         var rows = 0
-        while let batch = pipeline.nextToApply {
+        while state.withLock({ $0.halted == nil }), let batch = pipeline.nextToApply {
             let start = ContinuousClock.now
             do {
                 let erased = try store.withLock { try $0.apply(batch) }
@@ -197,6 +208,27 @@ final class Flusher: Sendable {
             store.releaseCache()
         }
         if rows >= Self.trimAfterRows { MallocTrim.run() }
+    }
+
+    /// Stops flushing for good: nothing more is written or acknowledged (the files the daemon has
+    /// open are no longer the database's). Returns the failed flush's report.
+    private func halt(_ reason: String) -> FlushReport {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let message = "the database cannot be trusted any more: \(reason); nothing more is acknowledged"
+        state.withLock { state in
+            state.halted = message
+            state.timer?.cancel()
+        }
+        logger.critical("\(message); stopping")
+        onHalt(message)
+        return haltedReport(message)
+    }
+
+    private func haltedReport(_ message: String) -> FlushReport {
+        let report = FlushReport(time: Self.wallClock(), durationSeconds: 0, generation: pipeline.appliedGeneration,
+                                 events: 0, rows: 0, error: message)
+        state.withLock { $0.last = report }
+        return report
     }
 
     static func wallClock() -> Double {

@@ -10,6 +10,8 @@ final class Pipeline: Sendable {
     private struct State {
         var engine: Engine
         let reader: TokenReader
+        /// Why no line may be accepted any more (see `halt(_:)`).
+        var halted: String?
     }
 
     /// What a query needs of the in-memory state, copied under the lock (copy-on-write, so cheap).
@@ -35,11 +37,20 @@ final class Pipeline: Sendable {
         state.withLock { state in
             lines.map { line in
                 switch line {
+                case .success(let event) where state.halted != nil:
+                    state.engine.reject(Rejection(.overloaded, state.halted ?? "", source: event.origin?.source),
+                                        now: now, reader: state.reader)
                 case .success(let event): state.engine.apply(event, now: now, reader: state.reader)
                 case .failure(let rejection): state.engine.reject(rejection, now: now, reader: state.reader)
                 }
             }
         }
+    }
+
+    /// Refuses every event from now on (`overloaded`, with `reason`): the daemon is stopping
+    /// because what it would acknowledge could not be kept.
+    func halt(_ reason: String) {
+        state.withLock { $0.halted = reason }
     }
 
     func beginFlush() -> Batch? {

@@ -45,6 +45,14 @@ public final class Journal {
             let claim = try database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)")
             try claim.bind([.integer(databaseID)])
             try claim.run()
+            // Which file the database's -wal belongs to (`DatabaseFiles.checkBeforeOpen`).
+            if let file = DatabaseFiles.identity(of: databasePath) {
+                let record = try database.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+                for (key, value) in [("database_device", file.device), ("database_inode", file.inode)] {
+                    try record.bind([.text(key), .integer(value)])
+                    try record.run()
+                }
+            }
             insert = try database.prepare("INSERT INTO journal (generation, header, effects) VALUES (?, ?, ?)")
             forget = try database.prepare("DELETE FROM journal WHERE generation <= ?")
         } catch {
@@ -91,6 +99,18 @@ public final class Journal {
     public func forget(through generation: UInt64) throws {
         try forget.bind([.integer(Int64(generation))])
         try forget.run()
+    }
+
+    /// The device and inode of the database file that the journal of `databasePath` recorded at the
+    /// daemon's last start; `nil` if there is no journal or it recorded none.
+    static func recordedDatabase(databasePath: String) throws -> (device: Int64, inode: Int64)? {
+        let path = path(of: databasePath)
+        guard access(path, F_OK) == 0 else { return nil }
+        let journal = try Database.forReading(path)
+        let device = try journal.prepare("SELECT value FROM meta WHERE key = 'database_device'").rows { $0.int64(0) }
+        let inode = try journal.prepare("SELECT value FROM meta WHERE key = 'database_inode'").rows { $0.int64(0) }
+        guard let device = device.first, let inode = inode.first else { return nil }
+        return (device, inode)
     }
 
     /// The batches in the journal at `path`, oldest first; none if there is no journal file.

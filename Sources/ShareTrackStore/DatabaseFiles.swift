@@ -1,0 +1,66 @@
+import Glibc
+
+/// The files of one database, its write-ahead log and its journal (and the journal's log), by
+/// device and inode: whether the paths still name the files the daemon has open.
+///
+/// A database removed or replaced under a running daemon would otherwise go unnoticed: SQLite keeps
+/// writing into the open (now unlinked) file, every acknowledged event is lost at the next start,
+/// and a stale `-wal` applied to the file that replaced it corrupts that one too.
+public struct DatabaseFiles: Sendable {
+    private struct Identity: Sendable, Equatable {
+        var path: String
+        var device: UInt64
+        var inode: UInt64
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            self.path = path
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    private let opened: [Identity]
+
+    /// Records the files of the database at `databasePath` as they are now (open).
+    public init(databasePath: String) {
+        let journal = Journal.path(of: databasePath)
+        opened = [databasePath, databasePath + "-wal", journal, journal + "-wal"].compactMap(Identity.init(path:))
+    }
+
+    /// What happened to a file since `init`: `nil` while every path still names the file opened.
+    public func change() -> String? {
+        for file in opened {
+            guard let now = Identity(path: file.path) else {
+                return "\(file.path) was removed while the daemon had it open"
+            }
+            if now != file { return "\(file.path) was replaced by another file while the daemon had it open" }
+        }
+        return nil
+    }
+
+    /// The device and inode of the database file at `path`, as the journal records them.
+    static func identity(of path: String) -> (device: Int64, inode: Int64)? {
+        Identity(path: path).map { (Int64(bitPattern: $0.device), Int64(bitPattern: $0.inode)) }
+    }
+
+    /// Refuses to open a database whose `-wal` was not written for it: SQLite would apply that log
+    /// to the file and corrupt it. A log that holds data belongs to the file the journal recorded
+    /// at the last start (the database moved or copied over by another file has another inode),
+    /// and never to a database that does not exist.
+    public static func checkBeforeOpen(databasePath: String) throws {
+        let wal = databasePath + "-wal"
+        var info = stat()
+        guard stat(wal, &info) == 0, info.st_size > 0 else { return }
+        guard let database = identity(of: databasePath) else {
+            throw StoreError.cannotOpen(path: databasePath, reason: "\(wal) holds data but the database file is "
+                                        + "missing: it was removed; restore it (or a backup) and remove \(wal)")
+        }
+        guard let recorded = try Journal.recordedDatabase(databasePath: databasePath), recorded != database else { return }
+        throw StoreError.cannotOpen(path: databasePath, reason: "\(wal) was written for another file than "
+                                    + "\(databasePath) (the database was replaced or moved over): applying it would "
+                                    + "corrupt the database. If the database file is the one you want, remove \(wal) "
+                                    + "(its changes are lost); else put the original file back")
+    }
+}
