@@ -2,10 +2,11 @@
 /// line. See docs/control-protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Command: String, Codable, Sendable, CaseIterable {
-        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics, forget
+        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics, forget, backup
+        case resetSource = "reset-source"
 
-        /// Commands that change the daemon's state: root and `ops_group` only.
-        public var isPrivileged: Bool { self == .flush || self == .reload || self == .forget }
+        /// Commands that change the daemon's state or write files: root and `ops_group` only.
+        public var isPrivileged: Bool { [.flush, .reload, .forget, .backup, .resetSource].contains(self) }
     }
 
     public var command: Command
@@ -33,7 +34,7 @@ public struct ForgetTarget: Codable, Sendable, Equatable {
 
 /// The arguments of a query command.
 public struct Query: Codable, Sendable, Equatable {
-    /// The advocate id (`advocate`) or share token (`share`).
+    /// The advocate id (`advocate`), share token (`share`) or producer (`reset-source`).
     public var id: String?
     /// Ranking for `top`: clicks, unique_clicks, shares, reach, engagement, conversions, value.
     public var by: String?
@@ -41,14 +42,17 @@ public struct Query: Codable, Sendable, Equatable {
     public var filter: QueryFilter
     /// `sources`: flag producers silent for longer than this many seconds.
     public var silentAfter: Int64?
+    /// `backup`: the absolute path of the file to write.
+    public var path: String?
 
     public init(id: String? = nil, by: String? = nil, limit: Int? = nil, filter: QueryFilter = QueryFilter(),
-                silentAfter: Int64? = nil) {
+                silentAfter: Int64? = nil, path: String? = nil) {
         self.id = id
         self.by = by
         self.limit = limit
         self.filter = filter
         self.silentAfter = silentAfter
+        self.path = path
     }
 }
 

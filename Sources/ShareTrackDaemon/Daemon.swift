@@ -17,11 +17,11 @@ public final class Daemon: Sendable {
     }
 
     private let flags: [Settings.Key: String]
-    private let logger: Logger
+    let logger: Logger
     private let notifier: SystemdNotifier?
     private let started = ContinuousClock.now
-    private let pipeline: Pipeline
-    private let flusher: Flusher
+    let pipeline: Pipeline
+    let flusher: Flusher
     private let ingest: IngestServer
     private let control: ControlServer
     private let queries: Mutex<Queries>
@@ -29,7 +29,7 @@ public final class Daemon: Sendable {
     private let metrics: DaemonMetrics
     private let listening: (ingest: Int32, control: Int32)
     /// Hashes the visitor ids of `forget`.
-    private let visitorKey: VisitorKey
+    let visitorKey: VisitorKey
     /// Names the visitor key (`VisitorKey.fingerprint`) in the log and `status`.
     let visitorKeyFingerprint: String
     /// Held for the life of the process: one daemon per database.
@@ -351,6 +351,10 @@ public final class Daemon: Sendable {
                 connection.reply(ControlCodec.resultLine(MetricsText(text: metricsText())))
             case .forget:
                 try forget(request.forget, on: connection)
+            case .resetSource:
+                try resetSource(request.query?.id, by: connection.peer?.uid, on: connection)
+            case .backup:
+                try backup(to: request.query?.path, on: connection)
             case .top, .advocate, .share, .venues, .tiers, .sources:
                 let live = LiveData(batches: pipeline.snapshot().batches)
                 let now = Int64(time(nil))

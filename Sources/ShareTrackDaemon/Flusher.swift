@@ -94,6 +94,32 @@ final class Flusher: Sendable {
         }
     }
 
+    /// Writes a backup to `path` (`Store.backup`) of everything acknowledged so far: flushes (so
+    /// that in `ack: receive` mode the lines answered are durable first), applies what is journaled,
+    /// and copies the tables plus any journaled batch they still lack.
+    func backup(to path: String, visitorKey: VisitorKey, completion: @escaping @Sendable (Result<BackupReport, ControlError>) -> Void) {
+        queue.async {
+            let start = ContinuousClock.now
+            if let error = self.flushOnQueue()?.error {
+                return completion(.failure(ControlError(.failed, "flush failed, the backup would miss answered lines: \(error)")))
+            }
+            let result = self.applyQueue.sync { () -> Result<BackupReport, ControlError> in
+                self.applyJournaled()
+                do {
+                    let journaled = self.pipeline.journaled
+                    let generation = try self.store.withLock { try $0.backup(to: path, adding: journaled, visitorKey: visitorKey) }
+                    var info = stat()
+                    let bytes = stat(path, &info) == 0 ? Int64(info.st_size) : 0
+                    return .success(BackupReport(path: path, bytes: bytes, generation: generation,
+                                                 seconds: (ContinuousClock.now - start).seconds))
+                } catch {
+                    return .failure(ControlError(.failed, "backup failed: \(error)"))
+                }
+            }
+            completion(result)
+        }
+    }
+
     /// Flushes and applies until the tables hold everything in memory, retrying failures up to
     /// `attempts` times.
     func drain(attempts: Int) -> FlushReport? {

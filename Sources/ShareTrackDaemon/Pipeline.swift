@@ -80,6 +80,11 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.appliedGeneration }
     }
 
+    /// The durable batches the tables do not hold yet, oldest first.
+    var journaled: [Batch] {
+        state.withLock { $0.engine.journaled }
+    }
+
     var nextToApply: Batch? {
         state.withLock { $0.engine.nextToApply }
     }

@@ -309,7 +309,7 @@ private enum Question {
                 throw ControlError(.badRequest, "limit must be from 1 to \(Queries.maxSourcesLimit), not \(limit)")
             }
             self = .sources(silentAfter: silentAfter, limit: limit)
-        case .status, .flush, .reload, .metrics, .forget:
+        case .status, .flush, .reload, .metrics, .forget, .backup, .resetSource:
             throw ControlError(.badRequest, "'\(request.command.rawValue)' is not a query")
         }
     }

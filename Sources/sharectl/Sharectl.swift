@@ -30,8 +30,8 @@ struct Sharectl: ParsableCommand {
             array of objects, each naming its advocate, venue, network, tier, share or source.
 
             PRIVILEGES
-            flush and reload need root or membership of the daemon's ops_group; every command \
-            needs read and write access to the control socket.
+            flush, reload, forget, backup and reset-source need root or membership of the daemon's \
+            ops_group; every command needs read and write access to the control socket.
 
             ENVIRONMENT
             SHARETRACK_CONTROL_SOCKET: the control socket when --socket is not given \
@@ -55,7 +55,7 @@ struct Sharectl: ParsableCommand {
         subcommands: [
             StatusCommand.self, TopCommand.self, AdvocateCommand.self, ShareCommand.self, VenuesCommand.self,
             TiersCommand.self, SourcesCommand.self, FlushCommand.self, ReloadCommand.self, MetricsCommand.self,
-            ForgetCommand.self, SendCommand.self,
+            ForgetCommand.self, SendCommand.self, BackupCommand.self, ResetSourceCommand.self,
         ]
     )
 

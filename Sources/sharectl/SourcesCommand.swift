@@ -5,11 +5,14 @@ import ShareTrackStore
 struct SourcesCommand: ControlCommand {
     static let configuration = CommandConfiguration(
         commandName: "sources",
-        abstract: "Show every producer (kiosk or redirector) and flag the silent ones.",
+        abstract: "Show the producers (kiosks, redirectors) seen most recently and flag the silent ones.",
         discussion: """
-            A producer is any `source` that has sent a line: its last line's receive time, the \
-            highest seq answered, and its lines accepted, rejected, duplicate and test. With --check \
-            it exits 1 when any producer is silent, for cron jobs and monitoring.
+            A producer is any `source` that has had a line answered ok, duplicate or test: its \
+            last line's receive time, the highest seq answered, and its lines accepted, rejected, \
+            duplicate and test. Lists the --limit producers seen most recently, newest first. With \
+            --check it exits 1 when any producer listed is silent, for cron jobs and monitoring \
+            (a silent producer is among the least recently seen: give a --limit above the number \
+            of producers).
             """)
 
     @Option(name: .customLong("silent-after"), parsing: .unconditional, help: ArgumentHelp(
@@ -20,13 +23,17 @@ struct SourcesCommand: ControlCommand {
     @Flag(help: "Exit with status 1 when any producer is silent (after printing the list).")
     var check = false
 
+    @Option(help: ArgumentHelp("List this many producers, the most recently seen first (at most \(Queries.maxSourcesLimit)).",
+                               valueName: "n"))
+    var limit = Queries.defaultSourcesLimit
+
     @OptionGroup var database: DatabaseOption
     @OptionGroup var connection: ConnectionOptions
 
     var databasePath: String? { database.path }
 
     func request(now: Int64) -> ControlRequest {
-        ControlRequest(command: .sources, query: Query(silentAfter: silentAfter.seconds))
+        ControlRequest(command: .sources, query: Query(limit: limit, silentAfter: silentAfter.seconds))
     }
 
     func printText(_ rows: [SourceRow], now: Int64) {
@@ -38,6 +45,9 @@ struct SourcesCommand: ControlCommand {
                           Formatting.integer(row.duplicates), Formatting.integer(row.test), row.silent ? "SILENT" : "ok"])
         }
         table.print(empty: "no producer has sent a line with a source yet")
+        if rows.count == limit {
+            print("\nthe \(limit) producers seen most recently; --limit N shows more")
+        }
         if rows.contains(where: \.silent) {
             print("\n\(silentSummary(rows))")
         }

@@ -3,8 +3,9 @@ import Glibc
 import Testing
 
 /// Who may reach the sockets and what they may do there: sockets no wider than `socket_mode`,
-/// `flush` and `reload` only for root and `ops_group`, queries for anyone who can connect, and no
-/// request that names a file or runs anything.
+/// the changing commands (`flush`, `reload`, `backup`, `reset-source`) only for root and
+/// `ops_group`, queries for anyone who can connect, and no request that names a file (but the
+/// privileged `backup`'s new file) or runs anything.
 @Suite("Access", .serialized)
 struct AccessTests {
     /// A one-line client run as another user: Python if the system has it, else socat.
@@ -72,12 +73,14 @@ struct AccessTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("flush, reload and forget are refused to a peer not root and not in ops_group; queries are for anyone",
+    @Test("flush, reload, forget, backup and reset-source are refused to a peer not root and not in ops_group; queries are for anyone",
           .enabled(if: canSwitchUser))
     func privilegedCommandsNeedRootOrOpsGroup() throws {
         let daemon = try Self.openDaemon(["--socket-mode", "0666"])
-        for command in ["flush", "reload", "forget"] {
-            let answer = try Self.control(#"{"command":"\#(command)"}"#, daemon)
+        let backup = daemon.directory + "/backup.db"
+        for request in [#""flush""#, #""reload""#, #""forget""#, #""backup","query":{"path":"\#(backup)","filter":{}}"#,
+                        #""reset-source","query":{"id":"k","filter":{}}"#] {
+            let answer = try Self.control(#"{"command":\#(request)}"#, daemon)
             #expect(answer["ok"] as? Bool == false)
             #expect(answer["error"] as? String == "permission_denied", "\(answer)")
         }
@@ -91,6 +94,7 @@ struct AccessTests {
         // Ingest is for whoever can open its socket.
         let (_, output) = try Self.request(#"{"type":"click","share":"t"}"#, socket: daemon.ingestSocket)
         #expect(output == #"{"ok":true}"# + "\n")
+        #expect(!FileManager.default.fileExists(atPath: backup))
         // Root always may.
         #expect(try daemon.control(#"{"command":"flush"}"#)["ok"] as? Bool == true)
         #expect(try daemon.stop() == 0)

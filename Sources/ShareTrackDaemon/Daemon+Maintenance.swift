@@ -1,0 +1,49 @@
+import Glibc
+import ShareTrackCore
+
+/// The changing control commands that maintain the data: `reset-source` and `backup`.
+extension Daemon {
+    /// Forgets the highest seq of `source` (a reinstalled kiosk starting again at 1), logs it at
+    /// notice, and answers once the change is committed.
+    func resetSource(_ source: String?, by uid: uid_t?, on connection: ControlConnection) throws(ControlError) {
+        guard let source, !source.isEmpty else { throw ControlError(.badRequest, "missing id: the source to reset") }
+        let forgotten: UInt64?
+        do {
+            forgotten = try pipeline.resetSource(source)
+        } catch {
+            throw ControlError(.failed, "cannot read source '\(source)' from the database: \(error)")
+        }
+        guard let forgotten else { throw ControlError(.notFound, "no source '\(source)': it never sent a line") }
+        logger.notice("source reset: its seq starts again at 1", metadata: [
+            "source": "\(source)", "forgotten_seq": "\(forgotten)", "by_uid": "\(uid.map { "\($0)" } ?? "unknown")",
+        ])
+        flusher.flush { report in
+            if let error = report?.error {
+                connection.reply(ControlCodec.errorLine(ControlError(
+                    .failed, "source reset in memory, but the flush failed (it is retried): \(error)")))
+            } else {
+                connection.reply(ControlCodec.resultLine(SourceReset(source: source, forgottenSeq: forgotten)))
+            }
+        }
+    }
+
+    /// Writes a backup of everything acknowledged so far to `path` (absolute, not existing yet).
+    func backup(to path: String?, on connection: ControlConnection) throws(ControlError) {
+        guard let path, path.hasPrefix("/") else {
+            throw ControlError(.badRequest, "backup needs the absolute path of the file to write")
+        }
+        guard access(path, F_OK) != 0 else {
+            throw ControlError(.badRequest, "\(path) exists already; a backup never replaces a file")
+        }
+        flusher.backup(to: path, visitorKey: visitorKey) { [logger] result in
+            switch result {
+            case .success(let report):
+                logger.notice("backup written", metadata: ["path": "\(path)", "generation": "\(report.generation)"])
+                connection.reply(ControlCodec.resultLine(report))
+            case .failure(let error):
+                logger.error("backup failed", metadata: ["path": "\(path)", "error": "\(error)"])
+                connection.reply(ControlCodec.errorLine(error))
+            }
+        }
+    }
+}

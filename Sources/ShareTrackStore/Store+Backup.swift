@@ -1,0 +1,35 @@
+import Glibc
+import ShareTrackCore
+
+extension Store {
+    /// Writes a consistent, self-contained copy of the database to `path`, which must not exist: the
+    /// tables as they are (`VACUUM INTO`, one read transaction) plus `batches`, durable batches the
+    /// tables do not hold yet, applied to the copy. The copy is one file (no `-wal`), usable as a
+    /// daemon's `database` and by `sharectl --db`. Returns the generation it holds. (`visitorKey`
+    /// is the daemon's: the copy has the current schema, so nothing is hashed with it.)
+    ///
+    /// It is written next to `path` and linked into place only when complete, so `path` is either
+    /// absent or the whole backup; an existing file is never replaced.
+    public func backup(to path: String, adding batches: [Batch], visitorKey: VisitorKey) throws -> UInt64 {
+        let partial = path + ".partial"
+        unlink(partial)
+        defer { unlink(partial) }
+        let generation: UInt64
+        do {
+            let vacuum = try database.prepare("VACUUM INTO ?")
+            try vacuum.bind(partial, at: 1)
+            try vacuum.run()
+            let copy = try Store(path: partial, visitorKey: visitorKey)
+            for batch in batches { try copy.apply(batch) }
+            try copy.database.execute("PRAGMA journal_mode = DELETE")
+            generation = copy.generation
+        } catch let error as SQLiteError {
+            throw StoreError.cannotOpen(path: path, reason: error.message)
+        }
+        chmod(partial, 0o640)
+        guard link(partial, path) == 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        return generation
+    }
+}

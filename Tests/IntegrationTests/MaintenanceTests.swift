@@ -1,0 +1,99 @@
+import Foundation
+import Glibc
+import ShareTrackStore
+import Testing
+
+/// `sharectl backup`, `sharectl reset-source` and the paged `sharectl sources`, against a real daemon.
+@Suite("Maintenance commands")
+struct MaintenanceTests {
+    static func sharectl(_ daemon: DaemonProcess, _ arguments: [String]) throws -> SharectlTests.Run {
+        try SharectlTests.sharectl(arguments + ["--socket", daemon.controlSocket])
+    }
+
+    static func click(_ share: String, source: String = "kiosk", seq: Int) -> String {
+        #"{"type":"click","share":"\#(share)","source":"\#(source)","seq":\#(seq)}"#
+    }
+
+    @Test("backup: one self-contained file with every acknowledged line, usable with --db and as a database",
+          arguments: ["commit", "receive"])
+    func backup(ack: String) throws {
+        let daemon = try DaemonProcess(arguments: ["--ack", ack, "--flush-interval", "30"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        var lines = [#"{"type":"share","share":"b1","advocate":"ann","venue":"cafe","network":"x","followers":10}"#]
+        lines += (1...50).map { Self.click("b1", seq: $0) }
+        // With a 30 s flush interval, commit mode answers only once a flush (the backup's) commits.
+        try client.send(lines: lines)
+        let file = daemon.directory + "/backups/one.db"
+        try FileManager.default.createDirectory(atPath: daemon.directory + "/backups", withIntermediateDirectories: true)
+        let backup = try Self.sharectl(daemon, ["backup", file, "--json"])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(try client.readLines(51).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(!FileManager.default.fileExists(atPath: file + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: file + ".partial"))
+
+        let offline = try SharectlTests.sharectl(["share", "b1", "--db", file, "--json"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stdout.contains(#""clicks" : 50"#), "\(offline.stdout)")
+        let database = try Database(path: file, mode: .readOnly)
+        #expect(try database.prepare("PRAGMA integrity_check").rows { $0.string(0) } == ["ok"])
+        #expect(try database.prepare("SELECT highest_seq FROM sources").rows { $0.int64(0) } == [50])
+
+        // A second backup to the same file is refused; the first stays whole.
+        let again = try Self.sharectl(daemon, ["backup", file])
+        #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again.stderr)")
+        #expect(try daemon.stop() == 0)
+
+        // Restored as the database of a new daemon, it holds every line, and their seqs.
+        let restored = try DaemonProcess(arguments: ["--database", file])
+        let answers = try LineClient(path: restored.ingestSocket).exchange([Self.click("b1", seq: 50)])
+        #expect(answers == [#"{"ok":true,"duplicate":true}"#])
+        #expect(try restored.stop() == 0)
+    }
+
+    @Test("reset-source: a reinstalled kiosk starts again at 1; logged; a source never seen is an error")
+    func resetSource() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange((1...5).map { Self.click("r1", seq: $0) }).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(try client.exchange([Self.click("r1", seq: 1)]) == [#"{"ok":true,"duplicate":true}"#])
+
+        let reset = try Self.sharectl(daemon, ["reset-source", "kiosk"])
+        #expect(reset.status == 0, "\(reset.stderr)")
+        #expect(reset.stdout.contains("highest seq 5 forgotten"), "\(reset.stdout)")
+        #expect(daemon.log.contains("<5>source reset"), "\(daemon.log)")
+        #expect(try client.exchange([Self.click("r1", seq: 1)]) == [#"{"ok":true}"#])
+        #expect(try client.exchange([Self.click("r1", seq: 1)]) == [#"{"ok":true,"duplicate":true}"#])
+
+        let unknown = try Self.sharectl(daemon, ["reset-source", "never-seen"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no source 'never-seen'"), "\(unknown.stderr)")
+        #expect(try daemon.stop() == 0)
+        // The reset is durable: after a restart seq 1 is still the highest.
+        let again = try DaemonProcess(directory: daemon.directory)
+        #expect(try LineClient(path: again.ingestSocket).exchange([Self.click("r1", seq: 2)]) == [#"{"ok":true}"#])
+        #expect(try again.stop() == 0)
+    }
+
+    @Test("sources: rejected lines make no producer; one page, the most recently seen first")
+    func sourcesPage() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        // A source without seq, or with a bad line: rejected, and no producer.
+        let rejected = (0..<300).map { #"{"type":"click","share":"s","source":"made-up-\#($0)"}"# }
+        #expect(try client.exchange(rejected).allSatisfy { $0.contains("missing_field") })
+        var listed = try Self.sharectl(daemon, ["sources", "--json"])
+        #expect(listed.status == 0 && listed.stdout.contains("[\n\n]") || listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]",
+                "\(listed.stdout)")
+
+        for index in 0..<150 {
+            #expect(try client.exchange([Self.click("s", source: "p\(index)", seq: 1)]) == [#"{"ok":true}"#])
+            if index % 50 == 49 { usleep(1_100_000) }  // three distinct last-seen seconds
+        }
+        listed = try Self.sharectl(daemon, ["sources", "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 100)
+        #expect(Set(rows.prefix(50).compactMap { $0["source"] as? String }) == Set((100..<150).map { "p\($0)" }))
+        listed = try Self.sharectl(daemon, ["sources", "--limit", "3"])
+        #expect(listed.stdout.contains("the 3 producers seen most recently"), "\(listed.stdout)")
+        #expect(try daemon.stop() == 0)
+    }
+}
