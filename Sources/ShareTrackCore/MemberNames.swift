@@ -16,9 +16,19 @@ struct _MemberNames {
 
     /// Records `name` as a member of object `object`; `false` if it already was one.
     mutating func insert(_ name: UnsafeRawBufferPointer, in object: Int) -> Bool {
+        insert(Self.key(name, in: object))
+    }
+
+    /// Records a name by its `key(_:in:)`; `false` if it was recorded already.
+    mutating func insert(_ key: Int) -> Bool {
+        seen.insert(key).inserted
+    }
+
+    /// What a member name of object `object` is recorded as.
+    static func key(_ name: UnsafeRawBufferPointer, in object: Int) -> Int {
         var hasher = Hasher()
         hasher.combine(object)
         hasher.combine(bytes: name)
-        return seen.insert(hasher.finalize()).inserted
+        return hasher.finalize()
     }
 }

@@ -247,7 +247,10 @@ struct _JSONScanner {
     private mutating func uniqueMemberName(in object: Int) throws(_JSONError) {
         let offset = index
         let name = try memberName()
-        guard withContent(of: name, { nestedNames.insert($0, in: object) }) else {
+        // The key first, then the insert: inserting inside `withContent` (a read of `self`) would
+        // make Swift copy `self`, and with it the whole set, for every name.
+        let key = withContent(of: name) { _MemberNames.key($0, in: object) }
+        guard nestedNames.insert(key) else {
             throw _JSONError(offset: offset, reason: "repeated member name")
         }
     }
