@@ -1,8 +1,27 @@
+import Dispatch
 import Glibc
+import Logging
 import ShareTrackCore
 
-/// The changing control commands that maintain the data: `reset-source` and `backup`.
+/// The changing control commands that maintain the data (`reset-source`, `backup`), and what the
+/// daemon does when its database is removed or replaced under it.
 extension Daemon {
+    /// What the daemon does when its database's files were removed or replaced under it: refuse
+    /// every new line (nothing may be acknowledged), say why in `STATUS=` (`status` shows the failed
+    /// flush), and exit 1 a moment later, leaving the unacknowledged lines to be sent again.
+    static func halt(pipeline: Pipeline, notifier: SystemdNotifier?, logger: Logger,
+                             sockets: [String]) -> @Sendable (String) -> Void {
+        { reason in
+            pipeline.halt(reason)
+            notifier?.status("FAILED: \(reason)")
+            DispatchQueue.main.asyncAfter(deadline: .now() + 2) {
+                logger.critical("exiting: \(reason)")
+                for path in sockets { unlink(path) }
+                exit(1)
+            }
+        }
+    }
+
     /// Forgets the highest seq of `source` (a reinstalled kiosk starting again at 1), logs it at
     /// notice, and answers once the change is committed.
     func resetSource(_ source: String?, by uid: uid_t?, on connection: ControlConnection) throws(ControlError) {

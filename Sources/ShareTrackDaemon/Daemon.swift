@@ -260,22 +260,6 @@ public final class Daemon: Sendable {
         exit(lost ? 1 : 0)
     }
 
-    /// What the daemon does when its database's files were removed or replaced under it: refuse
-    /// every new line (nothing may be acknowledged), say why in `STATUS=` (`status` shows the failed
-    /// flush), and exit 1 a moment later, leaving the unacknowledged lines to be sent again.
-    private static func halt(pipeline: Pipeline, notifier: SystemdNotifier?, logger: Logger,
-                             sockets: [String]) -> @Sendable (String) -> Void {
-        { reason in
-            pipeline.halt(reason)
-            notifier?.status("FAILED: \(reason)")
-            DispatchQueue.main.asyncAfter(deadline: .now() + 2) {
-                logger.critical("exiting: \(reason)")
-                for path in sockets { unlink(path) }
-                exit(1)
-            }
-        }
-    }
-
     // MARK: Reload
 
     /// Re-reads the configuration (SIGHUP, `sharectl reload`); a bad one is refused and the running

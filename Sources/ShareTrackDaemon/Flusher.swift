@@ -40,7 +40,7 @@ final class Flusher: Sendable {
     let pipeline: Pipeline
     private let onCommit: @Sendable (UInt64) -> Void
     private let onReport: @Sendable (FlushReport) -> Void
-    private let onHalt: @Sendable (String) -> Void
+    let onHalt: @Sendable (String) -> Void
     private let files: DatabaseFiles
     let logger: Logger
     let state: Mutex<State>
@@ -94,32 +94,6 @@ final class Flusher: Sendable {
         }
     }
 
-    /// Writes a backup to `path` (`Store.backup`) of everything acknowledged so far: flushes (so
-    /// that in `ack: receive` mode the lines answered are durable first), applies what is journaled,
-    /// and copies the tables plus any journaled batch they still lack.
-    func backup(to path: String, visitorKey: VisitorKey, completion: @escaping @Sendable (Result<BackupReport, ControlError>) -> Void) {
-        queue.async {
-            let start = ContinuousClock.now
-            if let error = self.flushOnQueue()?.error {
-                return completion(.failure(ControlError(.failed, "flush failed, the backup would miss answered lines: \(error)")))
-            }
-            let result = self.applyQueue.sync { () -> Result<BackupReport, ControlError> in
-                self.applyJournaled()
-                do {
-                    let journaled = self.pipeline.journaled
-                    let generation = try self.store.withLock { try $0.backup(to: path, adding: journaled, visitorKey: visitorKey) }
-                    var info = stat()
-                    let bytes = stat(path, &info) == 0 ? Int64(info.st_size) : 0
-                    return .success(BackupReport(path: path, bytes: bytes, generation: generation,
-                                                 seconds: (ContinuousClock.now - start).seconds))
-                } catch {
-                    return .failure(ControlError(.failed, "backup failed: \(error)"))
-                }
-            }
-            completion(result)
-        }
-    }
-
     /// Flushes and applies until the tables hold everything in memory, retrying failures up to
     /// `attempts` times.
     func drain(attempts: Int) -> FlushReport? {
@@ -133,6 +107,12 @@ final class Flusher: Sendable {
             // database may then take it over).
             let applied = pipeline.appliedGeneration
             try? journal.withLock { try $0.forget(through: applied) }
+            // Empty write-ahead logs: a database file restored from a backup after a clean stop is
+            // then not refused for a log written for the file it replaced (`DatabaseFiles`).
+            if !pipeline.hasUnapplied {
+                try? store.withLock { try $0.truncateLog() }
+                try? journal.withLock { try $0.database.truncateLog() }
+            }
             return lastReport
         }
     }
@@ -234,27 +214,6 @@ final class Flusher: Sendable {
             store.releaseCache()
         }
         if rows >= Self.trimAfterRows { MallocTrim.run() }
-    }
-
-    /// Stops flushing for good: nothing more is written or acknowledged (the files the daemon has
-    /// open are no longer the database's). Returns the failed flush's report.
-    private func halt(_ reason: String) -> FlushReport {
-        dispatchPrecondition(condition: .onQueue(queue))
-        let message = "the database cannot be trusted any more: \(reason); nothing more is acknowledged"
-        state.withLock { state in
-            state.halted = message
-            state.timer?.cancel()
-        }
-        logger.critical("\(message); stopping")
-        onHalt(message)
-        return haltedReport(message)
-    }
-
-    private func haltedReport(_ message: String) -> FlushReport {
-        let report = FlushReport(time: Self.wallClock(), durationSeconds: 0, generation: pipeline.appliedGeneration,
-                                 events: 0, rows: 0, error: message)
-        state.withLock { $0.last = report }
-        return report
     }
 
     static func wallClock() -> Double {

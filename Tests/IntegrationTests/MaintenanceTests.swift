@@ -43,8 +43,10 @@ struct MaintenanceTests {
         #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again.stderr)")
         #expect(try daemon.stop() == 0)
 
-        // Restored as the database of a new daemon, it holds every line, and their seqs.
-        let restored = try DaemonProcess(arguments: ["--database", file])
+        // Restored over the database after a clean stop (README), it holds every line, and their seqs.
+        try FileManager.default.copyItem(atPath: file, toPath: daemon.database + ".new")
+        #expect(rename(daemon.database + ".new", daemon.database) == 0)
+        let restored = try DaemonProcess(directory: daemon.directory)
         let answers = try LineClient(path: restored.ingestSocket).exchange([Self.click("b1", seq: 50)])
         #expect(answers == [#"{"ok":true,"duplicate":true}"#])
         #expect(try restored.stop() == 0)
