@@ -10,13 +10,13 @@ extension Daemon {
     /// every new line (nothing may be acknowledged), say why in `STATUS=` (`status` shows the failed
     /// flush), and exit 1 a moment later, leaving the unacknowledged lines to be sent again.
     static func halt(pipeline: Pipeline, notifier: SystemdNotifier?, logger: Logger,
-                             sockets: [String]) -> @Sendable (String) -> Void {
+                             sockets: [SocketFile]) -> @Sendable (String) -> Void {
         { reason in
             pipeline.halt(reason)
             notifier?.status("FAILED: \(reason)")
             DispatchQueue.main.asyncAfter(deadline: .now() + 2) {
                 logger.critical("exiting: \(reason)")
-                for path in sockets { unlink(path) }
+                for socket in sockets { socket.remove() }
                 exit(1)
             }
         }
