@@ -60,6 +60,7 @@ struct DocsTests {
                 id: "ann", by: "reach", limit: 5, filter: QueryFilter(venue: "cafe", since: 0, until: 3600), silentAfter: 60)),
             ControlRequest(command: .forget, forget: ForgetTarget(visitor: "v1")),
             ControlRequest(command: .forget, forget: ForgetTarget(advocate: "ann")),
+            ControlRequest(command: .backup, query: Query(path: "/var/lib/sharetrack/backup.db")),
         ]
         for request in requests {
             documents.append(try JSONSerialization.jsonObject(with: Data(try ControlCodec.requestLine(request))))
