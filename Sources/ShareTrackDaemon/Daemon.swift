@@ -56,10 +56,8 @@ public final class Daemon: Sendable {
         // What a crash left journaled was answered `ok`: it goes into the tables before anything else,
         // and an erasure among it finishes (what it erased is then scrubbed from both files).
         do {
-            for batch in try journal.batches() { try store.apply(batch) }
-            try journal.forget(through: store.generation)
-            try journal.scrub()
-            try store.truncateLog()
+            try store.recover(journal.batches())
+            try journal.scrub(through: store.generation)
         } catch {
             throw StoreError.cannotOpen(path: settings.database, reason: "cannot apply its journal: \(error)")
         }
