@@ -17,21 +17,19 @@ public final class Daemon: Sendable {
     }
 
     private let flags: [Settings.Key: String]
-    private let logger: Logger
+    let logger: Logger
     private let notifier: SystemdNotifier?
     private let started = ContinuousClock.now
     private let pipeline: Pipeline
-    private let flusher: Flusher
+    let flusher: Flusher
     private let ingest: IngestServer
     private let control: ControlServer
     private let queries: Mutex<Queries>
     private let stats: DaemonStats
     private let metrics: DaemonMetrics
     private let listening: (ingest: Int32, control: Int32)
-    /// Hashes the visitor ids of `forget`.
-    private let visitorKey: VisitorKey
-    /// Names the visitor key (`VisitorKey.fingerprint`) in the log and `status`.
-    let visitorKeyFingerprint: String
+    /// Hashes the visitor ids of `forget`; its fingerprint names it in the log and `status`.
+    let visitorKey: VisitorKey
     /// Held for the life of the process: one daemon per database.
     private let lock: DatabaseLock
     /// Socket files this process created (and so removes on exit, if they are still its own).
@@ -66,7 +64,6 @@ public final class Daemon: Sendable {
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = Mutex(try Queries(path: settings.database))
         self.visitorKey = visitorKey
-        visitorKeyFingerprint = visitorKey.fingerprint
         let stats = DaemonStats()
         let metrics = DaemonMetrics()
         let ingest = IngestServer(pipeline: pipeline, stats: stats, settings: settings,
@@ -107,7 +104,7 @@ public final class Daemon: Sendable {
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
             "ingest": "\(settings.ingestSocket)", "control": "\(settings.controlSocket)",
             "database": "\(settings.database)", "ack": "\(settings.value(of: .ack))",
-            "visitor_key": "\(visitorKeyFingerprint)",
+            "visitor_key": "\(visitorKey.fingerprint)",
         ])
         dispatchMain()
     }
@@ -335,41 +332,6 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Erases a visitor or an advocate (`Flusher.forget`); logs the kind of id, never the id.
-    private func forget(_ target: ForgetTarget?, on connection: ControlConnection) throws(ControlError) {
-        let erasure: Erasure
-        let kind: String
-        switch (target?.visitor, target?.advocate) {
-        case (let visitor?, nil) where !visitor.isEmpty:
-            erasure = .visitor(hash: visitorKey.hash(visitor))
-            kind = "visitor"
-        case (nil, let advocate?) where !advocate.isEmpty:
-            erasure = .advocate(id: advocate, pseudonym: Self.pseudonym())
-            kind = "advocate"
-        default:
-            throw ControlError(.badRequest, "forget needs exactly one of 'visitor' and 'advocate', not empty")
-        }
-        logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
-        flusher.forget(erasure) { [logger] result in
-            switch result {
-            case .success(let removed):
-                var report = ForgetReport(kind: kind)
-                if case .advocate(_, let pseudonym) = erasure { report.pseudonym = pseudonym } else { report.removedPairs = removed }
-                logger.notice("forget done", metadata: ["kind": "\(kind)", "removed_pairs": "\(report.removedPairs ?? 0)"])
-                connection.reply(ControlCodec.resultLine(report))
-            case .failure(let failure):
-                logger.error("forget failed", metadata: ["kind": "\(kind)", "error": "\(failure)"])
-                connection.reply(ControlCodec.errorLine(ControlError(.failed, "forget failed: \(failure)")))
-            }
-        }
-    }
-
-    /// `forgotten-` and 12 random hex digits.
-    private static func pseudonym() -> String {
-        let digits = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
-        return "forgotten-" + String(repeating: "0", count: 12 - digits.count) + digits
-    }
-
     private func emptyFlushReport() -> FlushReport {
         FlushReport(time: Flusher.wallClock(), durationSeconds: 0, generation: pipeline.snapshot().committedGeneration,
                     events: 0, rows: 0, error: nil)
@@ -392,7 +354,7 @@ public final class Daemon: Sendable {
             totals: .init(snapshot.totals),
             rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
             connections: stats.connections, cachedTokens: snapshot.cachedTokens)
-        report.visitorKey = visitorKeyFingerprint
+        report.visitorKey = visitorKey.fingerprint
         report.visitorRetention = flusher.retentionReport
         return report
     }
