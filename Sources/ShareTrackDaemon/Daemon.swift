@@ -35,6 +35,7 @@ public final class Daemon: Sendable {
     /// Socket files this process created (and so removes on exit, if they are still its own).
     private let createdSockets: [SocketFile]
     private let state: Mutex<State>
+    private let signalQueue = DispatchQueue(label: "sharetrack.signals")
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
@@ -90,6 +91,8 @@ public final class Daemon: Sendable {
     /// Serves until stopped; does not return.
     public func run() -> Never {
         let settings = state.withLock { $0.settings }
+        // First: a client may connect (and signal) as soon as the sockets accept.
+        installSignalHandlers()
         ingest.start(listening: listening.ingest)
         state.withLock { state in
             state.controlListener = control.start(listening: listening.control) { [self] request, connection in
@@ -98,7 +101,6 @@ public final class Daemon: Sendable {
         }
         flusher.schedule(every: settings.flushInterval)
         flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
-        installSignalHandlers()
         startTicker()
         notifier?.ready()
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
@@ -138,6 +140,10 @@ public final class Daemon: Sendable {
 
     // MARK: Signals and timers
 
+    /// The signal sources are registered on a queue of their own, at once: one on the main queue
+    /// would be registered only once `dispatchMain()` runs, and a signal arriving before that (a
+    /// SIGTERM right after the sockets accept) would meet `SIG_IGN` and be lost. The handlers run
+    /// on the main queue, in order with `sharectl reload`.
     private func installSignalHandlers() {
         let handlers: [(Int32, @Sendable () -> Void)] = [
             (SIGTERM, { [self] in shutDown(signal: "SIGTERM") }),
@@ -150,8 +156,8 @@ public final class Daemon: Sendable {
         for (number, handler) in handlers {
             signal(number, SIG_IGN)
             keep {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-                source.setEventHandler(handler: handler)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+                source.setEventHandler { DispatchQueue.main.async(execute: handler) }
                 return source
             }
         }
