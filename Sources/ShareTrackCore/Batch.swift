@@ -38,6 +38,9 @@ public struct Batch: Sendable {
 
     public var isEmpty: Bool { events == 0 && sources.isEmpty && erasures.isEmpty }
 
+    /// Whether it holds counter deltas, shares or visitor pairs (an erasure may only come first).
+    public var hasRows: Bool { !counters.isEmpty || !shares.isEmpty || !visitors.isEmpty }
+
     /// Rows the flush writes.
     public var rowCount: Int { counters.count + shares.count + visitors.count + sources.count }
 
@@ -58,7 +61,7 @@ public struct Batch: Sendable {
 
     /// Records an erasure; only before anything else (see above).
     public mutating func add(_ erasure: Erasure) {
-        precondition(counters.isEmpty && shares.isEmpty && visitors.isEmpty, "an erasure must lead its batch")
+        precondition(!hasRows, "an erasure must lead its batch")
         erasures.append(erasure)
         BatchCodec.encode(erasure, into: &effects)
     }

@@ -312,7 +312,7 @@ public struct Engine: Sendable {
     /// nil while a failed flush still holds a batch in flight.
     public mutating func erase(_ erasure: Erasure) -> UInt64? {
         guard inFlight == nil else { return nil }
-        if !pending.counters.isEmpty || !pending.shares.isEmpty || !pending.visitors.isEmpty {
+        if pending.hasRows {
             inFlight = pending
             pending = Batch(generation: pending.generation + 1, sizedLike: pending)
         }

@@ -11,4 +11,12 @@ public struct RetentionReport: Codable, Sendable, Equatable {
     public var removedTotal: Int64 = 0
 
     public init() {}
+
+    /// The first hour (hours since the epoch) whose visitor pairs are kept at `now` (seconds since
+    /// the epoch) under a retention of `retention` seconds: a pair comes of age when the whole hour
+    /// of the click that stored it is older than the retention, so it is kept at least `retention`
+    /// and less than an hour longer.
+    public static func firstKeptHour(now: Double, retention: Double) -> Int64 {
+        Int64((now - retention).rounded(.down)).hourBucket
+    }
 }

@@ -28,15 +28,14 @@ public final class Daemon: Sendable {
     private let stats: DaemonStats
     private let metrics: DaemonMetrics
     private let listening: (ingest: Int32, control: Int32)
-    /// Hashes the visitor ids of `forget`.
+    /// Hashes the visitor ids of `forget`; its fingerprint names it in the log and `status`.
     let visitorKey: VisitorKey
-    /// Names the visitor key (`VisitorKey.fingerprint`) in the log and `status`.
-    let visitorKeyFingerprint: String
     /// Held for the life of the process: one daemon per database.
     private let lock: DatabaseLock
     /// Socket files this process created (and so removes on exit, if they are still its own).
     private let createdSockets: [SocketFile]
     private let state: Mutex<State>
+    private let signalQueue = DispatchQueue(label: "sharetrack.signals")
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
@@ -63,10 +62,8 @@ public final class Daemon: Sendable {
                     + "\(store.generation) but its journal starts at \(first.generation): the database is older than "
                     + "its journal (was it replaced by an older copy?); put the right file back or restore a backup")
             }
-            for batch in batches { try store.apply(batch) }
-            try journal.forget(through: store.generation)
-            try journal.scrub()
-            try store.truncateLog()
+            try store.recover(batches)
+            try journal.scrub(through: store.generation)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -78,7 +75,6 @@ public final class Daemon: Sendable {
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = Mutex(try Queries(path: settings.database))
         self.visitorKey = visitorKey
-        visitorKeyFingerprint = visitorKey.fingerprint
         let stats = DaemonStats()
         let metrics = DaemonMetrics()
         let ingest = IngestServer(pipeline: pipeline, stats: stats, settings: settings,
@@ -107,6 +103,8 @@ public final class Daemon: Sendable {
     /// Serves until stopped; does not return.
     public func run() -> Never {
         let settings = state.withLock { $0.settings }
+        // First: a client may connect (and signal) as soon as the sockets accept.
+        installSignalHandlers()
         ingest.start(listening: listening.ingest)
         state.withLock { state in
             state.controlListener = control.start(listening: listening.control) { [self] request, connection in
@@ -115,13 +113,12 @@ public final class Daemon: Sendable {
         }
         flusher.schedule(every: settings.flushInterval)
         flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
-        installSignalHandlers()
         startTicker()
         notifier?.ready()
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
             "ingest": "\(settings.ingestSocket)", "control": "\(settings.controlSocket)",
             "database": "\(settings.database)", "ack": "\(settings.value(of: .ack))",
-            "visitor_key": "\(visitorKeyFingerprint)",
+            "visitor_key": "\(visitorKey.fingerprint)",
         ])
         dispatchMain()
     }
@@ -155,6 +152,10 @@ public final class Daemon: Sendable {
 
     // MARK: Signals and timers
 
+    /// The signal sources are registered on a queue of their own, at once: one on the main queue
+    /// would be registered only once `dispatchMain()` runs, and a signal arriving before that (a
+    /// SIGTERM right after the sockets accept) would meet `SIG_IGN` and be lost. The handlers run
+    /// on the main queue, in order with `sharectl reload`.
     private func installSignalHandlers() {
         let handlers: [(Int32, @Sendable () -> Void)] = [
             (SIGTERM, { [self] in shutDown(signal: "SIGTERM") }),
@@ -167,8 +168,8 @@ public final class Daemon: Sendable {
         for (number, handler) in handlers {
             signal(number, SIG_IGN)
             keep {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-                source.setEventHandler(handler: handler)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+                source.setEventHandler { DispatchQueue.main.async(execute: handler) }
                 return source
             }
         }
@@ -352,41 +353,6 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Erases a visitor or an advocate (`Flusher.forget`); logs the kind of id, never the id.
-    private func forget(_ target: ForgetTarget?, on connection: ControlConnection) throws(ControlError) {
-        let erasure: Erasure
-        let kind: String
-        switch (target?.visitor, target?.advocate) {
-        case (let visitor?, nil) where !visitor.isEmpty:
-            erasure = .visitor(hash: visitorKey.hash(visitor))
-            kind = "visitor"
-        case (nil, let advocate?) where !advocate.isEmpty:
-            erasure = .advocate(id: advocate, pseudonym: Self.pseudonym())
-            kind = "advocate"
-        default:
-            throw ControlError(.badRequest, "forget needs exactly one of 'visitor' and 'advocate', not empty")
-        }
-        logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
-        flusher.forget(erasure) { [logger] result in
-            switch result {
-            case .success(let removed):
-                var report = ForgetReport(kind: kind)
-                if case .advocate(_, let pseudonym) = erasure { report.pseudonym = pseudonym } else { report.removedPairs = removed }
-                logger.notice("forget done", metadata: ["kind": "\(kind)", "removed_pairs": "\(report.removedPairs ?? 0)"])
-                connection.reply(ControlCodec.resultLine(report))
-            case .failure(let failure):
-                logger.error("forget failed", metadata: ["kind": "\(kind)", "error": "\(failure)"])
-                connection.reply(ControlCodec.errorLine(ControlError(.failed, "forget failed: \(failure)")))
-            }
-        }
-    }
-
-    /// `forgotten-` and 12 random hex digits.
-    private static func pseudonym() -> String {
-        let digits = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
-        return "forgotten-" + String(repeating: "0", count: 12 - digits.count) + digits
-    }
-
     private func emptyFlushReport() -> FlushReport {
         FlushReport(time: Flusher.wallClock(), durationSeconds: 0, generation: pipeline.snapshot().committedGeneration,
                     events: 0, rows: 0, error: nil)
@@ -409,7 +375,7 @@ public final class Daemon: Sendable {
             totals: .init(snapshot.totals),
             rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
             connections: stats.connections, cachedTokens: snapshot.cachedTokens)
-        report.visitorKey = visitorKeyFingerprint
+        report.visitorKey = visitorKey.fingerprint
         report.visitorRetention = flusher.retentionReport
         return report
     }

@@ -42,10 +42,7 @@ extension Flusher {
                                 + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
         }
         do {
-            try journal.withLock { journal in
-                try journal.forget(through: generation)
-                try journal.scrub()
-            }
+            try journal.withLock { try $0.scrub(through: generation) }
             try store.withLock { try $0.truncateLog() }
         } catch {
             throw ForgetFailure(description: "the id is erased from the tables, but scrubbing the files failed: \(error)")

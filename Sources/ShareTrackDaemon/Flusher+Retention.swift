@@ -12,9 +12,8 @@ extension Flusher {
     /// Deletes stored visitor pairs older than `seconds` (0: never) every `retentionPeriod`, on the
     /// apply queue; replaces an earlier schedule.
     ///
-    /// A pair is as old as the hour of the click that stored it, and comes of age when that whole
-    /// hour is older than the retention: a pair is kept at least `seconds` and at most an hour and
-    /// a `retentionPeriod` longer.
+    /// A pair comes of age when the whole hour of the click that stored it is older than the
+    /// retention (`RetentionReport.firstKeptHour`); a run finds it within `retentionPeriod`.
     func scheduleRetention(seconds: Double) {
         state.withLock { state in
             state.retention.seconds = seconds
@@ -36,7 +35,7 @@ extension Flusher {
         let seconds = state.withLock { $0.retention.seconds }
         guard seconds > 0 else { return }
         let now = Flusher.wallClock()
-        let cutoffHour = Int64((now - seconds).rounded(.down)).hourBucket
+        let cutoffHour = RetentionReport.firstKeptHour(now: now, retention: seconds)
         let removed: [(token: String, visitor: UInt64)]
         do {
             removed = try store.withLock { try $0.deleteVisitors(before: cutoffHour, limit: Self.retentionChunk) }

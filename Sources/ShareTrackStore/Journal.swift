@@ -124,9 +124,10 @@ public final class Journal {
         return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1), visitorKey: visitorKey) }
     }
 
-    /// Rebuilds the file (`VACUUM`) and truncates its write-ahead log: the rows deleted so far (a
-    /// forgotten id's batches) are then in no file any more.
-    public func scrub() throws {
+    /// Deletes the batches the tables hold (through `generation`), rebuilds the file (`VACUUM`) and
+    /// truncates its write-ahead log: what those batches held (a forgotten id) is then in no file.
+    public func scrub(through generation: UInt64) throws {
+        try forget(through: generation)
         try database.execute("VACUUM")
         try database.truncateLog()
     }

@@ -50,7 +50,18 @@ struct StatusCommand: ControlCommand {
                 + "\(Formatting.integer(status.connections.total)) total, \(Formatting.integer(status.connections.refused)) refused"),
             ("cached tokens", Formatting.integer(status.cachedTokens)),
         ]
+        if let key = status.visitorKey { fields.append(("visitor key", "fingerprint \(key)")) }
+        if let retention = status.visitorRetention { fields.append(("visitor retention", Self.describe(retention, now: now))) }
         printFields(fields)
+    }
+
+    /// `90d; last run 2026-11-28T03:30:49Z (12s ago) removed 120 visitor pairs (4,512 since start)`.
+    static func describe(_ retention: RetentionReport, now: Int64) -> String {
+        guard retention.seconds > 0 else { return "off (visitor hashes are kept for ever)" }
+        let setting = Formatting.duration(retention.seconds)
+        guard let lastRun = retention.lastRun else { return "\(setting); not run yet" }
+        return "\(setting); last run \(timeAndAge(Int64(lastRun), now: now)) removed "
+            + "\(Formatting.integer(retention.removedLastRun)) visitor pairs (\(Formatting.integer(retention.removedTotal)) since start)"
     }
 
     /// `1,234 events, 56 rows, 2 producers in 12 ms, applied in 80 ms (generation 42)`: the rows are

@@ -208,9 +208,7 @@ final class ProducerFleet: @unchecked Sendable {
         if !daemon.process.isRunning {
             let store = try Store(path: path, visitorKey: daemon.visitorKey)
             let journal = try Journal(databasePath: path, databaseID: store.id, visitorKey: daemon.visitorKey)
-            let unapplied = try journal.batches().filter { $0.generation > store.generation }
-            for batch in unapplied { try store.apply(batch) }
-            journalRecovered += unapplied.count
+            journalRecovered += try store.recover(journal.batches())
         }
         let opened = try Database(path: path, mode: .readOnly)
         database = opened

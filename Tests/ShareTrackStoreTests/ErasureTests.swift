@@ -46,6 +46,31 @@ import Testing
         #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
     }
 
+    @Test("an erasure a crash left journaled finishes at the next start: the id is in no file")
+    func erasureRecoveredAfterACrash() throws {
+        let file = try TemporaryDatabase()
+        do {
+            let store = try Store(path: file.path, visitorKey: testKey)
+            let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+            let share = batch(1) { batch in
+                batch.add(ShareRecord(token: "t1", attributes: ShareAttributes(
+                    advocate: "advocate-to-forget", venue: "bar", campaign: nil, network: "x", followers: 5), tier: .nano, time: 0))
+            }
+            try journal.append(share, forgettingThrough: 0)
+            try store.apply(share)
+            let erasure = batch(2) { $0.add(Erasure.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab")) }
+            try journal.append(erasure, forgettingThrough: 1)
+            // The crash: the erasure is journaled, not applied.
+        }
+        #expect(try !filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+        #expect(try store.recover(journal.batches()) == 1)
+        try journal.scrub(through: store.generation)
+        #expect(try store.database.prepare("SELECT advocate FROM shares").rows { $0.string(0) } == ["forgotten-0123456789ab"])
+        #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
+    }
+
     @Test("retention deletes pairs of hours before the cut-off, in chunks, and returns them")
     func retention() throws {
         let file = try TemporaryDatabase()
