@@ -4,6 +4,10 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Command: String, Codable, Sendable, CaseIterable {
         case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics, forget, backup
         case resetSource = "reset-source"
+        /// For `sharectl report`: per-network totals, and per-hour totals (the trend).
+        case networks, trend
+        /// The fact table, streamed (see docs/control-protocol.md).
+        case export
 
         /// Commands that change the daemon's state or write files: root and `ops_group` only.
         public var isPrivileged: Bool { [.flush, .reload, .forget, .backup, .resetSource].contains(self) }
@@ -44,15 +48,18 @@ public struct Query: Codable, Sendable, Equatable {
     public var silentAfter: Int64?
     /// `backup`: the absolute path of the file to write.
     public var path: String?
+    /// `export`: `csv` (default) or `ndjson`.
+    public var format: String?
 
     public init(id: String? = nil, by: String? = nil, limit: Int? = nil, filter: QueryFilter = QueryFilter(),
-                silentAfter: Int64? = nil, path: String? = nil) {
+                silentAfter: Int64? = nil, path: String? = nil, format: String? = nil) {
         self.id = id
         self.by = by
         self.limit = limit
         self.filter = filter
         self.silentAfter = silentAfter
         self.path = path
+        self.format = format
     }
 }
 
@@ -82,6 +89,13 @@ public struct QueryFilter: Codable, Sendable, Equatable {
     public var sinceHour: Int64? { since?.hourBucket }
     /// The first hour bucket past the range.
     public var untilHour: Int64? { until.map { ($0 + 3599).hourBucket } }
+
+    /// Refuses a range with no hour in it.
+    public func checkRange() throws(ControlError) {
+        if let since = sinceHour, let until = untilHour, since >= until {
+            throw ControlError(.badRequest, "empty time range: since must be before until")
+        }
+    }
 }
 
 /// The error answer of the control socket.

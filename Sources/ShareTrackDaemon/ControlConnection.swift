@@ -17,6 +17,8 @@ final class ControlConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var busy = false
     private var endOfInput = false
+    /// Told when the part of a streamed answer last given to `send` has been written out.
+    private var drained: (@Sendable (Bool) -> Void)?
 
     init(fd: Int32, queue: DispatchQueue, handle: @escaping @Sendable (ControlConnection, [UInt8]) -> Void) {
         self.queue = queue
@@ -40,6 +42,17 @@ final class ControlConnection: @unchecked Sendable {
             busy = false
             writeOutput()
             nextRequest()
+        }
+    }
+
+    /// Sends a part of a streamed answer (the request stays current until `reply`); `drained` runs
+    /// once it is all written, with `false` if the connection closed first. May be called from any queue.
+    func send(_ part: [UInt8], drained: @escaping @Sendable (Bool) -> Void) {
+        queue.async { [self] in
+            guard !closed else { return drained(false) }
+            output += part
+            self.drained = drained
+            writeOutput()
         }
     }
 
@@ -82,7 +95,7 @@ final class ControlConnection: @unchecked Sendable {
 
     private func writeOutput() {
         while !output.isEmpty {
-            let sent = output.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if sent > 0 {
                 output.removeFirst(sent)
             } else if sent < 0 && (errno == EAGAIN || errno == EINTR) {
@@ -92,6 +105,7 @@ final class ControlConnection: @unchecked Sendable {
             }
         }
         setWriting(!output.isEmpty)
+        if output.isEmpty { finishSending(written: true) }
         if output.isEmpty && endOfInput && !busy { close() }
     }
 
@@ -100,5 +114,12 @@ final class ControlConnection: @unchecked Sendable {
 
     func close() {
         sources.cancel()
+        finishSending(written: false)
+    }
+
+    private func finishSending(written: Bool) {
+        let waiting = drained
+        drained = nil
+        waiting?(written)
     }
 }

@@ -25,6 +25,7 @@ public final class Daemon: Sendable {
     private let ingest: IngestServer
     private let control: ControlServer
     private let queries: Mutex<Queries>
+    private let exports: ExportStreams
     private let stats: DaemonStats
     private let metrics: DaemonMetrics
     private let listening: (ingest: Int32, control: Int32)
@@ -75,6 +76,7 @@ public final class Daemon: Sendable {
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = Mutex(try Queries(path: settings.database))
         self.visitorKey = visitorKey
+        exports = ExportStreams(databasePath: settings.database)
         let stats = DaemonStats()
         let metrics = DaemonMetrics()
         let ingest = IngestServer(pipeline: pipeline, stats: stats, settings: settings,
@@ -340,8 +342,10 @@ public final class Daemon: Sendable {
                 try resetSource(request.query?.id, by: connection.peer?.uid, on: connection)
             case .backup:
                 try backup(to: request.query?.path, on: connection)
-            case .top, .advocate, .share, .venues, .tiers, .sources:
-                let live = LiveData(batches: pipeline.snapshot().batches)
+            case .export:
+                try exports.start(request, live: liveData(), on: connection)
+            case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
+                let live = liveData()
                 let now = Int64(time(nil))
                 let result = try queries.withLock { queries throws(ControlError) in
                     try queries.answer(request, live: live, now: now)
@@ -351,6 +355,10 @@ public final class Daemon: Sendable {
         } catch {
             connection.reply(ControlCodec.errorLine(error))
         }
+    }
+
+    private func liveData() -> LiveData {
+        LiveData(batches: pipeline.snapshot().batches)
     }
 
     private func emptyFlushReport() -> FlushReport {

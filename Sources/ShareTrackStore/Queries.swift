@@ -25,7 +25,7 @@ public final class Queries {
     public static let defaultSourcesLimit = 100
     public static let maxSourcesLimit = 10_000
 
-    private let database: Database
+    let database: Database
     private let insertShare: Statement
     private let insertCounter: Statement
 
@@ -62,6 +62,10 @@ public final class Queries {
                 return try snapshot(live) { try groups(.venue, filter) }
             case .tiers(let filter):
                 return try snapshot(live) { try tiers(filter, everyTier: true) }
+            case .networks(let filter):
+                return try snapshot(live) { try groups(.network, filter) }
+            case .trend(let filter):
+                return try snapshot(live) { try trend(filter) }
             case .sources(let silentAfter, let limit):
                 return try reading(live) { try sources(after: $0, limit: limit, silentAfter: silentAfter, now: now) }
             }
@@ -161,7 +165,7 @@ public final class Queries {
     // MARK: SQL
 
     /// The WHERE clause over `temp.attributed` that `filter` makes, with its parameters.
-    private static func conditions(_ filter: QueryFilter) -> (sql: String, values: [Statement.Value]) {
+    static func conditions(_ filter: QueryFilter) -> (sql: String, values: [Statement.Value]) {
         let terms: [(String, Statement.Value?)] = [
             ("advocate = ?", filter.advocate.map { .text($0) }),
             ("venue = ?", filter.venue.map { .text($0) }),
@@ -174,7 +178,7 @@ public final class Queries {
         return (terms.isEmpty ? "1" : terms.map(\.0).joined(separator: " AND "), terms.compactMap(\.1))
     }
 
-    private func rows<Row>(_ sql: String, _ values: [Statement.Value], _ row: (Statement) throws -> Row) throws -> [Row] {
+    func rows<Row>(_ sql: String, _ values: [Statement.Value], _ row: (Statement) throws -> Row) throws -> [Row] {
         let statement = try database.prepare(sql)
         try statement.bind(values)
         return try statement.rows(row)
@@ -190,7 +194,7 @@ public final class Queries {
     ///
     /// Offline, the journal is read before the database: a batch applied in between is then in
     /// both, and counted once (from the tables); read the other way round, it could be in neither.
-    private func snapshot<Result>(_ live: LiveData?, _ body: () throws -> Result) throws -> Result {
+    func snapshot<Result>(_ live: LiveData?, _ body: () throws -> Result) throws -> Result {
         try reading(live) { batches in
             try copy(batches)
             return try body()
@@ -274,14 +278,14 @@ private enum Question {
     case share(String, QueryFilter)
     case venues(QueryFilter)
     case tiers(QueryFilter)
+    case networks(QueryFilter)
+    case trend(QueryFilter)
     case sources(silentAfter: Int64, limit: Int)
 
     init(_ request: ControlRequest) throws(ControlError) {
         let query = request.query ?? Query()
         let filter = query.filter
-        if let since = filter.sinceHour, let until = filter.untilHour, since >= until {
-            throw ControlError(.badRequest, "empty time range: since must be before until")
-        }
+        try filter.checkRange()
         switch request.command {
         case .top:
             guard let ranking = Ranking(rawValue: query.by ?? Ranking.uniqueClicks.rawValue) else {
@@ -299,6 +303,10 @@ private enum Question {
             self = .venues(filter)
         case .tiers:
             self = .tiers(filter)
+        case .networks:
+            self = .networks(filter)
+        case .trend:
+            self = .trend(filter)
         case .sources:
             let silentAfter = query.silentAfter ?? Queries.defaultSilentAfter
             guard silentAfter >= 0 else {
@@ -309,7 +317,7 @@ private enum Question {
                 throw ControlError(.badRequest, "limit must be from 1 to \(Queries.maxSourcesLimit), not \(limit)")
             }
             self = .sources(silentAfter: silentAfter, limit: limit)
-        case .status, .flush, .reload, .metrics, .forget, .backup, .resetSource:
+        case .status, .flush, .reload, .metrics, .forget, .backup, .resetSource, .export:
             throw ControlError(.badRequest, "'\(request.command.rawValue)' is not a query")
         }
     }

@@ -1,22 +1,15 @@
 import Foundation
 import ShareTrackCore
 
-/// A connection to the daemon's control socket: sends one request line, reads one answer line.
+/// A connection to the daemon's control socket: sends one request line, reads one answer line
+/// (or, for `export`, the streamed lines and the one that ends them).
 struct ControlClient {
     var path: String
 
     /// The daemon's answer line to `request`.
     func exchange(_ request: ControlRequest) throws(Failure) -> Data {
-        let line: [UInt8]
-        do {
-            line = try ControlCodec.requestLine(request)
-        } catch {
-            throw Failure("cannot encode the request: \(error)")
-        }
-        let connection = try SocketConnection(
-            path: path, unreachable: "is sharetrackd running? Query commands can read the database directly with --db PATH")
+        let connection = try connect(sending: request)
         defer { connection.close() }
-        try connection.send(line)
         var reader = LineReader(connection)
         guard let answer = try reader.next() else {
             throw Failure("sharetrackd closed the connection without answering", exitCode: 69)
@@ -31,5 +24,48 @@ struct ControlClient {
                           exitCode: 64)
         }
         return Data(answer)
+    }
+
+    /// Sends `request` and passes the lines of a streamed answer to `write` (64 KiB of lines at a
+    /// time, each with its `\n`) until the line that ends it, which it returns: a line that
+    /// starts with `{"ok":` (docs/control-protocol.md).
+    func stream(_ request: ControlRequest, to write: ([UInt8]) throws -> Void) throws -> Data {
+        let connection = try connect(sending: request)
+        defer { connection.close() }
+        var reader = LineReader(connection)
+        let end = Array(#"{"ok":"#.utf8)
+        var lines: [UInt8] = []
+        while let line = try reader.next() {
+            if line.starts(with: end) {
+                try write(lines)
+                return Data(line)
+            }
+            lines += line
+            lines.append(0x0A)
+            if lines.count >= 1 << 16 {
+                try write(lines)
+                lines.removeAll(keepingCapacity: true)
+            }
+        }
+        throw Failure("sharetrackd closed the connection before the end of the answer", exitCode: 69)
+    }
+
+    /// A connection that `request` has been sent on.
+    private func connect(sending request: ControlRequest) throws(Failure) -> SocketConnection {
+        let line: [UInt8]
+        do {
+            line = try ControlCodec.requestLine(request)
+        } catch {
+            throw Failure("cannot encode the request: \(error)")
+        }
+        let connection = try SocketConnection(
+            path: path, unreachable: "is sharetrackd running? Query commands can read the database directly with --db PATH")
+        do {
+            try connection.send(line)
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
     }
 }

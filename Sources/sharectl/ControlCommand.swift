@@ -32,8 +32,9 @@ extension ControlCommand {
 
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
-        do {
-            let answer = try self.answer(request(now: now), now: now)
+        try Failure.reporting {
+            let answer = try QueryAnswers(socketPath: connection.socketPath, databasePath: databasePath)
+                .answer(request(now: now), now: now, as: Answer.self)
             if connection.json {
                 let encoder = ControlCodec.encoder()
                 encoder.outputFormatting.insert(.prettyPrinted)
@@ -42,20 +43,6 @@ extension ControlCommand {
                 printText(answer, now: now)
             }
             if let failure = failure(in: answer) { throw Failure(failure) }
-        } catch {
-            let failure = Failure(error)
-            FileHandle.standardError.write(Data("sharectl: \(failure)\n".utf8))
-            throw ExitCode(failure.exitCode)
         }
-    }
-
-    private func answer(_ request: ControlRequest, now: Int64) throws -> Answer {
-        guard let path = databasePath else {
-            let line = try ControlClient(path: connection.socketPath).exchange(request)
-            return try ControlCodec.decodeResult(line, as: Answer.self)
-        }
-        let answer = try Queries(path: path).answer(request, live: nil, now: now)
-        guard let typed = answer as? Answer else { throw Failure("unexpected answer: \(type(of: answer))") }
-        return typed
     }
 }

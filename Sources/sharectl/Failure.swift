@@ -1,3 +1,5 @@
+import ArgumentParser
+import Foundation
 import ShareTrackCore
 import ShareTrackStore
 
@@ -21,6 +23,17 @@ struct Failure: Error, CustomStringConvertible {
             self.init(error.message, exitCode: exitCodes[error.error] ?? 1)
         default:
             self.init(String(describing: error))
+        }
+    }
+
+    /// Runs a command's work; a failure is printed to stderr and ends `sharectl` with its exit status.
+    static func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            let failure = Failure(error)
+            FileHandle.standardError.write(Data("sharectl: \(failure)\n".utf8))
+            throw ExitCode(failure.exitCode)
         }
     }
 }

@@ -1,0 +1,68 @@
+import ShareTrackCore
+
+/// One row of the fact table that `sharectl export` writes: one share token in one hour bucket,
+/// the share's attribution (none for an orphan: a token whose share is not recorded yet) and the
+/// counters of that hour.
+public struct ExportRow: Sendable, Equatable {
+    /// A cell: text (quoted in JSON) or a number already written out; `nil` is an empty cell.
+    public enum Cell: Sendable, Equatable {
+        case text(String?)
+        case number(String?)
+    }
+
+    /// The columns, in order: the contract's names.
+    public static let columns = [
+        "hour", "share", "advocate", "venue", "campaign", "network", "tier", "followers",
+        "shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions", "value", "engagement_rate",
+        "orphan_clicks", "orphan_conversions",
+    ]
+
+    /// The hour bucket (hours since the epoch).
+    public var hour: Int64
+    public var share: String
+    public var attributes: ShareAttributes?
+    public var tier: Tier?
+    public var counters: Counters
+
+    public init(hour: Int64, share: String, attributes: ShareAttributes?, tier: Tier?, counters: Counters) {
+        self.hour = hour
+        self.share = share
+        self.attributes = attributes
+        self.tier = tier
+        self.counters = counters
+    }
+
+    /// The cells in `columns` order. Numbers have no thousands separators; `value` has two
+    /// decimals; `engagement_rate` (this row's `unique_clicks / reach`) is written without an
+    /// exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
+    public var cells: [Cell] {
+        let orphan = attributes == nil
+        return [
+            .text(RFC3339.format(hour * 3600)), .text(share), .text(attributes?.advocate), .text(attributes?.venue),
+            .text(attributes?.campaign), .text(attributes?.network), .text(tier?.rawValue),
+            .number(attributes.map { String($0.followers) }),
+        ] + [counters.shares, counters.reach, counters.clicks, counters.uniqueClicks, counters.botClicks,
+             counters.conversions].map { .number(String($0)) }
+            + [
+                .number(Self.twoDecimals(counters.value)), .number(Self.plainDecimal(counters.engagementRate)),
+                .number(String(orphan ? counters.clicks : 0)), .number(String(orphan ? counters.conversions : 0)),
+            ]
+    }
+
+    /// `1234.5` as `1234.50`.
+    static func twoDecimals(_ value: Double) -> String {
+        let cents = Int64((value * 100).rounded())
+        let fraction = String(cents % 100)
+        return "\(cents / 100)." + (fraction.count < 2 ? "0" : "") + fraction
+    }
+
+    /// The shortest decimal that reads back as `value`, without an exponent: `6e-07` as `0.0000006`.
+    static func plainDecimal(_ value: Double) -> String {
+        let text = String(value)
+        guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]), exponent < 0 else {
+            return text
+        }
+        let digits = text[..<e].filter { $0 != "." }
+        return "0." + String(repeating: "0", count: -exponent - 1) + digits
+    }
+}

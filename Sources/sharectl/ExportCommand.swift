@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import ShareTrackCore
+import ShareTrackStore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the fact table, one row per share and hour, as CSV or NDJSON.",
+        discussion: """
+            Columns: hour (RFC 3339, UTC), share, advocate, venue, campaign, network, tier, \
+            followers, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value, \
+            engagement_rate, orphan_clicks, orphan_conversions. An orphan (a token whose share has \
+            not arrived) has empty attribution. engagement_rate is the row's own; for any sum of \
+            rows take sum(unique_clicks) / sum(reach). Rows come from one consistent snapshot, in \
+            share and hour order, streamed: any size keeps sharectl and the daemon in bounded memory.
+            """)
+
+    @Option(help: "csv (RFC 4180, a header row) or ndjson (one JSON object per line).")
+    var format: ExportFormat = .csv
+
+    @Option(help: ArgumentHelp("Write to this file (made whole, or not at all) instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if connection.json && output == nil {
+            throw ValidationError("--json prints a summary of the file written: use it with --output "
+                                  + "(--format ndjson writes the rows as JSON)")
+        }
+    }
+
+    func run() throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let filter = filters.filter(now: now)
+        try Failure.reporting {
+            let file = try OutputFile(path: output)
+            let rows: Int
+            if let path = database.path {
+                rows = try Queries(path: path).export(filter, live: nil, as: format, to: file.write)
+            } else {
+                let request = ControlRequest(command: .export, query: Query(filter: filter, format: format.rawValue))
+                let end = try ControlClient(path: connection.socketPath).stream(request, to: file.write)
+                rows = try ControlCodec.decodeResult(end, as: ExportSummary.self).rows
+            }
+            try file.commit()
+            guard let output else { return }
+            if connection.json {
+                print(#"{"output":\#(ResponseLine.quoted(output)),"rows":\#(rows)}"#)
+            } else {
+                print("wrote \(Formatting.integer(rows)) rows to \(output)")
+            }
+        }
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
