@@ -54,8 +54,9 @@ struct Sharectl: ParsableCommand {
         version: shareTrackVersion,
         subcommands: [
             StatusCommand.self, TopCommand.self, AdvocateCommand.self, ShareCommand.self, VenuesCommand.self,
-            TiersCommand.self, SourcesCommand.self, ExportCommand.self, FlushCommand.self, ReloadCommand.self,
-            MetricsCommand.self, ForgetCommand.self, SendCommand.self, BackupCommand.self, ResetSourceCommand.self,
+            TiersCommand.self, SourcesCommand.self, ExportCommand.self, ReportCommand.self, FlushCommand.self,
+            ReloadCommand.self, MetricsCommand.self, ForgetCommand.self, SendCommand.self, BackupCommand.self,
+            ResetSourceCommand.self,
         ]
     )
 

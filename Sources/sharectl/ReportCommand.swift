@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import ShareTrackCore
+import ShareTrackStore
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML page of the numbers, with charts, for brand managers.",
+        discussion: """
+            The page shows the headline totals (with the change against the previous range of the \
+            same length, when there is one with data), engagement by follower tier, the trend per \
+            hour or per day (per hour up to 4 days), the top advocates, venues and networks, and \
+            every chart's numbers as a table. It works offline: styles, script, numbers and the chart \
+            library (Chart.js from Debian's libjs-chart.js, /usr/share/javascript/chart.js/) are in \
+            the page, and it makes no request. The numbers are those of tiers, top, advocate and \
+            venues --json for the same range and filters. An empty range gives a page that says so.
+            """)
+
+    @Option(help: ArgumentHelp("The HTML file to write (made whole, or not at all).", valueName: "file.html"))
+    var output: String
+
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        try Failure.reporting {
+            let library = try ChartLibrary.load()
+            let file = try OutputFile(path: output)
+            let answers = try QueryAnswers(socketPath: connection.socketPath, databasePath: database.path)
+            let data = try ReportData(filters.filter(now: now), now: now, answers: answers)
+            let source = database.path.map { "the database \($0)" } ?? "sharetrackd (\(connection.socketPath))"
+            let page = ReportPage(data: data, chartLibrary: library, source: source, now: now)
+            try file.write(Array(page.html.utf8))
+            try file.commit()
+            if connection.json {
+                print(#"{"output":\#(ResponseLine.quoted(output)),"empty":\#(data.isEmpty)}"#)
+            } else {
+                print("wrote \(output): \(page.rangeText)" + (data.isEmpty ? ", no data in this range" : ""))
+            }
+        }
+    }
+}
