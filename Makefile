@@ -1,6 +1,7 @@
 # ShareTrack: build, run locally, test, benchmark, install.
 #   make run      the daemon on local paths (database and sockets under ./var)
 #   make test     every test (unit and integration)
+#   make demo     a simulated chain through the daemon on ./var, then var/report.html and var/export.csv
 #   make soak     the long reliability variants
 #   make fuzz     the parser fuzzer, for FUZZ_SECONDS (default 30)
 #   make bench    the end-to-end benchmark (release build)
@@ -16,12 +17,14 @@ BIN := .build/$(CONFIGURATION)
 # Man pages come from swift-argument-parser's generate-manual plugin.
 MANUALS := .build/plugins/GenerateManual/outputs
 MANDIR := $(PREFIX)/share/man/man1
-SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev
+# The C libraries the package links; Chart.js, which `sharectl report` inlines; Chromium, which
+# the tests check the report in.
+SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev libjs-chart.js chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release manuals paths run test soak fuzz bench install clean
+.PHONY: deps build release manuals paths run demo test soak fuzz bench install clean
 
-# Installs the C libraries the package links, when they are missing (Debian/Ubuntu).
+# Installs the system packages, when they are missing (Debian/Ubuntu).
 deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
 		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
@@ -49,6 +52,10 @@ paths:
 run: build
 	mkdir -p var
 	.build/debug/sharetrackd --config config/local.yaml
+
+# About 10 seconds of simulated traffic; scripts/demo.sh says what it does.
+demo: build
+	scripts/demo.sh
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
             Generates a seeded, reproducible stream of share, click and conversion events (100,000 \
             advocates with log-normal follower counts, 20 venues, 5 campaigns, 5 networks, about 10 \
             clicks and 0.3 conversions per share with Zipf-like popularity, 70% of clicks with a \
-            visitor id, event times over the last 7 days), encodes it before timing, and sends it over \
+            visitor id, event times over the last 7 days; --advocates and --days change those), encodes it before timing, and sends it over \
             several producer connections with source and seq, pipelined with a window of unacknowledged \
             lines. By default it starts the sharetrackd next to its own executable on a temporary \
             directory; with --socket it targets a running daemon (and --control for its status).
@@ -35,6 +35,10 @@ struct BenchCommand: ParsableCommand {
     var window = 100_000
     @Option(help: "Seed of the workload.")
     var seed: UInt64 = 1
+    @Option(help: "Advocates the shares are drawn from.")
+    var advocates = 100_000
+    @Option(help: "Days of event times, ending at the last whole hour.")
+    var days = 7
     @Option(help: ArgumentHelp("flush_interval of the daemon the bench starts.", valueName: "seconds"))
     var flushInterval: Double = 1
     @Option(help: ArgumentHelp("ack mode of the daemon the bench starts: commit or receive.", valueName: "mode"))
@@ -64,6 +68,8 @@ struct BenchCommand: ParsableCommand {
         guard events >= 1 else { throw ValidationError("--events must be at least 1") }
         guard (1...256).contains(connections) else { throw ValidationError("--connections must be 1 to 256") }
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
+        guard advocates >= 1 else { throw ValidationError("--advocates must be at least 1") }
+        guard (1...3650).contains(days) else { throw ValidationError("--days must be 1 to 3650") }
         guard flushInterval > 0 else { throw ValidationError("--flush-interval must be greater than 0") }
         guard ack == "commit" || ack == "receive" else { throw ValidationError("--ack must be commit or receive") }
         if let rate { guard rate > 0 else { throw ValidationError("--rate must be greater than 0") } }
@@ -76,7 +82,8 @@ struct BenchCommand: ParsableCommand {
         let machine = Machine.current()
         let now = Int64(time(nil))
         let spec = WorkloadSpec(
-            events: events, connections: connections, seed: seed, spanEnd: now / 3600 * 3600,
+            events: events, connections: connections, seed: seed, advocates: advocates, days: days,
+            spanEnd: now / 3600 * 3600,
             runTag: socket == nil ? nil : String(now, radix: 36))
         note("generating \(Format.integer(events)) events (seed \(seed))")
         let generationStart = monotonicNanoseconds()

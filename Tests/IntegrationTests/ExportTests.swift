@@ -1,0 +1,160 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `sharectl export`, the real binary, against a real daemon and its SQLite file.
+@Suite("sharectl export", .serialized)
+struct ExportTests {
+    static let counters = ["shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions"]
+
+    static func sharectl(_ arguments: [String]) throws -> SharectlTests.Run {
+        try SharectlTests.sharectl(arguments)
+    }
+
+    /// `sharectl export` to a file in the daemon's directory; returns the file's path.
+    static func export(_ daemon: DaemonProcess, _ arguments: [String], name: String = "export.csv") throws -> String {
+        let path = daemon.directory + "/" + name
+        let run = try sharectl(["export", "--output", path] + arguments)
+        #expect(run.status == 0, "\(arguments): \(run.stderr)")
+        return path
+    }
+
+    /// Sums of `rows` per value of `column` (rows where it is empty are left out).
+    static func sums(_ rows: [[String: String]], by column: String) -> [String: [String: Double]] {
+        var sums: [String: [String: Double]] = [:]
+        for row in rows where !(row[column] ?? "").isEmpty {
+            for counter in counters + ["value"] {
+                sums[row[column]!, default: [:]][counter, default: 0] += Double(row[counter] ?? "") ?? .nan
+            }
+        }
+        return sums
+    }
+
+    @Test("CSV read by a real CSV reader: quotes, commas and non-ASCII ids; its rows summed give tiers and venues exactly")
+    func csvReproducesTotals() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let path = try Self.export(daemon, socket)
+        let bytes = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(bytes.hasPrefix("hour,share,advocate,venue,campaign,network,tier,followers,shares,reach,clicks,"
+                                + "unique_clicks,bot_clicks,conversions,value,engagement_rate,orphan_clicks,orphan_conversions\r\n"))
+        #expect(bytes.contains(#""Zoë ""Z"" Müller, Berlin","café, Mitte",spring,instagram,nano,800,"#))
+        let rows = try readCSV(path)
+        #expect(Set(rows.map { $0["share"]! }) == ["s1", "s2", "s3", "s4", "s5", "orph1", "orph2"])
+        #expect(rows.allSatisfy { $0["hour"]!.hasSuffix(":00:00Z") && $0["value"]!.split(separator: ".").last?.count == 2 })
+
+        let tiers = try #require(try Self.sharectl(["tiers", "--json"] + socket).json as? [[String: Any]])
+        let byTier = Self.sums(rows, by: "tier")
+        for tier in tiers {
+            let name = tier["tier"] as! String
+            for counter in Self.counters + ["value"] {
+                #expect(byTier[name]?[counter] ?? 0 == (tier[counter] as! NSNumber).doubleValue, "\(name) \(counter)")
+            }
+        }
+        let venues = try #require(try Self.sharectl(["venues", "--json"] + socket).json as? [[String: Any]])
+        let byVenue = Self.sums(rows, by: "venue")
+        #expect(Set(byVenue.keys) == Set(venues.map { $0["venue"] as! String }))
+        for venue in venues {
+            for counter in Self.counters + ["value"] {
+                #expect(byVenue[venue["venue"] as! String]?[counter] == (venue[counter] as! NSNumber).doubleValue)
+            }
+        }
+        // Orphans: empty attribution, their clicks and conversions also as orphan counts.
+        let orphan = try #require(rows.first { $0["share"] == "orph1" })
+        #expect(["advocate", "venue", "campaign", "network", "tier", "followers"].allSatisfy { orphan[$0] == "" })
+        #expect(orphan["clicks"] == "1" && orphan["orphan_clicks"] == "1")
+        #expect(rows.first { $0["share"] == "orph2" }?["orphan_conversions"] == "1")
+        #expect(rows.first { $0["share"] == "s1" }?["orphan_clicks"] == "0")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("NDJSON holds exactly the rows of the CSV, with null for an empty cell")
+    func ndjsonEqualsCSV() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let csv = try readCSV(try Self.export(daemon, socket))
+        let run = try Self.sharectl(["export", "--format", "ndjson"] + socket)
+        #expect(run.status == 0, "\(run.stderr)")
+        let objects = try readNDJSON(run.stdout)
+        #expect(objects.count == csv.count)
+        for (object, row) in zip(objects, csv) {
+            #expect(Set(object.keys) == Set(row.keys))
+            for (key, text) in row {
+                let value = object[key]
+                if text.isEmpty {
+                    #expect(value is NSNull, "\(key) of \(row["share"]!)")
+                } else if let string = value as? String {
+                    #expect(string == text)
+                } else {
+                    #expect((value as? NSNumber)?.doubleValue == Double(text), "\(key) of \(row["share"]!)")
+                }
+            }
+        }
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("filters select the rows they name", arguments: [
+        (["--venue", ReportFixture.comma], "venue", ReportFixture.comma),
+        (["--tier", "nano"], "tier", "nano"),
+        (["--network", "tiktok"], "network", "tiktok"),
+        (["--campaign", "spring"], "campaign", "spring"),
+    ])
+    func filters(arguments: [String], column: String, value: String) throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let all = try readCSV(try Self.export(daemon, socket, name: "all.csv"))
+        let filtered = try readCSV(try Self.export(daemon, arguments + socket, name: "filtered.csv"))
+        #expect(!filtered.isEmpty)
+        #expect(filtered == all.filter { $0[column] == value })
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("--since keeps the hours from then on")
+    func since() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let all = try readCSV(try Self.export(daemon, socket, name: "all.csv"))
+        let recent = try readCSV(try Self.export(daemon, ["--since", "24h"] + socket, name: "recent.csv"))
+        let since = TestEvent.rfc3339((Int64(Date().timeIntervalSince1970) - 24 * 3600) / 3600 * 3600)
+        #expect(!recent.isEmpty && recent.count < all.count)
+        #expect(recent == all.filter { $0["hour"]! >= since })
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("--db writes the same bytes as the live daemon, in both formats")
+    func offlineEqualsLive() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let live = try [["--format", "csv"], ["--format", "ndjson"], ["--tier", "mid"]].map { arguments in
+            try Self.sharectl(["export"] + arguments + socket)
+        }
+        #expect(try daemon.stop() == 0)
+        for (arguments, expected) in zip([["--format", "csv"], ["--format", "ndjson"], ["--tier", "mid"]], live) {
+            let offline = try Self.sharectl(["export", "--db", daemon.database] + arguments)
+            #expect(offline.status == 0 && expected.status == 0, "\(offline.stderr) \(expected.stderr)")
+            #expect(offline.stdout == expected.stdout && !offline.stdout.isEmpty, "\(arguments)")
+        }
+    }
+
+    @Test("errors: an unknown format, an unwritable output, an empty range; nothing is written")
+    func errors() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let format = try Self.sharectl(["export", "--format", "xlsx"] + socket)
+        #expect(format.status != 0 && format.stdout.isEmpty)
+        #expect(format.stderr.contains("xlsx") && format.stderr.contains("csv") && format.stderr.contains("ndjson"))
+
+        let unwritable = try Self.sharectl(["export", "--output", "/nonexistent/dir/out.csv"] + socket)
+        #expect(unwritable.status != 0)
+        #expect(unwritable.stderr.contains("cannot write /nonexistent/dir/out.csv"), "\(unwritable.stderr)")
+
+        let target = daemon.directory + "/kept.csv"
+        try "before".write(toFile: target, atomically: true, encoding: .utf8)
+        let range = try Self.sharectl(["export", "--since", "1h", "--until", "3h", "--output", target] + socket)
+        #expect(range.status != 0 && range.stderr.contains("empty time range"), "\(range.stderr)")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "before")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: daemon.directory).filter { $0.hasPrefix(".kept") }
+        #expect(leftovers.isEmpty)
+        #expect(try daemon.stop() == 0)
+    }
+}
