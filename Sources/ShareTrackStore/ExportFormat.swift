@@ -16,37 +16,53 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// One row, with its line end.
-    public func line(_ row: ExportRow) -> String {
+    /// Appends one row, with its line end, to `buffer`.
+    public func append(_ row: ExportRow, to buffer: inout [UInt8]) {
         switch self {
         case .csv:
-            return row.cells.map { cell in
+            for (index, cell) in row.cells.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
                 switch cell {
-                case .text(let text): text.map(Self.csvField) ?? ""
-                case .number(let number): number ?? ""
+                case .text(let text?): Self.appendField(text, to: &buffer)
+                case .number(let number?): buffer += number.utf8
+                case .text(nil), .number(nil): break
                 }
-            }.joined(separator: ",") + "\r\n"
-        case .ndjson:
-            let members = zip(ExportRow.columns, row.cells).map { column, cell in
-                let value: String = switch cell {
-                case .text(let text): text.map(ResponseLine.quoted) ?? "null"
-                case .number(let number): number ?? "null"
-                }
-                return "\"\(column)\":\(value)"
             }
-            return "{" + members.joined(separator: ",") + "}\n"
+            buffer += [0x0D, 0x0A]
+        case .ndjson:
+            buffer.append(UInt8(ascii: "{"))
+            for (index, cell) in row.cells.enumerated() {
+                buffer += (index > 0 ? ",\"" : "\"").utf8
+                buffer += ExportRow.columns[index].utf8
+                buffer += "\":".utf8
+                switch cell {
+                case .text(let text?): buffer += ResponseLine.quoted(text).utf8
+                case .number(let number?): buffer += number.utf8
+                case .text(nil), .number(nil): buffer += "null".utf8
+                }
+            }
+            buffer += "}\n".utf8
         }
     }
 
     private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-            return text
+        var buffer: [UInt8] = []
+        appendField(text, to: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// A CSV field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF.
+    private static func appendField(_ text: String, to buffer: inout [UInt8]) {
+        let quote = UInt8(ascii: "\"")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 0x0D || $0 == 0x0A }) else {
+            return buffer += text.utf8
         }
-        var field = "\""
-        for character in text {
-            field += character == "\"" ? "\"\"" : String(character)
+        buffer.append(quote)
+        for byte in text.utf8 {
+            buffer.append(byte)
+            if byte == quote { buffer.append(quote) }
         }
-        return field + "\""
+        buffer.append(quote)
     }
 }
 

@@ -37,16 +37,25 @@ public struct ExportRow: Sendable, Equatable {
     /// exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
     public var cells: [Cell] {
         let orphan = attributes == nil
-        return [
-            .text(RFC3339.format(hour * 3600)), .text(share), .text(attributes?.advocate), .text(attributes?.venue),
-            .text(attributes?.campaign), .text(attributes?.network), .text(tier?.rawValue),
-            .number(attributes.map { String($0.followers) }),
-        ] + [counters.shares, counters.reach, counters.clicks, counters.uniqueClicks, counters.botClicks,
-             counters.conversions].map { .number(String($0)) }
-            + [
-                .number(Self.twoDecimals(counters.value)), .number(Self.plainDecimal(counters.engagementRate)),
-                .number(String(orphan ? counters.clicks : 0)), .number(String(orphan ? counters.conversions : 0)),
-            ]
+        var cells: [Cell] = []
+        cells.reserveCapacity(Self.columns.count)
+        cells.append(.text(RFC3339.format(hour * 3600)))
+        cells.append(.text(share))
+        cells.append(.text(attributes?.advocate))
+        cells.append(.text(attributes?.venue))
+        cells.append(.text(attributes?.campaign))
+        cells.append(.text(attributes?.network))
+        cells.append(.text(tier?.rawValue))
+        cells.append(.number(attributes.map { String($0.followers) }))
+        for counter in [counters.shares, counters.reach, counters.clicks, counters.uniqueClicks, counters.botClicks,
+                        counters.conversions] {
+            cells.append(.number(String(counter)))
+        }
+        cells.append(.number(Self.twoDecimals(counters.value)))
+        cells.append(.number(Self.plainDecimal(counters.engagementRate)))
+        cells.append(.number(String(orphan ? counters.clicks : 0)))
+        cells.append(.number(String(orphan ? counters.conversions : 0)))
+        return cells
     }
 
     /// `1234.5` as `1234.50`.

@@ -88,7 +88,7 @@ extension Queries {
                        to write: ([UInt8]) throws -> Void) throws -> Int {
         var buffer = Array(format.header.utf8)
         let rows = try export(filter, live: live) { row in
-            buffer += format.line(row).utf8
+            format.append(row, to: &buffer)
             if buffer.count >= chunkBytes {
                 try write(buffer)
                 buffer.removeAll(keepingCapacity: true)

@@ -1,0 +1,92 @@
+import Foundation
+import Glibc
+import ShareTrackStore
+import Testing
+
+/// A large export (500,000 rows in the suite, 10 million under SHARETRACK_SOAK=1) streams: the
+/// daemon and sharectl stay in bounded memory, live and with --db. The peaks are printed.
+@Suite("Export memory", .serialized)
+struct ExportMemoryTests {
+    static let shares = Soak.size(suite: 50_000, soak: 1_000_000)
+    static let hoursPerShare = 10
+    /// sharectl's peak and the daemon's growth while exporting, however many rows: less than the
+    /// export itself (about 57 MiB in the suite).
+    static let boundKB = 48 * 1024
+
+    /// Writes `shares` shares with `hoursPerShare` counter rows each straight into the daemon's schema.
+    static func fill(_ database: String) throws {
+        let db = try Database(path: database, mode: .readWrite)
+        try db.execute("""
+            PRAGMA synchronous = OFF;
+            BEGIN;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(shares))
+            INSERT INTO shares (token, advocate, venue, campaign, network, followers, tier, time)
+            SELECT printf('big%08d', i), 'advocate-' || (i % 5000), 'venue-' || (i % 20), 'campaign-' || (i % 3),
+                   'instagram', i % 20000, CASE WHEN i % 20000 <= 999 THEN 'nano' WHEN i % 20000 <= 5000 THEN 'micro'
+                   ELSE 'mid' END, 1790000000 FROM n;
+            WITH RECURSIVE h(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM h WHERE k < \(hoursPerShare - 1))
+            INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
+            SELECT token, 497222 + k, k = 0, CASE WHEN k = 0 THEN followers ELSE 0 END, 3, 2, 1, k % 2, 12.5 FROM shares, h;
+            COMMIT;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """)
+    }
+
+    /// Runs `sharectl arguments`, sampling its peak RSS and `daemon`'s; returns both peaks in KB.
+    static func exportSampling(_ arguments: [String], daemon: DaemonProcess?) throws -> (sharectl: Int, daemon: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharectl"))
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+        process.standardError = FileHandle.standardError
+        try process.run()
+        var peaks = (sharectl: 0, daemon: 0)
+        while process.isRunning {
+            peaks.sharectl = max(peaks.sharectl, ProcStatus.kilobytes("VmHWM", pid: process.processIdentifier))
+            peaks.daemon = max(peaks.daemon, daemon?.memoryKB() ?? 0)
+            usleep(20_000)
+        }
+        #expect(process.terminationStatus == 0, "\(arguments)")
+        return peaks
+    }
+
+    static func lineCount(_ path: String) throws -> Int {
+        let run = try runCommand("/usr/bin/wc", ["-l", path])
+        return Int(run.output.split(separator: " ").first ?? "") ?? -1
+    }
+
+    @Test("a large export keeps the daemon and sharectl in bounded memory, live and offline")
+    func boundedMemory() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try DaemonProcess(directory: directory).stop() == 0)
+        try Self.fill(directory + "/sharetrack.db")
+        let rows = Self.shares * Self.hoursPerShare
+        let output = directory + "/export.csv"
+
+        let daemon = try DaemonProcess(directory: directory)
+        let before = daemon.memoryKB()
+        var started = Date()
+        let live = try Self.exportSampling(["export", "--socket", daemon.controlSocket, "--output", output], daemon: daemon)
+        let liveSeconds = Date().timeIntervalSince(started)
+        #expect(try Self.lineCount(output) == rows + 1)
+        // The daemon answered other queries meanwhile too (its own connection per export).
+        #expect(try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).status == 0)
+        #expect(try daemon.stop() == 0)
+        try FileManager.default.removeItem(atPath: output)
+
+        started = Date()
+        let offline = try Self.exportSampling(["export", "--db", directory + "/sharetrack.db", "--output", output], daemon: nil)
+        let offlineSeconds = Date().timeIntervalSince(started)
+        #expect(try Self.lineCount(output) == rows + 1)
+        let size = (try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+
+        print("export of \(rows) rows (\(size / 1_048_576) MiB of CSV): live \(String(format: "%.1f", liveSeconds)) s, "
+              + "daemon RSS \(before / 1024) -> peak \(live.daemon / 1024) MiB, sharectl peak \(live.sharectl / 1024) MiB; "
+              + "--db \(String(format: "%.1f", offlineSeconds)) s, sharectl peak \(offline.sharectl / 1024) MiB")
+        #expect(live.daemon - before < Self.boundKB, "daemon grew from \(before) KB to \(live.daemon) KB")
+        #expect(live.sharectl < Self.boundKB, "sharectl peaked at \(live.sharectl) KB")
+        #expect(offline.sharectl < Self.boundKB, "sharectl --db peaked at \(offline.sharectl) KB")
+        #expect(size > Self.boundKB * 1024, "the export is larger than the bound")
+    }
+}
