@@ -3,11 +3,11 @@ import Glibc
 import ShareTrackStore
 import Testing
 
-/// A large export (500,000 rows in the suite, 10 million under SHARETRACK_SOAK=1) streams: the
+/// A large export (500,000 rows in the suite, 3 million under SHARETRACK_SOAK=1) streams: the
 /// daemon and sharectl stay in bounded memory, live and with --db. The peaks are printed.
 @Suite("Export memory", .serialized)
 struct ExportMemoryTests {
-    static let shares = Soak.size(suite: 50_000, soak: 1_000_000)
+    static let shares = Soak.size(suite: 50_000, soak: 300_000)
     static let hoursPerShare = 10
     /// sharectl's peak and the daemon's growth while exporting, however many rows: less than the
     /// export itself (about 57 MiB in the suite).
