@@ -13,12 +13,13 @@ struct SharectlTests {
         var json: Any { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) ?? NSNull() }
     }
 
-    /// Runs `sharectl` to the end; `input`, if given, is its stdin.
-    static func sharectl(_ arguments: [String], input: String? = nil) throws -> Run {
+    /// Runs `sharectl` to the end; `input`, if given, is its stdin; `environment` adds variables.
+    static func sharectl(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharectl"))
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+            .merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `sharectl report`: the page it writes, loaded in a real browser (headless Chromium, no network).
+@Suite("sharectl report", .serialized)
+struct ReportTests {
+    static func sharectl(_ arguments: [String], environment: [String: String] = [:]) throws -> SharectlTests.Run {
+        try SharectlTests.sharectl(arguments, environment: environment)
+    }
+
+    /// Writes the report into the daemon's directory and loads it in the browser.
+    static func report(_ daemon: DaemonProcess, _ arguments: [String], width: Int = 1280) throws -> Browser.Inspection {
+        let path = daemon.directory + "/report.html"
+        let run = try sharectl(["report", "--output", path] + arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        return try Browser.inspect(path, width: width)
+    }
+
+    /// What any report page must be in the browser: drawn without an error, no request made.
+    static func expectClean(_ page: Browser.Inspection, charts: Int = 5) {
+        #expect(page.console.isEmpty, "console: \(page.console)")
+        #expect(page.error == nil, "\(page.error ?? "")")
+        #expect(page.resources.isEmpty, "requests: \(page.resources)")
+        #expect(page.overflow <= 0, "the page is \(page.overflow) px wider than the window")
+        #expect(page.canvases.count == charts)
+        for canvas in page.canvases {
+            #expect(canvas.width > 100 && canvas.height > 100 && canvas.painted > 1000, "\(canvas.id) is empty: \(canvas)")
+        }
+    }
+
+    /// A JSON number or a page's cell value, to compare them.
+    static func number(_ value: Any?) -> Double {
+        (value as? NSNumber)?.doubleValue ?? (value as? String).flatMap(Double.init) ?? .nan
+    }
+
+    @Test("in a real browser: every chart drawn, no console error, no request, and the numbers of sharectl --json")
+    func numbersInTheBrowser() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let page = try Self.report(daemon, socket)
+        Self.expectClean(page)
+
+        let tiers = try #require(try Self.sharectl(["tiers", "--json"] + socket).json as? [[String: Any]])
+        #expect(page.tables["table-tiers"]?.map { $0.dropFirst().map(Self.number) } == tiers.map { tier in
+            ["advocates", "shares", "reach", "unique_clicks", "engagement_rate"].map { Self.number(tier[$0]) }
+        })
+        #expect(page.tables["table-tiers"]?.map { $0[0] } == tiers.map { $0["tier"] as! String })
+        for counter in ["shares", "reach", "clicks", "unique_clicks", "conversions"] {
+            let sum = tiers.reduce(Int64(0)) { $0 + ($1[counter] as! NSNumber).int64Value }
+            #expect(page.kpis[counter] == "\(sum)", "\(counter)")
+        }
+        #expect(Double(page.kpis["value"] ?? "") == tiers.reduce(0) { $0 + ($1["value"] as! NSNumber).doubleValue })
+
+        let top = try #require(try Self.sharectl(["top", "--json", "--limit", "10"] + socket).json as? [[String: Any]])
+        let advocates = try #require(page.tables["table-advocates"])
+        #expect(advocates.map { $0[1] } == top.map { $0["advocate"] as! String })
+        #expect(advocates.map { [$0[4], $0[5], $0[6], $0[7], $0[8]].map(Self.number) } == top.map { row in
+            ["shares", "unique_clicks", "engagement_rate", "conversions", "value"].map { Self.number(row[$0]) }
+        })
+
+        let venues = try #require(try Self.sharectl(["venues", "--json"] + socket).json as? [[String: Any]])
+        let ranked = venues.sorted {
+            (($1["unique_clicks"] as! Int), $0["venue"] as! String) < (($0["unique_clicks"] as! Int), $1["venue"] as! String)
+        }
+        #expect(page.tables["table-venues"]?.map { $0[0] } == ranked.map { $0["venue"] as! String })
+        #expect(page.tables["table-venues"]?.map { Self.number($0[3]) } == ranked.map { Self.number($0["unique_clicks"]) })
+
+        // Networks and the trend against the fact table: sums of the export's attributed rows.
+        let export = try readNDJSON(try Self.sharectl(["export", "--format", "ndjson"] + socket).stdout)
+        var networks: [String: Int] = [:]
+        for row in export { if let network = row["network"] as? String { networks[network, default: 0] += row["unique_clicks"] as! Int } }
+        let pageNetworks = try #require(page.tables["table-networks"])
+        #expect(Dictionary(uniqueKeysWithValues: pageNetworks.map { ($0[0], Int($0[3]) ?? -1) }) == networks)
+        let trendUnique = try #require(page.tables["table-trend"]).reduce(0) { $0 + (Int($1[3]) ?? -1000) }
+        #expect("\(trendUnique)" == page.kpis["unique_clicks"])
+
+        // Every id is text: the markup in one is shown, not run; long ids wrap, even in a narrow window.
+        let html = try String(contentsOfFile: daemon.directory + "/report.html", encoding: .utf8)
+        #expect(!html.contains("<script>alert(1)"))
+        #expect(page.bodyText.contains("<script>alert(1)</script>"))
+        #expect(page.bodyText.contains(ReportFixture.quoted) && page.bodyText.contains(ReportFixture.comma))
+        Self.expectClean(try Browser.inspect(daemon.directory + "/report.html", width: 700))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("--db gives the page the same numbers as the live daemon")
+    func offlineEqualsLive() throws {
+        let daemon = try ReportFixture.daemon()
+        let live = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", "7d"])
+        #expect(try daemon.stop() == 0)
+        let offline = try Self.report(daemon, ["--db", daemon.database, "--since", "7d"])
+        Self.expectClean(offline)
+        #expect(offline.tables == live.tables && offline.kpis == live.kpis && offline.range == live.range)
+    }
+
+    @Test("the title names the range and the filters; changes compare with the previous range of the same length")
+    func titleAndComparison() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let day = try Self.report(daemon, ["--since", "24h"] + socket)
+        Self.expectClean(day)
+        #expect(day.range.contains("(24 hours)") || day.range.contains("(25 hours)"), "\(day.range)")
+        #expect(day.title.contains(day.range))
+        #expect(day.bodyText.contains("Changes compare with the previous"), "\(day.bodyText)")
+        #expect(day.bodyText.contains("vs previous"))
+
+        let filtered = try Self.report(daemon, ["--since", "24h", "--venue", ReportFixture.comma, "--tier", "nano"] + socket)
+        #expect(filtered.title.contains("venue: \(ReportFixture.comma)") && filtered.title.contains("tier: nano"))
+        #expect(filtered.kpis["shares"] == "1")
+        #expect(filtered.bodyText.contains("hold no data to compare with"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("an empty range: a page that says there is no data, and exit 0")
+    func emptyRange() throws {
+        let daemon = try ReportFixture.daemon()
+        let page = try Self.report(daemon, ["--socket", daemon.controlSocket,
+                                            "--since", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z"])
+        #expect(page.noData)
+        #expect(page.canvases.isEmpty && page.console.isEmpty && page.error == nil && page.resources.isEmpty)
+        #expect(page.range.contains("1 Jan 2020"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("errors: Chart.js missing names its package, an unwritable output, a bad range; no file is left")
+    func errors() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let output = daemon.directory + "/report.html"
+        let missing = try Self.sharectl(["report", "--output", output] + socket,
+                                        environment: ["SHARETRACK_CHART_JS": "/nonexistent/chart.min.js"])
+        #expect(missing.status != 0 && missing.stderr.contains("libjs-chart.js"), "\(missing.stderr)")
+        let unwritable = try Self.sharectl(["report", "--output", "/nonexistent/dir/report.html"] + socket)
+        #expect(unwritable.status != 0 && unwritable.stderr.contains("cannot write /nonexistent/dir/report.html"))
+        let range = try Self.sharectl(["report", "--output", output, "--since", "1h", "--until", "3h"] + socket)
+        #expect(range.status != 0 && range.stderr.contains("empty time range"))
+        let noOutput = try Self.sharectl(["report"] + socket)
+        #expect(noOutput.status != 0 && noOutput.stderr.contains("--output"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: daemon.directory).filter { $0.contains("report") }.isEmpty)
+        #expect(try daemon.stop() == 0)
+    }
+}
