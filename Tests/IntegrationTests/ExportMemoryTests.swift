@@ -13,8 +13,10 @@ struct ExportMemoryTests {
     /// export itself (about 57 MiB in the suite).
     static let boundKB = 48 * 1024
 
-    /// Writes `shares` shares with `hoursPerShare` counter rows each straight into the daemon's schema.
-    static func fill(_ database: String) throws {
+    /// Makes a database with `shares` shares and `hoursPerShare` counter rows each, written
+    /// straight into the daemon's schema.
+    static func fill(_ database: String, shares: Int = shares) throws {
+        _ = try Store(path: database)
         let db = try Database(path: database, mode: .readWrite)
         try db.execute("""
             PRAGMA synchronous = OFF;
@@ -59,7 +61,6 @@ struct ExportMemoryTests {
     func boundedMemory() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(try DaemonProcess(directory: directory).stop() == 0)
         try Self.fill(directory + "/sharetrack.db")
         let rows = Self.shares * Self.hoursPerShare
         let output = directory + "/export.csv"
@@ -88,5 +89,33 @@ struct ExportMemoryTests {
         #expect(live.sharectl < Self.boundKB, "sharectl peaked at \(live.sharectl) KB")
         #expect(offline.sharectl < Self.boundKB, "sharectl --db peaked at \(offline.sharectl) KB")
         #expect(size > Self.boundKB * 1024, "the export is larger than the bound")
+    }
+
+    @Test("readers that stop reading hold at most 4 exports; one more is refused, and a reader that leaves frees its place")
+    func stalledReaders() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.fill(directory + "/sharetrack.db", shares: 5_000)  // 50,000 rows: far more than a socket buffers
+        let daemon = try DaemonProcess(directory: directory)
+        let stalled = try (0..<4).map { _ in
+            let client = try LineClient(path: daemon.controlSocket)
+            try client.send(#"{"command":"export","query":{"filter":{}}}"# + "\n")
+            return client
+        }
+        usleep(500_000)
+        let refused = try SharectlTests.sharectl(["export", "--socket", daemon.controlSocket])
+        #expect(refused.status != 0 && refused.stderr.contains("4 exports are running already"), "\(refused.stderr)")
+        #expect(try SharectlTests.sharectl(["tiers", "--socket", daemon.controlSocket]).status == 0)
+
+        for client in stalled { client.close() }
+        var next = refused
+        let deadline = Date().addingTimeInterval(20)
+        while next.status != 0 && Date() < deadline {
+            usleep(100_000)
+            next = try SharectlTests.sharectl(["export", "--socket", daemon.controlSocket, "--tier", "nano"])
+        }
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stdout.utf8.filter { $0 == 0x0A }.count > 1)
+        #expect(try daemon.stop() == 0)
     }
 }
