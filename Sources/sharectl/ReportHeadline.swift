@@ -58,7 +58,7 @@ struct ReportHeadline {
     /// A rate's change in percentage points.
     private func points(_ now: Double, _ before: Double) -> String {
         let difference = (now - before) * 100
-        return line(arrow(difference) + String(format: " %.2f pts", abs(difference)), difference)
+        return line(arrow(difference) + String(format: abs(difference) < 0.1 ? " %.3f pts" : " %.2f pts", abs(difference)), difference)
     }
 
     private func arrow(_ difference: Double) -> String {

@@ -26,6 +26,7 @@ enum ReportScript {
       var charts = [];
 
       function integer(value) { return Number(value).toLocaleString("en-US"); }
+      function count(value, noun) { return integer(value) + " " + noun + (value === 1 ? "" : "s"); }
       function percent(value) {
         var p = value * 100;
         return (p !== 0 && Math.abs(p) < 0.01 ? p.toPrecision(2) : p.toFixed(2)) + "%";
@@ -63,7 +64,7 @@ enum ReportScript {
           type: "bar",
           data: {
             labels: data.tiers.labels.map(function (tier, i) {
-              return [tier, integer(data.tiers.advocates[i]) + " advocates", integer(data.tiers.shares[i]) + " shares"];
+              return [tier, count(data.tiers.advocates[i], "advocate"), count(data.tiers.shares[i], "share")];
             }),
             datasets: [{ label: "Engagement rate", data: data.tiers.rates, backgroundColor: data.tiers.colors,
                          borderRadius: 6, maxBarThickness: 72 }]

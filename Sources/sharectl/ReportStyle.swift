@@ -21,7 +21,7 @@ enum ReportStyle {
     .kpi { background: var(--paper); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; min-width: 0; }
     .kpi dt { color: var(--muted); font-size: 13px; }
     .kpi dd { margin: 0; }
-    .kpi .value { display: block; font-size: 21px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .kpi .value { display: block; font-size: 19px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
     .kpi .change { display: block; font-size: 12.5px; color: var(--muted); }
     .kpi .change.up { color: var(--up); }
     .kpi .change.down { color: var(--down); }
@@ -29,7 +29,7 @@ enum ReportStyle {
             box-shadow: 0 1px 2px rgba(15, 23, 42, .04); min-width: 0; }
     .lead { margin: 0 0 14px; color: var(--muted); font-size: 14px; }
     .lead strong { color: var(--ink); }
-    .pair { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 6fr); gap: 20px; align-items: start; }
+    .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 20px; align-items: start; }
     .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 20px; }
     .columns > .card { margin-bottom: 0; }
     .columns + .card, .columns { margin-bottom: 20px; }
@@ -67,7 +67,10 @@ enum ReportStyle {
         .card, .kpi { box-shadow: none; break-inside: avoid; }
         .scroll { max-height: none; overflow: visible; border: 0; }
         th { position: static; }
-        .chart { height: 240px; }
+        /* The charts keep the size they were drawn at, scaled to the paper's width. */
+        .chart { height: auto !important; }
+        .chart canvas { max-width: 100% !important; height: auto !important; }
+        .pair { grid-template-columns: minmax(0, 1fr); }
         .kpis { grid-template-columns: repeat(4, minmax(0, 1fr)); }
         .columns { grid-template-columns: minmax(0, 1fr); }
         .error { display: none; }
