@@ -32,9 +32,9 @@ public struct ExportRow: Sendable, Equatable {
         self.counters = counters
     }
 
-    /// The cells in `columns` order. Numbers have no thousands separators; `value` has two
-    /// decimals; `engagement_rate` (this row's `unique_clicks / reach`) is written without an
-    /// exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
+    /// The cells in `columns` order. Numbers have no thousands separators; `value` is exact, with
+    /// two decimals (three where it has them); `engagement_rate` (this row's `unique_clicks / reach`)
+    /// is written without an exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
     public var cells: [Cell] {
         let orphan = attributes == nil
         var cells: [Cell] = []
@@ -51,18 +51,16 @@ public struct ExportRow: Sendable, Equatable {
                         counters.conversions] {
             cells.append(.number(String(counter)))
         }
-        cells.append(.number(Self.twoDecimals(counters.value)))
+        cells.append(.number(Self.money(counters.value)))
         cells.append(.number(Self.plainDecimal(counters.engagementRate)))
         cells.append(.number(String(orphan ? counters.clicks : 0)))
         cells.append(.number(String(orphan ? counters.conversions : 0)))
         return cells
     }
 
-    /// `1234.5` as `1234.50`.
-    static func twoDecimals(_ value: Double) -> String {
-        let cents = Int64((value * 100).rounded())
-        let fraction = String(cents % 100)
-        return "\(cents / 100)." + (fraction.count < 2 ? "0" : "") + fraction
+    /// An amount exactly, without thousands separators: `1234.5` as `1234.50`, `0.125` as `0.125`.
+    static func money(_ value: Money) -> String {
+        Formatting.money(value).replacing(",", with: "")
     }
 
     /// The shortest decimal that reads back as `value`, without an exponent: `6e-07` as `0.0000006`.

@@ -98,7 +98,7 @@ struct ReportData {
             sum.uniqueClicks += totals.uniqueClicks
             sum.botClicks += totals.botClicks
             sum.conversions += totals.conversions
-            sum.value += totals.value
+            sum.value.thousandths += totals.value.thousandths
         }
         return CounterTotals(sum)
     }

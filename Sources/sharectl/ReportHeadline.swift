@@ -23,8 +23,8 @@ struct ReportHeadline {
              previous.map { points(totals.engagementRate, $0.engagementRate) }),
             ("conversions", "Conversions", Formatting.integer(totals.conversions), "\(totals.conversions)",
              previous.map { change(totals.conversions, $0.conversions) }),
-            ("value", "Value", Formatting.decimal(totals.value), "\(totals.value)",
-             previous.map { change(totals.value, $0.value) }),
+            ("value", "Value", Formatting.money(totals.value), "\(totals.value)",
+             previous.map { change(totals.value.thousandths, $0.value.thousandths) }),
         ]
         let items = cards.map { card in
             """

@@ -9,7 +9,7 @@ struct ReportTable {
         case swatch(String, color: String)
         case integer(Int64)
         case rate(Double)
-        case money(Double)
+        case money(Money)
     }
 
     var id: String
@@ -52,7 +52,7 @@ extension ReportTable.Cell {
         case .rate(let value):
             "<td class=\"num\" data-value=\"\(value)\">\(Formatting.percent(value))</td>"
         case .money(let value):
-            "<td class=\"num\" data-value=\"\(value)\">\(Formatting.decimal(value))</td>"
+            "<td class=\"num\" data-value=\"\(value)\">\(Formatting.money(value))</td>"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackCore
 import ShareTrackStore
 import Testing
 
@@ -16,7 +17,11 @@ struct ExportMemoryTests {
     /// Makes a database with `shares` shares and `hoursPerShare` counter rows each, written
     /// straight into the daemon's schema.
     static func fill(_ database: String, shares: Int = shares) throws {
-        _ = try Store(path: database)
+        let key = VisitorKey.random()
+        let keyFile = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("visitor.key").path
+        guard FileManager.default.createFile(atPath: keyFile, contents: Data(key.bytes), attributes: [.posixPermissions: 0o600])
+        else { throw TestFailure("cannot write \(keyFile)") }
+        _ = try Store(path: database, visitorKey: key)
         let db = try Database(path: database, mode: .readWrite)
         try db.execute("""
             PRAGMA synchronous = OFF;
@@ -28,7 +33,7 @@ struct ExportMemoryTests {
                    ELSE 'mid' END, 1790000000 FROM n;
             WITH RECURSIVE h(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM h WHERE k < \(hoursPerShare - 1))
             INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
-            SELECT token, 497222 + k, k = 0, CASE WHEN k = 0 THEN followers ELSE 0 END, 3, 2, 1, k % 2, 12.5 FROM shares, h;
+            SELECT token, 497222 + k, k = 0, CASE WHEN k = 0 THEN followers ELSE 0 END, 3, 2, 1, k % 2, 12500 FROM shares, h;
             COMMIT;
             PRAGMA wal_checkpoint(TRUNCATE);
             """)

@@ -41,7 +41,10 @@ struct ExportTests {
         #expect(bytes.contains(#""Zoë ""Z"" Müller, Berlin","café, Mitte",spring,instagram,nano,800,"#))
         let rows = try readCSV(path)
         #expect(Set(rows.map { $0["share"]! }) == ["s1", "s2", "s3", "s4", "s5", "orph1", "orph2"])
-        #expect(rows.allSatisfy { $0["hour"]!.hasSuffix(":00:00Z") && $0["value"]!.split(separator: ".").last?.count == 2 })
+        #expect(rows.allSatisfy { $0["hour"]!.hasSuffix(":00:00Z") })
+        // Money exactly: two decimals, three where the amount has them.
+        #expect(rows.filter { $0["share"] != "s3" }.allSatisfy { $0["value"]!.split(separator: ".").last?.count == 2 })
+        #expect(rows.first { $0["share"] == "s3" && $0["conversions"] == "1" }?["value"] == "0.125")
 
         let tiers = try #require(try Self.sharectl(["tiers", "--json"] + socket).json as? [[String: Any]])
         let byTier = Self.sums(rows, by: "tier")

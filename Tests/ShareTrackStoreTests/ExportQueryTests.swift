@@ -8,7 +8,7 @@ import Testing
 @Suite struct ExportQueryTests {
     static let hour: Int64 = 498_836
 
-    static func counters(shares: Int64 = 0, reach: Int64 = 0, clicks: Int64 = 0, unique: Int64 = 0, value: Double = 0)
+    static func counters(shares: Int64 = 0, reach: Int64 = 0, clicks: Int64 = 0, unique: Int64 = 0, value: Int64 = 0)
         -> Counters
     {
         var counters = Counters()
@@ -16,7 +16,7 @@ import Testing
         counters.reach = reach
         counters.clicks = clicks
         counters.uniqueClicks = unique
-        counters.value = value
+        counters.value = Money(thousandths: value)
         return counters
     }
 
@@ -34,7 +34,7 @@ import Testing
         first.add(counters(shares: 1, reach: 800, clicks: 2, unique: 2), at: CounterKey(token: "a", hour: hour))
         first.add(counters(clicks: 1, unique: 1), at: CounterKey(token: "a", hour: hour + 1))
         first.add(counters(clicks: 3, unique: 3), at: CounterKey(token: "b", hour: hour))
-        first.add(counters(clicks: 5, unique: 4, value: 2.5), at: CounterKey(token: "orphan", hour: hour))
+        first.add(counters(clicks: 5, unique: 4, value: 2_500), at: CounterKey(token: "orphan", hour: hour))
         var second = Batch(generation: 2)
         second.add(share("b", venue: "v2", followers: 50_000))
         second.add(counters(shares: 1, reach: 50_000), at: CounterKey(token: "b", hour: hour))
@@ -88,7 +88,7 @@ import Testing
     @Test func csvQuotesWhatNeedsItAndNDJSONEscapes() throws {
         var row = ExportRow(hour: Self.hour, share: "t.1", attributes: ShareAttributes(
             advocate: #"Zoë "Z", Berlin"#, venue: "v", campaign: nil, network: "x", followers: 12), tier: .nano,
-            counters: Self.counters(shares: 1, reach: 12_000_000, clicks: 7, unique: 6, value: 1234.5))
+            counters: Self.counters(shares: 1, reach: 12_000_000, clicks: 7, unique: 6, value: 1_234_500))
         var csv: [UInt8] = []
         ExportFormat.csv.append(row, to: &csv)
         #expect(String(decoding: csv, as: UTF8.self)
@@ -101,7 +101,8 @@ import Testing
         #expect(line.hasPrefix(#"{"hour":"2026-11-27T20:00:00Z","share":"t.1","advocate":null,"venue":null,"#))
         #expect(line.hasSuffix(#""value":1234.50,"engagement_rate":0.0000005,"orphan_clicks":7,"orphan_conversions":0}"# + "\n"))
         #expect(ExportFormat.csv.header.hasPrefix("hour,share,advocate,venue,campaign,network,tier,followers,shares,"))
-        #expect(ExportRow.twoDecimals(0.1 + 0.2) == "0.30" && ExportRow.twoDecimals(7) == "7.00")
+        #expect(ExportRow.money(Money(thousandths: 1_234_567_125)) == "1234567.125")
+        #expect(ExportRow.money(Money(thousandths: 7_000)) == "7.00")
         #expect(ExportRow.plainDecimal(1.25e-07) == "0.000000125" && ExportRow.plainDecimal(0.25) == "0.25")
     }
 }

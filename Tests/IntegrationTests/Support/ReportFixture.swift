@@ -40,6 +40,7 @@ enum ReportFixture {
             #"{"type":"click","share":"s5","visitor":"e","ts":"\#(earlier)"}"#,
             #"{"type":"conversion","share":"s1","value":19.5}"#,
             #"{"type":"conversion","share":"s4","value":7.25}"#,
+            #"{"type":"conversion","share":"s3","value":0.125}"#,
             #"{"type":"click","share":"orph1","visitor":"z"}"#,
             #"{"type":"conversion","share":"orph2","value":3}"#,
         ]
