@@ -5,24 +5,25 @@ import ShareTrackStore
 /// The headline totals of the report, each with its change against the previous range of the
 /// same length where that range has data.
 struct ReportHeadline {
+    /// One headline number: its id (`data-kpi`), title, text, exact value, and change.
+    private typealias Card = (id: String, title: String, text: String, value: String, change: String?)
+
     var data: ReportData
 
     var html: String {
         let totals = data.totals
         let previous = data.previous
-        let cards: [(id: String, title: String, text: String, value: String, change: String?)] = [
-            ("shares", "Shares", Formatting.integer(totals.shares), "\(totals.shares)",
-             previous.map { change(totals.shares, $0.shares) }),
-            ("reach", "Reach", Formatting.integer(totals.reach), "\(totals.reach)",
-             previous.map { change(totals.reach, $0.reach) }),
-            ("clicks", "Clicks", Formatting.integer(totals.clicks), "\(totals.clicks)",
-             previous.map { change(totals.clicks, $0.clicks) }),
-            ("unique_clicks", "Unique clicks", Formatting.integer(totals.uniqueClicks), "\(totals.uniqueClicks)",
-             previous.map { change(totals.uniqueClicks, $0.uniqueClicks) }),
+        /// A count: its text, exact value and change.
+        func count(_ id: String, _ title: String, _ counter: KeyPath<CounterTotals, Int64>) -> Card {
+            (id, title, Formatting.integer(totals[keyPath: counter]), "\(totals[keyPath: counter])",
+             previous.map { change(totals[keyPath: counter], $0[keyPath: counter]) })
+        }
+        let cards: [Card] = [
+            count("shares", "Shares", \.shares), count("reach", "Reach", \.reach), count("clicks", "Clicks", \.clicks),
+            count("unique_clicks", "Unique clicks", \.uniqueClicks),
             ("engagement_rate", "Engagement rate", Formatting.percent(totals.engagementRate), "\(totals.engagementRate)",
              previous.map { points(totals.engagementRate, $0.engagementRate) }),
-            ("conversions", "Conversions", Formatting.integer(totals.conversions), "\(totals.conversions)",
-             previous.map { change(totals.conversions, $0.conversions) }),
+            count("conversions", "Conversions", \.conversions),
             ("value", "Value", Formatting.money(totals.value), "\(totals.value)",
              previous.map { change(totals.value.thousandths, $0.value.thousandths) }),
         ]
