@@ -23,6 +23,12 @@ struct Sharectl: ParsableCommand {
             now (90m, 24h, 7d, 2w, 1h30m) or an RFC 3339 time (2026-11-27T20:00:00Z). Every \
             counter, engagement rate included, comes from the buckets in the range.
 
+            REPORT AND EXPORT
+            report --output FILE.html writes one self-contained HTML page with charts for brand \
+            managers; export writes the fact table (one row per share and hour) as CSV or NDJSON, \
+            streamed. Both take the filters of top and work live or with --db; see \
+            docs/report-and-export.md.
+
             OUTPUT
             Tables for people by default. --json prints the answer as one JSON document with \
             the contract's field names (shares, reach, clicks, unique_clicks, bot_clicks, \
@@ -41,7 +47,8 @@ struct Sharectl: ParsableCommand {
             0 success; 1 failure, an unknown advocate or share, a line send had rejected and a \
             silent producer of sources --check included; 64 bad usage or request (an unknown \
             command or help topic too, or the wrong kind of socket); 66 an input file that cannot \
-            be read; 69 the daemon cannot be reached; 77 permission denied.
+            be read; 69 the daemon cannot be reached (or Chart.js is missing); 73 the output file \
+            of export or report cannot be written; 77 permission denied.
 
             EXAMPLES
               sharectl status
@@ -50,6 +57,8 @@ struct Sharectl: ParsableCommand {
               sharectl advocate ann --since 7d
               sharectl tiers --venue berlin-mitte --json
               sharectl venues --db /var/lib/sharetrack/sharetrack.db
+              sharectl report --since 7d --output week.html
+              sharectl export --since 7d --format ndjson --output week.ndjson
             """,
         version: shareTrackVersion,
         subcommands: [
