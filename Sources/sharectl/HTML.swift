@@ -23,8 +23,13 @@ enum HTML {
         json.replacing("<", with: "\\u003c").replacing(">", with: "\\u003e").replacing("&", with: "\\u0026")
     }
 
-    /// A JavaScript library made safe inside a `<script>` element.
+    /// A JavaScript library made safe inside a `<script>` element; the web addresses on lines of
+    /// its own in its license comments (` * https://www.chartjs.org`) are left out, so the page
+    /// names no address at all (the copyright and license lines stay).
     static func scriptSafe(library: String) -> String {
-        library.replacing("</script", with: "<\\/script").replacing("</SCRIPT", with: "<\\/SCRIPT")
+        library.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !(line.hasPrefix(" * http://") || line.hasPrefix(" * https://")) || line.dropFirst(3).contains(" ") }
+            .joined(separator: "\n")
+            .replacing("</script", with: "<\\/script").replacing("</SCRIPT", with: "<\\/SCRIPT")
     }
 }

@@ -68,7 +68,7 @@ struct ReportPage {
     private var footer: String {
         HTML.escape("Made \(Self.time(now)) UTC by sharectl report (ShareTrack \(shareTrackVersion)) from \(source). "
                     + "Counters are kept per UTC hour by event time; engagement rate = unique clicks / reach; bot clicks "
-                    + "are counted apart and never as clicks. Charts drawn with Chart.js, included in this page.")
+                    + "are counted apart and never as clicks. Charts drawn with Chart.js (MIT license), included in this page.")
     }
 
     /// `27 Nov 2026, 14:00 – 30 Nov 2026, 17:00 UTC (73 hours)`, or the open ends of the range.

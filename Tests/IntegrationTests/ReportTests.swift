@@ -78,6 +78,7 @@ struct ReportTests {
         // Every id is text: the markup in one is shown, not run; long ids wrap, even in a narrow window.
         let html = try String(contentsOfFile: daemon.directory + "/report.html", encoding: .utf8)
         #expect(!html.contains("<script>alert(1)"))
+        #expect(!html.contains("http://") && !html.contains("https://"), "the page names no address")
         #expect(page.bodyText.contains("<script>alert(1)</script>"))
         #expect(page.bodyText.contains(ReportFixture.quoted) && page.bodyText.contains(ReportFixture.comma))
         Self.expectClean(try Browser.inspect(daemon.directory + "/report.html", width: 700))
