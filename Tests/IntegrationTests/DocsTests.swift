@@ -11,7 +11,7 @@ struct DocsTests {
     /// Last segments that make a dotted word a file name, not a JSON path.
     static let fileExtensions: Set<String> = ["md", "sock", "db", "yaml", "json", "journal", "swift", "service",
                                               "socket", "conf", "lock", "1", "h", "d", "sh", "html", "csv", "ndjson",
-                                              "key"]
+                                              "key", "js", "png"]
 
     /// The dotted paths in backticks in README.md and docs/*.md, with the file each is in.
     static func citedPaths() throws -> [(file: String, path: String)] {
@@ -57,7 +57,8 @@ struct DocsTests {
         // What sharectl sends: every query field set, and whom forget erases.
         let requests = [
             ControlRequest(command: .top, query: Query(
-                id: "ann", by: "reach", limit: 5, filter: QueryFilter(venue: "cafe", since: 0, until: 3600), silentAfter: 60)),
+                id: "ann", by: "reach", limit: 5, filter: QueryFilter(venue: "cafe", since: 0, until: 3600), silentAfter: 60,
+                format: "csv")),
             ControlRequest(command: .forget, forget: ForgetTarget(visitor: "v1")),
             ControlRequest(command: .forget, forget: ForgetTarget(advocate: "ann")),
             ControlRequest(command: .backup, query: Query(path: "/var/lib/sharetrack/backup.db")),
