@@ -58,7 +58,7 @@ demo: done.
   report: $VAR/report.html   (open it in a browser; it works offline and prints well)
   export: $VAR/export.csv    (one row per share and hour, for a spreadsheet)
 
-Try next (the database stays in $VAR; each demo run adds six more simulated days):
+Try next (the database stays in $VAR; another demo run adds as many events over the same six days):
   $BIN/sharectl tiers --db $VAR/sharetrack.db
   $BIN/sharectl top --db $VAR/sharetrack.db --since 3d --by engagement --limit 5
   $BIN/sharectl report --db $VAR/sharetrack.db --tier nano --output $VAR/nano.html
