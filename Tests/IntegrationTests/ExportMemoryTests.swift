@@ -4,15 +4,15 @@ import ShareTrackCore
 import ShareTrackStore
 import Testing
 
-/// A large export (500,000 rows in the suite, 3 million under SHARETRACK_SOAK=1) streams: the
+/// A large export (350,000 rows in the suite, 3 million under SHARETRACK_SOAK=1) streams: the
 /// daemon and sharectl stay in bounded memory, live and with --db. The peaks are printed.
 @Suite("Export memory", .serialized)
 struct ExportMemoryTests {
-    static let shares = Soak.size(suite: 50_000, soak: 300_000)
+    static let shares = Soak.size(suite: 35_000, soak: 300_000)
     static let hoursPerShare = 10
     /// sharectl's peak and the daemon's growth while exporting, however many rows: less than the
-    /// export itself (about 57 MiB in the suite).
-    static let boundKB = 48 * 1024
+    /// export itself (about 38 MiB in the suite).
+    static let boundKB = 32 * 1024
 
     /// Makes a database with `shares` shares and `hoursPerShare` counter rows each, written
     /// straight into the daemon's schema.
