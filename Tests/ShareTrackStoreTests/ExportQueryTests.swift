@@ -44,7 +44,7 @@ import Testing
 
     static func rows(_ queries: Queries, _ filter: QueryFilter = QueryFilter(), live: [Batch]) throws -> [ExportRow] {
         var rows: [ExportRow] = []
-        let count = try queries.export(filter, live: LiveData(batches: live, sources: [:])) { rows.append($0) }
+        let count = try queries.export(filter, live: LiveData(batches: live)) { rows.append($0) }
         #expect(count == rows.count)
         return rows
     }
