@@ -85,6 +85,7 @@ let package = Package(
             name: "sharetrack-bench",
             dependencies: [
                 "ShareTrackCore",
+                "ShareTrackStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -31,6 +31,8 @@ final class Flusher: Sendable {
         var retentionTimer: (any DispatchSourceTimer)?
         /// Why the flusher stopped for good (the database's files were removed or replaced).
         var halted: String?
+        /// The store's rollups are still being built for the shares it had before they existed.
+        var buildingRollups: Bool
     }
 
     let queue = DispatchQueue(label: "sharetrack.flush")
@@ -55,13 +57,14 @@ final class Flusher: Sendable {
          onHalt: @escaping @Sendable (String) -> Void, onCommit: @escaping @Sendable (UInt64) -> Void) {
         self.files = files
         self.onHalt = onHalt
-        self.store = Mutex(store)
         self.journal = Mutex(journal)
         self.pipeline = pipeline
         self.logger = logger
         self.onCommit = onCommit
         self.onReport = onReport
-        self.state = Mutex(State(lastStarted: .now, lastHealthy: .now))
+        let building = !store.rollupsComplete
+        self.store = Mutex(store)
+        self.state = Mutex(State(lastStarted: .now, lastHealthy: .now, buildingRollups: building))
     }
 
     /// Flushes every `interval` seconds (replacing an earlier schedule), the first time one interval
@@ -143,7 +146,11 @@ final class Flusher: Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         if let halted = state.withLock({ $0.halted }) { return haltedReport(halted) }
         if let change = files.change() { return halt(change) }
-        defer { if pipeline.nextToApply != nil { applyQueue.async { self.applyJournaled() } } }
+        defer {
+            if pipeline.nextToApply != nil || state.withLock({ $0.buildingRollups }) {
+                applyQueue.async { self.applyJournaled() }
+            }
+        }
         state.withLock { $0.lastStarted = .now }
         guard let batch = pipeline.beginFlush() else {
             state.withLock { $0.lastHealthy = .now }
@@ -207,6 +214,7 @@ final class Flusher: Sendable {
                 return
             }
         }
+        if state.withLock({ $0.buildingRollups }) { rows += buildRollups() }
         guard rows > 0 else { return }
         // Copies the log into the database file; the batches have been freed by now.
         store.withLock { store in
@@ -214,6 +222,24 @@ final class Flusher: Sendable {
             store.releaseCache()
         }
         if rows >= Self.trimAfterRows { MallocTrim.run() }
+    }
+
+    /// Builds the rollups one step further; returns the rows it read, roughly.
+    private func buildRollups() -> Int {
+        do {
+            let start = ContinuousClock.now
+            let complete = try store.withLock { try $0.buildRollups(shares: Store.rollupBuildShares) }
+            logger.debug("rollups built a step further",
+                         metadata: ["ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
+            if complete {
+                state.withLock { $0.buildingRollups = false }
+                logger.notice("rollups built: queries read them from now on")
+            }
+            return Store.rollupBuildShares
+        } catch {
+            logger.error("building the rollups failed; retrying at the next flush", metadata: ["error": "\(error)"])
+            return 0
+        }
     }
 
     static func wallClock() -> Double {

@@ -10,10 +10,16 @@ import ShareTrackCore
 /// the daemon (live) and `sharectl --db` (offline), so both give the same numbers.
 ///
 /// One read-only connection. Each answer runs in one read transaction: it reads the generation the
-/// tables hold, copies the batches they do not hold yet into TEMP tables, and runs one SQL path over
-/// the stored and the live rows. Live, those batches come from the daemon's memory; offline, from
-/// the `Journal` (acknowledged batches not applied yet, e.g. after a crash). The rollback that ends
-/// the transaction discards the copied rows.
+/// tables hold and loads what it needs of the batches they do not hold yet into TEMP tables
+/// (`LiveRows`). Live, those batches come from the daemon's memory; offline, from the `Journal`
+/// (acknowledged batches not applied yet, e.g. after a crash). The rollback that ends the
+/// transaction discards the loaded rows.
+///
+/// Sums over advocates, venues, networks and tiers read the `Rollup` tables plus the live groups;
+/// while the rollups are still being built for an older database (and in the differential test,
+/// as the reference), they read the raw counter rows joined with the shares instead. A share's
+/// own counters and an advocate's recent shares always come from the raw rows (by primary key);
+/// so do `trend` and `export`.
 ///
 /// Not thread-safe: the owner keeps it on one queue or behind a lock.
 public final class Queries {
@@ -26,20 +32,26 @@ public final class Queries {
     public static let maxSourcesLimit = 10_000
 
     let database: Database
-    private let insertShare: Statement
-    private let insertCounter: Statement
+    private let live: LiveRows
+    private let rollupProgress: Statement
+    /// Whether sums may read the rollups (false: always the raw rows).
+    private let readsRollups: Bool
 
     /// Opens the database at `path` read-only; it must exist and have the current schema.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, readsRollups: true)
+    }
+
+    /// `readsRollups: false` sums the raw rows even when the rollups are complete: the
+    /// straightforward aggregation, for the differential test and the benchmark's "before".
+    public init(path: String, readsRollups: Bool) throws {
         database = try Self.open(path)
+        self.readsRollups = readsRollups
         do {
-            try database.execute(Self.liveSchema)
-            insertShare = try database.prepare(
-                "INSERT OR IGNORE INTO temp.live_shares (\(Rows.shareColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            insertCounter = try database.prepare(
-                "INSERT INTO temp.live_counters (\(Rows.counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            live = try LiveRows(database)
+            rollupProgress = try database.prepare("SELECT 1 FROM main.rollup_progress")
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: error.message)
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
     }
 
@@ -51,19 +63,20 @@ public final class Queries {
         do {
             switch question {
             case .top(let ranking, let limit, let filter):
-                return try snapshot(live) {
-                    try groups(.advocate, filter, orderBy: "\(ranking.sql) DESC, advocate", limit: limit)
+                return try snapshot(live, .groups(filter)) { source in
+                    try groups(.advocate, filter, source, orderBy: "\(ranking.sql) DESC, advocate", limit: limit)
                 }
-            case .advocate(let id, let filter):
-                return try snapshot(live) { try advocate(id, filter) }
+            case .advocate(let id, var filter):
+                filter.advocate = id
+                return try snapshot(live, .advocate(id, filter)) { try advocate(id, filter, $0) }
             case .share(let token, let filter):
-                return try snapshot(live) { try share(token, filter) }
+                return try snapshot(live, .token(token)) { _ in try share(token, filter) }
             case .venues(let filter):
-                return try snapshot(live) { try groups(.venue, filter) }
+                return try snapshot(live, .groups(filter)) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
-                return try snapshot(live) { try tiers(filter, everyTier: true) }
+                return try snapshot(live, .groups(filter)) { try tiers(filter, $0, everyTier: true) }
             case .networks(let filter):
-                return try snapshot(live) { try groups(.network, filter) }
+                return try snapshot(live, .groups(filter)) { try groups(.network, filter, $0) }
             case .trend(let filter):
                 return try snapshot(live) { try trend(filter) }
             case .sources(let silentAfter, let limit):
@@ -80,13 +93,13 @@ public final class Queries {
 
     /// Counter sums per `dimension` over the rows `filter` selects, sorted by `orderBy` (default:
     /// the dimension); `countAdvocates` adds the number of distinct advocates.
-    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, countAdvocates: Bool = false,
-                        orderBy: String? = nil, limit: Int? = nil) throws -> [GroupRow] {
-        let (conditions, values) = Self.conditions(filter)
+    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
+                        countAdvocates: Bool = false, orderBy: String? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
+        let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column])
         return try rows("""
             SELECT \(column), \(countAdvocates ? "COUNT(DISTINCT advocate)" : "NULL"), \(Rows.sums)
-            FROM temp.attributed WHERE \(conditions)
+            FROM \(from)
             GROUP BY \(column) ORDER BY \(orderBy ?? column) \(limit.map { "LIMIT \($0)" } ?? "")
             """, values) { row in
             GroupRow(dimension, row.string(0) ?? "", advocates: row.isNull(1) ? nil : row.int64(1),
@@ -96,24 +109,22 @@ public final class Queries {
 
     /// Rows per tier, in tier order. `everyTier`: a row for every tier, zeros included, with the
     /// number of distinct advocates; else only the tiers with counters.
-    private func tiers(_ filter: QueryFilter, everyTier: Bool) throws -> [GroupRow] {
-        let rows = try groups(.tier, filter, countAdvocates: everyTier)
+    private func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
+        let rows = try groups(.tier, filter, source, countAdvocates: everyTier)
         return Tier.allCases.compactMap { tier in
             rows.first { $0.name == tier.rawValue }
                 ?? (everyTier ? GroupRow(.tier, tier.rawValue, advocates: 0, totals: CounterTotals()) : nil)
         }
     }
 
-    private func advocate(_ id: String, _ filter: QueryFilter) throws -> AdvocateReport {
+    /// `filter` names the advocate.
+    private func advocate(_ id: String, _ filter: QueryFilter, _ source: Source) throws -> AdvocateReport {
         guard try exists("SELECT 1 FROM temp.all_shares WHERE advocate = ? LIMIT 1", id) else {
             throw ControlError(.notFound, "no advocate '\(id)'")
         }
-        var filter = filter
-        filter.advocate = id
+        let (from, sumValues) = source.sql(filter, columns: [])
+        let totals = try rows("SELECT \(Rows.sums) FROM \(from)", sumValues) { CounterTotals($0.counters(at: 0)) }
         let (conditions, values) = Self.conditions(filter)
-        let totals = try rows("SELECT \(Rows.sums) FROM temp.attributed WHERE \(conditions)", values) {
-            CounterTotals($0.counters(at: 0))
-        }
         let recent = try rows("""
             SELECT \(Rows.shareColumns), \(Rows.sums) FROM temp.attributed WHERE \(conditions)
             GROUP BY token ORDER BY time DESC, token LIMIT \(Self.recentShares)
@@ -122,8 +133,9 @@ public final class Queries {
                         totals: CounterTotals(row.counters(at: 8)))
         }
         return AdvocateReport(
-            advocate: id, totals: totals.first ?? CounterTotals(), networks: try groups(.network, filter),
-            venues: try groups(.venue, filter), tiers: try tiers(filter, everyTier: false), recentShares: recent)
+            advocate: id, totals: totals.first ?? CounterTotals(), networks: try groups(.network, filter, source),
+            venues: try groups(.venue, filter, source), tiers: try tiers(filter, source, everyTier: false),
+            recentShares: recent)
     }
 
     /// One share, or the orphan counts of a token not shared yet; only the filter's time range applies.
@@ -175,7 +187,7 @@ public final class Queries {
             ("hour >= ?", filter.sinceHour.map { .integer($0) }),
             ("hour < ?", filter.untilHour.map { .integer($0) }),
         ].filter { $0.1 != nil }
-        return (terms.isEmpty ? "1" : terms.map(\.0).joined(separator: " AND "), terms.compactMap(\.1))
+        return (terms.isEmpty ? "true" : terms.map(\.0).joined(separator: " AND "), terms.compactMap(\.1))
     }
 
     func rows<Row>(_ sql: String, _ values: [Statement.Value], _ row: (Statement) throws -> Row) throws -> [Row] {
@@ -195,9 +207,20 @@ public final class Queries {
     /// Offline, the journal is read before the database: a batch applied in between is then in
     /// both, and counted once (from the tables); read the other way round, it could be in neither.
     func snapshot<Result>(_ live: LiveData?, _ body: () throws -> Result) throws -> Result {
+        try snapshot(live, .raw) { _ in try body() }
+    }
+
+    /// `snapshot(_:_:)` for an answer that may sum the rollups: `body` is told where sums come
+    /// from, the rollups or (while they are not complete) the raw rows; `scope` says which live
+    /// rows the rollup path needs (the raw path loads them all).
+    private func snapshot<Result>(_ live: LiveData?, _ scope: LiveRows.Scope, _ body: (Source) throws -> Result)
+        throws -> Result
+    {
         try reading(live) { batches in
-            try copy(batches)
-            return try body()
+            let source: Source = try readsRollups && rollupProgress.rows({ _ in () }).isEmpty ? .rollups : .raw
+            try self.live.load(batches, source == .rollups ? scope : .raw,
+                               renames: try Store.meta("advocates_renamed", database))
+            return try body(source)
         }
     }
 
@@ -209,42 +232,6 @@ public final class Queries {
         let applied = UInt64(max(0, try Store.meta("generation", database)))
         return try body(batches.filter { $0.generation > applied })
     }
-
-    /// Copies the rows of `batches` into the TEMP tables (see `liveSchema`).
-    private func copy(_ batches: [Batch]) throws {
-        for batch in batches {
-            for share in batch.shares {
-                try insertShare.bind(share)
-                try insertShare.run()
-            }
-            for (key, counters) in batch.counters {
-                try insertCounter.bind(key, counters)
-                try insertCounter.run()
-            }
-        }
-    }
-
-    /// TEMP tables for the live rows, with the columns of `shares` and `counters`, and the views
-    /// every query reads: committed plus live shares, committed plus live counters, and the two
-    /// joined (counter rows with their share's attribution; orphans left out).
-    ///
-    /// `attributed` joins the shares to each counters table apart: SQLite then looks counters up
-    /// by token (and hour) instead of materialising a union of all counters.
-    private static let liveSchema = """
-        PRAGMA temp_store = MEMORY;
-        CREATE TEMP TABLE live_shares AS SELECT * FROM main.shares WHERE 0;
-        CREATE UNIQUE INDEX temp.live_shares_by_token ON live_shares (token);
-        CREATE TEMP TABLE live_counters AS SELECT * FROM main.counters WHERE 0;
-        CREATE INDEX temp.live_counters_by_token ON live_counters (token, hour);
-        CREATE TEMP VIEW all_shares AS
-            SELECT \(Rows.shareColumns) FROM main.shares UNION ALL SELECT \(Rows.shareColumns) FROM temp.live_shares;
-        CREATE TEMP VIEW all_counters AS
-            SELECT \(Rows.counterColumns) FROM main.counters
-            UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters;
-        CREATE TEMP VIEW attributed AS
-            SELECT * FROM temp.all_shares JOIN main.counters USING (token)
-            UNION ALL SELECT * FROM temp.all_shares JOIN temp.live_counters USING (token);
-        """
 
     // MARK: Opening
 

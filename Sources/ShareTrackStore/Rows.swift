@@ -4,7 +4,9 @@ import ShareTrackCore
 /// (the store's flush, the live rows of a query) and read them back.
 enum Rows {
     static let shareColumns = "token, advocate, venue, campaign, network, followers, tier, time"
-    static let counterColumns = "token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value"
+    /// The counters, in the order every statement reads and writes them.
+    static let counterNames = ["shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions", "value"]
+    static let counterColumns = "token, hour, " + counterNames.joined(separator: ", ")
     /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.
     static let sourceColumns = "highest_seq, last_seen, accepted, rejected, duplicates, test"
     /// The counters of `counterColumns` summed, in the same order.
@@ -55,5 +57,13 @@ extension SourceState {
         rejected = row.int64(column + 3)
         duplicates = row.int64(column + 4)
         test = row.int64(column + 5)
+    }
+}
+
+extension Counters {
+    /// The counters as parameters, in the order of `Rows.counterNames`.
+    var values: [Statement.Value] {
+        [.integer(shares), .integer(reach), .integer(clicks), .integer(uniqueClicks), .integer(botClicks),
+         .integer(conversions), .integer(value.thousandths)]
     }
 }

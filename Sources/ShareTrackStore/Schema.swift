@@ -14,6 +14,12 @@ import ShareTrackCore
 /// Version 3 stores no identifier of a visitor in clear: `visitors` holds each visitor's keyed hash
 /// (`VisitorKey`) as an INTEGER and the hour of the click that stored it, and a `value` is INTEGER
 /// thousandths (`VisitorHashMigration`).
+///
+/// From version 5 the `Rollup` tables sum the attributed counters per hour (or all time) and share
+/// attributes, so that queries read groups instead of every counter row. A database that already
+/// holds shares gets them built in the background (`Store.buildRollups`): `rollup_progress` holds
+/// the last share token whose counters are in the rollups, and is empty once all are;
+/// `meta.advocates_renamed` counts the advocates `forget` renamed (see `AttributionCache`).
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -72,6 +78,12 @@ enum Schema {
         // `sources` pages by last seen, newest first.
         .sql("""
         CREATE INDEX sources_by_last_seen ON sources (last_seen);
+        """),
+        .sql(Rollup.all.map(\.createSQL).joined(separator: "\n") + """
+
+        CREATE TABLE rollup_progress (built_through TEXT NOT NULL);
+        INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);
+        INSERT INTO meta (key, value) VALUES ('advocates_renamed', 0);
         """),
     ]
 

@@ -15,6 +15,7 @@ extension Store {
             case .advocate(let id, let pseudonym):
                 try renameAdvocate.bind([.text(pseudonym), .text(id)])
                 try renameAdvocate.run()
+                try rollups.renameAdvocate(id, to: pseudonym)
             }
         }
         return removed

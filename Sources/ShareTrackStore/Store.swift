@@ -28,6 +28,7 @@ public final class Store {
     private let upsertCounters: Statement
     private let insertVisitors: Statement
     static let chunkRows = 64
+    let rollups: RollupWriter
 
     /// Opens the database at `path`, creating it on first start.
     ///
@@ -81,6 +82,7 @@ public final class Store {
         addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
         eraseVisitor = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
         renameAdvocate = try database.prepare("UPDATE shares SET advocate = ? WHERE advocate = ?")
+        rollups = try RollupWriter(database)
         id = try Self.meta("id", database)
         generation = UInt64(try Self.meta("generation", database))
         valueTotal = Money(thousandths: try Self.meta("value_total", database))
@@ -128,14 +130,9 @@ public final class Store {
                 // In the order of Rows.counterColumns.
                 row.add(entry.key.token)
                 row.add(entry.key.hour)
-                row.add(entry.value.shares)
-                row.add(entry.value.reach)
-                row.add(entry.value.clicks)
-                row.add(entry.value.uniqueClicks)
-                row.add(entry.value.botClicks)
-                row.add(entry.value.conversions)
-                row.add(entry.value.value.thousandths)
+                Self.add(entry.value, to: &row)
             }
+            try stageForRollups(batch, with: &binder)
             try write(batch.visitors, by: { ($0.token, 0) }, with: &binder,
                       one: insertVisitor, many: insertVisitors) { pair, row in
                 row.add(pair.token)
@@ -159,6 +156,47 @@ public final class Store {
         generation = batch.generation
         valueTotal.thousandths += batchValue
         return erased
+    }
+
+    /// Whether the rollups hold every share's counters (else `buildRollups` has more to do).
+    public var rollupsComplete: Bool { rollups.builtThrough == nil }
+
+    /// Shares whose counters one step of `buildRollups` adds, in one transaction between applies
+    /// (a few hundred milliseconds on the writer, never on an answer's path).
+    public static let rollupBuildShares = 20_000
+
+    /// Adds the counters of the next `shares` shares to the rollups, in one transaction; returns
+    /// whether the rollups are complete. The daemon calls it between applies until they are.
+    public func buildRollups(shares: Int) throws -> Bool {
+        let through = try database.transaction { try rollups.build(shares: shares) }
+        rollups.builtThrough = through
+        return through == nil
+    }
+
+    /// Adds what `batch` (its rows written already) brings to the rollups.
+    private func stageForRollups(_ batch: Batch, with binder: inout RowBinder) throws {
+        try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
+                  one: rollups.stageCounter, many: rollups.stageCounters) { entry, row in
+            row.add(entry.key.token)
+            row.add(entry.key.hour)
+            Self.add(entry.value, to: &row)
+        }
+        try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
+                  one: rollups.stageShare, many: rollups.stageShares) { share, row in
+            row.add(share.token)
+        }
+        try rollups.addBatch()
+    }
+
+    /// The counters in the order of `Rows.counterNames`.
+    private static func add(_ counters: Counters, to row: inout RowBinder) {
+        row.add(counters.shares)
+        row.add(counters.reach)
+        row.add(counters.clicks)
+        row.add(counters.uniqueClicks)
+        row.add(counters.botClicks)
+        row.add(counters.conversions)
+        row.add(counters.value.thousandths)
     }
 
     /// Inserts `rows` in key order, `chunkRows` at a time with `many`, the rest one by one with `one`.

@@ -63,6 +63,18 @@ struct BenchCommand: ParsableCommand {
     var noCeiling = false
     @Flag(help: "Print progress to stderr once a second (always on with --rate).")
     var progress = false
+    @Flag(help: "Time the query commands instead, on a database the bench builds, with ingest running.")
+    var queries = false
+    @Option(help: ArgumentHelp("--queries: shares in the database (10 clicks each, over 90 days).", valueName: "count"))
+    var queryShares = 2_000_000
+    @Option(help: ArgumentHelp("--queries: runs of each query.", valueName: "count"))
+    var queryRuns = 20
+    @Option(help: ArgumentHelp("--queries: runs of each query over the raw rows, as before the rollups (0: none).",
+                               valueName: "count"))
+    var rawRuns = 0
+    @Option(help: ArgumentHelp("--queries: seconds of ingest (at --rate, default 100,000 events/s) to generate.",
+                               valueName: "seconds"))
+    var ingestSeconds = 120.0
 
     func validate() throws {
         guard events >= 1 else { throw ValidationError("--events must be at least 1") }
@@ -79,6 +91,13 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        if queries {
+            guard let binary = daemon ?? LaunchedDaemon.siblingBinary() else {
+                throw ValidationError("no sharetrackd next to this executable; name one with --daemon PATH")
+            }
+            return try QueryBench(shares: queryShares, runs: queryRuns, rawRuns: rawRuns, rate: rate ?? 100_000,
+                                  ingestSeconds: ingestSeconds, seed: seed, daemon: binary, keep: keep).run()
+        }
         let machine = Machine.current()
         let now = Int64(time(nil))
         let spec = WorkloadSpec(

@@ -23,7 +23,8 @@ final class ControlClient {
         try ControlCodec.decodeResult(try exchange(ControlRequest(command: .metrics)), as: MetricsText.self).text
     }
 
-    private func exchange(_ request: ControlRequest) throws -> Data {
+    /// Sends `request` and returns the answer line (without its newline).
+    func exchange(_ request: ControlRequest) throws -> Data {
         let line = try ControlCodec.requestLine(request)
         var offset = 0
         while offset < line.count {

@@ -8,22 +8,23 @@ final class LaunchedDaemon {
     let process = Process()
     var ingestSocket: String { directory + "/ingest.sock" }
     var controlSocket: String { directory + "/control.sock" }
-    var database: String { directory + "/sharetrack.db" }
+    let database: String
     var logFile: String { directory + "/sharetrackd.log" }
     var pid: Int32 { process.processIdentifier }
 
-    /// Starts `binary` with `arguments` (flags such as `--flush-interval 1`) and waits until both
-    /// of its sockets answer.
-    init(binary: String, arguments: [String]) throws {
+    /// Starts `binary` with `arguments` (flags such as `--flush-interval 1`) on `database` (default:
+    /// a new one in its directory) and waits until both of its sockets answer.
+    init(binary: String, arguments: [String], database: String? = nil) throws {
         var template = Array("/tmp/sharetrack-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw UnixSocket.Failure("mkdtemp") }
         directory = String(cString: made)
+        self.database = database ?? directory + "/sharetrack.db"
         let config = directory + "/sharetrackd.yaml"
         _ = FileManager.default.createFile(atPath: config, contents: Data("# sharetrack-bench: flags only\n".utf8))
         _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
-            "--config", config, "--database", database,
+            "--config", config, "--database", self.database,
             "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
         ] + arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }

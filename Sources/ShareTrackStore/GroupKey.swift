@@ -1,0 +1,31 @@
+import ShareTrackCore
+
+/// The share attributes a counter row is summed under: the key of a rollup row, less the hour.
+/// A share without a campaign has campaign `''`, as in the rollup tables.
+struct GroupKey: Hashable, Sendable {
+    var advocate: String
+    var venue: String
+    var campaign: String
+    var network: String
+    var tier: String
+
+    init(advocate: String, venue: String, campaign: String, network: String, tier: String) {
+        self.advocate = advocate
+        self.venue = venue
+        self.campaign = campaign
+        self.network = network
+        self.tier = tier
+    }
+
+    init(_ share: ShareRecord) {
+        self.init(advocate: share.attributes.advocate, venue: share.attributes.venue,
+                  campaign: share.attributes.campaign ?? "", network: share.attributes.network, tier: share.tier.rawValue)
+    }
+
+    /// Whether a row under this key passes `filter`'s attribute conditions.
+    func matches(_ filter: QueryFilter) -> Bool {
+        (filter.advocate.map { $0 == advocate } ?? true) && (filter.venue.map { $0 == venue } ?? true)
+            && (filter.campaign.map { $0 == campaign } ?? true) && (filter.network.map { $0 == network } ?? true)
+            && (filter.tier.map { $0.rawValue == tier } ?? true)
+    }
+}

@@ -1,0 +1,136 @@
+import ShareTrackCore
+
+/// Keeps the `Rollup` tables in step with the counters, inside the store's transactions.
+///
+/// Each counter unit enters the rollups exactly once, under its share's attributes:
+/// - a batch's counter delta for a token whose share the tables held before the batch is added
+///   when the batch is applied;
+/// - when a share arrives, every counter row its token has by then (earlier orphans and this
+///   batch's deltas alike) is added once;
+/// - a token never shared adds nothing.
+///
+/// While the rollups are being built for an existing database (`build(shares:)`), only tokens up
+/// to `builtThrough` are kept in step; the build adds the others as it reaches them.
+///
+/// The statements here are SQLite's (`temp.` tables, `CROSS JOIN` to fix the join order).
+final class RollupWriter {
+    /// The token through which the rollups hold every share's counters; nil once they hold all.
+    /// The store sets it once a `build(shares:)` step has committed.
+    var builtThrough: String?
+    /// The batch's counter deltas and new share tokens, staged for `addBatch()` (one row or
+    /// `Store.chunkRows` rows at a time, like the store's own inserts).
+    let stageCounter: Statement
+    let stageCounters: Statement
+    let stageShare: Statement
+    let stageShares: Statement
+    private let attributeBatch: Statement
+    private let attributeShares: Statement
+    private let nextBound: Statement
+    private let upserts: [Statement]
+    private let renames: [Statement]
+    private let countRename: Statement
+    private let database: Database
+
+    init(_ database: Database) throws {
+        self.database = database
+        try database.execute("""
+            PRAGMA temp_store = MEMORY;
+            CREATE TEMP TABLE batch_counters AS SELECT \(Rows.counterColumns) FROM main.counters WHERE 0;
+            CREATE UNIQUE INDEX temp.batch_counters_by_token ON batch_counters (token, hour);
+            CREATE TEMP TABLE batch_shares (token TEXT PRIMARY KEY NOT NULL);
+            """)
+        func values(_ columns: Int, rows: Int) -> String {
+            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+            return Array(repeating: row, count: rows).joined(separator: ", ")
+        }
+        stageCounter = try database.prepare("INSERT INTO temp.batch_counters VALUES \(values(9, rows: 1))")
+        stageCounters = try database.prepare("INSERT INTO temp.batch_counters VALUES \(values(9, rows: Store.chunkRows))")
+        stageShare = try database.prepare("INSERT INTO temp.batch_shares VALUES \(values(1, rows: 1))")
+        stageShares = try database.prepare("INSERT INTO temp.batch_shares VALUES \(values(1, rows: Store.chunkRows))")
+        let attributed = "c.hour, s.advocate, s.venue, coalesce(s.campaign, ''), s.network, s.tier, "
+            + Rows.counterNames.map { "c.\($0)" }.joined(separator: ", ")
+        // ?1: builtThrough (NULL: every token).
+        attributeBatch = try database.prepare("""
+            SELECT \(attributed) FROM temp.batch_counters c CROSS JOIN main.shares s ON s.token = c.token
+            WHERE (?1 IS NULL OR c.token <= ?1) AND c.token NOT IN (SELECT token FROM temp.batch_shares)
+            UNION ALL
+            SELECT \(attributed) FROM temp.batch_shares b CROSS JOIN main.shares s ON s.token = b.token
+                CROSS JOIN main.counters c ON c.token = b.token
+            WHERE ?1 IS NULL OR b.token <= ?1
+            """)
+        // ?1, ?2: the shares after ?1 through ?2 (NULL: to the last).
+        attributeShares = try database.prepare("""
+            SELECT \(attributed) FROM main.shares s CROSS JOIN main.counters c ON c.token = s.token
+            WHERE s.token > ?1 AND (?2 IS NULL OR s.token <= ?2)
+            """)
+        nextBound = try database.prepare("SELECT token FROM main.shares WHERE token > ? ORDER BY token LIMIT 1 OFFSET ?")
+        upserts = try Rollup.all.map { try database.prepare($0.upsertSQL) }
+        renames = try Rollup.all.filter { $0.attributes.contains("advocate") }.map { rollup in
+            try database.prepare("UPDATE \(rollup.table) SET advocate = ? WHERE advocate = ?")
+        }
+        countRename = try database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'advocates_renamed'")
+        builtThrough = try database.prepare("SELECT built_through FROM rollup_progress").rows { $0.string(0) }.first ?? nil
+    }
+
+    /// Adds what the staged batch (its counter deltas and new shares, written to the tables
+    /// already) brings to the rollups, and empties the staging tables.
+    func addBatch() throws {
+        try attributeBatch.bind(builtThrough, at: 1)
+        try add(attributeBatch)
+        try database.execute("DELETE FROM temp.batch_counters; DELETE FROM temp.batch_shares;")
+    }
+
+    /// Renames an advocate in every rollup (`sharectl forget --advocate`; `pseudonym` is new, so no
+    /// rows merge), and counts the rename in `meta.advocates_renamed`, which tells `Queries` to
+    /// drop the attributions it remembers.
+    func renameAdvocate(_ id: String, to pseudonym: String) throws {
+        for rename in renames {
+            try rename.bind([.text(pseudonym), .text(id)])
+            try rename.run()
+        }
+        try countRename.run()
+    }
+
+    /// Adds the counters of the next `shares` shares (in token order) to the rollups, in the
+    /// caller's transaction; returns the token they are built through now (nil: every share).
+    func build(shares: Int) throws -> String? {
+        guard let from = builtThrough else { return nil }
+        try nextBound.bind([.text(from), .integer(Int64(shares - 1))])
+        let through = try nextBound.rows { $0.string(0) }.first ?? nil
+        try attributeShares.bind([.text(from), .text(through)])
+        try add(attributeShares)
+        if let through {
+            let progress = try database.prepare("UPDATE rollup_progress SET built_through = ?")
+            try progress.bind([.text(through)])
+            try progress.run()
+        } else {
+            try database.execute("DELETE FROM rollup_progress")
+        }
+        return through
+    }
+
+    /// Adds the rows `attributed` returns (hour, the attributes of `GroupKey`, the counters) to
+    /// every rollup: summed per rollup key here (cheaper than SQL's sorter), then upserted in key
+    /// order, so that each rollup's B-tree is walked from left to right.
+    private func add(_ attributed: Statement) throws {
+        var groups: [RollupKey: Counters] = [:]
+        defer { attributed.reset() }
+        while try attributed.step() {
+            let key = RollupKey(hour: attributed.int64(0), attributes: (1...5).map { attributed.string(Int32($0)) ?? "" })
+            groups[key, default: Counters()].add(attributed.counters(at: 6))
+        }
+        for (rollup, upsert) in zip(Rollup.all, upserts) {
+            var sums: [RollupKey: Counters] = [:]
+            for (key, counters) in groups {
+                let group = GroupKey(advocate: key.attributes[0], venue: key.attributes[1], campaign: key.attributes[2],
+                                     network: key.attributes[3], tier: key.attributes[4])
+                sums[rollup.key(hour: key.hour, group), default: Counters()].add(counters)
+            }
+            for (key, counters) in sums.sorted(by: { $0.key < $1.key }) {
+                let hour: [Statement.Value] = rollup.hourly ? [.integer(key.hour)] : []
+                try upsert.bind(hour + key.attributes.map { .text($0) } + counters.values)
+                try upsert.run()
+            }
+        }
+    }
+}

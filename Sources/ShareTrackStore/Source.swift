@@ -1,0 +1,38 @@
+import ShareTrackCore
+
+/// Where a query's sums come from: the raw counter rows joined with their shares, or the rollups.
+/// Either way a query reads the same column names (`advocate`, `venue`, `campaign`, `network`,
+/// `tier`, `hour` and the counters), so one SQL text serves both.
+enum Source: Equatable {
+    /// `temp.attributed`: every stored and live counter row with its share's attributes.
+    case raw
+    /// The first `Rollup` that has the columns the query needs, plus `temp.live_groups`.
+    case rollups
+
+    /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
+    /// and the counters.
+    func sql(_ filter: QueryFilter, columns: [String]) -> (sql: String, values: [Statement.Value]) {
+        let (conditions, values) = Queries.conditions(filter)
+        switch self {
+        case .raw:
+            return ("temp.attributed WHERE \(conditions)", values)
+        case .rollups:
+            let needed = Set(columns).union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
+            let rollup = Rollup.covering(needed, hourly: filter.sinceHour != nil || filter.untilHour != nil)
+            let selected = (columns + Rows.counterNames).joined(separator: ", ")
+            // The live groups are filtered already (`LiveRows`).
+            return ("(SELECT \(selected) FROM main.\(rollup.table) WHERE \(conditions) "
+                    + "UNION ALL SELECT \(selected) FROM temp.live_groups)", values)
+        }
+    }
+
+    private static func attributeTerms(_ filter: QueryFilter) -> [(column: String, value: Statement.Value?)] {
+        [
+            ("advocate", filter.advocate.map { .text($0) }),
+            ("venue", filter.venue.map { .text($0) }),
+            ("campaign", filter.campaign.map { .text($0) }),
+            ("network", filter.network.map { .text($0) }),
+            ("tier", filter.tier.map { .text($0.rawValue) }),
+        ]
+    }
+}

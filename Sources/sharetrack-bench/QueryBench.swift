@@ -1,0 +1,201 @@
+import Foundation
+import Glibc
+import ShareTrackCore
+import ShareTrackStore
+import Synchronization
+
+/// `sharetrack-bench --queries`: builds a database of `shares` shares (`DatabaseBuilder`), starts
+/// sharetrackd on it, keeps ingest running at `rate` events/s, and times every query command over
+/// the control socket `runs` times: median and p99 per query, and how much the daemon's resident
+/// memory grew during it. Offline (in this process, no live batches) it also times the rollups and,
+/// with `rawRuns`, the raw aggregation the queries used before the rollups.
+struct QueryBench {
+    var shares: Int
+    var runs: Int
+    var rawRuns: Int
+    var rate: Double
+    var ingestSeconds: Double
+    var seed: UInt64
+    var daemon: String
+    var keep: Bool
+
+    func run() throws {
+        var template = Array("/tmp/sharetrack-querybench-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw UnixSocket.Failure("mkdtemp") }
+        let directory = String(cString: made)
+        defer { if keep { note("kept \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) } }
+        let database = directory + "/sharetrack.db"
+        let now = Int64(time(nil))
+        let builder = DatabaseBuilder(shares: shares, seed: seed, spanEnd: now / 3600 * 3600)
+        note("building a database of \(Format.integer(shares)) shares over \(builder.days) days")
+        let buildStart = monotonicNanoseconds()
+        let sample = try builder.build(at: database) { written in
+            if written % 200_000 == 0 { note("\(Format.integer(written)) shares written") }
+        }
+        let buildSeconds = Double(monotonicNanoseconds() - buildStart) / 1e9
+        note("built in \(Format.seconds(buildSeconds)), \(Format.bytes(Self.fileSize(database)))")
+
+        let migration = try timeRollupBuild(database)
+        let cases = QueryCase.all(now: now, token: sample?.token ?? "", advocate: sample?.attributes.advocate ?? "")
+        let raw = rawRuns > 0 ? try offline(database, cases, readsRollups: false, runs: rawRuns) : [:]
+        let offline = try offline(database, cases, readsRollups: true, runs: runs)
+
+        note("starting sharetrackd on it, ingest at \(Format.integer(Int(rate))) events/s")
+        let launched = try LaunchedDaemon(binary: daemon, arguments: ["--log-level", "warning"], database: database)
+        defer { launched.stop() }
+        let ingest = LiveIngest(rate: rate, seconds: ingestSeconds, seed: seed, socket: launched.ingestSocket)
+        sleep(3)
+        let sampler = MemorySampler(pid: launched.pid)
+        let client = try ControlClient(path: launched.controlSocket)
+        var live: [String: [Double]] = [:]
+        var growth: [String: Int] = [:]
+        for round in 0..<runs {
+            let roundStart = monotonicNanoseconds()
+            for query in cases {
+                let baseline = sampler.restart()
+                let start = monotonicNanoseconds()
+                _ = try client.exchange(query.request)
+                live[query.name, default: []].append(Double(monotonicNanoseconds() - start) / 1e6)
+                growth[query.name] = max(growth[query.name] ?? 0, sampler.peak - baseline)
+            }
+            let status = try client.status()
+            note("round \(round + 1) of \(runs): \(Format.seconds(Double(monotonicNanoseconds() - roundStart) / 1e9)); "
+                 + "\(status.applying.batches) batches waiting to be applied, last apply "
+                 + Format.seconds(status.lastFlush?.applySeconds ?? 0))
+        }
+        let ingestRunning = ingest.isRunning
+        sampler.stop()
+        let outcome = ingest.finish()
+
+        var table = Table(header: ["query", "before (raw) median", "offline median", "live median", "live p99",
+                                   "RSS growth"])
+        for query in cases {
+            table.add(query.name, raw[query.name].map { Format.milliseconds(Self.percentile($0, 0.5)) } ?? "",
+                      offline[query.name].map { Format.milliseconds(Self.percentile($0, 0.5)) } ?? "",
+                      Format.milliseconds(Self.percentile(live[query.name] ?? [], 0.5)),
+                      Format.milliseconds(Self.percentile(live[query.name] ?? [], 0.99)),
+                      Format.bytes(growth[query.name] ?? 0))
+        }
+        print("""
+            database: \(Format.integer(shares)) shares, \(Format.integer(Int(builder.clicksPerShare) * shares)) clicks \
+            over \(builder.days) days, \(Format.bytes(Self.fileSize(database))), built in \(Format.seconds(buildSeconds))
+            live: ingest at \(Format.integer(Int(rate))) events/s (\(Format.integer(outcome?.acknowledged ?? 0)) answered, \
+            \(ingestRunning ? "running throughout" : "ENDED before the last query")); \(runs) runs per query
+            offline: this process, no live batches, \(runs) runs\(rawRuns > 0 ? "; before: \(rawRuns) runs" : "")
+            rollups built from scratch (as for an older database): \(Format.seconds(migration.total)) in \
+            \(migration.steps) steps of \(Format.integer(Store.rollupBuildShares)) shares, the longest \
+            \(Format.milliseconds(migration.longest * 1000))
+
+            """ + table.render())
+    }
+
+    /// Drops the rollups, takes the database back to the schema before them, and times building
+    /// them again the way the daemon does (`Store.buildRollups` steps).
+    private func timeRollupBuild(_ database: String) throws -> (total: Double, steps: Int, longest: Double) {
+        note("timing the rollups' build for an older database")
+        let old = try Database(path: database, mode: .readWrite)
+        let tables = try old.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rollup%'")
+            .rows { $0.string(0) ?? "" }
+        try old.execute(tables.map { "DROP TABLE \($0);" }.joined()
+            + "DELETE FROM meta WHERE key = 'advocates_renamed'; PRAGMA user_version = \(try old.prepare("PRAGMA user_version").rows { $0.int64(0) }[0] - 1);")
+        let store = try Store(path: database, visitorKey: .random())
+        var steps = 0
+        var longest = 0.0
+        let start = monotonicNanoseconds()
+        var complete = false
+        while !complete {
+            let stepStart = monotonicNanoseconds()
+            complete = try store.buildRollups(shares: Store.rollupBuildShares)
+            store.database.checkpoint()
+            steps += 1
+            longest = max(longest, Double(monotonicNanoseconds() - stepStart) / 1e9)
+        }
+        return (Double(monotonicNanoseconds() - start) / 1e9, steps, longest)
+    }
+
+    /// Milliseconds per run of each query, through `Queries` in this process.
+    private func offline(_ database: String, _ cases: [QueryCase], readsRollups: Bool, runs: Int) throws -> [String: [Double]] {
+        note("timing the queries offline, \(readsRollups ? "from the rollups" : "from the raw rows (before)")")
+        let queries = try Queries(path: database, readsRollups: readsRollups)
+        var times: [String: [Double]] = [:]
+        for _ in 0..<runs {
+            for query in cases where query.request.command != .status && query.request.command != .metrics {
+                let start = monotonicNanoseconds()
+                _ = try queries.answer(query.request, live: nil, now: Int64(time(nil)))
+                times[query.name, default: []].append(Double(monotonicNanoseconds() - start) / 1e6)
+            }
+        }
+        return times
+    }
+
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    private func note(_ text: String) {
+        FileHandle.standardError.write(Data("sharetrack-bench: \(text)\n".utf8))
+    }
+}
+
+/// The daemon's resident memory, sampled every 5 ms on a thread of its own: the peak since the
+/// last `restart()`.
+final class MemorySampler {
+    /// What the sampling thread shares with this one.
+    private final class Shared: Sendable {
+        let highest = Atomic<Int>(0)
+        let running = Atomic<Bool>(true)
+    }
+
+    private let shared = Shared()
+    private let pid: Int32
+    private var thread: BackgroundThread?
+
+    init(pid: Int32) {
+        self.pid = pid
+        let shared = shared
+        thread = BackgroundThread {
+            while shared.running.load(ordering: .relaxed) {
+                _ = shared.highest.max(ProcessUsage.of(pid)?.residentBytes ?? 0)
+                usleep(5_000)
+            }
+        }
+    }
+
+    var peak: Int {
+        shared.highest.max(ProcessUsage.of(pid)?.residentBytes ?? 0)
+    }
+
+    /// Starts a new peak at the current size, and returns that size.
+    func restart() -> Int {
+        let now = ProcessUsage.of(pid)?.residentBytes ?? 0
+        shared.highest.store(now, ordering: .relaxed)
+        return now
+    }
+
+    func stop() {
+        shared.running.store(false, ordering: .relaxed)
+        thread?.join()
+        thread = nil
+    }
+}
+
+extension Atomic where Value == Int {
+    /// Raises the value to `candidate` if that is larger.
+    /// Returns the value after.
+    fileprivate func max(_ candidate: Int) -> Int {
+        var current = load(ordering: .relaxed)
+        while candidate > current {
+            let (exchanged, original) = compareExchange(expected: current, desired: candidate, ordering: .relaxed)
+            if exchanged { return candidate }
+            current = original
+        }
+        return current
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// The rollups against a straightforward aggregation over the raw rows (`Queries` reading only
+/// `temp.attributed`, the counter rows joined with their shares), on random data, filters and
+/// ranges: both must give the same answers, byte for byte.
+@Suite struct RollupTests {
+    private static let hour0: Int64 = 1_795_809_600 / 3600
+
+    /// SplitMix64: the same seed gives the same data on every run.
+    private struct Random: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Random batches: shares of 40 tokens by 7 advocates over 12 hours, each token shared at most
+    /// once (some never), and counter deltas on random tokens, so that many clicks arrive before
+    /// their share (orphans) and some tokens stay orphans.
+    private static func batches(seed: UInt64, count: Int) -> [Batch] {
+        var random = Random(state: seed)
+        var unshared = Array(0..<40).shuffled(using: &random)
+        return (1...count).map { generation in
+            var batch = Batch(generation: UInt64(generation))
+            for _ in 0..<Int.random(in: 0...4, using: &random) where unshared.count > 6 {
+                let token = "t\(unshared.removeLast())"
+                let followers = [10, 800, 3_000, 50_000, 400_000, 2_000_000].randomElement(using: &random)!
+                let hour = hour0 + Int64.random(in: 0..<12, using: &random)
+                let attributes = ShareAttributes(
+                    advocate: "a\(Int.random(in: 0..<7, using: &random))", venue: "v\(Int.random(in: 0..<3, using: &random))",
+                    campaign: ["c1", "c2", nil].randomElement(using: &random)!,
+                    network: ["instagram", "tiktok"].randomElement(using: &random)!, followers: followers)
+                batch.add(ShareRecord(token: token, attributes: attributes,
+                                      tier: TierBounds.default.tier(forFollowers: followers), time: hour * 3600 + 5))
+                var counters = Counters()
+                counters.shares = 1
+                counters.reach = Int64(followers)
+                batch.add(counters, at: CounterKey(token: token, hour: hour))
+            }
+            for _ in 0..<Int.random(in: 0...12, using: &random) {
+                var counters = Counters()
+                counters.clicks = Int64.random(in: 0...5, using: &random)
+                counters.uniqueClicks = Int64.random(in: 0...counters.clicks, using: &random)
+                counters.botClicks = Int64.random(in: 0...1, using: &random)
+                counters.conversions = Int64.random(in: 0...1, using: &random)
+                counters.value = Money(thousandths: Int64.random(in: 0...400, using: &random) * 250 * counters.conversions)
+                if counters.clicks + counters.botClicks + counters.conversions == 0 { counters.clicks = 1 }
+                let hour = hour0 + Int64.random(in: 0..<12, using: &random)
+                batch.add(counters, at: CounterKey(token: "t\(Int.random(in: 0..<40, using: &random))", hour: hour))
+            }
+            batch.events = 1
+            return batch
+        }
+    }
+
+    /// Random requests: every query command with random filters and ranges.
+    private static func requests(seed: UInt64, count: Int) -> [ControlRequest] {
+        var random = Random(state: seed)
+        return (0..<count).map { _ in
+            let since = Bool.random(using: &random) ? (hour0 + Int64.random(in: -1..<12, using: &random)) * 3600 : nil
+            let until = Bool.random(using: &random) ? (since ?? hour0 * 3600) + Int64.random(in: 1...40_000, using: &random) : nil
+            func maybe<T>(_ values: [T]) -> T? { Int.random(in: 0..<3, using: &random) == 0 ? values.randomElement(using: &random) : nil }
+            let filter = QueryFilter(venue: maybe(["v0", "v1", "v2"]), campaign: maybe(["c1", "c2"]),
+                                     network: maybe(["instagram", "tiktok"]), tier: maybe(Tier.allCases),
+                                     since: since, until: until)
+            let command: ControlRequest.Command = [.top, .venues, .tiers, .advocate, .share].randomElement(using: &random)!
+            return ControlRequest(command: command, query: Query(
+                id: command == .advocate ? "a\(Int.random(in: 0..<8, using: &random))" : "t\(Int.random(in: 0..<42, using: &random))",
+                by: Ranking.allCases.randomElement(using: &random)!.rawValue, limit: Int.random(in: 1...8, using: &random),
+                filter: filter))
+        }
+    }
+
+    /// An answer as JSON, or its error.
+    private static func answer(_ queries: Queries, _ request: ControlRequest, _ live: LiveData) -> String {
+        do {
+            let result = try queries.answer(request, live: live, now: 0)
+            return String(decoding: try ControlCodec.encoder().encode(result), as: UTF8.self)
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    /// Every request answered from the rollups equals the answer from the raw rows.
+    private static func expectSameAnswers(_ database: TemporaryDatabase, live: [Batch], seed: UInt64) throws {
+        let fast = try Queries(path: database.path, readsRollups: true)
+        let raw = try Queries(path: database.path, readsRollups: false)
+        let liveData = LiveData(batches: live)
+        for request in requests(seed: seed, count: 150) {
+            let expected = answer(raw, request, liveData)
+            #expect(answer(fast, request, liveData) == expected, "\(request)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func rollupsAnswerLikeTheRawRows(seed: UInt64) throws {
+        let database = try TemporaryDatabase()
+        let batches = Self.batches(seed: seed, count: 14)
+        // The first ten batches applied, the rest live (some journaled, some only in memory).
+        _ = try database.queries(writing: Array(batches.prefix(12)), applying: 10)
+        #expect(try Store(path: database.path, visitorKey: testKey).rollupsComplete)
+        try Self.expectSameAnswers(database, live: Array(batches.suffix(4)), seed: seed &* 7)
+    }
+
+    @Test func anOlderDatabaseGetsItsRollupsBuiltWhileBatchesKeepComing() throws {
+        let database = try TemporaryDatabase()
+        let batches = Self.batches(seed: 9, count: 16)
+        _ = try database.queries(writing: Array(batches.prefix(8)))
+        // Back to the schema before the rollups.
+        let old = try Database(path: database.path, mode: .readWrite)
+        try old.execute(Rollup.all.map { "DROP TABLE \($0.table);" }.joined() + "DROP TABLE rollup_progress; DELETE FROM meta WHERE key = 'advocates_renamed'; PRAGMA user_version = \(Schema.currentVersion - 1);")
+
+        let store = try Store(path: database.path, visitorKey: testKey)
+        #expect(!store.rollupsComplete)
+        var steps = 0
+        for batch in batches.dropFirst(8) {
+            try store.apply(batch)
+            // Until the build is done, answers come from the raw rows, and are just as right.
+            try Self.expectSameAnswers(database, live: [], seed: UInt64(steps))
+            if try !store.buildRollups(shares: 3) { steps += 1 }
+        }
+        while try !store.buildRollups(shares: 3) { steps += 1 }
+        #expect(steps > 3)
+        #expect(store.rollupsComplete)
+        try Self.expectSameAnswers(database, live: [], seed: 99)
+        let hours = try Database(path: database.path, mode: .readOnly).prepare("SELECT COUNT(*) FROM rollup_hour_groups")
+        #expect(try hours.rows { $0.int64(0) }.first ?? 0 > 0)
+    }
+
+    @Test func aForgottenAdvocateIsRenamedInTheRollupsAndInLiveAnswers() throws {
+        let database = try TemporaryDatabase()
+        let batches = Self.batches(seed: 5, count: 10)
+        let queries = try database.queries(writing: batches)
+        let top = ControlRequest(command: .top, query: Query(limit: 10))
+        let live = LiveData(batches: [])
+        #expect(Self.answer(queries, top, live).contains("\"a3\""))  // remembered by the attribution cache
+
+        var erasure = Batch(generation: 11)
+        erasure.add(Erasure.advocate(id: "a3", pseudonym: "forgotten-000000000003"))
+        let more = Self.batches(seed: 6, count: 12).dropFirst(10).map { batch in
+            // Clicks only: every token of seed 6's shares may be shared already.
+            var renumbered = Batch(generation: batch.generation + 1)
+            for (key, counters) in batch.counters where counters.shares == 0 { renumbered.add(counters, at: key) }
+            return renumbered
+        }
+        let store = try Store(path: database.path, visitorKey: testKey)
+        try store.apply(erasure)
+        try Self.expectSameAnswers(database, live: Array(more), seed: 5)
+        #expect(!Self.answer(queries, top, LiveData(batches: Array(more))).contains("\"a3\""))
+        let rows = try Database(path: database.path, mode: .readOnly)
+            .prepare("SELECT COUNT(*) FROM rollup_hour_groups WHERE advocate = 'a3'").rows { $0.int64(0) }
+        #expect(rows == [0])
+    }
+}
