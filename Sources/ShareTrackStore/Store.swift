@@ -162,8 +162,8 @@ public final class Store {
     public var rollupsComplete: Bool { rollups.builtThrough == nil }
 
     /// Shares whose counters one step of `buildRollups` adds, in one transaction between applies
-    /// (a few hundred milliseconds on the writer, never on an answer's path).
-    public static let rollupBuildShares = 20_000
+    /// (about a second on the writer on this project's loaded 2-core machine, never on an answer's path).
+    public static let rollupBuildShares = 2_000
 
     /// Adds the counters of the next `shares` shares to the rollups, in one transaction; returns
     /// whether the rollups are complete. The daemon calls it between applies until they are.
