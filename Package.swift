@@ -36,6 +36,7 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        .systemLibrary(name: "CEpoll"),
 
         // Events, parser, attribution, counters, configuration: pure, no I/O.
         .target(
@@ -56,6 +57,7 @@ let package = Package(
                 "ShareTrackCore",
                 "ShareTrackStore",
                 "CSystemd",
+                "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -104,6 +104,8 @@ public struct ControlError: Error, Codable, Sendable, Equatable, CustomStringCon
         case badRequest = "bad_request"
         case permissionDenied = "permission_denied"
         case notFound = "not_found"
+        /// The daemon is answering as many requests or connections as it may; retry later.
+        case busy
         case failed
     }
 

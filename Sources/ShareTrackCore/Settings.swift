@@ -17,6 +17,7 @@ public struct Settings: Sendable, Equatable {
         case logLevel = "log_level"
         case visitorKeyFile = "visitor_key_file"
         case visitorRetention = "visitor_retention"
+        case idleTimeout = "idle_timeout"
 
         /// `SHARETRACK_` + the key in upper case.
         public var environmentName: String { "SHARETRACK_" + rawValue.uppercased() }
@@ -74,6 +75,8 @@ public struct Settings: Sendable, Equatable {
         guard let slash = database.lastIndex(of: "/") else { return "visitor.key" }
         return String(database[...slash]) + "visitor.key"
     }
+    /// An ingest or control connection that sends nothing for this long is closed; 0: never.
+    public var idleTimeout = DurationSetting(seconds: 300)
 
     public init() {}
 
@@ -106,6 +109,7 @@ public struct Settings: Sendable, Equatable {
         case .logLevel: logLevel.rawValue
         case .visitorKeyFile: visitorKeyFile
         case .visitorRetention: visitorRetention.description
+        case .idleTimeout: idleTimeout.description
         }
     }
 
@@ -166,6 +170,11 @@ public struct Settings: Sendable, Equatable {
                 throw invalid("a duration: seconds, or a number followed by s, m, h or d (90d); 0 keeps for ever")
             }
             visitorRetention = duration
+        case .idleTimeout:
+            guard let duration = DurationSetting(parsing: text) else {
+                throw invalid("a duration: seconds, or a number followed by s, m, h or d (0: never)")
+            }
+            idleTimeout = duration
         }
     }
 }

@@ -1,30 +1,44 @@
 import Dispatch
 import Glibc
+import ShareTrackCore
 
 /// One `sharectl` connection: reads a request line, lets the server answer it, writes the answer,
-/// and reads the next. One request at a time; the connection closes when the client does.
+/// and reads the next. One request at a time, and the next only once the answer is written: a
+/// client that does not read its answers is not read from either. The connection closes when the
+/// client does.
 ///
 /// `@unchecked Sendable`: all mutable state is touched only on the control queue (`queue`).
 final class ControlConnection: @unchecked Sendable {
-    /// A request line longer than this is refused and the connection closed.
-    static let maxRequestBytes = 1 << 20
+    /// A request line longer than this is answered `bad_request` and the connection closed.
+    static let maxRequestBytes = 16 * 1024
+    /// A request whose first bytes came this long ago and that has not ended yet is answered
+    /// `bad_request` and the connection closed.
+    static let requestTimeout = Duration.seconds(10)
 
+    let id: Int
     let peer: (uid: uid_t, gid: gid_t)?
     private let queue: DispatchQueue
-    private let handle: @Sendable (ControlConnection, [UInt8]) -> Void
+    private let handle: (ControlConnection, [UInt8]) -> Void
+    private let closed: (ControlConnection) -> Void
     private let sources: SocketSources
     private var input: [UInt8] = []
     private var output: [UInt8] = []
     private var busy = false
     private var endOfInput = false
+    /// When the client last sent anything, and when the request now in `input` began.
+    private var lastInput = ContinuousClock.now
+    private var requestStarted: ContinuousClock.Instant?
     /// Told when the part of a streamed answer last given to `send` has been written out.
     private var drained: (@Sendable (Bool) -> Void)?
 
-    init(fd: Int32, queue: DispatchQueue, handle: @escaping @Sendable (ControlConnection, [UInt8]) -> Void) {
+    init(id: Int, fd: Int32, queue: DispatchQueue, loop: EventLoop,
+         handle: @escaping (ControlConnection, [UInt8]) -> Void, closed: @escaping (ControlConnection) -> Void) {
+        self.id = id
         self.queue = queue
         self.handle = handle
+        self.closed = closed
         self.peer = UnixSocket.peerCredentials(fd)
-        sources = SocketSources(fd: fd, queue: queue)
+        sources = SocketSources(fd: fd, queue: queue, loop: loop)
     }
 
     func start() {
@@ -32,16 +46,15 @@ final class ControlConnection: @unchecked Sendable {
     }
 
     private var fd: Int32 { sources.fd }
-    private var reading: Bool { sources.reading }
-    private var closed: Bool { sources.cancelled }
+    private var isClosed: Bool { sources.cancelled }
 
     /// Sends the answer to the current request; may be called from any queue.
     func reply(_ line: [UInt8]) {
         queue.async { [self] in
+            guard !isClosed else { return }
             output += line
             busy = false
             writeOutput()
-            nextRequest()
         }
     }
 
@@ -49,24 +62,37 @@ final class ControlConnection: @unchecked Sendable {
     /// once it is all written, with `false` if the connection closed first. May be called from any queue.
     func send(_ part: [UInt8], drained: @escaping @Sendable (Bool) -> Void) {
         queue.async { [self] in
-            guard !closed else { return drained(false) }
+            guard !isClosed else { return drained(false) }
             output += part
             self.drained = drained
             writeOutput()
         }
     }
 
-    /// Reads until the socket has nothing more: a peer that writes and hangs up at once is
-    /// reported as one event, after which the source fires no more.
+    /// Closes the connection if its request is overdue, or if the client has sent nothing for
+    /// `idleTimeout` seconds (0: never) while no request of its is being answered.
+    func closeIfStalled(now: ContinuousClock.Instant, idleTimeout: Double) {
+        guard !busy, !isClosed else { return }
+        if let requestStarted, now - requestStarted >= Self.requestTimeout {
+            fail("the request did not end (with a newline) within \(Self.requestTimeout.components.seconds) s")
+        } else if idleTimeout > 0 && now - lastInput >= .seconds(idleTimeout) {
+            close()
+        }
+    }
+
+    /// Reads until the socket has nothing more or a request's worth is buffered: a peer that
+    /// writes and hangs up at once is reported as one event.
     private func readable() {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while reading && !closed && input.count <= Self.maxRequestBytes {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while sources.reading && !isClosed && input.count <= Self.maxRequestBytes {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
+                lastInput = .now
+                if input.isEmpty { requestStarted = lastInput }
                 input += chunk[..<count]
             } else if count == 0 {
                 endOfInput = true
-                setReading(false)
+                sources.setReading(false)
             } else if errno == EAGAIN {
                 break
             } else if errno != EINTR {
@@ -77,19 +103,20 @@ final class ControlConnection: @unchecked Sendable {
     }
 
     private func nextRequest() {
-        guard !busy, !closed else { return }
-        if let newline = input.firstIndex(of: 0x0A) {
+        guard !busy, !isClosed, output.isEmpty else { return }
+        if let newline = input.firstIndex(of: 0x0A), newline <= Self.maxRequestBytes {
             let line = Array(input[..<newline])
             input.removeSubrange(...newline)
+            requestStarted = input.isEmpty ? nil : .now
             busy = true
-            setReading(false)
+            sources.setReading(false)
             handle(self, line)
         } else if input.count > Self.maxRequestBytes {
-            close()
+            fail("a request is at most \(Self.maxRequestBytes) bytes")
         } else if endOfInput {
-            if output.isEmpty { close() }
+            close()
         } else {
-            setReading(true)
+            sources.setReading(true)
         }
     }
 
@@ -104,17 +131,22 @@ final class ControlConnection: @unchecked Sendable {
                 return close()
             }
         }
-        setWriting(!output.isEmpty)
+        sources.setWriting(!output.isEmpty)
         if output.isEmpty { finishSending(written: true) }
-        if output.isEmpty && endOfInput && !busy { close() }
+        nextRequest()
     }
 
-    private func setReading(_ on: Bool) { sources.setReading(on) }
-    private func setWriting(_ on: Bool) { sources.setWriting(on) }
+    /// Answers `bad_request` (best effort) and closes.
+    private func fail(_ message: String) {
+        UnixSocket.sendOnce(fd, ControlCodec.errorLine(ControlError(.badRequest, message)))
+        close()
+    }
 
     func close() {
+        guard !isClosed else { return }
         sources.cancel()
         finishSending(written: false)
+        closed(self)
     }
 
     private func finishSending(written: Bool) {

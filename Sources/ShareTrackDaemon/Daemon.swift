@@ -12,7 +12,6 @@ public final class Daemon: Sendable {
         var settings: Settings
         /// Signal sources and timers, kept alive for the life of the process.
         var sources: [any DispatchSourceProtocol] = []
-        var controlListener: (any DispatchSourceRead)?
         var stopping = false
     }
 
@@ -24,7 +23,7 @@ public final class Daemon: Sendable {
     let flusher: Flusher
     private let ingest: IngestServer
     private let control: ControlServer
-    private let queries: Mutex<Queries>
+    private let queries: QueryRunner
     private let exports: ExportStreams
     private let stats: DaemonStats
     private let metrics: DaemonMetrics
@@ -74,17 +73,18 @@ public final class Daemon: Sendable {
         let engine = Engine(configuration: Self.engineConfiguration(settings), committedGeneration: store.generation,
                             valueTotal: store.valueTotal)
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
-        queries = Mutex(try Queries(path: settings.database))
+        queries = QueryRunner(try Queries(path: settings.database))
         self.visitorKey = visitorKey
         exports = ExportStreams(databasePath: settings.database)
         let stats = DaemonStats()
         let metrics = DaemonMetrics()
+        let loop = try EventLoop()
         let ingest = IngestServer(pipeline: pipeline, stats: stats, settings: settings,
-                                  committedGeneration: engine.committedGeneration, visitorKey: visitorKey)
+                                  committedGeneration: engine.committedGeneration, visitorKey: visitorKey, loop: loop)
         self.stats = stats
         self.metrics = metrics
         self.ingest = ingest
-        control = ControlServer()
+        control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
         let passed = try ListenSockets.fromEnvironment()
         var created: [SocketFile] = []
@@ -108,10 +108,8 @@ public final class Daemon: Sendable {
         // First: a client may connect (and signal) as soon as the sockets accept.
         installSignalHandlers()
         ingest.start(listening: listening.ingest)
-        state.withLock { state in
-            state.controlListener = control.start(listening: listening.control) { [self] request, connection in
-                answer(request, on: connection)
-            }
+        control.start(listening: listening.control) { [self] request, connection in
+            answer(request, on: connection)
         }
         flusher.schedule(every: settings.flushInterval)
         flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
@@ -177,7 +175,8 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Once a second on the ingest queue: sample the rate and refresh `STATUS=`. The watchdog is
+    /// Once a second on the ingest queue: sample the rate, refresh `STATUS=`, and close connections
+    /// past `idle_timeout` (or with an overdue control request). The watchdog is
     /// pinged from the same queue, so a wedged event loop stops the pings too; so does a flush path
     /// that has not succeeded for a whole watchdog timeout.
     private func startTicker() {
@@ -190,6 +189,8 @@ public final class Daemon: Sendable {
                     + snapshot.totals.rejectedCount)
                 metrics.update(snapshot, connections: stats.connections)
                 notifier?.status(statusLine(snapshot))
+                ingest.closeIdleConnections()
+                control.closeStalledConnections()
             }
             return ticker
         }
@@ -243,7 +244,7 @@ public final class Daemon: Sendable {
         notifier?.stopping()
         flusher.cancelSchedule()
         ingest.stopAccepting()
-        state.withLock { $0.controlListener?.cancel() }
+        control.stopAccepting()
         let report = flusher.drain(attempts: 50)
         var waited = 0
         while !ingest.isDrained && waited < 500 {
@@ -308,6 +309,7 @@ public final class Daemon: Sendable {
             engine.ackOnCommit = configuration.ackOnCommit
         }
         ingest.apply(settings)
+        control.setIdleTimeout(settings.idleTimeout.seconds)
         DaemonLogging.setLevel(DaemonLogging.level(named: settings.logLevel.rawValue) ?? .info)
     }
 
@@ -345,12 +347,18 @@ public final class Daemon: Sendable {
             case .export:
                 try exports.start(request, live: liveData(), on: connection)
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
-                let live = liveData()
-                let now = Int64(time(nil))
-                let result = try queries.withLock { queries throws(ControlError) in
-                    try queries.answer(request, live: live, now: now)
+                let accepted = queries.submit { [self] queries in
+                    let live = liveData()
+                    do throws(ControlError) {
+                        let result = try queries.answer(request, live: live, now: Int64(time(nil)))
+                        connection.reply(ControlCodec.resultLine(result))
+                    } catch {
+                        connection.reply(ControlCodec.errorLine(error))
+                    }
                 }
-                connection.reply(ControlCodec.resultLine(result))
+                guard accepted else {
+                    throw ControlError(.busy, "\(QueryRunner.capacity) queries are running or waiting; retry later")
+                }
             }
         } catch {
             connection.reply(ControlCodec.errorLine(error))

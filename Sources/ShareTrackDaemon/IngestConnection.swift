@@ -26,11 +26,13 @@ final class IngestConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputSent = 0
     private var endOfInput = false
+    /// When the client last sent anything (for `idle_timeout`).
+    private var lastInput = ContinuousClock.now
 
     init(id: Int, fd: Int32, server: IngestServer) {
         self.id = id
         self.server = server
-        sources = SocketSources(fd: fd, queue: server.queue)
+        sources = SocketSources(fd: fd, queue: server.queue, loop: server.loop)
     }
 
     func start() {
@@ -49,6 +51,17 @@ final class IngestConnection: @unchecked Sendable {
     }
 
     var isIdle: Bool { closed || (waiting.isEmpty && outputSent == output.count) }
+
+    /// Reads what has arrived (and so sees a hang-up) without waiting for the event loop.
+    func readNow() {
+        if reading && !closed { readable() }
+    }
+
+    /// Closes the connection if the client has sent nothing for `timeout` seconds and no answer
+    /// waits for a commit (an answer not read by then is dropped: the client has stopped).
+    func closeIfIdle(now: ContinuousClock.Instant, timeout: Double) {
+        if waiting.isEmpty && now - lastInput >= .seconds(timeout) { close() }
+    }
 
     // MARK: Reading
 
@@ -72,6 +85,7 @@ final class IngestConnection: @unchecked Sendable {
             reads += 1
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
+                lastInput = .now
                 var lines: [Result<Event, Rejection>] = []
                 split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &lines)
                 if !lines.isEmpty {

@@ -8,6 +8,7 @@ import ShareTrackCore
 /// it through `queue.async`.
 final class IngestServer: @unchecked Sendable {
     let queue = DispatchQueue(label: "sharetrack.ingest")
+    let loop: EventLoop
     let pipeline: Pipeline
     let stats: DaemonStats
     let parser: EventParser
@@ -16,18 +17,21 @@ final class IngestServer: @unchecked Sendable {
 
     private(set) var maxLineBytes: Int
     private var maxConnections: Int
+    private var idleTimeout: Double
     private(set) var committedGeneration: UInt64
-    private var listener: (any DispatchSourceRead)?
+    private var listener: Listener?
     private var connections: [Int: IngestConnection] = [:]
     private var nextID = 0
 
     init(pipeline: Pipeline, stats: DaemonStats, settings: Settings, committedGeneration: UInt64,
-         visitorKey: VisitorKey) {
+         visitorKey: VisitorKey, loop: EventLoop) {
         self.pipeline = pipeline
         self.parser = EventParser(visitorKey: visitorKey)
         self.stats = stats
+        self.loop = loop
         self.maxLineBytes = settings.maxLineBytes
         self.maxConnections = settings.maxConnections
+        self.idleTimeout = settings.idleTimeout.seconds
         self.committedGeneration = committedGeneration
     }
 
@@ -38,11 +42,10 @@ final class IngestServer: @unchecked Sendable {
     /// Starts accepting on a listening, non-blocking socket.
     func start(listening fd: Int32) {
         queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in acceptAll(fd) }
-            source.setCancelHandler { Glibc.close(fd) }
-            listener = source
-            source.resume()
+            let listener = Listener(name: "ingest", fd: fd, queue: queue, loop: loop, refusal: ResponseLine.rejected(
+                Rejection(.overloaded, "the daemon is out of file descriptors; retry later")))
+            listener.start { [self] in accept($0) }
+            self.listener = listener
         }
     }
 
@@ -50,6 +53,16 @@ final class IngestServer: @unchecked Sendable {
         queue.async { [self] in
             maxLineBytes = settings.maxLineBytes
             maxConnections = settings.maxConnections
+            idleTimeout = settings.idleTimeout.seconds
+        }
+    }
+
+    /// Closes the connections that have been idle for `idle_timeout`.
+    func closeIdleConnections() {
+        queue.async { [self] in
+            guard idleTimeout > 0 else { return }
+            let now = ContinuousClock.now
+            for connection in connections.values { connection.closeIfIdle(now: now, timeout: idleTimeout) }
         }
     }
 
@@ -80,26 +93,21 @@ final class IngestServer: @unchecked Sendable {
         stats.connectionClosed()
     }
 
-    private func acceptAll(_ listener: Int32) {
-        while let fd = UnixSocket.accept(listener) {
-            guard connections.count < maxConnections else {
-                refuse(fd)
-                continue
-            }
-            nextID += 1
-            let connection = IngestConnection(id: nextID, fd: fd, server: self)
-            connections[nextID] = connection
-            stats.connectionOpened()
-            connection.start()
+    private func accept(_ fd: Int32) {
+        if connections.count >= maxConnections {
+            // Connections whose peers have hung up may not have been read yet: read them first, so
+            // that only open connections count.
+            for connection in connections.values { connection.readNow() }
         }
-    }
-
-    /// Tells a client over `max_connections` why, and hangs up.
-    private func refuse(_ fd: Int32) {
-        let line = ResponseLine.rejected(Rejection(
-            .overloaded, "too many connections (max_connections is \(maxConnections)); retry later"))
-        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        stats.connectionRefused()
-        Glibc.close(fd)
+        guard connections.count < maxConnections else {
+            stats.connectionRefused()
+            return Listener.refuse(fd, ResponseLine.rejected(Rejection(
+                .overloaded, "too many connections (max_connections is \(maxConnections)); retry later")))
+        }
+        nextID += 1
+        let connection = IngestConnection(id: nextID, fd: fd, server: self)
+        connections[nextID] = connection
+        stats.connectionOpened()
+        connection.start()
     }
 }

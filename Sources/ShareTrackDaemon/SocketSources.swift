@@ -1,71 +1,88 @@
 import Dispatch
+import CEpoll
 import Glibc
 
-/// The read and write dispatch sources of one non-blocking connected socket, with the on/off
-/// state each connection needs: reading starts on, writing off, and `cancel()` ends both and
-/// closes the descriptor once both have finished.
+/// The readiness of one non-blocking socket on the `EventLoop`, with the on/off state each
+/// connection needs: reading starts on, writing off, and `cancel()` stops watching and closes the
+/// descriptor. Handlers run on `queue`.
 ///
-/// `@unchecked Sendable`: used only on `queue`, like the connection that owns it.
+/// `@unchecked Sendable`: used only on `queue`, like the connection that owns it (the loop's thread
+/// only calls `queue.async`).
 final class SocketSources: @unchecked Sendable {
     let fd: Int32
     private let queue: DispatchQueue
-    private let read: any DispatchSourceRead
-    private let write: any DispatchSourceWrite
+    private let loop: EventLoop
     private(set) var reading = true
     private(set) var writing = false
     private(set) var cancelled = false
-    private var finished = 0
-    /// The owner's read handler; dropped on cancel, which ends the owner ↔ sources cycle.
-    private var readable: (@Sendable () -> Void)?
+    /// The loop's registration while `fd` is watched (it is not while neither reading nor writing:
+    /// epoll would still report a hang-up, again and again).
+    private var registration: UInt64?
+    /// The owner's handlers; dropped on cancel, which ends the owner ↔ sources cycle.
+    private var readable: (() -> Void)?
+    private var writable: (() -> Void)?
 
-    init(fd: Int32, queue: DispatchQueue) {
+    init(fd: Int32, queue: DispatchQueue, loop: EventLoop) {
         self.fd = fd
         self.queue = queue
-        read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        write = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        self.loop = loop
     }
 
     /// Starts reading; `readable` and `writable` run on the queue when the socket is ready.
-    func start(readable: @escaping @Sendable () -> Void, writable: @escaping @Sendable () -> Void) {
+    func start(readable: @escaping () -> Void, writable: @escaping () -> Void) {
         self.readable = readable
-        read.setEventHandler(handler: readable)
-        write.setEventHandler(handler: writable)
-        for source in [read, write] as [any DispatchSourceProtocol] {
-            source.setCancelHandler { [self] in
-                finished += 1
-                if finished == 2 { Glibc.close(fd) }
-            }
-        }
-        read.resume()
+        self.writable = writable
+        arm()
     }
 
     func setReading(_ on: Bool) {
         guard on != reading, !cancelled else { return }
         reading = on
-        if on {
-            read.resume()
-            // A peer that hung up while the source was suspended is not reported again: look now.
-            queue.async { [self] in if reading && !cancelled { readable?() } }
-        } else {
-            read.suspend()
-        }
+        arm()
     }
 
     func setWriting(_ on: Bool) {
         guard on != writing, !cancelled else { return }
         writing = on
-        if on { write.resume() } else { write.suspend() }
+        arm()
     }
 
-    /// Ends both sources; the descriptor is closed once they have finished.
+    /// Stops watching and closes the descriptor.
     func cancel() {
         guard !cancelled else { return }
-        // A suspended source must be resumed before it is cancelled.
-        if !reading { read.resume() }
-        if !writing { write.resume() }
         cancelled = true
         readable = nil
-        read.cancel()
-        write.cancel()
+        writable = nil
+        if let registration { loop.remove(fd, id: registration) }
+        registration = nil
+        Glibc.close(fd)
+    }
+
+    /// An event from the loop: the registration is disarmed until `arm()`.
+    private func handle(_ events: UInt32) {
+        guard !cancelled else { return }
+        let failed = events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        if reading && (failed || events & EPOLLIN.rawValue != 0) { readable?() }
+        if writing && !cancelled && (failed || events & EPOLLOUT.rawValue != 0) { writable?() }
+        arm()
+    }
+
+    /// Watches for what is wanted now (level-triggered: what is still ready is reported again).
+    private func arm() {
+        guard !cancelled else { return }
+        let events = (reading ? EPOLLIN.rawValue : 0) | (writing ? EPOLLOUT.rawValue : 0)
+        switch (registration, events) {
+        case (let id?, 0):
+            loop.remove(fd, id: id)
+            registration = nil
+        case (let id?, _):
+            loop.modify(fd, id: id, events: events)
+        case (nil, 0):
+            break
+        case (nil, _):
+            registration = loop.add(fd, events: events) { [queue, self] events in
+                queue.async { self.handle(events) }
+            }
+        }
     }
 }

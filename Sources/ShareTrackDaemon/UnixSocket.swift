@@ -1,6 +1,6 @@
 import Glibc
 
-/// Unix stream socket helpers: listening on a path, accepting, and reading a peer's credentials.
+/// Unix stream socket helpers: listening on a path, accepting, a last write, and reading a peer's credentials.
 enum UnixSocket {
     /// Creates a listening socket at `path` with file mode `mode`.
     ///
@@ -70,13 +70,18 @@ enum UnixSocket {
         return connected == 0 ? 0 : errno
     }
 
-    /// Accepts one connection, made non-blocking and close-on-exec; `nil` when none is waiting.
-    static func accept(_ listener: Int32) -> Int32? {
+    /// Accepts one connection, made non-blocking and close-on-exec; -1 (with `errno`) when none was.
+    static func accept(_ listener: Int32) -> Int32 {
         let fd = Glibc.accept(listener, nil, nil)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return -1 }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         return fd
+    }
+
+    /// Writes what of `bytes` fits now, without waiting: a last word to a client being let go.
+    static func sendOnce(_ fd: Int32, _ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
     }
 
     /// The user and group of the process on the other end (`SO_PEERCRED`).

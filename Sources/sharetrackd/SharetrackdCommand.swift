@@ -54,6 +54,10 @@ struct SharetrackdCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Keep stored visitor hashes this long: 90d, 12h, 30m or seconds (default 0: for ever).",
                                valueName: "duration"))
     var visitorRetention: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Close a connection that sends nothing for this long: seconds, or 30s, 5m, 1h, 1d; 0: never (default 300).",
+        valueName: "duration"))
+    var idleTimeout: String?
 
     func run() throws {
         let given: [(Settings.Key, String?)] = [
@@ -61,7 +65,7 @@ struct SharetrackdCommand: ParsableCommand {
             (.database, database), (.flushInterval, flushInterval), (.ack, ack), (.maxLineBytes, maxLineBytes),
             (.maxConnections, maxConnections), (.socketMode, socketMode), (.opsGroup, opsGroup),
             (.tierBounds, tierBounds), (.logLevel, logLevel), (.visitorKeyFile, visitorKeyFile),
-            (.visitorRetention, visitorRetention),
+            (.visitorRetention, visitorRetention), (.idleTimeout, idleTimeout),
         ]
         let flags = Dictionary(uniqueKeysWithValues: given.compactMap { key, value in value.map { (key, $0) } })
         let settings: Settings

@@ -1,0 +1,33 @@
+import Dispatch
+import ShareTrackStore
+import Synchronization
+
+/// Runs the query commands (`top`, `venues`, `sources`, ...) one at a time on a queue of their
+/// own, so that a slow one never holds up the control queue (`status`, `metrics`, `flush`,
+/// `reload` answer at once whatever queries run), and at most `capacity` at once, running or
+/// waiting: one more is refused, so that a burst of them cannot pile up without bound.
+final class QueryRunner: Sendable {
+    static let capacity = 4
+
+    private let queue = DispatchQueue(label: "sharetrack.queries")
+    private let queries: Mutex<Queries>
+    private let admitted = Atomic<Int>(0)
+
+    init(_ queries: consuming sending Queries) {
+        self.queries = Mutex(queries)
+    }
+
+    /// Runs `work` with the query engine, later, on the query queue; `false` (and `work` is not
+    /// run) when `capacity` queries are already running or waiting.
+    func submit(_ work: @escaping @Sendable (Queries) -> Void) -> Bool {
+        guard admitted.add(1, ordering: .relaxed).newValue <= Self.capacity else {
+            admitted.subtract(1, ordering: .relaxed)
+            return false
+        }
+        queue.async { [self] in
+            queries.withLock { work($0) }
+            admitted.subtract(1, ordering: .relaxed)
+        }
+        return true
+    }
+}
