@@ -23,8 +23,13 @@ public enum ControlCodec {
     }
 
     public static func decodeRequest(_ line: [UInt8]) throws(ControlError) -> ControlRequest {
+        if let name = JSONDuplicateKeys.first(in: line) {
+            throw ControlError(.badJSON, "the member name \(ResponseLine.quoted(name)) appears twice in one object")
+        }
         do {
             return try decoder().decode(ControlRequest.self, from: Data(line))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw ControlError(.badJSON, "a request is one JSON object on one line: \(context.debugDescription)")
         } catch {
             throw ControlError(.badRequest, "not a control request: \(error)")
         }

@@ -51,6 +51,16 @@ public struct Query: Codable, Sendable, Equatable {
     /// `export`: `csv` (default) or `ndjson`.
     public var format: String?
 
+    /// Every member is optional, `filter` included (absent: no filter).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        by = try container.decodeIfPresent(String.self, forKey: .by)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+        filter = try container.decodeIfPresent(QueryFilter.self, forKey: .filter) ?? QueryFilter()
+        silentAfter = try container.decodeIfPresent(Int64.self, forKey: .silentAfter)
+    }
+
     public init(id: String? = nil, by: String? = nil, limit: Int? = nil, filter: QueryFilter = QueryFilter(),
                 silentAfter: Int64? = nil, path: String? = nil, format: String? = nil) {
         self.id = id
@@ -85,13 +95,25 @@ public struct QueryFilter: Codable, Sendable, Equatable {
         self.until = until
     }
 
+    /// The times a filter may name: from 0001-01-01 to 9999-12-31T23:59:59Z (what RFC 3339 can
+    /// write), so that rounding them to hours cannot overflow.
+    public static let timeRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
     /// The first hour bucket in range.
     public var sinceHour: Int64? { since?.hourBucket }
     /// The first hour bucket past the range.
-    public var untilHour: Int64? { until.map { ($0 + 3599).hourBucket } }
+    public var untilHour: Int64? {
+        until.map { until in until.hourBucket * 3600 == until ? until.hourBucket : until.hourBucket + 1 }
+    }
 
-    /// Refuses a range with no hour in it.
+    /// Refuses times outside `timeRange`, and an empty range.
     public func checkRange() throws(ControlError) {
+        for (name, time) in [("since", since), ("until", until)] {
+            if let time, !Self.timeRange.contains(time) {
+                throw ControlError(.badRequest, "\(name) must be from \(Self.timeRange.lowerBound) to "
+                                   + "\(Self.timeRange.upperBound) seconds since the epoch (years 1 to 9999), not \(time)")
+            }
+        }
         if let since = sinceHour, let until = untilHour, since >= until {
             throw ControlError(.badRequest, "empty time range: since must be before until")
         }
@@ -102,6 +124,8 @@ public struct QueryFilter: Codable, Sendable, Equatable {
 public struct ControlError: Error, Codable, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Codable, Sendable {
         case badRequest = "bad_request"
+        /// Not one JSON object, or an object with a repeated member name.
+        case badJSON = "bad_json"
         case permissionDenied = "permission_denied"
         case notFound = "not_found"
         /// The daemon is answering as many requests or connections as it may; retry later.

@@ -41,6 +41,7 @@ public struct CounterKey: Hashable, Sendable {
 extension Int64 {
     /// The hour bucket (hours since the epoch) that holds this many seconds since the epoch.
     public var hourBucket: Int64 {
-        self >= 0 ? self / 3600 : (self - 3599) / 3600
+        // Rounded down, for negative times too, without overflowing at `Int64.min`.
+        self >= 0 ? self / 3600 : -((-(self + 1)) / 3600) - 1
     }
 }
