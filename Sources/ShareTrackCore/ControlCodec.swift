@@ -26,11 +26,13 @@ public enum ControlCodec {
         if let name = JSONDuplicateKeys.first(in: line) {
             throw ControlError(.badJSON, "the member name \(ResponseLine.quoted(name)) appears twice in one object")
         }
+        let data = Data(line)
         do {
-            return try decoder().decode(ControlRequest.self, from: Data(line))
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            throw ControlError(.badJSON, "a request is one JSON object on one line: \(context.debugDescription)")
+            return try decoder().decode(ControlRequest.self, from: data)
         } catch {
+            guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+                throw ControlError(.badJSON, "a request is one JSON object on one line")
+            }
             throw ControlError(.badRequest, "not a control request: \(error)")
         }
     }

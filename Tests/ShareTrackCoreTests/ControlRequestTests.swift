@@ -1,0 +1,82 @@
+import ShareTrackCore
+import Testing
+
+@Suite("Control requests")
+struct ControlRequestTests {
+    static func decode(_ text: String) throws(ControlError) -> ControlRequest {
+        try ControlCodec.decodeRequest(Array(text.utf8))
+    }
+
+    static func code(_ text: String) -> ControlError.Code? {
+        do {
+            _ = try decode(text)
+            return nil
+        } catch {
+            return error.error
+        }
+    }
+
+    @Test("query and query.filter are optional")
+    func filterIsOptional() throws {
+        #expect(try Self.decode(#"{"command":"top","query":{"limit":3}}"#).query == Query(limit: 3))
+        #expect(try Self.decode(#"{"command":"top","query":{}}"#).query == Query())
+        #expect(try Self.decode(#"{"command":"top"}"#).query == nil)
+        #expect(try Self.decode(#"{"command":"venues","query":{"filter":{"venue":"v1"}}}"#).query?.filter.venue == "v1")
+    }
+
+    @Test("a repeated member name is bad_json, at any depth and however it is escaped", arguments: [
+        #"{"command":"status","command":"top"}"#,
+        #"{"command":"top","query":{"limit":1,"limit":2}}"#,
+        #"{"command":"top","query":{"filter":{"since":1,"\u0073ince":2}}}"#,
+        #"{"command":"top","query":{"filter":{"venue":"a","x":[{"b":1,"b":2}]}}}"#,
+    ])
+    func duplicateNames(request: String) {
+        #expect(Self.code(request) == .badJSON)
+    }
+
+    @Test("the same name in different objects, or as a value, is fine")
+    func distinctNames() throws {
+        let request = try Self.decode(#"{"command":"top","query":{"by":"query","filter":{"venue":"command"}},"x":{"command":1}}"#)
+        #expect(request.query?.by == "query")
+        #expect(JSONDuplicateKeys.first(in: Array(#"{"a":"\"a\"","b":{"a":1},"c":["a","a"]}"#.utf8)) == nil)
+    }
+
+    @Test("text that is not JSON is bad_json; JSON that is not a request is bad_request")
+    func notJSON() {
+        #expect(Self.code("nonsense") == .badJSON)
+        #expect(Self.code(#"{"command":"sta"#) == .badJSON)
+        #expect(Self.code(#"{"command":"bogus"}"#) == .badRequest)
+        #expect(Self.code(#"{"command":"top","query":{"limit":1e30}}"#) == .badRequest)
+    }
+
+    @Test("times outside years 1 to 9999 are refused, not overflowed", arguments: [
+        QueryFilter(until: .max), QueryFilter(until: .min), QueryFilter(since: .min), QueryFilter(since: .max),
+        QueryFilter(since: 0, until: QueryFilter.timeRange.upperBound + 1),
+        QueryFilter(since: QueryFilter.timeRange.lowerBound - 1),
+    ])
+    func timesOutOfRange(filter: QueryFilter) {
+        #expect(throws: ControlError.self) { try filter.check() }
+    }
+
+    @Test("times at the ends of the range round to whole hours")
+    func roundingAtTheEnds() throws {
+        let widest = QueryFilter(since: QueryFilter.timeRange.lowerBound, until: QueryFilter.timeRange.upperBound)
+        try widest.check()
+        #expect(widest.sinceHour == -17_259_888)
+        #expect(widest.untilHour == 70_389_528)
+        #expect(QueryFilter(until: 7200).untilHour == 2)
+        #expect(QueryFilter(until: 7201).untilHour == 3)
+        #expect(QueryFilter(until: -1).untilHour == 0)
+        #expect(QueryFilter(until: -3600).untilHour == -1)
+        #expect(QueryFilter(since: -1).sinceHour == -1)
+        // Every Int64 has an hour bucket, without a trap.
+        #expect(Int64.min.hourBucket == -2_562_047_788_015_216)
+        #expect(Int64.max.hourBucket == 2_562_047_788_015_215)
+    }
+
+    @Test("an empty range is refused")
+    func emptyRange() {
+        #expect(throws: ControlError.self) { try QueryFilter(since: 7200, until: 3600).check() }
+        #expect(throws: ControlError.self) { try QueryFilter(since: 3600, until: 3600).check() }
+    }
+}
