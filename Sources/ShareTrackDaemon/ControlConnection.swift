@@ -138,7 +138,7 @@ final class ControlConnection: @unchecked Sendable {
 
     /// Answers `bad_request` (best effort) and closes.
     private func fail(_ message: String) {
-        UnixSocket.sendOnce(fd, ControlCodec.errorLine(ControlError(.badRequest, message)))
+        UnixSocket.sendLast(fd, ControlCodec.errorLine(ControlError(.badRequest, message)))
         close()
     }
 

@@ -44,7 +44,7 @@ final class Listener: @unchecked Sendable {
 
     /// Writes `line` to a connection that will not be served, and closes it.
     static func refuse(_ fd: Int32, _ line: [UInt8]) {
-        UnixSocket.sendOnce(fd, line)
+        UnixSocket.sendLast(fd, line)
         Glibc.close(fd)
     }
 

@@ -79,9 +79,14 @@ enum UnixSocket {
         return fd
     }
 
-    /// Writes what of `bytes` fits now, without waiting: a last word to a client being let go.
-    static func sendOnce(_ fd: Int32, _ bytes: [UInt8]) {
+    /// A last word to a client being let go: writes what of `bytes` fits now, without waiting,
+    /// ends the stream, and discards what the client sent and nobody will read, so that closing
+    /// does not reset the connection (a reset can destroy `bytes` before the client reads them).
+    static func sendLast(_ fd: Int32, _ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        shutdown(fd, Int32(SHUT_WR))
+        var unread = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<64 where unread.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }) > 0 {}
     }
 
     /// The user and group of the process on the other end (`SO_PEERCRED`).

@@ -237,15 +237,8 @@ struct HostileInputTests {
     @Test("control clients that vanish mid-request leave no connection behind")
     func vanishingControlClients() throws {
         let daemon = try DaemonProcess()
-        func openFiles() -> Int {
-            guard let directory = opendir("/proc/\(daemon.pid)/fd") else { return -1 }
-            defer { closedir(directory) }
-            var count = 0
-            while readdir(directory) != nil { count += 1 }
-            return count
-        }
         _ = try daemon.status()
-        let before = openFiles()
+        let before = daemon.openFiles()
         #expect(before > 0)
         for _ in 0..<20 {
             // Connect, write half a request, close: the bytes and the hang-up arrive together.
@@ -263,7 +256,7 @@ struct HostileInputTests {
             close(fd)
         }
         // A request's bytes and the hang-up can arrive as one event: the end of input must still be seen.
-        #expect(eventually(timeout: 3) { openFiles() <= before })
+        #expect(eventually(timeout: 3) { daemon.openFiles() <= before })
         #expect(try daemon.status()["pid"] as? Int == Int(daemon.pid))
         #expect(try daemon.stop() == 0)
     }

@@ -25,6 +25,29 @@ extension DaemonProcess {
         return result
     }
 
+    /// The descriptors the daemon has open.
+    func openFiles() -> Int {
+        guard let directory = opendir("/proc/\(pid)/fd") else { return -1 }
+        defer { closedir(directory) }
+        var count = -2  // . and ..
+        while readdir(directory) != nil { count += 1 }
+        return count
+    }
+
+    /// Seconds of CPU the daemon has used (user and system).
+    func cpuSeconds() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return -1 }
+        // After the command name: state is field 3, utime 14 and stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// `status`'s `connections` object.
+    func connections() throws -> [String: Int] {
+        try status()["connections"] as? [String: Int] ?? [:]
+    }
+
     /// Kilobytes of a `/proc/PID/status` field: `VmRSS` (resident now) or `VmHWM` (peak resident).
     func memoryKB(_ field: String = "VmRSS") -> Int {
         ProcStatus.kilobytes(field, pid: pid)
