@@ -66,7 +66,7 @@ test: deps
 # shares, 2.1 million pending rows, 32 stalled writers, a 3-million-row export. About 15 minutes.
 soak: deps
 	$(SWIFT) build --build-tests
-	SHARETRACK_SOAK=1 $(SWIFT) test --filter 'CrashTests|HostileInputTests|StorageFaultTests|MemoryTests|ExportMemoryTests'
+	SHARETRACK_SOAK=1 $(SWIFT) test --filter 'CrashTests|HostileInputTests|StorageFaultTests|MemoryTests|ExportMemoryTests|ConnectionChurnTests'
 
 # libFuzzer on the ingest line parser for FUZZ_SECONDS (default 30).
 fuzz:

@@ -1,0 +1,132 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Connections opened and closed fast, idle ones, and a daemon out of descriptors.
+@Suite("Connection churn", .serialized)
+struct ConnectionChurnTests {
+    static let cycles = Soak.size(suite: 20_000, soak: 2_000_000)
+
+    /// Connects to `path`, sends `bytes`, closes: as fast as it can, `count` times.
+    static func churn(_ path: String, sending bytes: String, count: Int) -> Thread {
+        Thread {
+            for _ in 0..<count {
+                guard let client = try? LineClient(path: path) else { continue }
+                if !bytes.isEmpty { try? client.send(bytes) }
+            }
+        }
+    }
+
+    @Test("control and ingest connections churned from two threads at once: no crash, nothing left open")
+    func twoKindsOfChurn() throws {
+        let daemon = try DaemonProcess()
+        _ = try daemon.status()
+        let files = daemon.openFiles()
+        let rss = daemon.memoryKB()
+        let started = Date()
+        let threads = [
+            Self.churn(daemon.controlSocket, sending: "", count: Self.cycles),
+            Self.churn(daemon.ingestSocket, sending: #"{"type":"sha"#, count: Self.cycles),
+        ]
+        threads.forEach { $0.start() }
+        #expect(eventually(timeout: Double(Self.cycles) / 20) { threads.allSatisfy(\.isFinished) })
+        let seconds = Date().timeIntervalSince(started)
+        #expect(daemon.process.isRunning, "sharetrackd died under churn:\n\(daemon.log)")
+        #expect(eventually(timeout: 10) { (try? daemon.connections()["open"]) == 0 })
+        let connections = try daemon.connections()
+        print("\(Self.cycles) control and \(Self.cycles) ingest connect/close cycles in \(Int(seconds)) s: "
+              + "\(connections), descriptors \(files) -> \(daemon.openFiles()), RSS \(rss) -> \(daemon.memoryKB()) KB")
+        #expect(connections["refused"] == 0)
+        #expect(connections["total"] == Self.cycles + 1)  // and waitUntilListening's probe
+        #expect(eventually(timeout: 5) { daemon.openFiles() <= files })
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("closed ingest connections do not count against max_connections")
+    func closedConnectionsDoNotCount() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-connections", "8"])
+        let churn = Self.churn(daemon.ingestSocket, sending: #"{"type":"share","sh"#, count: 3_000)
+        churn.start()
+        #expect(eventually(timeout: 300) { churn.isFinished })
+        #expect(eventually(timeout: 10) { (try? daemon.connections()["total"]) == 3_001 })
+        let connections = try daemon.connections()
+        #expect(connections["refused"] == 0, "\(connections)")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("one connection over max_connections is told why in one line, then closed")
+    func refusedConnectionIsTold() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
+        let open = try (0..<2).map { _ in try LineClient(path: daemon.ingestSocket) }
+        #expect(eventually(timeout: 5) { (try? daemon.connections()["open"]) == 2 })
+        let refused = try LineClient(path: daemon.ingestSocket)
+        let line = try refused.readLine()
+        let answer = try LineClient.decode(line ?? "{}")
+        #expect(answer["ok"] as? Bool == false && answer["error"] as? String == "overloaded")
+        #expect((answer["message"] as? String)?.contains("max_connections") == true)
+        #expect(try refused.readLine() == nil)
+        #expect(open.count == 2)
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("idle_timeout closes silent ingest and control connections; one that keeps talking stays; 0 closes none")
+    func idleTimeout() throws {
+        let daemon = try DaemonProcess(arguments: ["--idle-timeout", "2s"])
+        let idleProducer = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 10)
+        let idleOperator = try LineClient(path: daemon.controlSocket, timeoutSeconds: 10)
+        let talker = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 10)
+        let started = Date()
+        let click = #"{"type":"click","share":"t1"}"# + "\n"
+        for _ in 0..<12 {
+            try talker.send(click)
+            usleep(500_000)
+        }
+        #expect(try idleProducer.readLine() == nil)
+        #expect(try idleOperator.readLine() == nil)
+        // Closed after 2 s of silence, found by a check once a second; the talker (6 s) was not.
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(try talker.readLines(12).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(try daemon.stop() == 0)
+
+        let patient = try DaemonProcess(arguments: ["--idle-timeout", "0"])
+        let quiet = try LineClient(path: patient.ingestSocket, timeoutSeconds: 4)
+        #expect(throws: TestFailure.self) { try quiet.readLine() }  // timed out: still open
+        #expect(try patient.connections()["open"] == 1)
+        #expect(try patient.stop() == 0)
+    }
+
+    @Test("out of descriptors: waiting clients are refused with a reason, the daemon does not spin, and recovers")
+    func outOfDescriptors() throws {
+        let daemon = try DaemonProcess()
+        _ = try daemon.status()
+        let limit = daemon.openFiles() + 10
+        let lowered = try runCommand("/usr/bin/prlimit", ["--pid", "\(daemon.pid)", "--nofile=\(limit):\(limit)"])
+        #expect(lowered.status == 0, "\(lowered.output)")
+        var clients: [LineClient] = []
+        var refusal: [String: Any]?
+        for _ in 0..<40 where refusal == nil {
+            let client = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 5)
+            if eventually(timeout: 1, { client.hasInput }) {
+                refusal = try LineClient.decode(try client.readLine() ?? "{}")
+            } else {
+                clients.append(client)
+            }
+        }
+        #expect(refusal?["error"] as? String == "overloaded", "\(refusal ?? [:])")
+        #expect((refusal?["message"] as? String)?.contains("file descriptors") == true)
+        // More clients knock while the daemon is at its limit: each is refused, none is left spinning on.
+        let knocking = try (0..<5).map { _ in try LineClient(path: daemon.ingestSocket, timeoutSeconds: 5) }
+        let cpu = daemon.cpuSeconds()
+        sleep(2)
+        let used = daemon.cpuSeconds() - cpu
+        print("at the descriptor limit (\(clients.count) clients held): \(used) s of CPU in 2 s")
+        #expect(used < 0.5)
+        for client in knocking { #expect(try client.readLine()?.contains("overloaded") == true) }
+        #expect(daemon.log.contains("out of file descriptors"))
+        clients.removeAll()
+        #expect(eventually(timeout: 5) { (try? daemon.connections()["open"]) == 0 })
+        let producer = try LineClient(path: daemon.ingestSocket)
+        #expect(try producer.exchange([#"{"type":"click","share":"t1"}"#]) == [#"{"ok":true}"#])
+        #expect(try daemon.stop() == 0)
+    }
+}
