@@ -63,7 +63,8 @@ test: deps
 	$(SWIFT) test
 
 # Long reliability variants (docs/reliability.md): 200,000 events through 8 kill -9s, 5 million
-# shares, 2.1 million pending rows, 32 stalled writers, a 3-million-row export. About 15 minutes.
+# shares, 2.1 million pending rows, 32 stalled writers, a 3-million-row export, 2 million
+# connect/close cycles on each socket. About 18 minutes.
 soak: deps
 	$(SWIFT) build --build-tests
 	SHARETRACK_SOAK=1 $(SWIFT) test --filter 'CrashTests|HostileInputTests|StorageFaultTests|MemoryTests|ExportMemoryTests|ConnectionChurnTests'
