@@ -69,6 +69,11 @@ final class ControlConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads what has arrived (and so sees a hang-up) without waiting for the event loop.
+    func readNow() {
+        if sources.reading && !isClosed { readable() }
+    }
+
     /// Closes the connection if its request is overdue, or if the client has sent nothing for
     /// `idleTimeout` seconds (0: never) while no request of its is being answered.
     func closeIfStalled(now: ContinuousClock.Instant, idleTimeout: Double) {

@@ -53,6 +53,10 @@ final class ControlServer: @unchecked Sendable {
     }
 
     private func accept(_ fd: Int32, _ answer: @escaping @Sendable (ControlRequest, ControlConnection) -> Void) {
+        if connections.count >= Self.maxConnections {
+            // Connections whose peers have hung up may not have been read yet: read them first.
+            for connection in connections.values { connection.readNow() }
+        }
         guard connections.count < Self.maxConnections else {
             return Listener.refuse(fd, ControlCodec.errorLine(ControlError(
                 .busy, "too many control connections (at most \(Self.maxConnections)); retry later")))

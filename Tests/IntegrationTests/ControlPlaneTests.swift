@@ -45,7 +45,7 @@ struct ControlPlaneTests {
         let rss = daemon.memoryKB()
         let clients = try (0..<200).map { _ in
             let client = try LineClient(path: daemon.controlSocket, timeoutSeconds: 30)
-            try client.send(#"{"command":"sta"#)
+            try? client.send(#"{"command":"sta"#)  // one past the cap may have been refused already
             return client
         }
         // Those past the cap are told why and let go at once.
