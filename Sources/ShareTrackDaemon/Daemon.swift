@@ -347,15 +347,14 @@ public final class Daemon: Sendable {
             case .export:
                 try exports.start(request, live: liveData(), on: connection)
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
-                let accepted = queries.submit { [self] queries in
+                let accepted = queries.submit({ [self] queries in
                     let live = liveData()
                     do throws(ControlError) {
-                        let result = try queries.answer(request, live: live, now: Int64(time(nil)))
-                        connection.reply(ControlCodec.resultLine(result))
+                        return ControlCodec.resultLine(try queries.answer(request, live: live, now: Int64(time(nil))))
                     } catch {
-                        connection.reply(ControlCodec.errorLine(error))
+                        return ControlCodec.errorLine(error)
                     }
-                }
+                }, then: connection.reply)
                 guard accepted else {
                     throw ControlError(.busy, "\(QueryRunner.capacity) queries are running or waiting; retry later")
                 }

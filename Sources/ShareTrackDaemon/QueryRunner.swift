@@ -17,16 +17,19 @@ final class QueryRunner: Sendable {
         self.queries = Mutex(queries)
     }
 
-    /// Runs `work` with the query engine, later, on the query queue; `false` (and `work` is not
-    /// run) when `capacity` queries are already running or waiting.
-    func submit(_ work: @escaping @Sendable (Queries) -> Void) -> Bool {
+    /// Computes an answer with the query engine, later, on the query queue, and hands it to
+    /// `deliver` once the query no longer counts against `capacity`; `false` (and nothing runs)
+    /// when `capacity` queries are already running or waiting.
+    func submit(_ answer: @escaping @Sendable (Queries) -> [UInt8],
+                then deliver: @escaping @Sendable ([UInt8]) -> Void) -> Bool {
         guard admitted.add(1, ordering: .relaxed).newValue <= Self.capacity else {
             admitted.subtract(1, ordering: .relaxed)
             return false
         }
         queue.async { [self] in
-            queries.withLock { work($0) }
+            let line = queries.withLock { answer($0) }
             admitted.subtract(1, ordering: .relaxed)
+            deliver(line)
         }
         return true
     }

@@ -24,6 +24,15 @@ struct ControlRequestTests {
         #expect(try Self.decode(#"{"command":"venues","query":{"filter":{"venue":"v1"}}}"#).query?.filter.venue == "v1")
     }
 
+    @Test("every member of a query survives encoding and decoding")
+    func roundTrip() throws {
+        let request = ControlRequest(command: .top, query: Query(
+            id: "a1", by: "clicks", limit: 7, filter: QueryFilter(advocate: "a", venue: "v", campaign: "c", network: "x",
+                                                                  tier: .micro, since: 3600, until: 7200),
+            silentAfter: 60))
+        #expect(try ControlCodec.decodeRequest(ControlCodec.requestLine(request).dropLast()) == request)
+    }
+
     @Test("a repeated member name is bad_json, at any depth and however it is escaped", arguments: [
         #"{"command":"status","command":"top"}"#,
         #"{"command":"top","query":{"limit":1,"limit":2}}"#,
