@@ -45,7 +45,9 @@ final class DaemonProcess {
         process.standardError = output
         let collected = self.collected
         output.fileHandleForReading.readabilityHandler = { handle in
-            collected.append(String(decoding: handle.availableData, as: UTF8.self))
+            let data = handle.availableData
+            if data.isEmpty { collected.finish() }  // end of file: the daemon and its children are gone
+            collected.append(String(decoding: data, as: UTF8.self))
         }
         if !FileManager.default.fileExists(atPath: self.directory + "/none.yaml") {
             _ = FileManager.default.createFile(atPath: self.directory + "/none.yaml", contents: Data())
@@ -93,6 +95,9 @@ final class DaemonProcess {
             guard Date() < deadline else { throw TestFailure("sharetrackd did not exit within \(timeout) s") }
             usleep(10_000)
         }
+        // What it wrote last may still be in the pipe: `log` is complete once the pipe has ended.
+        let drained = Date().addingTimeInterval(2)
+        while !collected.finished && Date() < drained { usleep(5_000) }
         return process.terminationStatus
     }
 
@@ -132,9 +137,17 @@ final class DaemonProcess {
 
 /// Text appended from one thread and read from another.
 final class LockedText: @unchecked Sendable {
-    // @unchecked: every access to `value` holds `lock`.
+    // @unchecked: every access to `value` and `ended` holds `lock`.
     private let lock = NSLock()
     private var value = ""
+    private var ended = false
+
+    /// The writer has closed its end: nothing more will be appended.
+    func finish() {
+        lock.withLock { ended = true }
+    }
+
+    var finished: Bool { lock.withLock { ended } }
 
     func append(_ text: String) {
         lock.lock()
