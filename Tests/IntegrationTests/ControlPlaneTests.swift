@@ -120,8 +120,7 @@ struct ControlPlaneTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("a slow query does not hold up status; past 4 queries at once, one more is answered busy",
-          .enabled(if: SQLiteShell.isAvailable))
+    @Test("a slow query does not hold up status; past 4 queries at once, one more is answered busy")
     func slowQueries() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

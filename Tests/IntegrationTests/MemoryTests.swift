@@ -12,7 +12,7 @@ struct MemoryTests {
     static let clicks = Soak.size(suite: 100_000, soak: 2_500_000)
 
     /// Fills the daemon's schema with `count` shares, a counter row and a visitor each (tokens
-    /// `old00000001`...), with the sqlite3 shell and a recursive CTE.
+    /// `old00000001`...), with a recursive CTE.
     static func bulkInsert(_ database: String, count: Int) throws {
         let sql = """
             PRAGMA synchronous = OFF;
@@ -30,8 +30,7 @@ struct MemoryTests {
             COMMIT;
             PRAGMA wal_checkpoint(TRUNCATE);
             """
-        let result = try runCommand("/usr/bin/sqlite3", ["-batch", database], input: sql)
-        guard result.status == 0 else { throw TestFailure("bulk insert failed: \(result.output)") }
+        try Database(path: database, mode: .readWrite).execute(sql)
     }
 
     @Test("a big database: start-up loads nothing, random old tokens keep RSS within the cache bound")
