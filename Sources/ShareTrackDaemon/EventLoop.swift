@@ -65,10 +65,13 @@ final class EventLoop: Sendable {
         var all = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, nil)
-        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        // One buffer for the life of the thread (an array passed as `&events` while a slice of it
+        // was alive was copied at every call, and the copies were never freed: the loop never returns).
+        let events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: 256)
         while true {
-            let count = epoll_wait(epoll, &events, Int32(events.count), -1)
-            for event in events[..<max(0, Int(count))] {
+            let count = epoll_wait(epoll, events.baseAddress, Int32(events.count), -1)
+            for index in 0..<max(0, Int(count)) {
+                let event = events[index]
                 handlers.withLock { $0[event.data.u64] }?(event.events)
             }
         }

@@ -43,6 +43,8 @@ struct ConnectionChurnTests {
         #expect(connections["total"] == producers.value + 1)  // and waitUntilListening's probe
         #expect(producers.value > Self.cycles / 2)
         #expect(eventually(timeout: 5) { daemon.openFiles() <= files })
+        // What a connection holds is freed with it (a few MB of allocator slack, whatever the count).
+        #expect(daemon.memoryKB() - rss < 64 * 1024)
         #expect(try daemon.stop() == 0)
     }
 
