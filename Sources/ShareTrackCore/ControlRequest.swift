@@ -51,16 +51,6 @@ public struct Query: Codable, Sendable, Equatable {
     /// `export`: `csv` (default) or `ndjson`.
     public var format: String?
 
-    /// Every member is optional, `filter` included (absent: no filter).
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(String.self, forKey: .id)
-        by = try container.decodeIfPresent(String.self, forKey: .by)
-        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
-        filter = try container.decodeIfPresent(QueryFilter.self, forKey: .filter) ?? QueryFilter()
-        silentAfter = try container.decodeIfPresent(Int64.self, forKey: .silentAfter)
-    }
-
     public init(id: String? = nil, by: String? = nil, limit: Int? = nil, filter: QueryFilter = QueryFilter(),
                 silentAfter: Int64? = nil, path: String? = nil, format: String? = nil) {
         self.id = id
@@ -142,4 +132,12 @@ public struct ControlError: Error, Codable, Sendable, Equatable, CustomStringCon
     }
 
     public var description: String { message }
+}
+
+extension KeyedDecodingContainer {
+    /// `query.filter` is optional: absent, it is no filter. (The synthesized `Query.init(from:)`
+    /// picks this overload, so every other member keeps its synthesized decoding.)
+    func decode(_ type: QueryFilter.Type, forKey key: Key) throws -> QueryFilter {
+        try decodeIfPresent(type, forKey: key) ?? QueryFilter()
+    }
 }

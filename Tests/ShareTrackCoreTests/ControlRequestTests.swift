@@ -29,7 +29,7 @@ struct ControlRequestTests {
         let request = ControlRequest(command: .top, query: Query(
             id: "a1", by: "clicks", limit: 7, filter: QueryFilter(advocate: "a", venue: "v", campaign: "c", network: "x",
                                                                   tier: .micro, since: 3600, until: 7200),
-            silentAfter: 60))
+            silentAfter: 60, path: "/tmp/backup.db"))
         #expect(try ControlCodec.decodeRequest(ControlCodec.requestLine(request).dropLast()) == request)
     }
 
