@@ -64,13 +64,13 @@ struct ControlRequestTests {
         QueryFilter(since: QueryFilter.timeRange.lowerBound - 1),
     ])
     func timesOutOfRange(filter: QueryFilter) {
-        #expect(throws: ControlError.self) { try filter.check() }
+        #expect(throws: ControlError.self) { try filter.checkRange() }
     }
 
     @Test("times at the ends of the range round to whole hours")
     func roundingAtTheEnds() throws {
         let widest = QueryFilter(since: QueryFilter.timeRange.lowerBound, until: QueryFilter.timeRange.upperBound)
-        try widest.check()
+        try widest.checkRange()
         #expect(widest.sinceHour == -17_259_888)
         #expect(widest.untilHour == 70_389_528)
         #expect(QueryFilter(until: 7200).untilHour == 2)
@@ -85,7 +85,7 @@ struct ControlRequestTests {
 
     @Test("an empty range is refused")
     func emptyRange() {
-        #expect(throws: ControlError.self) { try QueryFilter(since: 7200, until: 3600).check() }
-        #expect(throws: ControlError.self) { try QueryFilter(since: 3600, until: 3600).check() }
+        #expect(throws: ControlError.self) { try QueryFilter(since: 7200, until: 3600).checkRange() }
+        #expect(throws: ControlError.self) { try QueryFilter(since: 3600, until: 3600).checkRange() }
     }
 }
