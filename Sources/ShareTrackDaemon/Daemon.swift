@@ -165,6 +165,13 @@ public final class Daemon: Sendable {
         // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)
+        // Blocked on this (the main) thread too, before they are ignored: a signal that arrives
+        // before its source is registered then waits as pending for the source instead of being
+        // discarded by SIG_IGN. (Every other thread blocks them: dispatch's workers, `EventLoop`.)
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for (number, _) in handlers { sigaddset(&blocked, number) }
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
         for (number, handler) in handlers {
             signal(number, SIG_IGN)
             keep {
