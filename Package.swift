@@ -37,6 +37,11 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
         .systemLibrary(name: "CEpoll"),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
 
         // Events, parser, attribution, counters, configuration: pure, no I/O.
         .target(
@@ -50,12 +55,19 @@ let package = Package(
             dependencies: ["ShareTrackCore", "CSQLite"],
             swiftSettings: strict
         ),
+        // PostgreSQL through libpq: the shared store's schema, shipping transactions and queries.
+        .target(
+            name: "ShareTrackShared",
+            dependencies: ["ShareTrackCore", "CLibPQ"],
+            swiftSettings: strict
+        ),
         // Sockets, event loop, flush scheduler, control server, systemd.
         .target(
             name: "ShareTrackDaemon",
             dependencies: [
                 "ShareTrackCore",
                 "ShareTrackStore",
+                "ShareTrackShared",
                 "CSystemd",
                 "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
@@ -113,8 +125,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ShareTrackSharedTests",
+            dependencies: ["ShareTrackShared"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShareTrackCore", "ShareTrackStore"],
+            dependencies: ["ShareTrackCore", "ShareTrackStore", "ShareTrackShared"],
             swiftSettings: strict
         ),
     ]

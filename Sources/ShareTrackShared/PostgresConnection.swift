@@ -1,0 +1,153 @@
+import CLibPQ
+import Glibc
+
+/// One synchronous PostgreSQL connection through libpq. Not thread-safe by itself: its owner keeps
+/// it on one queue (the shipper's) or one thread (`sharectl`). Calls block until the server answers.
+///
+/// The connection string is anything libpq reads (`postgresql://` URI or `key=value` conninfo), with
+/// its conventions (`PG*` variables, `.pgpass`, `sslmode`, service files). A password read from
+/// `shared_store_password_file` is passed beside it and never appears in an error: every message
+/// from here has any password the connection knows replaced by `***`.
+public final class PostgresConnection {
+    private let connection: OpaquePointer
+    private let secrets: [String]
+
+    /// Connects; throws a transient error when the server cannot be reached.
+    public init(_ conninfo: String, password: String? = nil, applicationName: String = "sharetrack") throws(PostgresError) {
+        // Before `dbname`: the connection string overrides them. After it: they override it.
+        var keywords = ["connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "fallback_application_name", "dbname"]
+        var values = ["10", "1", "30", "10", "3", applicationName, conninfo]
+        if let password {
+            keywords.append("password")
+            values.append(password)
+        }
+        secrets = ([password] + [Self.password(in: conninfo)]).compactMap { $0 }.filter { !$0.isEmpty }
+        let keywordPointers = keywords.map { strdup($0) } + [nil]
+        let valuePointers = values.map { strdup($0) } + [nil]
+        defer { (keywordPointers + valuePointers).forEach { free($0) } }
+        let handle = keywordPointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywords in
+            valuePointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
+                PQconnectdbParams(keywords.baseAddress, values.baseAddress, 1)
+            }
+        }
+        guard let handle else { throw PostgresError(sqlState: nil, message: "out of memory connecting") }
+        connection = handle
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(sqlState: nil, message: "cannot connect to the shared store: " + lastMessage)
+        }
+    }
+
+    deinit {
+        PQfinish(connection)
+    }
+
+    /// The password a connection string carries (`password=` or `user:password@`), if any.
+    static func password(in conninfo: String) -> String? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            PQfreemem(error)
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val { return String(cString: value) }
+            option += 1
+        }
+        return nil
+    }
+
+    /// Runs one or more statements without parameters (`BEGIN`, DDL); returns the last result.
+    @discardableResult
+    public func execute(_ sql: String) throws(PostgresError) -> PostgresResult {
+        try check(PQexec(connection, sql))
+    }
+
+    /// Runs one statement with `$1`, `$2`, ... bound to `parameters` (text format; nil is NULL).
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
+        let pointers = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { pointers.forEach { free($0) } }
+        let result = pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// `COPY ... FROM STDIN` of `data` (rows in COPY's text format), sent in pieces of 1 MiB.
+    public func copy(_ sql: String, _ data: [UInt8]) throws(PostgresError) {
+        guard let started = PQexec(connection, sql) else { throw connectionError }
+        let status = PQresultStatus(started)
+        PQclear(started)
+        guard status == PGRES_COPY_IN else { throw connectionError }
+        var failed = false
+        data.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count && !failed {
+                let length = min(1 << 20, bytes.count - offset)
+                let sent = UnsafeRawPointer(bytes.baseAddress! + offset).withMemoryRebound(to: CChar.self, capacity: length) {
+                    PQputCopyData(connection, $0, Int32(length))
+                }
+                failed = sent != 1
+                offset += length
+            }
+        }
+        guard !failed, PQputCopyEnd(connection, nil) == 1 else { throw connectionError }
+        // The command's result, then nil.
+        var error: PostgresError?
+        while let result = PQgetResult(connection) {
+            if error == nil, PQresultStatus(result) != PGRES_COMMAND_OK { error = self.error(of: result) }
+            PQclear(result)
+        }
+        if let error { throw error }
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<Result>(_ body: () throws(PostgresError) -> Result) throws(PostgresError) -> Result {
+        try execute("BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            _ = PQexec(connection, "ROLLBACK").map { PQclear($0) }
+            throw error
+        }
+    }
+
+    private func check(_ result: OpaquePointer?) throws(PostgresError) -> PostgresResult {
+        guard let result else { throw connectionError }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresResult(result)
+        default:
+            let error = self.error(of: result)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    private func error(of result: OpaquePointer) -> PostgresError {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let text = String(cString: PQresultErrorMessage(result))
+        // A connection that broke mid-command reports no SQLSTATE of its own.
+        return PostgresError(sqlState: state ?? (PQstatus(connection) == CONNECTION_BAD ? "08006" : nil),
+                             message: redacted(text.isEmpty ? lastMessage : text))
+    }
+
+    private var connectionError: PostgresError {
+        PostgresError(sqlState: PQstatus(connection) == CONNECTION_BAD ? "08006" : nil, message: lastMessage)
+    }
+
+    private var lastMessage: String {
+        redacted(String(cString: PQerrorMessage(connection)))
+    }
+
+    /// `text` on one line, with every password the connection knows replaced by `***`.
+    private func redacted(_ text: String) -> String {
+        var text = text.split(whereSeparator: \.isNewline).map { $0.trimmingPrefix(" ") }.joined(separator: "; ")
+        for secret in secrets { text = text.replacing(secret, with: "***") }
+        return text
+    }
+}
