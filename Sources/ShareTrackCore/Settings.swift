@@ -18,6 +18,9 @@ public struct Settings: Sendable, Equatable {
         case visitorKeyFile = "visitor_key_file"
         case visitorRetention = "visitor_retention"
         case idleTimeout = "idle_timeout"
+        case node
+        case sharedStore = "shared_store"
+        case sharedStorePasswordFile = "shared_store_password_file"
 
         /// `SHARETRACK_` + the key in upper case.
         public var environmentName: String { "SHARETRACK_" + rawValue.uppercased() }
@@ -26,7 +29,8 @@ public struct Settings: Sendable, Equatable {
 
         /// Keys a reload cannot change: the running daemon keeps the old value until restarted.
         public var needsRestart: Bool {
-            [.config, .ingestSocket, .controlSocket, .database, .socketMode, .visitorKeyFile].contains(self)
+            [.config, .ingestSocket, .controlSocket, .database, .socketMode, .visitorKeyFile, .node, .sharedStore,
+             .sharedStorePasswordFile].contains(self)
         }
     }
 
@@ -77,6 +81,11 @@ public struct Settings: Sendable, Equatable {
     }
     /// An ingest or control connection that sends nothing for this long is closed; 0: never.
     public var idleTimeout = DurationSetting(seconds: 300)
+    /// This daemon's name in a shared store; nil: the host name.
+    public var node: String?
+    /// A PostgreSQL connection string (URI or conninfo); nil: no shared store.
+    public var sharedStore: String?
+    public var sharedStorePasswordFile: String?
 
     public init() {}
 
@@ -110,6 +119,9 @@ public struct Settings: Sendable, Equatable {
         case .visitorKeyFile: visitorKeyFile
         case .visitorRetention: visitorRetention.description
         case .idleTimeout: idleTimeout.description
+        case .node: node ?? ""
+        case .sharedStore: sharedStore ?? ""
+        case .sharedStorePasswordFile: sharedStorePasswordFile ?? ""
         }
     }
 
@@ -175,6 +187,21 @@ public struct Settings: Sendable, Equatable {
                 throw invalid("a duration: seconds, or a number followed by s, m, h or d (0: never)")
             }
             idleTimeout = duration
+        case .node:
+            guard Self.isNodeName(text) else { throw invalid("1-64 characters of A-Z a-z 0-9 . _ -") }
+            node = text
+        case .sharedStore:
+            sharedStore = text.isEmpty ? nil : text
+        case .sharedStorePasswordFile:
+            sharedStorePasswordFile = text.isEmpty ? nil : text
+        }
+    }
+
+    /// 1-64 characters of `A-Z a-z 0-9 . _ -`.
+    public static func isNodeName(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
     }
 }
@@ -217,6 +244,9 @@ extension Settings {
         case .database: database = other.database
         case .socketMode: socketMode = other.socketMode
         case .visitorKeyFile: visitorKeyFileSetting = other.visitorKeyFileSetting
+        case .node: node = other.node
+        case .sharedStore: sharedStore = other.sharedStore
+        case .sharedStorePasswordFile: sharedStorePasswordFile = other.sharedStorePasswordFile
         default: break
         }
     }

@@ -86,10 +86,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var visitorKey: String?
     /// `visitor_retention`: the setting and its last run.
     public var visitorRetention: RetentionReport?
+    /// With a shared store: its shipping state (`status`'s `shared_store`).
+    public var sharedStore: SharedStoreStatus?
 
     public init(version: String, pid: Int32, uptimeSeconds: Double, configFile: String, ack: String,
                 flushInterval: Double, database: Database, lastFlush: FlushReport?, pending: Pending,
-                applying: Applying, totals: Totals, rate: Rate, connections: Connections, cachedTokens: Int) {
+                applying: Applying, totals: Totals, rate: Rate, connections: Connections, cachedTokens: Int,
+                sharedStore: SharedStoreStatus? = nil) {
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -104,6 +107,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.rate = rate
         self.connections = connections
         self.cachedTokens = cachedTokens
+        self.sharedStore = sharedStore
     }
 }
 

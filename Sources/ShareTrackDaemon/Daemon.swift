@@ -21,6 +21,8 @@ public final class Daemon: Sendable {
     private let started = ContinuousClock.now
     let pipeline: Pipeline
     let flusher: Flusher
+    /// With a shared store: ships the journal's batches there.
+    private let shipper: Shipper?
     private let ingest: IngestServer
     private let control: ControlServer
     private let queries: QueryRunner
@@ -53,17 +55,23 @@ public final class Daemon: Sendable {
         let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
         let store = try Store(path: settings.database, visitorKey: visitorKey)
         let journal = try Journal(databasePath: settings.database, databaseID: store.id, visitorKey: visitorKey)
+        let shipping = try Shipper.Configuration.from(settings, databaseID: store.id, visitorKey: visitorKey)
         // What a crash left journaled was answered `ok`: it goes into the tables before anything else,
-        // and an erasure among it finishes (what it erased is then scrubbed from both files).
+        // and an erasure among it finishes (what it erased is then scrubbed from both files). With a
+        // shared store the journal keeps it until it is shipped too.
         do {
-            let batches = try journal.batches()
-            if let first = batches.first, first.generation > store.generation + 1 {
+            // One batch at a time: a long shared-store backlog may be in it, never read whole.
+            // (With a shared store it also keeps batches the tables hold, until they are shipped.)
+            if let next = try journal.batch(after: store.generation), next.generation > store.generation + 1 {
                 throw StoreError.cannotOpen(path: settings.database, reason: "the database holds generation "
-                    + "\(store.generation) but its journal starts at \(first.generation): the database is older than "
+                    + "\(store.generation) but its journal continues at \(next.generation): the database is older than "
                     + "its journal (was it replaced by an older copy?); put the right file back or restore a backup")
             }
-            try store.recover(batches)
-            try journal.scrub(through: store.generation)
+            while let batch = try journal.batch(after: store.generation) { try store.apply(batch) }
+            try store.truncateLog()
+            // Without a shared store the journal is done with what the tables hold; with one it
+            // keeps it until it is shipped (the scrub then forgets nothing, and only compacts).
+            try journal.scrub(through: shipping == nil ? store.generation : 0)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -84,6 +92,8 @@ public final class Daemon: Sendable {
         self.stats = stats
         self.metrics = metrics
         self.ingest = ingest
+        let shipper = try Self.shipper(shipping, databasePath: settings.database, visitorKey: visitorKey, logger: logger)
+        self.shipper = shipper
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
         let passed = try ListenSockets.fromEnvironment()
@@ -96,8 +106,10 @@ public final class Daemon: Sendable {
         createdSockets = created
         let onHalt = Self.halt(pipeline: pipeline, notifier: notifier, logger: logger, sockets: created)
         flusher = Flusher(store: store, journal: journal, files: files, pipeline: pipeline, logger: logger,
-                          onReport: metrics.recordFlush, onHalt: onHalt) {
+                          shippedGeneration: { [shipper] in shipper?.doneGeneration ?? .max },
+                          onReport: metrics.recordFlush, onHalt: onHalt) { [shipper] in
             ingest.committed($0)
+            shipper?.wake()
         }
         state = Mutex(State(settings: settings))
     }
@@ -113,6 +125,7 @@ public final class Daemon: Sendable {
         }
         flusher.schedule(every: settings.flushInterval)
         flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
+        shipper?.wake()
         startTicker()
         notifier?.ready()
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
@@ -144,6 +157,13 @@ public final class Daemon: Sendable {
         guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
             throw SystemError("cannot create directory \(directory)")
         }
+    }
+
+    private static func shipper(_ configuration: Shipper.Configuration?, databasePath: String, visitorKey: VisitorKey,
+                                logger: Logger) throws -> Shipper? {
+        guard let configuration else { return nil }
+        let reader = try JournalReader(databasePath: databasePath, visitorKey: visitorKey)
+        return Shipper(configuration: configuration, reader: reader, logger: logger)
     }
 
     private static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {
@@ -233,6 +253,9 @@ public final class Daemon: Sendable {
             let age = Int(Flusher.wallClock() - last.time)
             line += last.error.map { ", flush failing: \($0)" }
                 ?? ", last flush \(age)s ago (\(last.rows) rows, \(Int(last.durationSeconds * 1000)) ms)"
+        }
+        if let shipper, let failure = shipper.failure {
+            line += ", shared store failing: \(failure)"
         }
         return line
     }
@@ -396,7 +419,8 @@ public final class Daemon: Sendable {
             applying: .init(batches: snapshot.applying.batches, events: snapshot.applying.events),
             totals: .init(snapshot.totals),
             rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
-            connections: stats.connections, cachedTokens: snapshot.cachedTokens)
+            connections: stats.connections, cachedTokens: snapshot.cachedTokens,
+            sharedStore: shipper?.status(flushInterval: settings.flushInterval))
         report.visitorKey = visitorKey.fingerprint
         report.visitorRetention = flusher.retentionReport
         return report

@@ -41,6 +41,16 @@ extension Flusher {
             throw ForgetFailure(description: "the erasure is journaled but not applied yet "
                                 + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
         }
+        // With a shared store the journal keeps the batches until they are shipped, the erasure's
+        // included (it erases there too): the scrub waits for that.
+        for attempt in 0..<30 where shippedGeneration() < generation {
+            if attempt > 0 { usleep(100_000) }
+        }
+        guard shippedGeneration() >= generation else {
+            throw ForgetFailure(description: "the id is erased from the tables; the shared store has not received the "
+                                + "erasure yet (shipping is behind or failing): it completes there, and the journal is "
+                                + "scrubbed, once shipping catches up")
+        }
         do {
             try journal.withLock { try $0.scrub(through: generation) }
             try store.withLock { try $0.truncateLog() }

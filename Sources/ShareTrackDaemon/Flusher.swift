@@ -44,6 +44,7 @@ final class Flusher: Sendable {
     private let onReport: @Sendable (FlushReport) -> Void
     let onHalt: @Sendable (String) -> Void
     private let files: DatabaseFiles
+    let shippedGeneration: @Sendable () -> UInt64
     let logger: Logger
     let state: Mutex<State>
 
@@ -51,12 +52,16 @@ final class Flusher: Sendable {
     ///   - files: the database's files as opened, checked before every flush.
     ///   - onReport: told of every flush that wrote (or failed to write) a batch.
     ///   - onHalt: told once, why the flusher stopped for good (a file was removed or replaced).
+    ///   - shippedGeneration: the last generation the shared store holds (`.max` without one): the
+    ///     journal keeps every batch after it, and after the last one applied to the tables.
     ///   - onCommit: told the generation of every batch that committed (is durable).
     init(store: consuming sending Store, journal: consuming sending Journal, files: DatabaseFiles, pipeline: Pipeline,
-         logger: Logger, onReport: @escaping @Sendable (FlushReport) -> Void,
+         logger: Logger, shippedGeneration: @escaping @Sendable () -> UInt64,
+         onReport: @escaping @Sendable (FlushReport) -> Void,
          onHalt: @escaping @Sendable (String) -> Void, onCommit: @escaping @Sendable (UInt64) -> Void) {
         self.files = files
         self.onHalt = onHalt
+        self.shippedGeneration = shippedGeneration
         self.journal = Mutex(journal)
         self.pipeline = pipeline
         self.logger = logger
@@ -106,10 +111,10 @@ final class Flusher: Sendable {
                 applyQueue.sync { applyJournaled() }
                 if lastReport?.error != nil { usleep(100_000) }
             }
-            // Leaves the journal empty when the tables hold everything (a later start on a new
-            // database may then take it over).
-            let applied = pipeline.appliedGeneration
-            try? journal.withLock { try $0.forget(through: applied) }
+            // Leaves the journal empty when the tables (and any shared store) hold everything (a
+            // later start on a new database may then take it over).
+            let done = doneGeneration
+            try? journal.withLock { try $0.forget(through: done) }
             // Empty write-ahead logs: a database file restored from a backup after a clean stop is
             // then not refused for a log written for the file it replaced (`DatabaseFiles`).
             if !pipeline.hasUnapplied {
@@ -118,6 +123,11 @@ final class Flusher: Sendable {
             }
             return lastReport
         }
+    }
+
+    /// The generation through which the journal's batches are done with: applied, and shipped.
+    private var doneGeneration: UInt64 {
+        min(pipeline.appliedGeneration, shippedGeneration())
     }
 
     /// The last flush, with the error of applying batches if that fails now.
@@ -159,8 +169,8 @@ final class Flusher: Sendable {
         let start = ContinuousClock.now
         var failure: String?
         do {
-            let applied = pipeline.appliedGeneration
-            try journal.withLock { try $0.append(batch, forgettingThrough: applied) }
+            let done = doneGeneration
+            try journal.withLock { try $0.append(batch, forgettingThrough: done) }
             pipeline.finishFlush(batch.generation)
             onCommit(batch.generation)
         } catch {

@@ -66,7 +66,7 @@ public enum SettingsLoader {
         throw Failure(description: "config file \(path): \(key.rawValue) must be a single value")
     }
 
-    private static func readText(_ path: String) -> String? {
+    static func readText(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []

@@ -42,6 +42,19 @@ public final class PostgresConnection {
         PQfinish(connection)
     }
 
+    /// Why libpq cannot read `conninfo` (nil: it can), with any password in it redacted.
+    public static func parseError(_ conninfo: String) -> String? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            defer { PQfreemem(error) }
+            let message = error.map { String(cString: $0) } ?? "cannot be read"
+            return message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+                .replacing(password(in: conninfo) ?? "\u{0}", with: "***")
+        }
+        PQconninfoFree(options)
+        return nil
+    }
+
     /// The password a connection string carries (`password=` or `user:password@`), if any.
     static func password(in conninfo: String) -> String? {
         var error: UnsafeMutablePointer<CChar>?

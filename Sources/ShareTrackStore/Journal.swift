@@ -10,7 +10,11 @@ import ShareTrackCore
 /// comes afterwards and can take its time, and because the journal is another file, its writer
 /// never waits for the database's. The store records the generation it has applied in the same
 /// transaction as the rows, so a batch is applied exactly once: a journal row at or below that
-/// generation is done with, and is deleted by a later append.
+/// generation is done with, and is deleted by a later append. With a shared store, a row is done
+/// with once it is shipped too: the daemon passes the lower of the two generations.
+///
+/// `summary` holds each batch's event count and commit time beside it, so that the shared store's
+/// backlog (`JournalReader.backlog`) is a small range scan, not a read of the batches.
 ///
 /// At start the daemon applies what a crash left in the journal before anything else. Readers
 /// (`Queries` offline) read it first and then the database, and count the journal's batches the
@@ -18,8 +22,10 @@ import ShareTrackCore
 public final class Journal {
     public let database: Database
     private let insert: Statement
+    private let insertSummary: Statement
     private let forget: Statement
     private let visitorKey: VisitorKey
+    private let forgetSummary: Statement
 
     public static func path(of databasePath: String) -> String { databasePath + ".journal" }
 
@@ -40,6 +46,8 @@ public final class Journal {
                 CREATE TABLE IF NOT EXISTS journal (
                     generation INTEGER PRIMARY KEY, header BLOB NOT NULL, effects BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS summary (
+                    generation INTEGER PRIMARY KEY, events INTEGER NOT NULL, time INTEGER NOT NULL);
                 """)
             database.setBusyTimeout(milliseconds: 100)
             let claim = try database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)")
@@ -54,7 +62,9 @@ public final class Journal {
                 }
             }
             insert = try database.prepare("INSERT INTO journal (generation, header, effects) VALUES (?, ?, ?)")
+            insertSummary = try database.prepare("INSERT INTO summary (generation, events, time) VALUES (?, ?, ?)")
             forget = try database.prepare("DELETE FROM journal WHERE generation <= ?")
+            forgetSummary = try database.prepare("DELETE FROM summary WHERE generation <= ?")
         } catch {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
@@ -72,15 +82,27 @@ public final class Journal {
 
     /// The batches the journal holds, oldest first.
     public func batches() throws -> [Batch] {
+        var batches: [Batch] = []
+        while let batch = try batch(after: batches.last?.generation ?? 0) { batches.append(batch) }
+        return batches
+    }
+
+    /// The first batch the journal holds after `generation`; nil if none.
+    public func batch(after generation: UInt64) throws -> Batch? {
         do {
-            return try Self.batches(database, visitorKey: visitorKey)
+            let statement = try database.prepare(
+                "SELECT header, effects FROM journal WHERE generation > ? ORDER BY generation LIMIT 1")
+            try statement.bind([.integer(Int64(generation))])
+            return try statement.rows {
+                try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1), visitorKey: visitorKey)
+            }.first
         } catch {
             throw StoreError.cannotOpen(path: database.path, reason: "cannot read the journal: \(error)")
         }
     }
 
-    /// Makes `batch` durable, and deletes the rows of the batches the tables hold (through `applied`).
-    public func append(_ batch: Batch, forgettingThrough applied: UInt64) throws {
+    /// Makes `batch` durable, and deletes the rows of the batches that are done with (through `done`).
+    public func append(_ batch: Batch, forgettingThrough done: UInt64) throws {
         let header = BatchCodec.header(batch)
         try database.transaction {
             try header.withUnsafeBytes { header in
@@ -91,14 +113,18 @@ public final class Journal {
                     try insert.run()
                 }
             }
-            try forget(through: applied)
+            try insertSummary.bind([.integer(Int64(batch.generation)), .integer(Int64(batch.events)), .integer(Int64(Glibc.time(nil)))])
+            try insertSummary.run()
+            try forget(through: done)
         }
     }
 
-    /// Deletes the batches the tables hold (through `generation`).
+    /// Deletes the batches that are done with (through `generation`).
     public func forget(through generation: UInt64) throws {
         try forget.bind([.integer(Int64(generation))])
         try forget.run()
+        try forgetSummary.bind([.integer(Int64(generation))])
+        try forgetSummary.run()
     }
 
     /// The device and inode of the database file that the journal of `databasePath` recorded at the
@@ -113,15 +139,14 @@ public final class Journal {
         return (device, inode)
     }
 
-    /// The batches in the journal at `path`, oldest first; none if there is no journal file.
-    static func batches(atPath path: String) throws -> [Batch] {
+    /// The batches in the journal at `path` after `generation`, oldest first; none if there is no
+    /// journal file.
+    static func batches(atPath path: String, after generation: UInt64) throws -> [Batch] {
         guard access(path, F_OK) == 0 else { return [] }
-        return try batches(Database.forReading(path))
-    }
-
-    private static func batches(_ database: Database, visitorKey: VisitorKey? = nil) throws -> [Batch] {
-        let statement = try database.prepare("SELECT header, effects FROM journal ORDER BY generation")
-        return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1), visitorKey: visitorKey) }
+        let statement = try Database.forReading(path).prepare(
+            "SELECT header, effects FROM journal WHERE generation > ? ORDER BY generation")
+        try statement.bind([.integer(Int64(generation))])
+        return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1)) }
     }
 
     /// Deletes the batches the tables hold (through `generation`), rebuilds the file (`VACUUM`) and

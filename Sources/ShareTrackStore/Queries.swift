@@ -226,7 +226,10 @@ public final class Queries {
 
     /// Runs `body` in one read transaction with the batches the tables do not hold yet, oldest first.
     private func reading<Result>(_ live: LiveData?, _ body: ([Batch]) throws -> Result) throws -> Result {
-        let batches = try live?.batches ?? Journal.batches(atPath: Journal.path(of: database.path))
+        // Offline, only the journal's batches after the generation the tables held a moment ago (a
+        // shared store's backlog keeps older ones there too).
+        let batches = try live?.batches ?? Journal.batches(
+            atPath: Journal.path(of: database.path), after: UInt64(max(0, try Store.meta("generation", database))))
         try database.execute("BEGIN")
         defer { try? database.execute("ROLLBACK") }
         let applied = UInt64(max(0, try Store.meta("generation", database)))

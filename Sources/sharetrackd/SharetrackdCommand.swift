@@ -58,6 +58,13 @@ struct SharetrackdCommand: ParsableCommand {
         "Close a connection that sends nothing for this long: seconds, or 30s, 5m, 1h, 1d; 0: never (default 300).",
         valueName: "duration"))
     var idleTimeout: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("This daemon's name in a shared store (default: the host name).", valueName: "name"))
+    var node: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("PostgreSQL connection string to ship every batch to (default: none).",
+                               valueName: "uri"))
+    var sharedStore: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("File holding the shared store's password.", valueName: "path"))
+    var sharedStorePasswordFile: String?
 
     func run() throws {
         let given: [(Settings.Key, String?)] = [
@@ -65,7 +72,8 @@ struct SharetrackdCommand: ParsableCommand {
             (.database, database), (.flushInterval, flushInterval), (.ack, ack), (.maxLineBytes, maxLineBytes),
             (.maxConnections, maxConnections), (.socketMode, socketMode), (.opsGroup, opsGroup),
             (.tierBounds, tierBounds), (.logLevel, logLevel), (.visitorKeyFile, visitorKeyFile),
-            (.visitorRetention, visitorRetention), (.idleTimeout, idleTimeout),
+            (.visitorRetention, visitorRetention), (.idleTimeout, idleTimeout), (.node, node), (.sharedStore, sharedStore),
+            (.sharedStorePasswordFile, sharedStorePasswordFile),
         ]
         let flags = Dictionary(uniqueKeysWithValues: given.compactMap { key, value in value.map { (key, $0) } })
         let settings: Settings

@@ -1,0 +1,195 @@
+import Dispatch
+import Glibc
+import Logging
+import ShareTrackCore
+import ShareTrackShared
+import ShareTrackStore
+import Synchronization
+
+/// Ships the journal's batches to the shared store, in order, on a queue of its own with one
+/// connection; nothing else in the daemon waits for it.
+///
+/// It reads the batches from the journal file (they wait there, not in memory, however long the
+/// store is away) after the generation the store holds, a few hundred thousand rows per
+/// transaction when it has fallen behind. A transient failure (the store unreachable, a
+/// serialization failure or deadlock, a server shutting down) is retried forever with exponential
+/// backoff and jitter, capped near a minute; a permanent one (a constraint or data error, a refusal)
+/// stops shipping and says why, instead of skipping a batch. The log says when shipping starts
+/// failing and when it works again, once per change, not once per retry.
+final class Shipper: Sendable {
+    struct Configuration: Sendable {
+        var conninfo: String
+        var password: String?
+        var node: String
+        var databaseID: Int64
+        var keyFingerprint: String?
+        var keyFile: String
+    }
+
+    private struct State {
+        /// The generation the store holds of this node; nil until known (first contact, or a new
+        /// node that has not shipped yet).
+        var shipped: UInt64?
+        var failure: (message: String, permanent: Bool)?
+        var attempt = 0
+        var retryScheduled = false
+        var lastCaughtUpMark: ContinuousClock.Instant?
+    }
+
+    /// Rows per transaction when catching up.
+    static let maxRows = 400_000
+    /// Seconds between marks of an idle node as caught up (for `nodes`' lag).
+    static let idleMark: Duration = .seconds(30)
+
+    private let queue = DispatchQueue(label: "sharetrack.ship")
+    private let configuration: Configuration
+    private let reader: Mutex<JournalReader>
+    private let state: Mutex<State>
+    /// The connection; only the queue takes this lock (it guards no more than that).
+    private let store = Mutex<SharedStore?>(nil)
+    private let logger: Logger
+
+    init(configuration: Configuration, reader: consuming sending JournalReader, logger: Logger) {
+        self.configuration = configuration
+        self.reader = Mutex(reader)
+        self.logger = logger
+        state = Mutex(State())
+    }
+
+    var node: String { configuration.node }
+
+    /// The generation through which the journal may forget batches as far as shipping goes.
+    var doneGeneration: UInt64 {
+        state.withLock { $0.shipped ?? 0 }
+    }
+
+    /// Ships what is journaled; called after every journal commit (and once at start).
+    func wake() {
+        queue.async { [self] in
+            guard !state.withLock({ $0.retryScheduled || $0.failure?.permanent == true }) else { return }
+            pump()
+        }
+    }
+
+    /// Why shipping fails (nil while it works), for `STATUS=`.
+    var failure: String? {
+        state.withLock { $0.failure?.message }
+    }
+
+    /// The `status` view: state, place and backlog.
+    func status(flushInterval: Double) -> SharedStoreStatus {
+        let (shipped, failure) = state.withLock { ($0.shipped, $0.failure) }
+        let backlog = (try? reader.withLock { try $0.backlog(after: shipped ?? 0) })
+            ?? .empty
+        let age = backlog.oldestTime.map { max(0, Double(Int64(time(nil)) - $0)) } ?? 0
+        let state: SharedStoreStatus.State = failure != nil ? .failing : age > max(5, 3 * flushInterval) ? .behind : .ok
+        return SharedStoreStatus(
+            state: state, node: node, shippedGeneration: shipped ?? 0, backlogBatches: backlog.batches,
+            backlogEvents: backlog.events, oldestBacklogSeconds: age,
+            lastError: failure.map { $0.permanent ? "stopped: " + $0.message : $0.message })
+    }
+
+    // MARK: On the queue
+
+    /// Ships until the journal has nothing more, or fails.
+    private func pump() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        do {
+            try store.withLock { connection in
+                let store = try connection ?? connect()
+                connection = store
+                while true {
+                    let shipped = state.withLock { $0.shipped }
+                    guard let next = try nextBatches(after: shipped) else { break }
+                    let held = try store.ship(Shipment(next.batches, batchTime: next.time), caughtUp: !next.more)
+                    state.withLock { $0.shipped = held }
+                    recovered()
+                    if !next.more { break }
+                }
+                try markIdle(store)
+            }
+            recovered()
+        } catch let error as PostgresError {
+            failed(error.description, permanent: !error.isTransient)
+        } catch {
+            // The journal could not be read: the next commit or retry tries again.
+            failed("reading the journal: \(error)", permanent: false)
+        }
+    }
+
+    private func connect() throws -> SharedStore {
+        let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
+                                    node: configuration.node, databaseID: configuration.databaseID,
+                                    keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile)
+        let held = try store.shippedGeneration()
+        state.withLock { $0.shipped = held ?? $0.shipped }
+        return store
+    }
+
+    /// The batches to ship next, after the generation the store holds (a new node: from the oldest
+    /// the journal holds); nil when there are none. A store that is missing batches the journal
+    /// no longer has is a permanent error.
+    private func nextBatches(after shipped: UInt64?) throws -> (batches: [Batch], more: Bool, time: Int64)? {
+        try reader.withLock { reader in
+            guard let oldest = try reader.oldestGeneration() else { return nil }
+            let after = shipped ?? oldest - 1
+            guard oldest <= after + 1 else {
+                throw PostgresError(sqlState: "55000", message: "the shared store holds node \(node) up to generation "
+                                    + "\(after), but the journal starts at \(oldest): batches are missing")
+            }
+            let next = try reader.batches(after: after, maxRows: Self.maxRows)
+            return next.batches.isEmpty ? nil : next
+        }
+    }
+
+    private func markIdle(_ store: SharedStore) throws {
+        let due = state.withLock { state in
+            state.shipped != nil && state.lastCaughtUpMark.map { ContinuousClock.now - $0 >= Self.idleMark } ?? true
+        }
+        guard due else { return }
+        try store.markCaughtUp()
+        state.withLock { $0.lastCaughtUpMark = .now }
+    }
+
+    private func recovered() {
+        let previous = state.withLock { state in
+            defer {
+                state.failure = nil
+                state.attempt = 0
+            }
+            return state.failure
+        }
+        if previous != nil {
+            logger.notice("shared store: shipping again", metadata: ["node": "\(node)"])
+        }
+    }
+
+    /// Records a failure; a transient one is retried after a backoff, a permanent one stops shipping.
+    private func failed(_ message: String, permanent: Bool) {
+        // A connection that failed may be broken: the next attempt connects afresh.
+        store.withLock { $0 = nil }
+        let (changed, delay) = state.withLock { state in
+            let changed = state.failure == nil || state.failure?.permanent != permanent
+            state.failure = (message, permanent)
+            state.attempt += 1
+            state.retryScheduled = !permanent
+            return (changed, Self.backoff(attempt: state.attempt))
+        }
+        if changed {
+            logger.error(permanent ? "shared store: shipping stopped; fix the cause and restart the daemon"
+                                   : "shared store: shipping fails; retrying with backoff",
+                         metadata: ["node": "\(node)", "error": "\(message)"])
+        }
+        guard !permanent else { return }
+        queue.asyncAfter(deadline: .now() + delay) { [self] in
+            state.withLock { $0.retryScheduled = false }
+            pump()
+        }
+    }
+
+    /// Seconds before retry `attempt` (1, 2, ...): doubling from 0.25 s up to 60 s, times a random
+    /// factor from 0.5 to 1 so that a chain of nodes does not retry in step.
+    static func backoff(attempt: Int) -> Double {
+        min(60, 0.25 * Double(1 << min(attempt - 1, 10))) * Double.random(in: 0.5...1)
+    }
+}

@@ -1,0 +1,40 @@
+import Glibc
+import ShareTrackCore
+import ShareTrackShared
+
+extension Shipper.Configuration {
+    /// The shared store's settings, or nil when `shared_store` is not set. The node defaults to the
+    /// host name; the password file is read now (a missing one stops the start, naming the key).
+    /// The store checks `visitorKey`'s fingerprint against the one it was started with.
+    static func from(_ settings: Settings, databaseID: Int64,
+                     visitorKey: VisitorKey) throws(SettingsLoader.Failure) -> Self? {
+        guard let conninfo = settings.sharedStore else { return nil }
+        if let problem = PostgresConnection.parseError(conninfo) {
+            throw SettingsLoader.Failure(description: "invalid value for shared_store: \(problem)")
+        }
+        var password: String?
+        if let path = settings.sharedStorePasswordFile {
+            guard let text = SettingsLoader.readText(path) else {
+                throw SettingsLoader.Failure(
+                    description: "shared_store_password_file \(path): \(String(cString: strerror(errno)))")
+            }
+            // A trailing newline is the file's, not the password's.
+            password = String(text.reversed().drop(while: \.isNewline).reversed())
+        }
+        let node: String
+        if let named = settings.node { node = named } else { node = try hostName() }
+        return Self(conninfo: conninfo, password: password, node: node, databaseID: databaseID,
+                    keyFingerprint: visitorKey.fingerprint, keyFile: settings.visitorKeyFile)
+    }
+
+    /// The host name, as a node name (one that is not a valid node name must be set as `node`).
+    private static func hostName() throws(SettingsLoader.Failure) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        let name = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+        guard Settings.isNodeName(name) else {
+            throw SettingsLoader.Failure(description: "node: the host name '\(name)' is not a valid node name; set node")
+        }
+        return name
+    }
+}

@@ -1,0 +1,101 @@
+/// The shared store's schema in PostgreSQL, versioned in `meta` and upgraded by migrations, like
+/// the SQLite one (`Schema`): the same `shares`, `counters` and `visitors` (keyed hashes, as 64-bit
+/// two's complement, with the hour a pair's click counted in), `sources` per node, and `nodes`, each
+/// node's place in its stream of batches.
+///
+/// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows.
+enum SharedSchema {
+    /// Migration `n` takes the schema from version `n` to `n + 1`.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE meta (
+            key text PRIMARY KEY,
+            value text NOT NULL
+        );
+        CREATE TABLE nodes (
+            node text PRIMARY KEY,
+            database_id bigint NOT NULL,
+            generation bigint NOT NULL,
+            events bigint NOT NULL DEFAULT 0,
+            batch_time bigint NOT NULL DEFAULT 0,
+            shipped_at timestamptz NOT NULL DEFAULT now(),
+            caught_up_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE shares (
+            token text PRIMARY KEY,
+            advocate text NOT NULL,
+            venue text NOT NULL,
+            campaign text,
+            network text NOT NULL,
+            followers bigint NOT NULL,
+            tier text NOT NULL,
+            time bigint NOT NULL,
+            node text NOT NULL
+        );
+        CREATE INDEX shares_by_advocate ON shares (advocate, time);
+        CREATE TABLE counters (
+            token text NOT NULL,
+            hour bigint NOT NULL,
+            shares bigint NOT NULL DEFAULT 0,
+            reach bigint NOT NULL DEFAULT 0,
+            clicks bigint NOT NULL DEFAULT 0,
+            unique_clicks bigint NOT NULL DEFAULT 0,
+            bot_clicks bigint NOT NULL DEFAULT 0,
+            conversions bigint NOT NULL DEFAULT 0,
+            value numeric NOT NULL DEFAULT 0,
+            PRIMARY KEY (token, hour)
+        );
+        CREATE TABLE visitors (
+            token text NOT NULL,
+            visitor bigint NOT NULL,
+            hour bigint NOT NULL,
+            PRIMARY KEY (token, visitor)
+        );
+        CREATE INDEX visitors_by_visitor ON visitors (visitor);
+        CREATE TABLE sources (
+            node text NOT NULL,
+            source text NOT NULL,
+            highest_seq bigint NOT NULL,
+            last_seen bigint NOT NULL,
+            accepted bigint NOT NULL,
+            rejected bigint NOT NULL,
+            duplicates bigint NOT NULL,
+            PRIMARY KEY (node, source)
+        );
+        """,
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the store to the current version and checks the visitor key, in one transaction under
+    /// an advisory lock: two daemons starting at once against an empty database do not both create
+    /// the tables (the second waits, then finds them). The first key to arrive is recorded; a node
+    /// with another one is refused.
+    static func migrate(_ connection: PostgresConnection, keyFingerprint: String?, keyFile: String) throws(PostgresError) {
+        try connection.transaction { () throws(PostgresError) in
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('sharetrack schema'))")
+            let exists = try connection.query("SELECT to_regclass('meta') IS NOT NULL").string(0, 0) == "t"
+            let version = exists
+                ? Int(try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) ?? "0") ?? 0
+                : 0
+            guard version <= currentVersion else {
+                throw PostgresError(sqlState: "55000", message: "the shared store's schema is version \(version), "
+                                    + "newer than this sharetrackd knows (\(currentVersion)); upgrade sharetrackd")
+            }
+            for migration in migrations[version...] {
+                try connection.execute(migration)
+            }
+            try connection.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
+                                 + "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(currentVersion)])
+            guard let keyFingerprint else { return }
+            try connection.query("INSERT INTO meta (key, value) VALUES ('visitor_key', $1) ON CONFLICT (key) DO NOTHING",
+                                 [keyFingerprint])
+            let recorded = try connection.query("SELECT value FROM meta WHERE key = 'visitor_key'").string(0, 0)
+            guard recorded == keyFingerprint else {
+                throw PostgresError(sqlState: "55000", message: "refused by the shared store: this node's visitor key "
+                                    + "(\(keyFile), fingerprint \(keyFingerprint)) is not the one the store was started "
+                                    + "with (fingerprint \(recorded ?? "none")); every node must use the same visitor_key_file")
+            }
+        }
+    }
+}

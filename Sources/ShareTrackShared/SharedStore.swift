@@ -1,0 +1,157 @@
+import ShareTrackCore
+
+/// One node's connection to the shared store: creates or migrates the schema, checks the visitor
+/// key, and ships batches, each shipment in one transaction that also moves the node's generation.
+///
+/// Exactly once: the node's row in `nodes` holds the last generation the store has, and a
+/// shipment is taken only if it starts right after it (a later start is a gap: an error, never
+/// skipped; an earlier one was shipped before, e.g. by a run that was killed after the commit).
+/// Exact across nodes: a share token is inserted once (`ON CONFLICT DO NOTHING`); the shares and
+/// reach of a token another node shipped first are dropped; a visitor pair another node has
+/// already stored takes its unique click back out of the hour it counted in; orphans are counters
+/// like any other, attributed by the join. Every statement is set-based over rows copied into
+/// temporary tables (`COPY`), in key order, so that nodes writing the same keys rarely deadlock
+/// (and a deadlock is transient: retried).
+public final class SharedStore {
+    public let node: String
+    private let databaseID: Int64
+    private let connection: PostgresConnection
+
+    /// Connects, migrates the schema and checks the visitor key (`keyFingerprint`, from `keyFile`).
+    public init(conninfo: String, password: String?, node: String, databaseID: Int64,
+                keyFingerprint: String?, keyFile: String) throws(PostgresError) {
+        self.node = node
+        self.databaseID = databaseID
+        connection = try PostgresConnection(conninfo, password: password, applicationName: "sharetrackd \(node)")
+        try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile)
+        try connection.execute(Self.temporaryTables)
+    }
+
+    /// Where each shipment's rows are copied to; emptied by every commit.
+    static let temporaryTables = """
+        CREATE TEMP TABLE ship_shares (token text, advocate text, venue text, campaign text, network text,
+            followers bigint, tier text, time bigint) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE ship_counters (token text, hour bigint, shares bigint, reach bigint, clicks bigint,
+            unique_clicks bigint, bot_clicks bigint, conversions bigint, value numeric) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE ship_visitors (token text, visitor bigint, hour bigint) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE ship_sources (source text, highest_seq bigint, last_seen bigint, accepted bigint,
+            rejected bigint, duplicates bigint) ON COMMIT DELETE ROWS;
+        """
+
+    /// The last generation of this node the store holds; nil if the node has never shipped.
+    public func shippedGeneration() throws(PostgresError) -> UInt64? {
+        let row = try connection.query("SELECT database_id, generation FROM nodes WHERE node = $1", [node])
+        guard row.count > 0 else { return nil }
+        try checkDatabase(row.int64(0, 0))
+        return UInt64(row.int64(0, 1))
+    }
+
+    /// Ships `shipment` in one transaction; returns the generation the store now holds for this
+    /// node. `caughtUp`: nothing else waits to be shipped after it.
+    @discardableResult
+    public func ship(_ shipment: Shipment, caughtUp: Bool) throws(PostgresError) -> UInt64 {
+        try connection.transaction { () throws(PostgresError) -> UInt64 in
+            let row = try connection.query("SELECT database_id, generation FROM nodes WHERE node = $1 FOR UPDATE", [node])
+            if row.count == 0 {
+                // A new node: its stream starts here.
+                try connection.query("INSERT INTO nodes (node, database_id, generation) VALUES ($1, $2, $3)",
+                                     [node, String(databaseID), String(shipment.first - 1)])
+            } else {
+                try checkDatabase(row.int64(0, 0))
+                let held = UInt64(row.int64(0, 1))
+                if held >= shipment.last { return held }
+                guard held == shipment.first - 1 else {
+                    throw PostgresError(sqlState: "55000", message: "the shared store holds node \(node) up to generation "
+                                        + "\(held), but the next batch to ship is \(shipment.first): batches are missing")
+                }
+            }
+            try erase(shipment.erasures)
+            try copyRows(shipment)
+            try connection.query(Self.applyStatement, [node])
+            try connection.query("""
+                UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),
+                    caught_up_at = CASE WHEN $5 THEN now() ELSE caught_up_at END
+                WHERE node = $1
+                """, [node, String(shipment.last), String(shipment.events), String(shipment.batchTime), caughtUp ? "t" : "f"])
+            return shipment.last
+        }
+    }
+
+    /// Records that the node has nothing left to ship (for `nodes`' lag while it is idle).
+    public func markCaughtUp() throws(PostgresError) {
+        try connection.query("UPDATE nodes SET caught_up_at = now() WHERE node = $1", [node])
+    }
+
+    private func checkDatabase(_ id: Int64) throws(PostgresError) {
+        guard id == databaseID else {
+            throw PostgresError(sqlState: "55000", message: "node name \(node) is taken in the shared store by another "
+                                + "database; give each daemon its own node name")
+        }
+    }
+
+    /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed.
+    private func erase(_ erasures: [Erasure]) throws(PostgresError) {
+        for erasure in erasures {
+            switch erasure {
+            case .visitor(let hash):
+                try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
+            case .advocate(let id, let pseudonym):
+                try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", [id, pseudonym])
+            }
+        }
+    }
+
+    private func copyRows(_ shipment: Shipment) throws(PostgresError) {
+        for (table, rows) in [("ship_shares", shipment.shares), ("ship_counters", shipment.counters),
+                              ("ship_visitors", shipment.visitors), ("ship_sources", shipment.sources)]
+        where !rows.isEmpty {
+            try connection.copy("COPY \(table) FROM STDIN", rows.bytes)
+        }
+    }
+
+    /// The shipment's rows into the tables, `$1` the node. One statement of data-modifying steps
+    /// (each runs once, to completion, whether or not the next reads it): shares (first shipped wins; a token already there has its shares and reach dropped
+    /// from the counters), visitor pairs (one already there takes its unique click out of the
+    /// hour it counted in), counters (additive), producers (per node).
+    static let applyStatement = """
+        WITH won AS (
+            INSERT INTO shares (token, advocate, venue, campaign, network, followers, tier, time, node)
+            SELECT token, advocate, venue, campaign, network, followers, tier, time, $1 FROM ship_shares ORDER BY token
+            ON CONFLICT (token) DO NOTHING
+            RETURNING token
+        ), inserted AS (
+            INSERT INTO visitors (token, visitor, hour)
+            SELECT token, visitor, hour FROM ship_visitors ORDER BY token, visitor
+            ON CONFLICT (token, visitor) DO NOTHING
+            RETURNING token, visitor
+        ), known AS (
+            SELECT v.token, v.hour, count(*) AS pairs FROM ship_visitors v
+            WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.token = v.token AND i.visitor = v.visitor)
+            GROUP BY v.token, v.hour
+        ), counted AS (
+            INSERT INTO counters AS c (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
+            SELECT s.token, s.hour,
+                CASE WHEN s.shares = 0 OR s.token IN (SELECT token FROM won) THEN s.shares ELSE 0 END,
+                CASE WHEN s.shares = 0 OR s.token IN (SELECT token FROM won) THEN s.reach ELSE 0 END,
+                s.clicks, s.unique_clicks - coalesce(k.pairs, 0), s.bot_clicks, s.conversions, s.value
+            FROM ship_counters s LEFT JOIN known k ON k.token = s.token AND k.hour = s.hour
+            ORDER BY s.token, s.hour
+            ON CONFLICT (token, hour) DO UPDATE SET
+                shares = c.shares + excluded.shares,
+                reach = c.reach + excluded.reach,
+                clicks = c.clicks + excluded.clicks,
+                unique_clicks = c.unique_clicks + excluded.unique_clicks,
+                bot_clicks = c.bot_clicks + excluded.bot_clicks,
+                conversions = c.conversions + excluded.conversions,
+                value = c.value + excluded.value
+        )
+        INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates)
+        SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates FROM ship_sources
+        ON CONFLICT (node, source) DO UPDATE SET
+            highest_seq = greatest(o.highest_seq, excluded.highest_seq),
+            last_seen = excluded.last_seen,
+            accepted = excluded.accepted,
+            rejected = excluded.rejected,
+            duplicates = excluded.duplicates
+        """
+}

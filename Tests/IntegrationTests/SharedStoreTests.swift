@@ -1,0 +1,155 @@
+import Foundation
+import Glibc
+import ShareTrackShared
+import Testing
+
+/// Daemons shipping to a real PostgreSQL server: the chain-wide numbers equal one daemon's that
+/// had received every event, through crashes and outages.
+@Suite("Shared store", .serialized)
+struct SharedStoreTests {
+    @Test("two venues and a redirector into one store: exactly the reference model")
+    func threeNodesMatchTheModel() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let venueA = try store.daemon(node: "venue-a")
+        let venueB = try store.daemon(node: "venue-b")
+        let redirector = try store.daemon(node: "redirector")
+        var model = ReferenceModel()
+        let now = Int64(Date().timeIntervalSince1970)
+        var streams = EventStream(seed: 7)
+
+        // Venue A: its own shares, clicks (some orphans), conversions; and a token that venue B
+        // shares again later.
+        var eventsA = streams.make(count: 1500, tokenPrefix: "a", source: "kiosk-a")
+        eventsA.append(TestEvent(token: "both", kind: .share(advocate: "anna", venue: "venue-a", followers: 100),
+                                 time: now - 7200, origin: ("kiosk-a", eventsA.count + 1)))
+        for event in eventsA { _ = model.apply(event) }
+        try venueA.send(eventsA)
+        try venueA.waitUntilShipped()
+
+        // Venue B: the same token again (dropped: the first shipped wins), a share of one of A's
+        // orphan tokens (attributed across nodes), and a visitor who clicked a share through A.
+        var eventsB = streams.make(count: 1500, tokenPrefix: "b", source: "kiosk-b")
+        eventsB += [
+            TestEvent(token: "both", kind: .share(advocate: "bert", venue: "venue-b", followers: 999), time: now - 3600),
+            TestEvent(token: "a-orphan1", kind: .share(advocate: "bert", venue: "venue-b", followers: 50), time: now - 3600),
+            TestEvent(token: "a-1", kind: .click(visitor: "v1", bot: false), time: now - 60),
+            TestEvent(token: "a-1", kind: .click(visitor: "v-new", bot: false), time: now - 60),
+        ]
+        for event in eventsB { _ = model.apply(event) }
+        try venueB.send(eventsB)
+        try venueB.waitUntilShipped()
+
+        // The redirector: clicks and conversions on shares posted at both venues, by visitors some
+        // of whom clicked there through a venue's daemon too; and orphans of its own.
+        var random = SplitMix(seed: 11)
+        var eventsR: [TestEvent] = []
+        for index in 0..<2000 {
+            let token = ["a", "b"][random.next(below: 2)] + "-\(random.next(below: 40))"
+            let time = now - Int64(random.next(below: 3 * 24 * 3600))
+            let roll = random.next(below: 10)
+            let kind: TestEvent.Kind = roll < 7 ? .click(visitor: "v\(random.next(below: 30))", bot: roll == 0)
+                : roll < 9 ? .click(visitor: nil, bot: false) : .conversion(value: Double(random.next(below: 5000)) / 100)
+            eventsR.append(TestEvent(token: index % 50 == 0 ? "r-orphan" : token, kind: kind, time: time,
+                                     origin: ("redirect-1", index + 1)))
+        }
+        eventsR.append(TestEvent(token: "both", kind: .click(visitor: "v1", bot: false), time: now - 10))
+        for event in eventsR { _ = model.apply(event) }
+        try redirector.send(eventsR)
+        try redirector.waitUntilShipped()
+
+        let differences = try store.differences(from: model)
+        #expect(differences.count == 0, "rows differ: \(differences.prefix(8))")
+        let connection = try store.connect()
+        let both = try connection.query("SELECT advocate, followers, node FROM shares WHERE token = 'both'")
+        #expect(both.string(0, 0) == "anna" && both.int64(0, 1) == 100 && both.string(0, 2) == "venue-a")
+        #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) == Int64(model.shares.count))
+        let nodes = try connection.query("SELECT node, events FROM nodes ORDER BY node")
+        #expect((0..<nodes.count).map { nodes.string($0, 0)! } == ["redirector", "venue-a", "venue-b"])
+        #expect(try connection.query("SELECT sum(events) FROM nodes").int64(0, 0)
+                == Int64(eventsA.count + eventsB.count + eventsR.count))
+        let source = try connection.query("SELECT node, highest_seq FROM sources WHERE source = 'redirect-1'")
+        #expect(source.string(0, 0) == "redirector" && source.int64(0, 1) == 2000)
+        let status = try venueA.sharedStore()
+        #expect(status["state"] as? String == "ok" && status["node"] as? String == "venue-a")
+        #expect(status["shipped_generation"] as? Int ?? 0 > 0 && status["backlog_events"] as? Int == 0)
+        #expect(!venueA.log.contains(PostgresCluster.password))
+    }
+
+    @Test("kill -9 while shipping, restart: nothing lost or counted twice in the store")
+    func killNineWhileShipping() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        var daemon = try store.daemon(node: "killed")
+        let directory = daemon.directory
+        var model = ReferenceModel()
+        var streams = EventStream(seed: 21)
+        let events = streams.make(count: 12_000, tokenPrefix: "k", source: "kiosk-k")
+        for event in events { _ = model.apply(event) }
+        var sent = 0
+        for round in 0..<3 {
+            let chunk = Array(events[sent..<(sent + 4000)])
+            try daemon.send(chunk)
+            sent += chunk.count
+            usleep(UInt32(30_000 * (round + 1)))
+            try daemon.stop(signal: SIGKILL)
+            daemon = try store.daemon(node: "killed", directory: directory)
+        }
+        try daemon.waitUntilShipped()
+        let differences = try store.differences(from: model)
+        #expect(differences.count == 0, "rows differ: \(differences.prefix(8))")
+        #expect(try store.connect().query("SELECT events FROM nodes").int64(0, 0) == Int64(events.count))
+    }
+
+    @Test("the store stopped mid-stream: answers keep flowing, the backlog waits on disk, then ships exactly once")
+    func outageAndRecovery() throws {
+        let cluster = try PostgresCluster()
+        let store = try SharedStoreFixture(cluster: cluster)
+        let daemon = try store.daemon(node: "outage")
+        var model = ReferenceModel()
+        var streams = EventStream(seed: 33)
+        let events = streams.make(count: 60_000, tokenPrefix: "o", source: "kiosk-o")
+        for event in events { _ = model.apply(event) }
+        try daemon.send(Array(events[..<5000]))
+        try daemon.waitUntilShipped()
+        try cluster.stop()
+
+        // Ingest goes on while the store is down; the daemon's memory does not grow with the backlog.
+        var rss: [Int] = []
+        for start in stride(from: 5000, to: events.count, by: 5000) {
+            let codes = try daemon.send(Array(events[start..<(start + 5000)]))
+            #expect(codes.allSatisfy { $0 == "ok" || $0 == "duplicate" })
+            rss.append(daemon.memoryKB())
+        }
+        #expect(try eventually { try daemon.sharedStore()["state"] as? String == "failing" })
+        let failing = try daemon.sharedStore()
+        #expect(failing["backlog_events"] as? Int ?? 0 >= 50_000, "\(failing)")
+        #expect((failing["last_error"] as? String)?.isEmpty == false)
+        #expect(!(failing["last_error"] as? String ?? "").contains(PostgresCluster.password))
+        // Past the first rounds (caches warm), the backlog on disk grows and the memory does not.
+        #expect(rss.last! - rss[2] < 8 * 1024, "RSS in KB per round of 5,000 events: \(rss)")
+
+        try cluster.start()
+        try daemon.waitUntilShipped(timeout: 120)
+        let differences = try store.differences(from: model)
+        #expect(differences.count == 0, "rows differ: \(differences.prefix(8))")
+        // Told once that shipping fails, and once that it works again: not once per retry.
+        #expect(daemon.log.components(separatedBy: "shipping fails").count == 2, "\(daemon.log)")
+        #expect(daemon.log.components(separatedBy: "shipping again").count == 2)
+    }
+
+    @Test("a node with another visitor key is refused, naming the key file, and keeps ingesting locally")
+    func anotherVisitorKeyIsRefused() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let first = try store.daemon(node: "first")
+        try first.send([TestEvent(token: "k1", kind: .click(visitor: "v", bot: false), time: Int64(Date().timeIntervalSince1970))])
+        try first.waitUntilShipped()
+        let keyFile = try SharedStoreFixture.makeKeyFile(in: try DaemonProcess.makeTemporaryDirectory())
+        let other = try store.daemon(node: "other", arguments: ["--visitor-key-file", keyFile])
+        #expect(try eventually { try other.sharedStore()["state"] as? String == "failing" })
+        let error = try other.sharedStore()["last_error"] as? String ?? ""
+        #expect(error.contains(keyFile) && error.contains("visitor key"), "\(error)")
+        #expect(try other.send([TestEvent(token: "k2", kind: .click(visitor: "v", bot: false), time: 1_790_000_000)]) == ["ok"])
+        #expect(try store.connect().query("SELECT node FROM nodes").count == 1)
+        // Refused for good: no retry.
+        #expect(other.log.components(separatedBy: "shipping stopped").count == 2)
+    }
+}
