@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "ShareTrackCore",
                 "ShareTrackStore",
+                "ShareTrackShared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

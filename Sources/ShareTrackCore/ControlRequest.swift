@@ -2,7 +2,7 @@
 /// line. See docs/control-protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Command: String, Codable, Sendable, CaseIterable {
-        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics, forget, backup
+        case status, top, advocate, share, venues, tiers, sources, flush, reload, metrics, forget, backup, nodes
         case resetSource = "reset-source"
         /// For `sharectl report`: per-network totals, and per-hour totals (the trend).
         case networks, trend

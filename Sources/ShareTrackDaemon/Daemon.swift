@@ -125,7 +125,7 @@ public final class Daemon: Sendable {
         }
         flusher.schedule(every: settings.flushInterval)
         flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
-        shipper?.wake()
+        shipper?.start()
         startTicker()
         notifier?.ready()
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
@@ -376,6 +376,9 @@ public final class Daemon: Sendable {
                 try backup(to: request.query?.path, on: connection)
             case .export:
                 try exports.start(request, live: liveData(), on: connection)
+            case .nodes:
+                guard let shipper else { throw ControlError(.failed, "no shared store is configured (shared_store)") }
+                connection.reply(ControlCodec.resultLine(shipper.nodes))
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
                 let accepted = queries.submit({ [self] queries in
                     let live = liveData()

@@ -34,6 +34,8 @@ final class Shipper: Sendable {
         var attempt = 0
         var retryScheduled = false
         var lastCaughtUpMark: ContinuousClock.Instant?
+        /// Every node of the store, as last read (after a shipment or an idle mark).
+        var nodes: [NodeRow] = []
     }
 
     /// Rows per transaction when catching up.
@@ -47,6 +49,7 @@ final class Shipper: Sendable {
     private let state: Mutex<State>
     /// The connection; only the queue takes this lock (it guards no more than that).
     private let store = Mutex<SharedStore?>(nil)
+    private let ticker = Mutex<(any DispatchSourceTimer)?>(nil)
     private let logger: Logger
 
     init(configuration: Configuration, reader: consuming sending JournalReader, logger: Logger) {
@@ -63,12 +66,29 @@ final class Shipper: Sendable {
         state.withLock { $0.shipped ?? 0 }
     }
 
-    /// Ships what is journaled; called after every journal commit (and once at start).
+    /// Ships what is journaled now, and every 10 s from now on: an idle node then still tells the
+    /// store it is caught up, and reads the other nodes for `nodes`.
+    func start() {
+        ticker.withLock { ticker in
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now(), repeating: 10)
+            timer.setEventHandler { [weak self] in self?.wake() }
+            timer.resume()
+            ticker = timer
+        }
+    }
+
+    /// Ships what is journaled; called after every journal commit.
     func wake() {
         queue.async { [self] in
             guard !state.withLock({ $0.retryScheduled || $0.failure?.permanent == true }) else { return }
             pump()
         }
+    }
+
+    /// Every node of the store as last read (`sharectl nodes`): answering never waits for the store.
+    var nodes: [NodeRow] {
+        state.withLock { $0.nodes }
     }
 
     /// Why shipping fails (nil while it works), for `STATUS=`.
@@ -107,6 +127,8 @@ final class Shipper: Sendable {
                     if !next.more { break }
                 }
                 try markIdle(store)
+                let nodes = try SharedNodes.read(store.connection)
+                state.withLock { $0.nodes = nodes }
             }
             recovered()
         } catch let error as PostgresError {

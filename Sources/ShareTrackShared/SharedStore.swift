@@ -15,7 +15,8 @@ import ShareTrackCore
 public final class SharedStore {
     public let node: String
     private let databaseID: Int64
-    private let connection: PostgresConnection
+    /// The connection (for read-only queries between shipments).
+    public let connection: PostgresConnection
 
     /// Connects, migrates the schema and checks the visitor key (`keyFingerprint`, from `keyFile`).
     public init(conninfo: String, password: String?, node: String, databaseID: Int64,

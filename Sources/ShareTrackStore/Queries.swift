@@ -309,6 +309,8 @@ private enum Question {
             self = .sources(silentAfter: silentAfter, limit: limit)
         case .status, .flush, .reload, .metrics, .forget, .backup, .resetSource, .export:
             throw ControlError(.badRequest, "'\(request.command.rawValue)' is not a query")
+        case .nodes:
+            throw ControlError(.badRequest, "nodes reads a shared store, not a SQLite file")
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareTrackCore
+import ShareTrackShared
 import ShareTrackStore
 
 /// A command that sends the daemon one request and prints its answer: as text by default, as
@@ -16,6 +17,8 @@ protocol ControlCommand: ParsableCommand {
     func printText(_ answer: Answer, now: Int64)
     /// Why the answer means the command failed (a refused reload); `nil` when it did not.
     func failure(in answer: Answer) -> String?
+    /// The answer read from a PostgreSQL shared store (`--db postgresql://...`).
+    func sharedAnswer(_ request: ControlRequest, from store: PostgresConnection, now: Int64) throws -> Answer
 }
 
 extension ControlCommand {
@@ -30,11 +33,22 @@ extension ControlCommand {
         }
     }
 
+    func sharedAnswer(_ request: ControlRequest, from store: PostgresConnection, now: Int64) throws -> Answer {
+        throw Failure("\(Self.configuration.commandName ?? "this command") does not read a shared store yet: "
+                      + "ask a daemon, or pass --db a SQLite file")
+    }
+
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
         try Failure.reporting {
-            let answer = try QueryAnswers(socketPath: connection.socketPath, databasePath: databasePath)
-                .answer(request(now: now), now: now, as: Answer.self)
+            let request = request(now: now)
+            let answer: Answer
+            if let path = databasePath, SharedNodes.isConnectionString(path) {
+                answer = try sharedAnswer(request, from: try PostgresConnection(path, applicationName: "sharectl"), now: now)
+            } else {
+                answer = try QueryAnswers(socketPath: connection.socketPath, databasePath: databasePath)
+                    .answer(request, now: now, as: Answer.self)
+            }
             if connection.json {
                 let encoder = ControlCodec.encoder()
                 encoder.outputFormatting.insert(.prettyPrinted)

@@ -65,7 +65,7 @@ struct Sharectl: ParsableCommand {
             StatusCommand.self, TopCommand.self, AdvocateCommand.self, ShareCommand.self, VenuesCommand.self,
             TiersCommand.self, SourcesCommand.self, ExportCommand.self, ReportCommand.self, FlushCommand.self,
             ReloadCommand.self, MetricsCommand.self, ForgetCommand.self, SendCommand.self, BackupCommand.self,
-            ResetSourceCommand.self,
+            ResetSourceCommand.self, NodesCommand.self,
         ]
     )
 

@@ -8,7 +8,8 @@ struct StatusCommand: ControlCommand {
         discussion: """
             Version, pid and uptime; config file, ack mode and flush interval; the database and \
             its size; the last flush; what is pending (not yet committed); totals since start; the \
-            event rate over the last 10 s and 1 min; connections.
+            event rate over the last 10 s and 1 min; connections; with a shared store, its state \
+            and backlog.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -52,6 +53,12 @@ struct StatusCommand: ControlCommand {
         ]
         if let key = status.visitorKey { fields.append(("visitor key", "fingerprint \(key)")) }
         if let retention = status.visitorRetention { fields.append(("visitor retention", Self.describe(retention, now: now))) }
+        if let shared = status.sharedStore {
+            fields.append(("shared store", "\(shared.state.rawValue), node \(shared.node), shipped through generation "
+                + "\(shared.shippedGeneration); backlog \(Formatting.integer(shared.backlogBatches)) batches "
+                + "(\(Formatting.integer(shared.backlogEvents)) events, oldest \(Formatting.duration(shared.oldestBacklogSeconds)))"))
+            if let error = shared.lastError { fields.append(("shared store error", error)) }
+        }
         printFields(fields)
     }
 

@@ -69,6 +69,13 @@ struct SharedStoreTests {
                 == Int64(eventsA.count + eventsB.count + eventsR.count))
         let source = try connection.query("SELECT node, highest_seq FROM sources WHERE source = 'redirect-1'")
         #expect(source.string(0, 0) == "redirector" && source.int64(0, 1) == 2000)
+        // `nodes`, from the store (read-only) and live from a daemon.
+        let listed = try runCommand(DaemonProcess.binary("sharectl"), ["nodes", "--json", "--db", store.cluster.conninfo(store.database)])
+        let rows = try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.map { $0["node"] as? String } == ["redirector", "venue-a", "venue-b"], "\(listed.output)")
+        #expect(rows.map { $0["events"] as? Int ?? 0 }.reduce(0, +) == eventsA.count + eventsB.count + eventsR.count)
+        let live = try redirector.control(#"{"command":"nodes"}"#)["result"] as? [[String: Any]] ?? []
+        #expect(live.contains { $0["node"] as? String == "redirector" && $0["generation"] as? Int ?? 0 > 0 })
         let status = try venueA.sharedStore()
         #expect(status["state"] as? String == "ok" && status["node"] as? String == "venue-a")
         #expect(status["shipped_generation"] as? Int ?? 0 > 0 && status["backlog_events"] as? Int == 0)
