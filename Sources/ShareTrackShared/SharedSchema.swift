@@ -3,7 +3,10 @@
 /// two's complement, with the hour a pair's click counted in), `sources` per node, and `nodes`, each
 /// node's place in its stream of batches.
 ///
-/// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows.
+/// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
+/// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
+/// `memcmp`, not a locale's rules. `counters` leaves 30% of each page free, so that most additive
+/// updates stay on the row's page and touch no index (HOT updates).
 enum SharedSchema {
     /// Migration `n` takes the schema from version `n` to `n + 1`.
     static let migrations: [String] = [
@@ -22,7 +25,7 @@ enum SharedSchema {
             caught_up_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE TABLE shares (
-            token text PRIMARY KEY,
+            token text COLLATE "C" PRIMARY KEY,
             advocate text NOT NULL,
             venue text NOT NULL,
             campaign text,
@@ -34,7 +37,7 @@ enum SharedSchema {
         );
         CREATE INDEX shares_by_advocate ON shares (advocate, time);
         CREATE TABLE counters (
-            token text NOT NULL,
+            token text COLLATE "C" NOT NULL,
             hour bigint NOT NULL,
             shares bigint NOT NULL DEFAULT 0,
             reach bigint NOT NULL DEFAULT 0,
@@ -44,9 +47,9 @@ enum SharedSchema {
             conversions bigint NOT NULL DEFAULT 0,
             value numeric NOT NULL DEFAULT 0,
             PRIMARY KEY (token, hour)
-        );
+        ) WITH (fillfactor = 70);
         CREATE TABLE visitors (
-            token text NOT NULL,
+            token text COLLATE "C" NOT NULL,
             visitor bigint NOT NULL,
             hour bigint NOT NULL,
             PRIMARY KEY (token, visitor)

@@ -30,11 +30,11 @@ public final class SharedStore {
 
     /// Where each shipment's rows are copied to; emptied by every commit.
     static let temporaryTables = """
-        CREATE TEMP TABLE ship_shares (token text, advocate text, venue text, campaign text, network text,
+        CREATE TEMP TABLE ship_shares (token text COLLATE "C", advocate text, venue text, campaign text, network text,
             followers bigint, tier text, time bigint) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE ship_counters (token text, hour bigint, shares bigint, reach bigint, clicks bigint,
+        CREATE TEMP TABLE ship_counters (token text COLLATE "C", hour bigint, shares bigint, reach bigint, clicks bigint,
             unique_clicks bigint, bot_clicks bigint, conversions bigint, value numeric) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE ship_visitors (token text, visitor bigint, hour bigint) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE ship_visitors (token text COLLATE "C", visitor bigint, hour bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE ship_sources (source text, highest_seq bigint, last_seen bigint, accepted bigint,
             rejected bigint, duplicates bigint) ON COMMIT DELETE ROWS;
         """
@@ -66,6 +66,8 @@ public final class SharedStore {
                                         + "\(held), but the next batch to ship is \(shipment.first): batches are missing")
                 }
             }
+            // Room to sort a large shipment in memory (for this transaction only).
+            try connection.execute("SET LOCAL work_mem = '64MB'")
             try erase(shipment.erasures)
             try copyRows(shipment)
             try connection.query(Self.applyStatement, [node])
