@@ -75,6 +75,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("--queries: seconds of ingest (at --rate, default 100,000 events/s) to generate.",
                                valueName: "seconds"))
     var ingestSeconds = 120.0
+    @Option(help: ArgumentHelp("Have the daemon the bench starts ship to this PostgreSQL shared store, and report "
+                               + "how fast it ships and how far behind it is when the load ends.", valueName: "uri"))
+    var sharedStore: String?
+    @Option(help: ArgumentHelp("With --shared-store: the visitor key every node uses (created if missing; run "
+                               + "several benches at once with the same file to measure several nodes).",
+                               valueName: "path"))
+    var visitorKeyFile = "/tmp/sharetrack-bench-visitor.key"
 
     func validate() throws {
         guard events >= 1 else { throw ValidationError("--events must be at least 1") }
@@ -87,6 +94,7 @@ struct BenchCommand: ParsableCommand {
         if let rate { guard rate > 0 else { throw ValidationError("--rate must be greater than 0") } }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be greater than 0") }
         if control != nil && socket == nil { throw ValidationError("--control needs --socket") }
+        if sharedStore != nil && socket != nil { throw ValidationError("--shared-store is for the daemon the bench starts") }
     }
 
     func run() throws {
@@ -124,7 +132,7 @@ struct BenchCommand: ParsableCommand {
             note("starting \(binary)")
             launched = try LaunchedDaemon(binary: binary, arguments: [
                 "--flush-interval", String(flushInterval), "--ack", ack, "--log-level", "warning",
-            ])
+            ] + (try sharedStoreArguments()))
         } else {
             launched = nil
         }
@@ -157,6 +165,7 @@ struct BenchCommand: ParsableCommand {
         // The daemon answers once a batch is in its journal, and applies it to its tables after:
         // that work belongs to the run (its CPU and memory), and how long it lags is reported.
         let applyLag = controlPath.flatMap(Self.waitUntilApplied)
+        let shipLag = sharedStore == nil ? nil : controlPath.flatMap(Self.waitUntilShipped)
         let cpuAfter = pid.flatMap(ProcessUsage.of)?.cpuSeconds
         // The last flush's report is stored just after its commit is announced, and the daemon gives
         // freed memory back after a large flush: let it settle before measuring what it holds.
@@ -192,6 +201,8 @@ struct BenchCommand: ParsableCommand {
                 }
             },
             applyLagSeconds: applyLag,
+            shipLagSeconds: shipLag,
+            shippedEventsPerSecond: shipLag.map { Double(outcome.acknowledged) / (outcome.seconds + $0) },
             daemonCpuSeconds: usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } },
             daemonCores: usageBefore.flatMap { before in cpuAfter.map { ($0 - before.cpuSeconds) / outcome.seconds } },
             benchCpuSeconds: benchCPU,
@@ -223,6 +234,33 @@ struct BenchCommand: ParsableCommand {
             usleep(10_000)
         }
         return nil
+    }
+
+    /// Seconds until `status` says the shared store holds every batch (nil: not within 10 minutes).
+    private static func waitUntilShipped(control path: String) -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < 600 {
+            guard let status = try? ControlClient(path: path).status(), let store = status.sharedStore else { return nil }
+            if store.backlogBatches == 0 && status.applying.batches == 0 && status.pending.events == 0 {
+                return Date().timeIntervalSince(start)
+            }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    /// The daemon's shared-store flags: the store, a node name of its own, and the common visitor
+    /// key (32 random bytes, written once, mode 0600).
+    private func sharedStoreArguments() throws -> [String] {
+        guard let sharedStore else { return [] }
+        let fd = open(visitorKeyFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd >= 0 {
+            var key = (0..<32).map { _ in UInt8.random(in: 0...255) }
+            let written = write(fd, &key, key.count)
+            close(fd)
+            guard written == key.count else { throw ValidationError("cannot write \(visitorKeyFile)") }
+        }
+        return ["--shared-store", sharedStore, "--node", "bench-\(getpid())", "--visitor-key-file", visitorKeyFile]
     }
 
     /// The process's usage once its resident size has stopped changing (within 1% over five

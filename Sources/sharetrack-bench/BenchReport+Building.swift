@@ -136,6 +136,11 @@ extension BenchReport {
         if let applyLagSeconds {
             table.add("tables caught up, after the last answer", Format.seconds(applyLagSeconds), "", "")
         }
+        if let shipLagSeconds, let shippedEventsPerSecond {
+            table.add("shared store caught up, after the last answer", Format.seconds(shipLagSeconds), "< 5 s",
+                      judge(shipLagSeconds < 5))
+            table.add("events shipped per second (whole run)", Format.integer(Int(shippedEventsPerSecond)), "", "")
+        }
         if let daemonCpuSeconds, let daemonCores {
             table.add("daemon CPU", Format.seconds(daemonCpuSeconds) + " (" + Format.fixed(daemonCores, 2) + " cores)", "", "")
         }

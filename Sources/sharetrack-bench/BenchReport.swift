@@ -81,6 +81,10 @@ struct BenchReport: Codable {
     var memory: Memory?
     /// From the last answer until the daemon's tables held every batch (its apply lag).
     var applyLagSeconds: Double?
+    /// With `--shared-store`: from the last answer until the store held every batch, and the
+    /// events shipped per second over the whole run (first byte to that moment).
+    var shipLagSeconds: Double?
+    var shippedEventsPerSecond: Double?
     var daemonCpuSeconds: Double?
     /// Daemon CPU time over wall time: how many of the cores it kept busy.
     var daemonCores: Double?

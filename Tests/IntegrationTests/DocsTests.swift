@@ -76,6 +76,15 @@ struct DocsTests {
         documents.append(try JSONSerialization.jsonObject(with: output.fileHandleForReading.readDataToEndOfFile()))
         bench.waitForTermination()
 
+        // A node of a shared store: `status`'s `shared_store` and `nodes`.
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let node = try store.daemon(node: "docs")
+        try node.send([TestEvent(token: "s1", kind: .click(visitor: "v1", bot: false), time: Int64(Date().timeIntervalSince1970))])
+        try node.waitUntilShipped()
+        for command in [["status"], ["nodes"]] {
+            documents.append(try SharectlTests.sharectl(command + ["--json", "--socket", node.controlSocket]).json)
+        }
+
         for (file, path) in cited {
             let segments = path.split(separator: ".")
             #expect(segments.first != "result", "\(file): `\(path)`: sharectl --json prints the result without a wrapper")
