@@ -159,4 +159,29 @@ struct SharedStoreTests {
         // Refused for good: no retry.
         #expect(other.log.components(separatedBy: "shipping stopped").count == 2)
     }
+
+    @Test("forget reaches the store in its place in the stream: the visitor's pairs deleted, the advocate renamed")
+    func forgetIsShipped() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "forgetting")
+        let now = Int64(Date().timeIntervalSince1970)
+        try daemon.send([
+            TestEvent(token: "f1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now),
+            TestEvent(token: "f1", kind: .click(visitor: "v1", bot: false), time: now),
+            TestEvent(token: "f1", kind: .click(visitor: "v2", bot: false), time: now),
+        ])
+        try daemon.waitUntilShipped()
+        let connection = try store.connect()
+        #expect(try connection.query("SELECT count(*) FROM visitors").int64(0, 0) == 2)
+
+        let visitor = try daemon.control(#"{"command":"forget","forget":{"visitor":"v1"}}"#)
+        #expect((visitor["result"] as? [String: Any])?["removed_pairs"] as? Int == 1, "\(visitor)")
+        #expect(try connection.query("SELECT count(*) FROM visitors").int64(0, 0) == 1)
+        let advocate = try daemon.control(#"{"command":"forget","forget":{"advocate":"ann"}}"#)
+        let pseudonym = try #require((advocate["result"] as? [String: Any])?["pseudonym"] as? String, "\(advocate)")
+        #expect(try connection.query("SELECT advocate FROM shares WHERE token = 'f1'").string(0, 0) == pseudonym)
+        #expect(try connection.query("SELECT count(*) FROM shares WHERE advocate = 'ann'").int64(0, 0) == 0)
+        // The counters stay: the unique clicks were counted.
+        #expect(try connection.query("SELECT sum(unique_clicks) FROM counters").int64(0, 0) == 2)
+    }
 }
