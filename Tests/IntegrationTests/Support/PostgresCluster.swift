@@ -92,10 +92,17 @@ final class PostgresCluster: Sendable {
         try Self.run(user, directory, binary, arguments)
     }
 
-    /// `binary arguments` as `user`.
+    /// Closes every descriptor above 2, then runs its arguments. The server (and the watcher) live
+    /// long: a descriptor they inherited from the test process (a pipe another test's `Process`
+    /// watches for its child's exit or output) would otherwise stay open as long as they do.
+    static let closingInherited = ["/bin/bash", "-c",
+        #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; exec "$@""#,
+        "bash"]
+
+    /// `binary arguments` as `user`, with no inherited descriptor but stdin, stdout and stderr.
     private static func command(_ user: String?, _ binary: String, _ arguments: String...) -> [String] {
         let program = [Self.binaries + "/" + binary] + arguments
-        return user.map { ["/usr/sbin/runuser", "-u", $0, "--"] + program } ?? program
+        return closingInherited + (user.map { ["/usr/sbin/runuser", "-u", $0, "--"] + program } ?? program)
     }
 
     private static func run(_ user: String?, _ directory: String, _ binary: String, _ arguments: String...) throws {
@@ -126,7 +133,7 @@ final class PostgresCluster: Sendable {
     private static func watch(parent: pid_t, stop: [String], directory: String) throws -> pid_t {
         let script = "while kill -0 \(parent) 2>/dev/null; do sleep 1; done; "
             + stop.map { "'\($0)'" }.joined(separator: " ") + " >/dev/null 2>&1; rm -rf '\(directory)'"
-        let words: [String] = ["/usr/bin/setsid", "/bin/sh", "-c", script]
+        let words: [String] = ["/usr/bin/setsid"] + closingInherited + ["/bin/sh", "-c", script]
         let argv = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
