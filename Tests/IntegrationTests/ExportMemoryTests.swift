@@ -13,6 +13,10 @@ struct ExportMemoryTests {
     /// sharectl's peak and the daemon's growth while exporting, however many rows: less than the
     /// export itself (about 38 MiB in the suite).
     static let boundKB = 32 * 1024
+    /// sharectl's own bound: 4 MiB more, for the libraries it links to read a shared store (libpq
+    /// with its TLS, Kerberos and LDAP libraries: 2-3 MiB resident before any row) — still below
+    /// the export's size.
+    static let sharectlBoundKB = boundKB + 4 * 1024
 
     /// Makes a database with `shares` shares and `hoursPerShare` counter rows each, written
     /// straight into the daemon's schema.
@@ -91,9 +95,9 @@ struct ExportMemoryTests {
               + "daemon RSS \(before / 1024) -> peak \(live.daemon / 1024) MiB, sharectl peak \(live.sharectl / 1024) MiB; "
               + "--db \(String(format: "%.1f", offlineSeconds)) s, sharectl peak \(offline.sharectl / 1024) MiB")
         #expect(live.daemon - before < Self.boundKB, "daemon grew from \(before) KB to \(live.daemon) KB")
-        #expect(live.sharectl < Self.boundKB, "sharectl peaked at \(live.sharectl) KB")
-        #expect(offline.sharectl < Self.boundKB, "sharectl --db peaked at \(offline.sharectl) KB")
-        #expect(size > Self.boundKB * 1024, "the export is larger than the bound")
+        #expect(live.sharectl < Self.sharectlBoundKB, "sharectl peaked at \(live.sharectl) KB")
+        #expect(offline.sharectl < Self.sharectlBoundKB, "sharectl --db peaked at \(offline.sharectl) KB")
+        #expect(size > Self.sharectlBoundKB * 1024, "the export is larger than the bound")
     }
 
     @Test("readers that stop reading hold at most 4 exports; one more is refused, and a reader that leaves frees its place")
