@@ -35,17 +35,6 @@ extension Store {
         }
     }
 
-    /// At start: applies the batches a crash left journaled (answered `ok`) that the tables do not
-    /// hold yet, and truncates the write-ahead log, so that an erasure a crash interrupted finishes
-    /// (`Journal.scrub(through:)` then clears the journal). Returns the number of batches applied.
-    @discardableResult
-    public func recover(_ journaled: [Batch]) throws -> Int {
-        let unapplied = journaled.filter { $0.generation > generation }
-        for batch in unapplied { try apply(batch) }
-        try truncateLog()
-        return unapplied.count
-    }
-
     /// Empties the write-ahead log into the database file and truncates it, so that what was
     /// deleted is in no file any more (`secure_delete` zeroed it in the database file).
     public func truncateLog() throws {

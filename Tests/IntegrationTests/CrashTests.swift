@@ -208,7 +208,11 @@ final class ProducerFleet: @unchecked Sendable {
         if !daemon.process.isRunning {
             let store = try Store(path: path, visitorKey: daemon.visitorKey)
             let journal = try Journal(databasePath: path, databaseID: store.id, visitorKey: daemon.visitorKey)
-            journalRecovered += try store.recover(journal.batches())
+            // As the daemon does at start (`Daemon.init`).
+            while let batch = try journal.batch(after: store.generation) {
+                try store.apply(batch)
+                journalRecovered += 1
+            }
         }
         let opened = try Database(path: path, mode: .readOnly)
         database = opened

@@ -65,7 +65,11 @@ import Testing
         #expect(try !filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
         let store = try Store(path: file.path, visitorKey: testKey)
         let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
-        #expect(try store.recover(journal.batches()) == 1)
+        // As the daemon does at start (`Daemon.init`): the journaled erasure is applied, the log truncated.
+        let recovered = try #require(try journal.batch(after: store.generation))
+        #expect(try journal.batch(after: recovered.generation) == nil)
+        try store.apply(recovered)
+        try store.truncateLog()
         try journal.scrub(through: store.generation)
         #expect(try store.database.prepare("SELECT advocate FROM shares").rows { $0.string(0) } == ["forgotten-0123456789ab"])
         #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
