@@ -59,8 +59,8 @@ private func check(_ rejection: Rejection) {
     response.removeLast()
     response.withUnsafeBytes { bytes in
         invariant(String(validating: bytes, as: UTF8.self) != nil, "response is not UTF-8", bytes)
-        var scanner = _JSONScanner(bytes.baseAddress!, count: bytes.count)
-        var fields = _Fields()
+        var scanner = JSONScanner(bytes.baseAddress!, count: bytes.count)
+        var fields = EventFields()
         do {
             try fields.scan(&scanner)
         } catch {

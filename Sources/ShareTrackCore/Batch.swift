@@ -20,7 +20,7 @@ public struct Batch: Sendable {
     /// Lines this batch acknowledges (accepted and duplicate).
     public var events = 0
     /// Every `add` so far, encoded (`BatchCodec`); emptied once the journal holds them.
-    public internal(set) var effects = _ByteWriter()
+    public internal(set) var effects = ByteWriter()
 
     public init(generation: UInt64) {
         self.generation = generation
@@ -69,7 +69,7 @@ public struct Batch: Sendable {
     /// The batch without its encoded effects (for a copy that outlives the journaling).
     public var withoutEffects: Batch {
         var copy = self
-        copy.effects = _ByteWriter()
+        copy.effects = ByteWriter()
         return copy
     }
 }

@@ -27,7 +27,7 @@ public enum BatchCodec {
     // MARK: Encoding
 
     /// (This runs for every accepted line: no array, no allocation.)
-    static func encode(_ delta: Counters, at key: CounterKey, into writer: inout _ByteWriter) {
+    static func encode(_ delta: Counters, at key: CounterKey, into writer: inout ByteWriter) {
         var mask: UInt8 = delta.value == .zero ? 0 : 1 << 6
         forEachCount(of: delta) { bit, count in if count != 0 { mask |= 1 << bit } }
         writer.byte(Tag.counters.rawValue)
@@ -48,7 +48,7 @@ public enum BatchCodec {
         body(5, delta.conversions)
     }
 
-    static func encode(_ share: ShareRecord, into writer: inout _ByteWriter) {
+    static func encode(_ share: ShareRecord, into writer: inout ByteWriter) {
         writer.byte(Tag.share.rawValue)
         writer.token(share.token)
         writer.string(share.attributes.advocate)
@@ -60,7 +60,7 @@ public enum BatchCodec {
         writer.signed(share.time)
     }
 
-    static func encode(_ pair: VisitorPair, into writer: inout _ByteWriter) {
+    static func encode(_ pair: VisitorPair, into writer: inout ByteWriter) {
         if pair.token == writer.lastToken {
             writer.byte(Tag.visitorOfLastToken.rawValue)
         } else {
@@ -71,7 +71,7 @@ public enum BatchCodec {
         writer.signed(pair.hour)
     }
 
-    static func encode(_ erasure: Erasure, into writer: inout _ByteWriter) {
+    static func encode(_ erasure: Erasure, into writer: inout ByteWriter) {
         switch erasure {
         case .visitor(let hash):
             writer.byte(Tag.erasedVisitor.rawValue)
@@ -85,7 +85,7 @@ public enum BatchCodec {
 
     /// The header of `batch`: its version, generation, event count and producers.
     public static func header(_ batch: Batch) -> [UInt8] {
-        var writer = _ByteWriter()
+        var writer = ByteWriter()
         writer.byte(version)
         writer.unsigned(batch.generation)
         writer.signed(Int64(batch.events))
@@ -107,7 +107,7 @@ public enum BatchCodec {
     /// - Parameter visitorKey: hashes the visitor ids of a version 1 batch (see above).
     public static func decode(header: UnsafeRawBufferPointer, effects: UnsafeRawBufferPointer,
                               visitorKey: VisitorKey? = nil) throws(Corrupt) -> Batch {
-        var reader = _ByteReader(header)
+        var reader = ByteReader(header)
         let format = try reader.byte()
         guard format == version || format == 1 else { throw Corrupt(description: "unknown batch format") }
         let legacy = format == 1
@@ -125,7 +125,7 @@ public enum BatchCodec {
             batch.sources[source] = state
         }
         guard reader.isAtEnd else { throw Corrupt(description: "trailing bytes after the batch header") }
-        reader = _ByteReader(effects)
+        reader = ByteReader(effects)
         while !reader.isAtEnd {
             switch Tag(rawValue: try reader.byte()) {
             case .counters:
@@ -148,7 +148,7 @@ public enum BatchCodec {
         return batch
     }
 
-    private static func decodeVisitor(of token: String, _ reader: inout _ByteReader, legacy: Bool,
+    private static func decodeVisitor(of token: String, _ reader: inout ByteReader, legacy: Bool,
                                       _ visitorKey: VisitorKey?) throws(Corrupt) -> VisitorPair? {
         guard legacy else { return VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed()) }
         // Version 1: the id in clear, in the hour of the click's counter delta just before it.
@@ -157,7 +157,7 @@ public enum BatchCodec {
         return VisitorPair(token: token, visitor: visitorKey.hash(id), hour: hour)
     }
 
-    private static func decodeCounters(_ reader: inout _ByteReader, legacy: Bool) throws(Corrupt) -> (Counters, at: CounterKey) {
+    private static func decodeCounters(_ reader: inout ByteReader, legacy: Bool) throws(Corrupt) -> (Counters, at: CounterKey) {
         let mask = try reader.byte()
         let key = CounterKey(token: try reader.token(), hour: try reader.signed())
         func field(_ bit: UInt8) throws(Corrupt) -> Int64 { mask & (1 << bit) == 0 ? 0 : try reader.signed() }
@@ -175,7 +175,7 @@ public enum BatchCodec {
         return (delta, key)
     }
 
-    private static func decodeShare(_ reader: inout _ByteReader) throws(Corrupt) -> ShareRecord {
+    private static func decodeShare(_ reader: inout ByteReader) throws(Corrupt) -> ShareRecord {
         let token = try reader.token()
         let attributes = ShareAttributes(
             advocate: try reader.string(), venue: try reader.string(), campaign: try reader.optional(),

@@ -1,5 +1,5 @@
-/// Reads what `_ByteWriter` wrote; every read checks the bounds.
-struct _ByteReader {
+/// Reads what `ByteWriter` wrote; every read checks the bounds.
+struct ByteReader {
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
     /// The token the last record named.

@@ -1,5 +1,5 @@
 /// Appends the encodings `BatchCodec` uses.
-public struct _ByteWriter: Sendable {
+public struct ByteWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// The token the last record named.
     private(set) var lastToken: String?

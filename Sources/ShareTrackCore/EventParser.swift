@@ -18,14 +18,14 @@ public struct EventParser: Sendable {
             return .failure(Rejection(.badJSON, "empty line; expected a JSON object"))
         }
         guard _isValidUTF8(line) else { return .failure(Rejection(.badUTF8, "line is not valid UTF-8")) }
-        var scanner = _JSONScanner(start, count: line.count)
-        var fields = _Fields()
+        var scanner = JSONScanner(start, count: line.count)
+        var fields = EventFields()
         do {
             try fields.scan(&scanner)
         } catch {
             return .failure(Rejection(.badJSON, error.message))
         }
-        let reader = _FieldReader(scanner: scanner, visitorKey: visitorKey)
+        let reader = FieldReader(scanner: scanner, visitorKey: visitorKey)
         do {
             return .success(try reader.event(fields, now: now))
         } catch {
@@ -37,18 +37,18 @@ public struct EventParser: Sendable {
 }
 
 /// The known top-level members of a line, as scanned (a JSON `null` is stored as absent).
-struct _Fields {
-    var type, share, advocate, venue, campaign, network, followers: _JSONValue?
-    var visitor, bot, value, source, seq, ts, test: _JSONValue?
+struct EventFields {
+    var type, share, advocate, venue, campaign, network, followers: JSONValue?
+    var visitor, bot, value, source, seq, ts, test: JSONValue?
     /// Not an event field: a control request (`{"command":"status"}`) sent to the wrong socket.
-    var command: _JSONValue?
+    var command: JSONValue?
     /// One bit per known member seen (a repeat of one is caught without hashing), in the order of `set`.
     private var known: UInt16 = 0
     /// The names of the members that are not known ones.
-    private var unknown = _MemberNames()
+    private var unknown = MemberNames()
 
     /// Scans the whole line, which must be one JSON object, keeping the known members.
-    mutating func scan(_ scanner: inout _JSONScanner) throws(_JSONError) {
+    mutating func scan(_ scanner: inout JSONScanner) throws(JSONError) {
         scanner.skipWhitespace()
         try scanner.expect(UInt8(ascii: "{"), "expected '{' (a line is one JSON object)")
         scanner.skipWhitespace()
@@ -59,18 +59,18 @@ struct _Fields {
                 let name = try scanner.memberName()
                 let value = try scanner.value()
                 guard scanner.withContent(of: name, { set($0, value.kind == .null ? nil : value) }) else {
-                    throw _JSONError(offset: offset, reason: "repeated member name")
+                    throw JSONError(offset: offset, reason: "repeated member name")
                 }
                 scanner.skipWhitespace()
             } while scanner.consume(UInt8(ascii: ","))
         }
         try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
         scanner.skipWhitespace()
-        guard scanner.isAtEnd else { throw _JSONError(offset: scanner.index, reason: "unexpected data after the object") }
+        guard scanner.isAtEnd else { throw JSONError(offset: scanner.index, reason: "unexpected data after the object") }
     }
 
     /// Keeps the member `name` if it is a known one; `false` if the line already had a member of that name.
-    private mutating func set(_ name: UnsafeRawBufferPointer, _ value: _JSONValue?) -> Bool {
+    private mutating func set(_ name: UnsafeRawBufferPointer, _ value: JSONValue?) -> Bool {
         func `is`(_ known: StaticString) -> Bool { _equals(name, known) }
         switch name.count {
         case 2 where `is`("ts"): guard claim(0) else { return false }; ts = value
@@ -101,13 +101,13 @@ struct _Fields {
 }
 
 /// Turns scanned fields into an event, checking each field's type and range.
-struct _FieldReader {
-    let scanner: _JSONScanner
+struct FieldReader {
+    let scanner: JSONScanner
     let visitorKey: VisitorKey
 
     private enum EventType { case share, click, conversion }
 
-    func event(_ fields: _Fields, now: Int64) throws(Rejection) -> Event {
+    func event(_ fields: EventFields, now: Int64) throws(Rejection) -> Event {
         guard let typeValue = fields.type else {
             guard fields.command == nil else { throw Rejection.controlRequest }
             throw missing("type")
@@ -152,31 +152,31 @@ struct _FieldReader {
     }
 
     /// The keyed hash of a `visitor` id (validated as free text), or nil when absent.
-    func visitor(_ value: _JSONValue?) throws(Rejection) -> UInt64? {
+    func visitor(_ value: JSONValue?) throws(Rejection) -> UInt64? {
         guard let value else { return nil }
         guard case .string = value.kind,
-              let hash = scanner.withContent(of: value, { _isText($0) ? visitorKey.hash($0) : nil })
+              let hash = scanner.withContent(of: value, { isValidText($0) ? visitorKey.hash($0) : nil })
         else { throw bad("visitor", "1-128 characters without control characters") }
         return hash
     }
 
     /// A `share` token, or nil when absent.
-    func token(_ value: _JSONValue?) throws(Rejection) -> String? {
+    func token(_ value: JSONValue?) throws(Rejection) -> String? {
         try string(value, "share", "1-128 characters of A-Z a-z 0-9 . _ ~ -", valid: _isToken)
     }
 
     /// A free-text id (`advocate`, `venue`, `campaign`, `source`, `visitor`), or nil when absent.
-    func text(_ value: _JSONValue?, _ name: StaticString) throws(Rejection) -> String? {
-        try string(value, name, "1-128 characters without control characters", valid: _isText)
+    func text(_ value: JSONValue?, _ name: StaticString) throws(Rejection) -> String? {
+        try string(value, name, "1-128 characters without control characters", valid: isValidText)
     }
 
     /// A `network` name, or nil when absent.
-    func network(_ value: _JSONValue?) throws(Rejection) -> String? {
+    func network(_ value: JSONValue?) throws(Rejection) -> String? {
         try string(value, "network", "1-32 characters of a-z 0-9 _ -", valid: _isNetwork)
     }
 
     private func string(
-        _ value: _JSONValue?, _ name: StaticString, _ rule: String, valid: (UnsafeRawBufferPointer) -> Bool
+        _ value: JSONValue?, _ name: StaticString, _ rule: String, valid: (UnsafeRawBufferPointer) -> Bool
     ) throws(Rejection) -> String? {
         guard let value else { return nil }
         guard case .string = value.kind,
@@ -186,7 +186,7 @@ struct _FieldReader {
     }
 
     /// A number whose value is an integer in `range` (`1e3` and `1000.0` are 1000), or nil when absent.
-    func integer(_ value: _JSONValue?, _ name: StaticString, in range: ClosedRange<UInt64>) throws(Rejection) -> UInt64? {
+    func integer(_ value: JSONValue?, _ name: StaticString, in range: ClosedRange<UInt64>) throws(Rejection) -> UInt64? {
         guard let value else { return nil }
         guard value.kind == .number, let integer = _exactInteger(scanner.raw(value), max: range.upperBound),
               range.contains(integer)
@@ -194,14 +194,14 @@ struct _FieldReader {
         return integer
     }
 
-    func bool(_ value: _JSONValue?, _ name: StaticString) throws(Rejection) -> Bool? {
+    func bool(_ value: JSONValue?, _ name: StaticString) throws(Rejection) -> Bool? {
         guard let value else { return nil }
         guard case .bool(let bool) = value.kind else { throw bad(name, "true or false") }
         return bool
     }
 
     /// A number from 0 to 1,000,000,000, exact to the thousandth (`Money.parse`), or nil when absent.
-    func amount(_ value: _JSONValue?, _ name: StaticString) throws(Rejection) -> Money? {
+    func amount(_ value: JSONValue?, _ name: StaticString) throws(Rejection) -> Money? {
         guard let value else { return nil }
         guard value.kind == .number, let money = Money.parse(scanner.raw(value), maximum: .maxConversion)
         else { throw bad(name, "a number from 0 to 1000000000") }
@@ -212,7 +212,7 @@ struct _FieldReader {
     static let earliestTime: Int64 = 946_684_800
 
     /// `ts` in seconds since the epoch, from 2000 to no more than 300 seconds after `now`; nil when absent.
-    func time(_ value: _JSONValue?, now: Int64) throws(Rejection) -> Int64? {
+    func time(_ value: JSONValue?, now: Int64) throws(Rejection) -> Int64? {
         guard let value else { return nil }
         guard case .string = value.kind, let time = scanner.withContent(of: value, { RFC3339.parse($0) })
         else { throw bad("ts", "an RFC 3339 time such as 2026-11-27T20:15:00Z") }
@@ -252,7 +252,7 @@ private func _allIn(_ bytes: UnsafeRawBufferPointer, low: UInt64, high: UInt64) 
 }
 
 /// 1-128 Unicode scalars of valid UTF-8, none of them a control character (U+0000-U+001F, U+007F-U+009F).
-func _isText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+func isValidText(_ bytes: UnsafeRawBufferPointer) -> Bool {
     // Fast path: printable ASCII, eight bytes at a time.
     if (1...128).contains(bytes.count) {
         var i = 0, bad: UInt64 = 0

@@ -4,7 +4,7 @@
 /// Names are kept as 64-bit hashes (with a per-process random seed) of the object's number and the
 /// name's unescaped bytes: two different names of one object would have to collide in 64 bits to
 /// be taken for a repeat. Nothing is allocated until the first name is inserted.
-struct _MemberNames {
+struct MemberNames {
     private var seen: Set<Int> = []
     private var objects = 0
 

@@ -1,5 +1,5 @@
 /// A JSON syntax error: where, and what was expected there.
-struct _JSONError: Error {
+struct JSONError: Error {
     var offset: Int
     var reason: StaticString
 
@@ -7,7 +7,7 @@ struct _JSONError: Error {
 }
 
 /// One scanned JSON value: its kind and where its bytes are (for a string, between the quotes).
-struct _JSONValue {
+struct JSONValue {
     enum Kind: Equatable {
         case string(escaped: Bool)
         case number
@@ -26,13 +26,13 @@ struct _JSONValue {
 ///
 /// Scalars are located, not converted; nested arrays and objects are validated and skipped
 /// with an explicit stack, so nesting depth is bounded by memory, not by the call stack.
-struct _JSONScanner {
+struct JSONScanner {
     let bytes: UnsafePointer<UInt8>
     let count: Int
     private(set) var index = 0
     /// The member names of the objects nested in the line's values (the line's own object keeps
-    /// its names itself, see `_Fields`).
-    private var nestedNames = _MemberNames()
+    /// its names itself, see `EventFields`).
+    private var nestedNames = MemberNames()
 
     /// A scanner over `count` bytes at `start`.
     init(_ start: UnsafeRawPointer, count: Int) {
@@ -58,8 +58,8 @@ struct _JSONScanner {
 
     /// Consumes `byte` or throws `reason`.
     @inline(__always)
-    mutating func expect(_ byte: UInt8, _ reason: StaticString) throws(_JSONError) {
-        guard peek == byte else { throw _JSONError(offset: index, reason: reason) }
+    mutating func expect(_ byte: UInt8, _ reason: StaticString) throws(JSONError) {
+        guard peek == byte else { throw JSONError(offset: index, reason: reason) }
         index += 1
     }
 
@@ -73,29 +73,29 @@ struct _JSONScanner {
 
     /// Scans the value at the current position (no leading whitespace).
     @inline(__always)
-    mutating func value() throws(_JSONError) -> _JSONValue {
+    mutating func value() throws(JSONError) -> JSONValue {
         peek == UInt8(ascii: "\"") ? try string() : try nonString()
     }
 
     /// `value()` for anything but a string.
-    private mutating func nonString() throws(_JSONError) -> _JSONValue {
+    private mutating func nonString() throws(JSONError) -> JSONValue {
         let start = index
         switch peek {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             try number()
-            return _JSONValue(kind: .number, start: start, end: index)
-        case UInt8(ascii: "t"): try literal("true"); return _JSONValue(kind: .bool(true), start: start, end: index)
-        case UInt8(ascii: "f"): try literal("false"); return _JSONValue(kind: .bool(false), start: start, end: index)
-        case UInt8(ascii: "n"): try literal("null"); return _JSONValue(kind: .null, start: start, end: index)
-        case UInt8(ascii: "["): try skipContainer(); return _JSONValue(kind: .array, start: start, end: index)
-        case UInt8(ascii: "{"): try skipContainer(); return _JSONValue(kind: .object, start: start, end: index)
-        default: throw _JSONError(offset: index, reason: "expected a value")
+            return JSONValue(kind: .number, start: start, end: index)
+        case UInt8(ascii: "t"): try literal("true"); return JSONValue(kind: .bool(true), start: start, end: index)
+        case UInt8(ascii: "f"): try literal("false"); return JSONValue(kind: .bool(false), start: start, end: index)
+        case UInt8(ascii: "n"): try literal("null"); return JSONValue(kind: .null, start: start, end: index)
+        case UInt8(ascii: "["): try skipContainer(); return JSONValue(kind: .array, start: start, end: index)
+        case UInt8(ascii: "{"): try skipContainer(); return JSONValue(kind: .object, start: start, end: index)
+        default: throw JSONError(offset: index, reason: "expected a value")
         }
     }
 
     /// Scans the string whose opening quote is the current byte.
     @inline(__always)
-    private mutating func string() throws(_JSONError) -> _JSONValue {
+    private mutating func string() throws(JSONError) -> JSONValue {
         let start = index + 1
         var i = start
         var escaped = false
@@ -109,17 +109,17 @@ struct _JSONScanner {
                 }
                 i += special.trailingZeroBitCount >> 3
             } else if i == count {
-                throw _JSONError(offset: i, reason: "unterminated string")
+                throw JSONError(offset: i, reason: "unterminated string")
             }
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
                 index = i + 1
-                return _JSONValue(kind: .string(escaped: escaped), start: start, end: i)
+                return JSONValue(kind: .string(escaped: escaped), start: start, end: i)
             } else if byte == UInt8(ascii: "\\") {
                 escaped = true
                 i += try escapeLength(at: i)
             } else if byte < 0x20 {
-                throw _JSONError(offset: i, reason: "control character in string")
+                throw JSONError(offset: i, reason: "control character in string")
             } else {
                 i += 1
             }
@@ -127,26 +127,26 @@ struct _JSONScanner {
     }
 
     /// The length of the valid escape sequence at `offset` (a backslash), checking surrogate pairing.
-    private func escapeLength(at offset: Int) throws(_JSONError) -> Int {
+    private func escapeLength(at offset: Int) throws(JSONError) -> Int {
         switch offset + 1 < count ? bytes[offset + 1] : 0 {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
              UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             return 2
         case UInt8(ascii: "u"):
-            guard let unit = hex4(at: offset + 2) else { throw _JSONError(offset: offset, reason: "invalid \\u escape") }
+            guard let unit = hex4(at: offset + 2) else { throw JSONError(offset: offset, reason: "invalid \\u escape") }
             switch unit {
             case 0xD800...0xDBFF:
                 guard offset + 7 < count, bytes[offset + 6] == UInt8(ascii: "\\"), bytes[offset + 7] == UInt8(ascii: "u"),
                       let low = hex4(at: offset + 8), (0xDC00...0xDFFF).contains(low)
-                else { throw _JSONError(offset: offset, reason: "unpaired surrogate escape") }
+                else { throw JSONError(offset: offset, reason: "unpaired surrogate escape") }
                 return 12
             case 0xDC00...0xDFFF:
-                throw _JSONError(offset: offset, reason: "unpaired surrogate escape")
+                throw JSONError(offset: offset, reason: "unpaired surrogate escape")
             default:
                 return 6
             }
         default:
-            throw _JSONError(offset: offset, reason: "invalid escape")
+            throw JSONError(offset: offset, reason: "invalid escape")
         }
     }
 
@@ -168,7 +168,7 @@ struct _JSONScanner {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    private mutating func number() throws(_JSONError) {
+    private mutating func number() throws(JSONError) {
         if peek == UInt8(ascii: "-") { index += 1 }
         if peek == UInt8(ascii: "0") {
             index += 1
@@ -187,26 +187,26 @@ struct _JSONScanner {
     }
 
     /// One or more decimal digits.
-    private mutating func digits() throws(_JSONError) {
+    private mutating func digits() throws(JSONError) {
         var i = index
         while i < count, _isDigit(bytes[i]) { i += 1 }
-        guard i > index else { throw _JSONError(offset: index, reason: "invalid number") }
+        guard i > index else { throw JSONError(offset: index, reason: "invalid number") }
         index = i
     }
 
-    private mutating func literal(_ word: StaticString) throws(_JSONError) {
+    private mutating func literal(_ word: StaticString) throws(JSONError) {
         guard index + word.utf8CodeUnitCount <= count,
               _equals(UnsafeRawBufferPointer(start: bytes + index, count: word.utf8CodeUnitCount), word)
         else {
-            throw _JSONError(offset: index, reason: "expected a value")
+            throw JSONError(offset: index, reason: "expected a value")
         }
         index += word.utf8CodeUnitCount
     }
 
     /// Validates and skips the array or object at the current position, without recursion.
-    private mutating func skipContainer() throws(_JSONError) {
-        var open = _ContainerStack()
-        /// The number (`_MemberNames.openObject()`) of each open object, innermost last.
+    private mutating func skipContainer() throws(JSONError) {
+        var open = ContainerStack()
+        /// The number (`MemberNames.openObject()`) of each open object, innermost last.
         var objects: [Int] = []
         repeat {
             // A value starts here.
@@ -244,21 +244,21 @@ struct _JSONScanner {
     }
 
     /// `memberName()` of nested object number `object`, refusing a name it already has.
-    private mutating func uniqueMemberName(in object: Int) throws(_JSONError) {
+    private mutating func uniqueMemberName(in object: Int) throws(JSONError) {
         let offset = index
         let name = try memberName()
         // The key first, then the insert: inserting inside `withContent` (a read of `self`) would
         // make Swift copy `self`, and with it the whole set, for every name.
-        let key = withContent(of: name) { _MemberNames.key($0, in: object) }
+        let key = withContent(of: name) { MemberNames.key($0, in: object) }
         guard nestedNames.insert(key) else {
-            throw _JSONError(offset: offset, reason: "repeated member name")
+            throw JSONError(offset: offset, reason: "repeated member name")
         }
     }
 
     /// Scans `"name" :` and the whitespace around it, leaving the position at the member's value.
-    mutating func memberName() throws(_JSONError) -> _JSONValue {
+    mutating func memberName() throws(JSONError) -> JSONValue {
         skipWhitespace()
-        guard peek == UInt8(ascii: "\"") else { throw _JSONError(offset: index, reason: "expected a member name") }
+        guard peek == UInt8(ascii: "\"") else { throw JSONError(offset: index, reason: "expected a member name") }
         let name = try string()
         skipWhitespace()
         try expect(UInt8(ascii: ":"), "expected ':'")
@@ -268,19 +268,19 @@ struct _JSONScanner {
 
     /// The bytes of a scanned value (for a string, between the quotes, still escaped).
     @inline(__always)
-    func raw(_ value: _JSONValue) -> UnsafeRawBufferPointer {
+    func raw(_ value: JSONValue) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: bytes + value.start, count: value.end - value.start)
     }
 
     /// Calls `body` with the content of a scanned string, unescaped (copied only if it has escapes).
     @inline(__always)
-    func withContent<R>(of value: _JSONValue, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    func withContent<R>(of value: JSONValue, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         guard value.kind == .string(escaped: true) else { return body(raw(value)) }
         return unescaped(value).withUnsafeBytes(body)
     }
 
     /// The UTF-8 content of a scanned string that has escapes.
-    private func unescaped(_ value: _JSONValue) -> [UInt8] {
+    private func unescaped(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(value.end - value.start)
         var i = value.start
@@ -316,7 +316,7 @@ struct _JSONScanner {
 }
 
 /// Open containers, innermost last: a bit per level for the first 64, an array beyond.
-private struct _ContainerStack {
+private struct ContainerStack {
     private var bits: UInt64 = 0
     private var deeper: [Bool] = []
     private var depth = 0
