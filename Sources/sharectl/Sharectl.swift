@@ -70,10 +70,11 @@ struct Sharectl: ParsableCommand {
     )
 
     /// Checks the command name before the argument parser sees it, which would report a typo as
-    /// an unexpected argument (or as an unknown option of the next word).
+    /// an unexpected argument (or as an unknown option of the next word), and moves the common
+    /// options written before it to after it (`LeadingOptions`).
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
         let commands = configuration.subcommands.compactMap { $0.configuration.commandName }
+        let arguments = LeadingOptions(commands: Set(commands)).reordered(Array(CommandLine.arguments.dropFirst()))
         if let problem = CommandSuggestion(commands: commands).problem(with: arguments) {
             FileHandle.standardError.write(Data("sharectl: \(problem)\n".utf8))
             Foundation.exit(64)

@@ -46,6 +46,18 @@ struct SharectlUsageTests {
         #expect(run.stderr.contains("--db and --socket"), "\(run.stderr)")
     }
 
+    @Test("the common options may come before the command, as with systemctl")
+    func leadingOptions() throws {
+        let daemon = try SharectlTests.populatedDaemon()
+        let after = try SharectlTests.sharectl(["advocate", "ann", "--json", "--socket", daemon.controlSocket])
+        let before = try SharectlTests.sharectl(["--socket", daemon.controlSocket, "--json", "advocate", "ann"])
+        let joined = try SharectlTests.sharectl(["--socket=\(daemon.controlSocket)", "advocate", "ann", "--json"])
+        #expect(after.status == 0 && after.stdout.contains("\"advocate\""), "\(after.stderr)")
+        #expect(before.status == 0 && before.stdout == after.stdout, "\(before.stderr)")
+        #expect(joined.status == 0 && joined.stdout == after.stdout, "\(joined.stderr)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("tables fit 100 columns and say what they hid; --wide shows every column")
     func wideTables() throws {
         let daemon = try SharectlTests.populatedDaemon()
