@@ -63,9 +63,22 @@ struct ControlClient {
         do {
             try connection.send(line)
         } catch {
-            connection.close()
-            throw error
+            defer { connection.close() }
+            throw refusal(on: connection) ?? error
         }
         return connection
+    }
+
+    /// The daemon's reason for hanging up before reading a request (at its connection cap it
+    /// answers `busy` and closes), if it gave one.
+    private func refusal(on connection: SocketConnection) -> Failure? {
+        var reader = LineReader(connection)
+        guard let line = try? reader.next(), IngestAnswer(line)?.ok == false else { return nil }
+        do {
+            _ = try ControlCodec.decodeResult(Data(line), as: String.self)
+            return nil
+        } catch {
+            return Failure(error)
+        }
     }
 }

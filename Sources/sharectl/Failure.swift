@@ -20,7 +20,8 @@ struct Failure: Error, CustomStringConvertible {
             self = failure
         case let error as ControlError:
             let exitCodes: [ControlError.Code: Int32] = [.badRequest: 64, .permissionDenied: 77]
-            self.init(error.message, exitCode: exitCodes[error.error] ?? 1)
+            let reason = error.error == .busy ? "sharetrackd is busy: \(error.message)" : error.message
+            self.init(reason, exitCode: exitCodes[error.error] ?? 1)
         default:
             self.init(String(describing: error))
         }

@@ -169,6 +169,23 @@ struct SharectlTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a daemon at its cap of control connections: sharectl shows the daemon's busy answer, not a send error")
+    func busyDaemon() throws {
+        let daemon = try DaemonProcess()
+        _ = try daemon.status()
+        let held = try (0..<64).map { _ in
+            let client = try LineClient(path: daemon.controlSocket, timeoutSeconds: 30)
+            try client.send(#"{"command":"sta"#)
+            return client
+        }
+        let run = try Self.sharectl(["status", "--socket", daemon.controlSocket])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("sharetrackd is busy: too many control connections"), "\(run.stderr)")
+        #expect(!run.stderr.contains("cannot send"), "\(run.stderr)")
+        withExtendedLifetime(held) {}
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a daemon that is not running: the socket tried is named and --db suggested")
     func daemonDown() throws {
         let run = try Self.sharectl(["status", "--socket", "/nonexistent/control.sock"])
