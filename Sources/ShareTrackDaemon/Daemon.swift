@@ -125,6 +125,7 @@ public final class Daemon: Sendable {
         }
         flusher.schedule(every: settings.flushInterval)
         flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
+        shipper?.setRetention(seconds: settings.visitorRetention.seconds)
         shipper?.start()
         startTicker()
         notifier?.ready()
@@ -332,6 +333,7 @@ public final class Daemon: Sendable {
         if settings.flushInterval != old.flushInterval { flusher.schedule(every: settings.flushInterval) }
         if settings.visitorRetention != old.visitorRetention {
             flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
+            shipper?.setRetention(seconds: settings.visitorRetention.seconds)
         }
         let configuration = Self.engineConfiguration(settings)
         pipeline.reconfigure { engine in

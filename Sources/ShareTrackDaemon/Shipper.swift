@@ -50,7 +50,9 @@ final class Shipper: Sendable {
     /// The connection; only the queue takes this lock (it guards no more than that).
     private let store = Mutex<SharedStore?>(nil)
     private let ticker = Mutex<(any DispatchSourceTimer)?>(nil)
-    private let logger: Logger
+    let logger: Logger
+    /// The visitor retention applied to the store (`Shipper+Retention`).
+    let retention = Mutex(StoreRetention())
 
     init(configuration: Configuration, reader: consuming sending JournalReader, logger: Logger) {
         self.configuration = configuration
@@ -129,6 +131,7 @@ final class Shipper: Sendable {
                 try markIdle(store)
                 let nodes = try SharedNodes.read(store.connection)
                 state.withLock { $0.nodes = nodes }
+                try expireVisitors(in: store)
             }
             recovered()
         } catch let error as PostgresError {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackCore
 import ShareTrackShared
 import Testing
 
@@ -183,5 +184,37 @@ struct SharedStoreTests {
         #expect(try connection.query("SELECT count(*) FROM shares WHERE advocate = 'ann'").int64(0, 0) == 0)
         // The counters stay: the unique clicks were counted.
         #expect(try connection.query("SELECT sum(unique_clicks) FROM counters").int64(0, 0) == 2)
+    }
+
+    @Test("visitor_retention deletes old visitor pairs from the store too; recent ones and the counters stay")
+    func retentionReachesTheStore() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "retaining")
+        let now = Int64(Date().timeIntervalSince1970)
+        try daemon.send([
+            TestEvent(token: "r1", kind: .click(visitor: "old-1", bot: false), time: now - 3 * 3600),
+            TestEvent(token: "r1", kind: .click(visitor: "old-2", bot: false), time: now - 5 * 3600),
+            TestEvent(token: "r1", kind: .click(visitor: "new-1", bot: false), time: now),
+        ])
+        try daemon.waitUntilShipped()
+        let connection = try store.connect()
+        let counters = "SELECT hour, clicks, unique_clicks FROM counters ORDER BY hour"
+        let before = try connection.query(counters)
+        #expect(try connection.query("SELECT count(*) FROM visitors").int64(0, 0) == 3)
+        #expect(try daemon.stop() == 0)
+
+        let retaining = try store.daemon(node: "retaining", directory: daemon.directory,
+                                         arguments: ["--visitor-retention", "1h"])
+        #expect(try eventually(timeout: 30) {
+            try connection.query("SELECT count(*) FROM visitors").int64(0, 0) == 1
+        })
+        let key = try #require(VisitorKey(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: store.keyFile)))))
+        #expect(try connection.query("SELECT visitor FROM visitors").int64(0, 0) == Int64(bitPattern: key.hash("new-1")))
+        let after = try connection.query(counters)
+        #expect(after.count == before.count)
+        for row in 0..<after.count {
+            for column in 0..<3 { #expect(after.string(row, column) == before.string(row, column)) }
+        }
+        #expect(try retaining.stop() == 0)
     }
 }
