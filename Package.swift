@@ -58,7 +58,7 @@ let package = Package(
         // PostgreSQL through libpq: the shared store's schema, shipping transactions and queries.
         .target(
             name: "ShareTrackShared",
-            dependencies: ["ShareTrackCore", "CLibPQ"],
+            dependencies: ["ShareTrackCore", "ShareTrackStore", "CLibPQ"],
             swiftSettings: strict
         ),
         // Sockets, event loop, flush scheduler, control server, systemd.

@@ -32,6 +32,8 @@ public final class Queries {
     public static let maxSourcesLimit = 10_000
 
     let database: Database
+    /// The query SQL, shared with the shared store's queries.
+    static let text = QueryText(.sqlite)
     private let live: LiveRows
     private let rollupProgress: Statement
     /// Whether sums may read the rollups (false: always the raw rows).
@@ -64,7 +66,7 @@ public final class Queries {
             switch question {
             case .top(let ranking, let limit, let filter):
                 return try snapshot(live, .groups(filter)) { source in
-                    try groups(.advocate, filter, source, orderBy: "\(ranking.sql) DESC, advocate", limit: limit)
+                    try groups(.advocate, filter, source, ranking: ranking, limit: limit)
                 }
             case .advocate(let id, var filter):
                 filter.advocate = id
@@ -91,47 +93,31 @@ public final class Queries {
 
     // MARK: Queries
 
-    /// Counter sums per `dimension` over the rows `filter` selects, sorted by `orderBy` (default:
-    /// the dimension); `countAdvocates` adds the number of distinct advocates.
+    /// Counter sums per `dimension` over the rows `filter` selects, ranked by `ranking` (default:
+    /// ordered by the dimension); `countAdvocates` adds the number of distinct advocates.
     private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
-                        countAdvocates: Bool = false, orderBy: String? = nil, limit: Int? = nil) throws -> [GroupRow] {
+                        countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
         let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column])
-        return try rows("""
-            SELECT \(column), \(countAdvocates ? "COUNT(DISTINCT advocate)" : "NULL"), \(Rows.sums)
-            FROM \(from)
-            GROUP BY \(column) ORDER BY \(orderBy ?? column) \(limit.map { "LIMIT \($0)" } ?? "")
-            """, values) { row in
-            GroupRow(dimension, row.string(0) ?? "", advocates: row.isNull(1) ? nil : row.int64(1),
-                     totals: CounterTotals(row.counters(at: 2)))
-        }
+        return try rows(Self.text.groups(column, from: from, countAdvocates: countAdvocates, ranking: ranking, limit: limit),
+                        values) { GroupRow(dimension, row: $0) }
     }
 
     /// Rows per tier, in tier order. `everyTier`: a row for every tier, zeros included, with the
     /// number of distinct advocates; else only the tiers with counters.
     private func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
-        let rows = try groups(.tier, filter, source, countAdvocates: everyTier)
-        return Tier.allCases.compactMap { tier in
-            rows.first { $0.name == tier.rawValue }
-                ?? (everyTier ? GroupRow(.tier, tier.rawValue, advocates: 0, totals: CounterTotals()) : nil)
-        }
+        GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)
     }
 
     /// `filter` names the advocate.
     private func advocate(_ id: String, _ filter: QueryFilter, _ source: Source) throws -> AdvocateReport {
-        guard try exists("SELECT 1 FROM temp.all_shares WHERE advocate = ? LIMIT 1", id) else {
+        guard try exists(Self.text.advocateShared, id) else {
             throw ControlError(.notFound, "no advocate '\(id)'")
         }
         let (from, sumValues) = source.sql(filter, columns: [])
-        let totals = try rows("SELECT \(Rows.sums) FROM \(from)", sumValues) { CounterTotals($0.counters(at: 0)) }
-        let (conditions, values) = Self.conditions(filter)
-        let recent = try rows("""
-            SELECT \(Rows.shareColumns), \(Rows.sums) FROM temp.attributed WHERE \(conditions)
-            GROUP BY token ORDER BY time DESC, token LIMIT \(Self.recentShares)
-            """, values) { row in
-            ShareReport(share: row.string(0) ?? "", attribution: try row.attribution(at: 1),
-                        totals: CounterTotals(row.counters(at: 8)))
-        }
+        let totals = try rows(Self.text.totals(from: from), sumValues) { CounterTotals($0.counters(at: 0)) }
+        let (recentSQL, values) = Self.text.recentShares(filter, limit: Self.recentShares)
+        let recent = try rows(recentSQL, values) { try ShareReport(row: $0) }
         return AdvocateReport(
             advocate: id, totals: totals.first ?? CounterTotals(), networks: try groups(.network, filter, source),
             venues: try groups(.venue, filter, source), tiers: try tiers(filter, source, everyTier: false),
@@ -140,16 +126,11 @@ public final class Queries {
 
     /// One share, or the orphan counts of a token not shared yet; only the filter's time range applies.
     private func share(_ token: String, _ filter: QueryFilter) throws -> ShareReport {
-        let attribution = try rows("SELECT \(Rows.shareColumns) FROM temp.all_shares WHERE token = ?", [.text(token)]) {
-            try $0.attribution(at: 1)
-        }.first
-        guard try attribution != nil || exists("SELECT 1 FROM temp.all_counters WHERE token = ? LIMIT 1", token) else {
-            throw ControlError(.notFound, "no share '\(token)': the token was never seen")
+        let attribution = try rows(Self.text.share, [.text(token)]) { try $0.attribution(at: 1) }.first
+        guard try attribution != nil || exists(Self.text.tokenCounted, token) else {
+            throw ControlError.neverSeen(token)
         }
-        let counters = try rows(
-            "SELECT \(Rows.sums) FROM temp.all_counters WHERE token = ? AND hour >= ? AND hour < ?",
-            [.text(token), .integer(filter.sinceHour ?? .min), .integer(filter.untilHour ?? .max)]
-        ) { $0.counters(at: 0) }
+        let counters = try rows(Self.text.shareCounters, [.text(token)] + QueryText.hourRange(filter)) { $0.counters(at: 0) }
         return ShareReport(share: token, attribution: attribution, totals: CounterTotals(counters.first ?? Counters()))
     }
 
@@ -165,34 +146,14 @@ public final class Queries {
             [.integer(Int64(limit + live))]) { ($0.string(0) ?? "", SourceState(row: $0, at: 1)) }
         for (source, state) in stored where states[source] == nil { states[source] = state }
         let recent = states.sorted { $0.value.lastSeen != $1.value.lastSeen ? $0.value.lastSeen > $1.value.lastSeen : $0.key < $1.key }
-        return recent.prefix(limit).map { source, state in
-            let silentFor = max(0, now - state.lastSeen)
-            return SourceRow(source: source, lastSeen: RFC3339.format(state.lastSeen), lastSeq: state.highestSeq,
-                             accepted: state.accepted, rejected: state.rejected, duplicates: state.duplicates,
-                             test: state.test,
-                             silent: silentFor > silentAfter, silentFor: silentFor)
-        }
+        return recent.prefix(limit).map { SourceRow($0, $1, now: now, silentAfter: silentAfter) }
     }
 
     // MARK: SQL
 
-    /// The WHERE clause over `temp.attributed` that `filter` makes, with its parameters.
-    static func conditions(_ filter: QueryFilter) -> (sql: String, values: [Statement.Value]) {
-        let terms: [(String, Statement.Value?)] = [
-            ("advocate = ?", filter.advocate.map { .text($0) }),
-            ("venue = ?", filter.venue.map { .text($0) }),
-            ("campaign = ?", filter.campaign.map { .text($0) }),
-            ("network = ?", filter.network.map { .text($0) }),
-            ("tier = ?", filter.tier.map { .text($0.rawValue) }),
-            ("hour >= ?", filter.sinceHour.map { .integer($0) }),
-            ("hour < ?", filter.untilHour.map { .integer($0) }),
-        ].filter { $0.1 != nil }
-        return (terms.isEmpty ? "true" : terms.map(\.0).joined(separator: " AND "), terms.compactMap(\.1))
-    }
-
-    func rows<Row>(_ sql: String, _ values: [Statement.Value], _ row: (Statement) throws -> Row) throws -> [Row] {
+    func rows<Row>(_ sql: String, _ values: [SQLValue], _ row: (Statement) throws -> Row) throws -> [Row] {
         let statement = try database.prepare(sql)
-        try statement.bind(values)
+        try statement.bind(values.map(\.statementValue))
         return try statement.rows(row)
     }
 
@@ -262,7 +223,7 @@ public final class Queries {
 }
 
 /// A request, checked: the command with its arguments and their defaults.
-private enum Question {
+public enum Question {
     case top(Ranking, limit: Int, QueryFilter)
     case advocate(String, QueryFilter)
     case share(String, QueryFilter)
@@ -272,7 +233,7 @@ private enum Question {
     case trend(QueryFilter)
     case sources(silentAfter: Int64, limit: Int)
 
-    init(_ request: ControlRequest) throws(ControlError) {
+    public init(_ request: ControlRequest) throws(ControlError) {
         let query = request.query ?? Query()
         let filter = query.filter
         try filter.checkRange()
@@ -317,18 +278,5 @@ private enum Question {
     private static func id(_ query: Query, _ what: String) throws(ControlError) -> String {
         guard let id = query.id, !id.isEmpty else { throw ControlError(.badRequest, "missing id: the \(what)") }
         return id
-    }
-}
-
-extension Statement {
-    /// A share's attribution from the columns of `Rows.shareColumns` after the token, from `column` on.
-    fileprivate func attribution(at column: Int32) throws -> ShareAttribution {
-        guard let tier = Tier(rawValue: string(column + 5) ?? "") else {
-            throw ControlError(.failed, "the database holds an unknown tier '\(string(column + 5) ?? "")'")
-        }
-        return ShareAttribution(
-            advocate: string(column) ?? "", venue: string(column + 1) ?? "", campaign: string(column + 2),
-            network: string(column + 3) ?? "", followers: int64(column + 4), tier: tier,
-            time: RFC3339.format(int64(column + 6)))
     }
 }

@@ -9,9 +9,6 @@ enum Rows {
     static let counterColumns = "token, hour, " + counterNames.joined(separator: ", ")
     /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.
     static let sourceColumns = "highest_seq, last_seen, accepted, rejected, duplicates, test"
-    /// The counters of `counterColumns` summed, in the same order.
-    static let sums = "SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), "
-        + "SUM(value)"
 }
 
 extension Statement {
@@ -33,23 +30,11 @@ extension Statement {
         ])
     }
 
-    /// The seven counters of `Rows.sums` (or of `counterColumns` without token and hour), from `column` on.
-    func counters(at column: Int32) -> Counters {
-        var counters = Counters()
-        counters.shares = int64(column)
-        counters.reach = int64(column + 1)
-        counters.clicks = int64(column + 2)
-        counters.uniqueClicks = int64(column + 3)
-        counters.botClicks = int64(column + 4)
-        counters.conversions = int64(column + 5)
-        counters.value = Money(thousandths: int64(column + 6))
-        return counters
-    }
 }
 
 extension SourceState {
     /// A producer's state from the columns of `Rows.sourceColumns`, from `column` on.
-    init(row: Statement, at column: Int32 = 0) {
+    public init(row: some QueryRow, at column: Int32 = 0) {
         self.init()
         highestSeq = UInt64(row.int64(column))
         lastSeen = row.int64(column + 1)

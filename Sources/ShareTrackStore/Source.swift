@@ -11,8 +11,8 @@ enum Source: Equatable {
 
     /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
     /// and the counters.
-    func sql(_ filter: QueryFilter, columns: [String]) -> (sql: String, values: [Statement.Value]) {
-        let (conditions, values) = Queries.conditions(filter)
+    func sql(_ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
+        let (conditions, values) = Queries.text.conditions(filter)
         switch self {
         case .raw:
             return ("temp.attributed WHERE \(conditions)", values)
@@ -26,7 +26,7 @@ enum Source: Equatable {
         }
     }
 
-    private static func attributeTerms(_ filter: QueryFilter) -> [(column: String, value: Statement.Value?)] {
+    private static func attributeTerms(_ filter: QueryFilter) -> [(column: String, value: SQLValue?)] {
         [
             ("advocate", filter.advocate.map { .text($0) }),
             ("venue", filter.venue.map { .text($0) }),

@@ -4,6 +4,8 @@
 /// "rejected":2,"duplicates":32,"test":3,"silent":false,"silent_for":12}`.
 public struct SourceRow: Codable, Sendable, Equatable {
     public var source: String
+    /// The node the producer feeds: in a shared store's answer only (absent from the JSON otherwise).
+    public var node: String?
     /// Receive time of its last line, RFC 3339 UTC.
     public var lastSeen: String
     /// The highest sequence number answered.

@@ -34,8 +34,9 @@ extension ControlCommand {
     }
 
     func sharedAnswer(_ request: ControlRequest, from store: PostgresConnection, now: Int64) throws -> Answer {
-        throw Failure("\(Self.configuration.commandName ?? "this command") does not read a shared store yet: "
-                      + "ask a daemon, or pass --db a SQLite file")
+        let answer = try SharedQueries(store).answer(request, now: now)
+        guard let typed = answer as? Answer else { throw Failure("unexpected answer: \(type(of: answer))") }
+        return typed
     }
 
     func run() throws {

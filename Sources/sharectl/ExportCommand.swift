@@ -39,7 +39,7 @@ struct ExportCommand: ParsableCommand {
         try Failure.reporting {
             let file = try OutputFile(path: output)
             let rows: Int
-            if let path = database.path {
+            if let path = try database.file(for: "export") {
                 rows = try Queries(path: path).export(filter, live: nil, as: format, to: file.write)
             } else {
                 let request = ControlRequest(command: .export, query: Query(filter: filter, format: format.rawValue))

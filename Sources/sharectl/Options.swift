@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareTrackCore
+import ShareTrackShared
 import ShareTrackStore
 
 /// Where the daemon listens, and how to print its answer: options of every command.
@@ -22,9 +23,16 @@ struct ConnectionOptions: ParsableArguments {
 /// `--db PATH` of the query commands.
 struct DatabaseOption: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp(
-        "Read this SQLite database directly, read-only, instead of asking the daemon (for when it is down).",
+        "Read this SQLite database directly, read-only, instead of asking the daemon (for when it is down); "
+            + "or a shared store's PostgreSQL connection string, for every node together.",
         valueName: "path"))
     var path: String?
+
+    /// The SQLite file to read, for a command that does not read a shared store yet.
+    func file(for command: String) throws -> String? {
+        guard let path, SharedNodes.isConnectionString(path) else { return path }
+        throw Failure("\(command) does not read a shared store yet: ask a daemon, or pass --db a SQLite file")
+    }
 }
 
 /// `--since` and `--until`.

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
         try Failure.reporting {
             let library = try ChartLibrary.load()
             let file = try OutputFile(path: output)
-            let answers = try QueryAnswers(socketPath: connection.socketPath, databasePath: database.path)
+            let answers = try QueryAnswers(socketPath: connection.socketPath, databasePath: try database.file(for: "report"))
             let data = try ReportData(filters.filter(now: now), now: now, answers: answers)
             let source = database.path.map { "the database \($0)" } ?? "sharetrackd (\(connection.socketPath))"
             let page = ReportPage(data: data, chartLibrary: library, source: source, now: now)

@@ -81,6 +81,20 @@ struct SharedStoreTests {
         #expect(status["state"] as? String == "ok" && status["node"] as? String == "venue-a")
         #expect(status["shipped_generation"] as? Int ?? 0 > 0 && status["backlog_events"] as? Int == 0)
         #expect(!venueA.log.contains(PostgresCluster.password))
+
+        // Every query command over the store answers as one daemon that received every event.
+        let reference = try DaemonProcess(arguments: ["--flush-interval", "0.1"])
+        try reference.send(eventsA + eventsB + eventsR)
+        let queries = SharedQueryComparison(store: store, reference: reference)
+        let top = (try queries.answer(["top", "--limit", "3"], shared: true).json as? [[String: Any]] ?? [])
+            .compactMap { $0["advocate"] as? String }
+        #expect(top.count == 3)
+        let differing = try queries.differences(SharedQueryComparison.commands(now: now, advocates: ["anna", "bert"] + top))
+        #expect(differing.isEmpty, "\(differing.prefix(3))")
+        let sharedSources = try queries.sources(shared: true)
+        #expect(sharedSources.map { $0.filter { $0.key != "node" } } == (try queries.sources(shared: false)))
+        #expect(Dictionary(uniqueKeysWithValues: sharedSources.map { ($0["source"] as? String ?? "", $0["node"] as? String) })
+                == ["kiosk-a": "venue-a", "kiosk-b": "venue-b", "redirect-1": "redirector"])
     }
 
     @Test("kill -9 while shipping, restart: nothing lost or counted twice in the store")

@@ -1,0 +1,83 @@
+import ShareTrackCore
+import ShareTrackStore
+
+/// The query commands over a shared store (`sharectl --db postgresql://...`), for all its nodes
+/// together: the same questions (`Question`), the same SQL (`QueryText`, PostgreSQL dialect) and
+/// the same answer types as the local `Queries`, summed over the raw rows (the store has no
+/// rollups yet). Each answer reads one snapshot, in a read-only transaction.
+public struct SharedQueries {
+    private let connection: PostgresConnection
+    private let text = QueryText(.postgres)
+
+    public init(_ connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// Answers a query command; `now` is seconds since the epoch.
+    public func answer(_ request: ControlRequest, now: Int64) throws -> any Encodable & Sendable {
+        let question = try Question(request)
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { _ = try? connection.execute("ROLLBACK") }
+        switch question {
+        case .top(let ranking, let limit, let filter):
+            return try groups(.advocate, filter, ranking: ranking, limit: limit)
+        case .advocate(let id, var filter):
+            filter.advocate = id
+            return try advocate(id, filter)
+        case .share(let token, let filter):
+            return try share(token, filter)
+        case .venues(let filter):
+            return try groups(.venue, filter)
+        case .tiers(let filter):
+            return GroupRow.tiers(try groups(.tier, filter, countAdvocates: true), everyTier: true)
+        case .networks(let filter):
+            return try groups(.network, filter)
+        case .trend:
+            throw ControlError(.badRequest, "trend does not read a shared store yet")
+        case .sources(let silentAfter, let limit):
+            return try rows("""
+                SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, 0, node FROM sources
+                ORDER BY last_seen DESC, source COLLATE "C", node COLLATE "C" LIMIT $1
+                """, [.integer(Int64(limit))]) { row in
+                SourceRow(row.string(0) ?? "", SourceState(row: row, at: 1), now: now, silentAfter: silentAfter,
+                          node: row.string(7))
+            }
+        }
+    }
+
+    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, countAdvocates: Bool = false,
+                        ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
+        let (from, values) = text.attributed(filter)
+        return try rows(text.groups(dimension.rawValue, from: from, countAdvocates: countAdvocates, ranking: ranking,
+                                    limit: limit), values) { GroupRow(dimension, row: $0) }
+    }
+
+    /// `filter` names the advocate.
+    private func advocate(_ id: String, _ filter: QueryFilter) throws -> AdvocateReport {
+        guard try !rows(text.advocateShared, [.text(id)], { _ in () }).isEmpty else {
+            throw ControlError(.notFound, "no advocate '\(id)'")
+        }
+        let (from, values) = text.attributed(filter)
+        let (recentSQL, recentValues) = text.recentShares(filter, limit: Queries.recentShares)
+        return AdvocateReport(
+            advocate: id, totals: try rows(text.totals(from: from), values) { $0.totals }.first ?? CounterTotals(),
+            networks: try groups(.network, filter), venues: try groups(.venue, filter),
+            tiers: GroupRow.tiers(try groups(.tier, filter), everyTier: false),
+            recentShares: try rows(recentSQL, recentValues) { try ShareReport(row: $0) })
+    }
+
+    /// One share, or the orphan counts of a token not shared yet; only the filter's time range applies.
+    private func share(_ token: String, _ filter: QueryFilter) throws -> ShareReport {
+        let attribution = try rows(text.share, [.text(token)]) { try $0.attribution(at: 1) }.first
+        guard try attribution != nil || !rows(text.tokenCounted, [.text(token)], { _ in () }).isEmpty else {
+            throw ControlError.neverSeen(token)
+        }
+        let totals = try rows(text.shareCounters, [.text(token)] + QueryText.hourRange(filter)) { $0.totals }
+        return ShareReport(share: token, attribution: attribution, totals: totals.first ?? CounterTotals())
+    }
+
+    private func rows<Row>(_ sql: String, _ values: [SQLValue], _ row: (PostgresRow) throws -> Row) throws -> [Row] {
+        let result = try connection.query(sql, values.map(\.text))
+        return try (0..<result.count).map { try row(PostgresRow(result: result, row: $0)) }
+    }
+}

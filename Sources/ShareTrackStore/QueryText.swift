@@ -1,0 +1,107 @@
+import ShareTrackCore
+
+/// The SQL of the query commands, written once for the local database and the shared store: the
+/// two read the same column names (`Rows`), and `dialect` supplies what differs. Each statement
+/// takes the filter's parameters first (`conditions`), then its own.
+public struct QueryText: Sendable {
+    public let dialect: SQLDialect
+
+    public init(_ dialect: SQLDialect) {
+        self.dialect = dialect
+    }
+
+    /// The counters summed, in the order of `Rows.counterNames` (`value` in thousandths).
+    var sums: String {
+        "SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), \(dialect.valueSum)"
+    }
+
+    /// The WHERE clause over the attributed rows that `filter` makes, with its parameters.
+    func conditions(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+        let terms: [(String, SQLValue?)] = [
+            ("advocate", filter.advocate.map { .text($0) }),
+            ("venue", filter.venue.map { .text($0) }),
+            ("campaign", filter.campaign.map { .text($0) }),
+            ("network", filter.network.map { .text($0) }),
+            ("tier", filter.tier.map { .text($0.rawValue) }),
+            ("hour >=", filter.sinceHour.map { .integer($0) }),
+            ("hour <", filter.untilHour.map { .integer($0) }),
+        ].filter { $0.1 != nil }
+        let sql = terms.enumerated().map { index, term in
+            (term.0.hasPrefix("hour") ? term.0 : term.0 + " =") + " " + dialect.placeholder(index + 1)
+        }
+        return (sql.isEmpty ? "true" : sql.joined(separator: " AND "), terms.compactMap(\.1))
+    }
+
+    /// The attributed counter rows `filter` selects, as a FROM clause.
+    public func attributed(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+        let (conditions, values) = conditions(filter)
+        return ("\(dialect.attributed) WHERE \(conditions)", values)
+    }
+
+    /// Per `column`: the number of distinct advocates (or NULL) and the sums, over `from`; ranked
+    /// by `ranking` (highest first, then by the column) or ordered by the column.
+    public func groups(_ column: String, from: String, countAdvocates: Bool, ranking: Ranking? = nil,
+                       limit: Int? = nil) -> String {
+        let order = (ranking.map { "\(sortKey($0)) DESC, " } ?? "") + column + dialect.bytewise
+        return """
+            SELECT \(column), \(countAdvocates ? "COUNT(DISTINCT advocate)" : "NULL"), \(sums)
+            FROM \(from)
+            GROUP BY \(column) ORDER BY \(order) \(limit.map { "LIMIT \($0)" } ?? "")
+            """
+    }
+
+    /// The sums over `from`.
+    public func totals(from: String) -> String {
+        "SELECT \(sums) FROM \(from)"
+    }
+
+    /// The shares `filter` selects with their sums, newest first: `Rows.shareColumns`, then the sums.
+    public func recentShares(_ filter: QueryFilter, limit: Int) -> (sql: String, values: [SQLValue]) {
+        let (from, values) = attributed(filter)
+        return ("""
+            SELECT \(Rows.shareColumns), \(sums) FROM \(from)
+            GROUP BY \(Rows.shareColumns) ORDER BY time DESC, token\(dialect.bytewise) LIMIT \(limit)
+            """, values)
+    }
+
+    /// A share's `Rows.shareColumns`; the token is the parameter.
+    public var share: String {
+        "SELECT \(Rows.shareColumns) FROM \(dialect.shares) WHERE token = \(dialect.placeholder(1))"
+    }
+
+    /// A row if the advocate has shared; the advocate is the parameter.
+    public var advocateShared: String {
+        "SELECT 1 FROM \(dialect.shares) WHERE advocate = \(dialect.placeholder(1)) LIMIT 1"
+    }
+
+    /// A row if the token has counters; the token is the parameter.
+    public var tokenCounted: String {
+        "SELECT 1 FROM \(dialect.counters) WHERE token = \(dialect.placeholder(1)) LIMIT 1"
+    }
+
+    /// A token's sums over the hours `since ..< until` (the parameters: token, since, until).
+    public var shareCounters: String {
+        "SELECT \(sums) FROM \(dialect.counters) WHERE token = \(dialect.placeholder(1)) "
+            + "AND hour >= \(dialect.placeholder(2)) AND hour < \(dialect.placeholder(3))"
+    }
+
+    /// The hour range of `filter` as `shareCounters`' last two parameters.
+    public static func hourRange(_ filter: QueryFilter) -> [SQLValue] {
+        [.integer(filter.sinceHour ?? .min), .integer(filter.untilHour ?? .max)]
+    }
+
+    /// The aggregate `top` sorts on.
+    func sortKey(_ ranking: Ranking) -> String {
+        switch ranking {
+        case .clicks: "SUM(clicks)"
+        case .uniqueClicks: "SUM(unique_clicks)"
+        case .shares: "SUM(shares)"
+        case .reach: "SUM(reach)"
+        case .engagement:
+            "CASE WHEN SUM(reach) > 0 THEN CAST(SUM(unique_clicks) AS \(dialect.real)) / CAST(SUM(reach) AS \(dialect.real)) "
+                + "ELSE 0.0 END"
+        case .conversions: "SUM(conversions)"
+        case .value: "SUM(value)"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// What differs between the SQL that SQLite (the local database) and PostgreSQL (the shared store)
+/// read, so that `QueryText` writes each query once for both.
+public struct SQLDialect: Sendable {
+    /// `?` (SQLite) or `$1`, `$2`, ... (PostgreSQL).
+    let numberedPlaceholders: Bool
+    /// The floating-point type to divide in.
+    let real: String
+    /// Appended to a text column to order it bytewise, as SQLite does by default.
+    let bytewise: String
+    /// The sum of `value` in thousandths (SQLite stores thousandths; PostgreSQL `numeric` units).
+    let valueSum: String
+    /// The relations the queries read: every share, every counter row, and the counter rows with
+    /// their shares' attributes (orphans left out).
+    let shares: String
+    let counters: String
+    let attributed: String
+
+    /// The local database, through the views `LiveRows` makes over the tables and live rows.
+    public static let sqlite = SQLDialect(
+        numberedPlaceholders: false, real: "REAL", bytewise: "", valueSum: "SUM(value)",
+        shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed")
+
+    /// The shared store's tables (`SharedSchema`), summed over the raw rows (it has no rollups yet).
+    public static let postgres = SQLDialect(
+        numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"",
+        valueSum: "(SUM(value) * 1000)::bigint",
+        shares: "shares", counters: "counters",
+        attributed: "(SELECT \(Rows.shareColumns), hour, \(Rows.counterNames.joined(separator: ", ")) "
+            + "FROM shares JOIN counters USING (token)) AS attributed")
+
+    /// The placeholder of the `index`th parameter (from 1).
+    func placeholder(_ index: Int) -> String {
+        numberedPlaceholders ? "$\(index)" : "?"
+    }
+}
