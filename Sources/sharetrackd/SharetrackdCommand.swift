@@ -41,7 +41,7 @@ struct SharetrackdCommand: ParsableCommand {
     var maxConnections: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("File mode of sockets the daemon creates (default 0660).", valueName: "mode"))
     var socketMode: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Group whose members may flush and reload (default: root only).", valueName: "group"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Group whose members may run the changing commands: flush, reload, forget, backup, reset-source (default: root only).", valueName: "group"))
     var opsGroup: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Upper follower bounds of nano,micro,mid,macro (default 999,5000,100000,1000000).",
                                valueName: "list"))
