@@ -42,6 +42,17 @@ public final class PostgresConnection {
         PQfinish(connection)
     }
 
+    /// Whether a transaction is open (begun and not yet ended).
+    public var inTransaction: Bool {
+        PQtransactionStatus(connection) != PQTRANS_IDLE
+    }
+
+    /// Which database on which server, for people (never the password): `sharetrack on db.example:5432`.
+    public var location: String {
+        let text = { (value: UnsafeMutablePointer<CChar>?) in value.map { String(cString: $0) } ?? "" }
+        return "\(text(PQdb(connection))) on \(text(PQhost(connection))):\(text(PQport(connection)))"
+    }
+
     /// Why libpq cannot read `conninfo` (nil: it can), with any password in it redacted.
     public static func parseError(_ conninfo: String) -> String? {
         var error: UnsafeMutablePointer<CChar>?

@@ -4,10 +4,10 @@ import ShareTrackStore
 /// The query commands over a shared store (`sharectl --db postgresql://...`), for all its nodes
 /// together: the same questions (`Question`), the same SQL (`QueryText`, PostgreSQL dialect) and
 /// the same answer types as the local `Queries`, summed over the raw rows (the store has no
-/// rollups yet). Each answer reads one snapshot, in a read-only transaction.
+/// rollups yet). Each answer reads one snapshot, in a read-only transaction (`snapshot`).
 public struct SharedQueries {
-    private let connection: PostgresConnection
-    private let text = QueryText(.postgres)
+    let connection: PostgresConnection
+    let text = QueryText(.postgres)
 
     public init(_ connection: PostgresConnection) {
         self.connection = connection
@@ -16,8 +16,19 @@ public struct SharedQueries {
     /// Answers a query command; `now` is seconds since the epoch.
     public func answer(_ request: ControlRequest, now: Int64) throws -> any Encodable & Sendable {
         let question = try Question(request)
+        return try snapshot { try answer(question, now: now) }
+    }
+
+    /// Runs `body` in one read-only snapshot of the store, or in the one already open (so that
+    /// several answers, a report's, may read the same snapshot).
+    public func snapshot<Result>(_ body: () throws -> Result) throws -> Result {
+        guard !connection.inTransaction else { return try body() }
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { _ = try? connection.execute("ROLLBACK") }
+        return try body()
+    }
+
+    private func answer(_ question: Question, now: Int64) throws -> any Encodable & Sendable {
         switch question {
         case .top(let ranking, let limit, let filter):
             return try groups(.advocate, filter, ranking: ranking, limit: limit)
@@ -32,8 +43,9 @@ public struct SharedQueries {
             return GroupRow.tiers(try groups(.tier, filter, countAdvocates: true), everyTier: true)
         case .networks(let filter):
             return try groups(.network, filter)
-        case .trend:
-            throw ControlError(.badRequest, "trend does not read a shared store yet")
+        case .trend(let filter):
+            let (sql, values) = text.trend(filter)
+            return try rows(sql, values) { TrendRow(row: $0) }
         case .sources(let silentAfter, let limit):
             return try rows("""
                 SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, 0, node FROM sources

@@ -76,3 +76,24 @@ extension ExportFormat {
         self = format
     }
 }
+
+extension ExportFormat {
+    /// Writes the header and then the rows that `rows` hands its argument to `write`, `chunkBytes`
+    /// at a time; returns what `rows` returns (how many rows).
+    public func write(chunkBytes: Int = 1 << 16, to write: ([UInt8]) throws -> Void,
+                      rows: ((ExportRow) throws -> Void) throws -> Int) throws -> Int {
+        // `write` is called only while `rows` runs, never after: it does not escape.
+        try withoutActuallyEscaping(write) { write in
+            var buffer = Array(header.utf8)
+            let count = try rows { row in
+                append(row, to: &buffer)
+                if buffer.count >= chunkBytes {
+                    try write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try write(buffer)
+            return count
+        }
+    }
+}

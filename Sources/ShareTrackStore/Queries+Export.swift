@@ -19,7 +19,7 @@ extension Queries {
             var current: ExportRow?
             var count = 0
             while try statement.step() {
-                let row = try Self.exportRow(statement)
+                let row = try ExportRow(row: statement)
                 if let previous = current, previous.share == row.share, previous.hour == row.hour {
                     current?.counters.add(row.counters)
                     continue
@@ -38,46 +38,12 @@ extension Queries {
         }
     }
 
-    /// Counter rows (stored and live) with their share's attribution (stored or live; none for an
-    /// orphan), in key order. SQLite runs it as a merge of two index scans.
+    /// The fact table's statement (`QueryText.export`): counter rows (stored and live) with their
+    /// share's attribution (stored or live; none for an orphan), in key order. SQLite runs it as a
+    /// merge of two index scans.
     static func exportSQL(_ filter: QueryFilter) -> (sql: String, values: [Statement.Value]) {
-        let attribute = { (column: String) in "IFNULL(s.\(column), l.\(column))" }
-        let terms: [(String, Statement.Value?)] = [
-            ("\(attribute("venue")) = ?", filter.venue.map { .text($0) }),
-            ("\(attribute("campaign")) = ?", filter.campaign.map { .text($0) }),
-            ("\(attribute("network")) = ?", filter.network.map { .text($0) }),
-            ("\(attribute("tier")) = ?", filter.tier.map { .text($0.rawValue) }),
-            ("c.hour >= ?", filter.sinceHour.map { .integer($0) }),
-            ("c.hour < ?", filter.untilHour.map { .integer($0) }),
-        ].filter { $0.1 != nil }
-        let counters = "token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value"
-        let sql = """
-            SELECT c.token, c.hour, IFNULL(s.token, l.token) IS NOT NULL, \(attribute("advocate")),
-                \(attribute("venue")), \(attribute("campaign")), \(attribute("network")), \(attribute("followers")),
-                \(attribute("tier")), c.shares, c.reach, c.clicks, c.unique_clicks, c.bot_clicks, c.conversions, c.value
-            FROM (SELECT \(counters) FROM main.counters UNION ALL SELECT \(counters) FROM temp.live_counters) c
-                LEFT JOIN main.shares s ON s.token = c.token
-                LEFT JOIN temp.live_shares l ON l.token = c.token
-            WHERE \(terms.isEmpty ? "1" : terms.map(\.0).joined(separator: " AND "))
-            ORDER BY c.token, c.hour
-            """
-        return (sql, terms.compactMap(\.1))
-    }
-
-    private static func exportRow(_ row: Statement) throws -> ExportRow {
-        var attributes: ShareAttributes?
-        var tier: Tier?
-        if row.int64(2) != 0 {
-            guard let known = Tier(rawValue: row.string(8) ?? "") else {
-                throw ControlError(.failed, "the database holds an unknown tier '\(row.string(8) ?? "")'")
-            }
-            tier = known
-            attributes = ShareAttributes(advocate: row.string(3) ?? "", venue: row.string(4) ?? "",
-                                         campaign: row.string(5), network: row.string(6) ?? "",
-                                         followers: Int(row.int64(7)))
-        }
-        return ExportRow(hour: row.int64(1), share: row.string(0) ?? "", attributes: attributes, tier: tier,
-                         counters: row.counters(at: 9))
+        let (sql, values) = text.export(filter)
+        return (sql, values.map(\.statementValue))
     }
 }
 
@@ -86,15 +52,6 @@ extension Queries {
     /// returns how many rows.
     public func export(_ filter: QueryFilter, live: LiveData?, as format: ExportFormat, chunkBytes: Int = 1 << 16,
                        to write: ([UInt8]) throws -> Void) throws -> Int {
-        var buffer = Array(format.header.utf8)
-        let rows = try export(filter, live: live) { row in
-            format.append(row, to: &buffer)
-            if buffer.count >= chunkBytes {
-                try write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        try write(buffer)
-        return rows
+        try format.write(chunkBytes: chunkBytes, to: write) { try export(filter, live: live, to: $0) }
     }
 }

@@ -26,13 +26,18 @@ extension QueryRow {
 
     /// A share's attribution from the columns of `Rows.shareColumns` after the token, from `column` on.
     public func attribution(at column: Int32) throws(ControlError) -> ShareAttribution {
-        guard let tier = Tier(rawValue: string(column + 5) ?? "") else {
-            throw ControlError(.failed, "the database holds an unknown tier '\(string(column + 5) ?? "")'")
-        }
-        return ShareAttribution(
+        ShareAttribution(
             advocate: string(column) ?? "", venue: string(column + 1) ?? "", campaign: string(column + 2),
-            network: string(column + 3) ?? "", followers: int64(column + 4), tier: tier,
+            network: string(column + 3) ?? "", followers: int64(column + 4), tier: try tier(at: column + 5),
             time: RFC3339.format(int64(column + 6)))
+    }
+
+    /// The tier in `column`; one this version does not know is an error.
+    func tier(at column: Int32) throws(ControlError) -> Tier {
+        guard let tier = Tier(rawValue: string(column) ?? "") else {
+            throw ControlError(.failed, "the database holds an unknown tier '\(string(column) ?? "")'")
+        }
+        return tier
     }
 
     /// The sums of one row of `QueryText.totals` or `shareCounters`.
@@ -63,6 +68,25 @@ extension ShareReport {
     public init(row: some QueryRow) throws(ControlError) {
         self.init(share: row.string(0) ?? "", attribution: try row.attribution(at: 1),
                   totals: CounterTotals(row.counters(at: 8)))
+    }
+}
+
+extension ExportRow {
+    /// A row of `QueryText.export` (`QueryText.factColumns`).
+    public init(row: some QueryRow) throws(ControlError) {
+        let attributed = row.int64(2) != 0
+        self.init(hour: row.int64(1), share: row.string(0) ?? "",
+                  attributes: attributed ? ShareAttributes(advocate: row.string(3) ?? "", venue: row.string(4) ?? "",
+                                                           campaign: row.string(5), network: row.string(6) ?? "",
+                                                           followers: Int(row.int64(7))) : nil,
+                  tier: attributed ? try row.tier(at: 8) : nil, counters: row.counters(at: 9))
+    }
+}
+
+extension TrendRow {
+    /// A row of `QueryText.trend`.
+    public init(row: some QueryRow) {
+        self.init(hour: RFC3339.format(row.int64(0) * 3600), totals: CounterTotals(row.counters(at: 1)))
     }
 }
 

@@ -14,11 +14,18 @@ public struct SQLDialect: Sendable {
     let shares: String
     let counters: String
     let attributed: String
+    /// The fact table's sources (`QueryText.export`): every counter row with `value` in
+    /// thousandths, and the relations of shares that attribute them, the first that has the token wins.
+    let exportCounters: String
+    let exportShares: [String]
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
         numberedPlaceholders: false, real: "REAL", bytewise: "", valueSum: "SUM(value)",
-        shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed")
+        shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
+        exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
+            + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
+        exportShares: ["main.shares", "temp.live_shares"])
 
     /// The shared store's tables (`SharedSchema`), summed over the raw rows (it has no rollups yet).
     public static let postgres = SQLDialect(
@@ -26,7 +33,11 @@ public struct SQLDialect: Sendable {
         valueSum: "(SUM(value) * 1000)::bigint",
         shares: "shares", counters: "counters",
         attributed: "(SELECT \(Rows.shareColumns), hour, \(Rows.counterNames.joined(separator: ", ")) "
-            + "FROM shares JOIN counters USING (token)) AS attributed")
+            + "FROM shares JOIN counters USING (token)) AS attributed",
+        exportCounters: "(SELECT token, hour, "
+            + Rows.counterNames.map { $0 == "value" ? "(value * 1000)::bigint AS value" : $0 }.joined(separator: ", ")
+            + " FROM counters)",
+        exportShares: ["shares"])
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

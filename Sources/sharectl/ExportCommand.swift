@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareTrackCore
+import ShareTrackShared
 import ShareTrackStore
 
 struct ExportCommand: ParsableCommand {
@@ -13,7 +14,8 @@ struct ExportCommand: ParsableCommand {
             engagement_rate, orphan_clicks, orphan_conversions. An orphan (a token whose share has \
             not arrived) has empty attribution. engagement_rate is the row's own; for any sum of \
             rows take sum(unique_clicks) / sum(reach). Rows come from one consistent snapshot, in \
-            share and hour order, streamed: any size keeps sharectl and the daemon in bounded memory.
+            share and hour order, streamed: any size keeps sharectl and the daemon in bounded memory. \
+            With --db postgresql://... the rows are those of every node of the shared store together.
             """)
 
     @Option(help: "csv (RFC 4180, a header row) or ndjson (one JSON object per line).")
@@ -39,7 +41,10 @@ struct ExportCommand: ParsableCommand {
         try Failure.reporting {
             let file = try OutputFile(path: output)
             let rows: Int
-            if let path = try database.file(for: "export") {
+            if let store = database.sharedStore {
+                let connection = try PostgresConnection(store, applicationName: "sharectl")
+                rows = try SharedQueries(connection).export(filter, as: format, to: file.write)
+            } else if let path = database.path {
                 rows = try Queries(path: path).export(filter, live: nil, as: format, to: file.write)
             } else {
                 let request = ControlRequest(command: .export, query: Query(filter: filter, format: format.rawValue))

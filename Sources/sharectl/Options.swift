@@ -28,10 +28,9 @@ struct DatabaseOption: ParsableArguments {
         valueName: "path"))
     var path: String?
 
-    /// The SQLite file to read, for a command that does not read a shared store yet.
-    func file(for command: String) throws -> String? {
-        guard let path, SharedNodes.isConnectionString(path) else { return path }
-        throw Failure("\(command) does not read a shared store yet: ask a daemon, or pass --db a SQLite file")
+    /// The connection string, when `--db` names a shared store rather than a file.
+    var sharedStore: String? {
+        path.flatMap { SharedNodes.isConnectionString($0) ? $0 : nil }
     }
 }
 

@@ -1,27 +1,56 @@
 import ShareTrackCore
+import ShareTrackShared
 import ShareTrackStore
 
-/// Where a query command's answers come from: the daemon (control socket), or the database file
-/// itself (`--db`), read-only, through the same query engine.
+/// Where a query command's answers come from: the daemon (control socket), the database file
+/// itself (`--db PATH`), read-only, through the same query engine, or a shared store (`--db
+/// postgresql://...`), for all its nodes together.
 struct QueryAnswers {
-    private let socketPath: String
-    private let queries: Queries?
+    private enum Source {
+        case daemon(socketPath: String)
+        case file(Queries)
+        case store(SharedQueries)
+    }
+
+    private let source: Source
+    /// Where the answers come from, for people (no password).
+    let description: String
 
     init(socketPath: String, databasePath: String?) throws {
-        self.socketPath = socketPath
-        queries = try databasePath.map { try Queries(path: $0) }
+        if let databasePath, SharedNodes.isConnectionString(databasePath) {
+            let connection = try PostgresConnection(databasePath, applicationName: "sharectl")
+            source = .store(SharedQueries(connection))
+            description = "the shared store \(connection.location)"
+        } else if let databasePath {
+            source = .file(try Queries(path: databasePath))
+            description = "the database \(databasePath)"
+        } else {
+            source = .daemon(socketPath: socketPath)
+            description = "sharetrackd (\(socketPath))"
+        }
     }
 
     /// The answer to `request`, as `Answer`.
     func answer<Answer: Decodable>(_ request: ControlRequest, now: Int64, as _: Answer.Type = Answer.self) throws
         -> Answer
     {
-        guard let queries else {
+        let answer: any Encodable & Sendable
+        switch source {
+        case .daemon(let socketPath):
             let line = try ControlClient(path: socketPath).exchange(request)
             return try ControlCodec.decodeResult(line, as: Answer.self)
+        case .file(let queries):
+            answer = try queries.answer(request, live: nil, now: now)
+        case .store(let queries):
+            answer = try queries.answer(request, now: now)
         }
-        let answer = try queries.answer(request, live: nil, now: now)
         guard let typed = answer as? Answer else { throw Failure("unexpected answer: \(type(of: answer))") }
         return typed
+    }
+
+    /// Runs `body`, whose answers then read one snapshot where the source allows it (a shared store).
+    func snapshot<Result>(_ body: () throws -> Result) throws -> Result {
+        guard case .store(let queries) = source else { return try body() }
+        return try queries.snapshot(body)
     }
 }

@@ -14,7 +14,9 @@ struct ReportCommand: ParsableCommand {
             every chart's numbers as a table. It works offline: styles, script, numbers and the chart \
             library (Chart.js from Debian's libjs-chart.js, /usr/share/javascript/chart.js/) are in \
             the page, and it makes no request. The numbers are those of tiers, top, advocate and \
-            venues --json for the same range and filters. An empty range gives a page that says so.
+            venues --json for the same range and filters. An empty range gives a page that says so. \
+            With --db postgresql://... the page shows every node of the shared store together, \
+            all of it read from one snapshot.
             """)
 
     @Option(help: ArgumentHelp("The HTML file to write (made whole, or not at all).", valueName: "file.html"))
@@ -29,10 +31,9 @@ struct ReportCommand: ParsableCommand {
         try Failure.reporting {
             let library = try ChartLibrary.load()
             let file = try OutputFile(path: output)
-            let answers = try QueryAnswers(socketPath: connection.socketPath, databasePath: try database.file(for: "report"))
-            let data = try ReportData(filters.filter(now: now), now: now, answers: answers)
-            let source = database.path.map { "the database \($0)" } ?? "sharetrackd (\(connection.socketPath))"
-            let page = ReportPage(data: data, chartLibrary: library, source: source, now: now)
+            let answers = try QueryAnswers(socketPath: connection.socketPath, databasePath: database.path)
+            let data = try answers.snapshot { try ReportData(filters.filter(now: now), now: now, answers: answers) }
+            let page = ReportPage(data: data, chartLibrary: library, source: answers.description, now: now)
             try file.write(Array(page.html.utf8))
             try file.commit()
             if connection.json {
