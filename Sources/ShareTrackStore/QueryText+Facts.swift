@@ -7,7 +7,9 @@ extension QueryText {
 
     /// The fact table `filter` selects: every counter row (orphans too, unless an attribution
     /// filter leaves them out) with its share's attribution, in (token, hour) order, bytewise.
-    /// A key may come as consecutive rows (a stored and a live part, locally), to be summed.
+    /// A key may come as consecutive rows (a stored and a live part, locally), to be summed. A row
+    /// of zeros counts nothing and is left out (a shared store keeps one where it dropped a second
+    /// node's share of a token).
     public func export(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let shares = dialect.exportShares.indices.map { "s\($0)" }
         let attribute = { (column: String) in
@@ -25,7 +27,7 @@ extension QueryText {
                     \(Rows.counterNames.map { "c.\($0) AS \($0)" }.joined(separator: ", "))
                 FROM \(dialect.exportCounters) c \(joins.joined(separator: " "))
             ) AS facts
-            WHERE \(conditions)
+            WHERE \(conditions) AND (\(Rows.counterNames.map { "\($0) <> 0" }.joined(separator: " OR ")))
             ORDER BY token\(dialect.bytewise), hour
             """, values)
     }

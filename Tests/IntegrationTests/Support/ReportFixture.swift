@@ -12,7 +12,13 @@ enum ReportFixture {
     static func daemon() throws -> DaemonProcess {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let client = try LineClient(path: daemon.ingestSocket)
-        let now = Int64(Date().timeIntervalSince1970)
+        let answers = try client.exchange(lines(now: Int64(Date().timeIntervalSince1970)))
+        #expect(answers.allSatisfy { $0 == #"{"ok":true}"# }, "\(answers)")
+        return daemon
+    }
+
+    /// The events, as of `now`: five shares, clicks (a repeat visitor, a bot), conversions, two orphans.
+    static func lines(now: Int64) -> [String] {
         let recent = TestEvent.rfc3339(now - 2 * 3600)
         let earlier = TestEvent.rfc3339(now - 30 * 3600)
         func share(_ token: String, _ advocate: String, _ venue: String, _ network: String, _ followers: Int,
@@ -23,7 +29,7 @@ enum ReportFixture {
             object["ts"] = ts
             return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         }
-        let lines = [
+        return [
             share("s1", quoted, comma, "instagram", 800, campaign: "spring"),
             share("s2", quoted, "bar", "tiktok", 4000, ts: earlier),
             share("s3", "bob", comma, "instagram", 250_000),
@@ -44,9 +50,6 @@ enum ReportFixture {
             #"{"type":"click","share":"orph1","visitor":"z"}"#,
             #"{"type":"conversion","share":"orph2","value":3}"#,
         ]
-        let answers = try client.exchange(lines)
-        #expect(answers.allSatisfy { $0 == #"{"ok":true}"# }, "\(answers)")
-        return daemon
     }
 }
 

@@ -1,0 +1,132 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `sharectl export` and `sharectl report` over a shared store (`--db postgresql://...`): the
+/// fact table and the page of every node together, the same as those of one daemon that had
+/// received every event.
+@Suite("Shared store: export and report", .serialized)
+struct SharedExportTests {
+    /// Two venue nodes feeding one store, and a reference daemon that received all their events,
+    /// in the order the store took them.
+    struct Chain {
+        let store: SharedStoreFixture
+        let reference: DaemonProcess
+        let directory: String
+
+        init() throws {
+            store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+            reference = try DaemonProcess(arguments: ["--flush-interval", "0.1"])
+            directory = try DaemonProcess.makeTemporaryDirectory()
+            let now = Int64(Date().timeIntervalSince1970)
+            // The report's awkward ids, every event stamped (node and reference count it in the
+            // same hour), alternately through either node: a visitor's two clicks on one share go
+            // through both, clicks reach a node before their share reaches the other.
+            let lines = ReportFixture.lines(now: now).map { line in
+                line.contains(#""ts""#) ? line : String(line.dropLast()) + #","ts":"\#(TestEvent.rfc3339(now))"}"#
+            }
+            var streams = EventStream(seed: 5)
+            let eventsA = streams.make(count: 800, tokenPrefix: "a", source: "kiosk-a")
+            var eventsB = streams.make(count: 800, tokenPrefix: "b", source: "kiosk-b")
+            eventsB += [
+                TestEvent(token: "a-1", kind: .share(advocate: "bert", venue: "venue-b", followers: 999), time: now - 3600),
+                TestEvent(token: "a-orphan1", kind: .share(advocate: "bert", venue: "venue-b", followers: 50), time: now - 60),
+                TestEvent(token: "a-1", kind: .click(visitor: "v1", bot: false), time: now - 60),
+            ]
+            for (index, node) in ["venue-a", "venue-b"].enumerated() {
+                let daemon = try store.daemon(node: node)
+                let mine = lines.enumerated().filter { $0.offset % 2 == index }.map(\.element)
+                let events = index == 0 ? eventsA : eventsB
+                for target in [daemon, reference] {
+                    let answers = try LineClient(path: target.ingestSocket).exchange(mine)
+                    #expect(answers.allSatisfy { $0 == #"{"ok":true}"# }, "\(answers)")
+                    try target.send(events)
+                }
+                try daemon.waitUntilShipped()
+            }
+        }
+
+        /// `sharectl` with the store's connection string (`shared`) or the reference's socket.
+        func sharectl(_ arguments: [String], shared: Bool) throws -> SharectlTests.Run {
+            try SharectlTests.sharectl(arguments + (shared ? ["--db", store.cluster.conninfo(store.database)]
+                                                           : ["--socket", reference.controlSocket]))
+        }
+
+        /// The file `sharectl export|report --output` wrote from the store or the reference.
+        func write(_ command: String, _ arguments: [String], shared: Bool) throws -> String {
+            let path = directory + "/\(command)-\(shared ? "store" : "reference")-\(UUID().uuidString)"
+                + (command == "report" ? ".html" : "")
+            let run = try sharectl([command, "--output", path] + arguments, shared: shared)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            return path
+        }
+    }
+
+    @Test("export: the store's CSV and NDJSON, filtered or not, are byte for byte the reference's")
+    func exportEqualsOneDaemon() throws {
+        let chain = try Chain()
+        let since = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 36 * 3600)
+        let cases: [[String]] = [
+            [], ["--format", "ndjson"], ["--venue", ReportFixture.comma], ["--venue", "venue2", "--format", "ndjson"],
+            ["--tier", "micro"], ["--network", "tiktok"], ["--campaign", "spring", "--since", since],
+            ["--since", since, "--until", "2h"],
+        ]
+        for arguments in cases {
+            let store = try String(contentsOfFile: try chain.write("export", arguments, shared: true), encoding: .utf8)
+            let reference = try String(contentsOfFile: try chain.write("export", arguments, shared: false), encoding: .utf8)
+            let (storeLines, referenceLines) = (Set(store.split(whereSeparator: \.isNewline)),
+                                                Set(reference.split(whereSeparator: \.isNewline)))
+            #expect(store == reference, """
+                \(arguments): only in the store: \(storeLines.subtracting(referenceLines).sorted().prefix(6)); \
+                only in the reference: \(referenceLines.subtracting(storeLines).sorted().prefix(6))
+                """)
+            #expect(storeLines.count > (arguments.isEmpty ? 500 : 1), "\(arguments): \(store.prefix(300))")
+        }
+        // A real CSV reader: the awkward ids, the orphans, a share attributed across nodes.
+        let rows = try readCSV(try chain.write("export", [], shared: true))
+        #expect(rows.contains { $0["advocate"] == ReportFixture.quoted && $0["venue"] == ReportFixture.comma })
+        #expect(rows.contains { $0["share"] == "orph1" && $0["advocate"] == "" && $0["orphan_clicks"] == "1" })
+        #expect(rows.contains { $0["share"] == "s2" && $0["clicks"] == "1" && $0["advocate"] == ReportFixture.quoted },
+                "a click through one node, on a share posted through the other")
+        #expect(rows.contains { $0["share"] == "s1" && $0["clicks"] == "3" && $0["unique_clicks"] == "2" },
+                "a visitor's clicks on one share through both nodes count once")
+
+        // To stdout, the same bytes as to a file; --json summarises the file written.
+        let stdout = try chain.sharectl(["export"], shared: true)
+        let file = try String(contentsOfFile: try chain.write("export", [], shared: true), encoding: .utf8)
+        #expect(stdout.status == 0 && stdout.stdout == file)
+        let summary = try chain.sharectl(["export", "--json", "--output", chain.directory + "/summary.csv"], shared: true)
+        #expect((summary.json as? [String: Any])?["rows"] as? Int == rows.count, "\(summary.stdout)")
+    }
+
+    @Test("report: the store's page in a real browser, clean, with the reference's numbers; one snapshot")
+    func reportEqualsOneDaemon() throws {
+        let chain = try Chain()
+        for arguments in [[], ["--since", "7d"], ["--since", "24h", "--venue", ReportFixture.comma]] {
+            let store = try Browser.inspect(try chain.write("report", arguments, shared: true), width: 1280)
+            let reference = try Browser.inspect(try chain.write("report", arguments, shared: false), width: 1280)
+            ReportTests.expectClean(store, charts: reference.canvases.count)
+            #expect(!store.noData)
+            #expect(store.tables == reference.tables && store.kpis == reference.kpis && store.range == reference.range,
+                    "\(arguments)")
+            #expect(store.bodyText.contains("from the shared store \(chain.store.database) on "), "\(store.bodyText)")
+            #expect(!store.bodyText.contains(PostgresCluster.password))
+        }
+    }
+
+    @Test("an unreachable store or a bad filter: a clear error, a non-zero exit, no file left")
+    func errors() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let store = "postgresql://\(PostgresCluster.passwordRole):\(PostgresCluster.password)@127.0.0.1:1/none"
+        for command in ["export", "report"] {
+            let output = directory + "/\(command).out"
+            let run = try SharectlTests.sharectl([command, "--output", output, "--db", store])
+            #expect(run.status != 0 && run.stderr.contains("cannot connect to the shared store"), "\(run.stderr)")
+            #expect(!run.stderr.contains(PostgresCluster.password))
+        }
+        let cluster = try PostgresCluster.shared.get()
+        let range = try SharectlTests.sharectl(["export", "--since", "1h", "--until", "3h", "--db", cluster.conninfo()])
+        #expect(range.status != 0 && range.stderr.contains("empty time range"), "\(range.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+}
