@@ -99,6 +99,22 @@ public final class PostgresConnection {
         return try check(result)
     }
 
+    /// Sends one statement without parameters and returns at once, so that the server works on it
+    /// while the caller does something else; `result()` waits for its answer. (A later `execute`
+    /// or `query` discards an answer nobody read.)
+    public func send(_ sql: String) throws(PostgresError) {
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError }
+    }
+
+    /// The answer to the statement `send` sent, once it has come.
+    public func result() throws(PostgresError) -> PostgresResult {
+        var first: OpaquePointer?
+        while let next = PQgetResult(connection) {
+            if first == nil { first = next } else { PQclear(next) }
+        }
+        return try check(first)
+    }
+
     /// `COPY ... FROM STDIN` of `data` (rows in COPY's text format), sent in pieces of 1 MiB.
     public func copy(_ sql: String, _ data: [UInt8]) throws(PostgresError) {
         guard let started = PQexec(connection, sql) else { throw connectionError }

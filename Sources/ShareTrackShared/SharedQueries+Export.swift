@@ -3,25 +3,30 @@ import ShareTrackStore
 
 extension SharedQueries {
     /// How many rows one `FETCH` of the export's cursor brings.
-    static let fetchRows = 10_000
+    static let fetchRows = 5_000
 
     /// Streams the fact table of every node together to `write`, as the local export does (the
     /// same statement, `QueryText.export`, in (token, hour) order), from one read-only snapshot:
     /// a cursor read `fetchRows` at a time, so memory stays bounded however many rows there are.
-    /// Returns how many rows were written.
+    /// The next `FETCH` is sent before the rows of the last one are written, so that the server
+    /// reads while `sharectl` writes. Returns how many rows were written.
     public func export(_ filter: QueryFilter, to write: (ExportRow) throws -> Void) throws -> Int {
         try filter.checkRange()
         return try snapshot {
             let (sql, values) = text.export(filter)
             try connection.query("DECLARE facts NO SCROLL CURSOR FOR \(sql)", values.map(\.text))
+            let fetch = "FETCH \(Self.fetchRows) FROM facts"
+            try connection.send(fetch)
             var count = 0
             while true {
-                let result = try connection.execute("FETCH \(Self.fetchRows) FROM facts")
+                let result = try connection.result()
+                let more = result.count == Self.fetchRows
+                if more { try connection.send(fetch) }
                 for index in 0..<result.count {
                     try write(ExportRow(row: PostgresRow(result: result, row: index)))
                 }
                 count += result.count
-                if result.count < Self.fetchRows { return count }
+                if !more { return count }
             }
         }
     }
