@@ -4,13 +4,13 @@ import ShareTrackCore
 public enum SharedNodes {
     public static func read(_ connection: PostgresConnection) throws(PostgresError) -> [NodeRow] {
         let rows = try connection.query("""
-            SELECT node, generation, batch_time, extract(epoch FROM shipped_at)::float8, events,
+            SELECT node, generation, batch_time, extract(epoch FROM shipped_at)::bigint, events,
                 greatest(0, extract(epoch FROM now() - caught_up_at))::float8
             FROM nodes ORDER BY node
             """)
         return (0..<rows.count).map { row in
             NodeRow(node: rows.string(row, 0) ?? "", generation: UInt64(rows.int64(row, 1)), batchTime: rows.int64(row, 2),
-                    shippedAt: rows.double(row, 3), events: rows.int64(row, 4), behindSeconds: rows.double(row, 5))
+                    shippedAt: rows.int64(row, 3), events: rows.int64(row, 4), behindSeconds: rows.double(row, 5))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackCore
 import Testing
 
 /// `sharectl export` and `sharectl report` over a shared store (`--db postgresql://...`): the
@@ -112,6 +113,36 @@ struct SharedExportTests {
             #expect(store.bodyText.contains("from the shared store \(chain.store.database) on "), "\(store.bodyText)")
             #expect(!store.bodyText.contains(PostgresCluster.password))
         }
+    }
+
+    @Test("nodes: each node's last batch (generation, RFC 3339 times), events, lag; --check flags a node left behind")
+    func nodes() throws {
+        let chain = try Chain()
+        let now = Int64(Date().timeIntervalSince1970)
+        let fresh = try chain.sharectl(["nodes", "--check", "--json"], shared: true)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        let rows = fresh.json as? [[String: Any]] ?? []
+        #expect(rows.map { $0["node"] as? String } == ["venue-a", "venue-b"], "\(fresh.stdout)")
+        for row in rows {
+            for key in ["batch_time", "shipped_at"] {
+                let time = try #require(RFC3339.parse(row[key] as? String ?? ""), "\(key): \(row)")
+                #expect(abs(time - now) < 120, "\(key): \(row)")
+            }
+            #expect((row["generation"] as? Int ?? 0) > 0 && (row["behind_seconds"] as? Double ?? 999) < 60, "\(row)")
+        }
+        #expect(rows.map { $0["events"] as? Int ?? 0 }.reduce(0, +) > 1600)
+
+        // A node whose host went away an hour ago: its row stops moving.
+        try chain.store.connect().execute("""
+            INSERT INTO nodes (node, database_id, generation, events, batch_time, shipped_at, caught_up_at)
+            VALUES ('gone', 7, 42, 1000, \(now - 3600), now() - interval '1 hour', now() - interval '1 hour')
+            """)
+        let checked = try chain.sharectl(["nodes", "--check"], shared: true)
+        #expect(checked.status == 1 && checked.stderr.contains("1 of 3 nodes behind by more than 2m"), "\(checked.stderr)")
+        let gone = checked.stdout.split(separator: "\n").first { $0.hasPrefix("gone ") } ?? ""
+        #expect(gone.contains(RFC3339.format(now - 3600)) && gone.contains("1h") && gone.hasSuffix("BEHIND"), "\(checked.stdout)")
+        #expect(checked.stdout.split(separator: "\n").filter { $0.hasSuffix(" ok") }.count == 2, "\(checked.stdout)")
+        #expect(try chain.sharectl(["nodes", "--check", "--behind-after", "2h"], shared: true).status == 0)
     }
 
     @Test("a large export from the store streams: sharectl stays in bounded memory, every row once")
