@@ -13,8 +13,9 @@ public struct SharedQueries {
         self.connection = connection
     }
 
-    /// Answers a query command; `now` is seconds since the epoch.
+    /// Answers a query command, or `nodes`; `now` is seconds since the epoch.
     public func answer(_ request: ControlRequest, now: Int64) throws -> any Encodable & Sendable {
+        guard request.command != .nodes else { return try snapshot { try SharedNodes.read(connection) } }
         let question = try Question(request)
         return try snapshot { try answer(question, now: now) }
     }

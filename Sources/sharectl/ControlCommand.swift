@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShareTrackCore
-import ShareTrackShared
 import ShareTrackStore
 
 /// A command that sends the daemon one request and prints its answer: as text by default, as
@@ -17,8 +16,6 @@ protocol ControlCommand: ParsableCommand {
     func printText(_ answer: Answer, now: Int64)
     /// Why the answer means the command failed (a refused reload); `nil` when it did not.
     func failure(in answer: Answer) -> String?
-    /// The answer read from a PostgreSQL shared store (`--db postgresql://...`).
-    func sharedAnswer(_ request: ControlRequest, from store: PostgresConnection, now: Int64) throws -> Answer
 }
 
 extension ControlCommand {
@@ -33,23 +30,12 @@ extension ControlCommand {
         }
     }
 
-    func sharedAnswer(_ request: ControlRequest, from store: PostgresConnection, now: Int64) throws -> Answer {
-        let answer = try SharedQueries(store).answer(request, now: now)
-        guard let typed = answer as? Answer else { throw Failure("unexpected answer: \(type(of: answer))") }
-        return typed
-    }
-
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
         try Failure.reporting {
             let request = request(now: now)
-            let answer: Answer
-            if let path = databasePath, SharedNodes.isConnectionString(path) {
-                answer = try sharedAnswer(request, from: try PostgresConnection(path, applicationName: "sharectl"), now: now)
-            } else {
-                answer = try QueryAnswers(socketPath: connection.socketPath, databasePath: databasePath)
-                    .answer(request, now: now, as: Answer.self)
-            }
+            let answer = try QueryAnswers(socketPath: connection.socketPath, databasePath: databasePath)
+                .answer(request, now: now, as: Answer.self)
             if connection.json {
                 let encoder = ControlCodec.encoder()
                 encoder.outputFormatting.insert(.prettyPrinted)

@@ -44,11 +44,6 @@ struct NodesCommand: ControlCommand {
         ControlRequest(command: .nodes)
     }
 
-    func sharedAnswer(_ request: ControlRequest, from store: PostgresConnection, now: Int64) throws -> [NodeRow] {
-        try store.execute("SET default_transaction_read_only = on")
-        return try SharedNodes.read(store)
-    }
-
     func printText(_ rows: [NodeRow], now: Int64) {
         var table = Table([("NODE", .left), ("GENERATION", .right), ("LAST BATCH", .left), ("SHIPPED", .right),
                            ("EVENTS", .right), ("BEHIND", .right), ("STATUS", .left)])
