@@ -21,11 +21,22 @@ public struct SharedQueries {
     }
 
     /// Runs `body` in one read-only snapshot of the store, or in the one already open (so that
-    /// several answers, a report's, may read the same snapshot).
+    /// several answers, a report's, may read the same snapshot). A database without the store's
+    /// schema, or with a newer one than this version knows, is refused first, naming it.
     public func snapshot<Result>(_ body: () throws -> Result) throws -> Result {
         guard !connection.inTransaction else { return try body() }
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { _ = try? connection.execute("ROLLBACK") }
+        guard try connection.query("SELECT to_regclass('meta') IS NOT NULL").string(0, 0) == "t",
+              let version = Int(try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) ?? "")
+        else {
+            throw ControlError(.failed, "\(connection.location) is not a ShareTrack shared store: it has no schema "
+                               + "(a sharetrackd with shared_store set creates it when it first connects)")
+        }
+        guard version <= SharedSchema.currentVersion else {
+            throw ControlError(.failed, "the shared store's schema is version \(version), newer than this sharectl knows "
+                               + "(\(SharedSchema.currentVersion)); upgrade sharectl")
+        }
         return try body()
     }
 

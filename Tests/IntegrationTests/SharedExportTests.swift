@@ -187,7 +187,7 @@ struct SharedExportTests {
         #expect(last.hasPrefix("2026-09-21T") && last.contains(",big\(String(format: "%08d", shares)),"), "\(last)")
     }
 
-    @Test("an unreachable store or a bad filter: a clear error, a non-zero exit, no file left")
+    @Test("an unreachable store, a database without the schema or a bad filter: a clear error, a non-zero exit, no file left")
     func errors() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let store = "postgresql://\(PostgresCluster.passwordRole):\(PostgresCluster.password)@127.0.0.1:1/none"
@@ -200,6 +200,12 @@ struct SharedExportTests {
         let cluster = try PostgresCluster.shared.get()
         let range = try SharectlTests.sharectl(["export", "--since", "1h", "--until", "3h", "--db", cluster.conninfo()])
         #expect(range.status != 0 && range.stderr.contains("empty time range"), "\(range.stderr)")
+        // A database no daemon has shipped to.
+        for command in [["export"], ["report", "--output", directory + "/report.html"], ["nodes"], ["top"]] {
+            let empty = try SharectlTests.sharectl(command + ["--db", cluster.conninfo()])
+            #expect(empty.status != 0 && empty.stderr.contains("postgres on \(cluster.directory)")
+                    && empty.stderr.contains("is not a ShareTrack shared store"), "\(command): \(empty.stderr)")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 }
