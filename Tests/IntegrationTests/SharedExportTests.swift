@@ -145,48 +145,6 @@ struct SharedExportTests {
         #expect(try chain.sharectl(["nodes", "--check", "--behind-after", "2h"], shared: true).status == 0)
     }
 
-    @Test("a large export from the store streams: sharectl stays in bounded memory, every row once")
-    func largeExportStreams() throws {
-        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let node = try store.daemon(node: "venue-a")  // creates the schema
-        let connection = try store.connect()
-        let created = try eventually {
-            try connection.query("SELECT to_regclass('counters') IS NOT NULL").string(0, 0) == "t"
-        }
-        #expect(created, "\(node.log)")
-        let shares = ExportMemoryTests.shares
-        let hours = ExportMemoryTests.hoursPerShare
-        try connection.execute("""
-            INSERT INTO shares (token, advocate, venue, campaign, network, followers, tier, time, node)
-            SELECT 'big' || lpad(i::text, 8, '0'), 'advocate-' || (i % 5000), 'venue-' || (i % 20), 'campaign-' || (i % 3),
-                'instagram', i % 20000, CASE WHEN i % 20000 <= 999 THEN 'nano' WHEN i % 20000 <= 5000 THEN 'micro'
-                ELSE 'mid' END, 1790000000, 'venue-a' FROM generate_series(1, \(shares)) i;
-            INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
-            SELECT token, 497222 + k, (k = 0)::int, CASE WHEN k = 0 THEN followers ELSE 0 END, 3, 2, 1, k % 2, 12.5
-            FROM shares, generate_series(0, \(hours - 1)) k;
-            ANALYZE
-            """)
-        let directory = try DaemonProcess.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = directory + "/export.csv"
-        let export = ["export", "--db", store.cluster.conninfo(store.database), "--output", output]
-        // sharectl with libpq connected, exporting no row: what a large export may add to is this.
-        let idle = try ExportMemoryTests.exportSampling(export + ["--venue", "none"], daemon: nil).sharectl
-        let started = Date()
-        let peak = try ExportMemoryTests.exportSampling(export, daemon: nil).sharectl
-        let seconds = Date().timeIntervalSince(started)
-        let rows = shares * hours
-        #expect(try ExportMemoryTests.lineCount(output) == rows + 1)
-        let size = (try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        print("export of \(rows) rows from the shared store (\(size / 1_048_576) MiB of CSV): "
-              + "\(String(format: "%.1f", seconds)) s, sharectl peak \(peak / 1024) MiB (\(idle / 1024) MiB for no row)")
-        // Two fetches of rows in memory at most, and the 64 KiB being written.
-        #expect(peak - idle < 8 * 1024, "sharectl peaked at \(peak) KB, \(idle) KB for no row")
-        #expect(size > 4 * 8 * 1024 * 1024, "the export is far larger than the bound")
-        let last = try runCommand("/usr/bin/tail", ["-n", "1", output]).output
-        #expect(last.hasPrefix("2026-09-21T") && last.contains(",big\(String(format: "%08d", shares)),"), "\(last)")
-    }
-
     @Test("an unreachable store, a database without the schema or a bad filter: a clear error, a non-zero exit, no file left")
     func errors() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
