@@ -56,8 +56,8 @@ public struct SharedQueries {
         case .networks(let filter):
             return try groups(.network, filter)
         case .trend(let filter):
-            let (sql, values) = text.trend(filter)
-            return try rows(sql, values) { TrendRow(row: $0) }
+            let (from, values) = text.attributed(filter)
+            return try rows(text.trend(from: from), values) { TrendRow(row: $0) }
         case .sources(let silentAfter, let limit):
             return try rows("""
                 SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, 0, node FROM sources

@@ -32,9 +32,8 @@ extension QueryText {
             """, values)
     }
 
-    /// Counter sums per hour bucket over the attributed rows `filter` selects, oldest first.
-    public func trend(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
-        let (from, values) = attributed(filter)
-        return ("SELECT hour, \(sums) FROM \(from) GROUP BY hour ORDER BY hour", values)
+    /// Counter sums per hour bucket over `from` (rows with an `hour`), oldest first.
+    public func trend(from: String) -> String {
+        "SELECT hour, \(sums) FROM \(from) GROUP BY hour ORDER BY hour"
     }
 }
