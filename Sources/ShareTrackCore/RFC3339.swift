@@ -20,8 +20,30 @@ public enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-            + "\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
+        guard (0...9999).contains(year) else {
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+                + "\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
+        }
+        // Written digit by digit: an export formats one per row.
+        return String(unsafeUninitializedCapacity: 20) { text in
+            func digits(_ value: Int64, _ count: Int, at offset: Int) {
+                var value = value
+                for index in (offset..<offset + count).reversed() {
+                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            digits(year, 4, at: 0)
+            digits(month, 2, at: 5)
+            digits(day, 2, at: 8)
+            digits(rest / 3600, 2, at: 11)
+            digits(rest / 60 % 60, 2, at: 14)
+            digits(rest % 60, 2, at: 17)
+            for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Unicode.Scalar)] {
+                text[offset] = UInt8(ascii: character)
+            }
+            return 20
+        }
     }
 
     /// `parse` over UTF-8 bytes.

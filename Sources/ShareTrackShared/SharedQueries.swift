@@ -27,14 +27,14 @@ public struct SharedQueries {
         guard !connection.inTransaction else { return try body() }
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { _ = try? connection.execute("ROLLBACK") }
-        guard try connection.query("SELECT to_regclass('meta') IS NOT NULL").string(0, 0) == "t",
-              let version = Int(try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) ?? "")
-        else {
+        let version = try connection.query("SELECT to_regclass('meta') IS NOT NULL").string(0, 0) == "t"
+            ? try connection.query("SELECT value::int FROM meta WHERE key = 'schema_version'") : nil
+        guard let version, version.count == 1 else {
             throw ControlError(.failed, "\(connection.location) is not a ShareTrack shared store: it has no schema "
                                + "(a sharetrackd with shared_store set creates it when it first connects)")
         }
-        guard version <= SharedSchema.currentVersion else {
-            throw ControlError(.failed, "the shared store's schema is version \(version), newer than this sharectl knows "
+        guard version.int64(0, 0) <= SharedSchema.currentVersion else {
+            throw ControlError(.failed, "the shared store's schema is version \(version.int64(0, 0)), newer than this sharectl knows "
                                + "(\(SharedSchema.currentVersion)); upgrade sharectl")
         }
         return try body()

@@ -60,7 +60,10 @@ public struct ExportRow: Sendable, Equatable {
 
     /// An amount exactly, without thousands separators: `1234.5` as `1234.50`, `0.125` as `0.125`.
     static func money(_ value: Money) -> String {
-        Formatting.money(value).replacing(",", with: "")
+        let magnitude = value.thousandths.magnitude
+        let cents = magnitude % 1000 / 10, mills = magnitude % 10
+        return (value.thousandths < 0 ? "-" : "") + String(magnitude / 1000) + (cents < 10 ? ".0" : ".") + String(cents)
+            + (mills == 0 ? "" : String(mills))
     }
 
     /// The shortest decimal that reads back as `value`, without an exponent: `6e-07` as `0.0000006`.

@@ -74,6 +74,7 @@ import Testing
         (951_868_799, "2000-02-29T23:59:59Z"),
         (-62_167_219_200, "0000-01-01T00:00:00Z"),
         (253_402_300_799, "9999-12-31T23:59:59Z"),
+        (253_402_300_800, "10000-01-01T00:00:00Z"),
     ] as [(Int64, String)])
     func formats(seconds: Int64, text: String) {
         #expect(RFC3339.format(seconds) == text)
