@@ -20,20 +20,25 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     public func append(_ row: ExportRow, to buffer: inout [UInt8]) {
         switch self {
         case .csv:
-            for (index, cell) in row.cells.enumerated() {
+            var index = 0
+            row.forEachCell { cell in
                 if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                index += 1
                 switch cell {
                 case .text(let text?): Self.appendField(text, to: &buffer)
                 case .number(let number?): buffer += number.utf8
                 case .text(nil), .number(nil): break
                 }
             }
-            buffer += [0x0D, 0x0A]
+            buffer.append(0x0D)
+            buffer.append(0x0A)
         case .ndjson:
             buffer.append(UInt8(ascii: "{"))
-            for (index, cell) in row.cells.enumerated() {
+            var index = 0
+            row.forEachCell { cell in
                 buffer += (index > 0 ? ",\"" : "\"").utf8
                 buffer += ExportRow.columns[index].utf8
+                index += 1
                 buffer += "\":".utf8
                 switch cell {
                 case .text(let text?): buffer += ResponseLine.quoted(text).utf8

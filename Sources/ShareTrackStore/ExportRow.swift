@@ -32,30 +32,30 @@ public struct ExportRow: Sendable, Equatable {
         self.counters = counters
     }
 
-    /// The cells in `columns` order. Numbers have no thousands separators; `value` is exact, with
-    /// two decimals (three where it has them); `engagement_rate` (this row's `unique_clicks / reach`)
-    /// is written without an exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
-    public var cells: [Cell] {
+    /// Hands `body` the cells in `columns` order (one at a time: an export makes no array per row).
+    /// Numbers have no thousands separators; `value` is exact, with two decimals (three where it
+    /// has them); `engagement_rate` (this row's `unique_clicks / reach`) is written without an
+    /// exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
+    public func forEachCell(_ body: (Cell) -> Void) {
         let orphan = attributes == nil
-        var cells: [Cell] = []
-        cells.reserveCapacity(Self.columns.count)
-        cells.append(.text(RFC3339.format(hour * 3600)))
-        cells.append(.text(share))
-        cells.append(.text(attributes?.advocate))
-        cells.append(.text(attributes?.venue))
-        cells.append(.text(attributes?.campaign))
-        cells.append(.text(attributes?.network))
-        cells.append(.text(tier?.rawValue))
-        cells.append(.number(attributes.map { String($0.followers) }))
-        for counter in [counters.shares, counters.reach, counters.clicks, counters.uniqueClicks, counters.botClicks,
-                        counters.conversions] {
-            cells.append(.number(String(counter)))
-        }
-        cells.append(.number(Self.money(counters.value)))
-        cells.append(.number(Self.plainDecimal(counters.engagementRate)))
-        cells.append(.number(String(orphan ? counters.clicks : 0)))
-        cells.append(.number(String(orphan ? counters.conversions : 0)))
-        return cells
+        body(.text(RFC3339.format(hour * 3600)))
+        body(.text(share))
+        body(.text(attributes?.advocate))
+        body(.text(attributes?.venue))
+        body(.text(attributes?.campaign))
+        body(.text(attributes?.network))
+        body(.text(tier?.rawValue))
+        body(.number(attributes.map { String($0.followers) }))
+        body(.number(String(counters.shares)))
+        body(.number(String(counters.reach)))
+        body(.number(String(counters.clicks)))
+        body(.number(String(counters.uniqueClicks)))
+        body(.number(String(counters.botClicks)))
+        body(.number(String(counters.conversions)))
+        body(.number(Self.money(counters.value)))
+        body(.number(Self.plainDecimal(counters.engagementRate)))
+        body(.number(String(orphan ? counters.clicks : 0)))
+        body(.number(String(orphan ? counters.conversions : 0)))
     }
 
     /// An amount exactly, without thousands separators: `1234.5` as `1234.50`, `0.125` as `0.125`.
