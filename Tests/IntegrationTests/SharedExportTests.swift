@@ -8,64 +8,9 @@ import Testing
 /// received every event.
 @Suite("Shared store: export and report", .serialized)
 struct SharedExportTests {
-    /// Two venue nodes feeding one store, and a reference daemon that received all their events,
-    /// in the order the store took them.
-    struct Chain {
-        let store: SharedStoreFixture
-        let reference: DaemonProcess
-        let directory: String
-
-        init() throws {
-            store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-            reference = try DaemonProcess(arguments: ["--flush-interval", "0.1"])
-            directory = try DaemonProcess.makeTemporaryDirectory()
-            let now = Int64(Date().timeIntervalSince1970)
-            // The report's awkward ids, every event stamped (node and reference count it in the
-            // same hour), alternately through either node: a visitor's two clicks on one share go
-            // through both, clicks reach a node before their share reaches the other.
-            let lines = ReportFixture.lines(now: now).map { line in
-                line.contains(#""ts""#) ? line : String(line.dropLast()) + #","ts":"\#(TestEvent.rfc3339(now))"}"#
-            }
-            var streams = EventStream(seed: 5)
-            let eventsA = streams.make(count: 800, tokenPrefix: "a", source: "kiosk-a")
-            var eventsB = streams.make(count: 800, tokenPrefix: "b", source: "kiosk-b")
-            eventsB += [
-                TestEvent(token: "a-1", kind: .share(advocate: "bert", venue: "venue-b", followers: 999), time: now - 3600),
-                TestEvent(token: "a-orphan1", kind: .share(advocate: "bert", venue: "venue-b", followers: 50), time: now - 60),
-                TestEvent(token: "a-1", kind: .click(visitor: "v1", bot: false), time: now - 60),
-            ]
-            for (index, node) in ["venue-a", "venue-b"].enumerated() {
-                let daemon = try store.daemon(node: node)
-                let mine = lines.enumerated().filter { $0.offset % 2 == index }.map(\.element)
-                let events = index == 0 ? eventsA : eventsB
-                for target in [daemon, reference] {
-                    let answers = try LineClient(path: target.ingestSocket).exchange(mine)
-                    #expect(answers.allSatisfy { $0 == #"{"ok":true}"# }, "\(answers)")
-                    try target.send(events)
-                }
-                try daemon.waitUntilShipped()
-            }
-        }
-
-        /// `sharectl` with the store's connection string (`shared`) or the reference's socket.
-        func sharectl(_ arguments: [String], shared: Bool) throws -> SharectlTests.Run {
-            try SharectlTests.sharectl(arguments + (shared ? ["--db", store.cluster.conninfo(store.database)]
-                                                           : ["--socket", reference.controlSocket]))
-        }
-
-        /// The file `sharectl export|report --output` wrote from the store or the reference.
-        func write(_ command: String, _ arguments: [String], shared: Bool) throws -> String {
-            let path = directory + "/\(command)-\(shared ? "store" : "reference")-\(UUID().uuidString)"
-                + (command == "report" ? ".html" : "")
-            let run = try sharectl([command, "--output", path] + arguments, shared: shared)
-            #expect(run.status == 0, "\(arguments): \(run.stderr)")
-            return path
-        }
-    }
-
     @Test("export: the store's CSV and NDJSON, filtered or not, are byte for byte the reference's")
     func exportEqualsOneDaemon() throws {
-        let chain = try Chain()
+        let chain = try SharedChainFixture()
         let since = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 36 * 3600)
         let cases: [[String]] = [
             [], ["--format", "ndjson"], ["--venue", ReportFixture.comma], ["--venue", "venue2", "--format", "ndjson"],
@@ -100,9 +45,9 @@ struct SharedExportTests {
         #expect((summary.json as? [String: Any])?["rows"] as? Int == rows.count, "\(summary.stdout)")
     }
 
-    @Test("report: the store's page in a real browser, clean, with the reference's numbers; one snapshot")
+    @Test("report: the store's page in a real browser, clean, with the reference's numbers, naming the store")
     func reportEqualsOneDaemon() throws {
-        let chain = try Chain()
+        let chain = try SharedChainFixture()
         for arguments in [[], ["--since", "7d"], ["--since", "24h", "--venue", ReportFixture.comma]] {
             let store = try Browser.inspect(try chain.write("report", arguments, shared: true), width: 1280)
             let reference = try Browser.inspect(try chain.write("report", arguments, shared: false), width: 1280)
@@ -117,7 +62,7 @@ struct SharedExportTests {
 
     @Test("nodes: each node's last batch (generation, RFC 3339 times), events, lag; --check flags a node left behind")
     func nodes() throws {
-        let chain = try Chain()
+        let chain = try SharedChainFixture()
         let now = Int64(Date().timeIntervalSince1970)
         let fresh = try chain.sharectl(["nodes", "--check", "--json"], shared: true)
         #expect(fresh.status == 0, "\(fresh.stderr)")
