@@ -99,22 +99,6 @@ public final class PostgresConnection {
         return try check(result)
     }
 
-    /// Sends one statement without parameters and returns at once, so that the server works on it
-    /// while the caller does something else; `result()` waits for its answer. (A later `execute`
-    /// or `query` discards an answer nobody read.)
-    public func send(_ sql: String) throws(PostgresError) {
-        guard PQsendQuery(connection, sql) == 1 else { throw connectionError }
-    }
-
-    /// The answer to the statement `send` sent, once it has come.
-    public func result() throws(PostgresError) -> PostgresResult {
-        var first: OpaquePointer?
-        while let next = PQgetResult(connection) {
-            if first == nil { first = next } else { PQclear(next) }
-        }
-        return try check(first)
-    }
-
     /// `COPY ... FROM STDIN` of `data` (rows in COPY's text format), sent in pieces of 1 MiB.
     public func copy(_ sql: String, _ data: [UInt8]) throws(PostgresError) {
         guard let started = PQexec(connection, sql) else { throw connectionError }
@@ -154,6 +138,22 @@ public final class PostgresConnection {
             _ = PQexec(connection, "ROLLBACK").map { PQclear($0) }
             throw error
         }
+    }
+
+    /// Sends one statement without parameters and returns at once, so that the server works on it
+    /// while the caller does something else; `result()` waits for its answer. (A later `execute`
+    /// or `query` discards an answer nobody read.)
+    public func send(_ sql: String) throws(PostgresError) {
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError }
+    }
+
+    /// The answer to the statement `send` sent, once it has come.
+    public func result() throws(PostgresError) -> PostgresResult {
+        var first: OpaquePointer?
+        while let next = PQgetResult(connection) {
+            if first == nil { first = next } else { PQclear(next) }
+        }
+        return try check(first)
     }
 
     private func check(_ result: OpaquePointer?) throws(PostgresError) -> PostgresResult {
