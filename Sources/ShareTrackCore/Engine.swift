@@ -115,13 +115,15 @@ public struct Engine: Sendable {
         if pendingRows >= configuration.maxPendingKeys {
             return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now, reader: reader)
         }
+        // The producer is looked up once; `record` updates it through the same slot.
+        var producer: Producer?
         if let origin = event.origin {
-            let source: (refusedFrom: UInt64?, highestSeq: UInt64, committedSeq: UInt64)
+            let source: ActiveSource
             do {
-                source = try sources.update(origin.source, load: { try ActiveSource(stored: reader.source($0)) }) {
-                    try $0.load(origin.source, from: reader)
-                    return ($0.refusedFrom, $0.highestSeq, $0.committedSeq)
-                }
+                let slot = try sources.slot(of: origin.source, load: { try ActiveSource(stored: reader.source($0)) })
+                try sources[slot].load(origin.source, from: reader)
+                source = sources[slot]
+                producer = Producer(origin: origin, slot: slot)
             } catch {
                 return refuse(event, "the database cannot be read (\(error)); retry later", now: now, reader: reader)
             }
@@ -130,7 +132,7 @@ public struct Engine: Sendable {
                               now: now, reader: reader)
             }
             if origin.seq <= source.highestSeq {
-                return record(.duplicate, origin: origin, now: now, waitsForCommit: origin.seq > source.committedSeq)
+                return record(.duplicate, producer: producer, now: now, waitsForCommit: origin.seq > source.committedSeq)
             }
         }
         let seen: (shared: Bool, firstVisit: Bool)
@@ -159,7 +161,7 @@ public struct Engine: Sendable {
         switch event.kind {
         case .share(let attributes):
             if seen.shared {
-                return record(.duplicate, origin: event.origin, now: now, waitsForCommit: true)
+                return record(.duplicate, producer: producer, now: now, waitsForCommit: true)
             }
             let tier = configuration.tierBounds.tier(forFollowers: attributes.followers)
             pending.add(ShareRecord(token: event.token, attributes: attributes, tier: tier, time: time))
@@ -185,7 +187,7 @@ public struct Engine: Sendable {
         if case .click(let visitor?, bot: false) = event.kind, seen.firstVisit {
             pending.add(VisitorPair(token: event.token, visitor: visitor, hour: key.hour))
         }
-        return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
+        return record(.accepted, producer: producer, now: now, waitsForCommit: true)
     }
 
     /// Counts a line that was rejected before or while it was applied; changes no counter. A
@@ -234,21 +236,27 @@ public struct Engine: Sendable {
         return reject(Rejection(.overloaded, message, source: event.origin?.source), now: now, reader: reader)
     }
 
-    private mutating func record(_ outcome: Reply.Outcome, origin: Origin?, now: Int64, waitsForCommit: Bool) -> Reply {
+    /// A line's producer, and where the source cache holds it.
+    private struct Producer {
+        var origin: Origin
+        var slot: GenerationCache<ActiveSource>.Slot
+    }
+
+    private mutating func record(_ outcome: Reply.Outcome, producer: Producer?, now: Int64, waitsForCommit: Bool) -> Reply {
         if outcome == .duplicate { totals.duplicates += 1 }
         pending.events += 1
-        if let origin {
-            // The source was looked up (and so cached) for this line a moment ago.
-            let state = sources.update(origin.source, load: { _ in .unloaded }) { entry in
-                if let first = entry.refusedFrom, origin.seq >= first { entry.refusedFrom = nil }
-                var state = entry.state ?? SourceState()
-                state.highestSeq = max(state.highestSeq, origin.seq)
-                state.lastSeen = now
-                if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
-                entry.state = state
-                return state
-            }
-            pending.sources[origin.source] = state
+        if let producer {
+            // The source cache has not changed since the lookup: the slot is still the source's.
+            let seq = producer.origin.seq
+            var entry = sources[producer.slot]
+            if let first = entry.refusedFrom, seq >= first { entry.refusedFrom = nil }
+            var state = entry.state ?? SourceState()
+            state.highestSeq = max(state.highestSeq, seq)
+            state.lastSeen = now
+            if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
+            entry.state = state
+            sources[producer.slot] = entry
+            pending.sources[producer.origin.source] = state
         }
         let waits = configuration.ackOnCommit && waitsForCommit
         return Reply(outcome: outcome, waitFor: waits ? pending.generation : 0)
