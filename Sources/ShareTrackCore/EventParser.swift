@@ -25,9 +25,9 @@ public struct EventParser: Sendable {
         } catch {
             return .failure(Rejection(.badJSON, error.message))
         }
-        let reader = FieldReader(scanner: scanner, visitorKey: visitorKey)
+        let reader = FieldReader(scanner: scanner)
         do {
-            return .success(try reader.event(fields, now: now))
+            return .success(try reader.event(fields, now: now, visitorKey: visitorKey))
         } catch {
             var rejection = error
             rejection.source = (try? reader.text(fields.source, "source")) ?? nil

@@ -1,11 +1,11 @@
 /// Turns scanned fields into an event, checking each field's type and range.
 struct FieldReader {
     let scanner: JSONScanner
-    let visitorKey: VisitorKey
 
     private enum EventType { case share, click, conversion }
 
-    func event(_ fields: EventFields, now: Int64) throws(Rejection) -> Event {
+    /// `visitorKey` is a parameter, not a member: a reader is made per line, and a key is 250 bytes.
+    func event(_ fields: EventFields, now: Int64, visitorKey: VisitorKey) throws(Rejection) -> Event {
         guard let typeValue = fields.type else {
             guard fields.command == nil else { throw Rejection.controlRequest }
             throw missing("type")
@@ -32,9 +32,9 @@ struct FieldReader {
                 followers: Int(try need(integer(fields.followers, "followers", in: 0...1_000_000_000), "followers"))
             ))
         case .click:
-            kind = .click(visitor: try visitor(fields.visitor), bot: try bool(fields.bot, "bot") ?? false)
+            kind = .click(visitor: try visitor(fields.visitor, key: visitorKey), bot: try bool(fields.bot, "bot") ?? false)
         case .conversion:
-            kind = .conversion(visitor: try visitor(fields.visitor), value: try amount(fields.value, "value") ?? .zero)
+            kind = .conversion(visitor: try visitor(fields.visitor, key: visitorKey), value: try amount(fields.value, "value") ?? .zero)
         }
 
         let origin: Origin?
@@ -50,10 +50,10 @@ struct FieldReader {
     }
 
     /// The keyed hash of a `visitor` id (validated as free text), or nil when absent.
-    func visitor(_ value: JSONValue?) throws(Rejection) -> UInt64? {
+    func visitor(_ value: JSONValue?, key: VisitorKey) throws(Rejection) -> UInt64? {
         guard let value else { return nil }
         guard case .string = value.kind,
-              let hash = scanner.withContent(of: value, { isValidText($0) ? visitorKey.hash($0) : nil })
+              let hash = scanner.withContent(of: value, { isValidText($0) ? key.hash($0) : nil })
         else { throw bad("visitor", "1-128 characters without control characters") }
         return hash
     }
