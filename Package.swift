@@ -38,6 +38,11 @@ let package = Package(
         ),
         .systemLibrary(name: "CEpoll"),
         .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibPQ",
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
@@ -46,7 +51,7 @@ let package = Package(
         // Events, parser, attribution, counters, configuration: pure, no I/O.
         .target(
             name: "ShareTrackCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), "CLibCrypto"],
             swiftSettings: strict
         ),
         // SQLite: schema, migrations, flush transactions, queries.
@@ -109,7 +114,7 @@ let package = Package(
 
         .testTarget(
             name: "ShareTrackCoreTests",
-            dependencies: ["ShareTrackCore"],
+            dependencies: ["ShareTrackCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -48,8 +48,8 @@ public struct Engine: Sendable {
     }
 
     public var configuration: Configuration
-    public private(set) var totals = IngestTotals()
-    public private(set) var pending: Batch
+    public internal(set) var totals = IngestTotals()
+    public internal(set) var pending: Batch
     public private(set) var inFlight: Batch?
     /// Durable batches the store's tables do not hold yet, oldest first.
     public private(set) var journaled: [Batch] = []
@@ -57,15 +57,15 @@ public struct Engine: Sendable {
     /// The last generation the store's tables hold.
     public private(set) var appliedGeneration: UInt64
     /// The sum of every `value` accepted, the store's included (see `Money`).
-    public private(set) var valueTotal: Money
+    public internal(set) var valueTotal: Money
     /// The pending generation when the token cache last rotated (see `finishApply(_:)`).
     private var rotatedDuring: UInt64 = 0
-    private var cache: GenerationCache<TokenState>
+    var cache: GenerationCache<TokenState>
     /// The active producers. Per source, the lowest seq answered `overloaded` and not sent again
     /// since (`refusedFrom`): its later seqs are refused too, so that a later line a producer had
     /// pipelined cannot be accepted first and turn the retry of the refused one into a "duplicate"
     /// (which would lose it).
-    private var sources: GenerationCache<ActiveSource>
+    var sources: GenerationCache<ActiveSource>
 
     /// - Parameters:
     ///   - committedGeneration: the last generation the store holds (durable and applied).
@@ -101,181 +101,6 @@ public struct Engine: Sendable {
 
     /// The producer's state if it is in memory (an active producer).
     public func activeSource(_ source: String) -> SourceState? { sources[source]?.state }
-
-    // MARK: Ingest
-
-    /// Applies one event received at `now` (seconds since the epoch).
-    public mutating func apply(_ event: Event, now: Int64, reader: some EngineReader) -> Reply {
-        if event.test { return recordTest(event, now: now, reader: reader) }
-        if case .conversion(_, let value) = event.kind, value.thousandths > Int64.max - valueTotal.thousandths {
-            return reject(Rejection(.badField, "field 'value' would take the sum of all values past "
-                                    + "\(Money(thousandths: .max)), the most this daemon can count exactly",
-                                    source: event.origin?.source), now: now, reader: reader)
-        }
-        if pendingRows >= configuration.maxPendingKeys {
-            return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now, reader: reader)
-        }
-        if let origin = event.origin {
-            let source: (refusedFrom: UInt64?, highestSeq: UInt64, committedSeq: UInt64)
-            do {
-                source = try sources.update(origin.source, load: { try ActiveSource(stored: reader.source($0)) }) {
-                    try $0.load(origin.source, from: reader)
-                    return ($0.refusedFrom, $0.highestSeq, $0.committedSeq)
-                }
-            } catch {
-                return refuse(event, "the database cannot be read (\(error)); retry later", now: now, reader: reader)
-            }
-            if let first = source.refusedFrom, origin.seq > first {
-                return refuse(event, "seq \(first) of this source was refused (overloaded); send it again first",
-                              now: now, reader: reader)
-            }
-            if origin.seq <= source.highestSeq {
-                return record(.duplicate, origin: origin, now: now, waitsForCommit: origin.seq > source.committedSeq)
-            }
-        }
-        let seen: (shared: Bool, firstVisit: Bool)
-        do {
-            seen = try cache.update(event.token, load: reader.token) { state in
-                let wasShared = state.shared
-                switch event.kind {
-                case .share:
-                    state.shared = true
-                    return (wasShared, false)
-                case .click(let visitor?, bot: false):
-                    return (wasShared, try state.addVisitor(visitor) { try reader.hasVisitor(visitor, of: event.token) })
-                case .click(nil, let bot):
-                    return (wasShared, !bot)
-                case .click, .conversion:
-                    return (wasShared, false)
-                }
-            }
-        } catch {
-            return refuse(event, "the database cannot be read (\(error)); retry later", now: now, reader: reader)
-        }
-
-        let time = event.time ?? now
-        let key = CounterKey(token: event.token, hour: time.hourBucket)
-        var delta = Counters()
-        switch event.kind {
-        case .share(let attributes):
-            if seen.shared {
-                return record(.duplicate, origin: event.origin, now: now, waitsForCommit: true)
-            }
-            let tier = configuration.tierBounds.tier(forFollowers: attributes.followers)
-            pending.add(ShareRecord(token: event.token, attributes: attributes, tier: tier, time: time))
-            delta.shares = 1
-            delta.reach = Int64(attributes.followers)
-            totals.count(acceptedType: .share)
-        case .click(_, let bot):
-            if bot {
-                delta.botClicks = 1
-            } else {
-                delta.clicks = 1
-                delta.uniqueClicks = seen.firstVisit ? 1 : 0
-            }
-            // One rule everywhere (docs/protocol.md, Orphans): a bot click is never an orphan click.
-            totals.count(acceptedType: .click, orphan: !seen.shared && !bot)
-        case .conversion(_, let value):
-            delta.conversions = 1
-            delta.value = value
-            valueTotal.thousandths += value.thousandths
-            totals.count(acceptedType: .conversion, orphan: !seen.shared)
-        }
-        pending.add(delta, at: key)
-        if case .click(let visitor?, bot: false) = event.kind, seen.firstVisit {
-            pending.add(VisitorPair(token: event.token, visitor: visitor, hour: key.hour))
-        }
-        return record(.accepted, origin: event.origin, now: now, waitsForCommit: true)
-    }
-
-    /// Counts a line that was rejected before or while it was applied; changes no counter. A
-    /// rejected line counts against its source only if that source is a producer already: it never
-    /// makes one (or memory would grow with every made-up `source`).
-    public mutating func reject(_ rejection: Rejection, now: Int64, reader: some EngineReader) -> Reply {
-        guard rejection.counted else { return Reply(outcome: .rejected(rejection), waitFor: 0) }
-        totals.rejected[rejection.code, default: 0] += 1
-        if let source = rejection.source {
-            _ = try? sources.updateIfFound(source, load: { try reader.source($0).map(ActiveSource.init) }) {
-                try $0.load(source, from: reader)
-                guard var state = $0.state else { return }
-                state.rejected += 1
-                state.lastSeen = now
-                $0.state = state
-                pending.sources[source] = state
-            }
-        }
-        return Reply(outcome: .rejected(rejection), waitFor: 0)
-    }
-
-    /// Counts a test event: only in `totals.test` and its source's `test`; stores nothing else.
-    private mutating func recordTest(_ event: Event, now: Int64, reader: some EngineReader) -> Reply {
-        totals.test += 1
-        if let source = event.origin?.source {
-            _ = try? sources.update(source, load: { try ActiveSource(stored: reader.source($0)) }) {
-                try $0.load(source, from: reader)
-                var state = $0.state ?? SourceState()
-                state.test += 1
-                state.lastSeen = now
-                $0.state = state
-                pending.sources[source] = state
-            }
-        }
-        return Reply(outcome: .test, waitFor: 0)
-    }
-
-    /// Answers `overloaded`; the source's later seqs are refused until this one is sent again.
-    private mutating func refuse(_ event: Event, _ message: String, now: Int64, reader: some EngineReader) -> Reply {
-        if let origin = event.origin {
-            // Without reading the store (which may be what fails): a new entry is read at its next use.
-            sources.update(origin.source, load: { _ in .unloaded }) { entry in
-                entry.refusedFrom = min(entry.refusedFrom ?? .max, origin.seq)
-            }
-        }
-        return reject(Rejection(.overloaded, message, source: event.origin?.source), now: now, reader: reader)
-    }
-
-    private mutating func record(_ outcome: Reply.Outcome, origin: Origin?, now: Int64, waitsForCommit: Bool) -> Reply {
-        if outcome == .duplicate { totals.duplicates += 1 }
-        pending.events += 1
-        if let origin {
-            // The source was looked up (and so cached) for this line a moment ago.
-            let state = sources.update(origin.source, load: { _ in .unloaded }) { entry in
-                if let first = entry.refusedFrom, origin.seq >= first { entry.refusedFrom = nil }
-                var state = entry.state ?? SourceState()
-                state.highestSeq = max(state.highestSeq, origin.seq)
-                state.lastSeen = now
-                if outcome == .duplicate { state.duplicates += 1 } else { state.accepted += 1 }
-                entry.state = state
-                return state
-            }
-            pending.sources[origin.source] = state
-        }
-        let waits = configuration.ackOnCommit && waitsForCommit
-        return Reply(outcome: outcome, waitFor: waits ? pending.generation : 0)
-    }
-
-    /// Forgets the highest seq of `source`, so that its seqs may start again at 1 (a reinstalled
-    /// kiosk). The change goes into the pending batch: the batches before it still carry the old
-    /// seq, and the store applies them first. Returns the seq forgotten; `nil` for a source never
-    /// seen.
-    public mutating func resetSource(_ source: String, reader: some EngineReader) throws -> UInt64? {
-        let generation = pending.generation
-        let reset = try sources.updateIfFound(source, load: { try reader.source($0).map(ActiveSource.init) }) {
-            entry -> (SourceState, UInt64)? in
-            try entry.load(source, from: reader)
-            guard var state = entry.state else { return nil }
-            let forgotten = state.highestSeq
-            state.highestSeq = 0
-            entry.state = state
-            entry.committedSeq = 0
-            entry.resetIn = generation
-            entry.refusedFrom = nil
-            return (state, forgotten)
-        }
-        guard let (state, forgotten) = reset ?? nil else { return nil }
-        pending.sources[source] = state
-        return forgotten
-    }
 
     // MARK: Flush
 
@@ -353,5 +178,5 @@ public struct Engine: Sendable {
 
 extension Batch {
     /// The rows `maxPendingKeys` counts.
-    fileprivate var rowsHeld: Int { counters.count + visitors.count }
+    var rowsHeld: Int { counters.count + visitors.count }
 }

@@ -1,7 +1,9 @@
 /// One validated ingest event: a share, or a click or conversion on a share.
 public struct Event: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        case share(ShareAttributes)
+        /// Boxed: a share's attributes are 70 bytes, which every click and conversion would carry
+        /// (and copy from the parser to the engine) for nothing.
+        indirect case share(ShareAttributes)
         /// `visitor`: the visitor id's keyed hash (`VisitorKey`); the id itself is never kept.
         case click(visitor: UInt64?, bot: Bool)
         case conversion(visitor: UInt64?, value: Money)

@@ -46,6 +46,23 @@ struct GenerationCache<Value: Sendable>: Sendable {
         return try body(&value)
     }
 
+    /// Where a cached value is (see `slot(of:load:)`).
+    typealias Slot = Dictionary<String, Value>.Index
+
+    /// The key's place in the cache, loading its value with `load` when it is not cached: one
+    /// lookup for several accesses through `self[slot]`. The slot stays valid until another key
+    /// is looked up or the cache rotates.
+    mutating func slot(of key: String, load: (String) throws -> Value) rethrows -> Slot {
+        if let index = hot.index(forKey: key) { return index }
+        hot[key] = try (cold.isEmpty ? nil : cold.removeValue(forKey: key)) ?? load(key)
+        return hot.index(forKey: key)!
+    }
+
+    subscript(slot: Slot) -> Value {
+        get { hot.values[slot] }
+        set { hot.values[slot] = newValue }
+    }
+
     /// Runs `body` on every cached value.
     mutating func forEach(_ body: (inout Value) -> Void) {
         for index in hot.values.indices { body(&hot.values[index]) }

@@ -1,3 +1,4 @@
+import CLibCrypto
 import Crypto
 
 /// The secret that visitor ids are hashed with before anything stores them (`visitor_key_file`).
@@ -11,17 +12,20 @@ import Crypto
 /// only if their hashes collide, which for n visitors of a share happens with probability about
 /// n² / 2^65 (10,000 visitors: 3 · 10^-12; a million: 3 · 10^-8).
 ///
-/// `@unchecked Sendable`: swift-crypto does not mark its types `Sendable`. Both stored values are
-/// immutable once made: `bytes` is an array, and `keyed` (HMAC with the key already absorbed, so
-/// that a hash does not absorb it again) is only ever copied, and a copy that is updated gets its
-/// own digest state (swift-crypto's digests are copy-on-write).
-public struct VisitorKey: @unchecked Sendable {
+/// The hash runs once per click on the ingest path, so it is computed without allocating: the key
+/// is absorbed once, into two SHA-256 states (libcrypto's `SHA256_CTX`, a plain value) that have
+/// hashed the key's inner and outer HMAC pads; each hash copies them on the stack and adds the id,
+/// then the inner digest (RFC 2104). swift-crypto's `HMAC` gives the same result but allocates a
+/// digest context per copy.
+public struct VisitorKey: Sendable {
     /// The key's length in bytes.
     public static let size = 32
 
     /// The key's bytes, to write to the key file.
     public let bytes: [UInt8]
-    private let keyed: HMAC<SHA256>
+    /// SHA-256 after the block `key ^ ipad`, and after `key ^ opad`.
+    private let inner: SHA256_CTX
+    private let outer: SHA256_CTX
     /// The first 16 hex digits of SHA-256(key): names the key (in logs, the shared store) without
     /// revealing it.
     public let fingerprint: String
@@ -30,7 +34,8 @@ public struct VisitorKey: @unchecked Sendable {
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.size else { return nil }
         self.bytes = Array(bytes)
-        keyed = HMAC<SHA256>(key: SymmetricKey(data: self.bytes))
+        inner = Self.state(afterBlock: self.bytes, xor: 0x36)
+        outer = Self.state(afterBlock: self.bytes, xor: 0x5C)
         fingerprint = String(SHA256.hash(data: Array(bytes)).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
@@ -44,16 +49,31 @@ public struct VisitorKey: @unchecked Sendable {
 
     /// The hash of the visitor id whose UTF-8 bytes are `id`.
     public func hash(_ id: UnsafeRawBufferPointer) -> UInt64 {
-        var hmac = keyed
-        hmac.update(data: id)
-        let code = hmac.finalize()
-        let hash = code.withUnsafeBytes { bytes in bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
-        return max(1, hash)
+        var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &digest) { digest in
+            let out = digest.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var state = inner
+            SHA256_Update(&state, id.baseAddress, id.count)
+            SHA256_Final(out, &state)
+            state = outer
+            SHA256_Update(&state, out, Int(SHA256_DIGEST_LENGTH))
+            SHA256_Final(out, &state)
+        }
+        return max(1, UInt64(bigEndian: digest.0))
     }
 
     /// The hash of `id`.
     public func hash(_ id: String) -> UInt64 {
         var id = id
         return id.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// SHA-256 after one block: `key`, padded with zeros to the block size (64 bytes), each byte xor `pad`.
+    private static func state(afterBlock key: [UInt8], xor pad: UInt8) -> SHA256_CTX {
+        let block = (key + [UInt8](repeating: 0, count: 64 - key.count)).map { $0 ^ pad }
+        var state = SHA256_CTX()
+        SHA256_Init(&state)
+        SHA256_Update(&state, block, block.count)
+        return state
     }
 }

@@ -86,10 +86,10 @@ final class IngestConnection: @unchecked Sendable {
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
                 lastInput = .now
-                var lines: [Result<Event, Rejection>] = []
-                split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &lines)
-                if !lines.isEmpty {
-                    waiting.append(contentsOf: server.pipeline.apply(lines, now: now))
+                server.parsedLines.removeAll(keepingCapacity: true)
+                split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &server.parsedLines)
+                if !server.parsedLines.isEmpty {
+                    server.pipeline.apply(server.parsedLines, now: now, into: &waiting)
                 }
                 releaseReplies()  // may stop reading (backpressure) or close the connection
             } else if count == 0 {

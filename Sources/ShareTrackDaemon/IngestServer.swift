@@ -14,6 +14,9 @@ final class IngestServer: @unchecked Sendable {
     let parser: EventParser
     /// One read buffer shared by every connection: reads happen one at a time on `queue`.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    /// The parsed lines of the read being handled, likewise shared: kept with its capacity, so
+    /// that a read's lines do not grow (and page in) a fresh array each time.
+    var parsedLines: [Result<Event, Rejection>] = []
 
     private(set) var maxLineBytes: Int
     private var maxConnections: Int

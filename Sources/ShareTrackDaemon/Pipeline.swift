@@ -32,16 +32,16 @@ final class Pipeline: Sendable {
         state = Mutex(State(engine: engine, reader: reader))
     }
 
-    /// Applies parsed lines in order and returns one reply for each.
-    func apply(_ lines: [Result<Event, Rejection>], now: Int64) -> [Engine.Reply] {
+    /// Applies parsed lines in order and appends one reply for each to `replies`.
+    func apply(_ lines: [Result<Event, Rejection>], now: Int64, into replies: inout ReplyQueue) {
         state.withLock { state in
-            lines.map { line in
+            for line in lines {
                 switch line {
                 case .success(let event) where state.halted != nil:
-                    state.engine.reject(Rejection(.overloaded, state.halted ?? "", source: event.origin?.source),
-                                        now: now, reader: state.reader)
-                case .success(let event): state.engine.apply(event, now: now, reader: state.reader)
-                case .failure(let rejection): state.engine.reject(rejection, now: now, reader: state.reader)
+                    replies.append(state.engine.reject(Rejection(.overloaded, state.halted ?? "", source: event.origin?.source),
+                                                       now: now, reader: state.reader))
+                case .success(let event): replies.append(state.engine.apply(event, now: now, reader: state.reader))
+                case .failure(let rejection): replies.append(state.engine.reject(rejection, now: now, reader: state.reader))
                 }
             }
         }

@@ -22,10 +22,6 @@ struct ReplyQueue {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(contentsOf replies: [Engine.Reply]) {
-        for reply in replies { append(reply) }
-    }
-
     mutating func append(_ reply: Engine.Reply) {
         count += 1
         switch (reply.outcome, runs.last) {

@@ -205,6 +205,9 @@ struct BenchCommand: ParsableCommand {
             shippedEventsPerSecond: shipLag.map { Double(outcome.acknowledged) / (outcome.seconds + $0) },
             daemonCpuSeconds: usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } },
             daemonCores: usageBefore.flatMap { before in cpuAfter.map { ($0 - before.cpuSeconds) / outcome.seconds } },
+            daemonCpuMicrosecondsPerEvent: usageBefore.flatMap { before in
+                cpuAfter.map { ($0 - before.cpuSeconds) * 1e6 / Double(max(outcome.acknowledged, 1)) }
+            },
             benchCpuSeconds: benchCPU,
             transportCeiling: ceiling,
             ratioToCeiling: ceiling.map { Double(outcome.acknowledged) / outcome.seconds / $0.eventsPerSecond },

@@ -144,6 +144,9 @@ extension BenchReport {
         if let daemonCpuSeconds, let daemonCores {
             table.add("daemon CPU", Format.seconds(daemonCpuSeconds) + " (" + Format.fixed(daemonCores, 2) + " cores)", "", "")
         }
+        if let daemonCpuMicrosecondsPerEvent {
+            table.add("  per event, until the tables caught up", Format.fixed(daemonCpuMicrosecondsPerEvent, 2) + " µs", "", "")
+        }
         table.add("bench CPU while sending", Format.seconds(benchCpuSeconds), "", "")
         lines.append(table.render())
         if !judged {

@@ -88,6 +88,8 @@ struct BenchReport: Codable {
     var daemonCpuSeconds: Double?
     /// Daemon CPU time over wall time: how many of the cores it kept busy.
     var daemonCores: Double?
+    /// Daemon CPU time per answered event, in microseconds, until its tables had caught up.
+    var daemonCpuMicrosecondsPerEvent: Double?
     var benchCpuSeconds: Double
     var transportCeiling: TransportCeiling.Result?
     var ratioToCeiling: Double?

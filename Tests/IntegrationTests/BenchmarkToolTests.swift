@@ -43,6 +43,13 @@ struct BenchmarkToolTests {
 
         let ceiling = try #require(report["transport_ceiling"] as? [String: Any])
         #expect((ceiling["events_per_second"] as? Double ?? 0) > 0)
+        let ratio = try #require(report["ratio_to_ceiling"] as? Double)
+        #expect(ratio > 0 && ratio <= 1)
+        // The daemon's CPU per event, from its start until its tables held every batch: more than
+        // nothing, and less than the whole run's wall time per event.
+        let cpuPerEvent = try #require(report["daemon_cpu_microseconds_per_event"] as? Double)
+        let seconds = report["seconds"] as? Double ?? 0
+        #expect(cpuPerEvent > 0 && cpuPerEvent < 1e6 * (seconds + 60) * 2 / 5000)
 
         let flushes = try #require(report["flushes"] as? [String: Any])
         #expect((flushes["observed"] as? Int ?? 0) >= 1)
