@@ -23,13 +23,14 @@ final class AttributionCache {
 
     /// Empties the cache if it is full, or if an advocate was renamed (`renames`, the database's
     /// `meta.advocates_renamed`, changed) since it was filled; call only between answers (it
-    /// renumbers the groups).
-    func trim(renames: Int64) {
+    /// renumbers the groups). Returns whether it emptied the cache.
+    func trim(renames: Int64) -> Bool {
         defer { self.renames = renames }
-        guard byToken.count > Self.capacity || renames != self.renames else { return }
+        guard byToken.count > Self.capacity || groups.count > Self.capacity || renames != self.renames else { return false }
         groups.removeAll()
         groupIDs.removeAll()
         byToken.removeAll()
+        return true
     }
 
     /// The group of `token`'s stored share; nil if the database has no share with that token.

@@ -9,6 +9,9 @@ struct GroupKey: Hashable, Sendable {
     var network: String
     var tier: String
 
+    /// The attribute names, in the order of the properties.
+    static let attributes = ["advocate", "venue", "campaign", "network", "tier"]
+
     init(advocate: String, venue: String, campaign: String, network: String, tier: String) {
         self.advocate = advocate
         self.venue = venue
@@ -20,6 +23,17 @@ struct GroupKey: Hashable, Sendable {
     init(_ share: ShareRecord) {
         self.init(advocate: share.attributes.advocate, venue: share.attributes.venue,
                   campaign: share.attributes.campaign ?? "", network: share.attributes.network, tier: share.tier.rawValue)
+    }
+
+    /// The attribute named `attribute` (one of `attributes`).
+    subscript(attribute: String) -> String {
+        switch attribute {
+        case "advocate": advocate
+        case "venue": venue
+        case "campaign": campaign
+        case "network": network
+        default: tier
+        }
     }
 
     /// Whether a row under this key passes `filter`'s attribute conditions.

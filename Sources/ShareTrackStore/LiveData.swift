@@ -4,7 +4,9 @@ import ShareTrackCore
 public struct LiveData: Sendable {
     /// The batches not applied to the tables (journaled, in flight, pending), oldest first; a query
     /// skips those the tables hold by the time it reads them. Their `sources` are the producers'
-    /// states that the `sources` table does not show yet.
+    /// states that the `sources` table does not show yet. Every batch but the last is final (the
+    /// last may be the daemon's pending batch, which grows until it is journaled): queries keep
+    /// what they compute from the others until those are applied.
     public var batches: [Batch]
 
     public init(batches: [Batch]) {

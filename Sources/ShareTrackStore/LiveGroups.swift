@@ -1,13 +1,17 @@
 import ShareTrackCore
 
-/// The counters of the batches the tables do not hold yet, summed per hour and share group exactly
-/// as `RollupWriter` will add them to the rollups when the batches are applied:
-/// - a delta of a token whose share is stored goes to that share's group;
-/// - a token whose share is in one of the batches gets, under that share's group, every delta the
-///   batches hold for it and every counter row the tables hold for it (its stored orphans);
+/// What one batch the tables do not hold yet will add to the rollups when it is applied, summed
+/// per hour and share group exactly as `RollupWriter` will add it:
+/// - a delta of a token whose share is stored, or in an earlier batch, goes to that share's group;
+/// - a share in the batch brings, under its group, every counter row its token has by then: the
+///   rows the tables hold (its stored orphans), the earlier batches' deltas (orphans when those
+///   are applied) and the batch's own deltas;
 /// - a token shared nowhere yet is an orphan and is left out.
 ///
-/// So the rollups plus these sums are what the rollups will be once the batches are applied.
+/// This depends only on the batch, the earlier batches and the tables, which together do not
+/// change as the earlier batches are applied (their rows move into the tables), so it is computed
+/// once per batch; the rollups plus every unapplied batch's groups are what the rollups will be
+/// once the batches are applied.
 struct LiveGroups {
     struct Key: Hashable {
         var hour: Int64
@@ -18,24 +22,28 @@ struct LiveGroups {
     private(set) var sums: [Key: Counters] = [:]
 
     /// - Parameters:
-    ///   - batches: the unapplied batches, oldest first.
+    ///   - batch: the batch.
+    ///   - earlier: the unapplied batches before it, oldest first.
     ///   - tokens: only these tokens count (nil: all).
     ///   - storedCounters: a token's counter rows in the tables, as (hour, counters).
-    init(_ batches: [Batch], tokens: ((String) -> Bool)?, cache: AttributionCache,
+    init(_ batch: Batch, after earlier: ArraySlice<Batch>, tokens: ((String) -> Bool)?, cache: AttributionCache,
          storedCounters: (String) throws -> [(Int64, Counters)]) throws {
-        var liveShares: [String: Int32] = [:]
-        for batch in batches {
-            for share in batch.shares where tokens?(share.token) ?? true {
-                liveShares[share.token] = cache.group(GroupKey(share))
-            }
-        }
-        for batch in batches {
-            for (key, counters) in batch.counters where tokens?(key.token) ?? true {
-                guard let group = try liveShares[key.token] ?? cache.group(ofStored: key.token) else { continue }
+        var own: [String: Int32] = [:]
+        for share in batch.shares where tokens?(share.token) ?? true { own[share.token] = cache.group(GroupKey(share)) }
+        var earlierShares: [String: Int32] = [:]
+        for previous in earlier {
+            for share in previous.shares where tokens?(share.token) ?? true { earlierShares[share.token] = cache.group(GroupKey(share)) }
+            for (key, counters) in previous.counters {
+                guard let group = own[key.token] else { continue }
                 sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
             }
         }
-        for (token, group) in liveShares {
+        for (key, counters) in batch.counters where tokens?(key.token) ?? true {
+            guard let group = try own[key.token] ?? earlierShares[key.token] ?? cache.group(ofStored: key.token)
+            else { continue }
+            sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
+        }
+        for (token, group) in own {
             for (hour, counters) in try storedCounters(token) {
                 sums[Key(hour: hour, group: group), default: Counters()].add(counters)
             }

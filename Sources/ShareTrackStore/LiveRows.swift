@@ -6,7 +6,9 @@ import ShareTrackCore
 ///   `counters`, read through the views `all_shares`, `all_counters` and `attributed` (counter rows
 ///   with their share's attribution; orphans left out);
 /// - `live_groups`: the batches' counters summed per share group (`LiveGroups`), already filtered,
-///   which a query over the rollups adds to what it reads from them.
+///   which a query over the rollups adds to what it reads from them. Each batch's groups are
+///   computed once and kept until it is applied, so an answer sums the pending batch's counters,
+///   not the whole backlog's.
 final class LiveRows {
     /// Which live rows an answer needs.
     enum Scope {
@@ -27,6 +29,9 @@ final class LiveRows {
     private let storedCounters: Statement
     private let advocateTokens: Statement
     private let attributions: AttributionCache
+    /// The groups of each batch that cannot change any more (every batch but the last, which may be
+    /// the daemon's pending batch, still growing), by generation, until it is applied.
+    private var finalGroups: [UInt64: LiveGroups] = [:]
 
     init(_ database: Database) throws {
         self.database = database
@@ -46,7 +51,9 @@ final class LiveRows {
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
     /// the caller's read transaction, which read `renames` from `meta.advocates_renamed`.
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64) throws {
-        attributions.trim(renames: renames)
+        if attributions.trim(renames: renames) { finalGroups.removeAll() }
+        let unapplied = Set(batches.map(\.generation))
+        finalGroups = finalGroups.filter { unapplied.contains($0.key) }
         switch scope {
         case .raw:
             try copy(batches) { _ in true }
@@ -80,19 +87,31 @@ final class LiveRows {
     }
 
     /// Fills `live_groups` with the groups `filter` selects, summed over the hours in its range.
+    /// Every batch's groups are computed once, and kept while it stays unapplied, unless `tokens`
+    /// restricts them (an advocate's answer computes only that advocate's).
     private func group(_ batches: [Batch], _ filter: QueryFilter, tokens: ((String) -> Bool)?) throws {
-        let live = try LiveGroups(batches, tokens: tokens, cache: attributions) { token in
-            try storedCounters.bind(token, at: 1)
-            return try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
-        }
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
         var sums: [Int32: Counters] = [:]
-        for (key, counters) in live.sums where hours.contains(key.hour) {
-            sums[key.group, default: Counters()].add(counters)
+        var selected: [Int32: Bool] = [:]
+        for (index, batch) in batches.enumerated() {
+            let live: LiveGroups
+            if let final = finalGroups[batch.generation] {
+                live = final
+            } else {
+                live = try LiveGroups(batch, after: batches[..<index], tokens: tokens, cache: attributions) { token in
+                    try storedCounters.bind(token, at: 1)
+                    return try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
+                }
+                if tokens == nil && index < batches.count - 1 { finalGroups[batch.generation] = live }
+            }
+            for (key, counters) in live.sums where hours.contains(key.hour) {
+                let matches = selected[key.group] ?? attributions.groups[Int(key.group)].matches(filter)
+                selected[key.group] = matches
+                if matches { sums[key.group, default: Counters()].add(counters) }
+            }
         }
         for (id, counters) in sums {
             let group = attributions.groups[Int(id)]
-            guard group.matches(filter) else { continue }
             try insertGroup.bind([.text(group.advocate), .text(group.venue), .text(group.campaign),
                                   .text(group.network), .text(group.tier)] + counters.values)
             try insertGroup.run()
@@ -115,8 +134,8 @@ final class LiveRows {
         CREATE TEMP VIEW attributed AS
             SELECT * FROM temp.all_shares JOIN main.counters USING (token)
             UNION ALL SELECT * FROM temp.all_shares JOIN temp.live_counters USING (token);
-        CREATE TEMP TABLE live_groups AS
-            SELECT \(Rollup.allAttributes.joined(separator: ", ")), \(Rows.counterNames.joined(separator: ", "))
-            FROM main.rollup_hour_groups WHERE 0;
+        CREATE TEMP TABLE live_groups (
+            \((GroupKey.attributes.map { "\($0) TEXT NOT NULL" } + Rows.counterNames.map { "\($0) INTEGER NOT NULL" })
+                .joined(separator: ", ")));
         """
 }

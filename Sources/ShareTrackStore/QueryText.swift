@@ -38,6 +38,17 @@ public struct QueryText: Sendable {
         return ("\(dialect.attributed) WHERE \(conditions)", values)
     }
 
+    /// The rows of `rollup` that `filter` selects, with their groups' attributes, plus the live
+    /// groups (filtered already) where the dialect has them: a FROM clause with `columns` and the
+    /// counters.
+    func rollup(_ rollup: Rollup, _ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
+        let (conditions, values) = conditions(filter)
+        let selected = (columns + Rows.counterNames).joined(separator: ", ")
+        let live = dialect.liveGroups.map { " UNION ALL SELECT \(selected) FROM \($0)" } ?? ""
+        return ("(SELECT \(selected) FROM \(rollup.table) JOIN \(rollup.groups.table) USING (id) WHERE \(conditions)"
+                + "\(live)) AS rolled_up", values)
+    }
+
     /// Per `column`: the number of distinct advocates (or NULL) and the sums, over `from`; ranked
     /// by `ranking` (highest first, then by the column) or ordered by the column.
     public func groups(_ column: String, from: String, countAdvocates: Bool, ranking: Ranking? = nil,

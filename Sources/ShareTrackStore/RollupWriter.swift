@@ -29,6 +29,7 @@ final class RollupWriter {
     private let upserts: [Statement]
     private let renames: [Statement]
     private let countRename: Statement
+    private let numbers: GroupNumbers
     private let database: Database
 
     init(_ database: Database) throws {
@@ -65,9 +66,10 @@ final class RollupWriter {
             """)
         nextBound = try database.prepare("SELECT token FROM main.shares WHERE token > ? ORDER BY token LIMIT 1 OFFSET ?")
         upserts = try Rollup.all.map { try database.prepare($0.upsertSQL) }
-        renames = try Rollup.all.filter { $0.attributes.contains("advocate") }.map { rollup in
-            try database.prepare("UPDATE \(rollup.table) SET advocate = ? WHERE advocate = ?")
+        renames = try GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
+            try database.prepare("UPDATE \(groups.table) SET advocate = ? WHERE advocate = ?")
         }
+        numbers = try GroupNumbers(database)
         countRename = try database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'advocates_renamed'")
         builtThrough = try database.prepare("SELECT built_through FROM rollup_progress").rows { $0.string(0) }.first ?? nil
     }
@@ -80,15 +82,21 @@ final class RollupWriter {
         try database.execute("DELETE FROM temp.batch_counters; DELETE FROM temp.batch_shares;")
     }
 
-    /// Renames an advocate in every rollup (`sharectl forget --advocate`; `pseudonym` is new, so no
-    /// rows merge), and counts the rename in `meta.advocates_renamed`, which tells `Queries` to
+    /// Renames an advocate in every `GroupTable` (`sharectl forget --advocate`; `pseudonym` is new,
+    /// so no groups merge), and counts the rename in `meta.advocates_renamed`, which tells `Queries` to
     /// drop the attributions it remembers.
     func renameAdvocate(_ id: String, to pseudonym: String) throws {
         for rename in renames {
             try rename.bind([.text(pseudonym), .text(id)])
             try rename.run()
         }
+        numbers.forget()
         try countRename.run()
+    }
+
+    /// Forgets what the transaction that failed numbered (the ids it added are rolled back).
+    func rolledBack() {
+        numbers.forget()
     }
 
     /// Adds the counters of the next `shares` shares (in token order) to the rollups, in the
@@ -113,22 +121,29 @@ final class RollupWriter {
     /// every rollup: summed per rollup key here (cheaper than SQL's sorter), then upserted in key
     /// order, so that each rollup's B-tree is walked from left to right.
     private func add(_ attributed: Statement) throws {
-        var groups: [RollupKey: Counters] = [:]
+        var groups: [GroupKey: [Int64: Counters]] = [:]
         defer { attributed.reset() }
         while try attributed.step() {
-            let key = RollupKey(hour: attributed.int64(0), attributes: (1...5).map { attributed.string(Int32($0)) ?? "" })
-            groups[key, default: Counters()].add(attributed.counters(at: 6))
+            let key = GroupKey(advocate: attributed.string(1) ?? "", venue: attributed.string(2) ?? "",
+                               campaign: attributed.string(3) ?? "", network: attributed.string(4) ?? "",
+                               tier: attributed.string(5) ?? "")
+            groups[key, default: [:]][attributed.int64(0), default: Counters()].add(attributed.counters(at: 6))
         }
-        for (rollup, upsert) in zip(Rollup.all, upserts) {
-            var sums: [RollupKey: Counters] = [:]
-            for (key, counters) in groups {
-                let group = GroupKey(advocate: key.attributes[0], venue: key.attributes[1], campaign: key.attributes[2],
-                                     network: key.attributes[3], tier: key.attributes[4])
-                sums[rollup.key(hour: key.hour, group), default: Counters()].add(counters)
+        var sums = Array(repeating: [RollupKey: Counters](), count: Rollup.all.count)
+        let tables = Rollup.all.map(\.groups.index)
+        for (key, hours) in groups {
+            let ids = try numbers.ids(key)
+            for (index, rollup) in Rollup.all.enumerated() {
+                let id = ids[tables[index]]
+                for (hour, counters) in hours {
+                    sums[index][RollupKey(hour: rollup.hourly ? hour : 0, id: id), default: Counters()].add(counters)
+                }
             }
-            for (key, counters) in sums.sorted(by: { $0.key < $1.key }) {
+        }
+        for (rollup, (upsert, rows)) in zip(Rollup.all, zip(upserts, sums)) {
+            for (key, counters) in rows.sorted(by: { $0.key < $1.key }) {
                 let hour: [Statement.Value] = rollup.hourly ? [.integer(key.hour)] : []
-                try upsert.bind(hour + key.attributes.map { .text($0) } + counters.values)
+                try upsert.bind(hour + [.integer(key.id)] + counters.values)
                 try upsert.run()
             }
         }

@@ -18,6 +18,8 @@ public struct SQLDialect: Sendable {
     /// thousandths, and the relations of shares that attribute them, the first that has the token wins.
     let exportCounters: String
     let exportShares: [String]
+    /// The groups of counters not in the rollups yet, summed like them, if the dialect has them.
+    let liveGroups: String?
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
@@ -25,7 +27,7 @@ public struct SQLDialect: Sendable {
         shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
         exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
-        exportShares: ["main.shares", "temp.live_shares"])
+        exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups")
 
     /// The shared store's tables (`SharedSchema`), summed over the raw rows (it has no rollups yet).
     public static let postgres = SQLDialect(
@@ -37,7 +39,7 @@ public struct SQLDialect: Sendable {
         exportCounters: "(SELECT token, hour, "
             + Rows.counterNames.map { $0 == "value" ? "(value * 1000)::bigint AS value" : $0 }.joined(separator: ", ")
             + " FROM counters)",
-        exportShares: ["shares"])
+        exportShares: ["shares"], liveGroups: nil)
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

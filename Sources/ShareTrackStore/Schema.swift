@@ -20,6 +20,9 @@ import ShareTrackCore
 /// holds shares gets them built in the background (`Store.buildRollups`): `rollup_progress` holds
 /// the last share token whose counters are in the rollups, and is empty once all are;
 /// `meta.advocates_renamed` counts the advocates `forget` renamed (see `AttributionCache`).
+///
+/// Version 6 keys the rollups by integer ids of share groups (`GroupTable`) instead of the text
+/// attributes; its migration drops version 5's rollups and has them built again in the background.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -79,11 +82,19 @@ enum Schema {
         .sql("""
         CREATE INDEX sources_by_last_seen ON sources (last_seen);
         """),
-        .sql(Rollup.all.map(\.createSQL).joined(separator: "\n") + """
-
+        // Version 5's rollups (keyed by text columns) are created by version 6's migration.
+        .sql("""
         CREATE TABLE rollup_progress (built_through TEXT NOT NULL);
-        INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);
         INSERT INTO meta (key, value) VALUES ('advocates_renamed', 0);
+        """),
+        // The rollups keyed by integer group ids, built again from the counters in the background
+        // (replacing whatever rollups the database holds).
+        .sql((Rollup.all.map(\.table) + GroupTable.all.map(\.table) + ["rollup_hour_places", "rollup_hour_groups"])
+            .map { "DROP TABLE IF EXISTS \($0);\n" }.joined()
+            + (GroupTable.all.map(\.createSQL) + Rollup.all.map(\.createSQL)).joined(separator: "\n") + """
+
+        DELETE FROM rollup_progress;
+        INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);
         """),
     ]
 

@@ -12,17 +12,13 @@ enum Source: Equatable {
     /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
     /// and the counters.
     func sql(_ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
-        let (conditions, values) = Queries.text.conditions(filter)
         switch self {
         case .raw:
-            return ("temp.attributed WHERE \(conditions)", values)
+            return Queries.text.attributed(filter)
         case .rollups:
             let needed = Set(columns).union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
             let rollup = Rollup.covering(needed, hourly: filter.sinceHour != nil || filter.untilHour != nil)
-            let selected = (columns + Rows.counterNames).joined(separator: ", ")
-            // The live groups are filtered already (`LiveRows`).
-            return ("(SELECT \(selected) FROM main.\(rollup.table) WHERE \(conditions) "
-                    + "UNION ALL SELECT \(selected) FROM temp.live_groups)", values)
+            return Queries.text.rollup(rollup, filter, columns: columns)
         }
     }
 

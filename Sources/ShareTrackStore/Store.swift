@@ -110,7 +110,7 @@ public final class Store {
     public func apply(_ batch: Batch) throws -> Int {
         guard batch.generation > generation else { return 0 }
         let batchValue = batch.counters.values.reduce(Int64(0)) { $0 + $1.value.thousandths }
-        let erased = try database.transaction {
+        let erased = try writing {
             let erased = try erase(batch.erasures)
             var binder = RowBinder()
             try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
@@ -168,9 +168,19 @@ public final class Store {
     /// Adds the counters of the next `shares` shares to the rollups, in one transaction; returns
     /// whether the rollups are complete. The daemon calls it between applies until they are.
     public func buildRollups(shares: Int) throws -> Bool {
-        let through = try database.transaction { try rollups.build(shares: shares) }
+        let through = try writing { try rollups.build(shares: shares) }
         rollups.builtThrough = through
         return through == nil
+    }
+
+    /// Runs `body` in one transaction; if it fails, the rollups forget what it numbered.
+    private func writing<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try database.transaction(body)
+        } catch {
+            rollups.rolledBack()
+            throw error
+        }
     }
 
     /// Adds what `batch` (its rows written already) brings to the rollups.

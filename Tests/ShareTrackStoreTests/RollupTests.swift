@@ -89,12 +89,14 @@ import Testing
         }
     }
 
-    /// Every request answered from the rollups equals the answer from the raw rows.
-    private static func expectSameAnswers(_ database: TemporaryDatabase, live: [Batch], seed: UInt64) throws {
-        let fast = try Queries(path: database.path, readsRollups: true)
+    /// Every request answered from the rollups (by `fast`, or a new `Queries`) equals the answer
+    /// from the raw rows.
+    private static func expectSameAnswers(_ database: TemporaryDatabase, live: [Batch], seed: UInt64,
+                                          fast: Queries? = nil, count: Int = 150) throws {
+        let fast = try fast ?? Queries(path: database.path, readsRollups: true)
         let raw = try Queries(path: database.path, readsRollups: false)
         let liveData = LiveData(batches: live)
-        for request in requests(seed: seed, count: 150) {
+        for request in requests(seed: seed, count: count) {
             let expected = answer(raw, request, liveData)
             #expect(answer(fast, request, liveData) == expected, "\(request)")
         }
@@ -110,13 +112,69 @@ import Testing
         try Self.expectSameAnswers(database, live: Array(batches.suffix(4)), seed: seed &* 7)
     }
 
-    @Test func anOlderDatabaseGetsItsRollupsBuiltWhileBatchesKeepComing() throws {
+    /// The first `part` of `batch`'s shares and counter rows, under its generation: the daemon's
+    /// pending batch before it has grown into `batch`.
+    private static func part(of batch: Batch, _ part: Double) -> Batch {
+        var partial = Batch(generation: batch.generation)
+        for share in batch.shares.prefix(Int(Double(batch.shares.count) * part)) { partial.add(share) }
+        for (key, counters) in batch.counters.sorted(by: { $0.key.token < $1.key.token || $0.key.token == $1.key.token && $0.key.hour < $1.key.hour })
+            .prefix(Int(Double(batch.counters.count) * part)) {
+            partial.add(counters, at: key)
+        }
+        partial.events = 1
+        return partial
+    }
+
+    /// One `Queries` keeps each final live batch's groups until it is applied: its answers stay
+    /// exact as batches arrive (the last one growing first, like the daemon's pending batch) and
+    /// are applied one by one.
+    @Test(arguments: [21, 22, 23] as [UInt64])
+    func keptLiveGroupsStayExactAsBatchesArriveAndAreApplied(seed: UInt64) throws {
+        let database = try TemporaryDatabase()
+        let batches = Self.batches(seed: seed, count: 16)
+        _ = try database.queries(writing: Array(batches.prefix(3)))
+        let store = try Store(path: database.path, visitorKey: testKey)
+        let fast = try Queries(path: database.path, readsRollups: true)
+        var applied = 3
+        var arrived = 5
+        var step: UInt64 = 0
+        while applied < batches.count {
+            step += 1
+            if arrived < batches.count {
+                let live = Array(batches[applied..<arrived]) + [Self.part(of: batches[arrived], 0.5)]
+                try Self.expectSameAnswers(database, live: live, seed: seed &* 100 &+ step, fast: fast, count: 40)
+                arrived += 1
+            }
+            try Self.expectSameAnswers(database, live: Array(batches[applied..<arrived]), seed: seed &* 200 &+ step,
+                                       fast: fast, count: 40)
+            try store.apply(batches[applied])
+            applied += 1
+        }
+    }
+
+    /// A database of schema 4 (before the rollups) or 5 (rollups keyed by text) migrates to
+    /// rollups keyed by group ids, built while batches keep coming.
+    @Test(arguments: [4, 5] as [Int64])
+    func anOlderDatabaseGetsItsRollupsBuiltWhileBatchesKeepComing(version: Int64) throws {
         let database = try TemporaryDatabase()
         let batches = Self.batches(seed: 9, count: 16)
         _ = try database.queries(writing: Array(batches.prefix(8)))
-        // Back to the schema before the rollups.
         let old = try Database(path: database.path, mode: .readWrite)
-        try old.execute(Rollup.all.map { "DROP TABLE \($0.table);" }.joined() + "DROP TABLE rollup_progress; DELETE FROM meta WHERE key = 'advocates_renamed'; PRAGMA user_version = \(Schema.currentVersion - 1);")
+        try old.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table)).map { "DROP TABLE \($0);" }.joined())
+        if version == 4 {
+            try old.execute("DROP TABLE rollup_progress; DELETE FROM meta WHERE key = 'advocates_renamed';")
+        } else {
+            // Version 5's tables, complete (no build in progress), with rows the migration must drop.
+            try old.execute("""
+                CREATE TABLE rollup_hour_places (hour INTEGER NOT NULL, venue TEXT NOT NULL, clicks INTEGER NOT NULL);
+                CREATE TABLE rollup_hour_groups (hour INTEGER NOT NULL, advocate TEXT NOT NULL, clicks INTEGER NOT NULL);
+                CREATE TABLE rollup_places (venue TEXT NOT NULL, clicks INTEGER NOT NULL);
+                CREATE TABLE rollup_advocates (advocate TEXT NOT NULL, clicks INTEGER NOT NULL);
+                INSERT INTO rollup_advocates VALUES ('a1', 1000000);
+                DELETE FROM rollup_progress;
+                """)
+        }
+        try old.execute("PRAGMA user_version = \(version)")
 
         let store = try Store(path: database.path, visitorKey: testKey)
         #expect(!store.rollupsComplete)
@@ -156,7 +214,8 @@ import Testing
         try Self.expectSameAnswers(database, live: Array(more), seed: 5)
         #expect(!Self.answer(queries, top, LiveData(batches: Array(more))).contains("\"a3\""))
         let rows = try Database(path: database.path, mode: .readOnly)
-            .prepare("SELECT COUNT(*) FROM rollup_hour_groups WHERE advocate = 'a3'").rows { $0.int64(0) }
+            .prepare("SELECT (SELECT COUNT(*) FROM share_groups WHERE advocate = 'a3') + "
+                     + "(SELECT COUNT(*) FROM advocate_groups WHERE advocate = 'a3')").rows { $0.int64(0) }
         #expect(rows == [0])
     }
 }

@@ -1,0 +1,48 @@
+/// A table that numbers the distinct sets of some share attributes (`id INTEGER PRIMARY KEY`), so
+/// that the `Rollup` tables are keyed by a small integer. A row is added the first time a counter
+/// row of a share with those attributes enters a rollup, and is never deleted (`forget --advocate`
+/// renames its advocate in place). A share without a campaign has campaign `''` (no campaign id is
+/// empty), since these columns are a unique key.
+struct GroupTable: Sendable {
+    let table: String
+    /// The share attributes, in the order of `GroupKey` (and of the unique index).
+    let attributes: [String]
+
+    /// Every attribute: a rollup row per advocate, venue, campaign, network and tier.
+    static let shares = GroupTable(table: "share_groups", attributes: GroupKey.attributes)
+    /// Per venue, campaign, network and tier.
+    static let places = GroupTable(table: "place_groups", attributes: ["venue", "campaign", "network", "tier"])
+    /// Per advocate, network and tier.
+    static let advocates = GroupTable(table: "advocate_groups", attributes: ["advocate", "network", "tier"])
+
+    static let all: [GroupTable] = [.shares, .places, .advocates]
+
+    /// This table's position in `all`.
+    var index: Int { Self.all.firstIndex { $0.table == table }! }
+
+    var createSQL: String {
+        """
+        CREATE TABLE \(table) (
+            id INTEGER PRIMARY KEY,
+            \(attributes.map { "\($0) TEXT NOT NULL" }.joined(separator: ",\n    "))
+        );
+        CREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(attributes.joined(separator: ", ")));
+        """
+    }
+
+    /// The id of a set of attributes; the parameters are the attributes.
+    var selectSQL: String {
+        "SELECT id FROM \(table) WHERE " + attributes.map { "\($0) = ?" }.joined(separator: " AND ")
+    }
+
+    /// Numbers a new set of attributes; the parameters are the attributes.
+    var insertSQL: String {
+        "INSERT INTO \(table) (\(attributes.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: attributes.count).joined(separator: ", ") + ")"
+    }
+
+    /// `key`'s values of this table's attributes, in order.
+    func values(_ key: GroupKey) -> [String] {
+        attributes.map { key[$0] }
+    }
+}
