@@ -20,6 +20,8 @@ final class LiveRows {
         case advocate(String, QueryFilter)
         /// Every group, filtered.
         case groups(QueryFilter)
+        /// Every group per hour, filtered.
+        case hours(QueryFilter)
     }
 
     private let database: Database
@@ -41,7 +43,7 @@ final class LiveRows {
         insertCounter = try database.prepare(
             "INSERT INTO temp.live_counters (\(Rows.counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         insertGroup = try database.prepare(
-            "INSERT INTO temp.live_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO temp.live_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         storedCounters = try database.prepare(
             "SELECT hour, \(Rows.counterNames.joined(separator: ", ")) FROM main.counters WHERE token = ?")
         advocateTokens = try database.prepare("SELECT token FROM main.shares WHERE advocate = ?")
@@ -69,6 +71,8 @@ final class LiveRows {
             try group(batches, filter, tokens: { tokens.contains($0) })
         case .groups(let filter):
             try group(batches, filter, tokens: nil)
+        case .hours(let filter):
+            try group(batches, filter, tokens: nil, byHour: true)
         }
     }
 
@@ -86,12 +90,12 @@ final class LiveRows {
         }
     }
 
-    /// Fills `live_groups` with the groups `filter` selects, summed over the hours in its range.
-    /// Every batch's groups are computed once, and kept while it stays unapplied, unless `tokens`
+    /// Fills `live_groups` with the groups `filter` selects, summed over the hours in its range
+    /// (`byHour`: per hour; else with hour NULL). Every batch's groups are computed once, and kept while it stays unapplied, unless `tokens`
     /// restricts them (an advocate's answer computes only that advocate's).
-    private func group(_ batches: [Batch], _ filter: QueryFilter, tokens: ((String) -> Bool)?) throws {
+    private func group(_ batches: [Batch], _ filter: QueryFilter, tokens: ((String) -> Bool)?, byHour: Bool = false) throws {
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
-        var sums: [Int32: Counters] = [:]
+        var sums: [LiveGroups.Key: Counters] = [:]
         var selected: [Int32: Bool] = [:]
         for (index, batch) in batches.enumerated() {
             let live: LiveGroups
@@ -107,13 +111,13 @@ final class LiveRows {
             for (key, counters) in live.sums where hours.contains(key.hour) {
                 let matches = selected[key.group] ?? attributions.groups[Int(key.group)].matches(filter)
                 selected[key.group] = matches
-                if matches { sums[key.group, default: Counters()].add(counters) }
+                if matches { sums[byHour ? key : LiveGroups.Key(hour: 0, group: key.group), default: Counters()].add(counters) }
             }
         }
-        for (id, counters) in sums {
-            let group = attributions.groups[Int(id)]
-            try insertGroup.bind([.text(group.advocate), .text(group.venue), .text(group.campaign),
-                                  .text(group.network), .text(group.tier)] + counters.values)
+        for (key, counters) in sums {
+            let group = attributions.groups[Int(key.group)]
+            try insertGroup.bind([.integer(byHour ? key.hour : nil), .text(group.advocate), .text(group.venue),
+                                  .text(group.campaign), .text(group.network), .text(group.tier)] + counters.values)
             try insertGroup.run()
         }
     }
@@ -135,7 +139,7 @@ final class LiveRows {
             SELECT * FROM temp.all_shares JOIN main.counters USING (token)
             UNION ALL SELECT * FROM temp.all_shares JOIN temp.live_counters USING (token);
         CREATE TEMP TABLE live_groups (
-            \((GroupKey.attributes.map { "\($0) TEXT NOT NULL" } + Rows.counterNames.map { "\($0) INTEGER NOT NULL" })
+            hour INTEGER, \((GroupKey.attributes.map { "\($0) TEXT NOT NULL" } + Rows.counterNames.map { "\($0) INTEGER NOT NULL" })
                 .joined(separator: ", ")));
         """
 }

@@ -3,8 +3,8 @@ import ShareTrackCore
 extension Queries {
     /// Counter sums per hour bucket over the attributed rows `filter` selects, oldest first; hours
     /// without counters are left out.
-    func trend(_ filter: QueryFilter) throws -> [TrendRow] {
-        let (from, values) = Self.text.attributed(filter)
+    func trend(_ filter: QueryFilter, _ source: Source) throws -> [TrendRow] {
+        let (from, values) = source.sql(filter, columns: ["hour"])
         return try rows(Self.text.trend(from: from), values) { TrendRow(row: $0) }
     }
 }

@@ -17,9 +17,9 @@ import ShareTrackCore
 ///
 /// Sums over advocates, venues, networks and tiers read the `Rollup` tables plus the live groups;
 /// while the rollups are still being built for an older database (and in the differential test,
-/// as the reference), they read the raw counter rows joined with the shares instead. A share's
-/// own counters and an advocate's recent shares always come from the raw rows (by primary key);
-/// so do `trend` and `export`.
+/// as the reference), they read the raw counter rows joined with the shares instead; so does
+/// `trend`, per hour. A share's own counters and an advocate's recent shares always come from the
+/// raw rows (by primary key); so does `export`.
 ///
 /// Not thread-safe: the owner keeps it on one queue or behind a lock.
 public final class Queries {
@@ -36,6 +36,7 @@ public final class Queries {
     static let text = QueryText(.sqlite)
     private let live: LiveRows
     private let rollupProgress: Statement
+    private let storedHours: Statement
     /// Whether sums may read the rollups (false: always the raw rows).
     private let readsRollups: Bool
 
@@ -52,6 +53,7 @@ public final class Queries {
         do {
             live = try LiveRows(database)
             rollupProgress = try database.prepare("SELECT 1 FROM main.rollup_progress")
+            storedHours = try database.prepare("SELECT min(hour), max(hour) FROM main.rollup_hour_places")
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
@@ -80,7 +82,7 @@ public final class Queries {
             case .networks(let filter):
                 return try snapshot(live, .groups(filter)) { try groups(.network, filter, $0) }
             case .trend(let filter):
-                return try snapshot(live) { try trend(filter) }
+                return try snapshot(live, .hours(filter)) { try trend(filter, $0) }
             case .sources(let silentAfter, let limit):
                 return try reading(live) { try sources(after: $0, limit: limit, silentAfter: silentAfter, now: now) }
             }
@@ -178,8 +180,10 @@ public final class Queries {
         throws -> Result
     {
         try reading(live) { batches in
-            let source: Source = try readsRollups && rollupProgress.rows({ _ in () }).isEmpty ? .rollups : .raw
-            try self.live.load(batches, source == .rollups ? scope : .raw,
+            let source: Source = try readsRollups && rollupProgress.rows({ _ in () }).isEmpty
+                ? .rollups(storedHours: storedHours.rows { $0.isNull(0) ? nil : $0.int64(0)...$0.int64(1) }.first ?? nil)
+                : .raw
+            try self.live.load(batches, source == .raw ? .raw : scope,
                                renames: try Store.meta("advocates_renamed", database))
             return try body(source)
         }

@@ -15,8 +15,9 @@ public struct QueryText: Sendable {
         "SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), \(dialect.valueSum)"
     }
 
-    /// The WHERE clause over the attributed rows that `filter` makes, with its parameters.
-    func conditions(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+    /// The WHERE clause over the attributed rows that `filter` makes, with its parameters (the
+    /// first numbered `first`).
+    func conditions(_ filter: QueryFilter, first: Int = 1) -> (sql: String, values: [SQLValue]) {
         let terms: [(String, SQLValue?)] = [
             ("advocate", filter.advocate.map { .text($0) }),
             ("venue", filter.venue.map { .text($0) }),
@@ -27,7 +28,7 @@ public struct QueryText: Sendable {
             ("hour <", filter.untilHour.map { .integer($0) }),
         ].filter { $0.1 != nil }
         let sql = terms.enumerated().map { index, term in
-            (term.0.hasPrefix("hour") ? term.0 : term.0 + " =") + " " + dialect.placeholder(index + 1)
+            (term.0.hasPrefix("hour") ? term.0 : term.0 + " =") + " " + dialect.placeholder(first + index)
         }
         return (sql.isEmpty ? "true" : sql.joined(separator: " AND "), terms.compactMap(\.1))
     }
@@ -44,9 +45,39 @@ public struct QueryText: Sendable {
     func rollup(_ rollup: Rollup, _ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
-        let live = dialect.liveGroups.map { " UNION ALL SELECT \(selected) FROM \($0)" } ?? ""
         return ("(SELECT \(selected) FROM \(rollup.table) JOIN \(rollup.groups.table) USING (id) WHERE \(conditions)"
-                + "\(live)) AS rolled_up", values)
+                + "\(liveGroups(selected))) AS rolled_up", values)
+    }
+
+    /// The same rows as `rollup(hourly, filter, columns:)` summed per `columns`, read the other way
+    /// round: the all-time rollup `all` less the hours of `hourly` outside `filter`'s range, plus
+    /// the live groups; the sums that are zero (no counter row in the range: every counter row has a
+    /// non-zero counter, and none is negative) left out. Cheaper when the range holds most hours.
+    func rollup(_ all: Rollup, less hourly: Rollup, _ filter: QueryFilter, columns: [String])
+        -> (sql: String, values: [SQLValue])
+    {
+        var attributes = filter
+        attributes.since = nil
+        attributes.until = nil
+        let (allConditions, allValues) = conditions(attributes)
+        let (outsideConditions, outsideValues) = conditions(attributes, first: allValues.count + 1)
+        let next = allValues.count + outsideValues.count + 1
+        let selected = (columns + Rows.counterNames).joined(separator: ", ")
+        let negated = (columns + Rows.counterNames.map { "-\($0)" }).joined(separator: ", ")
+        let sums = (columns + Rows.counterNames.map { "SUM(\($0)) AS \($0)" }).joined(separator: ", ")
+        let nonZero = Rows.counterNames.map { "SUM(\($0)) <> 0" }.joined(separator: " OR ")
+        return ("""
+            (SELECT \(sums) FROM (
+                SELECT \(selected) FROM \(all.table) JOIN \(all.groups.table) USING (id) WHERE \(allConditions)
+                UNION ALL SELECT \(negated) FROM \(hourly.table) JOIN \(hourly.groups.table) USING (id)
+                WHERE \(outsideConditions) AND (hour < \(dialect.placeholder(next)) OR hour >= \(dialect.placeholder(next + 1)))\(liveGroups(selected))
+            ) AS netted\(columns.isEmpty ? "" : " GROUP BY " + columns.joined(separator: ", ")) HAVING \(nonZero)) AS rolled_up
+            """, allValues + outsideValues + Self.hourRange(filter))
+    }
+
+    /// `UNION ALL` the live groups' `selected` columns, where the dialect has live groups.
+    private func liveGroups(_ selected: String) -> String {
+        dialect.liveGroups.map { " UNION ALL SELECT \(selected) FROM \($0)" } ?? ""
     }
 
     /// Per `column`: the number of distinct advocates (or NULL) and the sums, over `from`; ranked

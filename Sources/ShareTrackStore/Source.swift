@@ -6,20 +6,40 @@ import ShareTrackCore
 enum Source: Equatable {
     /// `temp.attributed`: every stored and live counter row with its share's attributes.
     case raw
-    /// The first `Rollup` that has the columns the query needs, plus `temp.live_groups`.
-    case rollups
+    /// The first `Rollup` that has the columns the query needs, plus `temp.live_groups`;
+    /// `storedHours`: the first and last hour the hourly rollups hold (nil: none).
+    case rollups(storedHours: ClosedRange<Int64>?)
 
     /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
-    /// and the counters.
+    /// and the counters (`hour` among `columns`: per hour).
+    ///
+    /// A range that holds most of the stored hours is read as the all-time rollup less the hours
+    /// outside it (`QueryText.rollup(_:less:_:columns:)`): a report over the last 90 days then
+    /// reads the groups, not every hour.
     func sql(_ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
         switch self {
         case .raw:
             return Queries.text.attributed(filter)
-        case .rollups:
-            let needed = Set(columns).union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
-            let rollup = Rollup.covering(needed, hourly: filter.sinceHour != nil || filter.untilHour != nil)
-            return Queries.text.rollup(rollup, filter, columns: columns)
+        case .rollups(let stored):
+            let byHour = columns.contains("hour")
+            let needed = Set(columns).subtracting(["hour"])
+                .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
+            let ranged = filter.sinceHour != nil || filter.untilHour != nil
+            if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
+                return Queries.text.rollup(Rollup.covering(needed, hourly: false), less: Rollup.covering(needed, hourly: true),
+                                           filter, columns: columns)
+            }
+            return Queries.text.rollup(Rollup.covering(needed, hourly: ranged || byHour), filter, columns: columns)
         }
+    }
+
+    /// Whether `filter`'s range holds more of the `stored` hours than it leaves out.
+    private static func holdsMostHours(_ filter: QueryFilter, of stored: ClosedRange<Int64>?) -> Bool {
+        guard let stored else { return false }
+        let first = max(filter.sinceHour ?? .min, stored.lowerBound)
+        let end = min(filter.untilHour ?? .max, stored.upperBound + 1)
+        let inside = max(0, end - first)
+        return stored.upperBound + 1 - stored.lowerBound - inside < inside
     }
 
     private static func attributeTerms(_ filter: QueryFilter) -> [(column: String, value: SQLValue?)] {

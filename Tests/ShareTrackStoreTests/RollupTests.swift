@@ -71,7 +71,7 @@ import Testing
             let filter = QueryFilter(venue: maybe(["v0", "v1", "v2"]), campaign: maybe(["c1", "c2"]),
                                      network: maybe(["instagram", "tiktok"]), tier: maybe(Tier.allCases),
                                      since: since, until: until)
-            let command: ControlRequest.Command = [.top, .venues, .tiers, .advocate, .share].randomElement(using: &random)!
+            let command: ControlRequest.Command = [.top, .venues, .tiers, .advocate, .share, .trend].randomElement(using: &random)!
             return ControlRequest(command: command, query: Query(
                 id: command == .advocate ? "a\(Int.random(in: 0..<8, using: &random))" : "t\(Int.random(in: 0..<42, using: &random))",
                 by: Ranking.allCases.randomElement(using: &random)!.rawValue, limit: Int.random(in: 1...8, using: &random),
