@@ -64,9 +64,21 @@ public final class Database {
     /// Milliseconds a statement waits for another connection's lock before it fails as busy.
     /// Copies what the write-ahead log holds into the database file, as far as readers allow
     /// (a passive checkpoint: it never waits, and a failure only leaves the log longer).
+    ///
+    /// The log starts again from its beginning only when a write finds no reader using it; with
+    /// queries answered back to back there nearly always is one, and the log (which every read
+    /// searches) would grow without end. So once it holds more than `restartFrames` pages, the
+    /// checkpoint also waits (at most the busy timeout) for the readers of older content to finish,
+    /// so that the next write restarts it.
     public func checkpoint() {
-        try? execute("PRAGMA wal_checkpoint(PASSIVE);")
+        guard let passive = try? prepare("PRAGMA wal_checkpoint(PASSIVE)"),
+              let frames = try? passive.rows({ $0.int64(1) }).first, frames > Self.restartFrames
+        else { return }
+        try? execute("PRAGMA wal_checkpoint(RESTART);")
     }
+
+    /// 64 MiB of 4 KiB pages.
+    static let restartFrames: Int64 = 16_384
 
     /// Copies the whole write-ahead log into the database and truncates it to zero bytes, waiting
     /// (a few seconds at most) for readers that still use older content of the log.

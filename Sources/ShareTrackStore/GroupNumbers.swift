@@ -3,7 +3,7 @@
 /// a group's ids never change, and its attributes only when `forget --advocate` renames its
 /// advocate (then `forget()` drops them all).
 final class GroupNumbers {
-    static let capacity = 50_000
+    static let capacity = 10_000
 
     private var known: [GroupKey: [Int64]] = [:]
     private let selects: [Statement]

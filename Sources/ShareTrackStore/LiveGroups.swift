@@ -30,17 +30,30 @@ struct LiveGroups {
          storedCounters: (String) throws -> [(Int64, Counters)]) throws {
         var own: [String: Int32] = [:]
         for share in batch.shares where tokens?(share.token) ?? true { own[share.token] = cache.group(GroupKey(share)) }
-        var earlierShares: [String: Int32] = [:]
+        // The tokens of the batch's deltas whose share is not in it: stored, earlier or orphans.
+        var others: [String: Int32?] = [:]
+        for key in batch.counters.keys where own[key.token] == nil && (tokens?(key.token) ?? true) {
+            others[key.token] = .some(nil)
+        }
         for previous in earlier {
-            for share in previous.shares where tokens?(share.token) ?? true { earlierShares[share.token] = cache.group(GroupKey(share)) }
+            for share in previous.shares where others[share.token] != nil {
+                others[share.token] = cache.group(GroupKey(share))
+            }
             for (key, counters) in previous.counters {
                 guard let group = own[key.token] else { continue }
                 sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
             }
         }
         for (key, counters) in batch.counters where tokens?(key.token) ?? true {
-            guard let group = try own[key.token] ?? earlierShares[key.token] ?? cache.group(ofStored: key.token)
-            else { continue }
+            let group: Int32?
+            if let ownGroup = own[key.token] {
+                group = ownGroup
+            } else if let earlierGroup = others[key.token] ?? nil {
+                group = earlierGroup
+            } else {
+                group = try cache.group(ofStored: key.token)
+            }
+            guard let group else { continue }
             sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
         }
         for (token, group) in own {

@@ -49,12 +49,14 @@ struct Rollup: Sendable {
             }.joined()
     }
 
-    /// Adds one row's counters (parameters: the key, then the counters) to the row with its key.
-    var upsertSQL: String {
+    /// Adds `rows` rows' counters (parameters: each row's key, then its counters) to the rows with
+    /// their keys (distinct).
+    func upsertSQL(rows: Int) -> String {
         let columns = key + Rows.counterNames
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
-            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
             ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET
                 \(Rows.counterNames.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
             """

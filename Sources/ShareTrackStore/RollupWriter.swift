@@ -26,7 +26,8 @@ final class RollupWriter {
     private let attributeBatch: Statement
     private let attributeShares: Statement
     private let nextBound: Statement
-    private let upserts: [Statement]
+    /// Each rollup's upsert of one row and of `Store.chunkRows` rows.
+    private let upserts: [(one: Statement, many: Statement)]
     private let renames: [Statement]
     private let countRename: Statement
     private let numbers: GroupNumbers
@@ -65,7 +66,9 @@ final class RollupWriter {
             WHERE s.token > ?1 AND (?2 IS NULL OR s.token <= ?2)
             """)
         nextBound = try database.prepare("SELECT token FROM main.shares WHERE token > ? ORDER BY token LIMIT 1 OFFSET ?")
-        upserts = try Rollup.all.map { try database.prepare($0.upsertSQL) }
+        upserts = try Rollup.all.map { rollup in
+            (try database.prepare(rollup.upsertSQL(rows: 1)), try database.prepare(rollup.upsertSQL(rows: Store.chunkRows)))
+        }
         renames = try GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
             try database.prepare("UPDATE \(groups.table) SET advocate = ? WHERE advocate = ?")
         }
@@ -118,33 +121,52 @@ final class RollupWriter {
     }
 
     /// Adds the rows `attributed` returns (hour, the attributes of `GroupKey`, the counters) to
-    /// every rollup: summed per rollup key here (cheaper than SQL's sorter), then upserted in key
-    /// order, so that each rollup's B-tree is walked from left to right.
+    /// every rollup: summed per hour and group here (cheaper than SQL's sorter), then per rollup
+    /// key, and upserted `Store.chunkRows` rows at a time in key order, so that each rollup's
+    /// B-tree is walked from left to right.
     private func add(_ attributed: Statement) throws {
-        var groups: [GroupKey: [Int64: Counters]] = [:]
+        var groups: [GroupKey] = []
+        var numbered: [GroupKey: Int64] = [:]
+        // Keyed by hour and position in `groups`.
+        var cells: [RollupKey: Counters] = [:]
         defer { attributed.reset() }
         while try attributed.step() {
-            let key = GroupKey(advocate: attributed.string(1) ?? "", venue: attributed.string(2) ?? "",
-                               campaign: attributed.string(3) ?? "", network: attributed.string(4) ?? "",
-                               tier: attributed.string(5) ?? "")
-            groups[key, default: [:]][attributed.int64(0), default: Counters()].add(attributed.counters(at: 6))
+            let group = GroupKey(advocate: attributed.string(1) ?? "", venue: attributed.string(2) ?? "",
+                                 campaign: attributed.string(3) ?? "", network: attributed.string(4) ?? "",
+                                 tier: attributed.string(5) ?? "")
+            let position = numbered[group] ?? {
+                groups.append(group)
+                numbered[group] = Int64(groups.count - 1)
+                return Int64(groups.count - 1)
+            }()
+            cells[RollupKey(hour: attributed.int64(0), id: position), default: Counters()].add(attributed.counters(at: 6))
         }
-        var sums = Array(repeating: [RollupKey: Counters](), count: Rollup.all.count)
-        let tables = Rollup.all.map(\.groups.index)
-        for (key, hours) in groups {
-            let ids = try numbers.ids(key)
-            for (index, rollup) in Rollup.all.enumerated() {
-                let id = ids[tables[index]]
-                for (hour, counters) in hours {
-                    sums[index][RollupKey(hour: rollup.hourly ? hour : 0, id: id), default: Counters()].add(counters)
+        let ids = try groups.map { try numbers.ids($0) }
+        var binder = RowBinder()
+        for (rollup, upsert) in zip(Rollup.all, upserts) {
+            let table = rollup.groups.index
+            var sums: [RollupKey: Counters] = [:]
+            sums.reserveCapacity(cells.count)
+            for (cell, counters) in cells {
+                sums[RollupKey(hour: rollup.hourly ? cell.hour : 0, id: ids[Int(cell.id)][table]), default: Counters()]
+                    .add(counters)
+            }
+            binder.removeAll()
+            var pending = 0
+            for (key, counters) in sums.sorted(by: { $0.key < $1.key }) {
+                if rollup.hourly { binder.add(key.hour) }
+                binder.add(key.id)
+                Store.add(counters, to: &binder)
+                pending += 1
+                if pending == Store.chunkRows {
+                    try binder.run(upsert.many, 0..<binder.count)
+                    binder.removeAll()
+                    pending = 0
                 }
             }
-        }
-        for (rollup, (upsert, rows)) in zip(Rollup.all, zip(upserts, sums)) {
-            for (key, counters) in rows.sorted(by: { $0.key < $1.key }) {
-                let hour: [Statement.Value] = rollup.hourly ? [.integer(key.hour)] : []
-                try upsert.bind(hour + [.integer(key.id)] + counters.values)
-                try upsert.run()
+            let columns = rollup.key.count + Rows.counterNames.count
+            for row in 0..<pending {
+                try binder.run(upsert.one, row * columns ..< (row + 1) * columns)
             }
         }
     }

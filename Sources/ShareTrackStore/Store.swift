@@ -199,7 +199,7 @@ public final class Store {
     }
 
     /// The counters in the order of `Rows.counterNames`.
-    private static func add(_ counters: Counters, to row: inout RowBinder) {
+    static func add(_ counters: Counters, to row: inout RowBinder) {
         row.add(counters.shares)
         row.add(counters.reach)
         row.add(counters.clicks)

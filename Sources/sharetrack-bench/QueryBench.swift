@@ -29,11 +29,13 @@ struct QueryBench {
         let builder = DatabaseBuilder(shares: shares, seed: seed, spanEnd: now / 3600 * 3600)
         note("building a database of \(Format.integer(shares)) shares over \(builder.days) days")
         let buildStart = monotonicNanoseconds()
+        let cpuStart = ProcessUsage.of(getpid())?.cpuSeconds ?? 0
         let sample = try builder.build(at: database) { written in
             if written % 200_000 == 0 { note("\(Format.integer(written)) shares written") }
         }
         let buildSeconds = Double(monotonicNanoseconds() - buildStart) / 1e9
-        note("built in \(Format.seconds(buildSeconds)), \(Format.bytes(Self.fileSize(database)))")
+        let buildCPU = (ProcessUsage.of(getpid())?.cpuSeconds ?? 0) - cpuStart
+        note("built in \(Format.seconds(buildSeconds)) (\(Format.seconds(buildCPU)) of CPU), \(Format.bytes(Self.fileSize(database)))")
 
         let migration = try timeRollupBuild(database)
         let cases = QueryCase.all(now: now, token: sample?.token ?? "", advocate: sample?.attributes.advocate ?? "")
@@ -78,7 +80,8 @@ struct QueryBench {
         }
         print("""
             database: \(Format.integer(shares)) shares, \(Format.integer(Int(builder.clicksPerShare) * shares)) clicks \
-            over \(builder.days) days, \(Format.bytes(Self.fileSize(database))), built in \(Format.seconds(buildSeconds))
+            over \(builder.days) days, \(Format.bytes(Self.fileSize(database))), built in \(Format.seconds(buildSeconds)) \
+            (\(Format.seconds(buildCPU)) of CPU)
             live: ingest at \(Format.integer(Int(rate))) events/s (\(Format.integer(outcome?.acknowledged ?? 0)) answered, \
             \(ingestRunning ? "running throughout" : "ENDED before the last query")); \(runs) runs per query
             offline: this process, no live batches, \(runs) runs\(rawRuns > 0 ? "; before: \(rawRuns) runs" : "")
