@@ -53,7 +53,9 @@ public final class Queries {
         do {
             live = try LiveRows(database)
             rollupProgress = try database.prepare("SELECT 1 FROM main.rollup_progress")
-            storedHours = try database.prepare("SELECT min(hour), max(hour) FROM main.rollup_hour_places")
+            // Two subqueries: SQLite reads a lone min() or max() off the index, both together by a scan.
+            storedHours = try database.prepare(
+                "SELECT (SELECT min(hour) FROM main.rollup_hour_places), (SELECT max(hour) FROM main.rollup_hour_places)")
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
