@@ -158,46 +158,6 @@ public final class Store {
         return erased
     }
 
-    /// Whether the rollups hold every share's counters (else `buildRollups` has more to do).
-    public var rollupsComplete: Bool { rollups.builtThrough == nil }
-
-    /// Shares whose counters one step of `buildRollups` adds, in one transaction between applies
-    /// (about a second on the writer on this project's loaded 2-core machine, never on an answer's path).
-    public static let rollupBuildShares = 2_000
-
-    /// Adds the counters of the next `shares` shares to the rollups, in one transaction; returns
-    /// whether the rollups are complete. The daemon calls it between applies until they are.
-    public func buildRollups(shares: Int) throws -> Bool {
-        let through = try writing { try rollups.build(shares: shares) }
-        rollups.builtThrough = through
-        return through == nil
-    }
-
-    /// Runs `body` in one transaction; if it fails, the rollups forget what it numbered.
-    private func writing<Result>(_ body: () throws -> Result) throws -> Result {
-        do {
-            return try database.transaction(body)
-        } catch {
-            rollups.rolledBack()
-            throw error
-        }
-    }
-
-    /// Adds what `batch` (its rows written already) brings to the rollups.
-    private func stageForRollups(_ batch: Batch, with binder: inout RowBinder) throws {
-        try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
-                  one: rollups.stageCounter, many: rollups.stageCounters) { entry, row in
-            row.add(entry.key.token)
-            row.add(entry.key.hour)
-            Self.add(entry.value, to: &row)
-        }
-        try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
-                  one: rollups.stageShare, many: rollups.stageShares) { share, row in
-            row.add(share.token)
-        }
-        try rollups.addBatch()
-    }
-
     /// The counters in the order of `Rows.counterNames`.
     static func add(_ counters: Counters, to row: inout RowBinder) {
         row.add(counters.shares)
@@ -210,7 +170,7 @@ public final class Store {
     }
 
     /// Inserts `rows` in key order, `chunkRows` at a time with `many`, the rest one by one with `one`.
-    private func write<Rows: Collection>(
+    func write<Rows: Collection>(
         _ rows: Rows, by key: (Rows.Element) -> (String, Int64), with binder: inout RowBinder,
         one: Statement, many: Statement, _ bind: (Rows.Element, inout RowBinder) -> Void
     ) throws {
