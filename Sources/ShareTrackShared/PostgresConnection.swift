@@ -99,34 +99,6 @@ public final class PostgresConnection {
         return try check(result)
     }
 
-    /// `COPY ... FROM STDIN` of `data` (rows in COPY's text format), sent in pieces of 1 MiB.
-    public func copy(_ sql: String, _ data: [UInt8]) throws(PostgresError) {
-        guard let started = PQexec(connection, sql) else { throw connectionError }
-        let status = PQresultStatus(started)
-        PQclear(started)
-        guard status == PGRES_COPY_IN else { throw connectionError }
-        var failed = false
-        data.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            while offset < bytes.count && !failed {
-                let length = min(1 << 20, bytes.count - offset)
-                let sent = UnsafeRawPointer(bytes.baseAddress! + offset).withMemoryRebound(to: CChar.self, capacity: length) {
-                    PQputCopyData(connection, $0, Int32(length))
-                }
-                failed = sent != 1
-                offset += length
-            }
-        }
-        guard !failed, PQputCopyEnd(connection, nil) == 1 else { throw connectionError }
-        // The command's result, then nil.
-        var error: PostgresError?
-        while let result = PQgetResult(connection) {
-            if error == nil, PQresultStatus(result) != PGRES_COMMAND_OK { error = self.error(of: result) }
-            PQclear(result)
-        }
-        if let error { throw error }
-    }
-
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<Result>(_ body: () throws(PostgresError) -> Result) throws(PostgresError) -> Result {
         try execute("BEGIN")

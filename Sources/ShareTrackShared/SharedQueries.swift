@@ -60,7 +60,7 @@ public struct SharedQueries {
             return try rows(text.trend(from: from), values) { TrendRow(row: $0) }
         case .sources(let silentAfter, let limit):
             return try rows("""
-                SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, 0, node FROM sources
+                SELECT source, highest_seq, last_seen, accepted, rejected, duplicates, test, node FROM sources
                 ORDER BY last_seen DESC, source COLLATE "C", node COLLATE "C" LIMIT $1
                 """, [.integer(Int64(limit))]) { row in
                 SourceRow(row.string(0) ?? "", SourceState(row: row, at: 1), now: now, silentAfter: silentAfter,

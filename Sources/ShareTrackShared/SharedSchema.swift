@@ -66,6 +66,15 @@ enum SharedSchema {
             PRIMARY KEY (node, source)
         );
         """,
+        // Each producer's test events, as locally. Visitor pairs keyed visitor first, so that the key
+        // also finds a visitor's pairs (`forget`): one index fewer to maintain for every pair shipped;
+        // and indexed by hour, so that retention finds the expired pairs without reading them all.
+        """
+        ALTER TABLE sources ADD COLUMN test bigint NOT NULL DEFAULT 0;
+        ALTER TABLE visitors DROP CONSTRAINT visitors_pkey, ADD PRIMARY KEY (visitor, token);
+        DROP INDEX visitors_by_visitor;
+        CREATE INDEX visitors_by_hour ON visitors (hour);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -1,8 +1,8 @@
 extension SharedStore {
     /// Deletes up to `limit` visitor pairs whose hour is before `hour`, in one transaction of its
-    /// own; returns how many. Counters stay (they hold no visitor). The pairs are found by a scan
-    /// (`visitors` has no index on `hour`, which every shipment would have to maintain); the oldest
-    /// pairs are near the start of the table, so a chunk rarely reads far.
+    /// own; returns how many. Counters stay (they hold no visitor). The pairs are found through
+    /// `visitors_by_hour`, so a run with nothing (or little) to delete reads only those pairs,
+    /// never the whole table.
     public func deleteVisitors(before hour: Int64, limit: Int) throws(PostgresError) -> Int {
         let deleted = try connection.query("""
             WITH deleted AS (

@@ -9,9 +9,11 @@ import ShareTrackCore
 /// Exact across nodes: a share token is inserted once (`ON CONFLICT DO NOTHING`); the shares and
 /// reach of a token another node shipped first are dropped; a visitor pair another node has
 /// already stored takes its unique click back out of the hour it counted in; orphans are counters
-/// like any other, attributed by the join. Every statement is set-based over rows copied into
-/// temporary tables (`COPY`), in key order, so that nodes writing the same keys rarely deadlock
-/// (and a deadlock is transient: retried).
+/// like any other, attributed by the join. Every statement is set-based over the shipment's rows,
+/// bound as array parameters (`unnest`), in key order, so that nodes writing the same keys rarely
+/// deadlock (and a deadlock is transient: retried). Nothing outlives a transaction on the
+/// connection (no temporary table, no session setting): a pooler in transaction mode may hand
+/// each transaction another server connection.
 public final class SharedStore {
     public let node: String
     private let databaseID: Int64
@@ -25,19 +27,7 @@ public final class SharedStore {
         self.databaseID = databaseID
         connection = try PostgresConnection(conninfo, password: password, applicationName: "sharetrackd \(node)")
         try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile)
-        try connection.execute(Self.temporaryTables)
     }
-
-    /// Where each shipment's rows are copied to; emptied by every commit.
-    static let temporaryTables = """
-        CREATE TEMP TABLE ship_shares (token text COLLATE "C", advocate text, venue text, campaign text, network text,
-            followers bigint, tier text, time bigint) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE ship_counters (token text COLLATE "C", hour bigint, shares bigint, reach bigint, clicks bigint,
-            unique_clicks bigint, bot_clicks bigint, conversions bigint, value numeric) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE ship_visitors (token text COLLATE "C", visitor bigint, hour bigint) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE ship_sources (source text, highest_seq bigint, last_seen bigint, accepted bigint,
-            rejected bigint, duplicates bigint) ON COMMIT DELETE ROWS;
-        """
 
     /// The last generation of this node the store holds; nil if the node has never shipped.
     public func shippedGeneration() throws(PostgresError) -> UInt64? {
@@ -69,8 +59,7 @@ public final class SharedStore {
             // Room to sort a large shipment in memory (for this transaction only).
             try connection.execute("SET LOCAL work_mem = '64MB'")
             try erase(shipment.erasures)
-            try copyRows(shipment)
-            try connection.query(Self.applyStatement, [node])
+            try connection.query(Self.applyStatement, [node] + shipment.parameters)
             try connection.query("""
                 UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),
                     caught_up_at = CASE WHEN $5 THEN now() ELSE caught_up_at END
@@ -104,28 +93,29 @@ public final class SharedStore {
         }
     }
 
-    private func copyRows(_ shipment: Shipment) throws(PostgresError) {
-        for (table, rows) in [("ship_shares", shipment.shares), ("ship_counters", shipment.counters),
-                              ("ship_visitors", shipment.visitors), ("ship_sources", shipment.sources)]
-        where !rows.isEmpty {
-            try connection.copy("COPY \(table) FROM STDIN", rows.bytes)
-        }
-    }
-
-    /// The shipment's rows into the tables, `$1` the node. One statement of data-modifying steps
-    /// (each runs once, to completion, whether or not the next reads it): shares (first shipped wins; a token already there has its shares and reach dropped
-    /// from the counters), visitor pairs (one already there takes its unique click out of the
-    /// hour it counted in), counters (additive), producers (per node).
+    /// The shipment's rows into the tables, `$1` the node and the rows' columns after it
+    /// (`Shipment.parameters`). One statement of data-modifying steps (each runs once, to
+    /// completion, whether or not the next reads it): shares (first shipped wins; a token already
+    /// there has its shares and reach dropped from the counters), visitor pairs (one already there
+    /// takes its unique click out of the hour it counted in), counters (additive), producers (per node).
     static let applyStatement = """
-        WITH won AS (
+        WITH ship_shares AS (
+            SELECT * FROM \(Shipment.unnest(.shares))
+        ), ship_counters AS (
+            SELECT * FROM \(Shipment.unnest(.counters))
+        ), ship_visitors AS MATERIALIZED (
+            SELECT * FROM \(Shipment.unnest(.visitors))
+        ), ship_sources AS (
+            SELECT * FROM \(Shipment.unnest(.sources))
+        ), won AS (
             INSERT INTO shares (token, advocate, venue, campaign, network, followers, tier, time, node)
             SELECT token, advocate, venue, campaign, network, followers, tier, time, $1 FROM ship_shares ORDER BY token
             ON CONFLICT (token) DO NOTHING
             RETURNING token
         ), inserted AS (
             INSERT INTO visitors (token, visitor, hour)
-            SELECT token, visitor, hour FROM ship_visitors ORDER BY token, visitor
-            ON CONFLICT (token, visitor) DO NOTHING
+            SELECT token, visitor, hour FROM ship_visitors ORDER BY visitor, token
+            ON CONFLICT (visitor, token) DO NOTHING
             RETURNING token, visitor
         ), known AS (
             SELECT v.token, v.hour, count(*) AS pairs FROM ship_visitors v
@@ -148,13 +138,14 @@ public final class SharedStore {
                 conversions = c.conversions + excluded.conversions,
                 value = c.value + excluded.value
         )
-        INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates)
-        SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates FROM ship_sources
+        INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
+        SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM ship_sources
         ON CONFLICT (node, source) DO UPDATE SET
             highest_seq = greatest(o.highest_seq, excluded.highest_seq),
             last_seen = excluded.last_seen,
             accepted = excluded.accepted,
             rejected = excluded.rejected,
-            duplicates = excluded.duplicates
+            duplicates = excluded.duplicates,
+            test = excluded.test
         """
 }

@@ -12,10 +12,53 @@ public struct Shipment: Sendable {
     /// Commit time of the last batch on the node (seconds since the epoch).
     public let batchTime: Int64
     let erasures: [Erasure]
-    var shares = CopyText()
-    var counters = CopyText()
-    var visitors = CopyText()
-    var sources = CopyText()
+    var shares = ArrayRows(Table.shares.columns)
+    var counters = ArrayRows(Table.counters.columns)
+    var visitors = ArrayRows(Table.visitors.columns)
+    var sources = ArrayRows(Table.sources.columns)
+
+    /// The tables a shipment fills, in the order of the statement's parameters (after `$1`, the node).
+    enum Table: CaseIterable {
+        case shares, counters, visitors, sources
+
+        var columns: [ArrayRows.Column] {
+            switch self {
+            case .shares: Self.columns("token text, advocate text, venue text, campaign text, network text, "
+                                       + "followers bigint, tier text, time bigint")
+            case .counters: Self.columns("token text, hour bigint, shares bigint, reach bigint, clicks bigint, "
+                                         + "unique_clicks bigint, bot_clicks bigint, conversions bigint, value numeric")
+            case .visitors: Self.columns("token text, visitor bigint, hour bigint")
+            case .sources: Self.columns("source text, highest_seq bigint, last_seen bigint, accepted bigint, "
+                                        + "rejected bigint, duplicates bigint, test bigint")
+            }
+        }
+
+        /// `"name type, ..."` as columns.
+        private static func columns(_ list: String) -> [ArrayRows.Column] {
+            list.split(separator: ", ").map { column in
+                let words = column.split(separator: " ")
+                return ArrayRows.Column(name: String(words[0]), type: String(words[1]))
+            }
+        }
+    }
+
+    /// The `FROM` item of `table`'s rows in the statement.
+    static func unnest(_ table: Table) -> String {
+        let first = 2 + Table.allCases.prefix { $0 != table }.reduce(0) { $0 + $1.columns.count }
+        return ArrayRows.unnest(table.columns, from: first, as: "rows")
+    }
+
+    /// The statement's parameters after the node: every table's columns, in `Table` order.
+    var parameters: [String] {
+        Table.allCases.flatMap { table in
+            switch table {
+            case .shares: shares.parameters
+            case .counters: counters.parameters
+            case .visitors: visitors.parameters
+            case .sources: sources.parameters
+            }
+        }
+    }
 
     /// `batches` must be consecutive generations, oldest first, and not empty.
     public init(_ batches: [Batch], batchTime: Int64) {
@@ -42,44 +85,27 @@ public struct Shipment: Sendable {
         for (source, state) in latest { add(source, state) }
     }
 
-    // In the order of the temporary tables' columns (`SharedStore.temporaryTables`).
+    // In the order of the columns above.
 
     private mutating func add(_ share: ShareRecord) {
-        shares.add(share.token)
-        shares.add(share.attributes.advocate)
-        shares.add(share.attributes.venue)
-        shares.add(share.attributes.campaign)
-        shares.add(share.attributes.network)
-        shares.add(Int64(share.attributes.followers))
-        shares.add(share.tier.rawValue)
-        shares.add(share.time)
-        shares.endRow()
+        let attributes = share.attributes
+        shares.add(.text(share.token), .text(attributes.advocate), .text(attributes.venue), .text(attributes.campaign),
+                   .text(attributes.network), .number(Int64(attributes.followers)), .text(share.tier.rawValue),
+                   .number(share.time))
     }
 
     private mutating func add(_ delta: Counters, at key: CounterKey) {
-        counters.add(key.token)
-        counters.add(key.hour)
-        for count in [delta.shares, delta.reach, delta.clicks, delta.uniqueClicks, delta.botClicks, delta.conversions] {
-            counters.add(count)
-        }
-        counters.add(String(describing: delta.value))
-        counters.endRow()
+        counters.add(.text(key.token), .number(key.hour), .number(delta.shares), .number(delta.reach),
+                     .number(delta.clicks), .number(delta.uniqueClicks), .number(delta.botClicks),
+                     .number(delta.conversions), .text(String(describing: delta.value)))
     }
 
     private mutating func add(_ pair: VisitorPair) {
-        visitors.add(pair.token)
-        visitors.add(Int64(bitPattern: pair.visitor))
-        visitors.add(pair.hour)
-        visitors.endRow()
+        visitors.add(.text(pair.token), .number(Int64(bitPattern: pair.visitor)), .number(pair.hour))
     }
 
     private mutating func add(_ source: String, _ state: SourceState) {
-        sources.add(source)
-        sources.add(Int64(state.highestSeq))
-        sources.add(state.lastSeen)
-        sources.add(state.accepted)
-        sources.add(state.rejected)
-        sources.add(state.duplicates)
-        sources.endRow()
+        sources.add(.text(source), .number(Int64(state.highestSeq)), .number(state.lastSeen), .number(state.accepted),
+                    .number(state.rejected), .number(state.duplicates), .number(state.test))
     }
 }

@@ -25,6 +25,9 @@ struct SharedStoreTests {
                                  time: now - 7200, origin: ("kiosk-a", eventsA.count + 1)))
         for event in eventsA { _ = model.apply(event) }
         try venueA.send(eventsA)
+        // A test event: counted nowhere but in its source's `test` (in the store's `sources` too).
+        let testEvent = TestEvent(token: "a-1", kind: .click(visitor: "v1", bot: false), time: now, origin: ("kiosk-a", 1))
+        try venueA.sendTest(testEvent)
         try venueA.waitUntilShipped()
 
         // Venue B: the same token again (dropped: the first shipped wins), a share of one of A's
@@ -85,6 +88,7 @@ struct SharedStoreTests {
         // Every query command over the store answers as one daemon that received every event.
         let reference = try DaemonProcess(arguments: ["--flush-interval", "0.1"])
         try reference.send(eventsA + eventsB + eventsR)
+        try reference.sendTest(testEvent)
         let queries = SharedQueryComparison(store: store, reference: reference)
         let top = (try queries.answer(["top", "--limit", "3"], shared: true).json as? [[String: Any]] ?? [])
             .compactMap { $0["advocate"] as? String }
@@ -92,6 +96,7 @@ struct SharedStoreTests {
         let differing = try queries.differences(SharedQueryComparison.commands(now: now, advocates: ["anna", "bert"] + top))
         #expect(differing.isEmpty, "\(differing.prefix(3))")
         let sharedSources = try queries.sources(shared: true)
+        #expect(sharedSources.first { $0["source"] as? String == "kiosk-a" }?["test"] as? Int == 1, "\(sharedSources)")
         #expect(sharedSources.map { $0.filter { $0.key != "node" } } == (try queries.sources(shared: false)))
         #expect(Dictionary(uniqueKeysWithValues: sharedSources.map { ($0["source"] as? String ?? "", $0["node"] as? String) })
                 == ["kiosk-a": "venue-a", "kiosk-b": "venue-b", "redirect-1": "redirector"])

@@ -23,7 +23,8 @@ final class PostgresCluster: Sendable {
     private let user: String?
     private let watcher: pid_t
 
-    init() throws {
+    /// `maxConnections`: the server's `max_connections` (3 of them reserved for superusers).
+    init(maxConnections: Int = 300) throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let user = getuid() == 0 ? "nobody" : nil
         if user != nil, chown(directory, 65534, 65534) != 0 { throw TestFailure("cannot chown \(directory)") }
@@ -35,7 +36,7 @@ final class PostgresCluster: Sendable {
             port = \(port)
             unix_socket_directories = '\(directory)'
             fsync = off
-            max_connections = 300
+            max_connections = \(maxConnections)
             """
         try Self.append(settings, to: data + "/postgresql.conf")
         let hba = try String(contentsOfFile: data + "/pg_hba.conf", encoding: .utf8)
@@ -130,7 +131,7 @@ final class PostgresCluster: Sendable {
 
     /// A shell in a session of its own that waits for `parent` to end, then runs `stop` and removes
     /// `directory`.
-    private static func watch(parent: pid_t, stop: [String], directory: String) throws -> pid_t {
+    static func watch(parent: pid_t, stop: [String], directory: String) throws -> pid_t {
         let script = "while kill -0 \(parent) 2>/dev/null; do sleep 1; done; "
             + stop.map { "'\($0)'" }.joined(separator: " ") + " >/dev/null 2>&1; rm -rf '\(directory)'"
         let words: [String] = ["/usr/bin/setsid"] + closingInherited + ["/bin/sh", "-c", script]
@@ -149,7 +150,7 @@ final class PostgresCluster: Sendable {
     }
 
     /// A loopback TCP port nobody listens on now.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

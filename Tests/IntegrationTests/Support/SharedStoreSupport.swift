@@ -10,10 +10,13 @@ struct SharedStoreFixture {
     let database: String
     let passwordFile: String
     let keyFile: String
+    /// Where the daemons connect: the server itself, or a pooler in front of it.
+    var uri: String
 
     init(cluster: PostgresCluster) throws {
         self.cluster = cluster
         database = try cluster.createDatabase()
+        uri = cluster.uri(database, role: PostgresCluster.passwordRole)
         let directory = try DaemonProcess.makeTemporaryDirectory()
         passwordFile = directory + "/password"
         try (PostgresCluster.password + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
@@ -25,7 +28,7 @@ struct SharedStoreFixture {
         let key = arguments.contains("--visitor-key-file") ? [] : ["--visitor-key-file", keyFile]
         return try DaemonProcess(directory: directory, arguments: key + [
             "--flush-interval", "0.1", "--node", node,
-            "--shared-store", cluster.uri(database, role: PostgresCluster.passwordRole),
+            "--shared-store", uri,
             "--shared-store-password-file", passwordFile,
         ] + arguments)
     }
@@ -111,5 +114,13 @@ extension DaemonProcess {
             codes += try chunk.map { _ in try client.nextCode() }
         }
         return codes
+    }
+
+    /// Sends `event` as a test event (`"test": true`: counted only in its source's `test`); returns the answer's code.
+    @discardableResult
+    func sendTest(_ event: TestEvent) throws -> String {
+        let client = try LineClient(path: ingestSocket)
+        try client.send(lines: [String(event.line.dropLast()) + #","test":true}"#])
+        return try client.nextCode()
     }
 }
