@@ -18,7 +18,7 @@ BIN := .build/$(CONFIGURATION)
 MANUALS := .build/plugins/GenerateManual/outputs
 MANDIR := $(PREFIX)/share/man/man1
 # The C libraries the package links; Chart.js, which `sharectl report` inlines; Chromium, which
-# the tests check the report in; the PostgreSQL server the shared store's tests start.
+# the tests check the report in; the PostgreSQL server and PgBouncer the shared store's tests start.
 SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev libjs-chart.js chromium libpq-dev libssl-dev postgresql pgbouncer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
