@@ -98,13 +98,20 @@ public final class SharedStore {
     /// completion, whether or not the next reads it): shares (first shipped wins; a token already
     /// there has its shares and reach dropped from the counters), visitor pairs (one already there
     /// takes its unique click out of the hour it counted in), counters (additive), producers (per node).
+    ///
+    /// The pairs the store already had are counted without a join: per (token, hour), the pairs
+    /// shipped less the pairs inserted. A pair shipped twice in one shipment (the node recorded it
+    /// again after its visitor retention deleted it) is shipped once, in its earliest hour: its
+    /// other unique click stays counted, as on the node. `ship_visitors` is materialized in key
+    /// order, and the insert reads it in that order (nodes inserting the same pairs rarely deadlock).
     static let applyStatement = """
         WITH ship_shares AS (
             SELECT * FROM \(Shipment.unnest(.shares))
         ), ship_counters AS (
             SELECT * FROM \(Shipment.unnest(.counters))
         ), ship_visitors AS MATERIALIZED (
-            SELECT * FROM \(Shipment.unnest(.visitors))
+            SELECT DISTINCT ON (visitor, token) token, visitor, hour FROM \(Shipment.unnest(.visitors))
+            ORDER BY visitor, token, hour
         ), ship_sources AS (
             SELECT * FROM \(Shipment.unnest(.sources))
         ), won AS (
@@ -114,13 +121,17 @@ public final class SharedStore {
             RETURNING token
         ), inserted AS (
             INSERT INTO visitors (token, visitor, hour)
-            SELECT token, visitor, hour FROM ship_visitors ORDER BY visitor, token
+            SELECT token, visitor, hour FROM ship_visitors
             ON CONFLICT (visitor, token) DO NOTHING
-            RETURNING token, visitor
+            RETURNING token, hour
         ), known AS (
-            SELECT v.token, v.hour, count(*) AS pairs FROM ship_visitors v
-            WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.token = v.token AND i.visitor = v.visitor)
-            GROUP BY v.token, v.hour
+            SELECT token, hour, sum(pairs) AS pairs FROM (
+                SELECT token, hour, 1 AS pairs FROM ship_visitors
+                UNION ALL
+                SELECT token, hour, -1 FROM inserted
+            ) AS shipped_less_inserted
+            GROUP BY token, hour
+            HAVING sum(pairs) > 0
         ), counted AS (
             INSERT INTO counters AS c (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
             SELECT s.token, s.hour,
