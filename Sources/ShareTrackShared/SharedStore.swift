@@ -100,7 +100,7 @@ public final class SharedStore {
     /// takes its unique click out of the hour it counted in), counters (additive), producers (per node).
     ///
     /// The pairs the store already had are counted without a join: per (token, hour), the pairs
-    /// shipped less the pairs inserted. A pair shipped twice in one shipment (the node recorded it
+    /// shipped less the pairs inserted, and only if there are any (the counts differ). A pair shipped twice in one shipment (the node recorded it
     /// again after its visitor retention deleted it) is shipped once, in its earliest hour: its
     /// other unique click stays counted, as on the node. `ship_visitors` is materialized in key
     /// order, and the insert reads it in that order (nodes inserting the same pairs rarely deadlock).
@@ -130,6 +130,8 @@ public final class SharedStore {
                 UNION ALL
                 SELECT token, hour, -1 FROM inserted
             ) AS shipped_less_inserted
+            -- Only when some pair was there already (rare): then, per (token, hour).
+            WHERE (SELECT count(*) FROM inserted) < (SELECT count(*) FROM ship_visitors)
             GROUP BY token, hour
             HAVING sum(pairs) > 0
         ), counted AS (
