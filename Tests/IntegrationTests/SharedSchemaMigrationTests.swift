@@ -1,0 +1,43 @@
+import Foundation
+import ShareTrackCore
+@testable import ShareTrackShared
+import Testing
+
+/// A shared store made by an earlier version of the schema, migrated by the next daemon that
+/// connects: its rows kept and used.
+@Suite("Shared store schema")
+struct SharedSchemaMigrationTests {
+    @Test("a store at schema version 1 is migrated by the next daemon; its visitor pairs still dedupe clicks")
+    func migratesVersionOne() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        // Version 1, made by the daemons' role (who must own what the migration alters).
+        let owner = try PostgresConnection(store.uri, password: PostgresCluster.password)
+        try owner.execute(SharedSchema.migrations[0])
+        try owner.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
+        let key = try #require(VisitorKey(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: store.keyFile)))))
+        let now = Int64(Date().timeIntervalSince1970)
+        try owner.query("INSERT INTO visitors (token, visitor, hour) VALUES ('m1', $1, $2)",
+                        [String(Int64(bitPattern: key.hash("v1"))), String(now / 3600 - 1)])
+
+        let daemon = try store.daemon(node: "migrated")
+        try daemon.send([
+            TestEvent(token: "m1", kind: .click(visitor: "v1", bot: false), time: now),
+            TestEvent(token: "m1", kind: .click(visitor: "v2", bot: false), time: now),
+        ])
+        try daemon.waitUntilShipped()
+        let connection = try store.connect()
+        #expect(try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
+                == String(SharedSchema.currentVersion))
+        // v1 clicked through another node before: one unique click of two.
+        let counters = try connection.query("SELECT sum(clicks), sum(unique_clicks) FROM counters WHERE token = 'm1'")
+        #expect(counters.int64(0, 0) == 2 && counters.int64(0, 1) == 1)
+        #expect(try connection.query("SELECT count(*) FROM visitors WHERE token = 'm1'").int64(0, 0) == 2)
+        let primaryKey = try connection.query("""
+            SELECT string_agg(a.attname, ',' ORDER BY k.ordinality) FROM pg_index i
+            JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, ordinality) ON true
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indrelid = 'visitors'::regclass AND i.indisprimary
+            """)
+        #expect(primaryKey.string(0, 0) == "visitor,token")
+    }
+}
