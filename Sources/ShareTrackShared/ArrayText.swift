@@ -4,7 +4,8 @@
 ///
 /// Every text element is quoted, with `"` and `\` escaped by a backslash; NULL is the bare word.
 struct ArrayText {
-    private var text = "{"
+    /// The literal so far, always closed (`}`): reading it shares its storage, copies nothing.
+    private(set) var literal = "{}"
     private(set) var count = 0
 
     enum Element {
@@ -13,27 +14,26 @@ struct ArrayText {
     }
 
     mutating func add(_ element: Element) {
-        if count > 0 { text += "," }
+        literal.removeLast()
+        if count > 0 { literal += "," }
         count += 1
         switch element {
         case .number(let number):
-            text += String(number)
+            literal += String(number)
         case .text(nil):
-            text += "NULL"
+            literal += "NULL"
         case .text(let value?):
-            text += "\""
+            literal += "\""
             if value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
                 for character in value.unicodeScalars {
-                    if character == "\"" || character == "\\" { text += "\\" }
-                    text.unicodeScalars.append(character)
+                    if character == "\"" || character == "\\" { literal += "\\" }
+                    literal.unicodeScalars.append(character)
                 }
             } else {
-                text += value
+                literal += value
             }
-            text += "\""
+            literal += "\""
         }
+        literal += "}"
     }
-
-    /// The array literal.
-    var literal: String { text + "}" }
 }

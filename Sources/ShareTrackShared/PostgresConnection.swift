@@ -91,12 +91,19 @@ public final class PostgresConnection {
     /// Runs one statement with `$1`, `$2`, ... bound to `parameters` (text format; nil is NULL).
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
-        let pointers = parameters.map { $0.map { strdup($0) } ?? nil }
-        defer { pointers.forEach { free($0) } }
-        let result = pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+        let result = Self.withCStrings(parameters[...]) { values in
+            PQexecParams(connection, sql, Int32(values.count), nil, values, nil, nil, 0)
         }
         return try check(result)
+    }
+
+    /// Calls `body` with `strings` as C strings (NULL for nil), without copying them (a shipment's
+    /// parameters are tens of megabytes).
+    private static func withCStrings<Result>(_ strings: ArraySlice<String?>, _ pointers: [UnsafePointer<CChar>?] = [],
+                                             _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
+        guard let first = strings.first else { return body(pointers) }
+        guard let string = first else { return withCStrings(strings.dropFirst(), pointers + [nil], body) }
+        return string.withCString { withCStrings(strings.dropFirst(), pointers + [$0], body) }
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
