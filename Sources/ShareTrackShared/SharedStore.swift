@@ -100,10 +100,11 @@ public final class SharedStore {
     /// takes its unique click out of the hour it counted in), counters (additive), producers (per node).
     ///
     /// The pairs the store already had are counted without a join: per (token, hour), the pairs
-    /// shipped less the pairs inserted, and only if there are any (the counts differ). A pair shipped twice in one shipment (the node recorded it
-    /// again after its visitor retention deleted it) is shipped once, in its earliest hour: its
-    /// other unique click stays counted, as on the node. `ship_visitors` is materialized in key
-    /// order, and the insert reads it in that order (nodes inserting the same pairs rarely deadlock).
+    /// shipped less the pairs inserted, and only if there are any (the counts differ). A pair
+    /// shipped twice in one shipment (the node recorded it again after its visitor retention
+    /// deleted it) is shipped once, in its earliest hour: its other unique click stays counted, as
+    /// on the node. `ship_visitors` is materialized in key order, and the insert reads it in that
+    /// order (nodes inserting the same pairs rarely deadlock).
     static let applyStatement = """
         WITH ship_shares AS (
             SELECT * FROM \(Shipment.unnest(.shares))
