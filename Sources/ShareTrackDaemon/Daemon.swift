@@ -8,27 +8,27 @@ import Synchronization
 /// `sharetrackd`: wires the ingest server, the flusher, the control server, signals and systemd
 /// together, and runs until SIGTERM or SIGINT.
 public final class Daemon: Sendable {
-    private struct State {
+    struct State {
         var settings: Settings
         /// Signal sources and timers, kept alive for the life of the process.
         var sources: [any DispatchSourceProtocol] = []
         var stopping = false
     }
 
-    private let flags: [Settings.Key: String]
+    let flags: [Settings.Key: String]
     let logger: Logger
-    private let notifier: SystemdNotifier?
-    private let started = ContinuousClock.now
+    let notifier: SystemdNotifier?
+    let started = ContinuousClock.now
     let pipeline: Pipeline
     let flusher: Flusher
     /// With a shared store: ships the journal's batches there.
-    private let shipper: Shipper?
-    private let ingest: IngestServer
-    private let control: ControlServer
-    private let queries: QueryRunner
-    private let exports: ExportStreams
-    private let stats: DaemonStats
-    private let metrics: DaemonMetrics
+    let shipper: Shipper?
+    let ingest: IngestServer
+    let control: ControlServer
+    let queries: QueryRunner
+    let exports: ExportStreams
+    let stats: DaemonStats
+    let metrics: DaemonMetrics
     private let listening: (ingest: Int32, control: Int32)
     /// Hashes the visitor ids of `forget`; its fingerprint names it in the log and `status`.
     let visitorKey: VisitorKey
@@ -36,7 +36,7 @@ public final class Daemon: Sendable {
     private let lock: DatabaseLock
     /// Socket files this process created (and so removes on exit, if they are still its own).
     private let createdSockets: [SocketFile]
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let signalQueue = DispatchQueue(label: "sharetrack.signals")
 
     /// Opens the database and the sockets; nothing is served until `run()`.
@@ -167,7 +167,7 @@ public final class Daemon: Sendable {
         return Shipper(configuration: configuration, reader: reader, logger: logger)
     }
 
-    private static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {
+    static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {
         Engine.Configuration(tierBounds: settings.tierBounds, ackOnCommit: settings.ackOnCommit)
     }
 
@@ -293,146 +293,5 @@ public final class Daemon: Sendable {
             logger.notice("stopped")
         }
         exit(lost ? 1 : 0)
-    }
-
-    // MARK: Reload
-
-    /// Re-reads the configuration (SIGHUP, `sharectl reload`); a bad one is refused and the running
-    /// configuration kept.
-    func reload() -> ReloadReport {
-        notifier?.reloading()
-        defer { notifier?.ready() }
-        let next: Settings
-        do {
-            next = try SettingsLoader.load(flags: flags, environment: ProcessEnvironment.current)
-        } catch {
-            logger.error("reload refused; keeping the running configuration", metadata: ["error": "\(error)"])
-            return ReloadReport(changed: [], needsRestart: [], error: error.description)
-        }
-        let current = state.withLock { $0.settings }
-        var applied = next
-        var report = ReloadReport(changed: [], needsRestart: [], error: nil)
-        for key in Settings.Key.allCases where current.value(of: key) != next.value(of: key) {
-            if key.needsRestart {
-                report.needsRestart.append(key.rawValue)
-                applied.restore(key, from: current)
-            } else {
-                report.changed.append(.init(key: key.rawValue, old: current.value(of: key), new: next.value(of: key)))
-            }
-        }
-        state.withLock { $0.settings = applied }
-        apply(applied, changedFrom: current)
-        logger.notice("configuration reloaded", metadata: [
-            "changed": "\(report.changed.map(\.key).joined(separator: ","))",
-            "needs_restart": "\(report.needsRestart.joined(separator: ","))",
-        ])
-        return report
-    }
-
-    private func apply(_ settings: Settings, changedFrom old: Settings) {
-        if settings.flushInterval != old.flushInterval { flusher.schedule(every: settings.flushInterval) }
-        if settings.visitorRetention != old.visitorRetention {
-            flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
-            shipper?.setRetention(seconds: settings.visitorRetention.seconds)
-        }
-        let configuration = Self.engineConfiguration(settings)
-        pipeline.reconfigure { engine in
-            engine.tierBounds = configuration.tierBounds
-            engine.ackOnCommit = configuration.ackOnCommit
-        }
-        ingest.apply(settings)
-        control.setIdleTimeout(settings.idleTimeout.seconds)
-        DaemonLogging.setLevel(DaemonLogging.level(named: settings.logLevel.rawValue) ?? .info)
-    }
-
-    // MARK: Control
-
-    private func answer(_ request: ControlRequest, on connection: ControlConnection) {
-        do throws(ControlError) {
-            if request.command.isPrivileged {
-                guard let peer = connection.peer else {
-                    throw ControlError(.permissionDenied, "cannot read the peer's credentials")
-                }
-                try OpsAccess.check(uid: peer.uid, gid: peer.gid, opsGroup: state.withLock { $0.settings.opsGroup })
-            }
-            switch request.command {
-            case .status:
-                connection.reply(ControlCodec.resultLine(status()))
-            case .flush:
-                flusher.flush { [self] report in
-                    if let report, let error = report.error {
-                        connection.reply(ControlCodec.errorLine(ControlError(.failed, "flush failed: \(error)")))
-                    } else {
-                        connection.reply(ControlCodec.resultLine(report ?? emptyFlushReport()))
-                    }
-                }
-            case .reload:
-                DispatchQueue.main.async { [self] in connection.reply(ControlCodec.resultLine(reload())) }
-            case .metrics:
-                connection.reply(ControlCodec.resultLine(MetricsText(text: metricsText())))
-            case .forget:
-                try forget(request.forget, on: connection)
-            case .resetSource:
-                try resetSource(request.query?.id, by: connection.peer?.uid, on: connection)
-            case .backup:
-                try backup(to: request.query?.path, on: connection)
-            case .export:
-                try exports.start(request, live: liveData(), on: connection)
-            case .nodes:
-                guard let shipper else { throw ControlError(.failed, "no shared store is configured (shared_store)") }
-                connection.reply(ControlCodec.resultLine(shipper.nodes))
-            case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
-                let accepted = queries.submit({ [self] queries in
-                    let live = liveData()
-                    do throws(ControlError) {
-                        return ControlCodec.resultLine(try queries.answer(request, live: live, now: Int64(time(nil))))
-                    } catch {
-                        return ControlCodec.errorLine(error)
-                    }
-                }, then: connection.reply)
-                guard accepted else {
-                    throw ControlError(.busy, "\(QueryRunner.capacity) queries are running or waiting; retry later")
-                }
-            }
-        } catch {
-            connection.reply(ControlCodec.errorLine(error))
-        }
-    }
-
-    private func liveData() -> LiveData {
-        LiveData(batches: pipeline.snapshot().batches)
-    }
-
-    private func emptyFlushReport() -> FlushReport {
-        FlushReport(time: Flusher.wallClock(), durationSeconds: 0, generation: pipeline.snapshot().committedGeneration,
-                    events: 0, rows: 0, error: nil)
-    }
-
-    private func status() -> StatusReport {
-        let settings = state.withLock { $0.settings }
-        let snapshot = pipeline.snapshot()
-        // The database is the main file and its write-ahead log.
-        let size = [settings.database, settings.database + "-wal"].reduce(Int64(0)) { total, path in
-            var info = stat()
-            return total + (stat(path, &info) == 0 ? Int64(info.st_size) : 0)
-        }
-        var report = StatusReport(
-            version: shareTrackVersion, pid: getpid(), uptimeSeconds: (ContinuousClock.now - started).seconds,
-            configFile: settings.config, ack: settings.value(of: .ack), flushInterval: settings.flushInterval,
-            database: .init(path: settings.database, sizeBytes: size), lastFlush: flusher.lastReport,
-            pending: .init(events: snapshot.pendingEvents, keys: snapshot.pendingKeys),
-            applying: .init(batches: snapshot.applying.batches, events: snapshot.applying.events),
-            totals: .init(snapshot.totals),
-            rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
-            connections: stats.connections, cachedTokens: snapshot.cachedTokens,
-            sharedStore: shipper?.status(flushInterval: settings.flushInterval))
-        report.visitorKey = visitorKey.fingerprint
-        report.visitorRetention = flusher.retentionReport
-        return report
-    }
-
-    private func metricsText() -> String {
-        metrics.update(pipeline.snapshot(), connections: stats.connections)
-        return metrics.exposition()
     }
 }
