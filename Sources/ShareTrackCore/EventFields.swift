@@ -33,7 +33,7 @@ struct EventFields {
 
     /// Keeps the member `name` if it is a known one; `false` if the line already had a member of that name.
     private mutating func set(_ name: UnsafeRawBufferPointer, _ value: JSONValue?) -> Bool {
-        func `is`(_ known: StaticString) -> Bool { _equals(name, known) }
+        func `is`(_ known: StaticString) -> Bool { ByteScan.equals(name, known) }
         switch name.count {
         case 2 where `is`("ts"): guard claim(0) else { return false }; ts = value
         case 3 where `is`("bot"): guard claim(1) else { return false }; bot = value

@@ -17,7 +17,7 @@ public struct EventParser: Sendable {
         guard let start = line.baseAddress, !line.isEmpty else {
             return .failure(Rejection(.badJSON, "empty line; expected a JSON object"))
         }
-        guard _isValidUTF8(line) else { return .failure(Rejection(.badUTF8, "line is not valid UTF-8")) }
+        guard ByteScan.isValidUTF8(line) else { return .failure(Rejection(.badUTF8, "line is not valid UTF-8")) }
         var scanner = JSONScanner(start, count: line.count)
         var fields = EventFields()
         do {

@@ -12,11 +12,11 @@ struct FieldReader {
         }
         guard case .string = typeValue.kind else { throw bad("type", "a string: share, click or conversion") }
         let type = scanner.withContent(of: typeValue) { name -> EventType? in
-            func `is`(_ known: StaticString) -> Bool { _equals(name, known) }
+            func `is`(_ known: StaticString) -> Bool { ByteScan.equals(name, known) }
             return `is`("share") ? .share : `is`("click") ? .click : `is`("conversion") ? .conversion : nil
         }
         guard let type else {
-            let name = scanner.withContent(of: typeValue) { $0.count <= 32 && _isToken($0) ? String(decoding: $0, as: UTF8.self) : nil }
+            let name = scanner.withContent(of: typeValue) { $0.count <= 32 && FieldSyntax.isToken($0) ? String(decoding: $0, as: UTF8.self) : nil }
             throw Rejection(.unknownType, "unknown type\(name.map { " '\($0)'" } ?? ""); expected share, click or conversion")
         }
 
@@ -53,24 +53,24 @@ struct FieldReader {
     func visitor(_ value: JSONValue?, key: VisitorKey) throws(Rejection) -> UInt64? {
         guard let value else { return nil }
         guard case .string = value.kind,
-              let hash = scanner.withContent(of: value, { isValidText($0) ? key.hash($0) : nil })
+              let hash = scanner.withContent(of: value, { FieldSyntax.isValidText($0) ? key.hash($0) : nil })
         else { throw bad("visitor", "1-128 characters without control characters") }
         return hash
     }
 
     /// A `share` token, or nil when absent.
     func token(_ value: JSONValue?) throws(Rejection) -> String? {
-        try string(value, "share", "1-128 characters of A-Z a-z 0-9 . _ ~ -", valid: _isToken)
+        try string(value, "share", "1-128 characters of A-Z a-z 0-9 . _ ~ -", valid: FieldSyntax.isToken)
     }
 
     /// A free-text id (`advocate`, `venue`, `campaign`, `source`, `visitor`), or nil when absent.
     func text(_ value: JSONValue?, _ name: StaticString) throws(Rejection) -> String? {
-        try string(value, name, "1-128 characters without control characters", valid: isValidText)
+        try string(value, name, "1-128 characters without control characters", valid: FieldSyntax.isValidText)
     }
 
     /// A `network` name, or nil when absent.
     func network(_ value: JSONValue?) throws(Rejection) -> String? {
-        try string(value, "network", "1-32 characters of a-z 0-9 _ -", valid: _isNetwork)
+        try string(value, "network", "1-32 characters of a-z 0-9 _ -", valid: FieldSyntax.isNetwork)
     }
 
     private func string(
@@ -86,7 +86,7 @@ struct FieldReader {
     /// A number whose value is an integer in `range` (`1e3` and `1000.0` are 1000), or nil when absent.
     func integer(_ value: JSONValue?, _ name: StaticString, in range: ClosedRange<UInt64>) throws(Rejection) -> UInt64? {
         guard let value else { return nil }
-        guard value.kind == .number, let integer = _exactInteger(scanner.raw(value), max: range.upperBound),
+        guard value.kind == .number, let integer = FieldSyntax.exactInteger(scanner.raw(value), max: range.upperBound),
               range.contains(integer)
         else { throw bad(name, "an integer from \(range.lowerBound) to \(range.upperBound)") }
         return integer

@@ -1,27 +1,3 @@
-/// A JSON syntax error: where, and what was expected there.
-struct JSONError: Error {
-    var offset: Int
-    var reason: StaticString
-
-    var message: String { "invalid JSON at byte \(offset + 1): \(reason)" }
-}
-
-/// One scanned JSON value: its kind and where its bytes are (for a string, between the quotes).
-struct JSONValue {
-    enum Kind: Equatable {
-        case string(escaped: Bool)
-        case number
-        case bool(Bool)
-        case null
-        case array
-        case object
-    }
-
-    var kind: Kind
-    var start: Int
-    var end: Int
-}
-
 /// A single-pass, non-recursive RFC 8259 validator over bytes that are already valid UTF-8.
 ///
 /// Scalars are located, not converted; nested arrays and objects are validated and skipped
@@ -102,7 +78,7 @@ struct JSONScanner {
         while true {
             // Skip plain bytes eight at a time, stopping exactly at the first `"`, `\` or control character.
             if i + 8 <= count {
-                let special = _specialStringBytes(UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+                let special = ByteScan.specialStringBytes(UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
                 if special == 0 {
                     i += 8
                     continue
@@ -189,14 +165,14 @@ struct JSONScanner {
     /// One or more decimal digits.
     private mutating func digits() throws(JSONError) {
         var i = index
-        while i < count, _isDigit(bytes[i]) { i += 1 }
+        while i < count, ByteScan.isDigit(bytes[i]) { i += 1 }
         guard i > index else { throw JSONError(offset: index, reason: "invalid number") }
         index = i
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONError) {
         guard index + word.utf8CodeUnitCount <= count,
-              _equals(UnsafeRawBufferPointer(start: bytes + index, count: word.utf8CodeUnitCount), word)
+              ByteScan.equals(UnsafeRawBufferPointer(start: bytes + index, count: word.utf8CodeUnitCount), word)
         else {
             throw JSONError(offset: index, reason: "expected a value")
         }
@@ -313,109 +289,4 @@ struct JSONScanner {
         }
         return out
     }
-}
-
-/// Open containers, innermost last: a bit per level for the first 64, an array beyond.
-private struct ContainerStack {
-    private var bits: UInt64 = 0
-    private var deeper: [Bool] = []
-    private var depth = 0
-
-    var isEmpty: Bool { depth == 0 }
-    var topIsObject: Bool { depth > 64 ? deeper[deeper.count - 1] : bits & (1 << (depth - 1)) != 0 }
-
-    mutating func push(isObject: Bool) {
-        if depth < 64 {
-            bits = isObject ? bits | 1 << depth : bits & ~(1 << depth)
-        } else {
-            deeper.append(isObject)
-        }
-        depth += 1
-    }
-
-    mutating func pop() {
-        depth -= 1
-        if depth >= 64 { deeper.removeLast() }
-    }
-}
-
-/// High bit set in each byte of `word` that is `"`, `\\` or below 0x20; exact up to the first such byte.
-@inline(__always)
-func _specialStringBytes(_ word: UInt64) -> UInt64 {
-    let quote = word ^ 0x2222_2222_2222_2222, backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-    return _bytesBelow(quote, 1) | _bytesBelow(backslash, 1) | _bytesBelow(word, 0x20)
-}
-
-/// High bit set in each byte of `word` below `limit` (at most 0x80); exact up to the first such byte.
-@inline(__always)
-func _bytesBelow(_ word: UInt64, _ limit: UInt64) -> UInt64 {
-    (word &- limit &* 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-}
-
-@inline(__always)
-func _isDigit(_ byte: UInt8) -> Bool {
-    byte &- UInt8(ascii: "0") < 10
-}
-
-/// Whether `bytes` equals `word`.
-@inline(__always)
-func _equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
-    guard bytes.count == word.utf8CodeUnitCount else { return false }
-    let w = word.utf8Start
-    for i in 0 ..< word.utf8CodeUnitCount where bytes[i] != w[i] {
-        return false
-    }
-    return true
-}
-
-/// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values above U+10FFFF).
-func _isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    // Fast path: all ASCII, 32 bytes at a time, then 8.
-    var bits: UInt64 = 0
-    var i = 0
-    while i + 32 <= bytes.count {
-        bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) | bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-            | bytes.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | bytes.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
-        i += 32
-    }
-    while i + 8 <= bytes.count {
-        bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        i += 8
-    }
-    while i < bytes.count {
-        bits |= UInt64(bytes[i])
-        i += 1
-    }
-    if bits & 0x8080_8080_8080_8080 == 0 { return true }
-
-    i = 0
-    while i < bytes.count {
-        if i + 8 <= bytes.count, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-            i += 8
-            continue
-        }
-        let lead = bytes[i]
-        if lead < 0x80 {
-            i += 1
-            continue
-        }
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF // allowed range of the second byte
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return false
-        }
-        guard i + length <= bytes.count, (low...high).contains(bytes[i + 1]) else { return false }
-        for j in 2 ..< length where bytes[i + j] & 0xC0 != 0x80 {
-            return false
-        }
-        i += length
-    }
-    return true
 }

@@ -70,7 +70,7 @@ public enum RFC3339 {
         if bytes[i] == UInt8(ascii: ".") {
             i += 1
             let start = i
-            while i < bytes.count, _isDigit(bytes[i]) { i += 1 }
+            while i < bytes.count, ByteScan.isDigit(bytes[i]) { i += 1 }
             guard i > start, i < bytes.count else { return nil }
         }
 
