@@ -39,6 +39,20 @@ struct SystemdTests {
             while !FileManager.default.fileExists(atPath: ingestSocket) && Date() < deadline { usleep(10_000) }
         }
 
+        /// A client on the ingest socket. `systemd-socket-activate` binds the socket file before it
+        /// listens on it, so a connection made as soon as the file appears may be refused: retry.
+        func ingestClient() throws -> LineClient {
+            let deadline = Date().addingTimeInterval(10)
+            while true {
+                do {
+                    return try LineClient(path: ingestSocket)
+                } catch {
+                    guard Date() < deadline else { throw error }
+                    usleep(10_000)
+                }
+            }
+        }
+
         func signal(_ number: Int32) { kill(process.pid, number) }
 
         func waitForExit(timeout: Double = 30) throws -> Int32 {
@@ -50,7 +64,7 @@ struct SystemdTests {
     @Test("socket activation: the passed sockets are used; READY, STATUS, RELOADING, STOPPING are sent")
     func lifecycleUnderSocketActivation() throws {
         let daemon = try ActivatedDaemon()
-        let client = try LineClient(path: daemon.ingestSocket)
+        let client = try daemon.ingestClient()
         #expect(try client.exchange([#"{"type":"click","share":"activated"}"#]) == [#"{"ok":true}"#], "\(daemon.log)")
         try daemon.notify.wait { $0 == "READY=1" }
         // The daemon made no sockets of its own: systemd's were used.
@@ -78,7 +92,7 @@ struct SystemdTests {
     @Test("WATCHDOG=1 comes at half of WATCHDOG_USEC, and stops while the flush path is wedged")
     func watchdogFollowsFlushHealth() throws {
         let daemon = try ActivatedDaemon(environment: ["WATCHDOG_USEC": "1000000"], arguments: ["--flush-interval", "0.2"])
-        let client = try LineClient(path: daemon.ingestSocket)
+        let client = try daemon.ingestClient()
         #expect(try client.exchange([#"{"type":"click","share":"w"}"#]) == [#"{"ok":true}"#])
         let healthy = Date()
         Thread.sleep(forTimeInterval: 2.1)
