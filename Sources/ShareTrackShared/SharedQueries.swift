@@ -3,14 +3,21 @@ import ShareTrackStore
 
 /// The query commands over a shared store (`sharectl --db postgresql://...`), for all its nodes
 /// together: the same questions (`Question`), the same SQL (`QueryText`, PostgreSQL dialect) and
-/// the same answer types as the local `Queries`, summed over the raw rows (the store has no
-/// rollups yet). Each answer reads one snapshot, in a read-only transaction (`snapshot`).
+/// the same answer types as the local `Queries`, and the same choice of what sums read
+/// (`Source`): the rollups (kept by every shipment, so always complete; no live groups), with a
+/// share's counters, an advocate's recent shares and `export` from the raw rows. Each answer reads
+/// one snapshot, in a read-only transaction (`snapshot`).
 public struct SharedQueries {
     let connection: PostgresConnection
     let text = QueryText(.postgres)
+    /// Whether sums may read the rollups (false: always the raw rows).
+    let readsRollups: Bool
 
-    public init(_ connection: PostgresConnection) {
+    /// `readsRollups: false` sums the raw rows: the straightforward aggregation, for the
+    /// differential test and the benchmark's "before".
+    public init(_ connection: PostgresConnection, readsRollups: Bool = true) {
         self.connection = connection
+        self.readsRollups = readsRollups
     }
 
     /// Answers a query command, or `nodes`; `now` is seconds since the epoch.
@@ -41,22 +48,23 @@ public struct SharedQueries {
     }
 
     private func answer(_ question: Question, now: Int64) throws -> any Encodable & Sendable {
+        let source = try sumsSource()
         switch question {
         case .top(let ranking, let limit, let filter):
-            return try groups(.advocate, filter, ranking: ranking, limit: limit)
+            return try groups(.advocate, filter, source, ranking: ranking, limit: limit)
         case .advocate(let id, var filter):
             filter.advocate = id
-            return try advocate(id, filter)
+            return try advocate(id, filter, source)
         case .share(let token, let filter):
             return try share(token, filter)
         case .venues(let filter):
-            return try groups(.venue, filter)
+            return try groups(.venue, filter, source)
         case .tiers(let filter):
-            return GroupRow.tiers(try groups(.tier, filter, countAdvocates: true), everyTier: true)
+            return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: true), everyTier: true)
         case .networks(let filter):
-            return try groups(.network, filter)
+            return try groups(.network, filter, source)
         case .trend(let filter):
-            let (from, values) = text.attributed(filter)
+            let (from, values) = source.sql(filter, columns: ["hour"], text)
             return try rows(text.trend(from: from), values) { TrendRow(row: $0) }
         case .sources(let silentAfter, let limit):
             return try rows("""
@@ -69,24 +77,32 @@ public struct SharedQueries {
         }
     }
 
-    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, countAdvocates: Bool = false,
-                        ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
-        let (from, values) = text.attributed(filter)
+    /// Where sums come from: the rollups, with the hours they hold, or (`readsRollups` false) the raw rows.
+    private func sumsSource() throws -> Source {
+        guard readsRollups else { return .raw }
+        let hours = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
+        return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1))
+    }
+
+    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
+                        countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
+        let column = dimension.rawValue
+        let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], text)
         return try rows(text.groups(dimension.rawValue, from: from, countAdvocates: countAdvocates, ranking: ranking,
                                     limit: limit), values) { GroupRow(dimension, row: $0) }
     }
 
     /// `filter` names the advocate.
-    private func advocate(_ id: String, _ filter: QueryFilter) throws -> AdvocateReport {
+    private func advocate(_ id: String, _ filter: QueryFilter, _ source: Source) throws -> AdvocateReport {
         guard try !rows(text.advocateShared, [.text(id)], { _ in () }).isEmpty else {
             throw ControlError(.notFound, "no advocate '\(id)'")
         }
-        let (from, values) = text.attributed(filter)
+        let (from, values) = source.sql(filter, columns: [], text)
         let (recentSQL, recentValues) = text.recentShares(filter, limit: Queries.recentShares)
         return AdvocateReport(
             advocate: id, totals: try rows(text.totals(from: from), values) { $0.totals }.first ?? CounterTotals(),
-            networks: try groups(.network, filter), venues: try groups(.venue, filter),
-            tiers: GroupRow.tiers(try groups(.tier, filter), everyTier: false),
+            networks: try groups(.network, filter, source), venues: try groups(.venue, filter, source),
+            tiers: GroupRow.tiers(try groups(.tier, filter, source), everyTier: false),
             recentShares: try rows(recentSQL, recentValues) { try ShareReport(row: $0) })
     }
 

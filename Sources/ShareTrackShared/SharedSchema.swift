@@ -1,7 +1,8 @@
 /// The shared store's schema in PostgreSQL, versioned in `meta` and upgraded by migrations, like
 /// the SQLite one (`Schema`): the same `shares`, `counters` and `visitors` (keyed hashes, as 64-bit
 /// two's complement, with the hour a pair's click counted in), `sources` per node, and `nodes`, each
-/// node's place in its stream of batches.
+/// node's place in its stream of batches; from version 3 the `Rollup` tables and their group tables
+/// (`SharedRollups`), as locally.
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -75,6 +76,9 @@ enum SharedSchema {
         DROP INDEX visitors_by_visitor;
         CREATE INDEX visitors_by_hour ON visitors (hour);
         """,
+        // The local rollups and their group tables, built from the shares and counters there are
+        // (`SharedRollups`); from here on every shipment keeps them.
+        SharedRollups.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -9,7 +9,9 @@ import ShareTrackCore
 /// Exact across nodes: a share token is inserted once (`ON CONFLICT DO NOTHING`); the shares and
 /// reach of a token another node shipped first are dropped; a visitor pair another node has
 /// already stored takes its unique click back out of the hour it counted in; orphans are counters
-/// like any other, attributed by the join. Every statement is set-based over the shipment's rows,
+/// like any other, attributed by the join; the rollups (`SharedRollups`) take each counter unit once,
+/// under its share's attributes, in the same statement. Shipments apply one at a time
+/// (`SharedRollups.shipmentLock`, held to the commit). Every statement is set-based over the shipment's rows,
 /// bound as array parameters (`unnest`), in key order, so that nodes writing the same keys rarely
 /// deadlock (and a deadlock is transient: retried). Nothing outlives a transaction on the
 /// connection (no temporary table, no session setting): a pooler in transaction mode may hand
@@ -42,6 +44,7 @@ public final class SharedStore {
     @discardableResult
     public func ship(_ shipment: Shipment, caughtUp: Bool) throws(PostgresError) -> UInt64 {
         try connection.transaction { () throws(PostgresError) -> UInt64 in
+            try connection.execute(SharedRollups.startShipment)
             let row = try connection.query("SELECT database_id, generation FROM nodes WHERE node = $1 FOR UPDATE", [node])
             if row.count == 0 {
                 // A new node: its stream starts here.
@@ -59,6 +62,9 @@ public final class SharedStore {
             // Room to sort a large shipment in memory (for this transaction only).
             try connection.execute("SET LOCAL work_mem = '64MB'")
             try erase(shipment.erasures)
+            if shipment.shares.count > 0 {
+                try connection.query(SharedRollups.addGroups(from: Shipment.unnestShares), shipment.shares.parameters)
+            }
             try connection.query(Self.applyStatement, [node] + shipment.parameters)
             try connection.query("""
                 UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),
@@ -81,7 +87,8 @@ public final class SharedStore {
         }
     }
 
-    /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed.
+    /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed (in
+    /// the shares and the group tables).
     private func erase(_ erasures: [Erasure]) throws(PostgresError) {
         for erasure in erasures {
             switch erasure {
@@ -89,6 +96,9 @@ public final class SharedStore {
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
                 try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", [id, pseudonym])
+                for rename in SharedRollups.renameAdvocate {
+                    try connection.query(rename, [id, pseudonym])
+                }
             }
         }
     }
@@ -97,7 +107,8 @@ public final class SharedStore {
     /// (`Shipment.parameters`). One statement of data-modifying steps (each runs once, to
     /// completion, whether or not the next reads it): shares (first shipped wins; a token already
     /// there has its shares and reach dropped from the counters), visitor pairs (one already there
-    /// takes its unique click out of the hour it counted in), counters (additive), producers (per node).
+    /// takes its unique click out of the hour it counted in), counters (additive, `adjusted` as the
+    /// store counts them), the rollups (`SharedRollups.shipmentSteps`), producers (per node).
     ///
     /// The pairs the store already had are counted without a join: per (token, hour), the pairs
     /// shipped less the pairs inserted, and only if there are any (the counts differ). A pair
@@ -119,7 +130,7 @@ public final class SharedStore {
             INSERT INTO shares (token, advocate, venue, campaign, network, followers, tier, time, node)
             SELECT token, advocate, venue, campaign, network, followers, tier, time, $1 FROM ship_shares ORDER BY token
             ON CONFLICT (token) DO NOTHING
-            RETURNING token
+            RETURNING token, advocate, venue, campaign, network, tier
         ), inserted AS (
             INSERT INTO visitors (token, visitor, hour)
             SELECT token, visitor, hour FROM ship_visitors
@@ -135,14 +146,15 @@ public final class SharedStore {
             WHERE (SELECT count(*) FROM inserted) < (SELECT count(*) FROM ship_visitors)
             GROUP BY token, hour
             HAVING sum(pairs) > 0
+        ), adjusted AS (
+            SELECT s.token, s.hour,
+                CASE WHEN s.shares = 0 OR s.token IN (SELECT token FROM won) THEN s.shares ELSE 0 END AS shares,
+                CASE WHEN s.shares = 0 OR s.token IN (SELECT token FROM won) THEN s.reach ELSE 0 END AS reach,
+                s.clicks, s.unique_clicks - coalesce(k.pairs, 0) AS unique_clicks, s.bot_clicks, s.conversions, s.value
+            FROM ship_counters s LEFT JOIN known k ON k.token = s.token AND k.hour = s.hour
         ), counted AS (
             INSERT INTO counters AS c (token, hour, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value)
-            SELECT s.token, s.hour,
-                CASE WHEN s.shares = 0 OR s.token IN (SELECT token FROM won) THEN s.shares ELSE 0 END,
-                CASE WHEN s.shares = 0 OR s.token IN (SELECT token FROM won) THEN s.reach ELSE 0 END,
-                s.clicks, s.unique_clicks - coalesce(k.pairs, 0), s.bot_clicks, s.conversions, s.value
-            FROM ship_counters s LEFT JOIN known k ON k.token = s.token AND k.hour = s.hour
-            ORDER BY s.token, s.hour
+            SELECT * FROM adjusted ORDER BY token, hour
             ON CONFLICT (token, hour) DO UPDATE SET
                 shares = c.shares + excluded.shares,
                 reach = c.reach + excluded.reach,
@@ -151,7 +163,7 @@ public final class SharedStore {
                 bot_clicks = c.bot_clicks + excluded.bot_clicks,
                 conversions = c.conversions + excluded.conversions,
                 value = c.value + excluded.value
-        )
+        )\(SharedRollups.shipmentSteps)
         INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
         SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM ship_sources
         ON CONFLICT (node, source) DO UPDATE SET

@@ -48,6 +48,9 @@ public struct Shipment: Sendable {
         return ArrayRows.unnest(table.columns, from: first, as: "rows")
     }
 
+    /// The `FROM` item of the shares' rows, named `s`, when their columns are the only parameters.
+    static let unnestShares = ArrayRows.unnest(Table.shares.columns, from: 1, as: "s")
+
     /// The statement's parameters after the node: every table's columns, in `Table` order.
     var parameters: [String] {
         Table.allCases.flatMap { table in

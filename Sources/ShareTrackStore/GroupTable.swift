@@ -3,28 +3,29 @@
 /// row of a share with those attributes enters a rollup, and is never deleted (`forget --advocate`
 /// renames its advocate in place). A share without a campaign has campaign `''` (no campaign id is
 /// empty), since these columns are a unique key.
-struct GroupTable: Sendable {
-    let table: String
+public struct GroupTable: Sendable {
+    public let table: String
     /// The share attributes, in the order of `GroupKey` (and of the unique index).
-    let attributes: [String]
+    public let attributes: [String]
 
     /// Every attribute: a rollup row per advocate, venue, campaign, network and tier.
-    static let shares = GroupTable(table: "share_groups", attributes: GroupKey.attributes)
+    public static let shares = GroupTable(table: "share_groups", attributes: GroupKey.attributes)
     /// Per venue, campaign, network and tier.
     static let places = GroupTable(table: "place_groups", attributes: ["venue", "campaign", "network", "tier"])
     /// Per advocate, network and tier.
     static let advocates = GroupTable(table: "advocate_groups", attributes: ["advocate", "network", "tier"])
 
-    static let all: [GroupTable] = [.shares, .places, .advocates]
+    public static let all: [GroupTable] = [.shares, .places, .advocates]
 
     /// This table's position in `all`.
     var index: Int { Self.all.firstIndex { $0.table == table }! }
 
-    var createSQL: String {
+    /// The table and its unique index, with `dialect`'s types.
+    public func createSQL(_ dialect: SQLDialect) -> String {
         """
         CREATE TABLE \(table) (
-            id INTEGER PRIMARY KEY,
-            \(attributes.map { "\($0) TEXT NOT NULL" }.joined(separator: ",\n    "))
+            id \(dialect.idType),
+            \(attributes.map { "\($0) \(dialect.textType) NOT NULL" }.joined(separator: ",\n    "))
         );
         CREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(attributes.joined(separator: ", ")));
         """

@@ -102,7 +102,7 @@ public final class Queries {
     private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
                         countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
-        let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column])
+        let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], Self.text)
         return try rows(Self.text.groups(column, from: from, countAdvocates: countAdvocates, ranking: ranking, limit: limit),
                         values) { GroupRow(dimension, row: $0) }
     }
@@ -118,7 +118,7 @@ public final class Queries {
         guard try exists(Self.text.advocateShared, id) else {
             throw ControlError(.notFound, "no advocate '\(id)'")
         }
-        let (from, sumValues) = source.sql(filter, columns: [])
+        let (from, sumValues) = source.sql(filter, columns: [], Self.text)
         let totals = try rows(Self.text.totals(from: from), sumValues) { CounterTotals($0.counters(at: 0)) }
         let (recentSQL, values) = Self.text.recentShares(filter, limit: Self.recentShares)
         let recent = try rows(recentSQL, values) { try ShareReport(row: $0) }

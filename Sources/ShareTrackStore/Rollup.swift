@@ -1,25 +1,26 @@
 /// One rollup table: the counters of every attributed counter row, summed per hour (or over all
 /// time) and per a set of share attributes, numbered by a `GroupTable`. See docs/architecture.md.
 ///
-/// A rollup row exists exactly where at least one attributed counter row does (every counter row
-/// holds a non-zero counter), so a count of distinct advocates over a rollup equals the count
+/// A rollup row exists exactly where at least one attributed counter row that counts something
+/// does (locally every counter row does; the shared store also has rows of zeros), so a count of distinct advocates over a rollup equals the count
 /// over the raw rows.
 ///
 /// Keys are integers (the hour and the group's `id`): adding a batch upserts rows with two small
 /// integer keys instead of five text columns. The SQL here is plain SQL (`INSERT ... ON CONFLICT
-/// ... DO UPDATE`), which SQLite and PostgreSQL read alike.
-struct Rollup: Sendable {
+/// ... DO UPDATE`), which SQLite and PostgreSQL read alike; the tables are made with either's
+/// types (`createSQL(_:)`), and the shared store keeps them with its own statements (`SharedRollups`).
+public struct Rollup: Sendable {
     /// The table's name.
-    let table: String
-    let hourly: Bool
+    public let table: String
+    public let hourly: Bool
     /// The table numbering the attribute sets this rollup sums per.
-    let groups: GroupTable
+    public let groups: GroupTable
     /// Further indexes, each a list of columns.
-    let indexes: [[String]]
+    public let indexes: [[String]]
 
     /// Every rollup, cheapest first within each grain: a query reads the first that has the
     /// columns it needs (`covering(_:hourly:)`).
-    static let all: [Rollup] = [
+    public static let all: [Rollup] = [
         Rollup(table: "rollup_places", hourly: false, groups: .places, indexes: []),
         Rollup(table: "rollup_advocates", hourly: false, groups: .advocates, indexes: []),
         Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: []),
@@ -34,16 +35,16 @@ struct Rollup: Sendable {
             ?? all.first { $0.hourly && columns.isSubset(of: $0.groups.attributes) }!
     }
 
-    var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
+    public var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
 
-    /// The table and its indexes.
-    var createSQL: String {
-        let counters = Rows.counterNames.map { "\($0) INTEGER NOT NULL" }
+    /// The table and its indexes, with `dialect`'s types.
+    public func createSQL(_ dialect: SQLDialect) -> String {
+        let counters = Rows.counterNames.map { "\($0) \($0 == "value" ? dialect.valueType : dialect.integerType) NOT NULL" }
         return """
             CREATE TABLE \(table) (
-                \((key.map { "\($0) INTEGER NOT NULL" } + counters).joined(separator: ",\n    ")),
+                \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + counters).joined(separator: ",\n    ")),
                 PRIMARY KEY (\(key.joined(separator: ", ")))
-            ) WITHOUT ROWID;
+            )\(dialect.rollupTableOptions);
             """ + indexes.map { columns in
                 "\nCREATE INDEX \(table)_by_\(columns.joined(separator: "_")) ON \(table) (\(columns.joined(separator: ", ")));"
             }.joined()
@@ -57,8 +58,15 @@ struct Rollup: Sendable {
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
             VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
-            ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET
-                \(Rows.counterNames.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
+            \(addingOnConflict)
             """
+    }
+
+    /// The conflict clause of an insert into this table that adds the counters to a row already there.
+    public var addingOnConflict: String {
+        """
+        ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET
+            \(Rows.counterNames.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
+        """
     }
 }

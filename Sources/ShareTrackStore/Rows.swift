@@ -2,11 +2,13 @@ import ShareTrackCore
 
 /// The columns of `shares` and `counters` rows in one order, for the statements that write them
 /// (the store's flush, the live rows of a query) and read them back.
-enum Rows {
+public enum Rows {
     static let shareColumns = "token, advocate, venue, campaign, network, followers, tier, time"
     /// The counters, in the order every statement reads and writes them.
-    static let counterNames = ["shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions", "value"]
+    public static let counterNames = ["shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions", "value"]
     static let counterColumns = "token, hour, " + counterNames.joined(separator: ", ")
+    /// True for a row that counts something (a counter that is not zero).
+    public static let counted = "(" + counterNames.map { "\($0) <> 0" }.joined(separator: " OR ") + ")"
     /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.
     static let sourceColumns = "highest_seq, last_seen, accepted, rejected, duplicates, test"
 }

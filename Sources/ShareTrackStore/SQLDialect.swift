@@ -20,6 +20,14 @@ public struct SQLDialect: Sendable {
     let exportShares: [String]
     /// The groups of counters not in the rollups yet, summed like them, if the dialect has them.
     let liveGroups: String?
+    /// Column types of the tables made from shared definitions (`GroupTable`, `Rollup`): a
+    /// generated integer key, text, an integer, the `value` sum, and what follows a rollup table's
+    /// column list.
+    let idType: String
+    let textType: String
+    let integerType: String
+    let valueType: String
+    let rollupTableOptions: String
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
@@ -27,19 +35,27 @@ public struct SQLDialect: Sendable {
         shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
         exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
-        exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups")
+        exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups",
+        idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
+        rollupTableOptions: " WITHOUT ROWID")
 
-    /// The shared store's tables (`SharedSchema`), summed over the raw rows (it has no rollups yet).
+    /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
+    /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
+    /// rows of zeros that dropping a second node's share of a token leaves in `counters` (they
+    /// count nothing, and a rollup row exists only where a counter row counts something). It has
+    /// no live groups: a shipment keeps the rollups in its own transaction.
     public static let postgres = SQLDialect(
         numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"",
         valueSum: "(SUM(value) * 1000)::bigint",
         shares: "shares", counters: "counters",
         attributed: "(SELECT \(Rows.shareColumns), hour, \(Rows.counterNames.joined(separator: ", ")) "
-            + "FROM shares JOIN counters USING (token)) AS attributed",
+            + "FROM shares JOIN counters USING (token) WHERE \(Rows.counted)) AS attributed",
         exportCounters: "(SELECT token, hour, "
             + Rows.counterNames.map { $0 == "value" ? "(value * 1000)::bigint AS value" : $0 }.joined(separator: ", ")
             + " FROM counters)",
-        exportShares: ["shares"], liveGroups: nil)
+        exportShares: ["shares"], liveGroups: nil,
+        idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
+        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)")
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

@@ -91,7 +91,8 @@ enum Schema {
         // (replacing whatever rollups the database holds).
         .sql((Rollup.all.map(\.table) + GroupTable.all.map(\.table) + ["rollup_hour_places", "rollup_hour_groups"])
             .map { "DROP TABLE IF EXISTS \($0);\n" }.joined()
-            + (GroupTable.all.map(\.createSQL) + Rollup.all.map(\.createSQL)).joined(separator: "\n") + """
+            + (GroupTable.all.map { $0.createSQL(.sqlite) } + Rollup.all.map { $0.createSQL(.sqlite) })
+                .joined(separator: "\n") + """
 
         DELETE FROM rollup_progress;
         INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);

@@ -2,34 +2,35 @@ import ShareTrackCore
 
 /// Where a query's sums come from: the raw counter rows joined with their shares, or the rollups.
 /// Either way a query reads the same column names (`advocate`, `venue`, `campaign`, `network`,
-/// `tier`, `hour` and the counters), so one SQL text serves both.
-enum Source: Equatable {
-    /// `temp.attributed`: every stored and live counter row with its share's attributes.
+/// `tier`, `hour` and the counters), so one SQL text serves both. The shared store's queries choose
+/// the same way (`SharedQueries`), in their own dialect.
+public enum Source: Equatable, Sendable {
+    /// The dialect's `attributed`: every (stored and live) counter row with its share's attributes.
     case raw
-    /// The first `Rollup` that has the columns the query needs, plus `temp.live_groups`;
+    /// The first `Rollup` that has the columns the query needs, plus the dialect's live groups;
     /// `storedHours`: the first and last hour the hourly rollups hold (nil: none).
     case rollups(storedHours: ClosedRange<Int64>?)
 
     /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
-    /// and the counters (`hour` among `columns`: per hour).
+    /// and the counters (`hour` among `columns`: per hour), in `text`'s dialect.
     ///
     /// A range that holds most of the stored hours is read as the all-time rollup less the hours
     /// outside it (`QueryText.rollup(_:less:_:columns:)`): a report over the last 90 days then
     /// reads the groups, not every hour.
-    func sql(_ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
+    public func sql(_ filter: QueryFilter, columns: [String], _ text: QueryText) -> (sql: String, values: [SQLValue]) {
         switch self {
         case .raw:
-            return Queries.text.attributed(filter)
+            return text.attributed(filter)
         case .rollups(let stored):
             let byHour = columns.contains("hour")
             let needed = Set(columns).subtracting(["hour"])
                 .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
             let ranged = filter.sinceHour != nil || filter.untilHour != nil
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
-                return Queries.text.rollup(Rollup.covering(needed, hourly: false), less: Rollup.covering(needed, hourly: true),
+                return text.rollup(Rollup.covering(needed, hourly: false), less: Rollup.covering(needed, hourly: true),
                                            filter, columns: columns)
             }
-            return Queries.text.rollup(Rollup.covering(needed, hourly: ranged || byHour), filter, columns: columns)
+            return text.rollup(Rollup.covering(needed, hourly: ranged || byHour), filter, columns: columns)
         }
     }
 
