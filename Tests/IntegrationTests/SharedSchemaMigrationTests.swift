@@ -1,6 +1,7 @@
 import Foundation
 import ShareTrackCore
 @testable import ShareTrackShared
+import ShareTrackStore
 import Testing
 
 /// A shared store made by an earlier version of the schema, migrated by the next daemon that
@@ -39,5 +40,43 @@ struct SharedSchemaMigrationTests {
             WHERE i.indrelid = 'visitors'::regclass AND i.indisprimary
             """)
         #expect(primaryKey.string(0, 0) == "visitor,token")
+    }
+
+    @Test("a store at schema version 2 gets its rollups built by the migration, equal to the raw rows; a version 2 shipment is then refused")
+    func migratesVersionTwo() throws {
+        let cluster = try PostgresCluster.shared.get()
+        let database = try cluster.createDatabase()
+        let nodes = try (0..<3).map { index in
+            try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(index)",
+                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
+        }
+        var chain = RandomChain(seed: 21, nodes: nodes.count)
+        for _ in 0..<40 {
+            let (node, shipment) = chain.nextShipment()
+            try nodes[node].ship(shipment, caughtUp: true)
+        }
+        // Back to version 2: its tables are version 3's without the group tables, rollups and guard.
+        let connection = try cluster.connect(database)
+        try connection.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table)).map { "DROP TABLE \($0);\n" }.joined()
+            + "DROP TRIGGER nodes_keep_rollups ON nodes; DROP FUNCTION sharetrack_keeps_rollups();"
+            + "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+        #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) > 30)
+
+        let migrated = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
+                                       databaseID: 10, keyFingerprint: nil, keyFile: "")
+        #expect(try migrated.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) == "3")
+        try SharedRollupTests.expectExact(connection, &chain)
+        // Shipping goes on, the rollups kept.
+        for _ in 0..<20 {
+            let (node, shipment) = chain.nextShipment()
+            try nodes[node].ship(shipment, caughtUp: true)
+        }
+        try SharedRollupTests.expectExact(connection, &chain)
+        // A version 2 daemon still connected moves its generation without keeping the rollups:
+        // refused, permanently (its shipper stops and says why).
+        let refused = #expect(throws: PostgresError.self) {
+            try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
+        }
+        #expect(refused?.isTransient == false && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 }
