@@ -77,9 +77,11 @@ public struct SharedQueries {
         }
     }
 
-    /// Where sums come from: the rollups, with the hours they hold, or (`readsRollups` false) the raw rows.
+    /// Where sums come from: the rollups, with the hours they hold, or the raw rows (`readsRollups`
+    /// false, or a store at schema version 2 that no daemon of version 3 has migrated yet).
     private func sumsSource() throws -> Source {
-        guard readsRollups else { return .raw }
+        guard readsRollups, try connection.query("SELECT to_regclass('rollup_hour_places') IS NOT NULL").string(0, 0) == "t"
+        else { return .raw }
         let hours = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
         return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1))
     }

@@ -56,7 +56,7 @@ struct SharedRollupTests {
     }
 
     /// An answer as JSON, or its error.
-    private static func answer(_ queries: SharedQueries, _ request: ControlRequest) -> String {
+    static func answer(_ queries: SharedQueries, _ request: ControlRequest) -> String {
         do {
             return String(decoding: try ControlCodec.encoder().encode(try queries.answer(request, now: 0)), as: UTF8.self)
         } catch {

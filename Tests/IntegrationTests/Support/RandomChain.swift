@@ -13,18 +13,6 @@ struct RandomChain {
     static let hour0: Int64 = 1_795_809_600 / 3600
     static let advocates = (0..<6).map { "a\($0)" }
 
-    /// SplitMix64: the same seed gives the same data on every run.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// What one node's daemon remembers.
     private struct Node {
         var generation: UInt64 = 0
@@ -32,11 +20,11 @@ struct RandomChain {
         var pairs: Set<String> = []
     }
 
-    private var random: Random
+    private var random: SplitMix
     private var nodes: [Node]
 
     init(seed: UInt64, nodes: Int) {
-        random = Random(state: seed)
+        random = SplitMix(seed: seed)
         self.nodes = Array(repeating: Node(), count: nodes)
     }
 

@@ -130,7 +130,7 @@ struct EventStream {
 }
 
 /// A small, fast, seeded generator (SplitMix64).
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
 
