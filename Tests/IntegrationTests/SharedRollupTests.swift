@@ -1,7 +1,9 @@
+import Dispatch
 import Foundation
 import ShareTrackCore
 @testable import ShareTrackShared
 import ShareTrackStore
+import Synchronization
 import Testing
 
 /// The shared store's rollups against the raw rows, on a real PostgreSQL: random shipments from
@@ -88,6 +90,51 @@ struct SharedRollupTests {
                 (SELECT 1 FROM shares s WHERE s.token = c.token)), (SELECT count(*) FROM rollup_hour_groups)
             """)
         #expect(counts.int64(0, 0) > 30 && counts.int64(0, 1) > 0 && counts.int64(0, 2) > 50)
+    }
+
+    @Test("nodes shipping at once, one the shares and two the clicks on them, keep the rollups exact")
+    func concurrentShipmentsStayExact() throws {
+        let (cluster, database, _) = try Self.stores(0)
+        let hour = RandomChain.hour0
+        // Node 0 shares token c<k> in its batch k; nodes 1 and 2 click on c<k> around then.
+        let streams: [[Batch]] = (0..<3).map { node in
+            (1...250).map { generation in
+                var batch = Batch(generation: UInt64(generation))
+                batch.events = 1
+                if node == 0 {
+                    let attributes = ShareAttributes(advocate: "a\(generation % 7)", venue: "v\(generation % 3)",
+                                                     campaign: nil, network: "x", followers: 500)
+                    batch.add(ShareRecord(token: "c\(generation)", attributes: attributes, tier: .nano, time: hour * 3600))
+                    var counters = Counters()
+                    (counters.shares, counters.reach) = (1, 500)
+                    batch.add(counters, at: CounterKey(token: "c\(generation)", hour: hour))
+                } else {
+                    for token in generation - 2...generation + 2 {
+                        var counters = Counters()
+                        counters.clicks = Int64(node)
+                        batch.add(counters, at: CounterKey(token: "c\(token)", hour: hour + Int64(node)))
+                    }
+                }
+                return batch
+            }
+        }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: streams.count) { node in
+            do {
+                let store = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(node)",
+                                            databaseID: Int64(node + 1), keyFingerprint: nil, keyFile: "")
+                for batch in streams[node] { try store.ship(Shipment([batch], batchTime: 0), caughtUp: true) }
+            } catch {
+                failures.withLock { $0.append("node-\(node): \(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let connection = try cluster.connect(database)
+        #expect(try Self.rollupDifferences(connection) == [:])
+        // Every click on a shared token is in the rollups (without the shipment lock, some are not).
+        let clicks = try connection.query("SELECT sum(clicks) FROM rollup_places").int64(0, 0)
+        let raw = try connection.query("SELECT sum(c.clicks) FROM counters c JOIN shares USING (token)").int64(0, 0)
+        #expect(clicks == raw && raw > 0)
     }
 
     @Test("an advocate renamed to one whose groups exist merges its groups and rollup rows into theirs")
