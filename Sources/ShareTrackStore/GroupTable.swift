@@ -1,7 +1,8 @@
 /// A table that numbers the distinct sets of some share attributes (`id INTEGER PRIMARY KEY`), so
 /// that the `Rollup` tables are keyed by a small integer. A row is added the first time a counter
 /// row of a share with those attributes enters a rollup, and is never deleted (`forget --advocate`
-/// renames its advocate in place). A share without a campaign has campaign `''` (no campaign id is
+/// renames its advocate in place; the shared store numbers a share's attributes when the share
+/// arrives, see `SharedRollups`). A share without a campaign has campaign `''` (no campaign id is
 /// empty), since these columns are a unique key.
 public struct GroupTable: Sendable {
     public let table: String

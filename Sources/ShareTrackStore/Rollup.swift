@@ -2,8 +2,9 @@
 /// time) and per a set of share attributes, numbered by a `GroupTable`. See docs/architecture.md.
 ///
 /// A rollup row exists exactly where at least one attributed counter row that counts something
-/// does (locally every counter row does; the shared store also has rows of zeros), so a count of distinct advocates over a rollup equals the count
-/// over the raw rows.
+/// does (locally every counter row does; the shared store also has rows of zeros, which its raw
+/// queries leave out too), so a count of distinct advocates over a rollup equals the count over
+/// the raw rows.
 ///
 /// Keys are integers (the hour and the group's `id`): adding a batch upserts rows with two small
 /// integer keys instead of five text columns. The SQL here is plain SQL (`INSERT ... ON CONFLICT
