@@ -72,6 +72,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("--queries: runs of each query over the raw rows, as before the rollups (0: none).",
                                valueName: "count"))
     var rawRuns = 0
+    @Option(help: ArgumentHelp("--queries: the database to time (built there first if missing); each run works on "
+                               + "a copy of it, so that one build serves many runs.", valueName: "path"))
+    var queryDatabase: String?
     @Option(help: ArgumentHelp("--queries: seconds of ingest (at --rate, default 100,000 events/s) to generate.",
                                valueName: "seconds"))
     var ingestSeconds = 120.0
@@ -104,7 +107,8 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("no sharetrackd next to this executable; name one with --daemon PATH")
             }
             return try QueryBench(shares: queryShares, runs: queryRuns, rawRuns: rawRuns, rate: rate ?? 100_000,
-                                  ingestSeconds: ingestSeconds, seed: seed, daemon: binary, keep: keep).run()
+                                  ingestSeconds: ingestSeconds, seed: seed, daemon: binary, keep: keep,
+                                  reuse: queryDatabase).run()
         }
         let machine = Machine.current()
         let now = Int64(time(nil))

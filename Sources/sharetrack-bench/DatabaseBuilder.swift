@@ -32,10 +32,8 @@ struct DatabaseBuilder {
         "adv-" + String(repeating: "0", count: max(0, 6 - String(index).count)) + String(index)
     }
 
-    /// Writes the database at `path`; `progress` is told the shares written so far. Returns the
-    /// middle share, for the queries of one share and one advocate.
-    func build(at path: String, progress: (Int) -> Void) throws -> ShareRecord? {
-        var sample: ShareRecord?
+    /// Writes the database at `path`; `progress` is told the shares written so far.
+    func build(at path: String, progress: (Int) -> Void) throws {
         let store = try Store(path: path, visitorKey: .random())
         var random = SeededGenerator(seed: seed, stream: 11)
         let followers = (0..<Self.advocates).map { _ in
@@ -66,7 +64,6 @@ struct DatabaseBuilder {
                 let share = ShareRecord(token: token, attributes: attributes,
                                         tier: TierBounds.default.tier(forFollowers: followers[advocate]), time: time)
                 batch.add(share)
-                if index == shares / 2 { sample = share }
                 var shareCounters = Counters()
                 shareCounters.shares = 1
                 shareCounters.reach = Int64(followers[advocate])
@@ -97,7 +94,6 @@ struct DatabaseBuilder {
             store.releaseCache()
             progress(min(shares, first + sharesPerBatch))
         }
-        return sample
     }
 }
 

@@ -9,6 +9,10 @@ import Synchronization
 /// the control socket `runs` times: median and p99 per query, and how much the daemon's resident
 /// memory grew during it. Offline (in this process, no live batches) it also times the rollups and,
 /// with `rawRuns`, the raw aggregation the queries used before the rollups.
+///
+/// With `reuse`, the database is built at that path only if it is missing, and each run works on a
+/// copy of it (ingest writes into the database): building 2M shares takes minutes, a copy seconds.
+/// The rollups' build is then timed only when the database was built in this run.
 struct QueryBench {
     var shares: Int
     var runs: Int
@@ -18,6 +22,7 @@ struct QueryBench {
     var seed: UInt64
     var daemon: String
     var keep: Bool
+    var reuse: String?
 
     func run() throws {
         var template = Array("/tmp/sharetrack-querybench-XXXXXX".utf8CString)
@@ -27,18 +32,27 @@ struct QueryBench {
         let database = directory + "/sharetrack.db"
         let now = Int64(time(nil))
         let builder = DatabaseBuilder(shares: shares, seed: seed, spanEnd: now / 3600 * 3600)
-        note("building a database of \(Format.integer(shares)) shares over \(builder.days) days")
-        let buildStart = monotonicNanoseconds()
-        let cpuStart = ProcessUsage.of(getpid())?.cpuSeconds ?? 0
-        let sample = try builder.build(at: database) { written in
-            if written % 200_000 == 0 { note("\(Format.integer(written)) shares written") }
+        let built = reuse.map { !FileManager.default.fileExists(atPath: $0) } ?? true
+        var buildSeconds = 0.0, buildCPU = 0.0
+        if built {
+            note("building a database of \(Format.integer(shares)) shares over \(builder.days) days")
+            let buildStart = monotonicNanoseconds()
+            let cpuStart = ProcessUsage.of(getpid())?.cpuSeconds ?? 0
+            try builder.build(at: reuse ?? database) { written in
+                if written % 200_000 == 0 { note("\(Format.integer(written)) shares written") }
+            }
+            buildSeconds = Double(monotonicNanoseconds() - buildStart) / 1e9
+            buildCPU = (ProcessUsage.of(getpid())?.cpuSeconds ?? 0) - cpuStart
+            note("built in \(Format.seconds(buildSeconds)) (\(Format.seconds(buildCPU)) of CPU), \(Format.bytes(Self.fileSize(reuse ?? database)))")
         }
-        let buildSeconds = Double(monotonicNanoseconds() - buildStart) / 1e9
-        let buildCPU = (ProcessUsage.of(getpid())?.cpuSeconds ?? 0) - cpuStart
-        note("built in \(Format.seconds(buildSeconds)) (\(Format.seconds(buildCPU)) of CPU), \(Format.bytes(Self.fileSize(database)))")
+        if let reuse {
+            note("copying \(reuse) (\(Format.bytes(Self.fileSize(reuse))))")
+            try FileManager.default.copyItem(atPath: reuse, toPath: database)
+        }
+        let sample = try Self.middleShare(database)
 
-        let migration = try timeRollupBuild(database)
-        let cases = QueryCase.all(now: now, token: sample?.token ?? "", advocate: sample?.attributes.advocate ?? "")
+        let migration = built ? try timeRollupBuild(database) : nil
+        let cases = QueryCase.all(now: now, token: sample.token, advocate: sample.advocate)
         let raw = rawRuns > 0 ? try offline(database, cases, readsRollups: false, runs: rawRuns) : [:]
         let offline = try offline(database, cases, readsRollups: true, runs: runs)
 
@@ -78,16 +92,19 @@ struct QueryBench {
                       Format.milliseconds(Self.percentile(live[query.name] ?? [], 0.99)),
                       Format.bytes(growth[query.name] ?? 0))
         }
+        let rollupBuild = migration.map {
+            "\(Format.seconds($0.total)) in \($0.steps) steps of \(Format.integer(Store.rollupBuildShares)) shares, "
+                + "the longest \(Format.milliseconds($0.longest * 1000))"
+        } ?? "not timed (database reused)"
+        let origin = built ? "built in \(Format.seconds(buildSeconds)) (\(Format.seconds(buildCPU)) of CPU)" : "a copy of \(reuse ?? "")"
         print("""
             database: \(Format.integer(shares)) shares, \(Format.integer(Int(builder.clicksPerShare) * shares)) clicks \
-            over \(builder.days) days, \(Format.bytes(Self.fileSize(database))), built in \(Format.seconds(buildSeconds)) \
-            (\(Format.seconds(buildCPU)) of CPU)
+            over \(builder.days) days, \(Format.bytes(Self.fileSize(database))), \
+            \(origin)
             live: ingest at \(Format.integer(Int(rate))) events/s (\(Format.integer(outcome?.acknowledged ?? 0)) answered, \
             \(ingestRunning ? "running throughout" : "ENDED before the last query")); \(runs) runs per query
             offline: this process, no live batches, \(runs) runs\(rawRuns > 0 ? "; before: \(rawRuns) runs" : "")
-            rollups built from scratch (as for an older database): \(Format.seconds(migration.total)) in \
-            \(migration.steps) steps of \(Format.integer(Store.rollupBuildShares)) shares, the longest \
-            \(Format.milliseconds(migration.longest * 1000))
+            rollups built from scratch (as for an older database): \(rollupBuild)
 
             """ + table.render())
     }
@@ -112,6 +129,16 @@ struct QueryBench {
             longest = max(longest, Double(monotonicNanoseconds() - stepStart) / 1e9)
         }
         return (Double(monotonicNanoseconds() - start) / 1e9, steps, longest)
+    }
+
+    /// The share in the middle of the stored ones by time, and its advocate: what `share` and
+    /// `advocate` ask about.
+    private static func middleShare(_ path: String) throws -> (token: String, advocate: String) {
+        let database = try Database(path: path, mode: .readOnly)
+        let middle = try database.prepare("""
+            SELECT token, advocate FROM shares ORDER BY time LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shares)
+            """).rows { ($0.string(0) ?? "", $0.string(1) ?? "") }
+        return middle.first ?? ("", "")
     }
 
     /// Milliseconds per run of each query, through `Queries` in this process.
