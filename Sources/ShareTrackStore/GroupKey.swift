@@ -36,6 +36,13 @@ struct GroupKey: Hashable, Sendable {
         }
     }
 
+    /// This key with only the attributes in `attributes`, the others `''`.
+    func projected(onto attributes: Set<String>) -> GroupKey {
+        func kept(_ name: String, _ value: String) -> String { attributes.contains(name) ? value : "" }
+        return GroupKey(advocate: kept("advocate", advocate), venue: kept("venue", venue), campaign: kept("campaign", campaign),
+                        network: kept("network", network), tier: kept("tier", tier))
+    }
+
     /// Whether a row under this key passes `filter`'s attribute conditions.
     func matches(_ filter: QueryFilter) -> Bool {
         (filter.advocate.map { $0 == advocate } ?? true) && (filter.venue.map { $0 == venue } ?? true)

@@ -5,10 +5,11 @@ import ShareTrackCore
 /// - `live_shares` and `live_counters`: the batches' raw rows, with the columns of `shares` and
 ///   `counters`, read through the views `all_shares`, `all_counters` and `attributed` (counter rows
 ///   with their share's attribution; orphans left out);
-/// - `live_groups`: the batches' counters summed per share group (`LiveGroups`), already filtered,
-///   which a query over the rollups adds to what it reads from them. Each batch's groups are
-///   computed once and kept until it is applied, so an answer sums the pending batch's counters,
-///   not the whole backlog's.
+/// - `live_groups`: the batches' counters summed per share group (`LiveGroups`), already filtered
+///   and summed per the attributes the answer reads (the others `''`), which a query over the
+///   rollups adds to what it reads from them. The final batches' groups are kept summed
+///   (`KeptGroups`), so an answer sums the pending batch's counters, not the whole backlog's, and
+///   inserts one row per answer group, not one per share group.
 final class LiveRows {
     /// Which live rows an answer needs.
     enum Scope {
@@ -18,10 +19,8 @@ final class LiveRows {
         case token(String)
         /// The raw rows and groups of one advocate's shares, the groups filtered.
         case advocate(String, QueryFilter)
-        /// Every group, filtered.
-        case groups(QueryFilter)
-        /// Every group per hour, filtered.
-        case hours(QueryFilter)
+        /// Every group, filtered, summed per `columns` (attributes, and `hour` for per hour).
+        case groups(QueryFilter, columns: Set<String>)
     }
 
     private let database: Database
@@ -31,9 +30,7 @@ final class LiveRows {
     private let storedCounters: Statement
     private let advocateTokens: Statement
     private let attributions: AttributionCache
-    /// The groups of each batch that cannot change any more (every batch but the last, which may be
-    /// the daemon's pending batch, still growing), by generation, until it is applied.
-    private var finalGroups: [UInt64: LiveGroups] = [:]
+    private var kept = KeptGroups()
 
     init(_ database: Database) throws {
         self.database = database
@@ -53,9 +50,8 @@ final class LiveRows {
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
     /// the caller's read transaction, which read `renames` from `meta.advocates_renamed`.
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64) throws {
-        if attributions.trim(renames: renames) { finalGroups.removeAll() }
-        let unapplied = Set(batches.map(\.generation))
-        finalGroups = finalGroups.filter { unapplied.contains($0.key) }
+        if attributions.trim(renames: renames) { kept.removeAll() }
+        kept.retain(Set(batches.map(\.generation)))
         switch scope {
         case .raw:
             try copy(batches) { _ in true }
@@ -68,11 +64,15 @@ final class LiveRows {
                 for share in batch.shares where share.attributes.advocate == advocate { tokens.insert(share.token) }
             }
             try copy(batches) { tokens.contains($0) }
-            try group(batches, filter, tokens: { tokens.contains($0) })
-        case .groups(let filter):
-            try group(batches, filter, tokens: nil)
-        case .hours(let filter):
-            try group(batches, filter, tokens: nil, byHour: true)
+            try insert(group(batches.indices.map { try groups(batches, $0, tokens: { tokens.contains($0) }).sums }, filter,
+                             columns: Set(GroupKey.attributes)), byHour: false)
+        case .groups(let filter, let columns):
+            for index in batches.indices.dropLast() where !kept.contains(batches[index].generation) {
+                kept.keep(try groups(batches, index, tokens: nil), generation: batches[index].generation)
+            }
+            let last = try batches.indices.last.map { try groups(batches, $0, tokens: nil).sums }
+            try insert(group([kept.total] + (last.map { [$0] } ?? []), filter, columns: columns),
+                       byHour: columns.contains("hour"))
         }
     }
 
@@ -90,36 +90,52 @@ final class LiveRows {
         }
     }
 
-    /// Fills `live_groups` with the groups `filter` selects, summed over the hours in its range
-    /// (`byHour`: per hour; else with hour NULL). Every batch's groups are computed once, and kept while it stays unapplied, unless `tokens`
-    /// restricts them (an advocate's answer computes only that advocate's).
-    private func group(_ batches: [Batch], _ filter: QueryFilter, tokens: ((String) -> Bool)?, byHour: Bool = false) throws {
+    /// What batch `index` of `batches` adds to the rollups (`tokens`: only those tokens').
+    private func groups(_ batches: [Batch], _ index: Int, tokens: ((String) -> Bool)?) throws -> LiveGroups {
+        try LiveGroups(batches[index], after: batches[..<index], tokens: tokens, cache: attributions) { token in
+            try storedCounters.bind(token, at: 1)
+            return try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
+        }
+    }
+
+    /// The groups of `parts` that `filter` selects, in its hour range, summed per the attributes in
+    /// `columns` (the others `''`) and, if `columns` has `hour`, per hour (else hour 0).
+    private func group(_ parts: [[LiveGroups.Key: Counters]], _ filter: QueryFilter, columns: Set<String>)
+        -> [ProjectedGroup: Counters]
+    {
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
-        var sums: [LiveGroups.Key: Counters] = [:]
-        var selected: [Int32: Bool] = [:]
-        for (index, batch) in batches.enumerated() {
-            let live: LiveGroups
-            if let final = finalGroups[batch.generation] {
-                live = final
-            } else {
-                live = try LiveGroups(batch, after: batches[..<index], tokens: tokens, cache: attributions) { token in
-                    try storedCounters.bind(token, at: 1)
-                    return try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
-                }
-                if tokens == nil && index < batches.count - 1 { finalGroups[batch.generation] = live }
-            }
-            for (key, counters) in live.sums where hours.contains(key.hour) {
-                let matches = selected[key.group] ?? attributions.groups[Int(key.group)].matches(filter)
-                selected[key.group] = matches
-                if matches { sums[byHour ? key : LiveGroups.Key(hour: 0, group: key.group), default: Counters()].add(counters) }
+        let byHour = columns.contains("hour")
+        var projected: [Int32: GroupKey?] = [:]
+        var sums: [ProjectedGroup: Counters] = [:]
+        for part in parts {
+            for (key, counters) in part where hours.contains(key.hour) {
+                let projection = projected[key.group] ?? {
+                    let group = attributions.groups[Int(key.group)]
+                    let projection = group.matches(filter) ? group.projected(onto: columns) : nil
+                    projected[key.group] = projection
+                    return projection
+                }()
+                guard let projection else { continue }
+                sums[ProjectedGroup(hour: byHour ? key.hour : 0, key: projection), default: Counters()].add(counters)
             }
         }
-        for (key, counters) in sums {
-            let group = attributions.groups[Int(key.group)]
-            try insertGroup.bind([.integer(byHour ? key.hour : nil), .text(group.advocate), .text(group.venue),
-                                  .text(group.campaign), .text(group.network), .text(group.tier)] + counters.values)
+        return sums
+    }
+
+    /// Fills `live_groups` with `sums` (`byHour`: with their hours; else hour NULL).
+    private func insert(_ sums: [ProjectedGroup: Counters], byHour: Bool) throws {
+        for (group, counters) in sums {
+            let key = group.key
+            try insertGroup.bind([.integer(byHour ? group.hour : nil), .text(key.advocate), .text(key.venue),
+                                  .text(key.campaign), .text(key.network), .text(key.tier)] + counters.values)
             try insertGroup.run()
         }
+    }
+
+    /// A live group's hour and projected attributes.
+    private struct ProjectedGroup: Hashable {
+        var hour: Int64
+        var key: GroupKey
     }
 
     /// `attributed` joins the shares to each counters table apart: SQLite then looks counters up

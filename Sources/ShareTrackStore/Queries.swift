@@ -35,6 +35,7 @@ public final class Queries {
     /// The query SQL, shared with the shared store's queries.
     static let text = QueryText(.sqlite)
     private let live: LiveRows
+    private let singleGroups: SingleGroupAdvocates
     private let rollupProgress: Statement
     private let storedHours: Statement
     /// Whether sums may read the rollups (false: always the raw rows).
@@ -52,6 +53,7 @@ public final class Queries {
         self.readsRollups = readsRollups
         do {
             live = try LiveRows(database)
+            singleGroups = try SingleGroupAdvocates(database)
             rollupProgress = try database.prepare("SELECT 1 FROM main.rollup_progress")
             // Two subqueries: SQLite reads a lone min() or max() off the index, both together by a scan.
             storedHours = try database.prepare(
@@ -69,8 +71,8 @@ public final class Queries {
         do {
             switch question {
             case .top(let ranking, let limit, let filter):
-                return try snapshot(live, .groups(filter)) { source in
-                    try groups(.advocate, filter, source, ranking: ranking, limit: limit)
+                return try snapshot(live, .groups(filter, columns: ["advocate"])) { source in
+                    try top(ranking, limit: limit, filter, source)
                 }
             case .advocate(let id, var filter):
                 filter.advocate = id
@@ -78,13 +80,13 @@ public final class Queries {
             case .share(let token, let filter):
                 return try snapshot(live, .token(token)) { _ in try share(token, filter) }
             case .venues(let filter):
-                return try snapshot(live, .groups(filter)) { try groups(.venue, filter, $0) }
+                return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
-                return try snapshot(live, .groups(filter)) { try tiers(filter, $0, everyTier: true) }
+                return try snapshot(live, .groups(filter, columns: ["tier", "advocate"])) { try tiers(filter, $0, everyTier: true) }
             case .networks(let filter):
-                return try snapshot(live, .groups(filter)) { try groups(.network, filter, $0) }
+                return try snapshot(live, .groups(filter, columns: ["network"])) { try groups(.network, filter, $0) }
             case .trend(let filter):
-                return try snapshot(live, .hours(filter)) { try trend(filter, $0) }
+                return try snapshot(live, .groups(filter, columns: ["hour"])) { try trend(filter, $0) }
             case .sources(let silentAfter, let limit):
                 return try reading(live) { try sources(after: $0, limit: limit, silentAfter: silentAfter, now: now) }
             }
@@ -105,6 +107,18 @@ public final class Queries {
         let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], Self.text)
         return try rows(Self.text.groups(column, from: from, countAdvocates: countAdvocates, ranking: ranking, limit: limit),
                         values) { GroupRow(dimension, row: $0) }
+    }
+
+    /// `top`: over all time with at most a network and tier filter, while every advocate has one
+    /// advocate group, the first rows of the all-time advocate rollup in ranking order
+    /// (`QueryText.topOfSingleGroups`); else every advocate's sums, ranked.
+    private func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
+        guard source != .raw, filter.sinceHour == nil, filter.untilHour == nil,
+              filter.advocate == nil, filter.venue == nil, filter.campaign == nil,
+              try singleGroups.hold(database: Store.meta("id", database))
+        else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
+        let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
+        return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
 
     /// Rows per tier, in tier order. `everyTier`: a row for every tier, zeros included, with the

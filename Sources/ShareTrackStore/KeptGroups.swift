@@ -1,0 +1,36 @@
+import ShareTrackCore
+
+/// The groups of the live batches that cannot change any more (every batch but the last, which may
+/// be the daemon's pending batch, still growing), each computed once (`LiveGroups`) and summed into
+/// one running total as it is kept, until it is applied: an answer then adds that total and the
+/// last batch's groups, however many batches wait to be applied.
+struct KeptGroups {
+    private var byGeneration: [UInt64: LiveGroups] = [:]
+    /// The sum of every kept batch's groups.
+    private(set) var total: [LiveGroups.Key: Counters] = [:]
+
+    /// Whether the batch of `generation` is kept.
+    func contains(_ generation: UInt64) -> Bool {
+        byGeneration[generation] != nil
+    }
+
+    /// Keeps a batch's groups, and adds them to the total.
+    mutating func keep(_ groups: LiveGroups, generation: UInt64) {
+        byGeneration[generation] = groups
+        for (key, counters) in groups.sums { total[key, default: Counters()].add(counters) }
+    }
+
+    /// Forgets the batches whose generation is not in `unapplied` (the tables hold them now), and
+    /// sums the total again from the rest (about once per flush interval).
+    mutating func retain(_ unapplied: Set<UInt64>) {
+        guard byGeneration.keys.contains(where: { !unapplied.contains($0) }) else { return }
+        let kept = byGeneration.filter { unapplied.contains($0.key) }
+        removeAll()
+        for (generation, groups) in kept { keep(groups, generation: generation) }
+    }
+
+    mutating func removeAll() {
+        byGeneration.removeAll()
+        total.removeAll()
+    }
+}
