@@ -132,18 +132,18 @@ public struct QueryText: Sendable {
         [.integer(filter.sinceHour ?? .min), .integer(filter.untilHour ?? .max)]
     }
 
-    /// The aggregate `top` sorts on.
-    func sortKey(_ ranking: Ranking) -> String {
+    /// The aggregate `top` sorts on; `sum` makes the sum of a column (`{ $0 }`: one row's key).
+    func sortKey(_ ranking: Ranking, sum: (String) -> String = { "SUM(\($0))" }) -> String {
         switch ranking {
-        case .clicks: "SUM(clicks)"
-        case .uniqueClicks: "SUM(unique_clicks)"
-        case .shares: "SUM(shares)"
-        case .reach: "SUM(reach)"
+        case .clicks: sum("clicks")
+        case .uniqueClicks: sum("unique_clicks")
+        case .shares: sum("shares")
+        case .reach: sum("reach")
         case .engagement:
-            "CASE WHEN SUM(reach) > 0 THEN CAST(SUM(unique_clicks) AS \(dialect.real)) / CAST(SUM(reach) AS \(dialect.real)) "
-                + "ELSE 0.0 END"
-        case .conversions: "SUM(conversions)"
-        case .value: "SUM(value)"
+            "CASE WHEN \(sum("reach")) > 0 THEN CAST(\(sum("unique_clicks")) AS \(dialect.real)) / "
+                + "CAST(\(sum("reach")) AS \(dialect.real)) ELSE 0.0 END"
+        case .conversions: sum("conversions")
+        case .value: sum("value")
         }
     }
 }

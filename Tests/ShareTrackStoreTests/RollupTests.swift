@@ -24,8 +24,9 @@ import Testing
 
     /// Random batches: shares of 40 tokens by 7 advocates over 12 hours, each token shared at most
     /// once (some never), and counter deltas on random tokens, so that many clicks arrive before
-    /// their share (orphans) and some tokens stay orphans.
-    private static func batches(seed: UInt64, count: Int) -> [Batch] {
+    /// their share (orphans) and some tokens stay orphans. `oneGroupPerAdvocate`: each advocate
+    /// always shares on the same network with the same followers (one advocate group each).
+    static func batches(seed: UInt64, count: Int, oneGroupPerAdvocate: Bool = false) -> [Batch] {
         var random = Random(state: seed)
         var unshared = Array(0..<40).shuffled(using: &random)
         return (1...count).map { generation in
@@ -34,15 +35,20 @@ import Testing
                 let token = "t\(unshared.removeLast())"
                 let followers = [10, 800, 3_000, 50_000, 400_000, 2_000_000].randomElement(using: &random)!
                 let hour = hour0 + Int64.random(in: 0..<12, using: &random)
-                let attributes = ShareAttributes(
-                    advocate: "a\(Int.random(in: 0..<7, using: &random))", venue: "v\(Int.random(in: 0..<3, using: &random))",
+                let advocate = Int.random(in: 0..<7, using: &random)
+                var attributes = ShareAttributes(
+                    advocate: "a\(advocate)", venue: "v\(Int.random(in: 0..<3, using: &random))",
                     campaign: ["c1", "c2", nil].randomElement(using: &random)!,
                     network: ["instagram", "tiktok"].randomElement(using: &random)!, followers: followers)
+                if oneGroupPerAdvocate {
+                    attributes.network = advocate % 2 == 0 ? "instagram" : "tiktok"
+                    attributes.followers = [10, 800, 3_000, 50_000, 400_000, 2_000_000, 0][advocate]
+                }
                 batch.add(ShareRecord(token: token, attributes: attributes,
-                                      tier: TierBounds.default.tier(forFollowers: followers), time: hour * 3600 + 5))
+                                      tier: TierBounds.default.tier(forFollowers: attributes.followers), time: hour * 3600 + 5))
                 var counters = Counters()
                 counters.shares = 1
-                counters.reach = Int64(followers)
+                counters.reach = Int64(attributes.followers)
                 batch.add(counters, at: CounterKey(token: token, hour: hour))
             }
             for _ in 0..<Int.random(in: 0...12, using: &random) {
@@ -61,17 +67,22 @@ import Testing
         }
     }
 
-    /// Random requests: every query command with random filters and ranges.
-    private static func requests(seed: UInt64, count: Int) -> [ControlRequest] {
+    /// Random requests: every query command with random filters and ranges (`allTime`: only `top`
+    /// over all time, filtered by network and tier at most).
+    static func requests(seed: UInt64, count: Int, allTime: Bool = false) -> [ControlRequest] {
         var random = Random(state: seed)
         return (0..<count).map { _ in
             let since = Bool.random(using: &random) ? (hour0 + Int64.random(in: -1..<12, using: &random)) * 3600 : nil
             let until = Bool.random(using: &random) ? (since ?? hour0 * 3600) + Int64.random(in: 1...40_000, using: &random) : nil
             func maybe<T>(_ values: [T]) -> T? { Int.random(in: 0..<3, using: &random) == 0 ? values.randomElement(using: &random) : nil }
-            let filter = QueryFilter(venue: maybe(["v0", "v1", "v2"]), campaign: maybe(["c1", "c2"]),
+            var filter = QueryFilter(venue: maybe(["v0", "v1", "v2"]), campaign: maybe(["c1", "c2"]),
                                      network: maybe(["instagram", "tiktok"]), tier: maybe(Tier.allCases),
                                      since: since, until: until)
-            let command: ControlRequest.Command = [.top, .venues, .tiers, .advocate, .share, .trend].randomElement(using: &random)!
+            var command: ControlRequest.Command = [.top, .venues, .tiers, .advocate, .share, .trend].randomElement(using: &random)!
+            if allTime {
+                filter = QueryFilter(network: filter.network, tier: filter.tier)
+                command = .top
+            }
             return ControlRequest(command: command, query: Query(
                 id: command == .advocate ? "a\(Int.random(in: 0..<8, using: &random))" : "t\(Int.random(in: 0..<42, using: &random))",
                 by: Ranking.allCases.randomElement(using: &random)!.rawValue, limit: Int.random(in: 1...8, using: &random),
@@ -80,7 +91,7 @@ import Testing
     }
 
     /// An answer as JSON, or its error.
-    private static func answer(_ queries: Queries, _ request: ControlRequest, _ live: LiveData) -> String {
+    static func answer(_ queries: Queries, _ request: ControlRequest, _ live: LiveData) -> String {
         do {
             let result = try queries.answer(request, live: live, now: 0)
             return String(decoding: try ControlCodec.encoder().encode(result), as: UTF8.self)
@@ -91,12 +102,12 @@ import Testing
 
     /// Every request answered from the rollups (by `fast`, or a new `Queries`) equals the answer
     /// from the raw rows.
-    private static func expectSameAnswers(_ database: TemporaryDatabase, live: [Batch], seed: UInt64,
-                                          fast: Queries? = nil, count: Int = 150) throws {
+    static func expectSameAnswers(_ database: TemporaryDatabase, live: [Batch], seed: UInt64,
+                                  fast: Queries? = nil, count: Int = 150, allTime: Bool = false) throws {
         let fast = try fast ?? Queries(path: database.path, readsRollups: true)
         let raw = try Queries(path: database.path, readsRollups: false)
         let liveData = LiveData(batches: live)
-        for request in requests(seed: seed, count: count) {
+        for request in requests(seed: seed, count: count, allTime: allTime) {
             let expected = answer(raw, request, liveData)
             #expect(answer(fast, request, liveData) == expected, "\(request)")
         }
@@ -114,7 +125,7 @@ import Testing
 
     /// The first `part` of `batch`'s shares and counter rows, under its generation: the daemon's
     /// pending batch before it has grown into `batch`.
-    private static func part(of batch: Batch, _ part: Double) -> Batch {
+    static func part(of batch: Batch, _ part: Double) -> Batch {
         var partial = Batch(generation: batch.generation)
         for share in batch.shares.prefix(Int(Double(batch.shares.count) * part)) { partial.add(share) }
         for (key, counters) in batch.counters.sorted(by: { $0.key.token < $1.key.token || $0.key.token == $1.key.token && $0.key.hour < $1.key.hour })
@@ -130,8 +141,13 @@ import Testing
     /// are applied one by one.
     @Test(arguments: [21, 22, 23] as [UInt64])
     func keptLiveGroupsStayExactAsBatchesArriveAndAreApplied(seed: UInt64) throws {
+        try Self.expectExactAsBatchesArrive(Self.batches(seed: seed, count: 16), seed: seed)
+    }
+
+    /// One `Queries` answers like the raw rows while `batches` arrive (the last one growing first,
+    /// like the daemon's pending batch) and are applied one by one, the first three applied first.
+    static func expectExactAsBatchesArrive(_ batches: [Batch], seed: UInt64, allTime: Bool = false) throws {
         let database = try TemporaryDatabase()
-        let batches = Self.batches(seed: seed, count: 16)
         _ = try database.queries(writing: Array(batches.prefix(3)))
         let store = try Store(path: database.path, visitorKey: testKey)
         let fast = try Queries(path: database.path, readsRollups: true)
@@ -141,12 +157,13 @@ import Testing
         while applied < batches.count {
             step += 1
             if arrived < batches.count {
-                let live = Array(batches[applied..<arrived]) + [Self.part(of: batches[arrived], 0.5)]
-                try Self.expectSameAnswers(database, live: live, seed: seed &* 100 &+ step, fast: fast, count: 40)
+                let live = Array(batches[applied..<arrived]) + [part(of: batches[arrived], 0.5)]
+                try expectSameAnswers(database, live: live, seed: seed &* 100 &+ step, fast: fast, count: 40,
+                                      allTime: allTime)
                 arrived += 1
             }
-            try Self.expectSameAnswers(database, live: Array(batches[applied..<arrived]), seed: seed &* 200 &+ step,
-                                       fast: fast, count: 40)
+            try expectSameAnswers(database, live: Array(batches[applied..<arrived]), seed: seed &* 200 &+ step,
+                                  fast: fast, count: 40, allTime: allTime)
             try store.apply(batches[applied])
             applied += 1
         }

@@ -1,0 +1,34 @@
+import ShareTrackCore
+
+extension QueryText {
+    /// `top` over all time for a filter of network and tier at most, when no advocate has more than
+    /// one row in the all-time advocate rollup (`SingleGroupAdvocates`): each row is then an
+    /// advocate's stored total, so the first `limit` rows in ranking order (ties by advocate, as
+    /// the answer orders them) of the advocates without live groups are all the answer can take of
+    /// theirs; every advocate with live groups gets its stored row plus its live groups. SQLite
+    /// reads the rollup in id order with a sorter that keeps `limit` rows, instead of grouping
+    /// every row by advocate.
+    func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
+        let rollup = Rollup.covering(["advocate"], hourly: false)
+        let (conditions, values) = conditions(filter)
+        let counters = Rows.counterNames.joined(separator: ", ")
+        let rowKey = sortKey(ranking) { $0 }
+        var parts = ["""
+            SELECT * FROM (SELECT advocate, \(counters) FROM \(rollup.table) CROSS JOIN \(rollup.groups.table) USING (id)
+                WHERE \(conditions)\(dialect.liveGroups.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? "")
+                ORDER BY \(rowKey) DESC, advocate\(dialect.bytewise) LIMIT \(limit)) AS ranked
+            """]
+        var liveValues: [SQLValue] = []
+        if let live = dialect.liveGroups {
+            let (liveConditions, values) = self.conditions(filter, first: values.count + 1)
+            liveValues = values
+            parts.append("""
+                SELECT advocate, \(counters) FROM \(rollup.groups.table) JOIN \(rollup.table) USING (id)
+                    WHERE \(liveConditions) AND advocate IN (SELECT advocate FROM \(live))
+                """)
+            parts.append("SELECT advocate, \(counters) FROM \(live)")
+        }
+        let from = "(" + parts.joined(separator: "\nUNION ALL ") + ") AS rolled_up"
+        return (groups("advocate", from: from, countAdvocates: false, ranking: ranking, limit: limit), values + liveValues)
+    }
+}

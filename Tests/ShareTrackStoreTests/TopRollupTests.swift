@@ -1,0 +1,49 @@
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// `top` over all time read from the first rows of the all-time advocate rollup
+/// (`QueryText.topOfSingleGroups`, taken while every advocate has one advocate group) against the
+/// raw rows, on random data with live batches arriving and applied one by one.
+@Suite struct TopRollupTests {
+    /// Whether the database at `path` has one advocate group per advocate (the path's condition).
+    private static func oneGroupPerAdvocate(_ path: String) throws -> Bool {
+        try Database(path: path, mode: .readOnly)
+            .prepare("SELECT COUNT(*) = COUNT(DISTINCT advocate) FROM advocate_groups").rows { $0.int64(0) } == [1]
+    }
+
+    @Test(arguments: [31, 32, 33, 34] as [UInt64])
+    func theFirstRowsOfTheAdvocateRollupRankLikeTheRawRows(seed: UInt64) throws {
+        let batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: true)
+        let database = try TemporaryDatabase()
+        _ = try database.queries(writing: batches)
+        #expect(try Self.oneGroupPerAdvocate(database.path))
+        try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true)
+    }
+
+    /// Once an advocate has a second group (another network), `top` sums every advocate's groups
+    /// again, and stays exact.
+    @Test func anAdvocateWithASecondGroupIsSummedOverBoth() throws {
+        var batches = RollupTests.batches(seed: 35, count: 12, oneGroupPerAdvocate: true)
+        let database = try TemporaryDatabase()
+        let queries = try database.queries(writing: batches)
+        let singleGroups = try SingleGroupAdvocates(queries.database)
+        #expect(try singleGroups.hold(database: Store.meta("id", queries.database)))
+        var second = Batch(generation: 13)
+        let attributes = ShareAttributes(advocate: "a1", venue: "v0", campaign: nil, network: "x", followers: 10)
+        second.add(ShareRecord(token: "second", attributes: attributes, tier: .nano, time: batches[0].shares.first?.time ?? 0))
+        var counters = Counters()
+        counters.shares = 1
+        counters.reach = 10
+        counters.clicks = 500
+        counters.uniqueClicks = 500
+        second.add(counters, at: CounterKey(token: "second", hour: (batches[0].shares.first?.time ?? 0) / 3600))
+        second.events = 1
+        batches.append(second)
+        try RollupTests.expectSameAnswers(database, live: [second], seed: 36, fast: queries, count: 40, allTime: true)
+        try Store(path: database.path, visitorKey: testKey).apply(second)
+        #expect(try !singleGroups.hold(database: Store.meta("id", queries.database)))
+        try RollupTests.expectSameAnswers(database, live: [], seed: 37, fast: queries, count: 40, allTime: true)
+    }
+}
