@@ -101,7 +101,7 @@ public final class Queries {
 
     /// Counter sums per `dimension` over the rows `filter` selects, ranked by `ranking` (default:
     /// ordered by the dimension); `countAdvocates` adds the number of distinct advocates.
-    private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
+    func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
                         countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
         let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], Self.text)
@@ -119,12 +119,6 @@ public final class Queries {
         else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
         let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
-    }
-
-    /// Rows per tier, in tier order. `everyTier`: a row for every tier, zeros included, with the
-    /// number of distinct advocates; else only the tiers with counters.
-    private func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
-        GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)
     }
 
     /// `filter` names the advocate.

@@ -23,6 +23,7 @@ import ShareTrackCore
 ///
 /// Version 6 keys the rollups by integer ids of share groups (`GroupTable`) instead of the text
 /// attributes; its migration drops version 5's rollups and has them built again in the background.
+/// Version 7 indexes the group tables by tier and by venue and tier, for `tiers`' advocate counts.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -96,6 +97,12 @@ enum Schema {
 
         DELETE FROM rollup_progress;
         INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);
+        """),
+        // `tiers` over all time counts each tier's advocates in the group tables, in (tier,
+        // advocate) order (`QueryText.storedAdvocatesPerTier`).
+        .sql("""
+        CREATE INDEX advocate_groups_by_tier ON advocate_groups (tier, advocate);
+        CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
         """),
     ]
 
