@@ -15,6 +15,8 @@ public final class Database {
 
     let handle: OpaquePointer
     public let path: String
+    /// As last set by `setBusyTimeout(milliseconds:)`.
+    private var busyTimeout: Int32 = 0
 
     /// Opens (and, read-write, creates) the database at `path`.
     public init(path: String, mode: Mode) throws(SQLiteError) {
@@ -61,24 +63,28 @@ public final class Database {
         }
     }
 
-    /// Milliseconds a statement waits for another connection's lock before it fails as busy.
     /// Copies what the write-ahead log holds into the database file, as far as readers allow
     /// (a passive checkpoint: it never waits, and a failure only leaves the log longer).
     ///
     /// The log starts again from its beginning only when a write finds no reader using it; with
     /// queries answered back to back there nearly always is one, and the log (which every read
     /// searches) would grow without end. So once it holds more than `restartFrames` pages, the
-    /// checkpoint also waits (at most the busy timeout) for the readers of older content to finish,
-    /// so that the next write restarts it.
+    /// checkpoint also waits for the readers of older content to finish, so that the next write
+    /// restarts it: up to `restartWait` milliseconds (more than the writer's usual busy timeout,
+    /// which an answer over millions of shares outlasts; a log that is not restarted makes every
+    /// later answer slower, and so ever less likely to finish in time).
     public func checkpoint() {
         guard let passive = try? prepare("PRAGMA wal_checkpoint(PASSIVE)"),
               let frames = try? passive.rows({ $0.int64(1) }).first, frames > Self.restartFrames
         else { return }
+        sqlite3_busy_timeout(handle, max(busyTimeout, Self.restartWait))
+        defer { sqlite3_busy_timeout(handle, busyTimeout) }
         try? execute("PRAGMA wal_checkpoint(RESTART);")
     }
 
     /// 64 MiB of 4 KiB pages.
     static let restartFrames: Int64 = 16_384
+    static let restartWait: Int32 = 1_000
 
     /// Copies the whole write-ahead log into the database and truncates it to zero bytes, waiting
     /// (a few seconds at most) for readers that still use older content of the log.
@@ -98,7 +104,9 @@ public final class Database {
     /// The rowid of the last row inserted.
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Milliseconds a statement waits for another connection's lock before it fails as busy.
     public func setBusyTimeout(milliseconds: Int32) {
+        busyTimeout = milliseconds
         sqlite3_busy_timeout(handle, milliseconds)
     }
 

@@ -45,8 +45,16 @@ public struct QueryText: Sendable {
     func rollup(_ rollup: Rollup, _ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
-        return ("(SELECT \(selected) FROM \(rollup.table) JOIN \(rollup.groups.table) USING (id) WHERE \(conditions)"
+        return ("(SELECT \(selected) FROM \(withGroups(rollup, filter, columns)) WHERE \(conditions)"
                 + "\(liveGroups(selected))) AS rolled_up", values)
+    }
+
+    /// `rollup` joined with its groups' attributes, or alone where `filter` and `columns` name
+    /// none (a trend of every group reads the hourly rows only).
+    private func withGroups(_ rollup: Rollup, _ filter: QueryFilter, _ columns: [String]) -> String {
+        let attributes = [filter.advocate, filter.venue, filter.campaign, filter.network, filter.tier?.rawValue]
+        return attributes.allSatisfy({ $0 == nil }) && columns.allSatisfy({ $0 == "hour" })
+            ? rollup.table : "\(rollup.table) JOIN \(rollup.groups.table) USING (id)"
     }
 
     /// The same rows as `rollup(hourly, filter, columns:)` summed per `columns`, read the other way

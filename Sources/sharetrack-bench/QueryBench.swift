@@ -48,6 +48,7 @@ struct QueryBench {
         if let reuse {
             note("copying \(reuse) (\(Format.bytes(Self.fileSize(reuse))))")
             try FileManager.default.copyItem(atPath: reuse, toPath: database)
+            _ = try Store(path: database, visitorKey: .random())  // migrated, if built by an older version
         }
         let sample = try Self.middleShare(database)
 
