@@ -27,7 +27,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
                 switch cell {
                 case .text(let text?): Self.appendField(text, to: &buffer)
                 case .number(let number?): buffer += number.utf8
-                case .text(nil), .number(nil): break
+                case .integer(let integer?): Self.appendDecimal(integer, to: &buffer)
+                case .text(nil), .number(nil), .integer(nil): break
                 }
             }
             buffer.append(0x0D)
@@ -43,7 +44,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
                 switch cell {
                 case .text(let text?): buffer += ResponseLine.quoted(text).utf8
                 case .number(let number?): buffer += number.utf8
-                case .text(nil), .number(nil): buffer += "null".utf8
+                case .integer(let integer?): Self.appendDecimal(integer, to: &buffer)
+                case .text(nil), .number(nil), .integer(nil): buffer += "null".utf8
                 }
             }
             buffer += "}\n".utf8
@@ -54,6 +56,18 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         var buffer: [UInt8] = []
         appendField(text, to: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// `value` in decimal digits, as `String(value)` writes it.
+    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = buffer.count
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        buffer[start...].reverse()
     }
 
     /// A CSV field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF.

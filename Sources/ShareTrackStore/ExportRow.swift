@@ -4,10 +4,12 @@ import ShareTrackCore
 /// the share's attribution (none for an orphan: a token whose share is not recorded yet) and the
 /// counters of that hour.
 public struct ExportRow: Sendable, Equatable {
-    /// A cell: text (quoted in JSON) or a number already written out; `nil` is an empty cell.
+    /// A cell: text (quoted in JSON), a number already written out, or an integer (written
+    /// straight into the output, without a string per cell); `nil` is an empty cell.
     public enum Cell: Sendable, Equatable {
         case text(String?)
         case number(String?)
+        case integer(Int64?)
     }
 
     /// The columns, in order: the contract's names.
@@ -45,17 +47,17 @@ public struct ExportRow: Sendable, Equatable {
         body(.text(attributes?.campaign))
         body(.text(attributes?.network))
         body(.text(tier?.rawValue))
-        body(.number(attributes.map { String($0.followers) }))
-        body(.number(String(counters.shares)))
-        body(.number(String(counters.reach)))
-        body(.number(String(counters.clicks)))
-        body(.number(String(counters.uniqueClicks)))
-        body(.number(String(counters.botClicks)))
-        body(.number(String(counters.conversions)))
+        body(.integer(attributes.map { Int64($0.followers) }))
+        body(.integer(counters.shares))
+        body(.integer(counters.reach))
+        body(.integer(counters.clicks))
+        body(.integer(counters.uniqueClicks))
+        body(.integer(counters.botClicks))
+        body(.integer(counters.conversions))
         body(.number(Self.money(counters.value)))
         body(.number(Self.plainDecimal(counters.engagementRate)))
-        body(.number(String(orphan ? counters.clicks : 0)))
-        body(.number(String(orphan ? counters.conversions : 0)))
+        body(.integer(orphan ? counters.clicks : 0))
+        body(.integer(orphan ? counters.conversions : 0))
     }
 
     /// An amount exactly, without thousands separators: `1234.5` as `1234.50`, `0.125` as `0.125`.
