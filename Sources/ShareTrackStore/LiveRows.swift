@@ -31,6 +31,8 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
+    /// What the last `.groups` load inserted into `live_groups`.
+    private(set) var grouped: [ProjectedGroup: Counters] = [:]
 
     init(_ database: Database) throws {
         self.database = database
@@ -51,6 +53,7 @@ final class LiveRows {
     /// the caller's read transaction, which read `renames` from `meta.advocates_renamed`.
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64) throws {
         if attributions.trim(renames: renames) { kept.removeAll() }
+        grouped = [:]
         kept.retain(Set(batches.map(\.generation)))
         switch scope {
         case .raw:
@@ -71,8 +74,8 @@ final class LiveRows {
                 kept.keep(try groups(batches, index, tokens: nil), generation: batches[index].generation)
             }
             let last = try batches.indices.last.map { try groups(batches, $0, tokens: nil).sums }
-            try insert(group([kept.total] + (last.map { [$0] } ?? []), filter, columns: columns),
-                       byHour: columns.contains("hour"))
+            grouped = group([kept.total] + (last.map { [$0] } ?? []), filter, columns: columns)
+            try insert(grouped, byHour: columns.contains("hour"))
         }
     }
 
@@ -133,7 +136,7 @@ final class LiveRows {
     }
 
     /// A live group's hour and projected attributes.
-    private struct ProjectedGroup: Hashable {
+    struct ProjectedGroup: Hashable {
         var hour: Int64
         var key: GroupKey
     }

@@ -34,8 +34,10 @@ public final class Queries {
     let database: Database
     /// The query SQL, shared with the shared store's queries.
     static let text = QueryText(.sqlite)
-    private let live: LiveRows
-    private let singleGroups: SingleGroupAdvocates
+    let live: LiveRows
+    /// See `defaultTopDepth` (tests make it small, to exercise what lies past it).
+    var topDepth = Queries.defaultTopDepth
+    let singleGroups: SingleGroupAdvocates
     private let rollupProgress: Statement
     private let storedHours: Statement
     /// Whether sums may read the rollups (false: always the raw rows).
@@ -107,18 +109,6 @@ public final class Queries {
         let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], Self.text)
         return try rows(Self.text.groups(column, from: from, countAdvocates: countAdvocates, ranking: ranking, limit: limit),
                         values) { GroupRow(dimension, row: $0) }
-    }
-
-    /// `top`: over all time with at most a network and tier filter, while every advocate has one
-    /// advocate group, the first rows of the all-time advocate rollup in ranking order
-    /// (`QueryText.topOfSingleGroups`); else every advocate's sums, ranked.
-    private func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
-        guard source != .raw, filter.sinceHour == nil, filter.untilHour == nil,
-              filter.advocate == nil, filter.venue == nil, filter.campaign == nil,
-              try singleGroups.hold(database: Store.meta("id", database))
-        else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
-        let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
-        return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
 
     /// `filter` names the advocate.

@@ -32,3 +32,29 @@ extension QueryText {
         return (groups("advocate", from: from, countAdvocates: false, ranking: ranking, limit: limit), values + liveValues)
     }
 }
+
+extension QueryText {
+    /// The first `limit` rows of the all-time advocate rollup that `filter` selects (network and
+    /// tier at most), in `ranking`'s order of a row (ties by advocate): the advocate, then the
+    /// counters.
+    func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
+        let rollup = Rollup.covering(["advocate"], hourly: false)
+        let (conditions, values) = conditions(filter)
+        return ("""
+            SELECT advocate, \(Rows.counterNames.joined(separator: ", "))
+            FROM \(rollup.table) CROSS JOIN \(rollup.groups.table) USING (id) WHERE \(conditions)
+            ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)
+            """, values)
+    }
+
+    /// The counters of one advocate's rows of the all-time advocate rollup that `filter` selects;
+    /// the advocate is the last parameter.
+    func advocateRow(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+        let rollup = Rollup.covering(["advocate"], hourly: false)
+        let (conditions, values) = conditions(filter)
+        return ("""
+            SELECT \(sums) FROM \(rollup.groups.table) JOIN \(rollup.table) USING (id)
+            WHERE \(conditions) AND advocate = \(dialect.placeholder(values.count + 1))
+            """, values)
+    }
+}

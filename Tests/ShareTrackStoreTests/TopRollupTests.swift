@@ -22,6 +22,14 @@ import Testing
         try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true)
     }
 
+    /// With fewer stored rows read than advocates, the live advocates past them are told apart by
+    /// their live counters (or read when those could rank), and ties that deep fall back to SQL.
+    @Test(arguments: [(41, 0), (42, 1), (43, 2), (44, 0)] as [(UInt64, Int)])
+    func liveAdvocatesPastTheRowsReadRankLikeTheRawRows(seed: UInt64, depth: Int) throws {
+        let batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: true)
+        try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true, topDepth: depth)
+    }
+
     /// Once an advocate has a second group (another network), `top` sums every advocate's groups
     /// again, and stays exact.
     @Test func anAdvocateWithASecondGroupIsSummedOverBoth() throws {
