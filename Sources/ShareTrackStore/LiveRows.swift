@@ -19,8 +19,9 @@ final class LiveRows {
         case token(String)
         /// The raw rows and groups of one advocate's shares, the groups filtered.
         case advocate(String, QueryFilter)
-        /// Every group, filtered, summed per `columns` (attributes, and `hour` for per hour).
-        case groups(QueryFilter, columns: Set<String>)
+        /// Every group, filtered, summed per `columns` (attributes, and `hour` for per hour);
+        /// `deferred`: into `grouped` only, `live_groups` filled by `fill()` if the answer needs it.
+        case groups(QueryFilter, columns: Set<String>, deferred: Bool = false)
     }
 
     private let database: Database
@@ -31,8 +32,10 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
-    /// What the last `.groups` load inserted into `live_groups`.
+    /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
     private(set) var grouped: [ProjectedGroup: Counters] = [:]
+    private var filled = true
+    private var byHour = false
 
     init(_ database: Database) throws {
         self.database = database
@@ -54,6 +57,7 @@ final class LiveRows {
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64) throws {
         if attributions.trim(renames: renames) { kept.removeAll() }
         grouped = [:]
+        filled = true
         kept.retain(Set(batches.map(\.generation)))
         switch scope {
         case .raw:
@@ -69,13 +73,15 @@ final class LiveRows {
             try copy(batches) { tokens.contains($0) }
             try insert(group(batches.indices.map { try groups(batches, $0, tokens: { tokens.contains($0) }).sums }, filter,
                              columns: Set(GroupKey.attributes)), byHour: false)
-        case .groups(let filter, let columns):
+        case .groups(let filter, let columns, let deferred):
             for index in batches.indices.dropLast() where !kept.contains(batches[index].generation) {
                 kept.keep(try groups(batches, index, tokens: nil), generation: batches[index].generation)
             }
             let last = try batches.indices.last.map { try groups(batches, $0, tokens: nil).sums }
             grouped = group([kept.total] + (last.map { [$0] } ?? []), filter, columns: columns)
-            try insert(grouped, byHour: columns.contains("hour"))
+            byHour = columns.contains("hour")
+            filled = false
+            if !deferred { try fill() }
         }
     }
 
@@ -123,6 +129,13 @@ final class LiveRows {
             }
         }
         return sums
+    }
+
+    /// Fills `live_groups` with what a deferred `.groups` load summed, once.
+    func fill() throws {
+        guard !filled else { return }
+        filled = true
+        try insert(grouped, byHour: byHour)
     }
 
     /// Fills `live_groups` with `sums` (`byHour`: with their hours; else hour NULL).

@@ -9,16 +9,28 @@ extension Queries {
     /// advocate group: from the first rows of the all-time advocate rollup in ranking order and the
     /// live advocates (`topMerged`, or `QueryText.topOfSingleGroups` for engagement); else every
     /// advocate's sums, ranked.
+    /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
+    /// for the SQL paths).
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
-        guard source != .raw, filter.sinceHour == nil, filter.untilHour == nil,
-              filter.advocate == nil, filter.venue == nil, filter.campaign == nil,
-              try singleGroups.hold(database: Store.meta("id", database))
-        else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
-        if let key = ranking.additiveKey, let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key) {
+        let single = try source != .raw && Self.readsAdvocateRows(filter) && singleGroups.hold(database: Store.meta("id", database))
+        if single, let key = ranking.additiveKey, let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key) {
             return merged
         }
+        try live.fill()
+        guard single else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
         let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
+    }
+
+    /// Whether `top` reads the all-time advocate rollup: no range, filtered by network and tier at most.
+    private static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
+        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil && filter.venue == nil
+            && filter.campaign == nil
+    }
+
+    /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`).
+    static func mayMergeTop(_ ranking: Ranking, _ filter: QueryFilter) -> Bool {
+        ranking.additiveKey != nil && readsAdvocateRows(filter)
     }
 
     /// `top` by an additive `key`, each rollup row being an advocate's whole stored total. Reads the

@@ -73,7 +73,8 @@ public final class Queries {
         do {
             switch question {
             case .top(let ranking, let limit, let filter):
-                return try snapshot(live, .groups(filter, columns: ["advocate"])) { source in
+                let deferred = Self.mayMergeTop(ranking, filter)
+                return try snapshot(live, .groups(filter, columns: ["advocate"], deferred: deferred)) { source in
                     try top(ranking, limit: limit, filter, source)
                 }
             case .advocate(let id, var filter):
