@@ -69,7 +69,8 @@ final class Shipper: Sendable {
     }
 
     /// Ships what is journaled now, and every 10 s from now on: an idle node then still tells the
-    /// store it is caught up, and reads the other nodes for `nodes`.
+    /// store it is caught up, reads the other nodes for `nodes`, and folds the rollup log rows
+    /// that nobody folded yet (their shares arrived later, or the node that shipped them was busy).
     func start() {
         ticker.withLock { ticker in
             let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -128,6 +129,7 @@ final class Shipper: Sendable {
                     recovered()
                     if !next.more { break }
                 }
+                try store.fold()
                 try markIdle(store)
                 let nodes = try SharedNodes.read(store.connection)
                 state.withLock { $0.nodes = nodes }

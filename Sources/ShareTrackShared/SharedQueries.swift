@@ -4,7 +4,8 @@ import ShareTrackStore
 /// The query commands over a shared store (`sharectl --db postgresql://...`), for all its nodes
 /// together: the same questions (`Question`), the same SQL (`QueryText`, PostgreSQL dialect) and
 /// the same answer types as the local `Queries`, and the same choice of what sums read
-/// (`Source`): the rollups (kept by every shipment, so always complete; no live groups), with a
+/// (`Source`): the rollups plus the rollup log rows not folded into them yet (the dialect's live
+/// groups, `RollupLog`), with a
 /// share's counters, an advocate's recent shares and `export` from the raw rows. Each answer reads
 /// one snapshot, in a read-only transaction (`snapshot`).
 public struct SharedQueries {
@@ -77,10 +78,11 @@ public struct SharedQueries {
         }
     }
 
-    /// Where sums come from: the rollups, with the hours they hold, or the raw rows (`readsRollups`
-    /// false, or a store at schema version 2 that no daemon of version 3 has migrated yet).
+    /// Where sums come from: the rollups and their log, with the hours the rollups hold, or the raw
+    /// rows (`readsRollups` false, or a store at schema version 2 or 3 that no daemon of version 4
+    /// has migrated yet).
     private func sumsSource() throws -> Source {
-        guard readsRollups, try connection.query("SELECT to_regclass('rollup_hour_places') IS NOT NULL").string(0, 0) == "t"
+        guard readsRollups, try connection.query("SELECT to_regclass('rollup_log') IS NOT NULL").string(0, 0) == "t"
         else { return .raw }
         let hours = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
         return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1))

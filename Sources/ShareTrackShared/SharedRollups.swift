@@ -4,40 +4,36 @@ import ShareTrackStore
 /// definitions, PostgreSQL's types), and the set-based SQL that builds and keeps them.
 ///
 /// Exact as locally (`RollupWriter`): each counter unit enters the rollups once, under its
-/// share's attributes. A shipment adds, for a token whose share the store held before it, its
-/// counter deltas as the store counted them (a second node's `shares`/`reach` dropped, a visitor
-/// pair the store had taken back out); for a token whose share it inserts (this node won it),
-/// every counter row the token has by then: earlier orphans from any node, and its own deltas.
-/// A token never shared adds nothing. The rows come from one statement's snapshot, so shipments
-/// apply one at a time (`shipmentLock`): a share one node inserts and a click another node ships
-/// for it are then never in two snapshots that miss each other.
+/// share's attributes. Since schema version 4 the shipments do not write the rollups: each
+/// appends its counter deltas, as the store counts them, to `rollup_log`, and one node at a time
+/// folds the log rows whose token has a share into the rollups (`RollupLog`).
 ///
-/// A group row exists for the attributes of every share the store has seen (`addGroups`, before
-/// the shipment's statement, so that the statement finds every id by a join); a group without
-/// rollup rows is never read (queries read the rollups joined to their groups).
+/// A group row exists for the attributes of every share whose counters reach a rollup (the fold
+/// numbers them before it moves rows); a group without rollup rows is never read (queries read
+/// the rollups joined to their groups).
 enum SharedRollups {
-    /// Taken (`pg_advisory_xact_lock`) first by every shipment, and by the migration that builds
-    /// the rollups. A shipment also says, for this transaction only, that it keeps the rollups: a
-    /// trigger (`guardSQL`) refuses a shipment by an older sharetrackd that does not.
+    /// Taken (`pg_advisory_xact_lock`) first by every shipment of schema version 3, and by the
+    /// migrations that build the rollups (3) and the log (4), so that those wait for the shipments
+    /// of a version 3 daemon still connected.
     static let shipmentLock = "SELECT pg_advisory_xact_lock(hashtext('sharetrack shipment'))"
-    static let startShipment = shipmentLock + ", set_config('sharetrack.keeps_rollups', 'on', true)"
 
-    /// Refuses a move of a node's generation (every shipment makes one) by a transaction that does
-    /// not keep the rollups (a daemon of schema version 2 still connected when the store was
-    /// migrated): a permanent error, so that node stops and says why instead of shipping counters
-    /// the rollups would miss.
-    static let guardSQL = """
-        CREATE FUNCTION sharetrack_keeps_rollups() RETURNS trigger LANGUAGE plpgsql AS $$
+    /// The function of the trigger on `nodes` that refuses a move of a node's generation (every
+    /// shipment makes one) by a transaction that does not say (`setting` = `value`, for this
+    /// transaction only) that it keeps the rollups the way schema version `version` does: a daemon
+    /// of an older version still connected when the store was migrated. A permanent error, so that
+    /// node stops and says why instead of shipping counters the rollups would miss.
+    static func guardFunction(setting: String, value: String, version: Int, keeps: String) -> String {
+        """
+        CREATE OR REPLACE FUNCTION sharetrack_keeps_rollups() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF current_setting('sharetrack.keeps_rollups', true) IS DISTINCT FROM 'on' THEN
-                RAISE EXCEPTION 'the shared store is at schema version 3 (rollups), which this sharetrackd does not keep: upgrade it'
+            IF current_setting('\(setting)', true) IS DISTINCT FROM '\(value)' THEN
+                RAISE EXCEPTION 'the shared store is at schema version \(version) (\(keeps)), which this sharetrackd does not keep: upgrade it'
                     USING ERRCODE = '55000';
             END IF;
             RETURN NULL;
         END $$;
-        CREATE TRIGGER nodes_keep_rollups BEFORE UPDATE OF generation ON nodes
-            FOR EACH STATEMENT EXECUTE FUNCTION sharetrack_keeps_rollups();
         """
+    }
 
     /// The share attributes as group columns: `campaign` `''` when the share has none.
     static func attributes(of share: String) -> String {
@@ -49,16 +45,41 @@ enum SharedRollups {
         Rows.counterNames.map { "\(row).\($0)" }.joined(separator: ", ")
     }
 
+    /// The column holding the id of `groups`' row in the relations `add(from:)` reads.
+    static func idColumn(_ groups: GroupTable) -> String {
+        "\(groups.table)_id"
+    }
+
+    /// The ids of share `share`'s groups, one column per group table (`idColumn`), and the joins
+    /// that find them: each group table joined once per statement, whatever the number of rollups.
+    static func groupIDs(of share: String) -> (columns: String, joins: String) {
+        let columns = GroupTable.all.map { "\($0.table).id AS \(idColumn($0))" }.joined(separator: ", ")
+        let joins = GroupTable.all.map { groups in
+            " JOIN \(groups.table) ON " + groups.attributes.map { attribute in
+                "\(groups.table).\(attribute) = "
+                    + (attribute == "campaign" ? "coalesce(\(share).campaign, '')" : "\(share).\(attribute)")
+            }.joined(separator: " AND ")
+        }.joined()
+        return (columns, joins)
+    }
+
     /// The group tables and rollups (schema version 3), built from the store's shares and
     /// counters in two statements, with the shipments waiting (`shipmentLock`) and the tables
     /// locked against writers that do not take it.
     static var createSQL: String {
-        (GroupTable.all.map { $0.createSQL(.postgres) } + Rollup.all.map { $0.createSQL(.postgres) }).joined(separator: "\n")
-            + "\n\(guardSQL)\n\(shipmentLock);\nLOCK TABLE shares, counters IN SHARE MODE;\n"
-            + addGroups(from: "shares s") + ";\n"
+        let ids = groupIDs(of: "s")
+        return (GroupTable.all.map { $0.createSQL(.postgres) } + Rollup.all.map { $0.createSQL(.postgres) })
+            .joined(separator: "\n")
+            + "\n" + guardFunction(setting: "sharetrack.keeps_rollups", value: "on", version: 3, keeps: "rollups")
             + """
+
+            CREATE TRIGGER nodes_keep_rollups BEFORE UPDATE OF generation ON nodes
+                FOR EACH STATEMENT EXECUTE FUNCTION sharetrack_keeps_rollups();
+            \(shipmentLock);
+            LOCK TABLE shares, counters IN SHARE MODE;
+            \(addGroups(from: "shares s"));
             WITH attributed AS (
-                SELECT c.hour, \(attributes(of: "s")), \(counters(of: "c")) FROM counters c JOIN shares s USING (token)
+                SELECT c.hour, \(ids.columns), \(counters(of: "c")) FROM counters c JOIN shares s USING (token)\(ids.joins)
                 WHERE \(Rows.counted)
             )\(add(from: "attributed"))
             SELECT 1;
@@ -89,39 +110,17 @@ enum SharedRollups {
             """
     }
 
-    /// The steps of a shipment's statement (`SharedStore.applyStatement`) that add it to the
-    /// rollups, after `won` (the shares it inserted, with their attributes) and `adjusted` (its
-    /// counter deltas as the store counts them): the deltas of tokens shared before, and every
-    /// counter row of the tokens it won (the stored ones, orphans, read from the statement's
-    /// snapshot, which does not hold the statement's own writes; and its deltas), per hour and
-    /// attributes.
-    static let shipmentSteps = """
-        , attributed AS (
-            SELECT hour, \(GroupTable.shares.attributes.joined(separator: ", ")), \(Rows.counterNames.map { "sum(\($0)) AS \($0)" }.joined(separator: ", "))
-            FROM (
-                SELECT a.hour, \(attributes(of: "s")), \(counters(of: "a")) FROM adjusted a JOIN shares s USING (token)
-                UNION ALL
-                SELECT c.hour, \(attributes(of: "w")), \(counters(of: "c")) FROM won w JOIN counters c USING (token)
-                UNION ALL
-                SELECT a.hour, \(attributes(of: "w")), \(counters(of: "a")) FROM won w JOIN adjusted a USING (token)
-            ) AS rows
-            WHERE \(Rows.counted)
-            GROUP BY hour, \(GroupTable.shares.attributes.joined(separator: ", "))
-        )
-        """ + add(from: "attributed")
-
-    /// `, name AS (...)` steps of a `WITH` that add `relation`'s rows (an hour, the attributes of
-    /// `GroupKey` and the counters, each row counting something) to every rollup: summed per
-    /// rollup key, upserted in key order (nodes and B-trees alike see keys in one order).
+    /// `, name AS (...)` steps of a `WITH` that add `relation`'s rows (an hour, the ids of their
+    /// groups (`groupIDs`) and the counters, each row counting something) to every rollup: summed
+    /// per rollup key, upserted in key order (B-trees see keys in one order).
     static func add(from relation: String) -> String {
         Rollup.all.map { rollup in
-            let key = (rollup.hourly ? ["a.hour"] : []) + ["g.id"]
-            let matches = rollup.groups.attributes.map { "g.\($0) = a.\($0)" }.joined(separator: " AND ")
+            let key = (rollup.hourly ? ["hour"] : []) + [idColumn(rollup.groups)]
             return """
                 , \(rollup.table)_added AS (
                     INSERT INTO \(rollup.table) (\((rollup.key + Rows.counterNames).joined(separator: ", ")))
-                    SELECT \(key.joined(separator: ", ")), \(Rows.counterNames.map { "sum(a.\($0))" }.joined(separator: ", "))
-                    FROM \(relation) a JOIN \(rollup.groups.table) g ON \(matches)
+                    SELECT \(key.joined(separator: ", ")), \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
+                    FROM \(relation)
                     GROUP BY \(key.joined(separator: ", ")) ORDER BY \(key.joined(separator: ", "))
                     \(rollup.addingOnConflict)
                 )

@@ -2,7 +2,8 @@
 /// the SQLite one (`Schema`): the same `shares`, `counters` and `visitors` (keyed hashes, as 64-bit
 /// two's complement, with the hour a pair's click counted in), `sources` per node, and `nodes`, each
 /// node's place in its stream of batches; from version 3 the `Rollup` tables and their group tables
-/// (`SharedRollups`), as locally.
+/// (`SharedRollups`), as locally; from version 4 the rollup log, which shipments append to and
+/// one node at a time folds into the rollups (`RollupLog`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -79,6 +80,8 @@ enum SharedSchema {
         // The local rollups and their group tables, built from the shares and counters there are
         // (`SharedRollups`); from here on every shipment keeps them.
         SharedRollups.createSQL,
+        // Shipments in parallel again: they append to the rollup log, folded into the rollups apart.
+        RollupLog.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

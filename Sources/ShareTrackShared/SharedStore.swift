@@ -1,4 +1,5 @@
 import ShareTrackCore
+import ShareTrackStore
 
 /// One node's connection to the shared store: creates or migrates the schema, checks the visitor
 /// key, and ships batches, each shipment in one transaction that also moves the node's generation.
@@ -9,9 +10,9 @@ import ShareTrackCore
 /// Exact across nodes: a share token is inserted once (`ON CONFLICT DO NOTHING`); the shares and
 /// reach of a token another node shipped first are dropped; a visitor pair another node has
 /// already stored takes its unique click back out of the hour it counted in; orphans are counters
-/// like any other, attributed by the join; the rollups (`SharedRollups`) take each counter unit once,
-/// under its share's attributes, in the same statement. Shipments apply one at a time
-/// (`SharedRollups.shipmentLock`, held to the commit). Every statement is set-based over the shipment's rows,
+/// like any other, attributed by the join; the shipment's counters as the store counts them go to
+/// the rollup log in the same statement, and one node at a time folds them into the rollups
+/// (`RollupLog`, `fold`). Shipments of several nodes run at once. Every statement is set-based over the shipment's rows,
 /// bound as array parameters (`unnest`), in key order, so that nodes writing the same keys rarely
 /// deadlock (and a deadlock is transient: retried). Nothing outlives a transaction on the
 /// connection (no temporary table, no session setting): a pooler in transaction mode may hand
@@ -44,7 +45,7 @@ public final class SharedStore {
     @discardableResult
     public func ship(_ shipment: Shipment, caughtUp: Bool) throws(PostgresError) -> UInt64 {
         try connection.transaction { () throws(PostgresError) -> UInt64 in
-            try connection.execute(SharedRollups.startShipment)
+            try connection.execute(RollupLog.startShipment)
             let row = try connection.query("SELECT database_id, generation FROM nodes WHERE node = $1 FOR UPDATE", [node])
             if row.count == 0 {
                 // A new node: its stream starts here.
@@ -62,9 +63,6 @@ public final class SharedStore {
             // Room to sort a large shipment in memory (for this transaction only).
             try connection.execute("SET LOCAL work_mem = '64MB'")
             try erase(shipment.erasures)
-            if shipment.shares.count > 0 {
-                try connection.query(SharedRollups.addGroups(from: Shipment.unnestShares), shipment.shares.parameters)
-            }
             try connection.query(Self.applyStatement, [node] + shipment.parameters)
             try connection.query("""
                 UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),
@@ -72,6 +70,25 @@ public final class SharedStore {
                 WHERE node = $1
                 """, [node, String(shipment.last), String(shipment.events), String(shipment.batchTime), caughtUp ? "t" : "f"])
             return shipment.last
+        }
+    }
+
+    /// Folds the rollup log into the rollups, `chunk` rows per transaction, until what is left
+    /// has no share yet, was written by a shipment not committed yet, or came after the last chunk;
+    /// returns how many rows were folded, or nil if another node is folding (it folds these rows too).
+    @discardableResult
+    public func fold(chunk: Int = 100_000) throws(PostgresError) -> Int? {
+        var total = 0
+        while true {
+            let moved = try connection.transaction { () throws(PostgresError) -> Int? in
+                guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
+                try connection.execute("SET LOCAL work_mem = '64MB'")
+                try connection.execute(RollupLog.addGroups)
+                return Int(try connection.query(RollupLog.foldStatement, [String(chunk)]).int64(0, 0))
+            }
+            guard let moved else { return total == 0 ? nil : total }
+            total += moved
+            if moved < chunk { return total }
         }
     }
 
@@ -88,13 +105,14 @@ public final class SharedStore {
     }
 
     /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed (in
-    /// the shares and the group tables).
+    /// the shares and the group tables, while no fold runs; the log holds tokens, not attributes).
     private func erase(_ erasures: [Erasure]) throws(PostgresError) {
         for erasure in erasures {
             switch erasure {
             case .visitor(let hash):
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
+                try connection.execute(RollupLog.waitForFoldLock)
                 try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", [id, pseudonym])
                 for rename in SharedRollups.renameAdvocate {
                     try connection.query(rename, [id, pseudonym])
@@ -108,7 +126,7 @@ public final class SharedStore {
     /// completion, whether or not the next reads it): shares (first shipped wins; a token already
     /// there has its shares and reach dropped from the counters), visitor pairs (one already there
     /// takes its unique click out of the hour it counted in), counters (additive, `adjusted` as the
-    /// store counts them), the rollups (`SharedRollups.shipmentSteps`), producers (per node).
+    /// store counts them, and those that count something appended to the rollup log), producers (per node).
     ///
     /// The pairs the store already had are counted without a join: per (token, hour), the pairs
     /// shipped less the pairs inserted, and only if there are any (the counts differ). A pair
@@ -163,7 +181,9 @@ public final class SharedStore {
                 bot_clicks = c.bot_clicks + excluded.bot_clicks,
                 conversions = c.conversions + excluded.conversions,
                 value = c.value + excluded.value
-        )\(SharedRollups.shipmentSteps)
+        ), logged AS (
+            INSERT INTO rollup_log SELECT * FROM adjusted WHERE \(Rows.counted)
+        )
         INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
         SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM ship_sources
         ON CONFLICT (node, source) DO UPDATE SET

@@ -46,7 +46,7 @@ public struct QueryText: Sendable {
         let (conditions, values) = conditions(filter)
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
         return ("(SELECT \(selected) FROM \(withGroups(rollup, filter, columns)) WHERE \(conditions)"
-                + "\(liveGroups(selected))) AS rolled_up", values)
+                + "\(liveGroups(selected, where: conditions))) AS rolled_up", values)
     }
 
     /// `rollup` joined with its groups' attributes, or alone where `filter` and `columns` name
@@ -78,14 +78,17 @@ public struct QueryText: Sendable {
             (SELECT \(sums) FROM (
                 SELECT \(selected) FROM \(all.table) JOIN \(all.groups.table) USING (id) WHERE \(allConditions)
                 UNION ALL SELECT \(negated) FROM \(hourly.table) JOIN \(hourly.groups.table) USING (id)
-                WHERE \(outsideConditions) AND (hour < \(dialect.placeholder(next)) OR hour >= \(dialect.placeholder(next + 1)))\(liveGroups(selected))
+                WHERE \(outsideConditions) AND (hour < \(dialect.placeholder(next)) OR hour >= \(dialect.placeholder(next + 1)))\(
+                    liveGroups(selected, where: "\(allConditions) AND hour >= \(dialect.placeholder(next)) AND hour < \(dialect.placeholder(next + 1))"))
             ) AS netted\(columns.isEmpty ? "" : " GROUP BY " + columns.joined(separator: ", ")) HAVING \(nonZero)) AS rolled_up
             """, allValues + outsideValues + Self.hourRange(filter))
     }
 
-    /// `UNION ALL` the live groups' `selected` columns, where the dialect has live groups.
-    private func liveGroups(_ selected: String) -> String {
-        dialect.liveGroups.map { " UNION ALL SELECT \(selected) FROM \($0)" } ?? ""
+    /// `UNION ALL` the live groups' `selected` columns, where the dialect has live groups; `conditions`
+    /// select them where the dialect filters them in the query (its placeholders, numbered, are
+    /// the query's own again).
+    private func liveGroups(_ selected: String, where conditions: String) -> String {
+        dialect.liveGroups.map { " UNION ALL SELECT \(selected) FROM \($0)" + (dialect.filtersLiveGroups ? " WHERE \(conditions)" : "") } ?? ""
     }
 
     /// Per `column`: the number of distinct advocates (or NULL) and the sums, over `from`; ranked

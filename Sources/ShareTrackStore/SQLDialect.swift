@@ -18,8 +18,11 @@ public struct SQLDialect: Sendable {
     /// thousandths, and the relations of shares that attribute them, the first that has the token wins.
     let exportCounters: String
     let exportShares: [String]
-    /// The groups of counters not in the rollups yet, summed like them, if the dialect has them.
+    /// The counters not in the rollups yet, with the attributes of their groups, if the dialect has
+    /// them; `filtersLiveGroups`: a query filters them as it filters the rollup (else they are
+    /// filtered already, and projected on the attributes the answer reads).
     let liveGroups: String?
+    let filtersLiveGroups: Bool
     /// Column types of the tables made from shared definitions (`GroupTable`, `Rollup`): a
     /// generated integer key, text, an integer, the `value` sum, and what follows a rollup table's
     /// column list.
@@ -35,15 +38,16 @@ public struct SQLDialect: Sendable {
         shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
         exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
-        exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups",
+        exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups", filtersLiveGroups: false,
         idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
         rollupTableOptions: " WITHOUT ROWID")
 
     /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
     /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
     /// rows of zeros that dropping a second node's share of a token leaves in `counters` (they
-    /// count nothing, and a rollup row exists only where a counter row counts something). It has
-    /// no live groups: a shipment keeps the rollups in its own transaction.
+    /// count nothing, and a rollup row exists only where a counter row counts something). Its live
+    /// groups are the rows of the rollup log (schema version 4) whose token has a share, with the
+    /// share's attributes: not folded into the rollups yet, and counted in the same snapshot.
     public static let postgres = SQLDialect(
         numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"",
         valueSum: "(SUM(value) * 1000)::bigint",
@@ -53,7 +57,11 @@ public struct SQLDialect: Sendable {
         exportCounters: "(SELECT token, hour, "
             + Rows.counterNames.map { $0 == "value" ? "(value * 1000)::bigint AS value" : $0 }.joined(separator: ", ")
             + " FROM counters)",
-        exportShares: ["shares"], liveGroups: nil,
+        exportShares: ["shares"],
+        liveGroups: "(SELECT l.hour, s.advocate, s.venue, coalesce(s.campaign, '') AS campaign, s.network, s.tier, "
+            + Rows.counterNames.map { "l.\($0)" }.joined(separator: ", ")
+            + " FROM rollup_log l JOIN shares s USING (token)) AS logged",
+        filtersLiveGroups: true,
         idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
         valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)")
 

@@ -9,9 +9,10 @@ import Testing
 /// The shared store's rollups against the raw rows, on a real PostgreSQL: random shipments from
 /// three nodes (`RandomChain`: tokens shared on two nodes, orphans whose share arrives through
 /// another node, a visitor's clicks through several nodes, `forget` of advocates and visitors),
-/// then every rollup table equals the aggregation of the counters joined with their shares, row
-/// for row, and every query answered from the rollups equals the answer from the raw rows
-/// (`SharedQueries(readsRollups: false)`), byte for byte.
+/// with folds of the rollup log now and then; then every rollup table plus the log rows with a
+/// share equals the aggregation of the counters joined with their shares, row for row, before and
+/// after a fold, and every query answered from the rollups and the log equals the answer from the
+/// raw rows (`SharedQueries(readsRollups: false)`), byte for byte.
 @Suite("Shared store rollups")
 struct SharedRollupTests {
     /// A fresh database in the test cluster, and `count` nodes' connections to it (each migrates it).
@@ -25,36 +26,58 @@ struct SharedRollupTests {
         return (cluster, database, nodes)
     }
 
-    /// Ships `count` random shipments of `chain`, each with the node that made it.
+    /// Ships `count` random shipments of `chain`, each with the node that made it, which folds the
+    /// rollup log after one shipment in three.
     private static func ship(_ count: Int, of chain: inout RandomChain, to nodes: [SharedStore]) throws {
-        for _ in 0..<count {
+        for index in 0..<count {
             let (node, shipment) = chain.nextShipment()
             try nodes[node].ship(shipment, caughtUp: true)
+            if index % 3 == 2 { try nodes[node].fold() }
         }
     }
 
-    /// Per rollup table, the rows that differ from the raw aggregation (either way).
+    /// Per rollup table, the rows of the rollup plus the log rows with a share that differ from the
+    /// raw aggregation (either way), by attributes (not group ids: groups are numbered by folds),
+    /// in one statement's snapshot.
     static func rollupDifferences(_ connection: PostgresConnection) throws -> [String: Int64] {
-        var differences: [String: Int64] = [:]
-        for rollup in Rollup.all {
-            let key = (rollup.hourly ? ["c.hour"] : []) + ["g.id"]
-            let matches = rollup.groups.attributes.map { $0 == "campaign" ? "g.campaign = coalesce(s.campaign, '')" : "g.\($0) = s.\($0)" }
-            let stored = (rollup.key + Rows.counterNames).joined(separator: ", ")
-            let count = try connection.query("""
-                WITH raw AS (
-                    SELECT \(key.joined(separator: ", ")), \(Rows.counterNames.map { "sum(c.\($0))" }.joined(separator: ", "))
-                    FROM counters c JOIN shares s USING (token) JOIN \(rollup.groups.table) g ON \(matches.joined(separator: " AND "))
-                    WHERE \(Rows.counted)
-                    GROUP BY \(key.joined(separator: ", "))
+        let checks = Rollup.all.map { rollup in
+            let hour = rollup.hourly ? ["hour"] : []
+            let attributes = rollup.groups.attributes.map { $0 == "campaign" ? "coalesce(s.campaign, '') AS campaign" : "s.\($0)" }
+            let key = (hour + rollup.groups.attributes).joined(separator: ", ")
+            let sums = Rows.counterNames.map { "sum(\($0)) AS \($0)" }.joined(separator: ", ")
+            let counters = SharedRollups.counters(of: "c")
+            return """
+                (WITH raw AS (
+                    SELECT \(key), \(sums) FROM (
+                        SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
+                        FROM counters c JOIN shares s USING (token) WHERE \(Rows.counted)
+                    ) AS rows GROUP BY \(key)
+                ), kept AS (
+                    SELECT \(key), \(sums) FROM (
+                        SELECT \(key), \(counters) FROM \(rollup.table) c JOIN \(rollup.groups.table) USING (id)
+                        UNION ALL
+                        SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
+                        FROM rollup_log c JOIN shares s USING (token)
+                    ) AS rows GROUP BY \(key)
                 )
-                SELECT count(*) FROM (
-                    (SELECT \(stored) FROM \(rollup.table) EXCEPT SELECT * FROM raw)
-                    UNION ALL (SELECT * FROM raw EXCEPT SELECT \(stored) FROM \(rollup.table))
-                ) AS different
-                """).int64(0, 0)
-            if count != 0 { differences[rollup.table] = count }
+                SELECT '\(rollup.table)', count(*) FROM (
+                    (SELECT * FROM kept EXCEPT SELECT * FROM raw) UNION ALL (SELECT * FROM raw EXCEPT SELECT * FROM kept)
+                ) AS different)
+                """
+        }
+        let result = try connection.query(checks.joined(separator: " UNION ALL "))
+        var differences: [String: Int64] = [:]
+        for row in 0..<result.count where result.int64(row, 1) != 0 {
+            differences[result.string(row, 0) ?? ""] = result.int64(row, 1)
         }
         return differences
+    }
+
+    /// The log rows whose token has a share (none after a fold that nobody ran beside), and all of them.
+    static func logRows(_ connection: PostgresConnection) throws -> (attributable: Int64, all: Int64) {
+        let counts = try connection.query(
+            "SELECT count(s.token), count(*) FROM rollup_log l LEFT JOIN shares s USING (token)")
+        return (counts.int64(0, 0), counts.int64(0, 1))
     }
 
     /// An answer as JSON, or its error.
@@ -80,10 +103,18 @@ struct SharedRollupTests {
         let (cluster, database, nodes) = try Self.stores(3)
         let connection = try cluster.connect(database)
         var chain = RandomChain(seed: seed, nodes: nodes.count)
+        var waited: Int64 = 0
         for _ in 0..<3 {
             try Self.ship(25, of: &chain, to: nodes)
+            waited += try Self.logRows(connection).attributable
             try Self.expectExact(connection, &chain)
         }
+        // Before the final fold, rows waited in the log; after it, only orphans do.
+        #expect(waited > 0)
+        try nodes[0].fold()
+        let left = try Self.logRows(connection)
+        #expect(left.attributable == 0 && left.all > 0, "\(left)")
+        try Self.expectExact(connection, &chain)
         // The data is not trivial: tokens won by one node and shipped by another, merged groups.
         let counts = try connection.query("""
             SELECT (SELECT count(*) FROM shares), (SELECT count(*) FROM counters c WHERE NOT EXISTS
@@ -92,7 +123,7 @@ struct SharedRollupTests {
         #expect(counts.int64(0, 0) > 30 && counts.int64(0, 1) > 0 && counts.int64(0, 2) > 50)
     }
 
-    @Test("nodes shipping at once, one the shares and two the clicks on them, keep the rollups exact")
+    @Test("nodes shipping and folding at once, one the shares and two the clicks on them, keep rollups and log exact at every instant")
     func concurrentShipmentsStayExact() throws {
         let (cluster, database, _) = try Self.stores(0)
         let hour = RandomChain.hour0
@@ -118,23 +149,55 @@ struct SharedRollupTests {
                 return batch
             }
         }
-        let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: streams.count) { node in
-            do {
+        // Each node folds after each shipment, as the shipper does; meanwhile a reader checks, in
+        // one snapshot at a time, that the rollups and the log together equal the raw rows.
+        let folder = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "folder", databaseID: 9,
+                                     keyFingerprint: nil, keyFile: "")
+        let tally = Tally(shipping: streams.count)
+        let group = DispatchGroup()
+        func run(_ name: String, _ body: @escaping @Sendable () throws -> Void) {
+            group.enter()
+            Thread {
+                do { try body() } catch { tally.state.withLock { $0.failures.append("\(name): \(error)") } }
+                group.leave()
+            }.start()
+        }
+        for node in streams.indices {
+            run("node-\(node)") {
+                defer { tally.state.withLock { $0.shipping -= 1 } }
                 let store = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(node)",
                                             databaseID: Int64(node + 1), keyFingerprint: nil, keyFile: "")
-                for batch in streams[node] { try store.ship(Shipment([batch], batchTime: 0), caughtUp: true) }
-            } catch {
-                failures.withLock { $0.append("node-\(node): \(error)") }
+                for batch in streams[node] {
+                    try store.ship(Shipment([batch], batchTime: 0), caughtUp: true)
+                    let rows = try store.fold() ?? 0
+                    tally.state.withLock { $0.folded += rows }
+                }
             }
         }
-        #expect(failures.withLock { $0 } == [])
+        run("reader") {
+            let connection = try cluster.connect(database)
+            while tally.state.withLock({ $0.shipping > 0 }) {
+                let differences = try Self.rollupDifferences(connection)
+                tally.state.withLock { state in
+                    if differences != [:] { state.failures.append("reader: \(differences)") }
+                    state.checks += 1
+                }
+            }
+        }
+        group.wait()
+        let tallied = tally.state.withLock { $0 }
+        #expect(tallied.failures == [])
+        #expect(tallied.folded > 0 && tallied.checks > 0, "\(tallied)")
         let connection = try cluster.connect(database)
+        try #require(try folder.fold() != nil)
         #expect(try Self.rollupDifferences(connection) == [:])
-        // Every click on a shared token is in the rollups (without the shipment lock, some are not).
+        // Every click on a shared token is in the rollups, and the log holds only the orphans
+        // (clicks on tokens node 0 never shares: c251 and c252).
         let clicks = try connection.query("SELECT sum(clicks) FROM rollup_places").int64(0, 0)
         let raw = try connection.query("SELECT sum(c.clicks) FROM counters c JOIN shares USING (token)").int64(0, 0)
         #expect(clicks == raw && raw > 0)
+        let orphans = try connection.query("SELECT DISTINCT token FROM rollup_log ORDER BY token")
+        #expect((0..<orphans.count).map { orphans.string($0, 0) } == ["c-1", "c0", "c251", "c252"])
     }
 
     @Test("an advocate renamed to one whose groups exist merges its groups and rollup rows into theirs")
@@ -156,17 +219,44 @@ struct SharedRollupTests {
         }
         shares.events = 2
         try nodes[0].ship(Shipment([shares], batchTime: 0), caughtUp: true)
+        try nodes[0].fold()
         let groups = "SELECT count(*) FROM share_groups WHERE venue = 'v9'"
         #expect(try connection.query(groups).int64(0, 0) == 2)
-        let erasure = Batch(generation: shipped + 2, erasing: [.advocate(id: "a1", pseudonym: "a2")])
+        // More clicks on m1 wait in the log (not folded) while a1 is renamed: folded later, they
+        // count under a2.
+        var clicks = Batch(generation: shipped + 2)
+        var counters = Counters()
+        counters.clicks = 4
+        clicks.add(counters, at: CounterKey(token: "m1", hour: RandomChain.hour0))
+        clicks.events = 1
+        try nodes[0].ship(Shipment([clicks], batchTime: 0), caughtUp: true)
+        let erasure = Batch(generation: shipped + 3, erasing: [.advocate(id: "a1", pseudonym: "a2")])
         try nodes[0].ship(Shipment([erasure], batchTime: 0), caughtUp: true)
+        try Self.expectExact(connection, &chain, count: 30)
+        try nodes[0].fold()
         #expect(try connection.query(groups).int64(0, 0) == 1)
         #expect(try connection.query("SELECT count(*) FROM share_groups WHERE advocate = 'a1'").int64(0, 0) == 0)
         let merged = try connection.query("""
             SELECT r.shares, r.clicks FROM rollup_groups r JOIN share_groups g USING (id) WHERE g.venue = 'v9'
             """)
-        #expect(merged.count == 1 && merged.int64(0, 0) == 2 && merged.int64(0, 1) == 6)
+        #expect(merged.count == 1 && merged.int64(0, 0) == 2 && merged.int64(0, 1) == 10)
         try Self.expectExact(connection, &chain, count: 60)
+    }
+}
+
+/// What the threads of `concurrentShipmentsStayExact` count.
+private final class Tally: Sendable {
+    struct State {
+        var failures: [String] = []
+        var shipping: Int
+        var folded = 0
+        var checks = 0
+    }
+
+    let state: Mutex<State>
+
+    init(shipping: Int) {
+        state = Mutex(State(shipping: shipping))
     }
 }
 

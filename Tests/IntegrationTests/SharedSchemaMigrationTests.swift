@@ -55,20 +55,20 @@ struct SharedSchemaMigrationTests {
             let (node, shipment) = chain.nextShipment()
             try nodes[node].ship(shipment, caughtUp: true)
         }
-        // Back to version 2: its tables are version 3's without the group tables, rollups and guard.
+        // Back to version 2: its tables are version 4's without the group tables, rollups, log and guard.
         let connection = try cluster.connect(database)
-        try connection.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table)).map { "DROP TABLE \($0);\n" }.joined()
+        try connection.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table) + ["rollup_log"]).map { "DROP TABLE \($0);\n" }.joined()
             + "DROP TRIGGER nodes_keep_rollups ON nodes; DROP FUNCTION sharetrack_keeps_rollups();"
             + "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
         #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) > 30)
-        // sharectl of version 3 answers from the raw rows until a daemon migrates the store.
+        // sharectl answers from the raw rows until a daemon migrates the store.
         let requests = [ControlRequest.Command.top, .tiers, .venues, .trend].map { ControlRequest(command: $0) }
         let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
         #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
 
         let migrated = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
                                        databaseID: 10, keyFingerprint: nil, keyFile: "")
-        #expect(try migrated.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) == "3")
+        #expect(try migrated.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) == "4")
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         // Shipping goes on, the rollups kept.
@@ -83,5 +83,51 @@ struct SharedSchemaMigrationTests {
             try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
         }
         #expect(refused?.isTransient == false && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
+    }
+
+    @Test("a store at schema version 3 gets its orphans into the rollup log, exact; a version 3 shipment is then refused")
+    func migratesVersionThree() throws {
+        let cluster = try PostgresCluster.shared.get()
+        let database = try cluster.createDatabase()
+        let nodes = try (0..<3).map { index in
+            try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(index)",
+                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
+        }
+        var chain = RandomChain(seed: 33, nodes: nodes.count)
+        for _ in 0..<40 {
+            let (node, shipment) = chain.nextShipment()
+            try nodes[node].ship(shipment, caughtUp: true)
+        }
+        // Back to version 3: folded, the rollups hold what version 3's would, and the log only
+        // orphans, which version 3 keeps in the counters alone; its guard wants its own setting.
+        try nodes[0].fold()
+        let connection = try cluster.connect(database)
+        #expect(try SharedRollupTests.logRows(connection).all > 0)
+        try connection.execute("DROP TABLE rollup_log;\n"
+            + SharedRollups.guardFunction(setting: "sharetrack.keeps_rollups", value: "on", version: 3, keeps: "rollups")
+            + "\nUPDATE meta SET value = '3' WHERE key = 'schema_version';")
+        let migrated = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
+                                       databaseID: 10, keyFingerprint: nil, keyFile: "")
+        #expect(try migrated.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) == "4")
+        #expect(try SharedRollupTests.logRows(connection).all > 0)
+        try SharedRollupTests.expectExact(connection, &chain)
+        // Shipping goes on; orphans whose share arrives now reach the rollups through the log.
+        for _ in 0..<30 {
+            let (node, shipment) = chain.nextShipment()
+            try nodes[node].ship(shipment, caughtUp: true)
+        }
+        try SharedRollupTests.expectExact(connection, &chain)
+        try migrated.fold()
+        #expect(try SharedRollupTests.logRows(connection).attributable == 0)
+        try SharedRollupTests.expectExact(connection, &chain)
+        // A version 3 daemon still connected says it keeps the rollups (its way): refused, permanently.
+        let refused = #expect(throws: PostgresError.self) {
+            try connection.transaction { () throws(PostgresError) in
+                try connection.execute("SELECT set_config('sharetrack.keeps_rollups', 'on', true)")
+                try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
+            }
+        }
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version 4") == true
+                && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 }
