@@ -1,0 +1,33 @@
+#!/bin/bash
+# usage: run-shipping.sh LABEL BINDIR NODES EVENTS OUTDIR
+# As 2026-11-30/shared-store/rollups/run-shipping.sh, against this session's cluster (port 55433),
+# with the fold's statement time and the log rows left when the benches end.
+set -u
+label=$1; bin=$2; nodes=$3; events=$4; out=$5
+mkdir -p $out
+P="psql -X -q -t -A -h /tmp/pgf-pg -p 55433 -U postgres"
+db=$(echo ${label} | tr - _)_${nodes}_$(date +%H%M%S)
+$P -c "CREATE DATABASE $db" postgres
+$P -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" postgres
+$P -c "SELECT pg_stat_statements_reset()" postgres > /dev/null
+uptime > $out/$label-$nodes.load
+pids=()
+for i in $(seq 1 $nodes); do
+  $bin/sharetrack-bench --events $events --seed $i --no-ceiling --json \
+    --shared-store "postgresql://postgres@127.0.0.1:55433/$db" --visitor-key-file /tmp/pgf-bench.key \
+    > $out/$label-$nodes-$i.json 2> $out/$label-$nodes-$i.err &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait $p; done
+uptime >> $out/$label-$nodes.load
+{
+echo "database|$db"
+$P -c "SELECT 'store events', sum(events), 'nodes', count(*) FROM nodes" $db
+$P -c "SELECT 'shares', count(*) FROM shares" $db
+$P -c "SELECT 'log rows left', count(*), 'with a share', count(s.token) FROM rollup_log l LEFT JOIN shares s USING (token)" $db 2>/dev/null
+$P -c "SELECT 'server ms', round(sum(total_exec_time)), 'apply ms', round(sum(total_exec_time) FILTER (WHERE query LIKE '%ship_shares%')), 'groups ms', round(coalesce(sum(total_exec_time) FILTER (WHERE query LIKE '%new_groups%'), 0)), 'fold ms', round(coalesce(sum(total_exec_time) FILTER (WHERE query LIKE '%picked%'), 0)), 'shipments', sum(calls) FILTER (WHERE query LIKE '%ship_shares%'), 'folds', coalesce(sum(calls) FILTER (WHERE query LIKE '%picked%'), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db'" postgres
+} >> $out/$label-$nodes.load
+cat $out/$label-$nodes.load
+for i in $(seq 1 $nodes); do python3 -c "
+import json,sys; d=json.load(open('$out/$label-$nodes-$i.json'))
+print('node $i', 'ingest', round(d['events_per_second']), {k:v for k,v in d.items() if 'shared' in k or 'ship' in k})"; done
