@@ -114,22 +114,17 @@ final class Shipper: Sendable {
 
     // MARK: On the queue
 
-    /// Ships until the journal has nothing more, or fails.
+    /// Ships until the journal has nothing more, and folds the rollup log (a chunk at a time, the
+    /// batches journaled meanwhile shipped first), or fails.
     private func pump() {
         dispatchPrecondition(condition: .onQueue(queue))
         do {
             try store.withLock { connection in
                 let store = try connection ?? connect()
                 connection = store
-                while true {
-                    let shipped = state.withLock { $0.shipped }
-                    guard let next = try nextBatches(after: shipped) else { break }
-                    let held = try store.ship(Shipment(next.batches, batchTime: next.time), caughtUp: !next.more)
-                    state.withLock { $0.shipped = held }
-                    recovered()
-                    if !next.more { break }
-                }
-                try store.fold()
+                repeat {
+                    try shipJournaled(store)
+                } while try store.fold() == SharedStore.foldChunk
                 try markIdle(store)
                 let nodes = try SharedNodes.read(store.connection)
                 state.withLock { $0.nodes = nodes }
@@ -141,6 +136,18 @@ final class Shipper: Sendable {
         } catch {
             // The journal could not be read: the next commit or retry tries again.
             failed("reading the journal: \(error)", permanent: false)
+        }
+    }
+
+    /// Ships until the journal has nothing more.
+    private func shipJournaled(_ store: SharedStore) throws {
+        while true {
+            let shipped = state.withLock { $0.shipped }
+            guard let next = try nextBatches(after: shipped) else { return }
+            let held = try store.ship(Shipment(next.batches, batchTime: next.time), caughtUp: !next.more)
+            state.withLock { $0.shipped = held }
+            recovered()
+            if !next.more { return }
         }
     }
 

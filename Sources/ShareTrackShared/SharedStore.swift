@@ -73,22 +73,20 @@ public final class SharedStore {
         }
     }
 
-    /// Folds the rollup log into the rollups, `chunk` rows per transaction, until what is left
-    /// has no share yet, was written by a shipment not committed yet, or came after the last chunk;
-    /// returns how many rows were folded, or nil if another node is folding (it folds these rows too).
+    /// Log rows one fold moves at most.
+    public static let foldChunk = 50_000
+
+    /// Folds up to `foldChunk` rows of the rollup log whose token has a share into the rollups, in
+    /// one transaction (`RollupLog`); returns how many, or nil if another node is folding (it
+    /// folds these rows too). Fewer than `foldChunk`: the rest has no share yet, or was written by
+    /// a shipment that had not committed yet.
     @discardableResult
-    public func fold(chunk: Int = 100_000) throws(PostgresError) -> Int? {
-        var total = 0
-        while true {
-            let moved = try connection.transaction { () throws(PostgresError) -> Int? in
-                guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
-                try connection.execute("SET LOCAL work_mem = '64MB'")
-                try connection.execute(RollupLog.addGroups)
-                return Int(try connection.query(RollupLog.foldStatement, [String(chunk)]).int64(0, 0))
-            }
-            guard let moved else { return total == 0 ? nil : total }
-            total += moved
-            if moved < chunk { return total }
+    public func fold() throws(PostgresError) -> Int? {
+        try connection.transaction { () throws(PostgresError) -> Int? in
+            guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
+            try connection.execute("SET LOCAL work_mem = '64MB'")
+            try connection.execute(RollupLog.addGroups)
+            return Int(try connection.query(RollupLog.foldStatement, [String(Self.foldChunk)]).int64(0, 0))
         }
     }
 

@@ -64,6 +64,11 @@ struct SharedStoreTests {
         let differences = try store.differences(from: model)
         #expect(differences.count == 0, "rows differ: \(differences.prefix(8))")
         let connection = try store.connect()
+        // The daemons fold the rollup log themselves (after shipping, and on their 10-second tick):
+        // only orphans stay in it, and the rollups equal the raw rows.
+        #expect(try eventually(timeout: 30) { try SharedRollupTests.logRows(connection).attributable == 0 })
+        #expect(try SharedRollupTests.logRows(connection).all > 0)
+        #expect(try SharedRollupTests.rollupDifferences(connection) == [:])
         let both = try connection.query("SELECT advocate, followers, node FROM shares WHERE token = 'both'")
         #expect(both.string(0, 0) == "anna" && both.int64(0, 1) == 100 && both.string(0, 2) == "venue-a")
         #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) == Int64(model.shares.count))
