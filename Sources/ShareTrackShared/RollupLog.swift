@@ -7,8 +7,9 @@ import ShareTrackStore
 /// A shipment appends its counter deltas as the store counts them (a second node's shares and
 /// reach dropped, the visitor pairs the store had taken back out: read from the `RETURNING` of its
 /// own inserts, exact however many nodes ship at once) to `rollup_log`, unindexed, in its own
-/// transaction. A fold (`foldStatement`) deletes the log rows whose token has a share and adds them,
-/// summed per hour and group, to every rollup, in one statement: each row is folded once, since
+/// transaction, and numbers the groups of its shares (so that every share the store holds has its
+/// groups, committed with it). A fold (`foldStatement`) deletes the log rows whose token has a
+/// share and adds them, summed per hour and group, to every rollup, in one statement: each row is folded once, since
 /// its delete and the upserts commit together, and one node folds at a time (`foldLock`, tried,
 /// never waited for by a shipment). A row whose share is not in the store yet (an orphan), or
 /// that a shipment not committed yet wrote, stays for a later fold. Queries add the log rows that
@@ -27,33 +28,39 @@ enum RollupLog {
         \(SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log"))
         """
 
-    /// Says, for this transaction only, that it ships the way schema version 4 does (`createSQL`).
-    static let startShipment = "SELECT set_config('sharetrack.shipment_version', '4', true)"
-
-    /// The fold's lock, tried (`pg_try_advisory_xact_lock`) by a node about to fold, and waited for
-    /// by `forget --advocate` (which renames groups) so that a fold never adds to a group being renamed.
+    /// The lock that keeps group numbers and renames apart: every shipment holds it shared (it
+    /// numbers its shares' groups), a shipment that renames an advocate (`forget --advocate`)
+    /// exclusively, so that no share is inserted under a group it renames away.
+    static let groupsLockKey = "hashtext('sharetrack groups')"
+    /// The fold's lock, tried (`pg_try_advisory_xact_lock`) by a node about to fold, and taken by a
+    /// shipment that renames an advocate, so that a fold never adds to a group being renamed.
     static let foldLockKey = "hashtext('sharetrack fold')"
     static let tryFoldLock = "SELECT pg_try_advisory_xact_lock(\(foldLockKey))"
-    static let waitForFoldLock = "SELECT pg_advisory_xact_lock(\(foldLockKey))"
 
-    /// Numbers the attribute sets of the shares of the log's tokens that no group has yet.
-    static let addGroups = SharedRollups.addGroups(from: "shares s WHERE s.token IN (SELECT token FROM rollup_log)")
+    /// Starts a shipment: says, for this transaction only, that it ships the way schema version 4
+    /// does (`createSQL`), and takes the groups lock (`renames`: exclusively, and the fold's lock).
+    static func startShipment(renames: Bool) -> String {
+        "SELECT set_config('sharetrack.shipment_version', '4', true), "
+            + (renames ? "pg_advisory_xact_lock(\(groupsLockKey)), pg_advisory_xact_lock(\(foldLockKey))"
+                       : "pg_advisory_xact_lock_shared(\(groupsLockKey))")
+    }
 
-    /// Moves up to `$1` log rows whose token has a share, and whose share's groups exist (the
-    /// groups `addGroups` numbered, in an earlier statement), into the rollups; returns how many.
-    /// Each group table is joined once per row (`SharedRollups.groupIDs`), not once per rollup.
+    /// Moves up to `$1` log rows whose token has a share into the rollups, each with the ids of
+    /// its share's groups (each group table joined once per statement, `SharedRollups.groupIDs`,
+    /// not once per rollup); returns how many rows it moved and how many it found groups for
+    /// (always as many: a share's groups are numbered with it).
     static var foldStatement: String {
         let ids = SharedRollups.groupIDs(of: "s")
         return """
-            WITH picked AS (
-                SELECT l.ctid AS row, \(ids.columns) FROM rollup_log l JOIN shares s USING (token)\(ids.joins)
-                LIMIT $1
-            ), moved AS (
-                DELETE FROM rollup_log l USING picked p WHERE l.ctid = p.row
-                RETURNING l.hour, \(GroupTable.all.map { "p." + SharedRollups.idColumn($0) }.joined(separator: ", ")),
-                    \(SharedRollups.counters(of: "l"))
-            )\(SharedRollups.add(from: "moved"))
-            SELECT count(*) FROM moved
+            WITH moved AS (
+                DELETE FROM rollup_log WHERE ctid = ANY (ARRAY(
+                    SELECT l.ctid FROM rollup_log l WHERE EXISTS (SELECT 1 FROM shares s WHERE s.token = l.token) LIMIT $1
+                ))
+                RETURNING token, hour, \(Rows.counterNames.joined(separator: ", "))
+            ), attributed AS (
+                SELECT m.hour, \(ids.columns), \(SharedRollups.counters(of: "m")) FROM moved m JOIN shares s USING (token)\(ids.joins)
+            )\(SharedRollups.add(from: "attributed"))
+            SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM attributed)
             """
     }
 }

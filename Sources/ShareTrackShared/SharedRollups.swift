@@ -8,9 +8,9 @@ import ShareTrackStore
 /// appends its counter deltas, as the store counts them, to `rollup_log`, and one node at a time
 /// folds the log rows whose token has a share into the rollups (`RollupLog`).
 ///
-/// A group row exists for the attributes of every share whose counters reach a rollup (the fold
-/// numbers them before it moves rows); a group without rollup rows is never read (queries read
-/// the rollups joined to their groups).
+/// A group row exists for the attributes of every share the store holds (the shipment that ships
+/// a share numbers its groups, before its statement); a group without rollup rows is never read
+/// (queries read the rollups joined to their groups).
 enum SharedRollups {
     /// Taken (`pg_advisory_xact_lock`) first by every shipment of schema version 3, and by the
     /// migrations that build the rollups (3) and the log (4), so that those wait for the shipments

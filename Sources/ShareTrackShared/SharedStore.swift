@@ -45,7 +45,8 @@ public final class SharedStore {
     @discardableResult
     public func ship(_ shipment: Shipment, caughtUp: Bool) throws(PostgresError) -> UInt64 {
         try connection.transaction { () throws(PostgresError) -> UInt64 in
-            try connection.execute(RollupLog.startShipment)
+            let renames = shipment.erasures.contains { if case .advocate = $0 { true } else { false } }
+            try connection.execute(RollupLog.startShipment(renames: renames))
             let row = try connection.query("SELECT database_id, generation FROM nodes WHERE node = $1 FOR UPDATE", [node])
             if row.count == 0 {
                 // A new node: its stream starts here.
@@ -63,6 +64,9 @@ public final class SharedStore {
             // Room to sort a large shipment in memory (for this transaction only).
             try connection.execute("SET LOCAL work_mem = '64MB'")
             try erase(shipment.erasures)
+            if shipment.shares.count > 0 {
+                try connection.query(SharedRollups.addGroups(from: Shipment.unnestShares), shipment.shares.parameters)
+            }
             try connection.query(Self.applyStatement, [node] + shipment.parameters)
             try connection.query("""
                 UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),
@@ -85,8 +89,12 @@ public final class SharedStore {
         try connection.transaction { () throws(PostgresError) -> Int? in
             guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
             try connection.execute("SET LOCAL work_mem = '64MB'")
-            try connection.execute(RollupLog.addGroups)
-            return Int(try connection.query(RollupLog.foldStatement, [String(Self.foldChunk)]).int64(0, 0))
+            let counts = try connection.query(RollupLog.foldStatement, [String(Self.foldChunk)])
+            guard counts.int64(0, 0) == counts.int64(0, 1) else {
+                throw PostgresError(sqlState: "XX000", message: "the shared store has shares without their groups: "
+                                    + "\(counts.int64(0, 0) - counts.int64(0, 1)) rollup log rows could not be folded")
+            }
+            return Int(counts.int64(0, 0))
         }
     }
 
@@ -103,14 +111,14 @@ public final class SharedStore {
     }
 
     /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed (in
-    /// the shares and the group tables, while no fold runs; the log holds tokens, not attributes).
+    /// the shares and the group tables, under the groups and fold locks, `RollupLog.startShipment`;
+    /// the log holds tokens, not attributes).
     private func erase(_ erasures: [Erasure]) throws(PostgresError) {
         for erasure in erasures {
             switch erasure {
             case .visitor(let hash):
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
-                try connection.execute(RollupLog.waitForFoldLock)
                 try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", [id, pseudonym])
                 for rename in SharedRollups.renameAdvocate {
                     try connection.query(rename, [id, pseudonym])

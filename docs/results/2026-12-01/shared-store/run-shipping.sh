@@ -25,16 +25,17 @@ echo "database|$db"
 $P -c "SELECT 'store events', sum(events), 'nodes', count(*) FROM nodes" $db
 $P -c "SELECT 'shares', count(*) FROM shares" $db
 $P -c "SELECT 'log rows left', count(*), 'with a share', count(s.token) FROM rollup_log l LEFT JOIN shares s USING (token)" $db 2>/dev/null
-$P -c "SELECT 'server ms', round(sum(total_exec_time)), 'apply ms', round(sum(total_exec_time) FILTER (WHERE query LIKE '%ship_shares%')), 'groups ms', round(coalesce(sum(total_exec_time) FILTER (WHERE query LIKE '%new_groups%'), 0)), 'fold ms', round(coalesce(sum(total_exec_time) FILTER (WHERE query LIKE '%picked%'), 0)), 'shipments', sum(calls) FILTER (WHERE query LIKE '%ship_shares%'), 'folds', coalesce(sum(calls) FILTER (WHERE query LIKE '%picked%'), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db'" postgres
+$P -c "SELECT 'server ms', round(sum(total_exec_time)), 'apply ms', round(sum(total_exec_time) FILTER (WHERE query LIKE '%ship_shares%')), 'groups ms', round(coalesce(sum(total_exec_time) FILTER (WHERE query LIKE '%new_groups%'), 0)), 'fold ms', round(coalesce(sum(total_exec_time) FILTER (WHERE query LIKE '%moved%'), 0)), 'shipments', sum(calls) FILTER (WHERE query LIKE '%ship_shares%'), 'folds', coalesce(sum(calls) FILTER (WHERE query LIKE '%moved%'), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db'" postgres
 } >> $out/$label-$nodes.load
+# BEFORE_FOLD, if set, runs with the database's name while those rows are still in the log.
+[ -n "${BEFORE_FOLD:-}" ] && $BEFORE_FOLD $db
 # The log rows the nodes had not folded when their benches stopped them: folded here by the same
-# two statements (taken from pg_stat_statements, their constants put back), timed.
-fold=$($P -c "SELECT query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db' AND query LIKE '%picked%' LIMIT 1" postgres | sed -e 's/LIMIT \$1/LIMIT 50000/' -e "s/\$[0-9]\+/''/g")
-groups=$($P -c "SELECT query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db' AND query LIKE '%new_groups%' AND query LIKE '%rollup_log%' LIMIT 1" postgres | sed -e "s/\$[0-9]\+/''/g")
+# statement (taken from pg_stat_statements, its constants put back), timed.
+fold=$($P -c "SELECT query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db' AND query LIKE '%moved%' LIMIT 1" postgres | sed -e 's/LIMIT \$1/LIMIT 50000/' -e "s/\$[0-9]\+/''/g")
 if [ -n "$fold" ]; then
   t0=$(date +%s.%N)
   while [ "$($P -c "SELECT count(s.token) FROM rollup_log l JOIN shares s USING (token)" $db)" != 0 ]; do
-    printf 'BEGIN;\nSET LOCAL work_mem = %s;\n%s;\n%s;\nCOMMIT;\n' "'64MB'" "$groups" "$fold" | $P $db > /dev/null
+    printf 'BEGIN;\nSET LOCAL work_mem = %s;\n%s;\nCOMMIT;\n' "'64MB'" "$fold" | $P $db > /dev/null
   done
   echo "folding what was left|$(echo "$(date +%s.%N) - $t0" | bc) s" >> $out/$label-$nodes.load
 fi
