@@ -16,7 +16,7 @@ import Testing
 @Suite("Shared store rollups")
 struct SharedRollupTests {
     /// A fresh database in the test cluster, and `count` nodes' connections to it (each migrates it).
-    private static func stores(_ count: Int) throws -> (cluster: PostgresCluster, database: String, nodes: [SharedStore]) {
+    static func stores(_ count: Int) throws -> (cluster: PostgresCluster, database: String, nodes: [SharedStore]) {
         let cluster = try PostgresCluster.shared.get()
         let database = try cluster.createDatabase()
         let nodes = try (0..<count).map { index in
@@ -28,7 +28,7 @@ struct SharedRollupTests {
 
     /// Ships `count` random shipments of `chain`, each with the node that made it, which folds the
     /// rollup log after one shipment in three.
-    private static func ship(_ count: Int, of chain: inout RandomChain, to nodes: [SharedStore]) throws {
+    static func ship(_ count: Int, of chain: inout RandomChain, to nodes: [SharedStore]) throws {
         for index in 0..<count {
             let (node, shipment) = chain.nextShipment()
             try nodes[node].ship(shipment, caughtUp: true)

@@ -44,17 +44,9 @@ struct SharedSchemaMigrationTests {
 
     @Test("a store at schema version 2 gets its rollups built by the migration, equal to the raw rows; a version 2 shipment is then refused")
     func migratesVersionTwo() throws {
-        let cluster = try PostgresCluster.shared.get()
-        let database = try cluster.createDatabase()
-        let nodes = try (0..<3).map { index in
-            try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(index)",
-                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
-        }
+        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
         var chain = RandomChain(seed: 21, nodes: nodes.count)
-        for _ in 0..<40 {
-            let (node, shipment) = chain.nextShipment()
-            try nodes[node].ship(shipment, caughtUp: true)
-        }
+        try SharedRollupTests.ship(40, of: &chain, to: nodes)
         // Back to version 2: its tables are version 4's without the group tables, rollups, log and guard.
         let connection = try cluster.connect(database)
         try connection.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table) + ["rollup_log"]).map { "DROP TABLE \($0);\n" }.joined()
@@ -72,10 +64,7 @@ struct SharedSchemaMigrationTests {
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         // Shipping goes on, the rollups kept.
-        for _ in 0..<20 {
-            let (node, shipment) = chain.nextShipment()
-            try nodes[node].ship(shipment, caughtUp: true)
-        }
+        try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try SharedRollupTests.expectExact(connection, &chain)
         // A version 2 daemon still connected moves its generation without keeping the rollups:
         // refused, permanently (its shipper stops and says why).
@@ -87,17 +76,9 @@ struct SharedSchemaMigrationTests {
 
     @Test("a store at schema version 3 gets its orphans into the rollup log, exact; a version 3 shipment is then refused")
     func migratesVersionThree() throws {
-        let cluster = try PostgresCluster.shared.get()
-        let database = try cluster.createDatabase()
-        let nodes = try (0..<3).map { index in
-            try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(index)",
-                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
-        }
+        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
         var chain = RandomChain(seed: 33, nodes: nodes.count)
-        for _ in 0..<40 {
-            let (node, shipment) = chain.nextShipment()
-            try nodes[node].ship(shipment, caughtUp: true)
-        }
+        try SharedRollupTests.ship(40, of: &chain, to: nodes)
         // Back to version 3: folded, the rollups hold what version 3's would, and the log only
         // orphans, which version 3 keeps in the counters alone; its guard wants its own setting.
         try nodes[0].fold()
@@ -112,10 +93,7 @@ struct SharedSchemaMigrationTests {
         #expect(try SharedRollupTests.logRows(connection).all > 0)
         try SharedRollupTests.expectExact(connection, &chain)
         // Shipping goes on; orphans whose share arrives now reach the rollups through the log.
-        for _ in 0..<30 {
-            let (node, shipment) = chain.nextShipment()
-            try nodes[node].ship(shipment, caughtUp: true)
-        }
+        try SharedRollupTests.ship(30, of: &chain, to: nodes)
         try SharedRollupTests.expectExact(connection, &chain)
         try migrated.fold()
         #expect(try SharedRollupTests.logRows(connection).attributable == 0)

@@ -31,7 +31,7 @@ $P -c "SELECT 'server ms', round(sum(total_exec_time)), 'apply ms', round(sum(to
 [ -n "${BEFORE_FOLD:-}" ] && $BEFORE_FOLD $db
 # The log rows the nodes had not folded when their benches stopped them: folded here by the same
 # statement (taken from pg_stat_statements, its constants put back), timed.
-fold=$($P -c "SELECT query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db' AND query LIKE '%moved%' LIMIT 1" postgres | sed -e 's/LIMIT \$1/LIMIT 50000/' -e "s/\$[0-9]\+/''/g")
+fold=$($P -c "SELECT query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db' AND query LIKE '%moved%' LIMIT 1" postgres | sed -e 's/LIMIT \$[0-9]\+/LIMIT 50000/' -e 's/SELECT \$[0-9]\+ FROM/SELECT 1 FROM/' -e "s/\$[0-9]\+/''/g")
 if [ -n "$fold" ]; then
   t0=$(date +%s.%N)
   while [ "$($P -c "SELECT count(s.token) FROM rollup_log l JOIN shares s USING (token)" $db)" != 0 ]; do
