@@ -91,8 +91,8 @@ public final class SharedStore {
             try connection.execute("SET LOCAL work_mem = '64MB'")
             let counts = try connection.query(RollupLog.foldStatement, [String(Self.foldChunk)])
             guard counts.int64(0, 0) == counts.int64(0, 1) else {
-                throw PostgresError(sqlState: "XX000", message: "the shared store has shares without their groups: "
-                                    + "\(counts.int64(0, 0) - counts.int64(0, 1)) rollup log rows could not be folded")
+                throw PostgresError(sqlState: "XX000", message: "rollup log rows without a share or without their share's groups: "
+                                    + "\(counts.int64(0, 0) - counts.int64(0, 1)); not folded")
             }
             return Int(counts.int64(0, 0))
         }
