@@ -9,9 +9,10 @@ import ShareTrackStore
 /// own inserts, exact however many nodes ship at once) to `rollup_log`, unindexed, in its own
 /// transaction, and numbers the groups of its shares (so that every share the store holds has its
 /// groups, committed with it). A fold (`foldStatement`) deletes the log rows whose token has a
-/// share and adds them, summed per hour and group, to every rollup, in one statement: each row is folded once, since
-/// its delete and the upserts commit together, and one node folds at a time (`foldLock`, tried,
-/// never waited for by a shipment). A row whose share is not in the store yet (an orphan), or
+/// share and adds them, summed per hour and group, to every rollup, in one statement: each row is
+/// folded once, since its delete and the upserts commit together, and one node folds at a time
+/// (`tryFoldLock`; no shipment waits for it but one that renames an advocate). A row whose share
+/// is not in the store yet (an orphan), or
 /// that a shipment not committed yet wrote, stays for a later fold. Queries add the log rows that
 /// have a share to the rollups (`SQLDialect.postgres`'s live groups): in any snapshot each row is
 /// either in the log or in the rollups, so answers are exact at every instant.

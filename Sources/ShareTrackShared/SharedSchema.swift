@@ -78,7 +78,7 @@ enum SharedSchema {
         CREATE INDEX visitors_by_hour ON visitors (hour);
         """,
         // The local rollups and their group tables, built from the shares and counters there are
-        // (`SharedRollups`); from here on every shipment keeps them.
+        // (`SharedRollups`); kept by every shipment until version 4.
         SharedRollups.createSQL,
         // Shipments in parallel again: they append to the rollup log, folded into the rollups apart.
         RollupLog.createSQL,

@@ -12,8 +12,8 @@ import ShareTrackStore
 /// already stored takes its unique click back out of the hour it counted in; orphans are counters
 /// like any other, attributed by the join; the shipment's counters as the store counts them go to
 /// the rollup log in the same statement, and one node at a time folds them into the rollups
-/// (`RollupLog`, `fold`). Shipments of several nodes run at once. Every statement is set-based over the shipment's rows,
-/// bound as array parameters (`unnest`), in key order, so that nodes writing the same keys rarely
+/// (`RollupLog`, `fold`). Shipments of several nodes run at once. Every statement is set-based
+/// over the shipment's rows, bound as array parameters (`unnest`), in key order, so that nodes writing the same keys rarely
 /// deadlock (and a deadlock is transient: retried). Nothing outlives a transaction on the
 /// connection (no temporary table, no session setting): a pooler in transaction mode may hand
 /// each transaction another server connection.
