@@ -12,10 +12,10 @@ import ShareTrackStore
 /// share and adds them, summed per hour and group, to every rollup, in one statement: each row is
 /// folded once, since its delete and the upserts commit together, and one node folds at a time
 /// (`tryFoldLock`; no shipment waits for it but one that renames an advocate). A row whose share
-/// is not in the store yet (an orphan), or
-/// that a shipment not committed yet wrote, stays for a later fold. Queries add the log rows that
-/// have a share to the rollups (`SQLDialect.postgres`'s live groups): in any snapshot each row is
-/// either in the log or in the rollups, so answers are exact at every instant.
+/// is not in the store yet (an orphan), or that a shipment not committed yet wrote, stays for a
+/// later fold. Queries add the log rows that have a share to the rollups (`SQLDialect.postgres`'s
+/// live groups): in any snapshot each row is either in the log or in the rollups, so answers are
+/// exact at every instant.
 enum RollupLog {
     /// The log, the counter rows that a version 3 shipment left as orphans (their counters reach
     /// the rollups when their share arrives), and the guard of version 4: a daemon of version 3
