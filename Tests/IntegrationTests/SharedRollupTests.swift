@@ -1,9 +1,7 @@
-import Dispatch
 import Foundation
 import ShareTrackCore
 @testable import ShareTrackShared
 import ShareTrackStore
-import Synchronization
 import Testing
 
 /// The shared store's rollups against the raw rows, on a real PostgreSQL: random shipments from
@@ -123,83 +121,6 @@ struct SharedRollupTests {
         #expect(counts.int64(0, 0) > 30 && counts.int64(0, 1) > 0 && counts.int64(0, 2) > 50)
     }
 
-    @Test("nodes shipping and folding at once, one the shares and two the clicks on them, keep rollups and log exact at every instant")
-    func concurrentShipmentsStayExact() throws {
-        let (cluster, database, _) = try Self.stores(0)
-        let hour = RandomChain.hour0
-        // Node 0 shares token c<k> in its batch k; nodes 1 and 2 click on c<k> around then.
-        let streams: [[Batch]] = (0..<3).map { node in
-            (1...250).map { generation in
-                var batch = Batch(generation: UInt64(generation))
-                batch.events = 1
-                if node == 0 {
-                    let attributes = ShareAttributes(advocate: "a\(generation % 7)", venue: "v\(generation % 3)",
-                                                     campaign: nil, network: "x", followers: 500)
-                    batch.add(ShareRecord(token: "c\(generation)", attributes: attributes, tier: .nano, time: hour * 3600))
-                    var counters = Counters()
-                    (counters.shares, counters.reach) = (1, 500)
-                    batch.add(counters, at: CounterKey(token: "c\(generation)", hour: hour))
-                } else {
-                    for token in generation - 2...generation + 2 {
-                        var counters = Counters()
-                        counters.clicks = Int64(node)
-                        batch.add(counters, at: CounterKey(token: "c\(token)", hour: hour + Int64(node)))
-                    }
-                }
-                return batch
-            }
-        }
-        // Each node folds after each shipment, as the shipper does; meanwhile a reader checks, in
-        // one snapshot at a time, that the rollups and the log together equal the raw rows.
-        let folder = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "folder", databaseID: 9,
-                                     keyFingerprint: nil, keyFile: "")
-        let tally = Tally(shipping: streams.count)
-        let group = DispatchGroup()
-        func run(_ name: String, _ body: @escaping @Sendable () throws -> Void) {
-            group.enter()
-            Thread {
-                do { try body() } catch { tally.state.withLock { $0.failures.append("\(name): \(error)") } }
-                group.leave()
-            }.start()
-        }
-        for node in streams.indices {
-            run("node-\(node)") {
-                defer { tally.state.withLock { $0.shipping -= 1 } }
-                let store = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-\(node)",
-                                            databaseID: Int64(node + 1), keyFingerprint: nil, keyFile: "")
-                for batch in streams[node] {
-                    try store.ship(Shipment([batch], batchTime: 0), caughtUp: true)
-                    let rows = try store.fold() ?? 0
-                    tally.state.withLock { $0.folded += rows }
-                }
-            }
-        }
-        run("reader") {
-            let connection = try cluster.connect(database)
-            while tally.state.withLock({ $0.shipping > 0 }) {
-                let differences = try Self.rollupDifferences(connection)
-                tally.state.withLock { state in
-                    if differences != [:] { state.failures.append("reader: \(differences)") }
-                    state.checks += 1
-                }
-            }
-        }
-        group.wait()
-        let tallied = tally.state.withLock { $0 }
-        #expect(tallied.failures == [])
-        #expect(tallied.folded > 0 && tallied.checks > 0, "\(tallied)")
-        let connection = try cluster.connect(database)
-        try #require(try folder.fold() != nil)
-        #expect(try Self.rollupDifferences(connection) == [:])
-        // Every click on a shared token is in the rollups, and the log holds only the orphans
-        // (clicks on tokens node 0 never shares: c251 and c252).
-        let clicks = try connection.query("SELECT sum(clicks) FROM rollup_places").int64(0, 0)
-        let raw = try connection.query("SELECT sum(c.clicks) FROM counters c JOIN shares USING (token)").int64(0, 0)
-        #expect(clicks == raw && raw > 0)
-        let orphans = try connection.query("SELECT DISTINCT token FROM rollup_log ORDER BY token")
-        #expect((0..<orphans.count).map { orphans.string($0, 0) } == ["c-1", "c0", "c251", "c252"])
-    }
-
     @Test("an advocate renamed to one whose groups exist merges its groups and rollup rows into theirs")
     func renameMergesGroups() throws {
         let (cluster, database, nodes) = try Self.stores(1)
@@ -241,22 +162,6 @@ struct SharedRollupTests {
             """)
         #expect(merged.count == 1 && merged.int64(0, 0) == 2 && merged.int64(0, 1) == 10)
         try Self.expectExact(connection, &chain, count: 60)
-    }
-}
-
-/// What the threads of `concurrentShipmentsStayExact` count.
-private final class Tally: Sendable {
-    struct State {
-        var failures: [String] = []
-        var shipping: Int
-        var folded = 0
-        var checks = 0
-    }
-
-    let state: Mutex<State>
-
-    init(shipping: Int) {
-        state = Mutex(State(shipping: shipping))
     }
 }
 
