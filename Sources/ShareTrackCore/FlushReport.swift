@@ -2,7 +2,8 @@
 ///
 /// A flush makes the pending batch durable (the store's journal) and then applies every durable
 /// batch to the tables; `durationSeconds` is the first step (what an `ack: commit` answer waits
-/// for), `applySeconds` the second.
+/// for), `applySeconds` the second (0 until it is applied; the batches of several flushes are
+/// applied in one transaction, and each gets its share of its time by rows).
 ///
 /// In JSON `time` is an RFC 3339 UTC time, to the second, like every time `sharectl --json` prints.
 public struct FlushReport: Sendable, Codable, Equatable {

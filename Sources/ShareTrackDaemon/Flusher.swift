@@ -156,13 +156,17 @@ final class Flusher: Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         if let halted = state.withLock({ $0.halted }) { return haltedReport(halted) }
         if let change = files.change() { return halt(change) }
+        // Applied when due, or at once when ingest has gone quiet (nothing to flush).
+        var applyTiming = ApplyTiming.due
         defer {
             if pipeline.nextToApply != nil || state.withLock({ $0.buildingRollups }) {
-                applyQueue.async { self.applyJournaled() }
+                let timing = applyTiming
+                applyQueue.async { self.applyJournaled(timing) }
             }
         }
         state.withLock { $0.lastStarted = .now }
         guard let batch = pipeline.beginFlush() else {
+            applyTiming = .now
             state.withLock { $0.lastHealthy = .now }
             return nil
         }
@@ -195,61 +199,6 @@ final class Flusher: Sendable {
         // The answers are on their way: now the log can be copied into the journal's file.
         if failure == nil { journal.withLock { $0.database.checkpoint() } }
         return report
-    }
-
-    /// Applies the journaled batches to the tables, oldest first; a failure leaves the rest
-    /// journaled for the next flush to retry.
-    func applyJournaled() {
-        dispatchPrecondition(condition: .onQueue(applyQueue))
-        var rows = 0
-        while state.withLock({ $0.halted == nil }), let batch = pipeline.nextToApply {
-            let start = ContinuousClock.now
-            do {
-                let erased = try store.withLock { try $0.apply(batch) }
-                pipeline.finishApply(batch.generation)
-                if !batch.erasures.isEmpty { state.withLock { $0.erasedPairs[batch.generation] = erased } }
-                rows += batch.rowCount
-                let seconds = (ContinuousClock.now - start).seconds
-                logger.debug("applied", metadata: ["generation": "\(batch.generation)", "rows": "\(batch.rowCount)",
-                                                   "ms": "\(Int(seconds * 1000))"])
-                state.withLock { state in
-                    state.applyFailure = nil
-                    if state.last?.generation == batch.generation { state.last?.applySeconds = seconds }
-                }
-            } catch {
-                let failure = "applying generation \(batch.generation) to the tables: \(error)"
-                logger.error("applying a batch failed; it stays in the journal to retry",
-                             metadata: ["generation": "\(batch.generation)", "error": "\(error)"])
-                state.withLock { $0.applyFailure = (failure, $0.applyFailure?.since ?? .now) }
-                return
-            }
-        }
-        if state.withLock({ $0.buildingRollups }) { rows += buildRollups() }
-        guard rows > 0 else { return }
-        // Copies the log into the database file; the batches have been freed by now.
-        store.withLock { store in
-            store.database.checkpoint()
-            store.releaseCache()
-        }
-        if rows >= Self.trimAfterRows { MallocTrim.run() }
-    }
-
-    /// Builds the rollups one step further; returns the rows it read, roughly.
-    private func buildRollups() -> Int {
-        do {
-            let start = ContinuousClock.now
-            let complete = try store.withLock { try $0.buildRollups(shares: Store.rollupBuildShares) }
-            logger.debug("rollups built a step further",
-                         metadata: ["ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
-            if complete {
-                state.withLock { $0.buildingRollups = false }
-                logger.notice("rollups built: queries read them from now on")
-            }
-            return Store.rollupBuildShares
-        } catch {
-            logger.error("building the rollups failed; retrying at the next flush", metadata: ["error": "\(error)"])
-            return 0
-        }
     }
 
     static func wallClock() -> Double {

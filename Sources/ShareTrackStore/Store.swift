@@ -102,60 +102,82 @@ public final class Store {
         sqlite3_db_release_memory(database.handle)
     }
 
-    /// Applies a batch in one transaction: its erasures first, then counter deltas as additive
-    /// upserts, the new shares and visitors, the producers' states, and the batch's generation. A
-    /// batch of a generation the tables hold already is not applied again. Returns the number of
+    /// Applies a batch in one transaction (see `apply(_:)` for several); returns the number of
     /// visitor pairs its erasures removed.
     @discardableResult
     public func apply(_ batch: Batch) throws -> Int {
-        guard batch.generation > generation else { return 0 }
-        let batchValue = batch.counters.values.reduce(Int64(0)) { $0 + $1.value.thousandths }
-        let erased = try writing {
-            let erased = try erase(batch.erasures)
-            var binder = RowBinder()
-            try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
-                      one: insertShare, many: insertShares) { share, row in
-                // In the order of Rows.shareColumns.
-                row.add(share.token)
-                row.add(share.attributes.advocate)
-                row.add(share.attributes.venue)
-                row.add(share.attributes.campaign)
-                row.add(share.attributes.network)
-                row.add(Int64(share.attributes.followers))
-                row.add(share.tier.rawValue)
-                row.add(share.time)
-            }
-            try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
-                      one: upsertCounter, many: upsertCounters) { entry, row in
-                // In the order of Rows.counterColumns.
-                row.add(entry.key.token)
-                row.add(entry.key.hour)
-                Self.add(entry.value, to: &row)
-            }
-            try stageForRollups(batch, with: &binder)
-            try write(batch.visitors, by: { ($0.token, 0) }, with: &binder,
-                      one: insertVisitor, many: insertVisitors) { pair, row in
-                row.add(pair.token)
-                row.add(Int64(bitPattern: pair.visitor))
-                row.add(pair.hour)
-            }
-            for (source, state) in batch.sources {
-                try upsertSource.bind([
-                    .text(source), .integer(Int64(state.highestSeq)), .integer(state.lastSeen),
-                    .integer(state.accepted), .integer(state.rejected), .integer(state.duplicates),
-                    .integer(state.test),
-                ])
-                try upsertSource.run()
-            }
-            try setGeneration.bind([.integer(Int64(batch.generation))])
-            try setGeneration.run()
-            try addValueTotal.bind([.integer(batchValue)])
-            try addValueTotal.run()
-            return erased
+        try apply([batch])[0]
+    }
+
+    /// Applies `batches` (in generation order) in one transaction, each as if alone: its erasures
+    /// first, then counter deltas as additive upserts, the new shares and visitors, the producers'
+    /// states, and the batch's generation. A batch of a generation the tables hold already is not
+    /// applied again. Returns, per batch, the number of visitor pairs its erasures removed.
+    ///
+    /// One transaction for several batches writes each page they change once: the counters,
+    /// shares and group tables are keyed by random tokens and ids, so a batch changes about one
+    /// page per row, and consecutive batches change many of the same pages (docs/benchmarks.md).
+    @discardableResult
+    public func apply(_ batches: [Batch]) throws -> [Int] {
+        let fresh = batches.filter { $0.generation > generation }
+        guard let last = fresh.last else { return batches.map { _ in 0 } }
+        let value = fresh.reduce(Int64(0)) { $0 + Self.value(of: $1) }
+        let erased = try writing { try fresh.map { try write($0) } }
+        generation = last.generation
+        valueTotal.thousandths += value
+        let byGeneration = Dictionary(uniqueKeysWithValues: zip(fresh.map(\.generation), erased))
+        return batches.map { byGeneration[$0.generation] ?? 0 }
+    }
+
+    /// Writes one batch's rows, in the caller's transaction; returns the visitor pairs its
+    /// erasures removed.
+    private func write(_ batch: Batch) throws -> Int {
+        let erased = try erase(batch.erasures)
+        var binder = RowBinder()
+        try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
+                  one: insertShare, many: insertShares) { share, row in
+            // In the order of Rows.shareColumns.
+            row.add(share.token)
+            row.add(share.attributes.advocate)
+            row.add(share.attributes.venue)
+            row.add(share.attributes.campaign)
+            row.add(share.attributes.network)
+            row.add(Int64(share.attributes.followers))
+            row.add(share.tier.rawValue)
+            row.add(share.time)
         }
-        generation = batch.generation
-        valueTotal.thousandths += batchValue
+        try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
+                  one: upsertCounter, many: upsertCounters) { entry, row in
+            // In the order of Rows.counterColumns.
+            row.add(entry.key.token)
+            row.add(entry.key.hour)
+            Self.add(entry.value, to: &row)
+        }
+        try stageForRollups(batch, with: &binder)
+        try write(batch.visitors, by: { ($0.token, 0) }, with: &binder,
+                  one: insertVisitor, many: insertVisitors) { pair, row in
+            row.add(pair.token)
+            row.add(Int64(bitPattern: pair.visitor))
+            row.add(pair.hour)
+        }
+        for (source, state) in batch.sources {
+            try upsertSource.bind([
+                .text(source), .integer(Int64(state.highestSeq)), .integer(state.lastSeen),
+                .integer(state.accepted), .integer(state.rejected), .integer(state.duplicates),
+                .integer(state.test),
+            ])
+            try upsertSource.run()
+        }
+        try setGeneration.bind([.integer(Int64(batch.generation))])
+        try setGeneration.run()
+        try addValueTotal.bind([.integer(Self.value(of: batch))])
+        try addValueTotal.run()
         return erased
+    }
+
+    /// The sum of a batch's `value`s, in thousandths.
+    private static func value(of batch: Batch) -> Int64 {
+        batch.counters.values.reduce(Int64(0)) { $0 + $1.value.thousandths }
     }
 
     /// The counters in the order of `Rows.counterNames`.

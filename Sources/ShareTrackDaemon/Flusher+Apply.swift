@@ -1,0 +1,97 @@
+import Dispatch
+import ShareTrackCore
+import ShareTrackStore
+
+/// Applying the journaled batches to the tables (on `applyQueue`), and building the rollups of an
+/// older database in steps between applies.
+extension Flusher {
+    /// When `applyJournaled` applies: `.now` (a `flush` command, a drain, `forget`, `backup`, a
+    /// timed flush that found nothing to write), or `.due` (after a timed flush that wrote): once
+    /// `applyBatches` batches or `applyRows` rows wait.
+    enum ApplyTiming { case now, due }
+
+    /// The timed flushes have the journaled batches applied once this many wait (5 s at the
+    /// default `flush_interval`): the batches of several flushes in one transaction, which writes
+    /// each page they change once (they change many of the same pages: docs/benchmarks.md).
+    /// Queries answer with the batches not applied yet.
+    static let applyBatches = 5
+    /// Rows (`Batch.rowCount`) applied in one transaction at most, and the rows
+    /// waiting that have them applied before `applyBatches` do.
+    static let applyRows = 400_000
+
+    /// Applies the journaled batches to the tables, oldest first, up to `applyRows` rows per
+    /// transaction; a failure leaves them journaled for the next flush to retry.
+    func applyJournaled(_ timing: ApplyTiming = .now) {
+        dispatchPrecondition(condition: .onQueue(applyQueue))
+        var rows = 0
+        while timing == .now || applyDue(), state.withLock({ $0.halted == nil }) {
+            var batches: [Batch] = []
+            var batchRows = 0
+            // A prefix of the journaled batches: they are applied in generation order.
+            for batch in pipeline.journaled {
+                guard batches.isEmpty || batchRows + batch.rowCount <= Self.applyRows else { break }
+                batches.append(batch)
+                batchRows += batch.rowCount
+            }
+            guard let first = batches.first, let last = batches.last else { break }
+            let generations = "\(first.generation)-\(last.generation)"
+            let start = ContinuousClock.now
+            do {
+                let erased = try store.withLock { try $0.apply(batches) }
+                let seconds = (ContinuousClock.now - start).seconds
+                for (batch, erased) in zip(batches, erased) {
+                    pipeline.finishApply(batch.generation)
+                    if !batch.erasures.isEmpty { state.withLock { $0.erasedPairs[batch.generation] = erased } }
+                }
+                rows += batchRows
+                logger.debug("applied", metadata: ["generations": "\(generations)", "rows": "\(batchRows)",
+                                                   "ms": "\(Int(seconds * 1000))"])
+                state.withLock { state in
+                    state.applyFailure = nil
+                    // The last flush's share of the transaction, by rows.
+                    if let flushed = batches.first(where: { $0.generation == state.last?.generation }) {
+                        state.last?.applySeconds = seconds * Double(flushed.rowCount) / Double(max(batchRows, 1))
+                    }
+                }
+            } catch {
+                let failure = "applying generations \(generations) to the tables: \(error)"
+                logger.error("applying a batch failed; the batches stay in the journal to retry",
+                             metadata: ["generations": "\(generations)", "error": "\(error)"])
+                state.withLock { $0.applyFailure = (failure, $0.applyFailure?.since ?? .now) }
+                return
+            }
+        }
+        if state.withLock({ $0.buildingRollups }) { rows += buildRollups() }
+        guard rows > 0 else { return }
+        // Copies the log into the database file; the batches have been freed by now.
+        store.withLock { store in
+            store.database.checkpoint()
+            store.releaseCache()
+        }
+        if rows >= Self.trimAfterRows { MallocTrim.run() }
+    }
+
+    /// Whether a timed flush has the journaled batches applied now (see `ApplyTiming.due`).
+    private func applyDue() -> Bool {
+        let journaled = pipeline.journaled
+        return journaled.count >= Self.applyBatches || journaled.reduce(0) { $0 + $1.rowCount } >= Self.applyRows
+    }
+
+    /// Builds the rollups one step further; returns the rows it read, roughly.
+    private func buildRollups() -> Int {
+        do {
+            let start = ContinuousClock.now
+            let complete = try store.withLock { try $0.buildRollups(shares: Store.rollupBuildShares) }
+            logger.debug("rollups built a step further",
+                         metadata: ["ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
+            if complete {
+                state.withLock { $0.buildingRollups = false }
+                logger.notice("rollups built: queries read them from now on")
+            }
+            return Store.rollupBuildShares
+        } catch {
+            logger.error("building the rollups failed; retrying at the next flush", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+}
