@@ -6,9 +6,13 @@ import ShareTrackStore
 /// older database in steps between applies.
 extension Flusher {
     /// When `applyJournaled` applies: `.now` (a `flush` command, a drain, `forget`, `backup`, a
-    /// timed flush that found nothing to write), or `.due` (after a timed flush that wrote): once
-    /// `applyBatches` batches or `applyRows` rows wait.
+    /// timed flush that found nothing to write), or `.due` (after a timed flush that wrote): while
+    /// fewer than `applyAtOnceRows` rows wait (a light load: applying is cheap, and the tables
+    /// stay as fresh as the journal), or once `applyBatches` batches or `applyRows` rows wait.
     enum ApplyTiming { case now, due }
+
+    /// Rows (`Batch.rowCount`) waiting below which a timed flush has them applied at once.
+    static let applyAtOnceRows = 5_000
 
     /// The timed flushes have the journaled batches applied once this many wait (5 s at the
     /// default `flush_interval`): the batches of several flushes in one transaction, which writes
@@ -73,8 +77,13 @@ extension Flusher {
 
     /// Whether a timed flush has the journaled batches applied now (see `ApplyTiming.due`).
     private func applyDue() -> Bool {
-        let journaled = pipeline.journaled
-        return journaled.count >= Self.applyBatches || journaled.reduce(0) { $0 + $1.rowCount } >= Self.applyRows
+        Self.applyDue(rows: pipeline.journaled.map(\.rowCount))
+    }
+
+    /// Whether journaled batches of `rows` rows each are applied now after a timed flush.
+    static func applyDue(rows: [Int]) -> Bool {
+        let total = rows.reduce(0, +)
+        return !rows.isEmpty && (total < applyAtOnceRows || rows.count >= applyBatches || total >= applyRows)
     }
 
     /// Builds the rollups one step further; returns the rows it read, roughly.
