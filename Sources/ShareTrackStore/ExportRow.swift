@@ -62,6 +62,7 @@ public struct ExportRow: Sendable, Equatable {
 
     /// An amount exactly, without thousands separators: `1234.5` as `1234.50`, `0.125` as `0.125`.
     static func money(_ value: Money) -> String {
+        if value.thousandths == 0 { return "0.00" }  // most rows: an hour without conversions
         let magnitude = value.thousandths.magnitude
         let cents = magnitude % 1000 / 10, mills = magnitude % 10
         return (value.thousandths < 0 ? "-" : "") + String(magnitude / 1000) + (cents < 10 ? ".0" : ".") + String(cents)
@@ -70,6 +71,7 @@ public struct ExportRow: Sendable, Equatable {
 
     /// The shortest decimal that reads back as `value`, without an exponent: `6e-07` as `0.0000006`.
     static func plainDecimal(_ value: Double) -> String {
+        if value == 0 { return "0.0" }  // most rows: an hour without reach (`String(0.0)`)
         let text = String(value)
         guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]), exponent < 0 else {
             return text

@@ -19,7 +19,7 @@ extension Queries {
             var current: ExportRow?
             var count = 0
             while try statement.step() {
-                let row = try ExportRow(row: statement)
+                let row = try ExportRow(row: statement, after: current)
                 if let previous = current, previous.share == row.share, previous.hour == row.hour {
                     current?.counters.add(row.counters)
                     continue

@@ -6,11 +6,15 @@ public protocol QueryRow {
     func int64(_ column: Int32) -> Int64
     func string(_ column: Int32) -> String?
     func isNull(_ column: Int32) -> Bool
+    /// Whether the text in `column` is `text` (false for NULL).
+    func text(_ column: Int32, is text: String) -> Bool
 }
 
 extension Statement: QueryRow {}
 
 extension QueryRow {
+    public func text(_ column: Int32, is text: String) -> Bool { string(column) == text }
+
     /// The seven counters of `QueryText.sums` (or of `Rows.counterColumns` without token and hour), from `column` on.
     func counters(at column: Int32) -> Counters {
         var counters = Counters()
@@ -72,8 +76,15 @@ extension ShareReport {
 }
 
 extension ExportRow {
-    /// A row of `QueryText.export` (`QueryText.factColumns`).
-    public init(row: some QueryRow) throws(ControlError) {
+    /// A row of `QueryText.export` (`QueryText.factColumns`). The rows come in (token, hour) order
+    /// and a token has one attribution, so a row of the same token as `previous` takes its token
+    /// and attribution from it instead of reading them again (an export spends its time there).
+    public init(row: some QueryRow, after previous: ExportRow? = nil) throws(ControlError) {
+        if let previous, row.text(0, is: previous.share) {
+            self.init(hour: row.int64(1), share: previous.share, attributes: previous.attributes, tier: previous.tier,
+                      counters: row.counters(at: 9))
+            return
+        }
         let attributed = row.int64(2) != 0
         self.init(hour: row.int64(1), share: row.string(0) ?? "",
                   attributes: attributed ? ShareAttributes(advocate: row.string(3) ?? "", venue: row.string(4) ?? "",

@@ -106,6 +106,14 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// Compares the column's bytes in place, without making a `String` of them.
+    public func text(_ column: Int32, is text: String) -> Bool {
+        guard let bytes = sqlite3_column_text(handle, column) else { return false }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        var text = text
+        return text.withUTF8 { $0.elementsEqual(UnsafeBufferPointer(start: bytes, count: count)) }
+    }
+
     /// A bound parameter value.
     public enum Value: Sendable, Equatable {
         case text(String?)

@@ -56,6 +56,7 @@ import Testing
         let rows = try Self.rows(queries, live: batches)
         #expect(rows.map { "\($0.share)@\($0.hour - Self.hour)" } == ["a@0", "a@1", "b@0", "orphan@0"])
         #expect(rows[0].counters == Self.counters(shares: 1, reach: 800, clicks: 6, unique: 3))
+        #expect(rows[1].attributes?.venue == "v1" && rows[1].tier != nil && rows[1].tier == rows[0].tier)
         #expect(rows[2].attributes?.venue == "v2" && rows[2].tier == .mid)
         #expect(rows[2].counters == Self.counters(shares: 1, reach: 50_000, clicks: 3, unique: 3))
         #expect(rows[3].attributes == nil && rows[3].tier == nil)
@@ -85,6 +86,15 @@ import Testing
         #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
     }
 
+    @Test func aColumnComparedInPlaceMatchesItsStringAndNeverNull() throws {
+        let database = try TemporaryDatabase()
+        let queries = try database.queries(writing: [])
+        let statement = try queries.database.prepare("SELECT 'Zoë', NULL, ''")
+        #expect(try statement.step())
+        #expect(statement.text(0, is: "Zoë") && !statement.text(0, is: "Zoe") && !statement.text(0, is: "Zoë!"))
+        #expect(!statement.text(1, is: "") && statement.text(2, is: ""))
+    }
+
     @Test func csvQuotesWhatNeedsItAndNDJSONEscapes() throws {
         var row = ExportRow(hour: Self.hour, share: "t.1", attributes: ShareAttributes(
             advocate: #"Zoë "Z", Berlin"#, venue: "v", campaign: nil, network: "x", followers: 12), tier: .nano,
@@ -93,6 +103,11 @@ import Testing
         ExportFormat.csv.append(row, to: &csv)
         #expect(String(decoding: csv, as: UTF8.self)
             == "2026-11-27T20:00:00Z,t.1,\"Zoë \"\"Z\"\", Berlin\",v,,x,nano,12,1,12000000,7,6,0,0,1234.50,0.0000005,0,0\r\n")
+        var escaped: [UInt8] = []
+        row.attributes?.venue = "tab\there\u{7F}"
+        ExportFormat.ndjson.append(row, to: &escaped)
+        #expect(String(decoding: escaped, as: UTF8.self).hasPrefix(
+            #"{"hour":"2026-11-27T20:00:00Z","share":"t.1","advocate":"Zoë \"Z\", Berlin","venue":"tab\there\u007f","#))
         row.attributes = nil
         row.tier = nil
         var ndjson: [UInt8] = []
@@ -102,7 +117,8 @@ import Testing
         #expect(line.hasSuffix(#""value":1234.50,"engagement_rate":0.0000005,"orphan_clicks":7,"orphan_conversions":0}"# + "\n"))
         #expect(ExportFormat.csv.header.hasPrefix("hour,share,advocate,venue,campaign,network,tier,followers,shares,"))
         #expect(ExportRow.money(Money(thousandths: 1_234_567_125)) == "1234567.125")
-        #expect(ExportRow.money(Money(thousandths: 7_000)) == "7.00")
+        #expect(ExportRow.money(Money(thousandths: 7_000)) == "7.00" && ExportRow.money(.zero) == "0.00")
+        #expect(ExportRow.plainDecimal(0) == String(0.0))
         #expect(ExportRow.plainDecimal(1.25e-07) == "0.000000125" && ExportRow.plainDecimal(0.25) == "0.25")
     }
 }
