@@ -1,6 +1,8 @@
 # usage: run-queries.sh DB LABEL OUTFILE: median and max of 5 runs of each sharectl query
+# PORT and SHARECTL: session 6 ran it with the defaults, session 5 (2026-11-30/shared-store/rollups)
+# with PORT=55432 SHARECTL=/tmp/pgr-after/sharectl.
 db=$1; label=$2; out=$3
-C="host=127.0.0.1 port=55433 user=postgres dbname=$db"
+C="host=127.0.0.1 port=${PORT:-55433} user=postgres dbname=$db"
 since=$(date -u -d '-24 hours' +%Y-%m-%dT%H:00:00Z)
 run() {
   local times=()

@@ -1,11 +1,13 @@
 #!/bin/bash
 # usage: run-shipping.sh LABEL BINDIR NODES EVENTS OUTDIR
-# As 2026-11-30/shared-store/rollups/run-shipping.sh, against this session's cluster (port 55433),
-# with the fold's statement time and the log rows left when the benches end.
+# The cluster from PGDIR and PORT (session 6: /tmp/pgf-pg, 55433; session 5's
+# 2026-11-30/shared-store/rollups ran this script without the fold's lines, which find no
+# rollup_log there, at /tmp/pgr-pg, 55432, KEY /tmp/pgr-bench.key).
 set -u
 label=$1; bin=$2; nodes=$3; events=$4; out=$5
 mkdir -p $out
-P="psql -X -q -t -A -h /tmp/pgf-pg -p 55433 -U postgres"
+pgdir=${PGDIR:-/tmp/pgf-pg} port=${PORT:-55433} key=${KEY:-/tmp/pgf-bench.key}
+P="psql -X -q -t -A -h $pgdir -p $port -U postgres"
 db=$(echo ${label} | tr - _)_${nodes}_$(date +%H%M%S)
 $P -c "CREATE DATABASE $db" postgres
 $P -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" postgres
@@ -14,7 +16,7 @@ uptime > $out/$label-$nodes.load
 pids=()
 for i in $(seq 1 $nodes); do
   $bin/sharetrack-bench --events $events --seed $i --no-ceiling --json \
-    --shared-store "postgresql://postgres@127.0.0.1:55433/$db" --visitor-key-file /tmp/pgf-bench.key \
+    --shared-store "postgresql://postgres@127.0.0.1:$port/$db" --visitor-key-file $key \
     > $out/$label-$nodes-$i.json 2> $out/$label-$nodes-$i.err &
   pids+=($!)
 done
