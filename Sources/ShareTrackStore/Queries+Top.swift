@@ -5,19 +5,22 @@ extension Queries {
     /// that the live advocates outside them can be told apart by their live counters alone.
     static let defaultTopDepth = 256
 
-    /// `top`. Over all time with at most a network and tier filter, while every advocate has one
-    /// advocate group: from the first rows of the all-time advocate rollup in ranking order and the
-    /// live advocates (`topMerged`, or `QueryText.topOfSingleGroups` for engagement); else every
-    /// advocate's sums, ranked.
+    /// `top`. Over all time with at most a network and tier filter: from the first rows of the
+    /// all-time advocate rollup in ranking order and the live advocates (`topMerged`; for
+    /// engagement, `QueryText.topOfSingleGroups` while every advocate has one advocate group); else
+    /// every advocate's sums, ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths).
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
-        let single = try source != .raw && Self.readsAdvocateRows(filter) && singleGroups.hold(database: Store.meta("id", database))
-        if single, let key = ranking.additiveKey, let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key) {
+        let most = try source != .raw && Self.readsAdvocateRows(filter)
+            ? advocateGroups.most(database: Store.meta("id", database)) : nil
+        if let most, let key = ranking.additiveKey,
+           let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key, most: most)
+        {
             return merged
         }
         try live.fill()
-        guard single else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
+        guard let most, most <= 1 else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
         let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
@@ -33,13 +36,17 @@ extension Queries {
         ranking.additiveKey != nil && readsAdvocateRows(filter)
     }
 
-    /// `top` by an additive `key`, each rollup row being an advocate's whole stored total. Reads the
-    /// first `limit + topDepth` rows in ranking order (ties by advocate), adds the live counters of
-    /// those advocates, and takes `least`, the `limit`th highest of those totals. An advocate past
-    /// those rows has a stored key of at most the last row's (`floor`), so it can rank only if it
-    /// has live counters with `floor + key(live) >= least`: only those get their stored row read.
-    /// Exact; nil when `floor` is not below `least` (ties that deep: the caller's SQL decides).
-    private func topMerged(limit: Int, _ filter: QueryFilter, ranking: Ranking, key: (Counters) -> Int64) throws
+    /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time
+    /// advocate rollup. Reads the first `limit + topDepth` rows in ranking order (ties by
+    /// advocate), takes the whole stored totals of their advocates (the rows themselves when `most`
+    /// is 1) plus their live counters, and `least`, the `limit`th highest of those totals. Every
+    /// row past those has a key of at most the last row's (`floor`), so an advocate with none of
+    /// the rows read has a stored key of at most `bound` (`most` times `floor`, or 0, the key of
+    /// no rows, when `floor` is not above it), and can rank only if it has live counters with
+    /// `bound + key(live) >= least`: only those get their stored totals read. Exact; nil when
+    /// `bound` is not below `least` (ties that deep, or advocates with many small rows: the
+    /// caller's SQL decides).
+    func topMerged(limit: Int, _ filter: QueryFilter, ranking: Ranking, key: (Counters) -> Int64, most: Int64) throws
         -> [GroupRow]?
     {
         var live: [String: Counters] = [:]
@@ -47,21 +54,29 @@ extension Queries {
         let depth = limit + topDepth
         let (sql, values) = Self.text.rankedAdvocateRows(filter, ranking: ranking, limit: depth)
         let stored = try rows(sql, values) { ($0.string(0) ?? "", $0.counters(at: 1)) }
-        var totals: [String: Counters] = [:]
-        for (advocate, counters) in stored {
-            totals[advocate] = counters
-            if let more = live[advocate] { totals[advocate]?.add(more) }
+        let (rowSQL, rowValues) = Self.text.advocateRow(filter)
+        let storedTotal = { (advocate: String) in
+            try self.rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first ?? Counters()
         }
+        var totals: [String: Counters] = [:]
+        if most == 1 || stored.count < depth {  // each row is its advocate's total, or every row was read
+            for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
+        } else {
+            for (advocate, _) in stored where totals[advocate] == nil { totals[advocate] = try storedTotal(advocate) }
+        }
+        for (advocate, more) in live where totals[advocate] != nil { totals[advocate]?.add(more) }
         var outside = live.filter { totals[$0.key] == nil }
         if stored.count == depth {
             let floor = key(stored[depth - 1].1)
-            let least = totals.values.map(key).sorted(by: >)[limit - 1]
-            guard floor < least else { return nil }
-            outside = outside.filter { floor + key($0.value) >= least }
-            let (rowSQL, rowValues) = Self.text.advocateRow(filter)
+            let (bound, overflow) = floor > 0 ? floor.multipliedReportingOverflow(by: most) : (0, false)
+            guard !overflow, totals.count >= limit, case let least = totals.values.map(key).sorted(by: >)[limit - 1],
+                  bound < least
+            else { return nil }
+            outside = outside.filter { bound + key($0.value) >= least }
             for (advocate, counters) in outside {
-                outside[advocate] = try rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first
-                    .map { var total = $0; total.add(counters); return total } ?? counters
+                var total = try storedTotal(advocate)
+                total.add(counters)
+                outside[advocate] = total
             }
         }
         totals.merge(outside) { $1 }

@@ -3,9 +3,9 @@ import Testing
 
 @testable import ShareTrackStore
 
-/// `top` over all time read from the first rows of the all-time advocate rollup
-/// (`QueryText.topOfSingleGroups`, taken while every advocate has one advocate group) against the
-/// raw rows, on random data with live batches arriving and applied one by one.
+/// `top` over all time read from the first rows of the all-time advocate rollup (`topMerged`, and
+/// `QueryText.topOfSingleGroups` while every advocate has one advocate group) against the raw rows,
+/// on random data with live batches arriving and applied one by one.
 @Suite struct TopRollupTests {
     /// Whether the database at `path` has one advocate group per advocate (the path's condition).
     private static func oneGroupPerAdvocate(_ path: String) throws -> Bool {
@@ -30,14 +30,49 @@ import Testing
         try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true, topDepth: depth)
     }
 
+    /// Advocates with several groups (networks and tiers): the rows read in ranking order bound the
+    /// advocates past them by `most` times the last row's key, live or not.
+    @Test(arguments: [(45, 0), (46, 1), (47, 3), (48, 6)] as [(UInt64, Int)])
+    func advocatesWithSeveralGroupsRankLikeTheRawRows(seed: UInt64, depth: Int) throws {
+        try RollupTests.expectExactAsBatchesArrive(RollupTests.batches(seed: seed, count: 16), seed: seed, allTime: true,
+                                                   topDepth: depth)
+    }
+
+    /// The rows read in ranking order answer (rather than the SQL over every advocate) for some
+    /// depths, limits and rankings when advocates have several groups, and then exactly.
+    @Test(arguments: [51, 52, 53] as [UInt64])
+    func theRowsReadAnswerForAdvocatesWithSeveralGroups(seed: UInt64) throws {
+        let database = try TemporaryDatabase()
+        let queries = try database.queries(writing: RollupTests.batches(seed: seed, count: 16))
+        let most = try queries.snapshot(nil) { try queries.advocateGroups.most(database: Store.meta("id", queries.database)) }
+        #expect(most > 1)
+        var answered: [Int: Int] = [:]  // by depth
+        for depth in [0, 1, 3, 8] {
+            queries.topDepth = depth
+            for ranking in Ranking.allCases { for limit in 1...4 { for network in [nil, "tiktok"] {
+                guard let key = ranking.additiveKey else { continue }
+                let filter = QueryFilter(network: network)
+                let expected = try queries.snapshot(nil) { try queries.top(ranking, limit: limit, filter, .raw) }
+                let merged = try queries.snapshot(nil) {
+                    try queries.topMerged(limit: limit, filter, ranking: ranking, key: key, most: most)
+                }
+                guard let merged else { continue }
+                answered[depth, default: 0] += 1
+                #expect(merged == expected, "\(ranking) \(limit) \(filter) depth \(depth)")
+            } } }
+        }
+        // Depths up to 3 read fewer rows than the advocates have (the bound decides), 8 often all.
+        #expect(answered.filter { $0.key <= 3 }.values.reduce(0, +) > 0, "\(answered)")
+    }
+
     /// Once an advocate has a second group (another network), `top` sums every advocate's groups
     /// again, and stays exact.
     @Test func anAdvocateWithASecondGroupIsSummedOverBoth() throws {
         var batches = RollupTests.batches(seed: 35, count: 12, oneGroupPerAdvocate: true)
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: batches)
-        let singleGroups = try SingleGroupAdvocates(queries.database)
-        #expect(try singleGroups.hold(database: Store.meta("id", queries.database)))
+        let groups = try AdvocateGroupCount(queries.database)
+        #expect(try groups.most(database: Store.meta("id", queries.database)) == 1)
         var second = Batch(generation: 13)
         let attributes = ShareAttributes(advocate: "a1", venue: "v0", campaign: nil, network: "x", followers: 10)
         second.add(ShareRecord(token: "second", attributes: attributes, tier: .nano, time: batches[0].shares.first?.time ?? 0))
@@ -51,7 +86,7 @@ import Testing
         batches.append(second)
         try RollupTests.expectSameAnswers(database, live: [second], seed: 36, fast: queries, count: 40, allTime: true)
         try Store(path: database.path, visitorKey: testKey).apply(second)
-        #expect(try !singleGroups.hold(database: Store.meta("id", queries.database)))
+        #expect(try groups.most(database: Store.meta("id", queries.database)) == 2)
         try RollupTests.expectSameAnswers(database, live: [], seed: 37, fast: queries, count: 40, allTime: true)
     }
 }
