@@ -9,6 +9,9 @@
 /// the rows added since. A different database (its `meta.id`) starts again.
 final class AdvocateGroupCount {
     private let newest: Statement
+    /// The first count, over every advocate: one scan of the unique index (42 ms at 100,000
+    /// advocates; the `IN` of `added` over all of them took 200 ms).
+    private let every: Statement
     private let added: Statement
     private var database: Int64?
     private var checkedThrough: Int64 = 0
@@ -16,6 +19,8 @@ final class AdvocateGroupCount {
 
     init(_ database: Database) throws {
         newest = try database.prepare("SELECT coalesce(max(id), 0) FROM main.advocate_groups")
+        every = try database.prepare(
+            "SELECT coalesce(max(rows), 0) FROM (SELECT count(*) AS rows FROM main.advocate_groups GROUP BY advocate)")
         added = try database.prepare("""
             SELECT coalesce(max(rows), 0) FROM (
                 SELECT count(*) AS rows FROM main.advocate_groups
@@ -33,8 +38,8 @@ final class AdvocateGroupCount {
         }
         let newest = try newest.rows { $0.int64(0) }.first ?? 0
         if newest > checkedThrough {
-            try added.bind(checkedThrough, at: 1)
-            most = max(most, try added.rows { $0.int64(0) }.first ?? 0)
+            if checkedThrough > 0 { try added.bind(checkedThrough, at: 1) }
+            most = max(most, try (checkedThrough > 0 ? added : every).rows { $0.int64(0) }.first ?? 0)
             checkedThrough = newest
         }
         return most
