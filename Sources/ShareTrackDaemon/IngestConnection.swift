@@ -76,7 +76,7 @@ final class IngestConnection: @unchecked Sendable {
         let buffer = server.readBuffer
         let now = Int64(time(nil))
         var reads = 0
-        while reading && !closed {
+        while reading && !closed && !server.isStopping {
             guard reads < Self.readsPerEvent else {
                 // More may be waiting: come back after the other connections' events.
                 server.queue.async { [self] in if reading && !closed { readable() } }

@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import ShareTrackCore
+import Synchronization
 
 /// Accepts producer connections on the ingest socket and owns them, all on one serial queue.
 ///
@@ -25,6 +26,10 @@ final class IngestServer: @unchecked Sendable {
     private var listener: Listener?
     private var connections: [Int: IngestConnection] = [:]
     private var nextID = 0
+    /// Set by shutdown before it waits for `queue`: reads already queued behind a busy queue (many
+    /// clients' buffers) then stop at once instead of delaying the stop by parsing them all.
+    private let stopping = Atomic<Bool>(false)
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     init(pipeline: Pipeline, stats: DaemonStats, settings: Settings, committedGeneration: UInt64,
          visitorKey: VisitorKey, loop: EventLoop) {
@@ -79,6 +84,7 @@ final class IngestServer: @unchecked Sendable {
 
     /// Shutdown, first step: no new connections, no new lines.
     func stopAccepting() {
+        stopping.store(true, ordering: .relaxed)
         queue.sync {
             listener?.cancel()
             listener = nil

@@ -301,7 +301,7 @@ struct HostileInputTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("many stalled writers at once: RSS stays within the per-connection bound", .enabled(if: Soak.enabled))
+    @Test("many stalled writers at once: RSS stays within the per-connection bound; SIGTERM still stops it promptly")
     func manyStalledWriters() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.1"])
         let baseline = daemon.memoryKB()
@@ -316,7 +316,9 @@ struct HostileInputTests {
         let growth = daemon.memoryKB("VmHWM") - baseline
         print("32 stalled writers: peak RSS grew by \(growth / 1024) MB")
         #expect(growth < 32 * 24 * 1024)
-        #expect(try daemon.stop() == 0)
+        // They still hold their connections, replies unread and lines unread behind them: the stop
+        // waits 5 s for replies to go out, and does not parse what was never read.
+        #expect(try daemon.stop(timeout: 15) == 0)
     }
 }
 
