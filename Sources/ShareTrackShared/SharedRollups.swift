@@ -131,6 +131,7 @@ enum SharedRollups {
     /// `forget --advocate` in the group tables, one statement per table with an advocate: `$1`
     /// the id, `$2` the pseudonym. A group whose renamed attributes are another group's already
     /// merges into it (its rollup rows added to that group's, then deleted); the others are renamed.
+    /// A rename to the id itself changes nothing (a group is not merged into itself: that deleted it).
     static var renameAdvocate: [String] {
         GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
             let others = groups.attributes.filter { $0 != "advocate" }.map { "n.\($0) = o.\($0)" }
@@ -151,7 +152,7 @@ enum SharedRollups {
                 WITH merged AS (
                     SELECT o.id AS old, n.id AS new FROM \(groups.table) o JOIN \(groups.table) n
                         ON n.advocate = $2 AND \((others + ["true"]).joined(separator: " AND "))
-                    WHERE o.advocate = $1
+                    WHERE o.advocate = $1 AND o.id <> n.id
                 )\(moves.joined()), groups_dropped AS (
                     DELETE FROM \(groups.table) WHERE id IN (SELECT old FROM merged)
                 )

@@ -157,10 +157,20 @@ struct SharedRollupTests {
         try nodes[0].fold()
         #expect(try connection.query(groups).int64(0, 0) == 1)
         #expect(try connection.query("SELECT count(*) FROM share_groups WHERE advocate = 'a1'").int64(0, 0) == 0)
-        let merged = try connection.query("""
-            SELECT r.shares, r.clicks FROM rollup_groups r JOIN share_groups g USING (id) WHERE g.venue = 'v9'
-            """)
+        let mergedRows = "SELECT r.shares, r.clicks FROM rollup_groups r JOIN share_groups g USING (id) WHERE g.venue = 'v9'"
+        let merged = try connection.query(mergedRows)
         #expect(merged.count == 1 && merged.int64(0, 0) == 2 && merged.int64(0, 1) == 10)
+        try Self.expectExact(connection, &chain, count: 60)
+        // a2 renamed to itself changes nothing (its groups were once merged into themselves, and
+        // deleted: the next fold then found shares without groups and stopped).
+        let itself = Batch(generation: shipped + 4, erasing: [.advocate(id: "a2", pseudonym: "a2")])
+        var more = Batch(generation: shipped + 5)
+        more.add(counters, at: CounterKey(token: "m2", hour: RandomChain.hour0))
+        more.events = 1
+        try nodes[0].ship(Shipment([itself, more], batchTime: 0), caughtUp: true)
+        try nodes[0].fold()
+        #expect(try connection.query(groups).int64(0, 0) == 1)
+        #expect(try connection.query(mergedRows).int64(0, 1) == 14)
         try Self.expectExact(connection, &chain, count: 60)
     }
 }
