@@ -25,7 +25,7 @@ extension Daemon {
                     }
                 }
             case .reload:
-                DispatchQueue.main.async { [self] in connection.reply(ControlCodec.resultLine(reload())) }
+                lifecycleQueue.async { [self] in connection.reply(ControlCodec.resultLine(reload())) }
             case .metrics:
                 connection.reply(ControlCodec.resultLine(MetricsText(text: metricsText())))
             case .forget:

@@ -14,7 +14,7 @@ extension Daemon {
         { reason in
             pipeline.halt(reason)
             notifier?.status("FAILED: \(reason)")
-            DispatchQueue.main.asyncAfter(deadline: .now() + 2) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
                 logger.critical("exiting: \(reason)")
                 for socket in sockets { socket.remove() }
                 exit(1)

@@ -37,7 +37,8 @@ public final class Daemon: Sendable {
     /// Socket files this process created (and so removes on exit, if they are still its own).
     private let createdSockets: [SocketFile]
     let state: Mutex<State>
-    private let signalQueue = DispatchQueue(label: "sharetrack.signals")
+    /// Where signals and `sharectl reload` are handled, one at a time, in the order they came.
+    let lifecycleQueue = DispatchQueue(label: "sharetrack.lifecycle")
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
@@ -118,7 +119,10 @@ public final class Daemon: Sendable {
     public func run() -> Never {
         let settings = state.withLock { $0.settings }
         // First: a client may connect (and signal) as soon as the sockets accept.
-        installSignalHandlers()
+        let signals = BlockedSignals([SIGTERM, SIGINT, SIGHUP])
+        // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         ingest.start(listening: listening.ingest)
         control.start(listening: listening.control) { [self] request, connection in
             answer(request, on: connection)
@@ -134,7 +138,16 @@ public final class Daemon: Sendable {
             "database": "\(settings.database)", "ack": "\(settings.value(of: .ack))",
             "visitor_key": "\(visitorKey.fingerprint)",
         ])
-        dispatchMain()
+        while true {
+            let number = signals.next()
+            lifecycleQueue.async { [self] in
+                switch number {
+                case SIGHUP: _ = reload()
+                case SIGINT: shutDown(signal: "SIGINT")
+                default: shutDown(signal: "SIGTERM")
+                }
+            }
+        }
     }
 
     // MARK: Sockets
@@ -172,36 +185,6 @@ public final class Daemon: Sendable {
     }
 
     // MARK: Signals and timers
-
-    /// The signal sources are registered on a queue of their own, at once: one on the main queue
-    /// would be registered only once `dispatchMain()` runs, and a signal arriving before that (a
-    /// SIGTERM right after the sockets accept) would meet `SIG_IGN` and be lost. The handlers run
-    /// on the main queue, in order with `sharectl reload`.
-    private func installSignalHandlers() {
-        let handlers: [(Int32, @Sendable () -> Void)] = [
-            (SIGTERM, { [self] in shutDown(signal: "SIGTERM") }),
-            (SIGINT, { [self] in shutDown(signal: "SIGINT") }),
-            (SIGHUP, { [self] in _ = reload() }),
-        ]
-        // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGXFSZ, SIG_IGN)
-        // Blocked on this (the main) thread too, before they are ignored: a signal that arrives
-        // before its source is registered then waits as pending for the source instead of being
-        // discarded by SIG_IGN. (Every other thread blocks them: dispatch's workers, `EventLoop`.)
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        for (number, _) in handlers { sigaddset(&blocked, number) }
-        pthread_sigmask(SIG_BLOCK, &blocked, nil)
-        for (number, handler) in handlers {
-            signal(number, SIG_IGN)
-            keep {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-                source.setEventHandler { DispatchQueue.main.async(execute: handler) }
-                return source
-            }
-        }
-    }
 
     /// Once a second on the ingest queue: sample the rate, refresh `STATUS=`, and close connections
     /// past `idle_timeout` (or with an overdue control request). The watchdog is

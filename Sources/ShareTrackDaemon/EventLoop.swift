@@ -61,7 +61,7 @@ final class EventLoop: Sendable {
     }
 
     private func run() -> Never {
-        // Signals are the main queue's (signal sources): none may be delivered to this thread.
+        // Signals are taken by the main thread (`BlockedSignals`): none may be delivered to this one.
         var all = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, nil)
