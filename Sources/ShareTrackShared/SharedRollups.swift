@@ -17,14 +17,16 @@ enum SharedRollups {
     /// of a version 3 daemon still connected.
     static let shipmentLock = "SELECT pg_advisory_xact_lock(hashtext('sharetrack shipment'))"
 
-    /// The function of the trigger on `nodes` that refuses a move of a node's generation (every
-    /// shipment makes one) by a transaction that does not say (`setting` = `value`, for this
-    /// transaction only) that it keeps the rollups the way schema version `version` does: a daemon
-    /// of an older version still connected when the store was migrated. A permanent error, so that
-    /// node stops and says why instead of shipping counters the rollups would miss.
-    static func guardFunction(setting: String, value: String, version: Int, keeps: String) -> String {
+    /// The function `name` of a statement trigger that refuses a transaction that does not say
+    /// (`setting` = `value`, for this transaction only) that it keeps the rollups the way schema
+    /// version `version` does: a daemon of an older version still connected when the store was
+    /// migrated. A permanent error, so that node stops and says why instead of writing what the
+    /// rollups would miss. On `nodes` (every shipment moves its node's generation) since version 3;
+    /// on `rollup_hour_places` (every fold adds to it) since version 5 (`RollupHours`).
+    static func guardFunction(_ name: String = "sharetrack_keeps_rollups", setting: String, value: String, version: Int,
+                              keeps: String) -> String {
         """
-        CREATE OR REPLACE FUNCTION sharetrack_keeps_rollups() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF current_setting('\(setting)', true) IS DISTINCT FROM '\(value)' THEN
                 RAISE EXCEPTION 'the shared store is at schema version \(version) (\(keeps)), which this sharetrackd does not keep: upgrade it'
@@ -115,13 +117,15 @@ enum SharedRollups {
     /// per rollup key, upserted in key order (B-trees see keys in one order).
     static func add(from relation: String) -> String {
         Rollup.all.map { rollup in
-            let key = (rollup.hourly ? ["hour"] : []) + [idColumn(rollup.groups)]
+            // `GroupTable.whole` has one group, id 0: its rollup sums per hour alone.
+            let grouped = (rollup.hourly ? ["hour"] : []) + (rollup.groups.attributes.isEmpty ? [] : [idColumn(rollup.groups)])
+            let key = rollup.key.map { $0 == "id" ? (rollup.groups.attributes.isEmpty ? "0" : idColumn(rollup.groups)) : $0 }
             return """
                 , \(rollup.table)_added AS (
                     INSERT INTO \(rollup.table) (\((rollup.key + Rows.counterNames).joined(separator: ", ")))
                     SELECT \(key.joined(separator: ", ")), \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
                     FROM \(relation)
-                    GROUP BY \(key.joined(separator: ", ")) ORDER BY \(key.joined(separator: ", "))
+                    GROUP BY \(grouped.joined(separator: ", ")) ORDER BY \(grouped.joined(separator: ", "))
                     \(rollup.addingOnConflict)
                 )
                 """

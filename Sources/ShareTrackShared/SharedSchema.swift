@@ -3,7 +3,8 @@
 /// two's complement, with the hour a pair's click counted in), `sources` per node, and `nodes`, each
 /// node's place in its stream of batches; from version 3 the `Rollup` tables and their group tables
 /// (`SharedRollups`), as locally; from version 4 the rollup log, which shipments append to and
-/// one node at a time folds into the rollups (`RollupLog`).
+/// one node at a time folds into the rollups (`RollupLog`); from version 5 the rollup per hour
+/// alone (`RollupHours`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -82,6 +83,8 @@ enum SharedSchema {
         SharedRollups.createSQL,
         // Shipments in parallel again: they append to the rollup log, folded into the rollups apart.
         RollupLog.createSQL,
+        // The counters per hour alone, for a trend of everything (`Rollup.hours`).
+        RollupHours.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

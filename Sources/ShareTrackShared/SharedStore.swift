@@ -88,7 +88,7 @@ public final class SharedStore {
     public func fold() throws(PostgresError) -> Int? {
         try connection.transaction { () throws(PostgresError) -> Int? in
             guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
-            try connection.execute("SET LOCAL work_mem = '64MB'")
+            try connection.execute("SET LOCAL work_mem = '64MB'; \(RollupHours.startFold)")
             let counts = try connection.query(RollupLog.foldStatement, [String(Self.foldChunk)])
             guard counts.int64(0, 0) == counts.int64(0, 1) else {
                 throw PostgresError(sqlState: "XX000", message: "rollup log rows without a share or without their share's groups: "

@@ -18,8 +18,12 @@ public struct GroupTable: Sendable {
 
     public static let all: [GroupTable] = [.shares, .places, .advocates]
 
-    /// This table's position in `all`.
-    var index: Int { Self.all.firstIndex { $0.table == table }! }
+    /// No attribute: the one group of every share, id 0, kept in no table (not in `all`). Its
+    /// rollup is the counters summed per hour alone (`rollup_hours`), which a trend of everything reads.
+    public static let whole = GroupTable(table: "", attributes: [])
+
+    /// This table's position in `all` (nil: `whole`, whose id is always 0).
+    var index: Int? { Self.all.firstIndex { $0.table == table } }
 
     /// The table and its unique index, with `dialect`'s types.
     public func createSQL(_ dialect: SQLDialect) -> String {

@@ -54,7 +54,7 @@ public struct QueryText: Sendable {
     private func withGroups(_ rollup: Rollup, _ filter: QueryFilter, _ columns: [String]) -> String {
         let attributes = [filter.advocate, filter.venue, filter.campaign, filter.network, filter.tier?.rawValue]
         return attributes.allSatisfy({ $0 == nil }) && columns.allSatisfy({ $0 == "hour" })
-            ? rollup.table : "\(rollup.table) JOIN \(rollup.groups.table) USING (id)"
+            ? rollup.table : rollup.withAttributes
     }
 
     /// The same rows as `rollup(hourly, filter, columns:)` summed per `columns`, read the other way
@@ -76,8 +76,8 @@ public struct QueryText: Sendable {
         let nonZero = Rows.counterNames.map { "SUM(\($0)) <> 0" }.joined(separator: " OR ")
         return ("""
             (SELECT \(sums) FROM (
-                SELECT \(selected) FROM \(all.table) JOIN \(all.groups.table) USING (id) WHERE \(allConditions)
-                UNION ALL SELECT \(negated) FROM \(hourly.table) JOIN \(hourly.groups.table) USING (id)
+                SELECT \(selected) FROM \(all.withAttributes) WHERE \(allConditions)
+                UNION ALL SELECT \(negated) FROM \(hourly.withAttributes)
                 WHERE \(outsideConditions) AND (hour < \(dialect.placeholder(next)) OR hour >= \(dialect.placeholder(next + 1)))\(
                     liveGroups(selected, where: "\(allConditions) AND hour >= \(dialect.placeholder(next)) AND hour < \(dialect.placeholder(next + 1))"))
             ) AS netted\(columns.isEmpty ? "" : " GROUP BY " + columns.joined(separator: ", ")) HAVING \(nonZero)) AS rolled_up

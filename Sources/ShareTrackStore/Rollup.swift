@@ -25,9 +25,13 @@ public struct Rollup: Sendable {
         Rollup(table: "rollup_places", hourly: false, groups: .places, indexes: []),
         Rollup(table: "rollup_advocates", hourly: false, groups: .advocates, indexes: []),
         Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: []),
+        .hours,
         Rollup(table: "rollup_hour_places", hourly: true, groups: .places, indexes: []),
         Rollup(table: "rollup_hour_groups", hourly: true, groups: .shares, indexes: [["id", "hour"]]),
     ]
+
+    /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
+    public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
 
     /// The first rollup whose groups have every column of `columns`: all-time ones only without a
     /// time range (`hourly`), then the hourly ones (read over every hour, they sum all time too).
@@ -37,6 +41,11 @@ public struct Rollup: Sendable {
     }
 
     public var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
+
+    /// A FROM item of the table with its groups' attributes (the table alone for `GroupTable.whole`).
+    public var withAttributes: String {
+        groups.attributes.isEmpty ? table : "\(table) JOIN \(groups.table) USING (id)"
+    }
 
     /// The table and its indexes, with `dialect`'s types.
     public func createSQL(_ dialect: SQLDialect) -> String {
@@ -49,6 +58,16 @@ public struct Rollup: Sendable {
             """ + indexes.map { columns in
                 "\nCREATE INDEX \(table)_by_\(columns.joined(separator: "_")) ON \(table) (\(columns.joined(separator: ", ")));"
             }.joined()
+    }
+
+    /// Fills this rollup of `GroupTable.whole` from `hourly`, another hourly rollup (which holds
+    /// every counter unit once too): its rows summed per hour.
+    public func sumSQL(of hourly: String) -> String {
+        """
+        INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
+        SELECT hour, 0, \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
+        FROM \(hourly) GROUP BY hour ORDER BY hour;
+        """
     }
 
     /// Adds `rows` rows' counters (parameters: each row's key, then its counters) to the rows with

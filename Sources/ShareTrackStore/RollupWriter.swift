@@ -148,8 +148,8 @@ final class RollupWriter {
             var sums: [RollupKey: Counters] = [:]
             sums.reserveCapacity(cells.count)
             for (cell, counters) in cells {
-                sums[RollupKey(hour: rollup.hourly ? cell.hour : 0, id: ids[Int(cell.id)][table]), default: Counters()]
-                    .add(counters)
+                let id = table.map { ids[Int(cell.id)][$0] } ?? 0
+                sums[RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), default: Counters()].add(counters)
             }
             binder.removeAll()
             var pending = 0

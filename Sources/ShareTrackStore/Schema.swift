@@ -104,6 +104,10 @@ enum Schema {
         CREATE INDEX advocate_groups_by_tier ON advocate_groups (tier, advocate);
         CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
         """),
+        // The counters per hour alone, for a trend of everything: summed from the hourly place
+        // rollup, which holds every counter the rollups do (a build in progress adds to both).
+        // Version 6 made it already for a database older than that, empty: made again here.
+        .sql("DROP TABLE IF EXISTS rollup_hours;\n" + Rollup.hours.createSQL(.sqlite) + "\n" + Rollup.hours.sumSQL(of: "rollup_hour_places")),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

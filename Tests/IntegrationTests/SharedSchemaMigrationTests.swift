@@ -8,6 +8,29 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
+    /// Takes a store from version 5 back to version 4: without the rollup per hour and its guard.
+    static let backToVersionFour = "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
+        + "DROP FUNCTION sharetrack_folds_hours();\n"
+
+    /// A store that three nodes shipped `count` random shipments (of `seed`) to.
+    static func shipped(_ count: Int, seed: UInt64)
+        throws -> (cluster: PostgresCluster, database: String, nodes: [SharedStore], chain: RandomChain)
+    {
+        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
+        var chain = RandomChain(seed: seed, nodes: nodes.count)
+        try SharedRollupTests.ship(count, of: &chain, to: nodes)
+        return (cluster, database, nodes, chain)
+    }
+
+    /// A node of this version connecting: it migrates the store to the current version.
+    static func migrated(_ cluster: PostgresCluster, _ database: String) throws -> SharedStore {
+        let store = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
+                                    databaseID: 10, keyFingerprint: nil, keyFile: "")
+        #expect(try store.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
+                == String(SharedSchema.currentVersion))
+        return store
+    }
+
     @Test("a store at schema version 1 is migrated by the next daemon; its visitor pairs still dedupe clicks")
     func migratesVersionOne() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
@@ -44,12 +67,10 @@ struct SharedSchemaMigrationTests {
 
     @Test("a store at schema version 2 gets its rollups built by the migration, equal to the raw rows; a version 2 shipment is then refused")
     func migratesVersionTwo() throws {
-        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
-        var chain = RandomChain(seed: 21, nodes: nodes.count)
-        try SharedRollupTests.ship(40, of: &chain, to: nodes)
+        var (cluster, database, nodes, chain) = try Self.shipped(40, seed: 21)
         // Back to version 2: its tables are version 4's without the group tables, rollups, log and guard.
         let connection = try cluster.connect(database)
-        try connection.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table) + ["rollup_log"]).map { "DROP TABLE \($0);\n" }.joined()
+        try connection.execute(Self.backToVersionFour + (Rollup.all.filter { $0.table != Rollup.hours.table }.map(\.table) + GroupTable.all.map(\.table) + ["rollup_log"]).map { "DROP TABLE \($0);\n" }.joined()
             + "DROP TRIGGER nodes_keep_rollups ON nodes; DROP FUNCTION sharetrack_keeps_rollups();"
             + "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
         #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) > 30)
@@ -58,9 +79,7 @@ struct SharedSchemaMigrationTests {
         let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
         #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
 
-        let migrated = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
-                                       databaseID: 10, keyFingerprint: nil, keyFile: "")
-        #expect(try migrated.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) == "4")
+        _ = try Self.migrated(cluster, database)
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         // Shipping goes on, the rollups kept.
@@ -76,20 +95,16 @@ struct SharedSchemaMigrationTests {
 
     @Test("a store at schema version 3 gets its orphans into the rollup log, exact; a version 3 shipment is then refused")
     func migratesVersionThree() throws {
-        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
-        var chain = RandomChain(seed: 33, nodes: nodes.count)
-        try SharedRollupTests.ship(40, of: &chain, to: nodes)
+        var (cluster, database, nodes, chain) = try Self.shipped(40, seed: 33)
         // Back to version 3: folded, the rollups hold what version 3's would, and the log only
         // orphans, which version 3 keeps in the counters alone; its guard wants its own setting.
         try nodes[0].fold()
         let connection = try cluster.connect(database)
         #expect(try SharedRollupTests.logRows(connection).all > 0)
-        try connection.execute("DROP TABLE rollup_log;\n"
+        try connection.execute(Self.backToVersionFour + "DROP TABLE rollup_log;\n"
             + SharedRollups.guardFunction(setting: "sharetrack.keeps_rollups", value: "on", version: 3, keeps: "rollups")
             + "\nUPDATE meta SET value = '3' WHERE key = 'schema_version';")
-        let migrated = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
-                                       databaseID: 10, keyFingerprint: nil, keyFile: "")
-        #expect(try migrated.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0) == "4")
+        let migrated = try Self.migrated(cluster, database)
         #expect(try SharedRollupTests.logRows(connection).all > 0)
         try SharedRollupTests.expectExact(connection, &chain)
         // Shipping goes on; orphans whose share arrives now reach the rollups through the log.
@@ -107,5 +122,33 @@ struct SharedSchemaMigrationTests {
         }
         #expect(refused?.isTransient == false && refused?.message.contains("schema version 4") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
+    }
+
+    @Test("a store at schema version 4 gets its rollup per hour summed from the hourly places, exact; a version 4 fold is then refused")
+    func migratesVersionFour() throws {
+        // The last shipment is not folded: rows still in the log are not in the per-hour sums the
+        // migration makes, and are folded later.
+        var (cluster, database, nodes, chain) = try Self.shipped(41, seed: 44)
+        let connection = try cluster.connect(database)
+        #expect(try SharedRollupTests.logRows(connection).attributable > 0)
+        try connection.execute(Self.backToVersionFour + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
+        let migrated = try Self.migrated(cluster, database)
+        #expect(try connection.query("SELECT count(*) FROM rollup_hours").int64(0, 0) > 10)
+        try SharedRollupTests.expectExact(connection, &chain)
+        try migrated.fold()
+        #expect(try SharedRollupTests.logRows(connection).attributable == 0)
+        try SharedRollupTests.ship(20, of: &chain, to: nodes)
+        try migrated.fold()
+        try SharedRollupTests.expectExact(connection, &chain)
+        // A version 4 daemon still connected folds without the rollup per hour: refused, permanently.
+        try SharedRollupTests.ship(10, of: &chain, to: nodes)
+        let refused = #expect(throws: PostgresError.self) {
+            try connection.transaction { () throws(PostgresError) in
+                _ = try connection.query(RollupLog.foldStatement, ["1000"])
+            }
+        }
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version 5") == true
+                && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
+        try SharedRollupTests.expectExact(connection, &chain)
     }
 }

@@ -56,8 +56,8 @@ import Testing
         }
         for rollup in Rollup.all {
             let key = (rollup.hourly ? ["hour"] : []) + rollup.groups.attributes
-            selects.append("SELECT \(quoted(key + Rows.counterNames)) FROM \(rollup.table) "
-                           + "JOIN \(rollup.groups.table) USING (id) ORDER BY \(key.joined(separator: ", "))")
+            selects.append("SELECT \(quoted(key + Rows.counterNames)) FROM \(rollup.withAttributes) "
+                           + "ORDER BY \(key.joined(separator: ", "))")
         }
         return try selects.flatMap { sql in
             try database.prepare(sql).rows { "\(sql): \($0.string(0) ?? "")" }

@@ -172,6 +172,28 @@ import Testing
         }
     }
 
+    /// A database of schema 7 gets the rollup per hour alone, summed from its hourly place rollup:
+    /// a trend of everything then reads it, and answers as the raw rows do, as batches keep coming.
+    @Test func aDatabaseOfVersionSevenGetsItsRollupPerHour() throws {
+        let database = try TemporaryDatabase()
+        let batches = Self.batches(seed: 7, count: 16)
+        _ = try database.queries(writing: Array(batches.prefix(10)))
+        let old = try Database(path: database.path, mode: .readWrite)
+        try old.execute("DROP TABLE rollup_hours; PRAGMA user_version = 7;")
+
+        let store = try Store(path: database.path, visitorKey: testKey)
+        #expect(store.rollupsComplete)
+        let migrated = try Database(path: database.path, mode: .readOnly)
+        let hours = try migrated.prepare("SELECT count(*), sum(clicks) FROM rollup_hours").rows { [$0.int64(0), $0.int64(1)] }
+        let places = try migrated.prepare("SELECT count(DISTINCT hour), sum(clicks) FROM rollup_hour_places").rows {
+            [$0.int64(0), $0.int64(1)]
+        }
+        #expect(hours == places && hours[0][0] > 5, "\(hours) \(places)")
+        try Self.expectSameAnswers(database, live: [], seed: 70)
+        for batch in batches.dropFirst(10) { try store.apply(batch) }
+        try Self.expectSameAnswers(database, live: [], seed: 71)
+    }
+
     /// A database of schema 4 (before the rollups) or 5 (rollups keyed by text) migrates to
     /// rollups keyed by group ids, built while batches keep coming.
     @Test(arguments: [4, 5] as [Int64])
