@@ -8,7 +8,8 @@ import Glibc
 /// `sigsuspend` with every signal unblocked. A SIGTERM sent the moment the sockets accepted was
 /// lost in about 1 start in 30 (the daemon went on serving). Here a signal sent at any time waits,
 /// pending, until `next()` takes it: every thread blocks these (the main thread from `init`, before
-/// a client can connect; libdispatch's workers and `EventLoop` block every signal).
+/// the daemon starts a thread or opens its database; libdispatch's workers and `EventLoop` block
+/// every signal).
 struct BlockedSignals {
     private var set = sigset_t()
 

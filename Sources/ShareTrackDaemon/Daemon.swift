@@ -37,11 +37,16 @@ public final class Daemon: Sendable {
     /// Socket files this process created (and so removes on exit, if they are still its own).
     private let createdSockets: [SocketFile]
     let state: Mutex<State>
+    /// SIGTERM, SIGINT and SIGHUP: blocked from the start of `init`, so that one sent while a start
+    /// opens (and perhaps migrates) the database waits for `run()` instead of ending the process.
+    private let signals: BlockedSignals
     /// Where signals and `sharectl reload` are handled, one at a time, in the order they came.
     let lifecycleQueue = DispatchQueue(label: "sharetrack.lifecycle")
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
+        // Before any thread starts: every thread inherits the mask.
+        signals = BlockedSignals([SIGTERM, SIGINT, SIGHUP])
         // First, so that every batch's large buffers get mappings of their own (see there).
         MallocTrim.configure()
         self.flags = flags
@@ -118,8 +123,6 @@ public final class Daemon: Sendable {
     /// Serves until stopped; does not return.
     public func run() -> Never {
         let settings = state.withLock { $0.settings }
-        // First: a client may connect (and signal) as soon as the sockets accept.
-        let signals = BlockedSignals([SIGTERM, SIGINT, SIGHUP])
         // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackStore
 import Testing
 
 /// Signals that arrive at any moment of a start are taken, never lost.
@@ -17,5 +18,31 @@ struct SignalTests {
             #expect(status == 0, "start \(attempt): \(daemon.log)")
             if status != 0 { break }
         }
+    }
+
+    /// The signals are blocked from the start of `Daemon.init`: one sent while the start waits (here
+    /// for a database another process holds locked) is taken once the daemon runs, and stops it
+    /// cleanly, where its default action used to end the process at once. Spawned with no signal
+    /// blocked, as systemd starts it (a `Process` child inherits the test thread's mask).
+    @Test("a SIGTERM while the start waits for a locked database: the start completes, then a clean stop, exit 0")
+    func terminatedWhileStarting() throws {
+        let first = try DaemonProcess()
+        #expect(try first.stop() == 0)
+        let holder = try Database(path: first.database, mode: .readWrite)
+        try holder.execute("BEGIN EXCLUSIVE")
+        let log = first.directory + "/second.log"
+        let daemon = try SpawnedProcess(DaemonProcess.binary("sharetrackd"), [
+            "--database", first.database, "--ingest-socket", first.ingestSocket,
+            "--control-socket", first.controlSocket, "--config", first.directory + "/none.yaml",
+        ], environment: ["PATH": "/usr/bin:/bin"], log: log)
+        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        usleep(1_000_000)
+        kill(daemon.pid, SIGTERM)
+        usleep(1_000_000)
+        #expect(daemon.isRunning, "\(text())")
+        #expect(!text().contains("ready"))
+        try holder.execute("ROLLBACK")
+        #expect(daemon.waitForExit(timeout: 20) == 0)
+        #expect(text().contains("ready") && text().contains("SIGTERM: shutting down") && text().contains("stopped"), "\(text())")
     }
 }
