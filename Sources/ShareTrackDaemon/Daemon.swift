@@ -47,6 +47,9 @@ public final class Daemon: Sendable {
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
         // Before any thread starts: every thread inherits the mask.
         signals = BlockedSignals([SIGTERM, SIGINT, SIGHUP])
+        // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         // First, so that every batch's large buffers get mappings of their own (see there).
         MallocTrim.configure()
         self.flags = flags
@@ -123,9 +126,6 @@ public final class Daemon: Sendable {
     /// Serves until stopped; does not return.
     public func run() -> Never {
         let settings = state.withLock { $0.settings }
-        // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGXFSZ, SIG_IGN)
         ingest.start(listening: listening.ingest)
         control.start(listening: listening.control) { [self] request, connection in
             answer(request, on: connection)
@@ -187,7 +187,7 @@ public final class Daemon: Sendable {
         Engine.Configuration(tierBounds: settings.tierBounds, ackOnCommit: settings.ackOnCommit)
     }
 
-    // MARK: Signals and timers
+    // MARK: Timers
 
     /// Once a second on the ingest queue: sample the rate, refresh `STATUS=`, and close connections
     /// past `idle_timeout` (or with an overdue control request). The watchdog is
