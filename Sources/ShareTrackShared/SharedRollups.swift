@@ -118,8 +118,9 @@ enum SharedRollups {
     static func add(from relation: String) -> String {
         Rollup.all.map { rollup in
             // `GroupTable.whole` has one group, id 0: its rollup sums per hour alone.
-            let grouped = (rollup.hourly ? ["hour"] : []) + (rollup.groups.attributes.isEmpty ? [] : [idColumn(rollup.groups)])
-            let key = rollup.key.map { $0 == "id" ? (rollup.groups.attributes.isEmpty ? "0" : idColumn(rollup.groups)) : $0 }
+            let id = rollup.groups.attributes.isEmpty ? nil : idColumn(rollup.groups)
+            let grouped = (rollup.hourly ? ["hour"] : []) + [id].compactMap { $0 }
+            let key = rollup.key.map { $0 == "id" ? id ?? "0" : $0 }
             return """
                 , \(rollup.table)_added AS (
                     INSERT INTO \(rollup.table) (\((rollup.key + Rows.counterNames).joined(separator: ", ")))
