@@ -12,9 +12,7 @@ enum RollupHours {
     /// Version 3's migration on an empty store made the table already (from `Rollup.all`): made again.
     static let createSQL = """
         SELECT pg_advisory_xact_lock(\(RollupLog.foldLockKey));
-        DROP TABLE IF EXISTS \(Rollup.hours.table);
-        \(Rollup.hours.createSQL(.postgres))
-        \(Rollup.hours.sumSQL(of: "rollup_hour_places"))
+        \(Rollup.hours.remakeSQL(.postgres, summing: "rollup_hour_places"))
         \(SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour"))
         CREATE TRIGGER rollup_hour_places_folded BEFORE INSERT OR UPDATE ON rollup_hour_places

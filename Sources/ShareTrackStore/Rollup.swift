@@ -60,10 +60,13 @@ public struct Rollup: Sendable {
             }.joined()
     }
 
-    /// Fills this rollup of `GroupTable.whole` from `hourly`, another hourly rollup (which holds
-    /// every counter unit once too): its rows summed per hour.
-    public func sumSQL(of hourly: String) -> String {
+    /// Makes this rollup of `GroupTable.whole` again (dropping it if there), with `dialect`'s types,
+    /// filled from `hourly`, another hourly rollup (which holds every counter unit once too): its
+    /// rows summed per hour.
+    public func remakeSQL(_ dialect: SQLDialect, summing hourly: String) -> String {
         """
+        DROP TABLE IF EXISTS \(table);
+        \(createSQL(dialect))
         INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
         SELECT hour, 0, \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
         FROM \(hourly) GROUP BY hour ORDER BY hour;

@@ -107,7 +107,7 @@ enum Schema {
         // The counters per hour alone, for a trend of everything: summed from the hourly place
         // rollup, which holds every counter the rollups do (a build in progress adds to both).
         // Version 6 made it already for a database older than that, empty: made again here.
-        .sql("DROP TABLE IF EXISTS rollup_hours;\n" + Rollup.hours.createSQL(.sqlite) + "\n" + Rollup.hours.sumSQL(of: "rollup_hour_places")),
+        .sql(Rollup.hours.remakeSQL(.sqlite, summing: "rollup_hour_places")),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
