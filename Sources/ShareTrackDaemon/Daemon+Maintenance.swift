@@ -8,13 +8,14 @@ import ShareTrackCore
 extension Daemon {
     /// What the daemon does when its database's files were removed or replaced under it: refuse
     /// every new line (nothing may be acknowledged), say why in `STATUS=` (`status` shows the failed
-    /// flush), and exit 1 a moment later, leaving the unacknowledged lines to be sent again.
-    static func halt(pipeline: Pipeline, notifier: SystemdNotifier?, logger: Logger,
-                             sockets: [SocketFile]) -> @Sendable (String) -> Void {
+    /// flush), and exit 1 a moment later, leaving the unacknowledged lines to be sent again. The
+    /// exit runs on `lifecycle`, so never during a shutdown that a signal started.
+    static func halt(pipeline: Pipeline, notifier: SystemdNotifier?, logger: Logger, sockets: [SocketFile],
+                     lifecycle: DispatchQueue) -> @Sendable (String) -> Void {
         { reason in
             pipeline.halt(reason)
             notifier?.status("FAILED: \(reason)")
-            DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
+            lifecycle.asyncAfter(deadline: .now() + 2) {
                 logger.critical("exiting: \(reason)")
                 for socket in sockets { socket.remove() }
                 exit(1)

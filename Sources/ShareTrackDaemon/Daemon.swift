@@ -41,7 +41,7 @@ public final class Daemon: Sendable {
     /// opens (and perhaps migrates) the database waits for `run()` instead of ending the process.
     private let signals: BlockedSignals
     /// Where signals and `sharectl reload` are handled, one at a time, in the order they came.
-    let lifecycleQueue = DispatchQueue(label: "sharetrack.lifecycle")
+    let lifecycleQueue: DispatchQueue
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
@@ -113,7 +113,10 @@ public final class Daemon: Sendable {
             control: try Self.socket(named: "control", passed: passed, path: settings.controlSocket,
                                      mode: settings.socketMode, created: &created))
         createdSockets = created
-        let onHalt = Self.halt(pipeline: pipeline, notifier: notifier, logger: logger, sockets: created)
+        let lifecycle = DispatchQueue(label: "sharetrack.lifecycle")
+        lifecycleQueue = lifecycle
+        let onHalt = Self.halt(pipeline: pipeline, notifier: notifier, logger: logger, sockets: created,
+                               lifecycle: lifecycle)
         flusher = Flusher(store: store, journal: journal, files: files, pipeline: pipeline, logger: logger,
                           shippedGeneration: { [shipper] in shipper?.doneGeneration ?? .max },
                           onReport: metrics.recordFlush, onHalt: onHalt) { [shipper] in
