@@ -66,6 +66,15 @@ public struct Batch: Sendable {
         BatchCodec.encode(erasure, into: &effects)
     }
 
+    /// Only the counter deltas and shares of the tokens `included` selects (for an answer about a
+    /// few tokens, which then walks theirs instead of the whole batch's).
+    public func only(_ included: (String) -> Bool) -> Batch {
+        var part = Batch(generation: generation)
+        part.counters = counters.filter { included($0.key.token) }
+        part.shares = shares.filter { included($0.token) }
+        return part
+    }
+
     /// The batch without its encoded effects (for a copy that outlives the journaling).
     public var withoutEffects: Batch {
         var copy = self

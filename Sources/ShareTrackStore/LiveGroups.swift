@@ -24,15 +24,14 @@ struct LiveGroups {
     /// - Parameters:
     ///   - batch: the batch.
     ///   - earlier: the unapplied batches before it, oldest first.
-    ///   - tokens: only these tokens count (nil: all).
     ///   - storedCounters: a token's counter rows in the tables, as (hour, counters).
-    init(_ batch: Batch, after earlier: ArraySlice<Batch>, tokens: ((String) -> Bool)?, cache: AttributionCache,
+    init(_ batch: Batch, after earlier: ArraySlice<Batch>, cache: AttributionCache,
          storedCounters: (String) throws -> [(Int64, Counters)]) throws {
         var own: [String: Int32] = [:]
-        for share in batch.shares where tokens?(share.token) ?? true { own[share.token] = cache.group(GroupKey(share)) }
+        for share in batch.shares { own[share.token] = cache.group(GroupKey(share)) }
         // The tokens of the batch's deltas whose share is not in it: stored, earlier or orphans.
         var others: [String: Int32?] = [:]
-        for key in batch.counters.keys where own[key.token] == nil && (tokens?(key.token) ?? true) {
+        for key in batch.counters.keys where own[key.token] == nil {
             others[key.token] = .some(nil)
         }
         for previous in earlier {
@@ -44,7 +43,7 @@ struct LiveGroups {
                 sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
             }
         }
-        for (key, counters) in batch.counters where tokens?(key.token) ?? true {
+        for (key, counters) in batch.counters {
             let group: Int32?
             if let ownGroup = own[key.token] {
                 group = ownGroup

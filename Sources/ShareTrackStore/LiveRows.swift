@@ -70,14 +70,15 @@ final class LiveRows {
             for batch in batches {
                 for share in batch.shares where share.attributes.advocate == advocate { tokens.insert(share.token) }
             }
-            try copy(batches) { tokens.contains($0) }
-            try insert(group(batches.indices.map { try groups(batches, $0, tokens: { tokens.contains($0) }).sums }, filter,
-                             columns: Set(GroupKey.attributes)), byHour: false)
+            let own = batches.map { $0.only(tokens.contains) }
+            try copy(own) { _ in true }
+            try insert(group(own.indices.map { try groups(own, $0).sums }, filter, columns: Set(GroupKey.attributes)),
+                       byHour: false)
         case .groups(let filter, let columns, let deferred):
             for index in batches.indices.dropLast() where !kept.contains(batches[index].generation) {
-                kept.keep(try groups(batches, index, tokens: nil), generation: batches[index].generation)
+                kept.keep(try groups(batches, index), generation: batches[index].generation)
             }
-            let last = try batches.indices.last.map { try groups(batches, $0, tokens: nil).sums }
+            let last = try batches.indices.last.map { try groups(batches, $0).sums }
             grouped = group([kept.total] + (last.map { [$0] } ?? []), filter, columns: columns)
             byHour = columns.contains("hour")
             filled = false
@@ -99,9 +100,9 @@ final class LiveRows {
         }
     }
 
-    /// What batch `index` of `batches` adds to the rollups (`tokens`: only those tokens').
-    private func groups(_ batches: [Batch], _ index: Int, tokens: ((String) -> Bool)?) throws -> LiveGroups {
-        try LiveGroups(batches[index], after: batches[..<index], tokens: tokens, cache: attributions) { token in
+    /// What batch `index` of `batches` adds to the rollups.
+    private func groups(_ batches: [Batch], _ index: Int) throws -> LiveGroups {
+        try LiveGroups(batches[index], after: batches[..<index], cache: attributions) { token in
             try storedCounters.bind(token, at: 1)
             return try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
         }
