@@ -13,6 +13,28 @@ public enum RFC3339 {
     ///
     /// Years outside 0000-9999 are written with as many digits as they need (not RFC 3339).
     public static func format(_ seconds: Int64) -> String {
+        let (year, month, day, rest) = civil(seconds)
+        guard (0...9999).contains(year) else {
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+                + "\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
+        }
+        return String(unsafeUninitializedCapacity: 20) { write(year, month, day, rest, into: $0) }
+    }
+
+    /// `format(seconds)`'s bytes, appended to `buffer` without a `String` in between (an export
+    /// writes one per row; the 20-byte `String` was a heap allocation each).
+    public static func append(_ seconds: Int64, to buffer: inout [UInt8]) {
+        let (year, month, day, rest) = civil(seconds)
+        guard (0...9999).contains(year) else { return buffer += format(seconds).utf8 }
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: 20))
+        buffer.withUnsafeMutableBufferPointer { bytes in
+            _ = write(year, month, day, rest, into: UnsafeMutableBufferPointer(rebasing: bytes[start...]))
+        }
+    }
+
+    /// The date of `seconds` after the epoch, and the seconds into that day.
+    private static func civil(_ seconds: Int64) -> (year: Int64, month: Int64, day: Int64, rest: Int64) {
         var days = seconds / 86400
         var rest = seconds % 86400
         if rest < 0 {
@@ -20,30 +42,29 @@ public enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        guard (0...9999).contains(year) else {
-            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-                + "\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
-        }
-        // Written digit by digit: an export formats one per row.
-        return String(unsafeUninitializedCapacity: 20) { text in
-            func digits(_ value: Int64, _ count: Int, at offset: Int) {
-                var value = value
-                for index in (offset..<offset + count).reversed() {
-                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
+        return (year, month, day, rest)
+    }
+
+    /// Writes the 20 bytes of a time of a four-digit year, digit by digit; returns 20.
+    private static func write(_ year: Int64, _ month: Int64, _ day: Int64, _ rest: Int64,
+                              into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        func digits(_ value: Int64, _ count: Int, at offset: Int) {
+            var value = value
+            for index in (offset..<offset + count).reversed() {
+                text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
             }
-            digits(year, 4, at: 0)
-            digits(month, 2, at: 5)
-            digits(day, 2, at: 8)
-            digits(rest / 3600, 2, at: 11)
-            digits(rest / 60 % 60, 2, at: 14)
-            digits(rest % 60, 2, at: 17)
-            for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Unicode.Scalar)] {
-                text[offset] = UInt8(ascii: character)
-            }
-            return 20
         }
+        digits(year, 4, at: 0)
+        digits(month, 2, at: 5)
+        digits(day, 2, at: 8)
+        digits(rest / 3600, 2, at: 11)
+        digits(rest / 60 % 60, 2, at: 14)
+        digits(rest % 60, 2, at: 17)
+        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Unicode.Scalar)] {
+            text[offset] = UInt8(ascii: character)
+        }
+        return 20
     }
 
     /// `parse` over UTF-8 bytes.

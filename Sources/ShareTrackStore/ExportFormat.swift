@@ -16,36 +16,72 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         }
     }
 
+    /// The bytes of the last share's cells (`ExportRow.forEachShareCell`), which the rows after it
+    /// of the same share repeat: a share has about three rows, and writing its seven cells again for
+    /// each was a tenth of an export's time.
+    public struct ShareCells {
+        var share: String?
+        var bytes: [UInt8] = []
+
+        public init() {}
+    }
+
     /// Appends one row, with its line end, to `buffer`.
     public func append(_ row: ExportRow, to buffer: inout [UInt8]) {
+        var cells = ShareCells()
+        append(row, to: &buffer, reusing: &cells)
+    }
+
+    /// Appends one row, with its line end, to `buffer`, its share's cells from `cells` if they are
+    /// that share's (else written, and kept there).
+    public func append(_ row: ExportRow, to buffer: inout [UInt8], reusing cells: inout ShareCells) {
+        append(.time(row.hour * 3600), column: 0, to: &buffer)
+        if cells.share != row.share {
+            cells.bytes.removeAll(keepingCapacity: true)
+            var column = 1
+            row.forEachShareCell { cell in
+                append(cell, column: column, to: &cells.bytes)
+                column += 1
+            }
+            cells.share = row.share
+        }
+        buffer += cells.bytes
+        var column = 8
+        row.forEachCounterCell { cell in
+            append(cell, column: column, to: &buffer)
+            column += 1
+        }
+        switch self {
+        case .csv: buffer += [0x0D, 0x0A]
+        case .ndjson: buffer += "}\n".utf8
+        }
+    }
+
+    /// Appends the cell of column `column` (an index into `ExportRow.columns`), with what comes
+    /// before it.
+    private func append(_ cell: ExportRow.Cell, column: Int, to buffer: inout [UInt8]) {
         switch self {
         case .csv:
-            var index = 0
-            row.forEachCell { cell in
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                index += 1
-                switch cell {
-                case .text(let text?): Self.appendField(text, to: &buffer)
-                case .number(let number?): buffer += number.utf8
-                case .integer(let integer?): Self.appendDecimal(integer, to: &buffer)
-                case .text(nil), .number(nil), .integer(nil): break
-                }
+            if column > 0 { buffer.append(UInt8(ascii: ",")) }
+            switch cell {
+            case .text(let text?): Self.appendField(text, to: &buffer)
+            case .time(let seconds): RFC3339.append(seconds, to: &buffer)
+            case .number(let number?): buffer += number.utf8
+            case .integer(let integer?): Self.appendDecimal(integer, to: &buffer)
+            case .text(nil), .number(nil), .integer(nil): break
             }
-            buffer.append(0x0D)
-            buffer.append(0x0A)
         case .ndjson:
-            var index = 0
-            row.forEachCell { cell in
-                buffer += Self.ndjsonKeys[index]
-                index += 1
-                switch cell {
-                case .text(let text?): Self.appendJSONString(text, to: &buffer)
-                case .number(let number?): buffer += number.utf8
-                case .integer(let integer?): Self.appendDecimal(integer, to: &buffer)
-                case .text(nil), .number(nil), .integer(nil): buffer += "null".utf8
-                }
+            buffer += Self.ndjsonKeys[column]
+            switch cell {
+            case .text(let text?): Self.appendJSONString(text, to: &buffer)
+            case .time(let seconds):
+                buffer.append(UInt8(ascii: "\""))
+                RFC3339.append(seconds, to: &buffer)
+                buffer.append(UInt8(ascii: "\""))
+            case .number(let number?): buffer += number.utf8
+            case .integer(let integer?): Self.appendDecimal(integer, to: &buffer)
+            case .text(nil), .number(nil), .integer(nil): buffer += "null".utf8
             }
-            buffer += "}\n".utf8
         }
     }
 
@@ -75,6 +111,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 
     /// `value` in decimal digits, as `String(value)` writes it.
     private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if (0...9).contains(value) { return buffer.append(UInt8(ascii: "0") + UInt8(value)) }  // most cells
         if value < 0 { buffer.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         let start = buffer.count
@@ -124,8 +161,9 @@ extension ExportFormat {
         // `write` is called only while `rows` runs, never after: it does not escape.
         try withoutActuallyEscaping(write) { write in
             var buffer = Array(header.utf8)
+            var cells = ShareCells()
             let count = try rows { row in
-                append(row, to: &buffer)
+                append(row, to: &buffer, reusing: &cells)
                 if buffer.count >= chunkBytes {
                     try write(buffer)
                     buffer.removeAll(keepingCapacity: true)

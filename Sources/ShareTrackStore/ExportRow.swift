@@ -4,10 +4,12 @@ import ShareTrackCore
 /// the share's attribution (none for an orphan: a token whose share is not recorded yet) and the
 /// counters of that hour.
 public struct ExportRow: Sendable, Equatable {
-    /// A cell: text (quoted in JSON), a number already written out, or an integer (written
-    /// straight into the output, without a string per cell); `nil` is an empty cell.
+    /// A cell: text (quoted in JSON), a time (RFC 3339 text, from seconds since the epoch), a
+    /// number already written out, or an integer (times and integers are written straight into the
+    /// output, without a string per cell); `nil` is an empty cell.
     public enum Cell: Sendable, Equatable {
         case text(String?)
+        case time(Int64)
         case number(String?)
         case integer(Int64?)
     }
@@ -34,13 +36,9 @@ public struct ExportRow: Sendable, Equatable {
         self.counters = counters
     }
 
-    /// Hands `body` the cells in `columns` order (one at a time: an export makes no array per row).
-    /// Numbers have no thousands separators; `value` is exact, with two decimals (three where it
-    /// has them); `engagement_rate` (this row's `unique_clicks / reach`) is written without an
-    /// exponent; an orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
-    public func forEachCell(_ body: (Cell) -> Void) {
-        let orphan = attributes == nil
-        body(.text(RFC3339.format(hour * 3600)))
+    /// Hands `body` the share's cells in `columns` order, `share` to `followers` (one at a time:
+    /// an export makes no array per row). They are the same in every row of the share.
+    public func forEachShareCell(_ body: (Cell) -> Void) {
         body(.text(share))
         body(.text(attributes?.advocate))
         body(.text(attributes?.venue))
@@ -48,6 +46,14 @@ public struct ExportRow: Sendable, Equatable {
         body(.text(attributes?.network))
         body(.text(tier?.rawValue))
         body(.integer(attributes.map { Int64($0.followers) }))
+    }
+
+    /// Hands `body` the counter cells in `columns` order, `shares` to the end. Numbers have no
+    /// thousands separators; `value` is exact, with two decimals (three where it has them);
+    /// `engagement_rate` (this row's `unique_clicks / reach`) is written without an exponent; an
+    /// orphan's clicks and conversions are also its `orphan_clicks` and `orphan_conversions`.
+    public func forEachCounterCell(_ body: (Cell) -> Void) {
+        let orphan = attributes == nil
         body(.integer(counters.shares))
         body(.integer(counters.reach))
         body(.integer(counters.clicks))
@@ -73,7 +79,9 @@ public struct ExportRow: Sendable, Equatable {
     static func plainDecimal(_ value: Double) -> String {
         if value == 0 { return "0.0" }  // most rows: an hour without reach (`String(0.0)`)
         let text = String(value)
-        guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]), exponent < 0 else {
+        guard let e = text.utf8.firstIndex(of: UInt8(ascii: "e")), let exponent = Int(text[text.index(after: e)...]),
+              exponent < 0
+        else {
             return text
         }
         let digits = text[..<e].filter { $0 != "." }

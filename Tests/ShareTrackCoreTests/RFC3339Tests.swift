@@ -78,6 +78,9 @@ import Testing
     ] as [(Int64, String)])
     func formats(seconds: Int64, text: String) {
         #expect(RFC3339.format(seconds) == text)
+        var buffer = Array("x,".utf8)
+        RFC3339.append(seconds, to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "x," + text)
     }
 
     @Test func formatRoundTrips() {
