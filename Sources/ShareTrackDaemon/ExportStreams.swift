@@ -9,9 +9,9 @@ import Synchronization
 /// Each export runs on a queue of its own with a read-only database connection of its own, in one
 /// read transaction, so it sees one consistent snapshot however long it takes, and neither other
 /// queries nor ingest wait for it (WAL: the writer goes on; the log only cannot be checkpointed
-/// past the snapshot until the export ends). It produces 64 KiB of rows at a time and waits
-/// until the connection has written them out before making more: memory stays bounded, and a slow
-/// reader slows only its own export. At most `limit` run at once.
+/// past the snapshot until the export ends). It produces 64 KiB of rows at a time, and makes the
+/// next part while the connection writes one out, but no further: memory stays bounded (two parts),
+/// and a slow reader slows only its own export. At most `limit` run at once.
 final class ExportStreams: Sendable {
     static let limit = 4
 
@@ -36,10 +36,12 @@ final class ExportStreams: Sendable {
         }
         DispatchQueue(label: "sharetrack.export").async { [self] in
             defer { running.withLock { $0 -= 1 } }
+            let sender = Sender(connection)
             do {
                 let rows = try Queries(path: databasePath).export(filter, live: live, as: format) { part in
-                    try Self.send(part, to: connection)
+                    try sender.send(part)
                 }
+                try sender.finish()
                 connection.reply(ControlCodec.resultLine(ExportSummary(rows: rows)))
             } catch is Disconnected {
                 // The reader went away: nothing left to tell it.
@@ -51,11 +53,29 @@ final class ExportStreams: Sendable {
         }
     }
 
-    /// Hands `bytes` to the connection and waits until they are written out.
-    private static func send(_ bytes: [UInt8], to connection: ControlConnection) throws {
-        let outcome = Outcome()
-        connection.send(bytes) { written in outcome.finish(written) }
-        guard outcome.wait() else { throw Disconnected() }
+    /// Hands parts to the connection one at a time: a part once the one before it is written out.
+    /// Waiting for the part just sent instead left the export idle for half its time (the daemon
+    /// used 9 s of CPU over a 19 s export of 6.3M rows).
+    private final class Sender {
+        private let connection: ControlConnection
+        private var inFlight: Outcome?
+
+        init(_ connection: ControlConnection) {
+            self.connection = connection
+        }
+
+        func send(_ part: [UInt8]) throws {
+            try finish()
+            let outcome = Outcome()
+            connection.send(part) { written in outcome.finish(written) }
+            inFlight = outcome
+        }
+
+        /// Waits until the last part is written out.
+        func finish() throws {
+            defer { inFlight = nil }
+            guard inFlight?.wait() ?? true else { throw Disconnected() }
+        }
     }
 
     private struct Disconnected: Error {}
