@@ -7,7 +7,9 @@ import Synchronization
 /// `sharetrack-bench --queries`: builds a database of `shares` shares (`DatabaseBuilder`), starts
 /// sharetrackd on it, keeps ingest running at `rate` events/s, and times every query command over
 /// the control socket `runs` times: median and p99 per query, and how much the daemon's resident
-/// memory grew during it. Offline (in this process, no live batches) it also times the rollups and,
+/// memory grew during it and, for comparison, during as long a time right after its first run
+/// without a query (what ingest and the apply alone grow it by; once, so that the rounds still end
+/// while ingest runs). Offline (in this process, no live batches) it also times the rollups and,
 /// with `rawRuns`, the raw aggregation the queries used before the rollups.
 ///
 /// With `reuse`, the database is built at that path only if it is missing, and each run works on a
@@ -66,14 +68,21 @@ struct QueryBench {
         let client = try ControlClient(path: launched.controlSocket)
         var live: [String: [Double]] = [:]
         var growth: [String: Int] = [:]
+        var growthWithout: [String: Int] = [:]
         for round in 0..<runs {
             let roundStart = monotonicNanoseconds()
             for query in cases {
                 let baseline = sampler.restart()
                 let start = monotonicNanoseconds()
                 _ = try client.exchange(query.request)
-                live[query.name, default: []].append(Double(monotonicNanoseconds() - start) / 1e6)
+                let elapsed = monotonicNanoseconds() - start
+                live[query.name, default: []].append(Double(elapsed) / 1e6)
                 growth[query.name] = max(growth[query.name] ?? 0, sampler.peak - baseline)
+                if round == 0 {
+                    let quiet = sampler.restart()
+                    usleep(UInt32(min(elapsed / 1000, 1_000_000)))
+                    growthWithout[query.name] = sampler.peak - quiet
+                }
             }
             let status = try client.status()
             note("round \(round + 1) of \(runs): \(Format.seconds(Double(monotonicNanoseconds() - roundStart) / 1e9)); "
@@ -85,13 +94,13 @@ struct QueryBench {
         let outcome = ingest.finish()
 
         var table = Table(header: ["query", "before (raw) median", "offline median", "live median", "live p99",
-                                   "RSS growth"])
+                                   "RSS growth", "same time, no query"])
         for query in cases {
             table.add(query.name, raw[query.name].map { Format.milliseconds(Self.percentile($0, 0.5)) } ?? "",
                       offline[query.name].map { Format.milliseconds(Self.percentile($0, 0.5)) } ?? "",
                       Format.milliseconds(Self.percentile(live[query.name] ?? [], 0.5)),
                       Format.milliseconds(Self.percentile(live[query.name] ?? [], 0.99)),
-                      Format.bytes(growth[query.name] ?? 0))
+                      Format.bytes(growth[query.name] ?? 0), Format.bytes(growthWithout[query.name] ?? 0))
         }
         let rollupBuild = migration.map {
             "\(Format.seconds($0.total)) in \($0.steps) steps of \(Format.integer(Store.rollupBuildShares)) shares, "
