@@ -143,8 +143,11 @@ final class LiveRows {
     private func insert(_ sums: [ProjectedGroup: Counters], byHour: Bool) throws {
         for (group, counters) in sums {
             let key = group.key
-            try insertGroup.bind([.integer(byHour ? group.hour : nil), .text(key.advocate), .text(key.venue),
-                                  .text(key.campaign), .text(key.network), .text(key.tier)] + counters.values)
+            try insertGroup.bind(byHour ? group.hour : nil, at: 1)
+            for (offset, attribute) in GroupKey.attributes.enumerated() {
+                try insertGroup.bind(key[attribute], at: Int32(offset + 2))
+            }
+            try insertGroup.bind(counters, from: 7)
             try insertGroup.run()
         }
     }

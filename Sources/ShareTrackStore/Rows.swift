@@ -25,11 +25,21 @@ extension Statement {
 
     /// Binds a counter row in the order of `Rows.counterColumns`.
     func bind(_ key: CounterKey, _ counters: Counters) throws(SQLiteError) {
-        try bind([
-            .text(key.token), .integer(key.hour), .integer(counters.shares), .integer(counters.reach),
-            .integer(counters.clicks), .integer(counters.uniqueClicks), .integer(counters.botClicks),
-            .integer(counters.conversions), .integer(counters.value.thousandths),
-        ])
+        try bind(key.token, at: 1)
+        try bind(key.hour, at: 2)
+        try bind(counters, from: 3)
+    }
+
+    /// Binds the counters in the order of `Rows.counterNames` to the parameters from `index` on
+    /// (one at a time: an array of values per row was a third of filling `live_groups`).
+    func bind(_ counters: Counters, from index: Int32) throws(SQLiteError) {
+        try bind(counters.shares, at: index)
+        try bind(counters.reach, at: index + 1)
+        try bind(counters.clicks, at: index + 2)
+        try bind(counters.uniqueClicks, at: index + 3)
+        try bind(counters.botClicks, at: index + 4)
+        try bind(counters.conversions, at: index + 5)
+        try bind(counters.value.thousandths, at: index + 6)
     }
 
 }
@@ -44,13 +54,5 @@ extension SourceState {
         rejected = row.int64(column + 3)
         duplicates = row.int64(column + 4)
         test = row.int64(column + 5)
-    }
-}
-
-extension Counters {
-    /// The counters as parameters, in the order of `Rows.counterNames`.
-    var values: [Statement.Value] {
-        [.integer(shares), .integer(reach), .integer(clicks), .integer(uniqueClicks), .integer(botClicks),
-         .integer(conversions), .integer(value.thousandths)]
     }
 }
