@@ -38,7 +38,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         append(.time(row.hour * 3600), column: 0, to: &buffer)
         if cells.share != row.share {
             cells.bytes.removeAll(keepingCapacity: true)
-            var column = 1
+            var column = ExportRow.firstShareColumn
             row.forEachShareCell { cell in
                 append(cell, column: column, to: &cells.bytes)
                 column += 1
@@ -46,13 +46,15 @@ public enum ExportFormat: String, Sendable, CaseIterable {
             cells.share = row.share
         }
         buffer += cells.bytes
-        var column = 8
+        var column = ExportRow.firstCounterColumn
         row.forEachCounterCell { cell in
             append(cell, column: column, to: &buffer)
             column += 1
         }
         switch self {
-        case .csv: buffer += [0x0D, 0x0A]
+        case .csv:
+            buffer.append(0x0D)
+            buffer.append(0x0A)
         case .ndjson: buffer += "}\n".utf8
         }
     }

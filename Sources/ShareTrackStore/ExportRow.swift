@@ -21,6 +21,11 @@ public struct ExportRow: Sendable, Equatable {
         "orphan_clicks", "orphan_conversions",
     ]
 
+    /// Where in `columns` the share's cells (`forEachShareCell`) and the counter cells
+    /// (`forEachCounterCell`) begin; the hour comes first.
+    static let firstShareColumn = 1
+    static let firstCounterColumn = 8
+
     /// The hour bucket (hours since the epoch).
     public var hour: Int64
     public var share: String
