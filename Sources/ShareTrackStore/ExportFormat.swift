@@ -19,11 +19,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     /// The bytes of the last share's cells (`ExportRow.forEachShareCell`), which the rows after it
     /// of the same share repeat: a share has about three rows, and writing its seven cells again for
     /// each was a tenth of an export's time.
-    public struct ShareCells {
+    struct ShareCells {
         var share: String?
         var bytes: [UInt8] = []
-
-        public init() {}
     }
 
     /// Appends one row, with its line end, to `buffer`.
@@ -34,7 +32,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 
     /// Appends one row, with its line end, to `buffer`, its share's cells from `cells` if they are
     /// that share's (else written, and kept there).
-    public func append(_ row: ExportRow, to buffer: inout [UInt8], reusing cells: inout ShareCells) {
+    func append(_ row: ExportRow, to buffer: inout [UInt8], reusing cells: inout ShareCells) {
         append(.time(row.hour * 3600), column: 0, to: &buffer)
         if cells.share != row.share {
             cells.bytes.removeAll(keepingCapacity: true)
