@@ -61,9 +61,9 @@ final class LiveRows {
         kept.retain(Set(batches.map(\.generation)))
         switch scope {
         case .raw:
-            try copy(batches) { _ in true }
+            try copy(batches)
         case .token(let token):
-            try copy(batches) { $0 == token }
+            try copy(batches.map { $0.only { $0 == token } })
         case .advocate(let advocate, let filter):
             try advocateTokens.bind(advocate, at: 1)
             var tokens = Set(try advocateTokens.rows { $0.string(0) ?? "" })
@@ -71,7 +71,7 @@ final class LiveRows {
                 for share in batch.shares where share.attributes.advocate == advocate { tokens.insert(share.token) }
             }
             let own = batches.map { $0.only(tokens.contains) }
-            try copy(own) { _ in true }
+            try copy(own)
             try insert(group(own.indices.map { try groups(own, $0).sums }, filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
         case .groups(let filter, let columns, let deferred):
@@ -86,14 +86,15 @@ final class LiveRows {
         }
     }
 
-    /// Copies the raw rows of the tokens `included` selects.
-    private func copy(_ batches: [Batch], _ included: (String) -> Bool) throws {
+    /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:
+    /// `Batch.only`).
+    private func copy(_ batches: [Batch]) throws {
         for batch in batches {
-            for share in batch.shares where included(share.token) {
+            for share in batch.shares {
                 try insertShare.bind(share)
                 try insertShare.run()
             }
-            for (key, counters) in batch.counters where included(key.token) {
+            for (key, counters) in batch.counters {
                 try insertCounter.bind(key, counters)
                 try insertCounter.run()
             }
