@@ -4,7 +4,7 @@
 /// renames its advocate in place; the shared store numbers a share's attributes when the share
 /// arrives, see `SharedRollups`). A share without a campaign has campaign `''` (no campaign id is
 /// empty), since these columns are a unique key.
-public struct GroupTable: Sendable {
+public struct GroupTable: Sendable, Equatable {
     public let table: String
     /// The share attributes, in the order of `GroupKey` (and of the unique index).
     public let attributes: [String]

@@ -242,6 +242,8 @@ import Testing
         let top = ControlRequest(command: .top, query: Query(limit: 10))
         let live = LiveData(batches: [])
         #expect(Self.answer(queries, top, live).contains("\"a3\""))  // remembered by the attribution cache
+        let tiers = ControlRequest(command: .tiers, query: Query())
+        #expect(Self.answer(queries, tiers, live).contains("\"advocates\""))  // counted by `AdvocateGroupCounts`
 
         var erasure = Batch(generation: 11)
         erasure.add(Erasure.advocate(id: "a3", pseudonym: "forgotten-000000000003"))
@@ -254,6 +256,7 @@ import Testing
         let store = try Store(path: database.path, visitorKey: testKey)
         try store.apply(erasure)
         try Self.expectSameAnswers(database, live: Array(more), seed: 5)
+        try Self.expectSameAnswers(database, live: Array(more), seed: 5, fast: queries)
         #expect(!Self.answer(queries, top, LiveData(batches: Array(more))).contains("\"a3\""))
         let rows = try Database(path: database.path, mode: .readOnly)
             .prepare("SELECT (SELECT COUNT(*) FROM share_groups WHERE advocate = 'a3') + "
