@@ -5,9 +5,9 @@ extension Queries {
     /// number of distinct advocates; else only the tiers with counters.
     ///
     /// Over all time without an advocate filter, the sums come from the cheapest rollup, and each
-    /// tier's advocates are the stored ones (kept counted, `AdvocateGroupCounts`, or by a venue or
-    /// campaign counted in `share_groups`, `QueryText.storedAdvocatesPerTier`) plus the live pairs
-    /// no stored group has, instead of from one row per advocate and group.
+    /// tier's advocates are the stored ones (kept counted, `TierAdvocateCounts`, where the filter
+    /// is one they keep, else counted, `QueryText.storedAdvocatesPerTier`) plus the live pairs no
+    /// stored group has, instead of from one row per advocate and group.
     func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
         guard everyTier, source != .raw, filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil else {
             return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)
@@ -15,10 +15,8 @@ extension Queries {
         let perTier = { (query: (sql: String, values: [SQLValue])) in
             try self.rows(query.sql, query.values) { ($0.string(0) ?? "", $0.int64(1)) }
         }
-        var advocates = QueryText.advocateGroups(filter) == .advocates
-            ? try advocateGroups.advocatesPerTier(network: filter.network, tier: filter.tier?.rawValue,
-                                                  database: Store.meta("id", database))
-            : Dictionary(uniqueKeysWithValues: try perTier(Self.text.storedAdvocatesPerTier(filter)))
+        var advocates = try tierAdvocates.first { $0.answers(filter) }.map { try $0.perTier(filter, database: Store.meta("id", database)) }
+            ?? Dictionary(uniqueKeysWithValues: try perTier(Self.text.storedAdvocatesPerTier(filter)))
         for (tier, count) in try Self.text.liveAdvocatesPerTier(filter).map(perTier) ?? [] {
             advocates[tier, default: 0] += count
         }

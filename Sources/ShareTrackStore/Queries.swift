@@ -37,7 +37,8 @@ public final class Queries {
     let live: LiveRows
     /// See `defaultTopDepth` (tests make it small, to exercise what lies past it).
     var topDepth = Queries.defaultTopDepth
-    let advocateGroups: AdvocateGroupCounts
+    let advocateGroups: AdvocateGroupCount
+    let tierAdvocates: [TierAdvocateCounts]
     private let rollupProgress: Statement
     private let storedHours: Statement
     /// Whether sums may read the rollups (false: always the raw rows).
@@ -55,7 +56,8 @@ public final class Queries {
         self.readsRollups = readsRollups
         do {
             live = try LiveRows(database)
-            advocateGroups = try AdvocateGroupCounts(database)
+            advocateGroups = try AdvocateGroupCount(database)
+            tierAdvocates = try TierAdvocateCounts.all(database)
             rollupProgress = try database.prepare("SELECT 1 FROM main.rollup_progress")
             // Two subqueries: SQLite reads a lone min() or max() off the index, both together by a scan.
             storedHours = try database.prepare(

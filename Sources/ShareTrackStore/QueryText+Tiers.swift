@@ -11,7 +11,7 @@ extension QueryText {
 
     /// Per tier, the number of distinct advocates among the stored groups `filter` selects (all
     /// time; no advocate): read in (tier, advocate) order where an index has it. `Queries.tiers`
-    /// reads it for a venue or campaign filter; `AdvocateGroupCounts` keeps the others counted.
+    /// reads it where `TierAdvocateCounts` does not keep the counts.
     func storedAdvocatesPerTier(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         return ("""

@@ -2,7 +2,7 @@ import ShareTrackCore
 
 extension QueryText {
     /// `top` over all time for a filter of network and tier at most, when no advocate has more than
-    /// one row in the all-time advocate rollup (`AdvocateGroupCounts`): each row is then an
+    /// one row in the all-time advocate rollup (`AdvocateGroupCount`): each row is then an
     /// advocate's stored total, so the first `limit` rows in ranking order (ties by advocate, as
     /// the answer orders them) of the advocates without live groups are all the answer can take of
     /// theirs; every advocate with live groups gets its stored row plus its live groups. SQLite

@@ -71,7 +71,7 @@ import Testing
         var batches = RollupTests.batches(seed: 35, count: 12, oneGroupPerAdvocate: true)
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: batches)
-        let groups = try AdvocateGroupCounts(queries.database)
+        let groups = try AdvocateGroupCount(queries.database)
         #expect(try groups.most(database: Store.meta("id", queries.database)) == 1)
         var second = Batch(generation: 13)
         let attributes = ShareAttributes(advocate: "a1", venue: "v0", campaign: nil, network: "x", followers: 10)
