@@ -4,7 +4,7 @@
 /// node's place in its stream of batches; from version 3 the `Rollup` tables and their group tables
 /// (`SharedRollups`), as locally; from version 4 the rollup log, which shipments append to and
 /// one node at a time folds into the rollups (`RollupLog`); from version 5 the rollup per hour
-/// alone (`RollupHours`).
+/// alone (`RollupHours`); from version 6 the one per advocate alone (`AdvocateTotals`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -85,6 +85,8 @@ enum SharedSchema {
         RollupLog.createSQL,
         // The counters per hour alone, for a trend of everything (`Rollup.hours`).
         RollupHours.createSQL,
+        // Each advocate's counters over all time, for `top` over every advocate (`Rollup.advocateTotals`).
+        AdvocateTotals.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -14,13 +14,13 @@ final class GroupNumbers {
 
     private let capacity: Int
 
-    /// One group's id in each `GroupTable` of `GroupTable.all` (three), without an array's
+    /// One group's id in each `GroupTable` of `GroupTable.all` (four), without an array's
     /// allocation per group.
     struct IDs {
-        private let ids: (Int64, Int64, Int64)
+        private let ids: (Int64, Int64, Int64, Int64)
 
         init(_ ids: [Int64]) {
-            self.ids = (ids[0], ids[1], ids[2])
+            self.ids = (ids[0], ids[1], ids[2], ids[3])
         }
 
         /// The id in `GroupTable.all[table]`.
@@ -28,7 +28,8 @@ final class GroupNumbers {
             switch table {
             case 0: ids.0
             case 1: ids.1
-            default: ids.2
+            case 2: ids.2
+            default: ids.3
             }
         }
     }
@@ -40,7 +41,7 @@ final class GroupNumbers {
     private let database: Database
 
     init(_ database: Database, capacity: Int = defaultCapacity) throws {
-        precondition(GroupTable.all.count == 3, "IDs holds one id per group table")
+        precondition(GroupTable.all.count == 4, "IDs holds one id per group table")
         self.database = database
         self.capacity = capacity
         selects = try GroupTable.all.map { try database.prepare($0.selectSQL) }

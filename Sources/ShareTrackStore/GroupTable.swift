@@ -15,8 +15,10 @@ public struct GroupTable: Sendable, Equatable {
     static let places = GroupTable(table: "place_groups", attributes: ["venue", "campaign", "network", "tier"])
     /// Per advocate, network and tier.
     static let advocates = GroupTable(table: "advocate_groups", attributes: ["advocate", "network", "tier"])
+    /// Per advocate alone (schema version 9): one row per advocate, whatever its networks and tiers.
+    static let advocatesAlone = GroupTable(table: "advocate_alone_groups", attributes: ["advocate"])
 
-    public static let all: [GroupTable] = [.shares, .places, .advocates]
+    public static let all: [GroupTable] = [.shares, .places, .advocates, .advocatesAlone]
 
     /// No attribute: the one group of every share, id 0, kept in no table (not in `all`). Its
     /// rollup is the counters summed per hour alone (`rollup_hours`), which a trend of everything reads.

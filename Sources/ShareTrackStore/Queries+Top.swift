@@ -6,14 +6,16 @@ extension Queries {
     static let defaultTopDepth = 256
 
     /// `top`. Over all time with at most a network and tier filter: from the first rows of the
-    /// all-time advocate rollup in ranking order and the live advocates (`topMerged`; for
-    /// engagement, `QueryText.topOfSingleGroups` while every advocate has one advocate group); else
-    /// every advocate's sums, ranked.
+    /// all-time rollup per advocate (`QueryText.advocateRollup`: without a filter one row per
+    /// advocate, else per advocate, network and tier) in ranking order and the live advocates
+    /// (`topMerged`; for engagement, `QueryText.topOfSingleGroups` while every advocate has one row
+    /// there); else every advocate's sums, ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths).
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         let most = try source != .raw && Self.readsAdvocateRows(filter)
-            ? advocateGroups.most(database: Store.meta("id", database)) : nil
+            ? (QueryText.advocateRollup(filter) == .advocateTotals ? 1 : advocateGroups.most(database: Store.meta("id", database)))
+            : nil
         if let most, let key = ranking.additiveKey,
            let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key, most: most)
         {

@@ -10,7 +10,7 @@
 /// integer keys instead of five text columns. The SQL here is plain SQL (`INSERT ... ON CONFLICT
 /// ... DO UPDATE`), which SQLite and PostgreSQL read alike; the tables are made with either's
 /// types (`createSQL(_:)`), and the shared store keeps them with its own statements (`SharedRollups`).
-public struct Rollup: Sendable {
+public struct Rollup: Sendable, Equatable {
     /// The table's name.
     public let table: String
     public let hourly: Bool
@@ -23,12 +23,18 @@ public struct Rollup: Sendable {
     /// columns it needs (`covering(_:hourly:)`).
     public static let all: [Rollup] = [
         Rollup(table: "rollup_places", hourly: false, groups: .places, indexes: []),
+        .advocateTotals,
         Rollup(table: "rollup_advocates", hourly: false, groups: .advocates, indexes: []),
         Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: []),
         .hours,
         Rollup(table: "rollup_hour_places", hourly: true, groups: .places, indexes: []),
         Rollup(table: "rollup_hour_groups", hourly: true, groups: .shares, indexes: [["id", "hour"]]),
     ]
+
+    /// Each advocate's counters over all time (schema version 9): `top` over every advocate reads
+    /// one row per advocate, whatever its networks and tiers (`Queries.top`).
+    public static let advocateTotals = Rollup(table: "rollup_advocate_totals", hourly: false, groups: .advocatesAlone,
+                                              indexes: [])
 
     /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
@@ -71,6 +77,25 @@ public struct Rollup: Sendable {
         SELECT hour, 0, \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
         FROM \(hourly) GROUP BY hour ORDER BY hour;
         """
+    }
+
+    /// Makes `advocateTotals` and its groups again (dropping them if there), with `dialect`'s
+    /// types: the advocates of `advocates` (a table with an `advocate` column) numbered, and each
+    /// one's rows of `rollup_advocates` summed (which hold every counter unit once).
+    public static func remakeAdvocateTotalsSQL(_ dialect: SQLDialect, numbering advocates: String) -> String {
+        let totals = advocateTotals
+        let sums = Rows.counterNames.map { "sum(r.\($0))" }.joined(separator: ", ")
+        return """
+            DROP TABLE IF EXISTS \(totals.table);
+            DROP TABLE IF EXISTS \(totals.groups.table);
+            \(totals.groups.createSQL(dialect))
+            \(totals.createSQL(dialect))
+            INSERT INTO \(totals.groups.table) (advocate) SELECT DISTINCT advocate FROM \(advocates) ORDER BY advocate;
+            INSERT INTO \(totals.table) (\((totals.key + Rows.counterNames).joined(separator: ", ")))
+            SELECT a.id, \(sums) FROM rollup_advocates r JOIN \(GroupTable.advocates.table) g USING (id)
+                JOIN \(totals.groups.table) a ON a.advocate = g.advocate
+            GROUP BY a.id ORDER BY a.id;
+            """
     }
 
     /// Adds `rows` rows' counters (parameters: each row's key, then its counters) to the rows with

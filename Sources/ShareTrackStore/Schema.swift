@@ -24,6 +24,7 @@ import ShareTrackCore
 /// Version 6 keys the rollups by integer ids of share groups (`GroupTable`) instead of the text
 /// attributes; its migration drops version 5's rollups and has them built again in the background.
 /// Version 7 indexes the group tables by tier and by venue and tier, for `tiers`' advocate counts.
+/// Version 8 adds the rollup per hour alone, version 9 the one per advocate alone.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -108,6 +109,10 @@ enum Schema {
         // rollup, which holds every counter the rollups do (a build in progress adds to both).
         // Version 6 made it already for a database older than that, empty: made again here.
         .sql(Rollup.hours.remakeSQL(.sqlite, summing: "rollup_hour_places")),
+        // Each advocate's counters over all time, for `top` over every advocate: summed from the
+        // advocate rollup, numbering the advocates it has. Version 6 made them already for a
+        // database older than that, empty (its rollups are then built in the background).
+        .sql(Rollup.remakeAdvocateTotalsSQL(.sqlite, numbering: GroupTable.advocates.table)),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -8,8 +8,16 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 5 back to version 4: without the rollup per hour and its guard.
-    static let backToVersionFour = "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
+    /// Takes a store from version 6 back to version 5: without the rollup per advocate, its
+    /// groups, and the guards wanting version 6 (version 5's again).
+    static let backToVersionFive = "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
+        + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
+        + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
+                                      version: 5, keeps: "a rollup per hour")
+
+    /// Takes a store from version 6 back to version 4: also without the rollup per hour and its guard.
+    static let backToVersionFour = backToVersionFive
+        + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
 
     /// A store that three nodes shipped `count` random shipments (of `seed`) to.
@@ -29,6 +37,18 @@ struct SharedSchemaMigrationTests {
         #expect(try store.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
                 == String(SharedSchema.currentVersion))
         return store
+    }
+
+    /// A store whose last shipment is not folded (log rows left), taken back to `version` by
+    /// `back`, then migrated by a node of this version.
+    static func migratedWithRowsToFold(from version: Int, _ back: String, seed: UInt64) throws
+        -> (connection: PostgresConnection, migrated: SharedStore, nodes: [SharedStore], chain: RandomChain)
+    {
+        let (cluster, database, nodes, chain) = try shipped(41, seed: seed)
+        let connection = try cluster.connect(database)
+        #expect(try SharedRollupTests.logRows(connection).attributable > 0)
+        try connection.execute(back + "UPDATE meta SET value = '\(version)' WHERE key = 'schema_version';")
+        return (connection, try migrated(cluster, database), nodes, chain)
     }
 
     @Test("a store at schema version 1 is migrated by the next daemon; its visitor pairs still dedupe clicks")
@@ -70,7 +90,7 @@ struct SharedSchemaMigrationTests {
         var (cluster, database, nodes, chain) = try Self.shipped(40, seed: 21)
         // Back to version 2: its tables are version 4's without the group tables, rollups, log and guard.
         let connection = try cluster.connect(database)
-        try connection.execute(Self.backToVersionFour + (Rollup.all.filter { $0.table != Rollup.hours.table }.map(\.table) + GroupTable.all.map(\.table) + ["rollup_log"]).map { "DROP TABLE \($0);\n" }.joined()
+        try connection.execute(Self.backToVersionFour + (Rollup.all.filter { $0.table != Rollup.hours.table }.map(\.table) + GroupTable.all.map(\.table) + ["rollup_log"]).map { "DROP TABLE IF EXISTS \($0);\n" }.joined()
             + "DROP TRIGGER nodes_keep_rollups ON nodes; DROP FUNCTION sharetrack_keeps_rollups();"
             + "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
         #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) > 30)
@@ -120,19 +140,14 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version 4") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(AdvocateTotals.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
     @Test("a store at schema version 4 gets its rollup per hour summed from the hourly places, exact; a version 4 fold is then refused")
     func migratesVersionFour() throws {
-        // The last shipment is not folded: rows still in the log are not in the per-hour sums the
-        // migration makes, and are folded later.
-        var (cluster, database, nodes, chain) = try Self.shipped(41, seed: 44)
-        let connection = try cluster.connect(database)
-        #expect(try SharedRollupTests.logRows(connection).attributable > 0)
-        try connection.execute(Self.backToVersionFour + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
-        let migrated = try Self.migrated(cluster, database)
+        // Rows still in the log are not in the per-hour sums the migration makes, and are folded later.
+        var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 4, Self.backToVersionFour, seed: 44)
         #expect(try connection.query("SELECT count(*) FROM rollup_hours").int64(0, 0) > 10)
         try SharedRollupTests.expectExact(connection, &chain)
         try migrated.fold()
@@ -147,8 +162,37 @@ struct SharedSchemaMigrationTests {
                 _ = try connection.query(RollupLog.foldStatement, ["1000"])
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version 5") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(AdvocateTotals.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
+        try SharedRollupTests.expectExact(connection, &chain)
+    }
+
+    @Test("a store at schema version 5 gets its rollup per advocate summed from the advocate rollup, exact; version 5 shipments and folds are then refused")
+    func migratesVersionFive() throws {
+        // Rows still in the log reach the new rollup when folded.
+        var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 5, Self.backToVersionFive, seed: 55)
+        let advocates = "SELECT count(*) FROM rollup_advocate_totals"
+        #expect(try connection.query(advocates).int64(0, 0) > 5)
+        #expect(try connection.query(advocates).int64(0, 0)
+                == connection.query("SELECT count(DISTINCT advocate) FROM rollup_advocates JOIN advocate_groups USING (id)").int64(0, 0))
+        try SharedRollupTests.expectExact(connection, &chain)
+        try migrated.fold()
+        try SharedRollupTests.ship(20, of: &chain, to: nodes)
+        try migrated.fold()
+        try SharedRollupTests.expectExact(connection, &chain)
+        // A version 5 daemon still connected ships and folds without the rollup per advocate: both refused, permanently.
+        try SharedRollupTests.ship(10, of: &chain, to: nodes)
+        for (setting, statement) in [("shipment_version', '4", "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"),
+                                     ("fold_version', '5", RollupLog.foldStatement)] {
+            let refused = #expect(throws: PostgresError.self) {
+                try connection.transaction { () throws(PostgresError) in
+                    try connection.execute("SELECT set_config('sharetrack.\(setting)', true)")
+                    _ = try connection.query(statement, statement.contains("$1") ? ["1000"] : [])
+                }
+            }
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version 6") == true
+                    && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
+        }
         try SharedRollupTests.expectExact(connection, &chain)
     }
 }

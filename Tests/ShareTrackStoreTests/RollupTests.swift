@@ -172,23 +172,29 @@ import Testing
         }
     }
 
-    /// A database of schema 7 gets the rollup per hour alone, summed from its hourly place rollup:
-    /// a trend of everything then reads it, and answers as the raw rows do, as batches keep coming.
-    @Test func aDatabaseOfVersionSevenGetsItsRollupPerHour() throws {
+    /// A database of schema 7 or 8 gets the rollups added since, summed from its others: per hour
+    /// alone (version 8) from its hourly place rollup, per advocate alone (version 9) from its
+    /// advocate rollup. A trend of everything and `top` over every advocate then read them, and
+    /// answer as the raw rows do, as batches keep coming.
+    @Test(arguments: [7, 8] as [Int64])
+    func aDatabaseOfVersionSevenOrEightGetsItsNewerRollups(version: Int64) throws {
         let database = try TemporaryDatabase()
         let batches = Self.batches(seed: 7, count: 16)
         _ = try database.queries(writing: Array(batches.prefix(10)))
         let old = try Database(path: database.path, mode: .readWrite)
-        try old.execute("DROP TABLE rollup_hours; PRAGMA user_version = 7;")
+        try old.execute("DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;"
+                        + (version == 7 ? "DROP TABLE rollup_hours;" : "") + "PRAGMA user_version = \(version);")
 
         let store = try Store(path: database.path, visitorKey: testKey)
         #expect(store.rollupsComplete)
         let migrated = try Database(path: database.path, mode: .readOnly)
-        let hours = try migrated.prepare("SELECT count(*), sum(clicks) FROM rollup_hours").rows { [$0.int64(0), $0.int64(1)] }
-        let places = try migrated.prepare("SELECT count(DISTINCT hour), sum(clicks) FROM rollup_hour_places").rows {
-            [$0.int64(0), $0.int64(1)]
-        }
+        func sums(_ sql: String) throws -> [[Int64]] { try migrated.prepare(sql).rows { [$0.int64(0), $0.int64(1)] } }
+        let hours = try sums("SELECT count(*), sum(clicks) FROM rollup_hours")
+        let places = try sums("SELECT count(DISTINCT hour), sum(clicks) FROM rollup_hour_places")
         #expect(hours == places && hours[0][0] > 5, "\(hours) \(places)")
+        let totals = try sums("SELECT count(*), sum(clicks) FROM rollup_advocate_totals")
+        let advocates = try sums("SELECT count(DISTINCT advocate), sum(clicks) FROM rollup_advocates JOIN advocate_groups USING (id)")
+        #expect(totals == advocates && totals[0][0] > 5, "\(totals) \(advocates)")
         try Self.expectSameAnswers(database, live: [], seed: 70)
         for batch in batches.dropFirst(10) { try store.apply(batch) }
         try Self.expectSameAnswers(database, live: [], seed: 71)
