@@ -3,12 +3,11 @@ import ShareTrackCore
 extension QueryText {
     /// `top` over all time for a filter of network and tier at most, when no advocate has more than
     /// one row in the all-time rollup read (`advocateRollup`: always without a filter, else
-    /// `AdvocateGroupCount`): each row is then an
-    /// advocate's stored total, so the first `limit` rows in ranking order (ties by advocate, as
-    /// the answer orders them) of the advocates without live groups are all the answer can take of
-    /// theirs; every advocate with live groups gets its stored row plus its live groups. SQLite
-    /// reads the rollup in id order with a sorter that keeps `limit` rows, instead of grouping
-    /// every row by advocate.
+    /// `AdvocateGroupCount`): each row is then an advocate's stored total, so the first `limit`
+    /// rows in ranking order (ties by advocate, as the answer orders them) of the advocates without
+    /// live groups are all the answer can take of theirs; every advocate with live groups gets its
+    /// stored row plus its live groups. SQLite reads the rollup in id order with a sorter that
+    /// keeps `limit` rows, instead of grouping every row by advocate.
     func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let (conditions, values) = conditions(filter)
