@@ -79,10 +79,12 @@ public struct SharedQueries {
     }
 
     /// Where sums come from: the rollups and their log, with the hours the rollups hold, or the raw
-    /// rows (`readsRollups` false, or a store at schema version 2 or 3 that no daemon of version 4
-    /// has migrated yet).
+    /// rows (`readsRollups` false, or a store of an older schema that no daemon of this version
+    /// has migrated yet: it may lack rollups this version reads).
     private func sumsSource() throws -> Source {
-        guard readsRollups, try connection.query("SELECT to_regclass('rollup_log') IS NOT NULL").string(0, 0) == "t"
+        guard readsRollups,
+              try connection.query("SELECT value::int FROM meta WHERE key = 'schema_version'").int64(0, 0)
+                  == SharedSchema.currentVersion
         else { return .raw }
         let hours = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
         return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1))

@@ -39,8 +39,12 @@ struct SharedSchemaMigrationTests {
         return store
     }
 
+    /// Questions whose sums read the rollups.
+    static let requests = [ControlRequest.Command.top, .tiers, .venues, .trend].map { ControlRequest(command: $0) }
+
     /// A store whose last shipment is not folded (log rows left), taken back to `version` by
-    /// `back`, then migrated by a node of this version.
+    /// `back`, then migrated by a node of this version. Until then, `sharectl` answers from the
+    /// raw rows (the store may lack rollups it reads), the same as after.
     static func migratedWithRowsToFold(from version: Int, _ back: String, seed: UInt64) throws
         -> (connection: PostgresConnection, migrated: SharedStore, nodes: [SharedStore], chain: RandomChain)
     {
@@ -48,7 +52,11 @@ struct SharedSchemaMigrationTests {
         let connection = try cluster.connect(database)
         #expect(try SharedRollupTests.logRows(connection).attributable > 0)
         try connection.execute(back + "UPDATE meta SET value = '\(version)' WHERE key = 'schema_version';")
-        return (connection, try migrated(cluster, database), nodes, chain)
+        let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
+        #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
+        let migrated = try migrated(cluster, database)
+        #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
+        return (connection, migrated, nodes, chain)
     }
 
     @Test("a store at schema version 1 is migrated by the next daemon; its visitor pairs still dedupe clicks")
@@ -95,13 +103,12 @@ struct SharedSchemaMigrationTests {
             + "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
         #expect(try connection.query("SELECT count(*) FROM shares").int64(0, 0) > 30)
         // sharectl answers from the raw rows until a daemon migrates the store.
-        let requests = [ControlRequest.Command.top, .tiers, .venues, .trend].map { ControlRequest(command: $0) }
-        let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
+        let unmigrated = Self.requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
         #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
 
         _ = try Self.migrated(cluster, database)
         try SharedRollupTests.expectExact(connection, &chain)
-        #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
+        #expect(Self.requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         // Shipping goes on, the rollups kept.
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try SharedRollupTests.expectExact(connection, &chain)
