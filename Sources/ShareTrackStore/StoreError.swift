@@ -1,6 +1,8 @@
 /// Why the store cannot be used, in words for the operator.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case schemaTooNew(found: Int64, known: Int64, path: String)
+    /// A reader (`sharectl --db`) of a database no daemon of this version has migrated yet.
+    case schemaTooOld(found: Int64, known: Int64, path: String)
     case cannotOpen(path: String, reason: String)
     case notInitialized(path: String)
 
@@ -9,6 +11,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .schemaTooNew(let found, let known, let path):
             "database \(path) has schema version \(found), newer than this ShareTrack knows (\(known)); "
                 + "upgrade ShareTrack or use another database"
+        case .schemaTooOld(let found, let known, let path):
+            "database \(path) has schema version \(found), older than this ShareTrack's (\(known)); "
+                + "start this version's sharetrackd on it once to migrate it"
         case .cannotOpen(let path, let reason):
             "cannot open database \(path): \(reason)"
         case .notInitialized(let path):

@@ -433,6 +433,21 @@ private func names(_ rows: [GroupRow]) -> [String] {
         }
     }
 
+    /// A database of an older schema, which this version's daemon has not migrated yet, is refused
+    /// by a reader with what to do, and left as it is.
+    @Test func aDatabaseOfAnOlderSchemaIsRefusedWithWhatToDo() throws {
+        let database = try TemporaryDatabase()
+        _ = try database.queries(writing: [fixture[0]])
+        try Database(path: database.path, mode: .readWrite).execute("PRAGMA user_version = \(Schema.currentVersion - 1)")
+        #expect {
+            try Queries(path: database.path)
+        } throws: { error in
+            "\(error)".hasSuffix("has schema version \(Schema.currentVersion - 1), older than this ShareTrack's "
+                                + "(\(Schema.currentVersion)); start this version's sharetrackd on it once to migrate it")
+        }
+        #expect(try Schema.userVersion(Database(path: database.path, mode: .readOnly)) == Schema.currentVersion - 1)
+    }
+
     @Test func queriesLeaveTheFileAsItIs() throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: [fixture[0]])
