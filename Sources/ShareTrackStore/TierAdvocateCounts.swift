@@ -27,9 +27,9 @@ final class TierAdvocateCounts {
     /// Per partition values asked so far: the last row id the counts hold, and the counts per tier.
     private var counted: [[String]: (through: Int64, perTier: [String: Int64])] = [:]
 
-    /// The counts `Queries.tiers` keeps: every advocate, per network, per venue.
+    /// The counts `Queries.tiers` keeps: every advocate, per network, per venue, per campaign.
     static func all(_ database: Database) throws -> [TierAdvocateCounts] {
-        try [(GroupTable.advocates, []), (.advocates, ["network"]), (.shares, ["venue"])].map {
+        try [(GroupTable.advocates, []), (.advocates, ["network"]), (.shares, ["venue"]), (.shares, ["campaign"])].map {
             try TierAdvocateCounts(database, table: $0.0, partition: $0.1)
         }
     }
