@@ -15,8 +15,11 @@ extension Queries {
         let perTier = { (query: (sql: String, values: [SQLValue])) in
             try self.rows(query.sql, query.values) { ($0.string(0) ?? "", $0.int64(1)) }
         }
-        var advocates = try tierAdvocates.first { $0.answers(filter) }.map { try $0.perTier(filter, database: Store.meta("id", database)) }
-            ?? Dictionary(uniqueKeysWithValues: try perTier(Self.text.storedAdvocatesPerTier(filter)))
+        let stored = { (filter: QueryFilter) in
+            Dictionary(uniqueKeysWithValues: try perTier(Self.text.storedAdvocatesPerTier(filter)))
+        }
+        var advocates = try tierAdvocates.first { $0.answers(filter) }
+            .map { try $0.perTier(filter, database: Store.meta("id", database), counting: stored) } ?? stored(filter)
         for (tier, count) in try Self.text.liveAdvocatesPerTier(filter).map(perTier) ?? [] {
             advocates[tier, default: 0] += count
         }

@@ -18,9 +18,6 @@ final class TierAdvocateCounts {
     let table: GroupTable
     let partition: [String]
     private let newest: Statement
-    /// The first count for some partition values (?1...), through the index where one starts with
-    /// the partition (`share_groups` by venue).
-    private let every: Statement
     /// The pairs of the rows after ?1 with the partition values (?2...) that no row up to ?1 has.
     private let added: Statement
     private var database: Int64?
@@ -37,19 +34,12 @@ final class TierAdvocateCounts {
     init(_ database: Database, table: GroupTable, partition: [String]) throws {
         self.table = table
         self.partition = partition
-        func selected(first: Int) -> String {
-            partition.enumerated().map { " AND \($1) = ?\(first + $0)" }.joined()
-        }
+        let selected = partition.enumerated().map { " AND \($1) = ?\(2 + $0)" }.joined()
         let same = (partition + ["tier", "advocate"]).map { "earlier.\($0) = added.\($0)" }.joined(separator: " AND ")
         newest = try database.prepare("SELECT coalesce(max(id), 0) FROM main.\(table.table)")
-        every = try database.prepare("""
-            SELECT tier, COUNT(*) FROM (
-                SELECT DISTINCT tier, advocate FROM main.\(table.table) WHERE true\(selected(first: 1)))
-            GROUP BY tier
-            """)
         added = try database.prepare("""
             SELECT tier, COUNT(*) FROM (
-                SELECT DISTINCT tier, advocate FROM main.\(table.table) AS added WHERE id > ?1\(selected(first: 2))
+                SELECT DISTINCT tier, advocate FROM main.\(table.table) AS added WHERE id > ?1\(selected)
                     AND NOT EXISTS (SELECT 1 FROM main.\(table.table) AS earlier WHERE \(same) AND earlier.id <= ?1))
             GROUP BY tier
             """)
@@ -68,8 +58,12 @@ final class TierAdvocateCounts {
 
     /// Per tier, the distinct advocates of the rows `filter` selects (`answers(filter)`), in the
     /// database the caller's read transaction sees, whose `meta.id` is `id`; tiers without one are
-    /// left out.
-    func perTier(_ filter: QueryFilter, database id: Int64) throws -> [String: Int64] {
+    /// left out. `counting` counts them for a filter of every tier, the first time its values are
+    /// asked for (`QueryText.storedAdvocatesPerTier`, through the index where one starts with the
+    /// partition: `share_groups` by venue).
+    func perTier(_ filter: QueryFilter, database id: Int64, counting: (QueryFilter) throws -> [String: Int64])
+        throws -> [String: Int64]
+    {
         if database != id {
             database = id
             counted = [:]
@@ -78,10 +72,15 @@ final class TierAdvocateCounts {
         let newest = try newest.rows { $0.int64(0) }.first ?? 0
         var (through, perTier) = counted[values] ?? (0, [:])
         if newest > through {
-            let statement = through > 0 ? added : every
-            try statement.bind((through > 0 ? [.integer(through)] : []) + values.map { .text($0) })
-            for (tier, count) in try statement.rows({ ($0.string(0) ?? "", $0.int64(1)) }) {
-                perTier[tier, default: 0] += count
+            if through == 0 {
+                var everyTier = filter
+                everyTier.tier = nil
+                perTier = try counting(everyTier)
+            } else {
+                try added.bind([.integer(through)] + values.map { .text($0) })
+                for (tier, count) in try added.rows({ ($0.string(0) ?? "", $0.int64(1)) }) {
+                    perTier[tier, default: 0] += count
+                }
             }
             through = newest
             counted[values] = (through, perTier)
