@@ -100,17 +100,21 @@ public struct ShareRecord: Sendable, Equatable {
 }
 
 /// A visitor's first click on a share: the visitor's keyed hash (`VisitorKey`), and the hour of
-/// that click (`visitor_retention` counts from it).
+/// that click (`visitor_retention` counts from it). It follows its click's counter delta in the batch.
 public struct VisitorPair: Sendable, Equatable {
     public var token: String
     public var visitor: UInt64
     /// Hours since the epoch.
     public var hour: Int64
+    /// Whether the store keeps it apart (in a row of its own) rather than in its click's counter
+    /// row: a token's visitors after its first `TokenState.visitorsInRows` are kept apart.
+    public var apart: Bool
 
-    public init(token: String, visitor: UInt64, hour: Int64) {
+    public init(token: String, visitor: UInt64, hour: Int64, apart: Bool = false) {
         self.token = token
         self.visitor = visitor
         self.hour = hour
+        self.apart = apart
     }
 }
 

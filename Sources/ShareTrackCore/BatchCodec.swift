@@ -8,7 +8,7 @@
 /// string is its UTF-8 length and bytes, an optional string has a presence byte first. A counter
 /// delta has a bit mask of the counters it changes, and only those follow. A visitor pair of the
 /// token the record before it named (a first click: its counter delta, then its visitor) leaves the
-/// token out.
+/// token out; one kept apart (`VisitorPair.apart`, a later tag) always names it.
 ///
 /// Version 1 (the first release) held visitor ids in clear and a `value` as the 8 bytes of a
 /// `Double`; such a batch (left journaled by a crash before an upgrade) still decodes: its visitor
@@ -21,7 +21,7 @@ public enum BatchCodec {
     static let version: UInt8 = 2
 
     private enum Tag: UInt8 {
-        case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate
+        case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate, visitorApart
     }
 
     // MARK: Encoding
@@ -61,7 +61,10 @@ public enum BatchCodec {
     }
 
     static func encode(_ pair: VisitorPair, into writer: inout ByteWriter) {
-        if pair.token == writer.lastToken {
+        if pair.apart {
+            writer.byte(Tag.visitorApart.rawValue)
+            writer.token(pair.token)
+        } else if pair.token == writer.lastToken {
             writer.byte(Tag.visitorOfLastToken.rawValue)
         } else {
             writer.byte(Tag.visitor.rawValue)
@@ -139,10 +142,13 @@ public enum BatchCodec {
             case .visitorOfLastToken:
                 guard let token = reader.lastToken else { throw Corrupt(description: "a visitor without a token") }
                 if let pair = try decodeVisitor(of: token, &reader, legacy: legacy, visitorKey) { batch.add(pair) }
+            case .visitorApart where !legacy:
+                let token = try reader.token()
+                batch.add(VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed(), apart: true))
             case .erasedVisitor where !legacy: batch.add(Erasure.visitor(hash: try reader.fixed()))
             case .erasedAdvocate where !legacy:
                 batch.add(Erasure.advocate(id: try reader.string(), pseudonym: try reader.string()))
-            case nil, .erasedVisitor, .erasedAdvocate: throw Corrupt(description: "unknown record in the batch")
+            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart: throw Corrupt(description: "unknown record in the batch")
             }
         }
         return batch

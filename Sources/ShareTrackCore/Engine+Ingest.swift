@@ -33,20 +33,21 @@ extension Engine {
                 return record(.duplicate, producer: producer, now: now, waitsForCommit: origin.seq > source.committedSeq)
             }
         }
-        let seen: (shared: Bool, firstVisit: Bool)
+        let seen: (shared: Bool, firstVisit: Bool, apart: Bool)
         do {
             seen = try cache.update(event.token, load: reader.token) { state in
                 let wasShared = state.shared
                 switch event.kind {
                 case .share:
                     state.shared = true
-                    return (wasShared, false)
+                    return (wasShared, false, false)
                 case .click(let visitor?, bot: false):
-                    return (wasShared, try state.addVisitor(visitor) { try reader.hasVisitor(visitor, of: event.token) })
+                    let first = try state.addVisitor(visitor) { try reader.hasVisitor(visitor, of: event.token) }
+                    return (wasShared, first, !state.visitorFitsInRows)
                 case .click(nil, let bot):
-                    return (wasShared, !bot)
+                    return (wasShared, !bot, false)
                 case .click, .conversion:
-                    return (wasShared, false)
+                    return (wasShared, false, false)
                 }
             }
         } catch {
@@ -83,7 +84,7 @@ extension Engine {
         }
         pending.add(delta, at: key)
         if case .click(let visitor?, bot: false) = event.kind, seen.firstVisit {
-            pending.add(VisitorPair(token: event.token, visitor: visitor, hour: key.hour))
+            pending.add(VisitorPair(token: event.token, visitor: visitor, hour: key.hour, apart: seen.apart))
         }
         return record(.accepted, producer: producer, now: now, waitsForCommit: true)
     }

@@ -5,6 +5,10 @@
 /// reading millions of rows takes): its state then holds some of them (`visitorsComplete` is
 /// false), and a visitor it does not hold is looked up in the store on its own.
 public struct TokenState: Sendable {
+    /// The store keeps a token's first visitors (this many) in its counter rows, any more apart
+    /// (`VisitorPair.apart`): a token's rows then hold few hashes, and a cache miss reads them all.
+    public static let visitorsInRows = 4096
+
     // `visitors` first: the flags then take its tail padding, and a state is 32 bytes, not 40.
     var visitors: VisitorSet
     public var shared: Bool
@@ -20,6 +24,10 @@ public struct TokenState: Sendable {
         self.visitorsComplete = complete
         for visitor in visitors { _ = self.visitors.insert(visitor) }
     }
+
+    /// Whether a visitor just added is among the token's first `visitorsInRows` (all of which the
+    /// state holds then).
+    var visitorFitsInRows: Bool { visitorsComplete && visitors.count <= Self.visitorsInRows }
 
     /// Records a click by `visitor`; `true` if it is the visitor's first on this token.
     /// `isStored` tells whether the store holds the visitor; it is asked only when the state does

@@ -29,6 +29,8 @@ struct BatchCodecTests {
         batch.add(Counters(), at: CounterKey(token: "t3", hour: 0))
         batch.add(VisitorPair(token: "tok-é", visitor: visitor("0123456789abcdef"), hour: 498_836))
         batch.add(VisitorPair(token: "t2", visitor: .max, hour: -1))
+        batch.add(VisitorPair(token: "t2", visitor: 7, hour: 3, apart: true))
+        batch.add(VisitorPair(token: "t2", visitor: 8, hour: 3))
         var source = SourceState()
         source.highestSeq = UInt64.max
         source.lastSeen = 1_795_809_700
@@ -67,8 +69,8 @@ struct BatchCodecTests {
             #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: Array(header[..<length]), effects: effects) }
         }
         // Cut inside a record. (A cut between records, before a tag byte, is a shorter batch; the
-        // journal's row boundaries rule that out. Cuts before a byte that could be a tag are skipped.)
-        for length in 1..<effects.count where effects[length] > 6 {
+        // journal's row boundaries rule that out. Cuts before a byte that could be a tag, 1-7, are skipped.)
+        for length in 1..<effects.count where effects[length] > 7 {
             #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header, effects: Array(effects[..<length])) }
         }
         #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header + [0], effects: effects) }
