@@ -5,7 +5,7 @@ import ShareTrackStore
 extension Flusher {
     /// How often retention looks for visitor pairs that came of age.
     static let retentionPeriod = 30.0
-    /// Visitor pairs one transaction deletes: short enough that an apply waiting behind it (and
+    /// Counter rows whose visitor pairs one transaction deletes: short enough that an apply waiting behind it (and
     /// so the memory it frees) is not held up noticeably.
     static let retentionChunk = 2000
 
@@ -45,7 +45,8 @@ extension Flusher {
         }
         pipeline.forgetVisitors(removed)
         let total = removedSoFar + Int64(removed.count)
-        if removed.count == Self.retentionChunk {
+        // Each row of a chunk held a pair at least: fewer pairs than a chunk's rows, and none are left.
+        if removed.count >= Self.retentionChunk {
             applyQueue.async { self.expireVisitors(removedSoFar: total) }
             return
         }

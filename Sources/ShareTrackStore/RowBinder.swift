@@ -1,9 +1,10 @@
-/// The parameters of one or more rows, bound and run in one go: text is copied into one buffer
+/// The parameters of one or more rows, bound and run in one go: text and blobs are copied into one buffer
 /// that SQLite reads in place (no copy per string on either side), since the buffer outlives the
 /// statement's step.
 struct RowBinder {
     private enum Parameter {
         case text(start: Int, count: Int)
+        case blob(start: Int, count: Int)
         case null
         case integer(Int64)
     }
@@ -24,6 +25,14 @@ struct RowBinder {
         parameters.append(.integer(value))
     }
 
+    /// Adds visitor hashes as a `VisitorHashes` blob (none: NULL).
+    mutating func add(visitors: [UInt64]?) {
+        guard let visitors else { return parameters.append(.null) }
+        let start = text.count
+        for hash in visitors { VisitorHashes.append(hash, to: &text) }
+        parameters.append(.blob(start: start, count: text.count - start))
+    }
+
     /// Binds parameters `range` to the statement's parameters 1, 2, ... and runs it.
     func run(_ statement: Statement, _ range: Range<Int>) throws {
         try text.withUnsafeBytes { bytes in
@@ -32,6 +41,8 @@ struct RowBinder {
                 switch parameter {
                 case .text(let start, let count):
                     try statement.bindUnowned(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]), at: index)
+                case .blob(let start, let count):
+                    try statement.bindUnowned(blob: UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]), at: index)
                 case .null: try statement.bind(nil as String?, at: index)
                 case .integer(let value): try statement.bind(value, at: index)
                 }

@@ -24,7 +24,8 @@ import ShareTrackCore
 /// Version 6 keys the rollups by integer ids of share groups (`GroupTable`) instead of the text
 /// attributes; its migration drops version 5's rollups and has them built again in the background.
 /// Version 7 indexes the group tables by tier and by venue and tier, for `tiers`' advocate counts.
-/// Version 8 adds the rollup per hour alone, version 9 the one per advocate alone.
+/// Version 8 adds the rollup per hour alone, version 9 the one per advocate alone. Version 10
+/// keeps the visitor pairs in their counter rows (`VisitorHashes`, `VisitorColumnMigration`).
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -113,6 +114,7 @@ enum Schema {
         // advocate rollup, numbering the advocates it has. Version 6 made them already for a
         // database older than that, empty (its rollups are then built in the background).
         .sql(Rollup.remakeAdvocateTotalsSQL(.sqlite, numbering: GroupTable.advocates.table)),
+        .code(VisitorColumnMigration.run),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

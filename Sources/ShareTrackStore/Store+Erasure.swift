@@ -9,9 +9,7 @@ extension Store {
         for erasure in erasures {
             switch erasure {
             case .visitor(let hash):
-                try eraseVisitor.bind([.integer(Int64(bitPattern: hash))])
-                try eraseVisitor.run()
-                removed += database.changes
+                removed += try eraseVisitor(hash)
             case .advocate(let id, let pseudonym):
                 try renameAdvocate.bind([.text(pseudonym), .text(id)])
                 try renameAdvocate.run()
@@ -21,17 +19,62 @@ extension Store {
         return removed
     }
 
-    /// Deletes up to `limit` visitor pairs stored by a click before `hour` (hours since the epoch),
-    /// in one transaction; returns them (to be forgotten by the token cache too).
+    /// Removes `hash` from every counter row's visitors (a full scan: `instr` finds the rows whose
+    /// blob holds its 8 bytes anywhere, `VisitorHashes` only those where a hash starts) and from
+    /// the pairs kept apart; returns how many it removed.
+    private func eraseVisitor(_ hash: UInt64) throws -> Int {
+        try eraseVisitorApart.bind([.integer(Int64(bitPattern: hash))])
+        try eraseVisitorApart.run()
+        var removed = database.changes
+        var rows: [(token: String, hour: Int64, kept: [UInt64])] = []
+        try VisitorHashes.blob([hash]).withUnsafeBytes { needle in
+            try findVisitor.bindUnowned(blob: needle, at: 1)
+            defer { findVisitor.reset() }
+            while try findVisitor.step() {
+                let stored = VisitorHashes.hashes(in: findVisitor.blob(2))
+                let kept = stored.filter { $0 != hash }
+                guard kept.count < stored.count else { continue }
+                removed += stored.count - kept.count
+                rows.append((findVisitor.string(0) ?? "", findVisitor.int64(1), kept))
+            }
+        }
+        try setVisitors(rows)
+        return removed
+    }
+
+    /// Deletes the visitor hashes of up to `limit` counter rows of an hour before `hour` (hours
+    /// since the epoch), and up to `limit` such pairs kept apart, in one transaction; returns them
+    /// (to be forgotten by the token cache too). Each such row holds at least one, so fewer than
+    /// `limit` returned means none is left.
     public func deleteVisitors(before hour: Int64, limit: Int) throws -> [(token: String, visitor: UInt64)] {
         try database.transaction {
-            let statement = try database.prepare("""
+            let apart = try database.prepare("""
                 DELETE FROM visitors WHERE (token, visitor) IN
                     (SELECT token, visitor FROM visitors WHERE hour < ? LIMIT ?)
                 RETURNING token, visitor
                 """)
-            try statement.bind([.integer(hour), .integer(Int64(limit))])
-            return try statement.rows { (token: $0.string(0) ?? "", visitor: UInt64(bitPattern: $0.int64(1))) }
+            try apart.bind([.integer(hour), .integer(Int64(limit))])
+            let deleted = try apart.rows { (token: $0.string(0) ?? "", visitor: UInt64(bitPattern: $0.int64(1))) }
+            let expired = try database.prepare(
+                "SELECT token, hour, visitors FROM counters WHERE hour < ? AND visitors IS NOT NULL LIMIT ?")
+            try expired.bind([.integer(hour), .integer(Int64(limit))])
+            let rows = try expired.rows { row in
+                (token: row.string(0) ?? "", hour: row.int64(1), hashes: VisitorHashes.hashes(in: row.blob(2)))
+            }
+            try setVisitors(rows.map { ($0.token, $0.hour, []) })
+            return deleted + rows.flatMap { row in row.hashes.map { (token: row.token, visitor: $0) } }
+        }
+    }
+
+    /// Sets each row's visitors to `kept` (none: NULL).
+    private func setVisitors(_ rows: [(token: String, hour: Int64, kept: [UInt64])]) throws {
+        var binder = RowBinder()
+        for row in rows {
+            binder.removeAll()
+            binder.add(visitors: row.kept.isEmpty ? nil : row.kept)
+            binder.add(row.token)
+            binder.add(row.hour)
+            try binder.run(updateVisitors, 0..<binder.count)
         }
     }
 

@@ -10,11 +10,12 @@ public final class Store {
     public let database: Database
     private let insertShare: Statement
     private let upsertCounter: Statement
-    private let insertVisitor: Statement
     private let upsertSource: Statement
     private let setGeneration: Statement
     private let addValueTotal: Statement
-    let eraseVisitor: Statement
+    let findVisitor: Statement
+    let eraseVisitorApart: Statement
+    let updateVisitors: Statement
     let renameAdvocate: Statement
     /// The random id that ties the database and its journal together.
     public let id: Int64
@@ -26,6 +27,8 @@ public final class Store {
     /// reset) is then paid once per chunk instead of once per row.
     private let insertShares: Statement
     private let upsertCounters: Statement
+    /// The visitor pairs kept apart (`VisitorPair.apart`), one row and `chunkRows` rows at a time.
+    private let insertVisitor: Statement
     private let insertVisitors: Statement
     static let chunkRows = 64
     let rollups: RollupWriter
@@ -64,15 +67,17 @@ public final class Store {
                 unique_clicks = unique_clicks + excluded.unique_clicks,
                 bot_clicks = bot_clicks + excluded.bot_clicks,
                 conversions = conversions + excluded.conversions,
-                value = value + excluded.value
+                value = value + excluded.value,
+                visitors = CASE WHEN excluded.visitors IS NULL THEN visitors
+                    ELSE CAST(coalesce(visitors, x'') || excluded.visitors AS BLOB) END
             """
         insertShare = try database.prepare("INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: 1))")
         insertShares = try database.prepare(
             "INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: Self.chunkRows))")
         upsertCounter = try database.prepare(
-            "INSERT INTO counters (\(Rows.counterColumns)) VALUES \(values(9, rows: 1)) \(addCounters)")
+            "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES \(values(10, rows: 1)) \(addCounters)")
         upsertCounters = try database.prepare(
-            "INSERT INTO counters (\(Rows.counterColumns)) VALUES \(values(9, rows: Self.chunkRows)) \(addCounters)")
+            "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES \(values(10, rows: Self.chunkRows)) \(addCounters)")
         insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: 1))")
         insertVisitors = try database.prepare(
             "INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: Self.chunkRows))")
@@ -80,7 +85,10 @@ public final class Store {
             "INSERT OR REPLACE INTO sources (source, \(Rows.sourceColumns)) VALUES \(values(7, rows: 1))")
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
         addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
-        eraseVisitor = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
+        findVisitor = try database.prepare(
+            "SELECT token, hour, visitors FROM counters WHERE visitors IS NOT NULL AND instr(visitors, ?) > 0")
+        eraseVisitorApart = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
+        updateVisitors = try database.prepare("UPDATE counters SET visitors = ? WHERE token = ? AND hour = ?")
         renameAdvocate = try database.prepare("UPDATE shares SET advocate = ? WHERE advocate = ?")
         rollups = try RollupWriter(database)
         id = try Self.meta("id", database)
@@ -110,8 +118,8 @@ public final class Store {
     }
 
     /// Applies `batches` (in generation order) in one transaction, each as if alone: its erasures
-    /// first, then counter deltas as additive upserts, the new shares and visitors, the producers'
-    /// states, and the batch's generation. A batch of a generation the tables hold already is not
+    /// first, then counter deltas (with the visitors each row's hour stored) as additive upserts,
+    /// the new shares and the visitors kept apart, the producers' states, and the batch's generation. A batch of a generation the tables hold already is not
     /// applied again. Returns, per batch, the number of visitor pairs its erasures removed.
     ///
     /// One transaction for several batches writes each page they change once: the counters,
@@ -134,6 +142,7 @@ public final class Store {
     private func write(_ batch: Batch) throws -> Int {
         let erased = try erase(batch.erasures)
         var binder = RowBinder()
+        let visitors = Self.visitorsPerRow(batch.visitors)
         try write(batch.shares, by: { ($0.token, 0) }, with: &binder,
                   one: insertShare, many: insertShares) { share, row in
             // In the order of Rows.shareColumns.
@@ -152,9 +161,10 @@ public final class Store {
             row.add(entry.key.token)
             row.add(entry.key.hour)
             Self.add(entry.value, to: &row)
+            row.add(visitors: visitors[entry.key])
         }
         try stageForRollups(batch, with: &binder)
-        try write(batch.visitors, by: { ($0.token, 0) }, with: &binder,
+        try write(batch.visitors.filter(\.apart), by: { ($0.token, 0) }, with: &binder,
                   one: insertVisitor, many: insertVisitors) { pair, row in
             row.add(pair.token)
             row.add(Int64(bitPattern: pair.visitor))
@@ -178,6 +188,17 @@ public final class Store {
     /// The sum of a batch's `value`s, in thousandths.
     private static func value(of batch: Batch) -> Int64 {
         batch.counters.values.reduce(Int64(0)) { $0 + $1.value.thousandths }
+    }
+
+    /// A batch's visitor pairs per counter row (`VisitorHashes`), those not kept apart. Each pair's
+    /// row is in the batch's counters: the engine records a visitor's first click's counter delta,
+    /// then its pair.
+    private static func visitorsPerRow(_ pairs: [VisitorPair]) -> [CounterKey: [UInt64]] {
+        var rows: [CounterKey: [UInt64]] = [:]
+        for pair in pairs where !pair.apart {
+            rows[CounterKey(token: pair.token, hour: pair.hour), default: []].append(pair.visitor)
+        }
+        return rows
     }
 
     /// The counters in the order of `Rows.counterNames`.

@@ -5,9 +5,11 @@ import ShareTrackCore
 /// state (whether its share is recorded, and which visitors have clicked it), whether one visitor
 /// has clicked a token, and one producer's state.
 ///
-/// Every answer is a few index lookups: a token's visitors are read up to `visitorsLoaded`; past
-/// that the state is incomplete and each new visitor is one point query, so no single event reads
-/// more than that many rows, whatever number of visitors a share has.
+/// Every answer is a few index lookups: a token's visitors are in its counter rows (its first
+/// `TokenState.visitorsInRows`, `VisitorHashes`) and apart (any more); they are read up to
+/// `visitorsLoaded`. Past that the state is incomplete and a visitor not in memory is looked for in
+/// the rows' hashes and with one point query apart, so no single event reads more than the rows'
+/// few hashes and that many pairs, whatever number of visitors a share has.
 ///
 /// A `TokenFilter` answers most misses on new tokens without reading SQLite. It relies on every
 /// token written to the database after this reader opened it having been loaded through this
@@ -19,16 +21,20 @@ public final class TokenReader: EngineReader {
 
     private let database: Database
     private let shareExists: Statement
-    private let visitors: Statement
-    private let visitorExists: Statement
+    /// A token's counter rows' visitors (`VisitorHashes`).
+    private let visitorsInRows: Statement
+    /// A token's visitors kept apart, and one of them.
+    private let visitorsApart: Statement
+    private let visitorApart: Statement
     private let sourceState: Statement
     private let filter = TokenFilter()
 
     public init(path: String) throws {
         database = try Database(path: path, mode: .readOnly)
         shareExists = try database.prepare("SELECT 1 FROM shares WHERE token = ?")
-        visitors = try database.prepare("SELECT visitor FROM visitors WHERE token = ? LIMIT \(Self.visitorsLoaded + 1)")
-        visitorExists = try database.prepare("SELECT 1 FROM visitors WHERE token = ? AND visitor = ?")
+        visitorsInRows = try database.prepare("SELECT visitors FROM counters WHERE token = ? AND visitors IS NOT NULL")
+        visitorsApart = try database.prepare("SELECT visitor FROM visitors WHERE token = ? LIMIT ?")
+        visitorApart = try database.prepare("SELECT 1 FROM visitors WHERE token = ? AND visitor = ?")
         sourceState = try database.prepare("SELECT \(Rows.sourceColumns) FROM sources WHERE source = ?")
         let filter = filter
         DispatchQueue.global(qos: .utility).async { Self.scan(path, into: filter) }
@@ -38,15 +44,25 @@ public final class TokenReader: EngineReader {
         guard filter.insert(token) else { return TokenState(shared: false) }
         try shareExists.bind(token, at: 1)
         let shared = try !shareExists.rows { _ in () }.isEmpty
-        try visitors.bind(token, at: 1)
-        let stored = try visitors.rows { UInt64(bitPattern: $0.int64(0)) }
+        var stored = try visitors(ofRows: token)
+        if stored.count <= Self.visitorsLoaded {
+            try visitorsApart.bind([.text(token), .integer(Int64(Self.visitorsLoaded + 1 - stored.count))])
+            stored += try visitorsApart.rows { UInt64(bitPattern: $0.int64(0)) }
+        }
         return TokenState(shared: shared, visitors: stored.prefix(Self.visitorsLoaded),
                           complete: stored.count <= Self.visitorsLoaded)
     }
 
     public func hasVisitor(_ visitor: UInt64, of token: String) throws -> Bool {
-        try visitorExists.bind([.text(token), .integer(Int64(bitPattern: visitor))])
-        return try !visitorExists.rows { _ in () }.isEmpty
+        guard try !visitors(ofRows: token).contains(visitor) else { return true }
+        try visitorApart.bind([.text(token), .integer(Int64(bitPattern: visitor))])
+        return try !visitorApart.rows { _ in () }.isEmpty
+    }
+
+    /// The visitors `token`'s counter rows hold (at most about `TokenState.visitorsInRows`).
+    private func visitors(ofRows token: String) throws -> [UInt64] {
+        try visitorsInRows.bind(token, at: 1)
+        return try visitorsInRows.rows { VisitorHashes.hashes(in: $0.blob(0)) }.flatMap { $0 }
     }
 
     public func source(_ source: String) throws -> SourceState? {

@@ -248,7 +248,7 @@ final class ProducerFleet: @unchecked Sendable {
         let stored = try DatabaseRows.counters(database)
         #expect(sameCounters(stored, model.counters), "\(difference(stored, model.counters))", sourceLocation: sourceLocation)
         #expect(try DatabaseRows.shareFollowers(database) == model.shares, sourceLocation: sourceLocation)
-        #expect(try DatabaseRows.count(database, "SELECT COUNT(*) FROM visitors") == model.visitors.count,
+        #expect(try VisitorHashes.stored(in: database).count == model.visitors.count,
                 sourceLocation: sourceLocation)
         for producer in producers {
             let highest = producer.events.indices.last { !(lost[producer.source]?.contains($0 + 1) ?? false) }.map { $0 + 1 }

@@ -20,7 +20,7 @@ struct HostileInputTests {
             let database = try daemon.openDatabase()
             counters = try DatabaseRows.counters(database)
             shares = try DatabaseRows.shareFollowers(database)
-            visitors = try DatabaseRows.count(database, "SELECT COUNT(*) FROM visitors")
+            visitors = try VisitorHashes.stored(in: database).count
             // (Not `duplicates`: the probes below are duplicates, answered and counted apart.)
             sources = try DatabaseRows.count(database, "SELECT SUM(highest_seq + accepted) FROM sources")
             let status = StatusNumbers(try daemon.status())

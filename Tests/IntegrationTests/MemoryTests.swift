@@ -11,7 +11,7 @@ struct MemoryTests {
     static let shares = Soak.size(suite: 500_000, soak: 5_000_000)
     static let clicks = Soak.size(suite: 100_000, soak: 2_500_000)
 
-    /// Fills the daemon's schema with `count` shares, a counter row and a visitor each (tokens
+    /// Fills the daemon's schema with `count` shares, a counter row with a random visitor hash each (tokens
     /// `old00000001`...), with a recursive CTE.
     static func bulkInsert(_ database: String, count: Int) throws {
         let sql = """
@@ -24,9 +24,8 @@ struct MemoryTests {
                    CASE WHEN i % 20000 <= 999 THEN 'nano' WHEN i % 20000 <= 5000 THEN 'micro' ELSE 'mid' END,
                    1790000000 + i % 2592000
             FROM n;
-            INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks)
-            SELECT token, time / 3600, 1, followers, 1, 1 FROM shares;
-            INSERT INTO visitors (token, visitor, hour) SELECT token, CAST(substr(token, 4) AS INTEGER), time / 3600 FROM shares;
+            INSERT INTO counters (token, hour, shares, reach, clicks, unique_clicks, visitors)
+            SELECT token, time / 3600, 1, followers, 1, 1, randomblob(8) FROM shares;
             COMMIT;
             PRAGMA wal_checkpoint(TRUNCATE);
             """

@@ -40,7 +40,7 @@ import Testing
         #expect(removed == 2)
         try store.truncateLog()
         let database = store.database
-        #expect(try database.prepare("SELECT visitor FROM visitors").rows { UInt64(bitPattern: $0.int64(0)) } == [visitor("v2")])
+        #expect(try VisitorHashes.stored(in: database).map(\.visitor) == [visitor("v2")])
         #expect(try database.prepare("SELECT advocate FROM shares").rows { $0.string(0) } == ["forgotten-0123456789ab"])
         #expect(try database.prepare("SELECT SUM(clicks), SUM(unique_clicks) FROM counters").rows { [$0.int64(0), $0.int64(1)] } == [[3, 3]])
         #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
@@ -88,6 +88,6 @@ import Testing
         #expect(third.isEmpty)
         let deleted = Set((first + second).map { "\($0.token) \($0.visitor)" })
         #expect(deleted == Set([("t1", "a"), ("t1", "b"), ("t2", "c")].map { "\($0.0) \(visitor($0.1))" }))
-        #expect(try store.database.prepare("SELECT hour FROM visitors").rows { $0.int64(0) } == [102])
+        #expect(try VisitorHashes.stored(in: store.database).map(\.hour) == [102])
     }
 }

@@ -62,9 +62,7 @@ import Testing
         #expect(counters == ["tok-a 498836 3 2 2 19990 integer", "tok-a 498838 1 1 1 100 integer",
                              "tok-b 498837 1 1 2 2000000000000 integer"])
         #expect(store.valueTotal == Money(thousandths: 19_990 + 100 + 2_000_000_000_000))
-        let visitors = try rows("SELECT token, visitor, hour FROM visitors ORDER BY token, hour, visitor") {
-            VisitorPair(token: $0.string(0)!, visitor: UInt64(bitPattern: $0.int64(1)), hour: $0.int64(2))
-        }
+        let visitors = try VisitorHashes.stored(in: database)
         // Each id replaced by its keyed hash, in the share's first hour.
         let expected = [("tok-a", "visitor-in-clear-1"), ("tok-a", "visitor-in-clear-2"), ("tok-a", "visitor-in-clear-3"),
                         ("tok-b", "visitor-in-clear-1")].map { token, id in

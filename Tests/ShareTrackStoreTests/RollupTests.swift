@@ -182,6 +182,7 @@ import Testing
         let batches = Self.batches(seed: 7, count: 16)
         _ = try database.queries(writing: Array(batches.prefix(10)))
         let old = try Database(path: database.path, mode: .readWrite)
+        try old.backToVersionNine()
         try old.execute("DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;"
                         + (version == 7 ? "DROP TABLE rollup_hours;" : "") + "PRAGMA user_version = \(version);")
 
@@ -208,6 +209,7 @@ import Testing
         let batches = Self.batches(seed: 9, count: 16)
         _ = try database.queries(writing: Array(batches.prefix(8)))
         let old = try Database(path: database.path, mode: .readWrite)
+        try old.backToVersionNine()
         try old.execute((Rollup.all.map(\.table) + GroupTable.all.map(\.table)).map { "DROP TABLE \($0);" }.joined())
         if version == 4 {
             try old.execute("DROP TABLE rollup_progress; DELETE FROM meta WHERE key = 'advocates_renamed';")
