@@ -165,7 +165,7 @@ final class LiveRows {
         PRAGMA temp_store = MEMORY;
         CREATE TEMP TABLE live_shares AS SELECT * FROM main.shares WHERE 0;
         CREATE UNIQUE INDEX temp.live_shares_by_token ON live_shares (token);
-        CREATE TEMP TABLE live_counters AS SELECT * FROM main.counters WHERE 0;
+        CREATE TEMP TABLE live_counters AS SELECT \(Rows.counterColumns) FROM main.counters WHERE 0;
         CREATE INDEX temp.live_counters_by_token ON live_counters (token, hour);
         CREATE TEMP VIEW all_shares AS
             SELECT \(Rows.shareColumns) FROM main.shares UNION ALL SELECT \(Rows.shareColumns) FROM temp.live_shares;
@@ -173,8 +173,8 @@ final class LiveRows {
             SELECT \(Rows.counterColumns) FROM main.counters
             UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters;
         CREATE TEMP VIEW attributed AS
-            SELECT * FROM temp.all_shares JOIN main.counters USING (token)
-            UNION ALL SELECT * FROM temp.all_shares JOIN temp.live_counters USING (token);
+            SELECT \(Rows.attributedColumns) FROM temp.all_shares JOIN main.counters USING (token)
+            UNION ALL SELECT \(Rows.attributedColumns) FROM temp.all_shares JOIN temp.live_counters USING (token);
         CREATE TEMP TABLE live_groups (
             hour INTEGER, \((GroupKey.attributes.map { "\($0) TEXT NOT NULL" } + Rows.counterNames.map { "\($0) INTEGER NOT NULL" })
                 .joined(separator: ", ")));

@@ -7,6 +7,9 @@ public enum Rows {
     /// The counters, in the order every statement reads and writes them.
     public static let counterNames = ["shares", "reach", "clicks", "unique_clicks", "bot_clicks", "conversions", "value"]
     static let counterColumns = "token, hour, " + counterNames.joined(separator: ", ")
+    /// A share's columns, then its counter row's hour and counters: an attributed row (of
+    /// `shares JOIN counters USING (token)`, never a counter row's `visitors`).
+    static let attributedColumns = "\(shareColumns), hour, " + counterNames.joined(separator: ", ")
     /// True for a row that counts something (a counter that is not zero).
     public static let counted = "(" + counterNames.map { "\($0) <> 0" }.joined(separator: " OR ") + ")"
     /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.

@@ -52,8 +52,8 @@ public struct SQLDialect: Sendable {
         numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"",
         valueSum: "(SUM(value) * 1000)::bigint",
         shares: "shares", counters: "counters",
-        attributed: "(SELECT \(Rows.shareColumns), hour, \(Rows.counterNames.joined(separator: ", ")) "
-            + "FROM shares JOIN counters USING (token) WHERE \(Rows.counted)) AS attributed",
+        attributed: "(SELECT \(Rows.attributedColumns) FROM shares JOIN counters USING (token) "
+            + "WHERE \(Rows.counted)) AS attributed",
         exportCounters: "(SELECT token, hour, "
             + Rows.counterNames.map { $0 == "value" ? "(value * 1000)::bigint AS value" : $0 }.joined(separator: ", ")
             + " FROM counters)",
