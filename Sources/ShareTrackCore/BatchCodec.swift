@@ -144,11 +144,13 @@ public enum BatchCodec {
                 if let pair = try decodeVisitor(of: token, &reader, legacy: legacy, visitorKey) { batch.add(pair) }
             case .visitorApart where !legacy:
                 let token = try reader.token()
-                batch.add(VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed(), apart: true))
+                let visitor: UInt64 = try reader.fixed()
+                batch.add(VisitorPair(token: token, visitor: visitor, hour: try reader.signed(), apart: true))
             case .erasedVisitor where !legacy: batch.add(Erasure.visitor(hash: try reader.fixed()))
             case .erasedAdvocate where !legacy:
                 batch.add(Erasure.advocate(id: try reader.string(), pseudonym: try reader.string()))
-            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart: throw Corrupt(description: "unknown record in the batch")
+            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart:
+                throw Corrupt(description: "unknown record in the batch")
             }
         }
         return batch

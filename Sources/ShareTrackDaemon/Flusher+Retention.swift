@@ -5,8 +5,8 @@ import ShareTrackStore
 extension Flusher {
     /// How often retention looks for visitor pairs that came of age.
     static let retentionPeriod = 30.0
-    /// Counter rows whose visitor pairs one transaction deletes: short enough that an apply waiting behind it (and
-    /// so the memory it frees) is not held up noticeably.
+    /// Counter rows whose visitor pairs one transaction deletes (and pairs kept apart): short enough
+    /// that an apply waiting behind it (and so the memory it frees) is not held up noticeably.
     static let retentionChunk = 2000
 
     /// Deletes stored visitor pairs older than `seconds` (0: never) every `retentionPeriod`, on the
@@ -45,7 +45,7 @@ extension Flusher {
         }
         pipeline.forgetVisitors(removed)
         let total = removedSoFar + Int64(removed.count)
-        // Each row of a chunk held a pair at least: fewer pairs than a chunk's rows, and none are left.
+        // A full chunk of rows (or of pairs apart) gives that many pairs at least: fewer, none are left.
         if removed.count >= Self.retentionChunk {
             applyQueue.async { self.expireVisitors(removedSoFar: total) }
             return

@@ -1,6 +1,6 @@
-/// The parameters of one or more rows, bound and run in one go: text and blobs are copied into one buffer
-/// that SQLite reads in place (no copy per string on either side), since the buffer outlives the
-/// statement's step.
+/// The parameters of one or more rows, bound and run in one go: text and blobs are copied into one
+/// buffer that SQLite reads in place (no copy per string on either side), since the buffer outlives
+/// the statement's step.
 struct RowBinder {
     private enum Parameter {
         case text(start: Int, count: Int)

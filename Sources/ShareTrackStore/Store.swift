@@ -74,10 +74,9 @@ public final class Store {
         insertShare = try database.prepare("INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: 1))")
         insertShares = try database.prepare(
             "INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: Self.chunkRows))")
-        upsertCounter = try database.prepare(
-            "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES \(values(10, rows: 1)) \(addCounters)")
-        upsertCounters = try database.prepare(
-            "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES \(values(10, rows: Self.chunkRows)) \(addCounters)")
+        let counters = "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES"
+        upsertCounter = try database.prepare("\(counters) \(values(10, rows: 1)) \(addCounters)")
+        upsertCounters = try database.prepare("\(counters) \(values(10, rows: Self.chunkRows)) \(addCounters)")
         insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: 1))")
         insertVisitors = try database.prepare(
             "INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: Self.chunkRows))")
@@ -119,8 +118,9 @@ public final class Store {
 
     /// Applies `batches` (in generation order) in one transaction, each as if alone: its erasures
     /// first, then counter deltas (with the visitors each row's hour stored) as additive upserts,
-    /// the new shares and the visitors kept apart, the producers' states, and the batch's generation. A batch of a generation the tables hold already is not
-    /// applied again. Returns, per batch, the number of visitor pairs its erasures removed.
+    /// the new shares and the visitors kept apart, the producers' states, and the batch's
+    /// generation. A batch of a generation the tables hold already is not applied again. Returns,
+    /// per batch, the number of visitor pairs its erasures removed.
     ///
     /// One transaction for several batches writes each page they change once: the counters,
     /// shares and group tables are keyed by random tokens and ids, so a batch changes about one

@@ -9,7 +9,7 @@ import ShareTrackCore
 /// `TokenState.visitorsInRows`, `VisitorHashes`) and apart (any more); they are read up to
 /// `visitorsLoaded`. Past that the state is incomplete and a visitor not in memory is looked for in
 /// the rows' hashes and with one point query apart, so no single event reads more than the rows'
-/// few hashes and that many pairs, whatever number of visitors a share has.
+/// hashes (4,096 at most) and that many pairs, whatever number of visitors a share has.
 ///
 /// A `TokenFilter` answers most misses on new tokens without reading SQLite. It relies on every
 /// token written to the database after this reader opened it having been loaded through this

@@ -13,7 +13,8 @@ enum VisitorColumnMigration {
         let few = "SELECT token FROM visitors GROUP BY token HAVING count(*) <= \(TokenState.visitorsInRows)"
         try database.execute("ALTER TABLE counters ADD COLUMN visitors BLOB")
         // One token's pairs (a few) together: each of its rows is set once.
-        let pairs = try database.prepare("SELECT token, hour, visitor FROM visitors WHERE token IN (\(few)) ORDER BY token")
+        let pairs = try database.prepare(
+            "SELECT token, hour, visitor FROM visitors WHERE token IN (\(few)) ORDER BY token")
         let update = try database.prepare("UPDATE counters SET visitors = ? WHERE token = ? AND hour = ?")
         var token: String?
         var hours: [Int64: [UInt64]] = [:]

@@ -37,7 +37,8 @@ public enum VisitorHashes {
             return hashes(in: row.blob(2)).map { VisitorPair(token: token, visitor: $0, hour: hour) }
         }
         let apart = try database.prepare("SELECT token, visitor, hour FROM visitors ORDER BY token, visitor").rows {
-            VisitorPair(token: $0.string(0) ?? "", visitor: UInt64(bitPattern: $0.int64(1)), hour: $0.int64(2), apart: true)
+            VisitorPair(token: $0.string(0) ?? "", visitor: UInt64(bitPattern: $0.int64(1)), hour: $0.int64(2),
+                        apart: true)
         }
         return inRows.flatMap { $0 } + apart
     }
