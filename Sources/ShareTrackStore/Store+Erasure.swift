@@ -26,7 +26,7 @@ extension Store {
         try eraseVisitorApart.bind([.integer(Int64(bitPattern: hash))])
         try eraseVisitorApart.run()
         var removed = database.changes
-        var rows: [(token: String, hour: Int64, kept: [UInt64])] = []
+        var rows: [(token: String, hour: Int64, hashes: [UInt64])] = []
         try VisitorHashes.blob([hash]).withUnsafeBytes { needle in
             try findVisitor.bindUnowned(blob: needle, at: 1)
             defer { findVisitor.reset() }
@@ -38,7 +38,7 @@ extension Store {
                 rows.append((findVisitor.string(0) ?? "", findVisitor.int64(1), kept))
             }
         }
-        try setVisitors(rows)
+        try VisitorHashes.set(rows, with: updateVisitors)
         return removed
     }
 
@@ -61,20 +61,8 @@ extension Store {
             let rows = try expired.rows { row in
                 (token: row.string(0) ?? "", hour: row.int64(1), hashes: VisitorHashes.hashes(in: row.blob(2)))
             }
-            try setVisitors(rows.map { ($0.token, $0.hour, []) })
+            try VisitorHashes.set(rows.map { ($0.token, $0.hour, []) }, with: updateVisitors)
             return deleted + rows.flatMap { row in row.hashes.map { (token: row.token, visitor: $0) } }
-        }
-    }
-
-    /// Sets each row's visitors to `kept` (none: NULL).
-    private func setVisitors(_ rows: [(token: String, hour: Int64, kept: [UInt64])]) throws {
-        var binder = RowBinder()
-        for row in rows {
-            binder.removeAll()
-            binder.add(visitors: row.kept.isEmpty ? nil : row.kept)
-            binder.add(row.token)
-            binder.add(row.hour)
-            try binder.run(updateVisitors, 0..<binder.count)
         }
     }
 

@@ -87,7 +87,7 @@ public final class Store {
         findVisitor = try database.prepare(
             "SELECT token, hour, visitors FROM counters WHERE visitors IS NOT NULL AND instr(visitors, ?) > 0")
         eraseVisitorApart = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
-        updateVisitors = try database.prepare("UPDATE counters SET visitors = ? WHERE token = ? AND hour = ?")
+        updateVisitors = try database.prepare(VisitorHashes.updateSQL)
         renameAdvocate = try database.prepare("UPDATE shares SET advocate = ? WHERE advocate = ?")
         rollups = try RollupWriter(database)
         id = try Self.meta("id", database)

@@ -15,18 +15,11 @@ enum VisitorColumnMigration {
         // One token's pairs (a few) together: each of its rows is set once.
         let pairs = try database.prepare(
             "SELECT token, hour, visitor FROM visitors WHERE token IN (\(few)) ORDER BY token")
-        let update = try database.prepare("UPDATE counters SET visitors = ? WHERE token = ? AND hour = ?")
-        var token: String?
+        let update = try database.prepare(VisitorHashes.updateSQL)
+        var token = ""
         var hours: [Int64: [UInt64]] = [:]
         func move() throws {
-            var binder = RowBinder()
-            for (hour, hashes) in hours {
-                binder.removeAll()
-                binder.add(visitors: hashes)
-                binder.add(token)
-                binder.add(hour)
-                try binder.run(update, 0..<binder.count)
-            }
+            try VisitorHashes.set(hours.map { (token, $0.key, $0.value) }, with: update)
             hours.removeAll(keepingCapacity: true)
         }
         while try pairs.step() {

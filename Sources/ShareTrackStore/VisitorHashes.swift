@@ -17,6 +17,22 @@ public enum VisitorHashes {
         return bytes
     }
 
+    /// Sets a counter row's visitors; the parameters are the blob, the token and the hour.
+    static let updateSQL = "UPDATE counters SET visitors = ? WHERE token = ? AND hour = ?"
+
+    /// Sets each row's visitors to `hashes` (none: NULL) through `update` (`updateSQL`).
+    static func set(_ rows: some Sequence<(token: String, hour: Int64, hashes: [UInt64])>,
+                    with update: Statement) throws {
+        var binder = RowBinder()
+        for row in rows {
+            binder.removeAll()
+            binder.add(visitors: row.hashes.isEmpty ? nil : row.hashes)
+            binder.add(row.token)
+            binder.add(row.hour)
+            try binder.run(update, 0..<binder.count)
+        }
+    }
+
     /// Appends `hash`'s 8 bytes to `bytes`.
     static func append(_ hash: UInt64, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: hash.bigEndian) { bytes.append(contentsOf: $0) }
