@@ -65,7 +65,7 @@ public struct Query: Codable, Sendable, Equatable {
 
 /// Which shares and hours a query counts. Times are seconds since the epoch; the range is
 /// `[since, until)` after `since` is rounded down and `until` up to whole hours.
-public struct QueryFilter: Codable, Sendable, Equatable {
+public struct QueryFilter: Codable, Sendable, Hashable {
     public var advocate: String?
     public var venue: String?
     public var campaign: String?

@@ -32,8 +32,11 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
+    /// The projections of recent kinds of answer (at most `projectionKinds`), numbered like `attributions`.
+    private var projections: [Projections.Key: Projections] = [:]
+    private static let projectionKinds = 8
     /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
-    private(set) var grouped: [ProjectedGroup: Counters] = [:]
+    private(set) var grouped: [(ProjectedGroup, Counters)] = []
     private var filled = true
     private var byHour = false
 
@@ -55,8 +58,11 @@ final class LiveRows {
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
     /// the caller's read transaction, which read `renames` from `meta.advocates_renamed`.
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64) throws {
-        if attributions.trim(renames: renames) { kept.removeAll() }
-        grouped = [:]
+        if attributions.trim(renames: renames) {
+            kept.removeAll()
+            projections.removeAll()
+        }
+        grouped = []
         filled = true
         kept.retain(Set(batches.map(\.generation)))
         switch scope {
@@ -111,26 +117,33 @@ final class LiveRows {
 
     /// The groups of `parts` that `filter` selects, in its hour range, summed per the attributes in
     /// `columns` (the others `''`) and, if `columns` has `hour`, per hour (else hour 0).
+    ///
+    /// Each group number is projected once for each kind of answer, to the index of its projection
+    /// (`Projections`), so a live cell costs an array lookup and the hashing of two integers:
+    /// projecting every cell, and hashing the five strings of its projected key, took a fifth of a
+    /// live answer's time (docs/benchmarks.md, round 9).
     private func group(_ parts: [[LiveGroups.Key: Counters]], _ filter: QueryFilter, columns: Set<String>)
-        -> [ProjectedGroup: Counters]
+        -> [(ProjectedGroup, Counters)]
     {
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
         let byHour = columns.contains("hour")
-        var projected: [Int32: GroupKey?] = [:]
-        var sums: [ProjectedGroup: Counters] = [:]
+        let kind = Projections.Key(columns: columns, filter: filter)
+        var projections = self.projections.removeValue(forKey: kind) ?? Projections()
+        defer {
+            if self.projections.count >= Self.projectionKinds { self.projections.removeAll() }
+            self.projections[kind] = projections
+        }
+        var sums: [Projections.Cell: Counters] = [:]
         for part in parts {
             for (key, counters) in part where hours.contains(key.hour) {
-                let projection = projected[key.group] ?? {
-                    let group = attributions.groups[Int(key.group)]
-                    let projection = group.matches(filter) ? group.projected(onto: columns) : nil
-                    projected[key.group] = projection
-                    return projection
-                }()
-                guard let projection else { continue }
-                sums[ProjectedGroup(hour: byHour ? key.hour : 0, key: projection), default: Counters()].add(counters)
+                guard let index = projections.index(of: key.group, { group in
+                    let key = attributions.groups[Int(group)]
+                    return key.matches(filter) ? key.projected(onto: columns) : nil
+                }) else { continue }
+                sums[Projections.Cell(hour: byHour ? key.hour : 0, index: index), default: Counters()].add(counters)
             }
         }
-        return sums
+        return sums.map { (ProjectedGroup(hour: $0.key.hour, key: projections.keys[Int($0.key.index)]), $0.value) }
     }
 
     /// Fills `live_groups` with what a deferred `.groups` load summed, once.
@@ -141,7 +154,7 @@ final class LiveRows {
     }
 
     /// Fills `live_groups` with `sums` (`byHour`: with their hours; else hour NULL).
-    private func insert(_ sums: [ProjectedGroup: Counters], byHour: Bool) throws {
+    private func insert(_ sums: [(ProjectedGroup, Counters)], byHour: Bool) throws {
         for (group, counters) in sums {
             let key = group.key
             try insertGroup.bind(byHour ? group.hour : nil, at: 1)
@@ -154,7 +167,7 @@ final class LiveRows {
     }
 
     /// A live group's hour and projected attributes.
-    struct ProjectedGroup: Hashable {
+    struct ProjectedGroup {
         var hour: Int64
         var key: GroupKey
     }

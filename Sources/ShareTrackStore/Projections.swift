@@ -1,0 +1,56 @@
+import ShareTrackCore
+
+/// The distinct projections of the `AttributionCache`'s numbered groups that live answers of one
+/// kind (`Key`) sum per (`LiveRows`), each numbered by an index: a group number is projected once,
+/// and then maps to its projection's index through an array, without hashing. Kept from one answer
+/// to the next while the cache's numbers stay (groups are only added to it).
+struct Projections {
+    /// What a projection depends on: the attributes kept, and the filter's attribute conditions.
+    struct Key: Hashable {
+        var columns: Set<String>
+        var filter: QueryFilter
+
+        init(columns: Set<String>, filter: QueryFilter) {
+            self.columns = columns
+            self.filter = filter
+            self.filter.since = nil
+            self.filter.until = nil
+        }
+    }
+
+    /// A sum's cell: an hour (0 when the answer is not per hour) and a projection's index.
+    struct Cell: Hashable {
+        var hour: Int64
+        var index: Int32
+    }
+
+    /// The projected keys, by index.
+    private(set) var keys: [GroupKey] = []
+    private var indexes: [GroupKey: Int32] = [:]
+    /// Per group number: the index of its projection, `Self.excluded`, or `Self.unknown` (not
+    /// projected yet, or past the end).
+    private var byGroup: [Int32] = []
+    private static let unknown: Int32 = -2
+    private static let excluded: Int32 = -1
+
+    /// The index of the projection of group number `group`, made by `project` the first time (nil:
+    /// the answer leaves the group out).
+    mutating func index(of group: Int32, _ project: (Int32) -> GroupKey?) -> Int32? {
+        if Int(group) >= byGroup.count {
+            byGroup.append(contentsOf: repeatElement(Self.unknown, count: Int(group) + 1 - byGroup.count))
+        }
+        var index = byGroup[Int(group)]
+        if index == Self.unknown {
+            index = project(group).map { key in
+                indexes[key] ?? {
+                    let next = Int32(keys.count)
+                    keys.append(key)
+                    indexes[key] = next
+                    return next
+                }()
+            } ?? Self.excluded
+            byGroup[Int(group)] = index
+        }
+        return index == Self.excluded ? nil : index
+    }
+}
