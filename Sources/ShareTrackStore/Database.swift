@@ -18,8 +18,13 @@ public final class Database {
     /// As last set by `setBusyTimeout(milliseconds:)`.
     private var busyTimeout: Int32 = 0
 
+    /// Turns SQLite's memory statistics off (`csqlite_disable_memory_statistics`) before the
+    /// process's first connection opens.
+    private static let configured: Void = { _ = csqlite_disable_memory_statistics() }()
+
     /// Opens (and, read-write, creates) the database at `path`.
     public init(path: String, mode: Mode) throws(SQLiteError) {
+        Self.configured
         var handle: OpaquePointer?
         let (name, flags) = switch mode {
         case .readWrite: (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
