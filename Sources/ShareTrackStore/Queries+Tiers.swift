@@ -7,24 +7,33 @@ extension Queries {
     /// Over all time without an advocate filter, the sums come from the cheapest rollup, and each
     /// tier's advocates are the stored ones (kept counted, `TierAdvocateCounts`, where the filter
     /// is one they keep, else counted, `QueryText.storedAdvocatesPerTier`) plus the live pairs no
-    /// stored group has, instead of from one row per advocate and group.
+    /// stored group has, instead of from one row per advocate and group. The live groups are then
+    /// read from `live.grouped` (one per tier and advocate) rather than put in `live_groups`: their
+    /// sums are added per tier here, and each pair is looked up among the stored groups.
     func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
         guard everyTier, source != .raw, filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil else {
+            try live.fill()
             return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)
         }
-        let perTier = { (query: (sql: String, values: [SQLValue])) in
-            try self.rows(query.sql, query.values) { ($0.string(0) ?? "", $0.int64(1)) }
-        }
         let stored = { (filter: QueryFilter) in
-            Dictionary(uniqueKeysWithValues: try perTier(Self.text.storedAdvocatesPerTier(filter)))
+            let (sql, values) = Self.text.storedAdvocatesPerTier(filter)
+            return Dictionary(uniqueKeysWithValues: try self.rows(sql, values) { ($0.string(0) ?? "", $0.int64(1)) })
         }
         var advocates = try tierAdvocates.first { $0.answers(filter) }
             .map { try $0.perTier(filter, database: Store.meta("id", database), counting: stored) } ?? stored(filter)
-        for (tier, count) in try Self.text.liveAdvocatesPerTier(filter).map(perTier) ?? [] {
-            advocates[tier, default: 0] += count
+        let (from, values) = source.sql(filter, columns: ["tier"], Self.text)
+        var sums = Dictionary(uniqueKeysWithValues: try rows(Self.text.groups("tier", from: from, countAdvocates: false), values) {
+            ($0.string(0) ?? "", $0.counters(at: 2))
+        })
+        let (pairSQL, pairValues) = Self.text.storedPair(filter)
+        let storedPair = try database.prepare(pairSQL)
+        for (group, counters) in live.grouped {
+            sums[group.key.tier, default: Counters()].add(counters)
+            try storedPair.bind((pairValues + [.text(group.key.advocate), .text(group.key.tier)]).map(\.statementValue))
+            if try storedPair.rows({ _ in () }).isEmpty { advocates[group.key.tier, default: 0] += 1 }
         }
-        let rows = try groups(.tier, filter, source).map { row in
-            GroupRow(.tier, row.name, advocates: advocates[row.name] ?? 0, totals: row.totals)
+        let rows = sums.map { tier, counters in
+            GroupRow(.tier, tier, advocates: advocates[tier] ?? 0, totals: CounterTotals(counters))
         }
         return GroupRow.tiers(rows, everyTier: true)
     }

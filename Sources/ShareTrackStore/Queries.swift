@@ -87,7 +87,9 @@ public final class Queries {
             case .venues(let filter):
                 return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
-                return try snapshot(live, .groups(filter, columns: ["tier", "advocate"])) { try tiers(filter, $0, everyTier: true) }
+                return try snapshot(live, .groups(filter, columns: ["tier", "advocate"], deferred: true)) {
+                    try tiers(filter, $0, everyTier: true)
+                }
             case .networks(let filter):
                 return try snapshot(live, .groups(filter, columns: ["network"])) { try groups(.network, filter, $0) }
             case .trend(let filter):

@@ -20,18 +20,14 @@ extension QueryText {
             """, values)
     }
 
-    /// Per tier, the number of live (tier, advocate) pairs (`LiveRows`' groups for `tiers`, one row
-    /// per pair, filtered) that no stored group `filter` selects has; nil where the dialect has no
-    /// live groups.
-    func liveAdvocatesPerTier(_ filter: QueryFilter) -> (sql: String, values: [SQLValue])? {
-        dialect.liveGroups.map { live in
-            let (conditions, values) = conditions(filter)
-            return ("""
-                SELECT tier, COUNT(*) FROM \(live) AS live WHERE NOT EXISTS (
-                    SELECT 1 FROM \(Self.advocateGroups(filter).table) AS stored
-                    WHERE stored.advocate = live.advocate AND stored.tier = live.tier AND \(conditions))
-                GROUP BY tier
-                """, values)
-        }
+    /// A row if a stored group `filter` selects (all time; no advocate) has the advocate and tier
+    /// of the last two parameters: whether a live (tier, advocate) pair of `tiers` is counted among
+    /// the stored ones already.
+    func storedPair(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+        let (conditions, values) = conditions(filter)
+        return ("""
+            SELECT 1 FROM \(Self.advocateGroups(filter).table) WHERE \(conditions)
+                AND advocate = \(dialect.placeholder(values.count + 1)) AND tier = \(dialect.placeholder(values.count + 2)) LIMIT 1
+            """, values)
     }
 }
