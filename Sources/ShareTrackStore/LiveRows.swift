@@ -32,7 +32,8 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
-    /// The projections of recent kinds of answer (at most `projectionKinds`), numbered like `attributions`.
+    /// The projections of recent kinds of answer, numbered like `attributions`: at most
+    /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
     private static let projectionKinds = 8
     /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
@@ -130,7 +131,10 @@ final class LiveRows {
         let kind = Projections.Key(columns: columns, filter: filter)
         var projections = self.projections.removeValue(forKey: kind) ?? Projections()
         defer {
-            if self.projections.count >= Self.projectionKinds { self.projections.removeAll() }
+            let kept = self.projections.values.reduce(projections.count) { $0 + $1.count }
+            if self.projections.count >= Self.projectionKinds || kept > AttributionCache.capacity {
+                self.projections.removeAll()
+            }
             self.projections[kind] = projections
         }
         var sums: [Projections.Cell: Counters] = [:]

@@ -26,6 +26,7 @@ struct Projections {
 
     /// The projected keys, by index.
     private(set) var keys: [GroupKey] = []
+    var count: Int { keys.count }
     private var indexes: [GroupKey: Int32] = [:]
     /// Per group number: the index of its projection, `Self.excluded`, or `Self.unknown` (not
     /// projected yet, or past the end).
