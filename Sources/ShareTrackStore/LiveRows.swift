@@ -32,6 +32,7 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
+    private var tokenHours = TokenHours()
     /// The projections of recent kinds of answer, numbered like `attributions`: at most
     /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
@@ -65,7 +66,9 @@ final class LiveRows {
         }
         grouped = []
         filled = true
-        kept.retain(Set(batches.map(\.generation)))
+        let unapplied = Set(batches.map(\.generation))
+        kept.retain(unapplied)
+        tokenHours.retain(unapplied)
         switch scope {
         case .raw:
             try copy(batches)
@@ -77,7 +80,7 @@ final class LiveRows {
             for batch in batches {
                 for share in batch.shares where share.attributes.advocate == advocate { tokens.insert(share.token) }
             }
-            let own = batches.map { $0.only(tokens.contains) }
+            let own = batches.indices.map { tokenHours.only(batches[$0], tokens, final: $0 < batches.count - 1) }
             try copy(own)
             try insert(group(own.indices.map { try groups(own, $0).sums }, filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
