@@ -21,6 +21,9 @@ extension Queries {
         {
             return merged
         }
+        if let most, most <= 1, ranking.additiveKey == nil, !live.grouped.isEmpty {
+            return try topOfEveryRow(limit: limit, filter, ranking: ranking)
+        }
         try live.fill()
         guard let most, most <= 1 else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
         let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
@@ -33,9 +36,38 @@ extension Queries {
             && filter.campaign == nil
     }
 
-    /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`).
-    static func mayMergeTop(_ ranking: Ranking, _ filter: QueryFilter) -> Bool {
-        ranking.additiveKey != nil && readsAdvocateRows(filter)
+    /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
+    /// `topOfEveryRow`).
+    static func mayMergeTop(_ filter: QueryFilter) -> Bool {
+        readsAdvocateRows(filter)
+    }
+
+    /// `top` by engagement where no advocate has more than one row in the all-time advocate rollup
+    /// (`most` ≤ 1), with live groups: every row `filter` selects plus the live groups, ranked
+    /// here. `QueryText.topOfSingleGroups`, which the answer without live groups takes, would first
+    /// put every live advocate into `live_groups` and then look each one up in the rollup
+    /// (docs/benchmarks.md, round 9).
+    func topOfEveryRow(limit: Int, _ filter: QueryFilter, ranking: Ranking) throws -> [GroupRow] {
+        let (sql, values) = Self.text.advocateRows(filter)
+        let stored = try rows(sql, values) { ($0.string(0) ?? "", $0.counters(at: 1)) }
+        var totals: [String: Counters] = [:]
+        totals.reserveCapacity(stored.count + live.grouped.count)
+        for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
+        for (group, counters) in live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
+        return Self.first(limit, of: totals, by: ranking)
+    }
+
+    /// The `limit` advocates of `totals` that rank highest by `ranking` (ties by advocate), in order.
+    static func first(_ limit: Int, of totals: [String: Counters], by ranking: Ranking) -> [GroupRow] {
+        let precedes = { (a: (key: String, value: Counters), b: (key: String, value: Counters)) in
+            ranking.ranks(a.value, above: b.value) ?? a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
+        }
+        var best: [(key: String, value: Counters)] = []
+        for entry in totals where best.count < limit || precedes(entry, best[limit - 1]) {
+            best.insert(entry, at: best.firstIndex { precedes(entry, $0) } ?? best.count)
+            if best.count > limit { best.removeLast() }
+        }
+        return best.map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
     }
 
     /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time
@@ -82,11 +114,7 @@ extension Queries {
             }
         }
         totals.merge(outside) { $1 }
-        let ranked = totals.sorted { a, b in
-            let (x, y) = (key(a.value), key(b.value))
-            return x != y ? x > y : a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
-        }
-        return ranked.prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
+        return Self.first(limit, of: totals, by: ranking)
     }
 }
 
@@ -102,5 +130,11 @@ extension Ranking {
         case .value: { $0.value.thousandths }
         case .engagement: nil
         }
+    }
+
+    /// Whether counters `a` rank above `b` (nil: alike), as `QueryText.sortKey` orders them.
+    func ranks(_ a: Counters, above b: Counters) -> Bool? {
+        func above<Key: Comparable>(_ x: Key, _ y: Key) -> Bool? { x == y ? nil : x > y }
+        return additiveKey.map { key in above(key(a), key(b)) } ?? above(a.engagementRate, b.engagementRate)
     }
 }

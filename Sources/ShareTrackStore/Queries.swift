@@ -75,7 +75,7 @@ public final class Queries {
         do {
             switch question {
             case .top(let ranking, let limit, let filter):
-                let deferred = Self.mayMergeTop(ranking, filter)
+                let deferred = Self.mayMergeTop(filter)
                 return try snapshot(live, .groups(filter, columns: ["advocate"], deferred: deferred)) { source in
                     try top(ranking, limit: limit, filter, source)
                 }

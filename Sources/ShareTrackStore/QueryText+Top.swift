@@ -45,12 +45,18 @@ extension QueryText {
     /// tier at most), in `ranking`'s order of a row (ties by advocate): the advocate, then the
     /// counters.
     func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
+        let (sql, values) = advocateRows(filter)
+        return (sql + "\nORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)", values)
+    }
+
+    /// The rows of the all-time advocate rollup that `filter` selects (network and tier at most):
+    /// the advocate, then the counters.
+    func advocateRows(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let (conditions, values) = conditions(filter)
         return ("""
             SELECT advocate, \(Rows.counterNames.joined(separator: ", "))
             FROM \(rollup.table) CROSS JOIN \(rollup.groups.table) USING (id) WHERE \(conditions)
-            ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)
             """, values)
     }
 
