@@ -4,6 +4,8 @@ extension Queries {
     /// Stored rows read past `--limit` by the merged `top` (`topMerged`, `Queries.topDepth`), so
     /// that the live advocates outside them can be told apart by their live counters alone.
     static let defaultTopDepth = 256
+    /// The largest `--limit` kept in order while reading (`first(_:of:by:)`).
+    static let defaultKeptWhileReading = 256
 
     /// `top`. Over all time with at most a network and tier filter: from the first rows of the
     /// all-time rollup per advocate (`QueryText.advocateRollup`: without a filter one row per
@@ -54,21 +56,28 @@ extension Queries {
         totals.reserveCapacity(stored.count + live.grouped.count)
         for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
         for (group, counters) in live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
-        return Self.first(limit, of: totals, by: ranking)
+        return first(limit, of: totals, by: ranking)
     }
 
     /// The `limit` advocates of `totals` that rank highest by `ranking` (ties by advocate), in order.
-    static func first(_ limit: Int, of totals: [String: Counters], by ranking: Ranking) -> [GroupRow] {
+    /// Up to `keptWhileReading` of them are kept in order as the totals are read (in hash order,
+    /// so most are passed over after one comparison); a larger `limit` sorts them all.
+    func first(_ limit: Int, of totals: [String: Counters], by ranking: Ranking) -> [GroupRow] {
         let precedes = { (a: (key: String, value: Counters), b: (key: String, value: Counters)) in
             ranking.ranks(a.value, above: b.value) ?? a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
         }
         var best: [(key: String, value: Counters)] = []
-        for entry in totals where best.count < limit || precedes(entry, best[limit - 1]) {
-            best.insert(entry, at: best.firstIndex { precedes(entry, $0) } ?? best.count)
-            if best.count > limit { best.removeLast() }
+        if limit > keptWhileReading {
+            best = totals.sorted(by: precedes)
+        } else {
+            for entry in totals where best.count < limit || precedes(entry, best[limit - 1]) {
+                best.insert(entry, at: best.firstIndex { precedes(entry, $0) } ?? best.count)
+                if best.count > limit { best.removeLast() }
+            }
         }
-        return best.map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
+        return best.prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
     }
+
 
     /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time
     /// advocate rollup. Reads the first `limit + topDepth` rows in ranking order (ties by
@@ -114,7 +123,7 @@ extension Queries {
             }
         }
         totals.merge(outside) { $1 }
-        return Self.first(limit, of: totals, by: ranking)
+        return first(limit, of: totals, by: ranking)
     }
 }
 

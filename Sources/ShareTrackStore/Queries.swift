@@ -37,6 +37,8 @@ public final class Queries {
     let live: LiveRows
     /// See `defaultTopDepth` (tests make it small, to exercise what lies past it).
     var topDepth = Queries.defaultTopDepth
+    /// See `defaultKeptWhileReading` (tests make it small, to exercise the sort past it).
+    var keptWhileReading = Queries.defaultKeptWhileReading
     let advocateGroups: AdvocateGroupCount
     let tierAdvocates: [TierAdvocateCounts]
     private let rollupProgress: Statement

@@ -23,11 +23,13 @@ import Testing
     }
 
     /// With fewer stored rows read than advocates, the live advocates past them are told apart by
-    /// their live counters (or read when those could rank), and ties that deep fall back to SQL.
+    /// their live counters (or read when those could rank), and ties that deep fall back to SQL;
+    /// limits past `depth` are ranked by sorting every total rather than kept while reading.
     @Test(arguments: [(41, 0), (42, 1), (43, 2), (44, 0)] as [(UInt64, Int)])
     func liveAdvocatesPastTheRowsReadRankLikeTheRawRows(seed: UInt64, depth: Int) throws {
         let batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: true)
-        try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true, topDepth: depth)
+        try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true, topDepth: depth,
+                                                   keptWhileReading: depth)
     }
 
     /// Advocates with several groups (networks and tiers): the rows read in ranking order bound the
