@@ -69,14 +69,8 @@ public struct Batch: Sendable {
     /// Only the counter deltas and shares of the tokens `included` selects (for an answer about a
     /// few tokens, which then walks theirs instead of the whole batch's).
     public func only(_ included: (String) -> Bool) -> Batch {
-        only(counters.keys.filter { included($0.token) }, shares: included)
-    }
-
-    /// Only the counter deltas at `keys` (where it has any) and the shares of the tokens `included`
-    /// selects.
-    public func only(_ keys: some Sequence<CounterKey>, shares included: (String) -> Bool) -> Batch {
         var part = Batch(generation: generation)
-        for key in keys { part.counters[key] = counters[key] }
+        part.counters = counters.filter { included($0.key.token) }
         part.shares = shares.filter { included($0.token) }
         return part
     }

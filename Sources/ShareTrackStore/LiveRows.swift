@@ -32,7 +32,6 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
-    private var tokenHours = TokenHours()
     /// The projections of recent kinds of answer, numbered like `attributions`: at most
     /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
@@ -66,9 +65,7 @@ final class LiveRows {
         }
         grouped = []
         filled = true
-        let unapplied = Set(batches.map(\.generation))
-        kept.retain(unapplied)
-        tokenHours.retain(unapplied)
+        kept.retain(Set(batches.map(\.generation)))
         switch scope {
         case .raw:
             try copy(batches)
@@ -80,7 +77,7 @@ final class LiveRows {
             for batch in batches {
                 for share in batch.shares where share.attributes.advocate == advocate { tokens.insert(share.token) }
             }
-            let own = batches.indices.map { tokenHours.only(batches[$0], tokens, final: $0 < batches.count - 1) }
+            let own = batches.map { $0.only(tokens.contains) }
             try copy(own)
             try insert(group(own.indices.map { try groups(own, $0).sums }, filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
