@@ -78,7 +78,6 @@ extension Queries {
         return best.prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
     }
 
-
     /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time
     /// advocate rollup. Reads the first `limit + topDepth` rows in ranking order (ties by
     /// advocate), takes the whole stored totals of their advocates (the rows themselves when `most`
