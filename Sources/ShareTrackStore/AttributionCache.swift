@@ -1,3 +1,4 @@
+import CSQLite
 /// Share attributions looked up by token in the database, remembered from one answer to the next:
 /// the live batches' tokens mostly stay the same for a flush interval or two, so each is read
 /// about once instead of once per answer. Groups are numbered, so that summing live counters per
@@ -5,31 +6,39 @@
 ///
 /// A stored share's attributes change only when `sharectl forget --advocate` renames its advocate,
 /// which the cache notices (`trim(renames:)`); a token without a stored share is not remembered
-/// (its share may be stored by the next batch applied). Bounded: past `capacity` tokens the cache
-/// starts again empty.
+/// (its share may be stored by the next batch applied). The groups of `rollup_hour_groups` rows
+/// (`StoredRange`) are numbered alike, by their `share_groups` id. Bounded: past `capacity` tokens
+/// the tokens are forgotten, and past `capacity` groups everything is.
 final class AttributionCache {
     static let capacity = 200_000
 
     private(set) var groups: [GroupKey] = []
     private var groupIDs: [GroupKey: Int32] = [:]
     private var byToken: [String: Int32] = [:]
+    private var byStoredGroup: [Int64: Int32] = [:]
     private var renames: Int64 = 0
     private let lookup: Statement
+    private let storedGroup: Statement
 
     init(_ database: Database) throws {
         lookup = try database.prepare(
             "SELECT advocate, venue, coalesce(campaign, ''), network, tier FROM main.shares WHERE token = ?")
+        storedGroup = try database.prepare(
+            "SELECT advocate, venue, campaign, network, tier FROM main.share_groups WHERE id = ?")
     }
 
-    /// Empties the cache if it is full, or if an advocate was renamed (`renames`, the database's
-    /// `meta.advocates_renamed`, changed) since it was filled; call only between answers (it
-    /// renumbers the groups). Returns whether it emptied the cache.
+    /// Empties the cache if it has too many groups, or if an advocate was renamed (`renames`, the
+    /// database's `meta.advocates_renamed`, changed) since it was filled; forgets the tokens alone
+    /// if there are too many of them. Call only between answers (it may renumber the groups).
+    /// Returns whether it renumbered the groups.
     func trim(renames: Int64) -> Bool {
         defer { self.renames = renames }
-        guard byToken.count > Self.capacity || groups.count > Self.capacity || renames != self.renames else { return false }
+        if byToken.count > Self.capacity { byToken.removeAll() }
+        guard groups.count > Self.capacity || renames != self.renames else { return false }
         groups.removeAll()
         groupIDs.removeAll()
         byToken.removeAll()
+        byStoredGroup.removeAll()
         return true
     }
 
@@ -37,13 +46,27 @@ final class AttributionCache {
     func group(ofStored token: String) throws -> Int32? {
         if let id = byToken[token] { return id }
         try lookup.bind(token, at: 1)
-        guard let key = try lookup.rows({ row in
-            GroupKey(advocate: row.string(0) ?? "", venue: row.string(1) ?? "", campaign: row.string(2) ?? "",
-                     network: row.string(3) ?? "", tier: row.string(4) ?? "")
-        }).first else { return nil }
+        guard let key = try lookup.rows(Self.key).first else { return nil }
         let id = group(key)
         byToken[token] = id
         return id
+    }
+
+    /// The group of the `share_groups` row `id` (one a rollup row names, so it exists).
+    func group(ofStoredGroup id: Int64) throws -> Int32 {
+        if let number = byStoredGroup[id] { return number }
+        try storedGroup.bind(id, at: 1)
+        guard let key = try storedGroup.rows(Self.key).first else {
+            throw SQLiteError(code: SQLITE_CORRUPT, message: "a rollup row names share group \(id), which share_groups does not hold")
+        }
+        let number = group(key)
+        byStoredGroup[id] = number
+        return number
+    }
+
+    private static func key(_ row: Statement) -> GroupKey {
+        GroupKey(advocate: row.string(0) ?? "", venue: row.string(1) ?? "", campaign: row.string(2) ?? "",
+                 network: row.string(3) ?? "", tier: row.string(4) ?? "")
     }
 
     /// The number of `key`.

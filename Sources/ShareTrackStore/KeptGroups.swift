@@ -21,12 +21,15 @@ struct KeptGroups {
     }
 
     /// Forgets the batches whose generation is not in `unapplied` (the tables hold them now), and
-    /// sums the total again from the rest (about once per flush interval).
-    mutating func retain(_ unapplied: Set<UInt64>) {
-        guard byGeneration.keys.contains(where: { !unapplied.contains($0) }) else { return }
+    /// sums the total again from the rest (about once per flush interval). Returns the forgotten
+    /// batches' groups, by generation.
+    mutating func retain(_ unapplied: Set<UInt64>) -> [UInt64: LiveGroups] {
+        guard byGeneration.keys.contains(where: { !unapplied.contains($0) }) else { return [:] }
         let kept = byGeneration.filter { unapplied.contains($0.key) }
+        let applied = byGeneration.filter { !unapplied.contains($0.key) }
         removeAll()
         for (generation, groups) in kept { keep(groups, generation: generation) }
+        return applied
     }
 
     mutating func removeAll() {

@@ -22,6 +22,9 @@ final class LiveRows {
         /// Every group, filtered, summed per `columns` (attributes, and `hour` for per hour);
         /// `deferred`: into `grouped` only, `live_groups` filled by `fill()` if the answer needs it.
         case groups(QueryFilter, columns: Set<String>, deferred: Bool = false)
+        /// As `groups`, deferred, with the stored groups of the filter's hour range (`StoredRange`)
+        /// summed in too: `grouped` is then the whole answer, never put in `live_groups`.
+        case range(QueryFilter, columns: Set<String>)
     }
 
     private let database: Database
@@ -32,12 +35,15 @@ final class LiveRows {
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
+    private var storedRange: StoredRange
     /// The projections of recent kinds of answer, numbered like `attributions`: at most
     /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
     private static let projectionKinds = 8
     /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
     private(set) var grouped: [(ProjectedGroup, Counters)] = []
+    /// Whether `grouped` holds the stored groups too (a `.range` load): the whole answer.
+    private(set) var groupedAll = false
     private var filled = true
     private var byHour = false
 
@@ -54,18 +60,22 @@ final class LiveRows {
             "SELECT hour, \(Rows.counterNames.joined(separator: ", ")) FROM main.counters WHERE token = ?")
         advocateTokens = try database.prepare("SELECT token FROM main.shares WHERE advocate = ?")
         attributions = try AttributionCache(database)
+        storedRange = try StoredRange(database)
     }
 
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
-    /// the caller's read transaction, which read `renames` from `meta.advocates_renamed`.
-    func load(_ batches: [Batch], _ scope: Scope, renames: Int64) throws {
+    /// the caller's read transaction, which read `renames` from `meta.advocates_renamed` and
+    /// `generation`, the last batch the tables hold, from `meta.generation`.
+    func load(_ batches: [Batch], _ scope: Scope, renames: Int64, generation: UInt64) throws {
         if attributions.trim(renames: renames) {
             kept.removeAll()
             projections.removeAll()
+            storedRange.removeAll()
         }
         grouped = []
+        groupedAll = false
         filled = true
-        kept.retain(Set(batches.map(\.generation)))
+        storedRange.advance(by: kept.retain(Set(batches.map(\.generation))), to: generation)
         switch scope {
         case .raw:
             try copy(batches)
@@ -79,18 +89,28 @@ final class LiveRows {
             }
             let own = batches.map { $0.only(tokens.contains) }
             try copy(own)
-            try insert(group(own.indices.map { try groups(own, $0).sums }, filter, columns: Set(GroupKey.attributes)),
+            try insert(group(own.indices.map { try groups(own, $0).sums }, stored: [:], filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
         case .groups(let filter, let columns, let deferred):
-            for index in batches.indices.dropLast() where !kept.contains(batches[index].generation) {
-                kept.keep(try groups(batches, index), generation: batches[index].generation)
-            }
-            let last = try batches.indices.last.map { try groups(batches, $0).sums }
-            grouped = group([kept.total] + (last.map { [$0] } ?? []), filter, columns: columns)
+            grouped = group(try liveParts(batches), stored: [:], filter, columns: columns)
             byHour = columns.contains("hour")
             filled = false
             if !deferred { try fill() }
+        case .range(let filter, let columns):
+            try storedRange.load((filter.sinceHour ?? .min)..<(filter.untilHour ?? .max), generation: generation,
+                                 cache: attributions)
+            grouped = group(try liveParts(batches), stored: storedRange.sums, filter, columns: columns)
+            groupedAll = true
         }
+    }
+
+    /// The groups of `batches` per (hour, group): the kept batches' total, and the last batch's.
+    private func liveParts(_ batches: [Batch]) throws -> [[LiveGroups.Key: Counters]] {
+        for index in batches.indices.dropLast() where !kept.contains(batches[index].generation) {
+            kept.keep(try groups(batches, index), generation: batches[index].generation)
+        }
+        let last = try batches.indices.last.map { try groups(batches, $0).sums }
+        return [kept.total] + (last.map { [$0] } ?? [])
     }
 
     /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:
@@ -116,15 +136,16 @@ final class LiveRows {
         }
     }
 
-    /// The groups of `parts` that `filter` selects, in its hour range, summed per the attributes in
-    /// `columns` (the others `''`) and, if `columns` has `hour`, per hour (else hour 0).
+    /// The groups of `parts` that `filter` selects, in its hour range, and of `stored` (already in
+    /// the range; not per hour), summed per the attributes in `columns` (the others `''`) and, if
+    /// `columns` has `hour`, per hour (else hour 0).
     ///
     /// Each group number is projected once for each kind of answer, to the index of its projection
     /// (`Projections`), so a live cell costs an array lookup and the hashing of two integers:
     /// projecting every cell, and hashing the five strings of its projected key, took a fifth of a
     /// live answer's time (docs/benchmarks.md, round 9).
-    private func group(_ parts: [[LiveGroups.Key: Counters]], _ filter: QueryFilter, columns: Set<String>)
-        -> [(ProjectedGroup, Counters)]
+    private func group(_ parts: [[LiveGroups.Key: Counters]], stored: [Int32: Counters], _ filter: QueryFilter,
+                       columns: Set<String>) -> [(ProjectedGroup, Counters)]
     {
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
         let byHour = columns.contains("hour")
@@ -137,13 +158,18 @@ final class LiveRows {
             }
             self.projections[kind] = projections
         }
+        let project = { (group: Int32) -> GroupKey? in
+            let key = self.attributions.groups[Int(group)]
+            return key.matches(filter) ? key.projected(onto: columns) : nil
+        }
         var sums: [Projections.Cell: Counters] = [:]
+        for (group, counters) in stored {
+            guard let index = projections.index(of: group, project) else { continue }
+            sums[Projections.Cell(hour: 0, index: index), default: Counters()].add(counters)
+        }
         for part in parts {
             for (key, counters) in part where hours.contains(key.hour) {
-                guard let index = projections.index(of: key.group, { group in
-                    let key = attributions.groups[Int(group)]
-                    return key.matches(filter) ? key.projected(onto: columns) : nil
-                }) else { continue }
+                guard let index = projections.index(of: key.group, project) else { continue }
                 sums[Projections.Cell(hour: byHour ? key.hour : 0, index: index), default: Counters()].add(counters)
             }
         }

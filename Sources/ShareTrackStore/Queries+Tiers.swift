@@ -10,7 +10,19 @@ extension Queries {
     /// stored group has, instead of from one row per advocate and group. The live groups are then
     /// read from `live.grouped` (one per tier and advocate) rather than put in `live_groups`: their
     /// sums are added per tier here, and each pair is looked up among the stored groups.
+    ///
+    /// Over a range read hour by hour, `live.grouped` is the whole answer, one group per tier and
+    /// advocate.
     func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
+        if live.groupedAll {
+            var sums: [String: (advocates: Int64, counters: Counters)] = [:]
+            for (group, counters) in live.grouped {
+                sums[group.key.tier, default: (0, Counters())].advocates += 1
+                sums[group.key.tier]?.counters.add(counters)
+            }
+            return GroupRow.tiers(sums.map { GroupRow(.tier, $0, advocates: $1.advocates, totals: CounterTotals($1.counters)) },
+                                  everyTier: true)
+        }
         guard everyTier, source != .raw, filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil else {
             try live.fill()
             return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)

@@ -13,8 +13,11 @@ extension Queries {
     /// (`topMerged`; for engagement, `QueryText.topOfSingleGroups` while every advocate has one row
     /// there); else every advocate's sums, ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
-    /// for the SQL paths).
+    /// for the SQL paths). Over a range read hour by hour, `live.grouped` is the whole answer.
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
+        if live.groupedAll {
+            return first(limit, of: Dictionary(uniqueKeysWithValues: live.grouped.map { ($0.key.advocate, $1) }), by: ranking)
+        }
         let most = try source != .raw && Self.readsAdvocateRows(filter)
             ? (QueryText.advocateRollup(filter) == .advocateTotals ? 1 : advocateGroups.most(database: Store.meta("id", database)))
             : nil

@@ -78,7 +78,10 @@ public final class Queries {
             switch question {
             case .top(let ranking, let limit, let filter):
                 let deferred = Self.mayMergeTop(filter)
-                return try snapshot(live, .groups(filter, columns: ["advocate"], deferred: deferred)) { source in
+                return try snapshot(live, { source in
+                    source.readsHours(filter)
+                        ? .range(filter, columns: ["advocate"]) : .groups(filter, columns: ["advocate"], deferred: deferred)
+                }) { source in
                     try top(ranking, limit: limit, filter, source)
                 }
             case .advocate(let id, var filter):
@@ -89,7 +92,10 @@ public final class Queries {
             case .venues(let filter):
                 return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
-                return try snapshot(live, .groups(filter, columns: ["tier", "advocate"], deferred: true)) {
+                return try snapshot(live, { source in
+                    source.readsHours(filter)
+                        ? .range(filter, columns: ["tier", "advocate"]) : .groups(filter, columns: ["tier", "advocate"], deferred: true)
+                }) {
                     try tiers(filter, $0, everyTier: true)
                 }
             case .networks(let filter):
@@ -97,7 +103,9 @@ public final class Queries {
             case .trend(let filter):
                 return try snapshot(live, .groups(filter, columns: ["hour"])) { try trend(filter, $0) }
             case .sources(let silentAfter, let limit):
-                return try reading(live) { try sources(after: $0, limit: limit, silentAfter: silentAfter, now: now) }
+                return try reading(live) { batches, _ in
+                    try sources(after: batches, limit: limit, silentAfter: silentAfter, now: now)
+                }
             }
         } catch let error as ControlError {
             throw error
@@ -186,18 +194,26 @@ public final class Queries {
     private func snapshot<Result>(_ live: LiveData?, _ scope: LiveRows.Scope, _ body: (Source) throws -> Result)
         throws -> Result
     {
-        try reading(live) { batches in
+        try snapshot(live, { _ in scope }, body)
+    }
+
+    /// `snapshot(_:_:_:)` with the scope chosen for the source.
+    private func snapshot<Result>(_ live: LiveData?, _ scope: (Source) -> LiveRows.Scope,
+                                  _ body: (Source) throws -> Result) throws -> Result
+    {
+        try reading(live) { batches, generation in
             let source: Source = try readsRollups && rollupProgress.rows({ _ in () }).isEmpty
                 ? .rollups(storedHours: storedHours.rows { $0.isNull(0) ? nil : $0.int64(0)...$0.int64(1) }.first ?? nil)
                 : .raw
-            try self.live.load(batches, source == .raw ? .raw : scope,
-                               renames: try Store.meta("advocates_renamed", database))
+            try self.live.load(batches, source == .raw ? .raw : scope(source),
+                               renames: try Store.meta("advocates_renamed", database), generation: generation)
             return try body(source)
         }
     }
 
-    /// Runs `body` in one read transaction with the batches the tables do not hold yet, oldest first.
-    private func reading<Result>(_ live: LiveData?, _ body: ([Batch]) throws -> Result) throws -> Result {
+    /// Runs `body` in one read transaction with the batches the tables do not hold yet, oldest
+    /// first, and the generation of the last batch they hold.
+    private func reading<Result>(_ live: LiveData?, _ body: ([Batch], UInt64) throws -> Result) throws -> Result {
         // Offline, only the journal's batches after the generation the tables held a moment ago (a
         // shared store's backlog keeps older ones there too).
         let batches = try live?.batches ?? Journal.batches(
@@ -205,7 +221,7 @@ public final class Queries {
         try database.execute("BEGIN")
         defer { try? database.execute("ROLLBACK") }
         let applied = UInt64(max(0, try Store.meta("generation", database)))
-        return try body(batches.filter { $0.generation > applied })
+        return try body(batches.filter { $0.generation > applied }, applied)
     }
 
     // MARK: Opening

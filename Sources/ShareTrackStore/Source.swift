@@ -25,13 +25,24 @@ public enum Source: Equatable, Sendable {
             let byHour = columns.contains("hour")
             let needed = Set(columns).subtracting(["hour"])
                 .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
-            let ranged = filter.sinceHour != nil || filter.untilHour != nil
+            let ranged = Self.isRanged(filter)
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
                 return text.rollup(Rollup.covering(needed, hourly: false), less: Rollup.covering(needed, hourly: true),
                                            filter, columns: columns)
             }
             return text.rollup(Rollup.covering(needed, hourly: ranged || byHour), filter, columns: columns)
         }
+    }
+
+    /// Whether a sum over `filter`, not per hour, reads the hourly rollups hour by hour: the rollups
+    /// with a range that does not hold most of the stored hours.
+    public func readsHours(_ filter: QueryFilter) -> Bool {
+        guard case .rollups(let stored) = self else { return false }
+        return Self.isRanged(filter) && !Self.holdsMostHours(filter, of: stored)
+    }
+
+    private static func isRanged(_ filter: QueryFilter) -> Bool {
+        filter.sinceHour != nil || filter.untilHour != nil
     }
 
     /// Whether `filter`'s range holds more of the `stored` hours than it leaves out.

@@ -8,7 +8,7 @@ import Testing
 /// `temp.attributed`, the counter rows joined with their shares), on random data, filters and
 /// ranges: both must give the same answers, byte for byte.
 @Suite struct RollupTests {
-    private static let hour0: Int64 = 1_795_809_600 / 3600
+    static let hour0: Int64 = 1_795_809_600 / 3600
 
     /// SplitMix64: the same seed gives the same data on every run.
     private struct Random: RandomNumberGenerator {
@@ -172,6 +172,23 @@ import Testing
                                   fast: fast, count: 40, allTime: allTime)
             try store.apply(batches[applied])
             applied += 1
+        }
+    }
+
+    /// A database with the first three of `batches` applied, the store to apply the others with,
+    /// and one `Queries` reading the rollups (`fast`), one the raw rows.
+    struct ThreeApplied {
+        let database: TemporaryDatabase
+        let store: Store
+        let fast: Queries
+        let raw: Queries
+
+        init(_ batches: [Batch]) throws {
+            database = try TemporaryDatabase()
+            _ = try database.queries(writing: Array(batches.prefix(3)))
+            store = try Store(path: database.path, visitorKey: testKey)
+            fast = try Queries(path: database.path, readsRollups: true)
+            raw = try Queries(path: database.path, readsRollups: false)
         }
     }
 
