@@ -40,6 +40,8 @@ final class LiveRows {
     /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
     private static let projectionKinds = 8
+    /// An answer's sums per projection, emptied as each answer takes them.
+    private var sums = CellSums()
     /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
     private(set) var grouped: [(ProjectedGroup, Counters)] = []
     /// Whether `grouped` holds the stored groups too (a `.range` load): the whole answer.
@@ -162,18 +164,17 @@ final class LiveRows {
             let key = self.attributions.groups[Int(group)]
             return key.matches(filter) ? key.projected(onto: columns) : nil
         }
-        var sums: [Projections.Cell: Counters] = [:]
         for (group, counters) in stored {
             guard let index = projections.index(of: group, project) else { continue }
-            sums[Projections.Cell(hour: 0, index: index), default: Counters()].add(counters)
+            sums.add(counters, to: Projections.Cell(hour: 0, index: index))
         }
         for part in parts {
             for (key, counters) in part where hours.contains(key.hour) {
                 guard let index = projections.index(of: key.group, project) else { continue }
-                sums[Projections.Cell(hour: byHour ? key.hour : 0, index: index), default: Counters()].add(counters)
+                sums.add(counters, to: Projections.Cell(hour: byHour ? key.hour : 0, index: index))
             }
         }
-        return sums.map { (ProjectedGroup(hour: $0.key.hour, key: projections.keys[Int($0.key.index)]), $0.value) }
+        return sums.drain().map { (ProjectedGroup(hour: $0.cell.hour, key: projections.keys[Int($0.cell.index)]), $0.counters) }
     }
 
     /// Fills `live_groups` with what a deferred `.groups` load summed, once.

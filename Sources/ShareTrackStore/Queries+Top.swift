@@ -16,7 +16,7 @@ extension Queries {
     /// for the SQL paths). Over a range read hour by hour, `live.grouped` is the whole answer.
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         if live.groupedAll {
-            return first(limit, of: Dictionary(uniqueKeysWithValues: live.grouped.map { ($0.key.advocate, $1) }), by: ranking)
+            return first(limit, of: live.grouped.lazy.map { (key: $0.key.advocate, value: $1) }, by: ranking)
         }
         let most = try source != .raw && Self.readsAdvocateRows(filter)
             ? (QueryText.advocateRollup(filter) == .advocateTotals ? 1 : advocateGroups.most(database: Store.meta("id", database)))
@@ -62,10 +62,11 @@ extension Queries {
         return first(limit, of: totals, by: ranking)
     }
 
-    /// The `limit` advocates of `totals` that rank highest by `ranking` (ties by advocate), in order.
-    /// Up to `keptWhileReading` of them are kept in order as the totals are read (in hash order,
-    /// so most are passed over after one comparison); a larger `limit` sorts them all.
-    func first(_ limit: Int, of totals: [String: Counters], by ranking: Ranking) -> [GroupRow] {
+    /// The `limit` advocates of `totals` (one entry each) that rank highest by `ranking` (ties by
+    /// advocate), in order. Up to `keptWhileReading` of them are kept in order as the totals are
+    /// read (in no particular order, so most are passed over after one comparison); a larger
+    /// `limit` sorts them all.
+    func first(_ limit: Int, of totals: some Sequence<(key: String, value: Counters)>, by ranking: Ranking) -> [GroupRow] {
         let precedes = { (a: (key: String, value: Counters), b: (key: String, value: Counters)) in
             ranking.ranks(a.value, above: b.value) ?? a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
         }
