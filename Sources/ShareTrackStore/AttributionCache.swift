@@ -5,8 +5,8 @@ import CSQLite
 /// group hashes an integer, not five strings.
 ///
 /// A stored share's attributes change only when `sharectl forget --advocate` renames its advocate,
-/// which the cache notices (`trim(renames:)`); a token without a stored share is not remembered
-/// (its share may be stored by the next batch applied). The groups of `rollup_hour_groups` rows
+/// which the cache notices (`trim(renames:)`); a token without a stored share is remembered only
+/// while the tables hold the same generation (its share may be stored by the next batch applied). The groups of `rollup_hour_groups` rows
 /// (`StoredRange`) are numbered alike, by their `share_groups` id. Bounded: past `capacity` tokens
 /// the tokens are forgotten, and past `capacity` groups everything is.
 final class AttributionCache {
@@ -16,6 +16,8 @@ final class AttributionCache {
     private var groupIDs: [GroupKey: Int32] = [:]
     private var byToken: [String: Int32] = [:]
     private var byStoredGroup: [Int64: Int32] = [:]
+    /// Tokens the tables hold no share for, at the generation they hold.
+    private var unshared = GenerationMemo<String, Void>()
     private var renames: Int64 = 0
     private let lookup: Statement
     private let storedGroup: Statement
@@ -42,11 +44,20 @@ final class AttributionCache {
         return true
     }
 
+    /// Starts an answer over the tables at `generation` (the last batch they hold).
+    func see(_ generation: UInt64) {
+        unshared.see(generation)
+    }
+
     /// The group of `token`'s stored share; nil if the database has no share with that token.
     func group(ofStored token: String) throws -> Int32? {
         if let id = byToken[token] { return id }
+        guard unshared[token] == nil else { return nil }
         try lookup.bind(token, at: 1)
-        guard let key = try lookup.rows(Self.key).first else { return nil }
+        guard let key = try lookup.rows(Self.key).first else {
+            unshared[token] = ()
+            return nil
+        }
         let id = group(key)
         byToken[token] = id
         return id

@@ -32,6 +32,8 @@ final class LiveRows {
     private let insertCounter: Statement
     private let insertGroup: Statement
     private let storedCounters: Statement
+    /// The counter rows the tables hold for tokens shared in live batches (their orphans).
+    private var storedRows = GenerationMemo<String, [(Int64, Counters)]>()
     private let advocateTokens: Statement
     private let attributions: AttributionCache
     private var kept = KeptGroups()
@@ -74,6 +76,8 @@ final class LiveRows {
             projections.removeAll()
             storedRange.removeAll()
         }
+        attributions.see(generation)
+        storedRows.see(generation)
         grouped = []
         groupedAll = false
         filled = true
@@ -133,8 +137,11 @@ final class LiveRows {
     /// What batch `index` of `batches` adds to the rollups.
     private func groups(_ batches: [Batch], _ index: Int) throws -> LiveGroups {
         try LiveGroups(batches[index], after: batches[..<index], cache: attributions) { token in
+            if let rows = storedRows[token] { return rows }
             try storedCounters.bind(token, at: 1)
-            return try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
+            let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
+            storedRows[token] = rows
+            return rows
         }
     }
 
