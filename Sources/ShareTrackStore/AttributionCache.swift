@@ -13,6 +13,9 @@ final class AttributionCache {
     static let capacity = 200_000
 
     private(set) var groups: [GroupKey] = []
+    /// Per group number: whether the tables hold the group (a stored share has it, or a rollup
+    /// row names it); shares are never deleted, so it stays held.
+    private(set) var isStored: [Bool] = []
     private var groupIDs: [GroupKey: Int32] = [:]
     private var byToken: [String: Int32] = [:]
     private var byStoredGroup: [Int64: Int32] = [:]
@@ -38,6 +41,7 @@ final class AttributionCache {
         if byToken.count > Self.capacity { byToken.removeAll() }
         guard groups.count > Self.capacity || renames != self.renames else { return false }
         groups.removeAll()
+        isStored.removeAll()
         groupIDs.removeAll()
         byToken.removeAll()
         byStoredGroup.removeAll()
@@ -59,6 +63,7 @@ final class AttributionCache {
             return nil
         }
         let id = group(key)
+        isStored[Int(id)] = true
         byToken[token] = id
         return id
     }
@@ -71,6 +76,7 @@ final class AttributionCache {
             throw SQLiteError(code: SQLITE_CORRUPT, message: "a rollup row names share group \(id), which share_groups does not hold")
         }
         let number = group(key)
+        isStored[Int(number)] = true
         byStoredGroup[id] = number
         return number
     }
@@ -85,6 +91,7 @@ final class AttributionCache {
         if let id = groupIDs[key] { return id }
         let id = Int32(groups.count)
         groups.append(key)
+        isStored.append(false)
         groupIDs[key] = id
         return id
     }

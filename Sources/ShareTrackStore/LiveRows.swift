@@ -173,15 +173,19 @@ final class LiveRows {
         }
         for (group, counters) in stored {
             guard let index = projections.index(of: group, project) else { continue }
-            sums.add(counters, to: Projections.Cell(hour: 0, index: index))
+            sums.add(counters, to: Projections.Cell(hour: 0, index: index), stored: true)
         }
         for part in parts {
             for (key, counters) in part where hours.contains(key.hour) {
                 guard let index = projections.index(of: key.group, project) else { continue }
-                sums.add(counters, to: Projections.Cell(hour: byHour ? key.hour : 0, index: index))
+                sums.add(counters, to: Projections.Cell(hour: byHour ? key.hour : 0, index: index),
+                         stored: attributions.isStored[Int(key.group)])
             }
         }
-        return sums.drain().map { (ProjectedGroup(hour: $0.cell.hour, key: projections.keys[Int($0.cell.index)]), $0.counters) }
+        return sums.drain().map { cell, sum in
+            (ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)], hasStoredGroup: sum.hasStoredGroup),
+             sum.counters)
+        }
     }
 
     /// Fills `live_groups` with what a deferred `.groups` load summed, once.
@@ -204,10 +208,12 @@ final class LiveRows {
         }
     }
 
-    /// A live group's hour and projected attributes.
+    /// A live group's hour and projected attributes, and whether one of the groups summed into it
+    /// is held by the tables (`AttributionCache.isStored`; false if not known).
     struct ProjectedGroup {
         var hour: Int64
         var key: GroupKey
+        var hasStoredGroup: Bool
     }
 
     /// `attributed` joins the shares to each counters table apart: SQLite then looks counters up

@@ -41,6 +41,7 @@ extension Queries {
         let storedPair = try database.prepare(pairSQL)
         for (group, counters) in live.grouped {
             sums[group.key.tier, default: Counters()].add(counters)
+            guard !group.hasStoredGroup else { continue }  // a stored group the filter selects has the pair
             try storedPair.bind((pairValues + [.text(group.key.advocate), .text(group.key.tier)]).map(\.statementValue))
             if try storedPair.rows({ _ in () }).isEmpty { advocates[group.key.tier, default: 0] += 1 }
         }
