@@ -58,7 +58,7 @@ final class AttributionCache {
         if let id = byToken[token] { return id }
         guard unshared[token] == nil else { return nil }
         try lookup.bind(token, at: 1)
-        guard let key = try lookup.rows(Self.key).first else {
+        guard let key = try lookup.rows({ Self.key($0) }).first else {
             unshared[token] = ()
             return nil
         }
@@ -72,18 +72,35 @@ final class AttributionCache {
     func group(ofStoredGroup id: Int64) throws -> Int32 {
         if let number = byStoredGroup[id] { return number }
         try storedGroup.bind(id, at: 1)
-        guard let key = try storedGroup.rows(Self.key).first else {
+        guard let key = try storedGroup.rows({ Self.key($0) }).first else {
             throw SQLiteError(code: SQLITE_CORRUPT, message: "a rollup row names share group \(id), which share_groups does not hold")
         }
+        return number(storedGroup: id, key)
+    }
+
+    /// Whether the `share_groups` row `id` has a number.
+    func hasNumbered(storedGroup id: Int64) -> Bool {
+        byStoredGroup[id] != nil
+    }
+
+    /// Numbers every `share_groups` row `rows` gives (its id, then its attributes), many at once.
+    func number(storedGroups rows: Statement) throws {
+        while try rows.step() {
+            let id = rows.int64(0)
+            if !hasNumbered(storedGroup: id) { _ = number(storedGroup: id, Self.key(rows, from: 1)) }
+        }
+    }
+
+    private func number(storedGroup id: Int64, _ key: GroupKey) -> Int32 {
         let number = group(key)
         isStored[Int(number)] = true
         byStoredGroup[id] = number
         return number
     }
 
-    private static func key(_ row: Statement) -> GroupKey {
-        GroupKey(advocate: row.string(0) ?? "", venue: row.string(1) ?? "", campaign: row.string(2) ?? "",
-                 network: row.string(3) ?? "", tier: row.string(4) ?? "")
+    private static func key(_ row: Statement, from column: Int32 = 0) -> GroupKey {
+        GroupKey(advocate: row.string(column) ?? "", venue: row.string(column + 1) ?? "", campaign: row.string(column + 2) ?? "",
+                 network: row.string(column + 3) ?? "", tier: row.string(column + 4) ?? "")
     }
 
     /// The number of `key`.
