@@ -95,8 +95,7 @@ extension Queries {
     func topMerged(limit: Int, _ filter: QueryFilter, ranking: Ranking, key: (Counters) -> Int64, most: Int64) throws
         -> [GroupRow]?
     {
-        var live: [String: Counters] = [:]
-        for (group, counters) in self.live.grouped { live[group.key.advocate] = counters }
+        let live = self.live.grouped  // one per advocate
         let depth = limit + topDepth
         let (sql, values) = Self.text.rankedAdvocateRows(filter, ranking: ranking, limit: depth)
         let stored = try rows(sql, values) { ($0.string(0) ?? "", $0.counters(at: 1)) }
@@ -110,22 +109,25 @@ extension Queries {
         } else {
             for (advocate, _) in stored where totals[advocate] == nil { totals[advocate] = try storedTotal(advocate) }
         }
-        for (advocate, more) in live where totals[advocate] != nil { totals[advocate]?.add(more) }
-        var outside = live.filter { totals[$0.key] == nil }
+        for (group, more) in live { totals[group.key.advocate]?.add(more) }
+        // The live advocates outside the rows read: with their live counters alone where every
+        // row was read, else only those that may rank (`threshold`), with their stored totals.
+        var threshold: (bound: Int64, least: Int64)?
         if stored.count == depth {
             let floor = key(stored[depth - 1].1)
             let (bound, overflow) = floor > 0 ? floor.multipliedReportingOverflow(by: most) : (0, false)
             guard !overflow, totals.count >= limit, case let least = totals.values.map(key).sorted(by: >)[limit - 1],
                   bound < least
             else { return nil }
-            outside = outside.filter { bound + key($0.value) >= least }
-            for (advocate, counters) in outside {
-                var total = try storedTotal(advocate)
-                total.add(counters)
-                outside[advocate] = total
-            }
+            threshold = (bound, least)
         }
-        totals.merge(outside) { $1 }
+        for (group, counters) in live {
+            if let threshold, threshold.bound + key(counters) < threshold.least { continue }
+            guard totals[group.key.advocate] == nil else { continue }
+            var total = threshold == nil ? Counters() : try storedTotal(group.key.advocate)
+            total.add(counters)
+            totals[group.key.advocate] = total
+        }
         return first(limit, of: totals, by: ranking)
     }
 }
