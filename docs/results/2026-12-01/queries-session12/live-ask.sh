@@ -7,5 +7,7 @@ D=$!
 sleep 2
 $BIN/sharetrack-bench --socket /tmp/s12/tp/in.sock --control /tmp/s12/tp/ctl.sock --rate 20000 --events 2000000 --seed 11 --days ${DAYS:-7} > /tmp/s12/tp/load.log 2>&1 &
 sleep 12
+# WARM=1 (session 13): `top` over all time asked 5 times first, so that REQUEST is not the daemon's first answer
+[ -n "$WARM" ] && python3 /work/main/docs/results/2026-12-01/queries-session9/ctl-time.py /tmp/s12/tp/ctl.sock '{"command":"top","query":{"by":"clicks","limit":20}}' 5 >/dev/null 2>&1
 python3 /work/main/docs/results/2026-12-01/queries-session9/ctl-time.py /tmp/s12/tp/ctl.sock "$REQ" $RUNS
 pkill -f "sharetrack-bench --socket /tmp/s12/tp"; sleep 1; kill $D; wait $D
