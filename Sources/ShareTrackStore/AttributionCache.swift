@@ -1,4 +1,5 @@
 import CSQLite
+
 /// Share attributions looked up by token in the database, remembered from one answer to the next:
 /// the live batches' tokens mostly stay the same for a flush interval or two, so each is read
 /// about once instead of once per answer. Groups are numbered, so that summing live counters per
@@ -6,9 +7,10 @@ import CSQLite
 ///
 /// A stored share's attributes change only when `sharectl forget --advocate` renames its advocate,
 /// which the cache notices (`trim(renames:)`); a token without a stored share is remembered only
-/// while the tables hold the same generation (its share may be stored by the next batch applied). The groups of `rollup_hour_groups` rows
-/// (`StoredRange`) are numbered alike, by their `share_groups` id. Bounded: past `capacity` tokens
-/// the tokens are forgotten, and past `capacity` groups everything is.
+/// while the tables hold the same generation (its share may be stored by the next batch applied).
+/// The groups of `rollup_hour_groups` rows (`StoredRange`) are numbered alike, by their
+/// `share_groups` id. Bounded: past `capacity` tokens the tokens are forgotten, and past
+/// `capacity` groups everything is.
 final class AttributionCache {
     static let capacity = 200_000
 
