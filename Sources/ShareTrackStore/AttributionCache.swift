@@ -13,6 +13,8 @@ import CSQLite
 /// `capacity` groups everything is.
 final class AttributionCache {
     static let capacity = 200_000
+    /// The groups kept at most before every group is renumbered (`capacity`; tests make it small).
+    var groupCapacity = AttributionCache.capacity
 
     private(set) var groups: [GroupKey] = []
     /// Per group number: whether the tables hold the group (a stored share has it, or a rollup
@@ -41,7 +43,7 @@ final class AttributionCache {
     func trim(renames: Int64) -> Bool {
         defer { self.renames = renames }
         if byToken.count > Self.capacity { byToken.removeAll() }
-        guard groups.count > Self.capacity || renames != self.renames else { return false }
+        guard groups.count > groupCapacity || renames != self.renames else { return false }
         groups.removeAll()
         isStored.removeAll()
         groupIDs.removeAll()

@@ -35,7 +35,7 @@ final class LiveRows {
     /// The counter rows the tables hold for tokens shared in live batches (their orphans).
     private var storedRows = GenerationMemo<String, [(Int64, Counters)]>()
     private let advocateTokens: Statement
-    private let attributions: AttributionCache
+    let attributions: AttributionCache
     private var kept = KeptGroups()
     private var storedRange: StoredRange
     /// The projections of recent kinds of answer, numbered like `attributions`: at most

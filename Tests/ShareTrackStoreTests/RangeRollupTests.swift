@@ -15,9 +15,23 @@ import Testing
 
     @Test(arguments: [31, 32] as [UInt64], ranges.indices)
     func rangeAnswersFollowEveryAppliedBatch(seed: UInt64, range: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: seed, Self.ranges[range])
+    }
+
+    /// With room for 6 groups only, the attribution cache renumbers its groups at nearly every
+    /// answer: the kept sums, numbered the old way, must go with them.
+    @Test(arguments: ranges.indices)
+    func rangeAnswersStayExactWhenTheCacheRenumbers(range: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 33, Self.ranges[range], groupCapacity: 6)
+    }
+
+    /// `top` (every ranking) and `tiers` over `filter`, from one `Queries` whose attribution cache
+    /// holds `groupCapacity` groups at most, equal the raw rows' answers as batches are applied.
+    static func expectExactAsBatchesAreApplied(seed: UInt64, _ filter: QueryFilter,
+                                               groupCapacity: Int = AttributionCache.capacity) throws {
         let batches = RollupTests.batches(seed: seed, count: 12)
         let database = try RollupTests.ThreeApplied(batches)
-        let filter = Self.ranges[range]
+        database.fast.live.attributions.groupCapacity = groupCapacity
         let requests = Ranking.allCases.map { ControlRequest(command: .top, query: Query(by: $0.rawValue, limit: 5, filter: filter)) }
             + [ControlRequest(command: .tiers, query: Query(filter: filter))]
         for applied in 3..<batches.count {
