@@ -78,10 +78,7 @@ public final class Queries {
             switch question {
             case .top(let ranking, let limit, let filter):
                 let deferred = Self.mayMergeTop(filter)
-                return try snapshot(live, { source in
-                    source.readsHours(filter)
-                        ? .range(filter, columns: ["advocate"]) : .groups(filter, columns: ["advocate"], deferred: deferred)
-                }) { source in
+                return try snapshot(live, Self.sums(filter, columns: ["advocate"], deferred: deferred)) { source in
                     try top(ranking, limit: limit, filter, source)
                 }
             case .advocate(let id, var filter):
@@ -92,10 +89,7 @@ public final class Queries {
             case .venues(let filter):
                 return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
-                return try snapshot(live, { source in
-                    source.readsHours(filter)
-                        ? .range(filter, columns: ["tier", "advocate"]) : .groups(filter, columns: ["tier", "advocate"], deferred: true)
-                }) {
+                return try snapshot(live, Self.sums(filter, columns: ["tier", "advocate"], deferred: true)) {
                     try tiers(filter, $0, everyTier: true)
                 }
             case .networks(let filter):
@@ -195,6 +189,15 @@ public final class Queries {
         throws -> Result
     {
         try snapshot(live, { _ in scope }, body)
+    }
+
+    /// The live rows of an answer that sums per `columns` and reads `live.grouped` (`top`,
+    /// `tiers`): over a range the source reads hour by hour, with the range's stored groups
+    /// (`LiveRows.Scope.range`), else the live groups (`deferred`: see `LiveRows.Scope.groups`).
+    private static func sums(_ filter: QueryFilter, columns: Set<String>, deferred: Bool) -> (Source) -> LiveRows.Scope {
+        { source in
+            source.readsHours(filter) ? .range(filter, columns: columns) : .groups(filter, columns: columns, deferred: deferred)
+        }
     }
 
     /// `snapshot(_:_:_:)` with the scope chosen for the source.
