@@ -8,7 +8,7 @@ import CSQLite
 /// A stored share's attributes change only when `sharectl forget --advocate` renames its advocate,
 /// which the cache notices (`trim(renames:)`); a token without a stored share is remembered only
 /// while the tables hold the same generation (its share may be stored by the next batch applied).
-/// The groups of `rollup_hour_groups` rows (`StoredRange`) are numbered alike, by their
+/// The groups of rollup rows summed in memory (`StoredSums`) are numbered alike, by their
 /// `share_groups` id. Bounded: past `capacity` tokens the tokens are forgotten, and past
 /// `capacity` groups everything is.
 final class AttributionCache {
@@ -87,8 +87,13 @@ final class AttributionCache {
         byStoredGroup[id] != nil
     }
 
-    /// Numbers every `share_groups` row `rows` gives (its id, then its attributes), many at once.
-    func number(storedGroups rows: Statement) throws {
+    /// Numbers every `share_groups` row `rows` gives (its id, then its attributes), many at once:
+    /// about `count` not numbered yet, room made for them first.
+    func number(storedGroups rows: Statement, count: Int) throws {
+        groups.reserveCapacity(groups.count + count)
+        isStored.reserveCapacity(groups.count + count)
+        groupIDs.reserveCapacity(groups.count + count)
+        byStoredGroup.reserveCapacity(byStoredGroup.count + count)
         while try rows.step() {
             let id = rows.int64(0)
             if !hasNumbered(storedGroup: id) { _ = number(storedGroup: id, Self.key(rows, from: 1)) }

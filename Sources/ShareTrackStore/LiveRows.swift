@@ -22,9 +22,11 @@ final class LiveRows {
         /// Every group, filtered, summed per `columns` (attributes, and `hour` for per hour);
         /// `deferred`: into `grouped` only, `live_groups` filled by `fill()` if the answer needs it.
         case groups(QueryFilter, columns: Set<String>, deferred: Bool = false)
-        /// As `groups`, deferred, with the stored groups of the filter's hour range (`StoredRange`)
-        /// summed in too: `grouped` is then the whole answer, never put in `live_groups`.
-        case range(QueryFilter, columns: Set<String>)
+        /// As `groups`, deferred, with the stored groups of `extent` (`StoredSums`; the filter's
+        /// hour range, or its venue over all time) summed in too: `grouped` is then the whole
+        /// answer, never put in `live_groups`; unless the extent has too many groups
+        /// (`groupedAll` false).
+        case stored(StoredSums.Extent, QueryFilter, columns: Set<String>)
     }
 
     private let database: Database
@@ -37,7 +39,8 @@ final class LiveRows {
     private let advocateTokens: Statement
     let attributions: AttributionCache
     private var kept = KeptGroups()
-    private var storedRange: StoredRange
+    /// The stored groups summed in memory (`Scope.stored`); tests set its limit.
+    var storedSums: StoredSums
     /// The projections of recent kinds of answer, numbered like `attributions`: at most
     /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
@@ -64,7 +67,7 @@ final class LiveRows {
             "SELECT hour, \(Rows.counterNames.joined(separator: ", ")) FROM main.counters WHERE token = ?")
         advocateTokens = try database.prepare("SELECT token FROM main.shares WHERE advocate = ?")
         attributions = try AttributionCache(database)
-        storedRange = try StoredRange(database)
+        storedSums = try StoredSums(database)
     }
 
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
@@ -74,14 +77,14 @@ final class LiveRows {
         if attributions.trim(renames: renames) {
             kept.removeAll()
             projections.removeAll()
-            storedRange.removeAll()
+            storedSums.removeAll()
         }
         attributions.see(generation)
         storedRows.see(generation)
         grouped = []
         groupedAll = false
         filled = true
-        storedRange.advance(by: kept.retain(Set(batches.map(\.generation))), to: generation)
+        storedSums.advance(by: kept.retain(Set(batches.map(\.generation))), to: generation, cache: attributions)
         switch scope {
         case .raw:
             try copy(batches)
@@ -102,11 +105,12 @@ final class LiveRows {
             byHour = columns.contains("hour")
             filled = false
             if !deferred { try fill() }
-        case .range(let filter, let columns):
-            try storedRange.load((filter.sinceHour ?? .min)..<(filter.untilHour ?? .max), generation: generation,
-                                 cache: attributions)
-            grouped = group(try liveParts(batches), stored: storedRange.sums, filter, columns: columns)
-            groupedAll = true
+        case .stored(let extent, let filter, let columns):
+            let stored = try storedSums.sums(extent, generation: generation, cache: attributions)
+            grouped = group(try liveParts(batches), stored: stored ?? [:], filter, columns: columns)
+            groupedAll = stored != nil
+            byHour = false
+            filled = stored != nil
         }
     }
 

@@ -11,8 +11,8 @@ extension Queries {
     /// read from `live.grouped` (one per tier and advocate) rather than put in `live_groups`: their
     /// sums are added per tier here, and each pair is looked up among the stored groups.
     ///
-    /// Over a range read hour by hour, `live.grouped` is the whole answer, one group per tier and
-    /// advocate.
+    /// Where the stored groups are summed in memory (`Source.storedExtent`), `live.grouped` is the
+    /// whole answer, one group per tier and advocate.
     func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
         if live.groupedAll {
             var sums: [String: (advocates: Int64, counters: Counters)] = [:]

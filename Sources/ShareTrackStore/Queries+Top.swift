@@ -13,7 +13,8 @@ extension Queries {
     /// (`topMerged`; for engagement, `QueryText.topOfSingleGroups` while every advocate has one row
     /// there); else every advocate's sums, ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
-    /// for the SQL paths). Over a range read hour by hour, `live.grouped` is the whole answer.
+    /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
+    /// hour, a venue over all time: `Source.storedExtent`), `live.grouped` is the whole answer.
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         if live.groupedAll {
             return first(limit, of: live.grouped.lazy.map { (key: $0.key.advocate, value: $1) }, by: ranking)

@@ -78,7 +78,7 @@ public final class Queries {
             switch question {
             case .top(let ranking, let limit, let filter):
                 let deferred = Self.mayMergeTop(filter)
-                return try snapshot(live, Self.sums(filter, columns: ["advocate"], deferred: deferred)) { source in
+                return try snapshot(live, Self.sums(filter, columns: ["advocate"], deferred: deferred, venues: true)) { source in
                     try top(ranking, limit: limit, filter, source)
                 }
             case .advocate(let id, var filter):
@@ -89,7 +89,8 @@ public final class Queries {
             case .venues(let filter):
                 return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
-                return try snapshot(live, Self.sums(filter, columns: ["tier", "advocate"], deferred: true)) {
+                // A venue's advocates are kept counted (`TierAdvocateCounts`): cheaper than its groups.
+                return try snapshot(live, Self.sums(filter, columns: ["tier", "advocate"], deferred: true, venues: false)) {
                     try tiers(filter, $0, everyTier: true)
                 }
             case .networks(let filter):
@@ -192,11 +193,15 @@ public final class Queries {
     }
 
     /// The live rows of an answer that sums per `columns` and reads `live.grouped` (`top`,
-    /// `tiers`): over a range the source reads hour by hour, with the range's stored groups
-    /// (`LiveRows.Scope.range`), else the live groups (`deferred`: see `LiveRows.Scope.groups`).
-    private static func sums(_ filter: QueryFilter, columns: Set<String>, deferred: Bool) -> (Source) -> LiveRows.Scope {
+    /// `tiers`): where the source sums stored groups in memory (`Source.storedExtent`; `venues`:
+    /// a venue's over all time too), those groups too (`LiveRows.Scope.stored`), else the live
+    /// groups (`deferred`: see `LiveRows.Scope.groups`).
+    private static func sums(_ filter: QueryFilter, columns: Set<String>, deferred: Bool, venues: Bool)
+        -> (Source) -> LiveRows.Scope
+    {
         { source in
-            source.readsHours(filter) ? .range(filter, columns: columns) : .groups(filter, columns: columns, deferred: deferred)
+            source.storedExtent(filter, venues: venues).map { .stored($0, filter, columns: columns) }
+                ?? .groups(filter, columns: columns, deferred: deferred)
         }
     }
 

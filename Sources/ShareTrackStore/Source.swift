@@ -34,11 +34,16 @@ public enum Source: Equatable, Sendable {
         }
     }
 
-    /// Whether a sum over `filter`, not per hour, reads the hourly rollups hour by hour: the rollups
-    /// with a range that does not hold most of the stored hours.
-    public func readsHours(_ filter: QueryFilter) -> Bool {
-        guard case .rollups(let stored) = self else { return false }
-        return Self.isRanged(filter) && !Self.holdsMostHours(filter, of: stored)
+    /// The stored groups a sum over `filter`, not per hour, reads into memory (`StoredSums`), if
+    /// any: with the rollups, a range that does not hold most of the stored hours (read hour by
+    /// hour), or, if `venues`, all time at one venue for any advocate (SQL would look each of the
+    /// venue's groups up in the all-time rollup).
+    func storedExtent(_ filter: QueryFilter, venues: Bool) -> StoredSums.Extent? {
+        guard case .rollups(let stored) = self else { return nil }
+        if Self.isRanged(filter) {
+            return Self.holdsMostHours(filter, of: stored) ? nil : .hours((filter.sinceHour ?? .min)..<(filter.untilHour ?? .max))
+        }
+        return venues && filter.advocate == nil ? filter.venue.map { .venue($0) } : nil
     }
 
     private static func isRanged(_ filter: QueryFilter) -> Bool {

@@ -1,0 +1,176 @@
+import ShareTrackCore
+
+/// The stored part of a sum over many share groups, summed per group in memory: the rows of a
+/// range of hours (`rollup_hour_groups`) or of one venue over all time (`rollup_groups`), per group
+/// number of the `AttributionCache`, so that an answer adds the live groups and sums both per its
+/// attributes in one pass (`LiveRows`).
+///
+/// SQLite sums a range per group with a sorter over every (hour, group) row it holds, then looks
+/// each group's attributes up: 24 h while ingest ran at 20,000 events/s held 131,000 rows and
+/// 57,000 groups, and that took 190 ms of a 320 ms `top` (docs/benchmarks.md, round 10). A venue
+/// over all time is 46,000 groups at 2M shares, each looked up in the rollup and grouped per
+/// advocate with a sorter: 117 ms offline (round 11). Here the rows are read in key order and summed
+/// in a dictionary, each group's attributes are looked up once while the cache keeps its numbers,
+/// and the sums are kept for the next answer over the same extent: as they are at the generation
+/// they were read at, plus what each batch applied since added to the rollups (`advance`), where
+/// every such batch was kept live until it was applied.
+struct StoredSums {
+    /// Which stored groups are summed.
+    enum Extent: Hashable {
+        /// Every group's rows in a range of hours.
+        case hours(Range<Int64>)
+        /// Every group of one venue, over all time.
+        case venue(String)
+    }
+
+    private struct Kept {
+        var generation: UInt64
+        var sums: [Int32: Counters]
+        var lastUsed: UInt64
+    }
+
+    private let readHours: Statement
+    private let readHoursGroups: Statement
+    private let readVenue: Statement
+    private let readVenueGroups: Statement
+    private var kept: [Extent: Kept] = [:]
+    /// Extents found to have more than `groupLimit` groups (which only grow), not read again.
+    private var tooLarge: Set<Extent> = []
+    private var answers: UInt64 = 0
+    /// The most groups one extent is summed for here; a larger one is left to SQL (tests make it small).
+    var groupLimit = AttributionCache.capacity / 2
+    /// The most groups kept in all: the least recently used extents go first.
+    private static let keptGroups = AttributionCache.capacity * 3 / 4
+    private static let tooLargeKept = 64
+
+    init(_ database: Database) throws {
+        let counters = Rows.counterNames.joined(separator: ", ")
+        readHours = try database.prepare("SELECT id, \(counters) FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?")
+        readHoursGroups = try database.prepare("""
+            SELECT id, advocate, venue, campaign, network, tier FROM main.share_groups
+            WHERE id IN (SELECT id FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?)
+            """)
+        // Both in id order (`IN`): in the venue index's order, the tables are read at random (for
+        // 46,000 groups at 2M shares, 69-94 ms for the rollup rows, 44-48 ms this way).
+        let venueGroups = "id IN (SELECT id FROM main.share_groups WHERE venue = ?)"
+        readVenue = try database.prepare("SELECT id, \(counters) FROM main.rollup_groups WHERE \(venueGroups)")
+        readVenueGroups = try database.prepare(
+            "SELECT id, advocate, venue, campaign, network, tier FROM main.share_groups WHERE \(venueGroups)")
+    }
+
+    /// The sums of `extent` in the tables at `generation` (the last batch they hold), read unless
+    /// kept; nil if it has more than `groupLimit` groups.
+    mutating func sums(_ extent: Extent, generation: UInt64, cache: AttributionCache) throws -> [Int32: Counters]? {
+        answers += 1
+        if let sums = kept[extent], sums.generation == generation {
+            kept[extent]?.lastUsed = answers
+            return sums.sums
+        }
+        kept[extent] = nil
+        guard !tooLarge.contains(extent) else { return nil }
+        let (read, readGroups) = try statements(extent)
+        defer {
+            read.reset()
+            readGroups.reset()
+        }
+        var byID: [Int64: Counters] = [:]
+        while try read.step() {
+            byID[read.int64(0), default: Counters()].add(read.counters(at: 1))
+            if byID.count > groupLimit {
+                markTooLarge(extent)
+                return nil
+            }
+        }
+        // Many groups not numbered yet (the first answer over these hours) are read in one
+        // statement: 57,000 lookups of one made the first 24 h answer 277-322 ms, not 200-236.
+        let unnumbered = byID.keys.count { !cache.hasNumbered(storedGroup: $0) }
+        if unnumbered * 8 > byID.count {
+            try cache.number(storedGroups: readGroups, count: unnumbered)
+        }
+        var sums: [Int32: Counters] = [:]
+        sums.reserveCapacity(byID.count)
+        for (id, counters) in byID {
+            sums[try cache.group(ofStoredGroup: id), default: Counters()].add(counters)
+        }
+        keep(Kept(generation: generation, sums: sums, lastUsed: answers), for: extent)
+        return sums
+    }
+
+    /// The statements reading `extent`'s rows and its groups' attributes, bound.
+    private func statements(_ extent: Extent) throws -> (rows: Statement, groups: Statement) {
+        switch extent {
+        case .hours(let hours):
+            for statement in [readHours, readHoursGroups] {
+                try statement.bind(hours.lowerBound, at: 1)
+                try statement.bind(hours.upperBound, at: 2)
+            }
+            return (readHours, readHoursGroups)
+        case .venue(let venue):
+            for statement in [readVenue, readVenueGroups] { try statement.bind(venue, at: 1) }
+            return (readVenue, readVenueGroups)
+        }
+    }
+
+    /// Keeps `sums`, forgetting the least recently used extents while too many groups are kept.
+    private mutating func keep(_ sums: Kept, for extent: Extent) {
+        forgetLeastUsed(toHold: sums.sums.count)
+        kept[extent] = sums
+    }
+
+    /// Forgets the least recently used extents until `more` groups can be kept besides the rest.
+    private mutating func forgetLeastUsed(toHold more: Int) {
+        var total = kept.values.reduce(more) { $0 + $1.sums.count }
+        while total > Self.keptGroups, let oldest = kept.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            total -= oldest.value.sums.count
+            kept[oldest.key] = nil
+        }
+    }
+
+    private mutating func markTooLarge(_ extent: Extent) {
+        if tooLarge.count >= Self.tooLargeKept { tooLarge.removeAll() }
+        tooLarge.insert(extent)
+    }
+
+    /// Brings the kept sums to the tables at `generation` where every batch applied since they
+    /// were read was kept (`applied`, by generation: what each added to the rollups, `LiveGroups`,
+    /// numbered by `cache`); the others are forgotten, to be read again, and so are those grown
+    /// past `groupLimit` (then left to SQL).
+    mutating func advance(by applied: [UInt64: LiveGroups], to generation: UInt64, cache: AttributionCache) {
+        for extent in Array(kept.keys) {
+            // Taken out, so that the sums are not shared and are added to in place.
+            guard var sums = kept.removeValue(forKey: extent) else { continue }
+            if sums.generation != generation {
+                guard generation > sums.generation, UInt64(applied.count) >= generation - sums.generation,
+                      case let batches = (sums.generation + 1...generation).compactMap({ applied[$0] }),
+                      batches.count == generation - sums.generation
+                else { continue }
+                for groups in batches {
+                    for (key, counters) in groups.sums where Self.holds(extent, key, cache) {
+                        sums.sums[key.group, default: Counters()].add(counters)
+                    }
+                }
+                sums.generation = generation
+                guard sums.sums.count <= groupLimit else {
+                    markTooLarge(extent)
+                    continue
+                }
+            }
+            kept[extent] = sums
+        }
+        forgetLeastUsed(toHold: 0)
+    }
+
+    /// Whether `extent` sums the rows of `key`.
+    private static func holds(_ extent: Extent, _ key: LiveGroups.Key, _ cache: AttributionCache) -> Bool {
+        switch extent {
+        case .hours(let hours): hours.contains(key.hour)
+        case .venue(let venue): cache.groups[Int(key.group)].venue == venue
+        }
+    }
+
+    /// Forgets every sum (the cache's numbers changed).
+    mutating func removeAll() {
+        kept.removeAll()
+        tooLarge.removeAll()
+    }
+}

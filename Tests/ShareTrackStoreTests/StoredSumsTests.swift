@@ -1,0 +1,72 @@
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// `top` and `tiers` over a range of hours, and `top` at one venue over all time, sum the stored
+/// groups in memory (`StoredSums`) and keep those sums for the next answer over the same extent,
+/// adding the batches applied since where they were kept live: they must follow every batch
+/// applied, with live batches and without, whichever extents are kept together.
+@Suite struct StoredSumsTests {
+    /// Ranges that hold fewer than half of the 12 hours the batches count in (read hour by hour),
+    /// and venues over all time.
+    static let extents = [
+        QueryFilter(since: (RollupTests.hour0 + 7) * 3600),
+        QueryFilter(venue: "v1", since: (RollupTests.hour0 + 2) * 3600, until: (RollupTests.hour0 + 5) * 3600),
+        QueryFilter(venue: "v1"),
+        QueryFilter(venue: "v2", network: "tiktok"),
+    ]
+
+    @Test(arguments: [31, 32] as [UInt64], extents.indices)
+    func answersFollowEveryAppliedBatch(seed: UInt64, extent: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: seed, [Self.extents[extent]])
+    }
+
+    /// Every extent asked in turn: each is kept, and advanced while the others are asked.
+    @Test func extentsKeptTogetherFollowEveryAppliedBatch() throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 34, Self.extents)
+    }
+
+    /// With room for 6 groups only, the attribution cache renumbers its groups at nearly every
+    /// answer: the kept sums, numbered the old way, must go with them.
+    @Test(arguments: extents.indices)
+    func answersStayExactWhenTheCacheRenumbers(extent: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 33, [Self.extents[extent]], groupCapacity: 6)
+    }
+
+    /// An extent of more groups than `StoredSums.groupLimit` is left to SQL, with the live groups
+    /// in `live_groups`.
+    @Test(arguments: extents.indices)
+    func extentsTooLargeToSumInMemoryAreAnsweredBySQL(extent: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 35, [Self.extents[extent]], groupLimit: 2)
+    }
+
+    /// `top` (every ranking) and `tiers` over each of `filters` in turn, from one `Queries` whose
+    /// attribution cache holds `groupCapacity` groups at most and which sums at most `groupLimit`
+    /// stored groups in memory, equal the raw rows' answers as batches are applied.
+    static func expectExactAsBatchesAreApplied(seed: UInt64, _ filters: [QueryFilter],
+                                               groupCapacity: Int = AttributionCache.capacity,
+                                               groupLimit: Int = AttributionCache.capacity) throws {
+        let batches = RollupTests.batches(seed: seed, count: 12)
+        let database = try RollupTests.ThreeApplied(batches)
+        database.fast.live.attributions.groupCapacity = groupCapacity
+        database.fast.live.storedSums.groupLimit = groupLimit
+        let requests = filters.flatMap { filter in
+            Ranking.allCases.map { ControlRequest(command: .top, query: Query(by: $0.rawValue, limit: 5, filter: filter)) }
+                + [ControlRequest(command: .tiers, query: Query(filter: filter))]
+        }
+        for applied in 3..<batches.count {
+            // Without live batches first: the answers with them keep the first two, and the next
+            // answer after one is applied adds it to the sums (`StoredSums.advance`).
+            for live in [[], Array(batches[applied..<min(applied + 3, batches.count)])] {
+                let liveData = LiveData(batches: live)
+                for request in requests {
+                    let expected = RollupTests.answer(database.raw, request, liveData)
+                    #expect(expected.hasPrefix("["), "\(expected)")
+                    #expect(RollupTests.answer(database.fast, request, liveData) == expected, "after \(applied) batches, live \(live.count): \(request)")
+                }
+            }
+            try database.store.apply(batches[applied])
+        }
+    }
+}
