@@ -32,6 +32,17 @@ struct KeptGroups {
         return applied
     }
 
+    /// The groups of every batch after generation `kept` through `generation`, oldest first, if
+    /// `applied` (what `retain` handed over) holds each of them: what the tables gained since they
+    /// held `kept`.
+    static func batches(after kept: UInt64, through generation: UInt64, in applied: [UInt64: LiveGroups])
+        -> [LiveGroups]?
+    {
+        guard generation >= kept, UInt64(applied.count) >= generation - kept else { return nil }
+        let batches = (kept + 1..<generation + 1).compactMap { applied[$0] }
+        return batches.count == generation - kept ? batches : nil
+    }
+
     mutating func removeAll() {
         byGeneration.removeAll()
         total.removeAll()

@@ -27,6 +27,9 @@ final class LiveRows {
         /// answer, never put in `live_groups`; unless the extent has too many groups
         /// (`groupedAll` false).
         case stored(StoredSums.Extent, QueryFilter, columns: Set<String>)
+        /// Every group per advocate, deferred, and every advocate's stored totals in
+        /// `advocateTotals` (`StoredAdvocates`; nil if there are too many).
+        case everyAdvocate
     }
 
     private let database: Database
@@ -41,6 +44,8 @@ final class LiveRows {
     private var kept = KeptGroups()
     /// The stored groups summed in memory (`Scope.stored`); tests set its limit.
     var storedSums: StoredSums
+    /// Every advocate's stored totals (`Scope.everyAdvocate`); tests set its limit.
+    var storedAdvocates: StoredAdvocates
     /// The projections of recent kinds of answer, numbered like `attributions`: at most
     /// `projectionKinds` kinds, and no more projections in all than the cache has groups at most.
     private var projections: [Projections.Key: Projections] = [:]
@@ -49,8 +54,10 @@ final class LiveRows {
     private var sums = CellSums()
     /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
     private(set) var grouped: [(ProjectedGroup, Counters)] = []
-    /// Whether `grouped` holds the stored groups too (a `.range` load): the whole answer.
+    /// Whether `grouped` holds the stored groups too (a `.stored` load): the whole answer.
     private(set) var groupedAll = false
+    /// Every advocate's stored totals, after an `.everyAdvocate` load.
+    private(set) var advocateTotals: StoredAdvocates.Totals?
     private var filled = true
     private var byHour = false
 
@@ -68,6 +75,7 @@ final class LiveRows {
         advocateTokens = try database.prepare("SELECT token FROM main.shares WHERE advocate = ?")
         attributions = try AttributionCache(database)
         storedSums = try StoredSums(database)
+        storedAdvocates = try StoredAdvocates(database)
     }
 
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
@@ -78,13 +86,17 @@ final class LiveRows {
             kept.removeAll()
             projections.removeAll()
             storedSums.removeAll()
+            storedAdvocates.removeAll()
         }
         attributions.see(generation)
         storedRows.see(generation)
         grouped = []
         groupedAll = false
+        advocateTotals = nil
         filled = true
-        storedSums.advance(by: kept.retain(Set(batches.map(\.generation))), to: generation, cache: attributions)
+        let applied = kept.retain(Set(batches.map(\.generation)))
+        storedSums.advance(by: applied, to: generation, cache: attributions)
+        storedAdvocates.advance(by: applied, to: generation, cache: attributions)
         switch scope {
         case .raw:
             try copy(batches)
@@ -101,9 +113,7 @@ final class LiveRows {
             try insert(group(own.indices.map { try groups(own, $0).sums }, stored: [:], filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
         case .groups(let filter, let columns, let deferred):
-            grouped = group(try liveParts(batches), stored: [:], filter, columns: columns)
-            byHour = columns.contains("hour")
-            filled = false
+            try groupLive(batches, filter, columns: columns)
             if !deferred { try fill() }
         case .stored(let extent, let filter, let columns):
             let stored = try storedSums.sums(extent, generation: generation, cache: attributions)
@@ -111,7 +121,18 @@ final class LiveRows {
             groupedAll = stored != nil
             byHour = false
             filled = stored != nil
+        case .everyAdvocate:
+            try groupLive(batches, QueryFilter(), columns: ["advocate"])
+            advocateTotals = try storedAdvocates.totals(generation: generation)
         }
+    }
+
+    /// Sums the groups of `batches` that `filter` selects per `columns` into `grouped`, for
+    /// `fill()` to put in `live_groups` if the answer reads them there.
+    private func groupLive(_ batches: [Batch], _ filter: QueryFilter, columns: Set<String>) throws {
+        grouped = group(try liveParts(batches), stored: [:], filter, columns: columns)
+        byHour = columns.contains("hour")
+        filled = false
     }
 
     /// The groups of `batches` per (hour, group): the kept batches' total, and the last batch's.

@@ -7,7 +7,9 @@ extension Queries {
     /// The largest `--limit` kept in order while reading (`first(_:of:by:)`).
     static let defaultKeptWhileReading = 256
 
-    /// `top`. Over all time with at most a network and tier filter: from the first rows of the
+    /// `top`. Over all time without a filter: every advocate's kept totals (`StoredAdvocates`)
+    /// plus the live groups, ranked here. Over all time with at most a network and tier filter
+    /// (or without one, if there are too many advocates to keep): from the first rows of the
     /// all-time rollup per advocate (`QueryText.advocateRollup`: without a filter one row per
     /// advocate, else per advocate, network and tier) in ranking order and the live advocates
     /// (`topMerged`; for engagement, `QueryText.topOfSingleGroups` while every advocate has one row
@@ -18,6 +20,10 @@ extension Queries {
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         if live.groupedAll {
             return first(limit, of: live.grouped.lazy.map { (key: $0.key.advocate, value: $1) }, by: ranking)
+        }
+        if let totals = live.advocateTotals {
+            let (stored, newcomers) = totals.adding(live.grouped)
+            return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
         let most = try source != .raw && Self.readsAdvocateRows(filter)
             ? (QueryText.advocateRollup(filter) == .advocateTotals ? 1 : advocateGroups.most(database: Store.meta("id", database)))
@@ -68,6 +74,13 @@ extension Queries {
     /// read (in no particular order, so most are passed over after one comparison); a larger
     /// `limit` sorts them all.
     func first(_ limit: Int, of totals: some Sequence<(key: String, value: Counters)>, by ranking: Ranking) -> [GroupRow] {
+        ranked(limit, of: totals, by: ranking).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
+    }
+
+    /// The entries of `first(_:of:by:)`, in order.
+    func ranked(_ limit: Int, of totals: some Sequence<(key: String, value: Counters)>, by ranking: Ranking)
+        -> [(key: String, value: Counters)]
+    {
         let precedes = { (a: (key: String, value: Counters), b: (key: String, value: Counters)) in
             ranking.ranks(a.value, above: b.value) ?? a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
         }
@@ -80,7 +93,7 @@ extension Queries {
                 if best.count > limit { best.removeLast() }
             }
         }
-        return best.prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
+        return Array(best.prefix(limit))
     }
 
     /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time

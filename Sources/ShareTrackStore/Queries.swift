@@ -77,10 +77,9 @@ public final class Queries {
         do {
             switch question {
             case .top(let ranking, let limit, let filter):
-                let deferred = Self.mayMergeTop(filter)
-                return try snapshot(live, Self.sums(filter, columns: ["advocate"], deferred: deferred, venues: true)) { source in
-                    try top(ranking, limit: limit, filter, source)
-                }
+                let scope = filter == QueryFilter() ? { _ in .everyAdvocate }
+                    : Self.sums(filter, columns: ["advocate"], deferred: Self.mayMergeTop(filter), venues: true)
+                return try snapshot(live, scope) { source in try top(ranking, limit: limit, filter, source) }
             case .advocate(let id, var filter):
                 filter.advocate = id
                 return try snapshot(live, .advocate(id, filter)) { try advocate(id, filter, $0) }

@@ -140,10 +140,9 @@ struct StoredSums {
             // Taken out, so that the sums are not shared and are added to in place.
             guard var sums = kept.removeValue(forKey: extent) else { continue }
             if sums.generation != generation {
-                guard generation > sums.generation, UInt64(applied.count) >= generation - sums.generation,
-                      case let batches = (sums.generation + 1...generation).compactMap({ applied[$0] }),
-                      batches.count == generation - sums.generation
-                else { continue }
+                guard let batches = KeptGroups.batches(after: sums.generation, through: generation, in: applied) else {
+                    continue
+                }
                 for groups in batches {
                     for (key, counters) in groups.sums where Self.holds(extent, key, cache) {
                         sums.sums[key.group, default: Counters()].add(counters)

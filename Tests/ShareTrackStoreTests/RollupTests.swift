@@ -147,16 +147,19 @@ import Testing
     /// One `Queries` answers like the raw rows while `batches` arrive (the last one growing first,
     /// like the daemon's pending batch) and are applied one by one, the first three applied first.
     /// `topDepth`, `keptWhileReading`: the fast `Queries`' (see `Queries.defaultTopDepth` and
-    /// `Queries.defaultKeptWhileReading`).
+    /// `Queries.defaultKeptWhileReading`); `keptAdvocates`: the most advocates whose totals it keeps
+    /// in memory (`StoredAdvocates.limit`; 0: `top` without a filter reads the rollups in SQL).
     static func expectExactAsBatchesArrive(_ batches: [Batch], seed: UInt64, allTime: Bool = false,
                                            topDepth: Int = Queries.defaultTopDepth,
-                                           keptWhileReading: Int = Queries.defaultKeptWhileReading) throws {
+                                           keptWhileReading: Int = Queries.defaultKeptWhileReading,
+                                           keptAdvocates: Int = AttributionCache.capacity) throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: Array(batches.prefix(3)))
         let store = try Store(path: database.path, visitorKey: testKey)
         let fast = try Queries(path: database.path, readsRollups: true)
         fast.topDepth = topDepth
         fast.keptWhileReading = keptWhileReading
+        fast.live.storedAdvocates.limit = keptAdvocates
         var applied = 3
         var arrived = 5
         var step: UInt64 = 0

@@ -42,15 +42,18 @@ import Testing
     }
 
     /// `top` (every ranking) and `tiers` over each of `filters` in turn, from one `Queries` whose
-    /// attribution cache holds `groupCapacity` groups at most and which sums at most `groupLimit`
-    /// stored groups in memory, equal the raw rows' answers as batches are applied.
+    /// attribution cache holds `groupCapacity` groups at most, which sums at most `groupLimit`
+    /// stored groups and keeps at most `advocateLimit` advocates' totals in memory, equal the raw
+    /// rows' answers as batches are applied.
     static func expectExactAsBatchesAreApplied(seed: UInt64, _ filters: [QueryFilter],
                                                groupCapacity: Int = AttributionCache.capacity,
-                                               groupLimit: Int = AttributionCache.capacity) throws {
+                                               groupLimit: Int = AttributionCache.capacity,
+                                               advocateLimit: Int = AttributionCache.capacity) throws {
         let batches = RollupTests.batches(seed: seed, count: 12)
         let database = try RollupTests.ThreeApplied(batches)
         database.fast.live.attributions.groupCapacity = groupCapacity
         database.fast.live.storedSums.groupLimit = groupLimit
+        database.fast.live.storedAdvocates.limit = advocateLimit
         let requests = filters.flatMap { filter in
             Ranking.allCases.map { ControlRequest(command: .top, query: Query(by: $0.rawValue, limit: 5, filter: filter)) }
                 + [ControlRequest(command: .tiers, query: Query(filter: filter))]

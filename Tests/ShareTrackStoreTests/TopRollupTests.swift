@@ -5,7 +5,9 @@ import Testing
 
 /// `top` over all time read from the first rows of the all-time advocate rollup (`topMerged`, and
 /// `QueryText.topOfSingleGroups` while every advocate has one advocate group) against the raw rows,
-/// on random data with live batches arriving and applied one by one.
+/// on random data with live batches arriving and applied one by one. Without a filter, `top` reads
+/// those only when there are too many advocates to keep their totals in memory
+/// (`StoredAdvocates`): these tests keep none.
 @Suite struct TopRollupTests {
     /// Whether the database at `path` has one advocate group per advocate (the path's condition).
     private static func oneGroupPerAdvocate(_ path: String) throws -> Bool {
@@ -19,7 +21,7 @@ import Testing
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: batches)
         #expect(try Self.oneGroupPerAdvocate(database.path))
-        try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true)
+        try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true, keptAdvocates: 0)
     }
 
     /// With fewer stored rows read than advocates, the live advocates past them are told apart by
@@ -29,7 +31,7 @@ import Testing
     func liveAdvocatesPastTheRowsReadRankLikeTheRawRows(seed: UInt64, depth: Int) throws {
         let batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: true)
         try RollupTests.expectExactAsBatchesArrive(batches, seed: seed, allTime: true, topDepth: depth,
-                                                   keptWhileReading: depth)
+                                                   keptWhileReading: depth, keptAdvocates: 0)
     }
 
     /// Advocates with several groups (networks and tiers): the rows read in ranking order bound the
@@ -37,7 +39,7 @@ import Testing
     @Test(arguments: [(45, 0), (46, 1), (47, 3), (48, 6)] as [(UInt64, Int)])
     func advocatesWithSeveralGroupsRankLikeTheRawRows(seed: UInt64, depth: Int) throws {
         try RollupTests.expectExactAsBatchesArrive(RollupTests.batches(seed: seed, count: 16), seed: seed, allTime: true,
-                                                   topDepth: depth)
+                                                   topDepth: depth, keptAdvocates: 0)
     }
 
     /// The rows read in ranking order answer (rather than the SQL over every advocate) for some
@@ -73,6 +75,7 @@ import Testing
         var batches = RollupTests.batches(seed: 35, count: 12, oneGroupPerAdvocate: true)
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: batches)
+        queries.live.storedAdvocates.limit = 0
         let groups = try AdvocateGroupCount(queries.database)
         #expect(try groups.most(database: Store.meta("id", queries.database)) == 1)
         var second = Batch(generation: 13)
