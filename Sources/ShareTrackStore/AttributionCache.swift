@@ -57,6 +57,11 @@ final class AttributionCache {
         unshared.see(generation)
     }
 
+    /// The group of `token`'s stored share if the cache has it (no lookup in the database).
+    func knownGroup(ofStored token: String) -> Int32? {
+        byToken[token]
+    }
+
     /// The group of `token`'s stored share; nil if the database has no share with that token.
     func group(ofStored token: String) throws -> Int32? {
         if let id = byToken[token] { return id }

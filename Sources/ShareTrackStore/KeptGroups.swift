@@ -9,9 +9,9 @@ struct KeptGroups {
     /// The sum of every kept batch's groups.
     private(set) var total: [LiveGroups.Key: Counters] = [:]
 
-    /// Whether the batch of `generation` is kept.
-    func contains(_ generation: UInt64) -> Bool {
-        byGeneration[generation] != nil
+    /// The groups of the batch of `generation`, if kept.
+    subscript(generation: UInt64) -> LiveGroups? {
+        byGeneration[generation]
     }
 
     /// Keeps a batch's groups, and adds them to the total.

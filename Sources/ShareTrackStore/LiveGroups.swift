@@ -12,6 +12,11 @@ import ShareTrackCore
 /// change as the earlier batches are applied (their rows move into the tables), so it is computed
 /// once per batch; the rollups plus every unapplied batch's groups are what the rollups will be
 /// once the batches are applied.
+///
+/// A token is shared once, so an earlier delta of a token shared in this batch was an orphan in its
+/// own batch: only the earlier batches' `orphans` are read for the shares' deltas, not all their
+/// deltas (one lookup per delta of every waiting batch, made again for every answer;
+/// docs/benchmarks.md, round 11).
 struct LiveGroups {
     struct Key: Hashable {
         var hour: Int64
@@ -20,42 +25,38 @@ struct LiveGroups {
     }
 
     private(set) var sums: [Key: Counters] = [:]
+    /// The batch's deltas of tokens shared nowhere yet (left out of `sums`).
+    private(set) var orphans: [CounterKey: Counters] = [:]
+    /// The group of each share in the batch, by token.
+    private(set) var shareGroups: [String: Int32] = [:]
 
     /// - Parameters:
     ///   - batch: the batch.
-    ///   - earlier: the unapplied batches before it, oldest first.
+    ///   - earlier: the groups of the unapplied batches before it.
     ///   - storedCounters: a token's counter rows in the tables, as (hour, counters).
-    init(_ batch: Batch, after earlier: ArraySlice<Batch>, cache: AttributionCache,
+    init(_ batch: Batch, after earlier: some Sequence<LiveGroups>, cache: AttributionCache,
          storedCounters: (String) throws -> [(Int64, Counters)]) throws {
-        var own: [String: Int32] = [:]
-        for share in batch.shares { own[share.token] = cache.group(GroupKey(share)) }
-        // The tokens of the batch's deltas whose share is not in it: stored, earlier or orphans.
-        var others: [String: Int32?] = [:]
-        for key in batch.counters.keys where own[key.token] == nil {
-            others[key.token] = .some(nil)
-        }
+        for share in batch.shares { shareGroups[share.token] = cache.group(GroupKey(share)) }
+        var earlierShares: [String: Int32] = [:]
         for previous in earlier {
-            for share in previous.shares where others[share.token] != nil {
-                others[share.token] = cache.group(GroupKey(share))
-            }
-            for (key, counters) in previous.counters {
-                guard let group = own[key.token] else { continue }
+            earlierShares.merge(previous.shareGroups) { first, _ in first }
+            for (key, counters) in previous.orphans {
+                guard let group = shareGroups[key.token] else { continue }
                 sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
             }
         }
+        // A token is shared once, so the first of these that knows it has its group; most deltas
+        // are of stored shares the cache knows: one lookup.
         for (key, counters) in batch.counters {
-            let group: Int32?
-            if let ownGroup = own[key.token] {
-                group = ownGroup
-            } else if let earlierGroup = others[key.token] ?? nil {
-                group = earlierGroup
-            } else {
-                group = try cache.group(ofStored: key.token)
+            guard let group = try cache.knownGroup(ofStored: key.token) ?? shareGroups[key.token]
+                ?? earlierShares[key.token] ?? cache.group(ofStored: key.token)
+            else {
+                orphans[key] = counters
+                continue
             }
-            guard let group else { continue }
             sums[Key(hour: key.hour, group: group), default: Counters()].add(counters)
         }
-        for (token, group) in own {
+        for (token, group) in shareGroups {
             for (hour, counters) in try storedCounters(token) {
                 sums[Key(hour: hour, group: group), default: Counters()].add(counters)
             }

@@ -110,7 +110,7 @@ final class LiveRows {
             }
             let own = batches.map { $0.only(tokens.contains) }
             try copy(own)
-            try insert(group(own.indices.map { try groups(own, $0).sums }, stored: [:], filter, columns: Set(GroupKey.attributes)),
+            try insert(group(groups(own) { _ in nil }.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
         case .groups(let filter, let columns, let deferred):
             try groupLive(batches, filter, columns: columns)
@@ -137,11 +137,11 @@ final class LiveRows {
 
     /// The groups of `batches` per (hour, group): the kept batches' total, and the last batch's.
     private func liveParts(_ batches: [Batch]) throws -> [[LiveGroups.Key: Counters]] {
-        for index in batches.indices.dropLast() where !kept.contains(batches[index].generation) {
-            kept.keep(try groups(batches, index), generation: batches[index].generation)
+        let made = try groups(batches) { index in index < batches.count - 1 ? kept[batches[index].generation] : nil }
+        for (batch, groups) in zip(batches, made).dropLast() where kept[batch.generation] == nil {
+            kept.keep(groups, generation: batch.generation)
         }
-        let last = try batches.indices.last.map { try groups(batches, $0).sums }
-        return [kept.total] + (last.map { [$0] } ?? [])
+        return [kept.total] + (made.last.map { [$0.sums] } ?? [])
     }
 
     /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:
@@ -159,15 +159,19 @@ final class LiveRows {
         }
     }
 
-    /// What batch `index` of `batches` adds to the rollups.
-    private func groups(_ batches: [Batch], _ index: Int) throws -> LiveGroups {
-        try LiveGroups(batches[index], after: batches[..<index], cache: attributions) { token in
-            if let rows = storedRows[token] { return rows }
-            try storedCounters.bind(token, at: 1)
-            let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
-            storedRows[token] = rows
-            return rows
+    /// What each of `batches` adds to the rollups, in order: `made(index)` if it has it already.
+    private func groups(_ batches: [Batch], made: (Int) -> LiveGroups?) throws -> [LiveGroups] {
+        var groups: [LiveGroups] = []
+        for index in batches.indices {
+            groups.append(try made(index) ?? LiveGroups(batches[index], after: groups, cache: attributions) { token in
+                if let rows = storedRows[token] { return rows }
+                try storedCounters.bind(token, at: 1)
+                let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
+                storedRows[token] = rows
+                return rows
+            })
         }
+        return groups
     }
 
     /// The groups of `parts` that `filter` selects, in its hour range, and of `stored` (already in
