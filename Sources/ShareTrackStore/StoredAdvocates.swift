@@ -51,9 +51,9 @@ struct StoredAdvocates {
     }
 
     private let read: Statement
-    /// The generation `totals` are at; nil: not read.
+    /// The generation `kept` is at; nil: not read.
     private var generation: UInt64?
-    private var totals = Totals()
+    private var kept = Totals()
     /// Whether the rollup has more than `limit` advocates (which only grow): left to SQL.
     private var tooMany = false
     /// The most advocates kept (tests make it small).
@@ -68,34 +68,34 @@ struct StoredAdvocates {
     /// kept; nil if there are more than `limit` advocates.
     mutating func totals(generation: UInt64) throws -> Totals? {
         guard !tooMany else { return nil }
-        if generation == self.generation { return totals }
+        if generation == self.generation { return kept }
         removeAll()
         defer { read.reset() }
         while try read.step() {
-            totals.add(read.counters(at: 1), to: read.string(0) ?? "")
-            guard totals.entries.count <= limit else {
+            kept.add(read.counters(at: 1), to: read.string(0) ?? "")
+            guard kept.entries.count <= limit else {
                 markTooMany()
                 return nil
             }
         }
         self.generation = generation
-        return totals
+        return kept
     }
 
     /// Brings the totals to the tables at `generation` if every batch applied since they were read
     /// was kept (`applied`, by generation: what each added to the rollups, `LiveGroups`, numbered by
     /// `cache`); else forgets them, to be read again.
     mutating func advance(by applied: [UInt64: LiveGroups], to generation: UInt64, cache: AttributionCache) {
-        guard let kept = self.generation, kept != generation else { return }
-        guard let batches = KeptGroups.batches(after: kept, through: generation, in: applied) else {
+        guard let readAt = self.generation, readAt != generation else { return }
+        guard let batches = KeptGroups.batches(after: readAt, through: generation, in: applied) else {
             removeAll()
             return
         }
         for groups in batches {
-            for (key, counters) in groups.sums { totals.add(counters, to: cache.groups[Int(key.group)].advocate) }
+            for (key, counters) in groups.sums { kept.add(counters, to: cache.groups[Int(key.group)].advocate) }
         }
         self.generation = generation
-        if totals.entries.count > limit { markTooMany() }
+        if kept.entries.count > limit { markTooMany() }
     }
 
     private mutating func markTooMany() {
@@ -106,7 +106,7 @@ struct StoredAdvocates {
     /// Forgets the totals (and whether there were too many: an advocate was renamed).
     mutating func removeAll() {
         generation = nil
-        totals = Totals()
+        kept = Totals()
         tooMany = false
     }
 }
