@@ -117,20 +117,20 @@ final class LiveRows {
             if !deferred { try fill() }
         case .stored(let extent, let filter, let columns):
             let stored = try storedSums.sums(extent, generation: generation, cache: attributions)
-            grouped = group(try liveParts(batches), stored: stored ?? [:], filter, columns: columns)
+            try groupLive(batches, filter, columns: columns, stored: stored ?? [:])
             groupedAll = stored != nil
-            byHour = false
-            filled = stored != nil
+            filled = groupedAll  // the whole answer is never put in `live_groups`
         case .everyAdvocate:
             try groupLive(batches, QueryFilter(), columns: ["advocate"])
             advocateTotals = try storedAdvocates.totals(generation: generation)
         }
     }
 
-    /// Sums the groups of `batches` that `filter` selects per `columns` into `grouped`, for
-    /// `fill()` to put in `live_groups` if the answer reads them there.
-    private func groupLive(_ batches: [Batch], _ filter: QueryFilter, columns: Set<String>) throws {
-        grouped = group(try liveParts(batches), stored: [:], filter, columns: columns)
+    /// Sums the groups of `batches` that `filter` selects, and `stored`, per `columns` into
+    /// `grouped`, for `fill()` to put in `live_groups` if the answer reads them there.
+    private func groupLive(_ batches: [Batch], _ filter: QueryFilter, columns: Set<String>,
+                           stored: [Int32: Counters] = [:]) throws {
+        grouped = group(try liveParts(batches), stored: stored, filter, columns: columns)
         byHour = columns.contains("hour")
         filled = false
     }
