@@ -36,8 +36,12 @@ struct LiveGroups {
     ///   - storedCounters: a token's counter rows in the tables, as (hour, counters).
     init(_ batch: Batch, after earlier: some Sequence<LiveGroups>, cache: AttributionCache,
          storedCounters: (String) throws -> [(Int64, Counters)]) throws {
+        // Sized at once: growing these a doubling at a time was a third of the batch's time.
+        sums.reserveCapacity(batch.counters.count)
+        shareGroups.reserveCapacity(batch.shares.count)
         for share in batch.shares { shareGroups[share.token] = cache.group(GroupKey(share)) }
         var earlierShares: [String: Int32] = [:]
+        earlierShares.reserveCapacity(earlier.reduce(0) { $0 + $1.shareGroups.count })
         for previous in earlier {
             earlierShares.merge(previous.shareGroups) { first, _ in first }
             for (key, counters) in previous.orphans {
