@@ -75,6 +75,15 @@ public struct Batch: Sendable {
         return part
     }
 
+    /// Only the counter rows at `keys` and the shares at `shares` (indexes into `shares`), each one
+    /// of the batch's: what `only` selects, for a caller that knows where a few tokens' rows are.
+    public func only(counters keys: some Sequence<CounterKey>, shares indexes: some Sequence<Int>) -> Batch {
+        var part = Batch(generation: generation)
+        for key in keys { part.counters[key] = counters[key] }
+        part.shares = indexes.map { shares[$0] }
+        return part
+    }
+
     /// The batch without its encoded effects (for a copy that outlives the journaling).
     public var withoutEffects: Batch {
         var copy = self

@@ -11,7 +11,7 @@ import Testing
     static let hour0: Int64 = 1_795_809_600 / 3600
 
     /// SplitMix64: the same seed gives the same data on every run.
-    private struct Random: RandomNumberGenerator {
+    struct Random: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
