@@ -75,12 +75,21 @@ public struct Batch: Sendable {
         return part
     }
 
-    /// Only the counter rows at `keys` and the shares at `shares` (indexes into `shares`), each one
-    /// of the batch's: what `only` selects, for a caller that knows where a few tokens' rows are.
-    public func only(counters keys: some Sequence<CounterKey>, shares indexes: some Sequence<Int>) -> Batch {
+    /// The hours of its counter rows.
+    public var hours: Set<Int64> { Set(counters.keys.lazy.map(\.hour)) }
+
+    /// What `only` selects for `tokens`, found by looking each token up at each of `hours` (at least
+    /// the hours of those tokens' counter rows) instead of testing every counter row: for a few
+    /// tokens, a few lookups each.
+    public func only(_ tokens: Set<String>, at hours: some Collection<Int64>) -> Batch {
         var part = Batch(generation: generation)
-        for key in keys { part.counters[key] = counters[key] }
-        part.shares = indexes.map { shares[$0] }
+        for token in tokens {
+            for hour in hours {
+                let key = CounterKey(token: token, hour: hour)
+                if let found = counters[key] { part.counters[key] = found }
+            }
+        }
+        part.shares = shares.filter { tokens.contains($0.token) }
         return part
     }
 

@@ -40,7 +40,7 @@ final class LiveRows {
     /// The counter rows the tables hold for tokens shared in live batches (their orphans).
     private var storedRows = GenerationMemo<String, [(Int64, Counters)]>()
     private let advocateTokens: Statement
-    private var batchTokens = BatchTokens()
+    private var batchHours = BatchHours()
     let attributions: AttributionCache
     private var kept = KeptGroups()
     /// The stored groups summed in memory (`Scope.stored`); tests set its limit.
@@ -102,14 +102,14 @@ final class LiveRows {
         case .raw:
             try copy(batches)
         case .token(let token):
-            try copy(batchTokens.only([token], of: batches))
+            try copy(batchHours.only([token], of: batches))
         case .advocate(let advocate, let filter):
             try advocateTokens.bind(advocate, at: 1)
             var tokens = Set(try advocateTokens.rows { $0.string(0) ?? "" })
             for batch in batches {
                 for share in batch.shares where share.attributes.advocate == advocate { tokens.insert(share.token) }
             }
-            let own = batchTokens.only(tokens, of: batches)
+            let own = batchHours.only(tokens, of: batches)
             try copy(own)
             try insert(group(groups(own) { _ in nil }.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes)),
                        byHour: false)
@@ -146,7 +146,7 @@ final class LiveRows {
     }
 
     /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:
-    /// `BatchTokens`).
+    /// `BatchHours`).
     private func copy(_ batches: [Batch]) throws {
         for batch in batches {
             for share in batch.shares {
