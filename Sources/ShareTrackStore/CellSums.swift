@@ -4,51 +4,39 @@ import ShareTrackCore
 /// hour 0 (every cell of an answer not per hour) are kept in an array by projection index, zeroed
 /// as it is drained, so that adding to one is an array access: no hashing, and no fresh pages per
 /// answer (docs/benchmarks.md, round 10). The array grows to the most projections one kind of
-/// answer has had (`Projections`: 200,000 at most, 12 MB). Other cells go in a dictionary.
-///
-/// Each cell also tells whether one of the groups summed into it is held by the tables (`Sum`).
+/// answer has had (`Projections`: 200,000 at most, 11 MB). Other cells go in a dictionary.
 struct CellSums {
-    struct Sum {
-        var counters = Counters()
-        var hasStoredGroup = false
-
-        mutating func add(_ counters: Counters, stored: Bool) {
-            self.counters.add(counters)
-            hasStoredGroup = hasStoredGroup || stored
-        }
-    }
-
-    private var byIndex: [Sum] = []
+    private var byIndex: [Counters] = []
     private var isUsed: [Bool] = []
     private var used: [Int32] = []
-    private var byCell: [Projections.Cell: Sum] = [:]
+    private var byCell: [Projections.Cell: Counters] = [:]
 
-    /// Adds the `counters` of a group to `cell`; `stored`: the tables hold the group.
-    mutating func add(_ counters: Counters, to cell: Projections.Cell, stored: Bool) {
+    /// Adds the `counters` of a group to `cell`.
+    mutating func add(_ counters: Counters, to cell: Projections.Cell) {
         guard cell.hour == 0 else {
-            byCell[cell, default: Sum()].add(counters, stored: stored)
+            byCell[cell, default: Counters()].add(counters)
             return
         }
         let index = Int(cell.index)
         if index >= byIndex.count {
-            byIndex.append(contentsOf: repeatElement(Sum(), count: index + 1 - byIndex.count))
+            byIndex.append(contentsOf: repeatElement(Counters(), count: index + 1 - byIndex.count))
             isUsed.append(contentsOf: repeatElement(false, count: index + 1 - isUsed.count))
         }
         if !isUsed[index] {
             isUsed[index] = true
             used.append(cell.index)
         }
-        byIndex[index].add(counters, stored: stored)
+        byIndex[index].add(counters)
     }
 
     /// Every cell added to since the last drain, with its sum; leaves the sums empty.
-    mutating func drain() -> [(cell: Projections.Cell, sum: Sum)] {
+    mutating func drain() -> [(cell: Projections.Cell, sum: Counters)] {
         var cells = byCell.map { (cell: $0.key, sum: $0.value) }
         byCell.removeAll()
         cells.reserveCapacity(cells.count + used.count)
         for index in used.map(Int.init) {
             cells.append((Projections.Cell(hour: 0, index: Int32(index)), byIndex[index]))
-            byIndex[index] = Sum()
+            byIndex[index] = Counters()
             isUsed[index] = false
         }
         used.removeAll(keepingCapacity: true)

@@ -30,6 +30,10 @@ final class LiveRows {
         /// Every group per advocate, deferred, and every advocate's stored totals in
         /// `advocateTotals` (`StoredAdvocates`; nil if there are too many).
         case everyAdvocate
+        /// Every group, filtered, summed per tier, deferred; and in `newGroups` the numbers of those
+        /// the tables are not known to hold (`AttributionCache.isStored`): `tiers` over all time
+        /// counts the advocates of their (tier, advocate) pairs that no stored group has.
+        case tiers(QueryFilter)
     }
 
     private let database: Database
@@ -59,6 +63,12 @@ final class LiveRows {
     private(set) var groupedAll = false
     /// Every advocate's stored totals, after an `.everyAdvocate` load.
     private(set) var advocateTotals: StoredAdvocates.Totals?
+    /// The groups a `.tiers` load summed that the tables are not known to hold.
+    private(set) var newGroups: Set<Int32> = []
+    /// What `tiers` found of its new groups' pairs, kept for its next answers.
+    var storedPairs = StoredPairs()
+    /// The last batch the tables held at the last load.
+    private(set) var generation: UInt64 = 0
     private var filled = true
     private var byHour = false
 
@@ -88,12 +98,15 @@ final class LiveRows {
             projections.removeAll()
             storedSums.removeAll()
             storedAdvocates.removeAll()
+            storedPairs.removeAll()
         }
         attributions.see(generation)
+        self.generation = generation
         storedRows.see(generation)
         grouped = []
         groupedAll = false
         advocateTotals = nil
+        newGroups = []
         filled = true
         let applied = kept.retain(Set(batches.map(\.generation)))
         storedSums.advance(by: applied, to: generation, cache: attributions)
@@ -124,14 +137,17 @@ final class LiveRows {
         case .everyAdvocate:
             try groupLive(batches, QueryFilter(), columns: ["advocate"])
             advocateTotals = try storedAdvocates.totals(generation: generation)
+        case .tiers(let filter):
+            try groupLive(batches, filter, columns: ["tier"], collectingNew: true)
         }
     }
 
     /// Sums the groups of `batches` that `filter` selects, and `stored`, per `columns` into
-    /// `grouped`, for `fill()` to put in `live_groups` if the answer reads them there.
+    /// `grouped`, for `fill()` to put in `live_groups` if the answer reads them there;
+    /// `collectingNew`: and those of the groups the tables are not known to hold into `newGroups`.
     private func groupLive(_ batches: [Batch], _ filter: QueryFilter, columns: Set<String>,
-                           stored: [Int32: Counters] = [:]) throws {
-        grouped = group(try liveParts(batches), stored: stored, filter, columns: columns)
+                           stored: [Int32: Counters] = [:], collectingNew: Bool = false) throws {
+        grouped = group(try liveParts(batches), stored: stored, filter, columns: columns, collectingNew: collectingNew)
         byHour = columns.contains("hour")
         filled = false
     }
@@ -177,14 +193,15 @@ final class LiveRows {
 
     /// The groups of `parts` that `filter` selects, in its hour range, and of `stored` (already in
     /// the range; not per hour), summed per the attributes in `columns` (the others `''`) and, if
-    /// `columns` has `hour`, per hour (else hour 0).
+    /// `columns` has `hour`, per hour (else hour 0); `collectingNew`: the numbers of the groups of
+    /// `parts` summed that the tables are not known to hold into `newGroups`.
     ///
     /// Each group number is projected once for each kind of answer, to the index of its projection
     /// (`Projections`), so a live cell costs an array lookup and the hashing of two integers:
     /// projecting every cell, and hashing the five strings of its projected key, took a fifth of a
     /// live answer's time (docs/benchmarks.md, round 9).
     private func group(_ parts: [[LiveGroups.Key: Counters]], stored: [Int32: Counters], _ filter: QueryFilter,
-                       columns: Set<String>) -> [(ProjectedGroup, Counters)]
+                       columns: Set<String>, collectingNew: Bool = false) -> [(ProjectedGroup, Counters)]
     {
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
         let byHour = columns.contains("hour")
@@ -203,18 +220,17 @@ final class LiveRows {
         }
         for (group, counters) in stored {
             guard let index = projections.index(of: group, project) else { continue }
-            sums.add(counters, to: Projections.Cell(hour: 0, index: index), stored: true)
+            sums.add(counters, to: Projections.Cell(hour: 0, index: index))
         }
         for part in parts {
             for (key, counters) in part where hours.contains(key.hour) {
                 guard let index = projections.index(of: key.group, project) else { continue }
-                sums.add(counters, to: Projections.Cell(hour: byHour ? key.hour : 0, index: index),
-                         stored: attributions.isStored[Int(key.group)])
+                sums.add(counters, to: Projections.Cell(hour: byHour ? key.hour : 0, index: index))
+                if collectingNew && !attributions.isStored[Int(key.group)] { newGroups.insert(key.group) }
             }
         }
         return sums.drain().map { cell, sum in
-            (ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)], hasStoredGroup: sum.hasStoredGroup),
-             sum.counters)
+            (ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)]), sum)
         }
     }
 
@@ -238,12 +254,10 @@ final class LiveRows {
         }
     }
 
-    /// A live group's hour and projected attributes, and whether one of the groups summed into it
-    /// is held by the tables (`AttributionCache.isStored`; false if not known).
+    /// A live group's hour and projected attributes.
     struct ProjectedGroup {
         var hour: Int64
         var key: GroupKey
-        var hasStoredGroup: Bool
     }
 
     /// `attributed` joins the shares to each counters table apart: SQLite then looks counters up

@@ -4,12 +4,13 @@ extension Queries {
     /// Rows per tier, in tier order. `everyTier`: a row for every tier, zeros included, with the
     /// number of distinct advocates; else only the tiers with counters.
     ///
-    /// Over all time without an advocate filter, the sums come from the cheapest rollup, and each
-    /// tier's advocates are the stored ones (kept counted, `TierAdvocateCounts`, where the filter
-    /// is one they keep, else counted, `QueryText.storedAdvocatesPerTier`) plus the live pairs no
-    /// stored group has, instead of from one row per advocate and group. The live groups are then
-    /// read from `live.grouped` (one per tier and advocate) rather than put in `live_groups`: their
-    /// sums are added per tier here, and each pair is looked up among the stored groups.
+    /// Over all time without an advocate filter (`countsStoredAdvocates`), the sums come from the
+    /// cheapest rollup, and each tier's advocates are the stored ones (kept counted,
+    /// `TierAdvocateCounts`, where the filter is one they keep, else counted,
+    /// `QueryText.storedAdvocatesPerTier`) plus the live pairs no stored group has, instead of from
+    /// one row per advocate and group. The live groups are then summed per tier (`LiveRows.Scope.tiers`),
+    /// and only the pairs of the groups the tables are not known to hold are looked up among the
+    /// stored groups, what was found remembered (`StoredPairs`).
     ///
     /// Where the stored groups are summed in memory (`Source.storedExtent`), `live.grouped` is the
     /// whole answer, one group per tier and advocate.
@@ -23,7 +24,7 @@ extension Queries {
             return GroupRow.tiers(sums.map { GroupRow(.tier, $0, advocates: $1.advocates, totals: CounterTotals($1.counters)) },
                                   everyTier: true)
         }
-        guard everyTier, source != .raw, filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil else {
+        guard everyTier, Self.countsStoredAdvocates(filter, source) else {
             try live.fill()
             return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)
         }
@@ -37,17 +38,27 @@ extension Queries {
         var sums = Dictionary(uniqueKeysWithValues: try rows(Self.text.groups("tier", from: from, countAdvocates: false), values) {
             ($0.string(0) ?? "", $0.counters(at: 2))
         })
+        for (group, counters) in live.grouped { sums[group.key.tier, default: Counters()].add(counters) }
         let (pairSQL, pairValues) = Self.text.storedPair(filter)
         let storedPair = try database.prepare(pairSQL)
-        for (group, counters) in live.grouped {
-            sums[group.key.tier, default: Counters()].add(counters)
-            guard !group.hasStoredGroup else { continue }  // a stored group the filter selects has the pair
-            try storedPair.bind((pairValues + [.text(group.key.advocate), .text(group.key.tier)]).map(\.statementValue))
-            if try storedPair.rows({ _ in () }).isEmpty { advocates[group.key.tier, default: 0] += 1 }
+        try storedPair.bind(pairValues.map(\.statementValue))
+        let (advocate, tier) = (Int32(pairValues.count + 1), Int32(pairValues.count + 2))
+        let newPairs = try live.storedPairs.newPairs(of: live.newGroups, under: filter, generation: live.generation,
+                                                     key: { live.attributions.groups[Int($0)] }) {
+            try storedPair.bind($0.advocate, at: advocate)
+            try storedPair.bind($0.tier, at: tier)
+            return try storedPair.hasRow()
         }
+        for pair in newPairs { advocates[pair.tier, default: 0] += 1 }
         let rows = sums.map { tier, counters in
             GroupRow(.tier, tier, advocates: advocates[tier] ?? 0, totals: CounterTotals(counters))
         }
         return GroupRow.tiers(rows, everyTier: true)
+    }
+
+    /// Whether `tiers` counts each tier's advocates as the stored ones plus the live pairs no stored
+    /// group has (see `tiers`): over all time, without an advocate, from the rollups.
+    static func countsStoredAdvocates(_ filter: QueryFilter, _ source: Source) -> Bool {
+        source != .raw && filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil
     }
 }

@@ -89,7 +89,8 @@ public final class Queries {
                 return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
                 // A venue's advocates are kept counted (`TierAdvocateCounts`): cheaper than its groups.
-                return try snapshot(live, Self.sums(filter, columns: ["tier", "advocate"], deferred: true, venues: false)) {
+                let sums = Self.sums(filter, columns: ["tier", "advocate"], deferred: true, venues: false)
+                return try snapshot(live, { Self.countsStoredAdvocates(filter, $0) ? .tiers(filter) : sums($0) }) {
                     try tiers(filter, $0, everyTier: true)
                 }
             case .networks(let filter):

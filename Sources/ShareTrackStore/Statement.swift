@@ -77,6 +77,13 @@ public final class Statement {
         _ = try step()
     }
 
+    /// Whether the statement returns a row; then resets it keeping its bindings (for a lookup asked
+    /// many times, its common parameters bound once).
+    func hasRow() throws(SQLiteError) -> Bool {
+        defer { sqlite3_reset(handle) }
+        return try step()
+    }
+
     /// Makes the statement ready to run again, with its bindings cleared.
     public func reset() {
         sqlite3_reset(handle)
