@@ -120,9 +120,10 @@ public final class Daemon: Sendable {
                                lifecycle: lifecycle)
         flusher = Flusher(store: store, journal: journal, files: files, pipeline: pipeline, logger: logger,
                           shippedGeneration: { [shipper] in shipper?.doneGeneration ?? .max },
-                          onReport: metrics.recordFlush, onHalt: onHalt) { [shipper] in
+                          onReport: metrics.recordFlush, onHalt: onHalt) { [shipper, queries, pipeline] in
             ingest.committed($0)
             shipper?.wake()
+            queries.keepUp { LiveData(batches: pipeline.snapshot().batches) }
         }
         state = Mutex(State(settings: settings))
     }

@@ -14,18 +14,43 @@ final class QueryRunner: Sendable {
     private let queue = DispatchQueue(label: "sharetrack.queries")
     private let queries: Mutex<Queries>
     private let admitted = Atomic<Int>(0)
+    private let keepUpWaiting = Atomic<Bool>(false)
+    /// When the last query was submitted (or the runner made), in `now()` seconds.
+    private let lastQuery = Atomic<Int64>(QueryRunner.now())
+    /// How long after the last query `keepUp` keeps doing its work.
+    static let keepUpSeconds: Int64 = 600
 
     init(_ queries: consuming sending Queries) {
         self.queries = Mutex(queries)
     }
 
-    /// Answers `tiers` once, for no one, ahead of the first question: the count of each tier's
-    /// advocates that the first `tiers` answer would make (`TierAdvocateCounts`, 150-260 ms at 2M
-    /// shares) is then kept, and the pages the answer reads are cached. For a database whose rollups
-    /// are complete (else queries read the raw rows, and this would hold the queue for seconds).
+    /// Answers `tiers` and `top` once each, for no one, ahead of the first question, so that what
+    /// their first answers would make is kept, and the pages they read are cached: the count of
+    /// each tier's advocates (`TierAdvocateCounts`, 150-260 ms at 2M shares) and every advocate's
+    /// totals (`StoredAdvocates`, 140-170 ms and ~20 MiB at 2M shares: the daemon grows by that
+    /// as it starts, not during someone's query). For a database whose rollups are complete (else
+    /// queries read the raw rows, and this would hold the queue for seconds).
     func prepare() {
         queue.async { [self] in
-            queries.withLock { _ = try? $0.answer(ControlRequest(command: .tiers), live: nil, now: Int64(time(nil))) }
+            queries.withLock { queries in
+                for command in [ControlRequest.Command.tiers, .top] {
+                    _ = try? queries.answer(ControlRequest(command: command), live: nil, now: Int64(time(nil)))
+                }
+            }
+        }
+    }
+
+    /// Has the query engine keep what it keeps in memory following the batches (`Queries.keepUp`),
+    /// later, on the query queue, with the batches `live` gives then; once at a time (a call while
+    /// one waits does nothing), and only up to `keepUpSeconds` after the last query: past that,
+    /// the next query reads what it needs again rather than ingest paying for it all along.
+    func keepUp(_ live: @escaping @Sendable () -> LiveData) {
+        guard Self.now() - lastQuery.load(ordering: .relaxed) <= Self.keepUpSeconds,
+              !keepUpWaiting.exchange(true, ordering: .acquiringAndReleasing)
+        else { return }
+        queue.async { [self] in
+            keepUpWaiting.store(false, ordering: .releasing)
+            queries.withLock { $0.keepUp(live: live()) }
         }
     }
 
@@ -34,6 +59,7 @@ final class QueryRunner: Sendable {
     /// when `capacity` queries are already running or waiting.
     func submit(_ answer: @escaping @Sendable (Queries) -> [UInt8],
                 then deliver: @escaping @Sendable ([UInt8]) -> Void) -> Bool {
+        lastQuery.store(Self.now(), ordering: .relaxed)
         guard admitted.add(1, ordering: .relaxed).newValue <= Self.capacity else {
             admitted.subtract(1, ordering: .relaxed)
             return false
@@ -44,5 +70,10 @@ final class QueryRunner: Sendable {
             deliver(line)
         }
         return true
+    }
+
+    /// Seconds of a monotonic clock.
+    private static func now() -> Int64 {
+        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000)
     }
 }

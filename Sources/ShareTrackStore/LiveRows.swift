@@ -34,6 +34,10 @@ final class LiveRows {
         /// the tables are not known to hold (`AttributionCache.isStored`): `tiers` over all time
         /// counts the advocates of their (tier, advocate) pairs that no stored group has.
         case tiers(QueryFilter)
+        /// Nothing for an answer: the final batches' groups are kept, and what is kept in memory
+        /// advances to the tables, so that it follows batches applied while nobody asks
+        /// (`Queries.keepUp`).
+        case kept
     }
 
     private let database: Database
@@ -67,6 +71,9 @@ final class LiveRows {
     private(set) var newGroups: Set<Int32> = []
     /// What `tiers` found of its new groups' pairs, kept for its next answers.
     var storedPairs = StoredPairs()
+    /// Whether it keeps stored sums or totals in memory, which follow the batches applied only
+    /// through the groups kept of each while it was live.
+    var keepsStored: Bool { !storedSums.isEmpty || !storedAdvocates.isEmpty }
     /// The last batch the tables held at the last load.
     private(set) var generation: UInt64 = 0
     private var filled = true
@@ -124,8 +131,9 @@ final class LiveRows {
             }
             let own = batchHours.only(tokens, of: batches)
             try copy(own)
-            try insert(group(groups(own) { _ in nil }.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes)),
-                       byHour: false)
+            var groups: [LiveGroups] = []
+            for batch in own { groups.append(try liveGroups(batch, after: groups)) }
+            try insert(group(groups.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes)), byHour: false)
         case .groups(let filter, let columns, let deferred):
             try groupLive(batches, filter, columns: columns)
             if !deferred { try fill() }
@@ -139,6 +147,8 @@ final class LiveRows {
             advocateTotals = try storedAdvocates.totals(generation: generation)
         case .tiers(let filter):
             try groupLive(batches, filter, columns: ["tier"], collectingNew: true)
+        case .kept:
+            _ = try keepFinal(batches.dropLast())
         }
     }
 
@@ -154,11 +164,21 @@ final class LiveRows {
 
     /// The groups of `batches` per (hour, group): the kept batches' total, and the last batch's.
     private func liveParts(_ batches: [Batch]) throws -> [[LiveGroups.Key: Counters]] {
-        let made = try groups(batches) { index in index < batches.count - 1 ? kept[batches[index].generation] : nil }
-        for (batch, groups) in zip(batches, made).dropLast() where kept[batch.generation] == nil {
-            kept.keep(groups, generation: batch.generation)
+        let final = try keepFinal(batches.dropLast())
+        guard let last = batches.last else { return [kept.total] }
+        return [kept.total, try liveGroups(last, after: final).sums]
+    }
+
+    /// The groups of `batches`, oldest first, every one final (they do not change any more): each
+    /// made once, and kept until it is applied.
+    private func keepFinal(_ batches: ArraySlice<Batch>) throws -> [LiveGroups] {
+        var made: [LiveGroups] = []
+        for batch in batches {
+            let groups = try kept[batch.generation] ?? liveGroups(batch, after: made)
+            if kept[batch.generation] == nil { kept.keep(groups, generation: batch.generation) }
+            made.append(groups)
         }
-        return [kept.total] + (made.last.map { [$0.sums] } ?? [])
+        return made
     }
 
     /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:
@@ -176,19 +196,15 @@ final class LiveRows {
         }
     }
 
-    /// What each of `batches` adds to the rollups, in order: `made(index)` if it has it already.
-    private func groups(_ batches: [Batch], made: (Int) -> LiveGroups?) throws -> [LiveGroups] {
-        var groups: [LiveGroups] = []
-        for index in batches.indices {
-            groups.append(try made(index) ?? LiveGroups(batches[index], after: groups, cache: attributions) { token in
-                if let rows = storedRows[token] { return rows }
-                try storedCounters.bind(token, at: 1)
-                let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
-                storedRows[token] = rows
-                return rows
-            })
+    /// What `batch` adds to the rollups after the unapplied batches `earlier` (`LiveGroups`).
+    private func liveGroups(_ batch: Batch, after earlier: [LiveGroups]) throws -> LiveGroups {
+        try LiveGroups(batch, after: earlier, cache: attributions) { token in
+            if let rows = storedRows[token] { return rows }
+            try storedCounters.bind(token, at: 1)
+            let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
+            storedRows[token] = rows
+            return rows
         }
-        return groups
     }
 
     /// The groups of `parts` that `filter` selects, in its hour range, and of `stored` (already in

@@ -109,6 +109,15 @@ public final class Queries {
         }
     }
 
+    /// Keeps what answers keep in memory (`LiveRows.keepsStored`) following the batches, for no
+    /// one: it advances by each batch applied only if it saw that batch live, else it is read again
+    /// by the next answer (hundreds of milliseconds, and tens of MiB while it is made). The daemon
+    /// calls this after each flush, so a `top` asked now and then finds it kept.
+    public func keepUp(live: LiveData) {
+        guard self.live.keepsStored else { return }
+        _ = try? snapshot(live, { _ in .kept }) { _ in }
+    }
+
     // MARK: Queries
 
     /// Counter sums per `dimension` over the rows `filter` selects, ranked by `ranking` (default:

@@ -98,6 +98,9 @@ struct StoredAdvocates {
         if kept.entries.count > limit { markTooMany() }
     }
 
+    /// Whether it keeps no advocate's totals.
+    var isEmpty: Bool { kept.entries.isEmpty }
+
     private mutating func markTooMany() {
         removeAll()
         tooMany = true

@@ -167,6 +167,9 @@ struct StoredSums {
         }
     }
 
+    /// Whether it keeps any sums.
+    var isEmpty: Bool { kept.isEmpty }
+
     /// Forgets every sum (the cache's numbers changed).
     mutating func removeAll() {
         kept.removeAll()
