@@ -15,10 +15,10 @@ final class QueryRunner: Sendable {
     private let queries: Mutex<Queries>
     private let admitted = Atomic<Int>(0)
     private let keepUpWaiting = Atomic<Bool>(false)
-    /// When the last query was submitted (or the runner made), in `now()` seconds.
-    private let lastQuery = Atomic<Int64>(QueryRunner.now())
+    /// When the last query was submitted (or the runner made).
+    private let lastQuery = Mutex(ContinuousClock.now)
     /// How long after the last query `keepUp` keeps doing its work.
-    static let keepUpSeconds: Int64 = 600
+    static let keepUpWindow = Duration.seconds(600)
 
     init(_ queries: consuming sending Queries) {
         self.queries = Mutex(queries)
@@ -42,10 +42,10 @@ final class QueryRunner: Sendable {
 
     /// Has the query engine keep what it keeps in memory following the batches (`Queries.keepUp`),
     /// later, on the query queue, with the batches `live` gives then; once at a time (a call while
-    /// one waits does nothing), and only up to `keepUpSeconds` after the last query: past that,
+    /// one waits does nothing), and only up to `keepUpWindow` after the last query: past that,
     /// the next query reads what it needs again rather than ingest paying for it all along.
     func keepUp(_ live: @escaping @Sendable () -> LiveData) {
-        guard Self.now() - lastQuery.load(ordering: .relaxed) <= Self.keepUpSeconds,
+        guard ContinuousClock.now - lastQuery.withLock({ $0 }) <= Self.keepUpWindow,
               !keepUpWaiting.exchange(true, ordering: .acquiringAndReleasing)
         else { return }
         queue.async { [self] in
@@ -59,7 +59,7 @@ final class QueryRunner: Sendable {
     /// when `capacity` queries are already running or waiting.
     func submit(_ answer: @escaping @Sendable (Queries) -> [UInt8],
                 then deliver: @escaping @Sendable ([UInt8]) -> Void) -> Bool {
-        lastQuery.store(Self.now(), ordering: .relaxed)
+        lastQuery.withLock { $0 = .now }
         guard admitted.add(1, ordering: .relaxed).newValue <= Self.capacity else {
             admitted.subtract(1, ordering: .relaxed)
             return false
@@ -70,10 +70,5 @@ final class QueryRunner: Sendable {
             deliver(line)
         }
         return true
-    }
-
-    /// Seconds of a monotonic clock.
-    private static func now() -> Int64 {
-        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000)
     }
 }
