@@ -73,8 +73,7 @@ public final class Statement {
     /// Steps a statement that returns no rows, then resets it keeping its bindings (for callers
     /// that bind every parameter before each run).
     func execute() throws(SQLiteError) {
-        defer { sqlite3_reset(handle) }
-        _ = try step()
+        _ = try hasRow()
     }
 
     /// Whether the statement returns a row; then resets it keeping its bindings (for a lookup asked
