@@ -20,7 +20,7 @@ public enum BatchCodec {
 
     static let version: UInt8 = 2
 
-    private enum Tag: UInt8 {
+    enum Tag: UInt8 {
         case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate, visitorApart
     }
 
@@ -128,68 +128,15 @@ public enum BatchCodec {
             batch.sources[source] = state
         }
         guard reader.isAtEnd else { throw Corrupt(description: "trailing bytes after the batch header") }
-        reader = ByteReader(effects)
-        while !reader.isAtEnd {
-            switch Tag(rawValue: try reader.byte()) {
-            case .counters:
-                let (delta, key) = try decodeCounters(&reader, legacy: legacy)
-                batch.add(delta, at: key)
-                reader.lastHour = key.hour
-            case .share: batch.add(try decodeShare(&reader))
-            case .visitor:
-                let token = try reader.token()
-                if let pair = try decodeVisitor(of: token, &reader, legacy: legacy, visitorKey) { batch.add(pair) }
-            case .visitorOfLastToken:
-                guard let token = reader.lastToken else { throw Corrupt(description: "a visitor without a token") }
-                if let pair = try decodeVisitor(of: token, &reader, legacy: legacy, visitorKey) { batch.add(pair) }
-            case .visitorApart where !legacy:
-                let token = try reader.token()
-                let visitor: UInt64 = try reader.fixed()
-                batch.add(VisitorPair(token: token, visitor: visitor, hour: try reader.signed(), apart: true))
-            case .erasedVisitor where !legacy: batch.add(Erasure.visitor(hash: try reader.fixed()))
-            case .erasedAdvocate where !legacy:
-                batch.add(Erasure.advocate(id: try reader.string(), pseudonym: try reader.string()))
-            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart:
-                throw Corrupt(description: "unknown record in the batch")
+        var records = BatchRecords(effects, legacy: legacy, visitorKey: visitorKey)
+        while let record = try records.next() {
+            switch record {
+            case .counters(let delta, let key): batch.add(delta, at: key)
+            case .share(let share): batch.add(share)
+            case .visitor(let pair): batch.add(pair)
+            case .erasure(let erasure): batch.add(erasure)
             }
         }
         return batch
-    }
-
-    private static func decodeVisitor(of token: String, _ reader: inout ByteReader, legacy: Bool,
-                                      _ visitorKey: VisitorKey?) throws(Corrupt) -> VisitorPair? {
-        guard legacy else { return VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed()) }
-        // Version 1: the id in clear, in the hour of the click's counter delta just before it.
-        let id = try reader.string()
-        guard let visitorKey, let hour = reader.lastHour else { return nil }
-        return VisitorPair(token: token, visitor: visitorKey.hash(id), hour: hour)
-    }
-
-    private static func decodeCounters(_ reader: inout ByteReader, legacy: Bool) throws(Corrupt) -> (Counters, at: CounterKey) {
-        let mask = try reader.byte()
-        let key = CounterKey(token: try reader.token(), hour: try reader.signed())
-        func field(_ bit: UInt8) throws(Corrupt) -> Int64 { mask & (1 << bit) == 0 ? 0 : try reader.signed() }
-        var delta = Counters()
-        delta.shares = try field(0)
-        delta.reach = try field(1)
-        delta.clicks = try field(2)
-        delta.uniqueClicks = try field(3)
-        delta.botClicks = try field(4)
-        delta.conversions = try field(5)
-        if mask & (1 << 6) != 0 {
-            delta.value = legacy ? Money(legacy: Double(bitPattern: try reader.fixed()), conversions: delta.conversions)
-                : Money(thousandths: try reader.signed())
-        }
-        return (delta, key)
-    }
-
-    private static func decodeShare(_ reader: inout ByteReader) throws(Corrupt) -> ShareRecord {
-        let token = try reader.token()
-        let attributes = ShareAttributes(
-            advocate: try reader.string(), venue: try reader.string(), campaign: try reader.optional(),
-            network: try reader.string(), followers: Int(try reader.signed()))
-        let tierName = try reader.string()
-        guard let tier = Tier(rawValue: tierName) else { throw Corrupt(description: "unknown tier '\(tierName)'") }
-        return ShareRecord(token: token, attributes: attributes, tier: tier, time: try reader.signed())
     }
 }

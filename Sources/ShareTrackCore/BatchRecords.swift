@@ -1,0 +1,98 @@
+/// The records of a batch's encoded effects (`BatchCodec`), one at a time, in the order the batch
+/// recorded them: what `BatchCodec.decode` replays through `Batch.add`, and what a reader of the
+/// daemon's pending batch reads of the records added since it last looked (`PendingEffects`).
+public struct BatchRecords {
+    public enum Record {
+        case counters(Counters, at: CounterKey)
+        case share(ShareRecord)
+        case visitor(VisitorPair)
+        case erasure(Erasure)
+    }
+
+    private var reader: ByteReader
+    private let legacy: Bool
+    private let visitorKey: VisitorKey?
+
+    /// Records of this version's format, from the start of a record (the daemon's pending batch
+    /// records a line's effects together, so a line's visitor follows its counter delta).
+    public init(_ effects: UnsafeRawBufferPointer) {
+        self.init(effects, legacy: false, visitorKey: nil)
+    }
+
+    /// - Parameters:
+    ///   - legacy: version 1's format (`BatchCodec`).
+    ///   - visitorKey: hashes a version 1 batch's visitor ids; without it they are skipped.
+    init(_ effects: UnsafeRawBufferPointer, legacy: Bool, visitorKey: VisitorKey?) {
+        reader = ByteReader(effects)
+        self.legacy = legacy
+        self.visitorKey = visitorKey
+    }
+
+    /// The next record, or nil at the end.
+    public mutating func next() throws(BatchCodec.Corrupt) -> Record? {
+        while !reader.isAtEnd {
+            switch BatchCodec.Tag(rawValue: try reader.byte()) {
+            case .counters:
+                let (delta, key) = try counters()
+                reader.lastHour = key.hour
+                return .counters(delta, at: key)
+            case .share:
+                return .share(try share())
+            case .visitor:
+                let token = try reader.token()
+                if let pair = try visitor(of: token) { return .visitor(pair) }
+            case .visitorOfLastToken:
+                guard let token = reader.lastToken else { throw BatchCodec.Corrupt(description: "a visitor without a token") }
+                if let pair = try visitor(of: token) { return .visitor(pair) }
+            case .visitorApart where !legacy:
+                let token = try reader.token()
+                let visitor: UInt64 = try reader.fixed()
+                return .visitor(VisitorPair(token: token, visitor: visitor, hour: try reader.signed(), apart: true))
+            case .erasedVisitor where !legacy:
+                return .erasure(.visitor(hash: try reader.fixed()))
+            case .erasedAdvocate where !legacy:
+                return .erasure(.advocate(id: try reader.string(), pseudonym: try reader.string()))
+            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart:
+                throw BatchCodec.Corrupt(description: "unknown record in the batch")
+            }
+        }
+        return nil
+    }
+
+    /// A visitor pair of `token`; nil for a version 1 pair that no key hashes.
+    private mutating func visitor(of token: String) throws(BatchCodec.Corrupt) -> VisitorPair? {
+        guard legacy else { return VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed()) }
+        // Version 1: the id in clear, in the hour of the click's counter delta just before it.
+        let id = try reader.string()
+        guard let visitorKey, let hour = reader.lastHour else { return nil }
+        return VisitorPair(token: token, visitor: visitorKey.hash(id), hour: hour)
+    }
+
+    private mutating func counters() throws(BatchCodec.Corrupt) -> (Counters, at: CounterKey) {
+        let mask = try reader.byte()
+        let key = CounterKey(token: try reader.token(), hour: try reader.signed())
+        func field(_ bit: UInt8) throws(BatchCodec.Corrupt) -> Int64 { mask & (1 << bit) == 0 ? 0 : try reader.signed() }
+        var delta = Counters()
+        delta.shares = try field(0)
+        delta.reach = try field(1)
+        delta.clicks = try field(2)
+        delta.uniqueClicks = try field(3)
+        delta.botClicks = try field(4)
+        delta.conversions = try field(5)
+        if mask & (1 << 6) != 0 {
+            delta.value = legacy ? Money(legacy: Double(bitPattern: try reader.fixed()), conversions: delta.conversions)
+                : Money(thousandths: try reader.signed())
+        }
+        return (delta, key)
+    }
+
+    private mutating func share() throws(BatchCodec.Corrupt) -> ShareRecord {
+        let token = try reader.token()
+        let attributes = ShareAttributes(
+            advocate: try reader.string(), venue: try reader.string(), campaign: try reader.optional(),
+            network: try reader.string(), followers: Int(try reader.signed()))
+        let tierName = try reader.string()
+        guard let tier = Tier(rawValue: tierName) else { throw BatchCodec.Corrupt(description: "unknown tier '\(tierName)'") }
+        return ShareRecord(token: token, attributes: attributes, tier: tier, time: try reader.signed())
+    }
+}
