@@ -35,13 +35,13 @@ extension Daemon {
             case .backup:
                 try backup(to: request.query?.path, on: connection)
             case .export:
-                try exports.start(request, live: liveData(), on: connection)
+                try exports.start(request, live: LiveData(batches: pipeline.snapshot().batches), on: connection)
             case .nodes:
                 guard let shipper else { throw ControlError(.failed, "no shared store is configured (shared_store)") }
                 connection.reply(ControlCodec.resultLine(shipper.nodes))
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
                 let accepted = queries.submit({ [self] queries in
-                    let live = liveData()
+                    let live = pipeline.live(after: queries.pendingSeen)
                     do throws(ControlError) {
                         return ControlCodec.resultLine(try queries.answer(request, live: live, now: Int64(time(nil))))
                     } catch {
@@ -55,10 +55,6 @@ extension Daemon {
         } catch {
             connection.reply(ControlCodec.errorLine(error))
         }
-    }
-
-    private func liveData() -> LiveData {
-        LiveData(batches: pipeline.snapshot().batches)
     }
 
     private func emptyFlushReport() -> FlushReport {

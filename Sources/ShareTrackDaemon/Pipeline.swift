@@ -97,6 +97,14 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.hasUncommitted }
     }
 
+    /// What a query reads of memory: the batches the tables may not hold yet, and the records the
+    /// pending batch gained after `seen` (where the query engine's sums of it stand).
+    func live(after seen: PendingEffects.Position?) -> LiveData {
+        state.withLock { state in
+            LiveData(batches: state.engine.unapplied, pendingEffects: PendingEffects(of: state.engine.pending, after: seen))
+        }
+    }
+
     var hasUnapplied: Bool {
         state.withLock { $0.engine.hasUnapplied }
     }

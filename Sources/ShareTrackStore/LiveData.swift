@@ -8,8 +8,12 @@ public struct LiveData: Sendable {
     /// last may be the daemon's pending batch, which grows until it is journaled): queries keep
     /// what they compute from the others until those are applied.
     public var batches: [Batch]
+    /// What the last batch, the daemon's pending one, gained since the query engine last looked
+    /// (`Queries.pendingSeen`); nil: the query engine sums the last batch whole.
+    public var pendingEffects: PendingEffects?
 
-    public init(batches: [Batch]) {
+    public init(batches: [Batch], pendingEffects: PendingEffects? = nil) {
         self.batches = batches
+        self.pendingEffects = pendingEffects
     }
 }

@@ -51,6 +51,10 @@ final class LiveRows {
     private var batchHours = BatchHours()
     let attributions: AttributionCache
     private var kept = KeptGroups()
+    /// The last batch's groups, if it is the daemon's pending batch, kept between answers.
+    private var pending: PendingGroups?
+    /// What the pending batch gained since `pending` was advanced, given to this load.
+    private var pendingEffects: PendingEffects?
     /// The stored groups summed in memory (`Scope.stored`); tests set its limit.
     var storedSums: StoredSums
     /// Every advocate's stored totals (`Scope.everyAdvocate`); tests set its limit.
@@ -79,6 +83,9 @@ final class LiveRows {
     var keepsStored: Bool { !storedSums.isEmpty || !storedAdvocates.isEmpty }
     /// The last batch the tables held at the last load.
     private(set) var generation: UInt64 = 0
+    /// Where the kept groups of the daemon's pending batch stand: the next load wants what the
+    /// batch gained after this (`LiveData.pendingEffects`).
+    var pendingSeen: PendingEffects.Position? { pending?.seen }
     private var filled = true
     private var byHour = false
 
@@ -101,10 +108,13 @@ final class LiveRows {
 
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
     /// the caller's read transaction, which read `renames` from `meta.advocates_renamed` and
-    /// `generation`, the last batch the tables hold, from `meta.generation`.
-    func load(_ batches: [Batch], _ scope: Scope, renames: Int64, generation: UInt64) throws {
+    /// `generation`, the last batch the tables hold, from `meta.generation`; `pendingEffects`: what
+    /// the last batch, the daemon's pending one, gained since `pendingSeen`.
+    func load(_ batches: [Batch], _ scope: Scope, renames: Int64, generation: UInt64,
+              pendingEffects: PendingEffects? = nil) throws {
         if attributions.trim(renames: renames) {
             kept.removeAll()
+            pending = nil
             projections.removeAll()
             storedSums.removeAll()
             storedAdvocates.removeAll()
@@ -112,6 +122,7 @@ final class LiveRows {
         }
         attributions.see(generation)
         self.generation = generation
+        self.pendingEffects = pendingEffects
         storedRows.see(generation)
         grouped = []
         groupedAll = false
@@ -169,7 +180,28 @@ final class LiveRows {
     private func liveParts(_ batches: [Batch]) throws -> [[LiveGroups.Key: Counters]] {
         let final = try keepFinal(batches.dropLast())
         guard let last = batches.last else { return [kept.total] }
-        return [kept.total, try liveGroups(last, after: final).sums]
+        return [kept.total, try lastGroups(last, after: final).sums]
+    }
+
+    /// The groups of the last batch: if it is the daemon's pending batch, the kept ones advanced by
+    /// what it gained (made from none if they were of another batch); else made whole.
+    private func lastGroups(_ last: Batch, after final: [LiveGroups]) throws -> LiveGroups {
+        guard let effects = pendingEffects, effects.start.generation == last.generation else {
+            pending = nil
+            return try liveGroups(last, after: final)
+        }
+        if effects.start.offset == 0 {
+            pending = PendingGroups(generation: last.generation, context(after: final))
+        }
+        guard var groups = pending, groups.seen == effects.start else {
+            pending = nil
+            return try liveGroups(last, after: final)
+        }
+        // Taken out while it is advanced, so that it is not copied, and dropped if that fails.
+        pending = nil
+        try groups.advance(by: effects, after: final)
+        pending = groups
+        return groups.groups
     }
 
     /// The groups of `batches`, oldest first, every one final (they do not change any more): each
@@ -201,7 +233,12 @@ final class LiveRows {
 
     /// What `batch` adds to the rollups after the unapplied batches `earlier` (`LiveGroups`).
     private func liveGroups(_ batch: Batch, after earlier: [LiveGroups]) throws -> LiveGroups {
-        try LiveGroups(batch, after: earlier, cache: attributions) { token in
+        try LiveGroups(batch, context(after: earlier))
+    }
+
+    /// What adding a batch's records after `earlier` reads (`LiveGroups.Context`).
+    private func context(after earlier: [LiveGroups]) -> LiveGroups.Context {
+        LiveGroups.Context(after: earlier, cache: attributions) { [unowned self] token in
             if let rows = storedRows[token] { return rows }
             try storedCounters.bind(token, at: 1)
             let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }

@@ -109,6 +109,10 @@ public final class Queries {
         }
     }
 
+    /// Where the sums it keeps of the daemon's pending batch stand: a query's `LiveData` brings
+    /// what the batch gained after this (`LiveData.pendingEffects`).
+    public var pendingSeen: PendingEffects.Position? { live.pendingSeen }
+
     /// Keeps what answers keep in memory (`LiveRows.keepsStored`) following the batches, for no
     /// one: it advances by each batch applied only if it saw that batch live, else it is read again
     /// by the next answer (hundreds of milliseconds, and tens of MiB while it is made). The daemon
@@ -223,7 +227,8 @@ public final class Queries {
                 ? .rollups(storedHours: storedHours.rows { $0.isNull(0) ? nil : $0.int64(0)...$0.int64(1) }.first ?? nil)
                 : .raw
             try self.live.load(batches, source == .raw ? .raw : scope(source),
-                               renames: try Store.meta("advocates_renamed", database), generation: generation)
+                               renames: try Store.meta("advocates_renamed", database), generation: generation,
+                               pendingEffects: live?.pendingEffects)
             return try body(source)
         }
     }

@@ -17,7 +17,7 @@ import Testing
 
     private func sources(_ queries: Queries, limit: Int? = nil, live: [Batch]? = nil) throws -> [SourceRow] {
         let request = ControlRequest(command: .sources, query: Query(limit: limit))
-        return try #require(try queries.answer(request, live: live.map(LiveData.init), now: now) as? [SourceRow])
+        return try #require(try queries.answer(request, live: live.map { LiveData(batches: $0) }, now: now) as? [SourceRow])
     }
 
     @Test func aPageOfTheMostRecentlySeenNewestFirst() throws {

@@ -1,0 +1,63 @@
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// The daemon's pending batch's groups kept between answers and advanced by what the batch gained
+/// (`PendingGroups`, given `PendingEffects` as the daemon gives them): answers stay those of the
+/// raw rows as the batch grows a few records at a time, in any order (a click before its share in
+/// the same batch, too) while earlier batches are applied, and is flushed.
+@Suite struct PendingGroupsTests {
+    @Test(arguments: [31, 32, 33, 34] as [UInt64])
+    func pendingGroupsAdvanceLikeTheRawRows(seed: UInt64) throws {
+        let batches = RollupTests.batches(seed: seed, count: 12)
+        let setup = try RollupTests.ThreeApplied(batches)
+        var random = RollupTests.Random(state: seed)
+        let tiers = ControlRequest(command: .tiers)
+        var applied = 3
+        var step: UInt64 = 0
+        for arriving in 3..<batches.count {
+            var records = try Self.records(of: batches[arriving])
+            records.shuffle(using: &random)
+            var pending = Batch(generation: batches[arriving].generation)
+            pending.events = 1
+            while !records.isEmpty {
+                for record in records.suffix(Int.random(in: 1...4, using: &random)) {
+                    switch record {
+                    case .counters(let delta, let key): pending.add(delta, at: key)
+                    case .share(let share): pending.add(share)
+                    case .visitor, .erasure: Issue.record("the test batches have no \(record)")
+                    }
+                    records.removeLast()
+                }
+                // Earlier batches are applied while it grows, their orphans then read from the tables.
+                if applied < arriving && Int.random(in: 0..<4, using: &random) == 0 {
+                    try setup.store.apply(batches[applied])
+                    applied += 1
+                }
+                let live = Array(batches[applied..<arriving]) + [pending]
+                // What the daemon gives a query: what the pending batch gained since it last looked.
+                func liveData() -> LiveData {
+                    LiveData(batches: live, pendingEffects: PendingEffects(of: pending, after: setup.fast.pendingSeen))
+                }
+                #expect(RollupTests.answer(setup.fast, tiers, liveData()) == RollupTests.answer(setup.raw, tiers, liveData()))
+                #expect(setup.fast.pendingSeen == PendingEffects(of: pending, after: nil).end)
+                step += 1
+                for request in RollupTests.requests(seed: seed &* 1000 &+ step, count: 6) {
+                    #expect(RollupTests.answer(setup.fast, request, liveData())
+                        == RollupTests.answer(setup.raw, request, liveData()), "\(request)")
+                }
+            }
+        }
+    }
+
+    /// The records of `batch`, in the order it recorded them.
+    static func records(of batch: Batch) throws -> [BatchRecords.Record] {
+        try batch.effects.bytes.withUnsafeBytes { bytes in
+            var reader = BatchRecords(bytes)
+            var records: [BatchRecords.Record] = []
+            while let record = try reader.next() { records.append(record) }
+            return records
+        }
+    }
+}
