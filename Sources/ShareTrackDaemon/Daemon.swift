@@ -123,7 +123,7 @@ public final class Daemon: Sendable {
                           onReport: metrics.recordFlush, onHalt: onHalt) { [shipper, queries, pipeline] in
             ingest.committed($0)
             shipper?.wake()
-            queries.keepUp { LiveData(batches: pipeline.snapshot().batches) }
+            queries.keepUp { pipeline.live(after: $0.pendingSeen) }
         }
         state = Mutex(State(settings: settings))
     }

@@ -12,6 +12,12 @@ final class Pipeline: Sendable {
         let reader: TokenReader
         /// Why no line may be accepted any more (see `halt(_:)`).
         var halted: String?
+        /// The generation of the pending batch a query was last handed the records of.
+        var lookedAt: UInt64?
+        /// The last batch flushed, with its records, if a query looked at it while it was pending,
+        /// until the next flush: the query engine finishes the sums it kept of that batch with
+        /// what it gained since, rather than summing it whole again.
+        var flushed: Batch?
     }
 
     /// What a query needs of the in-memory state, copied under the lock (copy-on-write, so cheap).
@@ -54,7 +60,11 @@ final class Pipeline: Sendable {
     }
 
     func beginFlush() -> Batch? {
-        state.withLock { $0.engine.beginFlush() }
+        state.withLock { state in
+            let batch = state.engine.beginFlush()
+            if let batch { state.flushed = batch.generation == state.lookedAt ? batch : nil }
+            return batch
+        }
     }
 
     func finishFlush(_ generation: UInt64) {
@@ -98,10 +108,12 @@ final class Pipeline: Sendable {
     }
 
     /// What a query reads of memory: the batches the tables may not hold yet, and the records the
-    /// pending batch gained after `seen` (where the query engine's sums of it stand).
+    /// pending batch (and the one flushed before it) gained after `seen` (where the query engine's
+    /// sums of it stand).
     func live(after seen: PendingEffects.Position?) -> LiveData {
         state.withLock { state in
-            LiveData(batches: state.engine.unapplied, pendingEffects: PendingEffects(of: state.engine.pending, after: seen))
+            state.lookedAt = state.engine.pending.generation
+            return LiveData(batches: state.engine.unapplied, pending: state.engine.pending, flushed: state.flushed, after: seen)
         }
     }
 

@@ -44,13 +44,13 @@ final class QueryRunner: Sendable {
     /// later, on the query queue, with the batches `live` gives then; once at a time (a call while
     /// one waits does nothing), and only up to `keepUpWindow` after the last query: past that,
     /// the next query reads what it needs again rather than ingest paying for it all along.
-    func keepUp(_ live: @escaping @Sendable () -> LiveData) {
+    func keepUp(_ live: @escaping @Sendable (Queries) -> LiveData) {
         guard ContinuousClock.now - lastQuery.withLock({ $0 }) <= Self.keepUpWindow,
               !keepUpWaiting.exchange(true, ordering: .acquiringAndReleasing)
         else { return }
         queue.async { [self] in
             keepUpWaiting.store(false, ordering: .releasing)
-            queries.withLock { $0.keepUp(live: live()) }
+            queries.withLock { $0.keepUp(live: live($0)) }
         }
     }
 

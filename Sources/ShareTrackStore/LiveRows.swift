@@ -53,8 +53,10 @@ final class LiveRows {
     private var kept = KeptGroups()
     /// The last batch's groups, if it is the daemon's pending batch, kept between answers.
     private var pending: PendingGroups?
-    /// What the pending batch gained since `pending` was advanced, given to this load.
+    /// What the pending batch gained since `pending` was advanced, and what the batch `pending`
+    /// was of gained before it was flushed, given to this load (`LiveData`).
     private var pendingEffects: PendingEffects?
+    private var flushedEffects: PendingEffects?
     /// The stored groups summed in memory (`Scope.stored`); tests set its limit.
     var storedSums: StoredSums
     /// Every advocate's stored totals (`Scope.everyAdvocate`); tests set its limit.
@@ -108,10 +110,10 @@ final class LiveRows {
 
     /// Fills the tables with what `scope` needs of `batches` (those the tables do not hold), in
     /// the caller's read transaction, which read `renames` from `meta.advocates_renamed` and
-    /// `generation`, the last batch the tables hold, from `meta.generation`; `pendingEffects`: what
-    /// the last batch, the daemon's pending one, gained since `pendingSeen`.
+    /// `generation`, the last batch the tables hold, from `meta.generation`; `effects`: what the
+    /// daemon's pending batch gained since `pendingSeen` (`LiveData`).
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64, generation: UInt64,
-              pendingEffects: PendingEffects? = nil) throws {
+              effects: (pending: PendingEffects?, flushed: PendingEffects?) = (nil, nil)) throws {
         if attributions.trim(renames: renames) {
             kept.removeAll()
             pending = nil
@@ -122,7 +124,7 @@ final class LiveRows {
         }
         attributions.see(generation)
         self.generation = generation
-        self.pendingEffects = pendingEffects
+        (pendingEffects, flushedEffects) = effects
         storedRows.see(generation)
         grouped = []
         groupedAll = false
@@ -209,11 +211,22 @@ final class LiveRows {
     private func keepFinal(_ batches: ArraySlice<Batch>) throws -> [LiveGroups] {
         var made: [LiveGroups] = []
         for batch in batches {
-            let groups = try kept[batch.generation] ?? liveGroups(batch, after: made)
+            let groups = try kept[batch.generation] ?? finalGroups(batch, after: made)
             if kept[batch.generation] == nil { kept.keep(groups, generation: batch.generation) }
             made.append(groups)
         }
         return made
+    }
+
+    /// The groups of `batch`, final now: those kept of it while it was the daemon's pending batch,
+    /// advanced by what it gained before it was flushed, if the daemon gave that; else made whole.
+    private func finalGroups(_ batch: Batch, after earlier: [LiveGroups]) throws -> LiveGroups {
+        guard var groups = pending, let effects = flushedEffects, effects.start == groups.seen,
+              effects.start.generation == batch.generation
+        else { return try liveGroups(batch, after: earlier) }
+        pending = nil
+        try groups.advance(by: effects, after: earlier)
+        return groups.groups
     }
 
     /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:

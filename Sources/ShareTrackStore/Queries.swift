@@ -228,7 +228,7 @@ public final class Queries {
                 : .raw
             try self.live.load(batches, source == .raw ? .raw : scope(source),
                                renames: try Store.meta("advocates_renamed", database), generation: generation,
-                               pendingEffects: live?.pendingEffects)
+                               effects: (live?.pendingEffects, live?.flushedEffects))
             return try body(source)
         }
     }
