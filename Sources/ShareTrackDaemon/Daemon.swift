@@ -123,7 +123,7 @@ public final class Daemon: Sendable {
                           onReport: metrics.recordFlush, onHalt: onHalt) { [shipper, queries, pipeline] in
             ingest.committed($0)
             shipper?.wake()
-            queries.keepUp { pipeline.live(after: $0.pendingSeen) }
+            queries.keepUp { pipeline.live(after: $0.pendingSeen, asking: false) }
         }
         state = Mutex(State(settings: settings))
     }

@@ -109,10 +109,11 @@ final class Pipeline: Sendable {
 
     /// What a query reads of memory: the batches the tables may not hold yet, and the records the
     /// pending batch (and the one flushed before it) gained after `seen` (where the query engine's
-    /// sums of it stand).
-    func live(after seen: PendingEffects.Position?) -> LiveData {
+    /// sums of it stand). `asking`: for someone's question, so that the pending batch is kept with
+    /// its records when it is flushed (not for `QueryRunner.keepUp`, which runs whoever asks).
+    func live(after seen: PendingEffects.Position?, asking: Bool = true) -> LiveData {
         state.withLock { state in
-            state.lookedAt = state.engine.pending.generation
+            if asking { state.lookedAt = state.engine.pending.generation }
             return LiveData(batches: state.engine.unapplied, pending: state.engine.pending, flushed: state.flushed, after: seen)
         }
     }
