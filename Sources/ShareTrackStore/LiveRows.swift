@@ -7,9 +7,9 @@ import ShareTrackCore
 ///   with their share's attribution; orphans left out);
 /// - `live_groups`: the batches' counters summed per share group (`LiveGroups`), already filtered
 ///   and summed per the attributes the answer reads (the others `''`), which a query over the
-///   rollups adds to what it reads from them. The final batches' groups are kept summed
-///   (`KeptGroups`), so an answer sums the pending batch's counters, not the whole backlog's, and
-///   inserts one row per answer group, not one per share group.
+///   rollups adds to what it reads from them. The batches' groups are kept between answers
+///   (`BatchGroups`), so an answer sums what the pending batch gained since the last one, not the
+///   whole backlog, and inserts one row per answer group, not one per share group.
 final class LiveRows {
     /// Which live rows an answer needs.
     enum Scope {
@@ -44,19 +44,10 @@ final class LiveRows {
     private let insertShare: Statement
     private let insertCounter: Statement
     private let insertGroup: Statement
-    private let storedCounters: Statement
-    /// The counter rows the tables hold for tokens shared in live batches (their orphans).
-    private var storedRows = GenerationMemo<String, [(Int64, Counters)]>()
     private let advocateTokens: Statement
     private var batchHours = BatchHours()
     let attributions: AttributionCache
-    private var kept = KeptGroups()
-    /// The last batch's groups, if it is the daemon's pending batch, kept between answers.
-    private var pending: PendingGroups?
-    /// What the pending batch gained since `pending` was advanced, and what the batch `pending`
-    /// was of gained before it was flushed, given to this load (`LiveData`).
-    private var pendingEffects: PendingEffects?
-    private var flushedEffects: PendingEffects?
+    private let batchGroups: BatchGroups
     /// The stored groups summed in memory (`Scope.stored`); tests set its limit.
     var storedSums: StoredSums
     /// Every advocate's stored totals (`Scope.everyAdvocate`); tests set its limit.
@@ -87,7 +78,7 @@ final class LiveRows {
     private(set) var generation: UInt64 = 0
     /// Where the kept groups of the daemon's pending batch stand: the next load wants what the
     /// batch gained after this (`LiveData.pendingEffects`).
-    var pendingSeen: PendingEffects.Position? { pending?.seen }
+    var pendingSeen: PendingEffects.Position? { batchGroups.pendingSeen }
     private var filled = true
     private var byHour = false
 
@@ -100,10 +91,9 @@ final class LiveRows {
             "INSERT INTO temp.live_counters (\(Rows.counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         insertGroup = try database.prepare(
             "INSERT INTO temp.live_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        storedCounters = try database.prepare(
-            "SELECT hour, \(Rows.counterNames.joined(separator: ", ")) FROM main.counters WHERE token = ?")
         advocateTokens = try database.prepare("SELECT token FROM main.shares WHERE advocate = ?")
         attributions = try AttributionCache(database)
+        batchGroups = try BatchGroups(database, attributions: attributions)
         storedSums = try StoredSums(database)
         storedAdvocates = try StoredAdvocates(database)
     }
@@ -115,8 +105,7 @@ final class LiveRows {
     func load(_ batches: [Batch], _ scope: Scope, renames: Int64, generation: UInt64,
               effects: (pending: PendingEffects?, flushed: PendingEffects?) = (nil, nil)) throws {
         if attributions.trim(renames: renames) {
-            kept.removeAll()
-            pending = nil
+            batchGroups.removeAll()
             projections.removeAll()
             storedSums.removeAll()
             storedAdvocates.removeAll()
@@ -124,14 +113,12 @@ final class LiveRows {
         }
         attributions.see(generation)
         self.generation = generation
-        (pendingEffects, flushedEffects) = effects
-        storedRows.see(generation)
         grouped = []
         groupedAll = false
         advocateTotals = nil
         newGroups = []
         filled = true
-        let applied = kept.retain(Set(batches.map(\.generation)))
+        let applied = batchGroups.start(batches, generation: generation, effects: effects)
         storedSums.advance(by: applied, to: generation, cache: attributions)
         storedAdvocates.advance(by: applied, to: generation, cache: attributions)
         switch scope {
@@ -148,7 +135,7 @@ final class LiveRows {
             let own = batchHours.only(tokens, of: batches)
             try copy(own)
             var groups: [LiveGroups] = []
-            for batch in own { groups.append(try liveGroups(batch, after: groups)) }
+            for batch in own { groups.append(try batchGroups.groups(of: batch, after: groups)) }
             try insert(group(groups.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes)), byHour: false)
         case .groups(let filter, let columns, let deferred):
             try groupLive(batches, filter, columns: columns)
@@ -164,7 +151,7 @@ final class LiveRows {
         case .tiers(let filter):
             try groupLive(batches, filter, columns: ["tier"], collectingNew: true)
         case .kept:
-            _ = try keepFinal(batches.dropLast())
+            _ = try batchGroups.keepFinal(batches.dropLast())
         }
     }
 
@@ -173,60 +160,9 @@ final class LiveRows {
     /// `collectingNew`: and those of the groups the tables are not known to hold into `newGroups`.
     private func groupLive(_ batches: [Batch], _ filter: QueryFilter, columns: Set<String>,
                            stored: [Int32: Counters] = [:], collectingNew: Bool = false) throws {
-        grouped = group(try liveParts(batches), stored: stored, filter, columns: columns, collectingNew: collectingNew)
+        grouped = group(try batchGroups.parts(batches), stored: stored, filter, columns: columns, collectingNew: collectingNew)
         byHour = columns.contains("hour")
         filled = false
-    }
-
-    /// The groups of `batches` per (hour, group): the kept batches' total, and the last batch's.
-    private func liveParts(_ batches: [Batch]) throws -> [[LiveGroups.Key: Counters]] {
-        let final = try keepFinal(batches.dropLast())
-        guard let last = batches.last else { return [kept.total] }
-        return [kept.total, try lastGroups(last, after: final).sums]
-    }
-
-    /// The groups of the last batch: if it is the daemon's pending batch, the kept ones advanced by
-    /// what it gained (made from none if they were of another batch); else made whole.
-    private func lastGroups(_ last: Batch, after final: [LiveGroups]) throws -> LiveGroups {
-        guard let effects = pendingEffects, effects.start.generation == last.generation else {
-            pending = nil
-            return try liveGroups(last, after: final)
-        }
-        if effects.start.offset == 0 {
-            pending = PendingGroups(generation: last.generation, context(after: final))
-        }
-        guard var groups = pending, groups.seen == effects.start else {
-            pending = nil
-            return try liveGroups(last, after: final)
-        }
-        // Taken out while it is advanced, so that it is not copied, and dropped if that fails.
-        pending = nil
-        try groups.advance(by: effects, after: final)
-        pending = groups
-        return groups.groups
-    }
-
-    /// The groups of `batches`, oldest first, every one final (they do not change any more): each
-    /// made once, and kept until it is applied.
-    private func keepFinal(_ batches: ArraySlice<Batch>) throws -> [LiveGroups] {
-        var made: [LiveGroups] = []
-        for batch in batches {
-            let groups = try kept[batch.generation] ?? finalGroups(batch, after: made)
-            if kept[batch.generation] == nil { kept.keep(groups, generation: batch.generation) }
-            made.append(groups)
-        }
-        return made
-    }
-
-    /// The groups of `batch`, final now: those kept of it while it was the daemon's pending batch,
-    /// advanced by what it gained before it was flushed, if the daemon gave that; else made whole.
-    private func finalGroups(_ batch: Batch, after earlier: [LiveGroups]) throws -> LiveGroups {
-        guard var groups = pending, let effects = flushedEffects, effects.start == groups.seen,
-              effects.start.generation == batch.generation
-        else { return try liveGroups(batch, after: earlier) }
-        pending = nil
-        try groups.advance(by: effects, after: earlier)
-        return groups.groups
     }
 
     /// Copies the raw rows of `batches` (cut down to the tokens an answer reads, if it reads few:
@@ -241,22 +177,6 @@ final class LiveRows {
                 try insertCounter.bind(key, counters)
                 try insertCounter.run()
             }
-        }
-    }
-
-    /// What `batch` adds to the rollups after the unapplied batches `earlier` (`LiveGroups`).
-    private func liveGroups(_ batch: Batch, after earlier: [LiveGroups]) throws -> LiveGroups {
-        try LiveGroups(batch, context(after: earlier))
-    }
-
-    /// What adding a batch's records after `earlier` reads (`LiveGroups.Context`).
-    private func context(after earlier: [LiveGroups]) -> LiveGroups.Context {
-        LiveGroups.Context(after: earlier, cache: attributions) { [unowned self] token in
-            if let rows = storedRows[token] { return rows }
-            try storedCounters.bind(token, at: 1)
-            let rows = try storedCounters.rows { ($0.int64(0), $0.counters(at: 1)) }
-            storedRows[token] = rows
-            return rows
         }
     }
 
