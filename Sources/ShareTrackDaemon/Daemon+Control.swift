@@ -41,7 +41,8 @@ extension Daemon {
                 connection.reply(ControlCodec.resultLine(shipper.nodes))
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
                 let accepted = queries.submit({ [self] queries in
-                    let live = pipeline.live(after: queries.pendingSeen)
+                    let live = Queries.addsPendingRecords(request.command)
+                        ? pipeline.live(after: queries.pendingSeen) : LiveData(batches: pipeline.snapshot().batches)
                     do throws(ControlError) {
                         return ControlCodec.resultLine(try queries.answer(request, live: live, now: Int64(time(nil))))
                     } catch {

@@ -113,6 +113,13 @@ public final class Queries {
     /// what the batch gained after this (`LiveData.pendingEffects`).
     public var pendingSeen: PendingEffects.Position? { live.pendingSeen }
 
+    /// Whether an answer to `command` sums the live batches' groups, and so adds what the daemon's
+    /// pending batch gained (`LiveData.pendingEffects`); the others read raw rows, and would only
+    /// have those records copied for nothing.
+    public static func addsPendingRecords(_ command: ControlRequest.Command) -> Bool {
+        [.top, .venues, .tiers, .networks, .trend].contains(command)
+    }
+
     /// Keeps what answers keep in memory (`LiveRows.keepsStored`) following the batches, for no
     /// one: it advances by each batch applied only if it saw that batch live, else it is read again
     /// by the next answer (hundreds of milliseconds, and tens of MiB while it is made). The daemon

@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    /// The daemon hands the pending batch's records only to the commands whose answers add them
+    /// (`Queries.addsPendingRecords`): each of those, and none of the others, advances the sums.
+    @Test(arguments: [ControlRequest.Command.top, .advocate, .share, .venues, .tiers, .sources, .networks, .trend])
+    func theCommandsThatAddPendingRecordsAreThoseSaidTo(command: ControlRequest.Command) throws {
+        let batches = RollupTests.batches(seed: 35, count: 6)
+        let setup = try RollupTests.ThreeApplied(batches)
+        let live = LiveData(batches: Array(batches[3...]), pending: batches[5], flushed: nil, after: nil)
+        let share = try #require(batches.lazy.flatMap(\.shares).first)
+        let request = ControlRequest(command: command, query: Query(
+            id: command == .advocate ? share.attributes.advocate : share.token))
+        #expect(!RollupTests.answer(setup.fast, request, live).hasPrefix("error"))
+        #expect((setup.fast.pendingSeen != nil) == Queries.addsPendingRecords(command))
+    }
+
     /// The records of `batch`, in the order it recorded them.
     static func records(of batch: Batch) throws -> [BatchRecords.Record] {
         try batch.effects.bytes.withUnsafeBytes { bytes in
