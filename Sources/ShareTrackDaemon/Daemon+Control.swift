@@ -35,14 +35,14 @@ extension Daemon {
             case .backup:
                 try backup(to: request.query?.path, on: connection)
             case .export:
-                try exports.start(request, live: LiveData(batches: pipeline.snapshot().batches), on: connection)
+                try exports.start(request, live: liveData(), on: connection)
             case .nodes:
                 guard let shipper else { throw ControlError(.failed, "no shared store is configured (shared_store)") }
                 connection.reply(ControlCodec.resultLine(shipper.nodes))
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
                 let accepted = queries.submit({ [self] queries in
                     let live = Queries.addsPendingRecords(request.command)
-                        ? pipeline.live(after: queries.pendingSeen) : LiveData(batches: pipeline.snapshot().batches)
+                        ? pipeline.live(after: queries.pendingSeen) : liveData()
                     do throws(ControlError) {
                         return ControlCodec.resultLine(try queries.answer(request, live: live, now: Int64(time(nil))))
                     } catch {
@@ -56,6 +56,11 @@ extension Daemon {
         } catch {
             connection.reply(ControlCodec.errorLine(error))
         }
+    }
+
+    /// The batches the tables may not hold yet, for an answer that reads their raw rows.
+    private func liveData() -> LiveData {
+        LiveData(batches: pipeline.snapshot().batches)
     }
 
     private func emptyFlushReport() -> FlushReport {
