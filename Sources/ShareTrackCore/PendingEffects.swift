@@ -19,7 +19,7 @@ public struct PendingEffects: Sendable {
     /// Its effects from `start.offset` to their end, whole records.
     public var bytes: [UInt8]
 
-    public init(start: Position, bytes: [UInt8]) {
+    private init(start: Position, bytes: [UInt8]) {
         self.start = start
         self.bytes = bytes
     }
