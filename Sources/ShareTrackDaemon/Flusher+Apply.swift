@@ -67,11 +67,8 @@ extension Flusher {
         }
         if state.withLock({ $0.buildingRollups }) { rows += buildRollups() }
         guard rows > 0 else { return }
-        // Copies the log into the database file; the batches have been freed by now.
-        store.withLock { store in
-            store.database.checkpoint()
-            store.releaseCache()
-        }
+        // Each transaction's log was copied into the database file as it committed (`Store`).
+        store.withLock { $0.releaseCache() }
         if rows >= Self.trimAfterRows { MallocTrim.run() }
     }
 

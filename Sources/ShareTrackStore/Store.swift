@@ -47,8 +47,8 @@ public final class Store {
                 throw StoreError.cannotOpen(path: path, reason: "the file is read-only (check its mode, owner and attributes)")
             }
             try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
-            // No checkpoint inside COMMIT: the daemon calls `checkpoint()` once the commit's replies
-            // are on their way, so that copying the log into the database does not delay them.
+            // No checkpoint inside COMMIT: `writing` calls `checkpoint()` after each transaction,
+            // which also restarts a long log (an automatic checkpoint never waits for readers).
             try database.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384;")
             database.setBusyTimeout(milliseconds: 100)
             if try Schema.migrate(database, visitorKey: visitorKey) { try database.truncateLog() }

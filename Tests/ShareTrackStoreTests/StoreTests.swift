@@ -1,3 +1,4 @@
+import Glibc
 import ShareTrackCore
 import Testing
 
@@ -60,6 +61,33 @@ import Testing
         #expect(try count(reader, "SELECT SUM(clicks) FROM counters") == 6)
         #expect(try VisitorHashes.stored(in: reader).count == 3)
         #expect(store.generation == 3)
+    }
+
+    /// Each transaction's log is copied into the database file as it commits, so that batches
+    /// applied one transaction after another, as a backlog is, write over the log's first pages
+    /// instead of growing it.
+    @Test func aBacklogAppliedTransactionAfterTransactionKeepsTheLogShort() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        var logSizes: [Int] = []
+        for generation in UInt64(1)...6 {
+            var batch = Batch(generation: generation)
+            var counters = Counters()
+            counters.clicks = 1
+            for token in 0..<3_000 {
+                batch.add(counters, at: CounterKey(token: "t\(generation)-\(token)", hour: 100))
+            }
+            batch.events = 3_000
+            try store.apply(batch)
+            var log = stat()
+            #expect(stat(file.path + "-wal", &log) == 0)
+            logSizes.append(Int(log.st_size))
+        }
+        #expect(logSizes[0] > 20 * 4_096)
+        // Appended to, the log would hold every transaction's pages: six times the first's.
+        #expect(logSizes.max()! < 2 * logSizes[0])
+        let reader = try Database(path: file.path, mode: .readOnly)
+        #expect(try count(reader, "SELECT SUM(clicks) FROM counters") == 18_000)
     }
 
     @Test func batchesOfAnotherDatabaseAreRefusedAnEmptyJournalIsTakenOver() throws {
