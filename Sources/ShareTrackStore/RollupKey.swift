@@ -1,5 +1,5 @@
 /// A rollup row's key: the hour (0 in an all-time rollup) and the group's id.
-struct RollupKey: Hashable, Comparable {
+struct RollupKey: Comparable {
     var hour: Int64
     var id: Int64
 

@@ -49,7 +49,7 @@ final class RollupWriter {
         stageCounters = try database.prepare("INSERT INTO temp.batch_counters VALUES \(values(9, rows: Store.chunkRows))")
         stageShare = try database.prepare("INSERT INTO temp.batch_shares VALUES \(values(1, rows: 1))")
         stageShares = try database.prepare("INSERT INTO temp.batch_shares VALUES \(values(1, rows: Store.chunkRows))")
-        let attributed = "c.hour, s.advocate, s.venue, coalesce(s.campaign, ''), s.network, s.tier, "
+        let attributed = "c.token, c.hour, s.advocate, s.venue, coalesce(s.campaign, ''), s.network, s.tier, "
             + Rows.counterNames.map { "c.\($0)" }.joined(separator: ", ")
         // ?1: builtThrough (NULL: every token).
         attributeBatch = try database.prepare("""
@@ -120,40 +120,50 @@ final class RollupWriter {
         return through
     }
 
-    /// Adds the rows `attributed` returns (hour, the attributes of `GroupKey`, the counters) to
-    /// every rollup: summed per hour and group here (cheaper than SQL's sorter), then per rollup
-    /// key, and upserted `Store.chunkRows` rows at a time in key order, so that each rollup's
-    /// B-tree is walked from left to right.
+    /// Adds the rows `attributed` returns (token, hour, the attributes of `GroupKey`, the
+    /// counters; a token's rows one after another) to every rollup: summed per hour and group here
+    /// (cheaper than SQL's sorter), then per rollup key, and upserted `Store.chunkRows` rows at a
+    /// time in key order, so that each rollup's B-tree is walked from left to right.
     private func add(_ attributed: Statement) throws {
         var groups: [GroupKey] = []
         var numbered: [GroupKey: Int64] = [:]
         // Keyed by hour and position in `groups`.
-        var cells: [RollupKey: Counters] = [:]
+        var cells: [(key: RollupKey, counters: Counters)] = []
+        // The group of the row before's token: the statements return a token's rows one after
+        // another (about five per batch in the bench), which then read and hash its attributes once.
+        var token = ""
+        var position: Int64 = -1
         defer { attributed.reset() }
         while try attributed.step() {
-            let group = GroupKey(advocate: attributed.string(1) ?? "", venue: attributed.string(2) ?? "",
-                                 campaign: attributed.string(3) ?? "", network: attributed.string(4) ?? "",
-                                 tier: attributed.string(5) ?? "")
-            let position = numbered[group] ?? {
-                groups.append(group)
-                numbered[group] = Int64(groups.count - 1)
-                return Int64(groups.count - 1)
-            }()
-            cells[RollupKey(hour: attributed.int64(0), id: position), default: Counters()].add(attributed.counters(at: 6))
+            if position < 0 || !attributed.text(0, is: token) {
+                token = attributed.string(0) ?? ""
+                let group = GroupKey(advocate: attributed.string(2) ?? "", venue: attributed.string(3) ?? "",
+                                     campaign: attributed.string(4) ?? "", network: attributed.string(5) ?? "",
+                                     tier: attributed.string(6) ?? "")
+                position = numbered[group] ?? {
+                    groups.append(group)
+                    numbered[group] = Int64(groups.count - 1)
+                    return Int64(groups.count - 1)
+                }()
+            }
+            cells.append((RollupKey(hour: attributed.int64(1), id: position), attributed.counters(at: 7)))
         }
+        Self.sumPerKey(&cells)
         let ids = try groups.map { try numbers.ids($0) }
         var binder = RowBinder()
+        var rows: [(key: RollupKey, counters: Counters)] = []
+        rows.reserveCapacity(cells.count)
         for (rollup, upsert) in zip(Rollup.all, upserts) {
             let table = rollup.groups.index
-            var sums: [RollupKey: Counters] = [:]
-            sums.reserveCapacity(cells.count)
+            rows.removeAll(keepingCapacity: true)
             for (cell, counters) in cells {
                 let id = table.map { ids[Int(cell.id)][$0] } ?? 0
-                sums[RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), default: Counters()].add(counters)
+                rows.append((RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), counters))
             }
+            Self.sumPerKey(&rows)
             binder.removeAll()
             var pending = 0
-            for (key, counters) in sums.sorted(by: { $0.key < $1.key }) {
+            for (key, counters) in rows {
                 if rollup.hourly { binder.add(key.hour) }
                 binder.add(key.id)
                 Store.add(counters, to: &binder)
@@ -169,5 +179,21 @@ final class RollupWriter {
                 try binder.run(upsert.one, row * columns ..< (row + 1) * columns)
             }
         }
+    }
+
+    /// Sorts `rows` by key, and sums each key's counters into one row (cheaper than a dictionary
+    /// keyed by `RollupKey`: no hashing, and the rollups are upserted in key order anyway).
+    static func sumPerKey(_ rows: inout [(key: RollupKey, counters: Counters)]) {
+        rows.sort { $0.key < $1.key }
+        var last = -1
+        for row in rows.indices {
+            if last >= 0, rows[last].key == rows[row].key {
+                rows[last].counters.add(rows[row].counters)
+            } else {
+                last += 1
+                rows[last] = rows[row]
+            }
+        }
+        rows.removeLast(rows.count - (last + 1))
     }
 }
