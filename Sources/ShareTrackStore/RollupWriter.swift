@@ -162,22 +162,13 @@ final class RollupWriter {
             }
             Self.sumPerKey(&rows)
             binder.removeAll()
-            var pending = 0
             for (key, counters) in rows {
                 if rollup.hourly { binder.add(key.hour) }
                 binder.add(key.id)
                 Store.add(counters, to: &binder)
-                pending += 1
-                if pending == Store.chunkRows {
-                    try binder.run(upsert.many, 0..<binder.count)
-                    binder.removeAll()
-                    pending = 0
-                }
+                try binder.endRow(many: upsert.many)
             }
-            let columns = rollup.key.count + Rows.counterNames.count
-            for row in 0..<pending {
-                try binder.run(upsert.one, row * columns ..< (row + 1) * columns)
-            }
+            try binder.finish(one: upsert.one)
         }
     }
 

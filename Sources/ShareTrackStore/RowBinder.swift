@@ -11,6 +11,8 @@ struct RowBinder {
 
     private var text: [UInt8] = []
     private var parameters: [Parameter] = []
+    /// Rows ended (`endRow`) and not run yet.
+    private var rows = 0
 
     var count: Int { parameters.count }
 
@@ -51,8 +53,28 @@ struct RowBinder {
         }
     }
 
+    /// Ends a row; once `Store.chunkRows` rows are bound, runs them with `many` (a statement of
+    /// that many rows) and starts again.
+    mutating func endRow(many: Statement) throws {
+        rows += 1
+        guard rows == Store.chunkRows else { return }
+        try run(many, 0..<count)
+        removeAll()
+    }
+
+    /// Runs the rows ended since `many` last ran, one at a time with `one`, and starts again.
+    mutating func finish(one: Statement) throws {
+        defer { removeAll() }
+        guard rows > 0 else { return }
+        let columns = count / rows
+        for row in 0..<rows {
+            try run(one, row * columns ..< (row + 1) * columns)
+        }
+    }
+
     mutating func removeAll() {
         text.removeAll(keepingCapacity: true)
         parameters.removeAll(keepingCapacity: true)
+        rows = 0
     }
 }

@@ -218,22 +218,11 @@ public final class Store {
         one: Statement, many: Statement, _ bind: (Rows.Element, inout RowBinder) -> Void
     ) throws {
         binder.removeAll()
-        var pending = 0
         for index in Self.keyOrder(rows, by: key) {
             bind(rows[index], &binder)
-            pending += 1
-            if pending == Self.chunkRows {
-                try binder.run(many, 0..<binder.count)
-                binder.removeAll()
-                pending = 0
-            }
+            try binder.endRow(many: many)
         }
-        guard pending > 0 else { return }
-        let columns = binder.count / pending
-        for row in 0..<pending {
-            try binder.run(one, row * columns ..< (row + 1) * columns)
-        }
-        binder.removeAll()
+        try binder.finish(one: one)
     }
 
     /// The indices of `rows` roughly in primary-key order (by the first 8 bytes of the token, then
