@@ -102,10 +102,9 @@ public struct Rollup: Sendable, Equatable {
     /// their keys (distinct).
     func upsertSQL(rows: Int) -> String {
         let columns = key + Rows.counterNames
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
-            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+            VALUES \(Rows.values(columns.count, rows: rows))
             \(addingOnConflict)
             """
     }

@@ -41,14 +41,11 @@ final class RollupWriter {
             CREATE UNIQUE INDEX temp.batch_counters_by_token ON batch_counters (token, hour);
             CREATE TEMP TABLE batch_shares (token TEXT PRIMARY KEY NOT NULL);
             """)
-        func values(_ columns: Int, rows: Int) -> String {
-            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-            return Array(repeating: row, count: rows).joined(separator: ", ")
-        }
-        stageCounter = try database.prepare("INSERT INTO temp.batch_counters VALUES \(values(9, rows: 1))")
-        stageCounters = try database.prepare("INSERT INTO temp.batch_counters VALUES \(values(9, rows: Store.chunkRows))")
-        stageShare = try database.prepare("INSERT INTO temp.batch_shares VALUES \(values(1, rows: 1))")
-        stageShares = try database.prepare("INSERT INTO temp.batch_shares VALUES \(values(1, rows: Store.chunkRows))")
+        stageCounter = try database.prepare("INSERT INTO temp.batch_counters VALUES \(Rows.values(9, rows: 1))")
+        stageCounters = try database.prepare(
+            "INSERT INTO temp.batch_counters VALUES \(Rows.values(9, rows: Store.chunkRows))")
+        stageShare = try database.prepare("INSERT INTO temp.batch_shares VALUES \(Rows.values(1, rows: 1))")
+        stageShares = try database.prepare("INSERT INTO temp.batch_shares VALUES \(Rows.values(1, rows: Store.chunkRows))")
         let attributed = "c.token, c.hour, s.advocate, s.venue, coalesce(s.campaign, ''), s.network, s.tier, "
             + Rows.counterNames.map { "c.\($0)" }.joined(separator: ", ")
         // ?1: builtThrough (NULL: every token).
@@ -149,7 +146,7 @@ final class RollupWriter {
             cells.append((RollupKey(hour: attributed.int64(1), id: position), attributed.counters(at: 7)))
         }
         Self.sumPerKey(&cells)
-        let ids = try groups.map { try numbers.ids($0) }
+        let ids = try numbers.ids(of: groups)
         var binder = RowBinder()
         var rows: [(key: RollupKey, counters: Counters)] = []
         rows.reserveCapacity(cells.count)

@@ -14,6 +14,12 @@ public enum Rows {
     public static let counted = "(" + counterNames.map { "\($0) <> 0" }.joined(separator: " OR ") + ")"
     /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.
     static let sourceColumns = "highest_seq, last_seen, accepted, rejected, duplicates, test"
+
+    /// The parameters of `rows` rows of `columns` values each, for `VALUES`: `(?, ?), (?, ?)`.
+    static func values(_ columns: Int, rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
+    }
 }
 
 extension Statement {

@@ -55,10 +55,6 @@ public final class Store {
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
-        func values(_ columns: Int, rows: Int) -> String {
-            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-            return Array(repeating: row, count: rows).joined(separator: ", ")
-        }
         let addCounters = """
             ON CONFLICT (token, hour) DO UPDATE SET
                 shares = shares + excluded.shares,
@@ -71,17 +67,17 @@ public final class Store {
                 visitors = CASE WHEN excluded.visitors IS NULL THEN visitors
                     ELSE CAST(coalesce(visitors, x'') || excluded.visitors AS BLOB) END
             """
-        insertShare = try database.prepare("INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: 1))")
+        insertShare = try database.prepare("INSERT INTO shares (\(Rows.shareColumns)) VALUES \(Rows.values(8, rows: 1))")
         insertShares = try database.prepare(
-            "INSERT INTO shares (\(Rows.shareColumns)) VALUES \(values(8, rows: Self.chunkRows))")
+            "INSERT INTO shares (\(Rows.shareColumns)) VALUES \(Rows.values(8, rows: Self.chunkRows))")
         let counters = "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES"
-        upsertCounter = try database.prepare("\(counters) \(values(10, rows: 1)) \(addCounters)")
-        upsertCounters = try database.prepare("\(counters) \(values(10, rows: Self.chunkRows)) \(addCounters)")
-        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: 1))")
+        upsertCounter = try database.prepare("\(counters) \(Rows.values(10, rows: 1)) \(addCounters)")
+        upsertCounters = try database.prepare("\(counters) \(Rows.values(10, rows: Self.chunkRows)) \(addCounters)")
+        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(Rows.values(3, rows: 1))")
         insertVisitors = try database.prepare(
-            "INSERT INTO visitors (token, visitor, hour) VALUES \(values(3, rows: Self.chunkRows))")
+            "INSERT INTO visitors (token, visitor, hour) VALUES \(Rows.values(3, rows: Self.chunkRows))")
         upsertSource = try database.prepare(
-            "INSERT OR REPLACE INTO sources (source, \(Rows.sourceColumns)) VALUES \(values(7, rows: 1))")
+            "INSERT OR REPLACE INTO sources (source, \(Rows.sourceColumns)) VALUES \(Rows.values(7, rows: 1))")
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
         addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
         findVisitor = try database.prepare(

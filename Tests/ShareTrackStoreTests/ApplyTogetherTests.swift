@@ -96,7 +96,8 @@ import Testing
     }
 
     /// With room for 4 groups, the writer keeps the 2 used last and those before them, drops
-    /// the rest, and numbers every group once whatever it dropped.
+    /// the rest, and numbers every group once whatever it dropped, asked for a few groups at a
+    /// time (some remembered, some not, some sharing their place or advocate groups).
     @Test func groupIdsStayRightAsTheWriterDropsTheOnesNotUsedLately() throws {
         let file = try TemporaryDatabase()
         let store = try Store(path: file.path, visitorKey: testKey)
@@ -107,18 +108,22 @@ import Testing
         try store.database.transaction {
             var first: [Int: GroupNumbers.IDs] = [:]
             for round in 0..<3 {
-                for index in (0..<9).map({ round == 1 ? 8 - $0 : $0 }) {
-                    let ids = try numbers.ids(key(index))
-                    if let earlier = first[index] {
-                        #expect((0..<3).map { ids[$0] } == (0..<3).map { earlier[$0] })
-                    } else {
-                        first[index] = ids
+                let order = (0..<9).map { round == 1 ? 8 - $0 : $0 }
+                for start in stride(from: 0, to: order.count, by: round + 1) {
+                    let indices = Array(order[start..<min(start + round + 1, order.count)])
+                    for (index, ids) in zip(indices, try numbers.ids(of: indices.map(key))) {
+                        if let earlier = first[index] {
+                            #expect((0..<4).map { ids[$0] } == (0..<4).map { earlier[$0] })
+                        } else {
+                            first[index] = ids
+                        }
                     }
                 }
             }
             #expect(numbers.remembered <= 4)
             #expect(Set(first.values.map { $0[0] }).count == 9)  // share groups: one per key
             #expect(Set(first.values.map { $0[1] }).count == 2)  // place groups: one per venue
+            #expect(Set(first.values.map { $0[3] }).count == 9)  // advocates: one per key
         }
         let rows = try Database(path: file.path, mode: .readOnly).prepare("SELECT COUNT(*) FROM share_groups")
         #expect(try rows.rows { $0.int64(0) } == [9])
