@@ -18,7 +18,9 @@ final class RollupWriter {
     /// The store sets it once a `build(shares:)` step has committed.
     var builtThrough: String?
     /// The batch's counter deltas and new share tokens, staged for `addBatch()` (one row or
-    /// `Store.chunkRows` rows at a time, like the store's own inserts).
+    /// `Store.chunkRows` rows at a time, like the store's own inserts). The deltas have no index:
+    /// `addBatch()` reads them in the order they were written (the store's key order, which keeps
+    /// a token's rows together), so an index would only cost a B-tree insert per row.
     let stageCounter: Statement
     let stageCounters: Statement
     let stageShare: Statement
@@ -38,8 +40,7 @@ final class RollupWriter {
         try database.execute("""
             PRAGMA temp_store = MEMORY;
             CREATE TEMP TABLE batch_counters AS SELECT \(Rows.counterColumns) FROM main.counters WHERE 0;
-            CREATE UNIQUE INDEX temp.batch_counters_by_token ON batch_counters (token, hour);
-            CREATE TEMP TABLE batch_shares (token TEXT PRIMARY KEY NOT NULL);
+            CREATE TEMP TABLE batch_shares (token TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             """)
         stageCounter = try database.prepare("INSERT INTO temp.batch_counters VALUES \(Rows.values(9, rows: 1))")
         stageCounters = try database.prepare(
