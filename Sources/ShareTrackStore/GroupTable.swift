@@ -37,20 +37,4 @@ public struct GroupTable: Sendable, Equatable {
         CREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(attributes.joined(separator: ", ")));
         """
     }
-
-    /// The id of a set of attributes; the parameters are the attributes.
-    var selectSQL: String {
-        "SELECT id FROM \(table) WHERE " + attributes.map { "\($0) = ?" }.joined(separator: " AND ")
-    }
-
-    /// Numbers a new set of attributes; the parameters are the attributes.
-    var insertSQL: String {
-        "INSERT INTO \(table) (\(attributes.joined(separator: ", "))) VALUES ("
-            + Array(repeating: "?", count: attributes.count).joined(separator: ", ") + ")"
-    }
-
-    /// `key`'s values of this table's attributes, in order.
-    func values(_ key: GroupKey) -> [String] {
-        attributes.map { key[$0] }
-    }
 }

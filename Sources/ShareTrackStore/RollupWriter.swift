@@ -128,7 +128,7 @@ final class RollupWriter {
         // Keyed by hour and position in `groups`.
         var cells: [(key: RollupKey, counters: Counters)] = []
         // The group of the row before's token: the statements return a token's rows one after
-        // another (about five per batch in the bench), which then read and hash its attributes once.
+        // another (a row per hour it was clicked in), which then read and hash its attributes once.
         var token = ""
         var position: Int64 = -1
         defer { attributed.reset() }
