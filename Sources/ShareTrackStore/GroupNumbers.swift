@@ -66,7 +66,9 @@ final class GroupNumbers {
         numbering = try GroupTable.all.map { table in
             let columns = table.attributes.joined(separator: ", ")
             let same = table.attributes.map { "g.\($0) = n.\($0)" }.joined(separator: " AND ")
-            let add = "INSERT OR IGNORE INTO main.\(table.table) (\(columns)) SELECT DISTINCT \(columns) FROM temp.new_groups"
+            // Not `SELECT DISTINCT`: the unique index already ignores a repeated projection, and
+            // DISTINCT sorted every staged group into a temporary B-tree per table first.
+            let add = "INSERT OR IGNORE INTO main.\(table.table) (\(columns)) SELECT \(columns) FROM temp.new_groups"
             let read = "SELECT n.position, g.id FROM temp.new_groups n CROSS JOIN main.\(table.table) g ON \(same)"
             return (try database.prepare(add), try database.prepare(read))
         }
