@@ -159,7 +159,6 @@ final class RollupWriter {
                 rows.append((RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), counters))
             }
             Self.sumPerKey(&rows)
-            binder.removeAll()
             for (key, counters) in rows {
                 if rollup.hourly { binder.add(key.hour) }
                 binder.add(key.id)
