@@ -208,7 +208,9 @@ struct BenchCommand: ParsableCommand {
             shipLagSeconds: shipLag,
             shippedEventsPerSecond: shipLag.map { Double(outcome.acknowledged) / (outcome.seconds + $0) },
             daemonCpuSeconds: usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } },
-            daemonCores: usageBefore.flatMap { before in cpuAfter.map { ($0 - before.cpuSeconds) / outcome.seconds } },
+            daemonCores: usageBefore.flatMap { before in
+                cpuAfter.map { ($0 - before.cpuSeconds) / (outcome.seconds + (applyLag ?? 0)) }
+            },
             daemonCpuMicrosecondsPerEvent: usageBefore.flatMap { before in
                 cpuAfter.map { ($0 - before.cpuSeconds) * 1e6 / Double(max(outcome.acknowledged, 1)) }
             },

@@ -86,7 +86,8 @@ struct BenchReport: Codable {
     var shipLagSeconds: Double?
     var shippedEventsPerSecond: Double?
     var daemonCpuSeconds: Double?
-    /// Daemon CPU time over wall time: how many of the cores it kept busy.
+    /// Daemon CPU time over the same wall time (the run and then the apply lag): how many of the
+    /// cores it kept busy.
     var daemonCores: Double?
     /// Daemon CPU time per answered event, in microseconds, until its tables had caught up.
     var daemonCpuMicrosecondsPerEvent: Double?
