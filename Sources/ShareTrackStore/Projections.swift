@@ -34,6 +34,16 @@ struct Projections {
     private static let unknown: Int32 = -2
     private static let excluded: Int32 = -1
 
+    /// Makes room for the projections of `groups` not projected yet, with one key for every two of
+    /// them: a projection that keeps the advocate had 0.43 (a venue's groups) to 0.73 (a day's) as
+    /// many keys as groups at 2M shares. Reserving one for each made the venue's table twice as
+    /// large as it grows to, which cost more than the growing.
+    mutating func makeRoom(for groups: some Sequence<Int32>) {
+        let unprojected = groups.count { Int($0) >= byGroup.count || byGroup[Int($0)] == Self.unknown }
+        keys.reserveCapacity(keys.count + unprojected / 2)
+        indexes.reserveCapacity(indexes.count + unprojected / 2)
+    }
+
     /// The index of the projection of group number `group`, made by `project` the first time (nil:
     /// the answer leaves the group out).
     mutating func index(of group: Int32, _ project: (Int32) -> GroupKey?) -> Int32? {
