@@ -171,6 +171,7 @@ struct BenchCommand: ParsableCommand {
         let applyLag = controlPath.flatMap(Self.waitUntilApplied)
         let shipLag = sharedStore == nil ? nil : controlPath.flatMap(Self.waitUntilShipped)
         let cpuAfter = pid.flatMap(ProcessUsage.of)?.cpuSeconds
+        let daemonCPU = usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } }
         // The last flush's report is stored just after its commit is announced, and the daemon gives
         // freed memory back after a large flush: let it settle before measuring what it holds.
         let usageAfter = pid.flatMap { Self.settledUsage(of: $0) }
@@ -207,13 +208,9 @@ struct BenchCommand: ParsableCommand {
             applyLagSeconds: applyLag,
             shipLagSeconds: shipLag,
             shippedEventsPerSecond: shipLag.map { Double(outcome.acknowledged) / (outcome.seconds + $0) },
-            daemonCpuSeconds: usageBefore.flatMap { before in cpuAfter.map { $0 - before.cpuSeconds } },
-            daemonCores: usageBefore.flatMap { before in
-                cpuAfter.map { ($0 - before.cpuSeconds) / (outcome.seconds + (applyLag ?? 0)) }
-            },
-            daemonCpuMicrosecondsPerEvent: usageBefore.flatMap { before in
-                cpuAfter.map { ($0 - before.cpuSeconds) * 1e6 / Double(max(outcome.acknowledged, 1)) }
-            },
+            daemonCpuSeconds: daemonCPU,
+            daemonCores: daemonCPU.map { $0 / (outcome.seconds + (applyLag ?? 0)) },
+            daemonCpuMicrosecondsPerEvent: daemonCPU.map { $0 * 1e6 / Double(max(outcome.acknowledged, 1)) },
             benchCpuSeconds: benchCPU,
             transportCeiling: ceiling,
             ratioToCeiling: ceiling.map { Double(outcome.acknowledged) / outcome.seconds / $0.eventsPerSecond },
