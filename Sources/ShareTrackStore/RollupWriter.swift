@@ -37,8 +37,11 @@ final class RollupWriter {
 
     init(_ database: Database) throws {
         self.database = database
+        // `auto_vacuum`: the TEMP database is in memory, and emptying its tables after each batch
+        // would otherwise keep their pages, as large as the largest batch staged, for good (about
+        // 6 MiB, 36 bytes per known share, after `make bench`; docs/benchmarks.md, round 17).
         try database.execute("""
-            PRAGMA temp_store = MEMORY;
+            PRAGMA temp_store = MEMORY; PRAGMA temp.auto_vacuum = FULL;
             CREATE TEMP TABLE batch_counters AS SELECT \(Rows.counterColumns) FROM main.counters WHERE 0;
             CREATE TEMP TABLE batch_shares (token TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             """)

@@ -1,0 +1,37 @@
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// The apply stages each batch's rows in TEMP tables held in memory; emptied after the batch, they
+/// give their pages back rather than keep the largest batch's for the daemon's whole life.
+@Suite struct StagingMemoryTests {
+    /// A batch of `shares` new shares of one advocate at one venue, each with a counter row.
+    private static func batch(_ generation: UInt64, shares: Int) -> Batch {
+        var batch = Batch(generation: generation)
+        let attributes = ShareAttributes(advocate: "a1", venue: "v1", campaign: nil, network: "instagram", followers: 800)
+        for index in 0..<shares {
+            let token = "token-\(generation)-\(index)"
+            batch.add(ShareRecord(token: token, attributes: attributes, tier: .nano, time: 3_600))
+            var counters = Counters()
+            counters.shares = 1
+            counters.clicks = Int64(index % 7)
+            batch.add(counters, at: CounterKey(token: token, hour: 1))
+        }
+        return batch
+    }
+
+    @Test func theStagingTablesKeepNoPagesAfterABatch() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        func tempPages() throws -> Int64 {
+            try store.database.prepare("PRAGMA temp.page_count").rows { $0.int64(0) }.first ?? -1
+        }
+        try store.apply(Self.batch(1, shares: 1))
+        let small = try tempPages()
+        try store.apply(Self.batch(2, shares: 5_000))
+        #expect(try store.database.prepare("SELECT count(*) FROM shares").rows { $0.int64(0) } == [5_001])
+        let large = try tempPages()
+        #expect(large == small)
+    }
+}
