@@ -175,16 +175,15 @@ final class RollupWriter {
     /// Sorts `rows` by key, and sums each key's counters into one row (cheaper than a dictionary
     /// keyed by `RollupKey`: no hashing, and the rollups are upserted in key order anyway).
     static func sumPerKey(_ rows: inout [(key: RollupKey, counters: Counters)]) {
-        rows.sort { $0.key < $1.key }
-        var last = -1
-        for row in rows.indices {
-            if last >= 0, rows[last].key == rows[row].key {
-                rows[last].counters.add(rows[row].counters)
+        var sums: [(key: RollupKey, counters: Counters)] = []
+        sums.reserveCapacity(rows.count)
+        for index in RollupKeyOrder(rows.map(\.key)).indexes {
+            if let last = sums.last, last.key == rows[index].key {
+                sums[sums.count - 1].counters.add(rows[index].counters)
             } else {
-                last += 1
-                rows[last] = rows[row]
+                sums.append(rows[index])
             }
         }
-        rows.removeLast(rows.count - (last + 1))
+        rows = sums
     }
 }
