@@ -177,7 +177,7 @@ final class RollupWriter {
     static func sumPerKey(_ rows: inout [(key: RollupKey, counters: Counters)]) {
         var sums: [(key: RollupKey, counters: Counters)] = []
         sums.reserveCapacity(rows.count)
-        for index in RollupKeyOrder(rows.map(\.key)).indexes {
+        for index in RollupKey.order(of: rows.map(\.key)) {
             if let last = sums.last, last.key == rows[index].key {
                 sums[sums.count - 1].counters.add(rows[index].counters)
             } else {

@@ -221,25 +221,31 @@ public final class Store {
         try binder.finish(one: one)
     }
 
-    /// The indices of `rows` roughly in primary-key order (by the first 8 bytes of the token, then
+    /// The indices of `rows` roughly in primary-key order (by the first 4 bytes of the token, then
     /// the hour), so that a flush walks each B-tree from left to right: every page is fetched and
     /// dirtied once per flush instead of at random, and a page the cache must spill is one the
-    /// flush is done with.
+    /// flush is done with. Put in order by a radix sort (`RadixOrder`) of the two packed into 64
+    /// bits: the hour less the smallest in the low bits, and as many of the token's leading bits
+    /// above them as fit, up to 32.
     static func keyOrder<Rows: Collection>(_ rows: Rows, by key: (Rows.Element) -> (String, Int64)) -> [Rows.Index] {
-        var order: [(prefix: UInt64, hour: Int64, index: Rows.Index)] = []
-        order.reserveCapacity(rows.count)
-        for index in rows.indices {
+        let indices = Array(rows.indices)
+        var prefixes: [UInt64] = []
+        var hours: [Int64] = []
+        prefixes.reserveCapacity(indices.count)
+        hours.reserveCapacity(indices.count)
+        for index in indices {
             let (token, hour) = key(rows[index])
             var prefix: UInt64 = 0
-            var bytes = 0
-            for byte in token.utf8 {
-                prefix = prefix << 8 | UInt64(byte)
-                bytes += 1
-                if bytes == 8 { break }
-            }
-            order.append((prefix << (8 * UInt64(8 - bytes)), hour, index))
+            for (offset, byte) in token.utf8.prefix(4).enumerated() { prefix |= UInt64(byte) << (24 - 8 * offset) }
+            prefixes.append(prefix)
+            hours.append(hour)
         }
-        order.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.hour < $1.hour }
-        return order.map(\.index)
+        guard let lowHour = hours.min(), let highHour = hours.max() else { return [] }
+        let hourBits = RadixOrder.bits(UInt64(bitPattern: highHour &- lowHour))
+        let prefixBits = min(32, UInt64.bitWidth - hourBits)
+        let packed = zip(prefixes, hours).map { prefix, hour in
+            (prefix >> (32 - prefixBits)) << hourBits | UInt64(bitPattern: hour &- lowHour)
+        }
+        return RadixOrder.indexes(of: packed, bits: prefixBits + hourBits).map { indices[$0] }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct RollupSumsTests {
     /// Keys drawn from some hours and ids: small ranges, a batch's (radix sorted in one pass, or
     /// several), negative and extreme ones, and ranges too wide to pack into 64 bits together
-    /// (`RollupKeyOrder`'s comparison sort).
+    /// (`RollupKey.order`'s comparison sort).
     static let ranges: [(hours: ClosedRange<Int64>, ids: ClosedRange<Int64>)] = [
         (0...3, 0...20), (490_000...490_167, 1...300_000), (-5...5, -3...3), (0...0, 1...Int64.max),
         (Int64.min...Int64.max, 0...1), (-1...1, Int64.min...Int64.max),
