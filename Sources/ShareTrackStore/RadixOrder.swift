@@ -30,8 +30,10 @@ enum RadixOrder {
         return entries.map(\.index)
     }
 
-    /// The number of bits `span` (a distance between two keys) takes.
-    static func bits(_ span: UInt64) -> Int {
-        UInt64.bitWidth - span.leadingZeroBitCount
+    /// The number of bits that `high - low` takes, as an unsigned distance (exact for any two
+    /// Int64s, `low <= high`): what a key part from `low` through `high` needs once `low` is taken
+    /// from it.
+    static func bits(from low: Int64, to high: Int64) -> Int {
+        UInt64.bitWidth - UInt64(bitPattern: high &- low).leadingZeroBitCount
     }
 }

@@ -17,9 +17,8 @@ struct RollupKey: Comparable {
             (lowHour, highHour) = (min(lowHour, key.hour), max(highHour, key.hour))
             (lowID, highID) = (min(lowID, key.id), max(highID, key.id))
         }
-        // The spans as unsigned distances, exact for any two Int64s.
-        let idBits = RadixOrder.bits(UInt64(bitPattern: highID &- lowID))
-        let hourBits = RadixOrder.bits(UInt64(bitPattern: highHour &- lowHour))
+        let idBits = RadixOrder.bits(from: lowID, to: highID)
+        let hourBits = RadixOrder.bits(from: lowHour, to: highHour)
         guard idBits + hourBits <= UInt64.bitWidth else { return keys.indices.sorted { keys[$0] < keys[$1] } }
         let packed = keys.map { UInt64(bitPattern: $0.hour &- lowHour) << idBits | UInt64(bitPattern: $0.id &- lowID) }
         return RadixOrder.indexes(of: packed, bits: idBits + hourBits)

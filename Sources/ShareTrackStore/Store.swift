@@ -241,7 +241,7 @@ public final class Store {
             hours.append(hour)
         }
         guard let lowHour = hours.min(), let highHour = hours.max() else { return [] }
-        let hourBits = RadixOrder.bits(UInt64(bitPattern: highHour &- lowHour))
+        let hourBits = RadixOrder.bits(from: lowHour, to: highHour)
         let prefixBits = min(32, UInt64.bitWidth - hourBits)
         let packed = zip(prefixes, hours).map { prefix, hour in
             (prefix >> (32 - prefixBits)) << hourBits | UInt64(bitPattern: hour &- lowHour)
