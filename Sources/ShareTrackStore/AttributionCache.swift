@@ -8,17 +8,20 @@ import CSQLite
 /// A stored share's attributes change only when `sharectl forget --advocate` renames its advocate,
 /// which the cache notices (`trim(renames:)`); a token without a stored share is remembered only
 /// while the tables hold the same generation (its share may be stored by the next batch applied).
-/// The groups of rollup rows summed in memory (`StoredSums`) are numbered alike, by their
-/// `share_groups` id. Bounded: past `capacity` tokens the tokens are forgotten, and past
-/// `capacity` groups everything is.
+/// The groups of rollup rows summed in memory (`StoredSums`) are numbered by their `share_groups`
+/// id, each with a number of its own: a group may then have two numbers, one found by its
+/// attributes (a share's) and one by its id. Every use of a number reads the group's attributes
+/// (`groups`) or projects them, so such a group is still summed once per projection. Bounded:
+/// past `capacity` tokens the tokens are forgotten, and past `capacity` groups everything is.
 final class AttributionCache {
     static let capacity = 200_000
     /// The groups kept at most before every group is renumbered (`capacity`; tests make it small).
     var groupCapacity = AttributionCache.capacity
 
     private(set) var groups: [GroupKey] = []
-    /// Per group number: whether the tables hold the group (a stored share has it, or a rollup
-    /// row names it); shares are never deleted, so it stays held.
+    /// Per group number: whether the tables are known to hold the group (a stored share has it, or
+    /// a rollup row names it); shares are never deleted, so it stays held. A new share's group may
+    /// be held under another number (one by id) all the same.
     private(set) var isStored: [Bool] = []
     private var groupIDs: [GroupKey: Int32] = [:]
     private var byToken: [String: Int32] = [:]
@@ -97,7 +100,6 @@ final class AttributionCache {
     func number(storedGroups rows: Statement, count: Int) throws {
         groups.reserveCapacity(groups.count + count)
         isStored.reserveCapacity(groups.count + count)
-        groupIDs.reserveCapacity(groups.count + count)
         byStoredGroup.reserveCapacity(byStoredGroup.count + count)
         while try rows.step() {
             let id = rows.int64(0)
@@ -105,9 +107,13 @@ final class AttributionCache {
         }
     }
 
+    /// A number of its own for the `share_groups` row `id`, not looked up by its attributes
+    /// (hashing the five strings of each of a venue's 46,000 groups, and growing the table of
+    /// them, was a quarter of a first `top --venue` at 2M shares: docs/benchmarks.md, round 18).
     private func number(storedGroup id: Int64, _ key: GroupKey) -> Int32 {
-        let number = group(key)
-        isStored[Int(number)] = true
+        let number = Int32(groups.count)
+        groups.append(key)
+        isStored.append(true)
         byStoredGroup[id] = number
         return number
     }
