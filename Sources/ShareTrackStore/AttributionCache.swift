@@ -90,6 +90,12 @@ final class AttributionCache {
         return number(storedGroup: id, key)
     }
 
+    /// The group of the `share_groups` row `id`, whose attributes `row` gives from `column` on
+    /// (read only if it has no number yet).
+    func group(ofStoredGroup id: Int64, attributes row: Statement, from column: Int32) -> Int32 {
+        byStoredGroup[id] ?? number(storedGroup: id, Self.key(row, from: column))
+    }
+
     /// Whether the `share_groups` row `id` has a number.
     func hasNumbered(storedGroup id: Int64) -> Bool {
         byStoredGroup[id] != nil

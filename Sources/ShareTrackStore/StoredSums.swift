@@ -32,8 +32,13 @@ struct StoredSums {
     private let readHours: Statement
     private let readHoursGroups: Statement
     private let readVenue: Statement
-    private let readVenueGroups: Statement
+    private let readVenueNumbering: Statement
+    /// The column of `readVenueNumbering`'s first attribute, after the id and the counters.
+    private static let venueAttributes = Int32(1 + Rows.counterNames.count)
     private var kept: [Extent: Kept] = [:]
+    /// The venues whose groups the cache has numbered (all but those stored since): cleared with
+    /// the sums, which `removeAll` forgets whenever the cache renumbers its groups.
+    private var numberedVenues: Set<String> = []
     /// Extents found to have more than `groupLimit` groups (which only grow), not read again.
     private var tooLarge: Set<Extent> = []
     private var answers: UInt64 = 0
@@ -50,12 +55,17 @@ struct StoredSums {
             SELECT id, advocate, venue, campaign, network, tier FROM main.share_groups
             WHERE id IN (SELECT id FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?)
             """)
-        // Both in id order (`IN`): in the venue index's order, the tables are read at random (for
-        // 46,000 groups at 2M shares, 69-94 ms for the rollup rows, 44-48 ms this way).
-        let venueGroups = "id IN (SELECT id FROM main.share_groups WHERE venue = ?)"
-        readVenue = try database.prepare("SELECT id, \(counters) FROM main.rollup_groups WHERE \(venueGroups)")
-        readVenueGroups = try database.prepare(
-            "SELECT id, advocate, venue, campaign, network, tier FROM main.share_groups WHERE \(venueGroups)")
+        // In id order (`IN`): in the venue index's order, the tables are read at random (for
+        // 46,000 groups at 2M shares, 69-94 ms for the rollup rows, 44-48 ms this way). A venue
+        // not numbered yet is read with its groups' attributes, in one statement: reading the
+        // groups apart made SQLite build the venue's `IN` list twice (docs/benchmarks.md, round 19).
+        let venueGroups = "IN (SELECT id FROM main.share_groups WHERE venue = ?)"
+        readVenue = try database.prepare("SELECT id, \(counters) FROM main.rollup_groups WHERE id \(venueGroups)")
+        readVenueNumbering = try database.prepare("""
+            SELECT r.id, \(Rows.counterNames.map { "r.\($0)" }.joined(separator: ", ")),
+                g.advocate, g.venue, g.campaign, g.network, g.tier
+            FROM main.rollup_groups r JOIN main.share_groups g ON g.id = r.id WHERE r.id \(venueGroups)
+            """)
     }
 
     /// The sums of `extent` in the tables at `generation` (the last batch they hold), read unless
@@ -68,47 +78,62 @@ struct StoredSums {
         }
         kept[extent] = nil
         guard !tooLarge.contains(extent) else { return nil }
-        let (read, readGroups) = try statements(extent)
+        let read = switch extent {
+        case .hours(let hours): try sums(of: hours, cache)
+        case .venue(let venue): try sums(of: venue, cache)
+        }
+        guard let sums = read else {
+            markTooLarge(extent)
+            return nil
+        }
+        keep(Kept(generation: generation, sums: sums, lastUsed: answers), for: extent)
+        return sums
+    }
+
+    /// The sums of a range of hours per group; nil past `groupLimit` groups.
+    private func sums(of hours: Range<Int64>, _ cache: AttributionCache) throws -> [Int32: Counters]? {
+        for statement in [readHours, readHoursGroups] {
+            try statement.bind(hours.lowerBound, at: 1)
+            try statement.bind(hours.upperBound, at: 2)
+        }
         defer {
-            read.reset()
-            readGroups.reset()
+            readHours.reset()
+            readHoursGroups.reset()
         }
         var byID: [Int64: Counters] = [:]
-        while try read.step() {
-            byID[read.int64(0), default: Counters()].add(read.counters(at: 1))
-            if byID.count > groupLimit {
-                markTooLarge(extent)
-                return nil
-            }
+        while try readHours.step() {
+            byID[readHours.int64(0), default: Counters()].add(readHours.counters(at: 1))
+            if byID.count > groupLimit { return nil }
         }
         // Many groups not numbered yet (the first answer over these hours) are read in one
         // statement: 57,000 lookups of one made the first 24 h answer 277-322 ms, not 200-236.
         let unnumbered = byID.keys.count { !cache.hasNumbered(storedGroup: $0) }
         if unnumbered * 8 > byID.count {
-            try cache.number(storedGroups: readGroups, count: unnumbered)
+            try cache.number(storedGroups: readHoursGroups, count: unnumbered)
         }
         var sums: [Int32: Counters] = [:]
         sums.reserveCapacity(byID.count)
         for (id, counters) in byID {
             sums[try cache.group(ofStoredGroup: id), default: Counters()].add(counters)
         }
-        keep(Kept(generation: generation, sums: sums, lastUsed: answers), for: extent)
         return sums
     }
 
-    /// The statements reading `extent`'s rows and its groups' attributes, bound.
-    private func statements(_ extent: Extent) throws -> (rows: Statement, groups: Statement) {
-        switch extent {
-        case .hours(let hours):
-            for statement in [readHours, readHoursGroups] {
-                try statement.bind(hours.lowerBound, at: 1)
-                try statement.bind(hours.upperBound, at: 2)
-            }
-            return (readHours, readHoursGroups)
-        case .venue(let venue):
-            for statement in [readVenue, readVenueGroups] { try statement.bind(venue, at: 1) }
-            return (readVenue, readVenueGroups)
+    /// The sums of a venue's groups over all time (one row each); nil past `groupLimit` groups.
+    private mutating func sums(of venue: String, _ cache: AttributionCache) throws -> [Int32: Counters]? {
+        let numbering = numberedVenues.insert(venue).inserted
+        let read = numbering ? readVenueNumbering : readVenue
+        try read.bind(venue, at: 1)
+        defer { read.reset() }
+        var sums: [Int32: Counters] = [:]
+        while try read.step() {
+            let id = read.int64(0)
+            let number = try numbering ? cache.group(ofStoredGroup: id, attributes: read, from: Self.venueAttributes)
+                : cache.group(ofStoredGroup: id)
+            sums[number] = read.counters(at: 1)
+            if sums.count > groupLimit { return nil }
         }
+        return sums
     }
 
     /// Keeps `sums`, forgetting the least recently used extents while too many groups are kept.
@@ -173,6 +198,7 @@ struct StoredSums {
     /// Forgets every sum (the cache's numbers changed).
     mutating func removeAll() {
         kept.removeAll()
+        numberedVenues.removeAll()
         tooLarge.removeAll()
     }
 }
