@@ -203,9 +203,10 @@ final class LiveRows {
             }
             self.projections[kind] = projections
         }
+        let projection = GroupKey.Projection(columns)
         let project = { (group: Int32) -> GroupKey? in
             let key = self.attributions.groups[Int(group)]
-            return key.matches(filter) ? key.projected(onto: columns) : nil
+            return key.matches(filter) ? key.projected(projection) : nil
         }
         // Kept by the advocate and none left out, the groups have many keys: room for them first,
         // since growing the keys' table hashes every key again at each doubling (a third of the

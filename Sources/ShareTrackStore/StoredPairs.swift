@@ -22,6 +22,7 @@ struct StoredPairs {
     private var byFilter: [QueryFilter: Found] = [:]
     private var answers = 0
     private static let filters = 8
+    private static let pair = GroupKey.Projection(["tier", "advocate"])
 
     /// The (tier, advocate) pairs of `groups` (numbers whose keys `key` gives) that no stored group
     /// `filter` selects has, in tables that hold batches up to `generation`; `isStored` looks one
@@ -36,7 +37,7 @@ struct StoredPairs {
         answers += 1
         var new: [GroupKey] = []
         for group in groups {
-            guard let index = found.pairs.index(of: group, { key($0).projected(onto: ["tier", "advocate"]) }).map(Int.init)
+            guard let index = found.pairs.index(of: group, { key($0).projected(Self.pair) }).map(Int.init)
             else { continue }
             if index >= found.stored.count {
                 found.stored.append(false)
