@@ -31,12 +31,20 @@ final class AttributionCache {
     private var renames: Int64 = 0
     private let lookup: Statement
     private let storedGroup: Statement
+    private let database: Database
+    /// How many groups `number(storedGroups:)` reads per statement (tests make it small).
+    var storedGroupsAtOnce = 1_000 {
+        didSet { storedGroups = nil }
+    }
+    /// Prepared for `storedGroupsAtOnce` ids when first used.
+    private var storedGroups: Statement?
 
     init(_ database: Database) throws {
         lookup = try database.prepare(
             "SELECT advocate, venue, coalesce(campaign, ''), network, tier FROM main.shares WHERE token = ?")
         storedGroup = try database.prepare(
             "SELECT advocate, venue, campaign, network, tier FROM main.share_groups WHERE id = ?")
+        self.database = database
     }
 
     /// Empties the cache if it has too many groups, or if an advocate was renamed (`renames`, the
@@ -101,15 +109,30 @@ final class AttributionCache {
         byStoredGroup[id] != nil
     }
 
-    /// Numbers every `share_groups` row `rows` gives (its id, then its attributes), many at once:
-    /// about `count` not numbered yet, room made for them first.
-    func number(storedGroups rows: Statement, count: Int) throws {
-        groups.reserveCapacity(groups.count + count)
-        isStored.reserveCapacity(groups.count + count)
-        byStoredGroup.reserveCapacity(byStoredGroup.count + count)
-        while try rows.step() {
-            let id = rows.int64(0)
-            if !hasNumbered(storedGroup: id) { _ = number(storedGroup: id, Self.key(rows, from: 1)) }
+    /// Numbers the `share_groups` rows `ids` (sorted; those not numbered yet), reading them
+    /// `storedGroupsAtOnce` at a time, in id order. Reading them through a subquery of the rollup
+    /// rows that name them read those rows twice, and built a temporary index of every row's id
+    /// rather than of each group's (docs/benchmarks.md, round 19).
+    func number(storedGroups ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        groups.reserveCapacity(groups.count + ids.count)
+        isStored.reserveCapacity(groups.count + ids.count)
+        byStoredGroup.reserveCapacity(byStoredGroup.count + ids.count)
+        let atOnce = storedGroupsAtOnce
+        let read = try storedGroups ?? database.prepare("""
+            SELECT id, advocate, venue, campaign, network, tier FROM main.share_groups
+            WHERE id IN (\(Array(repeating: "?", count: atOnce).joined(separator: ", ")))
+            """)
+        storedGroups = read
+        for start in stride(from: 0, to: ids.count, by: atOnce) {
+            // A short last chunk repeats its last id (the `IN` list holds each once).
+            let last = min(start + atOnce, ids.count) - 1
+            for slot in 0..<atOnce { try read.bind(ids[min(start + slot, last)], at: Int32(slot + 1)) }
+            defer { read.reset() }
+            while try read.step() {
+                let id = read.int64(0)
+                if !hasNumbered(storedGroup: id) { _ = number(storedGroup: id, Self.key(read, from: 1)) }
+            }
         }
     }
 

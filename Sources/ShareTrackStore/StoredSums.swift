@@ -30,7 +30,6 @@ struct StoredSums {
     }
 
     private let readHours: Statement
-    private let readHoursGroups: Statement
     private let readVenue: Statement
     private let readVenueNumbering: Statement
     /// The column of `readVenueNumbering`'s first attribute, after the id and the counters.
@@ -51,10 +50,6 @@ struct StoredSums {
     init(_ database: Database) throws {
         let counters = Rows.counterNames.joined(separator: ", ")
         readHours = try database.prepare("SELECT id, \(counters) FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?")
-        readHoursGroups = try database.prepare("""
-            SELECT id, advocate, venue, campaign, network, tier FROM main.share_groups
-            WHERE id IN (SELECT id FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?)
-            """)
         // In id order (`IN`): in the venue index's order, the tables are read at random (for
         // 46,000 groups at 2M shares, 69-94 ms for the rollup rows, 44-48 ms this way). A venue
         // not numbered yet is read with its groups' attributes, in one statement: reading the
@@ -92,25 +87,16 @@ struct StoredSums {
 
     /// The sums of a range of hours per group; nil past `groupLimit` groups.
     private func sums(of hours: Range<Int64>, _ cache: AttributionCache) throws -> [Int32: Counters]? {
-        for statement in [readHours, readHoursGroups] {
-            try statement.bind(hours.lowerBound, at: 1)
-            try statement.bind(hours.upperBound, at: 2)
-        }
-        defer {
-            readHours.reset()
-            readHoursGroups.reset()
-        }
+        try readHours.bind(hours.lowerBound, at: 1)
+        try readHours.bind(hours.upperBound, at: 2)
+        defer { readHours.reset() }
         var byID: [Int64: Counters] = [:]
         while try readHours.step() {
             byID[readHours.int64(0), default: Counters()].add(readHours.counters(at: 1))
             if byID.count > groupLimit { return nil }
         }
-        // Many groups not numbered yet (the first answer over these hours) are read in one
-        // statement: 57,000 lookups of one made the first 24 h answer 277-322 ms, not 200-236.
-        let unnumbered = byID.keys.count { !cache.hasNumbered(storedGroup: $0) }
-        if unnumbered * 8 > byID.count {
-            try cache.number(storedGroups: readHoursGroups, count: unnumbered)
-        }
+        // Read together: 57,000 lookups of one made the first 24 h answer 277-322 ms, not 200-236.
+        try cache.number(storedGroups: byID.keys.filter { !cache.hasNumbered(storedGroup: $0) }.sorted())
         var sums: [Int32: Counters] = [:]
         sums.reserveCapacity(byID.count)
         for (id, counters) in byID {

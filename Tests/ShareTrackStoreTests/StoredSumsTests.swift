@@ -49,17 +49,26 @@ import Testing
         try Self.expectExactAsBatchesAreApplied(seed: 36, [Self.extents[extent]], liveBatches: false)
     }
 
+    /// The groups of a range not numbered yet are read a few at a time: the last chunk short.
+    @Test(arguments: extents.indices)
+    func groupsReadInChunksStayExact(extent: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 37, [Self.extents[extent]], storedGroupsAtOnce: 3)
+    }
+
     /// `top` (every ranking) and `tiers` over each of `filters` in turn, from one `Queries` whose
-    /// attribution cache holds `groupCapacity` groups at most, which sums at most `groupLimit`
-    /// stored groups and keeps at most `advocateLimit` advocates' totals in memory, equal the raw
-    /// rows' answers as batches are applied (`liveBatches`: asked with the next batches live too).
+    /// attribution cache holds `groupCapacity` groups at most and reads stored ones
+    /// `storedGroupsAtOnce` at a time, which sums at most `groupLimit` stored groups and keeps at
+    /// most `advocateLimit` advocates' totals in memory, equal the raw rows' answers as batches are
+    /// applied (`liveBatches`: asked with the next batches live too).
     static func expectExactAsBatchesAreApplied(seed: UInt64, _ filters: [QueryFilter], liveBatches: Bool = true,
                                                groupCapacity: Int = AttributionCache.capacity,
                                                groupLimit: Int = AttributionCache.capacity,
-                                               advocateLimit: Int = AttributionCache.capacity) throws {
+                                               advocateLimit: Int = AttributionCache.capacity,
+                                               storedGroupsAtOnce: Int = 1_000) throws {
         let batches = RollupTests.batches(seed: seed, count: 12)
         let database = try RollupTests.ThreeApplied(batches)
         database.fast.live.attributions.groupCapacity = groupCapacity
+        database.fast.live.attributions.storedGroupsAtOnce = storedGroupsAtOnce
         database.fast.live.storedSums.groupLimit = groupLimit
         database.fast.live.storedAdvocates.limit = advocateLimit
         let requests = filters.flatMap { filter in
