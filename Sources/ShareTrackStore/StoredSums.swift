@@ -35,8 +35,9 @@ struct StoredSums {
     /// The column of `readVenueNumbering`'s first attribute, after the id and the counters.
     private static let venueAttributes = Int32(1 + Rows.counterNames.count)
     private var kept: [Extent: Kept] = [:]
-    /// The venues whose groups the cache has numbered (all but those stored since): cleared with
-    /// the sums, which `removeAll` forgets whenever the cache renumbers its groups.
+    /// The venues read with their groups' attributes since the cache last renumbered its groups
+    /// (`removeAll`): a later read of one looks up on its own each group with no number (one
+    /// stored since, or one a first read found too large never reached).
     private var numberedVenues: Set<String> = []
     /// Extents found to have more than `groupLimit` groups (which only grow), not read again.
     private var tooLarge: Set<Extent> = []
