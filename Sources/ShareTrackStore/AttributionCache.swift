@@ -129,10 +129,7 @@ final class AttributionCache {
             let last = min(start + atOnce, ids.count) - 1
             for slot in 0..<atOnce { try read.bind(ids[min(start + slot, last)], at: Int32(slot + 1)) }
             defer { read.reset() }
-            while try read.step() {
-                let id = read.int64(0)
-                if !hasNumbered(storedGroup: id) { _ = number(storedGroup: id, Self.key(read, from: 1)) }
-            }
+            while try read.step() { _ = group(ofStoredGroup: read.int64(0), attributes: read, from: 1) }
         }
     }
 
