@@ -119,6 +119,7 @@ final class LiveRows {
         newGroups = []
         filled = true
         let applied = batchGroups.start(batches, generation: generation, effects: effects)
+        for (batch, groups) in applied where batch <= generation { attributions.remember(stored: groups.shareGroups) }
         storedSums.advance(by: applied, to: generation, cache: attributions)
         storedAdvocates.advance(by: applied, to: generation, cache: attributions)
         switch scope {
