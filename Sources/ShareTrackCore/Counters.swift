@@ -20,6 +20,20 @@ public struct Counters: Sendable, Equatable, Codable {
         value.thousandths += other.value.thousandths
     }
 
+    /// Takes `other` (a part of these) away.
+    public mutating func subtract(_ other: Counters) {
+        shares -= other.shares
+        reach -= other.reach
+        clicks -= other.clicks
+        uniqueClicks -= other.uniqueClicks
+        botClicks -= other.botClicks
+        conversions -= other.conversions
+        value.thousandths -= other.value.thousandths
+    }
+
+    /// Whether every counter is 0: a sum of no counter rows (each row counts something).
+    public var isZero: Bool { self == Counters() }
+
     /// `unique_clicks / reach`, 0 where reach is 0.
     public var engagementRate: Double {
         reach == 0 ? 0 : Double(uniqueClicks) / Double(reach)

@@ -29,13 +29,16 @@ struct CellSums {
         byIndex[index].add(counters)
     }
 
-    /// Every cell added to since the last drain, with its sum; leaves the sums empty.
+    /// Every cell added to since the last drain whose sum counts something, with its sum; leaves
+    /// the sums empty. A cell that sums to zero holds no counter row (each counts something): only
+    /// a kept range slid past a group's hours leaves one, when its rows were taken away under
+    /// another number of the group than the one they were kept under (`StoredSums`).
     mutating func drain() -> [(cell: Projections.Cell, sum: Counters)] {
-        var cells = byCell.map { (cell: $0.key, sum: $0.value) }
+        var cells = byCell.compactMap { $0.value.isZero ? nil : (cell: $0.key, sum: $0.value) }
         byCell.removeAll()
         cells.reserveCapacity(cells.count + used.count)
         for index in used.map(Int.init) {
-            cells.append((Projections.Cell(hour: 0, index: Int32(index)), byIndex[index]))
+            if !byIndex[index].isZero { cells.append((Projections.Cell(hour: 0, index: Int32(index)), byIndex[index])) }
             byIndex[index] = Counters()
             isUsed[index] = false
         }

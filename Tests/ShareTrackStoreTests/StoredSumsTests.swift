@@ -55,12 +55,52 @@ import Testing
         try Self.expectExactAsBatchesAreApplied(seed: 37, [Self.extents[extent]], storedGroupsAtOnce: 3)
     }
 
+    /// Ranges a few hours apart, asked in turn: each after the first is slid from the one kept
+    /// before it (its rows taken away, the new hours' added), with and without an end, moving on
+    /// and back.
+    @Test(arguments: slidingRanges.indices)
+    func rangesSlidFromNearOnesStayExact(ranges: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 38, Self.slidingRanges[ranges], liveBatches: false)
+    }
+
+    /// One range a round, each first asked once the others' kept sums have followed batches
+    /// applied (their live groups' numbers, found by attributes, beside those of the stored ids).
+    @Test(arguments: slidingRanges.indices)
+    func rangesSlidFromSumsThatFollowedBatchesStayExact(ranges: Int) throws {
+        try Self.expectExactAsBatchesAreApplied(seed: 39, Self.slidingRanges[ranges], oneFilterARound: true)
+    }
+
+    static let slidingRanges: [[QueryFilter]] = {
+        let hour = { (offset: Int64) -> Int64 in (RollupTests.hour0 + offset) * 3600 }
+        let since: [Int64] = [7, 6, 8, 9, 7]
+        let bounded: [(Int64, Int64)] = [(2, 5), (3, 6), (1, 4), (1, 5), (4, 6)]
+        let until: [Int64] = [3, 4, 2]
+        return [
+            since.map { QueryFilter(since: hour($0)) },
+            bounded.map { QueryFilter(venue: "v1", since: hour($0.0), until: hour($0.1)) },
+            until.map { QueryFilter(until: hour($0)) },
+        ]
+    }()
+
+    @Test func hoursApartCountTheHoursOneRangeHoldsAlone() {
+        #expect(StoredSums.hours(of: 5..<10, outside: 7..<12) == [5..<7])
+        #expect(StoredSums.hours(of: 5..<10, outside: 3..<8) == [8..<10])
+        #expect(StoredSums.hours(of: 5..<10, outside: 6..<8) == [5..<6, 8..<10])
+        #expect(StoredSums.hours(of: 5..<10, outside: 12..<14) == [5..<10])
+        #expect(StoredSums.hours(of: 5..<10, outside: 0..<20) == [])
+        #expect(StoredSums.hoursApart(5..<Int64.max, 7..<Int64.max) == 2)
+        #expect(StoredSums.hoursApart(Int64.min..<4, Int64.min..<3) == 1)
+        #expect(StoredSums.hoursApart(5..<Int64.max, 5..<9) == nil)
+    }
+
     /// `top` (every ranking) and `tiers` over each of `filters` in turn, from one `Queries` whose
     /// attribution cache holds `groupCapacity` groups at most and reads stored ones
     /// `storedGroupsAtOnce` at a time, which sums at most `groupLimit` stored groups and keeps at
     /// most `advocateLimit` advocates' totals in memory, equal the raw rows' answers as batches are
-    /// applied (`liveBatches`: asked with the next batches live too).
+    /// applied (`liveBatches`: asked with the next batches live too; `oneFilterARound`: only the
+    /// next of `filters` after each batch applied).
     static func expectExactAsBatchesAreApplied(seed: UInt64, _ filters: [QueryFilter], liveBatches: Bool = true,
+                                               oneFilterARound: Bool = false,
                                                groupCapacity: Int = AttributionCache.capacity,
                                                groupLimit: Int = AttributionCache.capacity,
                                                advocateLimit: Int = AttributionCache.capacity,
@@ -71,16 +111,19 @@ import Testing
         database.fast.live.attributions.storedGroupsAtOnce = storedGroupsAtOnce
         database.fast.live.storedSums.groupLimit = groupLimit
         database.fast.live.storedAdvocates.limit = advocateLimit
-        let requests = filters.flatMap { filter in
-            Ranking.allCases.map { ControlRequest(command: .top, query: Query(by: $0.rawValue, limit: 5, filter: filter)) }
-                + [ControlRequest(command: .tiers, query: Query(filter: filter))]
+        let requests = { (filters: [QueryFilter]) in
+            filters.flatMap { filter in
+                Ranking.allCases.map { ControlRequest(command: .top, query: Query(by: $0.rawValue, limit: 5, filter: filter)) }
+                    + [ControlRequest(command: .tiers, query: Query(filter: filter))]
+            }
         }
         for applied in 3..<batches.count {
+            let asked = oneFilterARound ? [filters[(applied - 3) % filters.count]] : filters
             // Without live batches first: the answers with them keep the first two, and the next
             // answer after one is applied adds it to the sums (`StoredSums.advance`).
             for live in [[], Array(batches[applied..<min(applied + 3, batches.count)])].prefix(liveBatches ? 2 : 1) {
                 let liveData = LiveData(batches: live)
-                for request in requests {
+                for request in requests(asked) {
                     let expected = RollupTests.answer(database.raw, request, liveData)
                     #expect(expected.hasPrefix("["), "\(expected)")
                     #expect(RollupTests.answer(database.fast, request, liveData) == expected, "after \(applied) batches, live \(live.count): \(request)")
