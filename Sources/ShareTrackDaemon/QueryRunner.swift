@@ -24,17 +24,21 @@ final class QueryRunner: Sendable {
         self.queries = Mutex(queries)
     }
 
-    /// Answers `tiers` and `top` once each, for no one, ahead of the first question, so that what
-    /// their first answers would make is kept, and the pages they read are cached: the count of
-    /// each tier's advocates (`TierAdvocateCounts`, 150-260 ms at 2M shares) and every advocate's
-    /// totals (`StoredAdvocates`, 140-170 ms and ~20 MiB at 2M shares: the daemon grows by that
-    /// as it starts, not during someone's query). For a database whose rollups are complete (else
-    /// queries read the raw rows, and this would hold the queue for seconds).
+    /// Answers `tiers`, `top` and `top --since 24h` once each, for no one, ahead of the first
+    /// question, so that what their first answers would make is kept, and the pages they read are
+    /// cached: the count of each tier's advocates (`TierAdvocateCounts`, 150-260 ms at 2M shares),
+    /// every advocate's totals (`StoredAdvocates`, 140-170 ms and ~20 MiB at 2M shares: the daemon
+    /// grows by that as it starts, not during someone's query), and the last day's sums per group
+    /// (`StoredSums`, 100-200 ms and ~10 MiB), which every answer over about the last day reads,
+    /// slid from one hour to the next while questions keep coming. For a database whose rollups
+    /// are complete (else queries read the raw rows, and this would hold the queue for seconds).
     func prepare() {
         queue.async { [self] in
             queries.withLock { queries in
-                for command in [ControlRequest.Command.tiers, .top] {
-                    _ = try? queries.answer(ControlRequest(command: command), live: nil, now: Int64(time(nil)))
+                let now = Int64(time(nil))
+                for request in [ControlRequest(command: .tiers), ControlRequest(command: .top),
+                                ControlRequest(command: .top, query: Query(filter: QueryFilter(since: now - 86_400)))] {
+                    _ = try? queries.answer(request, live: nil, now: now)
                 }
             }
         }
