@@ -122,11 +122,16 @@ public final class Queries {
 
     /// Keeps what answers keep in memory (`LiveRows.keepsStored`) following the batches, for no
     /// one: it advances by each batch applied only if it saw that batch live, else it is read again
-    /// by the next answer (hundreds of milliseconds, and tens of MiB while it is made). The daemon
-    /// calls this after each flush, so a `top` asked now and then finds it kept.
+    /// by the next answer (hundreds of milliseconds, and tens of MiB while it is made). And brings
+    /// the kept counts of each tier's advocates to the group rows added (`TierAdvocateCounts`),
+    /// which an answer would otherwise look up all at once. The daemon calls this after each
+    /// flush, so a `top` or `tiers` asked now and then finds it kept.
     public func keepUp(live: LiveData) {
-        guard self.live.keepsStored else { return }
-        _ = try? snapshot(live, { _ in .kept }) { _ in }
+        guard self.live.keepsStored || tierAdvocates.contains(where: \.isCounting) else { return }
+        _ = try? snapshot(live, { _ in .kept }) { _ in
+            let id = try Store.meta("id", database)
+            for counts in tierAdvocates { try counts.catchUp(database: id) }
+        }
     }
 
     // MARK: Queries

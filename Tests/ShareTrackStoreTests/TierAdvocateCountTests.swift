@@ -35,4 +35,25 @@ import Testing
         }
         #expect(answersSeen.count > Self.requests.count, "the answers change as batches are applied")
     }
+
+    /// `keepUp` (after each flush, in the daemon) brings the kept counts to the group rows each
+    /// batch applied adds, so that the next answer has none to look up; the answers stay exact.
+    @Test func keepingUpCountsTheRowsAddedAsBatchesAreApplied() throws {
+        let batches = RollupTests.batches(seed: 64, count: 12)
+        let setup = try RollupTests.ThreeApplied(batches)
+        let requests = [QueryFilter(), QueryFilter(venue: "v1")].map { ControlRequest(command: .tiers, query: Query(filter: $0)) }
+        for request in requests { _ = RollupTests.answer(setup.fast, request, LiveData(batches: [])) }
+        let database = try Database(path: setup.database.path, mode: .readOnly)
+        for applied in 3..<batches.count {
+            try setup.store.apply(batches[applied])
+            setup.fast.keepUp(live: LiveData(batches: []))
+            for counts in setup.fast.tierAdvocates where counts.isCounting {
+                let newest = try database.prepare("SELECT max(id) FROM \(counts.table.table)").rows { $0.int64(0) }.first
+                #expect(counts.counted.values.allSatisfy { $0.through == newest }, "\(counts.table.table) after \(applied + 1)")
+            }
+        }
+        for request in requests {
+            #expect(RollupTests.answer(setup.fast, request, LiveData(batches: [])) == RollupTests.answer(setup.raw, request, LiveData(batches: [])))
+        }
+    }
 }
