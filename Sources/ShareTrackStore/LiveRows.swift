@@ -36,7 +36,8 @@ final class LiveRows {
         case tiers(QueryFilter)
         /// Nothing for an answer: the final batches' groups are kept, and what is kept in memory
         /// advances to the tables, so that it follows batches applied while nobody asks
-        /// (`Queries.keepUp`).
+        /// (`Queries.keepUp`); if `tiers` keeps pairs (`storedPairs`), the numbers of the final
+        /// batches' groups the tables are not known to hold go in `newGroups`, unfiltered.
         case kept
     }
 
@@ -152,7 +153,11 @@ final class LiveRows {
         case .tiers(let filter):
             try groupLive(batches, filter, columns: ["tier"], collectingNew: true)
         case .kept:
-            _ = try batchGroups.keepFinal(batches.dropLast())
+            let final = try batchGroups.keepFinal(batches.dropLast())
+            guard !storedPairs.isEmpty else { return }
+            for groups in final {
+                for key in groups.sums.keys where !attributions.isStored[Int(key.group)] { newGroups.insert(key.group) }
+            }
         }
     }
 

@@ -39,21 +39,27 @@ extension Queries {
             ($0.string(0) ?? "", $0.counters(at: 2))
         })
         for (group, counters) in live.grouped { sums[group.key.tier, default: Counters()].add(counters) }
-        let (pairSQL, pairValues) = Self.text.storedPair(filter)
-        let storedPair = try database.prepare(pairSQL)
-        try storedPair.bind(pairValues.map(\.statementValue))
-        let (advocate, tier) = (Int32(pairValues.count + 1), Int32(pairValues.count + 2))
-        let newPairs = try live.storedPairs.newPairs(of: live.newGroups, under: filter, generation: live.generation,
-                                                     key: { live.attributions.groups[Int($0)] }) {
-            try storedPair.bind($0.advocate, at: advocate)
-            try storedPair.bind($0.tier, at: tier)
-            return try storedPair.hasRow()
-        }
-        for pair in newPairs { advocates[pair.tier, default: 0] += 1 }
+        for pair in try newPairs(of: live.newGroups, filter) { advocates[pair.tier, default: 0] += 1 }
         let rows = sums.map { tier, counters in
             GroupRow(.tier, tier, advocates: advocates[tier] ?? 0, totals: CounterTotals(counters))
         }
         return GroupRow.tiers(rows, everyTier: true)
+    }
+
+    /// The (tier, advocate) pairs of `groups` (live ones the tables are not known to hold, which
+    /// `filter` selects) that no stored group `filter` selects has, looked up in the tables and
+    /// remembered (`StoredPairs`).
+    func newPairs(of groups: Set<Int32>, _ filter: QueryFilter) throws -> [GroupKey] {
+        let (pairSQL, pairValues) = Self.text.storedPair(filter)
+        let storedPair = try database.prepare(pairSQL)
+        try storedPair.bind(pairValues.map(\.statementValue))
+        let (advocate, tier) = (Int32(pairValues.count + 1), Int32(pairValues.count + 2))
+        return try live.storedPairs.newPairs(of: groups, under: filter, generation: live.generation,
+                                             key: { live.attributions.groups[Int($0)] }) {
+            try storedPair.bind($0.advocate, at: advocate)
+            try storedPair.bind($0.tier, at: tier)
+            return try storedPair.hasRow()
+        }
     }
 
     /// Whether `tiers` counts each tier's advocates as the stored ones plus the live pairs no stored

@@ -124,13 +124,19 @@ public final class Queries {
     /// one: it advances by each batch applied only if it saw that batch live, else it is read again
     /// by the next answer (hundreds of milliseconds, and tens of MiB while it is made). And brings
     /// the kept counts of each tier's advocates to the group rows added (`TierAdvocateCounts`),
-    /// which an answer would otherwise look up all at once. The daemon calls this after each
-    /// flush, so a `top` or `tiers` asked now and then finds it kept.
+    /// and has the (tier, advocate) pairs of the final batches' new groups looked up for each
+    /// filter `tiers` keeps them for (`StoredPairs`), which an answer would otherwise look up all
+    /// at once. The daemon calls this after each flush, so a `top` or `tiers` asked now and then
+    /// finds it kept.
     public func keepUp(live: LiveData) {
-        guard self.live.keepsStored || tierAdvocates.contains(where: \.isCounting) else { return }
+        guard self.live.keepsStored || tierAdvocates.contains(where: \.isCounting) || !self.live.storedPairs.isEmpty
+        else { return }
         _ = try? snapshot(live, { _ in .kept }) { _ in
             let id = try Store.meta("id", database)
             for counts in tierAdvocates { try counts.catchUp(database: id) }
+            for filter in self.live.storedPairs.filters {
+                _ = try newPairs(of: self.live.newGroups.filter { self.live.attributions.groups[Int($0)].matches(filter) }, filter)
+            }
         }
     }
 

@@ -56,6 +56,10 @@ struct StoredPairs {
         return new
     }
 
+    /// The filters whose pairs are kept.
+    var filters: [QueryFilter] { Array(byFilter.keys) }
+    var isEmpty: Bool { byFilter.isEmpty }
+
     mutating func removeAll() {
         byFilter.removeAll()
     }
