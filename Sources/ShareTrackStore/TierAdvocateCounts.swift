@@ -72,7 +72,7 @@ final class TierAdvocateCounts {
         }
         let values = partition.map { Self.selected(filter)[$0] ?? "" }
         let newest = try newest.rows { $0.int64(0) }.first ?? 0
-        var perTier = counted[values]?.perTier ?? [:]
+        let perTier: [String: Int64]
         if counted[values] == nil, newest > 0 {
             var everyTier = filter
             everyTier.tier = nil
