@@ -16,10 +16,7 @@ enum AdvocateTotals {
 
     static let createSQL = """
         SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
-        \(Rollup.remakeAdvocateTotalsSQL(.postgres, numbering: "shares"))
-        \(SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version,
-                                      keeps: "a rollup per advocate"))
-        \(SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "\(version)",
-                                      version: version, keeps: "a rollup per advocate"))
+        \(Rollup.advocateTotals.remakeSQL(.postgres, numbering: "shares", summing: .advocates))
+        \(SharedRollups.guardFunctions(version: version, keeps: "a rollup per advocate"))
         """
 }

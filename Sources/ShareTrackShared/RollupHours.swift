@@ -19,7 +19,7 @@ enum RollupHours {
             FOR EACH STATEMENT EXECUTE FUNCTION sharetrack_folds_hours();
         """
 
-    /// Says, for the fold's transaction only, that it folds the way version 6 does (its guard:
-    /// `AdvocateTotals`; version 5's was `createSQL`'s).
-    static let startFold = "SELECT set_config('sharetrack.fold_version', '\(AdvocateTotals.version)', true)"
+    /// Says, for the fold's transaction only, that it folds the way version 7 does (its guard:
+    /// `VenueAdvocates`; version 5's was `createSQL`'s).
+    static let startFold = "SELECT set_config('sharetrack.fold_version', '\(VenueAdvocates.version)', true)"
 }

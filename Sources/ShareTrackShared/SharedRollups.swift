@@ -37,6 +37,14 @@ enum SharedRollups {
         """
     }
 
+    /// Both guards (shipments' on `nodes`, folds' on `rollup_hour_places`) wanting `version`, the
+    /// version of a migration that added a rollup every shipment numbers groups for and every fold adds to.
+    static func guardFunctions(version: Int, keeps: String) -> String {
+        guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version, keeps: keeps)
+            + "\n" + guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "\(version)",
+                                   version: version, keeps: keeps)
+    }
+
     /// The share attributes as group columns: `campaign` `''` when the share has none.
     static func attributes(of share: String) -> String {
         "\(share).advocate, \(share).venue, coalesce(\(share).campaign, '') AS campaign, \(share).network, \(share).tier"

@@ -4,7 +4,8 @@
 /// node's place in its stream of batches; from version 3 the `Rollup` tables and their group tables
 /// (`SharedRollups`), as locally; from version 4 the rollup log, which shipments append to and
 /// one node at a time folds into the rollups (`RollupLog`); from version 5 the rollup per hour
-/// alone (`RollupHours`); from version 6 the one per advocate alone (`AdvocateTotals`).
+/// alone (`RollupHours`); from version 6 the one per advocate alone (`AdvocateTotals`); from version 7
+/// the one per advocate and venue (`VenueAdvocates`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -87,6 +88,8 @@ enum SharedSchema {
         RollupHours.createSQL,
         // Each advocate's counters over all time, for `top` over every advocate (`Rollup.advocateTotals`).
         AdvocateTotals.createSQL,
+        // Each advocate's counters at each venue over all time, for `top` at one venue (`Rollup.venueAdvocates`).
+        VenueAdvocates.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -111,7 +111,7 @@ final class AttributionCache {
 
     /// The group of the `share_groups` row `id`, whose attributes `row` gives from `column` on
     /// (read only if it has no number yet).
-    func group(ofStoredGroup id: Int64, attributes row: Statement, from column: Int32) -> Int32 {
+    private func group(ofStoredGroup id: Int64, attributes row: Statement, from column: Int32) -> Int32 {
         byStoredGroup[id] ?? number(storedGroup: id, Self.key(row, from: column))
     }
 

@@ -11,15 +11,15 @@ import CSQLite
 /// hours, and at 20,000 events/s a batch uses about 10,000 groups: with one table that was
 /// emptied when full, nearly every lookup missed and read the group tables' indexes).
 final class GroupNumbers {
-    /// At most this many groups are remembered by default (about 130 bytes each).
+    /// At most this many groups are remembered by default (about 140 bytes each).
     static let defaultCapacity = 40_000
 
     private let capacity: Int
 
-    /// One group's id in each `GroupTable` of `GroupTable.all` (four), without an array's
+    /// One group's id in each `GroupTable` of `GroupTable.all` (five), without an array's
     /// allocation per group.
     struct IDs {
-        private var ids: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+        private var ids: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
 
         /// The id in `GroupTable.all[table]`.
         subscript(table: Int) -> Int64 {
@@ -28,7 +28,8 @@ final class GroupNumbers {
                 case 0: ids.0
                 case 1: ids.1
                 case 2: ids.2
-                default: ids.3
+                case 3: ids.3
+                default: ids.4
                 }
             }
             set {
@@ -36,7 +37,8 @@ final class GroupNumbers {
                 case 0: ids.0 = newValue
                 case 1: ids.1 = newValue
                 case 2: ids.2 = newValue
-                default: ids.3 = newValue
+                case 3: ids.3 = newValue
+                default: ids.4 = newValue
                 }
             }
         }
@@ -52,7 +54,7 @@ final class GroupNumbers {
     private let database: Database
 
     init(_ database: Database, capacity: Int = defaultCapacity) throws {
-        precondition(GroupTable.all.count == 4, "IDs holds one id per group table")
+        precondition(GroupTable.all.count == 5, "IDs holds one id per group table")
         self.database = database
         self.capacity = capacity
         let attributes = GroupKey.attributes

@@ -8,6 +8,14 @@ public struct GroupTable: Sendable, Equatable {
     public let table: String
     /// The share attributes, in the order of `GroupKey` (and of the unique index).
     public let attributes: [String]
+    /// Further indexes, each a list of columns.
+    public let indexes: [[String]]
+
+    init(table: String, attributes: [String], indexes: [[String]] = []) {
+        self.table = table
+        self.attributes = attributes
+        self.indexes = indexes
+    }
 
     /// Every attribute: a rollup row per advocate, venue, campaign, network and tier.
     public static let shares = GroupTable(table: "share_groups", attributes: GroupKey.attributes)
@@ -17,8 +25,12 @@ public struct GroupTable: Sendable, Equatable {
     static let advocates = GroupTable(table: "advocate_groups", attributes: ["advocate", "network", "tier"])
     /// Per advocate alone (schema version 9): one row per advocate, whatever its networks and tiers.
     static let advocatesAlone = GroupTable(table: "advocate_alone_groups", attributes: ["advocate"])
+    /// Per advocate and venue (schema version 11): an advocate's venues by the unique index, a
+    /// venue's advocates by the other.
+    static let venueAdvocates = GroupTable(table: "venue_advocate_groups", attributes: ["advocate", "venue"],
+                                           indexes: [["venue", "advocate"]])
 
-    public static let all: [GroupTable] = [.shares, .places, .advocates, .advocatesAlone]
+    public static let all: [GroupTable] = [.shares, .places, .advocates, .advocatesAlone, .venueAdvocates]
 
     /// No attribute: the one group of every share, id 0, kept in no table (not in `all`). Its
     /// rollup is the counters summed per hour alone (`rollup_hours`), which a trend of everything reads.
@@ -27,7 +39,7 @@ public struct GroupTable: Sendable, Equatable {
     /// This table's position in `all` (nil: `whole`, whose id is always 0).
     var index: Int? { Self.all.firstIndex { $0.table == table } }
 
-    /// The table and its unique index, with `dialect`'s types.
+    /// The table and its indexes, with `dialect`'s types.
     public func createSQL(_ dialect: SQLDialect) -> String {
         """
         CREATE TABLE \(table) (
@@ -35,6 +47,13 @@ public struct GroupTable: Sendable, Equatable {
             \(attributes.map { "\($0) \(dialect.textType) NOT NULL" }.joined(separator: ",\n    "))
         );
         CREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(attributes.joined(separator: ", ")));
-        """
+        """ + Self.createIndexesSQL(table, indexes)
+    }
+
+    /// `indexes` (each a list of columns) of `table`, each named after its columns.
+    static func createIndexesSQL(_ table: String, _ indexes: [[String]]) -> String {
+        indexes.map { columns in
+            "\nCREATE INDEX \(table)_by_\(columns.joined(separator: "_")) ON \(table) (\(columns.joined(separator: ", ")));"
+        }.joined()
     }
 }

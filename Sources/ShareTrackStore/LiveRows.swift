@@ -22,11 +22,10 @@ final class LiveRows {
         /// Every group, filtered, summed per `columns` (attributes, and `hour` for per hour);
         /// `deferred`: into `grouped` only, `live_groups` filled by `fill()` if the answer needs it.
         case groups(QueryFilter, columns: Set<String>, deferred: Bool = false)
-        /// As `groups`, deferred, with the stored groups of `extent` (`StoredSums`; the filter's
-        /// hour range, or its venue over all time) summed in too: `grouped` is then the whole
-        /// answer, never put in `live_groups`; unless the extent has too many groups
-        /// (`groupedAll` false).
-        case stored(StoredSums.Extent, QueryFilter, columns: Set<String>)
+        /// As `groups`, deferred, with the stored groups of a range of hours (`StoredSums`; the
+        /// filter's) summed in too: `grouped` is then the whole answer, never put in `live_groups`;
+        /// unless the range has too many groups (`groupedAll` false).
+        case stored(Range<Int64>, QueryFilter, columns: Set<String>)
         /// Every group per advocate, deferred, and every advocate's stored totals in
         /// `advocateTotals` (`StoredAdvocates`; nil if there are too many).
         case everyAdvocate
@@ -121,7 +120,7 @@ final class LiveRows {
         filled = true
         let applied = batchGroups.start(batches, generation: generation, effects: effects)
         for (batch, groups) in applied where batch <= generation { attributions.remember(stored: groups.shareGroups) }
-        storedSums.advance(by: applied, to: generation, cache: attributions)
+        storedSums.advance(by: applied, to: generation)
         storedAdvocates.advance(by: applied, to: generation, cache: attributions)
         switch scope {
         case .raw:
@@ -142,8 +141,8 @@ final class LiveRows {
         case .groups(let filter, let columns, let deferred):
             try groupLive(batches, filter, columns: columns)
             if !deferred { try fill() }
-        case .stored(let extent, let filter, let columns):
-            let stored = try storedSums.sums(extent, generation: generation, cache: attributions)
+        case .stored(let hours, let filter, let columns):
+            let stored = try storedSums.sums(hours, generation: generation, cache: attributions)
             try groupLive(batches, filter, columns: columns, stored: stored ?? [:])
             groupedAll = stored != nil
             filled = groupedAll  // the whole answer is never put in `live_groups`

@@ -12,7 +12,7 @@ extension Queries {
     /// and only the pairs of the groups the tables are not known to hold are looked up among the
     /// stored groups, what was found remembered (`StoredPairs`).
     ///
-    /// Where the stored groups are summed in memory (`Source.storedExtent`), `live.grouped` is the
+    /// Where the stored groups are summed in memory (`Source.storedRange`), `live.grouped` is the
     /// whole answer, one group per tier and advocate.
     func tiers(_ filter: QueryFilter, _ source: Source, everyTier: Bool) throws -> [GroupRow] {
         if live.groupedAll {

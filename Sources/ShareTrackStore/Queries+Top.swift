@@ -8,15 +8,15 @@ extension Queries {
     static let defaultKeptWhileReading = 256
 
     /// `top`. Over all time without a filter: every advocate's kept totals (`StoredAdvocates`)
-    /// plus the live groups, ranked here. Over all time with at most a network and tier filter
-    /// (or without one, if there are too many advocates to keep): from the first rows of the
-    /// all-time rollup per advocate (`QueryText.advocateRollup`: without a filter one row per
-    /// advocate, else per advocate, network and tier) in ranking order and the live advocates
-    /// (`topMerged`; for engagement, `QueryText.topOfSingleGroups` while every advocate has one row
-    /// there); else every advocate's sums, ranked.
+    /// plus the live groups, ranked here. Over all time with a venue alone, or at most a network
+    /// and tier filter (or without one, if there are too many advocates to keep): from the first
+    /// rows of the all-time rollup per advocate (`QueryText.advocateRollup`: one row per advocate
+    /// without a filter and per advocate and venue with a venue, else per advocate, network and
+    /// tier) in ranking order and the live advocates (`topMerged`; for engagement, every row and
+    /// the live groups while every advocate has one row there); else every advocate's sums, ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
-    /// hour, a venue over all time: `Source.storedExtent`), `live.grouped` is the whole answer.
+    /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
     func top(_ ranking: Ranking, limit: Int, _ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         if live.groupedAll {
             return first(limit, of: live.grouped.lazy.map { (key: $0.key.advocate, value: $1) }, by: ranking)
@@ -26,7 +26,7 @@ extension Queries {
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
         let most = try source != .raw && Self.readsAdvocateRows(filter)
-            ? (QueryText.advocateRollup(filter) == .advocateTotals ? 1 : advocateGroups.most(database: Store.meta("id", database)))
+            ? (QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database)))
             : nil
         if let most, let key = ranking.additiveKey,
            let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key, most: most)
@@ -42,10 +42,11 @@ extension Queries {
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
 
-    /// Whether `top` reads the all-time advocate rollup: no range, filtered by network and tier at most.
+    /// Whether `top` reads an all-time advocate rollup (`QueryText.advocateRollup`): no range,
+    /// filtered by a venue alone, or by network and tier at most.
     private static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
-        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil && filter.venue == nil
-            && filter.campaign == nil
+        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil && filter.campaign == nil
+            && (filter.venue == nil || filter.network == nil && filter.tier == nil)
     }
 
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,

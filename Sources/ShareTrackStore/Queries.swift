@@ -78,7 +78,7 @@ public final class Queries {
             switch question {
             case .top(let ranking, let limit, let filter):
                 let scope = filter == QueryFilter() ? { _ in .everyAdvocate }
-                    : Self.sums(filter, columns: ["advocate"], deferred: Self.mayMergeTop(filter), venues: true)
+                    : Self.sums(filter, columns: ["advocate"], deferred: Self.mayMergeTop(filter))
                 return try snapshot(live, scope) { source in try top(ranking, limit: limit, filter, source) }
             case .advocate(let id, var filter):
                 filter.advocate = id
@@ -89,7 +89,7 @@ public final class Queries {
                 return try snapshot(live, .groups(filter, columns: ["venue"])) { try groups(.venue, filter, $0) }
             case .tiers(let filter):
                 // A venue's advocates are kept counted (`TierAdvocateCounts`): cheaper than its groups.
-                let sums = Self.sums(filter, columns: ["tier", "advocate"], deferred: true, venues: false)
+                let sums = Self.sums(filter, columns: ["tier", "advocate"], deferred: true)
                 return try snapshot(live, { Self.countsStoredAdvocates(filter, $0) ? .tiers(filter) : sums($0) }) {
                     try tiers(filter, $0, everyTier: true)
                 }
@@ -224,14 +224,11 @@ public final class Queries {
     }
 
     /// The live rows of an answer that sums per `columns` and reads `live.grouped` (`top`,
-    /// `tiers`): where the source sums stored groups in memory (`Source.storedExtent`; `venues`:
-    /// a venue's over all time too), those groups too (`LiveRows.Scope.stored`), else the live
-    /// groups (`deferred`: see `LiveRows.Scope.groups`).
-    private static func sums(_ filter: QueryFilter, columns: Set<String>, deferred: Bool, venues: Bool)
-        -> (Source) -> LiveRows.Scope
-    {
+    /// `tiers`): where the source sums stored groups in memory (`Source.storedRange`), those groups
+    /// too (`LiveRows.Scope.stored`), else the live groups (`deferred`: see `LiveRows.Scope.groups`).
+    private static func sums(_ filter: QueryFilter, columns: Set<String>, deferred: Bool) -> (Source) -> LiveRows.Scope {
         { source in
-            source.storedExtent(filter, venues: venues).map { .stored($0, filter, columns: columns) }
+            source.storedRange(filter).map { .stored($0, filter, columns: columns) }
                 ?? .groups(filter, columns: columns, deferred: deferred)
         }
     }

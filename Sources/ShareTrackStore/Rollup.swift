@@ -24,8 +24,9 @@ public struct Rollup: Sendable, Equatable {
     public static let all: [Rollup] = [
         Rollup(table: "rollup_places", hourly: false, groups: .places, indexes: []),
         .advocateTotals,
-        Rollup(table: "rollup_advocates", hourly: false, groups: .advocates, indexes: []),
-        Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: []),
+        .advocates,
+        .venueAdvocates,
+        .shareGroups,
         .hours,
         Rollup(table: "rollup_hour_places", hourly: true, groups: .places, indexes: []),
         Rollup(table: "rollup_hour_groups", hourly: true, groups: .shares, indexes: [["id", "hour"]]),
@@ -35,6 +36,17 @@ public struct Rollup: Sendable, Equatable {
     /// one row per advocate, whatever its networks and tiers (`Queries.top`).
     public static let advocateTotals = Rollup(table: "rollup_advocate_totals", hourly: false, groups: .advocatesAlone,
                                               indexes: [])
+
+    /// Per advocate, network and tier, over all time: `top` with a network or tier filter reads it.
+    public static let advocates = Rollup(table: "rollup_advocates", hourly: false, groups: .advocates, indexes: [])
+
+    /// Each advocate's counters at each venue over all time (schema version 11): `top` at one venue
+    /// reads one row per advocate there (`Queries.top`), and an advocate's report one per venue.
+    public static let venueAdvocates = Rollup(table: "rollup_venue_advocates", hourly: false, groups: .venueAdvocates,
+                                              indexes: [])
+
+    /// Every share attribute, over all time.
+    public static let shareGroups = Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: [])
 
     /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
@@ -61,9 +73,7 @@ public struct Rollup: Sendable, Equatable {
                 \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + counters).joined(separator: ",\n    ")),
                 PRIMARY KEY (\(key.joined(separator: ", ")))
             )\(dialect.rollupTableOptions);
-            """ + indexes.map { columns in
-                "\nCREATE INDEX \(table)_by_\(columns.joined(separator: "_")) ON \(table) (\(columns.joined(separator: ", ")));"
-            }.joined()
+            """ + GroupTable.createIndexesSQL(table, indexes)
     }
 
     /// Makes this rollup of `GroupTable.whole` again (dropping it if there), with `dialect`'s types,
@@ -79,22 +89,23 @@ public struct Rollup: Sendable, Equatable {
         """
     }
 
-    /// Makes `advocateTotals` and its groups again (dropping them if there), with `dialect`'s
-    /// types: the advocates of `advocates` (a table with an `advocate` column) numbered, and each
-    /// one's rows of `rollup_advocates` summed (which hold every counter unit once).
-    public static func remakeAdvocateTotalsSQL(_ dialect: SQLDialect, numbering advocates: String) -> String {
-        let totals = advocateTotals
-        let sums = Rows.counterNames.map { "sum(r.\($0))" }.joined(separator: ", ")
+    /// Makes this all-time rollup and its groups again (dropping them if there), with `dialect`'s
+    /// types: the distinct attribute sets of `numbering` (a table with every attribute column of
+    /// this rollup's groups) numbered, and the rows of `source` (an all-time rollup whose groups have
+    /// every attribute of this one's, and which holds every counter unit once) summed per group.
+    public func remakeSQL(_ dialect: SQLDialect, numbering: String, summing source: Rollup) -> String {
+        let columns = groups.attributes.joined(separator: ", ")
+        let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
         return """
-            DROP TABLE IF EXISTS \(totals.table);
-            DROP TABLE IF EXISTS \(totals.groups.table);
-            \(totals.groups.createSQL(dialect))
-            \(totals.createSQL(dialect))
-            INSERT INTO \(totals.groups.table) (advocate) SELECT DISTINCT advocate FROM \(advocates) ORDER BY advocate;
-            INSERT INTO \(totals.table) (\((totals.key + Rows.counterNames).joined(separator: ", ")))
-            SELECT a.id, \(sums) FROM rollup_advocates r JOIN \(GroupTable.advocates.table) g USING (id)
-                JOIN \(totals.groups.table) a ON a.advocate = g.advocate
-            GROUP BY a.id ORDER BY a.id;
+            DROP TABLE IF EXISTS \(table);
+            DROP TABLE IF EXISTS \(groups.table);
+            \(groups.createSQL(dialect))
+            \(createSQL(dialect))
+            INSERT INTO \(groups.table) (\(columns)) SELECT DISTINCT \(columns) FROM \(numbering) ORDER BY \(columns);
+            INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
+            SELECT n.id, \(Rows.counterNames.map { "sum(r.\($0))" }.joined(separator: ", "))
+            FROM \(source.table) r JOIN \(source.groups.table) g USING (id) JOIN \(groups.table) n ON \(same)
+            GROUP BY n.id ORDER BY n.id;
             """
     }
 

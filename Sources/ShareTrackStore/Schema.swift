@@ -113,8 +113,12 @@ enum Schema {
         // Each advocate's counters over all time, for `top` over every advocate: summed from the
         // advocate rollup, numbering the advocates it has. Version 6 made them already for a
         // database older than that, empty (its rollups are then built in the background).
-        .sql(Rollup.remakeAdvocateTotalsSQL(.sqlite, numbering: GroupTable.advocates.table)),
+        .sql(Rollup.advocateTotals.remakeSQL(.sqlite, numbering: GroupTable.advocates.table, summing: .advocates)),
         .code(VisitorColumnMigration.run),
+        // Each advocate's counters at each venue over all time, for `top` at one venue: summed from
+        // the rollup of every attribute, numbering the (advocate, venue) pairs of its groups.
+        // Version 6 made them already for a database older than that, empty.
+        .sql(Rollup.venueAdvocates.remakeSQL(.sqlite, numbering: GroupTable.shares.table, summing: .shareGroups)),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -34,16 +34,14 @@ public enum Source: Equatable, Sendable {
         }
     }
 
-    /// The stored groups a sum over `filter`, not per hour, reads into memory (`StoredSums`), if
-    /// any: with the rollups, a range that does not hold most of the stored hours (read hour by
-    /// hour), or, if `venues`, all time at one venue for any advocate (SQL would look each of the
-    /// venue's groups up in the all-time rollup).
-    func storedExtent(_ filter: QueryFilter, venues: Bool) -> StoredSums.Extent? {
-        guard case .rollups(let stored) = self else { return nil }
-        if Self.isRanged(filter) {
-            return Self.holdsMostHours(filter, of: stored) ? nil : .hours((filter.sinceHour ?? .min)..<(filter.untilHour ?? .max))
+    /// The range of hours whose stored groups a sum over `filter`, not per hour, reads into memory
+    /// (`StoredSums`), if any: with the rollups, a range that does not hold most of the stored hours
+    /// (read hour by hour).
+    func storedRange(_ filter: QueryFilter) -> Range<Int64>? {
+        guard case .rollups(let stored) = self, Self.isRanged(filter), !Self.holdsMostHours(filter, of: stored) else {
+            return nil
         }
-        return venues && filter.advocate == nil ? filter.venue.map { .venue($0) } : nil
+        return (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
     }
 
     private static func isRanged(_ filter: QueryFilter) -> Bool {

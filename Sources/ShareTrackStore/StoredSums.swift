@@ -1,28 +1,19 @@
 import ShareTrackCore
 
 /// The stored part of a sum over many share groups, summed per group in memory: the rows of a
-/// range of hours (`rollup_hour_groups`) or of one venue over all time (`rollup_groups`), per group
-/// number of the `AttributionCache`, so that an answer adds the live groups and sums both per its
-/// attributes in one pass (`LiveRows`).
+/// range of hours (`rollup_hour_groups`), per group number of the `AttributionCache`, so that an
+/// answer adds the live groups and sums both per its attributes in one pass (`LiveRows`).
 ///
 /// SQLite sums a range per group with a sorter over every (hour, group) row it holds, then looks
 /// each group's attributes up: 24 h while ingest ran at 20,000 events/s held 131,000 rows and
-/// 57,000 groups, and that took 190 ms of a 320 ms `top` (docs/benchmarks.md, round 10). A venue
-/// over all time is 46,000 groups at 2M shares, each looked up in the rollup and grouped per
-/// advocate with a sorter: 117 ms offline (round 11). Here the rows are read in key order and summed
-/// in a dictionary, each group's attributes are looked up once while the cache keeps its numbers,
-/// and the sums are kept for the next answer over the same extent: as they are at the generation
-/// they were read at, plus what each batch applied since added to the rollups (`advance`), where
-/// every such batch was kept live until it was applied.
+/// 57,000 groups, and that took 190 ms of a 320 ms `top` (docs/benchmarks.md, round 10). Here the
+/// rows are read in key order and summed in a dictionary, each group's attributes are looked up
+/// once while the cache keeps its numbers, and the sums are kept for the next answer over the same
+/// range: as they are at the generation they were read at, plus what each batch applied since added
+/// to the rollups (`advance`), where every such batch was kept live until it was applied. (A venue
+/// over all time was summed here too until schema version 11 gave it a rollup per advocate and
+/// venue, `Rollup.venueAdvocates`: docs/benchmarks.md, round 21.)
 struct StoredSums {
-    /// Which stored groups are summed.
-    enum Extent: Hashable {
-        /// Every group's rows in a range of hours.
-        case hours(Range<Int64>)
-        /// Every group of one venue, over all time.
-        case venue(String)
-    }
-
     private struct Kept {
         var generation: UInt64
         var sums: [Int32: Counters]
@@ -30,59 +21,36 @@ struct StoredSums {
     }
 
     private let readHours: Statement
-    private let readVenue: Statement
-    private let readVenueNumbering: Statement
-    /// The column of `readVenueNumbering`'s first attribute, after the id and the counters.
-    private static let venueAttributes = Int32(1 + Rows.counterNames.count)
-    private var kept: [Extent: Kept] = [:]
-    /// The venues read with their groups' attributes since the cache last renumbered its groups
-    /// (`removeAll`): a later read of one looks up on its own each group with no number (one
-    /// stored since, or one a first read found too large never reached).
-    private var numberedVenues: Set<String> = []
-    /// Extents found to have more than `groupLimit` groups (which only grow), not read again.
-    private var tooLarge: Set<Extent> = []
+    private var kept: [Range<Int64>: Kept] = [:]
+    /// Ranges found to have more than `groupLimit` groups (which only grow), not read again.
+    private var tooLarge: Set<Range<Int64>> = []
     private var answers: UInt64 = 0
-    /// The most groups one extent is summed for here; a larger one is left to SQL (tests make it small).
+    /// The most groups one range is summed for here; a larger one is left to SQL (tests make it small).
     var groupLimit = AttributionCache.capacity / 2
-    /// The most groups kept in all: the least recently used extents go first.
+    /// The most groups kept in all: the least recently used ranges go first.
     private static let keptGroups = AttributionCache.capacity * 3 / 4
     private static let tooLargeKept = 64
 
     init(_ database: Database) throws {
-        let counters = Rows.counterNames.joined(separator: ", ")
-        readHours = try database.prepare("SELECT id, \(counters) FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?")
-        // In id order (`IN`): in the venue index's order, the tables are read at random (for
-        // 46,000 groups at 2M shares, 69-94 ms for the rollup rows, 44-48 ms this way). A venue
-        // not numbered yet is read with its groups' attributes, in one statement: reading the
-        // groups apart made SQLite build the venue's `IN` list twice (docs/benchmarks.md, round 19).
-        let venueGroups = "IN (SELECT id FROM main.share_groups WHERE venue = ?)"
-        readVenue = try database.prepare("SELECT id, \(counters) FROM main.rollup_groups WHERE id \(venueGroups)")
-        readVenueNumbering = try database.prepare("""
-            SELECT r.id, \(Rows.counterNames.map { "r.\($0)" }.joined(separator: ", ")),
-                g.advocate, g.venue, g.campaign, g.network, g.tier
-            FROM main.rollup_groups r JOIN main.share_groups g ON g.id = r.id WHERE r.id \(venueGroups)
-            """)
+        readHours = try database.prepare(
+            "SELECT id, \(Rows.counterNames.joined(separator: ", ")) FROM main.rollup_hour_groups WHERE hour >= ? AND hour < ?")
     }
 
-    /// The sums of `extent` in the tables at `generation` (the last batch they hold), read unless
+    /// The sums of `hours` in the tables at `generation` (the last batch they hold), read unless
     /// kept; nil if it has more than `groupLimit` groups.
-    mutating func sums(_ extent: Extent, generation: UInt64, cache: AttributionCache) throws -> [Int32: Counters]? {
+    mutating func sums(_ hours: Range<Int64>, generation: UInt64, cache: AttributionCache) throws -> [Int32: Counters]? {
         answers += 1
-        if let sums = kept[extent], sums.generation == generation {
-            kept[extent]?.lastUsed = answers
+        if let sums = kept[hours], sums.generation == generation {
+            kept[hours]?.lastUsed = answers
             return sums.sums
         }
-        kept[extent] = nil
-        guard !tooLarge.contains(extent) else { return nil }
-        let read = switch extent {
-        case .hours(let hours): try slid(to: hours, generation: generation, cache) ?? sums(of: hours, cache)
-        case .venue(let venue): try sums(of: venue, cache)
-        }
-        guard let sums = read else {
-            markTooLarge(extent)
+        kept[hours] = nil
+        guard !tooLarge.contains(hours) else { return nil }
+        guard let sums = try slid(to: hours, generation: generation, cache) ?? sums(of: hours, cache) else {
+            markTooLarge(hours)
             return nil
         }
-        keep(Kept(generation: generation, sums: sums, lastUsed: answers), for: extent)
+        keep(Kept(generation: generation, sums: sums, lastUsed: answers), for: hours)
         return sums
     }
 
@@ -131,13 +99,13 @@ struct StoredSums {
     /// sum in the range, since every use projects the numbers onto attributes; one that has left
     /// the range then sums to zero, which the projections leave out (`CellSums`).
     private mutating func slid(to hours: Range<Int64>, generation: UInt64, _ cache: AttributionCache) throws -> [Int32: Counters]? {
-        let near = kept.compactMap { extent, kept -> (from: Range<Int64>, hours: Int64)? in
-            guard case .hours(let from) = extent, kept.generation == generation,
-                  let apart = Self.hoursApart(from, hours), apart <= Self.slideHours else { return nil }
+        let near = kept.compactMap { from, kept -> (from: Range<Int64>, hours: Int64)? in
+            guard kept.generation == generation, let apart = Self.hoursApart(from, hours), apart <= Self.slideHours
+            else { return nil }
             return (from, apart)
         }
         guard let nearest = near.min(by: { $0.hours < $1.hours }),
-              var sums = kept.removeValue(forKey: .hours(nearest.from))?.sums else { return nil }
+              var sums = kept.removeValue(forKey: nearest.from)?.sums else { return nil }
         for left in Self.hours(of: nearest.from, outside: hours) {
             guard try add(left, subtracting: true, to: &sums, cache) else { return nil }
         }
@@ -164,30 +132,13 @@ struct StoredSums {
         return apart.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) }
     }
 
-    /// The sums of a venue's groups over all time (one row each); nil past `groupLimit` groups.
-    private mutating func sums(of venue: String, _ cache: AttributionCache) throws -> [Int32: Counters]? {
-        let numbering = numberedVenues.insert(venue).inserted
-        let read = numbering ? readVenueNumbering : readVenue
-        try read.bind(venue, at: 1)
-        defer { read.reset() }
-        var sums: [Int32: Counters] = [:]
-        while try read.step() {
-            let id = read.int64(0)
-            let number = try numbering ? cache.group(ofStoredGroup: id, attributes: read, from: Self.venueAttributes)
-                : cache.group(ofStoredGroup: id)
-            sums[number] = read.counters(at: 1)
-            if sums.count > groupLimit { return nil }
-        }
-        return sums
-    }
-
-    /// Keeps `sums`, forgetting the least recently used extents while too many groups are kept.
-    private mutating func keep(_ sums: Kept, for extent: Extent) {
+    /// Keeps `sums`, forgetting the least recently used ranges while too many groups are kept.
+    private mutating func keep(_ sums: Kept, for hours: Range<Int64>) {
         forgetLeastUsed(toHold: sums.sums.count)
-        kept[extent] = sums
+        kept[hours] = sums
     }
 
-    /// Forgets the least recently used extents until `more` groups can be kept besides the rest.
+    /// Forgets the least recently used ranges until `more` groups can be kept besides the rest.
     private mutating func forgetLeastUsed(toHold more: Int) {
         var total = kept.values.reduce(more) { $0 + $1.sums.count }
         while total > Self.keptGroups, let oldest = kept.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
@@ -196,45 +147,37 @@ struct StoredSums {
         }
     }
 
-    private mutating func markTooLarge(_ extent: Extent) {
+    private mutating func markTooLarge(_ hours: Range<Int64>) {
         if tooLarge.count >= Self.tooLargeKept { tooLarge.removeAll() }
-        tooLarge.insert(extent)
+        tooLarge.insert(hours)
     }
 
     /// Brings the kept sums to the tables at `generation` where every batch applied since they
     /// were read was kept (`applied`, by generation: what each added to the rollups, `LiveGroups`,
     /// numbered by `cache`); the others are forgotten, to be read again, and so are those grown
     /// past `groupLimit` (then left to SQL).
-    mutating func advance(by applied: [UInt64: LiveGroups], to generation: UInt64, cache: AttributionCache) {
-        for extent in Array(kept.keys) {
+    mutating func advance(by applied: [UInt64: LiveGroups], to generation: UInt64) {
+        for hours in Array(kept.keys) {
             // Taken out, so that the sums are not shared and are added to in place.
-            guard var sums = kept.removeValue(forKey: extent) else { continue }
+            guard var sums = kept.removeValue(forKey: hours) else { continue }
             if sums.generation != generation {
                 guard let batches = KeptGroups.batches(after: sums.generation, through: generation, in: applied) else {
                     continue
                 }
                 for groups in batches {
-                    for (key, counters) in groups.sums where Self.holds(extent, key, cache) {
+                    for (key, counters) in groups.sums where hours.contains(key.hour) {
                         sums.sums[key.group, default: Counters()].add(counters)
                     }
                 }
                 sums.generation = generation
                 guard sums.sums.count <= groupLimit else {
-                    markTooLarge(extent)
+                    markTooLarge(hours)
                     continue
                 }
             }
-            kept[extent] = sums
+            kept[hours] = sums
         }
         forgetLeastUsed(toHold: 0)
-    }
-
-    /// Whether `extent` sums the rows of `key`.
-    private static func holds(_ extent: Extent, _ key: LiveGroups.Key, _ cache: AttributionCache) -> Bool {
-        switch extent {
-        case .hours(let hours): hours.contains(key.hour)
-        case .venue(let venue): cache.groups[Int(key.group)].venue == venue
-        }
     }
 
     /// Whether it keeps any sums.
@@ -243,7 +186,6 @@ struct StoredSums {
     /// Forgets every sum (the cache's numbers changed).
     mutating func removeAll() {
         kept.removeAll()
-        numberedVenues.removeAll()
         tooLarge.removeAll()
     }
 }

@@ -8,14 +8,19 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 6 back to version 5: without the rollup per advocate, its
+    /// Takes a store from version 7 back to version 6: without the rollup per advocate and venue,
+    /// its groups, and the guards wanting version 7 (version 6's again).
+    static let backToVersionSix = "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
+        + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
+
+    /// Takes a store from version 7 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
-    static let backToVersionFive = "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
+    static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 6 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 7 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -37,6 +42,22 @@ struct SharedSchemaMigrationTests {
         #expect(try store.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
                 == String(SharedSchema.currentVersion))
         return store
+    }
+
+    /// A daemon whose shipments and folds say they are of the versions given, still connected
+    /// after the store was migrated: both refused, permanently, naming the version the guards want.
+    static func expectRefused(_ connection: PostgresConnection, shipmentVersion: Int, foldVersion: Int) throws {
+        for (setting, statement) in [("shipment_version', '\(shipmentVersion)", "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"),
+                                     ("fold_version', '\(foldVersion)", RollupLog.foldStatement)] {
+            let refused = #expect(throws: PostgresError.self) {
+                try connection.transaction { () throws(PostgresError) in
+                    try connection.execute("SELECT set_config('sharetrack.\(setting)', true)")
+                    _ = try connection.query(statement, statement.contains("$1") ? ["1000"] : [])
+                }
+            }
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(VenueAdvocates.version)") == true
+                    && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
+        }
     }
 
     /// Questions whose sums read the rollups.
@@ -147,7 +168,7 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(AdvocateTotals.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(VenueAdvocates.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
@@ -169,37 +190,42 @@ struct SharedSchemaMigrationTests {
                 _ = try connection.query(RollupLog.foldStatement, ["1000"])
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(AdvocateTotals.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(VenueAdvocates.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         try SharedRollupTests.expectExact(connection, &chain)
     }
 
     @Test("a store at schema version 5 gets its rollup per advocate summed from the advocate rollup, exact; version 5 shipments and folds are then refused")
     func migratesVersionFive() throws {
+        try Self.expectNewRollup(from: 5, Self.backToVersionFive, seed: 55, rows: "SELECT count(*) FROM rollup_advocate_totals",
+                                 summed: "SELECT count(DISTINCT advocate) FROM rollup_advocates JOIN advocate_groups USING (id)",
+                                 shipmentVersion: 4, foldVersion: 5)
+    }
+
+    @Test("a store at schema version 6 gets its rollup per advocate and venue summed from the rollup of every attribute, exact; version 6 shipments and folds are then refused")
+    func migratesVersionSix() throws {
+        try Self.expectNewRollup(from: 6, Self.backToVersionSix, seed: 66, rows: "SELECT count(*) FROM rollup_venue_advocates",
+                                 summed: "SELECT count(DISTINCT (advocate, venue)) FROM rollup_groups JOIN share_groups USING (id)",
+                                 shipmentVersion: 6, foldVersion: 6)
+    }
+
+    /// A store taken back to `version` by `back`, its last shipment not folded, migrated: its new
+    /// rollup holds a row (`rows` counts them) per group of the rollup it was summed from (`summed`
+    /// counts those), and stays exact as the log rows and new shipments are folded; a daemon of
+    /// `version` still connected, whose shipments and folds say the versions given, is refused.
+    static func expectNewRollup(from version: Int, _ back: String, seed: UInt64, rows: String, summed: String,
+                                shipmentVersion: Int, foldVersion: Int) throws {
         // Rows still in the log reach the new rollup when folded.
-        var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 5, Self.backToVersionFive, seed: 55)
-        let advocates = "SELECT count(*) FROM rollup_advocate_totals"
-        #expect(try connection.query(advocates).int64(0, 0) > 5)
-        #expect(try connection.query(advocates).int64(0, 0)
-                == connection.query("SELECT count(DISTINCT advocate) FROM rollup_advocates JOIN advocate_groups USING (id)").int64(0, 0))
+        var (connection, migrated, nodes, chain) = try migratedWithRowsToFold(from: version, back, seed: seed)
+        #expect(try connection.query(rows).int64(0, 0) > 5)
+        #expect(try connection.query(rows).int64(0, 0) == connection.query(summed).int64(0, 0))
         try SharedRollupTests.expectExact(connection, &chain)
         try migrated.fold()
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try migrated.fold()
         try SharedRollupTests.expectExact(connection, &chain)
-        // A version 5 daemon still connected ships and folds without the rollup per advocate: both refused, permanently.
         try SharedRollupTests.ship(10, of: &chain, to: nodes)
-        for (setting, statement) in [("shipment_version', '4", "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"),
-                                     ("fold_version', '5", RollupLog.foldStatement)] {
-            let refused = #expect(throws: PostgresError.self) {
-                try connection.transaction { () throws(PostgresError) in
-                    try connection.execute("SELECT set_config('sharetrack.\(setting)', true)")
-                    _ = try connection.query(statement, statement.contains("$1") ? ["1000"] : [])
-                }
-            }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version 6") == true
-                    && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
-        }
+        try expectRefused(connection, shipmentVersion: shipmentVersion, foldVersion: foldVersion)
         try SharedRollupTests.expectExact(connection, &chain)
     }
 }

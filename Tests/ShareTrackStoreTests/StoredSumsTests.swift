@@ -3,10 +3,11 @@ import Testing
 
 @testable import ShareTrackStore
 
-/// `top` and `tiers` over a range of hours, and `top` at one venue over all time, sum the stored
-/// groups in memory (`StoredSums`) and keep those sums for the next answer over the same extent,
-/// adding the batches applied since where they were kept live: they must follow every batch
-/// applied, with live batches and without, whichever extents are kept together.
+/// `top` and `tiers` over a range of hours sum the stored groups in memory (`StoredSums`) and keep
+/// those sums for the next answer over the same range, adding the batches applied since where they
+/// were kept live: they must follow every batch applied, with live batches and without, whichever
+/// ranges are kept together. `top` at one venue over all time, which read its groups here before
+/// the rollup per advocate and venue, is asked alongside them.
 @Suite struct StoredSumsTests {
     /// Ranges that hold fewer than half of the 12 hours the batches count in (read hour by hour),
     /// and venues over all time.

@@ -141,6 +141,7 @@ extension Database {
     /// Makes a database of the current schema one of version 9 (to test migrations from it and
     /// from older ones): every visitor pair in the `visitors` table.
     func backToVersionNine() throws {
+        try backToVersionTen()
         let inRows = try VisitorHashes.stored(in: self).filter { !$0.apart }
         try execute("DROP INDEX counters_visitors_by_hour; ALTER TABLE counters DROP COLUMN visitors;")
         let insert = try prepare("INSERT INTO visitors (token, visitor, hour) VALUES (?, ?, ?)")
@@ -149,5 +150,11 @@ extension Database {
             try insert.run()
         }
         try execute("PRAGMA user_version = 9")
+    }
+
+    /// Takes a database of the current version back to version 10: without the rollup per advocate
+    /// and venue, and its groups.
+    func backToVersionTen() throws {
+        try execute("DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; PRAGMA user_version = 10")
     }
 }
