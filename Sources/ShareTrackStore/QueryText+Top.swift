@@ -59,8 +59,8 @@ extension QueryText {
             : "\(rollup.groups.table) CROSS JOIN \(rollup.table) USING (id)"
     }
 
-    /// The first `limit` rows of the all-time advocate rollup that `filter` selects, in `ranking`'s order of a row (ties by advocate): the advocate, then the
-    /// counters.
+    /// The first `limit` rows of the all-time advocate rollup that `filter` selects, in `ranking`'s
+    /// order of a row (ties by advocate): the advocate, then the counters.
     func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
         let (sql, values) = advocateRows(filter)
         return (sql + "\nORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)", values)

@@ -37,7 +37,8 @@ public struct Rollup: Sendable, Equatable {
     public static let advocateTotals = Rollup(table: "rollup_advocate_totals", hourly: false, groups: .advocatesAlone,
                                               indexes: [])
 
-    /// Per advocate, network and tier, over all time: `top` with a network or tier filter reads it.
+    /// Per advocate, network and tier, over all time: `top` with a network or tier filter, `tiers`
+    /// and an advocate's networks read it.
     public static let advocates = Rollup(table: "rollup_advocates", hourly: false, groups: .advocates, indexes: [])
 
     /// Each advocate's counters at each venue over all time (schema version 11): `top` at one venue
