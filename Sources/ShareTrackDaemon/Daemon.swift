@@ -62,7 +62,9 @@ public final class Daemon: Sendable {
         lock = try DatabaseLock(database: settings.database)
         try DatabaseFiles.checkBeforeOpen(databasePath: settings.database)
         let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
-        let store = try Store(path: settings.database, visitorKey: visitorKey)
+        let store = try Store(path: settings.database, visitorKey: visitorKey) { [logger, notifier] from, to in
+            Self.announceMigration(of: settings.database, from: from, to: to, logger: logger, notifier: notifier)
+        }
         let journal = try Journal(databasePath: settings.database, databaseID: store.id, visitorKey: visitorKey)
         let shipping = try Shipper.Configuration.from(settings, databaseID: store.id, visitorKey: visitorKey)
         // What a crash left journaled was answered `ok`: it goes into the tables before anything else,

@@ -124,13 +124,16 @@ enum Schema {
     static var currentVersion: Int64 { Int64(migrations.count) }
 
     /// Brings the database to the current version; refuses one newer than this code knows.
-    /// Returns whether it migrated.
-    static func migrate(_ database: Database, visitorKey: VisitorKey) throws -> Bool {
+    /// Calls `beforeMigrating` with the two versions first if the database has a schema already (a
+    /// new one's is made at once). Returns whether it migrated.
+    static func migrate(_ database: Database, visitorKey: VisitorKey,
+                        beforeMigrating: (_ from: Int64, _ to: Int64) -> Void = { _, _ in }) throws -> Bool {
         let version = try userVersion(database)
         guard version <= currentVersion else {
             throw StoreError.schemaTooNew(found: version, known: currentVersion, path: database.path)
         }
         guard version < currentVersion else { return false }
+        if version > 0 { beforeMigrating(version, currentVersion) }
         try database.transaction {
             for migration in migrations[Int(version)...] {
                 switch migration {

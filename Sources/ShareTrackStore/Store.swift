@@ -38,8 +38,11 @@ public final class Store {
     /// WAL with `synchronous = FULL`: a commit is on disk when `COMMIT` returns, and readers
     /// (queries, token lookups) never wait for the writer. `secure_delete`: what is deleted (a
     /// forgotten or expired visitor, an old advocate id, a migrated table) is overwritten with zeros.
-    /// A database of an older schema is migrated, its visitor ids hashed with `visitorKey`.
-    public init(path: String, visitorKey: VisitorKey) throws {
+    /// A database of an older schema is migrated, its visitor ids hashed with `visitorKey`; a
+    /// migration may take a while on a large database (seconds per million shares), so
+    /// `beforeMigrating` is told first, with the two schema versions.
+    public init(path: String, visitorKey: VisitorKey,
+                beforeMigrating: (_ from: Int64, _ to: Int64) -> Void = { _, _ in }) throws {
         do {
             database = try Database(path: path, mode: .readWrite)
             // SQLite quietly opens a file it may not write read-only; every flush would then fail.
@@ -51,7 +54,9 @@ public final class Store {
             // which also restarts a long log (an automatic checkpoint never waits for readers).
             try database.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384;")
             database.setBusyTimeout(milliseconds: 100)
-            if try Schema.migrate(database, visitorKey: visitorKey) { try database.truncateLog() }
+            if try Schema.migrate(database, visitorKey: visitorKey, beforeMigrating: beforeMigrating) {
+                try database.truncateLog()
+            }
         } catch let error as SQLiteError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }

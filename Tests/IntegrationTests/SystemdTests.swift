@@ -1,4 +1,5 @@
 import Foundation
+import ShareTrackStore
 import Glibc
 import Testing
 
@@ -87,6 +88,38 @@ struct SystemdTests {
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
         try daemon.notify.wait { $0 == "STOPPING=1" }
+    }
+
+    @Test("a start that migrates the database first asks systemd for more time (EXTEND_TIMEOUT_USEC), then is READY; one that does not, does not")
+    func aMigratingStartExtendsItsTimeout() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let notify = try NotifyListener(directory: directory)
+        #expect(try DaemonProcess(directory: directory).stop() == 0)
+        // Back to version 10, without the rollup per advocate and venue: the next start migrates.
+        try Database(path: directory + "/sharetrack.db", mode: .readWrite).execute(
+            "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; PRAGMA user_version = 10;")
+
+        let migrating = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
+        try notify.wait { $0 == "READY=1" }
+        let messages = notify.all.map(\.text)
+        let extend = try #require(messages.firstIndex { $0.hasPrefix("EXTEND_TIMEOUT_USEC=") }, "\(messages)")
+        #expect(extend < messages.firstIndex(of: "READY=1")!, "\(messages)")
+        // A minute plus a second per 10 MB of the file.
+        #expect(messages[extend] == "EXTEND_TIMEOUT_USEC=60000000", "\(messages)")
+        #expect(migrating.log.contains("migrating \(directory)/sharetrack.db from schema version 10 to 11"), "\(migrating.log)")
+        #expect(try migrating.stop() == 0)
+        let version = try Database(path: directory + "/sharetrack.db", mode: .readOnly).prepare("PRAGMA user_version")
+        #expect(try version.rows { $0.int64(0) } == [11])
+
+        let restarted = Date()
+        let current = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
+        let deadline = Date().addingTimeInterval(20)
+        while notify.count(since: restarted, { $0 == "READY=1" }) == 0 && Date() < deadline { usleep(10_000) }
+        #expect(notify.count(since: restarted) { $0 == "READY=1" } == 1)
+        #expect(notify.count(since: restarted) { $0.hasPrefix("EXTEND_TIMEOUT_USEC=") } == 0)
+        #expect(!current.log.contains("migrating"))
+        #expect(try current.stop() == 0)
     }
 
     @Test("WATCHDOG=1 comes at half of WATCHDOG_USEC, and stops while the flush path is wedged")

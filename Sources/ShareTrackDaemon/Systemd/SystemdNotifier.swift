@@ -29,6 +29,13 @@ public struct SystemdNotifier: Sendable {
         send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
     }
 
+    /// `EXTEND_TIMEOUT_USEC=`: the start (or stop) needs up to `duration` more before the next
+    /// message, beyond `TimeoutStartSec=`.
+    public func extendTimeout(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        send("EXTEND_TIMEOUT_USEC=\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)")
+    }
+
     /// `STOPPING=1`: shutdown has begun.
     public func stopping() { send("STOPPING=1") }
 
