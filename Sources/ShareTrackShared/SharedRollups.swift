@@ -37,6 +37,20 @@ enum SharedRollups {
         """
     }
 
+    /// The migration to `version` that adds the all-time `rollup` (in `Rollup.all`, so shipments
+    /// number its groups and folds add to it from then on): with the groups lock and the fold's
+    /// lock held (no shipment numbers groups and no fold runs meanwhile), its groups numbered from
+    /// the store's shares (every share has its groups) and its rows summed from `source`; log rows
+    /// not folded yet reach it when they are. A daemon of the version before would do neither, so
+    /// both guards then want `version` (`guardFunctions`).
+    static func addingSQL(_ rollup: Rollup, summing source: Rollup, version: Int, keeps: String) -> String {
+        """
+        SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
+        \(rollup.remakeSQL(.postgres, numbering: "shares", summing: source))
+        \(guardFunctions(version: version, keeps: keeps))
+        """
+    }
+
     /// Both guards (shipments' on `nodes`, folds' on `rollup_hour_places`) wanting `version`, the
     /// version of a migration that added a rollup every shipment numbers groups for and every fold adds to.
     static func guardFunctions(version: Int, keeps: String) -> String {
