@@ -93,7 +93,7 @@ public final class Daemon: Sendable {
                             valueTotal: store.valueTotal)
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = QueryRunner(try Queries(path: settings.database))
-        if store.rollupsComplete { queries.prepare() }
+        if store.rollupsReadable { queries.prepare() }
         self.visitorKey = visitorKey
         exports = ExportStreams(databasePath: settings.database)
         let stats = DaemonStats()

@@ -31,7 +31,8 @@ final class QueryRunner: Sendable {
     /// grows by that as it starts, not during someone's query), and the last day's sums per group
     /// (`StoredSums`, 100-200 ms and ~10 MiB), which every answer over about the last day reads,
     /// slid from one hour to the next while questions keep coming. For a database whose rollups
-    /// are complete (else queries read the raw rows, and this would hold the queue for seconds).
+    /// hold every share's counters (else queries read the raw rows, and this would hold the queue
+    /// for seconds).
     func prepare() {
         queue.async { [self] in
             queries.withLock { queries in

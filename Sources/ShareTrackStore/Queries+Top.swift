@@ -13,7 +13,8 @@ extension Queries {
     /// rows of the all-time rollup per advocate (`QueryText.advocateRollup`: one row per advocate
     /// without a filter and per advocate and venue with a venue, else per advocate, network and
     /// tier) in ranking order and the live advocates (`topMerged`; for engagement, every row and
-    /// the live groups while every advocate has one row there); else every advocate's sums, ranked.
+    /// the live groups while every advocate has one row there), once that rollup is built (`Source.reads`);
+    /// else every advocate's sums, ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -25,7 +26,7 @@ extension Queries {
             let (stored, newcomers) = totals.adding(live.grouped)
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
-        let most = try source != .raw && Self.readsAdvocateRows(filter)
+        let most = try Self.readsAdvocateRows(filter) && source.reads(QueryText.advocateRollup(filter))
             ? (QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database)))
             : nil
         if let most, let key = ranking.additiveKey,

@@ -15,7 +15,8 @@ import ShareTrackCore
 /// (acknowledged batches not applied yet, e.g. after a crash). The rollback that ends the
 /// transaction discards the loaded rows.
 ///
-/// Sums over advocates, venues, networks and tiers read the `Rollup` tables plus the live groups;
+/// Sums over advocates, venues, networks and tiers read the `Rollup` tables plus the live groups
+/// (but an all-time rollup still being summed, `RollupBuilds`: the next one that covers them);
 /// while the rollups are still being built for an older database (and in the differential test,
 /// as the reference), they read the raw counter rows joined with the shares instead; so does
 /// `trend`, per hour. A share's own counters and an advocate's recent shares always come from the
@@ -42,6 +43,7 @@ public final class Queries {
     let advocateGroups: AdvocateGroupCount
     let tierAdvocates: [TierAdvocateCounts]
     private let rollupProgress: Statement
+    private let rollupBuilds: Statement
     private let storedHours: Statement
     /// Whether sums may read the rollups (false: always the raw rows).
     private let readsRollups: Bool
@@ -61,6 +63,7 @@ public final class Queries {
             advocateGroups = try AdvocateGroupCount(database)
             tierAdvocates = try TierAdvocateCounts.all(database)
             rollupProgress = try database.prepare("SELECT 1 FROM main.rollup_progress")
+            rollupBuilds = try database.prepare("SELECT rollup FROM main.rollup_builds")
             // Two subqueries: SQLite reads a lone min() or max() off the index, both together by a scan.
             storedHours = try database.prepare(
                 "SELECT (SELECT min(hour) FROM main.rollup_hour_places), (SELECT max(hour) FROM main.rollup_hour_places)")
@@ -239,7 +242,8 @@ public final class Queries {
     {
         try reading(live) { batches, generation in
             let source: Source = try readsRollups && rollupProgress.rows({ _ in () }).isEmpty
-                ? .rollups(storedHours: storedHours.rows { $0.isNull(0) ? nil : $0.int64(0)...$0.int64(1) }.first ?? nil)
+                ? .rollups(storedHours: storedHours.rows { $0.isNull(0) ? nil : $0.int64(0)...$0.int64(1) }.first ?? nil,
+                           building: Set(rollupBuilds.rows { $0.string(0) ?? "" }))
                 : .raw
             try self.live.load(batches, source == .raw ? .raw : scope(source),
                                renames: try Store.meta("advocates_renamed", database), generation: generation,

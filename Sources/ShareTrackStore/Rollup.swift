@@ -52,10 +52,11 @@ public struct Rollup: Sendable, Equatable {
     /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
 
-    /// The first rollup whose groups have every column of `columns`: all-time ones only without a
-    /// time range (`hourly`), then the hourly ones (read over every hour, they sum all time too).
-    static func covering(_ columns: Set<String>, hourly: Bool) -> Rollup {
-        all.first { !$0.hourly && !hourly && columns.isSubset(of: $0.groups.attributes) }
+    /// The first rollup whose groups have every column of `columns`, of those not `building`
+    /// (`RollupBuilds`: all-time ones only): all-time ones only without a time range (`hourly`),
+    /// then the hourly ones (read over every hour, they sum all time too).
+    static func covering(_ columns: Set<String>, hourly: Bool, building: Set<String> = []) -> Rollup {
+        all.first { !$0.hourly && !hourly && !building.contains($0.table) && columns.isSubset(of: $0.groups.attributes) }
             ?? all.first { $0.hourly && columns.isSubset(of: $0.groups.attributes) }!
     }
 
@@ -95,18 +96,38 @@ public struct Rollup: Sendable, Equatable {
     /// this rollup's groups) numbered, and the rows of `source` (an all-time rollup whose groups have
     /// every attribute of this one's, and which holds every counter unit once) summed per group.
     public func remakeSQL(_ dialect: SQLDialect, numbering: String, summing source: Rollup) -> String {
+        """
+        DROP TABLE IF EXISTS \(table);
+        DROP TABLE IF EXISTS \(groups.table);
+        \(groups.createSQL(dialect))
+        \(createSQL(dialect))
+        \(numberingSQL(numbering, where: "true"));
+        \(addingSQL(source, where: "true"));
+        """
+    }
+
+    /// Numbers the distinct attribute sets of the rows of `numbering` (a table with every attribute
+    /// column of this rollup's groups) that `condition` selects (of its rows as `g`), those not
+    /// numbered yet.
+    func numberingSQL(_ numbering: String, where condition: String) -> String {
         let columns = groups.attributes.joined(separator: ", ")
+        return """
+            INSERT INTO \(groups.table) (\(columns)) SELECT DISTINCT \(columns) FROM \(numbering) g
+            WHERE \(condition) ORDER BY \(columns) ON CONFLICT DO NOTHING
+            """
+    }
+
+    /// Adds the rows of `source` (an all-time rollup whose groups have every attribute of this
+    /// one's, numbered already) that `condition` selects (of its rows as `r` joined with their groups
+    /// as `g`), summed per group of this rollup.
+    func addingSQL(_ source: Rollup, where condition: String) -> String {
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
         return """
-            DROP TABLE IF EXISTS \(table);
-            DROP TABLE IF EXISTS \(groups.table);
-            \(groups.createSQL(dialect))
-            \(createSQL(dialect))
-            INSERT INTO \(groups.table) (\(columns)) SELECT DISTINCT \(columns) FROM \(numbering) ORDER BY \(columns);
             INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
             SELECT n.id, \(Rows.counterNames.map { "sum(r.\($0))" }.joined(separator: ", "))
             FROM \(source.table) r JOIN \(source.groups.table) g USING (id) JOIN \(groups.table) n ON \(same)
-            GROUP BY n.id ORDER BY n.id;
+            WHERE \(condition) GROUP BY n.id ORDER BY n.id
+            \(addingOnConflict)
             """
     }
 

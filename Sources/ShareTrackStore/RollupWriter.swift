@@ -10,13 +10,16 @@ import ShareTrackCore
 /// - a token never shared adds nothing.
 ///
 /// While the rollups are being built for an existing database (`build(shares:)`), only tokens up
-/// to `builtThrough` are kept in step; the build adds the others as it reaches them.
+/// to `builtThrough` are kept in step; the build adds the others as it reaches them. While an
+/// all-time rollup is being summed from `rollup_groups` (`builds`), it gets only the counters of
+/// the share groups it holds already.
 ///
 /// The statements here are SQLite's (`temp.` tables, `CROSS JOIN` to fix the join order).
 final class RollupWriter {
     /// The token through which the rollups hold every share's counters; nil once they hold all.
     /// The store sets it once a `build(shares:)` step has committed.
     var builtThrough: String?
+    let builds: RollupBuilds
     /// The batch's counter deltas and new share tokens, staged for `addBatch()` (one row or
     /// `Store.chunkRows` rows at a time, like the store's own inserts). The deltas have no index:
     /// `addBatch()` reads them in the order they were written (the store's key order, which keeps
@@ -76,6 +79,7 @@ final class RollupWriter {
         numbers = try GroupNumbers(database)
         countRename = try database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'advocates_renamed'")
         builtThrough = try database.prepare("SELECT built_through FROM rollup_progress").rows { $0.string(0) }.first ?? nil
+        builds = try RollupBuilds(database)
     }
 
     /// Adds what the staged batch (its counter deltas and new shares, written to the tables
@@ -154,10 +158,12 @@ final class RollupWriter {
         var binder = RowBinder()
         var rows: [(key: RollupKey, counters: Counters)] = []
         rows.reserveCapacity(cells.count)
-        for (rollup, upsert) in zip(Rollup.all, upserts) {
+        let shareGroup = GroupTable.shares.index!
+        for (index, (rollup, upsert)) in zip(Rollup.all, upserts).enumerated() {
             let table = rollup.groups.index
             rows.removeAll(keepingCapacity: true)
-            for (cell, counters) in cells {
+            let built = builds.builtThrough[index] ?? .max
+            for (cell, counters) in cells where ids[Int(cell.id)][shareGroup] <= built {
                 let id = table.map { ids[Int(cell.id)][$0] } ?? 0
                 rows.append((RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), counters))
             }

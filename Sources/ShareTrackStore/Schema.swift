@@ -26,6 +26,8 @@ import ShareTrackCore
 /// Version 7 indexes the group tables by tier and by venue and tier, for `tiers`' advocate counts.
 /// Version 8 adds the rollup per hour alone, version 9 the one per advocate alone. Version 10
 /// keeps the visitor pairs in their counter rows (`VisitorHashes`, `VisitorColumnMigration`).
+/// Version 11 adds the rollup per advocate and venue, version 12 `rollup_builds`, which has it
+/// summed in the background for a database that had share groups before (`RollupBuilds`).
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -115,10 +117,21 @@ enum Schema {
         // database older than that, empty (its rollups are then built in the background).
         .sql(Rollup.advocateTotals.remakeSQL(.sqlite, numbering: GroupTable.advocates.table, summing: .advocates)),
         .code(VisitorColumnMigration.run),
-        // Each advocate's counters at each venue over all time, for `top` at one venue: summed from
-        // the rollup of every attribute, numbering the (advocate, venue) pairs of its groups.
-        // Version 6 made them already for a database older than that, empty.
-        .sql(Rollup.venueAdvocates.remakeSQL(.sqlite, numbering: GroupTable.shares.table, summing: .shareGroups)),
+        // Each advocate's counters at each venue over all time, for `top` at one venue, made empty
+        // (version 6 made them already for a database older than that, empty too); version 12
+        // has them summed in the background.
+        .sql(["DROP TABLE IF EXISTS \(Rollup.venueAdvocates.table);",
+              "DROP TABLE IF EXISTS \(GroupTable.venueAdvocates.table);",
+              GroupTable.venueAdvocates.createSQL(.sqlite), Rollup.venueAdvocates.createSQL(.sqlite)]
+            .joined(separator: "\n")),
+        // The all-time rollups summed in steps from the rollup of every attribute (`RollupBuilds`):
+        // the one per advocate and venue where it is empty and share groups exist (a database of
+        // version 10; version 11 as first released summed it at once, in the start's migration).
+        .sql("""
+        CREATE TABLE rollup_builds (rollup TEXT PRIMARY KEY NOT NULL, built_through INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO rollup_builds (rollup, built_through) SELECT '\(Rollup.venueAdvocates.table)', 0
+        WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \(Rollup.venueAdvocates.table));
+        """),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

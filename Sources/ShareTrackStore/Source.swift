@@ -8,8 +8,9 @@ public enum Source: Equatable, Sendable {
     /// The dialect's `attributed`: every (stored and live) counter row with its share's attributes.
     case raw
     /// The first `Rollup` that has the columns the query needs, plus the dialect's live groups;
-    /// `storedHours`: the first and last hour the hourly rollups hold (nil: none).
-    case rollups(storedHours: ClosedRange<Int64>?)
+    /// `storedHours`: the first and last hour the hourly rollups hold (nil: none); `building`: the
+    /// tables of the all-time rollups being summed still (`RollupBuilds`), which are not read.
+    case rollups(storedHours: ClosedRange<Int64>?, building: Set<String> = [])
 
     /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
     /// and the counters (`hour` among `columns`: per hour), in `text`'s dialect.
@@ -21,24 +22,31 @@ public enum Source: Equatable, Sendable {
         switch self {
         case .raw:
             return text.attributed(filter)
-        case .rollups(let stored):
+        case .rollups(let stored, let building):
             let byHour = columns.contains("hour")
             let needed = Set(columns).subtracting(["hour"])
                 .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
             let ranged = Self.isRanged(filter)
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
-                return text.rollup(Rollup.covering(needed, hourly: false), less: Rollup.covering(needed, hourly: true),
-                                           filter, columns: columns)
+                return text.rollup(Rollup.covering(needed, hourly: false, building: building),
+                                   less: Rollup.covering(needed, hourly: true), filter, columns: columns)
             }
-            return text.rollup(Rollup.covering(needed, hourly: ranged || byHour), filter, columns: columns)
+            return text.rollup(Rollup.covering(needed, hourly: ranged || byHour, building: building), filter,
+                               columns: columns)
         }
+    }
+
+    /// Whether the sums may read `rollup` (all-time): not from the raw rows, nor while it is built.
+    func reads(_ rollup: Rollup) -> Bool {
+        guard case .rollups(_, let building) = self else { return false }
+        return !building.contains(rollup.table)
     }
 
     /// The range of hours whose stored groups a sum over `filter`, not per hour, reads into memory
     /// (`StoredSums`), if any: with the rollups, a range that does not hold most of the stored hours
     /// (read hour by hour).
     func storedRange(_ filter: QueryFilter) -> Range<Int64>? {
-        guard case .rollups(let stored) = self, Self.isRanged(filter), !Self.holdsMostHours(filter, of: stored) else {
+        guard case .rollups(let stored, _) = self, Self.isRanged(filter), !Self.holdsMostHours(filter, of: stored) else {
             return nil
         }
         return (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)

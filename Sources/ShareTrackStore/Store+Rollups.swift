@@ -4,18 +4,31 @@ import ShareTrackCore
 /// for a database that had none.
 extension Store {
     /// Whether the rollups hold every share's counters (else `buildRollups` has more to do).
-    public var rollupsComplete: Bool { rollups.builtThrough == nil }
+    public var rollupsComplete: Bool { rollups.builtThrough == nil && rollups.builds.builtThrough.isEmpty }
+
+    /// Whether queries read the rollups: they hold every share's counters (an all-time rollup may
+    /// still be summed from the others, `RollupBuilds`; queries read the others meanwhile).
+    public var rollupsReadable: Bool { rollups.builtThrough == nil }
 
     /// Shares whose counters one step of `buildRollups` adds, in one transaction between applies
     /// (about a second on the writer on this project's loaded 2-core machine, never on an answer's path).
     public static let rollupBuildShares = 2_000
 
-    /// Adds the counters of the next `shares` shares to the rollups, in one transaction; returns
-    /// whether the rollups are complete. The daemon calls it between applies until they are.
-    public func buildRollups(shares: Int) throws -> Bool {
-        let through = try writing { try rollups.build(shares: shares) }
-        rollups.builtThrough = through
-        return through == nil
+    /// Share groups whose `rollup_groups` rows one step of `buildRollups` adds to an all-time
+    /// rollup being summed from them (`RollupBuilds`), in one transaction between applies.
+    public static let rollupBuildGroups = 50_000
+
+    /// Builds the rollups one step further, in one transaction: adds the counters of the next
+    /// `shares` shares to every rollup, or once they are in, those of the next `groups` share
+    /// groups to an all-time rollup being summed from them; returns whether the rollups are
+    /// complete. The daemon calls it between applies until they are.
+    public func buildRollups(shares: Int = rollupBuildShares, groups: Int = rollupBuildGroups) throws -> Bool {
+        if rollups.builtThrough != nil {
+            rollups.builtThrough = try writing { try rollups.build(shares: shares) }
+        } else {
+            rollups.builds.builtThrough = try writing { try rollups.builds.step(groups: groups) }
+        }
+        return rollupsComplete
     }
 
     /// Runs `body` in one transaction; if it fails, the rollups forget what it numbered. Once it

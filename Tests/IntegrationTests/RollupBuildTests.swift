@@ -3,13 +3,14 @@ import Glibc
 import ShareTrackStore
 import Testing
 
-/// A database from before the rollups (schema 4) under the real daemon: it starts serving at once,
-/// answers the same before and after, and builds the rollups in the background.
+/// A database from before the rollups (schema 4), or before the rollup per advocate and venue
+/// (schema 10), under the real daemon: it starts serving at once, answers the same before and
+/// after, and builds the rollups in the background.
 @Suite("rollups of an older database", .serialized)
 struct RollupBuildTests {
     static let queries: [[String]] = [
         ["top"], ["top", "--by", "engagement", "--since", "24h"], ["venues", "--network", "instagram"], ["tiers"],
-        ["advocate", "ann"], ["share", "s1"],
+        ["advocate", "ann"], ["share", "s1"], ["top", "--venue", "cafe"], ["top", "--venue", "bar", "--by", "engagement"],
     ]
 
     static func answers(_ socket: String) throws -> [String] {
@@ -31,22 +32,55 @@ struct RollupBuildTests {
         let tables = try old.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rollup%' OR name LIKE '%_groups')")
             .rows { $0.string(0) ?? "" }
-        #expect(tables.count == Rollup.all.count + GroupTable.all.count + 1)  // and rollup_progress
+        #expect(tables.count == Rollup.all.count + GroupTable.all.count + 2)  // and rollup_progress, rollup_builds
         try old.execute(tables.map { "DROP TABLE \($0);" }.joined()
             + "DELETE FROM meta WHERE key = 'advocates_renamed'; PRAGMA user_version = 4;"
             + "DROP INDEX counters_visitors_by_hour; ALTER TABLE counters DROP COLUMN visitors;")
 
         let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "0.2"])
         #expect(try Self.answers(daemon.controlSocket) == expected)
-        let deadline = Date().addingTimeInterval(20)
-        while !daemon.log.contains("rollups built") {
-            guard Date() < deadline else { throw TestFailure("no 'rollups built' in 20 s:\n\(daemon.log)") }
-            usleep(50_000)
-        }
+        try Self.waitForRollups(daemon)
         let database = try daemon.openDatabase()
         #expect(try database.prepare("SELECT COUNT(*) FROM rollup_progress").rows { $0.int64(0) } == [0])
         #expect(try database.prepare("SELECT SUM(clicks) FROM rollup_advocates").rows { $0.int64(0) } == [5])
         #expect(try Self.answers(daemon.controlSocket) == expected)
         #expect(try daemon.stop() == 0)
+    }
+
+    @Test("the daemon sums the rollup per advocate and venue of a schema-10 database in the background, answers unchanged, then kept as events come")
+    func versionTen() throws {
+        let first = try SharectlTests.populatedDaemon()
+        let expected = try Self.answers(first.controlSocket)
+        #expect(try first.stop() == 0)
+        try Database(path: first.database, mode: .readWrite).execute("""
+            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
+            PRAGMA user_version = 10;
+            """)
+
+        let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "0.2"])
+        #expect(try Self.answers(daemon.controlSocket) == expected)
+        try Self.waitForRollups(daemon)
+        let database = try daemon.openDatabase()
+        #expect(try database.prepare("SELECT COUNT(*) FROM rollup_builds").rows { $0.int64(0) } == [0])
+        // ann at cafe (3 clicks), ann at bar (1), bob at cafe (1, and a bot's).
+        let sums = try database.prepare("SELECT SUM(clicks), COUNT(*) FROM rollup_venue_advocates")
+            .rows { [$0.int64(0), $0.int64(1)] }
+        #expect(sums == [[5, 3]], "\(sums)")
+        #expect(try Self.answers(daemon.controlSocket) == expected)
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"s1","visitor":"c"}"#]) == [#"{"ok":true}"#])
+        #expect(try SharectlTests.sharectl(["flush", "--socket", daemon.controlSocket]).status == 0)
+        let top = try SharectlTests.sharectl(["top", "--venue", "cafe", "--json", "--socket", daemon.controlSocket])
+        let rows = try JSONSerialization.jsonObject(with: Data(top.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.first?["advocate"] as? String == "ann" && rows?.first?["clicks"] as? Int == 4, "\(top.stdout)")
+        #expect(try daemon.stop() == 0)
+    }
+
+    static func waitForRollups(_ daemon: DaemonProcess) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while !daemon.log.contains("rollups built") {
+            guard Date() < deadline else { throw TestFailure("no 'rollups built' in 20 s:\n\(daemon.log)") }
+            usleep(50_000)
+        }
     }
 }

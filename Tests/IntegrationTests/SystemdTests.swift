@@ -98,7 +98,10 @@ struct SystemdTests {
         #expect(try DaemonProcess(directory: directory).stop() == 0)
         // Back to version 10, without the rollup per advocate and venue: the next start migrates.
         try Database(path: directory + "/sharetrack.db", mode: .readWrite).execute(
-            "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; PRAGMA user_version = 10;")
+            """
+            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
+            PRAGMA user_version = 10;
+            """)
 
         let migrating = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
         try notify.wait { $0 == "READY=1" }
@@ -107,10 +110,10 @@ struct SystemdTests {
         #expect(extend < messages.firstIndex(of: "READY=1")!, "\(messages)")
         // A minute plus a second per 10 MB of the file.
         #expect(messages[extend] == "EXTEND_TIMEOUT_USEC=60000000", "\(messages)")
-        #expect(migrating.log.contains("migrating \(directory)/sharetrack.db from schema version 10 to 11"), "\(migrating.log)")
+        #expect(migrating.log.contains("migrating \(directory)/sharetrack.db from schema version 10 to 12"), "\(migrating.log)")
         #expect(try migrating.stop() == 0)
         let version = try Database(path: directory + "/sharetrack.db", mode: .readOnly).prepare("PRAGMA user_version")
-        #expect(try version.rows { $0.int64(0) } == [11])
+        #expect(try version.rows { $0.int64(0) } == [12])
 
         let restarted = Date()
         let current = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])

@@ -196,10 +196,11 @@ import Testing
     }
 
     /// A database of schema 7, 8 or 10 gets the rollups added since, summed from its others: per
-    /// hour alone (version 8) from its hourly place rollup, per advocate alone (version 9) from its
-    /// advocate rollup, per advocate and venue (version 11) from its rollup of every attribute. A
-    /// trend of everything, `top` over every advocate and `top` at one venue then read them, and
-    /// answer as the raw rows do, as batches keep coming.
+    /// hour alone (version 8) from its hourly place rollup and per advocate alone (version 9) from
+    /// its advocate rollup, at once; per advocate and venue (version 11) from its rollup of every
+    /// attribute, in steps (`RollupBuilds`) while batches keep coming. A trend of everything, `top`
+    /// over every advocate and `top` at one venue read them (the last once it is built), and answer
+    /// as the raw rows do throughout.
     @Test(arguments: [7, 8, 10] as [Int64])
     func aDatabaseOfAnOlderVersionGetsItsNewerRollups(version: Int64) throws {
         let database = try TemporaryDatabase()
@@ -215,7 +216,7 @@ import Testing
         }
 
         let store = try Store(path: database.path, visitorKey: testKey)
-        #expect(store.rollupsComplete)
+        #expect(store.rollupsReadable && !store.rollupsComplete)
         let migrated = try Database(path: database.path, mode: .readOnly)
         func sums(_ sql: String) throws -> [[Int64]] { try migrated.prepare(sql).rows { [$0.int64(0), $0.int64(1)] } }
         let hours = try sums("SELECT count(*), sum(clicks) FROM rollup_hours")
@@ -224,13 +225,57 @@ import Testing
         let totals = try sums("SELECT count(*), sum(clicks) FROM rollup_advocate_totals")
         let advocates = try sums("SELECT count(DISTINCT advocate), sum(clicks) FROM rollup_advocates JOIN advocate_groups USING (id)")
         #expect(totals == advocates && totals[0][0] > 5, "\(totals) \(advocates)")
+        #expect(try sums("SELECT count(*), 0 FROM rollup_venue_advocates") == [[0, 0]])
+        try Self.expectSameAnswers(database, live: [], seed: 70)
+        // A few share groups a step, and a batch (new groups and old) after every other step.
+        var steps = 0
+        var more = batches.dropFirst(10)
+        while try !store.buildRollups(groups: 3) {
+            steps += 1
+            if steps.isMultiple(of: 2), let batch = more.popFirst() { try store.apply(batch) }
+            try Self.expectSameAnswers(database, live: Array(more.prefix(1)), seed: 72 + UInt64(steps), count: 30,
+                                       allTime: !steps.isMultiple(of: 3))
+        }
+        #expect(steps > 5)
+        #expect(try sums("SELECT count(*), 0 FROM rollup_builds") == [[0, 0]])
+        for batch in more { try store.apply(batch) }
         let venueAdvocates = try sums("SELECT count(*), sum(clicks) FROM rollup_venue_advocates")
         let pairs = try sums("SELECT count(DISTINCT advocate || ' ' || venue), sum(clicks) FROM rollup_groups JOIN share_groups USING (id)")
         #expect(venueAdvocates == pairs && pairs[0][0] > 5, "\(venueAdvocates) \(pairs)")
-        try Self.expectSameAnswers(database, live: [], seed: 70)
-        try Self.expectSameAnswers(database, live: [], seed: 72, allTime: true)
-        for batch in batches.dropFirst(10) { try store.apply(batch) }
         try Self.expectSameAnswers(database, live: [], seed: 71)
+        try Self.expectSameAnswers(database, live: [], seed: 73, allTime: true)
+    }
+
+    /// A build stopped in the middle (the daemon stopped) goes on from its mark at the next start:
+    /// each share group's counters are in the rollup once.
+    @Test func aBuildStoppedInTheMiddleGoesOnFromItsMark() throws {
+        let database = try TemporaryDatabase()
+        _ = try database.queries(writing: Self.batches(seed: 9, count: 8))
+        try Database(path: database.path, mode: .readWrite).backToVersionTen()
+        do {
+            let store = try Store(path: database.path, visitorKey: testKey)
+            #expect(try !store.buildRollups(groups: 5))
+        }
+        let marks = try Database(path: database.path, mode: .readOnly).prepare("SELECT built_through FROM rollup_builds")
+        #expect(try marks.rows { $0.int64(0) } == [5])
+        let store = try Store(path: database.path, visitorKey: testKey)
+        while try !store.buildRollups(groups: 5) {}
+        let sums = try Database(path: database.path, mode: .readOnly).prepare("""
+            SELECT (SELECT sum(clicks) FROM rollup_venue_advocates), (SELECT sum(clicks) FROM rollup_groups),
+                (SELECT count(*) FROM rollup_venue_advocates),
+                (SELECT count(DISTINCT advocate || ' ' || venue) FROM share_groups)
+            """).rows { [$0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3)] }
+        #expect(sums.count == 1 && sums[0][0] == sums[0][1] && sums[0][2] == sums[0][3] && sums[0][2] > 5, "\(sums)")
+    }
+
+    /// A database of version 11 as first released (its rollup per advocate and venue summed at
+    /// once by the migration, no `rollup_builds`) has nothing to build at version 12.
+    @Test func aDatabaseOfVersionElevenHasNothingToBuild() throws {
+        let database = try TemporaryDatabase()
+        _ = try database.queries(writing: Self.batches(seed: 8, count: 4))
+        try Database(path: database.path, mode: .readWrite).execute("DROP TABLE rollup_builds; PRAGMA user_version = 11")
+        #expect(try Store(path: database.path, visitorKey: testKey).rollupsComplete)
+        try Self.expectSameAnswers(database, live: [], seed: 80, allTime: true)
     }
 
     /// A database of schema 4 (before the rollups) or 5 (rollups keyed by text) migrates to

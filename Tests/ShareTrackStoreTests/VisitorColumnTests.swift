@@ -153,8 +153,11 @@ extension Database {
     }
 
     /// Takes a database of the current version back to version 10: without the rollup per advocate
-    /// and venue, and its groups.
+    /// and venue, its groups and `rollup_builds`.
     func backToVersionTen() throws {
-        try execute("DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; PRAGMA user_version = 10")
+        try execute("""
+            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
+            PRAGMA user_version = 10
+            """)
     }
 }
