@@ -15,10 +15,16 @@ final class QueryRunner: Sendable {
     private let queries: Mutex<Queries>
     private let admitted = Atomic<Int>(0)
     private let keepUpWaiting = Atomic<Bool>(false)
-    /// When the last query was submitted (or the runner made).
-    private let lastQuery = Mutex(ContinuousClock.now)
+    /// When the last query was submitted, or the start's `prepare()` began if it was worth keeping
+    /// up (nil: neither).
+    private let lastQuery = Mutex<ContinuousClock.Instant?>(nil)
     /// How long after the last query `keepUp` keeps doing its work.
     static let keepUpWindow = Duration.seconds(600)
+    /// `prepare()`'s answers taking at least this long make its work worth keeping up before anyone
+    /// asks: below it, the first answers read what they need again about as quickly, and ingest
+    /// does not pay for following every batch meanwhile (`make bench`, on a new database:
+    /// docs/benchmarks.md, round 22).
+    static let worthKeepingUp = Duration.milliseconds(50)
 
     init(_ queries: consuming sending Queries) {
         self.queries = Mutex(queries)
@@ -30,11 +36,12 @@ final class QueryRunner: Sendable {
     /// every advocate's totals (`StoredAdvocates`, 140-170 ms and ~20 MiB at 2M shares: the daemon
     /// grows by that as it starts, not during someone's query), and the last day's sums per group
     /// (`StoredSums`, 100-200 ms and ~10 MiB), which every answer over about the last day reads,
-    /// slid from one hour to the next while questions keep coming. For a database whose rollups
-    /// hold every share's counters (else queries read the raw rows, and this would hold the queue
-    /// for seconds).
+    /// slid from one hour to the next while questions keep coming: kept up for `keepUpWindow` as if
+    /// asked now, if it took `worthKeepingUp` or longer. For a database whose rollups hold every
+    /// share's counters (else queries read the raw rows, and this would hold the queue for seconds).
     func prepare() {
         queue.async { [self] in
+            let started = ContinuousClock.now
             queries.withLock { queries in
                 let now = Int64(time(nil))
                 for request in [ControlRequest(command: .tiers), ControlRequest(command: .top),
@@ -42,6 +49,7 @@ final class QueryRunner: Sendable {
                     _ = try? queries.answer(request, live: nil, now: now)
                 }
             }
+            if ContinuousClock.now - started >= Self.worthKeepingUp { lastQuery.withLock { $0 = $0 ?? started } }
         }
     }
 
@@ -50,7 +58,7 @@ final class QueryRunner: Sendable {
     /// one waits does nothing), and only up to `keepUpWindow` after the last query: past that,
     /// the next query reads what it needs again rather than ingest paying for it all along.
     func keepUp(_ live: @escaping @Sendable (Queries) -> LiveData) {
-        guard ContinuousClock.now - lastQuery.withLock({ $0 }) <= Self.keepUpWindow,
+        guard let last = lastQuery.withLock({ $0 }), ContinuousClock.now - last <= Self.keepUpWindow,
               !keepUpWaiting.exchange(true, ordering: .acquiringAndReleasing)
         else { return }
         queue.async { [self] in

@@ -85,7 +85,7 @@ struct MemoryTests {
         // The bound (docs/reliability.md): the base, plus the token cache (at most one million tokens,
         // about 0.5 kB each with their visitors and the pending rows), plus the Bloom filter of every
         // token in the database (a few bytes each), plus the query engine's own attributions of the
-        // live batches' tokens, which it keeps up for ten minutes after start (`QueryRunner.keepUp`;
+        // live batches' tokens, which it may keep up for ten minutes after start (`QueryRunner.keepUp`;
         // at most `AttributionCache.capacity`, 200,000 tokens, about 0.5 kB each with their groups).
         let bound = emptyRSS + min(cached, 1_100_000) / 2 + min(cached, 200_000) / 2 + Self.shares / 100 + 64 * 1024
         #expect(cached <= 1_000_000 + Self.clicks / 4, "\(cached) tokens cached")
