@@ -227,17 +227,21 @@ import Testing
         #expect(totals == advocates && totals[0][0] > 5, "\(totals) \(advocates)")
         #expect(try sums("SELECT count(*), 0 FROM rollup_venue_advocates") == [[0, 0]])
         try Self.expectSameAnswers(database, live: [], seed: 70)
-        // A few share groups a step, and a batch (new groups and old) after every other step.
+        // A few share groups a step, and a batch (new groups and old) after every other step; the
+        // second one also forgets an advocate (renamed in the groups built and those not yet).
         var steps = 0
         var more = batches.dropFirst(10)
         while try !store.buildRollups(groups: 3) {
             steps += 1
-            if steps.isMultiple(of: 2), let batch = more.popFirst() { try store.apply(batch) }
+            if steps.isMultiple(of: 2), let batch = more.popFirst() {
+                try store.apply(steps == 4 ? Self.forgetting("a2", before: batch) : batch)
+            }
             try Self.expectSameAnswers(database, live: Array(more.prefix(1)), seed: 72 + UInt64(steps), count: 30,
                                        allTime: !steps.isMultiple(of: 3))
         }
         #expect(steps > 5)
         #expect(try sums("SELECT count(*), 0 FROM rollup_builds") == [[0, 0]])
+        #expect(try sums("SELECT count(*), 0 FROM venue_advocate_groups WHERE advocate = 'forgotten-a2'")[0][0] > 0)
         for batch in more { try store.apply(batch) }
         let venueAdvocates = try sums("SELECT count(*), sum(clicks) FROM rollup_venue_advocates")
         let pairs = try sums("SELECT count(DISTINCT advocate || ' ' || venue), sum(clicks) FROM rollup_groups JOIN share_groups USING (id)")
@@ -266,6 +270,16 @@ import Testing
                 (SELECT count(DISTINCT advocate || ' ' || venue) FROM share_groups)
             """).rows { [$0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3)] }
         #expect(sums.count == 1 && sums[0][0] == sums[0][1] && sums[0][2] == sums[0][3] && sums[0][2] > 5, "\(sums)")
+    }
+
+    /// `batch` led by the erasure of `advocate` (`sharectl forget --advocate`).
+    static func forgetting(_ advocate: String, before batch: Batch) -> Batch {
+        var erasing = Batch(generation: batch.generation)
+        erasing.add(Erasure.advocate(id: advocate, pseudonym: "forgotten-\(advocate)"))
+        for share in batch.shares { erasing.add(share) }
+        for (key, counters) in batch.counters { erasing.add(counters, at: key) }
+        erasing.events = batch.events
+        return erasing
     }
 
     /// A database of version 11 as first released (its rollup per advocate and venue summed at
