@@ -94,6 +94,13 @@ public final class Daemon: Sendable {
         pipeline = Pipeline(engine: engine, reader: try TokenReader(path: settings.database))
         queries = QueryRunner(try Queries(path: settings.database))
         if store.rollupsReadable { queries.prepare() }
+        if !store.rollupsComplete {
+            logger.notice("""
+                building the rollups of \(settings.database) in the background, a step per flush interval between \
+                applies; until the log says "rollups built", answers stay exact but \
+                \(store.rollupsReadable ? "some" : "all") read slower paths
+                """)
+        }
         self.visitorKey = visitorKey
         exports = ExportStreams(databasePath: settings.database)
         let stats = DaemonStats()

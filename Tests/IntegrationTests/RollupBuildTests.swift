@@ -76,7 +76,10 @@ struct RollupBuildTests {
         #expect(try daemon.stop() == 0)
     }
 
+    /// Waits up to 20 s for `daemon`'s log to say its rollups are built (`Flusher.buildRollups`),
+    /// after it said at start that it builds them.
     static func waitForRollups(_ daemon: DaemonProcess) throws {
+        #expect(daemon.log.contains("building the rollups of \(daemon.database) in the background"), "\(daemon.log)")
         let deadline = Date().addingTimeInterval(20)
         while !daemon.log.contains("rollups built") {
             guard Date() < deadline else { throw TestFailure("no 'rollups built' in 20 s:\n\(daemon.log)") }
