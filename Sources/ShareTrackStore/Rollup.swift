@@ -97,12 +97,20 @@ public struct Rollup: Sendable, Equatable {
     /// every attribute of this one's, and which holds every counter unit once) summed per group.
     public func remakeSQL(_ dialect: SQLDialect, numbering: String, summing source: Rollup) -> String {
         """
+        \(remakeEmptySQL(dialect))
+        \(numberingSQL(numbering, where: "true"));
+        \(addingSQL(source, where: "true"));
+        """
+    }
+
+    /// Makes this all-time rollup and its groups again, empty (dropping them if there), with
+    /// `dialect`'s types.
+    func remakeEmptySQL(_ dialect: SQLDialect) -> String {
+        """
         DROP TABLE IF EXISTS \(table);
         DROP TABLE IF EXISTS \(groups.table);
         \(groups.createSQL(dialect))
         \(createSQL(dialect))
-        \(numberingSQL(numbering, where: "true"));
-        \(addingSQL(source, where: "true"));
         """
     }
 

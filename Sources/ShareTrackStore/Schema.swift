@@ -120,10 +120,7 @@ enum Schema {
         // Each advocate's counters at each venue over all time, for `top` at one venue, made empty
         // (version 6 made them already for a database older than that, empty too); version 12
         // has them summed in the background.
-        .sql(["DROP TABLE IF EXISTS \(Rollup.venueAdvocates.table);",
-              "DROP TABLE IF EXISTS \(GroupTable.venueAdvocates.table);",
-              GroupTable.venueAdvocates.createSQL(.sqlite), Rollup.venueAdvocates.createSQL(.sqlite)]
-            .joined(separator: "\n")),
+        .sql(Rollup.venueAdvocates.remakeEmptySQL(.sqlite)),
         // The all-time rollups summed in steps from the rollup of every attribute (`RollupBuilds`):
         // the one per advocate and venue where it is empty and share groups exist (a database of
         // version 10; version 11 as first released summed it at once, in the start's migration).
