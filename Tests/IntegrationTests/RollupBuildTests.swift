@@ -52,10 +52,7 @@ struct RollupBuildTests {
         let first = try SharectlTests.populatedDaemon()
         let expected = try Self.answers(first.controlSocket)
         #expect(try first.stop() == 0)
-        try Database(path: first.database, mode: .readWrite).execute("""
-            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
-            PRAGMA user_version = 10;
-            """)
+        try DatabaseRows.backToVersionTen(first.database)
 
         let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "0.2"])
         #expect(try Self.answers(daemon.controlSocket) == expected)

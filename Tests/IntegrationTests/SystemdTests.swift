@@ -97,11 +97,7 @@ struct SystemdTests {
         let notify = try NotifyListener(directory: directory)
         #expect(try DaemonProcess(directory: directory).stop() == 0)
         // Back to version 10, without the rollup per advocate and venue: the next start migrates.
-        try Database(path: directory + "/sharetrack.db", mode: .readWrite).execute(
-            """
-            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
-            PRAGMA user_version = 10;
-            """)
+        try DatabaseRows.backToVersionTen(directory + "/sharetrack.db")
 
         let migrating = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
         try notify.wait { $0 == "READY=1" }

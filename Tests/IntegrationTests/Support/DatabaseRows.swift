@@ -20,6 +20,15 @@ enum DatabaseRows {
         return try statement.rows { Int($0.int64(0)) }.first ?? 0
     }
 
+    /// Takes the daemon's database at `path` (of the current version, not open) back to schema
+    /// version 10: without the rollup per advocate and venue, its groups and `rollup_builds`.
+    static func backToVersionTen(_ path: String) throws {
+        try Database(path: path, mode: .readWrite).execute("""
+            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
+            PRAGMA user_version = 10;
+            """)
+    }
+
     static func shareFollowers(_ database: Database) throws -> [String: Int] {
         let statement = try database.prepare("SELECT token, followers FROM shares")
         return Dictionary(try statement.rows { ($0.string(0)!, Int($0.int64(1))) }, uniquingKeysWith: { $1 })
