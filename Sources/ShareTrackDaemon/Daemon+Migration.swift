@@ -16,8 +16,9 @@ extension Daemon {
 
     /// How long a start may take to migrate the database at `databasePath` (asked of systemd with
     /// `EXTEND_TIMEOUT_USEC=`, beyond `TimeoutStartSec=`): a minute plus a second per 10 MB of the
-    /// file. Migrations have taken 5-10 s for a 900 MB database (docs/reliability.md), which gets
-    /// 150 s: more than ten times that, and a start wedged for good still ends.
+    /// file. Migrations at start have taken up to 5-10 s for a 900 MB database (version 11 as first
+    /// released; docs/reliability.md), which gets 150 s: more than ten times that, and a start
+    /// wedged for good still ends.
     static func migrationAllowance(databasePath: String) -> Duration {
         var info = stat()
         let bytes = stat(databasePath, &info) == 0 ? Int64(info.st_size) : 0
