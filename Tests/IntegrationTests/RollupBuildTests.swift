@@ -78,8 +78,9 @@ struct RollupBuildTests {
     static func waitForRollups(_ daemon: DaemonProcess) throws {
         #expect(daemon.log.contains("building the rollups of \(daemon.database) in the background"), "\(daemon.log)")
         let deadline = Date().addingTimeInterval(20)
-        while !daemon.log.contains("rollups built") {
-            guard Date() < deadline else { throw TestFailure("no 'rollups built' in 20 s:\n\(daemon.log)") }
+        // The line `Flusher.buildRollups` logs, not the start's, which names it.
+        while !daemon.log.contains("rollups built: ") {
+            guard Date() < deadline else { throw TestFailure("no 'rollups built: ' in 20 s:\n\(daemon.log)") }
             usleep(50_000)
         }
     }
