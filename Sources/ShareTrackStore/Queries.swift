@@ -80,8 +80,8 @@ public final class Queries {
         do {
             switch question {
             case .top(let ranking, let limit, let filter):
-                let scope = filter == QueryFilter() ? { _ in .everyAdvocate }
-                    : Self.sums(filter, columns: ["advocate"], deferred: Self.mayMergeTop(filter))
+                let sums = Self.sums(filter, columns: ["advocate"], deferred: Self.mayMergeTop(filter))
+                let scope = filter == QueryFilter() ? { $0.reads(.advocateTotals) ? .everyAdvocate : sums($0) } : sums
                 return try snapshot(live, scope) { source in try top(ranking, limit: limit, filter, source) }
             case .advocate(let id, var filter):
                 filter.advocate = id

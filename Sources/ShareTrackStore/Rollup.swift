@@ -52,12 +52,22 @@ public struct Rollup: Sendable, Equatable {
     /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
 
+    /// The rollups a database of an older version may have summed in steps from `source(of:)`
+    /// (`RollupBuilds`), by the versions that added them: 8, 9 and 11.
+    static let built: [Rollup] = [.advocateTotals, .venueAdvocates, .hours]
+
     /// The first rollup whose groups have every column of `columns`, of those not `building`
-    /// (`RollupBuilds`: all-time ones only): all-time ones only without a time range (`hourly`),
-    /// then the hourly ones (read over every hour, they sum all time too).
+    /// (`RollupBuilds`): all-time ones only without a time range (`hourly`), then the hourly ones
+    /// (read over every hour, they sum all time too).
     static func covering(_ columns: Set<String>, hourly: Bool, building: Set<String> = []) -> Rollup {
-        all.first { !$0.hourly && !hourly && !building.contains($0.table) && columns.isSubset(of: $0.groups.attributes) }
-            ?? all.first { $0.hourly && columns.isSubset(of: $0.groups.attributes) }!
+        let readable = all.filter { !building.contains($0.table) && columns.isSubset(of: $0.groups.attributes) }
+        return readable.first { !$0.hourly && !hourly } ?? readable.first { $0.hourly }!
+    }
+
+    /// The rollup of every share attribute at this rollup's grain (`rollup_groups` or
+    /// `rollup_hour_groups`), which holds every counter unit once and is never built in steps.
+    var source: Rollup {
+        Rollup.all.first { $0.hourly == hourly && $0.groups == .shares }!
     }
 
     public var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
@@ -83,8 +93,7 @@ public struct Rollup: Sendable, Equatable {
     /// rows summed per hour.
     public func remakeSQL(_ dialect: SQLDialect, summing hourly: String) -> String {
         """
-        DROP TABLE IF EXISTS \(table);
-        \(createSQL(dialect))
+        \(remakeEmptySQL(dialect))
         INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
         SELECT hour, 0, \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
         FROM \(hourly) GROUP BY hour ORDER BY hour;
@@ -103,15 +112,25 @@ public struct Rollup: Sendable, Equatable {
         """
     }
 
-    /// Makes this all-time rollup and its groups again, empty (dropping them if there), with
-    /// `dialect`'s types.
+    /// Makes this rollup and its groups (if it has any but `GroupTable.whole`) again, empty
+    /// (dropping them if there), with `dialect`'s types.
     func remakeEmptySQL(_ dialect: SQLDialect) -> String {
-        """
-        DROP TABLE IF EXISTS \(table);
-        DROP TABLE IF EXISTS \(groups.table);
-        \(groups.createSQL(dialect))
-        \(createSQL(dialect))
-        """
+        let groupTable = groups.attributes.isEmpty ? "" : """
+            DROP TABLE IF EXISTS \(groups.table);
+            \(groups.createSQL(dialect))
+            """
+        return """
+            DROP TABLE IF EXISTS \(table);
+            \(groupTable)
+            \(createSQL(dialect))
+            """
+    }
+
+    /// The statements that add the counters of the share groups `condition` selects (of
+    /// `share_groups` as `g`) from `source`, numbering their attribute sets first.
+    func buildingSQL(where condition: String) -> [String] {
+        (groups.attributes.isEmpty ? [] : [numberingSQL(GroupTable.shares.table, where: condition)])
+            + [addingSQL(source, where: condition)]
     }
 
     /// Numbers the distinct attribute sets of the rows of `numbering` (a table with every attribute
@@ -125,16 +144,20 @@ public struct Rollup: Sendable, Equatable {
             """
     }
 
-    /// Adds the rows of `source` (an all-time rollup whose groups have every attribute of this
-    /// one's, numbered already) that `condition` selects (of its rows as `r` joined with their groups
-    /// as `g`), summed per group of this rollup.
+    /// Adds the rows of `source` (a rollup of this one's grain whose groups have every attribute of
+    /// this one's, numbered already) that `condition` selects (of its rows as `r` joined with their
+    /// groups as `g`), summed per key of this rollup.
     func addingSQL(_ source: Rollup, where condition: String) -> String {
+        let hour = hourly ? ["r.hour"] : []
+        // `GroupTable.whole` has no table: its one group's id is 0.
+        let id = groups.attributes.isEmpty ? nil : "n.id"
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
+        let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
         return """
             INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
-            SELECT n.id, \(Rows.counterNames.map { "sum(r.\($0))" }.joined(separator: ", "))
-            FROM \(source.table) r JOIN \(source.groups.table) g USING (id) JOIN \(groups.table) n ON \(same)
-            WHERE \(condition) GROUP BY n.id ORDER BY n.id
+            SELECT \((hour + [id ?? "0"] + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
+            FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(id == nil ? "" : " JOIN \(groups.table) n ON \(same)")
+            WHERE \(condition)\(perKey.isEmpty ? "" : " GROUP BY \(perKey) ORDER BY \(perKey)")
             \(addingOnConflict)
             """
     }

@@ -1,17 +1,18 @@
 import CSQLite
 
-/// The all-time rollups being summed in steps from the rollup of every attribute
-/// (`Rollup.shareGroups`), for a database whose share groups are older than they are: the rollup
-/// per advocate and venue (schema version 11) on a database of version 10. `rollup_builds` holds
-/// each one's table and `built_through`, the last share group id (`share_groups.id`) whose
-/// counters it holds; its row is deleted in the step that adds the last group's.
+/// The rollups being summed in steps from the rollup of every attribute at their grain
+/// (`Rollup.source`: `rollup_groups` or `rollup_hour_groups`), for a database whose share groups
+/// are older than they are (`Rollup.built`: per advocate alone, per advocate and venue and per
+/// hour alone, which versions 9, 11 and 8 added). `rollup_builds` holds each one's table and
+/// `built_through`, the last share group id (`share_groups.id`) whose counters it holds; its row is
+/// deleted in the step that adds the last group's.
 ///
-/// Exact while batches keep coming, because such a rollup always holds the `rollup_groups` rows of
+/// Exact while batches keep coming, because such a rollup always holds the source's rows of
 /// exactly the share groups up to its mark: a batch adds to it only the counters of those groups
-/// (`RollupWriter`; the others go to `rollup_groups`, as to every other rollup), and
-/// a step adds the `rollup_groups` rows of the next groups and moves the mark past them in one
-/// transaction. A group numbered later gets an id past every mark, so its counters enter through
-/// a step. Meanwhile queries read the other rollups (`Source.rollups(storedHours:building:)`).
+/// (`RollupWriter`; the others go to the source, as to every other rollup), and a step adds the
+/// source's rows of the next groups and moves the mark past them in one transaction. A group
+/// numbered later gets an id past every mark, so its counters enter through a step. Meanwhile
+/// queries read the other rollups (`Source.rollups(storedHours:building:)`).
 final class RollupBuilds {
     /// Each rollup being built, by its position in `Rollup.all`: the last share group id whose
     /// counters it holds. The store sets it once a `step(groups:)` has committed.
@@ -23,15 +24,18 @@ final class RollupBuilds {
         let rows = try database.prepare("SELECT rollup, built_through FROM main.rollup_builds")
             .rows { ($0.string(0) ?? "", $0.int64(1)) }
         builtThrough = try Dictionary(uniqueKeysWithValues: rows.map { table, through in
-            guard let index = Rollup.all.firstIndex(where: { $0.table == table && !$0.hourly }) else {
-                throw SQLiteError(code: SQLITE_CORRUPT, message: "rollup_builds names \(table), not an all-time rollup")
+            guard let index = Rollup.all.firstIndex(where: { $0.table == table }),
+                  Rollup.built.contains(Rollup.all[index])
+            else {
+                throw SQLiteError(code: SQLITE_CORRUPT, message: "rollup_builds names \(table), not a rollup built in steps")
             }
             return (index, through)
         })
     }
 
-    /// Adds the counters of the next `groups` share groups to the first rollup being built, in the
-    /// caller's transaction; returns `builtThrough` as it is once the transaction commits.
+    /// Adds the counters of the next `groups` share groups to the first rollup being built (in the
+    /// order of `Rollup.all`), in the caller's transaction; returns `builtThrough` as it is once
+    /// the transaction commits.
     func step(groups: Int) throws -> [Int: Int64] {
         guard let (index, from) = builtThrough.min(by: { $0.key < $1.key }) else { return builtThrough }
         let rollup = Rollup.all[index]
@@ -40,10 +44,7 @@ final class RollupBuilds {
             """)
         try next.bind([.integer(from), .integer(Int64(groups))])
         let (through, count) = try next.rows { ($0.int64(0), $0.int64(1)) }[0]
-        let range = "g.id > ?1 AND g.id <= ?2"
-        for sql in [rollup.numberingSQL(GroupTable.shares.table, where: range), rollup.addingSQL(.shareGroups, where: range)]
-            where count > 0
-        {
+        for sql in rollup.buildingSQL(where: "g.id > ?1 AND g.id <= ?2") where count > 0 {
             let statement = try database.prepare(sql)
             try statement.bind([.integer(from), .integer(through)])
             try statement.run()

@@ -10,9 +10,9 @@ import ShareTrackCore
 /// - a token never shared adds nothing.
 ///
 /// While the rollups are being built for an existing database (`build(shares:)`), only tokens up
-/// to `builtThrough` are kept in step; the build adds the others as it reaches them. While an
-/// all-time rollup is being summed from `rollup_groups` (`builds`), it gets only the counters of
-/// the share groups it holds already.
+/// to `builtThrough` are kept in step; the build adds the others as it reaches them. While a
+/// rollup is being summed from the rollup of every attribute at its grain (`builds`), it gets only
+/// the counters of the share groups it holds already.
 ///
 /// The statements here are SQLite's (`temp.` tables, `CROSS JOIN` to fix the join order).
 final class RollupWriter {

@@ -26,8 +26,8 @@ import ShareTrackCore
 /// Version 7 indexes the group tables by tier and by venue and tier, for `tiers`' advocate counts.
 /// Version 8 adds the rollup per hour alone, version 9 the one per advocate alone. Version 10
 /// keeps the visitor pairs in their counter rows (`VisitorHashes`, `VisitorColumnMigration`).
-/// Version 11 adds the rollup per advocate and venue, version 12 `rollup_builds`, which has it
-/// summed in the background for a database that had share groups before (`RollupBuilds`).
+/// Version 11 adds the rollup per advocate and venue, version 12 `rollup_builds`, which has these
+/// three summed in the background for a database that had share groups before (`RollupBuilds`).
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -108,27 +108,28 @@ enum Schema {
         CREATE INDEX advocate_groups_by_tier ON advocate_groups (tier, advocate);
         CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
         """),
-        // The counters per hour alone, for a trend of everything: summed from the hourly place
-        // rollup, which holds every counter the rollups do (a build in progress adds to both).
-        // Version 6 made it already for a database older than that, empty: made again here.
-        .sql(Rollup.hours.remakeSQL(.sqlite, summing: "rollup_hour_places")),
-        // Each advocate's counters over all time, for `top` over every advocate: summed from the
-        // advocate rollup, numbering the advocates it has. Version 6 made them already for a
-        // database older than that, empty (its rollups are then built in the background).
-        .sql(Rollup.advocateTotals.remakeSQL(.sqlite, numbering: GroupTable.advocates.table, summing: .advocates)),
+        // The counters per hour alone, for a trend of everything, made empty (version 6 made it
+        // already for a database older than that, empty too); version 12 has it summed in the
+        // background.
+        .sql(Rollup.hours.remakeEmptySQL(.sqlite)),
+        // Each advocate's counters over all time, for `top` over every advocate, made empty like
+        // version 8's.
+        .sql(Rollup.advocateTotals.remakeEmptySQL(.sqlite)),
         .code(VisitorColumnMigration.run),
         // Each advocate's counters at each venue over all time, for `top` at one venue, made empty
-        // (version 6 made them already for a database older than that, empty too); version 12
-        // has them summed in the background.
+        // like version 8's.
         .sql(Rollup.venueAdvocates.remakeEmptySQL(.sqlite)),
-        // The all-time rollups summed in steps from the rollup of every attribute (`RollupBuilds`):
-        // the one per advocate and venue where it is empty and share groups exist (a database of
-        // version 10; version 11 as first released summed it at once, in the start's migration).
+        // The rollups summed in steps from the rollup of every attribute at their grain
+        // (`RollupBuilds`): those of versions 8, 9 and 11 where they are empty and share groups
+        // exist (a database of an older version; as first released, versions 8, 9 and 11 summed
+        // them at once, in the start's migration, and such a database has nothing to build).
         .sql("""
         CREATE TABLE rollup_builds (rollup TEXT PRIMARY KEY NOT NULL, built_through INTEGER NOT NULL) WITHOUT ROWID;
-        INSERT INTO rollup_builds (rollup, built_through) SELECT '\(Rollup.venueAdvocates.table)', 0
-        WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \(Rollup.venueAdvocates.table));
-        """),
+        """ + Rollup.built.map { """
+
+            INSERT INTO rollup_builds (rollup, built_through) SELECT '\($0.table)', 0
+            WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \($0.table));
+            """ }.joined()),
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -9,7 +9,7 @@ public enum Source: Equatable, Sendable {
     case raw
     /// The first `Rollup` that has the columns the query needs, plus the dialect's live groups;
     /// `storedHours`: the first and last hour the hourly rollups hold (nil: none); `building`: the
-    /// tables of the all-time rollups being summed still (`RollupBuilds`), which are not read.
+    /// tables of the rollups being summed still (`RollupBuilds`), which are not read.
     case rollups(storedHours: ClosedRange<Int64>?, building: Set<String> = [])
 
     /// A FROM clause (with its parameters) of the rows `filter` selects, with at least `columns`
@@ -29,7 +29,8 @@ public enum Source: Equatable, Sendable {
             let ranged = Self.isRanged(filter)
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
                 return text.rollup(Rollup.covering(needed, hourly: false, building: building),
-                                   less: Rollup.covering(needed, hourly: true), filter, columns: columns)
+                                   less: Rollup.covering(needed, hourly: true, building: building), filter,
+                                   columns: columns)
             }
             return text.rollup(Rollup.covering(needed, hourly: ranged || byHour, building: building), filter,
                                columns: columns)

@@ -3,8 +3,8 @@ import Glibc
 import ShareTrackStore
 import Testing
 
-/// A database from before the rollups (schema 4), or before the rollup per advocate and venue
-/// (schema 10), under the real daemon: it starts serving at once, answers the same before and
+/// A database from before the rollups (schema 4), or before the rollups per hour alone and per
+/// advocate alone (schema 7) or per advocate and venue (schema 10), under the real daemon: it starts serving at once, answers the same before and
 /// after, and builds the rollups in the background.
 @Suite("rollups of an older database", .serialized)
 struct RollupBuildTests {
@@ -47,22 +47,26 @@ struct RollupBuildTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("the daemon sums the rollup per advocate and venue of a schema-10 database in the background, answers unchanged, then kept as events come")
-    func versionTen() throws {
+    @Test("the daemon sums the newer rollups of a schema-7 or schema-10 database in the background, answers unchanged, then kept as events come",
+          arguments: [7, 10])
+    func newerRollups(version: Int) throws {
         let first = try SharectlTests.populatedDaemon()
         let expected = try Self.answers(first.controlSocket)
         #expect(try first.stop() == 0)
-        try DatabaseRows.backToVersionTen(first.database)
+        try version == 7 ? DatabaseRows.backToVersionSeven(first.database) : DatabaseRows.backToVersionTen(first.database)
 
         let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "0.2"])
         #expect(try Self.answers(daemon.controlSocket) == expected)
         try Self.waitForRollups(daemon)
         let database = try daemon.openDatabase()
         #expect(try database.prepare("SELECT COUNT(*) FROM rollup_builds").rows { $0.int64(0) } == [0])
-        // ann at cafe (3 clicks), ann at bar (1), bob at cafe (1, and a bot's).
-        let sums = try database.prepare("SELECT SUM(clicks), COUNT(*) FROM rollup_venue_advocates")
-            .rows { [$0.int64(0), $0.int64(1)] }
-        #expect(sums == [[5, 3]], "\(sums)")
+        // ann at cafe (3 clicks), ann at bar (1), bob at cafe (1, and a bot's), in two hours at most.
+        func sums(_ table: String) throws -> [Int64] {
+            try database.prepare("SELECT SUM(clicks), COUNT(*) FROM \(table)").rows { [$0.int64(0), $0.int64(1)] }[0]
+        }
+        #expect(try sums("rollup_venue_advocates") == [5, 3])
+        #expect(try sums("rollup_advocate_totals") == [5, 2])
+        #expect(try sums("rollup_hours")[0] == 5)
         #expect(try Self.answers(daemon.controlSocket) == expected)
         let client = try LineClient(path: daemon.ingestSocket)
         #expect(try client.exchange([#"{"type":"click","share":"s1","visitor":"c"}"#]) == [#"{"ok":true}"#])

@@ -29,6 +29,19 @@ enum DatabaseRows {
             """)
     }
 
+    /// Takes the daemon's database at `path` (of the current version, not open) back to schema
+    /// version 7: `backToVersionTen`, and without the rollups per hour alone and per advocate alone
+    /// (and the advocate groups of the latter), or version 10's visitor pairs in the counter rows
+    /// (dropped: for answers that do not read visitors).
+    static func backToVersionSeven(_ path: String) throws {
+        try backToVersionTen(path)
+        try Database(path: path, mode: .readWrite).execute("""
+            DROP TABLE rollup_hours; DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;
+            DROP INDEX counters_visitors_by_hour; ALTER TABLE counters DROP COLUMN visitors;
+            PRAGMA user_version = 7;
+            """)
+    }
+
     static func shareFollowers(_ database: Database) throws -> [String: Int] {
         let statement = try database.prepare("SELECT token, followers FROM shares")
         return Dictionary(try statement.rows { ($0.string(0)!, Int($0.int64(1))) }, uniquingKeysWith: { $1 })
