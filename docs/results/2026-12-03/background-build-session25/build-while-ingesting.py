@@ -1,12 +1,13 @@
 # usage: build-while-ingesting.py BINDIR DATABASE WORKDIR
-# Copies DATABASE (schema 10) to WORKDIR, starts BINDIR/sharetrackd on it (log level debug), and
-# prints: the seconds until its ingest socket accepts a connection (the migration runs before);
-# then, with the bench ingesting at 20,000 events/s (ack: commit) from that moment, the seconds
-# until the log says "rollups built", every build step's and apply's milliseconds (from the
-# debug log), the time of `top --by clicks --venue venue-03` asked three times during the build
-# and three times after it, and the bench's answer latencies over the whole run. A daemon that
-# builds nothing in the background ("rollups built" when the bench is done) still gets its start
-# and latencies measured.
+# Copies DATABASE (schema 10, or older) to WORKDIR, starts BINDIR/sharetrackd on it (log level
+# debug), and prints: the seconds until its ingest socket accepts a connection (the migration runs
+# before); then, with the bench ingesting at 20,000 events/s (ack: commit) from that moment
+# (1,200,000 events, or $EVENTS, added in session 26), the
+# seconds until the log says "rollups built", every build step's and apply's milliseconds (from
+# the debug log), the time of `top --by clicks --venue venue-03`, then of `top --by clicks` (added
+# in session 26), asked three times each during the build and three times after it, and the
+# bench's answer latencies over the whole run. A daemon that builds nothing in the background
+# ("rollups built" when the bench is done) still gets its start and latencies measured.
 import json, os, re, shutil, socket, statistics, subprocess, sys, time
 
 bindir, source, work = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -44,18 +45,22 @@ while True:
         time.sleep(0.01)
 print("listening after %.2f s" % (time.time() - started))
 bench = subprocess.Popen([bindir + "/sharetrack-bench", "--socket", ingest, "--control", control, "--rate", "20000",
-                          "--events", "1200000", "--seed", "11", "--days", "1", "--json"],
+                          "--events", os.environ.get("EVENTS", "1200000"), "--seed", "11", "--days", "1", "--json"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 venue = {"command": "top", "query": {"by": "clicks", "limit": 20, "filter": {"venue": "venue-03"}}}
+everyone = {"command": "top", "query": {"by": "clicks", "limit": 20}}
 time.sleep(3)
 during = [ask(venue) for _ in range(3)]
+during_everyone = [ask(everyone) for _ in range(3)]
 # (A daemon that builds nothing in the background: until the bench is done.)
 while "rollups built:" not in open(log).read() and bench.poll() is None:
     time.sleep(0.05)
 print("rollups built %.1f s after the start" % (time.time() - started))
 after = [ask(venue) for _ in range(3)]
-print("top --venue venue-03 during the build: %s ms; after: %s ms" % (
-    " ".join("%.0f" % t for t in during), " ".join("%.0f" % t for t in after)))
+after_everyone = [ask(everyone) for _ in range(3)]
+for name, before, then in [("top --venue venue-03", during, after), ("top", during_everyone, after_everyone)]:
+    print("%s during the build: %s ms; after: %s ms" % (
+        name, " ".join("%.0f" % t for t in before), " ".join("%.0f" % t for t in then)))
 report = json.loads(bench.communicate()[0])
 daemon.terminate()
 daemon.wait()
