@@ -52,8 +52,8 @@ public struct Rollup: Sendable, Equatable {
     /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
 
-    /// The rollups a database of an older version may have summed in steps from `source(of:)`
-    /// (`RollupBuilds`), by the versions that added them: 8, 9 and 11.
+    /// The rollups a database of an older version may have summed in steps from their `source`
+    /// (`RollupBuilds`), by the versions that added them: 9, 11 and 8.
     static let built: [Rollup] = [.advocateTotals, .venueAdvocates, .hours]
 
     /// The first rollup whose groups have every column of `columns`, of those not `building`
@@ -149,7 +149,7 @@ public struct Rollup: Sendable, Equatable {
     /// groups as `g`), summed per key of this rollup.
     func addingSQL(_ source: Rollup, where condition: String) -> String {
         let hour = hourly ? ["r.hour"] : []
-        // `GroupTable.whole` has no table: its one group's id is 0.
+        // `GroupTable.whole` has no table: its one group's id is 0 (and it is hourly, `hours`).
         let id = groups.attributes.isEmpty ? nil : "n.id"
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
         let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
@@ -157,7 +157,7 @@ public struct Rollup: Sendable, Equatable {
             INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
             SELECT \((hour + [id ?? "0"] + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
             FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(id == nil ? "" : " JOIN \(groups.table) n ON \(same)")
-            WHERE \(condition)\(perKey.isEmpty ? "" : " GROUP BY \(perKey) ORDER BY \(perKey)")
+            WHERE \(condition) GROUP BY \(perKey) ORDER BY \(perKey)
             \(addingOnConflict)
             """
     }
