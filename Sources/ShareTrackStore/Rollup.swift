@@ -152,11 +152,12 @@ public struct Rollup: Sendable, Equatable {
         // `GroupTable.whole` has no table: its one group's id is 0 (and it is hourly, `hours`).
         let id = groups.attributes.isEmpty ? nil : "n.id"
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
+        let numbered = id == nil ? "" : " JOIN \(groups.table) n ON \(same)"
         let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
         return """
             INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
             SELECT \((hour + [id ?? "0"] + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
-            FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(id == nil ? "" : " JOIN \(groups.table) n ON \(same)")
+            FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(numbered)
             WHERE \(condition) GROUP BY \(perKey) ORDER BY \(perKey)
             \(addingOnConflict)
             """

@@ -27,7 +27,8 @@ final class RollupBuilds {
             guard let index = Rollup.all.firstIndex(where: { $0.table == table }),
                   Rollup.built.contains(Rollup.all[index])
             else {
-                throw SQLiteError(code: SQLITE_CORRUPT, message: "rollup_builds names \(table), not a rollup built in steps")
+                throw SQLiteError(code: SQLITE_CORRUPT,
+                                  message: "rollup_builds names \(table), not a rollup built in steps")
             }
             return (index, through)
         })

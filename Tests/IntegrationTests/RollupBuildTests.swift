@@ -4,8 +4,9 @@ import ShareTrackStore
 import Testing
 
 /// A database from before the rollups (schema 4), or before the rollups per hour alone and per
-/// advocate alone (schema 7) or per advocate and venue (schema 10), under the real daemon: it starts serving at once, answers the same before and
-/// after, and builds the rollups in the background.
+/// advocate alone (schema 7) or per advocate and venue (schema 10), under the real daemon: it
+/// starts serving at once, answers the same before and after, and builds the rollups in the
+/// background.
 @Suite("rollups of an older database", .serialized)
 struct RollupBuildTests {
     static let queries: [[String]] = [
