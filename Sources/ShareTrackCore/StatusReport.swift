@@ -88,6 +88,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var visitorRetention: RetentionReport?
     /// With a shared store: its shipping state (`status`'s `shared_store`).
     public var sharedStore: SharedStoreStatus?
+    /// The tables of the rollups still being built in the background for a database of an older
+    /// version, in the order they will be done (absent once none is): until then every answer is
+    /// exact, and some take slower paths.
+    public var rollupsBuilding: [String]?
 
     public init(version: String, pid: Int32, uptimeSeconds: Double, configFile: String, ack: String,
                 flushInterval: Double, database: Database, lastFlush: FlushReport?, pending: Pending,

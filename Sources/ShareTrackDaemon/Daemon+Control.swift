@@ -88,6 +88,8 @@ extension Daemon {
             sharedStore: shipper?.status(flushInterval: settings.flushInterval))
         report.visitorKey = visitorKey.fingerprint
         report.visitorRetention = flusher.retentionReport
+        let building = flusher.rollupsBuilding
+        report.rollupsBuilding = building.isEmpty ? nil : building
         return report
     }
 

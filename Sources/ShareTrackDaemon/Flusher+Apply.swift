@@ -65,11 +65,16 @@ extension Flusher {
                 return
             }
         }
-        if state.withLock({ $0.buildingRollups }) { rows += buildRollups() }
+        if !rollupsBuilding.isEmpty { rows += buildRollups() }
         guard rows > 0 else { return }
         // Each transaction's log was copied into the database file as it committed (`Store`).
         store.withLock { $0.releaseCache() }
         if rows >= Self.trimAfterRows { MallocTrim.run() }
+    }
+
+    /// The tables of the rollups still being built (`status`'s `rollups_building`).
+    var rollupsBuilding: [String] {
+        state.withLock { $0.rollupsBuilding }
     }
 
     /// Whether a timed flush has the journaled batches applied now (see `ApplyTiming.due`).
@@ -87,13 +92,14 @@ extension Flusher {
     private func buildRollups() -> Int {
         do {
             let start = ContinuousClock.now
-            let complete = try store.withLock { try $0.buildRollups(shares: Store.rollupBuildShares) }
+            let building = try store.withLock { store in
+                try store.buildRollups(shares: Store.rollupBuildShares)
+                return store.rollupsBuilding
+            }
             logger.debug("rollups built a step further",
                          metadata: ["ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
-            if complete {
-                state.withLock { $0.buildingRollups = false }
-                logger.notice("rollups built: queries read them from now on")
-            }
+            state.withLock { $0.rollupsBuilding = building }
+            if building.isEmpty { logger.notice("rollups built: queries read them from now on") }
             return Store.rollupBuildShares
         } catch {
             logger.error("building the rollups failed; retrying at the next flush", metadata: ["error": "\(error)"])

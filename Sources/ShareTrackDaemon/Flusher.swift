@@ -31,8 +31,9 @@ final class Flusher: Sendable {
         var retentionTimer: (any DispatchSourceTimer)?
         /// Why the flusher stopped for good (the database's files were removed or replaced).
         var halted: String?
-        /// The store's rollups are still being built for the shares it had before they existed.
-        var buildingRollups: Bool
+        /// The tables of the store's rollups still being built for the shares it had before they
+        /// existed (`Store.rollupsBuilding`).
+        var rollupsBuilding: [String]
     }
 
     let queue = DispatchQueue(label: "sharetrack.flush")
@@ -67,9 +68,9 @@ final class Flusher: Sendable {
         self.logger = logger
         self.onCommit = onCommit
         self.onReport = onReport
-        let building = !store.rollupsComplete
+        let building = store.rollupsBuilding
         self.store = Mutex(store)
-        self.state = Mutex(State(lastStarted: .now, lastHealthy: .now, buildingRollups: building))
+        self.state = Mutex(State(lastStarted: .now, lastHealthy: .now, rollupsBuilding: building))
     }
 
     /// Flushes every `interval` seconds (replacing an earlier schedule), the first time one interval
@@ -159,7 +160,7 @@ final class Flusher: Sendable {
         // Applied when due, or at once when ingest has gone quiet (nothing to flush).
         var applyTiming = ApplyTiming.due
         defer {
-            if pipeline.nextToApply != nil || state.withLock({ $0.buildingRollups }) {
+            if pipeline.nextToApply != nil || !rollupsBuilding.isEmpty {
                 let timing = applyTiming
                 applyQueue.async { self.applyJournaled(timing) }
             }

@@ -4,7 +4,15 @@ import ShareTrackCore
 /// for a database that had none.
 extension Store {
     /// Whether the rollups hold every share's counters (else `buildRollups` has more to do).
-    public var rollupsComplete: Bool { rollups.builtThrough == nil && rollups.builds.builtThrough.isEmpty }
+    public var rollupsComplete: Bool { rollupsBuilding.isEmpty }
+
+    /// The tables of the rollups still being built, in the order `buildRollups` completes them:
+    /// every one while the shares' counters are added to them, then those summed from the others
+    /// (`RollupBuilds`); empty once the rollups are complete.
+    public var rollupsBuilding: [String] {
+        rollups.builtThrough != nil ? Rollup.all.map(\.table)
+            : rollups.builds.builtThrough.keys.sorted().map { Rollup.all[$0].table }
+    }
 
     /// Whether queries read the rollups: they hold every share's counters (an all-time rollup may
     /// still be summed from the others, `RollupBuilds`; queries read the others meanwhile).
@@ -20,8 +28,9 @@ extension Store {
 
     /// Builds the rollups one step further, in one transaction: adds the counters of the next
     /// `shares` shares to every rollup, or once they are in, those of the next `groups` share
-    /// groups to an all-time rollup being summed from them; returns whether the rollups are
-    /// complete. The daemon calls it between applies until they are.
+    /// groups to a rollup being summed from them; returns whether the rollups are complete. The
+    /// daemon calls it between applies until they are.
+    @discardableResult
     public func buildRollups(shares: Int = rollupBuildShares, groups: Int = rollupBuildGroups) throws -> Bool {
         if rollups.builtThrough != nil {
             rollups.builtThrough = try writing { try rollups.build(shares: shares) }

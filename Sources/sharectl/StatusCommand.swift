@@ -9,7 +9,7 @@ struct StatusCommand: ControlCommand {
             Version, pid and uptime; config file, ack mode and flush interval; the database and \
             its size; the last flush; what is pending (not yet committed); totals since start; the \
             event rate over the last 10 s and 1 min; connections; with a shared store, its state \
-            and backlog.
+            and backlog; after an upgrade, the rollups still being built in the background.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -51,6 +51,10 @@ struct StatusCommand: ControlCommand {
                 + "\(Formatting.integer(status.connections.total)) total, \(Formatting.integer(status.connections.refused)) refused"),
             ("cached tokens", Formatting.integer(status.cachedTokens)),
         ]
+        if let building = status.rollupsBuilding {
+            fields.append(("rollups", "building \(building.joined(separator: ", ")) in the background "
+                + "(answers exact; some slower until built)"))
+        }
         if let key = status.visitorKey { fields.append(("visitor key", "fingerprint \(key)")) }
         if let retention = status.visitorRetention { fields.append(("visitor retention", Self.describe(retention, now: now))) }
         if let shared = status.sharedStore {

@@ -56,9 +56,18 @@ struct RollupBuildTests {
         #expect(try first.stop() == 0)
         try version == 7 ? DatabaseRows.backToVersionSeven(first.database) : DatabaseRows.backToVersionTen(first.database)
 
-        let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "0.2"])
+        // The first step waits for the first flush, 2 s after the start: `status` lists them all.
+        let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "2"])
+        let building = (version == 7 ? ["rollup_advocate_totals"] : []) + ["rollup_venue_advocates"]
+            + (version == 7 ? ["rollup_hours"] : [])
+        #expect(try Self.rollupsBuilding(daemon) == building)
+        let text = try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).stdout
+        let line = text.split(separator: "\n").first { $0.hasPrefix("rollups:") }
+        #expect(line?.hasSuffix(" building \(building.joined(separator: ", ")) in the background "
+                                + "(answers exact; some slower until built)") == true, "\(text)")
         #expect(try Self.answers(daemon.controlSocket) == expected)
         try Self.waitForRollups(daemon)
+        #expect(try Self.rollupsBuilding(daemon) == nil)
         let database = try daemon.openDatabase()
         #expect(try database.prepare("SELECT COUNT(*) FROM rollup_builds").rows { $0.int64(0) } == [0])
         // ann at cafe (3 clicks), ann at bar (1), bob at cafe (1, and a bot's), in two hours at most.
@@ -76,6 +85,14 @@ struct RollupBuildTests {
         let rows = try JSONSerialization.jsonObject(with: Data(top.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.first?["advocate"] as? String == "ann" && rows?.first?["clicks"] as? Int == 4, "\(top.stdout)")
         #expect(try daemon.stop() == 0)
+    }
+
+    /// `status`'s `rollups_building` (nil: absent).
+    static func rollupsBuilding(_ daemon: DaemonProcess) throws -> [String]? {
+        let status = try SharectlTests.sharectl(["status", "--json", "--socket", daemon.controlSocket])
+        let fields = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect(fields?["version"] != nil, "\(status.stdout)")
+        return fields?["rollups_building"] as? [String]
     }
 
     /// Waits up to 20 s for `daemon`'s log to say its rollups are built (`Flusher.buildRollups`),
