@@ -14,8 +14,8 @@ extension Store {
             : rollups.builds.builtThrough.keys.sorted().map { Rollup.all[$0].table }
     }
 
-    /// Whether queries read the rollups: they hold every share's counters (an all-time rollup may
-    /// still be summed from the others, `RollupBuilds`; queries read the others meanwhile).
+    /// Whether queries read the rollups: they hold every share's counters (a rollup may still be
+    /// summed from the others, `RollupBuilds`; queries read the others meanwhile).
     public var rollupsReadable: Bool { rollups.builtThrough == nil }
 
     /// Shares whose counters one step of `buildRollups` adds, in one transaction between applies
