@@ -96,7 +96,7 @@ public final class Daemon: Sendable {
         if store.rollupsReadable { queries.prepare() }
         if !store.rollupsComplete {
             logger.notice("""
-                building the rollups of \(settings.database) in the background, a step per flush interval between \
+                building the rollups of \(settings.database) in the background, in steps between \
                 applies; until the log says "rollups built", answers stay exact but \
                 \(store.rollupsReadable ? "some" : "all") read slower paths
                 """)

@@ -11,6 +11,11 @@ extension Flusher {
     /// stay as fresh as the journal), or once `applyBatches` batches or `applyRows` rows wait.
     enum ApplyTiming { case now, due }
 
+    /// Seconds of rollup build steps after the applies of one flush, at most (the default
+    /// `flush_interval`), while no batch waits to be applied; a step that begins before they are up
+    /// may end after them.
+    static let rollupBuildSeconds = 1.0
+
     /// Rows (`Batch.rowCount`) waiting below which a timed flush has them applied at once.
     static let applyAtOnceRows = 5_000
 
@@ -88,8 +93,22 @@ extension Flusher {
         return !rows.isEmpty && (total < applyAtOnceRows || rows.count >= applyBatches || total >= applyRows)
     }
 
-    /// Builds the rollups one step further; returns the rows it read, roughly.
+    /// Builds the rollups a step further, and more steps while no batch waits to be applied, for
+    /// up to `rollupBuildSeconds` in all: the apply queue's idle time, so that a step delays an
+    /// apply by itself at most. Returns the rows read, roughly.
     private func buildRollups() -> Int {
+        let start = ContinuousClock.now
+        var steps = 0
+        repeat {
+            guard buildRollupStep() else { break }
+            steps += 1
+        } while !rollupsBuilding.isEmpty && pipeline.nextToApply == nil
+            && (ContinuousClock.now - start).seconds < Self.rollupBuildSeconds
+        return steps * Store.rollupBuildShares
+    }
+
+    /// Builds the rollups one step further; whether the step committed.
+    private func buildRollupStep() -> Bool {
         do {
             let start = ContinuousClock.now
             let building = try store.withLock { store in
@@ -100,10 +119,10 @@ extension Flusher {
                          metadata: ["ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
             state.withLock { $0.rollupsBuilding = building }
             if building.isEmpty { logger.notice("rollups built: queries read them from now on") }
-            return Store.rollupBuildShares
+            return true
         } catch {
             logger.error("building the rollups failed; retrying at the next flush", metadata: ["error": "\(error)"])
-            return 0
+            return false
         }
     }
 }
