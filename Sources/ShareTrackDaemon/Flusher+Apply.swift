@@ -13,7 +13,8 @@ extension Flusher {
 
     /// Seconds of rollup build steps after the applies of one flush, at most (the default
     /// `flush_interval`), while no batch waits to be applied; a step that begins before they are up
-    /// may end after them.
+    /// may end after them. A caller waiting for the apply queue with nothing to apply (`sharectl
+    /// flush` with nothing to write) may wait that long for them.
     static let rollupBuildSeconds = 1.0
 
     /// Rows (`Batch.rowCount`) waiting below which a timed flush has them applied at once.
@@ -102,7 +103,7 @@ extension Flusher {
         repeat {
             guard buildRollupStep() else { break }
             steps += 1
-        } while !rollupsBuilding.isEmpty && pipeline.nextToApply == nil
+        } while !rollupsBuilding.isEmpty && pipeline.nextToApply == nil && state.withLock({ $0.halted == nil })
             && (ContinuousClock.now - start).seconds < Self.rollupBuildSeconds
         return steps * Store.rollupBuildShares
     }
