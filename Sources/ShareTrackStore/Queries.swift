@@ -16,7 +16,7 @@ import ShareTrackCore
 /// transaction discards the loaded rows.
 ///
 /// Sums over advocates, venues, networks and tiers read the `Rollup` tables plus the live groups
-/// (but an all-time rollup still being summed, `RollupBuilds`: the next one that covers them);
+/// (but a rollup still being summed, `RollupBuilds`: the next one that covers them);
 /// while the rollups are still being built for an older database (and in the differential test,
 /// as the reference), they read the raw counter rows joined with the shares instead; so does
 /// `trend`, per hour. A share's own counters and an advocate's recent shares always come from the

@@ -22,8 +22,9 @@ extension Store {
     /// (about a second on the writer on this project's loaded 2-core machine, never on an answer's path).
     public static let rollupBuildShares = 2_000
 
-    /// Share groups whose `rollup_groups` rows one step of `buildRollups` adds to an all-time
-    /// rollup being summed from them (`RollupBuilds`), in one transaction between applies.
+    /// Share groups whose rows of `Rollup.source` (`rollup_groups` or `rollup_hour_groups`) one
+    /// step of `buildRollups` adds to a rollup being summed from them (`RollupBuilds`), in one
+    /// transaction between applies.
     public static let rollupBuildGroups = 50_000
 
     /// Builds the rollups one step further, in one transaction: adds the counters of the next
