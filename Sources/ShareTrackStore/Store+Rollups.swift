@@ -22,21 +22,21 @@ extension Store {
     /// (about a second on the writer on this project's loaded 2-core machine, never on an answer's path).
     public static let rollupBuildShares = 2_000
 
-    /// Share groups whose rows of `Rollup.source` (`rollup_groups` or `rollup_hour_groups`) one
-    /// step of `buildRollups` adds to a rollup being summed from them (`RollupBuilds`), in one
-    /// transaction between applies.
-    public static let rollupBuildGroups = 50_000
+    /// Rows of `Rollup.source` (`rollup_groups` or `rollup_hour_groups`) one step of
+    /// `buildRollups` adds to a rollup being summed from them (`RollupBuilds`), in one transaction
+    /// between applies: 0.1-0.8 s on this project's loaded 2-core machine (docs/benchmarks.md).
+    public static let rollupBuildRows = 50_000
 
     /// Builds the rollups one step further, in one transaction: adds the counters of the next
-    /// `shares` shares to every rollup, or once they are in, those of the next `groups` share
-    /// groups to a rollup being summed from them; returns whether the rollups are complete. The
-    /// daemon calls it between applies until they are.
+    /// `shares` shares to every rollup, or once they are in, the next `rows` rows of the rollups
+    /// being summed from them (with the rest of the last row's share group); returns whether the
+    /// rollups are complete. The daemon calls it between applies until they are.
     @discardableResult
-    public func buildRollups(shares: Int = rollupBuildShares, groups: Int = rollupBuildGroups) throws -> Bool {
+    public func buildRollups(shares: Int = rollupBuildShares, rows: Int = rollupBuildRows) throws -> Bool {
         if rollups.builtThrough != nil {
             rollups.builtThrough = try writing { try rollups.build(shares: shares) }
         } else {
-            rollups.builds.builtThrough = try writing { try rollups.builds.step(groups: groups) }
+            rollups.builds.builtThrough = try writing { try rollups.builds.step(rows: rows) }
         }
         return rollupsComplete
     }

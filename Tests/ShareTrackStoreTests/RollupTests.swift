@@ -224,12 +224,28 @@ import Testing
         #expect(store.rollupsBuilding == built)
         for table in built { #expect(try sums("SELECT count(*), 0 FROM \(table)") == [[0, 0]], "\(table)") }
         try Self.expectSameAnswers(database, live: [], seed: 70)
-        // A few share groups a step, and a batch (new groups and old) after every other step; the
-        // second one also forgets an advocate (renamed in the groups built and those not yet).
+        // A few rows of the source a step, and a batch (new groups and old) after every other step;
+        // the second one also forgets an advocate (renamed in the groups built and those not yet).
+        func marks() throws -> [String: Int64] {
+            try Dictionary(uniqueKeysWithValues: migrated.prepare("SELECT rollup, built_through FROM rollup_builds")
+                .rows { ($0.string(0) ?? "", $0.int64(1)) })
+        }
         var steps = 0
         var more = batches.dropFirst(10)
-        while try !store.buildRollups(groups: 3) {
+        var before = try marks()
+        while try !store.buildRollups(rows: 3) {
             steps += 1
+            // The step took the next 3 rows of its source in share group order, and the last one's
+            // group's other rows (its other hours).
+            for (table, mark) in try marks() where before[table] != mark {
+                let source = table == "rollup_hours" ? "rollup_hour_groups" : "rollup_groups"
+                let taken = try sums("""
+                    SELECT count(*) FILTER (WHERE id < \(mark)), count(*) FROM \(source)
+                    WHERE id > \(before[table] ?? 0) AND id <= \(mark)
+                    """)[0]
+                #expect(taken[0] < 3 && taken[1] >= 3, "\(table) from \(before[table] ?? 0) through \(mark): \(taken)")
+            }
+            before = try marks()
             if steps.isMultiple(of: 2), let batch = more.popFirst() {
                 try store.apply(steps == 4 ? Self.forgetting("a2", before: batch) : batch)
             }
@@ -263,12 +279,12 @@ import Testing
         try Database(path: database.path, mode: .readWrite).backToVersionTen()
         do {
             let store = try Store(path: database.path, visitorKey: testKey)
-            #expect(try !store.buildRollups(groups: 5))
+            #expect(try !store.buildRollups(rows: 5))
         }
         let marks = try Database(path: database.path, mode: .readOnly).prepare("SELECT built_through FROM rollup_builds")
         #expect(try marks.rows { $0.int64(0) } == [5])
         let store = try Store(path: database.path, visitorKey: testKey)
-        while try !store.buildRollups(groups: 5) {}
+        while try !store.buildRollups(rows: 5) {}
         let sums = try Database(path: database.path, mode: .readOnly).prepare("""
             SELECT (SELECT sum(clicks) FROM rollup_venue_advocates), (SELECT sum(clicks) FROM rollup_groups),
                 (SELECT count(*) FROM rollup_venue_advocates),
