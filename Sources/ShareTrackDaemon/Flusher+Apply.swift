@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import ShareTrackCore
 import ShareTrackStore
 
@@ -16,6 +17,11 @@ extension Flusher {
     /// may end after them. A caller waiting for the apply queue with nothing to apply (`sharectl
     /// flush` with nothing to write) may wait that long for them.
     static let rollupBuildSeconds = 1.0
+
+    /// Seconds a step summing a rollup from the others (`RollupBuilds`) is sized to take: a step
+    /// holds up the applies while it runs, and the rows one takes cost from 2 to 9 µs each,
+    /// depending on the rollup and the machine's load (docs/benchmarks.md, round 24).
+    static let rollupStepSeconds = 0.5
 
     /// Rows (`Batch.rowCount`) waiting below which a timed flush has them applied at once.
     static let applyAtOnceRows = 5_000
@@ -108,17 +114,36 @@ extension Flusher {
         return steps * Store.rollupBuildShares
     }
 
+    /// The rows of the next step summing a rollup from the others, after one of `rows` took
+    /// `seconds`: as many as would take `rollupStepSeconds` at its pace, but at most twice as many
+    /// (a pace measured on a short step may be off) and at least 1,000.
+    static func nextRollupStepRows(after rows: Int, took seconds: Double) -> Int {
+        let paced = Double(rows) * rollupStepSeconds / max(seconds, 0.001)
+        return max(1_000, min(2 * rows, Int(paced)))
+    }
+
     /// Builds the rollups one step further; whether the step committed.
     private func buildRollupStep() -> Bool {
         do {
             let start = ContinuousClock.now
-            let building = try store.withLock { store in
-                try store.buildRollups(shares: Store.rollupBuildShares)
-                return store.rollupsBuilding
+            let rows = state.withLock { $0.rollupStepRows }
+            let (building, summing) = try store.withLock { store in
+                let summing = store.rollupsReadable
+                try store.buildRollups(shares: Store.rollupBuildShares, rows: rows)
+                return (store.rollupsBuilding, summing)
             }
-            logger.debug("rollups built a step further",
-                         metadata: ["ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
-            state.withLock { $0.rollupsBuilding = building }
+            let seconds = (ContinuousClock.now - start).seconds
+            var metadata: Logger.Metadata = ["ms": "\(Int(seconds * 1000))"]
+            if summing { metadata["rows"] = "\(rows)" }
+            logger.debug("rollups built a step further", metadata: metadata)
+            state.withLock { state in
+                // Once a rollup is done, the next one's steps start over: its rows cost more or less.
+                if summing {
+                    state.rollupStepRows = building.count < state.rollupsBuilding.count
+                        ? Store.rollupBuildRows : Self.nextRollupStepRows(after: rows, took: seconds)
+                }
+                state.rollupsBuilding = building
+            }
             if building.isEmpty { logger.notice("rollups built: queries read them from now on") }
             return true
         } catch {

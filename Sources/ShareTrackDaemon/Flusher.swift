@@ -34,6 +34,8 @@ final class Flusher: Sendable {
         /// The tables of the store's rollups still being built for the shares it had before they
         /// existed (`Store.rollupsBuilding`).
         var rollupsBuilding: [String]
+        /// Rows of the next step summing a rollup from the others (`Flusher.nextRollupStepRows`).
+        var rollupStepRows = Store.rollupBuildRows
     }
 
     let queue = DispatchQueue(label: "sharetrack.flush")

@@ -24,7 +24,9 @@ extension Store {
 
     /// Rows of `Rollup.source` (`rollup_groups` or `rollup_hour_groups`) one step of
     /// `buildRollups` adds to a rollup being summed from them (`RollupBuilds`), in one transaction
-    /// between applies: 0.1-0.8 s on this project's loaded 2-core machine (docs/benchmarks.md).
+    /// between applies, unless told otherwise: 0.1-0.8 s on this project's loaded 2-core machine
+    /// (docs/benchmarks.md). The daemon starts each rollup with it and paces the next steps
+    /// (`Flusher.nextRollupStepRows`).
     public static let rollupBuildRows = 50_000
 
     /// Builds the rollups one step further, in one transaction: adds the counters of the next
