@@ -19,7 +19,7 @@ extension Flusher {
     static let rollupBuildSeconds = 1.0
 
     /// Seconds a step summing a rollup from the others (`RollupBuilds`) is sized to take: a step
-    /// holds up the applies while it runs, and the rows one takes cost from 2 to 9 µs each,
+    /// holds up the applies while it runs, and the rows one takes cost from 2 to 11 µs each,
     /// depending on the rollup and the machine's load (docs/benchmarks.md, round 24).
     static let rollupStepSeconds = 0.5
 
