@@ -155,6 +155,11 @@ final class Shipper: Sendable {
         let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
                                     node: configuration.node, databaseID: configuration.databaseID,
                                     keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile)
+        if let (from, to, took) = store.migrated {
+            // Shipping waited for it; on a large store it sums the rollups the versions since add.
+            logger.notice(from == 0 ? "shared store: created its schema" : "shared store: migrated its schema",
+                          metadata: ["from": "\(from)", "to": "\(to)", "ms": "\(Int(took.seconds * 1000))"])
+        }
         let held = try store.shippedGeneration()
         state.withLock { $0.shipped = held ?? $0.shipped }
         return store

@@ -97,9 +97,11 @@ enum SharedSchema {
     /// Brings the store to the current version and checks the visitor key, in one transaction under
     /// an advisory lock: two daemons starting at once against an empty database do not both create
     /// the tables (the second waits, then finds them). The first key to arrive is recorded; a node
-    /// with another one is refused.
-    static func migrate(_ connection: PostgresConnection, keyFingerprint: String?, keyFile: String) throws(PostgresError) {
-        try connection.transaction { () throws(PostgresError) in
+    /// with another one is refused. Returns the version the store had (0: none, it was empty).
+    static func migrate(_ connection: PostgresConnection, keyFingerprint: String?, keyFile: String) throws(PostgresError)
+        -> Int
+    {
+        try connection.transaction { () throws(PostgresError) -> Int in
             try connection.execute("SELECT pg_advisory_xact_lock(hashtext('sharetrack schema'))")
             let exists = try connection.query("SELECT to_regclass('meta') IS NOT NULL").string(0, 0) == "t"
             let version = exists
@@ -114,7 +116,7 @@ enum SharedSchema {
             }
             try connection.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
                                  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(currentVersion)])
-            guard let keyFingerprint else { return }
+            guard let keyFingerprint else { return version }
             try connection.query("INSERT INTO meta (key, value) VALUES ('visitor_key', $1) ON CONFLICT (key) DO NOTHING",
                                  [keyFingerprint])
             let recorded = try connection.query("SELECT value FROM meta WHERE key = 'visitor_key'").string(0, 0)
@@ -123,6 +125,7 @@ enum SharedSchema {
                                     + "(\(keyFile), fingerprint \(keyFingerprint)) is not the one the store was started "
                                     + "with (fingerprint \(recorded ?? "none")); every node must use the same visitor_key_file")
             }
+            return version
         }
     }
 }

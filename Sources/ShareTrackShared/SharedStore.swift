@@ -22,6 +22,9 @@ public final class SharedStore {
     private let databaseID: Int64
     /// The connection (for read-only queries between shipments).
     public let connection: PostgresConnection
+    /// The schema version the store had if this connection brought it to the current one (0: the
+    /// store was empty), that one, and how long it took; nil if it was current.
+    public let migrated: (from: Int, to: Int, took: Duration)?
 
     /// Connects, migrates the schema and checks the visitor key (`keyFingerprint`, from `keyFile`).
     public init(conninfo: String, password: String?, node: String, databaseID: Int64,
@@ -29,7 +32,10 @@ public final class SharedStore {
         self.node = node
         self.databaseID = databaseID
         connection = try PostgresConnection(conninfo, password: password, applicationName: "sharetrackd \(node)")
-        try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile)
+        let start = ContinuousClock.now
+        let from = try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile)
+        let to = SharedSchema.currentVersion
+        migrated = from == to ? nil : (from, to, ContinuousClock.now - start)
     }
 
     /// The last generation of this node the store holds; nil if the node has never shipped.

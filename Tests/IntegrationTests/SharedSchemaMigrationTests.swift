@@ -76,6 +76,7 @@ struct SharedSchemaMigrationTests {
         let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
         #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
         let migrated = try migrated(cluster, database)
+        #expect(migrated.migrated?.from == version && migrated.migrated?.to == SharedSchema.currentVersion)
         #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         return (connection, migrated, nodes, chain)
     }
@@ -101,6 +102,12 @@ struct SharedSchemaMigrationTests {
         let connection = try store.connect()
         #expect(try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
                 == String(SharedSchema.currentVersion))
+        // The daemon says so, and how long shipping waited for it.
+        #expect(eventually {
+            daemon.log.split(separator: "\n").contains {
+                $0.contains("shared store: migrated its schema from=1 ms=") && $0.hasSuffix(" to=\(SharedSchema.currentVersion)")
+            }
+        }, "\(daemon.log)")
         // v1 clicked through another node before: one unique click of two.
         let counters = try connection.query("SELECT sum(clicks), sum(unique_clicks) FROM counters WHERE token = 'm1'")
         #expect(counters.int64(0, 0) == 2 && counters.int64(0, 1) == 1)

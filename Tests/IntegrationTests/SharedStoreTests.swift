@@ -185,6 +185,8 @@ struct SharedStoreTests {
         let first = try store.daemon(node: "first")
         try first.send([TestEvent(token: "k1", kind: .click(visitor: "v", bot: false), time: Int64(Date().timeIntervalSince1970))])
         try first.waitUntilShipped()
+        // The first node of an empty store makes its schema, and says so.
+        #expect(eventually { first.log.contains("shared store: created its schema from=0 ms=") }, "\(first.log)")
         let keyFile = try SharedStoreFixture.makeKeyFile(in: try DaemonProcess.makeTemporaryDirectory())
         let other = try store.daemon(node: "other", arguments: ["--visitor-key-file", keyFile])
         #expect(try eventually { try other.sharedStore()["state"] as? String == "failing" })
