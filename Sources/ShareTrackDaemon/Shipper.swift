@@ -152,11 +152,15 @@ final class Shipper: Sendable {
     }
 
     private func connect() throws -> SharedStore {
+        // Every node's shipping waits for a migration; on a large store it sums the rollups the
+        // versions since add (docs/shared-store.md: about 30 s at 2M shares).
         let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
                                     node: configuration.node, databaseID: configuration.databaseID,
-                                    keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile)
+                                    keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile) { from, to in
+            logger.notice("shared store: migrating its schema; shipping waits for it, on a large store a while",
+                          metadata: ["from": "\(from)", "to": "\(to)"])
+        }
         if let (from, to, took) = store.migrated {
-            // Shipping waited for it; on a large store it sums the rollups the versions since add.
             logger.notice(from == 0 ? "shared store: created its schema" : "shared store: migrated its schema",
                           metadata: ["from": "\(from)", "to": "\(to)", "ms": "\(Int(took.seconds * 1000))"])
         }

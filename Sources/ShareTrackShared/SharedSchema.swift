@@ -97,9 +97,11 @@ enum SharedSchema {
     /// Brings the store to the current version and checks the visitor key, in one transaction under
     /// an advisory lock: two daemons starting at once against an empty database do not both create
     /// the tables (the second waits, then finds them). The first key to arrive is recorded; a node
-    /// with another one is refused. Returns the version the store had (0: none, it was empty).
-    static func migrate(_ connection: PostgresConnection, keyFingerprint: String?, keyFile: String) throws(PostgresError)
-        -> Int
+    /// with another one is refused. Calls `beforeMigrating` with the two versions first if the
+    /// store has a schema older than this one. Returns the version the store had (0: none, it was
+    /// empty).
+    static func migrate(_ connection: PostgresConnection, keyFingerprint: String?, keyFile: String,
+                        beforeMigrating: (_ from: Int, _ to: Int) -> Void) throws(PostgresError) -> Int
     {
         try connection.transaction { () throws(PostgresError) -> Int in
             try connection.execute("SELECT pg_advisory_xact_lock(hashtext('sharetrack schema'))")
@@ -111,6 +113,7 @@ enum SharedSchema {
                 throw PostgresError(sqlState: "55000", message: "the shared store's schema is version \(version), "
                                     + "newer than this sharetrackd knows (\(currentVersion)); upgrade sharetrackd")
             }
+            if version > 0 && version < currentVersion { beforeMigrating(version, currentVersion) }
             for migration in migrations[version...] {
                 try connection.execute(migration)
             }

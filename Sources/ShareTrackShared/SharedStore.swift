@@ -27,13 +27,16 @@ public final class SharedStore {
     public let migrated: (from: Int, to: Int, took: Duration)?
 
     /// Connects, migrates the schema and checks the visitor key (`keyFingerprint`, from `keyFile`).
+    /// `beforeMigrating` is told first, with the two schema versions, if the store has an older one.
     public init(conninfo: String, password: String?, node: String, databaseID: Int64,
-                keyFingerprint: String?, keyFile: String) throws(PostgresError) {
+                keyFingerprint: String?, keyFile: String,
+                beforeMigrating: (_ from: Int, _ to: Int) -> Void = { _, _ in }) throws(PostgresError) {
         self.node = node
         self.databaseID = databaseID
         connection = try PostgresConnection(conninfo, password: password, applicationName: "sharetrackd \(node)")
         let start = ContinuousClock.now
-        let from = try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile)
+        let from = try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile,
+                                            beforeMigrating: beforeMigrating)
         let to = SharedSchema.currentVersion
         migrated = from == to ? nil : (from, to, ContinuousClock.now - start)
     }

@@ -35,12 +35,20 @@ struct SharedSchemaMigrationTests {
         return (cluster, database, nodes, chain)
     }
 
-    /// A node of this version connecting: it migrates the store to the current version.
-    static func migrated(_ cluster: PostgresCluster, _ database: String) throws -> SharedStore {
+    /// A node of this version connecting to a store at `version`: it migrates the store to the
+    /// current version, and tells before and after.
+    static func migrated(_ cluster: PostgresCluster, _ database: String, from version: Int) throws -> SharedStore {
+        var told: [Int] = []
         let store = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-9",
-                                    databaseID: 10, keyFingerprint: nil, keyFile: "")
+                                    databaseID: 10, keyFingerprint: nil, keyFile: "") { told = [$0, $1] }
+        let current = SharedSchema.currentVersion
         #expect(try store.connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
-                == String(SharedSchema.currentVersion))
+                == String(current))
+        #expect(told == [version, current] && store.migrated?.from == version && store.migrated?.to == current)
+        // The next node finds it current: nothing to tell.
+        let next = try SharedStore(conninfo: cluster.conninfo(database), password: nil, node: "node-8",
+                                   databaseID: 11, keyFingerprint: nil, keyFile: "") { _, _ in told = [] }
+        #expect(told == [version, current] && next.migrated == nil)
         return store
     }
 
@@ -75,8 +83,7 @@ struct SharedSchemaMigrationTests {
         try connection.execute(back + "UPDATE meta SET value = '\(version)' WHERE key = 'schema_version';")
         let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
         #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
-        let migrated = try migrated(cluster, database)
-        #expect(migrated.migrated?.from == version && migrated.migrated?.to == SharedSchema.currentVersion)
+        let migrated = try migrated(cluster, database, from: version)
         #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         return (connection, migrated, nodes, chain)
     }
@@ -102,12 +109,15 @@ struct SharedSchemaMigrationTests {
         let connection = try store.connect()
         #expect(try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").string(0, 0)
                 == String(SharedSchema.currentVersion))
-        // The daemon says so, and how long shipping waited for it.
+        // The daemon says so before and after, and how long shipping waited for it.
+        let to = SharedSchema.currentVersion
         #expect(eventually {
             daemon.log.split(separator: "\n").contains {
-                $0.contains("shared store: migrated its schema from=1 ms=") && $0.hasSuffix(" to=\(SharedSchema.currentVersion)")
+                $0.contains("shared store: migrated its schema from=1 ms=") && $0.hasSuffix(" to=\(to)")
             }
         }, "\(daemon.log)")
+        let migrating = daemon.log.range(of: "shared store: migrating its schema; shipping waits for it, on a large store a while from=1 to=\(to)\n")
+        #expect(migrating != nil && migrating!.upperBound <= daemon.log.range(of: "shared store: migrated its schema")!.lowerBound)
         // v1 clicked through another node before: one unique click of two.
         let counters = try connection.query("SELECT sum(clicks), sum(unique_clicks) FROM counters WHERE token = 'm1'")
         #expect(counters.int64(0, 0) == 2 && counters.int64(0, 1) == 1)
@@ -134,7 +144,7 @@ struct SharedSchemaMigrationTests {
         let unmigrated = Self.requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
         #expect(unmigrated.allSatisfy { !$0.hasPrefix("error") }, "\(unmigrated)")
 
-        _ = try Self.migrated(cluster, database)
+        _ = try Self.migrated(cluster, database, from: 2)
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(Self.requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
         // Shipping goes on, the rollups kept.
@@ -159,7 +169,7 @@ struct SharedSchemaMigrationTests {
         try connection.execute(Self.backToVersionFour + "DROP TABLE rollup_log;\n"
             + SharedRollups.guardFunction(setting: "sharetrack.keeps_rollups", value: "on", version: 3, keeps: "rollups")
             + "\nUPDATE meta SET value = '3' WHERE key = 'schema_version';")
-        let migrated = try Self.migrated(cluster, database)
+        let migrated = try Self.migrated(cluster, database, from: 3)
         #expect(try SharedRollupTests.logRows(connection).all > 0)
         try SharedRollupTests.expectExact(connection, &chain)
         // Shipping goes on; orphans whose share arrives now reach the rollups through the log.
