@@ -120,7 +120,8 @@ struct StorageFaultTests {
         #expect(try client.readLines(batch.events.count).map(IngestTests.outcome) == batch.expected)
         func flushError() throws -> String? { (try daemon.status()["last_flush"] as? [String: Any])?["error"] as? String }
         #expect(try eventually { try flushError()?.contains("applying generation") == true })
-        #expect(daemon.log.contains("applying a batch failed"), "\(daemon.log.suffix(1000))")
+        // The log is read from a pipe, so it may lag the status: wait for the line.
+        #expect(eventually { daemon.log.contains("applying a batch failed") }, "\(daemon.log.suffix(1000))")
         try shell.execute("ROLLBACK;")
         shell.quit()
         #expect(try eventually { try flushError() == nil })
