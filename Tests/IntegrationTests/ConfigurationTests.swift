@@ -150,7 +150,7 @@ struct ReloadTests {
         let client = try LineClient(path: daemon.ingestSocket)
         #expect(try client.exchange([#"{"type":"click","share":"still-up"}"#]) == [#"{"ok":true}"#])
         #expect(try ConfigurationTests.status(daemon)["flush_interval"] as? Double == 2)
-        #expect(daemon.log.contains("reload refused"))
+        #expect(eventually { daemon.log.contains("reload refused") }, "\(daemon.log)")
         #expect(try daemon.stop() == 0)
     }
 

@@ -62,7 +62,7 @@ struct MaintenanceTests {
         let reset = try Self.sharectl(daemon, ["reset-source", "kiosk"])
         #expect(reset.status == 0, "\(reset.stderr)")
         #expect(reset.stdout.contains("highest seq 5 forgotten"), "\(reset.stdout)")
-        #expect(daemon.log.contains("<5>source reset"), "\(daemon.log)")
+        #expect(eventually { daemon.log.contains("<5>source reset") }, "\(daemon.log)")
         #expect(try client.exchange([Self.click("r1", seq: 1)]) == [#"{"ok":true}"#])
         #expect(try client.exchange([Self.click("r1", seq: 1)]) == [#"{"ok":true,"duplicate":true}"#])
 

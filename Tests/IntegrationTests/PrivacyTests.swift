@@ -75,7 +75,7 @@ struct PrivacyTests {
         let renamed = try Self.sharectl(daemon, ["advocate", String(pseudonym), "--json"])
         #expect(((renamed.json as? [String: Any])?["totals"] as? [String: Any])?["shares"] as? Int == 2, "\(renamed.stdout)")
         #expect(try Self.sharectl(daemon, ["advocate", "zq-advocate-to-forget"]).status != 0)
-        #expect(daemon.log.contains("forget") && !daemon.log.contains("zq-"), "\(daemon.log)")
+        #expect(eventually { daemon.log.contains("forget") } && !daemon.log.contains("zq-"), "\(daemon.log)")
 
         // The forgotten visitor's next click counts as a first visit again.
         _ = try Self.send(daemon, [click])
