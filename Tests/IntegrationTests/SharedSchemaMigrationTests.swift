@@ -117,7 +117,8 @@ struct SharedSchemaMigrationTests {
             }
         }, "\(daemon.log)")
         let migrating = daemon.log.range(of: "shared store: migrating its schema; shipping waits for it, on a large store a while from=1 to=\(to)\n")
-        #expect(migrating != nil && migrating!.upperBound <= daemon.log.range(of: "shared store: migrated its schema")!.lowerBound)
+        let migrated = daemon.log.range(of: "shared store: migrated its schema")
+        #expect(migrating != nil && migrated != nil && migrating!.upperBound <= migrated!.lowerBound, "\(daemon.log)")
         // v1 clicked through another node before: one unique click of two.
         let counters = try connection.query("SELECT sum(clicks), sum(unique_clicks) FROM counters WHERE token = 'm1'")
         #expect(counters.int64(0, 0) == 2 && counters.int64(0, 1) == 1)

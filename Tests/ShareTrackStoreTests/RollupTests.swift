@@ -237,7 +237,8 @@ import Testing
             steps += 1
             // The step took the next 3 rows of its source in share group order, and the last one's
             // group's other rows (its other hours).
-            for (table, mark) in try marks() where before[table] != mark {
+            let after = try marks()
+            for (table, mark) in after where before[table] != mark {
                 let source = table == "rollup_hours" ? "rollup_hour_groups" : "rollup_groups"
                 let taken = try sums("""
                     SELECT count(*) FILTER (WHERE id < \(mark)), count(*) FROM \(source)
@@ -245,7 +246,7 @@ import Testing
                     """)[0]
                 #expect(taken[0] < 3 && taken[1] >= 3, "\(table) from \(before[table] ?? 0) through \(mark): \(taken)")
             }
-            before = try marks()
+            before = after
             if steps.isMultiple(of: 2), let batch = more.popFirst() {
                 try store.apply(steps == 4 ? Self.forgetting("a2", before: batch) : batch)
             }
