@@ -8,13 +8,14 @@ extension Queries {
     static let defaultKeptWhileReading = 256
 
     /// `top`. Over all time without a filter, once `rollup_advocate_totals` is built: every
-    /// advocate's kept totals (`StoredAdvocates`) plus the live groups, ranked here. Over all time with a venue alone, or at most a network
-    /// and tier filter (or without one, if there are too many advocates to keep): from the first
-    /// rows of the all-time rollup per advocate (`QueryText.advocateRollup`: one row per advocate
-    /// without a filter and per advocate and venue with a venue, else per advocate, network and
-    /// tier) in ranking order and the live advocates (`topMerged`; for engagement, every row and
-    /// the live groups while every advocate has one row there), once that rollup is built
-    /// (`Source.reads`); else every advocate's sums, ranked.
+    /// advocate's kept totals (`StoredAdvocates`) plus the live groups, ranked here. Over all time
+    /// with a venue alone, or at most a network and tier filter (or without one, if there are too
+    /// many advocates to keep): from the first rows of the all-time rollup per advocate
+    /// (`QueryText.advocateRollup`: one row per advocate without a filter and per advocate and
+    /// venue with a venue, else per advocate, network and tier) in ranking order and the live
+    /// advocates (`topMerged`; for engagement, every row and the live groups while every advocate
+    /// has one row there), once that rollup is built (`Source.reads`); else every advocate's sums,
+    /// ranked.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
