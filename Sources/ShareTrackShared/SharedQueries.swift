@@ -78,16 +78,19 @@ public struct SharedQueries {
         }
     }
 
-    /// Where sums come from: the rollups and their log, with the hours the rollups hold, or the raw
-    /// rows (`readsRollups` false, or a store of an older schema that no daemon of this version
-    /// has migrated yet: it may lack rollups this version reads).
+    /// Where sums come from: the rollups and their log, with the hours the rollups hold, but not
+    /// those being built (`SharedRollupBuilds`), or the raw rows (`readsRollups` false, or a store
+    /// of an older schema that no daemon of this version has migrated yet: it may lack rollups this
+    /// version reads).
     private func sumsSource() throws -> Source {
         guard readsRollups,
               try connection.query("SELECT value::int FROM meta WHERE key = 'schema_version'").int64(0, 0)
                   == SharedSchema.currentVersion
         else { return .raw }
         let hours = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
-        return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1))
+        let building = try connection.query("SELECT rollup FROM rollup_builds")
+        return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1),
+                        building: Set((0..<building.count).map { building.string($0, 0) ?? "" }))
     }
 
     private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,

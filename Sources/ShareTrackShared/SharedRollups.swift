@@ -38,15 +38,14 @@ enum SharedRollups {
     }
 
     /// The migration to `version` that adds the all-time `rollup` (in `Rollup.all`, so shipments
-    /// number its groups and folds add to it from then on): with the groups lock and the fold's
-    /// lock held (no shipment numbers groups and no fold runs meanwhile), its groups numbered from
-    /// the store's shares (every share has its groups) and its rows summed from `source`; log rows
-    /// not folded yet reach it when they are. A daemon of the version before would do neither, so
-    /// both guards then want `version` (`guardFunctions`).
-    static func addingSQL(_ rollup: Rollup, summing source: Rollup, version: Int, keeps: String) -> String {
+    /// number its groups and folds add to it from then on), empty, with its groups, while the groups
+    /// lock and the fold's lock are held (no shipment numbers groups and no fold runs meanwhile);
+    /// version 8 has it summed in steps (`SharedRollupBuilds`). A daemon of the version before
+    /// would neither number its groups nor add to it, so both guards then want `version` (`guardFunctions`).
+    static func addingSQL(_ rollup: Rollup, version: Int, keeps: String) -> String {
         """
         SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
-        \(rollup.remakeSQL(.postgres, numbering: "shares", summing: source))
+        \(rollup.remakeEmptySQL(.postgres))
         \(guardFunctions(version: version, keeps: keeps))
         """
     }
@@ -76,10 +75,15 @@ enum SharedRollups {
 
     /// The ids of share `share`'s groups, one column per group table (`idColumn`), and the joins
     /// that find them: each group table joined once per statement, whatever the number of rollups.
+    /// The groups of a rollup that may be being built may not be numbered yet past its mark
+    /// (`SharedRollupBuilds`): their tables are joined as optional (a row past the mark does not
+    /// reach that rollup; one before it has its groups).
     static func groupIDs(of share: String) -> (columns: String, joins: String) {
         let columns = GroupTable.all.map { "\($0.table).id AS \(idColumn($0))" }.joined(separator: ", ")
+        let optional = Set(Rollup.built.map(\.groups.table))
         let joins = GroupTable.all.map { groups in
-            " JOIN \(groups.table) ON " + groups.attributes.map { attribute in
+            (optional.contains(groups.table) ? " LEFT" : "") + " JOIN \(groups.table) ON "
+                + groups.attributes.map { attribute in
                 "\(groups.table).\(attribute) = "
                     + (attribute == "campaign" ? "coalesce(\(share).campaign, '')" : "\(share).\(attribute)")
             }.joined(separator: " AND ")
@@ -105,7 +109,7 @@ enum SharedRollups {
             WITH attributed AS (
                 SELECT c.hour, \(ids.columns), \(counters(of: "c")) FROM counters c JOIN shares s USING (token)\(ids.joins)
                 WHERE \(Rows.counted)
-            )\(add(from: "attributed"))
+            )\(add(from: "attributed", marked: false))
             SELECT 1;
             """
     }
@@ -136,18 +140,21 @@ enum SharedRollups {
 
     /// `, name AS (...)` steps of a `WITH` that add `relation`'s rows (an hour, the ids of their
     /// groups (`groupIDs`) and the counters, each row counting something) to every rollup: summed
-    /// per rollup key, upserted in key order (B-trees see keys in one order).
-    static func add(from relation: String) -> String {
+    /// per rollup key, upserted in key order (B-trees see keys in one order). `marked`: a rollup
+    /// being built gets only the rows of the share groups up to its mark (`SharedRollupBuilds`).
+    static func add(from relation: String, marked: Bool) -> String {
         Rollup.all.map { rollup in
             // `GroupTable.whole` has one group, id 0: its rollup sums per hour alone.
             let id = rollup.groups.attributes.isEmpty ? nil : idColumn(rollup.groups)
             let grouped = (rollup.hourly ? ["hour"] : []) + [id].compactMap { $0 }
             let key = rollup.key.map { $0 == "id" ? id ?? "0" : $0 }
+            let built = marked && Rollup.built.contains(rollup)
+                ? " WHERE \(idColumn(.shares)) <= \(SharedRollupBuilds.mark(rollup))" : ""
             return """
                 , \(rollup.table)_added AS (
                     INSERT INTO \(rollup.table) (\((rollup.key + Rows.counterNames).joined(separator: ", ")))
                     SELECT \(key.joined(separator: ", ")), \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
-                    FROM \(relation)
+                    FROM \(relation)\(built)
                     GROUP BY \(grouped.joined(separator: ", ")) ORDER BY \(grouped.joined(separator: ", "))
                     \(rollup.addingOnConflict)
                 )
@@ -180,7 +187,7 @@ enum SharedRollups {
                     SELECT o.id AS old, n.id AS new FROM \(groups.table) o JOIN \(groups.table) n
                         ON n.advocate = $2 AND \((others + ["true"]).joined(separator: " AND "))
                     WHERE o.advocate = $1 AND o.id <> n.id
-                )\(moves.joined()), groups_dropped AS (
+                )\(moves.joined())\(groups == .shares ? SharedRollupBuilds.restartSQL : ""), groups_dropped AS (
                     DELETE FROM \(groups.table) WHERE id IN (SELECT old FROM merged)
                 )
                 UPDATE \(groups.table) SET advocate = $2 WHERE advocate = $1 AND id NOT IN (SELECT old FROM merged)

@@ -5,7 +5,8 @@
 /// (`SharedRollups`), as locally; from version 4 the rollup log, which shipments append to and
 /// one node at a time folds into the rollups (`RollupLog`); from version 5 the rollup per hour
 /// alone (`RollupHours`); from version 6 the one per advocate alone (`AdvocateTotals`); from version 7
-/// the one per advocate and venue (`VenueAdvocates`).
+/// the one per advocate and venue (`VenueAdvocates`); from version 8 `rollup_builds`, those three
+/// summed in steps (`SharedRollupBuilds`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -90,6 +91,8 @@ enum SharedSchema {
         AdvocateTotals.createSQL,
         // Each advocate's counters at each venue over all time, for `top` at one venue (`Rollup.venueAdvocates`).
         VenueAdvocates.createSQL,
+        // The rollups of versions 5-7 summed in steps after the migration, not in it.
+        SharedRollupBuilds.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -53,8 +53,9 @@ public struct Rollup: Sendable, Equatable {
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
 
     /// The rollups a database of an older version may have summed in steps from their `source`
-    /// (`RollupBuilds`), by the versions that added them: 9, 11 and 8.
-    static let built: [Rollup] = [.advocateTotals, .venueAdvocates, .hours]
+    /// (`RollupBuilds`), by the versions that added them: 9, 11 and 8 (in the shared store, 6, 7
+    /// and 5: `SharedRollupBuilds`).
+    public static let built: [Rollup] = [.advocateTotals, .venueAdvocates, .hours]
 
     /// The first rollup whose groups have every column of `columns`, of those not `building`
     /// (`RollupBuilds`): all-time ones only without a time range (`hourly`), then the hourly ones
@@ -66,7 +67,7 @@ public struct Rollup: Sendable, Equatable {
 
     /// The rollup of every share attribute at this rollup's grain (`rollup_groups` or
     /// `rollup_hour_groups`), which holds every counter unit once and is never built in steps.
-    var source: Rollup {
+    public var source: Rollup {
         Rollup.all.first { $0.hourly == hourly && $0.groups == .shares }!
     }
 
@@ -88,33 +89,9 @@ public struct Rollup: Sendable, Equatable {
             """ + GroupTable.createIndexesSQL(table, indexes)
     }
 
-    /// Makes this rollup of `GroupTable.whole` again (dropping it if there), with `dialect`'s types,
-    /// filled from `hourly`, another hourly rollup (which holds every counter unit once too): its
-    /// rows summed per hour.
-    public func remakeSQL(_ dialect: SQLDialect, summing hourly: String) -> String {
-        """
-        \(remakeEmptySQL(dialect))
-        INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
-        SELECT hour, 0, \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
-        FROM \(hourly) GROUP BY hour ORDER BY hour;
-        """
-    }
-
-    /// Makes this all-time rollup and its groups again (dropping them if there), with `dialect`'s
-    /// types: the distinct attribute sets of `numbering` (a table with every attribute column of
-    /// this rollup's groups) numbered, and the rows of `source` (an all-time rollup whose groups have
-    /// every attribute of this one's, and which holds every counter unit once) summed per group.
-    public func remakeSQL(_ dialect: SQLDialect, numbering: String, summing source: Rollup) -> String {
-        """
-        \(remakeEmptySQL(dialect))
-        \(numberingSQL(numbering, where: "true"));
-        \(addingSQL(source, where: "true"));
-        """
-    }
-
     /// Makes this rollup and its groups (if it has any but `GroupTable.whole`) again, empty
     /// (dropping them if there), with `dialect`'s types.
-    func remakeEmptySQL(_ dialect: SQLDialect) -> String {
+    public func remakeEmptySQL(_ dialect: SQLDialect) -> String {
         let groupTable = groups.attributes.isEmpty ? "" : """
             DROP TABLE IF EXISTS \(groups.table);
             \(groups.createSQL(dialect))
@@ -126,11 +103,17 @@ public struct Rollup: Sendable, Equatable {
             """
     }
 
-    /// The statements that add the counters of the share groups `condition` selects (of
-    /// `share_groups` as `g`) from `source`, numbering their attribute sets first.
-    func buildingSQL(where condition: String) -> [String] {
-        (groups.attributes.isEmpty ? [] : [numberingSQL(GroupTable.shares.table, where: condition)])
-            + [addingSQL(source, where: condition)]
+    /// A build step (`RollupBuilds`, `SharedRollupBuilds`), in `dialect`: `bound` finds the last
+    /// share group id of the next rows of `source` past the share group id of parameter 1, at most
+    /// parameter 2 of them, in id order (`rollup_hour_groups` through its index on (id, hour)), and
+    /// how many it found; `building` numbers the attribute sets of the share groups past parameter 1
+    /// up to parameter 2 and adds their rows of `source`, all of each group's.
+    public func stepSQL(_ dialect: SQLDialect) -> (bound: String, building: [String]) {
+        let (from, to) = (dialect.numbered(1), dialect.numbered(2))
+        let condition = "g.id > \(from) AND g.id <= \(to)"
+        return ("SELECT max(id), count(*) FROM (SELECT id FROM \(source.table) WHERE id > \(from) ORDER BY id LIMIT \(to)) AS step",
+                (groups.attributes.isEmpty ? [] : [numberingSQL(GroupTable.shares.table, where: condition)])
+                    + [addingSQL(source, where: condition)])
     }
 
     /// Numbers the distinct attribute sets of the rows of `numbering` (a table with every attribute

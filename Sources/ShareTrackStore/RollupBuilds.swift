@@ -43,13 +43,11 @@ final class RollupBuilds {
     func step(rows: Int) throws -> [Int: Int64] {
         guard let (index, from) = builtThrough.min(by: { $0.key < $1.key }) else { return builtThrough }
         let rollup = Rollup.all[index]
-        // `rollup_hour_groups` is read in id order through its index on (id, hour).
-        let next = try database.prepare("""
-            SELECT max(id), count(*) FROM (SELECT id FROM main.\(rollup.source.table) WHERE id > ?1 ORDER BY id LIMIT ?2)
-            """)
+        let step = rollup.stepSQL(.sqlite)
+        let next = try database.prepare(step.bound)
         try next.bind([.integer(from), .integer(Int64(rows))])
         let (through, count) = try next.rows { ($0.int64(0), $0.int64(1)) }[0]
-        for sql in rollup.buildingSQL(where: "g.id > ?1 AND g.id <= ?2") where count > 0 {
+        for sql in step.building where count > 0 {
             let statement = try database.prepare(sql)
             try statement.bind([.integer(from), .integer(through)])
             try statement.run()

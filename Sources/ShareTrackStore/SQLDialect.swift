@@ -69,4 +69,10 @@ public struct SQLDialect: Sendable {
     func placeholder(_ index: Int) -> String {
         numberedPlaceholders ? "$\(index)" : "?"
     }
+
+    /// The `index`th parameter (from 1) by its number: `?1` (SQLite) or `$1` (PostgreSQL), for a
+    /// statement that reads a parameter more than once or out of order.
+    func numbered(_ index: Int) -> String {
+        (numberedPlaceholders ? "$" : "?") + String(index)
+    }
 }

@@ -36,11 +36,19 @@ struct SharedRollupTests {
 
     /// Per rollup table, the rows of the rollup plus the log rows with a share that differ from the
     /// raw aggregation (either way), by attributes (not group ids: groups are numbered by folds),
-    /// in one statement's snapshot.
+    /// in one statement's snapshot. A rollup being built (`SharedRollupBuilds`) against the rows of
+    /// the shares whose share group is up to its mark.
     static func rollupDifferences(_ connection: PostgresConnection) throws -> [String: Int64] {
+        let marks = try connection.query("SELECT rollup, built_through FROM rollup_builds")
+        let built = Dictionary(uniqueKeysWithValues: (0..<marks.count).map { (marks.string($0, 0) ?? "", marks.int64($0, 1)) })
         let checks = Rollup.all.map { rollup in
             let hour = rollup.hourly ? ["hour"] : []
             let attributes = rollup.groups.attributes.map { $0 == "campaign" ? "coalesce(s.campaign, '') AS campaign" : "s.\($0)" }
+            let marked = built[rollup.table].map { mark in
+                " AND EXISTS (SELECT 1 FROM share_groups g WHERE "
+                    + GroupTable.shares.attributes.map { "g.\($0) = " + ($0 == "campaign" ? "coalesce(s.campaign, '')" : "s.\($0)") }
+                        .joined(separator: " AND ") + " AND g.id <= \(mark))"
+            } ?? ""
             let key = (hour + rollup.groups.attributes).joined(separator: ", ")
             let sums = Rows.counterNames.map { "sum(\($0)) AS \($0)" }.joined(separator: ", ")
             let counters = SharedRollups.counters(of: "c")
@@ -48,14 +56,14 @@ struct SharedRollupTests {
                 (WITH raw AS (
                     SELECT \(key), \(sums) FROM (
                         SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
-                        FROM counters c JOIN shares s USING (token) WHERE \(Rows.counted)
+                        FROM counters c JOIN shares s USING (token) WHERE \(Rows.counted)\(marked)
                     ) AS rows GROUP BY \(key)
                 ), kept AS (
                     SELECT \(key), \(sums) FROM (
                         SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \(rollup.withAttributes)
                         UNION ALL
                         SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
-                        FROM rollup_log c JOIN shares s USING (token)
+                        FROM rollup_log c JOIN shares s USING (token) WHERE true\(marked)
                     ) AS rows GROUP BY \(key)
                 )
                 SELECT '\(rollup.table)', count(*) FROM (

@@ -8,19 +8,24 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 7 back to version 6: without the rollup per advocate and venue,
-    /// its groups, and the guards wanting version 7 (version 6's again).
-    static let backToVersionSix = "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
+    /// Takes a store from version 8 back to version 7: without `rollup_builds`, and the guards
+    /// wanting version 7 (version 7's again).
+    static let backToVersionSeven = "DROP TABLE rollup_builds;\n"
+        + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
+
+    /// Takes a store from version 8 back to version 6: also without the rollup per advocate and
+    /// venue, its groups, and the guards wanting version 6 (version 6's again).
+    static let backToVersionSix = "DROP TABLE rollup_builds; DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
         + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 7 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 8 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 7 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 8 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -63,7 +68,7 @@ struct SharedSchemaMigrationTests {
                     _ = try connection.query(statement, statement.contains("$1") ? ["1000"] : [])
                 }
             }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(VenueAdvocates.version)") == true
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(SharedRollupBuilds.version)") == true
                     && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         }
     }
@@ -186,64 +191,89 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(VenueAdvocates.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(SharedRollupBuilds.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
-    @Test("a store at schema version 4 gets its rollup per hour summed from the hourly places, exact; a version 4 fold is then refused")
+    @Test("a store at schema version 4 gets its three newer rollups summed in steps while nodes ship and fold, exact at every step; version 4 shipments and folds are then refused")
     func migratesVersionFour() throws {
-        // Rows still in the log are not in the per-hour sums the migration makes, and are folded later.
-        var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 4, Self.backToVersionFour, seed: 44)
-        #expect(try connection.query("SELECT count(*) FROM rollup_hours").int64(0, 0) > 10)
+        try Self.expectNewRollups([.advocateTotals, .venueAdvocates, .hours], from: 4, Self.backToVersionFour, seed: 44,
+                                  rows: "SELECT count(*) FROM rollup_hours",
+                                  summed: "SELECT count(DISTINCT hour) FROM rollup_hour_places",
+                                  shipmentVersion: 4, foldVersion: 4)
+    }
+
+    @Test("a store at schema version 5 gets its rollups per advocate and per advocate and venue summed in steps, exact at every step; version 5 shipments and folds are then refused")
+    func migratesVersionFive() throws {
+        try Self.expectNewRollups([.advocateTotals, .venueAdvocates], from: 5, Self.backToVersionFive, seed: 55,
+                                  rows: "SELECT count(*) FROM rollup_advocate_totals",
+                                  summed: "SELECT count(DISTINCT advocate) FROM rollup_advocates JOIN advocate_groups USING (id)",
+                                  shipmentVersion: 4, foldVersion: 5)
+    }
+
+    @Test("a store at schema version 6 gets its rollup per advocate and venue summed in steps, exact at every step; version 6 shipments and folds are then refused")
+    func migratesVersionSix() throws {
+        try Self.expectNewRollups([.venueAdvocates], from: 6, Self.backToVersionSix, seed: 66,
+                                  rows: "SELECT count(*) FROM rollup_venue_advocates",
+                                  summed: "SELECT count(DISTINCT (advocate, venue)) FROM rollup_groups JOIN share_groups USING (id)",
+                                  shipmentVersion: 6, foldVersion: 6)
+    }
+
+    @Test("a store at schema version 7 has its rollups already: nothing to build; version 7 shipments and folds are then refused")
+    func migratesVersionSeven() throws {
+        var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 7, Self.backToVersionSeven, seed: 77)
+        #expect(try migrated.rollupsBuilding() == [])
+        #expect(try migrated.buildRollups(rows: 3) == [])
         try SharedRollupTests.expectExact(connection, &chain)
-        try migrated.fold()
-        #expect(try SharedRollupTests.logRows(connection).attributable == 0)
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try migrated.fold()
         try SharedRollupTests.expectExact(connection, &chain)
-        // A version 4 daemon still connected folds without the rollup per hour: refused, permanently.
-        try SharedRollupTests.ship(10, of: &chain, to: nodes)
-        let refused = #expect(throws: PostgresError.self) {
-            try connection.transaction { () throws(PostgresError) in
-                _ = try connection.query(RollupLog.foldStatement, ["1000"])
-            }
-        }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(VenueAdvocates.version)") == true
-                && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
-        try SharedRollupTests.expectExact(connection, &chain)
+        try Self.expectRefused(connection, shipmentVersion: 7, foldVersion: 7)
     }
 
-    @Test("a store at schema version 5 gets its rollup per advocate summed from the advocate rollup, exact; version 5 shipments and folds are then refused")
-    func migratesVersionFive() throws {
-        try Self.expectNewRollup(from: 5, Self.backToVersionFive, seed: 55, rows: "SELECT count(*) FROM rollup_advocate_totals",
-                                 summed: "SELECT count(DISTINCT advocate) FROM rollup_advocates JOIN advocate_groups USING (id)",
-                                 shipmentVersion: 4, foldVersion: 5)
-    }
-
-    @Test("a store at schema version 6 gets its rollup per advocate and venue summed from the rollup of every attribute, exact; version 6 shipments and folds are then refused")
-    func migratesVersionSix() throws {
-        try Self.expectNewRollup(from: 6, Self.backToVersionSix, seed: 66, rows: "SELECT count(*) FROM rollup_venue_advocates",
-                                 summed: "SELECT count(DISTINCT (advocate, venue)) FROM rollup_groups JOIN share_groups USING (id)",
-                                 shipmentVersion: 6, foldVersion: 6)
-    }
-
-    /// A store taken back to `version` by `back`, its last shipment not folded, migrated: its new
-    /// rollup holds a row (`rows` counts them) per group of the rollup it was summed from (`summed`
-    /// counts those), and stays exact as the log rows and new shipments are folded; a daemon of
-    /// `version` still connected, whose shipments and folds say the versions given, is refused.
-    static func expectNewRollup(from version: Int, _ back: String, seed: UInt64, rows: String, summed: String,
-                                shipmentVersion: Int, foldVersion: Int) throws {
-        // Rows still in the log reach the new rollup when folded.
+    /// A store taken back to `version` by `back`, its last shipment not folded, migrated: its
+    /// `new` rollups are empty and being built; summed in steps, with shipments, folds and renames
+    /// between the first ones, they are exact at every step (`buildInSteps`), and once built, the
+    /// last of them holds a row (`rows` counts them) per group of the rollup it was summed from
+    /// (`summed` counts those); a daemon of `version` still connected, whose shipments and folds
+    /// say the versions given, is refused.
+    static func expectNewRollups(_ new: [Rollup], from version: Int, _ back: String, seed: UInt64, rows: String,
+                                 summed: String, shipmentVersion: Int, foldVersion: Int) throws {
         var (connection, migrated, nodes, chain) = try migratedWithRowsToFold(from: version, back, seed: seed)
+        #expect(try connection.query(rows).int64(0, 0) == 0)
+        #expect(try migrated.rollupsBuilding() == new.map(\.table))
+        try SharedRollupTests.expectExact(connection, &chain)
+        #expect(try buildInSteps(migrated, connection, nodes, &chain) > 3 * new.count)
+        try migrated.fold()
         #expect(try connection.query(rows).int64(0, 0) > 5)
         #expect(try connection.query(rows).int64(0, 0) == connection.query(summed).int64(0, 0))
-        try SharedRollupTests.expectExact(connection, &chain)
-        try migrated.fold()
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try migrated.fold()
         try SharedRollupTests.expectExact(connection, &chain)
         try SharedRollupTests.ship(10, of: &chain, to: nodes)
         try expectRefused(connection, shipmentVersion: shipmentVersion, foldVersion: foldVersion)
         try SharedRollupTests.expectExact(connection, &chain)
+    }
+
+    /// Builds `store`'s rollups in steps of `rows` rows of their source (and the rest of the last
+    /// share group), with two random shipments of `chain` (renames among them) and a fold after
+    /// each of the first `shipping` steps; after every step the rollups, those being built
+    /// up to their mark, and the answers are exact (`SharedRollupTests.expectExact`). Returns the
+    /// steps taken.
+    static func buildInSteps(_ store: SharedStore, _ connection: PostgresConnection, _ nodes: [SharedStore],
+                             _ chain: inout RandomChain, rows: Int = 3, shipping: Int = 8) throws -> Int {
+        var steps = 0
+        var building = try store.rollupsBuilding()
+        while !building.isEmpty && steps < 1000 {
+            building = try #require(try store.buildRollups(rows: rows))
+            steps += 1
+            if steps <= shipping {
+                try SharedRollupTests.ship(2, of: &chain, to: nodes)
+                try nodes[steps % nodes.count].fold()
+            }
+            try SharedRollupTests.expectExact(connection, &chain, count: 10)
+        }
+        #expect(try building.isEmpty && store.rollupsBuilding().isEmpty)
+        return steps
     }
 }

@@ -1,0 +1,64 @@
+import ShareTrackStore
+
+/// Schema version 8: the rollups that versions 5-7 added (`Rollup.built`: per hour alone, per
+/// advocate alone, per advocate and venue) are summed in steps after the migration, as the local
+/// database's are (`RollupBuilds`), instead of in the migration's one transaction, during which
+/// no node shipped or folded (10.6 s at 687,000 shares).
+///
+/// Versions 5-7 make their rollup and its groups empty; this one's migration puts a row in
+/// `rollup_builds` for each of them that is empty where its source (`Rollup.source`:
+/// `rollup_groups` or `rollup_hour_groups`) is not, with `built_through`, the last share group id
+/// (`share_groups.id`) whose counters it holds: 0. A step (`SharedStore.buildRollups(rows:)`),
+/// run by whichever node holds the fold's lock, numbers the rollup's groups of the next share
+/// groups and adds their rows of the source, and moves the mark past them; the step that finds
+/// fewer rows than it asked for does every group left and deletes the row.
+///
+/// Exact while nodes ship and fold, because such a rollup always holds the source's rows of
+/// exactly the share groups up to its mark: a fold adds to it only the log rows of those groups
+/// (`SharedRollups.add(from:marked:)`; the others reach the source, as every other rollup), and
+/// steps and folds take turns under the fold's lock. A share group numbered later gets an id past
+/// every mark, so its counters enter through a step. Its groups may not be numbered yet past the
+/// mark, so a fold joins their tables as optional. A rename that merges share groups moves rows
+/// of the source from one group id to another, maybe across a mark: it starts the builds again
+/// (`restartSQL`). Meanwhile queries read the other rollups (`Rollup.covering`'s `building`).
+/// A daemon of version 7 still connected would fold into the rollups whole: both guards want
+/// version 8, so its next shipment and fold are refused.
+enum SharedRollupBuilds {
+    /// The version whose way of shipping and folding the guards let through.
+    static let version = 8
+
+    static let createSQL = """
+        SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
+        CREATE TABLE rollup_builds (rollup text PRIMARY KEY, built_through bigint NOT NULL);
+        \(Rollup.built.map { rollup in
+            """
+            INSERT INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
+            WHERE NOT EXISTS (SELECT 1 FROM \(rollup.table)) AND EXISTS (SELECT 1 FROM \(rollup.source.table));
+            """
+        }.joined(separator: "\n"))
+        \(SharedRollups.guardFunctions(version: version, keeps: "rollups built in steps"))
+        """
+
+    /// The mark of `rollup` in a fold (nothing being built: every share group).
+    static func mark(_ rollup: Rollup) -> String {
+        "coalesce((SELECT built_through FROM rollup_builds WHERE rollup = '\(rollup.table)'), \(Int64.max))"
+    }
+
+    /// `, name AS (...)` steps of a rename's `WITH` whose `merged` merges share groups: if it
+    /// merges any, every rollup being built is emptied and its mark set back to 0.
+    static var restartSQL: String {
+        let merging = "EXISTS (SELECT 1 FROM merged)"
+        return Rollup.built.map { rollup in
+            """
+            , \(rollup.table)_restarted AS (
+                DELETE FROM \(rollup.table)
+                WHERE \(merging) AND EXISTS (SELECT 1 FROM rollup_builds WHERE rollup = '\(rollup.table)')
+            )
+            """
+        }.joined() + """
+            , builds_restarted AS (
+                UPDATE rollup_builds SET built_through = 0 WHERE \(merging)
+            )
+            """
+    }
+}

@@ -1,0 +1,48 @@
+import ShareTrackStore
+
+extension SharedStore {
+    /// The rollups being built (`SharedRollupBuilds`), in the order of `Rollup.all`.
+    public func rollupsBuilding() throws(PostgresError) -> [String] {
+        let building = try connection.query("SELECT rollup FROM rollup_builds")
+        let tables = Set((0..<building.count).map { building.string($0, 0) ?? "" })
+        return Rollup.all.map(\.table).filter(tables.contains)
+    }
+
+    /// One step of the rollup builds (`SharedRollupBuilds`), in one transaction under the fold's
+    /// lock: the next `rows` rows of the first one's source, in share group order, and the rest of
+    /// the last one's group (its other hours), added to it. Returns the rollups still being built
+    /// once it commits (in the order of `Rollup.all`; empty: all built), or nil if another node
+    /// holds the lock (folding, or stepping itself).
+    public func buildRollups(rows: Int) throws(PostgresError) -> [String]? {
+        try connection.transaction { () throws(PostgresError) -> [String]? in
+            guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
+            let marks = try connection.query("SELECT rollup, built_through FROM rollup_builds")
+            var building = try (0..<marks.count).map { row throws(PostgresError) in
+                let table = marks.string(row, 0) ?? ""
+                guard let rollup = Rollup.built.first(where: { $0.table == table }) else {
+                    throw PostgresError(sqlState: "XX000", message: "rollup_builds names \(table), not a rollup built in steps")
+                }
+                return (rollup, from: marks.int64(row, 1))
+            }.sorted { Rollup.all.firstIndex(of: $0.0)! < Rollup.all.firstIndex(of: $1.0)! }
+            guard let (rollup, from) = building.first else { return [] }
+            try connection.execute("SET LOCAL work_mem = '64MB'")
+            let step = rollup.stepSQL(.postgres)
+            let next = try connection.query(step.bound, [String(from), String(rows)])
+            // Fewer rows than asked for: the last step, which numbers every group left, those
+            // with no rows yet too (a fold needs the groups of every share it adds past the build).
+            let last = next.int64(0, 1) < rows
+            let through = last ? Int64.max : next.int64(0, 0)
+            for sql in step.building {
+                try connection.query(sql, [String(from), String(through)])
+            }
+            if last {
+                try connection.query("DELETE FROM rollup_builds WHERE rollup = $1", [rollup.table])
+                building.removeFirst()
+            } else {
+                try connection.query("UPDATE rollup_builds SET built_through = $1 WHERE rollup = $2",
+                                     [String(through), rollup.table])
+            }
+            return building.map(\.0.table)
+        }
+    }
+}

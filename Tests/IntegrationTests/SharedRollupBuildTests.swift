@@ -1,0 +1,75 @@
+import Foundation
+import ShareTrackCore
+@testable import ShareTrackShared
+import ShareTrackStore
+import Testing
+
+/// The rollups a migration adds to a shared store, summed in steps after it (`SharedRollupBuilds`):
+/// a rename that merges share groups meanwhile.
+@Suite("Shared store rollup builds")
+struct SharedRollupBuildTests {
+    /// Each rollup being built and its mark.
+    static func marks(_ connection: PostgresConnection) throws -> [String: Int64] {
+        let marks = try connection.query("SELECT rollup, built_through FROM rollup_builds")
+        return Dictionary(uniqueKeysWithValues: (0..<marks.count).map { (marks.string($0, 0) ?? "", marks.int64($0, 1)) })
+    }
+
+    /// A batch of `generation` with a share of `token` by `advocate` at venue v9 (the other
+    /// attributes alike), counting `clicks`.
+    static func share(_ token: String, by advocate: String, clicks: Int64, generation: UInt64) -> Batch {
+        var batch = Batch(generation: generation)
+        let attributes = ShareAttributes(advocate: advocate, venue: "v9", campaign: "c9", network: "x", followers: 70)
+        batch.add(ShareRecord(token: token, attributes: attributes, tier: .nano, time: RandomChain.hour0 * 3600))
+        var counters = Counters()
+        (counters.shares, counters.reach, counters.clicks) = (1, 70, clicks)
+        batch.add(counters, at: CounterKey(token: token, hour: RandomChain.hour0))
+        batch.events = 1
+        return batch
+    }
+
+    @Test("a rename that merges share groups during a build starts it again; one that does not leaves it; both end exact")
+    func renameDuringBuild() throws {
+        var (cluster, database, nodes, chain) = try SharedSchemaMigrationTests.shipped(41, seed: 48)
+        // b1 and b2 share at one venue (one share group each); b3's share, the newest, has its
+        // counters in the rollup log only, so its share group has no rows of the sources.
+        let shipped = try #require(try nodes[0].shippedGeneration())
+        try nodes[0].ship(Shipment([Self.share("m1", by: "b1", clicks: 3, generation: shipped + 1),
+                                    Self.share("m2", by: "b2", clicks: 4, generation: shipped + 2),
+                                    Self.share("m3", by: "b3", clicks: 5, generation: shipped + 3)], batchTime: 0),
+                          caughtUp: true)
+        let connection = try cluster.connect(database)
+        try connection.execute(SharedSchemaMigrationTests.backToVersionFour
+                               + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
+        let migrated = try SharedSchemaMigrationTests.migrated(cluster, database, from: 4)
+        for _ in 0..<4 { _ = try migrated.buildRollups(rows: 3) }
+        let before = try Self.marks(connection)
+        #expect(before.count == 3 && before.values.contains { $0 > 0 }, "\(before)")
+
+        // To a new pseudonym: no group merges, the marks stay.
+        let renamed = Batch(generation: shipped + 4, erasing: [.advocate(id: "a1", pseudonym: "forgotten-b0")])
+        try nodes[0].ship(Shipment([renamed], batchTime: 0), caughtUp: true)
+        #expect(try Self.marks(connection) == before)
+        try SharedRollupTests.expectExact(connection, &chain, count: 30)
+
+        // b1 to b2, whose share group (same venue, campaign, network and tier) exists: the groups
+        // merge, rows of the source move across the marks, so the builds start again, emptied.
+        let merging = Batch(generation: shipped + 5, erasing: [.advocate(id: "b1", pseudonym: "b2")])
+        try nodes[0].ship(Shipment([merging], batchTime: 0), caughtUp: true)
+        #expect(try Self.marks(connection) == before.mapValues { _ in 0 })
+        for rollup in Rollup.built {
+            #expect(try connection.query("SELECT count(*) FROM \(rollup.table)").int64(0, 0) == 0, "\(rollup.table)")
+        }
+        try SharedRollupTests.expectExact(connection, &chain, count: 30)
+
+        // The last step numbers the groups of every share group left, b3's too (no rows in the
+        // sources yet): the fold after the build finds them.
+        #expect(try SharedSchemaMigrationTests.buildInSteps(migrated, connection, nodes, &chain, shipping: 0) > 9)
+        try migrated.fold()
+        try SharedRollupTests.expectExact(connection, &chain)
+        let clicks = try connection.query("""
+            SELECT g.advocate, r.clicks FROM rollup_venue_advocates r JOIN venue_advocate_groups g USING (id)
+            WHERE g.venue = 'v9' ORDER BY g.advocate
+            """)
+        #expect((0..<clicks.count).map { "\(clicks.string($0, 0) ?? "") \(clicks.int64($0, 1))" } == ["b2 7", "b3 5"])
+    }
+}
