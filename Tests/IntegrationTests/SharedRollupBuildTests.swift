@@ -5,7 +5,7 @@ import ShareTrackStore
 import Testing
 
 /// The rollups a migration adds to a shared store, summed in steps after it (`SharedRollupBuilds`):
-/// a rename that merges share groups meanwhile.
+/// a rename that merges share groups meanwhile, and the real daemon doing the steps.
 @Suite("Shared store rollup builds")
 struct SharedRollupBuildTests {
     /// Each rollup being built and its mark.
@@ -71,5 +71,35 @@ struct SharedRollupBuildTests {
             WHERE g.venue = 'v9' ORDER BY g.advocate
             """)
         #expect((0..<clicks.count).map { "\(clicks.string($0, 0) ?? "") \(clicks.int64($0, 1))" } == ["b2 7", "b3 5"])
+    }
+
+    @Test("the daemon that migrates a store sums its new rollups in the background and says so; they are then exact")
+    func daemonBuilds() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        // Filled by nodes of the daemons' role (who must own what the migration alters), taken back to version 4.
+        let nodes = try (0..<3).map { index in
+            try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: "node-\(index)",
+                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
+        }
+        var chain = RandomChain(seed: 91, nodes: nodes.count)
+        try SharedRollupTests.ship(40, of: &chain, to: nodes)
+        let connection = try store.connect()
+        try connection.execute(SharedSchemaMigrationTests.backToVersionFour
+                               + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
+
+        let daemon = try store.daemon(node: "node-9")
+        let now = Int64(Date().timeIntervalSince1970)
+        try daemon.send([TestEvent(token: "d1", kind: .click(visitor: "v1", bot: false), time: now)])
+        try daemon.waitUntilShipped()
+        #expect(eventually { daemon.log.contains("shared store: rollups built s=") }, "\(daemon.log)")
+        let building = Rollup.all.filter(Rollup.built.contains).map(\.table)
+        #expect(daemon.log.contains("shared store: building rollups in the background; answers stay exact, some slower "
+                                    + "until built rollups=\(building.joined(separator: ","))\n"), "\(daemon.log)")
+        #expect(try Self.marks(connection) == [:])
+        try SharedRollupTests.expectExact(connection, &chain)
+        for rollup in Rollup.built {
+            #expect(try connection.query("SELECT count(*) FROM \(rollup.table)").int64(0, 0) > 0, "\(rollup.table)")
+        }
+        #expect(try daemon.stop() == 0)
     }
 }
