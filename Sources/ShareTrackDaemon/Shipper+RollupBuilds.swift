@@ -12,12 +12,13 @@ struct SharedBuildProgress {
 }
 
 extension Shipper {
-    /// Steps of the shared store's rollup builds, after the shipments and folds, for up to
-    /// `Flusher.rollupBuildSeconds` (a step holds the fold's lock, so the other nodes skip their
-    /// folds meanwhile, and shipping from this node waits). Returns whether some are left: the pump
-    /// then comes back at once, after shipping what was journaled meanwhile. The store is asked
-    /// which are being built once per connection (only a migration, when connecting, starts builds).
-    func buildRollups(in store: SharedStore) throws(PostgresError) -> Bool {
+    /// Steps of the shared store's rollup builds, after the shipments and folds: one, then more
+    /// while nothing new waits to be shipped (`journaled`), for up to `Flusher.rollupBuildSeconds`
+    /// in all, so that a step delays a shipment by itself at most (a step holds the fold's lock, so
+    /// the other nodes skip their folds meanwhile). Returns whether some are left: the pump then
+    /// comes back at once, after shipping what was journaled meanwhile. The store is asked which
+    /// are being built once per connection (only a migration, when connecting, starts builds).
+    func buildRollups(in store: SharedStore, journaled: () -> Bool) throws(PostgresError) -> Bool {
         if buildProgress.withLock({ $0.building }) == nil {
             let building = try store.rollupsBuilding()
             buildProgress.withLock { $0 = SharedBuildProgress(building: building) }
@@ -45,7 +46,7 @@ extension Shipper {
                 logger.notice("shared store: rollups built", metadata: ["s": "\(Int((ContinuousClock.now - started).seconds))"])
                 return false
             }
-            if (ContinuousClock.now - start).seconds >= Flusher.rollupBuildSeconds { return true }
+            if (ContinuousClock.now - start).seconds >= Flusher.rollupBuildSeconds || journaled() { return true }
         }
     }
 }

@@ -128,7 +128,7 @@ final class Shipper: Sendable {
                 repeat {
                     try shipJournaled(store)
                 } while try store.fold() == SharedStore.foldChunk
-                let building = try buildRollups(in: store)
+                let building = try buildRollups(in: store, journaled: journaled)
                 try markIdle(store)
                 let nodes = try SharedNodes.read(store.connection)
                 state.withLock { $0.nodes = nodes }
@@ -155,6 +155,12 @@ final class Shipper: Sendable {
             recovered()
             if !next.more { return }
         }
+    }
+
+    /// Whether batches wait to be shipped (false if the journal cannot be read: the next pump says why).
+    private func journaled() -> Bool {
+        let shipped = state.withLock { $0.shipped }
+        return ((try? reader.withLock { try $0.backlog(after: shipped ?? 0) })?.batches ?? 0) > 0
     }
 
     private func connect() throws -> SharedStore {
