@@ -4,17 +4,7 @@
 # the oldest batch not shipped yet (`status`) and the time of `sharectl top --limit 20` over the store,
 # during the load and after it until the rollups are built.
 set -u
-BIN=$1; DB=$2
-PG="psql -q -h /tmp/s27/pg -U postgres"
-URI="postgresql:///$DB?host=/tmp/s27/pg&user=postgres"
-$PG -c "CREATE DATABASE $DB TEMPLATE sharetrack" && $PG $DB -c "DELETE FROM meta WHERE key = 'visitor_key'; CHECKPOINT"
-W=/tmp/s28/run-$DB; rm -rf $W; mkdir -p $W
-echo "== $DB ($BIN) $(date -u +%T)"
-START=$(date +%s.%N)
-$BIN/sharetrackd --database $W/st.db --ingest-socket $W/in.sock --control-socket $W/ctl.sock \
-  --shared-store "host=/tmp/s27/pg user=postgres dbname=$DB" --node mig --log-level debug >$W/log 2>&1 &
-PID=$!
-stamp() { echo "$(printf '%6.1f' $(echo "$(date +%s.%N) - $START" | bc)) s: $*"; }
+source "$(dirname "$0")/start-daemon.sh"
 until [ -S $W/ctl.sock ]; do sleep 0.1; done
 $BIN/sharetrack-bench --socket $W/in.sock --control $W/ctl.sock --events 2000000 --rate 20000 --no-ceiling \
   >$W/bench.txt 2>&1 &

@@ -3,17 +3,7 @@
 # of BINDIR (no ingest), with `sharectl top` over the store timed every 5 s until its rollups are
 # built (or, for a daemon that sums in the migration, once after it).
 set -u
-BIN=$1; DB=$2
-PG="psql -q -h /tmp/s27/pg -U postgres"
-URI="postgresql:///$DB?host=/tmp/s27/pg&user=postgres"
-$PG -c "CREATE DATABASE $DB TEMPLATE sharetrack" && $PG $DB -c "DELETE FROM meta WHERE key = 'visitor_key'; CHECKPOINT"
-W=/tmp/s28/run-$DB; rm -rf $W; mkdir -p $W
-echo "== $DB ($BIN) $(date -u +%T)"
-START=$(date +%s.%N)
-$BIN/sharetrackd --database $W/st.db --ingest-socket $W/in.sock --control-socket $W/ctl.sock \
-  --shared-store "host=/tmp/s27/pg user=postgres dbname=$DB" --node mig --log-level debug >$W/log 2>&1 &
-PID=$!
-stamp() { echo "$(printf '%6.1f' $(echo "$(date +%s.%N) - $START" | bc)) s: $*"; }
+source "$(dirname "$0")/start-daemon.sh"
 until grep -q "migrated its schema" $W/log; do sleep 0.2; done
 stamp "$(grep 'migrated its schema' $W/log)"
 top() { local t0=$(date +%s%N); $BIN/sharectl top --limit 20 --db "$URI" >/dev/null 2>$W/top.err; echo "top $(( ($(date +%s%N) - t0) / 1000000 )) ms"; }
