@@ -164,8 +164,9 @@ final class Shipper: Sendable {
     }
 
     private func connect() throws -> SharedStore {
-        // Every node's shipping waits for a migration (docs/shared-store.md: about 5 s at 700,000
-        // shares); the rollups it adds are summed in steps afterwards (`buildRollups`).
+        // Every node's shipping waits for a migration: moments since schema version 8, which has
+        // the rollups versions 5-7 add summed in steps afterwards (`buildRollups`); a while on a
+        // large store from version 2, whose migration sums every rollup at once.
         let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
                                     node: configuration.node, databaseID: configuration.databaseID,
                                     keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile) { from, to in

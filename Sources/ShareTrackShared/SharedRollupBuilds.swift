@@ -39,6 +39,12 @@ enum SharedRollupBuilds {
         \(SharedRollups.guardFunctions(version: version, keeps: "rollups built in steps"))
         """
 
+    /// Each rollup being built and its mark, as `connection` sees them.
+    static func marks(_ connection: PostgresConnection) throws(PostgresError) -> [String: Int64] {
+        let held = try connection.query("SELECT rollup, built_through FROM rollup_builds")
+        return Dictionary(uniqueKeysWithValues: (0..<held.count).map { (held.string($0, 0) ?? "", held.int64($0, 1)) })
+    }
+
     /// The mark of `rollup` in a fold (nothing being built: every share group).
     static func mark(_ rollup: Rollup) -> String {
         "coalesce((SELECT built_through FROM rollup_builds WHERE rollup = '\(rollup.table)'), \(Int64.max))"

@@ -3,9 +3,8 @@ import ShareTrackStore
 extension SharedStore {
     /// The rollups being built (`SharedRollupBuilds`), in the order of `Rollup.all`.
     public func rollupsBuilding() throws(PostgresError) -> [String] {
-        let building = try connection.query("SELECT rollup FROM rollup_builds")
-        let tables = Set((0..<building.count).map { building.string($0, 0) ?? "" })
-        return Rollup.all.map(\.table).filter(tables.contains)
+        let marks = try SharedRollupBuilds.marks(connection)
+        return Rollup.all.map(\.table).filter { marks[$0] != nil }
     }
 
     /// One step of the rollup builds (`SharedRollupBuilds`), in one transaction under the fold's
@@ -16,15 +15,13 @@ extension SharedStore {
     public func buildRollups(rows: Int) throws(PostgresError) -> [String]? {
         try connection.transaction { () throws(PostgresError) -> [String]? in
             guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
-            let marks = try connection.query("SELECT rollup, built_through FROM rollup_builds")
-            var building = try (0..<marks.count).map { row throws(PostgresError) in
-                let table = marks.string(row, 0) ?? ""
-                guard let rollup = Rollup.built.first(where: { $0.table == table }) else {
-                    throw PostgresError(sqlState: "XX000", message: "rollup_builds names \(table), not a rollup built in steps")
-                }
-                return (rollup, from: marks.int64(row, 1))
-            }.sorted { Rollup.all.firstIndex(of: $0.0)! < Rollup.all.firstIndex(of: $1.0)! }
-            guard let (rollup, from) = building.first else { return [] }
+            let marks = try SharedRollupBuilds.marks(connection)
+            var building = Rollup.all.filter { marks[$0.table] != nil }
+            guard building.count == marks.count, building.allSatisfy(Rollup.built.contains) else {
+                throw PostgresError(sqlState: "XX000", message: "rollup_builds names \(marks.keys.sorted()), "
+                                    + "not only rollups built in steps")
+            }
+            guard let rollup = building.first, let from = marks[rollup.table] else { return [] }
             try connection.execute("SET LOCAL work_mem = '64MB'")
             let step = rollup.stepSQL(.postgres)
             let next = try connection.query(step.bound, [String(from), String(rows)])
@@ -42,7 +39,7 @@ extension SharedStore {
                 try connection.query("UPDATE rollup_builds SET built_through = $1 WHERE rollup = $2",
                                      [String(through), rollup.table])
             }
-            return building.map(\.0.table)
+            return building.map(\.table)
         }
     }
 }

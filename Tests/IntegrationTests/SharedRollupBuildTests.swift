@@ -8,12 +8,6 @@ import Testing
 /// a rename that merges share groups meanwhile, and the real daemon doing the steps.
 @Suite("Shared store rollup builds")
 struct SharedRollupBuildTests {
-    /// Each rollup being built and its mark.
-    static func marks(_ connection: PostgresConnection) throws -> [String: Int64] {
-        let marks = try connection.query("SELECT rollup, built_through FROM rollup_builds")
-        return Dictionary(uniqueKeysWithValues: (0..<marks.count).map { (marks.string($0, 0) ?? "", marks.int64($0, 1)) })
-    }
-
     /// A batch of `generation` with a share of `token` by `advocate` at venue v9 (the other
     /// attributes alike), counting `clicks`.
     static func share(_ token: String, by advocate: String, clicks: Int64, generation: UInt64) -> Batch {
@@ -42,20 +36,20 @@ struct SharedRollupBuildTests {
                                + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
         let migrated = try SharedSchemaMigrationTests.migrated(cluster, database, from: 4)
         for _ in 0..<4 { _ = try migrated.buildRollups(rows: 3) }
-        let before = try Self.marks(connection)
+        let before = try SharedRollupBuilds.marks(connection)
         #expect(before.count == 3 && before.values.contains { $0 > 0 }, "\(before)")
 
         // To a new pseudonym: no group merges, the marks stay.
         let renamed = Batch(generation: shipped + 4, erasing: [.advocate(id: "a1", pseudonym: "forgotten-b0")])
         try nodes[0].ship(Shipment([renamed], batchTime: 0), caughtUp: true)
-        #expect(try Self.marks(connection) == before)
+        #expect(try SharedRollupBuilds.marks(connection) == before)
         try SharedRollupTests.expectExact(connection, &chain, count: 30)
 
         // b1 to b2, whose share group (same venue, campaign, network and tier) exists: the groups
         // merge, rows of the source move across the marks, so the builds start again, emptied.
         let merging = Batch(generation: shipped + 5, erasing: [.advocate(id: "b1", pseudonym: "b2")])
         try nodes[0].ship(Shipment([merging], batchTime: 0), caughtUp: true)
-        #expect(try Self.marks(connection) == before.mapValues { _ in 0 })
+        #expect(try SharedRollupBuilds.marks(connection) == before.mapValues { _ in 0 })
         for rollup in Rollup.built {
             #expect(try connection.query("SELECT count(*) FROM \(rollup.table)").int64(0, 0) == 0, "\(rollup.table)")
         }
@@ -95,7 +89,7 @@ struct SharedRollupBuildTests {
         let building = Rollup.all.filter(Rollup.built.contains).map(\.table)
         #expect(daemon.log.contains("shared store: building rollups in the background; answers stay exact, some slower "
                                     + "until built rollups=\(building.joined(separator: ","))\n"), "\(daemon.log)")
-        #expect(try Self.marks(connection) == [:])
+        #expect(try SharedRollupBuilds.marks(connection) == [:])
         try SharedRollupTests.expectExact(connection, &chain)
         for rollup in Rollup.built {
             #expect(try connection.query("SELECT count(*) FROM \(rollup.table)").int64(0, 0) > 0, "\(rollup.table)")

@@ -39,8 +39,7 @@ struct SharedRollupTests {
     /// in one statement's snapshot. A rollup being built (`SharedRollupBuilds`) against the rows of
     /// the shares whose share group is up to its mark.
     static func rollupDifferences(_ connection: PostgresConnection) throws -> [String: Int64] {
-        let marks = try connection.query("SELECT rollup, built_through FROM rollup_builds")
-        let built = Dictionary(uniqueKeysWithValues: (0..<marks.count).map { (marks.string($0, 0) ?? "", marks.int64($0, 1)) })
+        let built = try SharedRollupBuilds.marks(connection)
         let checks = Rollup.all.map { rollup in
             let hour = rollup.hourly ? ["hour"] : []
             let attributes = rollup.groups.attributes.map { $0 == "campaign" ? "coalesce(s.campaign, '') AS campaign" : "s.\($0)" }
