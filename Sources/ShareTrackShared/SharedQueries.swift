@@ -52,7 +52,10 @@ public struct SharedQueries {
         let source = try sumsSource()
         switch question {
         case .top(let ranking, let limit, let filter):
-            return try groups(.advocate, filter, source, ranking: ranking, limit: limit)
+            guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source) else {
+                return try groups(.advocate, filter, source, ranking: ranking, limit: limit)
+            }
+            return try rows(sql, values) { GroupRow(.advocate, row: $0) }
         case .advocate(let id, var filter):
             filter.advocate = id
             return try advocate(id, filter, source)

@@ -27,7 +27,7 @@ extension Queries {
             let (stored, newcomers) = totals.adding(live.grouped)
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
-        let most = try Self.readsAdvocateRows(filter) && source.reads(QueryText.advocateRollup(filter))
+        let most = try QueryText.readsAdvocateRows(filter) && source.reads(QueryText.advocateRollup(filter))
             ? (QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database)))
             : nil
         if let most, let key = ranking.additiveKey,
@@ -44,17 +44,10 @@ extension Queries {
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
 
-    /// Whether `top` reads an all-time advocate rollup (`QueryText.advocateRollup`): no range,
-    /// filtered by a venue alone, or by network and tier at most.
-    private static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
-        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil && filter.campaign == nil
-            && (filter.venue == nil || filter.network == nil && filter.tier == nil)
-    }
-
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
     /// `topOfEveryRow`).
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        readsAdvocateRows(filter)
+        QueryText.readsAdvocateRows(filter)
     }
 
     /// `top` by engagement where no advocate has more than one row in the all-time advocate rollup

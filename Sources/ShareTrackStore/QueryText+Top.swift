@@ -7,26 +7,31 @@ extension QueryText {
     /// rows in ranking order (ties by advocate, as the answer orders them) of the advocates without
     /// live groups are all the answer can take of theirs; every advocate with live groups gets its
     /// stored row plus its live groups. SQLite reads the rollup in id order with a sorter that
-    /// keeps `limit` rows, instead of grouping every row by advocate.
+    /// keeps `limit` rows, instead of grouping every row by advocate; PostgreSQL keeps them in a
+    /// bounded heap.
     func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let (conditions, values) = conditions(filter)
         let counters = Rows.counterNames.joined(separator: ", ")
         let rowKey = sortKey(ranking) { $0 }
         var parts = ["""
-            SELECT * FROM (SELECT advocate, \(counters) FROM \(Self.advocateRollupRows(filter))
+            SELECT * FROM (SELECT advocate, \(counters) FROM \(advocateRollupRows(filter))
                 WHERE \(conditions)\(dialect.liveGroups.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? "")
                 ORDER BY \(rowKey) DESC, advocate\(dialect.bytewise) LIMIT \(limit)) AS ranked
             """]
         var liveValues: [SQLValue] = []
         if let live = dialect.liveGroups {
-            let (liveConditions, values) = self.conditions(filter, first: values.count + 1)
-            liveValues = values
+            let stored = self.conditions(filter, first: values.count + 1)
+            liveValues = stored.values
             parts.append("""
                 SELECT advocate, \(counters) FROM \(rollup.groups.table) JOIN \(rollup.table) USING (id)
-                    WHERE \(liveConditions) AND advocate IN (SELECT advocate FROM \(live))
+                    WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(live))
                 """)
-            parts.append("SELECT advocate, \(counters) FROM \(live)")
+            // Live groups not filtered yet (the shared store's rollup log) get the filter here.
+            let logged: (sql: String, values: [SQLValue]) = dialect.filtersLiveGroups
+                ? self.conditions(filter, first: values.count + liveValues.count + 1) : ("true", [])
+            liveValues += logged.values
+            parts.append("SELECT advocate, \(counters) FROM \(live) WHERE \(logged.sql)")
         }
         let from = "(" + parts.joined(separator: "\nUNION ALL ") + ") AS rolled_up"
         return (groups("advocate", from: from, countAdvocates: false, ranking: ranking, limit: limit), values + liveValues)
@@ -34,6 +39,24 @@ extension QueryText {
 }
 
 extension QueryText {
+    /// `topOfSingleGroups` where it answers `top` over `source`: no range, and no filter, a venue
+    /// alone, or a network and a tier (the all-time advocate rollup then has one row per advocate
+    /// the filter selects), and that rollup readable (not being built); nil where every advocate's
+    /// sums must be ranked.
+    public func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int,
+                                  over source: Source) -> (sql: String, values: [SQLValue])? {
+        guard Self.readsAdvocateRows(filter), Self.readsOneRowPerAdvocate(filter),
+              source.reads(Self.advocateRollup(filter)) else { return nil }
+        return topOfSingleGroups(filter, ranking: ranking, limit: limit)
+    }
+
+    /// Whether `top` reads an all-time advocate rollup (`advocateRollup`): no range, filtered by a
+    /// venue alone, or by network and tier at most.
+    static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
+        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil && filter.campaign == nil
+            && (filter.venue == nil || filter.network == nil && filter.tier == nil)
+    }
+
     /// The all-time rollup `top` reads for `filter` (a venue alone, or a network and tier at most):
     /// one row per advocate (`Rollup.advocateTotals`) without a filter, one per advocate and venue
     /// (`Rollup.venueAdvocates`) with a venue, else one per advocate, network and tier.
@@ -53,10 +76,10 @@ extension QueryText {
 
     /// The all-time advocate rollup `filter` selects joined with its groups, in the order SQLite
     /// reads them best: a venue's groups first (by their venue index), else the rollup in id order.
-    private static func advocateRollupRows(_ filter: QueryFilter) -> String {
-        let rollup = advocateRollup(filter)
-        return filter.venue == nil ? "\(rollup.table) CROSS JOIN \(rollup.groups.table) USING (id)"
-            : "\(rollup.groups.table) CROSS JOIN \(rollup.table) USING (id)"
+    private func advocateRollupRows(_ filter: QueryFilter) -> String {
+        let rollup = Self.advocateRollup(filter)
+        return filter.venue == nil ? "\(rollup.table) \(dialect.orderedJoin) \(rollup.groups.table) USING (id)"
+            : "\(rollup.groups.table) \(dialect.orderedJoin) \(rollup.table) USING (id)"
     }
 
     /// The first `limit` rows of the all-time advocate rollup that `filter` selects, in `ranking`'s
@@ -71,7 +94,7 @@ extension QueryText {
         let (conditions, values) = conditions(filter)
         return ("""
             SELECT advocate, \(Rows.counterNames.joined(separator: ", "))
-            FROM \(Self.advocateRollupRows(filter)) WHERE \(conditions)
+            FROM \(advocateRollupRows(filter)) WHERE \(conditions)
             """, values)
     }
 

@@ -7,6 +7,9 @@ public struct SQLDialect: Sendable {
     let real: String
     /// Appended to a text column to order it bytewise, as SQLite does by default.
     let bytewise: String
+    /// The join that reads its left table first (SQLite's `CROSS JOIN`; PostgreSQL chooses the
+    /// order itself).
+    let orderedJoin: String
     /// The sum of `value` in thousandths (SQLite stores thousandths; PostgreSQL `numeric` units).
     let valueSum: String
     /// The relations the queries read: every share, every counter row, and the counter rows with
@@ -34,7 +37,7 @@ public struct SQLDialect: Sendable {
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
-        numberedPlaceholders: false, real: "REAL", bytewise: "", valueSum: "SUM(value)",
+        numberedPlaceholders: false, real: "REAL", bytewise: "", orderedJoin: "CROSS JOIN", valueSum: "SUM(value)",
         shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
         exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
@@ -49,7 +52,7 @@ public struct SQLDialect: Sendable {
     /// groups are the rows of the rollup log (schema version 4) whose token has a share, with the
     /// share's attributes: not folded into the rollups yet, and counted in the same snapshot.
     public static let postgres = SQLDialect(
-        numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"",
+        numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"", orderedJoin: "JOIN",
         valueSum: "(SUM(value) * 1000)::bigint",
         shares: "shares", counters: "counters",
         attributed: "(SELECT \(Rows.attributedColumns) FROM shares JOIN counters USING (token) "
