@@ -55,6 +55,8 @@ final class Shipper: Sendable {
     let retention = Mutex(StoreRetention())
     /// The store's rollup builds (`Shipper+RollupBuilds`); only the queue changes it.
     let buildProgress = Mutex(SharedBuildProgress())
+    /// When the rollup log's size was last looked at (`Shipper+LogCompaction`).
+    let logCompacted = Mutex<ContinuousClock.Instant?>(nil)
 
     init(configuration: Configuration, reader: consuming sending JournalReader, logger: Logger) {
         self.configuration = configuration
@@ -118,7 +120,8 @@ final class Shipper: Sendable {
 
     /// Ships until the journal has nothing more, folds the rollup log (a chunk at a time, the
     /// batches journaled meanwhile shipped first) and builds the rollups a few steps further if
-    /// some are (coming back at once if more is left), or fails.
+    /// some are (coming back at once if more is left), then does what is due now and then
+    /// (retention, compacting the log), or fails.
     private func pump() {
         dispatchPrecondition(condition: .onQueue(queue))
         do {
@@ -133,6 +136,7 @@ final class Shipper: Sendable {
                 let nodes = try SharedNodes.read(store.connection)
                 state.withLock { $0.nodes = nodes }
                 try expireVisitors(in: store)
+                try compactRollupLog(in: store)
                 return building
             }
             recovered()
