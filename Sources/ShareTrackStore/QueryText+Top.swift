@@ -11,30 +11,40 @@ extension QueryText {
     /// bounded heap.
     func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
-        let (conditions, values) = conditions(filter)
         let counters = Rows.counterNames.joined(separator: ", ")
-        let rowKey = sortKey(ranking) { $0 }
+        // The live groups, read once: SQLite's are a table, filtered already, left out of the
+        // ranked rows by `NOT IN`; the shared store's (its rollup log joined with the shares) are
+        // filtered and summed per advocate into a materialized CTE, left out by an anti-join (a
+        // `NOT IN` that PostgreSQL does not expect to fit `work_mem` scans the CTE once per row).
+        var (with, live, values) = ("", dialect.liveGroups, [SQLValue]())
+        var leftOut = live.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? ""
+        if let groups = dialect.liveGroups, dialect.filtersLiveGroups {
+            let logged = conditions(filter)
+            let sums = Rows.counterNames.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
+            (with, live, values) = ("""
+                WITH logged_groups AS MATERIALIZED (SELECT advocate, \(sums) FROM \(groups) WHERE \(logged.sql) GROUP BY advocate)
+
+                """, "logged_groups", logged.values)
+            leftOut = " AND NOT EXISTS (SELECT 1 FROM logged_groups l WHERE l.advocate = \(rollup.groups.table).advocate)"
+        }
+        let ranked = conditions(filter, first: values.count + 1)
+        values += ranked.values
         var parts = ["""
             SELECT * FROM (SELECT advocate, \(counters) FROM \(advocateRollupRows(filter))
-                WHERE \(conditions)\(dialect.liveGroups.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? "")
-                ORDER BY \(rowKey) DESC, advocate\(dialect.bytewise) LIMIT \(limit)) AS ranked
+                WHERE \(ranked.sql)\(leftOut)
+                ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)) AS ranked
             """]
-        var liveValues: [SQLValue] = []
-        if let live = dialect.liveGroups {
-            let stored = self.conditions(filter, first: values.count + 1)
-            liveValues = stored.values
+        if let live {
+            let stored = conditions(filter, first: values.count + 1)
+            values += stored.values
             parts.append("""
                 SELECT advocate, \(counters) FROM \(rollup.groups.table) JOIN \(rollup.table) USING (id)
                     WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(live))
                 """)
-            // Live groups not filtered yet (the shared store's rollup log) get the filter here.
-            let logged: (sql: String, values: [SQLValue]) = dialect.filtersLiveGroups
-                ? self.conditions(filter, first: values.count + liveValues.count + 1) : ("true", [])
-            liveValues += logged.values
-            parts.append("SELECT advocate, \(counters) FROM \(live) WHERE \(logged.sql)")
+            parts.append("SELECT advocate, \(counters) FROM \(live)")
         }
         let from = "(" + parts.joined(separator: "\nUNION ALL ") + ") AS rolled_up"
-        return (groups("advocate", from: from, countAdvocates: false, ranking: ranking, limit: limit), values + liveValues)
+        return (with + groups("advocate", from: from, countAdvocates: false, ranking: ranking, limit: limit), values)
     }
 }
 
