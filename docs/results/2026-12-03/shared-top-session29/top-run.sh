@@ -1,6 +1,7 @@
 # top-run.sh BINDIR RUNS: times each `sharectl --db` question RUNS times over the store
-# `sharetrack` (a Unix-socket cluster at /tmp/s29/pg) with BINDIR's sharectl; prints the median
-# and the highest run of each, in ms, and keeps the first answer in answers-BINDIR's name.
+# $DB (default `sharetrack`; a Unix-socket cluster at /tmp/s29/pg) with BINDIR's sharectl; prints the median
+# and the highest run of each, in ms, and keeps the first answer in answers-BINDIR's name (in the
+# working directory; not kept here: the README says which were the same).
 BIN=$1; RUNS=${2:-9}
 URI="postgresql:///${DB:-sharetrack}?host=/tmp/s29/pg&user=postgres"
 OUT=answers-$(basename $BIN).txt; : > $OUT
