@@ -173,10 +173,11 @@ final class Shipper: Sendable {
         // large store from version 2, whose migration sums every rollup at once.
         let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
                                     node: configuration.node, databaseID: configuration.databaseID,
-                                    keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile) { from, to in
+                                    keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile,
+                                    beforeMigrating: { from, to in
             logger.notice("shared store: migrating its schema; shipping waits for it, on a large store a while",
                           metadata: ["from": "\(from)", "to": "\(to)"])
-        }
+        }, notices: { [logger] in logger.debug("shared store: the server says", metadata: ["message": "\($0)"]) })
         if let (from, to, took) = store.migrated {
             logger.notice(from == 0 ? "shared store: created its schema" : "shared store: migrated its schema",
                           metadata: ["from": "\(from)", "to": "\(to)", "ms": "\(Int(took.seconds * 1000))"])

@@ -9,11 +9,22 @@ import Glibc
 /// `shared_store_password_file` is passed beside it and never appears in an error: every message
 /// from here has any password the connection knows replaced by `***`.
 public final class PostgresConnection {
+    /// Takes what the server says beside its answers, for as long as the connection lives.
+    private final class NoticeHandler {
+        let handle: (String) -> Void
+        init(_ handle: @escaping (String) -> Void) { self.handle = handle }
+    }
+
     private let connection: OpaquePointer
     private let secrets: [String]
+    private let noticeHandler: NoticeHandler?
 
-    /// Connects; throws a transient error when the server cannot be reached.
-    public init(_ conninfo: String, password: String? = nil, applicationName: String = "sharetrack") throws(PostgresError) {
+    /// Connects; throws a transient error when the server cannot be reached. `notices` takes what
+    /// the server says beside its answers (a `NOTICE` or `WARNING`: a `DROP ... IF EXISTS` that
+    /// found nothing, a `VACUUM` that skipped a table), one message at a time; nil: libpq prints
+    /// them on stderr.
+    public init(_ conninfo: String, password: String? = nil, applicationName: String = "sharetrack",
+                notices: ((String) -> Void)? = nil) throws(PostgresError) {
         // Before `dbname`: the connection string overrides them. After it: they override it.
         var keywords = ["connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
                         "keepalives_count", "fallback_application_name", "dbname"]
@@ -32,6 +43,14 @@ public final class PostgresConnection {
             }
         }
         guard let handle else { throw PostgresError(sqlState: nil, message: "out of memory connecting") }
+        noticeHandler = notices.map(NoticeHandler.init)
+        if let noticeHandler {
+            PQsetNoticeProcessor(handle, { context, message in
+                guard let context, let message else { return }
+                Unmanaged<NoticeHandler>.fromOpaque(context).takeUnretainedValue()
+                    .handle(String(cString: message).split(whereSeparator: \.isNewline).joined(separator: "; "))
+            }, Unmanaged.passUnretained(noticeHandler).toOpaque())
+        }
         connection = handle
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(sqlState: nil, message: "cannot connect to the shared store: " + lastMessage)

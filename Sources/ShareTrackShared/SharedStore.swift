@@ -28,12 +28,16 @@ public final class SharedStore {
 
     /// Connects, migrates the schema and checks the visitor key (`keyFingerprint`, from `keyFile`).
     /// `beforeMigrating` is told first, with the two schema versions, if the store has an older one.
+    /// `notices` takes what the server says beside its answers (`PostgresConnection`; by default
+    /// nothing does).
     public init(conninfo: String, password: String?, node: String, databaseID: Int64,
                 keyFingerprint: String?, keyFile: String,
-                beforeMigrating: (_ from: Int, _ to: Int) -> Void = { _, _ in }) throws(PostgresError) {
+                beforeMigrating: (_ from: Int, _ to: Int) -> Void = { _, _ in },
+                notices: @escaping (String) -> Void = { _ in }) throws(PostgresError) {
         self.node = node
         self.databaseID = databaseID
-        connection = try PostgresConnection(conninfo, password: password, applicationName: "sharetrackd \(node)")
+        connection = try PostgresConnection(conninfo, password: password, applicationName: "sharetrackd \(node)",
+                                            notices: notices)
         let start = ContinuousClock.now
         let from = try SharedSchema.migrate(connection, keyFingerprint: keyFingerprint, keyFile: keyFile,
                                             beforeMigrating: beforeMigrating)

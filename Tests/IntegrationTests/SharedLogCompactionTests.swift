@@ -62,14 +62,23 @@ struct SharedLogCompactionTests {
         #expect(try nodes[1].compactRollupLog(minimumBytes: 0) == nil)
     }
 
-    @Test("the rewrite does not wait for a reader of the log, and is tried again later")
+    /// What the server said to a connection (`SharedStore`'s `notices`).
+    final class Notices {
+        var messages: [String] = []
+    }
+
+    @Test("the rewrite does not wait for a reader of the log, and is tried again later; the server's warning goes to notices")
     func skipsWhileRead() throws {
-        let (store, nodes, _, _) = try Self.bloated(orphans: 60_000, seed: 6)
+        let (store, _, _, _) = try Self.bloated(orphans: 60_000, seed: 6)
+        let notices = Notices()
+        let node = try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: "node-0", databaseID: 1,
+                                   keyFingerprint: nil, keyFile: "", notices: { notices.messages.append($0) })
         let reader = try store.connect()
         try reader.execute("BEGIN; SELECT count(*) FROM rollup_log")
-        #expect(try nodes[0].compactRollupLog(minimumBytes: 1 << 20) == nil)
+        #expect(try node.compactRollupLog(minimumBytes: 1 << 20) == nil)
+        #expect(notices.messages.count == 1 && notices.messages.allSatisfy { $0.contains(#""rollup_log""#) }, "\(notices.messages)")
         try reader.execute("COMMIT")
-        #expect(try nodes[0].compactRollupLog(minimumBytes: 1 << 20) != nil)
+        #expect(try node.compactRollupLog(minimumBytes: 1 << 20) != nil)
     }
 
     @Test("the daemon compacts a log past 16 MiB of few rows and logs it; its shipping goes on")
