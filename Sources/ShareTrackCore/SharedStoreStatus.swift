@@ -18,9 +18,12 @@ public struct SharedStoreStatus: Codable, Sendable, Equatable {
     public var backlogEvents: Int
     public var oldestBacklogSeconds: Double
     public var lastError: String?
+    /// The store's rollups being summed in steps after a migration (its schema version 8), as this
+    /// node last saw them; absent once none is (answers over the store stay exact meanwhile).
+    public var rollupsBuilding: [String]?
 
     public init(state: State, node: String, shippedGeneration: UInt64, backlogBatches: Int, backlogEvents: Int,
-                oldestBacklogSeconds: Double, lastError: String?) {
+                oldestBacklogSeconds: Double, lastError: String?, rollupsBuilding: [String]? = nil) {
         self.state = state
         self.node = node
         self.shippedGeneration = shippedGeneration
@@ -28,10 +31,11 @@ public struct SharedStoreStatus: Codable, Sendable, Equatable {
         self.backlogEvents = backlogEvents
         self.oldestBacklogSeconds = oldestBacklogSeconds
         self.lastError = lastError
+        self.rollupsBuilding = rollupsBuilding
     }
 
     private enum CodingKeys: String, CodingKey {
-        case state, node, shippedGeneration, backlogBatches, backlogEvents, oldestBacklogSeconds, lastError
+        case state, node, shippedGeneration, backlogBatches, backlogEvents, oldestBacklogSeconds, lastError, rollupsBuilding
     }
 
     /// As synthesized, but `last_error` is always there (`null` when shipping works).
@@ -44,5 +48,6 @@ public struct SharedStoreStatus: Codable, Sendable, Equatable {
         try container.encode(backlogEvents, forKey: .backlogEvents)
         try container.encode(oldestBacklogSeconds, forKey: .oldestBacklogSeconds)
         try container.encode(lastError, forKey: .lastError)
+        try container.encodeIfPresent(rollupsBuilding, forKey: .rollupsBuilding)
     }
 }

@@ -103,7 +103,7 @@ final class Shipper: Sendable {
         state.withLock { $0.failure?.message }
     }
 
-    /// The `status` view: state, place and backlog.
+    /// The `status` view: state, place, backlog and the store's rollup builds.
     func status(flushInterval: Double) -> SharedStoreStatus {
         let (shipped, failure) = state.withLock { ($0.shipped, $0.failure) }
         let backlog = (try? reader.withLock { try $0.backlog(after: shipped ?? 0) })
@@ -113,7 +113,8 @@ final class Shipper: Sendable {
         return SharedStoreStatus(
             state: state, node: node, shippedGeneration: shipped ?? 0, backlogBatches: backlog.batches,
             backlogEvents: backlog.events, oldestBacklogSeconds: age,
-            lastError: failure.map { $0.permanent ? "stopped: " + $0.message : $0.message })
+            lastError: failure.map { $0.permanent ? "stopped: " + $0.message : $0.message },
+            rollupsBuilding: buildProgress.withLock { $0.building }.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     // MARK: On the queue

@@ -9,7 +9,8 @@ struct StatusCommand: ControlCommand {
             Version, pid and uptime; config file, ack mode and flush interval; the database and \
             its size; the last flush; what is pending (not yet committed); totals since start; the \
             event rate over the last 10 s and 1 min; connections; with a shared store, its state \
-            and backlog; after an upgrade, the rollups still being built in the background.
+            and backlog; after an upgrade, the rollups still being built in the background (the \
+            local database's, and the shared store's).
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -52,8 +53,7 @@ struct StatusCommand: ControlCommand {
             ("cached tokens", Formatting.integer(status.cachedTokens)),
         ]
         if let building = status.rollupsBuilding {
-            fields.append(("rollups", "building \(building.joined(separator: ", ")) in the background "
-                + "(answers exact; some slower until built)"))
+            fields.append(("rollups", Self.describe(building: building)))
         }
         if let key = status.visitorKey { fields.append(("visitor key", "fingerprint \(key)")) }
         if let retention = status.visitorRetention { fields.append(("visitor retention", Self.describe(retention, now: now))) }
@@ -62,8 +62,14 @@ struct StatusCommand: ControlCommand {
                 + "\(shared.shippedGeneration); backlog \(Formatting.integer(shared.backlogBatches)) batches "
                 + "(\(Formatting.integer(shared.backlogEvents)) events, oldest \(Formatting.duration(shared.oldestBacklogSeconds)))"))
             if let error = shared.lastError { fields.append(("shared store error", error)) }
+            if let building = shared.rollupsBuilding { fields.append(("shared store rollups", Self.describe(building: building))) }
         }
         printFields(fields)
+    }
+
+    /// `building rollup_hours, … in the background (answers exact; some slower until built)`.
+    static func describe(building rollups: [String]) -> String {
+        "building \(rollups.joined(separator: ", ")) in the background (answers exact; some slower until built)"
     }
 
     /// `90d; last run 2026-11-28T03:30:49Z (12s ago) removed 120 visitor pairs (4,512 since start)`.

@@ -96,4 +96,35 @@ struct SharedRollupBuildTests {
         }
         #expect(try daemon.stop() == 0)
     }
+
+    @Test("status lists the store's rollups being built while another node holds the fold's lock, and not once they are")
+    func statusListsBuilds() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let node = { (name: String) in
+            try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: name, databaseID: 1,
+                            keyFingerprint: nil, keyFile: "")
+        }
+        var chain = RandomChain(seed: 92, nodes: 1)
+        try SharedRollupTests.ship(20, of: &chain, to: [try node("node-0")])
+        let connection = try store.connect()
+        try connection.execute(SharedSchemaMigrationTests.backToVersionFour
+                               + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
+        _ = try node("node-0")  // migrates: the rollups of versions 5-7 wait to be built
+        try connection.execute("SELECT pg_advisory_lock(\(RollupLog.foldLockKey))")
+
+        let daemon = try store.daemon(node: "node-9")
+        let building = Rollup.all.filter(Rollup.built.contains).map(\.table)
+        #expect(try eventually { try daemon.sharedStore()["rollups_building"] as? [String] == building },
+                "\((try? daemon.sharedStore()) ?? [:])")
+        let text = try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).stdout
+        #expect(text.contains("shared store rollups: building \(building.joined(separator: ", ")) in the background"), "\(text)")
+        try connection.execute("SELECT pg_advisory_unlock(\(RollupLog.foldLockKey))")
+        // A batch wakes the shipper at once (else its 10 s tick would).
+        try daemon.send([TestEvent(token: "d1", kind: .click(visitor: "v1", bot: false), time: Int64(Date().timeIntervalSince1970))])
+        #expect(eventually { daemon.log.contains("shared store: rollups built s=") }, "\(daemon.log)")
+        #expect(try daemon.sharedStore()["rollups_building"] == nil)
+        try SharedRollupTests.expectExact(connection, &chain)
+        #expect(try daemon.stop() == 0)
+    }
+
 }
