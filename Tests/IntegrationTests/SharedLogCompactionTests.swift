@@ -14,10 +14,7 @@ struct SharedLogCompactionTests {
         throws -> (store: SharedStoreFixture, nodes: [SharedStore], chain: RandomChain, connection: PostgresConnection)
     {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let nodes = try (0..<3).map { index in
-            try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: "node-\(index)",
-                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
-        }
+        let nodes = try (0..<3).map { try store.node($0) }
         var chain = RandomChain(seed: seed, nodes: nodes.count)
         try SharedRollupTests.ship(30, of: &chain, to: nodes)
         let connection = try store.connect()
@@ -71,8 +68,7 @@ struct SharedLogCompactionTests {
     func skipsWhileRead() throws {
         let (store, _, _, _) = try Self.bloated(orphans: 60_000, seed: 6)
         let notices = Notices()
-        let node = try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: "node-0", databaseID: 1,
-                                   keyFingerprint: nil, keyFile: "", notices: { notices.messages.append($0) })
+        let node = try store.node(0, notices: { notices.messages.append($0) })
         let reader = try store.connect()
         try reader.execute("BEGIN; SELECT count(*) FROM rollup_log")
         #expect(try node.compactRollupLog(minimumBytes: 1 << 20) == nil)

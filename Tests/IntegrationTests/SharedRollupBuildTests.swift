@@ -71,10 +71,7 @@ struct SharedRollupBuildTests {
     func daemonBuilds() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
         // Filled by nodes of the daemons' role (who must own what the migration alters), taken back to version 4.
-        let nodes = try (0..<3).map { index in
-            try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: "node-\(index)",
-                            databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "")
-        }
+        let nodes = try (0..<3).map { try store.node($0) }
         var chain = RandomChain(seed: 91, nodes: nodes.count)
         try SharedRollupTests.ship(40, of: &chain, to: nodes)
         let connection = try store.connect()
@@ -100,16 +97,12 @@ struct SharedRollupBuildTests {
     @Test("status lists the store's rollups being built while another node holds the fold's lock, and not once they are")
     func statusListsBuilds() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let node = { (name: String) in
-            try SharedStore(conninfo: store.uri, password: PostgresCluster.password, node: name, databaseID: 1,
-                            keyFingerprint: nil, keyFile: "")
-        }
         var chain = RandomChain(seed: 92, nodes: 1)
-        try SharedRollupTests.ship(20, of: &chain, to: [try node("node-0")])
+        try SharedRollupTests.ship(20, of: &chain, to: [try store.node(0)])
         let connection = try store.connect()
         try connection.execute(SharedSchemaMigrationTests.backToVersionFour
                                + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
-        _ = try node("node-0")  // migrates: the rollups of versions 5-7 wait to be built
+        _ = try store.node(0)  // migrates: the rollups of versions 5-7 wait to be built
         try connection.execute("SELECT pg_advisory_lock(\(RollupLog.foldLockKey))")
 
         let daemon = try store.daemon(node: "node-9")

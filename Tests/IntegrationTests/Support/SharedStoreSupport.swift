@@ -33,6 +33,13 @@ struct SharedStoreFixture {
         ] + arguments)
     }
 
+    /// Node `node-<index>` (database id index + 1) in this process, connected as the daemons' role
+    /// (who must own what a migration alters), without a visitor key.
+    func node(_ index: Int, notices: @escaping (String) -> Void = { _ in }) throws -> SharedStore {
+        try SharedStore(conninfo: uri, password: PostgresCluster.password, node: "node-\(index)",
+                        databaseID: Int64(index + 1), keyFingerprint: nil, keyFile: "", notices: notices)
+    }
+
     /// A new visitor key file (32 random bytes, mode 0600) in `directory`.
     static func makeKeyFile(in directory: String) throws -> String {
         let path = directory + "/visitor.key"
