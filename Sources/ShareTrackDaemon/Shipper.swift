@@ -106,8 +106,7 @@ final class Shipper: Sendable {
     /// The `status` view: state, place, backlog and the store's rollup builds.
     func status(flushInterval: Double) -> SharedStoreStatus {
         let (shipped, failure) = state.withLock { ($0.shipped, $0.failure) }
-        let backlog = (try? reader.withLock { try $0.backlog(after: shipped ?? 0) })
-            ?? .empty
+        let backlog = backlog(after: shipped)
         let age = backlog.oldestTime.map { max(0, Double(Int64(time(nil)) - $0)) } ?? 0
         let state: SharedStoreStatus.State = failure != nil ? .failing : age > max(5, 3 * flushInterval) ? .behind : .ok
         return SharedStoreStatus(
@@ -164,8 +163,12 @@ final class Shipper: Sendable {
 
     /// Whether batches wait to be shipped (false if the journal cannot be read: the next pump says why).
     private func journaled() -> Bool {
-        let shipped = state.withLock { $0.shipped }
-        return ((try? reader.withLock { try $0.backlog(after: shipped ?? 0) })?.batches ?? 0) > 0
+        backlog(after: state.withLock { $0.shipped }).batches > 0
+    }
+
+    /// The journal's batches after `shipped` (empty if the journal cannot be read).
+    private func backlog(after shipped: UInt64?) -> JournalReader.Backlog {
+        (try? reader.withLock { try $0.backlog(after: shipped ?? 0) }) ?? .empty
     }
 
     private func connect() throws -> SharedStore {
