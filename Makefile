@@ -57,10 +57,15 @@ run: build
 demo: build
 	scripts/demo.sh
 
+# The tests' temporary directories (databases, sockets, PostgreSQL clusters: a few hundred MB) go
+# under one of this run's, removed afterwards, pass or fail; 1777 like /tmp, since the PostgreSQL
+# servers run as another user.
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) manuals CONFIGURATION=debug
-	$(SWIFT) test
+	@scratch=$$(mktemp -d /tmp/sharetrack-tests.XXXXXX) && chmod 1777 $$scratch && \
+		echo "TMPDIR=$$scratch $(SWIFT) test" && TMPDIR=$$scratch $(SWIFT) test; \
+		status=$$?; rm -rf $$scratch; exit $$status
 
 # Long reliability variants (docs/reliability.md): 200,000 events through 8 kill -9s, 5 million
 # shares, 2.1 million pending rows, 32 stalled writers, a 3-million-row export, 2 million
