@@ -64,7 +64,7 @@ public struct SharedQueries {
         case .venues(let filter):
             return try groups(.venue, filter, source)
         case .tiers(let filter):
-            return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: true), everyTier: true)
+            return GroupRow.tiers(try tiers(filter, source), everyTier: true)
         case .networks(let filter):
             return try groups(.network, filter, source)
         case .trend(let filter):
@@ -102,6 +102,17 @@ public struct SharedQueries {
         let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], text)
         return try rows(text.groups(dimension.rawValue, from: from, countAdvocates: countAdvocates, ranking: ranking,
                                     limit: limit), values) { GroupRow(dimension, row: $0) }
+    }
+
+    /// Rows per tier, each with its distinct advocates. Over all time with no attribute but the
+    /// tier, the advocates are counted in `tier_advocates` (`TierAdvocates`) and the sums come from
+    /// the cheapest rollup, instead of one row per advocate group deduplicated.
+    private func tiers(_ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
+        guard source != .raw, filter == QueryFilter(tier: filter.tier) else {
+            return try groups(.tier, filter, source, countAdvocates: true)
+        }
+        let advocates = Dictionary(uniqueKeysWithValues: try rows(TierAdvocates.countSQL, []) { ($0.string(0) ?? "", $0.int64(1)) })
+        return try groups(.tier, filter, source).map { GroupRow(.tier, $0.name, advocates: advocates[$0.name] ?? 0, totals: $0.totals) }
     }
 
     /// `filter` names the advocate.

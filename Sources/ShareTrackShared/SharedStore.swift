@@ -81,6 +81,9 @@ public final class SharedStore {
                 try connection.query(SharedRollups.addGroups(from: Shipment.unnestShares), shipment.shares.parameters)
             }
             try connection.query(Self.applyStatement, [node] + shipment.parameters)
+            if shipment.shares.count > 0 {
+                try connection.query(TierAdvocates.addSQL(from: Shipment.unnestShares), shipment.shares.parameters)
+            }
             try connection.query("""
                 UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),
                     caught_up_at = CASE WHEN $5 THEN now() ELSE caught_up_at END
@@ -124,7 +127,7 @@ public final class SharedStore {
     }
 
     /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed (in
-    /// the shares and the group tables, under the groups and fold locks, `RollupLog.startShipment`;
+    /// the shares, the group tables and `tier_advocates`, under the groups and fold locks, `RollupLog.startShipment`;
     /// the log holds tokens, not attributes).
     private func erase(_ erasures: [Erasure]) throws(PostgresError) {
         for erasure in erasures {
@@ -133,7 +136,7 @@ public final class SharedStore {
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
                 try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", [id, pseudonym])
-                for rename in SharedRollups.renameAdvocate {
+                for rename in SharedRollups.renameAdvocate + [TierAdvocates.renameSQL] {
                     try connection.query(rename, [id, pseudonym])
                 }
             }

@@ -37,7 +37,8 @@ struct SharedRollupTests {
     /// Per rollup table, the rows of the rollup plus the log rows with a share that differ from the
     /// raw aggregation (either way), by attributes (not group ids: groups are numbered by folds),
     /// in one statement's snapshot. A rollup being built (`SharedRollupBuilds`) against the rows of
-    /// the shares whose share group is up to its mark.
+    /// the shares whose share group is up to its mark. And `tier_advocates` against the (tier,
+    /// advocate) pairs of the counted raw rows.
     static func rollupDifferences(_ connection: PostgresConnection) throws -> [String: Int64] {
         let built = try SharedRollupBuilds.marks(connection)
         let checks = Rollup.all.map { rollup in
@@ -70,7 +71,13 @@ struct SharedRollupTests {
                 ) AS different)
                 """
         }
-        let result = try connection.query(checks.joined(separator: " UNION ALL "))
+        let pairs = "SELECT s.tier, s.advocate FROM counters c JOIN shares s USING (token) WHERE \(Rows.counted)"
+        let tierAdvocates = """
+            (SELECT 'tier_advocates', count(*) FROM (
+                (SELECT tier, advocate FROM tier_advocates EXCEPT \(pairs)) UNION ALL (\(pairs) EXCEPT SELECT tier, advocate FROM tier_advocates)
+            ) AS different)
+            """
+        let result = try connection.query((checks + [tierAdvocates]).joined(separator: " UNION ALL "))
         var differences: [String: Int64] = [:]
         for row in 0..<result.count where result.int64(row, 1) != 0 {
             differences[result.string(row, 0) ?? ""] = result.int64(row, 1)

@@ -8,24 +8,29 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 8 back to version 7: without `rollup_builds`, and the guards
+    /// Takes a store from version 9 back to version 8: without `tier_advocates`, and the shipments'
+    /// guard wanting version 8 (version 8's again).
+    static let backToVersionEight = "DROP TABLE tier_advocates;\n"
+        + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
+
+    /// Takes a store from version 9 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
-    static let backToVersionSeven = "DROP TABLE rollup_builds;\n"
+    static let backToVersionSeven = "DROP TABLE tier_advocates; DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 8 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 9 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
-    static let backToVersionSix = "DROP TABLE rollup_builds; DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
-        + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
+    static let backToVersionSix = "DROP TABLE tier_advocates; DROP TABLE rollup_builds; DROP TABLE rollup_venue_advocates; "
+        + "DROP TABLE venue_advocate_groups;\n" + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 8 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 9 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 8 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 9 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -58,19 +63,24 @@ struct SharedSchemaMigrationTests {
     }
 
     /// A daemon whose shipments and folds say they are of the versions given, still connected
-    /// after the store was migrated: both refused, permanently, naming the version the guards want.
-    static func expectRefused(_ connection: PostgresConnection, shipmentVersion: Int, foldVersion: Int) throws {
-        for (setting, statement) in [("shipment_version', '\(shipmentVersion)", "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"),
-                                     ("fold_version', '\(foldVersion)", RollupLog.foldStatement)] {
-            let refused = #expect(throws: PostgresError.self) {
-                try connection.transaction { () throws(PostgresError) in
-                    try connection.execute("SELECT set_config('sharetrack.\(setting)', true)")
-                    _ = try connection.query(statement, statement.contains("$1") ? ["1000"] : [])
-                }
+    /// after the store was migrated: both refused, permanently, naming the version the guards want
+    /// (a fold of version 8 is version 9's: `foldVersion` nil checks that it is let through).
+    static func expectRefused(_ connection: PostgresConnection, shipmentVersion: Int, foldVersion: Int?) throws {
+        func attempt(_ setting: String, _ statement: String) throws(PostgresError) {
+            try connection.transaction { () throws(PostgresError) in
+                try connection.execute("SELECT set_config('sharetrack.\(setting)', true)")
+                _ = try connection.query(statement, statement.contains("$1") ? ["1000"] : [])
             }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(SharedRollupBuilds.version)") == true
+        }
+        let shipment = "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"
+        let attempts = [("shipment_version', '\(shipmentVersion)", shipment, TierAdvocates.version)]
+            + (foldVersion.map { [("fold_version', '\($0)", RollupLog.foldStatement, SharedRollupBuilds.version)] } ?? [])
+        for (setting, statement, version) in attempts {
+            let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(version)") == true
                     && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         }
+        if foldVersion == nil { try attempt("fold_version', '\(SharedRollupBuilds.version)", RollupLog.foldStatement) }
     }
 
     /// Questions whose sums read the rollups.
@@ -191,7 +201,7 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(SharedRollupBuilds.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(TierAdvocates.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
@@ -229,6 +239,19 @@ struct SharedSchemaMigrationTests {
         try migrated.fold()
         try SharedRollupTests.expectExact(connection, &chain)
         try Self.expectRefused(connection, shipmentVersion: 7, foldVersion: 7)
+    }
+
+    @Test("a store at schema version 8 gets each tier's advocates from its groups, exact while nodes ship and rename; version 8 shipments are then refused, its folds not")
+    func migratesVersionEight() throws {
+        var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 8, Self.backToVersionEight, seed: 88)
+        #expect(try connection.query("SELECT count(*) FROM tier_advocates").int64(0, 0) > 5)
+        #expect(try migrated.rollupsBuilding() == [])
+        try SharedRollupTests.expectExact(connection, &chain)
+        try SharedRollupTests.ship(20, of: &chain, to: nodes)
+        try SharedRollupTests.expectExact(connection, &chain)
+        try migrated.fold()
+        try SharedRollupTests.expectExact(connection, &chain)
+        try Self.expectRefused(connection, shipmentVersion: 8, foldVersion: nil)
     }
 
     /// A store taken back to `version` by `back`, its last shipment not folded, migrated: its
