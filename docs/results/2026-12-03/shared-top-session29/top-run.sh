@@ -1,21 +1,9 @@
 # top-run.sh BINDIR RUNS: times each `sharectl --db` question RUNS times over the store
 # $DB (default `sharetrack`; a Unix-socket cluster at /tmp/s29/pg) with BINDIR's sharectl; prints the median
-# and the highest run of each, in ms, and keeps the first answer in answers-BINDIR's name (in the
-# working directory; not kept here: the README says which were the same).
-BIN=$1; RUNS=${2:-9}
-URI="postgresql:///${DB:-sharetrack}?host=/tmp/s29/pg&user=postgres"
-OUT=answers-$(basename $BIN).txt; : > $OUT
-while read -r name args; do
-    times=()
-    for run in $(seq 1 $RUNS); do
-        start=$(date +%s%N)
-        answer=$($BIN/sharectl $args --db "$URI" --json)
-        times+=($(( ($(date +%s%N) - start) / 1000000 )))
-        [ $run = 1 ] && echo "$name: $answer" >> $OUT
-    done
-    sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-    printf '%-34s median %6d ms  max %6d ms\n' "$name" ${sorted[$((RUNS / 2))]} ${sorted[$((RUNS - 1))]}
-done <<'QUESTIONS'
+# and the highest run of each, in ms, and keeps the first answer in answers-DB-BINDIR's name.txt (in the
+# working directory; not kept here: the README says which were the same). The timing loop is
+# session 30's run.sh (this script had it inline; it names the answers' file after the store too).
+bash "$(dirname "$0")/../../2026-12-04/shared-tiers-session30/run.sh" "$1" "${DB:-sharetrack}" "${2:-9}" <<'QUESTIONS'
 top                                top --limit 20
 top-by-clicks                      top --limit 20 --by clicks
 top-by-engagement                  top --limit 20 --by engagement
