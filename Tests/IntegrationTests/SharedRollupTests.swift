@@ -135,6 +135,25 @@ struct SharedRollupTests {
         #expect(counts.int64(0, 0) > 30 && counts.int64(0, 1) > 0 && counts.int64(0, 2) > 50)
     }
 
+    @Test("top's bounded heap gets 64 MB of work_mem at least, for its transaction only; a larger setting is kept")
+    func topWorkMem() throws {
+        let (cluster, database, _) = try Self.stores(1)
+        let connection = try cluster.connect(database)
+        let workMem = { try connection.query("SHOW work_mem").string(0, 0) }
+        let top = ControlRequest(command: .top)
+        func workMemDuringTop() throws -> String? {
+            try SharedQueries(connection).snapshot {
+                _ = try SharedQueries(connection).answer(top, now: 0)
+                return try workMem()
+            }
+        }
+        #expect(try workMem() == "4MB")
+        #expect(try workMemDuringTop() == "64MB")
+        #expect(try workMem() == "4MB")
+        try connection.execute("SET work_mem = '128MB'")
+        #expect(try workMemDuringTop() == "128MB")
+    }
+
     @Test("an advocate renamed to one whose groups exist merges its groups and rollup rows into theirs")
     func renameMergesGroups() throws {
         let (cluster, database, nodes) = try Self.stores(1)
