@@ -117,10 +117,10 @@ public struct SharedQueries {
     }
 
     /// Rows per tier, each with its distinct advocates. Over all time with no attribute but the
-    /// tier, the advocates are counted in `tier_advocates` (`TierAdvocates`) and the sums come from
-    /// the cheapest rollup, instead of one row per advocate group deduplicated.
+    /// tier, once `tier_advocates` is filled (`TierAdvocates`), the advocates are counted there and
+    /// the sums come from the cheapest rollup, instead of one row per advocate group deduplicated.
     private func tiers(_ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
-        guard source != .raw, filter == QueryFilter(tier: filter.tier) else {
+        guard source != .raw, TierAdvocates.answers(filter), try !TierAdvocates.filling(connection) else {
             return try groups(.tier, filter, source, countAdvocates: true)
         }
         let advocates = Dictionary(uniqueKeysWithValues: try rows(TierAdvocates.countSQL, []) { ($0.string(0) ?? "", $0.int64(1)) })

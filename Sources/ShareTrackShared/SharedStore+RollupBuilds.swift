@@ -1,17 +1,20 @@
 import ShareTrackStore
 
 extension SharedStore {
-    /// The rollups being built (`SharedRollupBuilds`), in the order of `Rollup.all`.
+    /// The rollups being built (`SharedRollupBuilds`), in the order of `Rollup.all`, then
+    /// `tier_advocates` while it is being filled (`TierAdvocates`).
     public func rollupsBuilding() throws(PostgresError) -> [String] {
         let marks = try SharedRollupBuilds.marks(connection)
         return Rollup.all.map(\.table).filter { marks[$0] != nil }
+            + (try TierAdvocates.filling(connection) ? [TierAdvocates.table] : [])
     }
 
     /// One step of the rollup builds (`SharedRollupBuilds`), in one transaction under the fold's
     /// lock: the next `rows` rows of the first one's source, in share group order, and the rest of
-    /// the last one's group (its other hours), added to it. Returns the rollups still being built
-    /// once it commits (in the order of `Rollup.all`; empty: all built), or nil if another node
-    /// holds the lock (folding, or stepping itself).
+    /// the last one's group (its other hours), added to it; once they are built, the fill of
+    /// `tier_advocates` over the next `rows` advocate groups. Returns what is still being built once
+    /// it commits (as `rollupsBuilding`; empty: all built), or nil if another node holds the lock
+    /// (folding, or stepping itself).
     public func buildRollups(rows: Int) throws(PostgresError) -> [String]? {
         try connection.transaction { () throws(PostgresError) -> [String]? in
             guard try connection.query(RollupLog.tryFoldLock).string(0, 0) == "t" else { return nil }
@@ -21,7 +24,9 @@ extension SharedStore {
                 throw PostgresError(sqlState: "XX000", message: "rollup_builds names \(marks.keys.sorted()), "
                                     + "not only rollups built in steps")
             }
-            guard let rollup = building.first, let from = marks[rollup.table] else { return [] }
+            guard let rollup = building.first, let from = marks[rollup.table] else {
+                return try TierAdvocates.fill(connection, groups: rows) ? [TierAdvocates.table] : []
+            }
             try connection.execute("SET LOCAL work_mem = '64MB'")
             let step = rollup.stepSQL(.postgres)
             let next = try connection.query(step.bound, [String(from), String(rows)])
@@ -39,7 +44,7 @@ extension SharedStore {
                 try connection.query("UPDATE rollup_builds SET built_through = $1 WHERE rollup = $2",
                                      [String(through), rollup.table])
             }
-            return building.map(\.table)
+            return building.map(\.table) + (try TierAdvocates.filling(connection) ? [TierAdvocates.table] : [])
         }
     }
 }
