@@ -12,8 +12,8 @@ import ShareTrackCore
 /// (`addSQL`), and a share's counters (its share counted) are shipped with it, so the pairs are
 /// those of the counted rows, in the rollups or in the log. Nodes ship in parallel: the primary key
 /// makes a pair that two shipments add at once a single row (the second waits for the first and
-/// then adds nothing). A rename (`forget --advocate`, under the groups lock held exclusively) moves
-/// the advocate's pairs to the pseudonym, merged where it has them.
+/// then adds nothing). A rename (`forget --advocate`, under the groups lock held exclusively) drops
+/// the advocate's pairs and adds the pseudonym's from its stored shares (`renameSQL`).
 ///
 /// The shares a store holds when it is migrated get their pairs afterwards, in steps, as the
 /// rollups of version 8 are summed (`SharedStore.buildRollups`, under the fold's lock, after
@@ -21,8 +21,7 @@ import ShareTrackCore
 /// and moves the mark (`fillKey` in `meta`, absent once done) past them. Every share the store
 /// holds has its advocate group, numbered before it is inserted, so the groups up to the last one
 /// at the migration cover those shares; the shares shipped since add their own pairs. Meanwhile
-/// `tiers` counts as before. A rename between steps moves what was added; a merged group's pairs
-/// are those of the group it merges into. A daemon of version 8 still connected would not add its
+/// `tiers` counts as before. A daemon of version 8 still connected would not add its
 /// shares' pairs: the shipments' guard wants version 9, so its next shipment is refused; folds are
 /// unchanged, and so is their guard.
 enum TierAdvocates {
@@ -62,12 +61,13 @@ enum TierAdvocates {
         SELECT coalesce(max(id), 0), count(*) FROM step
         """
 
-    /// Inserts the pairs of the share rows `stored` of `relation` that the table does not have yet.
-    private static func add(from relation: String) -> String {
+    /// Inserts the pairs of the share rows `stored` of `relation` (those that meet `condition`)
+    /// that the table does not have yet.
+    private static func add(from relation: String, where condition: String = "true") -> String {
         """
         INSERT INTO tier_advocates (tier, advocate)
         SELECT DISTINCT stored.tier, stored.advocate FROM \(relation)
-        WHERE NOT EXISTS (SELECT 1 FROM tier_advocates t WHERE t.tier = stored.tier AND t.advocate = stored.advocate)
+        WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM tier_advocates t WHERE t.tier = stored.tier AND t.advocate = stored.advocate)
         ORDER BY stored.tier, stored.advocate
         ON CONFLICT DO NOTHING
         """
@@ -92,10 +92,12 @@ enum TierAdvocates {
         return true
     }
 
-    /// Moves advocate `$1`'s pairs to `$2`.
+    /// After advocate `$1`'s shares were renamed `$2`: drops `$1`'s pairs and adds `$2`'s from its
+    /// stored shares (not by moving `$1`'s: during a fill, shares of `$1` whose group was not reached
+    /// yet have no pairs to move, and may now belong to a group of `$2` that was).
     static let renameSQL = """
-        WITH moved AS (DELETE FROM tier_advocates WHERE advocate = $1 RETURNING tier)
-        INSERT INTO tier_advocates (tier, advocate) SELECT tier, $2 FROM moved ON CONFLICT DO NOTHING
+        WITH dropped AS (DELETE FROM tier_advocates WHERE advocate = $1 AND $1 <> $2)
+        \(add(from: "shares stored", where: "stored.advocate = $2"))
         """
 
     /// The number of advocates per tier.
