@@ -86,26 +86,25 @@ public struct SharedQueries {
     /// answer's transaction (a larger setting of the server, role or database is kept): room to
     /// hash one rollup row per advocate for the join with their groups (7 MB at 100,000 advocates;
     /// only what the hash takes is used). The default 4 MB spills that join to temporary files:
-    /// about 45 ms of each such `top` at 100,000 advocates. Only
-    /// there: the answers that sum every advocate's rows in a hash aggregate took longer with the
-    /// room (its 21 MB of fresh memory cost more than 1.6 MB spilled).
+    /// about 45 ms of each such `top` at 100,000 advocates. Only there: the answers that sum every
+    /// advocate's rows in a hash aggregate took longer with the room (its 21 MB of fresh memory
+    /// cost more than 1.6 MB spilled).
     static let topWorkMem = """
         SELECT set_config('work_mem', '64MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('64MB')
         """
 
     /// Where sums come from: the rollups and their log, with the hours the rollups hold, but not
-    /// those being built (`SharedRollupBuilds`), or the raw rows (`readsRollups` false, or a store
-    /// of an older schema that no daemon of this version has migrated yet: it may lack rollups this
-    /// version reads).
+    /// those being built, nor `tier_advocates` while it is filled (`SharedRollupBuilds.building`),
+    /// or the raw rows (`readsRollups` false, or a store of an older schema that no daemon of this
+    /// version has migrated yet: it may lack rollups this version reads).
     private func sumsSource() throws -> Source {
         guard readsRollups,
               try connection.query("SELECT value::int FROM meta WHERE key = 'schema_version'").int64(0, 0)
                   == SharedSchema.currentVersion
         else { return .raw }
         let hours = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
-        let building = try connection.query("SELECT rollup FROM rollup_builds")
         return .rollups(storedHours: hours.isNull(0, 0) ? nil : hours.int64(0, 0)...hours.int64(0, 1),
-                        building: Set((0..<building.count).map { building.string($0, 0) ?? "" }))
+                        building: Set(try SharedRollupBuilds.building(connection)))
     }
 
     private func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
@@ -120,7 +119,7 @@ public struct SharedQueries {
     /// tier, once `tier_advocates` is filled (`TierAdvocates`), the advocates are counted there and
     /// the sums come from the cheapest rollup, instead of one row per advocate group deduplicated.
     private func tiers(_ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
-        guard source != .raw, TierAdvocates.answers(filter), try !TierAdvocates.filling(connection) else {
+        guard source.reads(table: TierAdvocates.table), TierAdvocates.answers(filter) else {
             return try groups(.tier, filter, source, countAdvocates: true)
         }
         let advocates = Dictionary(uniqueKeysWithValues: try rows(TierAdvocates.countSQL, []) { ($0.string(0) ?? "", $0.int64(1)) })

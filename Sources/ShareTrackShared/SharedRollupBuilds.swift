@@ -39,6 +39,14 @@ enum SharedRollupBuilds {
         \(SharedRollups.guardFunctions(version: version, keeps: "rollups built in steps"))
         """
 
+    /// What is being built, as `connection` sees it: the rollups, in the order of `Rollup.all`,
+    /// then `tier_advocates` while it is being filled (`TierAdvocates`).
+    static func building(_ connection: PostgresConnection) throws(PostgresError) -> [String] {
+        let marks = try marks(connection)
+        return Rollup.all.map(\.table).filter { marks[$0] != nil }
+            + (try TierAdvocates.filling(connection) ? [TierAdvocates.table] : [])
+    }
+
     /// Each rollup being built and its mark, as `connection` sees them.
     static func marks(_ connection: PostgresConnection) throws(PostgresError) -> [String: Int64] {
         let held = try connection.query("SELECT rollup, built_through FROM rollup_builds")

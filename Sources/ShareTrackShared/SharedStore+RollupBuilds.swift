@@ -1,12 +1,9 @@
 import ShareTrackStore
 
 extension SharedStore {
-    /// The rollups being built (`SharedRollupBuilds`), in the order of `Rollup.all`, then
-    /// `tier_advocates` while it is being filled (`TierAdvocates`).
+    /// What is being built (`SharedRollupBuilds.building`).
     public func rollupsBuilding() throws(PostgresError) -> [String] {
-        let marks = try SharedRollupBuilds.marks(connection)
-        return Rollup.all.map(\.table).filter { marks[$0] != nil }
-            + (try TierAdvocates.filling(connection) ? [TierAdvocates.table] : [])
+        try SharedRollupBuilds.building(connection)
     }
 
     /// One step of the rollup builds (`SharedRollupBuilds`), in one transaction under the fold's
@@ -44,7 +41,7 @@ extension SharedStore {
                 try connection.query("UPDATE rollup_builds SET built_through = $1 WHERE rollup = $2",
                                      [String(through), rollup.table])
             }
-            return building.map(\.table) + (try TierAdvocates.filling(connection) ? [TierAdvocates.table] : [])
+            return try SharedRollupBuilds.building(connection)
         }
     }
 }

@@ -39,8 +39,14 @@ public enum Source: Equatable, Sendable {
 
     /// Whether the sums may read `rollup` (all-time): not from the raw rows, nor while it is built.
     func reads(_ rollup: Rollup) -> Bool {
+        reads(table: rollup.table)
+    }
+
+    /// Whether the sums may read `table`, a rollup or a table kept like one: not from the raw rows,
+    /// nor while it is built.
+    public func reads(table: String) -> Bool {
         guard case .rollups(_, let building) = self else { return false }
-        return !building.contains(rollup.table)
+        return !building.contains(table)
     }
 
     /// The range of hours whose stored groups a sum over `filter`, not per hour, reads into memory
