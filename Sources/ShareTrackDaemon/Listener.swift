@@ -70,7 +70,7 @@ final class Listener: @unchecked Sendable {
         }
         reserve = Self.openReserve()
         let now = ContinuousClock.now
-        if lastLog.map({ now - $0 >= Self.logEvery }) ?? true {
+        if lastLog.isDue(every: Self.logEvery, now: now) {
             logger.warning("out of file descriptors: refusing \(name) connections", metadata: [
                 "error": "\(String(cString: strerror(error)))", "refused": "\(refusedSinceLog)",
             ])

@@ -9,7 +9,7 @@ extension Shipper {
     /// once a `logCompactionPeriod`.
     func compactRollupLog(in store: SharedStore) throws(PostgresError) {
         let due = logCompacted.withLock { last in
-            guard last.map({ ContinuousClock.now - $0 >= Self.logCompactionPeriod }) ?? true else { return false }
+            guard last.isDue(every: Self.logCompactionPeriod) else { return false }
             last = .now
             return true
         }

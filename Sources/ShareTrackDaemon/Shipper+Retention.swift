@@ -20,8 +20,7 @@ extension Shipper {
     /// the shortest wins.
     func expireVisitors(in store: SharedStore) throws(PostgresError) {
         let due = retention.withLock { retention -> Double? in
-            guard retention.seconds > 0,
-                  retention.lastRun.map({ ContinuousClock.now - $0 >= Self.retentionPeriod }) ?? true else { return nil }
+            guard retention.seconds > 0, retention.lastRun.isDue(every: Self.retentionPeriod) else { return nil }
             return retention.seconds
         }
         guard let seconds = due else { return }

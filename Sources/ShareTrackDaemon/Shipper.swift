@@ -210,7 +210,7 @@ final class Shipper: Sendable {
 
     private func markIdle(_ store: SharedStore) throws {
         let due = state.withLock { state in
-            state.shipped != nil && state.lastCaughtUpMark.map { ContinuousClock.now - $0 >= Self.idleMark } ?? true
+            state.shipped != nil && state.lastCaughtUpMark.isDue(every: Self.idleMark)
         }
         guard due else { return }
         try store.markCaughtUp()
