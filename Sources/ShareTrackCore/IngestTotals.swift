@@ -1,11 +1,26 @@
 /// The event types of ingest protocol v1.
 public enum EventType: String, Sendable, CaseIterable, Codable {
     case share, click, conversion
+
+    /// Its position in `allCases`.
+    var position: Int {
+        switch self {
+        case .share: 0
+        case .click: 1
+        case .conversion: 2
+        }
+    }
 }
 
 /// What the daemon has answered since it started.
-public struct IngestTotals: Sendable, Equatable, Codable {
-    public var accepted: [EventType: Int64] = [:]
+public struct IngestTotals: Sendable, Equatable {
+    /// Accepted events per type seen.
+    public var accepted: [EventType: Int64] {
+        Dictionary(uniqueKeysWithValues: zip(EventType.allCases, acceptedPerType).filter { $0.1 > 0 })
+    }
+    /// Accepted events per type, in the order of `EventType.allCases`: counted for every event, so
+    /// not in a dictionary (its hashing was about 2% of ingest's CPU).
+    private var acceptedPerType = [Int64](repeating: 0, count: EventType.allCases.count)
     public var rejected: [ErrorCode: Int64] = [:]
     public var duplicates: Int64 = 0
     /// Clicks and conversions whose share was not known when they arrived.
@@ -15,11 +30,11 @@ public struct IngestTotals: Sendable, Equatable, Codable {
 
     public init() {}
 
-    public var acceptedCount: Int64 { accepted.values.reduce(0, +) }
+    public var acceptedCount: Int64 { acceptedPerType.reduce(0, +) }
     public var rejectedCount: Int64 { rejected.values.reduce(0, +) }
 
     mutating func count(acceptedType type: EventType, orphan: Bool = false) {
-        accepted[type, default: 0] += 1
+        acceptedPerType[type.position] += 1
         if orphan { orphans += 1 }
     }
 }
