@@ -66,6 +66,9 @@ public struct Engine: Sendable {
     /// pipelined cannot be accepted first and turn the retry of the refused one into a "duplicate"
     /// (which would lose it).
     var sources: GenerationCache<ActiveSource>
+    /// The producer whose lines the current read counted last, while the pending batch lacks its
+    /// state (`recordProducerState()`).
+    var unrecordedProducer: String?
 
     /// - Parameters:
     ///   - committedGeneration: the last generation the store holds (durable and applied).

@@ -41,15 +41,7 @@ final class Pipeline: Sendable {
     /// Applies parsed lines in order and appends one reply for each to `replies`.
     func apply(_ lines: [Result<Event, Rejection>], now: Int64, into replies: inout ReplyQueue) {
         state.withLock { state in
-            for line in lines {
-                switch line {
-                case .success(let event) where state.halted != nil:
-                    replies.append(state.engine.reject(Rejection(.overloaded, state.halted ?? "", source: event.origin?.source),
-                                                       now: now, reader: state.reader))
-                case .success(let event): replies.append(state.engine.apply(event, now: now, reader: state.reader))
-                case .failure(let rejection): replies.append(state.engine.reject(rejection, now: now, reader: state.reader))
-                }
-            }
+            state.engine.apply(lines, now: now, refusing: state.halted, reader: state.reader) { replies.append($0) }
         }
     }
 

@@ -76,6 +76,34 @@ struct EngineSourcesTests {
         #expect(engine.apply(Self.click("t", seq: 1), now: Self.now, reader: store).outcome == .accepted)
     }
 
+    @Test("a read's lines leave each producer's state as of its last line in the pending batch")
+    func producerStatesOfARead() {
+        var engine = EngineTests.engine()
+        let store = FakeStore()
+        let lines: [Result<Event, Rejection>] = [
+            .success(Self.click("t", source: "a", seq: 1)),
+            .success(Self.click("t", source: "a", seq: 2)),
+            .success(Self.click("t", source: "b", seq: 7)),
+            .failure(Rejection(.badField, "field 'followers' ...", source: "a")),
+            .success(Self.click("t", source: "a", seq: 2)),
+            .success(Self.click("t", source: "b", seq: 8)),
+            .success(Self.click("t", source: "a", seq: 3)),
+        ]
+        var replies: [Engine.Reply] = []
+        engine.apply(lines, now: Self.now, refusing: nil, reader: store) { replies.append($0) }
+        #expect(replies.map(\.outcome) == [.accepted, .accepted, .accepted, .rejected(Rejection(.badField, "field 'followers' ...", source: "a")),
+                                           .duplicate, .accepted, .accepted])
+        let a = engine.pending.sources["a"], b = engine.pending.sources["b"]
+        #expect(a?.highestSeq == 3 && a?.accepted == 3 && a?.duplicates == 1 && a?.rejected == 1)
+        #expect(b?.highestSeq == 8 && b?.accepted == 2)
+        // Refused (the daemon is stopping): counted against the producer, nothing accepted.
+        engine.apply([.success(Self.click("t", source: "a", seq: 4))], now: Self.now, refusing: "stopping", reader: store) {
+            #expect($0.outcome == .rejected(Rejection(.overloaded, "stopping", source: "a")))
+        }
+        #expect(engine.pending.sources["a"]?.highestSeq == 3)
+        #expect(engine.pending.sources["a"]?.rejected == 2)
+    }
+
     @Test("a token with more visitors than a load reads asks the store about each new visitor, once")
     func incompleteVisitors() {
         var engine = EngineTests.engine()
