@@ -107,6 +107,8 @@ final class IngestConnection: @unchecked Sendable {
     /// Cuts `bytes` into lines and parses each complete one.
     private func split(_ bytes: UnsafeRawBufferPointer, now: Int64, into lines: inout [Result<Event, Rejection>]) {
         let maxLine = server.maxLineBytes
+        // Copied once per read, not per line (it holds the visitor key: about 2% of ingest's CPU).
+        let parser = server.parser
         var start = 0
         while start < bytes.count {
             guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else {
@@ -129,22 +131,22 @@ final class IngestConnection: @unchecked Sendable {
                 continue
             }
             if partial.isEmpty {
-                parseLine(piece, maxLine: maxLine, now: now, into: &lines)
+                parseLine(piece, parser, maxLine: maxLine, now: now, into: &lines)
             } else {
                 partial.append(contentsOf: piece)
-                partial.withUnsafeBytes { parseLine($0, maxLine: maxLine, now: now, into: &lines) }
+                partial.withUnsafeBytes { parseLine($0, parser, maxLine: maxLine, now: now, into: &lines) }
                 partial.removeAll(keepingCapacity: partial.capacity <= 65536)
             }
         }
     }
 
-    private func parseLine(_ line: UnsafeRawBufferPointer, maxLine: Int, now: Int64,
+    private func parseLine(_ line: UnsafeRawBufferPointer, _ parser: EventParser, maxLine: Int, now: Int64,
                            into lines: inout [Result<Event, Rejection>]) {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
         if line.count > maxLine {
             lines.append(.failure(Self.tooLong(maxLine)))
         } else {
-            lines.append(server.parser.parse(line, now: now))
+            lines.append(parser.parse(line, now: now))
         }
     }
 
