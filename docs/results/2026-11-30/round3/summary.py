@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Medians of the round-3 runs in a directory: python3 summary.py DIR (files SIDE-ACK-N.json)."""
+"""Medians of the runs in a directory: python3 summary.py DIR [SIDE ...] (files SIDE-ACK-N.json;
+the sides default to before and after; ratios are to the first side)."""
 import glob, json, os, statistics, sys
 
 directory = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(__file__)
+sides = tuple(sys.argv[2:]) or ("before", "after")
 def figures(report):
     events = report["events_answered"]
     memory = report.get("memory") or {}
@@ -17,7 +19,7 @@ def figures(report):
     }
 for ack in ("receive", "commit"):
     rows = {}
-    for side in ("before", "after"):
+    for side in sides:
         runs = [figures(json.load(open(f))) for f in sorted(glob.glob(f"{directory}/{side}-{ack}-*.json"))]
         if runs:
             rows[side] = {k: statistics.median(r[k] for r in runs) for k in runs[0]} | {"runs": len(runs)}
@@ -26,7 +28,7 @@ for ack in ("receive", "commit"):
     print(f"ack {ack} (median of runs: {counts})")
     for key in next(iter(rows.values())):
         if key == "runs": continue
-        values = [rows[s][key] for s in ("before", "after") if s in rows]
-        ratio = f"  ×{values[1] / values[0]:.2f}" if len(values) == 2 and values[0] else ""
+        values = [rows[s][key] for s in sides if s in rows]
+        ratio = "".join(f"  ×{v / values[0]:.2f}" for v in values[1:]) if values[0] else ""
         places = 4 if key == "ratio to ceiling" else 2
         print(f"  {key:18}" + "".join(f"{v:14,.{places}f}" for v in values) + ratio)
