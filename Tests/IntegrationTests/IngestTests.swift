@@ -64,6 +64,42 @@ struct IngestTests {
         #expect(try second.stop() == 0)
     }
 
+    @Test("one connection interleaving producers: each one's seq and counts survive kill -9, and a resend counts nothing")
+    func interleavedProducersSurviveKill() throws {
+        let first = try DaemonProcess(arguments: ["--flush-interval", "0.1"])
+        let client = try LineClient(path: first.ingestSocket)
+        // Producers' lines interleaved within every read: runs of one, of a few, a rejected line of
+        // a producer between its others, and lines without a producer.
+        var lines: [String] = []
+        var seqs = [0, 0, 0]
+        for index in 0..<3_000 {
+            let producer = index % 7 < 3 ? 0 : index % 7 < 5 ? index % 2 + 1 : 2
+            seqs[producer] += 1
+            lines.append(#"{"type":"click","share":"t\#(index % 40)","source":"k\#(producer)","seq":\#(seqs[producer])}"#)
+            if index % 500 == 250 { lines.append(#"{"type":"click","share":"bad token!","source":"k1","seq":999999}"#) }
+            if index % 300 == 0 { lines.append(#"{"type":"click","share":"t0"}"#) }
+        }
+        let answers = try client.exchange(lines)
+        let rejected = answers.filter { $0.contains("bad_field") }.count
+        #expect(rejected == 6 && answers.allSatisfy { $0 == #"{"ok":true}"# || $0.contains("bad_field") })
+        // Every answer came after its commit: a kill loses none of it.
+        try first.stop(signal: SIGKILL)
+
+        let second = try DaemonProcess(directory: first.directory)
+        let database = try second.openDatabase()
+        for (producer, seq) in seqs.enumerated() {
+            #expect(try DatabaseRows.count(database, "SELECT highest_seq FROM sources WHERE source = 'k\(producer)'") == seq)
+            #expect(try DatabaseRows.count(database, "SELECT accepted FROM sources WHERE source = 'k\(producer)'") == seq)
+        }
+        #expect(try DatabaseRows.count(database, "SELECT rejected FROM sources WHERE source = 'k1'") == rejected)
+        // The producers resend everything: all duplicates, nothing counted again.
+        let sourced = lines.filter { $0.contains("\"source\"") && !$0.contains("bad token") }
+        #expect(try LineClient(path: second.ingestSocket).exchange(sourced).allSatisfy { $0 == #"{"ok":true,"duplicate":true}"# })
+        #expect(try second.stop() == 0)
+        #expect(try DatabaseRows.count(database, "SELECT SUM(clicks) FROM counters") == 3_000 + 10)
+        #expect(try DatabaseRows.count(database, "SELECT SUM(duplicates) FROM sources") == sourced.count)
+    }
+
     @Test("ack: commit answers ok only once the event is committed to the SQLite file")
     func commitAckFollowsCommit() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.5"])
