@@ -9,8 +9,8 @@
 # Core's one file that needs a package (VisitorKey.swift, swift-crypto) is replaced by
 # Fuzz/VisitorKeyStandIn.swift.
 # The seeds in Fuzz/corpus are read, never written: new inputs go to a scratch corpus under
-# FUZZ_WORK (default: a temporary directory). A finding is saved there as crash-* and the script
-# exits non-zero.
+# FUZZ_WORK (default: a temporary directory, removed after a run that found nothing). A finding is
+# saved there as crash-* and the script exits non-zero, keeping it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-30}"
@@ -35,3 +35,5 @@ echo "fuzzing for ${seconds}s (scratch corpus and any crash in $work)"
 "$binary" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
     -dict=Fuzz/json.dict -artifact_prefix="$work/" -print_final_stats=1 \
     "$work/corpus" Fuzz/corpus
+# Nothing found (a finding exits above, keeping it): a temporary directory of this run's goes.
+[ -n "${FUZZ_WORK:-}" ] || rm -rf "$work"
