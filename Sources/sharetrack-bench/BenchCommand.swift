@@ -141,10 +141,7 @@ struct BenchCommand: ParsableCommand {
             launched = nil
         }
         defer {
-            if let launched {
-                launched.stop()
-                if keep { note("kept \(launched.directory)") } else { launched.remove() }
-            }
+            if let kept = launched?.finish(keep: keep) { note("kept \(kept)") }
         }
         let ingestPath = socket ?? launched!.ingestSocket
         let controlPath = control ?? launched?.controlSocket

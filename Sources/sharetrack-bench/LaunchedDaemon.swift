@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 
 /// A `sharetrackd` the bench starts for itself on a temporary directory: its own database, sockets
-/// and log, removed afterwards unless kept.
+/// and log, removed afterwards unless kept (and at once if it does not start serving).
 final class LaunchedDaemon {
     let directory: String
     let process = Process()
@@ -15,9 +15,7 @@ final class LaunchedDaemon {
     /// Starts `binary` with `arguments` (flags such as `--flush-interval 1`) on `database` (default:
     /// a new one in its directory) and waits until both of its sockets answer.
     init(binary: String, arguments: [String], database: String? = nil) throws {
-        var template = Array("/tmp/sharetrack-bench-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw UnixSocket.Failure("mkdtemp") }
-        directory = String(cString: made)
+        directory = try makeTemporaryDirectory(prefix: "sharetrack-bench")
         self.database = database ?? directory + "/sharetrack.db"
         let config = directory + "/sharetrackd.yaml"
         _ = FileManager.default.createFile(atPath: config, contents: Data("# sharetrack-bench: flags only\n".utf8))
@@ -31,8 +29,15 @@ final class LaunchedDaemon {
         let log = FileHandle(forWritingAtPath: logFile)
         process.standardOutput = log
         process.standardError = log
-        try process.run()
-        try waitUntilServing(timeout: 30)
+        do {
+            try process.run()
+            try waitUntilServing(timeout: 30)
+        } catch {
+            // The error carries the log; nothing of a daemon that never served is kept.
+            if process.isRunning { stop() }
+            remove()
+            throw error
+        }
     }
 
     private func waitUntilServing(timeout: Double) throws {
@@ -70,8 +75,17 @@ final class LaunchedDaemon {
         return process.terminationStatus
     }
 
-    /// Removes the temporary directory.
-    func remove() {
+    /// Stops the daemon, then removes its directory unless `keep`; returns the directory kept.
+    func finish(keep: Bool) -> String? {
+        stop()
+        guard keep else {
+            remove()
+            return nil
+        }
+        return directory
+    }
+
+    private func remove() {
         try? FileManager.default.removeItem(atPath: directory)
     }
 

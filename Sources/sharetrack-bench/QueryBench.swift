@@ -27,9 +27,7 @@ struct QueryBench {
     var reuse: String?
 
     func run() throws {
-        var template = Array("/tmp/sharetrack-querybench-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw UnixSocket.Failure("mkdtemp") }
-        let directory = String(cString: made)
+        let directory = try makeTemporaryDirectory(prefix: "sharetrack-querybench")
         defer { if keep { note("kept \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) } }
         let database = directory + "/sharetrack.db"
         let now = Int64(time(nil))
@@ -61,7 +59,7 @@ struct QueryBench {
 
         note("starting sharetrackd on it, ingest at \(Format.integer(Int(rate))) events/s")
         let launched = try LaunchedDaemon(binary: daemon, arguments: ["--log-level", "warning"], database: database)
-        defer { launched.stop() }
+        defer { if let kept = launched.finish(keep: keep) { note("kept \(kept)") } }
         let ingest = LiveIngest(rate: rate, seconds: ingestSeconds, seed: seed, socket: launched.ingestSocket)
         sleep(3)
         let sampler = MemorySampler(pid: launched.pid)
