@@ -20,10 +20,11 @@ final class RollupWriter {
     /// The store sets it once a `build(shares:)` step has committed.
     var builtThrough: String?
     let builds: RollupBuilds
-    /// The batch's counter deltas and new share tokens, staged for `addBatch()` (one row or
-    /// `Store.chunkRows` rows at a time, like the store's own inserts). The deltas have no index:
-    /// `addBatch()` reads them in the order they were written (the store's key order, which keeps
-    /// a token's rows together), so an index would only cost a B-tree insert per row.
+    /// The batch's counter deltas (but those of its new shares) and new share tokens, staged for
+    /// `addBatch()` (one row or `Store.chunkRows` rows at a time, like the store's own inserts).
+    /// The deltas have no index: `addBatch()` reads them in the order they were written (the
+    /// store's key order, which keeps a token's rows together), so an index would only cost a
+    /// B-tree insert per row.
     let stageCounter: Statement
     let stageCounters: Statement
     let stageShare: Statement
@@ -58,7 +59,7 @@ final class RollupWriter {
         // ?1: builtThrough (NULL: every token).
         attributeBatch = try database.prepare("""
             SELECT \(attributed) FROM temp.batch_counters c CROSS JOIN main.shares s ON s.token = c.token
-            WHERE (?1 IS NULL OR c.token <= ?1) AND c.token NOT IN (SELECT token FROM temp.batch_shares)
+            WHERE ?1 IS NULL OR c.token <= ?1
             UNION ALL
             SELECT \(attributed) FROM temp.batch_shares b CROSS JOIN main.shares s ON s.token = b.token
                 CROSS JOIN main.counters c ON c.token = b.token
@@ -83,7 +84,9 @@ final class RollupWriter {
     }
 
     /// Adds what the staged batch (its counter deltas and new shares, written to the tables
-    /// already) brings to the rollups, and empties the staging tables.
+    /// already) brings to the rollups, and empties the staging tables: the staged deltas of tokens
+    /// already shared, and every counter row of each new share's token (its earlier orphans and
+    /// the batch's own deltas, which are not staged).
     func addBatch() throws {
         try attributeBatch.bind(builtThrough, at: 1)
         try add(attributeBatch)

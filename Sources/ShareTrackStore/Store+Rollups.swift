@@ -60,9 +60,14 @@ extension Store {
         return result
     }
 
-    /// Adds what `batch` (its rows written already) brings to the rollups.
+    /// Adds what `batch` (its rows written already) brings to the rollups. The counter deltas of
+    /// the batch's new shares are not staged: those shares enter with every counter row of their
+    /// token (`RollupWriter.addBatch()`), and in a batch that holds a share and its first clicks
+    /// they are most of its rows (docs/benchmarks.md, round 5 of issue 13).
     func stageForRollups(_ batch: Batch, with binder: inout RowBinder) throws {
-        try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
+        let newShares = Set(batch.shares.lazy.map(\.token))
+        let staged = batch.counters.lazy.filter { !newShares.contains($0.key.token) }
+        try write(staged, by: { ($0.key.token, $0.key.hour) }, with: &binder,
                   one: rollups.stageCounter, many: rollups.stageCounters) { entry, row in
             row.add(entry.key.token)
             row.add(entry.key.hour)
