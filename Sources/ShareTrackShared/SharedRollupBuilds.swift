@@ -1,9 +1,10 @@
 import ShareTrackStore
 
-/// Schema version 8: the rollups that versions 5-7 added (`Rollup.built`: per hour alone, per
+/// Schema version 8: the rollups that versions 5-7 added (`Rollup.builtFirst`: per hour alone, per
 /// advocate alone, per advocate and venue) are summed in steps after the migration, as the local
 /// database's are (`RollupBuilds`), instead of in the migration's one transaction, during which
-/// no node shipped or folded (10.6 s at 687,000 shares).
+/// no node shipped or folded (10.6 s at 687,000 shares); so is version 10's (per advocate and
+/// campaign, `CampaignAdvocates`).
 ///
 /// Versions 5-7 make their rollup and its groups empty; this one's migration puts a row in
 /// `rollup_builds` for each of them that is empty where its source (`Rollup.source`:
@@ -30,14 +31,18 @@ enum SharedRollupBuilds {
     static let createSQL = """
         SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
         CREATE TABLE rollup_builds (rollup text PRIMARY KEY, built_through bigint NOT NULL);
-        \(Rollup.built.map { rollup in
-            """
-            INSERT INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
-            WHERE NOT EXISTS (SELECT 1 FROM \(rollup.table)) AND EXISTS (SELECT 1 FROM \(rollup.source.table));
-            """
-        }.joined(separator: "\n"))
+        \(Rollup.builtFirst.map(markSQL).joined(separator: "\n"))
         \(SharedRollups.guardFunctions(version: version, keeps: "rollups built in steps"))
         """
+
+    /// Has `rollup` summed in steps where it is empty and its source is not (the migration that
+    /// adds a rollup later, `CampaignAdvocates`, marks its own).
+    static func markSQL(_ rollup: Rollup) -> String {
+        """
+        INSERT INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
+        WHERE NOT EXISTS (SELECT 1 FROM \(rollup.table)) AND EXISTS (SELECT 1 FROM \(rollup.source.table));
+        """
+    }
 
     /// What is being built, as `connection` sees it: the rollups, in the order of `Rollup.all`,
     /// then `tier_advocates` while it is being filled (`TierAdvocates`).

@@ -6,7 +6,8 @@
 /// one node at a time folds into the rollups (`RollupLog`); from version 5 the rollup per hour
 /// alone (`RollupHours`); from version 6 the one per advocate alone (`AdvocateTotals`); from version 7
 /// the one per advocate and venue (`VenueAdvocates`); from version 8 `rollup_builds`, those three
-/// summed in steps (`SharedRollupBuilds`); from version 9 each tier's advocates (`TierAdvocates`).
+/// summed in steps (`SharedRollupBuilds`); from version 9 each tier's advocates (`TierAdvocates`);
+/// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -95,6 +96,8 @@ enum SharedSchema {
         SharedRollupBuilds.createSQL,
         // Every (tier, advocate) pair once, for `tiers` over all time (`TierAdvocates`).
         TierAdvocates.createSQL,
+        // Each advocate's counters in each campaign over all time, for `top` for one campaign.
+        CampaignAdvocates.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

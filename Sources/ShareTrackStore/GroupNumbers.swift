@@ -15,10 +15,10 @@ final class GroupNumbers {
     /// bytes each).
     static let defaultCapacity = 40_000
 
-    /// One group's id in each `GroupTable` of `GroupTable.all` (five), without an array's
+    /// One group's id in each `GroupTable` of `GroupTable.all` (six), without an array's
     /// allocation per group.
     struct IDs {
-        private var ids: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+        private var ids: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
 
         /// The id in `GroupTable.all[table]`.
         subscript(table: Int) -> Int64 {
@@ -28,7 +28,8 @@ final class GroupNumbers {
                 case 1: ids.1
                 case 2: ids.2
                 case 3: ids.3
-                default: ids.4
+                case 4: ids.4
+                default: ids.5
                 }
             }
             set {
@@ -37,7 +38,8 @@ final class GroupNumbers {
                 case 1: ids.1 = newValue
                 case 2: ids.2 = newValue
                 case 3: ids.3 = newValue
-                default: ids.4 = newValue
+                case 4: ids.4 = newValue
+                default: ids.5 = newValue
                 }
             }
         }
@@ -58,7 +60,7 @@ final class GroupNumbers {
     private let database: Database
 
     init(_ database: Database, capacity: Int = defaultCapacity) throws {
-        precondition(GroupTable.all.count == 5, "IDs holds one id per group table")
+        precondition(GroupTable.all.count == 6, "IDs holds one id per group table")
         self.database = database
         groups = RecentMemo(capacity: capacity)
         places = RecentMemo(capacity: capacity)

@@ -29,8 +29,13 @@ public struct GroupTable: Sendable, Equatable {
     /// venue's advocates by the other.
     static let venueAdvocates = GroupTable(table: "venue_advocate_groups", attributes: ["advocate", "venue"],
                                            indexes: [["venue", "advocate"]])
+    /// Per advocate and campaign (schema version 13), indexed likewise: a campaign's advocates by
+    /// the second index.
+    static let campaignAdvocates = GroupTable(table: "campaign_advocate_groups", attributes: ["advocate", "campaign"],
+                                              indexes: [["campaign", "advocate"]])
 
-    public static let all: [GroupTable] = [.shares, .places, .advocates, .advocatesAlone, .venueAdvocates]
+    public static let all: [GroupTable] = [.shares, .places, .advocates, .advocatesAlone, .venueAdvocates,
+                                           .campaignAdvocates]
 
     /// No attribute: the one group of every share, id 0, kept in no table (not in `all`). Its
     /// rollup is the counters summed per hour alone (`rollup_hours`), which a trend of everything reads.

@@ -9,10 +9,11 @@ extension Queries {
 
     /// `top`. Over all time without a filter, once `rollup_advocate_totals` is built: every
     /// advocate's kept totals (`StoredAdvocates`) plus the live groups, ranked here. Over all time
-    /// with a venue alone, or at most a network and tier filter (or without one, if there are too
-    /// many advocates to keep): from the first rows of the all-time rollup per advocate
-    /// (`QueryText.advocateRollup`: one row per advocate without a filter and per advocate and
-    /// venue with a venue, else per advocate, network and tier) in ranking order and the live
+    /// with a venue or a campaign alone, or at most a network and tier filter (or without one, if
+    /// there are too many advocates to keep): from the first rows of the all-time rollup per
+    /// advocate (`QueryText.advocateRollup`: one row per advocate without a filter, per advocate and
+    /// venue with a venue, per advocate and campaign with a campaign, else per advocate, network
+    /// and tier) in ranking order and the live
     /// advocates (`topMerged`; for engagement, every row and the live groups while every advocate
     /// has one row there), once that rollup is built (`Source.reads`); else every advocate's sums,
     /// ranked.

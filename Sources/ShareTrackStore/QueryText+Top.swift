@@ -61,15 +61,17 @@ extension QueryText {
     }
 
     /// Whether `top` reads an all-time advocate rollup (`advocateRollup`): no range, filtered by a
-    /// venue alone, or by network and tier at most.
+    /// venue or a campaign alone, or by network and tier at most.
     static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
-        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil && filter.campaign == nil
-            && (filter.venue == nil || filter.network == nil && filter.tier == nil)
+        let places = [filter.venue, filter.campaign].count { $0 != nil }
+        return filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil
+            && (places == 0 || places == 1 && filter.network == nil && filter.tier == nil)
     }
 
-    /// The all-time rollup `top` reads for `filter` (a venue alone, or a network and tier at most):
-    /// one row per advocate (`Rollup.advocateTotals`) without a filter, one per advocate and venue
-    /// (`Rollup.venueAdvocates`) with a venue, else one per advocate, network and tier.
+    /// The all-time rollup `top` reads for `filter` (a venue or a campaign alone, or a network and
+    /// tier at most): one row per advocate (`Rollup.advocateTotals`) without a filter, one per
+    /// advocate and venue (`Rollup.venueAdvocates`) with a venue, one per advocate and campaign
+    /// (`Rollup.campaignAdvocates`) with a campaign, else one per advocate, network and tier.
     static func advocateRollup(_ filter: QueryFilter) -> Rollup {
         Rollup.covering(filteredColumns(filter).union(["advocate"]), hourly: false)
     }
@@ -80,15 +82,17 @@ extension QueryText {
     }
 
     private static func filteredColumns(_ filter: QueryFilter) -> Set<String> {
-        Set([filter.venue.map { _ in "venue" }, filter.network.map { _ in "network" }, filter.tier.map { _ in "tier" }]
-            .compactMap { $0 })
+        Set([filter.venue.map { _ in "venue" }, filter.campaign.map { _ in "campaign" },
+             filter.network.map { _ in "network" }, filter.tier.map { _ in "tier" }].compactMap { $0 })
     }
 
     /// The all-time advocate rollup `filter` selects joined with its groups, in the order SQLite
-    /// reads them best: a venue's groups first (by their venue index), else the rollup in id order.
+    /// reads them best: a venue's or a campaign's groups first (by their index), else the rollup
+    /// in id order.
     private func advocateRollupRows(_ filter: QueryFilter) -> String {
         let rollup = Self.advocateRollup(filter)
-        return filter.venue == nil ? "\(rollup.table) \(dialect.orderedJoin) \(rollup.groups.table) USING (id)"
+        return filter.venue == nil && filter.campaign == nil
+            ? "\(rollup.table) \(dialect.orderedJoin) \(rollup.groups.table) USING (id)"
             : "\(rollup.groups.table) \(dialect.orderedJoin) \(rollup.table) USING (id)"
     }
 

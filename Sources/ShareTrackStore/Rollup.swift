@@ -26,6 +26,7 @@ public struct Rollup: Sendable, Equatable {
         .advocateTotals,
         .advocates,
         .venueAdvocates,
+        .campaignAdvocates,
         .shareGroups,
         .hours,
         Rollup(table: "rollup_hour_places", hourly: true, groups: .places, indexes: []),
@@ -46,6 +47,11 @@ public struct Rollup: Sendable, Equatable {
     public static let venueAdvocates = Rollup(table: "rollup_venue_advocates", hourly: false, groups: .venueAdvocates,
                                               indexes: [])
 
+    /// Each advocate's counters in each campaign over all time (schema version 13): `top` for one
+    /// campaign reads one row per advocate in it, as for one venue.
+    public static let campaignAdvocates = Rollup(table: "rollup_campaign_advocates", hourly: false,
+                                                 groups: .campaignAdvocates, indexes: [])
+
     /// Every share attribute, over all time.
     public static let shareGroups = Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: [])
 
@@ -53,9 +59,13 @@ public struct Rollup: Sendable, Equatable {
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
 
     /// The rollups a database of an older version may have summed in steps from their `source`
-    /// (`RollupBuilds`), by the versions that added them: 9, 11 and 8 (in the shared store, 6, 7
-    /// and 5: `SharedRollupBuilds`).
-    public static let built: [Rollup] = [.advocateTotals, .venueAdvocates, .hours]
+    /// (`RollupBuilds`), by the versions that added them: 9, 11, 13 and 8 (in the shared store, 6,
+    /// 7, 10 and 5: `SharedRollupBuilds`).
+    public static let built: [Rollup] = [.advocateTotals, .venueAdvocates, .campaignAdvocates, .hours]
+
+    /// The rollups of `built` that the migration bringing in `rollup_builds` (local version 12,
+    /// shared store version 8) found: a later one marks its own.
+    public static let builtFirst: [Rollup] = [.advocateTotals, .venueAdvocates, .hours]
 
     /// The first rollup whose groups have every column of `columns`, of those not `building`
     /// (`RollupBuilds`): all-time ones only without a time range (`hourly`), then the hourly ones

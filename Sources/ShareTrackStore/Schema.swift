@@ -28,6 +28,7 @@ import ShareTrackCore
 /// keeps the visitor pairs in their counter rows (`VisitorHashes`, `VisitorColumnMigration`).
 /// Version 11 adds the rollup per advocate and venue, version 12 `rollup_builds`, which has these
 /// three summed in the background for a database that had share groups before (`RollupBuilds`).
+/// Version 13 adds the rollup per advocate and campaign, summed in the background likewise.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -125,12 +126,20 @@ enum Schema {
         // them at once, in the start's migration, and such a database has nothing to build).
         .sql("""
         CREATE TABLE rollup_builds (rollup TEXT PRIMARY KEY NOT NULL, built_through INTEGER NOT NULL) WITHOUT ROWID;
-        """ + Rollup.built.map { """
-
-            INSERT INTO rollup_builds (rollup, built_through) SELECT '\($0.table)', 0
-            WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \($0.table));
-            """ }.joined()),
+        """ + Rollup.builtFirst.map(markBuildSQL).joined()),
+        // Each advocate's counters in each campaign over all time, for `top` for one campaign,
+        // made empty and summed in steps like version 11's (nothing to sum on a new database).
+        .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
     ]
+
+    /// Has `rollup` summed in steps (`RollupBuilds`) where it is empty and share groups exist.
+    private static func markBuildSQL(_ rollup: Rollup) -> String {
+        """
+
+        INSERT INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
+        WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \(rollup.table));
+        """
+    }
 
     static var currentVersion: Int64 { Int64(migrations.count) }
 

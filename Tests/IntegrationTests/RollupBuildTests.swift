@@ -48,20 +48,24 @@ struct RollupBuildTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("the daemon sums the newer rollups of a schema-7 or schema-10 database in the background, answers unchanged, then kept as events come",
-          arguments: [7, 10])
+    @Test("the daemon sums the newer rollups of a schema-7, 10 or 12 database in the background, answers unchanged, then kept as events come",
+          arguments: [7, 10, 12])
     func newerRollups(version: Int) throws {
         let first = try SharectlTests.populatedDaemon()
         let expected = try Self.answers(first.controlSocket)
         #expect(try first.stop() == 0)
-        try version == 7 ? DatabaseRows.backToVersionSeven(first.database) : DatabaseRows.backToVersionTen(first.database)
+        switch version {
+        case 7: try DatabaseRows.backToVersionSeven(first.database)
+        case 10: try DatabaseRows.backToVersionTen(first.database)
+        default: try DatabaseRows.backToVersionTwelve(first.database)
+        }
 
         // The first step waits for the first flush, 3 s after the start: `status` lists them all,
         // and the answers come from the other rollups.
         let started = Date()
         let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "3"])
-        let building = (version == 7 ? ["rollup_advocate_totals"] : []) + ["rollup_venue_advocates"]
-            + (version == 7 ? ["rollup_hours"] : [])
+        let building = (version == 7 ? ["rollup_advocate_totals"] : []) + (version < 12 ? ["rollup_venue_advocates"] : [])
+            + ["rollup_campaign_advocates"] + (version == 7 ? ["rollup_hours"] : [])
         #expect(try Self.rollupsBuilding(daemon) == building)
         let text = try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).stdout
         let line = text.split(separator: "\n").first { $0.hasPrefix("rollups:") }
@@ -80,15 +84,18 @@ struct RollupBuildTests {
             try database.prepare("SELECT SUM(clicks), COUNT(*) FROM \(table)").rows { [$0.int64(0), $0.int64(1)] }[0]
         }
         #expect(try sums("rollup_venue_advocates") == [5, 3])
+        #expect(try sums("rollup_campaign_advocates") == [5, 3])
         #expect(try sums("rollup_advocate_totals") == [5, 2])
         #expect(try sums("rollup_hours")[0] == 5)
         #expect(try Self.answers(daemon.controlSocket) == expected)
         let client = try LineClient(path: daemon.ingestSocket)
         #expect(try client.exchange([#"{"type":"click","share":"s1","visitor":"c"}"#]) == [#"{"ok":true}"#])
         #expect(try SharectlTests.sharectl(["flush", "--socket", daemon.controlSocket]).status == 0)
-        let top = try SharectlTests.sharectl(["top", "--venue", "cafe", "--json", "--socket", daemon.controlSocket])
-        let rows = try JSONSerialization.jsonObject(with: Data(top.stdout.utf8)) as? [[String: Any]]
-        #expect(rows?.first?["advocate"] as? String == "ann" && rows?.first?["clicks"] as? Int == 4, "\(top.stdout)")
+        for filter in [["--venue", "cafe"], ["--campaign", "spring"]] {
+            let top = try SharectlTests.sharectl(["top", "--json", "--socket", daemon.controlSocket] + filter)
+            let rows = try JSONSerialization.jsonObject(with: Data(top.stdout.utf8)) as? [[String: Any]]
+            #expect(rows?.first?["advocate"] as? String == "ann" && rows?.first?["clicks"] as? Int == 4, "\(top.stdout)")
+        }
         #expect(try daemon.stop() == 0)
     }
 

@@ -8,29 +8,40 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 9 back to version 8: without `tier_advocates`, and the shipments'
-    /// guard wanting version 8 (version 8's again).
-    static let backToVersionEight = "DROP TABLE tier_advocates;\n"
+    /// Takes a store from version 10 back to version 9: without the rollup per advocate and
+    /// campaign, its groups and its build, the shipments' guard wanting version 9 and the folds'
+    /// version 8 (version 9's again).
+    static let backToVersionNine = """
+        DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups;
+        DELETE FROM rollup_builds WHERE rollup = 'rollup_campaign_advocates';
+
+        """ + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "9", version: 9, keeps: "advocates per tier")
+        + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "8",
+                                      version: 8, keeps: "rollups built in steps")
+
+    /// Takes a store from version 10 back to version 8: also without `tier_advocates`, and the
+    /// shipments' guard wanting version 8 (version 8's again).
+    static let backToVersionEight = backToVersionNine + "DROP TABLE tier_advocates;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 9 back to version 7: also without `rollup_builds`, and the guards
+    /// Takes a store from version 10 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
-    static let backToVersionSeven = "DROP TABLE tier_advocates; DROP TABLE rollup_builds;\n"
+    static let backToVersionSeven = backToVersionEight + "DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 9 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 10 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
-    static let backToVersionSix = "DROP TABLE tier_advocates; DROP TABLE rollup_builds; DROP TABLE rollup_venue_advocates; "
-        + "DROP TABLE venue_advocate_groups;\n" + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
+    static let backToVersionSix = backToVersionSeven + "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
+        + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 9 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 10 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 9 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 10 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -63,9 +74,8 @@ struct SharedSchemaMigrationTests {
     }
 
     /// A daemon whose shipments and folds say they are of the versions given, still connected
-    /// after the store was migrated: both refused, permanently, naming the version the guards want
-    /// (a fold of version 8 is version 9's: `foldVersion` nil checks that it is let through).
-    static func expectRefused(_ connection: PostgresConnection, shipmentVersion: Int, foldVersion: Int?) throws {
+    /// after the store was migrated: both refused, permanently, naming the version the guards want.
+    static func expectRefused(_ connection: PostgresConnection, shipmentVersion: Int, foldVersion: Int) throws {
         func attempt(_ setting: String, _ statement: String) throws(PostgresError) {
             try connection.transaction { () throws(PostgresError) in
                 try connection.execute("SELECT set_config('sharetrack.\(setting)', true)")
@@ -73,14 +83,12 @@ struct SharedSchemaMigrationTests {
             }
         }
         let shipment = "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"
-        let attempts = [("shipment_version', '\(shipmentVersion)", shipment, TierAdvocates.version)]
-            + (foldVersion.map { [("fold_version', '\($0)", RollupLog.foldStatement, SharedRollupBuilds.version)] } ?? [])
-        for (setting, statement, version) in attempts {
+        let attempts = [("shipment_version', '\(shipmentVersion)", shipment), ("fold_version', '\(foldVersion)", RollupLog.foldStatement)]
+        for (setting, statement) in attempts {
             let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(version)") == true
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocates.version)") == true
                     && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         }
-        if foldVersion == nil { try attempt("fold_version', '\(SharedRollupBuilds.version)", RollupLog.foldStatement) }
     }
 
     /// Questions whose sums read the rollups.
@@ -201,38 +209,38 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(TierAdvocates.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocates.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
-    @Test("a store at schema version 4 gets its three newer rollups summed in steps while nodes ship and fold, exact at every step; version 4 shipments and folds are then refused")
+    @Test("a store at schema version 4 gets its four newer rollups summed in steps while nodes ship and fold, exact at every step; version 4 shipments and folds are then refused")
     func migratesVersionFour() throws {
-        try Self.expectNewRollups([.advocateTotals, .venueAdvocates, .hours], from: 4, Self.backToVersionFour, seed: 44,
+        try Self.expectNewRollups([.advocateTotals, .venueAdvocates, .campaignAdvocates, .hours], from: 4, Self.backToVersionFour, seed: 44,
                                   rows: "SELECT count(*) FROM rollup_hours",
                                   summed: "SELECT count(DISTINCT hour) FROM rollup_hour_places",
                                   shipmentVersion: 4, foldVersion: 4)
     }
 
-    @Test("a store at schema version 5 gets its rollups per advocate and per advocate and venue summed in steps, exact at every step; version 5 shipments and folds are then refused")
+    @Test("a store at schema version 5 gets its rollups per advocate, per advocate and venue and per advocate and campaign summed in steps, exact at every step; version 5 shipments and folds are then refused")
     func migratesVersionFive() throws {
-        try Self.expectNewRollups([.advocateTotals, .venueAdvocates], from: 5, Self.backToVersionFive, seed: 55,
+        try Self.expectNewRollups([.advocateTotals, .venueAdvocates, .campaignAdvocates], from: 5, Self.backToVersionFive, seed: 55,
                                   rows: "SELECT count(*) FROM rollup_advocate_totals",
                                   summed: "SELECT count(DISTINCT advocate) FROM rollup_advocates JOIN advocate_groups USING (id)",
                                   shipmentVersion: 4, foldVersion: 5)
     }
 
-    @Test("a store at schema version 6 gets its rollup per advocate and venue summed in steps, exact at every step; version 6 shipments and folds are then refused")
+    @Test("a store at schema version 6 gets its rollups per advocate and venue and per advocate and campaign summed in steps, exact at every step; version 6 shipments and folds are then refused")
     func migratesVersionSix() throws {
-        try Self.expectNewRollups([.venueAdvocates], from: 6, Self.backToVersionSix, seed: 66,
+        try Self.expectNewRollups([.venueAdvocates, .campaignAdvocates], from: 6, Self.backToVersionSix, seed: 66,
                                   rows: "SELECT count(*) FROM rollup_venue_advocates",
                                   summed: "SELECT count(DISTINCT (advocate, venue)) FROM rollup_groups JOIN share_groups USING (id)",
                                   shipmentVersion: 6, foldVersion: 6)
     }
 
-    @Test("a store at schema version 7 has its rollups already: only tier_advocates to fill; version 7 shipments and folds are then refused")
+    @Test("a store at schema version 7 has its rollups but the one per advocate and campaign already: that one to sum, tier_advocates to fill; version 7 shipments and folds are then refused")
     func migratesVersionSeven() throws {
         var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 7, Self.backToVersionSeven, seed: 77)
-        #expect(try migrated.rollupsBuilding() == [TierAdvocates.table])
+        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table])
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain, shipping: 0) > 3)
         try SharedRollupTests.expectExact(connection, &chain)
@@ -242,10 +250,10 @@ struct SharedSchemaMigrationTests {
         try Self.expectRefused(connection, shipmentVersion: 7, foldVersion: 7)
     }
 
-    @Test("a store at schema version 8 gets tier_advocates filled in steps, exact at every step while nodes ship and rename; version 8 shipments are then refused, its folds not")
+    @Test("a store at schema version 8 gets tier_advocates filled in steps, exact at every step while nodes ship and rename; version 8 shipments and folds are then refused")
     func migratesVersionEight() throws {
         var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 8, Self.backToVersionEight, seed: 88)
-        #expect(try migrated.rollupsBuilding() == [TierAdvocates.table])
+        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table])
         #expect(try connection.query("SELECT count(*) FROM tier_advocates").int64(0, 0) == 0)
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain) > 3)
@@ -254,7 +262,15 @@ struct SharedSchemaMigrationTests {
         try SharedRollupTests.expectExact(connection, &chain)
         try migrated.fold()
         try SharedRollupTests.expectExact(connection, &chain)
-        try Self.expectRefused(connection, shipmentVersion: 8, foldVersion: nil)
+        try Self.expectRefused(connection, shipmentVersion: 8, foldVersion: 8)
+    }
+
+    @Test("a store at schema version 9 gets its rollup per advocate and campaign summed in steps, exact at every step; version 9 shipments and folds are then refused")
+    func migratesVersionNine() throws {
+        try Self.expectNewRollups([.campaignAdvocates], from: 9, Self.backToVersionNine, seed: 99,
+                                  rows: "SELECT count(*) FROM rollup_campaign_advocates",
+                                  summed: "SELECT count(DISTINCT (advocate, campaign)) FROM rollup_groups JOIN share_groups USING (id)",
+                                  shipmentVersion: 9, foldVersion: 8)
     }
 
     /// A store taken back to `version` by `back`, its last shipment not folded, migrated: its
@@ -267,7 +283,7 @@ struct SharedSchemaMigrationTests {
                                  summed: String, shipmentVersion: Int, foldVersion: Int) throws {
         var (connection, migrated, nodes, chain) = try migratedWithRowsToFold(from: version, back, seed: seed)
         #expect(try connection.query(rows).int64(0, 0) == 0)
-        #expect(try migrated.rollupsBuilding() == new.map(\.table) + [TierAdvocates.table])
+        #expect(try migrated.rollupsBuilding() == new.map(\.table) + (version < TierAdvocates.version ? [TierAdvocates.table] : []))
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try buildInSteps(migrated, connection, nodes, &chain) > 3 * new.count)
         try migrated.fold()

@@ -195,26 +195,27 @@ import Testing
         }
     }
 
-    /// A database of schema 7, 8 or 10 gets the rollups added since (per hour alone, version 8;
-    /// per advocate alone, 9; per advocate and venue, 11) summed in steps (`RollupBuilds`) from its
-    /// rollups of every attribute while batches keep coming. A trend of everything, `top` over every
-    /// advocate and `top` at one venue read them once they are built, and answer as the raw rows do
-    /// throughout.
-    @Test(arguments: [7, 8, 10] as [Int64])
+    /// A database of schema 7, 8, 10 or 12 gets the rollups added since (per hour alone, version
+    /// 8; per advocate alone, 9; per advocate and venue, 11; per advocate and campaign, 13) summed
+    /// in steps (`RollupBuilds`) from its rollups of every attribute while batches keep coming. A
+    /// trend of everything, `top` over every advocate, at one venue and for one campaign read them
+    /// once they are built, and answer as the raw rows do throughout.
+    @Test(arguments: [7, 8, 10, 12] as [Int64])
     func aDatabaseOfAnOlderVersionGetsItsNewerRollups(version: Int64) throws {
         let database = try TemporaryDatabase()
         let batches = Self.batches(seed: 7, count: 16)
         _ = try database.queries(writing: Array(batches.prefix(10)))
         let old = try Database(path: database.path, mode: .readWrite)
-        if version == 10 {
-            try old.backToVersionTen()
-        } else {
+        switch version {
+        case 12: try old.backToVersionTwelve()
+        case 10: try old.backToVersionTen()
+        default:
             try old.backToVersionNine()
             try old.execute("DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;"
                             + (version == 7 ? "DROP TABLE rollup_hours;" : "") + "PRAGMA user_version = \(version);")
         }
-        let built = version == 10 ? ["rollup_venue_advocates"]
-            : ["rollup_advocate_totals", "rollup_venue_advocates"] + (version == 7 ? ["rollup_hours"] : [])
+        let built = (version < 10 ? ["rollup_advocate_totals"] : []) + (version < 12 ? ["rollup_venue_advocates"] : [])
+            + ["rollup_campaign_advocates"] + (version == 7 ? ["rollup_hours"] : [])
 
         let store = try Store(path: database.path, visitorKey: testKey)
         #expect(store.rollupsReadable && !store.rollupsComplete)
@@ -255,11 +256,14 @@ import Testing
         }
         #expect(steps > 5 * built.count)
         #expect(try sums("SELECT count(*), 0 FROM rollup_builds") == [[0, 0]] && store.rollupsBuilding.isEmpty)
-        #expect(try sums("SELECT count(*), 0 FROM venue_advocate_groups WHERE advocate = 'forgotten-a2'")[0][0] > 0)
+        for groups in ["venue_advocate_groups", "campaign_advocate_groups"] {
+            #expect(try sums("SELECT count(*), 0 FROM \(groups) WHERE advocate = 'forgotten-a2'")[0][0] > 0, "\(groups)")
+        }
         for batch in more { try store.apply(batch) }
         let everyAttribute = "rollup_groups JOIN share_groups USING (id)"
         let expected = [
             ("rollup_venue_advocates", "count(DISTINCT advocate || ' ' || venue)", everyAttribute),
+            ("rollup_campaign_advocates", "count(DISTINCT advocate || ' ' || campaign)", everyAttribute),
             ("rollup_advocate_totals", "count(DISTINCT advocate)", everyAttribute),
             ("rollup_hours", "count(DISTINCT hour)", "rollup_hour_groups"),
         ]
@@ -277,7 +281,7 @@ import Testing
     @Test func aBuildStoppedInTheMiddleGoesOnFromItsMark() throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: Self.batches(seed: 9, count: 8))
-        try Database(path: database.path, mode: .readWrite).backToVersionTen()
+        try Database(path: database.path, mode: .readWrite).backToVersionTwelve()
         do {
             let store = try Store(path: database.path, visitorKey: testKey)
             #expect(try !store.buildRollups(rows: 5))
@@ -287,9 +291,9 @@ import Testing
         let store = try Store(path: database.path, visitorKey: testKey)
         while try !store.buildRollups(rows: 5) {}
         let sums = try Database(path: database.path, mode: .readOnly).prepare("""
-            SELECT (SELECT sum(clicks) FROM rollup_venue_advocates), (SELECT sum(clicks) FROM rollup_groups),
-                (SELECT count(*) FROM rollup_venue_advocates),
-                (SELECT count(DISTINCT advocate || ' ' || venue) FROM share_groups)
+            SELECT (SELECT sum(clicks) FROM rollup_campaign_advocates), (SELECT sum(clicks) FROM rollup_groups),
+                (SELECT count(*) FROM rollup_campaign_advocates),
+                (SELECT count(DISTINCT advocate || ' ' || campaign) FROM share_groups)
             """).rows { [$0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3)] }
         #expect(sums.count == 1 && sums[0][0] == sums[0][1] && sums[0][2] == sums[0][3] && sums[0][2] > 5, "\(sums)")
     }
@@ -305,12 +309,16 @@ import Testing
     }
 
     /// A database of version 11 as first released (its rollup per advocate and venue summed at
-    /// once by the migration, no `rollup_builds`) has nothing to build at version 12.
-    @Test func aDatabaseOfVersionElevenHasNothingToBuild() throws {
+    /// once by the migration, no `rollup_builds`) has none of its rollups to build at version 12,
+    /// only version 13's.
+    @Test func aDatabaseOfVersionElevenBuildsOnlyTheRollupsAddedSince() throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: Self.batches(seed: 8, count: 4))
-        try Database(path: database.path, mode: .readWrite).execute("DROP TABLE rollup_builds; PRAGMA user_version = 11")
-        #expect(try Store(path: database.path, visitorKey: testKey).rollupsComplete)
+        try Database(path: database.path, mode: .readWrite).execute("""
+            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP TABLE rollup_builds;
+            PRAGMA user_version = 11
+            """)
+        #expect(try Store(path: database.path, visitorKey: testKey).rollupsBuilding == ["rollup_campaign_advocates"])
         try Self.expectSameAnswers(database, live: [], seed: 80, allTime: true)
     }
 
@@ -407,7 +415,7 @@ import Testing
         try Self.expectSameAnswers(database, live: Array(more), seed: 5, fast: queries)
         let named = GroupTable.all.filter { $0.attributes.contains("advocate") }
             .map { "(SELECT COUNT(*) FROM \($0.table) WHERE advocate = 'a3')" }
-        #expect(named.count == 4)
+        #expect(named.count == 5)
         let rows = try Database(path: database.path, mode: .readOnly)
             .prepare("SELECT " + named.joined(separator: " + ")).rows { $0.int64(0) }
         #expect(rows == [0])

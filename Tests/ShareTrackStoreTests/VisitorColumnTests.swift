@@ -152,9 +152,16 @@ extension Database {
         try execute("PRAGMA user_version = 9")
     }
 
-    /// Takes a database of the current version back to version 10: without the rollup per advocate
-    /// and venue, its groups and `rollup_builds`.
+    /// Takes a database of the current version back to version 12: without the rollup per advocate
+    /// and campaign and its groups.
+    func backToVersionTwelve() throws {
+        try execute("DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; PRAGMA user_version = 12")
+    }
+
+    /// Takes a database of the current version back to version 10: `backToVersionTwelve`, and
+    /// without the rollup per advocate and venue, its groups and `rollup_builds`.
     func backToVersionTen() throws {
+        try backToVersionTwelve()
         try execute("""
             DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
             PRAGMA user_version = 10

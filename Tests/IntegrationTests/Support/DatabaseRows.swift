@@ -21,8 +21,18 @@ enum DatabaseRows {
     }
 
     /// Takes the daemon's database at `path` (of the current version, not open) back to schema
-    /// version 10: without the rollup per advocate and venue, its groups and `rollup_builds`.
+    /// version 12: without the rollup per advocate and campaign and its groups.
+    static func backToVersionTwelve(_ path: String) throws {
+        try Database(path: path, mode: .readWrite).execute("""
+            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; PRAGMA user_version = 12;
+            """)
+    }
+
+    /// Takes the daemon's database at `path` (of the current version, not open) back to schema
+    /// version 10: `backToVersionTwelve`, and without the rollup per advocate and venue, its groups
+    /// and `rollup_builds`.
     static func backToVersionTen(_ path: String) throws {
+        try backToVersionTwelve(path)
         try Database(path: path, mode: .readWrite).execute("""
             DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
             PRAGMA user_version = 10;
