@@ -7,25 +7,28 @@ struct QueryCase {
     var request: ControlRequest
 
     /// `tiers`, `venues` and `top --by` every ranking, all time and over the last 24 h, without and
-    /// with a filter; `share` and `advocate` of stored ones; `status` and `metrics`.
+    /// with a filter (`top --by unique_clicks` with a venue and with a campaign); `share` and
+    /// `advocate` of stored ones; `status` and `metrics`.
     static func all(now: Int64, token: String, advocate: String) -> [QueryCase] {
         let ranges: [(String, QueryFilter)] = [("", QueryFilter()), (" 24h", QueryFilter(since: now - 86_400))]
+        let venue = ("--venue", QueryFilter(venue: "venue-03"))
+        let campaign = ("--campaign", QueryFilter(campaign: "campaign-2"))
         var cases: [QueryCase] = []
-        func add(_ name: String, _ command: ControlRequest.Command, by: String? = nil, filterName: String,
-                 _ filter: (inout QueryFilter) -> Void) {
+        func add(_ name: String, _ command: ControlRequest.Command, by: String? = nil, filters: [(String, QueryFilter)]) {
             for (rangeName, range) in ranges {
-                for filtered in [false, true] {
-                    var query = range
-                    if filtered { filter(&query) }
-                    cases.append(QueryCase(name: name + rangeName + (filtered ? " " + filterName : ""),
+                for (filterName, filter) in [("", QueryFilter())] + filters {
+                    var query = filter
+                    query.since = range.since
+                    cases.append(QueryCase(name: name + rangeName + (filterName.isEmpty ? "" : " " + filterName),
                                            request: ControlRequest(command: command, query: Query(by: by, filter: query))))
                 }
             }
         }
-        add("tiers", .tiers, filterName: "--venue") { $0.venue = "venue-03" }
-        add("venues", .venues, filterName: "--campaign") { $0.campaign = "campaign-2" }
+        add("tiers", .tiers, filters: [venue])
+        add("venues", .venues, filters: [campaign])
         for ranking in Ranking.allCases {
-            add("top --by \(ranking.rawValue)", .top, by: ranking.rawValue, filterName: "--venue") { $0.venue = "venue-03" }
+            add("top --by \(ranking.rawValue)", .top, by: ranking.rawValue,
+                filters: ranking == .uniqueClicks ? [venue, campaign] : [venue])
         }
         cases.append(QueryCase(name: "share", request: ControlRequest(command: .share, query: Query(id: token))))
         cases.append(QueryCase(name: "advocate", request: ControlRequest(command: .advocate, query: Query(id: advocate))))
