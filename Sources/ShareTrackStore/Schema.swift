@@ -28,7 +28,8 @@ import ShareTrackCore
 /// keeps the visitor pairs in their counter rows (`VisitorHashes`, `VisitorColumnMigration`).
 /// Version 11 adds the rollup per advocate and venue, version 12 `rollup_builds`, which has these
 /// three summed in the background for a database that had share groups before (`RollupBuilds`).
-/// Version 13 adds the rollup per advocate and campaign, summed in the background likewise.
+/// Version 13 adds the rollup per advocate and campaign, summed in the background likewise;
+/// version 14 indexes the share groups by campaign and tier, for `tiers`' advocate counts.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -130,6 +131,9 @@ enum Schema {
         // Each advocate's counters in each campaign over all time, for `top` for one campaign,
         // made empty and summed in steps like version 11's (nothing to sum on a new database).
         .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
+        // `tiers` for one campaign counts its advocates per tier in (tier, advocate) order, as for
+        // one venue (version 7's index), instead of sorting every share group of it.
+        .sql("CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate);"),
     ]
 
     /// Has `rollup` summed in steps (`RollupBuilds`) where it is empty and share groups exist.

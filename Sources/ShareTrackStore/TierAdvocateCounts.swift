@@ -61,8 +61,8 @@ final class TierAdvocateCounts {
     /// Per tier, the distinct advocates of the rows `filter` selects (`answers(filter)`), in the
     /// database the caller's read transaction sees, whose `meta.id` is `id`; tiers without one are
     /// left out. `counting` counts them for a filter of every tier, the first time its values are
-    /// asked for (`QueryText.storedAdvocatesPerTier`, through the index where one starts with the
-    /// partition: `share_groups` by venue).
+    /// asked for (`QueryText.storedAdvocatesPerTier`, through the index that starts with the
+    /// partition: `share_groups` by venue, or by campaign).
     func perTier(_ filter: QueryFilter, database id: Int64, counting: (QueryFilter) throws -> [String: Int64])
         throws -> [String: Int64]
     {

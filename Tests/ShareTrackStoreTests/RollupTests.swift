@@ -316,7 +316,7 @@ import Testing
         _ = try database.queries(writing: Self.batches(seed: 8, count: 4))
         try Database(path: database.path, mode: .readWrite).execute("""
             DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP TABLE rollup_builds;
-            PRAGMA user_version = 11
+            DROP INDEX share_groups_by_campaign; PRAGMA user_version = 11
             """)
         #expect(try Store(path: database.path, visitorKey: testKey).rollupsBuilding == ["rollup_campaign_advocates"])
         try Self.expectSameAnswers(database, live: [], seed: 80, allTime: true)

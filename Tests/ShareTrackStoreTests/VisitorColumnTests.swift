@@ -153,9 +153,12 @@ extension Database {
     }
 
     /// Takes a database of the current version back to version 12: without the rollup per advocate
-    /// and campaign and its groups.
+    /// and campaign, its groups, and the share groups' index by campaign.
     func backToVersionTwelve() throws {
-        try execute("DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; PRAGMA user_version = 12")
+        try execute("""
+            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
+            PRAGMA user_version = 12
+            """)
     }
 
     /// Takes a database of the current version back to version 10: `backToVersionTwelve`, and

@@ -21,10 +21,12 @@ enum DatabaseRows {
     }
 
     /// Takes the daemon's database at `path` (of the current version, not open) back to schema
-    /// version 12: without the rollup per advocate and campaign and its groups.
+    /// version 12: without the rollup per advocate and campaign, its groups, and the share groups'
+    /// index by campaign.
     static func backToVersionTwelve(_ path: String) throws {
         try Database(path: path, mode: .readWrite).execute("""
-            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; PRAGMA user_version = 12;
+            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
+            PRAGMA user_version = 12;
             """)
     }
 
