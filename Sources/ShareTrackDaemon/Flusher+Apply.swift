@@ -128,7 +128,7 @@ extension Flusher {
             let start = ContinuousClock.now
             let rows = state.withLock { $0.rollupStepRows }
             let (building, summing) = try store.withLock { store in
-                let summing = store.rollupsReadable
+                let summing = store.sumsRollupsInSteps
                 try store.buildRollups(shares: Store.rollupBuildShares, rows: rows)
                 return (store.rollupsBuilding, summing)
             }

@@ -29,7 +29,8 @@ import ShareTrackCore
 /// Version 11 adds the rollup per advocate and venue, version 12 `rollup_builds`, which has these
 /// three summed in the background for a database that had share groups before (`RollupBuilds`).
 /// Version 13 adds the rollup per advocate and campaign, summed in the background likewise;
-/// version 14 indexes the share groups by campaign and tier, for `tiers`' advocate counts.
+/// version 14 indexes the share groups by campaign and tier, for `tiers`' advocate counts (in the
+/// background for a database that has share groups: `builtIndexes`).
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -132,9 +133,27 @@ enum Schema {
         // made empty and summed in steps like version 11's (nothing to sum on a new database).
         .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
         // `tiers` for one campaign counts its advocates per tier in (tier, advocate) order, as for
-        // one venue (version 7's index), instead of sorting every share group of it.
-        .sql("CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate);"),
+        // one venue (version 7's index), instead of sorting every share group of it: made at once
+        // while there are no share groups, else in the background (`builtIndexes`).
+        .code { database, _ in
+            guard try database.prepare("SELECT 1 FROM share_groups LIMIT 1").rows({ _ in () }).isEmpty else { return }
+            try database.execute(builtIndexes[0].sql)
+        },
     ]
+
+    /// Indexes a database may lack, each made by one step of `Store.buildRollups` once its rollups
+    /// are complete (the migration that adds one makes it only for a database without share
+    /// groups): a `CREATE INDEX` reads every row of its table, 1.4 s at 2M shares in the start's
+    /// migration, during which the daemon would not listen (docs/benchmarks.md, round 26).
+    static let builtIndexes: [(name: String, sql: String)] = [
+        ("share_groups_by_campaign", "CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate)"),
+    ]
+
+    /// The names of `builtIndexes` that `database` lacks.
+    static func missingIndexes(_ database: Database) throws -> [String] {
+        let present = Set(try database.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").rows { $0.string(0) ?? "" })
+        return builtIndexes.map(\.name).filter { !present.contains($0) }
+    }
 
     /// Has `rollup` summed in steps (`RollupBuilds`) where it is empty and share groups exist.
     private static func markBuildSQL(_ rollup: Rollup) -> String {

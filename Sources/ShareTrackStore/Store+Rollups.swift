@@ -8,11 +8,15 @@ extension Store {
 
     /// The tables of the rollups still being built, in the order `buildRollups` completes them:
     /// every one while the shares' counters are added to them, then those summed from the others
-    /// (`RollupBuilds`); empty once the rollups are complete.
+    /// (`RollupBuilds`); then the indexes it makes (`Schema.builtIndexes`); empty once all are done.
     public var rollupsBuilding: [String] {
-        rollups.builtThrough != nil ? Rollup.all.map(\.table)
-            : rollups.builds.builtThrough.keys.sorted().map { Rollup.all[$0].table }
+        (rollups.builtThrough != nil ? Rollup.all.map(\.table)
+            : rollups.builds.builtThrough.keys.sorted().map { Rollup.all[$0].table }) + indexesMissing
     }
+
+    /// Whether the next step of `buildRollups` sums rows of a rollup from the others (`RollupBuilds`),
+    /// by as many rows as it is told.
+    public var sumsRollupsInSteps: Bool { rollups.builtThrough == nil && !rollups.builds.builtThrough.isEmpty }
 
     /// Whether queries read the rollups: they hold every share's counters (a rollup may still be
     /// summed from the others, `RollupBuilds`; queries read the others meanwhile).
@@ -31,14 +35,18 @@ extension Store {
 
     /// Builds the rollups one step further, in one transaction: adds the counters of the next
     /// `shares` shares to every rollup, or once they are in, the next `rows` rows of the rollups
-    /// being summed from them (with the rest of the last row's share group); returns whether the
-    /// rollups are complete. The daemon calls it between applies until they are.
+    /// being summed from them (with the rest of the last row's share group), or once those are
+    /// complete, makes the next missing index (`Schema.builtIndexes`, whole); returns whether all
+    /// are done. The daemon calls it between applies until they are.
     @discardableResult
     public func buildRollups(shares: Int = rollupBuildShares, rows: Int = rollupBuildRows) throws -> Bool {
         if rollups.builtThrough != nil {
             rollups.builtThrough = try writing { try rollups.build(shares: shares) }
-        } else {
+        } else if !rollups.builds.builtThrough.isEmpty {
             rollups.builds.builtThrough = try writing { try rollups.builds.step(rows: rows) }
+        } else if let index = Schema.builtIndexes.first(where: { indexesMissing.contains($0.name) }) {
+            try writing { try database.execute(index.sql) }
+            indexesMissing.removeAll { $0 == index.name }
         }
         return rollupsComplete
     }

@@ -32,6 +32,8 @@ public final class Store {
     private let insertVisitors: Statement
     static let chunkRows = 64
     let rollups: RollupWriter
+    /// The indexes of `Schema.builtIndexes` the database lacks, which `buildRollups` makes.
+    var indexesMissing: [String]
 
     /// Opens the database at `path`, creating it on first start.
     ///
@@ -91,6 +93,7 @@ public final class Store {
         updateVisitors = try database.prepare(VisitorHashes.updateSQL)
         renameAdvocate = try database.prepare("UPDATE shares SET advocate = ? WHERE advocate = ?")
         rollups = try RollupWriter(database)
+        indexesMissing = try Schema.missingIndexes(database)
         id = try Self.meta("id", database)
         generation = UInt64(try Self.meta("generation", database))
         valueTotal = Money(thousandths: try Self.meta("value_total", database))
