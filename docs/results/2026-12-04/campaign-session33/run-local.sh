@@ -10,20 +10,13 @@
 set -e
 OUT=${1:?give the output directory}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/daemon-on-copy.sh"
 mkdir -p "$OUT"
 QUERIES=${QUERIES:-"top --limit 20 --campaign campaign-2|top --limit 20 --campaign campaign-3 --by clicks|top --limit 20 --by engagement --campaign campaign-1|top --limit 20 --by value --campaign campaign-4|top --limit 20 --venue venue-05"}
 for side in before after; do
     eval bin=\$$(echo $side | tr a-z A-Z)
     dir=$OUT/$side
-    rm -rf "$dir" && mkdir -p "$dir"
-    # synced: else the first commit (the migration's) waits for the copy to reach the disk
-    cp "$DB" "$dir/sharetrack.db" && sync
-    printf 'database: %s\ningest_socket: %s\ncontrol_socket: %s\nlog_level: debug\n' \
-        "$dir/sharetrack.db" "$dir/ingest.sock" "$dir/control.sock" > "$dir/conf.yaml"
-    start=$(date +%s.%N)
-    "$bin/sharetrackd" --config "$dir/conf.yaml" > "$dir/daemon.log" 2>&1 &
-    pid=$!
-    until [ -S "$dir/control.sock" ]; do sleep 0.05; done
+    start_on_copy "$dir" "$bin" "log_level: debug"
     echo "$side: listening after $(echo "$(date +%s.%N) - $start" | bc) s" | tee -a "$OUT/summary.txt"
     while { [ "$side" = after ] || [ -n "$WAIT_BOTH" ]; } && ! grep -q "rollups built:" "$dir/daemon.log"; do sleep 0.2; done
     echo "$side: rollups built after $(echo "$(date +%s.%N) - $start" | bc) s" | tee -a "$OUT/summary.txt"

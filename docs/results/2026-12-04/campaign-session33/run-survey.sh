@@ -7,17 +7,12 @@
 set -e
 OUT=${1:?give the output directory}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/daemon-on-copy.sh"
 mkdir -p "$OUT"
 for side in before after; do
     eval bin=\$$(echo $side | tr a-z A-Z)
     dir=$OUT/$side
-    rm -rf "$dir" && mkdir -p "$dir"
-    cp "$DB" "$dir/sharetrack.db" && sync
-    printf 'database: %s\ningest_socket: %s\ncontrol_socket: %s\n' \
-        "$dir/sharetrack.db" "$dir/ingest.sock" "$dir/control.sock" > "$dir/conf.yaml"
-    "$bin/sharetrackd" --config "$dir/conf.yaml" > "$dir/daemon.log" 2>&1 &
-    pid=$!
-    until [ -S "$dir/control.sock" ]; do sleep 0.05; done
+    start_on_copy "$dir" "$bin"
     while [ "$side" = after ] && ! grep -q "rollups built:" "$dir/daemon.log"; do sleep 0.2; done
     sleep 10
     set --
