@@ -22,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, found through pkg-config.
@@ -51,7 +50,7 @@ let package = Package(
         // Events, parser, attribution, counters, configuration: pure, no I/O.
         .target(
             name: "ShareTrackCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto"), "CLibCrypto"],
+            dependencies: ["CLibCrypto"],
             swiftSettings: strict
         ),
         // SQLite: schema, migrations, flush transactions, queries.
@@ -114,7 +113,7 @@ let package = Package(
 
         .testTarget(
             name: "ShareTrackCoreTests",
-            dependencies: ["ShareTrackCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ShareTrackCore", "CLibCrypto"],
             swiftSettings: strict
         ),
         .testTarget(

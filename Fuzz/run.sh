@@ -6,8 +6,7 @@
 #
 # The target is Fuzz/ParserFuzzer.swift compiled with Sources/ShareTrackCore/*.swift as one module,
 # with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address); SwiftPM is not involved, so
-# Core's one file that needs a package (VisitorKey.swift, swift-crypto) is replaced by
-# Fuzz/VisitorKeyStandIn.swift.
+# the one C library Core uses (CLibCrypto, libcrypto's SHA-256) is found by its module map.
 # The seeds in Fuzz/corpus are read, never written: new inputs go to a scratch corpus under
 # FUZZ_WORK (default: a temporary directory, removed after a run that found nothing). A finding is
 # saved there as crash-* and the script exits non-zero, keeping it.
@@ -21,12 +20,8 @@ binary="$work/parser-fuzzer"
 export SWIFT_BACKTRACE=enable=no
 
 echo "building $binary"
-sources=()
-for file in Sources/ShareTrackCore/*.swift; do
-    [ "$file" = Sources/ShareTrackCore/VisitorKey.swift ] || sources+=("$file")
-done
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ShareTrackCore \
-    Fuzz/ParserFuzzer.swift Fuzz/VisitorKeyStandIn.swift "${sources[@]}" -o "$binary"
+swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ShareTrackCore -I Sources/CLibCrypto \
+    Fuzz/ParserFuzzer.swift Sources/ShareTrackCore/*.swift -o "$binary"
 
 if [ $# -gt 0 ]; then
     exec "$binary" "$@"

@@ -1,5 +1,4 @@
 import CLibCrypto
-import Crypto
 
 /// The secret that visitor ids are hashed with before anything stores them (`visitor_key_file`).
 ///
@@ -15,8 +14,8 @@ import Crypto
 /// The hash runs once per click on the ingest path, so it is computed without allocating: the key
 /// is absorbed once, into two SHA-256 states (libcrypto's `SHA256_CTX`, a plain value) that have
 /// hashed the key's inner and outer HMAC pads; each hash copies them on the stack and adds the id,
-/// then the inner digest (RFC 2104). swift-crypto's `HMAC` gives the same result but allocates a
-/// digest context per copy.
+/// then the inner digest (RFC 2104). libcrypto's `HMAC` and swift-crypto's give the same result
+/// but allocate a digest context per id.
 public struct VisitorKey: Sendable {
     /// The key's length in bytes.
     public static let size = 32
@@ -36,15 +35,20 @@ public struct VisitorKey: Sendable {
         self.bytes = Array(bytes)
         inner = Self.state(afterBlock: self.bytes, xor: 0x36)
         outer = Self.state(afterBlock: self.bytes, xor: 0x5C)
-        fingerprint = String(SHA256.hash(data: Array(bytes)).map { byte in
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        SHA256(self.bytes, self.bytes.count, &digest)
+        fingerprint = String(digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined().prefix(16))
     }
 
-    /// A fresh key from the system's secure random source.
+    /// A fresh key from libcrypto's secure random generator (seeded from the system's source).
     public static func random() -> VisitorKey {
-        VisitorKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })!
+        var bytes = [UInt8](repeating: 0, count: size)
+        // It fails only when the system's source cannot seed it: no key is better than a weak one.
+        precondition(RAND_bytes(&bytes, Int32(size)) == 1, "libcrypto's random generator could not make a visitor key")
+        return VisitorKey(bytes: bytes)!
     }
 
     /// The hash of the visitor id whose UTF-8 bytes are `id`.
