@@ -11,6 +11,7 @@ public struct Settings: Sendable, Equatable {
         case ack
         case maxLineBytes = "max_line_bytes"
         case maxConnections = "max_connections"
+        case maxPendingRows = "max_pending_rows"
         case socketMode = "socket_mode"
         case opsGroup = "ops_group"
         case tierBounds = "tier_bounds"
@@ -64,6 +65,9 @@ public struct Settings: Sendable, Equatable {
     public var ackOnCommit = true
     public var maxLineBytes = 65536
     public var maxConnections = 1024
+    /// Rows held in memory until the tables have them before new events are `overloaded`
+    /// (`Engine.Configuration.maxPendingKeys`).
+    public var maxPendingRows = 2_000_000
     public var socketMode: UInt32 = 0o660
     public var opsGroup: String?
     public var tierBounds = TierBounds.default
@@ -112,6 +116,7 @@ public struct Settings: Sendable, Equatable {
         case .ack: ackOnCommit ? "commit" : "receive"
         case .maxLineBytes: String(maxLineBytes)
         case .maxConnections: String(maxConnections)
+        case .maxPendingRows: String(maxPendingRows)
         case .socketMode: "0" + String(socketMode, radix: 8)
         case .opsGroup: opsGroup ?? ""
         case .tierBounds: tierBounds.description
@@ -157,6 +162,11 @@ public struct Settings: Sendable, Equatable {
                 throw invalid("a whole number from 1 to 65536")
             }
             maxConnections = count
+        case .maxPendingRows:
+            guard let rows = Int(text), (1000...100_000_000).contains(rows) else {
+                throw invalid("a whole number of rows from 1000 to 100000000")
+            }
+            maxPendingRows = rows
         case .socketMode:
             guard let mode = UInt32(text, radix: 8), mode <= 0o777 else {
                 throw invalid("an octal file mode such as 0660")

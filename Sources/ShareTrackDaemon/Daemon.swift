@@ -198,7 +198,8 @@ public final class Daemon: Sendable {
     }
 
     static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {
-        Engine.Configuration(tierBounds: settings.tierBounds, ackOnCommit: settings.ackOnCommit)
+        Engine.Configuration(tierBounds: settings.tierBounds, ackOnCommit: settings.ackOnCommit,
+                             maxPendingKeys: settings.maxPendingRows)
     }
 
     // MARK: Timers

@@ -39,6 +39,10 @@ struct SharetrackdCommand: ParsableCommand {
     var maxLineBytes: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Most ingest connections at once (default 1024).", valueName: "count"))
     var maxConnections: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Rows held in memory until the database has them before events are answered overloaded (default 2000000).",
+        valueName: "rows"))
+    var maxPendingRows: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("File mode of sockets the daemon creates (default 0660).", valueName: "mode"))
     var socketMode: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Group whose members may run the changing commands: flush, reload, forget, backup, reset-source (default: root only).", valueName: "group"))
@@ -70,7 +74,7 @@ struct SharetrackdCommand: ParsableCommand {
         let given: [(Settings.Key, String?)] = [
             (.config, config), (.ingestSocket, ingestSocket), (.controlSocket, controlSocket),
             (.database, database), (.flushInterval, flushInterval), (.ack, ack), (.maxLineBytes, maxLineBytes),
-            (.maxConnections, maxConnections), (.socketMode, socketMode), (.opsGroup, opsGroup),
+            (.maxConnections, maxConnections), (.maxPendingRows, maxPendingRows), (.socketMode, socketMode), (.opsGroup, opsGroup),
             (.tierBounds, tierBounds), (.logLevel, logLevel), (.visitorKeyFile, visitorKeyFile),
             (.visitorRetention, visitorRetention), (.idleTimeout, idleTimeout), (.node, node), (.sharedStore, sharedStore),
             (.sharedStorePasswordFile, sharedStorePasswordFile),

@@ -30,6 +30,7 @@ struct ConfigurationTests {
         (["--ack", "sometimes"], [String: String](), "ack"),
         (["--flush-interval", "-1"], [:], "flush_interval"),
         ([], ["SHARETRACK_MAX_CONNECTIONS": "lots"], "max_connections"),
+        (["--max-pending-rows", "10"], [:], "max_pending_rows"),
         ([], ["SHARETRACK_TIER_BOUNDS": "5,4,3,2"], "tier_bounds"),
         (["--log-level", "chatty"], [:], "log_level"),
         (["--socket-mode", "999"], [:], "socket_mode"),
@@ -116,6 +117,27 @@ struct ReloadTests {
         #expect(status["flush_interval"] as? Double == 0.25)
         #expect((status["database"] as? [String: Any])?["path"] as? String == daemon.database)
         #expect(try daemon.stop() == 0)
+    }
+
+    @Test("a reload raises max_pending_rows: clicks refused while the database is locked are then taken")
+    func pendingRowsFollowReload() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "ack: receive\nmax_pending_rows: 1000\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let shell = try SQLiteShell(database: daemon.database)
+        try shell.execute("BEGIN EXCLUSIVE;")
+        // Each click brings a new visitor pair: one row each.
+        let clicks = (1...1500).map { #"{"type":"click","share":"s","visitor":"v\#($0)"}"# }
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange(clicks).contains { $0.contains(#""error":"overloaded""#) })
+        try "ack: receive\nmax_pending_rows: 5000\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket]).status == 0)
+        #expect(try client.exchange(clicks).allSatisfy { $0 == #"{"ok":true}"# })
+        shell.quit()
+        #expect(try daemon.stop() == 0)
+        let database = try daemon.openDatabase()
+        #expect(try DatabaseRows.count(database, "SELECT SUM(unique_clicks) FROM counters") == 1500)
     }
 
     @Test("log_level filters the log, and a reload changes it")
