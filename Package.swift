@@ -111,9 +111,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // What several test targets share: the unit tests' visitor key, databases of older schemas.
+        .target(
+            name: "TestSupport",
+            dependencies: ["ShareTrackCore", "ShareTrackStore"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ShareTrackCoreTests",
-            dependencies: ["ShareTrackCore", "CLibCrypto"],
+            dependencies: ["ShareTrackCore", "CLibCrypto", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -126,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShareTrackStoreTests",
-            dependencies: ["ShareTrackStore"],
+            dependencies: ["ShareTrackStore", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -136,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShareTrackCore", "ShareTrackStore", "ShareTrackShared"],
+            dependencies: ["ShareTrackCore", "ShareTrackStore", "ShareTrackShared", "TestSupport"],
             swiftSettings: strict
         ),
     ]

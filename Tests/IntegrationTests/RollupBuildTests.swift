@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import ShareTrackStore
+import TestSupport
 import Testing
 
 /// A database from before the rollups (schema 4), or before the rollups per hour alone and per
@@ -57,7 +58,7 @@ struct RollupBuildTests {
         switch version {
         case 7: try DatabaseRows.backToVersionSeven(first.database)
         case 10: try DatabaseRows.backToVersionTen(first.database)
-        default: try DatabaseRows.backToVersionTwelve(first.database)
+        default: try Database(path: first.database, mode: .readWrite).backToVersionTwelve()
         }
 
         // The first step waits for the first flush, 3 s after the start: `status` lists them all,

@@ -1,4 +1,5 @@
 import ShareTrackCore
+import TestSupport
 import Testing
 
 /// The engine's bound on uncommitted work, and exactly-once when it answers `overloaded`.
@@ -11,7 +12,7 @@ struct EngineBoundsTests {
     }
 
     static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil) -> Event {
-        Event(token: token, kind: .click(visitor: visitor.map(ShareTrackCoreTests.visitor), bot: false),
+        Event(token: token, kind: .click(visitor: visitor.map(TestSupport.visitor), bot: false),
               origin: seq.map { Origin(source: "redir", seq: $0) }, time: now)
     }
 

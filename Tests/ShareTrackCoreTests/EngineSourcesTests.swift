@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ShareTrackCore
 
 /// Producers in the engine: bounded in memory, read from the store on demand, and reset exactly.

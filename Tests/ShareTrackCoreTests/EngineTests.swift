@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ShareTrackCore
 
 @Suite("Attribution engine")
@@ -43,7 +44,7 @@ struct EngineTests {
 
     static func click(_ token: String, visitor: String? = nil, bot: Bool = false, at time: Int64? = nil,
                       origin: Origin? = nil) -> Event {
-        Event(token: token, kind: .click(visitor: visitor.map(ShareTrackCoreTests.visitor), bot: bot), origin: origin, time: time)
+        Event(token: token, kind: .click(visitor: visitor.map(TestSupport.visitor), bot: bot), origin: origin, time: time)
     }
 
     static func engine(ackOnCommit: Bool = true, cacheCapacity: Int = 1000, maxPendingKeys: Int = 1000,

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ShareTrackCore
 
 /// Receive time of every test line: 2026-11-27T20:15:00Z.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ShareTrackCore
 
 /// A token state's visitors: in place for the first two, then in a hash table that grows.

@@ -1,6 +1,7 @@
 import CLibCrypto
 import Testing
 import ShareTrackCore
+import TestSupport
 
 @Suite("VisitorKey")
 struct VisitorKeyTests {

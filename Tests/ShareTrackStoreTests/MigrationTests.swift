@@ -1,6 +1,7 @@
 import Foundation
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 

@@ -1,6 +1,7 @@
 import Glibc
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 

@@ -1,5 +1,6 @@
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 

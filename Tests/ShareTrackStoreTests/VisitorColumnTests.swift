@@ -1,5 +1,6 @@
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 
@@ -152,22 +153,4 @@ extension Database {
         try execute("PRAGMA user_version = 9")
     }
 
-    /// Takes a database of the current version back to version 12: without the rollup per advocate
-    /// and campaign, its groups, and the share groups' index by campaign.
-    func backToVersionTwelve() throws {
-        try execute("""
-            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
-            PRAGMA user_version = 12
-            """)
-    }
-
-    /// Takes a database of the current version back to version 10: `backToVersionTwelve`, and
-    /// without the rollup per advocate and venue, its groups and `rollup_builds`.
-    func backToVersionTen() throws {
-        try backToVersionTwelve()
-        try execute("""
-            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
-            PRAGMA user_version = 10
-            """)
-    }
 }

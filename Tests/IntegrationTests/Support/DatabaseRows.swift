@@ -1,4 +1,5 @@
 import ShareTrackStore
+import TestSupport
 
 /// The daemon's committed rows, read straight from its SQLite file.
 enum DatabaseRows {
@@ -21,24 +22,9 @@ enum DatabaseRows {
     }
 
     /// Takes the daemon's database at `path` (of the current version, not open) back to schema
-    /// version 12: without the rollup per advocate and campaign, its groups, and the share groups'
-    /// index by campaign.
-    static func backToVersionTwelve(_ path: String) throws {
-        try Database(path: path, mode: .readWrite).execute("""
-            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
-            PRAGMA user_version = 12;
-            """)
-    }
-
-    /// Takes the daemon's database at `path` (of the current version, not open) back to schema
-    /// version 10: `backToVersionTwelve`, and without the rollup per advocate and venue, its groups
-    /// and `rollup_builds`.
+    /// version 10 (`Database.backToVersionTen`).
     static func backToVersionTen(_ path: String) throws {
-        try backToVersionTwelve(path)
-        try Database(path: path, mode: .readWrite).execute("""
-            DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups; DROP TABLE rollup_builds;
-            PRAGMA user_version = 10;
-            """)
+        try Database(path: path, mode: .readWrite).backToVersionTen()
     }
 
     /// Takes the daemon's database at `path` (of the current version, not open) back to schema
