@@ -16,15 +16,12 @@ public struct QueryText: Sendable {
     }
 
     /// The WHERE clause over the attributed rows that `filter` makes, with its parameters (the
-    /// first numbered `first`). With a venue, the campaign's term takes no index: a campaign runs
-    /// at most venues, so `share_groups`' index by venue selects far fewer rows than its index by
-    /// campaign (at 2M shares, a twentieth against a sixth: `tiers --venue --campaign` 97 ms against
-    /// 280, docs/benchmarks.md, round 26).
+    /// first numbered `first`).
     func conditions(_ filter: QueryFilter, first: Int = 1) -> (sql: String, values: [SQLValue]) {
         let terms: [(String, SQLValue?)] = [
             ("advocate", filter.advocate.map { .text($0) }),
             ("venue", filter.venue.map { .text($0) }),
-            ((filter.venue == nil ? "" : dialect.unindexed) + "campaign", filter.campaign.map { .text($0) }),
+            ("campaign", filter.campaign.map { .text($0) }),
             ("network", filter.network.map { .text($0) }),
             ("tier", filter.tier.map { .text($0.rawValue) }),
             ("hour >=", filter.sinceHour.map { .integer($0) }),

@@ -19,12 +19,12 @@ import Testing
         }
     }()
 
-    /// A venue's or a campaign's advocates are counted per tier from an index that holds them in
-    /// (tier, advocate) order, none sorted; with both, from the venue's (the more selective).
+    /// A venue's or a campaign's advocates, or a venue's in a campaign, are counted per tier from
+    /// an index that holds them in (tier, advocate) order, none sorted.
     @Test(arguments: [
         (QueryFilter(venue: "v1"), "COVERING INDEX share_groups_by_venue"),
         (QueryFilter(campaign: "c1"), "COVERING INDEX share_groups_by_campaign"),
-        (QueryFilter(venue: "v1", campaign: "c1"), "INDEX share_groups_by_venue"),
+        (QueryFilter(venue: "v1", campaign: "c1"), "COVERING INDEX share_groups_by_venue_campaign"),
     ])
     func aPartitionsAdvocatesAreCountedFromItsIndex(filter: QueryFilter, index: String) throws {
         let database = try TemporaryDatabase()
@@ -35,6 +35,19 @@ import Testing
         let steps = try plan.rows { $0.string(3) ?? "" }
         #expect(steps.contains { $0.contains(index + " (") }, "\(steps)")
         #expect(!steps.contains { $0.contains("FOR DISTINCT") }, "\(steps)")
+    }
+
+    /// `top` at one venue in one campaign (no rollup per advocate for the two) reads the share
+    /// groups of both from their index, not every share group of the venue.
+    @Test func aVenuesGroupsInACampaignAreReadFromTheirIndex() throws {
+        let database = try TemporaryDatabase()
+        let queries = try database.queries(writing: RollupTests.batches(seed: 65, count: 4))
+        let (sql, values) = Queries.text.rollup(.shareGroups, QueryFilter(venue: "v1", campaign: "c1"), columns: ["advocate"])
+        let plan = try queries.database.prepare("EXPLAIN QUERY PLAN SELECT * FROM " + sql)
+        try plan.bind(values.map(\.statementValue))
+        let steps = try plan.rows { $0.string(3) ?? "" }
+        #expect(steps.contains { $0.contains("COVERING INDEX share_groups_by_venue_campaign (venue=? AND campaign=?)") },
+                "\(steps)")
     }
 
     @Test(arguments: [61, 62, 63] as [UInt64])

@@ -4,10 +4,11 @@ import ShareTrackStore
 /// migrations and background builds from them), for the store's tests and the integration tests.
 extension Database {
     /// Takes a database of the current version back to version 12: without the rollup per advocate
-    /// and campaign, its groups, and the share groups' index by campaign.
+    /// and campaign, its groups, and the share groups' indexes by campaign and by venue and campaign.
     public func backToVersionTwelve() throws {
         try execute("""
             DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
+            DROP INDEX share_groups_by_venue_campaign;
             PRAGMA user_version = 12
             """)
     }
