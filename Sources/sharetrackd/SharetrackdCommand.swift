@@ -74,7 +74,8 @@ struct SharetrackdCommand: ParsableCommand {
         let given: [(Settings.Key, String?)] = [
             (.config, config), (.ingestSocket, ingestSocket), (.controlSocket, controlSocket),
             (.database, database), (.flushInterval, flushInterval), (.ack, ack), (.maxLineBytes, maxLineBytes),
-            (.maxConnections, maxConnections), (.maxPendingRows, maxPendingRows), (.socketMode, socketMode), (.opsGroup, opsGroup),
+            (.maxConnections, maxConnections), (.maxPendingRows, maxPendingRows), (.socketMode, socketMode),
+            (.opsGroup, opsGroup),
             (.tierBounds, tierBounds), (.logLevel, logLevel), (.visitorKeyFile, visitorKeyFile),
             (.visitorRetention, visitorRetention), (.idleTimeout, idleTimeout), (.node, node), (.sharedStore, sharedStore),
             (.sharedStorePasswordFile, sharedStorePasswordFile),

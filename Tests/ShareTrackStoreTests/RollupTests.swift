@@ -259,7 +259,9 @@ import TestSupport
         }
         #expect(steps > 5 * built.count)
         #expect(try sums("SELECT count(*), 0 FROM rollup_builds") == [[0, 0]] && store.rollupsBuilding.isEmpty)
-        for index in indexes { #expect(try sums("SELECT count(*), 0 FROM sqlite_master WHERE name = '\(index)'") == [[1, 0]]) }
+        for index in indexes {
+            #expect(try sums("SELECT count(*), 0 FROM sqlite_master WHERE name = '\(index)'") == [[1, 0]], "\(index)")
+        }
         for groups in ["venue_advocate_groups", "campaign_advocate_groups"] {
             #expect(try sums("SELECT count(*), 0 FROM \(groups) WHERE advocate = 'forgotten-a2'")[0][0] > 0, "\(groups)")
         }

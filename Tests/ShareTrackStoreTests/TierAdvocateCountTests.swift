@@ -42,7 +42,8 @@ import Testing
     @Test func aVenuesGroupsInACampaignAreReadFromTheirIndex() throws {
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: RollupTests.batches(seed: 65, count: 4))
-        let (sql, values) = Queries.text.rollup(.shareGroups, QueryFilter(venue: "v1", campaign: "c1"), columns: ["advocate"])
+        let filter = QueryFilter(venue: "v1", campaign: "c1")
+        let (sql, values) = Queries.text.rollup(.shareGroups, filter, columns: ["advocate"])
         let plan = try queries.database.prepare("EXPLAIN QUERY PLAN SELECT * FROM " + sql)
         try plan.bind(values.map(\.statementValue))
         let steps = try plan.rows { $0.string(3) ?? "" }
