@@ -33,7 +33,7 @@ extension Engine {
                                     + "\(Money(thousandths: .max)), the most this daemon can count exactly",
                                     source: event.origin?.source), now: now, reader: reader)
         }
-        if pendingRows >= configuration.maxPendingKeys {
+        if pendingRows >= configuration.maxPendingRows {
             return refuse(event, "the daemon holds too many uncommitted events; retry later", now: now, reader: reader)
         }
         // The producer is looked up once; `record` updates it through the same slot.

@@ -16,18 +16,20 @@ public struct Engine: Sendable {
         /// `ack: commit`: an `ok` waits for the commit that holds its effect.
         public var ackOnCommit: Bool
         /// Rows held in memory (counter rows and new visitor pairs, pending and in flight) before new
-        /// events are `overloaded`.
-        public var maxPendingKeys: Int
+        /// events are `overloaded` (`max_pending_rows`).
+        public var maxPendingRows: Int
+        /// `maxPendingRows` unless configured otherwise.
+        public static let defaultMaxPendingRows = 2_000_000
         /// Token states kept in memory.
         public var cacheCapacity: Int
         /// Producers kept in memory.
         public var sourceCapacity: Int
 
         public init(tierBounds: TierBounds = .default, ackOnCommit: Bool = true,
-                    maxPendingKeys: Int = 2_000_000, cacheCapacity: Int = 1_000_000, sourceCapacity: Int = 100_000) {
+                    maxPendingRows: Int = defaultMaxPendingRows, cacheCapacity: Int = 1_000_000, sourceCapacity: Int = 100_000) {
             self.tierBounds = tierBounds
             self.ackOnCommit = ackOnCommit
-            self.maxPendingKeys = maxPendingKeys
+            self.maxPendingRows = maxPendingRows
             self.cacheCapacity = cacheCapacity
             self.sourceCapacity = sourceCapacity
         }
@@ -90,7 +92,7 @@ public struct Engine: Sendable {
     public var pendingEvents: Int { pending.events + (inFlight?.events ?? 0) }
     /// Counter rows not committed yet (pending and in flight).
     public var pendingKeys: Int { pending.counters.count + (inFlight?.counters.count ?? 0) }
-    /// What `maxPendingKeys` bounds: counter rows plus visitor pairs (a share's row is one of its
+    /// What `maxPendingRows` bounds: counter rows plus visitor pairs (a share's row is one of its
     /// counter rows) held in memory, journaled, in flight and pending.
     public var pendingRows: Int {
         journaled.reduce(pending.rowsHeld + (inFlight?.rowsHeld ?? 0)) { $0 + $1.rowsHeld }
@@ -180,6 +182,6 @@ public struct Engine: Sendable {
 }
 
 extension Batch {
-    /// The rows `maxPendingKeys` counts.
+    /// The rows `maxPendingRows` counts.
     var rowsHeld: Int { counters.count + visitors.count }
 }

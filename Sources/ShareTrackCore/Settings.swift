@@ -66,8 +66,8 @@ public struct Settings: Sendable, Equatable {
     public var maxLineBytes = 65536
     public var maxConnections = 1024
     /// Rows held in memory until the tables have them before new events are `overloaded`
-    /// (`Engine.Configuration.maxPendingKeys`).
-    public var maxPendingRows = 2_000_000
+    /// (`Engine.Configuration.maxPendingRows`).
+    public var maxPendingRows = Engine.Configuration.defaultMaxPendingRows
     public var socketMode: UInt32 = 0o660
     public var opsGroup: String?
     public var tierBounds = TierBounds.default

@@ -45,7 +45,7 @@ extension Daemon {
         pipeline.reconfigure { engine in
             engine.tierBounds = configuration.tierBounds
             engine.ackOnCommit = configuration.ackOnCommit
-            engine.maxPendingKeys = configuration.maxPendingKeys
+            engine.maxPendingRows = configuration.maxPendingRows
         }
         ingest.apply(settings)
         control.setIdleTimeout(settings.idleTimeout.seconds)

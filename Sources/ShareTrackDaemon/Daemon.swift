@@ -199,7 +199,7 @@ public final class Daemon: Sendable {
 
     static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {
         Engine.Configuration(tierBounds: settings.tierBounds, ackOnCommit: settings.ackOnCommit,
-                             maxPendingKeys: settings.maxPendingRows)
+                             maxPendingRows: settings.maxPendingRows)
     }
 
     // MARK: Timers

@@ -8,7 +8,7 @@ struct EngineBoundsTests {
     static let now: Int64 = 1_800_000_000
 
     static func engine(maxRows: Int) -> Engine {
-        Engine(configuration: .init(maxPendingKeys: maxRows), committedGeneration: 0)
+        Engine(configuration: .init(maxPendingRows: maxRows), committedGeneration: 0)
     }
 
     static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil) -> Event {

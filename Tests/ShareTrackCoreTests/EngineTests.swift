@@ -47,9 +47,9 @@ struct EngineTests {
         Event(token: token, kind: .click(visitor: visitor.map(TestSupport.visitor), bot: bot), origin: origin, time: time)
     }
 
-    static func engine(ackOnCommit: Bool = true, cacheCapacity: Int = 1000, maxPendingKeys: Int = 1000,
+    static func engine(ackOnCommit: Bool = true, cacheCapacity: Int = 1000, maxPendingRows: Int = 1000,
                        sourceCapacity: Int = 1000) -> Engine {
-        Engine(configuration: .init(ackOnCommit: ackOnCommit, maxPendingKeys: maxPendingKeys, cacheCapacity: cacheCapacity,
+        Engine(configuration: .init(ackOnCommit: ackOnCommit, maxPendingRows: maxPendingRows, cacheCapacity: cacheCapacity,
                                     sourceCapacity: sourceCapacity),
                committedGeneration: 0)
     }
@@ -167,7 +167,7 @@ struct EngineTests {
 
     @Test("over the pending bound new events are overloaded and count nothing")
     func overload() {
-        var engine = Self.engine(maxPendingKeys: 2)
+        var engine = Self.engine(maxPendingRows: 2)
         let store = FakeStore()
         #expect(engine.apply(Self.click("a"), now: Self.now, reader: store).outcome == .accepted)
         #expect(engine.apply(Self.click("b"), now: Self.now, reader: store).outcome == .accepted)
