@@ -147,18 +147,24 @@ enum Schema {
     /// migration, during which the daemon would not listen (docs/benchmarks.md, round 26).
     static let builtIndexes = [campaignIndex, venueCampaignIndex]
 
+    /// An index of `share_groups` that a migration adds (`builtIndexes`).
+    struct GroupsIndex {
+        let name: String
+        let columns: String
+
+        var sql: String { "CREATE INDEX \(name) ON share_groups (\(columns))" }
+    }
+
     /// Version 14's index: the share groups by campaign, tier and advocate.
-    static let campaignIndex = (name: "share_groups_by_campaign",
-                                sql: "CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate)")
+    static let campaignIndex = GroupsIndex(name: "share_groups_by_campaign", columns: "campaign, tier, advocate")
 
     /// Version 15's index: the share groups by venue, campaign, tier and advocate.
-    static let venueCampaignIndex = (
-        name: "share_groups_by_venue_campaign",
-        sql: "CREATE INDEX share_groups_by_venue_campaign ON share_groups (venue, campaign, tier, advocate)")
+    static let venueCampaignIndex = GroupsIndex(name: "share_groups_by_venue_campaign",
+                                                columns: "venue, campaign, tier, advocate")
 
     /// The migration that adds one of `builtIndexes`: made at once while there are no share
     /// groups, else in the background.
-    private static func indexAtOnce(_ index: (name: String, sql: String)) -> Migration {
+    private static func indexAtOnce(_ index: GroupsIndex) -> Migration {
         .code { database, _ in
             guard try database.prepare("SELECT 1 FROM share_groups LIMIT 1").rows({ _ in () }).isEmpty else { return }
             try database.execute(index.sql)
