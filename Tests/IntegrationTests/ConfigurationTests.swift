@@ -99,12 +99,17 @@ struct ConfigurationTests {
 
 @Suite("Reload")
 struct ReloadTests {
-    @Test("reload applies a changed file, reports what changed, and keeps restart-only keys")
-    func reloadAppliesChanges() throws {
+    /// A daemon started with `--config` on a file of its own that holds `text`, and that file.
+    static func daemon(config text: String) throws -> (DaemonProcess, file: String) {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let file = directory + "/sharetrackd.yaml"
-        try "flush_interval: 1\nlog_level: info\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return (try DaemonProcess(directory: directory, arguments: ["--config", file]), file)
+    }
+
+    @Test("reload applies a changed file, reports what changed, and keeps restart-only keys")
+    func reloadAppliesChanges() throws {
+        let (daemon, file) = try Self.daemon(config: "flush_interval: 1\nlog_level: info\n")
         try "flush_interval: 0.25\nlog_level: debug\nsocket_mode: 0600\n".write(toFile: file, atomically: true,
                                                                                  encoding: .utf8)
         let reload = try SharectlTests.sharectl(["reload", "--json", "--socket", daemon.controlSocket])
@@ -121,10 +126,7 @@ struct ReloadTests {
 
     @Test("a reload raises max_pending_rows: clicks refused while the database is locked are then taken")
     func pendingRowsFollowReload() throws {
-        let directory = try DaemonProcess.makeTemporaryDirectory()
-        let file = directory + "/sharetrackd.yaml"
-        try "ack: receive\nmax_pending_rows: 1000\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let (daemon, file) = try Self.daemon(config: "ack: receive\nmax_pending_rows: 1000\n")
         let shell = try SQLiteShell(database: daemon.database)
         try shell.execute("BEGIN EXCLUSIVE;")
         // Each click brings a new visitor pair: one row each.
@@ -142,10 +144,7 @@ struct ReloadTests {
 
     @Test("log_level filters the log, and a reload changes it")
     func logLevelFollowsReload() throws {
-        let directory = try DaemonProcess.makeTemporaryDirectory()
-        let file = directory + "/sharetrackd.yaml"
-        try "log_level: info\nflush_interval: 0.2\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let (daemon, file) = try Self.daemon(config: "log_level: info\nflush_interval: 0.2\n")
         let client = try LineClient(path: daemon.ingestSocket)
         #expect(try client.exchange([#"{"type":"click","share":"quiet"}"#]) == [#"{"ok":true}"#])
         #expect(!daemon.log.contains("<7>"), "\(daemon.log)")
@@ -160,10 +159,7 @@ struct ReloadTests {
 
     @Test("a bad file on reload (SIGHUP or sharectl) is refused with the reason; the running configuration stays")
     func reloadRefusesBadFile() throws {
-        let directory = try DaemonProcess.makeTemporaryDirectory()
-        let file = directory + "/sharetrackd.yaml"
-        try "flush_interval: 2\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let (daemon, file) = try Self.daemon(config: "flush_interval: 2\n")
         try "flush_interval: -3\n".write(toFile: file, atomically: true, encoding: .utf8)
         let reload = try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket])
         #expect(reload.status != 0)
@@ -178,10 +174,7 @@ struct ReloadTests {
 
     @Test("a reload storm that changes flush_interval never postpones a flush that is due")
     func reloadStormKeepsFlushing() throws {
-        let directory = try DaemonProcess.makeTemporaryDirectory()
-        let file = directory + "/sharetrackd.yaml"
-        try "flush_interval: 1\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let (daemon, file) = try Self.daemon(config: "flush_interval: 1\n")
         let pid = daemon.process.processIdentifier
         let stormOver = DispatchSemaphore(value: 0)
         // SIGHUP every 0.5 s for 8 s, flush_interval alternating 2 and 1.
