@@ -57,7 +57,7 @@ struct RollupBuildTests {
         #expect(try first.stop() == 0)
         switch version {
         case 7: try DatabaseRows.backToVersionSeven(first.database)
-        case 10: try DatabaseRows.backToVersionTen(first.database)
+        case 10: try Database(path: first.database, mode: .readWrite).backToVersionTen()
         default: try Database(path: first.database, mode: .readWrite).backToVersionTwelve()
         }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ShareTrackStore
+import TestSupport
 import Glibc
 import Testing
 
@@ -97,7 +98,7 @@ struct SystemdTests {
         let notify = try NotifyListener(directory: directory)
         #expect(try DaemonProcess(directory: directory).stop() == 0)
         // Back to version 10, without the rollup per advocate and venue: the next start migrates.
-        try DatabaseRows.backToVersionTen(directory + "/sharetrack.db")
+        try Database(path: directory + "/sharetrack.db", mode: .readWrite).backToVersionTen()
 
         let migrating = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
         try notify.wait { $0 == "READY=1" }

@@ -19,6 +19,15 @@ import Testing
         }
     }()
 
+    /// The steps of SQLite's plan for `sql` over a database of four random batches.
+    private static func plan(_ sql: String, _ values: [SQLValue], seed: UInt64) throws -> [String] {
+        let database = try TemporaryDatabase()
+        let queries = try database.queries(writing: RollupTests.batches(seed: seed, count: 4))
+        let plan = try queries.database.prepare("EXPLAIN QUERY PLAN " + sql)
+        try plan.bind(values.map(\.statementValue))
+        return try plan.rows { $0.string(3) ?? "" }
+    }
+
     /// A venue's or a campaign's advocates, or a venue's in a campaign, are counted per tier from
     /// an index that holds them in (tier, advocate) order, none sorted.
     @Test(arguments: [
@@ -27,12 +36,8 @@ import Testing
         (QueryFilter(venue: "v1", campaign: "c1"), "COVERING INDEX share_groups_by_venue_campaign"),
     ])
     func aPartitionsAdvocatesAreCountedFromItsIndex(filter: QueryFilter, index: String) throws {
-        let database = try TemporaryDatabase()
-        let queries = try database.queries(writing: RollupTests.batches(seed: 64, count: 4))
         let (sql, values) = Queries.text.storedAdvocatesPerTier(filter)
-        let plan = try queries.database.prepare("EXPLAIN QUERY PLAN " + sql)
-        try plan.bind(values.map(\.statementValue))
-        let steps = try plan.rows { $0.string(3) ?? "" }
+        let steps = try Self.plan(sql, values, seed: 64)
         #expect(steps.contains { $0.contains(index + " (") }, "\(steps)")
         #expect(!steps.contains { $0.contains("FOR DISTINCT") }, "\(steps)")
     }
@@ -40,13 +45,9 @@ import Testing
     /// `top` at one venue in one campaign (no rollup per advocate for the two) reads the share
     /// groups of both from their index, not every share group of the venue.
     @Test func aVenuesGroupsInACampaignAreReadFromTheirIndex() throws {
-        let database = try TemporaryDatabase()
-        let queries = try database.queries(writing: RollupTests.batches(seed: 65, count: 4))
         let filter = QueryFilter(venue: "v1", campaign: "c1")
         let (sql, values) = Queries.text.rollup(.shareGroups, filter, columns: ["advocate"])
-        let plan = try queries.database.prepare("EXPLAIN QUERY PLAN SELECT * FROM " + sql)
-        try plan.bind(values.map(\.statementValue))
-        let steps = try plan.rows { $0.string(3) ?? "" }
+        let steps = try Self.plan("SELECT * FROM " + sql, values, seed: 65)
         #expect(steps.contains { $0.contains("COVERING INDEX share_groups_by_venue_campaign (venue=? AND campaign=?)") },
                 "\(steps)")
     }

@@ -22,18 +22,13 @@ enum DatabaseRows {
     }
 
     /// Takes the daemon's database at `path` (of the current version, not open) back to schema
-    /// version 10 (`Database.backToVersionTen`).
-    static func backToVersionTen(_ path: String) throws {
-        try Database(path: path, mode: .readWrite).backToVersionTen()
-    }
-
-    /// Takes the daemon's database at `path` (of the current version, not open) back to schema
-    /// version 7: `backToVersionTen`, and without the rollups per hour alone and per advocate alone
-    /// (and the advocate groups of the latter), or version 10's visitor pairs in the counter rows
-    /// (dropped: for answers that do not read visitors).
+    /// version 7: `Database.backToVersionTen`, and without the rollups per hour alone and per
+    /// advocate alone (and the advocate groups of the latter), or version 10's visitor pairs in the
+    /// counter rows (dropped: for answers that do not read visitors).
     static func backToVersionSeven(_ path: String) throws {
-        try backToVersionTen(path)
-        try Database(path: path, mode: .readWrite).execute("""
+        let database = try Database(path: path, mode: .readWrite)
+        try database.backToVersionTen()
+        try database.execute("""
             DROP TABLE rollup_hours; DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;
             DROP INDEX counters_visitors_by_hour; ALTER TABLE counters DROP COLUMN visitors;
             PRAGMA user_version = 7;
