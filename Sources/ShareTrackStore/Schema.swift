@@ -166,10 +166,14 @@ enum Schema {
     /// groups, else in the background.
     private static func indexAtOnce(_ index: GroupsIndex) -> Migration {
         .code { database, _ in
-            guard try database.prepare("SELECT 1 FROM share_groups LIMIT 1").rows({ _ in () }).isEmpty else { return }
+            guard try database.prepare("SELECT \(shareGroupsExist)").rows({ $0.int64(0) }).first == 0 else { return }
             try database.execute(index.sql)
         }
     }
+
+    /// SQL: whether the database has share groups. A migration makes what it adds at once without
+    /// them, and has it built in the background (`Store.buildRollups`) with them.
+    private static let shareGroupsExist = "EXISTS (SELECT 1 FROM share_groups)"
 
     /// The names of `builtIndexes` that `database` lacks.
     static func missingIndexes(_ database: Database) throws -> [String] {
