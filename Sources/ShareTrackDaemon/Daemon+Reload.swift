@@ -41,12 +41,7 @@ extension Daemon {
             flusher.scheduleRetention(seconds: settings.visitorRetention.seconds)
             shipper?.setRetention(seconds: settings.visitorRetention.seconds)
         }
-        let configuration = Self.engineConfiguration(settings)
-        pipeline.reconfigure { engine in
-            engine.tierBounds = configuration.tierBounds
-            engine.ackOnCommit = configuration.ackOnCommit
-            engine.maxPendingRows = configuration.maxPendingRows
-        }
+        pipeline.reconfigure(Self.engineConfiguration(settings))
         ingest.apply(settings)
         control.setIdleTimeout(settings.idleTimeout.seconds)
         DaemonLogging.setLevel(DaemonLogging.level(named: settings.logLevel.rawValue) ?? .info)

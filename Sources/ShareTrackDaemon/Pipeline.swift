@@ -120,8 +120,9 @@ final class Pipeline: Sendable {
         try state.withLock { try $0.engine.resetSource(source, reader: $0.reader) }
     }
 
-    func reconfigure(_ update: @Sendable (inout Engine.Configuration) -> Void) {
-        state.withLock { update(&$0.engine.configuration) }
+    /// Has the engine follow a reloaded configuration.
+    func reconfigure(_ configuration: Engine.Configuration) {
+        state.withLock { $0.engine.configuration = configuration }
     }
 
     func snapshot() -> Snapshot {
