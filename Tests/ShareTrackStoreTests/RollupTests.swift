@@ -320,10 +320,11 @@ import TestSupport
     @Test func aDatabaseOfVersionElevenBuildsOnlyTheRollupsAddedSince() throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: Self.batches(seed: 8, count: 4))
-        try Database(path: database.path, mode: .readWrite).execute("""
-            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP TABLE rollup_builds;
-            DROP INDEX share_groups_by_campaign; DROP INDEX share_groups_by_venue_campaign; PRAGMA user_version = 11
-            """)
+        do {
+            let older = try Database(path: database.path, mode: .readWrite)
+            try older.backToVersionTwelve()
+            try older.execute("DROP TABLE rollup_builds; PRAGMA user_version = 11")
+        }
         #expect(try Store(path: database.path, visitorKey: testKey).rollupsBuilding
                 == ["rollup_campaign_advocates", "share_groups_by_campaign", "share_groups_by_venue_campaign"])
         try Self.expectSameAnswers(database, live: [], seed: 80, allTime: true)
