@@ -3,8 +3,8 @@ import ShareTrackStore
 /// Schema version 8: the rollups that versions 5-7 added (`Rollup.builtFirst`: per hour alone, per
 /// advocate alone, per advocate and venue) are summed in steps after the migration, as the local
 /// database's are (`RollupBuilds`), instead of in the migration's one transaction, during which
-/// no node shipped or folded (10.6 s at 687,000 shares); so is version 10's (per advocate and
-/// campaign, `CampaignAdvocates`).
+/// no node shipped or folded (10.6 s at 687,000 shares); so are version 10's (per advocate and
+/// campaign, `CampaignAdvocates`) and version 11's (the same with its attributes, `CampaignAdvocateRows`).
 ///
 /// Versions 5-7 make their rollup and its groups empty; this one's migration puts a row in
 /// `rollup_builds` for each of them that is empty where its source (`Rollup.source`:
@@ -35,13 +35,21 @@ enum SharedRollupBuilds {
         \(SharedRollups.guardFunctions(version: version, keeps: "rollups built in steps"))
         """
 
-    /// Has `rollup` summed in steps where it is empty and its source is not (the migration that
-    /// adds a rollup later, `CampaignAdvocates`, marks its own).
+    /// Has `rollup` summed in steps where it is empty and its source is not (from its start again
+    /// if it was being built: a later migration made it again).
     static func markSQL(_ rollup: Rollup) -> String {
         """
         INSERT INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
-        WHERE NOT EXISTS (SELECT 1 FROM \(rollup.table)) AND EXISTS (SELECT 1 FROM \(rollup.source.table));
+        WHERE NOT EXISTS (SELECT 1 FROM \(rollup.table)) AND EXISTS (SELECT 1 FROM \(rollup.source.table))
+        ON CONFLICT (rollup) DO UPDATE SET built_through = 0;
         """
+    }
+
+    /// The migration to `version` that makes the all-time `rollup` (again), empty, with its groups
+    /// (`SharedRollups.addingSQL`), and has it summed in steps after it (`CampaignAdvocates`,
+    /// `CampaignAdvocateRows`).
+    static func addingSQL(_ rollup: Rollup, version: Int, keeps: String) -> String {
+        SharedRollups.addingSQL(rollup, version: version, keeps: keeps) + "\n" + markSQL(rollup)
     }
 
     /// What is being built, as `connection` sees it: the rollups, in the order of `Rollup.all`,

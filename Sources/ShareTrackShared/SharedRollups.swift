@@ -60,7 +60,12 @@ enum SharedRollups {
 
     /// The share attributes as group columns: `campaign` `''` when the share has none.
     static func attributes(of share: String) -> String {
-        "\(share).advocate, \(share).venue, coalesce(\(share).campaign, '') AS campaign, \(share).network, \(share).tier"
+        GroupTable.shares.attributes.map { "\(attribute($0, of: share)) AS \($0)" }.joined(separator: ", ")
+    }
+
+    /// Attribute `name` of share `share` as a group column.
+    static func attribute(_ name: String, of share: String) -> String {
+        name == "campaign" ? "coalesce(\(share).campaign, '')" : "\(share).\(name)"
     }
 
     /// The counters of `row`, in the order of `Rows.counterNames`.
@@ -73,20 +78,22 @@ enum SharedRollups {
         "\(groups.table)_id"
     }
 
-    /// The ids of share `share`'s groups, one column per group table (`idColumn`), and the joins
-    /// that find them: each group table joined once per statement, whatever the number of rollups.
+    /// The ids of share `share`'s groups, one column per group table (`idColumn`), then the
+    /// attributes that rollups repeat in their rows (`Rollup.repeatedAttributes`), and the joins
+    /// that find the ids: each group table joined once per statement, whatever the number of rollups.
     /// The groups of a rollup that may be being built may not be numbered yet past its mark
     /// (`SharedRollupBuilds`): their tables are joined as optional (a row past the mark does not
     /// reach that rollup; one before it has its groups).
     static func groupIDs(of share: String) -> (columns: String, joins: String) {
-        let columns = GroupTable.all.map { "\($0.table).id AS \(idColumn($0))" }.joined(separator: ", ")
+        let repeated = GroupTable.shares.attributes.filter { name in
+            Rollup.all.contains { $0.repeatedAttributes(.postgres).contains(name) }
+        }
+        let columns = (GroupTable.all.map { "\($0.table).id AS \(idColumn($0))" }
+                       + repeated.map { "\(attribute($0, of: share)) AS \($0)" }).joined(separator: ", ")
         let optional = Set(Rollup.built.map(\.groups.table))
         let joins = GroupTable.all.map { groups in
             (optional.contains(groups.table) ? " LEFT" : "") + " JOIN \(groups.table) ON "
-                + groups.attributes.map { attribute in
-                "\(groups.table).\(attribute) = "
-                    + (attribute == "campaign" ? "coalesce(\(share).campaign, '')" : "\(share).\(attribute)")
-            }.joined(separator: " AND ")
+                + groups.attributes.map { "\(groups.table).\($0) = \(attribute($0, of: share))" }.joined(separator: " AND ")
         }.joined()
         return (columns, joins)
     }
@@ -139,23 +146,25 @@ enum SharedRollups {
     }
 
     /// `, name AS (...)` steps of a `WITH` that add `relation`'s rows (an hour, the ids of their
-    /// groups (`groupIDs`) and the counters, each row counting something) to every rollup: summed
-    /// per rollup key, upserted in key order (B-trees see keys in one order). `marked`: a rollup
-    /// being built gets only the rows of the share groups up to its mark (`SharedRollupBuilds`).
+    /// groups and the attributes rollups repeat (`groupIDs`), and the counters, each row counting
+    /// something) to every rollup: summed per rollup key, upserted in key order (B-trees see keys
+    /// in one order). `marked`: a rollup being built gets only the rows of the share groups up to
+    /// its mark (`SharedRollupBuilds`).
     static func add(from relation: String, marked: Bool) -> String {
         Rollup.all.map { rollup in
             // `GroupTable.whole` has one group, id 0: its rollup sums per hour alone.
             let id = rollup.groups.attributes.isEmpty ? nil : idColumn(rollup.groups)
             let grouped = (rollup.hourly ? ["hour"] : []) + [id].compactMap { $0 }
             let key = rollup.key.map { $0 == "id" ? id ?? "0" : $0 }
+            let repeated = rollup.repeatedAttributes(.postgres)
             let built = marked && Rollup.built.contains(rollup)
                 ? " WHERE \(idColumn(.shares)) <= \(SharedRollupBuilds.mark(rollup))" : ""
             return """
                 , \(rollup.table)_added AS (
-                    INSERT INTO \(rollup.table) (\((rollup.key + Rows.counterNames).joined(separator: ", ")))
-                    SELECT \(key.joined(separator: ", ")), \(Rows.counterNames.map { "sum(\($0))" }.joined(separator: ", "))
+                    INSERT INTO \(rollup.table) (\((rollup.key + repeated + Rows.counterNames).joined(separator: ", ")))
+                    SELECT \((key + repeated + Rows.counterNames.map { "sum(\($0))" }).joined(separator: ", "))
                     FROM \(relation)\(built)
-                    GROUP BY \(grouped.joined(separator: ", ")) ORDER BY \(grouped.joined(separator: ", "))
+                    GROUP BY \((grouped + repeated).joined(separator: ", ")) ORDER BY \(grouped.joined(separator: ", "))
                     \(rollup.addingOnConflict)
                 )
                 """
@@ -170,16 +179,25 @@ enum SharedRollups {
         GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
             let others = groups.attributes.filter { $0 != "advocate" }.map { "n.\($0) = o.\($0)" }
             let moves = Rollup.all.filter { $0.groups.table == groups.table }.map { rollup in
-                let columns = rollup.key.map { $0 == "id" ? "m.new" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
+                let repeated = rollup.repeatedAttributes(.postgres)
+                let columns = rollup.key.map { $0 == "id" ? "m.new" : "r.\($0)" }
+                    + repeated.map { $0 == "advocate" ? "$2" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
+                // The rows of the groups renamed in place repeat the new name too.
+                let renamed = repeated.isEmpty ? "" : """
+                    , \(rollup.table)_renamed AS (
+                        UPDATE \(rollup.table) SET advocate = $2
+                        WHERE id IN (SELECT id FROM \(groups.table) WHERE advocate = $1) AND id NOT IN (SELECT old FROM merged)
+                    )
+                    """
                 return """
                     , \(rollup.table)_moved AS (
-                        INSERT INTO \(rollup.table) (\((rollup.key + Rows.counterNames).joined(separator: ", ")))
+                        INSERT INTO \(rollup.table) (\((rollup.key + repeated + Rows.counterNames).joined(separator: ", ")))
                         SELECT \(columns.joined(separator: ", ")) FROM \(rollup.table) r JOIN merged m ON r.id = m.old
                         ORDER BY \(columns.prefix(rollup.key.count).joined(separator: ", "))
                         \(rollup.addingOnConflict)
                     ), \(rollup.table)_dropped AS (
                         DELETE FROM \(rollup.table) WHERE id IN (SELECT old FROM merged)
-                    )
+                    )\(renamed)
                     """
             }
             return """

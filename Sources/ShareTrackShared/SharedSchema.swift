@@ -7,7 +7,8 @@
 /// alone (`RollupHours`); from version 6 the one per advocate alone (`AdvocateTotals`); from version 7
 /// the one per advocate and venue (`VenueAdvocates`); from version 8 `rollup_builds`, those three
 /// summed in steps (`SharedRollupBuilds`); from version 9 each tier's advocates (`TierAdvocates`);
-/// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`).
+/// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`), whose rows hold
+/// their advocate and campaign from version 11 (`CampaignAdvocateRows`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -98,6 +99,8 @@ enum SharedSchema {
         TierAdvocates.createSQL,
         // Each advocate's counters in each campaign over all time, for `top` for one campaign.
         CampaignAdvocates.createSQL,
+        // Its rows with their advocate and campaign, for `top` for one campaign without joining its groups.
+        CampaignAdvocateRows.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -17,7 +17,7 @@ extension QueryText {
         // filtered and summed per advocate into a materialized CTE, left out by an anti-join (a
         // `NOT IN` that PostgreSQL does not expect to fit `work_mem` scans the CTE once per row).
         var (with, live, values) = ("", dialect.liveGroups, [SQLValue]())
-        var leftOut = live.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? ""
+        var leftOut = (before: live.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? "", limit: "\(limit)", after: "")
         if let groups = dialect.liveGroups, dialect.filtersLiveGroups {
             let logged = conditions(filter)
             let sums = Rows.counterNames.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
@@ -25,20 +25,28 @@ extension QueryText {
                 WITH logged_groups AS MATERIALIZED (SELECT advocate, \(sums) FROM \(groups) WHERE \(logged.sql) GROUP BY advocate)
 
                 """, "logged_groups", logged.values)
-            leftOut = " AND NOT EXISTS (SELECT 1 FROM logged_groups l WHERE l.advocate = \(rollup.groups.table).advocate)"
+            let notLogged = { (row: String) in " NOT EXISTS (SELECT 1 FROM logged_groups l WHERE l.advocate = \(row).advocate)" }
+            // PostgreSQL ranks a rollup read alone in a bounded heap only with nothing between its
+            // sort and the LIMIT: there the logged advocates' rows are left out after the LIMIT,
+            // which keeps as many more. A rollup joined with its groups keeps the anti-join: under
+            // a LIMIT the planner cannot tell before running, it joined every row of the rollup
+            // instead of the first ones (docs/shared-store.md).
+            leftOut = rollup.repeatedAttributes(dialect).isEmpty
+                ? (" AND" + notLogged(rollup.groups.table), "\(limit)", "")
+                : ("", "\(limit) + (SELECT count(*) FROM logged_groups)", " WHERE" + notLogged("ranked"))
         }
         let ranked = conditions(filter, first: values.count + 1)
         values += ranked.values
         var parts = ["""
             SELECT * FROM (SELECT advocate, \(counters) FROM \(advocateRollupRows(filter))
-                WHERE \(ranked.sql)\(leftOut)
-                ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)) AS ranked
+                WHERE \(ranked.sql)\(leftOut.before)
+                ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(leftOut.limit)) AS ranked\(leftOut.after)
             """]
         if let live {
             let stored = conditions(filter, first: values.count + 1)
             values += stored.values
             parts.append("""
-                SELECT advocate, \(counters) FROM \(rollup.groups.table) JOIN \(rollup.table) USING (id)
+                SELECT advocate, \(counters) FROM \(rollup.withAttributes(dialect))
                     WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(live))
                 """)
             parts.append("SELECT advocate, \(counters) FROM \(live)")
@@ -86,11 +94,12 @@ extension QueryText {
              filter.network.map { _ in "network" }, filter.tier.map { _ in "tier" }].compactMap { $0 })
     }
 
-    /// The all-time advocate rollup `filter` selects joined with its groups, in the order SQLite
-    /// reads them best: a venue's or a campaign's groups first (by their index), else the rollup
-    /// in id order.
+    /// The all-time advocate rollup `filter` selects with its groups' attributes: alone where its
+    /// rows hold them, else joined with its groups in the order SQLite reads them best: a venue's
+    /// or a campaign's groups first (by their index), else the rollup in id order.
     private func advocateRollupRows(_ filter: QueryFilter) -> String {
         let rollup = Self.advocateRollup(filter)
+        guard rollup.repeatedAttributes(dialect).isEmpty else { return rollup.table }
         return filter.venue == nil && filter.campaign == nil
             ? "\(rollup.table) \(dialect.orderedJoin) \(rollup.groups.table) USING (id)"
             : "\(rollup.groups.table) \(dialect.orderedJoin) \(rollup.table) USING (id)"
@@ -118,7 +127,7 @@ extension QueryText {
         let rollup = Self.advocateRollup(filter)
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT \(sums) FROM \(rollup.groups.table) JOIN \(rollup.table) USING (id)
+            SELECT \(sums) FROM \(rollup.withAttributes(dialect))
             WHERE \(conditions) AND advocate = \(dialect.placeholder(values.count + 1))
             """, values)
     }

@@ -18,6 +18,18 @@ public struct Rollup: Sendable, Equatable {
     public let groups: GroupTable
     /// Further indexes, each a list of columns.
     public let indexes: [[String]]
+    /// Whether the shared store's table repeats its group's attributes in each row, indexed as
+    /// its group table is (`repeatedAttributes(_:)`): a query filtering on them reads the rollup
+    /// alone instead of joining every row of it with its groups.
+    public let repeatsAttributesInStore: Bool
+
+    init(table: String, hourly: Bool, groups: GroupTable, indexes: [[String]], repeatsAttributesInStore: Bool = false) {
+        self.table = table
+        self.hourly = hourly
+        self.groups = groups
+        self.indexes = indexes
+        self.repeatsAttributesInStore = repeatsAttributesInStore
+    }
 
     /// Every rollup, cheapest first within each grain: a query reads the first that has the
     /// columns it needs (`covering(_:hourly:)`).
@@ -48,9 +60,11 @@ public struct Rollup: Sendable, Equatable {
                                               indexes: [])
 
     /// Each advocate's counters in each campaign over all time (schema version 13): `top` for one
-    /// campaign reads one row per advocate in it, as for one venue.
+    /// campaign reads one row per advocate in it, as for one venue. In the shared store (its
+    /// version 11) each row holds its advocate and campaign: a campaign has most advocates, and
+    /// joining the whole rollup with them took most of `top --campaign` there (docs/shared-store.md).
     public static let campaignAdvocates = Rollup(table: "rollup_campaign_advocates", hourly: false,
-                                                 groups: .campaignAdvocates, indexes: [])
+                                                 groups: .campaignAdvocates, indexes: [], repeatsAttributesInStore: true)
 
     /// Every share attribute, over all time.
     public static let shareGroups = Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: [])
@@ -83,20 +97,28 @@ public struct Rollup: Sendable, Equatable {
 
     public var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
 
-    /// A FROM item of the table with its groups' attributes (the table alone for `GroupTable.whole`).
-    public var withAttributes: String {
-        groups.attributes.isEmpty ? table : "\(table) JOIN \(groups.table) USING (id)"
+    /// The group attributes this rollup's rows hold in `dialect` (`repeatsAttributesInStore`).
+    public func repeatedAttributes(_ dialect: SQLDialect) -> [String] {
+        repeatsAttributesInStore && dialect.repeatsAttributes ? groups.attributes : []
+    }
+
+    /// A FROM item of the table with its groups' attributes in `dialect`: the table alone for
+    /// `GroupTable.whole` and where its rows repeat them.
+    public func withAttributes(_ dialect: SQLDialect) -> String {
+        groups.attributes.isEmpty || !repeatedAttributes(dialect).isEmpty ? table : "\(table) JOIN \(groups.table) USING (id)"
     }
 
     /// The table and its indexes, with `dialect`'s types.
     public func createSQL(_ dialect: SQLDialect) -> String {
         let counters = Rows.counterNames.map { "\($0) \($0 == "value" ? dialect.valueType : dialect.integerType) NOT NULL" }
+        let repeated = repeatedAttributes(dialect)
         return """
             CREATE TABLE \(table) (
-                \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + counters).joined(separator: ",\n    ")),
+                \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + repeated.map { "\($0) \(dialect.textType) NOT NULL" }
+                    + counters).joined(separator: ",\n    ")),
                 PRIMARY KEY (\(key.joined(separator: ", ")))
             )\(dialect.rollupTableOptions);
-            """ + GroupTable.createIndexesSQL(table, indexes)
+            """ + GroupTable.createIndexesSQL(table, indexes + (repeated.isEmpty ? [] : groups.indexes))
     }
 
     /// Makes this rollup and its groups (if it has any but `GroupTable.whole`) again, empty
@@ -123,7 +145,7 @@ public struct Rollup: Sendable, Equatable {
         let condition = "g.id > \(from) AND g.id <= \(to)"
         return ("SELECT max(id), count(*) FROM (SELECT id FROM \(source.table) WHERE id > \(from) ORDER BY id LIMIT \(to)) AS step",
                 (groups.attributes.isEmpty ? [] : [numberingSQL(GroupTable.shares.table, where: condition)])
-                    + [addingSQL(source, where: condition)])
+                    + [addingSQL(source, where: condition, dialect)])
     }
 
     /// Numbers the distinct attribute sets of the rows of `numbering` (a table with every attribute
@@ -139,19 +161,21 @@ public struct Rollup: Sendable, Equatable {
 
     /// Adds the rows of `source` (a rollup of this one's grain whose groups have every attribute of
     /// this one's, numbered already) that `condition` selects (of its rows as `r` joined with their
-    /// groups as `g`), summed per key of this rollup.
-    func addingSQL(_ source: Rollup, where condition: String) -> String {
+    /// groups as `g`), summed per key of this rollup (with the attributes its rows repeat in `dialect`).
+    func addingSQL(_ source: Rollup, where condition: String, _ dialect: SQLDialect) -> String {
         let hour = hourly ? ["r.hour"] : []
         // `GroupTable.whole` has no table: its one group's id is 0 (and it is hourly, `hours`).
         let id = groups.attributes.isEmpty ? nil : "n.id"
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
         let numbered = id == nil ? "" : " JOIN \(groups.table) n ON \(same)"
+        let repeated = repeatedAttributes(dialect)
+        let carried = repeated.map { "n.\($0)" }
         let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
         return """
-            INSERT INTO \(table) (\((key + Rows.counterNames).joined(separator: ", ")))
-            SELECT \((hour + [id ?? "0"] + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
+            INSERT INTO \(table) (\((key + repeated + Rows.counterNames).joined(separator: ", ")))
+            SELECT \((hour + [id ?? "0"] + carried + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
             FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(numbered)
-            WHERE \(condition) GROUP BY \(perKey) ORDER BY \(perKey)
+            WHERE \(condition) GROUP BY \(([perKey] + carried).joined(separator: ", ")) ORDER BY \(perKey)
             \(addingOnConflict)
             """
     }

@@ -34,6 +34,10 @@ public struct SQLDialect: Sendable {
     let integerType: String
     let valueType: String
     let rollupTableOptions: String
+    /// Whether the rollups that say so (`Rollup.repeatsAttributesInStore`) repeat their groups'
+    /// attributes in their rows: the shared store's, whose queries then read them alone. Locally
+    /// the apply would write the wider rows.
+    let repeatsAttributes: Bool
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
@@ -43,7 +47,7 @@ public struct SQLDialect: Sendable {
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
         exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups", filtersLiveGroups: false,
         idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
-        rollupTableOptions: " WITHOUT ROWID")
+        rollupTableOptions: " WITHOUT ROWID", repeatsAttributes: false)
 
     /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
     /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
@@ -66,7 +70,7 @@ public struct SQLDialect: Sendable {
             + " FROM rollup_log l JOIN shares s USING (token)) AS logged",
         filtersLiveGroups: true,
         idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
-        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)")
+        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", repeatsAttributes: true)
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

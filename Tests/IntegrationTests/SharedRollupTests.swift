@@ -61,7 +61,7 @@ struct SharedRollupTests {
                     ) AS rows GROUP BY \(key)
                 ), kept AS (
                     SELECT \(key), \(sums) FROM (
-                        SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \(rollup.withAttributes)
+                        SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \(rollup.withAttributes(.postgres))
                         UNION ALL
                         SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
                         FROM rollup_log c JOIN shares s USING (token) WHERE true\(marked)
@@ -204,6 +204,54 @@ struct SharedRollupTests {
         try nodes[0].fold()
         #expect(try connection.query(groups).int64(0, 0) == 1)
         #expect(try connection.query(mergedRows).int64(0, 1) == 14)
+        try Self.expectExact(connection, &chain, count: 60)
+        // The rollup per advocate and campaign holds each row's advocate (`top --campaign` reads
+        // it alone): merged into a2's row above, renamed in place now, to a name no group has.
+        let campaignRows = "SELECT advocate, clicks FROM rollup_campaign_advocates WHERE campaign = 'c9'"
+        let before = try connection.query(campaignRows)
+        #expect(before.count == 1 && before.string(0, 0) == "a2" && before.int64(0, 1) == 14)
+        let renamed = Batch(generation: shipped + 6, erasing: [.advocate(id: "a2", pseudonym: "p9")])
+        try nodes[0].ship(Shipment([renamed], batchTime: 0), caughtUp: true)
+        let after = try connection.query(campaignRows)
+        #expect(after.count == 1 && after.string(0, 0) == "p9" && after.int64(0, 1) == 14)
+        let top = ControlRequest(command: .top, query: Query(filter: QueryFilter(campaign: "c9")))
+        let answer = Self.answer(SharedQueries(connection), top)
+        #expect(answer.contains("\"p9\"") && answer == Self.answer(SharedQueries(connection, readsRollups: false), top), "\(answer)")
+        // a8's share and p9's unique clicks folded, p9's next share (a large reach) waiting in the
+        // log: `top --campaign` ranks p9's stored row with a8's, leaves it out after the LIMIT and
+        // adds it back with its logged counters. By engagement the logged share takes p9 below a8.
+        var folded = Batch(generation: shipped + 7)
+        func share(_ token: String, _ advocate: String, reach: Int64, clicks: Int64, unique: Int64, into batch: inout Batch) {
+            let attributes = ShareAttributes(advocate: advocate, venue: "v9", campaign: "c9", network: "x", followers: Int(reach))
+            batch.add(ShareRecord(token: token, attributes: attributes, tier: .nano, time: RandomChain.hour0 * 3600))
+            var counters = Counters()
+            (counters.shares, counters.reach, counters.clicks, counters.uniqueClicks) = (1, reach, clicks, unique)
+            batch.add(counters, at: CounterKey(token: token, hour: RandomChain.hour0))
+            batch.events += 1
+        }
+        share("m8", "a8", reach: 70, clicks: 15, unique: 5, into: &folded)
+        var unique = Counters()
+        (unique.clicks, unique.uniqueClicks) = (40, 40)
+        folded.add(unique, at: CounterKey(token: "m1", hour: RandomChain.hour0))
+        folded.events += 1
+        try nodes[0].ship(Shipment([folded], batchTime: 0), caughtUp: true)
+        try nodes[0].fold()
+        var logged = Batch(generation: shipped + 8)
+        share("m9", "p9", reach: 10_000, clicks: 0, unique: 0, into: &logged)
+        try nodes[0].ship(Shipment([logged], batchTime: 0), caughtUp: true)
+        #expect(try Self.logRows(connection).attributable > 0)
+        for ranking in Ranking.allCases {
+            for limit in [1, 2] {
+                let top = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit,
+                                                                     filter: QueryFilter(campaign: "c9")))
+                #expect(Self.answer(SharedQueries(connection), top)
+                        == Self.answer(SharedQueries(connection, readsRollups: false), top), "\(top)")
+            }
+        }
+        for (ranking, first) in [("clicks", "p9"), ("engagement", "a8")] {
+            let top = ControlRequest(command: .top, query: Query(by: ranking, limit: 1, filter: QueryFilter(campaign: "c9")))
+            #expect(Self.answer(SharedQueries(connection), top).contains("\"\(first)\""), "\(ranking)")
+        }
         try Self.expectExact(connection, &chain, count: 60)
     }
 }

@@ -8,10 +8,17 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 10 back to version 9: without the rollup per advocate and
+    /// Takes a store from version 11 back to version 10: the rollup per advocate and campaign
+    /// without its advocate and campaign in each row (nor their index), the guards wanting version 10.
+    static let backToVersionTen = """
+        ALTER TABLE rollup_campaign_advocates DROP COLUMN advocate, DROP COLUMN campaign;
+
+        """ + SharedRollups.guardFunctions(version: 10, keeps: "a rollup per advocate and campaign")
+
+    /// Takes a store from version 11 back to version 9: also without the rollup per advocate and
     /// campaign, its groups and its build, the shipments' guard wanting version 9 and the folds'
     /// version 8 (version 9's again).
-    static let backToVersionNine = """
+    static let backToVersionNine = backToVersionTen + """
         DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups;
         DELETE FROM rollup_builds WHERE rollup = 'rollup_campaign_advocates';
 
@@ -19,29 +26,29 @@ struct SharedSchemaMigrationTests {
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "8",
                                       version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 10 back to version 8: also without `tier_advocates`, and the
+    /// Takes a store from version 11 back to version 8: also without `tier_advocates`, and the
     /// shipments' guard wanting version 8 (version 8's again).
     static let backToVersionEight = backToVersionNine + "DROP TABLE tier_advocates;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 10 back to version 7: also without `rollup_builds`, and the guards
+    /// Takes a store from version 11 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
     static let backToVersionSeven = backToVersionEight + "DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 10 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 11 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
     static let backToVersionSix = backToVersionSeven + "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
         + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 10 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 11 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 10 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 11 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -86,7 +93,7 @@ struct SharedSchemaMigrationTests {
         let attempts = [("shipment_version', '\(shipmentVersion)", shipment), ("fold_version', '\(foldVersion)", RollupLog.foldStatement)]
         for (setting, statement) in attempts {
             let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocates.version)") == true
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocateRows.version)") == true
                     && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         }
     }
@@ -209,7 +216,7 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocates.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocateRows.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
@@ -271,6 +278,14 @@ struct SharedSchemaMigrationTests {
                                   rows: "SELECT count(*) FROM rollup_campaign_advocates",
                                   summed: "SELECT count(DISTINCT (advocate, campaign)) FROM rollup_groups JOIN share_groups USING (id)",
                                   shipmentVersion: 9, foldVersion: 8)
+    }
+
+    @Test("a store at schema version 10 gets its rollup per advocate and campaign made again with each row's advocate and campaign, summed in steps, exact at every step; version 10 shipments and folds are then refused")
+    func migratesVersionTen() throws {
+        try Self.expectNewRollups([.campaignAdvocates], from: 10, Self.backToVersionTen, seed: 1010,
+                                  rows: "SELECT count(*) FROM rollup_campaign_advocates",
+                                  summed: "SELECT count(DISTINCT (advocate, campaign)) FROM rollup_groups JOIN share_groups USING (id)",
+                                  shipmentVersion: 10, foldVersion: 10)
     }
 
     /// A store taken back to `version` by `back`, its last shipment not folded, migrated: its
