@@ -218,7 +218,7 @@ import TestSupport
         let built = (version < 10 ? ["rollup_advocate_totals"] : []) + (version < 12 ? ["rollup_venue_advocates"] : [])
             + ["rollup_campaign_advocates"] + (version == 7 ? ["rollup_hours"] : [])
         // Made last, whole, in a step of its own each.
-        let indexes = ["share_groups_by_campaign", "share_groups_by_venue_campaign"]
+        let indexes = ["share_groups_by_campaign", "share_groups_by_venue_tier"]
 
         let store = try Store(path: database.path, visitorKey: testKey)
         #expect(store.rollupsReadable && !store.rollupsComplete)
@@ -262,6 +262,7 @@ import TestSupport
         for index in indexes {
             #expect(try sums("SELECT count(*), 0 FROM sqlite_master WHERE name = '\(index)'") == [[1, 0]], "\(index)")
         }
+        #expect(try sums("SELECT count(*), 0 FROM sqlite_master WHERE name = 'share_groups_by_venue'") == [[0, 0]])
         for groups in ["venue_advocate_groups", "campaign_advocate_groups"] {
             #expect(try sums("SELECT count(*), 0 FROM \(groups) WHERE advocate = 'forgotten-a2'")[0][0] > 0, "\(groups)")
         }
@@ -314,9 +315,28 @@ import TestSupport
         return erasing
     }
 
+    /// A database of version 15 gets its share groups indexed by venue, tier, advocate and
+    /// campaign in a step of the build, which drops the two indexes it replaces; the answers are
+    /// the same before, while and after.
+    @Test func aDatabaseOfVersionFifteenGetsOneIndexByVenueInPlaceOfTwo() throws {
+        let database = try TemporaryDatabase()
+        _ = try database.queries(writing: Self.batches(seed: 10, count: 6))
+        try Database(path: database.path, mode: .readWrite).backToVersionFifteen()
+        let store = try Store(path: database.path, visitorKey: testKey)
+        #expect(store.rollupsReadable && store.rollupsBuilding == ["share_groups_by_venue_tier"])
+        let indexes = try Database(path: database.path, mode: .readOnly)
+            .prepare("SELECT name FROM sqlite_master WHERE name LIKE 'share_groups_by_venue%' ORDER BY name")
+        #expect(try indexes.rows { $0.string(0) } == ["share_groups_by_venue", "share_groups_by_venue_campaign"])
+        try Self.expectSameAnswers(database, live: [], seed: 100, allTime: true)
+        #expect(try store.buildRollups())
+        #expect(try indexes.rows { $0.string(0) } == ["share_groups_by_venue_tier"])
+        try Self.expectSameAnswers(database, live: [], seed: 101)
+        try Self.expectSameAnswers(database, live: [], seed: 102, allTime: true)
+    }
+
     /// A database of version 11 as first released (its rollup per advocate and venue summed at
     /// once by the migration, no `rollup_builds`) has none of its rollups to build at version 12,
-    /// only version 13's (and the indexes of 14 and 15).
+    /// only version 13's (and the indexes of 14 and 16).
     @Test func aDatabaseOfVersionElevenBuildsOnlyTheRollupsAddedSince() throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: Self.batches(seed: 8, count: 4))
@@ -326,7 +346,7 @@ import TestSupport
             try older.execute("DROP TABLE rollup_builds; PRAGMA user_version = 11")
         }
         #expect(try Store(path: database.path, visitorKey: testKey).rollupsBuilding
-                == ["rollup_campaign_advocates", "share_groups_by_campaign", "share_groups_by_venue_campaign"])
+                == ["rollup_campaign_advocates", "share_groups_by_campaign", "share_groups_by_venue_tier"])
         try Self.expectSameAnswers(database, live: [], seed: 80, allTime: true)
     }
 

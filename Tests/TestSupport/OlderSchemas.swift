@@ -3,12 +3,26 @@ import ShareTrackStore
 /// Databases of older schema versions, made from one of the current version (to test the
 /// migrations and background builds from them), for the store's tests and the integration tests.
 extension Database {
+    /// Takes a database of the current version back to version 15: the share groups indexed by
+    /// venue, tier and advocate (version 7's) and by venue, campaign, tier and advocate (version
+    /// 15's), not by venue, tier, advocate and campaign.
+    public func backToVersionFifteen() throws {
+        try execute("""
+            DROP INDEX share_groups_by_venue_tier;
+            CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
+            CREATE INDEX share_groups_by_venue_campaign ON share_groups (venue, campaign, tier, advocate);
+            PRAGMA user_version = 15
+            """)
+    }
+
     /// Takes a database of the current version back to version 12: without the rollup per advocate
-    /// and campaign, its groups, and the share groups' indexes by campaign and by venue and campaign.
+    /// and campaign, its groups, and the share groups' indexes by campaign and by venue and campaign
+    /// (with version 7's by venue).
     public func backToVersionTwelve() throws {
         try execute("""
             DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
-            DROP INDEX share_groups_by_venue_campaign;
+            DROP INDEX share_groups_by_venue_tier;
+            CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
             PRAGMA user_version = 12
             """)
     }
