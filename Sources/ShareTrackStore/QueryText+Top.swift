@@ -8,32 +8,48 @@ extension QueryText {
     /// live groups are all the answer can take of theirs; every advocate with live groups gets its
     /// stored row plus its live groups. SQLite reads the rollup in id order with a sorter that
     /// keeps `limit` rows, instead of grouping every row by advocate; PostgreSQL keeps them in a
-    /// bounded heap.
-    func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
+    /// bounded heap. In the shared store, which keeps no count of each advocate's rows, a filter
+    /// whose rollup may hold several rows of one advocate (a network or a tier alone) has those
+    /// advocates summed apart as the logged advocates are: `several`, a PostgreSQL text array of
+    /// them (`advocatesWithSeveralRows`).
+    func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int,
+                           several: SQLValue? = nil) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let counters = Rows.counterNames.joined(separator: ", ")
         // The live groups, read once: SQLite's are a table, filtered already, left out of the
         // ranked rows by `NOT IN`; the shared store's (its rollup log joined with the shares) are
         // filtered and summed per advocate into a materialized CTE, left out by an anti-join (a
         // `NOT IN` that PostgreSQL does not expect to fit `work_mem` scans the CTE once per row).
+        // `apart`: the advocates whose stored rows are summed apart from the ranked ones.
         var (with, live, values) = ("", dialect.liveGroups, [SQLValue]())
+        var apart = live
         var leftOut = (before: live.map { " AND advocate NOT IN (SELECT advocate FROM \($0))" } ?? "", limit: "\(limit)", after: "")
         if let groups = dialect.liveGroups, dialect.filtersLiveGroups {
             let logged = conditions(filter)
             let sums = Rows.counterNames.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
             (with, live, values) = ("""
                 WITH logged_groups AS MATERIALIZED (SELECT advocate, \(sums) FROM \(groups) WHERE \(logged.sql) GROUP BY advocate)
-
                 """, "logged_groups", logged.values)
-            let notLogged = { (row: String) in " NOT EXISTS (SELECT 1 FROM logged_groups l WHERE l.advocate = \(row).advocate)" }
+            let summedApart = several == nil ? "logged_groups" : "summed_apart"
+            if let several {
+                values.append(several)
+                with += """
+                    ,
+                    summed_apart AS MATERIALIZED (SELECT advocate FROM logged_groups UNION SELECT unnest(\(dialect.placeholder(values.count))::text[]))
+                    """
+            }
+            apart = summedApart
+            let notApart = { (row: String) in " NOT EXISTS (SELECT 1 FROM \(summedApart) l WHERE l.advocate = \(row).advocate)" }
             // PostgreSQL ranks a rollup read alone in a bounded heap only with nothing between its
-            // sort and the LIMIT: there the logged advocates' rows are left out after the LIMIT,
+            // sort and the LIMIT: there the advocates summed apart are left out after the LIMIT,
             // which keeps as many more. A rollup joined with its groups keeps the anti-join: under
             // a LIMIT the planner cannot tell before running, it joined every row of the rollup
-            // instead of the first ones (docs/shared-store.md).
-            leftOut = rollup.repeatedAttributes(dialect).isEmpty
-                ? (" AND" + notLogged(rollup.groups.table), "\(limit)", "")
-                : ("", "\(limit) + (SELECT count(*) FROM logged_groups)", " WHERE" + notLogged("ranked"))
+            // instead of the first ones (docs/shared-store.md). Unless a filter on the groups'
+            // attributes has every row joined anyway: the anti-join then sorted every row by advocate.
+            leftOut = rollup.repeatedAttributes(dialect).isEmpty && several == nil
+                ? (" AND" + notApart(rollup.groups.table), "\(limit)", "")
+                : ("", "\(limit) + (SELECT count(*) FROM \(summedApart))", " WHERE" + notApart("ranked"))
+            with += "\n"
         }
         let ranked = conditions(filter, first: values.count + 1)
         values += ranked.values
@@ -42,12 +58,12 @@ extension QueryText {
                 WHERE \(ranked.sql)\(leftOut.before)
                 ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(leftOut.limit)) AS ranked\(leftOut.after)
             """]
-        if let live {
+        if let live, let apart {
             let stored = conditions(filter, first: values.count + 1)
             values += stored.values
             parts.append("""
                 SELECT advocate, \(counters) FROM \(rollup.withAttributes(dialect))
-                    WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(live))
+                    WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(apart))
                 """)
             parts.append("SELECT advocate, \(counters) FROM \(live)")
         }
@@ -58,14 +74,28 @@ extension QueryText {
 
 extension QueryText {
     /// `topOfSingleGroups` where it answers `top` over `source`: no range, and no filter, a venue
-    /// alone, or a network and a tier (the all-time advocate rollup then has one row per advocate
-    /// the filter selects), and that rollup readable (not being built); nil where every advocate's
-    /// sums must be ranked.
-    public func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int,
-                                  over source: Source) -> (sql: String, values: [SQLValue])? {
-        guard Self.readsAdvocateRows(filter), Self.readsOneRowPerAdvocate(filter),
-              source.reads(Self.advocateRollup(filter)) else { return nil }
-        return topOfSingleGroups(filter, ranking: ranking, limit: limit)
+    /// or a campaign alone, or a network and a tier at most, and that rollup readable (not being
+    /// built); nil where every advocate's sums must be ranked. `several`: where the rollup may hold
+    /// several rows of one advocate, the answer of `advocatesWithSeveralRows` (nil: too many).
+    public func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source,
+                                  several: SQLValue?) -> (sql: String, values: [SQLValue])? {
+        guard Self.readsAdvocateRows(filter), source.reads(Self.advocateRollup(filter)),
+              Self.readsOneRowPerAdvocate(filter) || several != nil else { return nil }
+        return topOfSingleGroups(filter, ranking: ranking, limit: limit, several: several)
+    }
+
+    /// Where the all-time rollup `top` reads for `filter` may hold several rows of one advocate (a
+    /// network or a tier alone): its advocates with more than one group under the filter, up to
+    /// `limit`, as the text of one PostgreSQL array, and how many (`limit` means there may be
+    /// more). Nil where `topOfSingleGroups` does not take them.
+    public func advocatesWithSeveralRows(_ filter: QueryFilter, limit: Int) -> (sql: String, values: [SQLValue])? {
+        guard Self.readsAdvocateRows(filter), !Self.readsOneRowPerAdvocate(filter) else { return nil }
+        let (conditions, values) = conditions(filter)
+        return ("""
+            SELECT coalesce(array_agg(advocate), '{}')::text, count(*) FROM (
+                SELECT advocate FROM \(Self.advocateRollup(filter).groups.table) WHERE \(conditions)
+                GROUP BY advocate HAVING count(*) > 1 LIMIT \(limit)) AS several
+            """, values)
     }
 
     /// Whether `top` reads an all-time advocate rollup (`advocateRollup`): no range, filtered by a

@@ -221,15 +221,7 @@ struct SharedRollupTests {
         // log: `top --campaign` ranks p9's stored row with a8's, leaves it out after the LIMIT and
         // adds it back with its logged counters. By engagement the logged share takes p9 below a8.
         var folded = Batch(generation: shipped + 7)
-        func share(_ token: String, _ advocate: String, reach: Int64, clicks: Int64, unique: Int64, into batch: inout Batch) {
-            let attributes = ShareAttributes(advocate: advocate, venue: "v9", campaign: "c9", network: "x", followers: Int(reach))
-            batch.add(ShareRecord(token: token, attributes: attributes, tier: .nano, time: RandomChain.hour0 * 3600))
-            var counters = Counters()
-            (counters.shares, counters.reach, counters.clicks, counters.uniqueClicks) = (1, reach, clicks, unique)
-            batch.add(counters, at: CounterKey(token: token, hour: RandomChain.hour0))
-            batch.events += 1
-        }
-        share("m8", "a8", reach: 70, clicks: 15, unique: 5, into: &folded)
+        folded.addShare("m8", "a8", reach: 70, clicks: 15, unique: 5)
         var unique = Counters()
         (unique.clicks, unique.uniqueClicks) = (40, 40)
         folded.add(unique, at: CounterKey(token: "m1", hour: RandomChain.hour0))
@@ -237,7 +229,7 @@ struct SharedRollupTests {
         try nodes[0].ship(Shipment([folded], batchTime: 0), caughtUp: true)
         try nodes[0].fold()
         var logged = Batch(generation: shipped + 8)
-        share("m9", "p9", reach: 10_000, clicks: 0, unique: 0, into: &logged)
+        logged.addShare("m9", "p9", reach: 10_000, clicks: 0, unique: 0)
         try nodes[0].ship(Shipment([logged], batchTime: 0), caughtUp: true)
         #expect(try Self.logRows(connection).attributable > 0)
         for ranking in Ranking.allCases {
@@ -254,6 +246,60 @@ struct SharedRollupTests {
         }
         try Self.expectExact(connection, &chain, count: 60)
     }
+
+    @Test("top with a network or a tier alone sums apart each advocate with several rows under it, and the logged ones")
+    func topSumsSeveralRowsApart() throws {
+        let (cluster, database, nodes) = try Self.stores(1)
+        let connection = try cluster.connect(database)
+        // a1 has two rows under tier nano (networks x and y) and two under network x (tiers nano
+        // and micro), each with fewer clicks than a2's one row, and more together.
+        var folded = Batch(generation: 1)
+        folded.addShare("s1", "a1", network: "x", reach: 70, clicks: 6, unique: 6)
+        folded.addShare("s2", "a1", network: "y", reach: 70, clicks: 6, unique: 1)
+        folded.addShare("s3", "a1", network: "x", tier: .micro, reach: 7_000, clicks: 6, unique: 1)
+        folded.addShare("s4", "a2", network: "x", reach: 70, clicks: 10, unique: 10)
+        folded.addShare("s5", "a3", network: "y", tier: .micro, reach: 7_000, clicks: 1, unique: 1)
+        try nodes[0].ship(Shipment([folded], batchTime: 0), caughtUp: true)
+        try nodes[0].fold()
+        let filters = [QueryFilter(network: "x"), QueryFilter(tier: .nano)]
+        func expectTop(first: String) throws {
+            for filter in filters {
+                for ranking in Ranking.allCases {
+                    for limit in [1, 2, 3] {
+                        let top = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit, filter: filter))
+                        #expect(Self.answer(SharedQueries(connection), top)
+                                == Self.answer(SharedQueries(connection, readsRollups: false), top), "\(top)")
+                    }
+                }
+                let top = ControlRequest(command: .top, query: Query(by: "clicks", limit: 1, filter: filter))
+                #expect(Self.answer(SharedQueries(connection), top).contains("\"\(first)\""), "\(filter)")
+            }
+        }
+        try expectTop(first: "a1")
+        let queries = SharedQueries(connection)
+        #expect(try filters.map { try queries.advocatesWithSeveralRows($0) } == [.text("{a1}"), .text("{a1}")])
+        #expect(try queries.advocatesWithSeveralRows(QueryFilter(network: "x", tier: .nano)) == nil)
+        // a2's next share waits in the log: 15 clicks, more than a1's 12.
+        var logged = Batch(generation: 2)
+        logged.addShare("s6", "a2", network: "x", reach: 70, clicks: 5, unique: 5)
+        try nodes[0].ship(Shipment([logged], batchTime: 0), caughtUp: true)
+        #expect(try Self.logRows(connection).attributable > 0)
+        try expectTop(first: "a2")
+        // Up to `mostSummedApart` advocates with several rows are summed apart; past it every
+        // advocate is summed (and the answers are the same).
+        for (generation, count) in [(3, SharedQueries.mostSummedApart - 1), (4, 1)] as [(UInt64, Int)] {
+            var more = Batch(generation: generation)
+            for index in 0..<count {
+                let advocate = "b\(generation)-\(index)"
+                for network in ["x", "y"] { more.addShare("\(advocate)-\(network)", advocate, network: network, reach: 70, clicks: 1, unique: 1) }
+            }
+            try nodes[0].ship(Shipment([more], batchTime: 0), caughtUp: true)
+            try nodes[0].fold()
+            let several = try queries.advocatesWithSeveralRows(QueryFilter(tier: .nano))
+            #expect(generation == 4 ? several == nil : several?.text.split(separator: ",").count == SharedQueries.mostSummedApart)
+            try expectTop(first: "a2")
+        }
+    }
 }
 
 extension Batch {
@@ -262,5 +308,16 @@ extension Batch {
         self.init(generation: generation)
         for erasure in erasures { add(erasure) }
         events = 1
+    }
+
+    /// Adds a share at venue v9 in campaign c9 and its counters in `RandomChain.hour0`.
+    mutating func addShare(_ token: String, _ advocate: String, network: String = "x", tier: Tier = .nano,
+                           reach: Int64, clicks: Int64, unique: Int64) {
+        let attributes = ShareAttributes(advocate: advocate, venue: "v9", campaign: "c9", network: network, followers: Int(reach))
+        add(ShareRecord(token: token, attributes: attributes, tier: tier, time: RandomChain.hour0 * 3600))
+        var counters = Counters()
+        (counters.shares, counters.reach, counters.clicks, counters.uniqueClicks) = (1, reach, clicks, unique)
+        add(counters, at: CounterKey(token: token, hour: RandomChain.hour0))
+        events += 1
     }
 }
