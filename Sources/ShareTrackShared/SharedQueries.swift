@@ -85,10 +85,11 @@ public struct SharedQueries {
     /// For `top` with a network or a tier alone, the advocates with several rows under it in the
     /// rollup it reads (`QueryText.advocatesWithSeveralRows`), which the answer sums apart: nil past
     /// `mostSummedApart`, or where there is nothing to find.
-    func advocatesWithSeveralRows(_ filter: QueryFilter) throws -> SQLValue? {
+    func advocatesWithSeveralRows(_ filter: QueryFilter) throws -> QueryText.SeveralRows? {
         guard let (sql, values) = text.advocatesWithSeveralRows(filter, limit: Self.mostSummedApart + 1) else { return nil }
         let several = try connection.query(sql, values.map(\.text))
-        return several.int64(0, 1) > Self.mostSummedApart ? nil : .text(several.string(0, 0) ?? "{}")
+        guard several.int64(0, 1) <= Self.mostSummedApart else { return nil }
+        return QueryText.SeveralRows(advocates: several.string(0, 0) ?? "{}", rows: Int(several.int64(0, 2)))
     }
 
     /// The most advocates `top` sums apart from its ranked rows for having several: 1,000 took

@@ -10,10 +10,9 @@ extension QueryText {
     /// keeps `limit` rows, instead of grouping every row by advocate; PostgreSQL keeps them in a
     /// bounded heap. In the shared store, which keeps no count of each advocate's rows, a filter
     /// whose rollup may hold several rows of one advocate (a network or a tier alone) has those
-    /// advocates summed apart as the logged advocates are: `several`, a PostgreSQL text array of
-    /// them (`advocatesWithSeveralRows`).
+    /// advocates summed apart as the logged advocates are (`several`).
     func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int,
-                           several: SQLValue? = nil) -> (sql: String, values: [SQLValue]) {
+                           several: SeveralRows? = nil) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let counters = Rows.counterNames.joined(separator: ", ")
         // The live groups, read once: SQLite's are a table, filtered already, left out of the
@@ -32,7 +31,7 @@ extension QueryText {
                 """, "logged_groups", logged.values)
             let summedApart = several == nil ? "logged_groups" : "summed_apart"
             if let several {
-                values.append(several)
+                values.append(.text(several.advocates))
                 with += """
                     ,
                     summed_apart AS MATERIALIZED (SELECT advocate FROM logged_groups UNION SELECT unnest(\(dialect.placeholder(values.count))::text[]))
@@ -42,13 +41,14 @@ extension QueryText {
             let notApart = { (row: String) in " NOT EXISTS (SELECT 1 FROM \(summedApart) l WHERE l.advocate = \(row).advocate)" }
             // PostgreSQL ranks a rollup read alone in a bounded heap only with nothing between its
             // sort and the LIMIT: there the advocates summed apart are left out after the LIMIT,
-            // which keeps as many more. A rollup joined with its groups keeps the anti-join: under
+            // which keeps as many more rows as they may have there (one per logged advocate, each
+            // one's groups for the others). A rollup joined with its groups keeps the anti-join: under
             // a LIMIT the planner cannot tell before running, it joined every row of the rollup
             // instead of the first ones (docs/shared-store.md). Unless a filter on the groups'
             // attributes has every row joined anyway: the anti-join then sorted every row by advocate.
             leftOut = rollup.repeatedAttributes(dialect).isEmpty && several == nil
                 ? (" AND" + notApart(rollup.groups.table), "\(limit)", "")
-                : ("", "\(limit) + (SELECT count(*) FROM \(summedApart))", " WHERE" + notApart("ranked"))
+                : ("", "\(limit + (several?.rows ?? 0)) + (SELECT count(*) FROM logged_groups)", " WHERE" + notApart("ranked"))
             with += "\n"
         }
         let ranked = conditions(filter, first: values.count + 1)
@@ -78,7 +78,7 @@ extension QueryText {
     /// built); nil where every advocate's sums must be ranked. `several`: where the rollup may hold
     /// several rows of one advocate, the answer of `advocatesWithSeveralRows` (nil: too many).
     public func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source,
-                                  several: SQLValue?) -> (sql: String, values: [SQLValue])? {
+                                  several: SeveralRows?) -> (sql: String, values: [SQLValue])? {
         guard Self.readsAdvocateRows(filter), source.reads(Self.advocateRollup(filter)),
               Self.readsOneRowPerAdvocate(filter) || several != nil else { return nil }
         return topOfSingleGroups(filter, ranking: ranking, limit: limit, several: several)
@@ -86,16 +86,29 @@ extension QueryText {
 
     /// Where the all-time rollup `top` reads for `filter` may hold several rows of one advocate (a
     /// network or a tier alone): its advocates with more than one group under the filter, up to
-    /// `limit`, as the text of one PostgreSQL array, and how many (`limit` means there may be
-    /// more). Nil where `topOfSingleGroups` does not take them.
+    /// `limit`, as the text of one PostgreSQL array, how many (`limit` means there may be more),
+    /// and their groups (`SeveralRows`). Nil where `topOfSingleGroups` does not take them.
     public func advocatesWithSeveralRows(_ filter: QueryFilter, limit: Int) -> (sql: String, values: [SQLValue])? {
         guard Self.readsAdvocateRows(filter), !Self.readsOneRowPerAdvocate(filter) else { return nil }
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT coalesce(array_agg(advocate), '{}')::text, count(*) FROM (
-                SELECT advocate FROM \(Self.advocateRollup(filter).groups.table) WHERE \(conditions)
+            SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0) FROM (
+                SELECT advocate, count(*) AS groups FROM \(Self.advocateRollup(filter).groups.table) WHERE \(conditions)
                 GROUP BY advocate HAVING count(*) > 1 LIMIT \(limit)) AS several
             """, values)
+    }
+
+    /// The advocates with several rows in the rollup `top` reads (`advocatesWithSeveralRows`),
+    /// summed apart from its ranked rows: `advocates`, the text of a PostgreSQL array; `rows`, the
+    /// most rows they have there (their groups).
+    public struct SeveralRows: Sendable, Equatable {
+        public let advocates: String
+        public let rows: Int
+
+        public init(advocates: String, rows: Int) {
+            self.advocates = advocates
+            self.rows = rows
+        }
     }
 
     /// Whether `top` reads an all-time advocate rollup (`advocateRollup`): no range, filtered by a
