@@ -130,14 +130,21 @@ public struct SharedQueries {
                                     limit: limit), values) { GroupRow(dimension, row: $0) }
     }
 
-    /// Rows per tier, each with its distinct advocates. Over all time with no attribute but the
-    /// tier, once `tier_advocates` is filled (`TierAdvocates`), the advocates are counted there and
-    /// the sums come from the cheapest rollup, instead of one row per advocate group deduplicated.
+    /// Rows per tier, each with its distinct advocates. The advocates are counted apart and the
+    /// sums come from the cheapest rollup, instead of one row per advocate group deduplicated: over
+    /// all time with no attribute but the tier in `tier_advocates`, once it is filled
+    /// (`TierAdvocates`); at a venue or in a campaign in `share_groups`, once each of its groups
+    /// has a counted row (`CountedGroups`).
     private func tiers(_ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
-        guard source.reads(table: TierAdvocates.table), TierAdvocates.answers(filter) else {
+        let (sql, values): (String, [SQLValue])
+        if source.reads(table: TierAdvocates.table), TierAdvocates.answers(filter) {
+            (sql, values) = (TierAdvocates.countSQL, [])
+        } else if source.reads(table: CountedGroups.table), CountedGroups.answers(filter) {
+            (sql, values) = text.storedAdvocatesPerTier(filter)
+        } else {
             return try groups(.tier, filter, source, countAdvocates: true)
         }
-        let advocates = Dictionary(uniqueKeysWithValues: try rows(TierAdvocates.countSQL, []) { ($0.string(0) ?? "", $0.int64(1)) })
+        let advocates = Dictionary(uniqueKeysWithValues: try rows(sql, values) { ($0.string(0) ?? "", $0.int64(1)) })
         return try groups(.tier, filter, source).map { GroupRow(.tier, $0.name, advocates: advocates[$0.name] ?? 0, totals: $0.totals) }
     }
 

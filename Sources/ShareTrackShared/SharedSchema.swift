@@ -8,7 +8,8 @@
 /// the one per advocate and venue (`VenueAdvocates`); from version 8 `rollup_builds`, those three
 /// summed in steps (`SharedRollupBuilds`); from version 9 each tier's advocates (`TierAdvocates`);
 /// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`), whose rows hold
-/// their advocate and campaign from version 11 (`CampaignAdvocateRows`).
+/// their advocate and campaign from version 11 (`CampaignAdvocateRows`); from version 12 only the
+/// groups of stored shares (`CountedGroups`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -101,6 +102,8 @@ enum SharedSchema {
         CampaignAdvocates.createSQL,
         // Its rows with their advocate and campaign, for `top` for one campaign without joining its groups.
         CampaignAdvocateRows.createSQL,
+        // Only the groups of stored shares, for `tiers` at a venue or in a campaign counted in the groups.
+        CountedGroups.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -9,7 +9,8 @@ extension SharedStore {
     /// One step of the rollup builds (`SharedRollupBuilds`), in one transaction under the fold's
     /// lock: the next `rows` rows of the first one's source, in share group order, and the rest of
     /// the last one's group (its other hours), added to it; once they are built, the fill of
-    /// `tier_advocates` over the next `rows` advocate groups. Returns what is still being built once
+    /// `tier_advocates` over the next `rows` advocate groups, then the check of the next `rows`
+    /// share groups (`CountedGroups`). Returns what is still being built once
     /// it commits (as `rollupsBuilding`; empty: all built), or nil if another node holds the lock
     /// (folding, or stepping itself).
     public func buildRollups(rows: Int) throws(PostgresError) -> [String]? {
@@ -22,7 +23,8 @@ extension SharedStore {
                                     + "not only rollups built in steps")
             }
             guard let rollup = building.first, let from = marks[rollup.table] else {
-                return try TierAdvocates.fill(connection, groups: rows) ? [TierAdvocates.table] : []
+                if try TierAdvocates.fill.step(connection, groups: rows) { return [TierAdvocates.table] }
+                return try CountedGroups.check.step(connection, groups: rows) ? [CountedGroups.table] : []
             }
             try connection.execute("SET LOCAL work_mem = '64MB'")
             let step = rollup.stepSQL(.postgres)

@@ -77,12 +77,13 @@ public final class SharedStore {
             // Room to sort a large shipment in memory (for this transaction only).
             try connection.execute("SET LOCAL work_mem = '64MB'")
             try erase(shipment.erasures)
-            if shipment.shares.count > 0 {
-                try connection.query(SharedRollups.addGroups(from: Shipment.unnestShares), shipment.shares.parameters)
-            }
             try connection.query(Self.applyStatement, [node] + shipment.parameters)
             if shipment.shares.count > 0 {
-                try connection.query(TierAdvocates.addSQL(from: Shipment.unnestShares), shipment.shares.parameters)
+                // After the shares are inserted: a token another node shipped first keeps that
+                // node's share, and only the stored share's groups are numbered, so that every
+                // group has a counted row (`QueryText.storedAdvocatesPerTier` counts them).
+                try connection.query(SharedRollups.addGroups(from: Shipment.storedShares), shipment.shares.parameters)
+                try connection.query(TierAdvocates.addSQL, shipment.shares.parameters)
             }
             try connection.query("""
                 UPDATE nodes SET generation = $2, events = events + $3, batch_time = $4, shipped_at = now(),

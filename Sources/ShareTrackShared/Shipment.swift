@@ -48,8 +48,9 @@ public struct Shipment: Sendable {
         return ArrayRows.unnest(table.columns, from: first, as: "rows")
     }
 
-    /// The `FROM` item of the shares' rows, named `s`, when their columns are the only parameters.
-    static let unnestShares = ArrayRows.unnest(Table.shares.columns, from: 1, as: "s")
+    /// The stored share rows, named `s`, of the shipped shares' tokens (the `FROM` item of a
+    /// statement whose only parameters are the shares' columns, run after they are inserted).
+    static let storedShares = ArrayRows.unnest(Table.shares.columns, from: 1, as: "shipped") + " JOIN shares s USING (token)"
 
     /// The statement's parameters after the node: every table's columns, in `Table` order.
     var parameters: [String] {

@@ -18,9 +18,9 @@ import ShareTrackCore
 /// The shares a store holds when it is migrated get their pairs afterwards, in steps, as the
 /// rollups of version 8 are summed (`SharedStore.buildRollups`, under the fold's lock, after
 /// those): each step adds the pairs of the stored shares of the next advocate groups, in id order,
-/// and moves the mark (`fillKey` in `meta`, absent once done) past them. Every share the store
-/// holds has its advocate group, numbered before it is inserted, so the groups up to the last one
-/// at the migration cover those shares; the shares shipped since add their own pairs. Meanwhile
+/// and moves the mark (`fill`, in `meta`, absent once done) past them. Every share the store
+/// holds has its advocate group, numbered in the shipment that inserts it, so the groups up to
+/// the last one at the migration cover those shares; the shares shipped since add their own pairs. Meanwhile
 /// `tiers` counts as before. A daemon of version 8 still connected would not add its
 /// shares' pairs: the shipments' guard wants version 9, so its next shipment is refused; folds are
 /// unchanged, and so is their guard.
@@ -28,8 +28,8 @@ enum TierAdvocates {
     /// The version whose way of shipping the shipments' guard lets through.
     static let version = 9
     static let table = "tier_advocates"
-    /// The `meta` key of the last advocate group whose shares' pairs the fill added, while it has some left.
-    static let fillKey = "tier_advocates_filled_through"
+    /// The fill, its mark the last advocate group whose shares' pairs it added.
+    static let fill = MarkedSteps(key: "tier_advocates_filled_through", stepSQL: fillStepSQL)
 
     static let createSQL = """
         SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey));
@@ -38,58 +38,37 @@ enum TierAdvocates {
             advocate text COLLATE "C" NOT NULL,
             PRIMARY KEY (tier, advocate)
         );
-        INSERT INTO meta (key, value) SELECT '\(fillKey)', '0' WHERE EXISTS (SELECT 1 FROM shares);
+        \(fill.markSQL(where: "shares"))
         \(SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version,
                                       keeps: "advocates per tier"))
         """
 
-    /// Adds the pairs of the stored shares of the tokens in `shares` (a FROM item of shipped share
-    /// rows named `s`; run after they are inserted: a token another node shipped first keeps that
-    /// node's attributes) that the table does not have yet: one statement.
-    static func addSQL(from shares: String) -> String {
-        add(from: "\(shares) JOIN shares stored USING (token)")
-    }
+    /// Adds the pairs of the stored shares of a shipment's tokens (`Shipment.storedShares`; run
+    /// after they are inserted: a token another node shipped first keeps that node's attributes)
+    /// that the table does not have yet: one statement.
+    static let addSQL = add(from: Shipment.storedShares)
 
     /// One step of the fill: the pairs of the stored shares of the `$2` advocate groups after `$1`,
     /// in id order; returns the last of those groups and how many there were.
-    static let fillStepSQL = """
+    private static let fillStepSQL = """
         WITH step AS (
             SELECT * FROM advocate_groups WHERE id > $1 ORDER BY id LIMIT $2
         ), added AS (
-            \(add(from: "step g JOIN shares stored ON stored.advocate = g.advocate AND stored.network = g.network AND stored.tier = g.tier"))
+            \(add(from: "step g JOIN shares s ON s.advocate = g.advocate AND s.network = g.network AND s.tier = g.tier"))
         )
         SELECT coalesce(max(id), 0), count(*) FROM step
         """
 
-    /// Inserts the pairs of the share rows `stored` of `relation` (those that meet `condition`)
+    /// Inserts the pairs of the share rows `s` of `relation` (those that meet `condition`)
     /// that the table does not have yet.
     private static func add(from relation: String, where condition: String = "true") -> String {
         """
         INSERT INTO tier_advocates (tier, advocate)
-        SELECT DISTINCT stored.tier, stored.advocate FROM \(relation)
-        WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM tier_advocates t WHERE t.tier = stored.tier AND t.advocate = stored.advocate)
-        ORDER BY stored.tier, stored.advocate
+        SELECT DISTINCT s.tier, s.advocate FROM \(relation)
+        WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM tier_advocates t WHERE t.tier = s.tier AND t.advocate = s.advocate)
+        ORDER BY s.tier, s.advocate
         ON CONFLICT DO NOTHING
         """
-    }
-
-    /// Whether the fill has groups left, as `connection` sees it.
-    static func filling(_ connection: PostgresConnection) throws(PostgresError) -> Bool {
-        try connection.query("SELECT 1 FROM meta WHERE key = $1", [fillKey]).count > 0
-    }
-
-    /// One step of the fill over the next `groups` advocate groups, if it has some left; returns
-    /// whether it still has.
-    static func fill(_ connection: PostgresConnection, groups: Int) throws(PostgresError) -> Bool {
-        let mark = try connection.query("SELECT value FROM meta WHERE key = $1", [fillKey])
-        guard mark.count > 0, let from = mark.string(0, 0) else { return false }
-        let step = try connection.query(fillStepSQL, [from, String(groups)])
-        guard step.int64(0, 1) == Int64(groups) else {
-            try connection.query("DELETE FROM meta WHERE key = $1", [fillKey])
-            return false
-        }
-        try connection.query("UPDATE meta SET value = $2 WHERE key = $1", [fillKey, String(step.int64(0, 0))])
-        return true
     }
 
     /// After advocate `$1`'s shares were renamed `$2`: drops `$1`'s pairs and adds `$2`'s from its
@@ -97,7 +76,7 @@ enum TierAdvocates {
     /// yet have no pairs to move, and may now belong to a group of `$2` that was).
     static let renameSQL = """
         WITH dropped AS (DELETE FROM tier_advocates WHERE advocate = $1 AND $1 <> $2)
-        \(add(from: "shares stored", where: "stored.advocate = $2"))
+        \(add(from: "shares s", where: "s.advocate = $2"))
         """
 
     /// The number of advocates per tier.

@@ -5,14 +5,15 @@ extension QueryText {
     /// attributes (no advocate): each of its rows has counter rows (a group row is added with the
     /// first counter row of its attributes, and counters never go back to zero), so its distinct
     /// (tier, advocate) pairs are those of the counter rows.
-    static func advocateGroups(_ filter: QueryFilter) -> GroupTable {
+    public static func advocateGroups(_ filter: QueryFilter) -> GroupTable {
         filter.venue == nil && filter.campaign == nil ? .advocates : .shares
     }
 
     /// Per tier, the number of distinct advocates among the stored groups `filter` selects (all
     /// time; no advocate): read in (tier, advocate) order where an index has it. `Queries.tiers`
-    /// reads it where `TierAdvocateCounts` does not keep the counts.
-    func storedAdvocatesPerTier(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+    /// reads it where `TierAdvocateCounts` does not keep the counts, `SharedQueries` at a venue or
+    /// in a campaign (`CountedGroups`).
+    public func storedAdvocatesPerTier(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         return ("""
             SELECT tier, COUNT(*) FROM (SELECT DISTINCT tier, advocate FROM \(Self.advocateGroups(filter).table)

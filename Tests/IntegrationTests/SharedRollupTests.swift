@@ -39,7 +39,7 @@ struct SharedRollupTests {
     /// in one statement's snapshot. A rollup being built (`SharedRollupBuilds`) against the rows of
     /// the shares whose share group is up to its mark. And `tier_advocates` against the (tier,
     /// advocate) pairs of the counted raw rows (while it is being filled: none of its pairs missing
-    /// from those).
+    /// from those), and the share groups without a stored share (none once checked).
     static func rollupDifferences(_ connection: PostgresConnection) throws -> [String: Int64] {
         let built = try SharedRollupBuilds.marks(connection)
         let checks = Rollup.all.map { rollup in
@@ -75,9 +75,13 @@ struct SharedRollupTests {
         let pairs = "SELECT s.tier, s.advocate FROM counters c JOIN shares s USING (token) WHERE \(Rows.counted)"
         let kept = "SELECT tier, advocate FROM tier_advocates"
         // While it is being filled it may lack pairs, never have one too many.
-        let missing = try TierAdvocates.filling(connection) ? "" : " UNION ALL (\(pairs) EXCEPT \(kept))"
+        let missing = try TierAdvocates.fill.remains(connection) ? "" : " UNION ALL (\(pairs) EXCEPT \(kept))"
         let tierAdvocates = "(SELECT 'tier_advocates', count(*) FROM ((\(kept) EXCEPT \(pairs))\(missing)) AS different)"
-        let result = try connection.query((checks + [tierAdvocates]).joined(separator: " UNION ALL "))
+        // Every share group has a stored share, once the groups a migration found are checked.
+        let stored = GroupTable.shares.attributes.map { "\(SharedRollups.attribute($0, of: "s")) = g.\($0)" }.joined(separator: " AND ")
+        let unshared = try CountedGroups.check.remains(connection) ? []
+            : ["(SELECT 'share_groups', count(*) FROM share_groups g WHERE NOT EXISTS (SELECT 1 FROM shares s WHERE \(stored)))"]
+        let result = try connection.query((checks + [tierAdvocates] + unshared).joined(separator: " UNION ALL "))
         var differences: [String: Int64] = [:]
         for row in 0..<result.count where result.int64(row, 1) != 0 {
             differences[result.string(row, 0) ?? ""] = result.int64(row, 1)

@@ -8,14 +8,19 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 11 back to version 10: the rollup per advocate and campaign
+    /// Takes a store from version 12 back to version 11: no check of its share groups, the guards
+    /// wanting version 11.
+    static let backToVersionEleven = "DELETE FROM meta WHERE key = '\(CountedGroups.check.key)';\n"
+        + SharedRollups.guardFunctions(version: 11, keeps: "the advocate and campaign in the rows of its rollup per advocate and campaign")
+
+    /// Takes a store from version 12 back to version 10: also the rollup per advocate and campaign
     /// without its advocate and campaign in each row (nor their index), the guards wanting version 10.
-    static let backToVersionTen = """
+    static let backToVersionTen = backToVersionEleven + """
         ALTER TABLE rollup_campaign_advocates DROP COLUMN advocate, DROP COLUMN campaign;
 
         """ + SharedRollups.guardFunctions(version: 10, keeps: "a rollup per advocate and campaign")
 
-    /// Takes a store from version 11 back to version 9: also without the rollup per advocate and
+    /// Takes a store from version 12 back to version 9: also without the rollup per advocate and
     /// campaign, its groups and its build, the shipments' guard wanting version 9 and the folds'
     /// version 8 (version 9's again).
     static let backToVersionNine = backToVersionTen + """
@@ -26,29 +31,29 @@ struct SharedSchemaMigrationTests {
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "8",
                                       version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 11 back to version 8: also without `tier_advocates`, and the
+    /// Takes a store from version 12 back to version 8: also without `tier_advocates`, and the
     /// shipments' guard wanting version 8 (version 8's again).
     static let backToVersionEight = backToVersionNine + "DROP TABLE tier_advocates;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 11 back to version 7: also without `rollup_builds`, and the guards
+    /// Takes a store from version 12 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
     static let backToVersionSeven = backToVersionEight + "DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 11 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 12 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
     static let backToVersionSix = backToVersionSeven + "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
         + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 11 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 12 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 11 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 12 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -93,7 +98,7 @@ struct SharedSchemaMigrationTests {
         let attempts = [("shipment_version', '\(shipmentVersion)", shipment), ("fold_version', '\(foldVersion)", RollupLog.foldStatement)]
         for (setting, statement) in attempts {
             let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocateRows.version)") == true
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CountedGroups.version)") == true
                     && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         }
     }
@@ -216,7 +221,7 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CampaignAdvocateRows.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CountedGroups.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
@@ -247,7 +252,7 @@ struct SharedSchemaMigrationTests {
     @Test("a store at schema version 7 has its rollups but the one per advocate and campaign already: that one to sum, tier_advocates to fill; version 7 shipments and folds are then refused")
     func migratesVersionSeven() throws {
         var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 7, Self.backToVersionSeven, seed: 77)
-        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table])
+        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table, CountedGroups.table])
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain, shipping: 0) > 3)
         try SharedRollupTests.expectExact(connection, &chain)
@@ -260,7 +265,7 @@ struct SharedSchemaMigrationTests {
     @Test("a store at schema version 8 gets tier_advocates filled in steps, exact at every step while nodes ship and rename; version 8 shipments and folds are then refused")
     func migratesVersionEight() throws {
         var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 8, Self.backToVersionEight, seed: 88)
-        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table])
+        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table, CountedGroups.table])
         #expect(try connection.query("SELECT count(*) FROM tier_advocates").int64(0, 0) == 0)
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain) > 3)
@@ -270,6 +275,44 @@ struct SharedSchemaMigrationTests {
         try migrated.fold()
         try SharedRollupTests.expectExact(connection, &chain)
         try Self.expectRefused(connection, shipmentVersion: 8, foldVersion: 8)
+    }
+
+    @Test("a store at schema version 11 has the share groups that no stored share has (a share that lost to another node's) deleted in steps, exact at every step; version 11 shipments and folds are then refused")
+    func migratesVersionEleven() throws {
+        var (cluster, database, nodes, chain) = try Self.shipped(41, seed: 1111)
+        let connection = try cluster.connect(database)
+        // Version 11 numbered the groups of a share that lost: here, groups of advocates at
+        // venues they shared at, but in tiers they had no share in there.
+        try connection.execute("""
+            INSERT INTO share_groups (advocate, venue, campaign, network, tier)
+            SELECT DISTINCT g.advocate, g.venue, '', 'lost', t.tier FROM share_groups g CROSS JOIN (VALUES ('nano'), ('mega')) AS t (tier)
+            WHERE NOT EXISTS (SELECT 1 FROM share_groups h WHERE h.advocate = g.advocate AND h.venue = g.venue AND h.tier = t.tier)
+            ORDER BY 1, 2, 5 LIMIT 4;
+            """ + Self.backToVersionEleven + "UPDATE meta SET value = '11' WHERE key = 'schema_version';")
+        let lost = "SELECT DISTINCT venue FROM share_groups WHERE network = 'lost'"
+        let venues = try connection.query(lost)
+        #expect(venues.count > 0)
+        let tiers = (0..<venues.count).map { row in
+            ControlRequest(command: .tiers, query: Query(filter: QueryFilter(venue: venues.string(row, 0))))
+        }
+        func expectTiersExact() {
+            for request in tiers {
+                #expect(SharedRollupTests.answer(SharedQueries(connection), request)
+                        == SharedRollupTests.answer(SharedQueries(connection, readsRollups: false), request), "\(request)")
+            }
+        }
+        let migrated = try Self.migrated(cluster, database, from: 11)
+        #expect(try migrated.rollupsBuilding() == [CountedGroups.table])
+        expectTiersExact()
+        try SharedRollupTests.expectExact(connection, &chain)
+        #expect(try Self.buildInSteps(migrated, connection, nodes, &chain) > 3)
+        #expect(try connection.query(lost).count == 0)
+        expectTiersExact()
+        try SharedRollupTests.ship(20, of: &chain, to: nodes)
+        try migrated.fold()
+        try SharedRollupTests.expectExact(connection, &chain)
+        expectTiersExact()
+        try Self.expectRefused(connection, shipmentVersion: 11, foldVersion: 11)
     }
 
     /// Version 9 lacks the rollup per advocate and campaign (its shipments' guard wants 9, its
@@ -293,7 +336,8 @@ struct SharedSchemaMigrationTests {
                                  summed: String, shipmentVersion: Int, foldVersion: Int) throws {
         var (connection, migrated, nodes, chain) = try migratedWithRowsToFold(from: version, back, seed: seed)
         #expect(try connection.query(rows).int64(0, 0) == 0)
-        #expect(try migrated.rollupsBuilding() == new.map(\.table) + (version < TierAdvocates.version ? [TierAdvocates.table] : []))
+        #expect(try migrated.rollupsBuilding()
+                == new.map(\.table) + (version < TierAdvocates.version ? [TierAdvocates.table] : []) + [CountedGroups.table])
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try buildInSteps(migrated, connection, nodes, &chain) > 3 * new.count)
         try migrated.fold()
