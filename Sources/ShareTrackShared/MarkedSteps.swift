@@ -9,6 +9,9 @@ struct MarkedSteps {
     let stepSQL: String
     /// A statement run first in each step's transaction (a lock), if any.
     var before: String?
+    /// Statements run by the step that finds the work done, in its transaction (indexes it makes
+    /// once the table is as the work leaves it), if any.
+    var done: String?
 
     /// The migration's statement that has the work done where the table has rows.
     func markSQL(where table: String) -> String {
@@ -23,6 +26,7 @@ struct MarkedSteps {
         if let before { try connection.execute(before) }
         let step = try connection.query(stepSQL, [from, String(groups)])
         guard step.int64(0, 1) == Int64(groups) else {
+            if let done { try connection.execute(done) }
             try connection.query("DELETE FROM meta WHERE key = $1", [key])
             return false
         }

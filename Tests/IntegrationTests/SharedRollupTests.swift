@@ -139,6 +139,17 @@ struct SharedRollupTests {
         #expect(counts.int64(0, 0) > 30 && counts.int64(0, 1) > 0 && counts.int64(0, 2) > 50)
     }
 
+    @Test("a new store has its share groups indexed by venue and by campaign, and nothing to build")
+    func newStoreIndexes() throws {
+        let (cluster, database, nodes) = try Self.stores(1)
+        let connection = try cluster.connect(database)
+        let indexes = try connection.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'share_groups' ORDER BY indexname")
+        #expect((0..<indexes.count).map { indexes.string($0, 0) ?? "" }.filter { $0.contains("(venue") || $0.contains("(campaign") }
+                == ["CREATE INDEX share_groups_by_campaign ON public.share_groups USING btree (campaign, tier, advocate)",
+                    "CREATE INDEX share_groups_by_venue ON public.share_groups USING btree (venue, tier, advocate)"])
+        #expect(try nodes[0].rollupsBuilding() == [])
+    }
+
     @Test("top's bounded heap gets 64 MB of work_mem at least, for its transaction only; a larger setting is kept")
     func topWorkMem() throws {
         let (cluster, database, _) = try Self.stores(1)

@@ -8,9 +8,10 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 12 back to version 11: no check of its share groups, the guards
-    /// wanting version 11.
+    /// Takes a store from version 12 back to version 11: no check of its share groups nor their
+    /// indexes by venue and by campaign, the guards wanting version 11.
     static let backToVersionEleven = "DELETE FROM meta WHERE key = '\(CountedGroups.check.key)';\n"
+        + "DROP INDEX share_groups_by_venue, share_groups_by_campaign;\n"
         + SharedRollups.guardFunctions(version: 11, keeps: "the advocate and campaign in the rows of its rollup per advocate and campaign")
 
     /// Takes a store from version 12 back to version 10: also the rollup per advocate and campaign
@@ -303,10 +304,15 @@ struct SharedSchemaMigrationTests {
         }
         let migrated = try Self.migrated(cluster, database, from: 11)
         #expect(try migrated.rollupsBuilding() == [CountedGroups.table])
+        let indexes = "SELECT indexname FROM pg_indexes WHERE tablename = 'share_groups' AND indexname LIKE '%_by_%' ORDER BY 1"
+        #expect(try connection.query(indexes).count == 1)
         expectTiersExact()
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain) > 3)
         #expect(try connection.query(lost).count == 0)
+        let made = try connection.query(indexes)
+        #expect((0..<made.count).map { made.string($0, 0) ?? "" }
+                == ["share_groups_by_campaign", "share_groups_by_key", "share_groups_by_venue"])
         expectTiersExact()
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try migrated.fold()
