@@ -53,7 +53,7 @@ public struct SharedQueries {
         switch question {
         case .top(let ranking, let limit, let filter):
             guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source,
-                                                             several: try advocatesWithSeveralRows(filter))
+                                                             several: try advocatesWithSeveralRows(filter, over: source))
             else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
             try connection.execute(Self.topWorkMem)
             return try rows(sql, values) { GroupRow(.advocate, row: $0) }
@@ -84,9 +84,11 @@ public struct SharedQueries {
 
     /// For `top` with a network or a tier alone, the advocates with several rows under it in the
     /// rollup it reads (`QueryText.advocatesWithSeveralRows`), which the answer sums apart: nil past
-    /// `mostSummedApart`, or where there is nothing to find.
-    func advocatesWithSeveralRows(_ filter: QueryFilter) throws -> QueryText.SeveralRows? {
-        guard let (sql, values) = text.advocatesWithSeveralRows(filter, limit: Self.mostSummedApart + 1) else { return nil }
+    /// `mostSummedApart`, or where there is nothing to find (or the sums do not read that rollup).
+    func advocatesWithSeveralRows(_ filter: QueryFilter, over source: Source) throws -> QueryText.SeveralRows? {
+        guard let (sql, values) = text.advocatesWithSeveralRows(filter, over: source, limit: Self.mostSummedApart + 1) else {
+            return nil
+        }
         let several = try connection.query(sql, values.map(\.text))
         guard several.int64(0, 1) <= Self.mostSummedApart else { return nil }
         return QueryText.SeveralRows(advocates: several.string(0, 0) ?? "{}", rows: Int(several.int64(0, 2)))

@@ -87,9 +87,12 @@ extension QueryText {
     /// Where the all-time rollup `top` reads for `filter` may hold several rows of one advocate (a
     /// network or a tier alone): its advocates with more than one group under the filter, up to
     /// `limit`, as the text of one PostgreSQL array, how many (`limit` means there may be more),
-    /// and their groups (`SeveralRows`). Nil where `topOfSingleGroups` does not take them.
-    public func advocatesWithSeveralRows(_ filter: QueryFilter, limit: Int) -> (sql: String, values: [SQLValue])? {
-        guard Self.readsAdvocateRows(filter), !Self.readsOneRowPerAdvocate(filter) else { return nil }
+    /// and their groups (`SeveralRows`). Nil where `topOfSingleGroups` does not take them (nor
+    /// read that rollup, over `source`).
+    public func advocatesWithSeveralRows(_ filter: QueryFilter, over source: Source, limit: Int) -> (sql: String, values: [SQLValue])? {
+        guard Self.readsAdvocateRows(filter), !Self.readsOneRowPerAdvocate(filter), source.reads(Self.advocateRollup(filter)) else {
+            return nil
+        }
         let (conditions, values) = conditions(filter)
         return ("""
             SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0) FROM (
