@@ -30,14 +30,15 @@ extension QueryText {
                 WITH logged_groups AS MATERIALIZED (SELECT advocate, \(sums) FROM \(groups) WHERE \(logged.sql) GROUP BY advocate)
                 """, "logged_groups", logged.values)
             let summedApart = several == nil ? "logged_groups" : "summed_apart"
+            apart = summedApart
             if let several {
                 values.append(.text(several.advocates))
                 with += """
                     ,
-                    summed_apart AS MATERIALIZED (SELECT advocate FROM logged_groups UNION SELECT unnest(\(dialect.placeholder(values.count))::text[]))
+                    summed_apart AS MATERIALIZED (SELECT advocate FROM logged_groups
+                        UNION SELECT unnest(\(dialect.placeholder(values.count))::text[]))
                     """
             }
-            apart = summedApart
             let notApart = { (row: String) in " NOT EXISTS (SELECT 1 FROM \(summedApart) l WHERE l.advocate = \(row).advocate)" }
             // PostgreSQL ranks a rollup read alone in a bounded heap only with nothing between its
             // sort and the LIMIT: there the advocates summed apart are left out after the LIMIT,
@@ -89,10 +90,10 @@ extension QueryText {
     /// `limit`, as the text of one PostgreSQL array, how many (`limit` means there may be more),
     /// and their groups (`SeveralRows`). Nil where `topOfSingleGroups` does not take them (nor
     /// read that rollup, over `source`).
-    public func advocatesWithSeveralRows(_ filter: QueryFilter, over source: Source, limit: Int) -> (sql: String, values: [SQLValue])? {
-        guard Self.readsAdvocateRows(filter), !Self.readsOneRowPerAdvocate(filter), source.reads(Self.advocateRollup(filter)) else {
-            return nil
-        }
+    public func advocatesWithSeveralRows(_ filter: QueryFilter, over source: Source,
+                                         limit: Int) -> (sql: String, values: [SQLValue])? {
+        guard Self.readsAdvocateRows(filter), !Self.readsOneRowPerAdvocate(filter),
+              source.reads(Self.advocateRollup(filter)) else { return nil }
         let (conditions, values) = conditions(filter)
         return ("""
             SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0) FROM (
