@@ -62,13 +62,8 @@ enum CountedGroups {
             SELECT * FROM share_groups WHERE id > $1 ORDER BY id LIMIT $2
         ), deleted AS (
             DELETE FROM share_groups g USING step
-            WHERE g.id = step.id AND NOT EXISTS (SELECT 1 FROM shares s WHERE \(shareHas("step")))
+            WHERE g.id = step.id AND NOT EXISTS (SELECT 1 FROM shares s WHERE \(SharedRollups.share("s", has: "step", of: .shares)))
         )
         SELECT coalesce(max(id), 0), count(*) FROM step
         """
-
-    /// SQL: share `s` has the attributes of share group `group`.
-    static func shareHas(_ group: String) -> String {
-        GroupTable.shares.attributes.map { "\(SharedRollups.attribute($0, of: "s")) = \(group).\($0)" }.joined(separator: " AND ")
-    }
 }

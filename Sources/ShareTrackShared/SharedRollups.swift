@@ -68,6 +68,11 @@ enum SharedRollups {
         name == "campaign" ? "coalesce(\(share).campaign, '')" : "\(share).\(name)"
     }
 
+    /// SQL: share `share` has the attributes of `group`, a row of `groups`.
+    static func share(_ share: String, has group: String, of groups: GroupTable) -> String {
+        groups.attributes.map { "\(group).\($0) = \(attribute($0, of: share))" }.joined(separator: " AND ")
+    }
+
     /// The counters of `row`, in the order of `Rows.counterNames`.
     static func counters(of row: String) -> String {
         Rows.counterNames.map { "\(row).\($0)" }.joined(separator: ", ")
@@ -93,7 +98,7 @@ enum SharedRollups {
         let optional = Set(Rollup.built.map(\.groups.table))
         let joins = GroupTable.all.map { groups in
             (optional.contains(groups.table) ? " LEFT" : "") + " JOIN \(groups.table) ON "
-                + groups.attributes.map { "\(groups.table).\($0) = \(attribute($0, of: share))" }.joined(separator: " AND ")
+                + Self.share(share, has: groups.table, of: groups)
         }.joined()
         return (columns, joins)
     }

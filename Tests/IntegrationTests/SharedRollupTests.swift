@@ -79,7 +79,7 @@ struct SharedRollupTests {
         let tierAdvocates = "(SELECT 'tier_advocates', count(*) FROM ((\(kept) EXCEPT \(pairs))\(missing)) AS different)"
         // Every share group has a stored share, once the groups a migration found are checked.
         let unshared = try CountedGroups.check.remains(connection) ? []
-            : ["(SELECT 'share_groups', count(*) FROM share_groups g WHERE NOT EXISTS (SELECT 1 FROM shares s WHERE \(CountedGroups.shareHas("g"))))"]
+            : ["(SELECT 'share_groups', count(*) FROM share_groups g WHERE NOT EXISTS (SELECT 1 FROM shares s WHERE \(SharedRollups.share("s", has: "g", of: .shares))))"]
         let result = try connection.query((checks + [tierAdvocates] + unshared).joined(separator: " UNION ALL "))
         var differences: [String: Int64] = [:]
         for row in 0..<result.count where result.int64(row, 1) != 0 {
