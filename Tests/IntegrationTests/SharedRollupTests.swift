@@ -107,9 +107,21 @@ struct SharedRollupTests {
     /// The rollups equal the raw aggregation, and `count` random requests get the same answers from both.
     static func expectExact(_ connection: PostgresConnection, _ chain: inout RandomChain, count: Int = 120) throws {
         #expect(try rollupDifferences(connection) == [:])
+        expectSameAnswers(connection, chain.requests(count: count))
+    }
+
+    /// Each of `requests` gets the same answer from the rollups as from the raw rows.
+    static func expectSameAnswers(_ connection: PostgresConnection, _ requests: [ControlRequest]) {
         let (fast, raw) = (SharedQueries(connection), SharedQueries(connection, readsRollups: false))
-        for request in chain.requests(count: count) {
+        for request in requests {
             #expect(answer(fast, request) == answer(raw, request), "\(request)")
+        }
+    }
+
+    /// `top` with `filter` in every ranking, at each of `limits`.
+    static func topRequests(_ filter: QueryFilter, limits: [Int]) -> [ControlRequest] {
+        Ranking.allCases.flatMap { ranking in
+            limits.map { ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: $0, filter: filter)) }
         }
     }
 
@@ -246,14 +258,7 @@ struct SharedRollupTests {
         logged.addShare("m9", "p9", reach: 10_000, clicks: 0, unique: 0)
         try nodes[0].ship(Shipment([logged], batchTime: 0), caughtUp: true)
         #expect(try Self.logRows(connection).attributable > 0)
-        for ranking in Ranking.allCases {
-            for limit in [1, 2] {
-                let top = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit,
-                                                                     filter: QueryFilter(campaign: "c9")))
-                #expect(Self.answer(SharedQueries(connection), top)
-                        == Self.answer(SharedQueries(connection, readsRollups: false), top), "\(top)")
-            }
-        }
+        Self.expectSameAnswers(connection, Self.topRequests(QueryFilter(campaign: "c9"), limits: [1, 2]))
         for (ranking, first) in [("clicks", "p9"), ("engagement", "a8")] {
             let top = ControlRequest(command: .top, query: Query(by: ranking, limit: 1, filter: QueryFilter(campaign: "c9")))
             #expect(Self.answer(SharedQueries(connection), top).contains("\"\(first)\""), "\(ranking)")
@@ -281,13 +286,7 @@ struct SharedRollupTests {
         let filters = [QueryFilter(network: "x"), QueryFilter(tier: .nano)]
         func expectTop(first: String) throws {
             for filter in filters {
-                for ranking in Ranking.allCases {
-                    for limit in [1, 2, 3] {
-                        let top = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit, filter: filter))
-                        #expect(Self.answer(SharedQueries(connection), top)
-                                == Self.answer(SharedQueries(connection, readsRollups: false), top), "\(top)")
-                    }
-                }
+                Self.expectSameAnswers(connection, Self.topRequests(filter, limits: [1, 2, 3]))
                 let top = ControlRequest(command: .top, query: Query(by: "unique_clicks", limit: 1, filter: filter))
                 #expect(Self.answer(SharedQueries(connection), top).contains("\"\(first)\""), "\(filter)")
             }
