@@ -29,10 +29,16 @@ extension Queries {
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
         let most = try QueryText.readsAdvocateRows(filter) && source.reads(QueryText.advocateRollup(filter))
-            ? (QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database)))
-            : nil
+            ? mostRows(filter) : nil
         if let most, let key = ranking.additiveKey,
            let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key, most: most)
+        {
+            return merged
+        }
+        if most == nil, let key = ranking.additiveKey, let bounds = QueryText.boundingFilter(filter),
+           source.reads(QueryText.advocateRollup(bounds)),
+           let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key,
+                                      most: mostRows(bounds))
         {
             return merged
         }
@@ -48,7 +54,13 @@ extension Queries {
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
     /// `topOfEveryRow`).
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        QueryText.readsAdvocateRows(filter)
+        QueryText.readsAdvocateRows(filter) || QueryText.boundingFilter(filter) != nil
+    }
+
+    /// The most rows one advocate has in the all-time advocate rollup `filter` reads
+    /// (`QueryText.advocateRollup`).
+    private func mostRows(_ filter: QueryFilter) throws -> Int64 {
+        try QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database))
     }
 
     /// `top` by engagement where no advocate has more than one row in the all-time advocate rollup
@@ -94,31 +106,36 @@ extension Queries {
     }
 
     /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time
-    /// advocate rollup. Reads the first `limit + topDepth` rows in ranking order (ties by
-    /// advocate), takes the whole stored totals of their advocates (the rows themselves when `most`
-    /// is 1) plus their live counters, and `least`, the `limit`th highest of those totals. Every
-    /// row past those has a key of at most the last row's (`floor`), so an advocate with none of
-    /// the rows read has a stored key of at most `bound` (`most` times `floor`, or 0, the key of
-    /// no rows, when `floor` is not above it), and can rank only if it has live counters with
-    /// `bound + key(live) >= least`: only those get their stored totals read. Exact; nil when
-    /// `bound` is not below `least` (ties that deep, or advocates with many small rows: the
-    /// caller's SQL decides).
-    func topMerged(limit: Int, _ filter: QueryFilter, ranking: Ranking, key: (Counters) -> Int64, most: Int64) throws
-        -> [GroupRow]?
+    /// advocate rollup that `bounds` reads (by default `filter`'s own). Reads the first `limit +
+    /// topDepth` rows in ranking order (ties by advocate), takes the whole stored totals of their
+    /// advocates under `filter` (the rows themselves when `most` is 1 and they are `filter`'s) plus
+    /// their live counters, and `least`, the `limit`th highest of those totals. Every row past
+    /// those has a key of at most the last row's (`floor`), so an advocate with none of the rows
+    /// read has a stored key of at most `bound` (`most` times `floor`, or 0, the key of no rows,
+    /// when `floor` is not above it), and can rank only if it has live counters with `bound +
+    /// key(live) >= least`: only those get their stored totals read. Exact; nil when `bound` is
+    /// not below `least` (ties that deep, or advocates with many small rows: the caller's SQL
+    /// decides).
+    ///
+    /// `bounds` (`QueryText.boundingFilter`): for a place with a network or a tier, which no
+    /// advocate rollup has rows for, the rows of one that holds `filter`'s rows among others: each
+    /// advocate's total there is at least its total under `filter`.
+    func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryFilter? = nil, ranking: Ranking,
+                   key: (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
     {
         let live = self.live.grouped  // one per advocate
         let depth = limit + topDepth
-        let (sql, values) = Self.text.rankedAdvocateRows(filter, ranking: ranking, limit: depth)
+        let (sql, values) = Self.text.rankedAdvocateRows(bounds ?? filter, ranking: ranking, limit: depth)
         let stored = try rows(sql, values) { ($0.string(0) ?? "", $0.counters(at: 1)) }
         let (rowSQL, rowValues) = Self.text.advocateRow(filter)
-        let storedTotal = { (advocate: String) in
-            try self.rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first ?? Counters()
+        let storedTotal = { (advocate: String) in  // nil: no stored row under `filter`
+            try self.rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first
         }
         var totals: [String: Counters] = [:]
-        if most == 1 || stored.count < depth {  // each row is its advocate's total, or every row was read
+        if bounds == nil && (most == 1 || stored.count < depth) {  // each row is its advocate's total, or every row was read
             for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
         } else {
-            for (advocate, _) in stored where totals[advocate] == nil { totals[advocate] = try storedTotal(advocate) }
+            for advocate in Set(stored.lazy.map(\.0)) { totals[advocate] = try storedTotal(advocate) }
         }
         for (group, more) in live { totals[group.key.advocate]?.add(more) }
         // The live advocates outside the rows read: with their live counters alone where every
@@ -135,7 +152,7 @@ extension Queries {
         for (group, counters) in live {
             if let threshold, threshold.bound + key(counters) < threshold.least { continue }
             guard totals[group.key.advocate] == nil else { continue }
-            var total = threshold == nil ? Counters() : try storedTotal(group.key.advocate)
+            var total = threshold == nil ? Counters() : try storedTotal(group.key.advocate) ?? Counters()
             total.add(counters)
             totals[group.key.advocate] = total
         }

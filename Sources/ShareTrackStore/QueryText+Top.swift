@@ -168,14 +168,28 @@ extension QueryText {
             """, values)
     }
 
-    /// The counters of one advocate's rows of the all-time advocate rollup that `filter` selects;
-    /// the advocate is the last parameter.
+    /// The counters of one advocate's rows of the all-time advocate rollup that `filter` selects
+    /// (no row where it has none); the advocate is the last parameter.
     func advocateRow(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let (conditions, values) = conditions(filter)
         return ("""
             SELECT \(sums) FROM \(rollup.withAttributes(dialect))
-            WHERE \(conditions) AND advocate = \(dialect.placeholder(values.count + 1))
+            WHERE \(conditions) AND advocate = \(dialect.placeholder(values.count + 1)) HAVING count(*) > 0
             """, values)
+    }
+
+    /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
+    /// both, which no all-time advocate rollup has rows for: a filter whose rollup's rows
+    /// (`advocateRollup`) hold all of `filter`'s and bound each advocate's total under it
+    /// (`Queries.topMerged`). The venue alone (a venue's advocates are a few thousand, and an
+    /// advocate's networks and tiers there few), or for a campaign its network and tier (a
+    /// campaign has most advocates, and reading all of its rows took longer than summing the
+    /// answer's groups: docs/benchmarks.md, round 31). Nil for any other filter.
+    static func boundingFilter(_ filter: QueryFilter) -> QueryFilter? {
+        guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
+              filter.network != nil || filter.tier != nil, (filter.venue == nil) != (filter.campaign == nil)
+        else { return nil }
+        return filter.venue != nil ? QueryFilter(venue: filter.venue) : QueryFilter(network: filter.network, tier: filter.tier)
     }
 }

@@ -69,7 +69,7 @@ import TestSupport
     }
 
     /// Random requests: every query command with random filters and ranges (`allTime`: only `top`
-    /// over all time, filtered by network and tier at most).
+    /// over all time, filtered by a venue, a campaign, a network and a tier at most).
     static func requests(seed: UInt64, count: Int, allTime: Bool = false) -> [ControlRequest] {
         var random = Random(state: seed)
         return (0..<count).map { _ in
@@ -81,7 +81,7 @@ import TestSupport
                                      since: since, until: until)
             var command: ControlRequest.Command = [.top, .venues, .tiers, .advocate, .share, .trend].randomElement(using: &random)!
             if allTime {
-                filter = QueryFilter(venue: filter.venue, network: filter.network, tier: filter.tier)
+                filter = QueryFilter(venue: filter.venue, campaign: filter.campaign, network: filter.network, tier: filter.tier)
                 command = .top
             }
             return ControlRequest(command: command, query: Query(
