@@ -3,7 +3,7 @@ import ShareTrackCore
 extension Queries {
     /// Stored rows read past `--limit` by the merged `top` (`topMerged`, `Queries.topDepth`), so
     /// that the live advocates outside them can be told apart by their live counters alone.
-    static let defaultTopDepth = 256
+    public static let defaultTopDepth = 256
     /// The largest `--limit` kept in order while reading (`first(_:of:by:)`).
     static let defaultKeptWhileReading = 256
 
@@ -90,9 +90,7 @@ extension Queries {
     func ranked(_ limit: Int, of totals: some Sequence<(key: String, value: Counters)>, by ranking: Ranking)
         -> [(key: String, value: Counters)]
     {
-        let precedes = { (a: (key: String, value: Counters), b: (key: String, value: Counters)) in
-            ranking.ranks(a.value, above: b.value) ?? a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
-        }
+        let precedes = ranking.precedes
         var best: [(key: String, value: Counters)] = []
         if limit > keptWhileReading {
             best = totals.sorted(by: precedes)
@@ -105,64 +103,36 @@ extension Queries {
         return Array(best.prefix(limit))
     }
 
-    /// `top` by an additive `key`, where no advocate has more than `most` rows in the all-time
-    /// advocate rollup that `bounds` reads (by default `filter`'s own). Reads the first `limit +
-    /// topDepth` rows in ranking order (ties by advocate), takes the whole stored totals of their
-    /// advocates under `filter` (the rows themselves when `most` is 1 and they are `filter`'s) plus
-    /// their live counters, and `least`, the `limit`th highest of those totals. Every row past
-    /// those has a key of at most the last row's (`floor`), so an advocate with none of the rows
-    /// read has a stored key of at most `bound` (`most` times `floor`, or 0, the key of no rows,
-    /// when `floor` is not above it), and can rank only if it has live counters with `bound +
-    /// key(live) >= least`: only those get their stored totals read. Exact; nil when `bound` is
-    /// not below `least` (ties that deep, or advocates with many small rows: the caller's SQL
-    /// decides).
-    ///
-    /// `bounds` (`QueryText.boundingFilter`): for a place with a network or a tier, which no
-    /// advocate rollup has rows for, the rows of one that holds `filter`'s rows among others: each
-    /// advocate's total there is at least its total under `filter`.
+    /// `top` by an additive `key` from the first `limit + topDepth` rows in ranking order of the
+    /// all-time advocate rollup that `bounds` reads (by default `filter`'s own), where no advocate
+    /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
+    /// decide. `bounds` (`QueryText.boundingFilter`): for a place with a network or a tier, which
+    /// no advocate rollup has rows for, one whose rows hold `filter`'s among others; each
+    /// advocate read then has its total under `filter` looked up.
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryFilter? = nil, ranking: Ranking,
-                   key: (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
+                   key: @escaping (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
     {
-        let live = self.live.grouped  // one per advocate
         let depth = limit + topDepth
         let (sql, values) = Self.text.rankedAdvocateRows(bounds ?? filter, ranking: ranking, limit: depth)
-        let stored = try rows(sql, values) { ($0.string(0) ?? "", $0.counters(at: 1)) }
+        let stored = try rows(sql, values) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
         let (rowSQL, rowValues) = Self.text.advocateRow(filter)
-        let storedTotal = { (advocate: String) in  // nil: no stored row under `filter`
-            try self.rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first
+        let merge = TopMerge(limit: limit, depth: depth, key: key, most: most,
+                             rowsAreTotals: bounds == nil && (most == 1 || stored.count < depth))
+        let live = self.live.grouped.lazy.map { (advocate: $0.0.key.advocate, counters: $0.1) }  // one per advocate
+        let totals = try merge.totals(stored: stored, live: live) { advocates in
+            var found: [String: Counters] = [:]
+            for advocate in advocates {
+                found[advocate] = try rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first
+            }
+            return found
         }
-        var totals: [String: Counters] = [:]
-        if bounds == nil && (most == 1 || stored.count < depth) {  // each row is its advocate's total, or every row was read
-            for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
-        } else {
-            for advocate in Set(stored.lazy.map(\.0)) { totals[advocate] = try storedTotal(advocate) }
-        }
-        for (group, more) in live { totals[group.key.advocate]?.add(more) }
-        // The live advocates outside the rows read: with their live counters alone where every
-        // row was read, else only those that may rank (`threshold`), with their stored totals.
-        var threshold: (bound: Int64, least: Int64)?
-        if stored.count == depth {
-            let floor = key(stored[depth - 1].1)
-            let (bound, overflow) = floor > 0 ? floor.multipliedReportingOverflow(by: most) : (0, false)
-            guard !overflow, totals.count >= limit, case let least = totals.values.map(key).sorted(by: >)[limit - 1],
-                  bound < least
-            else { return nil }
-            threshold = (bound, least)
-        }
-        for (group, counters) in live {
-            if let threshold, threshold.bound + key(counters) < threshold.least { continue }
-            guard totals[group.key.advocate] == nil else { continue }
-            var total = threshold == nil ? Counters() : try storedTotal(group.key.advocate) ?? Counters()
-            total.add(counters)
-            totals[group.key.advocate] = total
-        }
-        return first(limit, of: totals, by: ranking)
+        return totals.map { first(limit, of: $0, by: ranking) }
     }
 }
 
 extension Ranking {
     /// The sort key of counters, where the key of a sum is the sum of the keys (all but engagement).
-    var additiveKey: ((Counters) -> Int64)? {
+    public var additiveKey: ((Counters) -> Int64)? {
         switch self {
         case .clicks: { $0.clicks }
         case .uniqueClicks: { $0.uniqueClicks }
@@ -172,6 +142,12 @@ extension Ranking {
         case .value: { $0.value.thousandths }
         case .engagement: nil
         }
+    }
+
+    /// Whether advocate `a` ranks above advocate `b` in `top` by their totals: by this ranking,
+    /// then by name, bytewise (as `QueryText.groups` orders them).
+    public func precedes(_ a: (key: String, value: Counters), _ b: (key: String, value: Counters)) -> Bool {
+        ranks(a.value, above: b.value) ?? a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
     }
 
     /// Whether counters `a` rank above `b` (nil: alike), as `QueryText.sortKey` orders them.

@@ -16,7 +16,7 @@ extension QueryRow {
     public func text(_ column: Int32, is text: String) -> Bool { string(column) == text }
 
     /// The seven counters of `QueryText.sums` (or of `Rows.counterColumns` without token and hour), from `column` on.
-    func counters(at column: Int32) -> Counters {
+    public func counters(at column: Int32) -> Counters {
         var counters = Counters()
         counters.shares = int64(column)
         counters.reach = int64(column + 1)
