@@ -13,6 +13,9 @@ public struct SharedQueries {
     let text = QueryText(.postgres)
     /// Whether sums may read the rollups (false: always the raw rows).
     let readsRollups: Bool
+    /// The rows `topMerged` reads past `--limit` (`Queries.defaultTopDepth`; tests make it small,
+    /// to exercise what lies past it).
+    var topDepth = Queries.defaultTopDepth
 
     /// `readsRollups: false` sums the raw rows: the straightforward aggregation, for the
     /// differential test and the benchmark's "before".
@@ -54,7 +57,10 @@ public struct SharedQueries {
         case .top(let ranking, let limit, let filter):
             guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source,
                                                              several: try advocatesWithSeveralRows(filter, over: source))
-            else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
+            else {
+                return try topMerged(filter, ranking: ranking, limit: limit, over: source)
+                    ?? groups(.advocate, filter, source, ranking: ranking, limit: limit)
+            }
             try connection.execute(Self.topWorkMem)
             return try rows(sql, values) { GroupRow(.advocate, row: $0) }
         case .advocate(let id, var filter):
@@ -91,7 +97,39 @@ public struct SharedQueries {
         }
         let several = try connection.query(sql, values.map(\.text))
         guard several.int64(0, 1) <= Self.mostSummedApart else { return nil }
-        return QueryText.SeveralRows(advocates: several.string(0, 0) ?? "{}", rows: Int(several.int64(0, 2)))
+        return QueryText.SeveralRows(advocates: several.string(0, 0) ?? "{}", rows: Int(several.int64(0, 2)),
+                                     most: several.int64(0, 3))
+    }
+
+    /// `top` by an additive ranking at a place with a network or a tier, as the daemon answers it
+    /// (`Queries.topMerged`): the first rows in ranking order of the rollup that bounds each
+    /// advocate's total there (`QueryText.boundingFilter`), their advocates' totals under the
+    /// filter (one statement for all), and the advocates of the rollup log's rows under the filter
+    /// as the live ones (`TopMerge`). Nil where those rows do not decide, or where the bounding
+    /// rollup may hold several rows of too many advocates to tell how many (`mostSummedApart`).
+    func topMerged(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source) throws -> [GroupRow]? {
+        guard let key = ranking.additiveKey, let bounds = QueryText.boundingFilter(filter),
+              source.reads(table: QueryText.advocateRollup(bounds).table), let (liveSQL, liveValues) = text.liveAdvocates(filter)
+        else { return nil }
+        var most: Int64 = 1
+        if !QueryText.readsOneRowPerAdvocate(bounds) {
+            guard let several = try advocatesWithSeveralRows(bounds, over: source) else { return nil }
+            most = several.most
+        }
+        let depth = limit + topDepth
+        let (sql, values) = text.rankedAdvocateRows(bounds, ranking: ranking, limit: depth)
+        let stored = try rows(sql, values) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
+        let live = try rows(liveSQL, liveValues) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
+        let (totalsSQL, totalsValues) = text.advocateTotals(filter)
+        let merge = TopMerge(limit: limit, depth: depth, key: key, most: most, rowsAreTotals: false)
+        let totals = try merge.totals(stored: stored, live: live) { advocates in
+            var array = ArrayText()
+            for advocate in advocates { array.add(.text(advocate)) }
+            return Dictionary(uniqueKeysWithValues: try rows(totalsSQL, totalsValues + [.text(array.literal)]) {
+                ($0.string(0) ?? "", $0.counters(at: 1))
+            })
+        }
+        return totals?.sorted(by: ranking.precedes).prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
     }
 
     /// The most advocates `top` sums apart from its ranked rows for having several: 1,000 took

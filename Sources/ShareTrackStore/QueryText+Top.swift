@@ -88,7 +88,7 @@ extension QueryText {
     /// Where the all-time rollup `top` reads for `filter` may hold several rows of one advocate (a
     /// network or a tier alone): its advocates with more than one group under the filter, up to
     /// `limit`, as the text of one PostgreSQL array, how many (`limit` means there may be more),
-    /// and their groups (`SeveralRows`). Nil where `topOfSingleGroups` does not take them (nor
+    /// their groups, and the most of one advocate (`SeveralRows`). Nil where `topOfSingleGroups` does not take them (nor
     /// read that rollup, over `source`).
     public func advocatesWithSeveralRows(_ filter: QueryFilter, over source: Source,
                                          limit: Int) -> (sql: String, values: [SQLValue])? {
@@ -96,7 +96,8 @@ extension QueryText {
               source.reads(Self.advocateRollup(filter)) else { return nil }
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0) FROM (
+            SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0), coalesce(max(groups), 1)
+            FROM (
                 SELECT advocate, count(*) AS groups FROM \(Self.advocateRollup(filter).groups.table) WHERE \(conditions)
                 GROUP BY advocate HAVING count(*) > 1 LIMIT \(limit)) AS several
             """, values)
@@ -104,14 +105,17 @@ extension QueryText {
 
     /// The advocates with several rows in the rollup `top` reads (`advocatesWithSeveralRows`),
     /// summed apart from its ranked rows: `advocates`, the text of a PostgreSQL array; `rows`, the
-    /// most rows they have there (their groups).
+    /// most rows they have there (their groups); `most`, the most rows one advocate has there (1
+    /// where none has several).
     public struct SeveralRows: Sendable, Equatable {
         public let advocates: String
         public let rows: Int
+        public let most: Int64
 
-        public init(advocates: String, rows: Int) {
+        public init(advocates: String, rows: Int, most: Int64) {
             self.advocates = advocates
             self.rows = rows
+            self.most = most
         }
     }
 
@@ -127,12 +131,12 @@ extension QueryText {
     /// tier at most): one row per advocate (`Rollup.advocateTotals`) without a filter, one per
     /// advocate and venue (`Rollup.venueAdvocates`) with a venue, one per advocate and campaign
     /// (`Rollup.campaignAdvocates`) with a campaign, else one per advocate, network and tier.
-    static func advocateRollup(_ filter: QueryFilter) -> Rollup {
+    public static func advocateRollup(_ filter: QueryFilter) -> Rollup {
         Rollup.covering(filteredColumns(filter).union(["advocate"]), hourly: false)
     }
 
     /// Whether the rollup `top` reads for `filter` has one row per advocate that the filter selects.
-    static func readsOneRowPerAdvocate(_ filter: QueryFilter) -> Bool {
+    public static func readsOneRowPerAdvocate(_ filter: QueryFilter) -> Bool {
         Set(advocateRollup(filter).groups.attributes).isSubset(of: filteredColumns(filter).union(["advocate"]))
     }
 
@@ -154,16 +158,18 @@ extension QueryText {
 
     /// The first `limit` rows of the all-time advocate rollup that `filter` selects, in `ranking`'s
     /// order of a row (ties by advocate): the advocate, then the counters.
-    func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
+    public func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
         let (sql, values) = advocateRows(filter)
         return (sql + "\nORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)", values)
     }
 
-    /// The rows of the all-time advocate rollup that `filter` selects: the advocate, then the counters.
+    /// The rows of the all-time advocate rollup that `filter` selects: the advocate, then the
+    /// counters (`value` in thousandths).
     func advocateRows(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
+        let counters = Rows.counterNames.map { $0 == "value" ? "\(dialect.rowValue) AS value" : $0 }
         return ("""
-            SELECT advocate, \(Rows.counterNames.joined(separator: ", "))
+            SELECT advocate, \(counters.joined(separator: ", "))
             FROM \(advocateRollupRows(filter)) WHERE \(conditions)
             """, values)
     }
@@ -179,6 +185,26 @@ extension QueryText {
             """, values)
     }
 
+    /// The stored totals under `filter` (all time, `advocateRollup`) of the advocates in a
+    /// PostgreSQL array, the last parameter: the advocate, then the sums; none for an advocate
+    /// without a row there (`advocateRow` for several advocates at once).
+    public func advocateTotals(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
+        let (conditions, values) = conditions(filter)
+        return ("""
+            SELECT advocate, \(sums) FROM \(Self.advocateRollup(filter).withAttributes(dialect))
+            WHERE \(conditions) AND advocate = ANY(\(dialect.placeholder(values.count + 1))::text[]) GROUP BY advocate
+            """, values)
+    }
+
+    /// The counters of `filter` (without a range) that the rollups do not hold yet, summed per
+    /// advocate (the shared store's rollup log): the advocate, then the sums; nil where the dialect
+    /// keeps them apart (SQLite's are in memory).
+    public func liveAdvocates(_ filter: QueryFilter) -> (sql: String, values: [SQLValue])? {
+        guard let live = dialect.liveGroups, dialect.filtersLiveGroups else { return nil }
+        let (conditions, values) = conditions(filter)
+        return ("SELECT advocate, \(sums) FROM \(live) WHERE \(conditions) GROUP BY advocate", values)
+    }
+
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
     /// both, which no all-time advocate rollup has rows for: a filter whose rollup's rows
     /// (`advocateRollup`) hold all of `filter`'s and bound each advocate's total under it
@@ -186,7 +212,7 @@ extension QueryText {
     /// advocate's networks and tiers there few), or for a campaign its network and tier (a
     /// campaign has most advocates, and reading all of its rows took longer than summing the
     /// answer's groups: docs/benchmarks.md, round 31). Nil for any other filter.
-    static func boundingFilter(_ filter: QueryFilter) -> QueryFilter? {
+    public static func boundingFilter(_ filter: QueryFilter) -> QueryFilter? {
         guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
               filter.network != nil || filter.tier != nil, (filter.venue == nil) != (filter.campaign == nil)
         else { return nil }

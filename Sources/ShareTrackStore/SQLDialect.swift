@@ -10,8 +10,10 @@ public struct SQLDialect: Sendable {
     /// The join that reads its left table first (SQLite's `CROSS JOIN`; PostgreSQL chooses the
     /// order itself).
     let orderedJoin: String
-    /// The sum of `value` in thousandths (SQLite stores thousandths; PostgreSQL `numeric` units).
+    /// The sum of `value` in thousandths (SQLite stores thousandths; PostgreSQL `numeric` units),
+    /// and one row's.
     let valueSum: String
+    let rowValue: String
     /// The relations the queries read: every share, every counter row, and the counter rows with
     /// their shares' attributes (orphans left out).
     let shares: String
@@ -41,7 +43,7 @@ public struct SQLDialect: Sendable {
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
-        numberedPlaceholders: false, real: "REAL", bytewise: "", orderedJoin: "CROSS JOIN", valueSum: "SUM(value)",
+        numberedPlaceholders: false, real: "REAL", bytewise: "", orderedJoin: "CROSS JOIN", valueSum: "SUM(value)", rowValue: "value",
         shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
         exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
@@ -57,7 +59,7 @@ public struct SQLDialect: Sendable {
     /// share's attributes: not folded into the rollups yet, and counted in the same snapshot.
     public static let postgres = SQLDialect(
         numberedPlaceholders: true, real: "double precision", bytewise: " COLLATE \"C\"", orderedJoin: "JOIN",
-        valueSum: "(SUM(value) * 1000)::bigint",
+        valueSum: "(SUM(value) * 1000)::bigint", rowValue: "(value * 1000)::bigint",
         shares: "shares", counters: "counters",
         attributed: "(SELECT \(Rows.attributedColumns) FROM shares JOIN counters USING (token) "
             + "WHERE \(Rows.counted)) AS attributed",
