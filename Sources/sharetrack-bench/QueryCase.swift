@@ -8,13 +8,14 @@ struct QueryCase {
 
     /// `tiers`, `venues` and `top --by` every ranking, all time and over the last 24 h, without and
     /// with a filter (`tiers` and `top --by unique_clicks` also with a venue and a campaign together,
-    /// and `top --by unique_clicks` with a campaign); `share` and `advocate` of stored ones; `status`
-    /// and `metrics`.
+    /// `top --by unique_clicks` with a campaign, and `top --by clicks` with a campaign and a
+    /// network); `share` and `advocate` of stored ones; `status` and `metrics`.
     static func all(now: Int64, token: String, advocate: String) -> [QueryCase] {
         let ranges: [(String, QueryFilter)] = [("", QueryFilter()), (" 24h", QueryFilter(since: now - 86_400))]
         let venue = ("--venue", QueryFilter(venue: "venue-03"))
         let campaign = ("--campaign", QueryFilter(campaign: "campaign-2"))
         let both = ("--venue --campaign", QueryFilter(venue: "venue-03", campaign: "campaign-2"))
+        let campaignNetwork = ("--campaign --network", QueryFilter(campaign: "campaign-2", network: "youtube"))
         var cases: [QueryCase] = []
         func add(_ name: String, _ command: ControlRequest.Command, by: String? = nil, filters: [(String, QueryFilter)]) {
             for (rangeName, range) in ranges {
@@ -30,7 +31,7 @@ struct QueryCase {
         add("venues", .venues, filters: [campaign])
         for ranking in Ranking.allCases {
             add("top --by \(ranking.rawValue)", .top, by: ranking.rawValue,
-                filters: ranking == .uniqueClicks ? [venue, campaign, both] : [venue])
+                filters: ranking == .uniqueClicks ? [venue, campaign, both] : ranking == .clicks ? [venue, campaignNetwork] : [venue])
         }
         cases.append(QueryCase(name: "share", request: ControlRequest(command: .share, query: Query(id: token))))
         cases.append(QueryCase(name: "advocate", request: ControlRequest(command: .advocate, query: Query(id: advocate))))
