@@ -97,31 +97,24 @@ public struct SharedQueries {
         }
         let several = try connection.query(sql, values.map(\.text))
         guard several.int64(0, 1) <= Self.mostSummedApart else { return nil }
-        return QueryText.SeveralRows(advocates: several.string(0, 0) ?? "{}", rows: Int(several.int64(0, 2)),
-                                     most: several.int64(0, 3))
+        return QueryText.SeveralRows(advocates: several.string(0, 0) ?? "{}", rows: Int(several.int64(0, 2)))
     }
 
     /// `top` by an additive ranking at a place with a network or a tier, as the daemon answers it
     /// (`Queries.topMerged`): the first rows in ranking order of the rollup that bounds each
-    /// advocate's total there (`QueryText.boundingFilter`), their advocates' totals under the
-    /// filter (one statement for all), and the advocates of the rollup log's rows under the filter
-    /// as the live ones (`TopMerge`). Nil where those rows do not decide, or where the bounding
-    /// rollup may hold several rows of too many advocates to tell how many (`mostSummedApart`).
+    /// advocate's total there (`bounds(of:over:)`), their advocates' totals under the filter (one
+    /// statement for all), and the advocates of the rollup log's rows under the filter as the live
+    /// ones (`TopMerge`). Nil where those rows do not decide.
     func topMerged(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source) throws -> [GroupRow]? {
-        guard let key = ranking.additiveKey, let bounds = QueryText.boundingFilter(filter),
-              source.reads(table: QueryText.advocateRollup(bounds).table), let (liveSQL, liveValues) = text.liveAdvocates(filter)
+        guard let key = ranking.additiveKey, let (liveSQL, liveValues) = text.liveAdvocates(filter),
+              let bounds = try bounds(of: filter, over: source)
         else { return nil }
-        var most: Int64 = 1
-        if !QueryText.readsOneRowPerAdvocate(bounds) {
-            guard let several = try advocatesWithSeveralRows(bounds, over: source) else { return nil }
-            most = several.most
-        }
         let depth = limit + topDepth
         let (sql, values) = text.rankedAdvocateRows(bounds, ranking: ranking, limit: depth)
         let stored = try rows(sql, values) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
         let live = try rows(liveSQL, liveValues) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
         let (totalsSQL, totalsValues) = text.advocateTotals(filter)
-        let merge = TopMerge(limit: limit, depth: depth, key: key, most: most, rowsAreTotals: false)
+        let merge = TopMerge(limit: limit, depth: depth, key: key, most: 1, rowsAreTotals: false)
         let totals = try merge.totals(stored: stored, live: live) { advocates in
             var array = ArrayText()
             for advocate in advocates { array.add(.text(advocate)) }
@@ -130,6 +123,15 @@ public struct SharedQueries {
             })
         }
         return totals?.sorted(by: ranking.precedes).prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
+    }
+
+    /// The filter whose rollup bounds `top`'s advocates at a place with a network or a tier
+    /// (`QueryText.bounds(of:over:oneRowPerAdvocate:)`): no advocate may have several rows there
+    /// (`advocatesWithSeveralRows` finds none).
+    func bounds(of filter: QueryFilter, over source: Source) throws -> QueryFilter? {
+        try QueryText.bounds(of: filter, over: source) { bounds in
+            try QueryText.readsOneRowPerAdvocate(bounds) || advocatesWithSeveralRows(bounds, over: source)?.rows == 0
+        }
     }
 
     /// The most advocates `top` sums apart from its ranked rows for having several: 1,000 took

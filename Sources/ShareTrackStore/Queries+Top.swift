@@ -35,10 +35,9 @@ extension Queries {
         {
             return merged
         }
-        if most == nil, let key = ranking.additiveKey, let bounds = QueryText.boundingFilter(filter),
-           source.reads(QueryText.advocateRollup(bounds)),
-           let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key,
-                                      most: mostRows(bounds))
+        if most == nil, let key = ranking.additiveKey,
+           let bounds = try QueryText.bounds(of: filter, over: source, oneRowPerAdvocate: { try mostRows($0) == 1 }),
+           let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
         {
             return merged
         }
@@ -54,7 +53,7 @@ extension Queries {
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
     /// `topOfEveryRow`).
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        QueryText.readsAdvocateRows(filter) || QueryText.boundingFilter(filter) != nil
+        QueryText.readsAdvocateRows(filter) || !QueryText.boundingFilters(filter).isEmpty
     }
 
     /// The most rows one advocate has in the all-time advocate rollup `filter` reads
@@ -106,7 +105,7 @@ extension Queries {
     /// `top` by an additive `key` from the first `limit + topDepth` rows in ranking order of the
     /// all-time advocate rollup that `bounds` reads (by default `filter`'s own), where no advocate
     /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
-    /// decide. `bounds` (`QueryText.boundingFilter`): for a place with a network or a tier, which
+    /// decide. `bounds` (`QueryText.bounds(of:over:oneRowPerAdvocate:)`): for a place with a network or a tier, which
     /// no advocate rollup has rows for, one whose rows hold `filter`'s among others; each
     /// advocate read then has its total under `filter` looked up.
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryFilter? = nil, ranking: Ranking,

@@ -88,7 +88,7 @@ extension QueryText {
     /// Where the all-time rollup `top` reads for `filter` may hold several rows of one advocate (a
     /// network or a tier alone): its advocates with more than one group under the filter, up to
     /// `limit`, as the text of one PostgreSQL array, how many (`limit` means there may be more),
-    /// their groups, and the most of one advocate (`SeveralRows`). Nil where `topOfSingleGroups` does not take them (nor
+    /// and their groups (`SeveralRows`). Nil where `topOfSingleGroups` does not take them (nor
     /// read that rollup, over `source`).
     public func advocatesWithSeveralRows(_ filter: QueryFilter, over source: Source,
                                          limit: Int) -> (sql: String, values: [SQLValue])? {
@@ -96,8 +96,7 @@ extension QueryText {
               source.reads(Self.advocateRollup(filter)) else { return nil }
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0), coalesce(max(groups), 1)
-            FROM (
+            SELECT coalesce(array_agg(advocate), '{}')::text, count(*), coalesce(sum(groups), 0) FROM (
                 SELECT advocate, count(*) AS groups FROM \(Self.advocateRollup(filter).groups.table) WHERE \(conditions)
                 GROUP BY advocate HAVING count(*) > 1 LIMIT \(limit)) AS several
             """, values)
@@ -105,17 +104,14 @@ extension QueryText {
 
     /// The advocates with several rows in the rollup `top` reads (`advocatesWithSeveralRows`),
     /// summed apart from its ranked rows: `advocates`, the text of a PostgreSQL array; `rows`, the
-    /// most rows they have there (their groups); `most`, the most rows one advocate has there (1
-    /// where none has several).
+    /// most rows they have there (their groups).
     public struct SeveralRows: Sendable, Equatable {
         public let advocates: String
         public let rows: Int
-        public let most: Int64
 
-        public init(advocates: String, rows: Int, most: Int64) {
+        public init(advocates: String, rows: Int) {
             self.advocates = advocates
             self.rows = rows
-            self.most = most
         }
     }
 
@@ -206,16 +202,27 @@ extension QueryText {
     }
 
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
-    /// both, which no all-time advocate rollup has rows for: a filter whose rollup's rows
+    /// both, which no all-time advocate rollup has rows for: the filters whose rollups' rows
     /// (`advocateRollup`) hold all of `filter`'s and bound each advocate's total under it
-    /// (`Queries.topMerged`). The venue alone (a venue's advocates are a few thousand, and an
-    /// advocate's networks and tiers there few), or for a campaign its network and tier (a
-    /// campaign has most advocates, and reading all of its rows took longer than summing the
-    /// answer's groups: docs/benchmarks.md, round 31). Nil for any other filter.
-    public static func boundingFilter(_ filter: QueryFilter) -> QueryFilter? {
+    /// (`Queries.topMerged`), cheapest first (`bounds(of:over:oneRowPerAdvocate:)` chooses). The venue alone (a
+    /// venue's advocates are a few thousand); for a campaign, its network and tier (a fifth of the
+    /// advocates, or fewer), then the campaign alone (most advocates, one row each). None for any
+    /// other filter.
+    public static func boundingFilters(_ filter: QueryFilter) -> [QueryFilter] {
         guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
               filter.network != nil || filter.tier != nil, (filter.venue == nil) != (filter.campaign == nil)
-        else { return nil }
-        return filter.venue != nil ? QueryFilter(venue: filter.venue) : QueryFilter(network: filter.network, tier: filter.tier)
+        else { return [] }
+        return filter.venue != nil
+            ? [QueryFilter(venue: filter.venue)]
+            : [QueryFilter(network: filter.network, tier: filter.tier), QueryFilter(campaign: filter.campaign)]
+    }
+
+    /// Of `boundingFilters(filter)` whose rollups `source` reads, the first where no advocate has
+    /// several rows (`oneRowPerAdvocate`; a place's rollup has one per advocate). An advocate with
+    /// several rows would be bounded by that many times the last row read, which seldom decides:
+    /// live, in the query bench, every advocate soon has two networks (docs/benchmarks.md, round 31).
+    public static func bounds(of filter: QueryFilter, over source: Source,
+                              oneRowPerAdvocate: (QueryFilter) throws -> Bool) rethrows -> QueryFilter? {
+        try boundingFilters(filter).first { try source.reads(advocateRollup($0)) && oneRowPerAdvocate($0) }
     }
 }

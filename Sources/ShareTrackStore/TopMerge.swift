@@ -15,7 +15,7 @@ import ShareTrackCore
 /// stored totals looked up. Exact; nil when `bound` is not below `least` (ties that deep, or
 /// advocates with many small rows: the caller's SQL decides).
 ///
-/// The rows may be a rollup's that holds the answer's counters among others (`QueryText.boundingFilter`):
+/// The rows may be a rollup's that holds the answer's counters among others (`QueryText.boundingFilters`):
 /// each advocate's total there is at least its total under the answer's filter, and `most` is
 /// that rollup's.
 public struct TopMerge {
