@@ -55,12 +55,10 @@ public struct SharedQueries {
         let source = try sumsSource()
         switch question {
         case .top(let ranking, let limit, let filter):
+            if let merged = try topMerged(filter, ranking: ranking, limit: limit, over: source) { return merged }
             guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source,
                                                              several: try advocatesWithSeveralRows(filter, over: source))
-            else {
-                return try topMerged(filter, ranking: ranking, limit: limit, over: source)
-                    ?? groups(.advocate, filter, source, ranking: ranking, limit: limit)
-            }
+            else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
             try connection.execute(Self.topWorkMem)
             return try rows(sql, values) { GroupRow(.advocate, row: $0) }
         case .advocate(let id, var filter):

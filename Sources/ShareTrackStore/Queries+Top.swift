@@ -28,16 +28,16 @@ extension Queries {
             let (stored, newcomers) = totals.adding(live.grouped)
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
+        if let key = ranking.additiveKey,
+           let bounds = try QueryText.bounds(of: filter, over: source, oneRowPerAdvocate: { try mostRows($0) == 1 }),
+           let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
+        {
+            return merged
+        }
         let most = try QueryText.readsAdvocateRows(filter) && source.reads(QueryText.advocateRollup(filter))
             ? mostRows(filter) : nil
         if let most, let key = ranking.additiveKey,
            let merged = try topMerged(limit: limit, filter, ranking: ranking, key: key, most: most)
-        {
-            return merged
-        }
-        if most == nil, let key = ranking.additiveKey,
-           let bounds = try QueryText.bounds(of: filter, over: source, oneRowPerAdvocate: { try mostRows($0) == 1 }),
-           let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
         {
             return merged
         }

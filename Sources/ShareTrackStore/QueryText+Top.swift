@@ -202,27 +202,35 @@ extension QueryText {
     }
 
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
-    /// both, which no all-time advocate rollup has rows for: the filters whose rollups' rows
-    /// (`advocateRollup`) hold all of `filter`'s and bound each advocate's total under it
-    /// (`Queries.topMerged`), cheapest first (`bounds(of:over:oneRowPerAdvocate:)` chooses). The venue alone (a
-    /// venue's advocates are a few thousand); for a campaign, its network and tier (a fifth of the
-    /// advocates, or fewer), then the campaign alone (most advocates, one row each). None for any
-    /// other filter.
+    /// both, which no all-time advocate rollup has rows for, or for a campaign alone, whose rows
+    /// are most advocates': the filters whose rollups' rows (`advocateRollup`) hold all of
+    /// `filter`'s and bound each advocate's total under it (`Queries.topMerged`), cheapest first
+    /// (`bounds(of:over:oneRowPerAdvocate:)` chooses). With a network or a tier: the venue alone
+    /// (a venue's advocates are a few thousand); for a campaign, its network and tier (a fifth of
+    /// the advocates, or fewer), then the campaign alone (one row per advocate). For a campaign
+    /// alone, every advocate's total (`Rollup.advocateTotals`: one row each, read in ranking order
+    /// off the same kind of sorter, without joining each row to the campaign's groups). None for
+    /// any other filter.
     public static func boundingFilters(_ filter: QueryFilter) -> [QueryFilter] {
         guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
-              filter.network != nil || filter.tier != nil, (filter.venue == nil) != (filter.campaign == nil)
+              (filter.venue == nil) != (filter.campaign == nil)
         else { return [] }
-        return filter.venue != nil
-            ? [QueryFilter(venue: filter.venue)]
-            : [QueryFilter(network: filter.network, tier: filter.tier), QueryFilter(campaign: filter.campaign)]
+        switch (filter.venue, filter.network != nil || filter.tier != nil) {
+        case (_?, true): return [QueryFilter(venue: filter.venue)]
+        case (nil, true): return [QueryFilter(network: filter.network, tier: filter.tier), QueryFilter(campaign: filter.campaign)]
+        case (nil, false): return [QueryFilter()]
+        case (_?, false): return []
+        }
     }
 
     /// Of `boundingFilters(filter)` whose rollups `source` reads, the first where no advocate has
     /// several rows (`oneRowPerAdvocate`; a place's rollup has one per advocate). An advocate with
     /// several rows would be bounded by that many times the last row read, which seldom decides:
     /// live, in the query bench, every advocate soon has two networks (docs/benchmarks.md, round 31).
+    /// Nil while `filter`'s own totals are not readable (a rollup being built).
     public static func bounds(of filter: QueryFilter, over source: Source,
                               oneRowPerAdvocate: (QueryFilter) throws -> Bool) rethrows -> QueryFilter? {
-        try boundingFilters(filter).first { try source.reads(advocateRollup($0)) && oneRowPerAdvocate($0) }
+        guard source.reads(advocateRollup(filter)) else { return nil }
+        return try boundingFilters(filter).first { try source.reads(advocateRollup($0)) && oneRowPerAdvocate($0) }
     }
 }
