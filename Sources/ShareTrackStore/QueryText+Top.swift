@@ -117,7 +117,7 @@ extension QueryText {
 
     /// Whether `top` reads an all-time advocate rollup (`advocateRollup`): no range, filtered by a
     /// venue or a campaign alone, or by network and tier at most.
-    static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
+    public static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
         let places = [filter.venue, filter.campaign].count { $0 != nil }
         return filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil
             && (places == 0 || places == 1 && filter.network == nil && filter.tier == nil)
