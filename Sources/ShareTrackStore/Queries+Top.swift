@@ -16,7 +16,9 @@ extension Queries {
     /// and tier) in ranking order and the live
     /// advocates (`topMerged`; for engagement, every row and the live groups while every advocate
     /// has one row there), once that rollup is built (`Source.reads`); else every advocate's sums,
-    /// ranked.
+    /// ranked. At a place with a network or a tier, or in a campaign alone, by an additive
+    /// ranking: first from the rows of a rollup that bounds each advocate's total
+    /// (`QueryText.bounds(of:over:oneRowPerAdvocate:)`), where they decide.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
