@@ -123,7 +123,9 @@ public struct SharedQueries {
                 ($0.string(0) ?? "", $0.counters(at: 1))
             })
         }
-        return totals?.sorted(by: ranking.precedes).prefix(limit).map { GroupRow(.advocate, $0.key, totals: CounterTotals($0.value)) }
+        return totals?.sorted(by: ranking.precedes).prefix(limit).map {
+            GroupRow(.advocate, $0.key, totals: CounterTotals($0.value))
+        }
     }
 
     /// The filter whose rollup bounds `top`'s advocates at a place with a network or a tier

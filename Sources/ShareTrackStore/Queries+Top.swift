@@ -107,9 +107,9 @@ extension Queries {
     /// `top` by an additive `key` from the first `limit + topDepth` rows in ranking order of the
     /// all-time advocate rollup that `bounds` reads (by default `filter`'s own), where no advocate
     /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
-    /// decide. `bounds` (`QueryText.bounds(of:over:oneRowPerAdvocate:)`): for a place with a network or a tier, which
-    /// no advocate rollup has rows for, one whose rows hold `filter`'s among others; each
-    /// advocate read then has its total under `filter` looked up.
+    /// decide. `bounds` (`QueryText.bounds(of:over:oneRowPerAdvocate:)`): a filter whose rows hold
+    /// `filter`'s among others (for a place with a network or a tier, which no advocate rollup has
+    /// rows for, or a campaign alone); each advocate read then has its total under `filter` looked up.
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryFilter? = nil, ranking: Ranking,
                    key: @escaping (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
     {

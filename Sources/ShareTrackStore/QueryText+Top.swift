@@ -217,7 +217,8 @@ extension QueryText {
         else { return [] }
         switch (filter.venue, filter.network != nil || filter.tier != nil) {
         case (_?, true): return [QueryFilter(venue: filter.venue)]
-        case (nil, true): return [QueryFilter(network: filter.network, tier: filter.tier), QueryFilter(campaign: filter.campaign)]
+        case (nil, true):
+            return [QueryFilter(network: filter.network, tier: filter.tier), QueryFilter(campaign: filter.campaign)]
         case (nil, false): return [QueryFilter()]
         case (_?, false): return []
         }

@@ -43,7 +43,8 @@ public struct SQLDialect: Sendable {
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
-        numberedPlaceholders: false, real: "REAL", bytewise: "", orderedJoin: "CROSS JOIN", valueSum: "SUM(value)", rowValue: "value",
+        numberedPlaceholders: false, real: "REAL", bytewise: "", orderedJoin: "CROSS JOIN", valueSum: "SUM(value)",
+        rowValue: "value",
         shares: "temp.all_shares", counters: "temp.all_counters", attributed: "temp.attributed",
         exportCounters: "(SELECT \(Rows.counterColumns) FROM main.counters "
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
