@@ -100,7 +100,7 @@ public struct SharedQueries {
 
     /// `top` by an additive ranking at a place with a network or a tier, as the daemon answers it
     /// (`Queries.topMerged`): the first rows in ranking order of the rollup that bounds each
-    /// advocate's total there (`bounds(of:over:)`), their advocates' totals under the filter (one
+    /// advocate's total there (`bounds(of:limit:over:)`), their advocates' totals under the filter (one
     /// statement for all), and the advocates of the rollup log's rows under the filter as the live
     /// ones (`TopMerge`). Nil where those rows do not decide, and for a campaign alone, whose own
     /// rollup holds the campaign in its rows here and is read alone (`topOfSingleGroups`: 69 ms at
@@ -108,7 +108,7 @@ public struct SharedQueries {
     func topMerged(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source) throws -> [GroupRow]? {
         guard !QueryText.readsAdvocateRows(filter), let key = ranking.additiveKey,
               let (liveSQL, liveValues) = text.liveAdvocates(filter),
-              let bounds = try bounds(of: filter, over: source)
+              let bounds = try bounds(of: filter, limit: limit, over: source)
         else { return nil }
         let depth = limit + topDepth
         let (sql, values) = text.rankedAdvocateRows(bounds, ranking: ranking, limit: depth)
@@ -129,10 +129,10 @@ public struct SharedQueries {
     }
 
     /// The filter whose rollup bounds `top`'s advocates at a place with a network or a tier
-    /// (`QueryText.bounds(of:over:oneRowPerAdvocate:)`): no advocate may have several rows there
-    /// (`advocatesWithSeveralRows` finds none).
-    func bounds(of filter: QueryFilter, over source: Source) throws -> QueryFilter? {
-        try QueryText.bounds(of: filter, over: source) { bounds in
+    /// (`QueryText.bounds(of:limit:over:oneRowPerAdvocate:)`): no advocate may have several rows
+    /// there (`advocatesWithSeveralRows` finds none).
+    func bounds(of filter: QueryFilter, limit: Int, over source: Source) throws -> QueryFilter? {
+        try QueryText.bounds(of: filter, limit: limit, over: source) { bounds in
             try QueryText.readsOneRowPerAdvocate(bounds) || advocatesWithSeveralRows(bounds, over: source)?.rows == 0
         }
     }

@@ -18,7 +18,7 @@ extension Queries {
     /// has one row there), once that rollup is built (`Source.reads`); else every advocate's sums,
     /// ranked. At a place with a network or a tier, or in a campaign alone, by an additive
     /// ranking: first from the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.bounds(of:over:oneRowPerAdvocate:)`), where they decide.
+    /// (`QueryText.bounds(of:limit:over:oneRowPerAdvocate:)`), where they decide.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -31,7 +31,8 @@ extension Queries {
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
         if let key = ranking.additiveKey,
-           let bounds = try QueryText.bounds(of: filter, over: source, oneRowPerAdvocate: { try mostRows($0) == 1 }),
+           let bounds = try QueryText.bounds(of: filter, limit: limit, over: source,
+                                             oneRowPerAdvocate: { try mostRows($0) == 1 }),
            let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
         {
             return merged
@@ -107,7 +108,7 @@ extension Queries {
     /// `top` by an additive `key` from the first `limit + topDepth` rows in ranking order of the
     /// all-time advocate rollup that `bounds` reads (by default `filter`'s own), where no advocate
     /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
-    /// decide. `bounds` (`QueryText.bounds(of:over:oneRowPerAdvocate:)`): a filter whose rows hold
+    /// decide. `bounds` (`QueryText.bounds(of:limit:over:oneRowPerAdvocate:)`): a filter whose rows hold
     /// `filter`'s among others (for a place with a network or a tier, which no advocate rollup has
     /// rows for, or a campaign alone); each advocate read then has its total under `filter` looked up.
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryFilter? = nil, ranking: Ranking,

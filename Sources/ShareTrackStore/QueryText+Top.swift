@@ -205,7 +205,7 @@ extension QueryText {
     /// both, which no all-time advocate rollup has rows for, or for a campaign alone, whose rows
     /// are most advocates': the filters whose rollups' rows (`advocateRollup`) hold all of
     /// `filter`'s and bound each advocate's total under it (`Queries.topMerged`), cheapest first
-    /// (`bounds(of:over:oneRowPerAdvocate:)` chooses). With a network or a tier: the venue alone
+    /// (`bounds(of:limit:over:oneRowPerAdvocate:)` chooses). With a network or a tier: the venue alone
     /// (a venue's advocates are a few thousand); for a campaign, its network and tier (a fifth of
     /// the advocates, or fewer), then the campaign alone (one row per advocate). For a campaign
     /// alone, every advocate's total (`Rollup.advocateTotals`: one row each, read in ranking order
@@ -228,10 +228,11 @@ extension QueryText {
     /// several rows (`oneRowPerAdvocate`; a place's rollup has one per advocate). An advocate with
     /// several rows would be bounded by that many times the last row read, which seldom decides:
     /// live, in the query bench, every advocate soon has two networks (docs/benchmarks.md, round 31).
-    /// Nil while `filter`'s own totals are not readable (a rollup being built).
-    public static func bounds(of filter: QueryFilter, over source: Source,
+    /// Nil while `filter`'s own totals are not readable (a rollup being built), and past
+    /// `TopMerge.largestLimit`.
+    public static func bounds(of filter: QueryFilter, limit: Int, over source: Source,
                               oneRowPerAdvocate: (QueryFilter) throws -> Bool) rethrows -> QueryFilter? {
-        guard source.reads(advocateRollup(filter)) else { return nil }
+        guard limit <= TopMerge.largestLimit, source.reads(advocateRollup(filter)) else { return nil }
         return try boundingFilters(filter).first { try source.reads(advocateRollup($0)) && oneRowPerAdvocate($0) }
     }
 }

@@ -67,9 +67,10 @@ struct SharedTopMergeTests {
         var queries = SharedQueries(connection)
         let filter = QueryFilter(campaign: "c1", network: "x")
         let rollups = Source.rollups(storedHours: nil)
-        #expect(try queries.snapshot { try queries.bounds(of: filter, over: rollups) } == QueryFilter(campaign: "c1"))
-        #expect(try queries.snapshot { try queries.bounds(of: QueryFilter(campaign: "c1", tier: .micro), over: rollups) }
+        #expect(try queries.snapshot { try queries.bounds(of: filter, limit: 1, over: rollups) } == QueryFilter(campaign: "c1"))
+        #expect(try queries.snapshot { try queries.bounds(of: QueryFilter(campaign: "c1", tier: .micro), limit: 1, over: rollups) }
                 == QueryFilter(tier: .micro))
+        #expect(try queries.snapshot { try queries.bounds(of: filter, limit: TopMerge.largestLimit + 1, over: rollups) } == nil)
         queries.topDepth = 1
         let merged = try queries.snapshot { try queries.topMerged(filter, ranking: .clicks, limit: 1, over: rollups) }
         #expect(merged?.map(\.name) == ["a"])

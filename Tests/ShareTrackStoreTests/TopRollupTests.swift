@@ -114,6 +114,11 @@ import TestSupport
         ]
         #expect(filters.allSatisfy { !QueryText.boundingFilters($0).isEmpty })
         #expect(QueryText.boundingFilters(QueryFilter(campaign: "c2")) == [QueryFilter()])
+        let rollups = Source.rollups(storedHours: nil)
+        #expect(QueryText.bounds(of: QueryFilter(campaign: "c2"), limit: TopMerge.largestLimit, over: rollups) { _ in true }
+                == QueryFilter())
+        #expect(QueryText.bounds(of: QueryFilter(campaign: "c2"), limit: TopMerge.largestLimit + 1, over: rollups) { _ in true }
+                == nil)
         #expect(QueryText.boundingFilters(QueryFilter(venue: "v1", campaign: "c1", tier: .nano)).isEmpty)
         #expect(QueryText.boundingFilters(QueryFilter(venue: "v1")).isEmpty)
         #expect(QueryText.boundingFilters(QueryFilter(campaign: "c1", tier: .nano)).count == 2)
