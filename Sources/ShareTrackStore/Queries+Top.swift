@@ -18,7 +18,7 @@ extension Queries {
     /// has one row there), once that rollup is built (`Source.reads`); else every advocate's sums,
     /// ranked. At a place with a network or a tier, or in a campaign alone, by an additive
     /// ranking: first from the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.bounds(of:limit:over:oneRowPerAdvocate:)`), where they decide.
+    /// (`QueryText.bounds(of:limit:over:accepts:)`), where they decide.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -32,7 +32,7 @@ extension Queries {
         }
         if let key = ranking.additiveKey,
            let bounds = try QueryText.bounds(of: filter, limit: limit, over: source,
-                                             oneRowPerAdvocate: { try mostRows($0) == 1 }),
+                                             accepts: { try $0.summed || mostRows($0.filter) == 1 }),
            let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
         {
             return merged
@@ -56,7 +56,7 @@ extension Queries {
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
     /// `topOfEveryRow`).
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        QueryText.readsAdvocateRows(filter) || !QueryText.boundingFilters(filter).isEmpty
+        QueryText.readsAdvocateRows(filter) || !QueryText.boundingRows(filter).isEmpty
     }
 
     /// The most rows one advocate has in the all-time advocate rollup `filter` reads
@@ -108,14 +108,16 @@ extension Queries {
     /// `top` by an additive `key` from the first `limit + topDepth` rows in ranking order of the
     /// all-time advocate rollup that `bounds` reads (by default `filter`'s own), where no advocate
     /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
-    /// decide. `bounds` (`QueryText.bounds(of:limit:over:oneRowPerAdvocate:)`): a filter whose rows hold
-    /// `filter`'s among others (for a place with a network or a tier, which no advocate rollup has
-    /// rows for, or a campaign alone); each advocate read then has its total under `filter` looked up.
-    func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryFilter? = nil, ranking: Ranking,
+    /// decide. `bounds` (`QueryText.bounds(of:limit:over:accepts:)`): rows that hold
+    /// `filter`'s among others, one per advocate (for a place with a network or a tier, which no
+    /// advocate rollup has rows for, or a campaign alone); each advocate read then has its total
+    /// under `filter` looked up.
+    func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryText.Bounds? = nil, ranking: Ranking,
                    key: @escaping (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
     {
         let depth = limit + topDepth
-        let (sql, values) = Self.text.rankedAdvocateRows(bounds ?? filter, ranking: ranking, limit: depth)
+        let (sql, values) = Self.text.rankedAdvocateRows(bounds?.filter ?? filter, ranking: ranking, limit: depth,
+                                                         summed: bounds?.summed ?? false)
         let stored = try rows(sql, values) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
         let (rowSQL, rowValues) = Self.text.advocateRow(filter)
         let merge = TopMerge(limit: limit, depth: depth, key: key, most: most,

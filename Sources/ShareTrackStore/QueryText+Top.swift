@@ -153,10 +153,18 @@ extension QueryText {
     }
 
     /// The first `limit` rows of the all-time advocate rollup that `filter` selects, in `ranking`'s
-    /// order of a row (ties by advocate): the advocate, then the counters.
-    public func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int) -> (sql: String, values: [SQLValue]) {
+    /// order of a row (ties by advocate), or of its rows `summed` per advocate: the advocate, then
+    /// the counters.
+    public func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int, summed: Bool = false)
+        -> (sql: String, values: [SQLValue])
+    {
         let (sql, values) = advocateRows(filter)
-        return (sql + "\nORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(limit)", values)
+        let order = "DESC, advocate\(dialect.bytewise) LIMIT \(limit)"
+        guard summed else { return (sql + "\nORDER BY \(sortKey(ranking) { $0 }) \(order)", values) }
+        return ("""
+            SELECT advocate, \(Rows.counterNames.map { "SUM(\($0))" }.joined(separator: ", ")) FROM (\(sql)) AS rows
+            GROUP BY advocate ORDER BY \(sortKey(ranking)) \(order)
+            """, values)
     }
 
     /// The rows of the all-time advocate rollup that `filter` selects: the advocate, then the
@@ -203,36 +211,51 @@ extension QueryText {
 
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
     /// both, which no all-time advocate rollup has rows for, or for a campaign alone, whose rows
-    /// are most advocates': the filters whose rollups' rows (`advocateRollup`) hold all of
-    /// `filter`'s and bound each advocate's total under it (`Queries.topMerged`), cheapest first
-    /// (`bounds(of:limit:over:oneRowPerAdvocate:)` chooses). With a network or a tier: the venue alone
-    /// (a venue's advocates are a few thousand); for a campaign, its network and tier (a fifth of
-    /// the advocates, or fewer), then the campaign alone (one row per advocate). For a campaign
-    /// alone, every advocate's total (`Rollup.advocateTotals`: one row each, read in ranking order
-    /// off the same kind of sorter, without joining each row to the campaign's groups). None for
-    /// any other filter.
-    public static func boundingFilters(_ filter: QueryFilter) -> [QueryFilter] {
+    /// are most advocates': the rows of rollups that hold all of `filter`'s and bound each
+    /// advocate's total under it (`Queries.topMerged`), in the order to try them
+    /// (`bounds(of:limit:over:accepts:)`). With a network or a tier: the venue's (a venue's
+    /// advocates are a few thousand); for a campaign, its network's and tier's (a fifth of the
+    /// advocates, or fewer), as they are or summed per advocate (where one may have several rows
+    /// there, two tiers in one network), then the campaign's (most advocates, one row each). For a
+    /// campaign alone, every advocate's total (`Rollup.advocateTotals`: one row each, read in
+    /// ranking order without joining each row to the campaign's groups). None for any other filter.
+    public static func boundingRows(_ filter: QueryFilter) -> [Bounds] {
         guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
               (filter.venue == nil) != (filter.campaign == nil)
         else { return [] }
         switch (filter.venue, filter.network != nil || filter.tier != nil) {
-        case (_?, true): return [QueryFilter(venue: filter.venue)]
+        case (_?, true): return [Bounds(QueryFilter(venue: filter.venue), summed: false)]
         case (nil, true):
-            return [QueryFilter(network: filter.network, tier: filter.tier), QueryFilter(campaign: filter.campaign)]
-        case (nil, false): return [QueryFilter()]
+            let attributes = QueryFilter(network: filter.network, tier: filter.tier)
+            return [Bounds(attributes, summed: false), Bounds(attributes, summed: true),
+                    Bounds(QueryFilter(campaign: filter.campaign), summed: false)]
+        case (nil, false): return [Bounds(QueryFilter(), summed: false)]
         case (_?, false): return []
         }
     }
 
-    /// Of `boundingFilters(filter)` whose rollups `source` reads, the first where no advocate has
-    /// several rows (`oneRowPerAdvocate`; a place's rollup has one per advocate). An advocate with
-    /// several rows would be bounded by that many times the last row read, which seldom decides:
-    /// live, in the query bench, every advocate soon has two networks (docs/benchmarks.md, round 31).
-    /// Nil while `filter`'s own totals are not readable (a rollup being built), and past
+    /// Rows that bound `top`'s advocates under a filter (`boundingRows`): those of `filter`'s
+    /// advocate rollup, or its rows summed per advocate (each then the advocate's whole total
+    /// there, where one row of several would bound only times the most rows of one advocate,
+    /// which seldom decided: live, in the query bench, every advocate soon has two networks,
+    /// docs/benchmarks.md, round 31).
+    public struct Bounds: Equatable, Sendable {
+        public let filter: QueryFilter
+        public let summed: Bool
+
+        public init(_ filter: QueryFilter, summed: Bool) {
+            self.filter = filter
+            self.summed = summed
+        }
+    }
+
+    /// The first of `boundingRows(filter)` that `accepts` takes (rows as they are only where
+    /// each is an advocate's whole total there; which the caller reads faster), where `source`
+    /// reads both its rollup and `filter`'s own (not while one is being built), up to
     /// `TopMerge.largestLimit`.
     public static func bounds(of filter: QueryFilter, limit: Int, over source: Source,
-                              oneRowPerAdvocate: (QueryFilter) throws -> Bool) rethrows -> QueryFilter? {
+                              accepts: (Bounds) throws -> Bool) rethrows -> Bounds? {
         guard limit <= TopMerge.largestLimit, source.reads(advocateRollup(filter)) else { return nil }
-        return try boundingFilters(filter).first { try source.reads(advocateRollup($0)) && oneRowPerAdvocate($0) }
+        return try boundingRows(filter).first { try source.reads(advocateRollup($0.filter)) && accepts($0) }
     }
 }

@@ -15,11 +15,11 @@ import ShareTrackCore
 /// stored totals looked up. Exact; nil when `bound` is not below `least` (ties that deep, or
 /// advocates with many small rows: the caller's SQL decides).
 ///
-/// The rows may be a rollup's that holds the answer's counters among others (`QueryText.boundingFilters`):
+/// The rows may be a rollup's that holds the answer's counters among others (`QueryText.boundingRows`):
 /// each advocate's total there is at least its total under the answer's filter, and `most` is
 /// that rollup's.
 public struct TopMerge {
-    /// The largest `--limit` a bounding rollup answers (`QueryText.bounds(of:limit:over:oneRowPerAdvocate:)`):
+    /// The largest `--limit` a bounding rollup answers (`QueryText.bounds(of:limit:over:accepts:)`):
     /// the rows read and the advocates looked up grow with it, and at 2M shares summing every
     /// advocate was faster from 1,000 on (`top --campaign --network`: 330 against 428 ms at 1,000,
     /// 372 against 668 at 5,000; `top --campaign`: 158 against 219, 176 against 383).

@@ -67,10 +67,13 @@ struct SharedTopMergeTests {
         var queries = SharedQueries(connection)
         let filter = QueryFilter(campaign: "c1", network: "x")
         let rollups = Source.rollups(storedHours: nil)
-        #expect(try queries.snapshot { try queries.bounds(of: filter, limit: 1, over: rollups) } == QueryFilter(campaign: "c1"))
-        #expect(try queries.snapshot { try queries.bounds(of: QueryFilter(campaign: "c1", tier: .micro), limit: 1, over: rollups) }
-                == QueryFilter(tier: .micro))
-        #expect(try queries.snapshot { try queries.bounds(of: filter, limit: TopMerge.largestLimit + 1, over: rollups) } == nil)
+        let bounds = { (filter: QueryFilter, limit: Int) in
+            try queries.snapshot { try queries.bounds(of: filter, limit: limit, over: rollups) }
+        }
+        #expect(try bounds(filter, 1) == QueryText.Bounds(QueryFilter(campaign: "c1"), summed: false))
+        #expect(try bounds(QueryFilter(campaign: "c1", network: "x", tier: .micro), 1)
+                == QueryText.Bounds(QueryFilter(network: "x", tier: .micro), summed: false))
+        #expect(try bounds(filter, TopMerge.largestLimit + 1) == nil)
         queries.topDepth = 1
         let merged = try queries.snapshot { try queries.topMerged(filter, ranking: .clicks, limit: 1, over: rollups) }
         #expect(merged?.map(\.name) == ["a"])

@@ -98,8 +98,8 @@ import TestSupport
     }
 
     /// `top` at a venue or in a campaign with a network or a tier, or in a campaign alone, over
-    /// all time ranks the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.boundingFilters`: the venue's, or the campaign's network and tier, or the
+    /// all time ranks rows that bound each advocate's total (`QueryText.boundingRows`: the
+    /// venue's; the campaign's network and tier, as they are or summed per advocate, or the
     /// campaign's; every advocate's for a campaign alone) and sums the answer's own rows for the
     /// advocates read: at every depth, with each, the answers it gives are the raw rows';
     /// advocates read there without a row under the filter are left out.
@@ -112,27 +112,26 @@ import TestSupport
             QueryFilter(campaign: "c1", network: "tiktok"), QueryFilter(campaign: "c2", tier: .micro),
             QueryFilter(campaign: "c1", network: "instagram", tier: .nano), QueryFilter(campaign: "c2"),
         ]
-        #expect(filters.allSatisfy { !QueryText.boundingFilters($0).isEmpty })
-        #expect(QueryText.boundingFilters(QueryFilter(campaign: "c2")) == [QueryFilter()])
+        #expect(QueryText.boundingRows(QueryFilter(campaign: "c2")) == [QueryText.Bounds(QueryFilter(), summed: false)])
+        #expect(QueryText.boundingRows(QueryFilter(venue: "v1", campaign: "c1", tier: .nano)).isEmpty)
+        #expect(QueryText.boundingRows(QueryFilter(venue: "v1")).isEmpty)
         let rollups = Source.rollups(storedHours: nil)
-        #expect(QueryText.bounds(of: QueryFilter(campaign: "c2"), limit: TopMerge.largestLimit, over: rollups) { _ in true }
-                == QueryFilter())
-        #expect(QueryText.bounds(of: QueryFilter(campaign: "c2"), limit: TopMerge.largestLimit + 1, over: rollups) { _ in true }
-                == nil)
-        #expect(QueryText.boundingFilters(QueryFilter(venue: "v1", campaign: "c1", tier: .nano)).isEmpty)
-        #expect(QueryText.boundingFilters(QueryFilter(venue: "v1")).isEmpty)
-        #expect(QueryText.boundingFilters(QueryFilter(campaign: "c1", tier: .nano)).count == 2)
+        let tier = QueryFilter(campaign: "c1", tier: .nano)
+        #expect(QueryText.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups) { $0.summed }
+                == QueryText.Bounds(QueryFilter(tier: .nano), summed: true))
+        #expect(QueryText.bounds(of: tier, limit: TopMerge.largestLimit + 1, over: rollups) { _ in true } == nil)
         let most = try queries.snapshot(nil) { try queries.advocateGroups.most(database: Store.meta("id", queries.database)) }
+        #expect(most > 1)
         var answered = 0
         for depth in [0, 1, 3, 8, 40] {
             queries.topDepth = depth
             for ranking in Ranking.allCases { for limit in 1...4 { for filter in filters {
                 guard let key = ranking.additiveKey else { continue }
                 let expected = try queries.snapshot(nil) { try queries.top(ranking, limit: limit, filter, .raw) }
-                for bounds in QueryText.boundingFilters(filter) {
+                // Rows as they are bound only where each is an advocate's whole total there.
+                for bounds in QueryText.boundingRows(filter) where bounds.summed || QueryText.readsOneRowPerAdvocate(bounds.filter) {
                     let merged = try queries.snapshot(nil) {
-                        try queries.topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key,
-                                              most: QueryText.readsOneRowPerAdvocate(bounds) ? 1 : most)
+                        try queries.topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
                     }
                     guard let merged else { continue }
                     answered += 1
