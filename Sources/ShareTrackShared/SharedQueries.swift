@@ -112,15 +112,15 @@ public struct SharedQueries {
         else { return nil }
         let depth = limit + topDepth
         let (sql, values) = text.rankedAdvocateRows(bounds.filter, ranking: ranking, limit: depth, summed: bounds.summed)
-        let stored = try rows(sql, values) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
-        let live = try rows(liveSQL, liveValues) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
+        let stored = try rows(sql, values) { $0.advocateCounters }
+        let live = try rows(liveSQL, liveValues) { $0.advocateCounters }
         let (totalsSQL, totalsValues) = text.advocateTotals(filter)
         let merge = TopMerge(limit: limit, depth: depth, key: key, most: 1, rowsAreTotals: false)
         let totals = try merge.totals(stored: stored, live: live) { advocates in
             var array = ArrayText()
             for advocate in advocates { array.add(.text(advocate)) }
             return Dictionary(uniqueKeysWithValues: try rows(totalsSQL, totalsValues + [.text(array.literal)]) {
-                ($0.string(0) ?? "", $0.counters(at: 1))
+                $0.advocateCounters
             })
         }
         return totals?.sorted(by: ranking.precedes).prefix(limit).map {

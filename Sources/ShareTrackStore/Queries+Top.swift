@@ -72,7 +72,7 @@ extension Queries {
     /// (docs/benchmarks.md, round 9).
     func topOfEveryRow(limit: Int, _ filter: QueryFilter, ranking: Ranking) throws -> [GroupRow] {
         let (sql, values) = Self.text.advocateRows(filter)
-        let stored = try rows(sql, values) { ($0.string(0) ?? "", $0.counters(at: 1)) }
+        let stored = try rows(sql, values) { $0.advocateCounters }
         var totals: [String: Counters] = [:]
         totals.reserveCapacity(stored.count + live.grouped.count)
         for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
@@ -118,7 +118,7 @@ extension Queries {
         let depth = limit + topDepth
         let (sql, values) = Self.text.rankedAdvocateRows(bounds?.filter ?? filter, ranking: ranking, limit: depth,
                                                          summed: bounds?.summed ?? false)
-        let stored = try rows(sql, values) { (advocate: $0.string(0) ?? "", counters: $0.counters(at: 1)) }
+        let stored = try rows(sql, values) { $0.advocateCounters }
         let (rowSQL, rowValues) = Self.text.advocateRow(filter)
         let merge = TopMerge(limit: limit, depth: depth, key: key, most: most,
                              rowsAreTotals: bounds == nil && (most == 1 || stored.count < depth))

@@ -28,6 +28,12 @@ extension QueryRow {
         return counters
     }
 
+    /// An advocate (the first column) and the counters after it: a row of `top`'s per-advocate
+    /// statements (`QueryText.advocateRows`, `rankedAdvocateRows`, `advocateTotals`, `liveAdvocates`).
+    public var advocateCounters: (advocate: String, counters: Counters) {
+        (string(0) ?? "", counters(at: 1))
+    }
+
     /// A share's attribution from the columns of `Rows.shareColumns` after the token, from `column` on.
     public func attribution(at column: Int32) throws(ControlError) -> ShareAttribution {
         ShareAttribution(
