@@ -119,14 +119,14 @@ extension Queries {
         let (sql, values) = Self.text.rankedAdvocateRows(bounds?.filter ?? filter, ranking: ranking, limit: depth,
                                                          summed: bounds?.summed ?? false)
         let stored = try rows(sql, values) { $0.advocateCounters }
-        let (rowSQL, rowValues) = Self.text.advocateRow(filter)
         let merge = TopMerge(limit: limit, depth: depth, key: key, most: most,
                              rowsAreTotals: bounds == nil && (most == 1 || stored.count < depth))
         let live = self.live.grouped.lazy.map { (advocate: $0.0.key.advocate, counters: $0.1) }  // one per advocate
         let totals = try merge.totals(stored: stored, live: live) { advocates in
             var found: [String: Counters] = [:]
             for advocate in advocates {
-                found[advocate] = try rows(rowSQL, rowValues + [.text(advocate)]) { $0.counters(at: 0) }.first
+                let (sql, values) = Self.text.advocateRow(filter, advocate: advocate)
+                found[advocate] = try rows(sql, values) { $0.counters(at: 0) }.first
             }
             return found
         }

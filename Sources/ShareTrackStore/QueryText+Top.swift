@@ -178,14 +178,14 @@ extension QueryText {
             """, values)
     }
 
-    /// The counters of one advocate's rows of the all-time advocate rollup that `filter` selects
-    /// (no row where it has none); the advocate is the last parameter.
-    func advocateRow(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
-        let rollup = Self.advocateRollup(filter)
-        let (conditions, values) = conditions(filter)
+    /// The counters of `advocate`'s rows of the all-time advocate rollup that `filter` selects (no
+    /// row where it has none).
+    func advocateRow(_ filter: QueryFilter, advocate: String) -> (sql: String, values: [SQLValue]) {
+        var named = filter
+        named.advocate = advocate
+        let (conditions, values) = conditions(named)
         return ("""
-            SELECT \(sums) FROM \(rollup.withAttributes(dialect))
-            WHERE \(conditions) AND advocate = \(dialect.placeholder(values.count + 1)) HAVING count(*) > 0
+            SELECT \(sums) FROM \(Self.advocateRollup(filter).withAttributes(dialect)) WHERE \(conditions) HAVING count(*) > 0
             """, values)
     }
 

@@ -40,6 +40,10 @@ public struct SQLDialect: Sendable {
     /// attributes in their rows: the shared store's, whose queries then read them alone. Locally
     /// the apply would write the wider rows.
     let repeatsAttributes: Bool
+    /// Put before a column compared in a WHERE term so that the term chooses no index: SQLite's
+    /// unary `+` (it keeps no statistics here, so between two indexes that each take one equality
+    /// it may take the less selective); nothing for PostgreSQL, whose planner has statistics.
+    let unindexed: String
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
@@ -50,7 +54,7 @@ public struct SQLDialect: Sendable {
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
         exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups", filtersLiveGroups: false,
         idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
-        rollupTableOptions: " WITHOUT ROWID", repeatsAttributes: false)
+        rollupTableOptions: " WITHOUT ROWID", repeatsAttributes: false, unindexed: "+")
 
     /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
     /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
@@ -73,7 +77,7 @@ public struct SQLDialect: Sendable {
             + " FROM rollup_log l JOIN shares s USING (token)) AS logged",
         filtersLiveGroups: true,
         idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
-        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", repeatsAttributes: true)
+        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", repeatsAttributes: true, unindexed: "")
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

@@ -32,7 +32,9 @@ import ShareTrackCore
 /// version 14 indexes the share groups by campaign and tier, for `tiers`' advocate counts (in the
 /// background for a database that has share groups: `builtIndexes`), and version 15 by venue,
 /// campaign and tier, for `top` and `tiers` at one venue in one campaign; version 16 indexes them
-/// by venue, tier, advocate and campaign instead of versions 7's and 15's (`venueIndex`).
+/// by venue, tier, advocate and campaign instead of versions 7's and 15's (`venueIndex`); version 17
+/// adds the network at the ends of the indexes by campaign and by venue (`campaignTierIndex`,
+/// `venueTierIndex`), so that a filter with a network reads them alone.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -136,20 +138,24 @@ enum Schema {
         .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
         // `tiers` for one campaign counts its advocates per tier in (tier, advocate) order, as for
         // one venue (version 7's index), instead of sorting every share group of it.
-        indexAtOnce(campaignIndex),
+        indexesAtOnce(campaignIndex),
         // `top` and `tiers` at one venue in one campaign read those share groups alone, instead
         // of every share group of the venue (a twentieth of all) to keep a sixth of them.
-        indexAtOnce(venueCampaignIndex),
+        indexesAtOnce(venueCampaignIndex),
         // One index of the share groups by venue instead of versions 7's and 15's: each new share
         // group costs the apply one index entry fewer.
-        indexAtOnce(venueIndex),
+        indexesAtOnce(venueIndex),
+        // The indexes by campaign and by venue with the network at their ends, in place of
+        // versions 14's and 16's: a filter with a network reads the share groups' attributes in
+        // the index alone, not each group of the campaign or venue in the table.
+        indexesAtOnce(campaignTierIndex, venueTierIndex),
     ]
 
     /// Indexes a database may lack, each made by one step of `Store.buildRollups` once its rollups
     /// are complete (the migration that adds one makes it only for a database without share
     /// groups): a `CREATE INDEX` reads every row of its table, 1.4 s at 2M shares in the start's
     /// migration, during which the daemon would not listen (docs/benchmarks.md, round 26).
-    static let builtIndexes = [campaignIndex, venueIndex]
+    static let builtIndexes = [campaignTierIndex, venueTierIndex]
 
     /// An index of `share_groups` that a migration adds (`builtIndexes`), and those it takes the
     /// place of, dropped once it is made.
@@ -164,7 +170,8 @@ enum Schema {
         }
     }
 
-    /// Version 14's index: the share groups by campaign, tier and advocate.
+    /// Version 14's index: the share groups by campaign, tier and advocate (replaced by version
+    /// 17's, and no longer built).
     static let campaignIndex = GroupsIndex(name: "share_groups_by_campaign", columns: "campaign, tier, advocate")
 
     /// Version 15's index: the share groups by venue, campaign, tier and advocate (replaced by
@@ -175,16 +182,33 @@ enum Schema {
     /// Version 16's index: the share groups by venue, tier, advocate and campaign, in place of
     /// version 7's (venue, tier, advocate) and version 15's. `tiers` at a venue still reads its
     /// (tier, advocate) pairs in order; an answer at one venue in one campaign reads the venue's
-    /// entries and keeps the campaign's, in the index (docs/benchmarks.md, round 30).
+    /// entries and keeps the campaign's, in the index (docs/benchmarks.md, round 30). Replaced by
+    /// version 17's, and no longer built.
     static let venueIndex = GroupsIndex(name: "share_groups_by_venue_tier", columns: "venue, tier, advocate, campaign",
                                         replaces: ["share_groups_by_venue", venueCampaignIndex.name])
 
-    /// The migration that adds one of `builtIndexes`: made at once while there are no share
+    /// Version 17's index by campaign: version 14's with the network at its end, in its place. A
+    /// campaign on one network reads its groups' ids in the index alone (at 2M shares 138,889
+    /// entries, of which the network keeps 27,704) instead of looking each up in the table to
+    /// read its network (docs/benchmarks.md, round 32).
+    static let campaignTierIndex = GroupsIndex(name: "share_groups_by_campaign_tier",
+                                               columns: "campaign, tier, advocate, network",
+                                               replaces: [campaignIndex.name])
+
+    /// Version 17's index by venue: version 16's with the network at its end, in its place and in
+    /// that of versions 7's and 15's (which a database may still have where version 16's was not
+    /// built yet). It holds every attribute of a share group, so any filter with a venue reads it
+    /// alone.
+    static let venueTierIndex = GroupsIndex(name: "share_groups_by_venue_tier_campaign",
+                                            columns: "venue, tier, advocate, campaign, network",
+                                            replaces: [venueIndex.name] + venueIndex.replaces)
+
+    /// The migration that adds indexes of `builtIndexes`: made at once while there are no share
     /// groups, else in the background.
-    private static func indexAtOnce(_ index: GroupsIndex) -> Migration {
+    private static func indexesAtOnce(_ indexes: GroupsIndex...) -> Migration {
         .code { database, _ in
             guard try database.prepare("SELECT \(shareGroupsExist)").rows({ $0.int64(0) }).first == 0 else { return }
-            try database.execute(index.sql)
+            for index in indexes { try database.execute(index.sql) }
         }
     }
 

@@ -67,7 +67,7 @@ struct RollupBuildTests {
         let daemon = try DaemonProcess(directory: first.directory, arguments: ["--flush-interval", "3"])
         let building = (version == 7 ? ["rollup_advocate_totals"] : []) + (version < 12 ? ["rollup_venue_advocates"] : [])
             + ["rollup_campaign_advocates"] + (version == 7 ? ["rollup_hours"] : [])
-            + ["share_groups_by_campaign", "share_groups_by_venue_tier"]
+            + ["share_groups_by_campaign_tier", "share_groups_by_venue_tier_campaign"]
         #expect(try Self.rollupsBuilding(daemon) == building)
         let text = try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).stdout
         let line = text.split(separator: "\n").first { $0.hasPrefix("rollups:") }

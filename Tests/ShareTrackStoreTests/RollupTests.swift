@@ -218,7 +218,7 @@ import TestSupport
         let built = (version < 10 ? ["rollup_advocate_totals"] : []) + (version < 12 ? ["rollup_venue_advocates"] : [])
             + ["rollup_campaign_advocates"] + (version == 7 ? ["rollup_hours"] : [])
         // Made last, whole, in a step of its own each.
-        let indexes = ["share_groups_by_campaign", "share_groups_by_venue_tier"]
+        let indexes = ["share_groups_by_campaign_tier", "share_groups_by_venue_tier_campaign"]
 
         let store = try Store(path: database.path, visitorKey: testKey)
         #expect(store.rollupsReadable && !store.rollupsComplete)
@@ -315,23 +315,30 @@ import TestSupport
         return erasing
     }
 
-    /// A database of version 15 gets its share groups indexed by venue, tier, advocate and
-    /// campaign in a step of the build, which drops the two indexes it replaces; the answers are
-    /// the same before, while and after.
-    @Test func aDatabaseOfVersionFifteenGetsOneIndexByVenueInPlaceOfTwo() throws {
+    /// A database of version 15 or 16 gets its share groups indexed by campaign and by venue with
+    /// the network at the ends (version 17), each in a step of the build that drops the indexes it
+    /// replaces; the answers are the same before, while and after.
+    @Test(arguments: [15, 16] as [Int64])
+    func aDatabaseOfVersionFifteenOrSixteenGetsTheIndexesWithTheNetwork(version: Int64) throws {
         let database = try TemporaryDatabase()
         _ = try database.queries(writing: Self.batches(seed: 10, count: 6))
-        try Database(path: database.path, mode: .readWrite).backToVersionFifteen()
+        let older = try Database(path: database.path, mode: .readWrite)
+        try version == 15 ? older.backToVersionFifteen() : older.backToVersionSixteen()
         let store = try Store(path: database.path, visitorKey: testKey)
-        #expect(store.rollupsReadable && store.rollupsBuilding == ["share_groups_by_venue_tier"])
-        let indexes = try Database(path: database.path, mode: .readOnly)
-            .prepare("SELECT name FROM sqlite_master WHERE name LIKE 'share_groups_by_venue%' ORDER BY name")
-        #expect(try indexes.rows { $0.string(0) } == ["share_groups_by_venue", "share_groups_by_venue_campaign"])
+        let added = ["share_groups_by_campaign_tier", "share_groups_by_venue_tier_campaign"]
+        #expect(store.rollupsReadable && store.rollupsBuilding == added)
+        let indexes = try Database(path: database.path, mode: .readOnly).prepare(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'share_groups_by_%' AND name <> 'share_groups_by_key' ORDER BY name")
+        #expect(try indexes.rows { $0.string(0) } == ["share_groups_by_campaign"]
+                + (version == 15 ? ["share_groups_by_venue", "share_groups_by_venue_campaign"] : ["share_groups_by_venue_tier"]))
         try Self.expectSameAnswers(database, live: [], seed: 100, allTime: true)
+        #expect(try !store.buildRollups())
+        #expect(try indexes.rows { $0.string(0) }.first == added[0])
+        try Self.expectSameAnswers(database, live: [], seed: 101, allTime: true)
         #expect(try store.buildRollups())
-        #expect(try indexes.rows { $0.string(0) } == ["share_groups_by_venue_tier"])
-        try Self.expectSameAnswers(database, live: [], seed: 101)
-        try Self.expectSameAnswers(database, live: [], seed: 102, allTime: true)
+        #expect(try indexes.rows { $0.string(0) } == added)
+        try Self.expectSameAnswers(database, live: [], seed: 102)
+        try Self.expectSameAnswers(database, live: [], seed: 103, allTime: true)
     }
 
     /// A database of version 11 as first released (its rollup per advocate and venue summed at
@@ -346,7 +353,7 @@ import TestSupport
             try older.execute("DROP TABLE rollup_builds; PRAGMA user_version = 11")
         }
         #expect(try Store(path: database.path, visitorKey: testKey).rollupsBuilding
-                == ["rollup_campaign_advocates", "share_groups_by_campaign", "share_groups_by_venue_tier"])
+                == ["rollup_campaign_advocates", "share_groups_by_campaign_tier", "share_groups_by_venue_tier_campaign"])
         try Self.expectSameAnswers(database, live: [], seed: 80, allTime: true)
     }
 

@@ -31,9 +31,10 @@ import Testing
     /// A venue's or a campaign's advocates, or a venue's in a campaign, are counted per tier from
     /// an index that holds them in (tier, advocate) order, none sorted.
     @Test(arguments: [
-        (QueryFilter(venue: "v1"), "COVERING INDEX share_groups_by_venue_tier"),
-        (QueryFilter(campaign: "c1"), "COVERING INDEX share_groups_by_campaign"),
-        (QueryFilter(venue: "v1", campaign: "c1"), "COVERING INDEX share_groups_by_venue_tier"),
+        (QueryFilter(venue: "v1"), "COVERING INDEX share_groups_by_venue_tier_campaign"),
+        (QueryFilter(campaign: "c1"), "COVERING INDEX share_groups_by_campaign_tier"),
+        (QueryFilter(venue: "v1", campaign: "c1"), "COVERING INDEX share_groups_by_venue_tier_campaign"),
+        (QueryFilter(campaign: "c1", network: "tiktok"), "COVERING INDEX share_groups_by_campaign_tier"),
     ])
     func aPartitionsAdvocatesAreCountedFromItsIndex(filter: QueryFilter, index: String) throws {
         let (sql, values) = Queries.text.storedAdvocatesPerTier(filter)
@@ -42,14 +43,36 @@ import Testing
         #expect(!steps.contains { $0.contains("FOR DISTINCT") }, "\(steps)")
     }
 
-    /// `top` at one venue in one campaign (no rollup per advocate for the two) finds the share
-    /// groups of both in the index by venue, which holds the campaign: no row of the table read
-    /// for the venue's groups of other campaigns.
-    @Test func aVenuesGroupsInACampaignAreReadFromTheirIndex() throws {
-        let filter = QueryFilter(venue: "v1", campaign: "c1")
+    /// `top` at one venue in one campaign, or at a place on one network (no rollup per advocate
+    /// for them), finds the share groups in the index by venue or by campaign, which hold the
+    /// campaign and the network: no row of the table read for the place's other groups.
+    @Test(arguments: [
+        (QueryFilter(venue: "v1", campaign: "c1"), "share_groups_by_venue_tier_campaign (venue=?)"),
+        (QueryFilter(venue: "v1", network: "tiktok"), "share_groups_by_venue_tier_campaign (venue=?)"),
+        (QueryFilter(venue: "v1", campaign: "c1", network: "tiktok"), "share_groups_by_venue_tier_campaign (venue=?)"),
+        (QueryFilter(campaign: "c1", network: "tiktok"), "share_groups_by_campaign_tier (campaign=?)"),
+    ])
+    func aPlacesGroupsAreReadFromTheirIndex(filter: QueryFilter, index: String) throws {
         let (sql, values) = Queries.text.rollup(.shareGroups, filter, columns: ["advocate"])
         let steps = try Self.plan("SELECT * FROM " + sql, values, seed: 65)
-        #expect(steps.contains { $0.contains("COVERING INDEX share_groups_by_venue_tier (venue=?)") }, "\(steps)")
+        #expect(steps.contains { $0.contains("COVERING INDEX " + index) }, "\(steps)")
+    }
+
+    /// An advocate's share groups under a filter are found by the key, which begins with the
+    /// advocate (a handful of groups), not by the index of the filter's campaign, which holds every
+    /// other column the statement reads too (`top`'s look-ups of an advocate's total, an advocate's
+    /// report).
+    @Test(arguments: [QueryFilter(campaign: "c1", network: "tiktok"), QueryFilter(venue: "v1", campaign: "c1", network: "tiktok"),
+                      QueryFilter(campaign: "c1", network: "tiktok", tier: .micro)])
+    func anAdvocatesGroupsAreFoundByTheKey(filter: QueryFilter) throws {
+        let (sql, values) = Queries.text.advocateRow(filter, advocate: "a1")
+        let steps = try Self.plan(sql, values, seed: 66)
+        #expect(steps.contains { $0.contains("COVERING INDEX share_groups_by_key (advocate=?)") }, "\(steps)")
+        var named = filter
+        named.advocate = "a1"
+        let (report, reportValues) = Queries.text.rollup(.shareGroups, named, columns: ["network"])
+        let reportSteps = try Self.plan("SELECT * FROM " + report, reportValues, seed: 66)
+        #expect(reportSteps.contains { $0.contains("COVERING INDEX share_groups_by_key (advocate=?)") }, "\(reportSteps)")
     }
 
     @Test(arguments: [61, 62, 63] as [UInt64])

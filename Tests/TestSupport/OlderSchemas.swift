@@ -3,10 +3,23 @@ import ShareTrackStore
 /// Databases of older schema versions, made from one of the current version (to test the
 /// migrations and background builds from them), for the store's tests and the integration tests.
 extension Database {
-    /// Takes a database of the current version back to version 15: the share groups indexed by
-    /// venue, tier and advocate (version 7's) and by venue, campaign, tier and advocate (version
-    /// 15's), not by venue, tier, advocate and campaign.
+    /// Takes a database of the current version back to version 16: the share groups indexed by
+    /// campaign, tier and advocate (version 14's) and by venue, tier, advocate and campaign
+    /// (version 16's), without the network at their ends.
+    public func backToVersionSixteen() throws {
+        try execute("""
+            DROP INDEX share_groups_by_campaign_tier; DROP INDEX share_groups_by_venue_tier_campaign;
+            CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate);
+            CREATE INDEX share_groups_by_venue_tier ON share_groups (venue, tier, advocate, campaign);
+            PRAGMA user_version = 16
+            """)
+    }
+
+    /// Takes a database of the current version back to version 15: `backToVersionSixteen`, with the
+    /// share groups indexed by venue, tier and advocate (version 7's) and by venue, campaign, tier
+    /// and advocate (version 15's), not by venue, tier, advocate and campaign.
     public func backToVersionFifteen() throws {
+        try backToVersionSixteen()
         try execute("""
             DROP INDEX share_groups_by_venue_tier;
             CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
@@ -20,8 +33,8 @@ extension Database {
     /// (with version 7's by venue).
     public func backToVersionTwelve() throws {
         try execute("""
-            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign;
-            DROP INDEX share_groups_by_venue_tier;
+            DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign_tier;
+            DROP INDEX share_groups_by_venue_tier_campaign;
             CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
             PRAGMA user_version = 12
             """)
