@@ -1,7 +1,7 @@
 import ShareTrackStore
 
 /// Schema version 11: the rows of `Rollup.campaignAdvocates` hold their advocate and campaign
-/// (`Rollup.repeatsAttributesInStore`), indexed by campaign, so that `top` for one campaign reads
+/// (`Rollup.repeatsAttributes`), indexed by campaign, so that `top` for one campaign reads
 /// that campaign's rows of the rollup alone. Before, most of its time went to joining the whole
 /// rollup with the campaign's groups: at 796,460 shares, 440,826 rows hashed against 72,300
 /// (docs/shared-store.md). The rollup is made again, empty, with its groups, and summed in steps

@@ -91,7 +91,7 @@ enum SharedRollups {
     /// reach that rollup; one before it has its groups).
     static func groupIDs(of share: String) -> (columns: String, joins: String) {
         let repeated = GroupTable.shares.attributes.filter { name in
-            Rollup.all.contains { $0.repeatedAttributes(.postgres).contains(name) }
+            Rollup.all.contains { $0.repeatedAttributes.contains(name) }
         }
         let columns = (GroupTable.all.map { "\($0.table).id AS \(idColumn($0))" }
                        + repeated.map { "\(attribute($0, of: share)) AS \($0)" }).joined(separator: ", ")
@@ -161,7 +161,7 @@ enum SharedRollups {
             let id = rollup.groups.attributes.isEmpty ? nil : idColumn(rollup.groups)
             let grouped = (rollup.hourly ? ["hour"] : []) + [id].compactMap { $0 }
             let key = rollup.key.map { $0 == "id" ? id ?? "0" : $0 }
-            let repeated = rollup.repeatedAttributes(.postgres)
+            let repeated = rollup.repeatedAttributes
             let built = marked && Rollup.built.contains(rollup)
                 ? " WHERE \(idColumn(.shares)) <= \(SharedRollupBuilds.mark(rollup))" : ""
             return """
@@ -184,7 +184,7 @@ enum SharedRollups {
         GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
             let others = groups.attributes.filter { $0 != "advocate" }.map { "n.\($0) = o.\($0)" }
             let moves = Rollup.all.filter { $0.groups.table == groups.table }.map { rollup in
-                let repeated = rollup.repeatedAttributes(.postgres)
+                let repeated = rollup.repeatedAttributes
                 let columns = rollup.key.map { $0 == "id" ? "m.new" : "r.\($0)" }
                     + repeated.map { $0 == "advocate" ? "$2" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
                 // The rows of the groups renamed in place repeat the new name too.

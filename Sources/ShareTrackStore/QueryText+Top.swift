@@ -47,7 +47,7 @@ extension QueryText {
             // a LIMIT the planner cannot tell before running, it joined every row of the rollup
             // instead of the first ones (docs/shared-store.md). Unless a filter on the groups'
             // attributes has every row joined anyway: the anti-join then sorted every row by advocate.
-            leftOut = rollup.repeatedAttributes(dialect).isEmpty && several == nil
+            leftOut = rollup.repeatedAttributes.isEmpty && several == nil
                 ? (" AND" + notApart(rollup.groups.table), "\(limit)", "")
                 : ("", "\(limit + (several?.rows ?? 0)) + (SELECT count(*) FROM logged_groups)", " WHERE" + notApart("ranked"))
             with += "\n"
@@ -63,7 +63,7 @@ extension QueryText {
             let stored = conditions(filter, first: values.count + 1)
             values += stored.values
             parts.append("""
-                SELECT advocate, \(counters) FROM \(rollup.withAttributes(dialect))
+                SELECT advocate, \(counters) FROM \(rollup.withAttributes)
                     WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(apart))
                 """)
             parts.append("SELECT advocate, \(counters) FROM \(live)")
@@ -146,7 +146,7 @@ extension QueryText {
     /// or a campaign's groups first (by their index), else the rollup in id order.
     private func advocateRollupRows(_ filter: QueryFilter) -> String {
         let rollup = Self.advocateRollup(filter)
-        guard rollup.repeatedAttributes(dialect).isEmpty else { return rollup.table }
+        guard rollup.repeatedAttributes.isEmpty else { return rollup.table }
         return filter.venue == nil && filter.campaign == nil
             ? "\(rollup.table) \(dialect.orderedJoin) \(rollup.groups.table) USING (id)"
             : "\(rollup.groups.table) \(dialect.orderedJoin) \(rollup.table) USING (id)"
@@ -183,9 +183,10 @@ extension QueryText {
     func advocateRow(_ filter: QueryFilter, advocate: String) -> (sql: String, values: [SQLValue]) {
         var named = filter
         named.advocate = advocate
-        let (conditions, values) = conditions(named)
+        let rollup = Self.advocateRollup(filter)
+        let (conditions, values) = conditions(named, reading: rollup)
         return ("""
-            SELECT \(sums) FROM \(Self.advocateRollup(filter).withAttributes(dialect)) WHERE \(conditions) HAVING count(*) > 0
+            SELECT \(sums) FROM \(rollup.withAttributes) WHERE \(conditions) HAVING count(*) > 0
             """, values)
     }
 
@@ -195,7 +196,7 @@ extension QueryText {
     public func advocateTotals(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT advocate, \(sums) FROM \(Self.advocateRollup(filter).withAttributes(dialect))
+            SELECT advocate, \(sums) FROM \(Self.advocateRollup(filter).withAttributes)
             WHERE \(conditions) AND advocate = ANY(\(dialect.placeholder(values.count + 1))::text[]) GROUP BY advocate
             """, values)
     }

@@ -19,9 +19,10 @@ public struct QueryText: Sendable {
     /// first numbered `first`). With an advocate, the other attributes' terms take no index: an
     /// advocate has few share groups, which every group table with an advocate finds first in its
     /// key, where an index by campaign (holding the network since schema version 17) would read
-    /// every group of the campaign (at 2M shares, 10 ms for each advocate `top` looks up).
-    func conditions(_ filter: QueryFilter, first: Int = 1) -> (sql: String, values: [SQLValue]) {
-        let other = filter.advocate == nil ? "" : dialect.unindexed
+    /// every group of the campaign (at 2M shares, 10 ms for each advocate `top` looks up). Over a
+    /// rollup whose rows repeat their attributes (`reading`), they keep their index: its key.
+    func conditions(_ filter: QueryFilter, first: Int = 1, reading rollup: Rollup? = nil) -> (sql: String, values: [SQLValue]) {
+        let other = filter.advocate == nil || rollup?.repeatsAttributes == true ? "" : dialect.unindexed
         let terms: [(String, SQLValue?)] = [
             ("advocate", filter.advocate.map { .text($0) }),
             (other + "venue", filter.venue.map { .text($0) }),
@@ -50,7 +51,7 @@ public struct QueryText: Sendable {
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
         guard rollup.hourly, !rollup.groups.attributes.isEmpty, !columns.contains("hour"),
               filter.since != nil || filter.until != nil else {
-            let (conditions, values) = conditions(filter)
+            let (conditions, values) = conditions(filter, reading: rollup)
             return ("(SELECT \(selected) FROM \(withGroups(rollup, filter, columns)) WHERE \(conditions)"
                     + "\(liveGroups(selected, where: conditions))) AS rolled_up", values)
         }
@@ -87,7 +88,7 @@ public struct QueryText: Sendable {
     private func withGroups(_ rollup: Rollup, _ filter: QueryFilter, _ columns: [String]) -> String {
         let attributes = [filter.advocate, filter.venue, filter.campaign, filter.network, filter.tier?.rawValue]
         return attributes.allSatisfy({ $0 == nil }) && columns.allSatisfy({ $0 == "hour" })
-            ? rollup.table : rollup.withAttributes(dialect)
+            ? rollup.table : rollup.withAttributes
     }
 
     /// The same rows as `rollup(hourly, filter, columns:)` summed per `columns`, read the other way
@@ -100,8 +101,8 @@ public struct QueryText: Sendable {
         var attributes = filter
         attributes.since = nil
         attributes.until = nil
-        let (allConditions, allValues) = conditions(attributes)
-        let (outsideConditions, outsideValues) = conditions(attributes, first: allValues.count + 1)
+        let (allConditions, allValues) = conditions(attributes, reading: all)
+        let (outsideConditions, outsideValues) = conditions(attributes, first: allValues.count + 1, reading: hourly)
         let next = allValues.count + outsideValues.count + 1
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
         let negated = (columns + Rows.counterNames.map { "-\($0)" }).joined(separator: ", ")
@@ -109,8 +110,8 @@ public struct QueryText: Sendable {
         let nonZero = Rows.counterNames.map { "SUM(\($0)) <> 0" }.joined(separator: " OR ")
         return ("""
             (SELECT \(sums) FROM (
-                SELECT \(selected) FROM \(all.withAttributes(dialect)) WHERE \(allConditions)
-                UNION ALL SELECT \(negated) FROM \(hourly.withAttributes(dialect))
+                SELECT \(selected) FROM \(all.withAttributes) WHERE \(allConditions)
+                UNION ALL SELECT \(negated) FROM \(hourly.withAttributes)
                 WHERE \(outsideConditions) AND (hour < \(dialect.placeholder(next)) OR hour >= \(dialect.placeholder(next + 1)))\(
                     liveGroups(selected, where: "\(allConditions) AND hour >= \(dialect.placeholder(next)) AND hour < \(dialect.placeholder(next + 1))"))
             ) AS netted\(columns.isEmpty ? "" : " GROUP BY " + columns.joined(separator: ", ")) HAVING \(nonZero)) AS rolled_up

@@ -18,17 +18,18 @@ public struct Rollup: Sendable, Equatable {
     public let groups: GroupTable
     /// Further indexes, each a list of columns.
     public let indexes: [[String]]
-    /// Whether the shared store's table repeats its group's attributes in each row, indexed as
-    /// its group table is (`repeatedAttributes(_:)`): a query filtering on them reads the rollup
-    /// alone instead of joining every row of it with its groups.
-    public let repeatsAttributesInStore: Bool
+    /// Whether each row holds its group's attributes (`repeatedAttributes`), so that a query
+    /// filtering on them reads the rollup alone instead of joining every row of it with its
+    /// groups. Locally the table is then keyed by its groups' further index, its `id` unique; in
+    /// the shared store keyed by `id` and indexed as its group table is (`SQLDialect.keysRowsByAttributes`).
+    public let repeatsAttributes: Bool
 
-    init(table: String, hourly: Bool, groups: GroupTable, indexes: [[String]], repeatsAttributesInStore: Bool = false) {
+    init(table: String, hourly: Bool, groups: GroupTable, indexes: [[String]], repeatsAttributes: Bool = false) {
         self.table = table
         self.hourly = hourly
         self.groups = groups
         self.indexes = indexes
-        self.repeatsAttributesInStore = repeatsAttributesInStore
+        self.repeatsAttributes = repeatsAttributes
     }
 
     /// Every rollup, cheapest first within each grain: a query reads the first that has the
@@ -60,11 +61,12 @@ public struct Rollup: Sendable, Equatable {
                                               indexes: [])
 
     /// Each advocate's counters in each campaign over all time (schema version 13): `top` for one
-    /// campaign reads one row per advocate in it, as for one venue. In the shared store (its
-    /// version 11) each row holds its advocate and campaign: a campaign has most advocates, and
-    /// joining the whole rollup with them took most of `top --campaign` there (docs/shared-store.md).
+    /// campaign reads one row per advocate in it, as for one venue. Each row holds its advocate
+    /// and campaign (the shared store's version 11, local version 18): a campaign has most
+    /// advocates, and finding each of its rows by its group took most of `top --campaign`; locally
+    /// one campaign's rows are now one range of the table (docs/architecture.md).
     public static let campaignAdvocates = Rollup(table: "rollup_campaign_advocates", hourly: false,
-                                                 groups: .campaignAdvocates, indexes: [], repeatsAttributesInStore: true)
+                                                 groups: .campaignAdvocates, indexes: [], repeatsAttributes: true)
 
     /// Every share attribute, over all time.
     public static let shareGroups = Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: [])
@@ -97,28 +99,31 @@ public struct Rollup: Sendable, Equatable {
 
     public var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
 
-    /// The group attributes this rollup's rows hold in `dialect` (`repeatsAttributesInStore`).
-    public func repeatedAttributes(_ dialect: SQLDialect) -> [String] {
-        repeatsAttributesInStore && dialect.repeatsAttributes ? groups.attributes : []
+    /// The group attributes this rollup's rows hold (`repeatsAttributes`).
+    public var repeatedAttributes: [String] {
+        repeatsAttributes ? groups.attributes : []
     }
 
-    /// A FROM item of the table with its groups' attributes in `dialect`: the table alone for
-    /// `GroupTable.whole` and where its rows repeat them.
-    public func withAttributes(_ dialect: SQLDialect) -> String {
-        groups.attributes.isEmpty || !repeatedAttributes(dialect).isEmpty ? table : "\(table) JOIN \(groups.table) USING (id)"
+    /// A FROM item of the table with its groups' attributes: the table alone for `GroupTable.whole`
+    /// and where its rows repeat them.
+    public var withAttributes: String {
+        groups.attributes.isEmpty || repeatsAttributes ? table : "\(table) JOIN \(groups.table) USING (id)"
     }
 
     /// The table and its indexes, with `dialect`'s types.
     public func createSQL(_ dialect: SQLDialect) -> String {
         let counters = Rows.counterNames.map { "\($0) \($0 == "value" ? dialect.valueType : dialect.integerType) NOT NULL" }
-        let repeated = repeatedAttributes(dialect)
+        let keyedByAttributes = repeatsAttributes && dialect.keysRowsByAttributes
+        let primaryKey = keyedByAttributes ? groups.indexes[0] : key
+        let uniqueKey = keyedByAttributes ? "\nCREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(key.joined(separator: ", ")));" : ""
         return """
             CREATE TABLE \(table) (
-                \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + repeated.map { "\($0) \(dialect.textType) NOT NULL" }
+                \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + repeatedAttributes.map { "\($0) \(dialect.textType) NOT NULL" }
                     + counters).joined(separator: ",\n    ")),
-                PRIMARY KEY (\(key.joined(separator: ", ")))
+                PRIMARY KEY (\(primaryKey.joined(separator: ", ")))
             )\(dialect.rollupTableOptions);
-            """ + GroupTable.createIndexesSQL(table, indexes + (repeated.isEmpty ? [] : groups.indexes))
+            """ + uniqueKey
+            + GroupTable.createIndexesSQL(table, indexes + (repeatsAttributes && !keyedByAttributes ? groups.indexes : []))
     }
 
     /// Makes this rollup and its groups (if it has any but `GroupTable.whole`) again, empty
@@ -145,7 +150,7 @@ public struct Rollup: Sendable, Equatable {
         let condition = "g.id > \(from) AND g.id <= \(to)"
         return ("SELECT max(id), count(*) FROM (SELECT id FROM \(source.table) WHERE id > \(from) ORDER BY id LIMIT \(to)) AS step",
                 (groups.attributes.isEmpty ? [] : [numberingSQL(GroupTable.shares.table, where: condition)])
-                    + [addingSQL(source, where: condition, dialect)])
+                    + [addingSQL(source, where: condition)])
     }
 
     /// Numbers the distinct attribute sets of the rows of `numbering` (a table with every attribute
@@ -161,18 +166,17 @@ public struct Rollup: Sendable, Equatable {
 
     /// Adds the rows of `source` (a rollup of this one's grain whose groups have every attribute of
     /// this one's, numbered already) that `condition` selects (of its rows as `r` joined with their
-    /// groups as `g`), summed per key of this rollup (with the attributes its rows repeat in `dialect`).
-    func addingSQL(_ source: Rollup, where condition: String, _ dialect: SQLDialect) -> String {
+    /// groups as `g`), summed per key of this rollup (with the attributes its rows repeat).
+    func addingSQL(_ source: Rollup, where condition: String) -> String {
         let hour = hourly ? ["r.hour"] : []
         // `GroupTable.whole` has no table: its one group's id is 0 (and it is hourly, `hours`).
         let id = groups.attributes.isEmpty ? nil : "n.id"
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
         let numbered = id == nil ? "" : " JOIN \(groups.table) n ON \(same)"
-        let repeated = repeatedAttributes(dialect)
-        let carried = repeated.map { "n.\($0)" }
+        let carried = repeatedAttributes.map { "n.\($0)" }
         let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
         return """
-            INSERT INTO \(table) (\((key + repeated + Rows.counterNames).joined(separator: ", ")))
+            INSERT INTO \(table) (\((key + repeatedAttributes + Rows.counterNames).joined(separator: ", ")))
             SELECT \((hour + [id ?? "0"] + carried + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
             FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(numbered)
             WHERE \(condition) GROUP BY \(([perKey] + carried).joined(separator: ", ")) ORDER BY \(perKey)
@@ -180,10 +184,10 @@ public struct Rollup: Sendable, Equatable {
             """
     }
 
-    /// Adds `rows` rows' counters (parameters: each row's key, then its counters) to the rows with
-    /// their keys (distinct).
+    /// Adds `rows` rows' counters (parameters: each row's key, the attributes it repeats, then its
+    /// counters) to the rows with their keys (distinct).
     func upsertSQL(rows: Int) -> String {
-        let columns = key + Rows.counterNames
+        let columns = key + repeatedAttributes + Rows.counterNames
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
             VALUES \(Rows.values(columns.count, rows: rows))

@@ -74,9 +74,13 @@ final class RollupWriter {
         upserts = try Rollup.all.map { rollup in
             (try database.prepare(rollup.upsertSQL(rows: 1)), try database.prepare(rollup.upsertSQL(rows: Store.chunkRows)))
         }
-        renames = try GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
-            try database.prepare("UPDATE \(groups.table) SET advocate = ? WHERE advocate = ?")
+        // The rollups whose rows repeat the advocate first, finding its groups by their old name.
+        let repeating = Rollup.all.filter { $0.repeatedAttributes.contains("advocate") }.map { rollup in
+            "UPDATE \(rollup.table) SET advocate = ?1 WHERE id IN (SELECT id FROM \(rollup.groups.table) WHERE advocate = ?2)"
         }
+        renames = try (repeating + GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
+            "UPDATE \(groups.table) SET advocate = ?1 WHERE advocate = ?2"
+        }).map { try database.prepare($0) }
         numbers = try GroupNumbers(database)
         countRename = try database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'advocates_renamed'")
         builtThrough = try database.prepare("SELECT built_through FROM rollup_progress").rows { $0.string(0) }.first ?? nil
@@ -93,9 +97,9 @@ final class RollupWriter {
         try database.execute("DELETE FROM temp.batch_counters; DELETE FROM temp.batch_shares;")
     }
 
-    /// Renames an advocate in every `GroupTable` (`sharectl forget --advocate`; `pseudonym` is new,
-    /// so no groups merge), and counts the rename in `meta.advocates_renamed`, which tells `Queries` to
-    /// drop the attributions it remembers.
+    /// Renames an advocate in every `GroupTable` and in the rollup rows that repeat it (`sharectl
+    /// forget --advocate`; `pseudonym` is new, so no groups merge), and counts the rename in
+    /// `meta.advocates_renamed`, which tells `Queries` to drop the attributions it remembers.
     func renameAdvocate(_ id: String, to pseudonym: String) throws {
         for rename in renames {
             try rename.bind([.text(pseudonym), .text(id)])
@@ -162,6 +166,8 @@ final class RollupWriter {
         var rows: [(key: RollupKey, counters: Counters)] = []
         rows.reserveCapacity(cells.count)
         let shareGroup = GroupTable.shares.index!
+        // For a rollup whose rows repeat attributes: a group of `groups` under each of its ids.
+        var named: [Int64: Int] = [:]
         for (index, (rollup, upsert)) in zip(Rollup.all, upserts).enumerated() {
             let table = rollup.groups.index
             rows.removeAll(keepingCapacity: true)
@@ -169,11 +175,13 @@ final class RollupWriter {
             for (cell, counters) in cells where ids[Int(cell.id)][shareGroup] <= built {
                 let id = table.map { ids[Int(cell.id)][$0] } ?? 0
                 rows.append((RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), counters))
+                if rollup.repeatsAttributes { named[id] = Int(cell.id) }
             }
             Self.sumPerKey(&rows)
             for (key, counters) in rows {
                 if rollup.hourly { binder.add(key.hour) }
                 binder.add(key.id)
+                for attribute in rollup.repeatedAttributes { binder.add(groups[named[key.id]!][attribute]) }
                 Store.add(counters, to: &binder)
                 try binder.endRow(many: upsert.many)
             }

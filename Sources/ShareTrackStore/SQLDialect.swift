@@ -36,10 +36,12 @@ public struct SQLDialect: Sendable {
     let integerType: String
     let valueType: String
     let rollupTableOptions: String
-    /// Whether the rollups that say so (`Rollup.repeatsAttributesInStore`) repeat their groups'
-    /// attributes in their rows: the shared store's, whose queries then read them alone. Locally
-    /// the apply would write the wider rows.
-    let repeatsAttributes: Bool
+    /// Whether a rollup whose rows repeat their groups' attributes (`Rollup.repeatsAttributes`) is
+    /// keyed by its groups' further index (one campaign's rows, then its advocates), with a unique
+    /// index on its own key: SQLite, whose WITHOUT ROWID table is one B-tree in key order, so a
+    /// campaign's rows are read as one range. PostgreSQL's rows are in a heap either way: there
+    /// the table is keyed by its own key and has its groups' indexes.
+    let keysRowsByAttributes: Bool
     /// Put before a column compared in a WHERE term so that the term chooses no index: SQLite's
     /// unary `+` (it keeps no statistics here, so between two indexes that each take one equality
     /// it may take the less selective); nothing for PostgreSQL, whose planner has statistics.
@@ -54,7 +56,7 @@ public struct SQLDialect: Sendable {
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
         exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups", filtersLiveGroups: false,
         idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
-        rollupTableOptions: " WITHOUT ROWID", repeatsAttributes: false, unindexed: "+")
+        rollupTableOptions: " WITHOUT ROWID", keysRowsByAttributes: true, unindexed: "+")
 
     /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
     /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
@@ -77,7 +79,7 @@ public struct SQLDialect: Sendable {
             + " FROM rollup_log l JOIN shares s USING (token)) AS logged",
         filtersLiveGroups: true,
         idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
-        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", repeatsAttributes: true, unindexed: "")
+        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", keysRowsByAttributes: false, unindexed: "")
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

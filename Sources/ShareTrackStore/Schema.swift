@@ -34,7 +34,9 @@ import ShareTrackCore
 /// campaign and tier, for `top` and `tiers` at one venue in one campaign; version 16 indexes them
 /// by venue, tier, advocate and campaign instead of versions 7's and 15's (`venueIndex`); version 17
 /// adds the network at the ends of the indexes by campaign and by venue (`campaignTierIndex`,
-/// `venueTierIndex`), so that a filter with a network reads them alone.
+/// `venueTierIndex`), so that a filter with a network reads them alone. Version 18 keeps each
+/// advocate's row in a campaign with its advocate and campaign, keyed by them
+/// (`Rollup.repeatsAttributes`): one campaign's rows are one range of the table, summed again in steps.
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -149,13 +151,19 @@ enum Schema {
         // versions 14's and 16's: a filter with a network reads the share groups' attributes in
         // the index alone, not each group of the campaign or venue in the table.
         indexesAtOnce(campaignTierIndex, venueTierIndex),
+        // The rollup per advocate and campaign keyed by campaign and advocate, its rows holding
+        // them: `top` for one campaign reads one range instead of finding each advocate's row by
+        // its group's id. Made empty and summed in steps like version 13's (a build under way
+        // starts again).
+        .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
     ]
 
-    /// Has `rollup` summed in steps (`RollupBuilds`) where it is empty and share groups exist.
+    /// Has `rollup` summed in steps (`RollupBuilds`) from the first share group where it is empty
+    /// and share groups exist.
     private static func markBuildSQL(_ rollup: Rollup) -> String {
         """
 
-        INSERT INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
+        INSERT OR REPLACE INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
         WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \(rollup.table));
         """
     }

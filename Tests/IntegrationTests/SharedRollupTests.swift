@@ -61,7 +61,7 @@ struct SharedRollupTests {
                     ) AS rows GROUP BY \(key)
                 ), kept AS (
                     SELECT \(key), \(sums) FROM (
-                        SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \(rollup.withAttributes(.postgres))
+                        SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \(rollup.withAttributes)
                         UNION ALL
                         SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
                         FROM rollup_log c JOIN shares s USING (token) WHERE true\(marked)

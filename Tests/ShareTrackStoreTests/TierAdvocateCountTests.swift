@@ -20,7 +20,7 @@ import Testing
     }()
 
     /// The steps of SQLite's plan for `sql` over a database of four random batches.
-    private static func plan(_ sql: String, _ values: [SQLValue], seed: UInt64) throws -> [String] {
+    static func plan(_ sql: String, _ values: [SQLValue], seed: UInt64) throws -> [String] {
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: RollupTests.batches(seed: seed, count: 4))
         let plan = try queries.database.prepare("EXPLAIN QUERY PLAN " + sql)

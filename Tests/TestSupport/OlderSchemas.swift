@@ -3,10 +3,28 @@ import ShareTrackStore
 /// Databases of older schema versions, made from one of the current version (to test the
 /// migrations and background builds from them), for the store's tests and the integration tests.
 extension Database {
-    /// Takes a database of the current version back to version 16: the share groups indexed by
-    /// campaign, tier and advocate (version 14's) and by venue, tier, advocate and campaign
-    /// (version 16's), without the network at their ends.
+    /// Takes a database of the current version back to version 17: the rollup per advocate and
+    /// campaign keyed by its groups' ids alone, its rows without their advocate and campaign.
+    public func backToVersionSeventeen() throws {
+        try execute("""
+            CREATE TABLE keyed_by_id (
+                id INTEGER NOT NULL, shares INTEGER NOT NULL, reach INTEGER NOT NULL, clicks INTEGER NOT NULL,
+                unique_clicks INTEGER NOT NULL, bot_clicks INTEGER NOT NULL, conversions INTEGER NOT NULL,
+                value INTEGER NOT NULL, PRIMARY KEY (id)
+            ) WITHOUT ROWID;
+            INSERT INTO keyed_by_id SELECT id, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value
+                FROM rollup_campaign_advocates;
+            DROP TABLE rollup_campaign_advocates;
+            ALTER TABLE keyed_by_id RENAME TO rollup_campaign_advocates;
+            PRAGMA user_version = 17
+            """)
+    }
+
+    /// Takes a database of the current version back to version 16: `backToVersionSeventeen`, with
+    /// the share groups indexed by campaign, tier and advocate (version 14's) and by venue, tier,
+    /// advocate and campaign (version 16's), without the network at their ends.
     public func backToVersionSixteen() throws {
+        try backToVersionSeventeen()
         try execute("""
             DROP INDEX share_groups_by_campaign_tier; DROP INDEX share_groups_by_venue_tier_campaign;
             CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate);
