@@ -102,11 +102,9 @@ public struct SharedQueries {
     /// (`Queries.topMerged`): the first rows in ranking order of the rollup that bounds each
     /// advocate's total there (`bounds(of:limit:over:)`), their advocates' totals under the filter (one
     /// statement for all), and the advocates of the rollup log's rows under the filter as the live
-    /// ones (`TopMerge`). Nil where those rows do not decide, and for a campaign alone, whose own
-    /// rollup holds the campaign in its rows here and is read alone (`topOfSingleGroups`: 69 ms at
-    /// 619,470 shares, where bounding by every advocate's total took 83-94 ms).
+    /// ones (`TopMerge`). Nil where those rows do not decide.
     func topMerged(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source) throws -> [GroupRow]? {
-        guard !QueryText.readsAdvocateRows(filter), let key = ranking.additiveKey,
+        guard let key = ranking.additiveKey,
               let (liveSQL, liveValues) = text.liveAdvocates(filter),
               let bounds = try bounds(of: filter, limit: limit, over: source)
         else { return nil }

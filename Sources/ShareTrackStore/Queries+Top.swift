@@ -13,11 +13,10 @@ extension Queries {
     /// there are too many advocates to keep): from the first rows of the all-time rollup per
     /// advocate (`QueryText.advocateRollup`: one row per advocate without a filter, per advocate and
     /// venue with a venue, per advocate and campaign with a campaign, else per advocate, network
-    /// and tier) in ranking order and the live
-    /// advocates (`topMerged`; for engagement, every row and the live groups while every advocate
-    /// has one row there), once that rollup is built (`Source.reads`); else every advocate's sums,
-    /// ranked. At a place with a network or a tier, or in a campaign alone, by an additive
-    /// ranking: first from the rows of a rollup that bounds each advocate's total
+    /// and tier) in ranking order and the live advocates (`topMerged`; for engagement, every row
+    /// and the live groups while every advocate has one row there), once that rollup is built
+    /// (`Source.reads`); else every advocate's sums, ranked. At a place with a network or a tier, by
+    /// an additive ranking: first from the rows of a rollup that bounds each advocate's total
     /// (`QueryText.bounds(of:limit:over:accepts:)`), where they decide.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
@@ -110,8 +109,7 @@ extension Queries {
     /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
     /// decide. `bounds` (`QueryText.bounds(of:limit:over:accepts:)`): rows that hold
     /// `filter`'s among others, one per advocate (for a place with a network or a tier, which no
-    /// advocate rollup has rows for, or a campaign alone); each advocate read then has its total
-    /// under `filter` looked up.
+    /// advocate rollup has rows for); each advocate read then has its total under `filter` looked up.
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryText.Bounds? = nil, ranking: Ranking,
                    key: @escaping (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
     {

@@ -211,28 +211,22 @@ extension QueryText {
     }
 
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
-    /// both, which no all-time advocate rollup has rows for, or for a campaign alone, whose rows
-    /// are most advocates': the rows of rollups that hold all of `filter`'s and bound each
-    /// advocate's total under it (`Queries.topMerged`), in the order to try them
-    /// (`bounds(of:limit:over:accepts:)`). With a network or a tier: the venue's (a venue's
-    /// advocates are a few thousand); for a campaign, its network's and tier's (a fifth of the
-    /// advocates, or fewer), as they are or summed per advocate (where one may have several rows
-    /// there, two tiers in one network), then the campaign's (most advocates, one row each). For a
-    /// campaign alone, every advocate's total (`Rollup.advocateTotals`: one row each, read in
-    /// ranking order without joining each row to the campaign's groups). None for any other filter.
+    /// both, which no all-time advocate rollup has rows for: the rows of rollups that hold all of
+    /// `filter`'s and bound each advocate's total under it (`Queries.topMerged`), in the order to
+    /// try them (`bounds(of:limit:over:accepts:)`). At a venue: the venue's (a venue's advocates
+    /// are a few thousand); in a campaign, its network's and tier's (a fifth of the advocates, or
+    /// fewer), as they are or summed per advocate (where one may have several rows there, two
+    /// tiers in one network), then the campaign's (most advocates, one row each, one range of
+    /// their table). None for any other filter: a campaign alone reads its own rows (schema
+    /// version 18), faster than any that bound them (docs/benchmarks.md, round 33).
     public static func boundingRows(_ filter: QueryFilter) -> [Bounds] {
         guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
-              (filter.venue == nil) != (filter.campaign == nil)
+              (filter.venue == nil) != (filter.campaign == nil), filter.network != nil || filter.tier != nil
         else { return [] }
-        switch (filter.venue, filter.network != nil || filter.tier != nil) {
-        case (_?, true): return [Bounds(QueryFilter(venue: filter.venue), summed: false)]
-        case (nil, true):
-            let attributes = QueryFilter(network: filter.network, tier: filter.tier)
-            return [Bounds(attributes, summed: false), Bounds(attributes, summed: true),
-                    Bounds(QueryFilter(campaign: filter.campaign), summed: false)]
-        case (nil, false): return [Bounds(QueryFilter(), summed: false)]
-        case (_?, false): return []
-        }
+        guard filter.venue == nil else { return [Bounds(QueryFilter(venue: filter.venue), summed: false)] }
+        let attributes = QueryFilter(network: filter.network, tier: filter.tier)
+        return [Bounds(attributes, summed: false), Bounds(attributes, summed: true),
+                Bounds(QueryFilter(campaign: filter.campaign), summed: false)]
     }
 
     /// Rows that bound `top`'s advocates under a filter (`boundingRows`): those of `filter`'s

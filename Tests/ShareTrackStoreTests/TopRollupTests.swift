@@ -97,11 +97,10 @@ import TestSupport
         #expect(answered > 25 * filters.count, "\(answered)")
     }
 
-    /// `top` at a venue or in a campaign with a network or a tier, or in a campaign alone, over
-    /// all time ranks rows that bound each advocate's total (`QueryText.boundingRows`: the
-    /// venue's; the campaign's network and tier, as they are or summed per advocate, or the
-    /// campaign's; every advocate's for a campaign alone) and sums the answer's own rows for the
-    /// advocates read: at every depth, with each, the answers it gives are the raw rows';
+    /// `top` at a venue or in a campaign with a network or a tier over all time ranks rows that
+    /// bound each advocate's total (`QueryText.boundingRows`: the venue's; the campaign's network
+    /// and tier, as they are or summed per advocate, or the campaign's) and sums the answer's own
+    /// rows for the advocates read: at every depth, with each, the answers it gives are the raw rows';
     /// advocates read there without a row under the filter are left out.
     @Test func aPlaceWithANetworkOrATierRanksLikeTheRawRows() throws {
         let database = try TemporaryDatabase()
@@ -110,9 +109,9 @@ import TestSupport
             QueryFilter(venue: "v1", tier: .nano), QueryFilter(venue: "v0", network: "tiktok"),
             QueryFilter(venue: "v2", network: "instagram", tier: .micro), QueryFilter(venue: "nowhere", tier: .nano),
             QueryFilter(campaign: "c1", network: "tiktok"), QueryFilter(campaign: "c2", tier: .micro),
-            QueryFilter(campaign: "c1", network: "instagram", tier: .nano), QueryFilter(campaign: "c2"),
+            QueryFilter(campaign: "c1", network: "instagram", tier: .nano),
         ]
-        #expect(QueryText.boundingRows(QueryFilter(campaign: "c2")) == [QueryText.Bounds(QueryFilter(), summed: false)])
+        #expect(QueryText.boundingRows(QueryFilter(campaign: "c2")).isEmpty)
         #expect(QueryText.boundingRows(QueryFilter(venue: "v1", campaign: "c1", tier: .nano)).isEmpty)
         #expect(QueryText.boundingRows(QueryFilter(venue: "v1")).isEmpty)
         let rollups = Source.rollups(storedHours: nil)
