@@ -8,8 +8,8 @@ struct QueryCase {
 
     /// `tiers`, `venues` and `top --by` every ranking, all time and over the last 24 h, without and
     /// with a filter (`tiers` and `top --by unique_clicks` also with a venue and a campaign together,
-    /// `top --by unique_clicks` with a campaign, and `top --by clicks` with a campaign and a
-    /// network); `share` and `advocate` of stored ones; `status` and `metrics`.
+    /// `top --by unique_clicks` and `--by shares` with a campaign, and `top --by clicks` with a
+    /// campaign and a network); `share` and `advocate` of stored ones; `status` and `metrics`.
     static func all(now: Int64, token: String, advocate: String) -> [QueryCase] {
         let ranges: [(String, QueryFilter)] = [("", QueryFilter()), (" 24h", QueryFilter(since: now - 86_400))]
         let venue = ("--venue", QueryFilter(venue: "venue-03"))
@@ -30,8 +30,14 @@ struct QueryCase {
         add("tiers", .tiers, filters: [venue, both])
         add("venues", .venues, filters: [campaign])
         for ranking in Ranking.allCases {
-            add("top --by \(ranking.rawValue)", .top, by: ranking.rawValue,
-                filters: ranking == .uniqueClicks ? [venue, campaign, both] : ranking == .clicks ? [venue, campaignNetwork] : [venue])
+            let filters = switch ranking {
+            case .uniqueClicks: [venue, campaign, both]
+            case .clicks: [venue, campaignNetwork]
+            // A ranking that no other rollup's rows decide in a campaign (docs/benchmarks.md, round 33).
+            case .shares: [venue, campaign]
+            default: [venue]
+            }
+            add("top --by \(ranking.rawValue)", .top, by: ranking.rawValue, filters: filters)
         }
         cases.append(QueryCase(name: "share", request: ControlRequest(command: .share, query: Query(id: token))))
         cases.append(QueryCase(name: "advocate", request: ControlRequest(command: .advocate, query: Query(id: advocate))))
