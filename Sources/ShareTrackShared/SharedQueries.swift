@@ -132,7 +132,7 @@ public struct SharedQueries {
     /// network in a hash aggregate, 135-143 ms at 619,470 shares, where the campaign's rows, read
     /// alone by its index, took 84-86 ms.
     func bounds(of filter: QueryFilter, limit: Int, over source: Source) throws -> QueryText.Bounds? {
-        try QueryText.bounds(of: filter, limit: limit, over: source) { bounds in
+        try text.bounds(of: filter, limit: limit, over: source) { bounds in
             try !bounds.summed && (QueryText.readsOneRowPerAdvocate(bounds.filter)
                                    || advocatesWithSeveralRows(bounds.filter, over: source)?.rows == 0)
         }

@@ -30,8 +30,8 @@ extension Queries {
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
         if let key = ranking.additiveKey,
-           let bounds = try QueryText.bounds(of: filter, limit: limit, over: source,
-                                             accepts: { try $0.summed || mostRows($0.filter) == 1 }),
+           let bounds = try Self.text.bounds(of: filter, limit: limit, over: source,
+                                              accepts: { try $0.summed || mostRows($0.filter) == 1 }),
            let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
         {
             return merged
@@ -55,7 +55,7 @@ extension Queries {
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
     /// `topOfEveryRow`).
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        QueryText.readsAdvocateRows(filter) || !QueryText.boundingRows(filter).isEmpty
+        QueryText.readsAdvocateRows(filter) || !text.boundingRows(filter).isEmpty
     }
 
     /// The most rows one advocate has in the all-time advocate rollup `filter` reads

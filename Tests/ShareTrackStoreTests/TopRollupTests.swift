@@ -98,9 +98,9 @@ import TestSupport
     }
 
     /// `top` at a venue or in a campaign with a network or a tier over all time ranks rows that
-    /// bound each advocate's total (`QueryText.boundingRows`: the venue's; the campaign's network
-    /// and tier, as they are or summed per advocate, or the campaign's) and sums the answer's own
-    /// rows for the advocates read: at every depth, with each, the answers it gives are the raw rows';
+    /// bound each advocate's total (`QueryText.boundingRows`: the venue's; the campaign's, or its
+    /// network's and tier's, as they are or summed per advocate) and sums the answer's own rows
+    /// for the advocates read: at every depth, with each, the answers it gives are the raw rows';
     /// advocates read there without a row under the filter are left out.
     @Test func aPlaceWithANetworkOrATierRanksLikeTheRawRows() throws {
         let database = try TemporaryDatabase()
@@ -111,14 +111,18 @@ import TestSupport
             QueryFilter(campaign: "c1", network: "tiktok"), QueryFilter(campaign: "c2", tier: .micro),
             QueryFilter(campaign: "c1", network: "instagram", tier: .nano),
         ]
-        #expect(QueryText.boundingRows(QueryFilter(campaign: "c2")).isEmpty)
-        #expect(QueryText.boundingRows(QueryFilter(venue: "v1", campaign: "c1", tier: .nano)).isEmpty)
-        #expect(QueryText.boundingRows(QueryFilter(venue: "v1")).isEmpty)
+        #expect(Queries.text.boundingRows(QueryFilter(campaign: "c2")).isEmpty)
+        #expect(Queries.text.boundingRows(QueryFilter(venue: "v1", campaign: "c1", tier: .nano)).isEmpty)
+        #expect(Queries.text.boundingRows(QueryFilter(venue: "v1")).isEmpty)
         let rollups = Source.rollups(storedHours: nil)
         let tier = QueryFilter(campaign: "c1", tier: .nano)
-        #expect(QueryText.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups) { $0.summed }
+        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups) { $0.summed }
                 == QueryText.Bounds(QueryFilter(tier: .nano), summed: true))
-        #expect(QueryText.bounds(of: tier, limit: TopMerge.largestLimit + 1, over: rollups) { _ in true } == nil)
+        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit + 1, over: rollups) { _ in true } == nil)
+        // The campaign's rows first where they are one range of their table, else last.
+        let campaign = QueryText.Bounds(QueryFilter(campaign: "c1"), summed: false)
+        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups) { _ in true } == campaign)
+        #expect(QueryText(.postgres).boundingRows(tier).last == campaign)
         let most = try queries.snapshot(nil) { try queries.advocateGroups.most(database: Store.meta("id", queries.database)) }
         #expect(most > 1)
         var answered = 0
@@ -128,7 +132,7 @@ import TestSupport
                 guard let key = ranking.additiveKey else { continue }
                 let expected = try queries.snapshot(nil) { try queries.top(ranking, limit: limit, filter, .raw) }
                 // Rows as they are bound only where each is an advocate's whole total there.
-                for bounds in QueryText.boundingRows(filter) where bounds.summed || QueryText.readsOneRowPerAdvocate(bounds.filter) {
+                for bounds in Queries.text.boundingRows(filter) where bounds.summed || QueryText.readsOneRowPerAdvocate(bounds.filter) {
                     let merged = try queries.snapshot(nil) {
                         try queries.topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
                     }
