@@ -64,7 +64,7 @@ extension Schema {
 
     /// SQL: whether the database has share groups. A migration makes what it adds at once without
     /// them, and has it built in the background (`Store.buildRollups`) with them.
-    private static let shareGroupsExist = "EXISTS (SELECT 1 FROM share_groups)"
+    static let shareGroupsExist = "EXISTS (SELECT 1 FROM share_groups)"
 
     /// The names of `builtIndexes` that `database` lacks.
     static func missingIndexes(_ database: Database) throws -> [String] {

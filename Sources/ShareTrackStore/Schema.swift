@@ -164,7 +164,7 @@ enum Schema {
         """
 
         INSERT OR REPLACE INTO rollup_builds (rollup, built_through) SELECT '\(rollup.table)', 0
-        WHERE EXISTS (SELECT 1 FROM share_groups) AND NOT EXISTS (SELECT 1 FROM \(rollup.table));
+        WHERE \(shareGroupsExist) AND NOT EXISTS (SELECT 1 FROM \(rollup.table));
         """
     }
 
