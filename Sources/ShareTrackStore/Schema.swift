@@ -137,7 +137,7 @@ enum Schema {
         """ + Rollup.builtFirst.map(markBuildSQL).joined()),
         // Each advocate's counters in each campaign over all time, for `top` for one campaign,
         // made empty and summed in steps like version 11's (nothing to sum on a new database).
-        .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
+        remadeAndBuilt(.campaignAdvocates),
         // `tiers` for one campaign counts its advocates per tier in (tier, advocate) order, as for
         // one venue (version 7's index), instead of sorting every share group of it.
         indexesAtOnce(campaignIndex),
@@ -155,8 +155,14 @@ enum Schema {
         // them: `top` for one campaign reads one range instead of finding each advocate's row by
         // its group's id. Made empty and summed in steps like version 13's (a build under way
         // starts again).
-        .sql(Rollup.campaignAdvocates.remakeEmptySQL(.sqlite) + markBuildSQL(.campaignAdvocates)),
+        remadeAndBuilt(.campaignAdvocates),
     ]
+
+    /// Makes `rollup` (and its groups) again, empty, and has it summed in steps where share groups
+    /// exist (`markBuildSQL`).
+    private static func remadeAndBuilt(_ rollup: Rollup) -> Migration {
+        .sql(rollup.remakeEmptySQL(.sqlite) + markBuildSQL(rollup))
+    }
 
     /// Has `rollup` summed in steps (`RollupBuilds`) from the first share group where it is empty
     /// and share groups exist.
