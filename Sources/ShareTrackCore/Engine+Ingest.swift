@@ -58,15 +58,15 @@ extension Engine {
         }
         let seen: (shared: Bool, firstVisit: Bool, apart: Bool)
         do {
-            seen = try cache.update(event.token, load: reader.token) { state in
+            seen = try cache.update(event.token, load: reader.token) { state, tables in
                 let wasShared = state.shared
                 switch event.kind {
                 case .share:
                     state.shared = true
                     return (wasShared, false, false)
                 case .click(let visitor?, bot: false):
-                    let first = try state.addVisitor(visitor) { try reader.hasVisitor(visitor, of: event.token) }
-                    return (wasShared, first, !state.visitorFitsInRows)
+                    let first = try state.addVisitor(visitor, in: &tables) { try reader.hasVisitor(visitor, of: event.token) }
+                    return (wasShared, first, !state.visitorFitsInRows(tables))
                 case .click(nil, let bot):
                     return (wasShared, !bot, false)
                 case .click, .conversion:

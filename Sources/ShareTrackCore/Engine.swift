@@ -62,7 +62,7 @@ public struct Engine: Sendable {
     public internal(set) var valueTotal: Money
     /// The pending generation when the token cache last rotated (see `finishApply(_:)`).
     private var rotatedDuring: UInt64 = 0
-    var cache: GenerationCache<TokenState>
+    var cache: TokenCache
     /// The active producers. Per source, the lowest seq answered `overloaded` and not sent again
     /// since (`refusedFrom`): its later seqs are refused too, so that a later line a producer had
     /// pipelined cannot be accepted first and turn the retry of the refused one into a "duplicate"
@@ -81,7 +81,7 @@ public struct Engine: Sendable {
         self.committedGeneration = committedGeneration
         self.appliedGeneration = committedGeneration
         self.pending = Batch(generation: committedGeneration + 1)
-        self.cache = GenerationCache(capacity: configuration.cacheCapacity)
+        self.cache = TokenCache(capacity: configuration.cacheCapacity)
         self.sources = GenerationCache(capacity: configuration.sourceCapacity)
     }
 
@@ -147,7 +147,7 @@ public struct Engine: Sendable {
             pending = Batch(generation: pending.generation + 1, sizedLike: pending)
         }
         pending.add(erasure)
-        if case .visitor(let hash) = erasure { cache.forEach { $0.visitors.remove(hash) } }
+        if case .visitor(let hash) = erasure { cache.forget(hash) }
         return pending.generation
     }
 
@@ -155,7 +155,7 @@ public struct Engine: Sendable {
     /// those visitors on that share counts as a first visit again.
     public mutating func forgetVisitors(_ pairs: [(token: String, visitor: UInt64)]) {
         for pair in pairs {
-            _ = cache.updateIfFound(pair.token, load: { _ in nil }) { $0.visitors.remove(pair.visitor) }
+            cache.forget(pair.visitor, of: pair.token)
         }
     }
 

@@ -31,7 +31,7 @@ struct GenerationCache<Value: Sendable>: Sendable {
         load: (String) throws -> Value,
         _ body: (inout Value) throws -> Result
     ) rethrows -> Result {
-        try updateIfFound(key, load: { try load($0) }, body)!
+        try body(&self[slot(of: key, load: load)])
     }
 
     /// Runs `body` on the key's value if it is cached, or else if `load` finds it (it is then
@@ -41,13 +41,8 @@ struct GenerationCache<Value: Sendable>: Sendable {
         load: (String) throws -> Value?,
         _ body: (inout Value) throws -> Result
     ) rethrows -> Result? {
-        if let index = hot.index(forKey: key) {
-            return try body(&hot.values[index])
-        }
-        // (An empty `cold` — until the cache first fills — costs no hashing.)
-        guard var value = try (cold.isEmpty ? nil : cold.removeValue(forKey: key)) ?? load(key) else { return nil }
-        defer { insert(value, for: key) }
-        return try body(&value)
+        guard let slot = try cachedSlot(of: key) ?? load(key).map({ insert($0, for: key) }) else { return nil }
+        return try body(&self[slot])
     }
 
     /// Where a cached value is (see `slot(of:load:)`).
@@ -57,19 +52,24 @@ struct GenerationCache<Value: Sendable>: Sendable {
     /// lookup for several accesses through `self[slot]`. The slot stays valid until another key
     /// is cached or the cache rotates.
     mutating func slot(of key: String, load: (String) throws -> Value) rethrows -> Slot {
-        if let lastSlot, lastSlot.key == key { return lastSlot.slot }
-        var slot = hot.index(forKey: key)
-        if slot == nil {
-            insert(try (cold.isEmpty ? nil : cold.removeValue(forKey: key)) ?? load(key), for: key)
-            slot = hot.index(forKey: key)
-        }
-        lastSlot = (key, slot!)
-        return slot!
+        try cachedSlot(of: key) ?? insert(load(key), for: key)
     }
 
-    private mutating func insert(_ value: Value, for key: String) {
+    /// The key's place if it is cached (a value in `cold` moves to `hot`); nil if it is not.
+    mutating func cachedSlot(of key: String) -> Slot? {
+        if let lastSlot, lastSlot.key == key { return lastSlot.slot }
+        var slot = hot.index(forKey: key)
+        // (An empty `cold` — until the cache first fills — costs no hashing.)
+        if slot == nil, !cold.isEmpty, let value = cold.removeValue(forKey: key) { slot = insert(value, for: key) }
+        if let slot { lastSlot = (key, slot) }
+        return slot
+    }
+
+    /// Caches `value` for `key` (not cached yet); returns its place.
+    mutating func insert(_ value: Value, for key: String) -> Slot {
         lastSlot = nil
         hot[key] = value
+        return hot.index(forKey: key)!
     }
 
     subscript(slot: Slot) -> Value {
@@ -77,16 +77,20 @@ struct GenerationCache<Value: Sendable>: Sendable {
         set { hot.values[slot] = newValue }
     }
 
-    /// Runs `body` on every cached value.
-    mutating func forEach(_ body: (inout Value) -> Void) {
-        for index in hot.values.indices { body(&hot.values[index]) }
-        for index in cold.values.indices { body(&cold.values[index]) }
+    /// Runs `body` on every cached value, with `context` (what the values hold parts of).
+    mutating func forEach<Context>(with context: inout Context, _ body: (inout Value, inout Context) -> Void) {
+        for index in hot.values.indices { body(&hot.values[index], &context) }
+        for index in cold.values.indices { body(&cold.values[index], &context) }
     }
 
-    mutating func rotate() {
-        guard hot.count >= capacity / 2 else { return }
+    /// Drops `cold` and demotes `hot`, once `hot` holds half the capacity; returns what it dropped.
+    @discardableResult
+    mutating func rotate() -> [String: Value] {
+        guard hot.count >= capacity / 2 else { return [:] }
         lastSlot = nil
+        let dropped = cold
         cold = hot
         hot = Dictionary(minimumCapacity: capacity / 2)
+        return dropped
     }
 }

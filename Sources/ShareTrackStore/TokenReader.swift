@@ -40,8 +40,8 @@ public final class TokenReader: EngineReader {
         DispatchQueue.global(qos: .utility).async { Self.scan(path, into: filter) }
     }
 
-    public func token(_ token: String) throws -> TokenState {
-        guard filter.insert(token) else { return TokenState(shared: false) }
+    public func token(_ token: String) throws -> StoredToken {
+        guard filter.insert(token) else { return StoredToken(shared: false) }
         try shareExists.bind(token, at: 1)
         let shared = try !shareExists.rows { _ in () }.isEmpty
         var stored = try visitors(ofRows: token)
@@ -49,8 +49,8 @@ public final class TokenReader: EngineReader {
             try visitorsApart.bind([.text(token), .integer(Int64(Self.visitorsLoaded + 1 - stored.count))])
             stored += try visitorsApart.rows { UInt64(bitPattern: $0.int64(0)) }
         }
-        return TokenState(shared: shared, visitors: stored.prefix(Self.visitorsLoaded),
-                          complete: stored.count <= Self.visitorsLoaded)
+        return StoredToken(shared: shared, visitors: Array(stored.prefix(Self.visitorsLoaded)),
+                           complete: stored.count <= Self.visitorsLoaded)
     }
 
     public func hasVisitor(_ visitor: UInt64, of token: String) throws -> Bool {

@@ -18,7 +18,7 @@ struct EngineBoundsTests {
 
     /// A store in which every token is shared and no producer was seen.
     struct SharedTokens: EngineReader {
-        func token(_ token: String) -> TokenState { TokenState(shared: true) }
+        func token(_ token: String) -> StoredToken { StoredToken(shared: true) }
         func hasVisitor(_ visitor: UInt64, of token: String) -> Bool { false }
         func source(_ source: String) -> SourceState? { nil }
     }

@@ -109,7 +109,7 @@ struct EngineSourcesTests {
     func incompleteVisitors() {
         var engine = EngineTests.engine()
         let store = FakeStore()
-        store.tokens["big"] = TokenState(shared: true, visitors: [visitor("v0")], complete: false)
+        store.tokens["big"] = StoredToken(shared: true, visitors: [visitor("v0")], complete: false)
         store.visitors["big"] = Set(["v0", "v1", "v2"].map(visitor))
         for visitor in ["v0", "v1", "v1", "new", "new"] {
             _ = engine.apply(EngineTests.click("big", visitor: visitor), now: Self.now, reader: store)

@@ -6,15 +6,15 @@ import TestSupport
 struct EngineTests {
     /// Token states, visitors and producers the "database" holds; the engine reads them on a cache miss.
     final class FakeStore: EngineReader {
-        var tokens: [String: TokenState] = [:]
+        var tokens: [String: StoredToken] = [:]
         var visitors: [String: Set<UInt64>] = [:]
         var sources: [String: SourceState] = [:]
         var loads = 0
         var visitorLookups = 0
 
-        func token(_ token: String) throws -> TokenState {
+        func token(_ token: String) throws -> StoredToken {
             loads += 1
-            return tokens[token] ?? TokenState(shared: false)
+            return tokens[token] ?? StoredToken(shared: false)
         }
 
         func hasVisitor(_ visitor: UInt64, of token: String) throws -> Bool {
@@ -28,7 +28,7 @@ struct EngineTests {
     /// A store whose every read fails.
     struct BrokenStore: EngineReader {
         struct Broken: Error {}
-        func token(_ token: String) throws -> TokenState { throw Broken() }
+        func token(_ token: String) throws -> StoredToken { throw Broken() }
         func hasVisitor(_ visitor: UInt64, of token: String) throws -> Bool { throw Broken() }
         func source(_ source: String) throws -> SourceState? { throw Broken() }
     }
@@ -70,7 +70,7 @@ struct EngineTests {
     func uniqueClicks() {
         var engine = Self.engine()
         let store = FakeStore()
-        store.tokens["t1"] = TokenState(shared: true, visitors: [visitor("old")])
+        store.tokens["t1"] = StoredToken(shared: true, visitors: [visitor("old")])
         let earlier = Self.now - 7200
         for event in [Self.click("t1", visitor: "v1", at: earlier), Self.click("t1", visitor: "v1"),
                       Self.click("t1", visitor: "old"), Self.click("t1"), Self.click("t1"),
@@ -104,7 +104,7 @@ struct EngineTests {
     func duplicateShares() {
         var engine = Self.engine()
         let store = FakeStore()
-        store.tokens["stored"] = TokenState(shared: true)
+        store.tokens["stored"] = StoredToken(shared: true)
         #expect(engine.apply(Self.share("stored"), now: Self.now, reader: store).outcome == .duplicate)
         #expect(engine.apply(Self.share("new"), now: Self.now, reader: store).outcome == .accepted)
         #expect(engine.apply(Self.share("new", followers: 9), now: Self.now, reader: store).outcome == .duplicate)
@@ -249,7 +249,7 @@ struct EngineTests {
             // Commit and apply what the batch holds, as the flush would.
             if let batch = engine.beginFlush() {
                 engine.finishFlush(batch.generation)
-                for pair in batch.visitors { store.tokens[pair.token] = TokenState(shared: false, visitors: [pair.visitor]) }
+                for pair in batch.visitors { store.tokens[pair.token] = StoredToken(shared: false, visitors: [pair.visitor]) }
                 engine.finishApply(batch.generation)
             }
             #expect(engine.cachedTokens <= 150)

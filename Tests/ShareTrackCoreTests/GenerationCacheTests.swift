@@ -10,7 +10,7 @@ struct GenerationCacheTests {
         var cache = GenerationCache<Int>(capacity: 100_000)
         cache[cache.slot(of: "producer") { _ in 0 }] = 1
         // Other keys cached since: the table grows, and every value moves.
-        for index in 0..<1_000 { cache.update("token\(index)", load: { _ in index }) { _ in } }
+        for index in 0..<1_000 { _ = cache.slot(of: "token\(index)") { _ in index } }
         let slot = cache.slot(of: "producer") { _ in 0 }
         #expect(cache[slot] == 1)
         cache[slot] = 2
@@ -34,11 +34,24 @@ struct GenerationCacheTests {
                 #expect(cache[slot] == backing[key] ?? 0)
                 cache[slot] += 1
                 backing[key, default: 0] += 1
-            case 6..<8:
+            case 6:
                 cache.update(key, load: { backing[$0] ?? 0 }) { $0 += 1 }
                 backing[key, default: 0] += 1
+            case 7:
+                // Found without a load, or cached anew.
+                if let slot = cache.cachedSlot(of: key) {
+                    #expect(cache[slot] == backing[key] ?? 0)
+                    cache[slot] += 1
+                } else {
+                    _ = cache.insert((backing[key] ?? 0) + 1, for: key)
+                }
+                backing[key, default: 0] += 1
             case 8:
-                cache.rotate()
+                // What a rotation drops is the keys' last values, and no longer cached.
+                for (key, value) in cache.rotate() {
+                    #expect(value == backing[key] ?? 0)
+                    #expect(cache[key] == nil)
+                }
             default:
                 // A snapshot (the engine is copied for a query); its values must not move.
                 copies.append((cache, backing))

@@ -29,28 +29,3 @@ struct MoneyTests {
         #expect(Money(legacy: -.nan, conversions: 1) == .zero)
     }
 }
-
-@Suite("Visitor sets")
-struct VisitorSetTests {
-    @Test("removing visitors keeps every other visitor, at every size, in any order")
-    func removal() {
-        var generator = SystemRandomNumberGenerator()
-        for size in [1, 2, 3, 10, 100, 1000] {
-            let visitors = (0..<size).map { _ in UInt64.random(in: 1...(.max), using: &generator) }
-            var set = VisitorSet()
-            for visitor in visitors {
-                let new = set.insert(visitor)
-                #expect(new)
-            }
-            let removed = Set(visitors.shuffled().prefix(size / 2 + 1))
-            for visitor in removed { set.remove(visitor) }
-            #expect(set.count == visitors.count - removed.count)
-            for visitor in visitors {
-                // A removed visitor is new again; every other one is still there.
-                let new = set.insert(visitor)
-                #expect(new == removed.contains(visitor))
-            }
-            #expect(set.count == visitors.count)
-        }
-    }
-}

@@ -1,0 +1,38 @@
+/// The engine's token states, a `GenerationCache`, and the `VisitorTables` their visitors past the
+/// first two are in: a state dropped from the cache gives its table back.
+struct TokenCache: Sendable {
+    private var states: GenerationCache<TokenState>
+    private(set) var tables = VisitorTables()
+
+    init(capacity: Int) {
+        states = GenerationCache(capacity: capacity)
+    }
+
+    var count: Int { states.count }
+
+    /// Runs `body` on the token's state, loading it with `load` when it is not cached.
+    mutating func update<Result>(
+        _ token: String,
+        load: (String) throws -> StoredToken,
+        _ body: (inout TokenState, inout VisitorTables) throws -> Result
+    ) rethrows -> Result {
+        let slot = try states.cachedSlot(of: token) ?? states.insert(TokenState(load(token), in: &tables), for: token)
+        return try body(&states[slot], &tables)
+    }
+
+    /// Forgets `visitor` in every state (an erased visitor).
+    mutating func forget(_ visitor: UInt64) {
+        states.forEach(with: &tables) { state, tables in state.visitors.remove(visitor, from: &tables) }
+    }
+
+    /// Forgets `visitor` of `token`, if the token is cached.
+    mutating func forget(_ visitor: UInt64, of token: String) {
+        guard let slot = states.cachedSlot(of: token) else { return }
+        states[slot].visitors.remove(visitor, from: &tables)
+    }
+
+    /// Rotates the cache (`GenerationCache.rotate()`), giving back the dropped states' tables.
+    mutating func rotate() {
+        for state in states.rotate().values { state.visitors.release(to: &tables) }
+    }
+}
