@@ -74,7 +74,8 @@ struct GenerationCache<Value: Sendable>: Sendable {
 
     subscript(slot: Slot) -> Value {
         get { hot.values[slot] }
-        set { hot.values[slot] = newValue }
+        // In place, not copied out and back: the token cache changes a state on every line.
+        _modify { yield &hot.values[slot] }
     }
 
     /// Runs `body` on every cached value, with `context` (what the values hold parts of).

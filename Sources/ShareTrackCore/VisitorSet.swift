@@ -27,7 +27,9 @@ struct VisitorSet: Sendable {
     }
 
     func contains(_ hash: UInt64, in tables: VisitorTables) -> Bool {
-        hash == first || hash == second || table.map { tables.contains(hash, in: $0) } == true
+        if hash == first || hash == second { return true }
+        guard let table else { return false }
+        return tables.contains(hash, in: table)
     }
 
     /// Removes a visitor (a forgotten or expired one).
@@ -39,7 +41,9 @@ struct VisitorSet: Sendable {
     }
 
     func count(in tables: VisitorTables) -> Int {
-        (first == 0 ? 0 : 1) + (second == 0 ? 0 : 1) + (table.map(tables.count) ?? 0)
+        let inPlace = (first == 0 ? 0 : 1) + (second == 0 ? 0 : 1)
+        guard let table else { return inPlace }
+        return inPlace + tables.count(table)
     }
 
     /// Gives the table back (the set's state is dropped).

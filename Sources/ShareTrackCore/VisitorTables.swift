@@ -8,8 +8,8 @@
 /// 4 × 2^k of them, open addressing with linear probing, at most 7/8 full (so a probe always ends
 /// at a free slot); 0 marks a free slot (`VisitorKey` never gives 0). A table outgrown or dropped
 /// with its token goes on a free list of its size, which the next table of that size takes, so
-/// the array is as large as the most tables held at once, and ingest allocates nothing in the
-/// steady state.
+/// the array holds of each size at most as many tables as were held at once, and ingest
+/// allocates nothing in the steady state. (Offsets are 32-bit: 32 GiB of tables.)
 struct VisitorTables: Sendable {
     /// Where a table is: `offset` is its count's word, its slots follow.
     struct Table: Sendable {
