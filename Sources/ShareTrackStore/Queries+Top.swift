@@ -121,14 +121,12 @@ extension Queries {
                              rowsAreTotals: bounds == nil && (most == 1 || stored.count < depth))
         let live = self.live.grouped.lazy.map { (advocate: $0.0.key.advocate, counters: $0.1) }  // one per advocate
         let totals = try merge.totals(stored: stored, live: live) { advocates in
-            var lookup: Statement?  // prepared once: the text is the same for every advocate
+            let (sql, values) = Self.text.advocateRow(filter)
+            let lookup = try database.prepare(sql)
             var found: [String: Counters] = [:]
             for advocate in advocates {
-                let (sql, values) = Self.text.advocateRow(filter, advocate: advocate)
-                let statement = try lookup ?? database.prepare(sql)
-                lookup = statement
-                try statement.bind(values.map(\.statementValue))
-                found[advocate] = try statement.rows { $0.counters(at: 0) }.first
+                try lookup.bind(values(advocate).map(\.statementValue))
+                found[advocate] = try lookup.rows { $0.counters(at: 0) }.first
             }
             return found
         }

@@ -178,16 +178,17 @@ extension QueryText {
             """, values)
     }
 
-    /// The counters of `advocate`'s rows of the all-time advocate rollup that `filter` selects (no
-    /// row where it has none).
-    func advocateRow(_ filter: QueryFilter, advocate: String) -> (sql: String, values: [SQLValue]) {
+    /// The counters of an advocate's rows of the all-time advocate rollup that `filter` selects (no
+    /// row where it has none): one text for every advocate, and the values for each one.
+    func advocateRow(_ filter: QueryFilter) -> (sql: String, values: (_ advocate: String) -> [SQLValue]) {
         var named = filter
-        named.advocate = advocate
+        named.advocate = ""  // its term comes first (`conditions`): the values give each advocate's
         let rollup = Self.advocateRollup(filter)
         let (conditions, values) = conditions(named, reading: rollup)
+        let others = values.dropFirst()
         return ("""
             SELECT \(sums) FROM \(rollup.withAttributes) WHERE \(conditions) HAVING count(*) > 0
-            """, values)
+            """, { [.text($0)] + others })
     }
 
     /// The stored totals under `filter` (all time, `advocateRollup`) of the advocates in a

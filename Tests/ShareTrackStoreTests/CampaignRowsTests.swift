@@ -18,9 +18,9 @@ import TestSupport
                 "\(rankedSteps)")
         #expect(rankedSteps.count == 2, "the range, then the sorter: \(rankedSteps)")
 
-        let (row, rowValues) = Queries.text.advocateRow(campaign, advocate: "a1")
+        let (row, rowValues) = Queries.text.advocateRow(campaign)
         let report = Queries.text.rollup(.campaignAdvocates, QueryFilter(advocate: "a1", campaign: "c1"), columns: [])
-        for (sql, values) in [(row, rowValues), ("SELECT * FROM " + report.sql, report.values)] {
+        for (sql, values) in [(row, rowValues("a1")), ("SELECT * FROM " + report.sql, report.values)] {
             let steps = try TierAdvocateCountTests.plan(sql, values, seed: 67)
             #expect(steps.contains { $0.contains("USING PRIMARY KEY (campaign=? AND advocate=?)") }, "\(steps)")
         }

@@ -65,8 +65,8 @@ import Testing
     @Test(arguments: [QueryFilter(campaign: "c1", network: "tiktok"), QueryFilter(venue: "v1", campaign: "c1", network: "tiktok"),
                       QueryFilter(campaign: "c1", network: "tiktok", tier: .micro)])
     func anAdvocatesGroupsAreFoundByTheKey(filter: QueryFilter) throws {
-        let (sql, values) = Queries.text.advocateRow(filter, advocate: "a1")
-        let steps = try Self.plan(sql, values, seed: 66)
+        let (sql, values) = Queries.text.advocateRow(filter)
+        let steps = try Self.plan(sql, values("a1"), seed: 66)
         #expect(steps.contains { $0.contains("COVERING INDEX share_groups_by_key (advocate=?)") }, "\(steps)")
         var named = filter
         named.advocate = "a1"
