@@ -109,7 +109,8 @@ public struct SharedQueries {
               let bounds = try bounds(of: filter, limit: limit, over: source)
         else { return nil }
         let depth = limit + topDepth
-        let (sql, values) = text.rankedAdvocateRows(bounds.filter, ranking: ranking, limit: depth, summed: bounds.summed)
+        let (sql, values) = text.rankedAdvocateRows(bounds.filter, ranking: ranking, limit: depth, summed: bounds.summed,
+                                                    among: bounds.among)
         let stored = try rows(sql, values) { $0.advocateCounters }
         let live = try rows(liveSQL, liveValues) { $0.advocateCounters }
         let (totalsSQL, totalsValues) = text.advocateTotals(filter)
@@ -127,12 +128,12 @@ public struct SharedQueries {
     }
 
     /// The rows that bound `top`'s advocates at a place with a network or a tier
-    /// (`QueryText.bounds(of:limit:over:accepts:)`): as they are where no advocate has several
+    /// (`QueryText.bounds(of:limit:over:)`, the first it takes): as they are where no advocate has several
     /// (`advocatesWithSeveralRows` finds none), never summed: PostgreSQL sums every row of the
     /// network in a hash aggregate, 135-143 ms at 619,470 shares, where the campaign's rows, read
     /// alone by its index, took 84-86 ms.
     func bounds(of filter: QueryFilter, limit: Int, over source: Source) throws -> QueryText.Bounds? {
-        try text.bounds(of: filter, limit: limit, over: source) { bounds in
+        try text.bounds(of: filter, limit: limit, over: source).first { bounds in
             try !bounds.summed && (QueryText.readsOneRowPerAdvocate(bounds.filter)
                                    || advocatesWithSeveralRows(bounds.filter, over: source)?.rows == 0)
         }

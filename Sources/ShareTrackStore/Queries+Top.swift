@@ -17,7 +17,7 @@ extension Queries {
     /// and the live groups while every advocate has one row there), once that rollup is built
     /// (`Source.reads`); else every advocate's sums, ranked. At a place with a network or a tier, by
     /// an additive ranking: first from the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.bounds(of:limit:over:accepts:)`), where they decide.
+    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide.
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -29,12 +29,14 @@ extension Queries {
             let (stored, newcomers) = totals.adding(live.grouped)
             return first(limit, of: ranked(limit, of: stored, by: ranking) + newcomers, by: ranking)
         }
-        if let key = ranking.additiveKey,
-           let bounds = try Self.text.bounds(of: filter, limit: limit, over: source,
-                                              accepts: { try $0.summed || mostRows($0.filter) == 1 }),
-           let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
-        {
-            return merged
+        if let key = ranking.additiveKey {
+            // Rows as they are only where each is an advocate's whole total there.
+            for bounds in Self.text.bounds(of: filter, limit: limit, over: source)
+            where try bounds.summed || mostRows(bounds.filter) == 1 {
+                if let merged = try topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1) {
+                    return merged
+                }
+            }
         }
         let most = try QueryText.readsAdvocateRows(filter) && source.reads(QueryText.advocateRollup(filter))
             ? mostRows(filter) : nil
@@ -107,7 +109,7 @@ extension Queries {
     /// `top` by an additive `key` from the first `limit + topDepth` rows in ranking order of the
     /// all-time advocate rollup that `bounds` reads (by default `filter`'s own), where no advocate
     /// has more than `most` rows, and the live advocates (`TopMerge`); nil where those rows do not
-    /// decide. `bounds` (`QueryText.bounds(of:limit:over:accepts:)`): rows that hold
+    /// decide. `bounds` (`QueryText.bounds(of:limit:over:)`): rows that hold
     /// `filter`'s among others, one per advocate (for a place with a network or a tier, which no
     /// advocate rollup has rows for); each advocate read then has its total under `filter` looked up.
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryText.Bounds? = nil, ranking: Ranking,
@@ -115,7 +117,7 @@ extension Queries {
     {
         let depth = limit + topDepth
         let (sql, values) = Self.text.rankedAdvocateRows(bounds?.filter ?? filter, ranking: ranking, limit: depth,
-                                                         summed: bounds?.summed ?? false)
+                                                         summed: bounds?.summed ?? false, among: bounds?.among)
         let stored = try rows(sql, values) { $0.advocateCounters }
         let merge = TopMerge(limit: limit, depth: depth, key: key, most: most,
                              rowsAreTotals: bounds == nil && (most == 1 || stored.count < depth))

@@ -155,10 +155,10 @@ extension QueryText {
     /// The first `limit` rows of the all-time advocate rollup that `filter` selects, in `ranking`'s
     /// order of a row (ties by advocate), or of its rows `summed` per advocate: the advocate, then
     /// the counters.
-    public func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int, summed: Bool = false)
-        -> (sql: String, values: [SQLValue])
+    public func rankedAdvocateRows(_ filter: QueryFilter, ranking: Ranking, limit: Int, summed: Bool = false,
+                                   among: QueryFilter? = nil) -> (sql: String, values: [SQLValue])
     {
-        let (sql, values) = advocateRows(filter)
+        let (sql, values) = advocateRows(filter, among: among)
         let order = "DESC, advocate\(dialect.bytewise) LIMIT \(limit)"
         guard summed else { return (sql + "\nORDER BY \(sortKey(ranking) { $0 }) \(order)", values) }
         return ("""
@@ -167,10 +167,15 @@ extension QueryText {
             """, values)
     }
 
-    /// The rows of the all-time advocate rollup that `filter` selects: the advocate, then the
-    /// counters (`value` in thousandths).
-    func advocateRows(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
-        let (conditions, values) = conditions(filter)
+    /// The rows of the all-time advocate rollup that `filter` selects, of the advocates with a
+    /// share group under `among` if given: the advocate, then the counters (`value` in thousandths).
+    func advocateRows(_ filter: QueryFilter, among: QueryFilter? = nil) -> (sql: String, values: [SQLValue]) {
+        var (conditions, values) = conditions(filter)
+        if let among {
+            let (grouped, groupValues) = self.conditions(among, first: values.count + 1)
+            conditions += " AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(grouped))"
+            values += groupValues
+        }
         let counters = Rows.counterNames.map { $0 == "value" ? "\(dialect.rowValue) AS value" : $0 }
         return ("""
             SELECT advocate, \(counters.joined(separator: ", "))
@@ -214,23 +219,30 @@ extension QueryText {
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
     /// both, which no all-time advocate rollup has rows for: the rows of rollups that hold all of
     /// `filter`'s and bound each advocate's total under it (`Queries.topMerged`), in the order to
-    /// try them (`bounds(of:limit:over:accepts:)`). At a venue: the venue's (a venue's advocates
-    /// are a few thousand). In a campaign: the campaign's (most advocates, one row each), and its
-    /// network's and tier's (a fifth of the advocates, or fewer), as they are or summed per
-    /// advocate (where one may have several rows there, two tiers in one network); the campaign's
-    /// first where they are one range of their table (`SQLDialect.keysRowsByAttributes`: ranked
-    /// in about 10 ms at 2M shares, and they decide more often), else last (the shared store
-    /// fetches them through an index). None for any other filter: a campaign alone reads its own
-    /// rows, faster than any that bound them (docs/benchmarks.md, round 33).
+    /// try them (`bounds(of:limit:over:)`); none for any other filter (a campaign alone
+    /// reads its own rows, faster than any that bound them: docs/benchmarks.md, round 33).
+    ///
+    /// Locally (`SQLDialect.keysRowsByAttributes`) the place's rows: a campaign's are one range of
+    /// their table (96,000 at 2M shares, ranked in about 12 ms), tried as they are, then only
+    /// those of the advocates with a share group under `filter`, which the index of the share
+    /// groups by place gives (twice the time, but they decide where the first failed: for an
+    /// advocate with one tier and network in the place, which is most, its row is its total
+    /// under `filter`); a venue's only the latter, which are fewer and as fast (round 34). The
+    /// shared store fetches a campaign's rows through an index: first the rows of the network's
+    /// and tier's (a fifth of the advocates, or fewer), as they are or summed per advocate (where
+    /// one may have several rows there, two tiers in one network), then the campaign's.
     public func boundingRows(_ filter: QueryFilter) -> [Bounds] {
         guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
               (filter.venue == nil) != (filter.campaign == nil), filter.network != nil || filter.tier != nil
         else { return [] }
-        guard filter.venue == nil else { return [Bounds(QueryFilter(venue: filter.venue), summed: false)] }
-        let attributes = QueryFilter(network: filter.network, tier: filter.tier)
-        let campaign = Bounds(QueryFilter(campaign: filter.campaign), summed: false)
-        let others = [Bounds(attributes, summed: false), Bounds(attributes, summed: true)]
-        return dialect.keysRowsByAttributes ? [campaign] + others : others + [campaign]
+        let place = QueryFilter(venue: filter.venue, campaign: filter.campaign)
+        guard dialect.keysRowsByAttributes else {
+            guard filter.venue == nil else { return [Bounds(place, summed: false)] }
+            let attributes = QueryFilter(network: filter.network, tier: filter.tier)
+            return [Bounds(attributes, summed: false), Bounds(attributes, summed: true), Bounds(place, summed: false)]
+        }
+        let among = Bounds(place, summed: false, among: filter)
+        return filter.venue == nil ? [Bounds(place, summed: false), among] : [among]
     }
 
     /// Rows that bound `top`'s advocates under a filter (`boundingRows`): those of `filter`'s
@@ -241,20 +253,20 @@ extension QueryText {
     public struct Bounds: Equatable, Sendable {
         public let filter: QueryFilter
         public let summed: Bool
+        /// Only the rows of the advocates with a share group under this filter (the answer's).
+        public let among: QueryFilter?
 
-        public init(_ filter: QueryFilter, summed: Bool) {
+        public init(_ filter: QueryFilter, summed: Bool, among: QueryFilter? = nil) {
             self.filter = filter
             self.summed = summed
+            self.among = among
         }
     }
 
-    /// The first of `boundingRows(filter)` that `accepts` takes (rows as they are only where
-    /// each is an advocate's whole total there; which the caller reads faster), where `source`
-    /// reads both its rollup and `filter`'s own (not while one is being built), up to
-    /// `TopMerge.largestLimit`.
-    public func bounds(of filter: QueryFilter, limit: Int, over source: Source,
-                       accepts: (Bounds) throws -> Bool) rethrows -> Bounds? {
-        guard limit <= TopMerge.largestLimit, source.reads(Self.advocateRollup(filter)) else { return nil }
-        return try boundingRows(filter).first { try source.reads(Self.advocateRollup($0.filter)) && accepts($0) }
+    /// Those of `boundingRows(filter)` that `source` reads, as it reads `filter`'s own rollup (not
+    /// while one is being built), up to `TopMerge.largestLimit`; in order.
+    public func bounds(of filter: QueryFilter, limit: Int, over source: Source) -> [Bounds] {
+        guard limit <= TopMerge.largestLimit, source.reads(Self.advocateRollup(filter)) else { return [] }
+        return boundingRows(filter).filter { source.reads(Self.advocateRollup($0.filter)) }
     }
 }

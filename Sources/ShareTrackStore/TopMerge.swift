@@ -19,7 +19,7 @@ import ShareTrackCore
 /// each advocate's total there is at least its total under the answer's filter, and `most` is
 /// that rollup's.
 public struct TopMerge {
-    /// The largest `--limit` a bounding rollup answers (`QueryText.bounds(of:limit:over:accepts:)`):
+    /// The largest `--limit` a bounding rollup answers (`QueryText.bounds(of:limit:over:)`):
     /// the rows read and the advocates looked up grow with it, and at 2M shares summing every
     /// advocate was faster from 1,000 on (`top --campaign --network`: 330 against 428 ms at 1,000,
     /// 372 against 668 at 5,000; `top --campaign`: 158 against 219, 176 against 383).

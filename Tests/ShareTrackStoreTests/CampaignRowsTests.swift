@@ -18,6 +18,16 @@ import TestSupport
                 "\(rankedSteps)")
         #expect(rankedSteps.count == 2, "the range, then the sorter: \(rankedSteps)")
 
+        // Only the rows of the advocates with a share group under a filter: theirs found in the
+        // index of the share groups by campaign alone, each row by the key.
+        let among = QueryFilter(campaign: "c1", tier: .nano)
+        let (amongSQL, amongValues) = Queries.text.rankedAdvocateRows(campaign, ranking: .reach, limit: 20, among: among)
+        let amongSteps = try TierAdvocateCountTests.plan(amongSQL, amongValues, seed: 67)
+        #expect(amongSteps.contains { $0.contains("COVERING INDEX share_groups_by_campaign_tier (campaign=? AND tier=?)") },
+                "\(amongSteps)")
+        #expect(amongSteps.contains { $0.contains("rollup_campaign_advocates USING PRIMARY KEY (campaign=? AND advocate=?)") },
+                "\(amongSteps)")
+
         let (row, rowValues) = Queries.text.advocateRow(campaign)
         let report = Queries.text.rollup(.campaignAdvocates, QueryFilter(advocate: "a1", campaign: "c1"), columns: [])
         for (sql, values) in [(row, rowValues("a1")), ("SELECT * FROM " + report.sql, report.values)] {

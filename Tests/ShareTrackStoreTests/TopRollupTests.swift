@@ -98,10 +98,12 @@ import TestSupport
     }
 
     /// `top` at a venue or in a campaign with a network or a tier over all time ranks rows that
-    /// bound each advocate's total (`QueryText.boundingRows`: the venue's; the campaign's, or its
-    /// network's and tier's, as they are or summed per advocate) and sums the answer's own rows
-    /// for the advocates read: at every depth, with each, the answers it gives are the raw rows';
-    /// advocates read there without a row under the filter are left out.
+    /// bound each advocate's total (`QueryText.boundingRows`: locally the place's, as they are or
+    /// only those of the advocates with a share group under the filter; in the shared store the
+    /// network's and tier's, as they are or summed per advocate, then the campaign's) and sums the
+    /// answer's own rows for the advocates read: at every depth, with each, the answers it gives
+    /// are the raw rows'; advocates read there without a row under the filter are left out. The
+    /// rows of the filter's advocates decide where the place's do not.
     @Test func aPlaceWithANetworkOrATierRanksLikeTheRawRows() throws {
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: RollupTests.batches(seed: 55, count: 16))
@@ -116,33 +118,44 @@ import TestSupport
         #expect(Queries.text.boundingRows(QueryFilter(venue: "v1")).isEmpty)
         let rollups = Source.rollups(storedHours: nil)
         let tier = QueryFilter(campaign: "c1", tier: .nano)
-        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups) { $0.summed }
-                == QueryText.Bounds(QueryFilter(tier: .nano), summed: true))
-        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit + 1, over: rollups) { _ in true } == nil)
-        // The campaign's rows first where they are one range of their table, else last.
         let campaign = QueryText.Bounds(QueryFilter(campaign: "c1"), summed: false)
-        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups) { _ in true } == campaign)
-        #expect(QueryText(.postgres).boundingRows(tier).last == campaign)
+        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit, over: rollups)
+                == [campaign, QueryText.Bounds(QueryFilter(campaign: "c1"), summed: false, among: tier)])
+        #expect(Queries.text.bounds(of: tier, limit: TopMerge.largestLimit + 1, over: rollups).isEmpty)
+        let venue = QueryFilter(venue: "v1", network: "x")
+        #expect(Queries.text.boundingRows(venue) == [QueryText.Bounds(QueryFilter(venue: "v1"), summed: false, among: venue)])
+        #expect(QueryText(.postgres).boundingRows(tier) == [QueryText.Bounds(QueryFilter(tier: .nano), summed: false),
+                                                           QueryText.Bounds(QueryFilter(tier: .nano), summed: true), campaign])
         let most = try queries.snapshot(nil) { try queries.advocateGroups.most(database: Store.meta("id", queries.database)) }
         #expect(most > 1)
         var answered = 0
+        var decidedOnlyAmong = 0
         for depth in [0, 1, 3, 8, 40] {
             queries.topDepth = depth
             for ranking in Ranking.allCases { for limit in 1...4 { for filter in filters {
                 guard let key = ranking.additiveKey else { continue }
                 let expected = try queries.snapshot(nil) { try queries.top(ranking, limit: limit, filter, .raw) }
-                // Rows as they are bound only where each is an advocate's whole total there.
-                for bounds in Queries.text.boundingRows(filter) where bounds.summed || QueryText.readsOneRowPerAdvocate(bounds.filter) {
+                // Both dialects' rows, each asked of this database; as they are only where each is
+                // an advocate's whole total there.
+                let bounds = Queries.text.boundingRows(filter) + QueryText(.postgres).boundingRows(filter)
+                var decided: [QueryText.Bounds] = []
+                for bounds in bounds where bounds.summed || QueryText.readsOneRowPerAdvocate(bounds.filter) {
                     let merged = try queries.snapshot(nil) {
                         try queries.topMerged(limit: limit, filter, bounds: bounds, ranking: ranking, key: key, most: 1)
                     }
                     guard let merged else { continue }
-                    answered += 1
+                    decided.append(bounds)
                     #expect(merged == expected, "\(ranking) \(limit) \(filter) \(bounds) depth \(depth)")
+                }
+                answered += decided.count
+                let place = QueryText.Bounds(QueryFilter(campaign: filter.campaign), summed: false)
+                if filter.campaign != nil, decided.contains(where: { $0.among != nil }), !decided.contains(place) {
+                    decidedOnlyAmong += 1
                 }
             } } }
         }
         #expect(answered > 10 * filters.count, "\(answered)")
+        #expect(decidedOnlyAmong > 0)
     }
 
     /// Once an advocate has a second group (another network), `top` sums every advocate's groups
