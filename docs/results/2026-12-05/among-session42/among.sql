@@ -1,0 +1,7 @@
+.timer on
+SELECT count(*) FROM (SELECT c.advocate, c.shares, c.reach, c.clicks, c.unique_clicks, c.bot_clicks, c.conversions, c.value FROM rollup_campaign_advocates c WHERE c.campaign = 'campaign-2' AND c.advocate IN (SELECT advocate FROM share_groups WHERE campaign = 'campaign-2' AND tier = 'nano') ORDER BY c.reach DESC, c.advocate LIMIT 276);
+SELECT count(*) FROM (SELECT c.advocate, c.shares, c.reach, c.clicks, c.unique_clicks, c.bot_clicks, c.conversions, c.value FROM (SELECT DISTINCT advocate FROM share_groups WHERE campaign = 'campaign-2' AND tier = 'nano') g CROSS JOIN rollup_campaign_advocates c ON c.campaign = 'campaign-2' AND c.advocate = g.advocate ORDER BY c.reach DESC, c.advocate LIMIT 276);
+SELECT count(*) FROM (SELECT DISTINCT advocate FROM share_groups WHERE campaign = 'campaign-2' AND tier = 'nano');
+SELECT count(*) FROM (SELECT c.advocate, c.shares, c.reach, c.clicks, c.unique_clicks, c.bot_clicks, c.conversions, c.value FROM rollup_campaign_advocates c WHERE c.campaign = 'campaign-2' ORDER BY c.reach DESC, c.advocate LIMIT 276);
+SELECT count(*) FROM (SELECT c.advocate, c.shares, c.reach, c.clicks, c.unique_clicks, c.bot_clicks, c.conversions, c.value FROM rollup_campaign_advocates c WHERE c.campaign = 'campaign-3' AND c.advocate IN (SELECT advocate FROM share_groups WHERE campaign = 'campaign-3' AND network = 'youtube') ORDER BY c.reach DESC, c.advocate LIMIT 276);
+SELECT count(*) FROM (SELECT DISTINCT advocate FROM share_groups WHERE campaign = 'campaign-3' AND network = 'youtube');

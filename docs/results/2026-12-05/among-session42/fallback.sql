@@ -1,0 +1,7 @@
+.timer on
+CREATE TEMP TABLE live_groups(advocate TEXT, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value);
+EXPLAIN QUERY PLAN SELECT advocate, NULL, SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), SUM(value) FROM (SELECT advocate, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value FROM rollup_groups JOIN share_groups USING (id) WHERE campaign = 'campaign-2' AND tier = 'nano' UNION ALL SELECT advocate, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value FROM temp.live_groups) AS rolled_up GROUP BY advocate ORDER BY SUM(reach) DESC, advocate LIMIT 20;
+SELECT count(*) FROM (SELECT advocate, NULL, SUM(shares), SUM(reach), SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(conversions), SUM(value) FROM (SELECT advocate, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value FROM rollup_groups JOIN share_groups USING (id) WHERE campaign = 'campaign-2' AND tier = 'nano' UNION ALL SELECT advocate, shares, reach, clicks, unique_clicks, bot_clicks, conversions, value FROM temp.live_groups) AS rolled_up GROUP BY advocate ORDER BY SUM(reach) DESC, advocate LIMIT 20);
+SELECT count(*) FROM share_groups WHERE campaign = 'campaign-2' AND tier = 'nano';
+SELECT count(*), sum(reach) FROM rollup_groups JOIN share_groups USING (id) WHERE campaign = 'campaign-2' AND tier = 'nano';
+SELECT advocate, SUM(reach) FROM rollup_groups JOIN share_groups USING (id) WHERE campaign = 'campaign-2' AND tier = 'nano' GROUP BY advocate ORDER BY 2 DESC LIMIT 3;
