@@ -12,7 +12,7 @@ struct DocsTests {
     /// Last segments that make a dotted word a file name, not a JSON path.
     static let fileExtensions: Set<String> = ["md", "sock", "db", "yaml", "json", "journal", "swift", "service",
                                               "socket", "conf", "lock", "1", "h", "d", "sh", "html", "csv", "ndjson",
-                                              "key", "js", "png", "txt", "py", "diff"]
+                                              "key", "js", "png", "txt", "py", "diff", "sql"]
 
     /// The dotted paths in backticks in README.md and docs/*.md, with the file each is in.
     static func citedPaths() throws -> [(file: String, path: String)] {
