@@ -17,7 +17,8 @@ extension Queries {
     /// and the live groups while every advocate has one row there), once that rollup is built
     /// (`Source.reads`); else every advocate's sums, ranked. At a place with a network or a tier, by
     /// an additive ranking: first from the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide.
+    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide; else, there and at a
+    /// venue in a campaign, the filter's share groups summed per advocate here (`topOfEveryRow`).
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -48,6 +49,9 @@ extension Queries {
         if let most, most <= 1, ranking.additiveKey == nil, !live.grouped.isEmpty {
             return try topOfEveryRow(limit: limit, filter, ranking: ranking)
         }
+        if most == nil, Self.mayMergeTop(filter), source.reads(QueryText.advocateRollup(filter)) {
+            return try topOfEveryRow(limit: limit, filter, ranking: ranking)
+        }
         try live.fill()
         guard let most, most <= 1 else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
         let (sql, values) = Self.text.topOfSingleGroups(filter, ranking: ranking, limit: limit)
@@ -55,9 +59,9 @@ extension Queries {
     }
 
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
-    /// `topOfEveryRow`).
+    /// `topOfEveryRow`): over all time, without an advocate.
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        QueryText.readsAdvocateRows(filter) || !text.boundingRows(filter).isEmpty
+        filter.advocate == nil && filter.sinceHour == nil && filter.untilHour == nil
     }
 
     /// The most rows one advocate has in the all-time advocate rollup `filter` reads
@@ -66,17 +70,23 @@ extension Queries {
         try QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database))
     }
 
-    /// `top` by engagement where no advocate has more than one row in the all-time advocate rollup
-    /// (`most` ≤ 1), with live groups: every row `filter` selects plus the live groups, ranked
-    /// here. `QueryText.topOfSingleGroups`, which the answer without live groups takes, would first
-    /// put every live advocate into `live_groups` and then look each one up in the rollup
-    /// (docs/benchmarks.md, round 9).
+    /// `top` over all time from every row of the all-time advocate rollup `filter` selects, summed
+    /// per advocate with the live groups and ranked here:
+    /// - by engagement where no advocate has more than one row there (`most` ≤ 1), with live
+    ///   groups: `QueryText.topOfSingleGroups`, which the answer without live groups takes, would
+    ///   first put every live advocate into `live_groups` and then look each one up in the rollup
+    ///   (docs/benchmarks.md, round 9);
+    /// - at a place with a network or a tier, or at a venue in a campaign, where no rows that bound
+    ///   the answer decide: the place's share groups under the filter, which SQLite summed and
+    ///   grouped per advocate about a fifth slower (a campaign's nano tier, 58,462 groups: 157 →
+    ///   127 ms; round 34).
     func topOfEveryRow(limit: Int, _ filter: QueryFilter, ranking: Ranking) throws -> [GroupRow] {
         let (sql, values) = Self.text.advocateRows(filter)
-        let stored = try rows(sql, values) { $0.advocateCounters }
         var totals: [String: Counters] = [:]
-        totals.reserveCapacity(stored.count + live.grouped.count)
-        for (advocate, counters) in stored { totals[advocate, default: Counters()].add(counters) }
+        try statement(sql, values).forEachRow { row in
+            let (advocate, counters) = row.advocateCounters
+            totals[advocate, default: Counters()].add(counters)
+        }
         for (group, counters) in live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
         return first(limit, of: totals, by: ranking)
     }

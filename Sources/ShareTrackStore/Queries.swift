@@ -198,9 +198,14 @@ public final class Queries {
     // MARK: SQL
 
     func rows<Row>(_ sql: String, _ values: [SQLValue], _ row: (Statement) throws -> Row) throws -> [Row] {
+        try statement(sql, values).rows(row)
+    }
+
+    /// `sql` prepared, with `values` bound.
+    func statement(_ sql: String, _ values: [SQLValue]) throws -> Statement {
         let statement = try database.prepare(sql)
         try statement.bind(values.map(\.statementValue))
-        return try statement.rows(row)
+        return statement
     }
 
     private func exists(_ sql: String, _ value: String) throws -> Bool {

@@ -91,10 +91,15 @@ public final class Statement {
 
     /// All rows, each turned into a value by `row`; the statement is reset afterwards.
     public func rows<Row>(_ row: (Statement) throws -> Row) throws -> [Row] {
-        defer { reset() }
         var result: [Row] = []
-        while try step() { result.append(try row(self)) }
+        try forEachRow { result.append(try row($0)) }
         return result
+    }
+
+    /// Runs `body` on each row, none kept; the statement is reset afterwards.
+    public func forEachRow(_ body: (Statement) throws -> Void) throws {
+        defer { reset() }
+        while try step() { try body(self) }
     }
 
     public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
