@@ -127,8 +127,8 @@ public struct SharedQueries {
         }
     }
 
-    /// The rows that bound `top`'s advocates at a place with a network or a tier
-    /// (`QueryText.bounds(of:limit:over:)`, the first it takes): as they are where no advocate has several
+    /// The rows that bound `top`'s advocates at a place with a network or a tier, the first of
+    /// `QueryText.bounds(of:limit:over:)` it takes: as they are where no advocate has several
     /// (`advocatesWithSeveralRows` finds none), never summed: PostgreSQL sums every row of the
     /// network in a hash aggregate, 135-143 ms at 619,470 shares, where the campaign's rows, read
     /// alone by its index, took 84-86 ms.
