@@ -66,7 +66,7 @@ struct GenerationCache<Value: Sendable>: Sendable {
     }
 
     /// Caches `value` for `key` (not cached yet); returns its place.
-    mutating func insert(_ value: Value, for key: String) -> Slot {
+    private mutating func insert(_ value: Value, for key: String) -> Slot {
         lastSlot = nil
         hot[key] = value
         return hot.index(forKey: key)!

@@ -16,7 +16,7 @@ struct TokenCache: Sendable {
         load: (String) throws -> StoredToken,
         _ body: (inout TokenState, inout VisitorTables) throws -> Result
     ) rethrows -> Result {
-        let slot = try states.cachedSlot(of: token) ?? states.insert(TokenState(load(token), in: &tables), for: token)
+        let slot = try states.slot(of: token) { try TokenState(load($0), in: &tables) }
         return try body(&states[slot], &tables)
     }
 

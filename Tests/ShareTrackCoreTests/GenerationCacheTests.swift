@@ -43,7 +43,7 @@ struct GenerationCacheTests {
                     #expect(cache[slot] == backing[key] ?? 0)
                     cache[slot] += 1
                 } else {
-                    _ = cache.insert((backing[key] ?? 0) + 1, for: key)
+                    _ = cache.slot(of: key) { (backing[$0] ?? 0) + 1 }
                 }
                 backing[key, default: 0] += 1
             case 8:
