@@ -51,25 +51,24 @@ struct VisitorTables: Sendable {
 
     /// Removes `hash` from `table` if it is there.
     mutating func remove(_ hash: UInt64, from table: Table) {
-        var hole = slot(of: hash, in: table)
-        guard words[hole] == hash else { return }
-        words[hole] = 0
+        // Slots by their index in the table, its first slot at `base`.
+        let base = Int(table.offset) + 1, mask = table.slots - 1
+        var hole = slot(of: hash, in: table) - base
+        guard words[base + hole] == hash else { return }
+        words[base + hole] = 0
         words[Int(table.offset)] -= 1
         // Backward-shift deletion: move up every later entry of the probe run that may fill the hole.
-        let base = Int(table.offset) + 1, mask = table.slots - 1
-        var next = base + (hole - base + 1) & mask
-        while words[next] != 0 {
-            let home = Int(truncatingIfNeeded: words[next]) & mask
-            let (holeIndex, nextIndex) = (hole - base, next - base)
+        var next = (hole + 1) & mask
+        while words[base + next] != 0 {
+            let home = Int(truncatingIfNeeded: words[base + next]) & mask
             // The entry may move to `hole` unless its home lies cyclically in (hole, next].
-            let staysPut = holeIndex <= nextIndex ? (holeIndex < home && home <= nextIndex)
-                : (holeIndex < home || home <= nextIndex)
+            let staysPut = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next)
             if !staysPut {
-                words[hole] = words[next]
-                words[next] = 0
+                words[base + hole] = words[base + next]
+                words[base + next] = 0
                 hole = next
             }
-            next = base + (next - base + 1) & mask
+            next = (next + 1) & mask
         }
     }
 
