@@ -35,11 +35,9 @@ struct DatabaseBuilder {
     /// Writes the database at `path`; `progress` is told the shares written so far.
     func build(at path: String, progress: (Int) -> Void) throws {
         let store = try Store(path: path, visitorKey: .random())
+        let advocates = Advocate.population(seed: seed, count: Self.advocates, venues: Self.venues,
+                                            networks: Self.networks.count)
         var random = SeededGenerator(seed: seed, stream: 11)
-        let followers = (0..<Self.advocates).map { _ in
-            min(1_000_000_000, max(0, Int(exp(log(1_500.0) + 2.2 * random.normal()).rounded())))
-        }
-        let homes = (0..<Self.advocates).map { _ in (venue: random.below(Self.venues), network: random.below(Self.networks.count)) }
         // Popularity: share i has rank ranks[i]; expected clicks follow 1 / (rank + 1)^0.9.
         var ranks = Array(0..<shares)
         for i in stride(from: shares - 1, to: 0, by: -1) { ranks.swapAt(i, random.below(i + 1)) }
@@ -53,20 +51,21 @@ struct DatabaseBuilder {
             generation += 1
             var batch = Batch(generation: generation)
             for index in first..<min(shares, first + sharesPerBatch) {
-                let advocate = random.below(Self.advocates)
+                let number = random.below(Self.advocates)
+                let advocate = advocates[number]
                 let time = spanStart + Int64(Double(index) * step)
                 let token = token(index)
                 let attributes = ShareAttributes(
-                    advocate: Self.advocate(advocate),
-                    venue: "venue-" + (random.chance(0.85) ? homes[advocate].venue : random.below(Self.venues)).padded,
+                    advocate: Self.advocate(number),
+                    venue: "venue-" + (random.chance(0.85) ? advocate.venue : random.below(Self.venues)).padded,
                     campaign: random.chance(0.8) ? "campaign-\(random.below(Self.campaigns) + 1)" : nil,
-                    network: Self.networks[homes[advocate].network], followers: followers[advocate])
+                    network: Self.networks[advocate.network], followers: advocate.followers)
                 let share = ShareRecord(token: token, attributes: attributes,
-                                        tier: TierBounds.default.tier(forFollowers: followers[advocate]), time: time)
+                                        tier: TierBounds.default.tier(forFollowers: advocate.followers), time: time)
                 batch.add(share)
                 var shareCounters = Counters()
                 shareCounters.shares = 1
-                shareCounters.reach = Int64(followers[advocate])
+                shareCounters.reach = Int64(advocate.followers)
                 batch.add(shareCounters, at: CounterKey(token: token, hour: time.hourBucket))
                 let expected = totalClicks / pow(Double(ranks[index] + 1), 0.9) / harmonic
                 let clicks = Int(expected) + (random.unit() < expected - expected.rounded(.down) ? 1 : 0)

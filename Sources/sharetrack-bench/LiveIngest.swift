@@ -3,7 +3,7 @@ import Synchronization
 
 /// Ingest at a steady rate on a thread of its own, for `--queries`: the bench workload over the last
 /// day, `rate × seconds` events over 4 connections, with a run tag so that its tokens and sources
-/// are new to the daemon.
+/// are new to the daemon, and the advocates of the database `DatabaseBuilder` built from `seed`.
 final class LiveIngest {
     /// What the sending thread shares with this one.
     private final class Shared: Sendable {
@@ -16,8 +16,8 @@ final class LiveIngest {
 
     init(rate: Double, seconds: Double, seed: UInt64, socket: String) {
         let now = Int64(time(nil))
-        var spec = WorkloadSpec(events: Int(rate * seconds), connections: 4, seed: seed &+ 1, spanEnd: now / 3600 * 3600,
-                                runTag: "live-" + String(now, radix: 36))
+        var spec = WorkloadSpec(events: Int(rate * seconds), connections: 4, seed: seed &+ 1, advocateSeed: seed,
+                                spanEnd: now / 3600 * 3600, runTag: "live-" + String(now, radix: 36))
         spec.days = 1
         let workload = Workload(spec)
         let shared = shared

@@ -38,16 +38,12 @@ struct Workload: Sendable {
         let spanStart = spec.spanEnd - Int64(spec.days) * 86_400
         let tagSalt = spec.runTag.map { UInt64(truncatingIfNeeded: $0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) } ?? 0
 
-        // Advocates: a follower count (log-normal), a home venue and a network each.
-        var random = SeededGenerator(seed: spec.seed, stream: 1)
-        let logMedian = log(spec.followersMedian)
-        let advocates = (0..<spec.advocates).map { _ in
-            Advocate(followers: min(1_000_000_000, max(0, Int(exp(logMedian + spec.followersSigma * random.normal()).rounded()))),
-                     venue: random.below(spec.venues), network: random.below(spec.networks.count))
-        }
+        let advocates = Advocate.population(seed: spec.advocateSeed ?? spec.seed, count: spec.advocates,
+                                            venues: spec.venues, networks: spec.networks.count,
+                                            followersMedian: spec.followersMedian, followersSigma: spec.followersSigma)
 
         // Shares, spread evenly over the span (ending an hour early, so clicks can follow).
-        random = SeededGenerator(seed: spec.seed, stream: 2)
+        var random = SeededGenerator(seed: spec.seed, stream: 2)
         let shareSpan = max(1, Int64(spec.days) * 86_400 - 3_600)
         var shares = (0..<shareCount).map { _ in
             let advocate = random.below(advocates.count)
@@ -202,12 +198,6 @@ struct Workload: Sendable {
         default: "mega"
         }
     }
-}
-
-private struct Advocate {
-    var followers: Int
-    var venue: Int
-    var network: Int
 }
 
 private struct PlannedShare {

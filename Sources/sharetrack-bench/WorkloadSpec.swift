@@ -5,6 +5,8 @@ struct WorkloadSpec: Sendable, Codable {
     var events: Int
     var connections: Int
     var seed: UInt64
+    /// The seed of the advocates (`Advocate.population`), if not `seed`'s.
+    var advocateSeed: UInt64?
     var advocates = 100_000
     var venues = 20
     var campaigns = 5
