@@ -9,8 +9,8 @@ struct QueryCase {
     /// `tiers`, `venues` and `top --by` every ranking, all time and over the last 24 h, without and
     /// with a filter (`tiers` and `top --by unique_clicks` also with a venue and a campaign together,
     /// `top --by unique_clicks` and `--by shares` with a campaign, `top --by clicks` with a
-    /// campaign and a network, and `top --by reach` with a campaign and a tier); `share` and
-    /// `advocate` of stored ones; `status` and `metrics`.
+    /// campaign and a network, and `top --by reach` and `--by engagement` with a campaign and a
+    /// tier); `share` and `advocate` of stored ones; `status` and `metrics`.
     static func all(now: Int64, token: String, advocate: String) -> [QueryCase] {
         let ranges: [(String, QueryFilter)] = [("", QueryFilter()), (" 24h", QueryFilter(since: now - 86_400))]
         let venue = ("--venue", QueryFilter(venue: "venue-03"))
@@ -37,8 +37,9 @@ struct QueryCase {
             case .clicks: [venue, campaignNetwork]
             // A ranking that no other rollup's rows decide in a campaign (docs/benchmarks.md, round 33).
             case .shares: [venue, campaign]
-            // The largest tier by reach, which the campaign's rows do not decide (round 34).
-            case .reach: [venue, campaignTier]
+            // The largest tier by reach, which the campaign's rows do not decide (round 34), and
+            // by engagement, which no rows bound (round 35).
+            case .reach, .engagement: [venue, campaignTier]
             default: [venue]
             }
             add("top --by \(ranking.rawValue)", .top, by: ranking.rawValue, filters: filters)
