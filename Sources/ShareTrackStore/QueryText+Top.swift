@@ -248,8 +248,8 @@ extension QueryText {
     /// Rows that bound `top`'s advocates under a filter (`boundingRows`): those of `filter`'s
     /// advocate rollup, or its rows summed per advocate (each then the advocate's whole total
     /// there, where one row of several would bound only times the most rows of one advocate,
-    /// which seldom decided: live, in the query bench, every advocate soon has two networks,
-    /// docs/benchmarks.md, round 31).
+    /// which seldom decided where advocates have two networks: live in the query bench until
+    /// round 35, docs/benchmarks.md, round 31).
     public struct Bounds: Equatable, Sendable {
         public let filter: QueryFilter
         public let summed: Bool
