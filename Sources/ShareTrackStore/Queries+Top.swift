@@ -17,8 +17,9 @@ extension Queries {
     /// and the live groups while every advocate has one row there), once that rollup is built
     /// (`Source.reads`); else every advocate's sums, ranked. At a place with a network or a tier, by
     /// an additive ranking: first from the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide; else, there and at a
-    /// venue in a campaign, the filter's share groups summed per advocate here (`topOfEveryRow`).
+    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide; by engagement, from
+    /// the place's rows of the filter's advocates (`topOfPlaceRows`) where they serve; else, there
+    /// and at a venue in a campaign, the filter's share groups summed per advocate here (`topOfEveryRow`).
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -50,6 +51,9 @@ extension Queries {
             return try topOfEveryRow(limit: limit, filter, ranking: ranking)
         }
         if most == nil, Self.mayMergeTop(filter), source.reads(QueryText.advocateRollup(filter)) {
+            if ranking.additiveKey == nil, let answer = try topOfPlaceRows(limit: limit, filter, ranking: ranking, source) {
+                return answer
+            }
             return try topOfEveryRow(limit: limit, filter, ranking: ranking)
         }
         try live.fill()
@@ -67,7 +71,45 @@ extension Queries {
     /// The most rows one advocate has in the all-time advocate rollup `filter` reads
     /// (`QueryText.advocateRollup`).
     private func mostRows(_ filter: QueryFilter) throws -> Int64 {
-        try QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most(database: Store.meta("id", database))
+        try QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most()
+    }
+
+    /// `top` by a ranking that no rows bound (engagement) at a place with a network or a tier:
+    /// the place's rows of the advocates with a share group under `filter` (`QueryText.Bounds.among`),
+    /// ranked in SQL. Each is its advocate's total under `filter`, unless the advocate has several
+    /// networks where the filter names one, or several tiers where it names a tier
+    /// (`AdvocateGroupCount.mixed(under:)`): those, and the live advocates, have their totals
+    /// looked up under `filter` instead, and the rows read are as many more. Nil where the place's
+    /// rows do not serve (`QueryText.bounds(of:limit:over:)`) or too many advocates are mixed.
+    /// At 2M shares, a campaign's nano tier: 112 ms summing its 58,000 groups (`topOfEveryRow`),
+    /// 37 ms ranking its 40,956 advocates' rows (docs/benchmarks.md, round 36).
+    func topOfPlaceRows(limit: Int, _ filter: QueryFilter, ranking: Ranking, _ source: Source) throws -> [GroupRow]? {
+        guard let place = Self.text.bounds(of: filter, limit: limit, over: source).first(where: { $0.among != nil }),
+              var lookedUp = try advocateGroups.mixed(under: filter)
+        else { return nil }
+        lookedUp.formUnion(live.grouped.lazy.map(\.0.key.advocate))
+        var totals = try storedTotals(filter, of: lookedUp)
+        for (group, counters) in live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
+        let (sql, values) = Self.text.rankedAdvocateRows(place.filter, ranking: ranking, limit: limit + lookedUp.count,
+                                                         among: place.among)
+        for (advocate, counters) in try rows(sql, values, { $0.advocateCounters }).lazy
+            .filter({ !lookedUp.contains($0.0) }).prefix(limit) {
+            totals[advocate] = counters
+        }
+        return first(limit, of: totals, by: ranking)
+    }
+
+    /// The stored totals under `filter` (all time) of `advocates`, from `filter`'s advocate rollup
+    /// (`QueryText.advocateRow`); none for an advocate without a row there.
+    private func storedTotals(_ filter: QueryFilter, of advocates: some Sequence<String>) throws -> [String: Counters] {
+        let (sql, values) = Self.text.advocateRow(filter)
+        let lookup = try database.prepare(sql)
+        var found: [String: Counters] = [:]
+        for advocate in advocates {
+            try lookup.bind(values(advocate).map(\.statementValue))
+            found[advocate] = try lookup.rows { $0.counters(at: 0) }.first
+        }
+        return found
     }
 
     /// `top` over all time from every row of the all-time advocate rollup `filter` selects, summed
@@ -132,16 +174,7 @@ extension Queries {
         let merge = TopMerge(limit: limit, depth: depth, key: key, most: most,
                              rowsAreTotals: bounds == nil && (most == 1 || stored.count < depth))
         let live = self.live.grouped.lazy.map { (advocate: $0.0.key.advocate, counters: $0.1) }  // one per advocate
-        let totals = try merge.totals(stored: stored, live: live) { advocates in
-            let (sql, values) = Self.text.advocateRow(filter)
-            let lookup = try database.prepare(sql)
-            var found: [String: Counters] = [:]
-            for advocate in advocates {
-                try lookup.bind(values(advocate).map(\.statementValue))
-                found[advocate] = try lookup.rows { $0.counters(at: 0) }.first
-            }
-            return found
-        }
+        let totals = try merge.totals(stored: stored, live: live) { try storedTotals(filter, of: $0) }
         return totals.map { first(limit, of: $0, by: ranking) }
     }
 }

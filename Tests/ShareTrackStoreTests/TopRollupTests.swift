@@ -49,7 +49,7 @@ import TestSupport
     func theRowsReadAnswerForAdvocatesWithSeveralGroups(seed: UInt64) throws {
         let database = try TemporaryDatabase()
         let queries = try database.queries(writing: RollupTests.batches(seed: seed, count: 16))
-        let most = try queries.snapshot(nil) { try queries.advocateGroups.most(database: Store.meta("id", queries.database)) }
+        let most = try queries.snapshot(nil) { try queries.advocateGroups.most() }
         #expect(most > 1)
         var answered: [Int: Int] = [:]  // by depth
         for depth in [0, 1, 3, 8] {
@@ -126,7 +126,7 @@ import TestSupport
         #expect(Queries.text.boundingRows(venue) == [QueryText.Bounds(QueryFilter(venue: "v1"), summed: false, among: venue)])
         #expect(QueryText(.postgres).boundingRows(tier) == [QueryText.Bounds(QueryFilter(tier: .nano), summed: false),
                                                            QueryText.Bounds(QueryFilter(tier: .nano), summed: true), campaign])
-        let most = try queries.snapshot(nil) { try queries.advocateGroups.most(database: Store.meta("id", queries.database)) }
+        let most = try queries.snapshot(nil) { try queries.advocateGroups.most() }
         #expect(most > 1)
         var answered = 0
         var decidedOnlyAmong = 0
@@ -166,7 +166,7 @@ import TestSupport
         let queries = try database.queries(writing: batches)
         queries.live.storedAdvocates.limit = 0
         let groups = try AdvocateGroupCount(queries.database)
-        #expect(try groups.most(database: Store.meta("id", queries.database)) == 1)
+        #expect(try groups.most() == 1)
         var second = Batch(generation: 13)
         let attributes = ShareAttributes(advocate: "a1", venue: "v0", campaign: nil, network: "x", followers: 10)
         second.add(ShareRecord(token: "second", attributes: attributes, tier: .nano, time: batches[0].shares.first?.time ?? 0))
@@ -180,7 +180,7 @@ import TestSupport
         batches.append(second)
         try RollupTests.expectSameAnswers(database, live: [second], seed: 36, fast: queries, count: 40, allTime: true)
         try Store(path: database.path, visitorKey: testKey).apply(second)
-        #expect(try groups.most(database: Store.meta("id", queries.database)) == 2)
+        #expect(try groups.most() == 2)
         try RollupTests.expectSameAnswers(database, live: [], seed: 37, fast: queries, count: 40, allTime: true)
     }
 }
