@@ -23,7 +23,8 @@ final class AdvocateGroupCount {
     /// advocates; the `IN` of `added` over all of them took 200 ms).
     private let every: Statement
     private let added: Statement
-    private var database: [Int64] = []
+    /// The `meta.id` and `meta.advocates_renamed` of the database counted so far.
+    private var counted: [Int64] = []
     private var checkedThrough: Int64 = 0
     private var mostRows: Int64 = 0
     private var severalNetworks: Set<String>? = []
@@ -68,9 +69,9 @@ final class AdvocateGroupCount {
     }
 
     private func update() throws {
-        let database = try identity.rows { [$0.int64(0), $0.int64(1)] }.first ?? []
-        if database != self.database {
-            self.database = database
+        let identity = try identity.rows { [$0.int64(0), $0.int64(1)] }.first ?? []
+        if identity != counted {
+            counted = identity
             (checkedThrough, mostRows, severalNetworks, severalTiers) = (0, 0, [], [])
         }
         let newest = try newest.rows { $0.int64(0) }.first ?? 0
@@ -80,15 +81,14 @@ final class AdvocateGroupCount {
         try (checkedThrough > 0 ? added : every).forEachRow { row in
             mostRows = max(mostRows, row.int64(1))
             let advocate = row.string(0) ?? ""
-            if row.int64(2) != 0 { severalNetworks = adding(advocate, to: severalNetworks) }
-            if row.int64(3) != 0 { severalTiers = adding(advocate, to: severalTiers) }
+            if row.int64(2) != 0 { add(advocate, to: &severalNetworks) }
+            if row.int64(3) != 0 { add(advocate, to: &severalTiers) }
         }
         checkedThrough = newest
     }
 
-    private func adding(_ advocate: String, to advocates: Set<String>?) -> Set<String>? {
-        guard var advocates else { return nil }
-        advocates.insert(advocate)
-        return advocates.count > mixedLimit ? nil : advocates
+    private func add(_ advocate: String, to advocates: inout Set<String>?) {
+        advocates?.insert(advocate)
+        if let count = advocates?.count, count > mixedLimit { advocates = nil }
     }
 }
