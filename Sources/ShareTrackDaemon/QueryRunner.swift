@@ -38,8 +38,10 @@ final class QueryRunner: Sendable {
     /// grows by that as it starts, not during someone's query), and the last day's sums per group
     /// (`StoredSums`, 100-200 ms and ~10 MiB), which every answer over about the last day reads,
     /// slid from one hour to the next while questions keep coming: kept up for `keepUpWindow` as if
-    /// asked now, if it took `worthKeepingUp` or longer. For a database whose rollups hold every
-    /// share's counters (else queries read the raw rows, and this would hold the queue for seconds).
+    /// asked now, if it took `worthKeepingUp` or longer. Then counts each advocate's group rows
+    /// (`Queries.countAdvocateGroups`), which answers keep up with on their own. For a database
+    /// whose rollups hold every share's counters (else queries read the raw rows, and this would
+    /// hold the queue for seconds).
     func prepare() {
         queue.async { [self] in
             let started = ContinuousClock.now
@@ -51,6 +53,7 @@ final class QueryRunner: Sendable {
                 }
             }
             if ContinuousClock.now - started >= worthKeepingUp { lastQuery.withLock { $0 = $0 ?? started } }
+            queries.withLock { try? $0.countAdvocateGroups() }
         }
     }
 

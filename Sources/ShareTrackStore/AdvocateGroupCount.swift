@@ -25,7 +25,7 @@ final class AdvocateGroupCount {
     private let added: Statement
     /// The `meta.id` and `meta.advocates_renamed` of the database counted so far.
     private var counted: [Int64] = []
-    private var checkedThrough: Int64 = 0
+    private(set) var checkedThrough: Int64 = 0
     private var mostRows: Int64 = 0
     private var severalNetworks: Set<String>? = []
     private var severalTiers: Set<String>? = []

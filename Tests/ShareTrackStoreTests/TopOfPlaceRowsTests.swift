@@ -40,6 +40,19 @@ import TestSupport
         #expect(try Self.expectRawAnswers(queries, answering: true) > 0)
     }
 
+    /// Counted ahead (the daemon's start: `countAdvocateGroups`), every group row is counted, and
+    /// an answer after it counts none again.
+    @Test func advocateGroupsCountedAheadOfTheFirstAnswer() throws {
+        let database = try TemporaryDatabase()
+        let queries = try database.queries(writing: RollupTests.batches(seed: 68, count: 8))
+        #expect(queries.advocateGroups.checkedThrough == 0)
+        try queries.countAdvocateGroups()
+        let newest = try Database(path: database.path, mode: .readOnly)
+            .prepare("SELECT max(id) FROM advocate_groups").rows { $0.int64(0) }.first
+        #expect(newest ?? 0 > 0)
+        #expect(queries.advocateGroups.checkedThrough == newest)
+    }
+
     /// Offline, for every filter and limit up to 8: whether the place's rows answered (as
     /// `answering` says), and that they answered as the raw rows; how many answers were not empty.
     private static func expectRawAnswers(_ queries: Queries, answering: Bool) throws -> Int {
