@@ -17,9 +17,10 @@ extension Queries {
     /// and the live groups while every advocate has one row there), once that rollup is built
     /// (`Source.reads`); else every advocate's sums, ranked. At a place with a network or a tier, by
     /// an additive ranking: first from the rows of a rollup that bounds each advocate's total
-    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide; by engagement, from
-    /// the place's rows of the filter's advocates (`topOfPlaceRows`) where they serve; else, there
-    /// and at a venue in a campaign, the filter's share groups summed per advocate here (`topOfEveryRow`).
+    /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide; then (and by
+    /// engagement, which no rows bound) from the place's rows of the filter's advocates, exact but
+    /// for the advocates looked up (`topOfPlaceRows`), where they serve; else, there and at a
+    /// venue in a campaign, the filter's share groups summed per advocate here (`topOfEveryRow`).
     /// The live groups are read from `live.grouped` (`LiveRows.fill()` puts them in `live_groups`
     /// for the SQL paths). Where the stored groups are summed in memory (a range read hour by
     /// hour: `Source.storedRange`), `live.grouped` is the whole answer.
@@ -51,9 +52,7 @@ extension Queries {
             return try topOfEveryRow(limit: limit, filter, ranking: ranking)
         }
         if most == nil, Self.mayMergeTop(filter), source.reads(QueryText.advocateRollup(filter)) {
-            if ranking.additiveKey == nil, let answer = try topOfPlaceRows(limit: limit, filter, ranking: ranking, source) {
-                return answer
-            }
+            if let answer = try topOfPlaceRows(limit: limit, filter, ranking: ranking, source) { return answer }
             return try topOfEveryRow(limit: limit, filter, ranking: ranking)
         }
         try live.fill()
@@ -74,7 +73,9 @@ extension Queries {
         try QueryText.readsOneRowPerAdvocate(filter) ? 1 : advocateGroups.most()
     }
 
-    /// `top` by a ranking that no rows bound (engagement) at a place with a network or a tier:
+    /// `top` at a place with a network or a tier, by engagement (which no rows bound) or where the
+    /// rows that bound the answer did not decide (advocates with several tiers or networks there
+    /// ranking first by the others, round 35's live ingest in docs/benchmarks.md):
     /// the place's rows of the advocates with a share group under `filter` (`QueryText.Bounds.among`),
     /// ranked in SQL. Each is its advocate's total under `filter`, unless the advocate has several
     /// networks where the filter names one, or several tiers where it names a tier

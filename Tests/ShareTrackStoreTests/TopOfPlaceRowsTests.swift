@@ -4,8 +4,9 @@ import TestSupport
 
 @testable import ShareTrackStore
 
-/// `top` by engagement at a place with a network or a tier, from the place's rows of the filter's
-/// advocates (`Queries.topOfPlaceRows`), against the raw rows on random data.
+/// `top` at a place with a network or a tier from the place's rows of the filter's advocates
+/// (`Queries.topOfPlaceRows`: by engagement, and where the rows that bound the answer do not
+/// decide), against the raw rows on random data.
 @Suite struct TopOfPlaceRowsTests {
     static let filters = [
         QueryFilter(venue: "v1", tier: .nano), QueryFilter(venue: "v0", network: "tiktok"),
@@ -58,34 +59,37 @@ import TestSupport
     private static func expectRawAnswers(_ queries: Queries, answering: Bool) throws -> Int {
         let rollups = Source.rollups(storedHours: nil)
         var answered = 0
-        for limit in 1...8 { for filter in filters {
-            let expected = try queries.snapshot(nil) { try queries.top(.engagement, limit: limit, filter, .raw) }
+        for ranking in Ranking.allCases { for limit in 1...8 { for filter in filters {
+            let expected = try queries.snapshot(nil) { try queries.top(ranking, limit: limit, filter, .raw) }
             let answer = try queries.snapshot(nil) {
-                try queries.topOfPlaceRows(limit: limit, filter, ranking: .engagement, rollups)
+                try queries.topOfPlaceRows(limit: limit, filter, ranking: ranking, rollups)
             }
-            #expect((answer != nil) == answering, "\(filter) \(limit)")
+            #expect((answer != nil) == answering, "\(ranking) \(filter) \(limit)")
             guard let answer else { continue }
             answered += answer.isEmpty ? 0 : 1
-            #expect(answer == expected, "\(filter) \(limit)")
-        } }
+            #expect(answer == expected, "\(ranking) \(filter) \(limit)")
+        } } }
         return answered
     }
 
     /// Live, the live advocates are looked up too: every answer the raw rows', as batches arrive
-    /// and are applied one by one.
+    /// and are applied one by one; by every ranking, with no rows read past `--limit` for the
+    /// bounds (`topDepth` 0), so that they often do not decide.
     @Test(arguments: [(64, true), (65, false)] as [(UInt64, Bool)])
     func liveAdvocatesRankLikeTheRawRows(seed: UInt64, oneGroupPerAdvocate: Bool) throws {
         let batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: oneGroupPerAdvocate)
         let database = try TemporaryDatabase()
         let fast = try database.queries(writing: Array(batches.prefix(3)))
+        fast.topDepth = 0
         let raw = try Queries(path: database.path, readsRollups: false)
         let store = try Store(path: database.path, visitorKey: testKey)
         for applied in 3..<batches.count {
             let live = LiveData(batches: Array(batches[applied..<min(applied + 3, batches.count)]))
-            for limit in [1, 3, 8] { for filter in Self.filters {
-                let request = ControlRequest(command: .top, query: Query(by: "engagement", limit: limit, filter: filter))
-                #expect(RollupTests.answer(fast, request, live) == RollupTests.answer(raw, request, live), "\(filter) \(limit)")
-            } }
+            for ranking in Ranking.allCases { for limit in [1, 3, 8] { for filter in Self.filters {
+                let request = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit, filter: filter))
+                #expect(RollupTests.answer(fast, request, live) == RollupTests.answer(raw, request, live),
+                        "\(ranking) \(filter) \(limit)")
+            } } }
             try store.apply(batches[applied])
         }
     }
