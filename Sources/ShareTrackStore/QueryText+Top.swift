@@ -10,9 +10,10 @@ extension QueryText {
     /// keeps `limit` rows, instead of grouping every row by advocate; PostgreSQL keeps them in a
     /// bounded heap. In the shared store, which keeps no count of each advocate's rows, a filter
     /// whose rollup may hold several rows of one advocate (a network or a tier alone) has those
-    /// advocates summed apart as the logged advocates are (`several`).
-    func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int,
-                           several: SeveralRows? = nil) -> (sql: String, values: [SQLValue]) {
+    /// advocates summed apart as the logged advocates are (`several`); at a place with a network
+    /// or a tier, the rows ranked are the `place`'s instead (`topOfPlaceRows`).
+    func topOfSingleGroups(_ filter: QueryFilter, ranking: Ranking, limit: Int, several: SeveralRows? = nil,
+                           place: QueryFilter? = nil) -> (sql: String, values: [SQLValue]) {
         let rollup = Self.advocateRollup(filter)
         let counters = Rows.counterNames.joined(separator: ", ")
         // The live groups, read once: SQLite's are a table, filtered already, left out of the
@@ -52,11 +53,10 @@ extension QueryText {
                 : ("", "\(limit + (several?.rows ?? 0)) + (SELECT count(*) FROM logged_groups)", " WHERE" + notApart("ranked"))
             with += "\n"
         }
-        let ranked = conditions(filter, first: values.count + 1)
+        let ranked = rankedRows(filter, place: place, first: values.count + 1)
         values += ranked.values
         var parts = ["""
-            SELECT * FROM (SELECT advocate, \(counters) FROM \(advocateRollupRows(filter))
-                WHERE \(ranked.sql)\(leftOut.before)
+            SELECT * FROM (SELECT advocate, \(counters) FROM \(ranked.sql)\(leftOut.before)
                 ORDER BY \(sortKey(ranking) { $0 }) DESC, advocate\(dialect.bytewise) LIMIT \(leftOut.limit)) AS ranked\(leftOut.after)
             """]
         if let live, let apart {
@@ -70,6 +70,19 @@ extension QueryText {
         }
         let from = "(" + parts.joined(separator: "\nUNION ALL ") + ") AS rolled_up"
         return (with + groups("advocate", from: from, countAdvocates: false, ranking: ranking, limit: limit), values)
+    }
+
+    /// The rows `topOfSingleGroups` ranks: those of `filter`'s all-time advocate rollup, or
+    /// `place`'s rows of the advocates with a share group under `filter`; a FROM clause and its
+    /// WHERE, the placeholders numbered from `first`.
+    private func rankedRows(_ filter: QueryFilter, place: QueryFilter?, first: Int) -> (sql: String, values: [SQLValue]) {
+        guard let place else {
+            let (conditions, values) = conditions(filter, first: first)
+            return ("\(advocateRollupRows(filter)) WHERE \(conditions)", values)
+        }
+        let (conditions, values) = conditions(place, first: first)
+        let advocates = advocates(filter, first: first + values.count)
+        return ("\(advocateRollupRows(place)) WHERE \(conditions)\(advocates.sql)", values + advocates.values)
     }
 }
 
@@ -172,15 +185,22 @@ extension QueryText {
     func advocateRows(_ filter: QueryFilter, among: QueryFilter? = nil) -> (sql: String, values: [SQLValue]) {
         var (conditions, values) = conditions(filter)
         if let among {
-            let (grouped, groupValues) = self.conditions(among, first: values.count + 1)
-            conditions += " AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(grouped))"
-            values += groupValues
+            let advocates = advocates(among, first: values.count + 1)
+            conditions += advocates.sql
+            values += advocates.values
         }
         let counters = Rows.counterNames.map { $0 == "value" ? "\(dialect.rowValue) AS value" : $0 }
         return ("""
             SELECT advocate, \(counters.joined(separator: ", "))
             FROM \(advocateRollupRows(filter)) WHERE \(conditions)
             """, values)
+    }
+
+    /// A condition on a rollup's rows: only those of the advocates with a share group under
+    /// `filter` (by the index of the share groups by its place), its placeholders numbered from `first`.
+    func advocates(_ filter: QueryFilter, first: Int) -> (sql: String, values: [SQLValue]) {
+        let (conditions, values) = conditions(filter, first: first)
+        return (" AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(conditions))", values)
     }
 
     /// The counters of an advocate's rows of the all-time advocate rollup that `filter` selects (no
@@ -232,10 +252,7 @@ extension QueryText {
     /// and tier's (a fifth of the advocates, or fewer), as they are or summed per advocate (where
     /// one may have several rows there, two tiers in one network), then the campaign's.
     public func boundingRows(_ filter: QueryFilter) -> [Bounds] {
-        guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
-              (filter.venue == nil) != (filter.campaign == nil), filter.network != nil || filter.tier != nil
-        else { return [] }
-        let place = QueryFilter(venue: filter.venue, campaign: filter.campaign)
+        guard let place = Self.place(of: filter) else { return [] }
         guard dialect.keysRowsByAttributes else {
             guard filter.venue == nil else { return [Bounds(place, summed: false)] }
             let attributes = QueryFilter(network: filter.network, tier: filter.tier)
@@ -243,6 +260,16 @@ extension QueryText {
         }
         let among = Bounds(place, summed: false, among: filter)
         return filter.venue == nil ? [Bounds(place, summed: false), among] : [among]
+    }
+
+    /// The place (a venue or a campaign alone) of a filter with a network or a tier over all time,
+    /// without an advocate, which no all-time advocate rollup has rows for (`boundingRows`); nil
+    /// for any other filter.
+    static func place(of filter: QueryFilter) -> QueryFilter? {
+        guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
+              (filter.venue == nil) != (filter.campaign == nil), filter.network != nil || filter.tier != nil
+        else { return nil }
+        return QueryFilter(venue: filter.venue, campaign: filter.campaign)
     }
 
     /// Rows that bound `top`'s advocates under a filter (`boundingRows`): those of `filter`'s

@@ -4,8 +4,8 @@ import ShareTrackStore
 import Testing
 
 /// `top` over the shared store at a venue or in a campaign with a network or a tier, from the
-/// first rows of the rollup that bounds each advocate's total there (`SharedQueries.topMerged`),
-/// against the raw rows, on a real PostgreSQL: random shipments from three nodes, with rows left
+/// first rows of the rollup that bounds each advocate's total there (`SharedQueries.topMerged`)
+/// and from the place's rows (`SharedQueries.topOfPlaceRows`), against the raw rows, on a real PostgreSQL: random shipments from three nodes, with rows left
 /// in the rollup log (the live advocates), at depths that leave most rows unread.
 @Suite("Shared store top merged")
 struct SharedTopMergeTests {
@@ -29,13 +29,19 @@ struct SharedTopMergeTests {
         let raw = SharedQueries(connection, readsRollups: false)
         var fast = SharedQueries(connection)
         let source = Source.rollups(storedHours: nil)
-        var answered = 0
+        var (answered, placeRowsAnswered) = (0, 0)
         for depth in [0, 1, 3, 8] {
             fast.topDepth = depth
             for ranking in Ranking.allCases { for limit in 1...4 { for filter in filters {
                 let request = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit, filter: filter))
                 let expected = SharedRollupTests.answer(raw, request)
                 #expect(SharedRollupTests.answer(fast, request) == expected, "\(request)")
+                if depth == 0, let ranked = try fast.snapshot({
+                    try fast.topOfPlaceRows(filter, ranking: ranking, limit: limit, over: source)
+                }) {
+                    placeRowsAnswered += 1
+                    #expect(String(decoding: try ControlCodec.encoder().encode(ranked), as: UTF8.self) == expected, "\(request)")
+                }
                 guard let merged = try fast.snapshot({ try fast.topMerged(filter, ranking: ranking, limit: limit, over: source) })
                 else { continue }
                 answered += 1
@@ -44,6 +50,8 @@ struct SharedTopMergeTests {
             } } }
         }
         #expect(answered > 10 * filters.count, "\(answered)")
+        // The place's rows (`topOfPlaceRows`) with a tier alone: at v1 and in c2.
+        #expect(placeRowsAnswered == Ranking.allCases.count * 4 * 2)
         let campaignAlone = try fast.snapshot {
             try fast.topMerged(QueryFilter(campaign: "c1"), ranking: .clicks, limit: 1, over: source)
         }
