@@ -13,7 +13,7 @@ import ShareTrackStore
 /// `SharedStore.buildRollups` once the rollups are built and `tier_advocates` filled, under the
 /// fold's lock and the groups lock held exclusively, so that no shipment numbers or finds a group
 /// meanwhile): each group of the step that no stored share has is deleted, and the last step
-/// makes the indexes by venue and by campaign (`indexesSQL`). A deleted group has no rollup rows:
+/// makes the indexes by venue and by campaign (`PlaceIndexes`). A deleted group has no rollup rows:
 /// folds and builds add a share's counters to the groups of its stored share. The check's mark is
 /// a row of `meta`, absent once done; until then `tiers` finds the distinct advocates of the
 /// rollup rows as before. A daemon of version 11 still connected would number a losing share's
@@ -33,15 +33,7 @@ enum CountedGroups {
     /// The check, its mark the last share group it reached. Each step holds the groups lock
     /// exclusively; the last one makes the indexes.
     static let check = MarkedSteps(key: "share_groups_checked_through", stepSQL: checkStepSQL,
-                                   before: "SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey))", done: indexesSQL)
-
-    /// The share groups by venue and by campaign, each then by tier and advocate, for
-    /// `storedAdvocatesPerTier` to read a venue's or a campaign's pairs in order (campaign-3's
-    /// 84,775 groups: 98 → 34 ms of server time, docs/shared-store.md).
-    static let indexesSQL = """
-        CREATE INDEX IF NOT EXISTS share_groups_by_venue ON share_groups (venue, tier, advocate);
-        CREATE INDEX IF NOT EXISTS share_groups_by_campaign ON share_groups (campaign, tier, advocate);
-        """
+                                   before: "SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey))", done: PlaceIndexes.indexesSQL)
 
     /// The check where the store has share groups; the indexes at once where it has none.
     static let createSQL = """
@@ -49,7 +41,7 @@ enum CountedGroups {
         \(check.markSQL(where: "share_groups"))
         DO $$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM share_groups) THEN
-                \(indexesSQL)
+                \(PlaceIndexes.indexesSQL)
             END IF;
         END $$;
         \(SharedRollups.guardFunctions(version: version, keeps: "only the groups of stored shares"))

@@ -9,7 +9,8 @@
 /// summed in steps (`SharedRollupBuilds`); from version 9 each tier's advocates (`TierAdvocates`);
 /// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`), whose rows hold
 /// their advocate and campaign from version 11 (`CampaignAdvocateRows`); from version 12 only the
-/// groups of stored shares (`CountedGroups`).
+/// groups of stored shares (`CountedGroups`), whose indexes by place end with the network from
+/// version 13 (`PlaceIndexes`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -104,6 +105,8 @@ enum SharedSchema {
         CampaignAdvocateRows.createSQL,
         // Only the groups of stored shares, for `tiers` at a venue or in a campaign counted in the groups.
         CountedGroups.createSQL,
+        // The share groups' indexes by place ending with the network.
+        PlaceIndexes.createSQL,
     ]
 
     static var currentVersion: Int { migrations.count }

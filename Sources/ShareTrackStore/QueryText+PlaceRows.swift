@@ -1,11 +1,12 @@
 import ShareTrackCore
 
 extension QueryText {
-    /// `top` over the shared store at a place (a venue or a campaign) with a tier, where no rows
-    /// bound the answer (by engagement) or they do not decide: `topOfSingleGroups` ranking the place's rows of the advocates with a share group under `filter` (the all-time
+    /// `top` over the shared store at a place (a venue or a campaign) with a network or a tier,
+    /// where no rows bound the answer (by engagement) or they do not decide: `topOfSingleGroups`
+    /// ranking the place's rows of the advocates with a share group under `filter` (the all-time
     /// rollup per advocate and venue, or per advocate and campaign), as the daemon does
     /// (`Queries.topOfPlaceRows`). Such a row is the advocate's total under `filter` unless the
-    /// advocate also has a share group at the place that is not under it (`mixed`, from
+    /// advocate also has a share group at the place of another network or tier (`mixed`, from
     /// `advocatesMixedAtPlace`): those, with the logged advocates, are summed apart. Nil where
     /// `rankedPlace` does not serve.
     public func topOfPlaceRows(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source,
@@ -15,7 +16,7 @@ extension QueryText {
     }
 
     /// The advocates with a share group at `filter`'s place under `filter` and another there not
-    /// under it (another tier): up to `limit` of them, how many, and their rows, as
+    /// under it (another network or tier): up to `limit` of them, how many, and their rows, as
     /// `advocatesWithSeveralRows` gives them (each has one row among the place's). Without a
     /// `LIMIT` on the advocates, which had PostgreSQL merge them with every share group in the
     /// unique index's order (a campaign's nano tier at 619,470 shares: 64 ms), it looks for the
@@ -26,7 +27,8 @@ extension QueryText {
         guard let place = rankedPlace(filter, over: source) else { return nil }
         let under = conditions(filter)
         let there = conditions(place, first: under.values.count + 1)
-        let attributes = conditions(QueryFilter(tier: filter.tier), first: under.values.count + there.values.count + 1)
+        let attributes = conditions(QueryFilter(network: filter.network, tier: filter.tier),
+                                    first: under.values.count + there.values.count + 1)
         let groups = GroupTable.shares.table
         return ("""
             SELECT coalesce((array_agg(advocate))[1:\(limit)], '{}')::text, count(*), count(*) FROM (
@@ -37,14 +39,11 @@ extension QueryText {
     }
 
     /// The place whose rows the shared store ranks for `top` under `filter` (`topOfPlaceRows`):
-    /// its venue or campaign where it names one with a tier and no network (`place(of:)`), the
+    /// its venue or campaign where it names one with a network or a tier (`place(of:)`), the
     /// dialect's live groups are filtered like the rollups (the shared store's), and `source`
-    /// reads both the place's rollup and `filter`'s. Not with a network: the store's indexes of
-    /// the share groups by place end with the tier and the advocate, so the advocates on a network
-    /// are read from each group's row, and the answers gained little or lost (`--by engagement`
-    /// at a campaign 149 → 141 ms, at a venue 74 → 81; docs/shared-store.md).
+    /// reads both the place's rollup and `filter`'s.
     func rankedPlace(_ filter: QueryFilter, over source: Source) -> QueryFilter? {
-        guard dialect.filtersLiveGroups, filter.network == nil, let place = Self.place(of: filter),
+        guard dialect.filtersLiveGroups, let place = Self.place(of: filter),
               source.reads(Self.advocateRollup(filter)), source.reads(Self.advocateRollup(place))
         else { return nil }
         return place

@@ -156,8 +156,8 @@ struct SharedRollupTests {
         let connection = try cluster.connect(database)
         let indexes = try connection.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'share_groups' ORDER BY indexname")
         #expect((0..<indexes.count).map { indexes.string($0, 0) ?? "" }.filter { $0.contains("(venue") || $0.contains("(campaign") }
-                == ["CREATE INDEX share_groups_by_campaign ON public.share_groups USING btree (campaign, tier, advocate)",
-                    "CREATE INDEX share_groups_by_venue ON public.share_groups USING btree (venue, tier, advocate)"])
+                == ["CREATE INDEX share_groups_by_campaign_network ON public.share_groups USING btree (campaign, tier, advocate, network)",
+                    "CREATE INDEX share_groups_by_venue_network ON public.share_groups USING btree (venue, tier, advocate, network)"])
         #expect(try nodes[0].rollupsBuilding() == [])
     }
 

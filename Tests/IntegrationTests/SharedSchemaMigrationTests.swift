@@ -8,20 +8,29 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 12 back to version 11: no check of its share groups nor their
+    /// Takes a store from version 13 back to version 12: its share groups' indexes by venue and by
+    /// campaign without the network.
+    static let backToVersionTwelve = """
+        DROP INDEX share_groups_by_venue_network, share_groups_by_campaign_network;
+        CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
+        CREATE INDEX share_groups_by_campaign ON share_groups (campaign, tier, advocate);
+
+        """
+
+    /// Takes a store from version 13 back to version 11: no check of its share groups nor their
     /// indexes by venue and by campaign, the guards wanting version 11.
     static let backToVersionEleven = "DELETE FROM meta WHERE key = '\(CountedGroups.check.key)';\n"
-        + "DROP INDEX share_groups_by_venue, share_groups_by_campaign;\n"
+        + "DROP INDEX share_groups_by_venue_network, share_groups_by_campaign_network;\n"
         + SharedRollups.guardFunctions(version: 11, keeps: "the advocate and campaign in the rows of its rollup per advocate and campaign")
 
-    /// Takes a store from version 12 back to version 10: also the rollup per advocate and campaign
+    /// Takes a store from version 13 back to version 10: also the rollup per advocate and campaign
     /// without its advocate and campaign in each row (nor their index), the guards wanting version 10.
     static let backToVersionTen = backToVersionEleven + """
         ALTER TABLE rollup_campaign_advocates DROP COLUMN advocate, DROP COLUMN campaign;
 
         """ + SharedRollups.guardFunctions(version: 10, keeps: "a rollup per advocate and campaign")
 
-    /// Takes a store from version 12 back to version 9: also without the rollup per advocate and
+    /// Takes a store from version 13 back to version 9: also without the rollup per advocate and
     /// campaign, its groups and its build, the shipments' guard wanting version 9 and the folds'
     /// version 8 (version 9's again).
     static let backToVersionNine = backToVersionTen + """
@@ -32,29 +41,29 @@ struct SharedSchemaMigrationTests {
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "8",
                                       version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 12 back to version 8: also without `tier_advocates`, and the
+    /// Takes a store from version 13 back to version 8: also without `tier_advocates`, and the
     /// shipments' guard wanting version 8 (version 8's again).
     static let backToVersionEight = backToVersionNine + "DROP TABLE tier_advocates;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 12 back to version 7: also without `rollup_builds`, and the guards
+    /// Takes a store from version 13 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
     static let backToVersionSeven = backToVersionEight + "DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 12 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 13 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
     static let backToVersionSix = backToVersionSeven + "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
         + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 12 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 13 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 12 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 13 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -278,6 +287,28 @@ struct SharedSchemaMigrationTests {
         try Self.expectRefused(connection, shipmentVersion: 8, foldVersion: 8)
     }
 
+    @Test("a store at schema version 12 gets its share groups' indexes by venue and by campaign made again ending with the network; its answers stay the same")
+    func migratesVersionTwelve() throws {
+        let (cluster, database, _, _) = try Self.shipped(41, seed: 1212)
+        let connection = try cluster.connect(database)
+        try connection.execute(Self.backToVersionTwelve + "UPDATE meta SET value = '12' WHERE key = 'schema_version';")
+        let filters = [QueryFilter(venue: "v1", network: "tiktok"), QueryFilter(campaign: "c1", network: "instagram", tier: .nano)]
+        let requests = filters.flatMap { SharedRollupTests.topRequests($0, limits: [1, 3]) }
+            + filters.map { ControlRequest(command: .tiers, query: Query(filter: $0)) }
+        let unmigrated = requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) }
+        _ = try Self.migrated(cluster, database, from: 12)
+        let indexes = try connection.query("""
+            SELECT indexdef FROM pg_indexes WHERE tablename = 'share_groups' AND indexname LIKE '%_by_%' ORDER BY indexname
+            """)
+        #expect((0..<indexes.count).map { indexes.string($0, 0) ?? "" } == [
+            "CREATE INDEX share_groups_by_campaign_network ON public.share_groups USING btree (campaign, tier, advocate, network)",
+            "CREATE UNIQUE INDEX share_groups_by_key ON public.share_groups USING btree (advocate, venue, campaign, network, tier)",
+            "CREATE INDEX share_groups_by_venue_network ON public.share_groups USING btree (venue, tier, advocate, network)",
+        ])
+        #expect(requests.map { SharedRollupTests.answer(SharedQueries(connection), $0) } == unmigrated)
+        SharedRollupTests.expectSameAnswers(connection, requests)
+    }
+
     @Test("a store at schema version 11 has the share groups that no stored share has (a share that lost to another node's) deleted in steps, exact at every step; version 11 shipments and folds are then refused")
     func migratesVersionEleven() throws {
         var (cluster, database, nodes, chain) = try Self.shipped(41, seed: 1111)
@@ -306,7 +337,7 @@ struct SharedSchemaMigrationTests {
         #expect(try connection.query(lost).count == 0)
         let made = try connection.query(indexes)
         #expect((0..<made.count).map { made.string($0, 0) ?? "" }
-                == ["share_groups_by_campaign", "share_groups_by_key", "share_groups_by_venue"])
+                == ["share_groups_by_campaign_network", "share_groups_by_key", "share_groups_by_venue_network"])
         SharedRollupTests.expectSameAnswers(connection, tiers)
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
         try migrated.fold()

@@ -3,9 +3,9 @@ import ShareTrackCore
 import ShareTrackStore
 import Testing
 
-/// `top` over the shared store at a venue or in a campaign with a tier, from the place's rows of
-/// the advocates with a share group under the filter (`SharedQueries.topOfPlaceRows`), on a real
-/// PostgreSQL, against the raw rows.
+/// `top` over the shared store at a venue or in a campaign with a network or a tier, from the
+/// place's rows of the advocates with a share group under the filter
+/// (`SharedQueries.topOfPlaceRows`), on a real PostgreSQL, against the raw rows.
 @Suite("Shared store top of a place's rows")
 struct SharedTopOfPlaceRowsTests {
     @Test("an advocate with another tier at the place, a logged one, and too many of the first")
@@ -27,7 +27,7 @@ struct SharedTopOfPlaceRowsTests {
         try nodes[0].fold()
         let queries = SharedQueries(connection)
         let rollups = Source.rollups(storedHours: nil)
-        let nano = QueryFilter(campaign: "c1", tier: .nano)
+        let (nano, network) = (QueryFilter(campaign: "c1", tier: .nano), QueryFilter(campaign: "c1", network: "x"))
         func placeRows(_ filter: QueryFilter, limit: Int = 3) throws -> [String]? {
             try queries.snapshot {
                 try queries.topOfPlaceRows(filter, ranking: .engagement, limit: limit, over: rollups)?.map(\.name)
@@ -45,11 +45,15 @@ struct SharedTopOfPlaceRowsTests {
         #expect(try placeRows(nano) == ["b", "c", "a"])
         #expect(try placeRows(nano, limit: 1) == ["b"])
         #expect(try placeRows(QueryFilter(venue: "v9", tier: .micro)) == ["d", "a"])
-        let requests = [nano, QueryFilter(venue: "v9", tier: .nano), QueryFilter(campaign: "c1", tier: .micro)]
+        let requests = [nano, QueryFilter(venue: "v9", tier: .nano), QueryFilter(campaign: "c1", tier: .micro), network]
             .flatMap { SharedRollupTests.topRequests($0, limits: [1, 2, 3]) }
         SharedRollupTests.expectSameAnswers(connection, requests)
-        // Not with a network (the store's indexes by place end with the tier), nor a range.
-        #expect(try placeRows(QueryFilter(campaign: "c1", network: "x")) == nil)
+        // Every share is on network x: a is mixed under a tier there, not under the network alone.
+        #expect(try mixed(network) == QueryText.SeveralRows(advocates: "{}", rows: 0))
+        #expect(try placeRows(network) == ["d", "a", "b"])
+        #expect(try mixed(QueryFilter(campaign: "c1", network: "x", tier: .nano)) == QueryText.SeveralRows(advocates: "{a}", rows: 1))
+        #expect(try placeRows(QueryFilter(campaign: "c1", network: "x", tier: .nano)) == ["b", "c", "a"])
+        // Not over a range.
         #expect(try placeRows(QueryFilter(campaign: "c1", tier: .nano, since: RandomChain.hour0 * 3600)) == nil)
 
         // c's next nano share waits in the rollup log: 84 / 140, above b.
