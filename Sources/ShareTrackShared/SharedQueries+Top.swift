@@ -9,12 +9,12 @@ extension SharedQueries {
         try summedApart(text.advocatesWithSeveralRows(filter, over: source, limit: Self.mostSummedApart + 1))
     }
 
-    /// `top` at a place with a tier where `topMerged` does not answer (by engagement, which no
-    /// rows bound, or where the rows that bound it do not decide): the place's rows of the
-    /// advocates with a share group under `filter`, those with another share group there not
+    /// `top` at a place with a network or a tier where `topMerged` does not answer (by engagement,
+    /// which no rows bound, or where the rows that bound it do not decide): the place's rows of
+    /// the advocates with a share group under `filter`, those with another share group there not
     /// under it summed apart (`QueryText.topOfPlaceRows`). Nil past `mostSummedApart` of those, or
     /// where the place's rows do not serve. At 619,470 shares, `--campaign --tier nano --by
-    /// engagement` 218 → 106 ms, `--by shares` 269 → 174 (docs/shared-store.md).
+    /// engagement` 196 → 95 ms, `--by shares` 252 → 159 (docs/shared-store.md).
     func topOfPlaceRows(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source) throws -> [GroupRow]? {
         guard let statement = text.advocatesMixedAtPlace(filter, over: source, limit: Self.mostSummedApart + 1) else {
             return nil
