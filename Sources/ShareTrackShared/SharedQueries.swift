@@ -55,8 +55,8 @@ public struct SharedQueries {
         let source = try sumsSource()
         switch question {
         case .top(let ranking, let limit, let filter):
-            if let merged = try topMerged(filter, ranking: ranking, limit: limit, over: source) { return merged }
             if let ranked = try topOfPlaceRows(filter, ranking: ranking, limit: limit, over: source) { return ranked }
+            if let merged = try topMerged(filter, ranking: ranking, limit: limit, over: source) { return merged }
             guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source,
                                                              several: try advocatesWithSeveralRows(filter, over: source))
             else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
