@@ -81,7 +81,7 @@ extension QueryText {
             return ("\(advocateRollupRows(filter)) WHERE \(conditions)", values)
         }
         let (conditions, values) = conditions(place, first: first)
-        let advocates = advocates(filter, first: first + values.count)
+        let advocates = advocatesWithShareGroup(under: filter, first: first + values.count)
         return ("\(advocateRollupRows(place)) WHERE \(conditions)\(advocates.sql)", values + advocates.values)
     }
 }
@@ -185,7 +185,7 @@ extension QueryText {
     func advocateRows(_ filter: QueryFilter, among: QueryFilter? = nil) -> (sql: String, values: [SQLValue]) {
         var (conditions, values) = conditions(filter)
         if let among {
-            let advocates = advocates(among, first: values.count + 1)
+            let advocates = advocatesWithShareGroup(under: among, first: values.count + 1)
             conditions += advocates.sql
             values += advocates.values
         }
@@ -198,7 +198,7 @@ extension QueryText {
 
     /// A condition on a rollup's rows: only those of the advocates with a share group under
     /// `filter` (by the index of the share groups by its place), its placeholders numbered from `first`.
-    func advocates(_ filter: QueryFilter, first: Int) -> (sql: String, values: [SQLValue]) {
+    func advocatesWithShareGroup(under filter: QueryFilter, first: Int) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter, first: first)
         return (" AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(conditions))", values)
     }
