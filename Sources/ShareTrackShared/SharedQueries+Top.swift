@@ -18,13 +18,10 @@ extension SharedQueries {
     /// seldom decide, in 136-152 (then the place's rows); `--campaign --tier nano --by
     /// engagement`, which `topMerged` does not answer, 196 → 95 ms (docs/shared-store.md).
     func topOfPlaceRows(_ filter: QueryFilter, ranking: Ranking, limit: Int, over source: Source) throws -> [GroupRow]? {
-        guard let statement = text.advocatesMixedAtPlace(filter, over: source, limit: Self.mostSummedApart + 1) else {
-            return nil
-        }
-        try connection.execute(Self.topWorkMem)  // for the hash of the place's share groups too
-        guard let mixed = try summedApart(statement),
+        guard let mixed = try summedApart(text.advocatesMixedAtPlace(filter, over: source, limit: Self.mostSummedApart + 1)),
               let (sql, values) = text.topOfPlaceRows(filter, ranking: ranking, limit: limit, over: source, mixed: mixed)
         else { return nil }
+        try connection.execute(Self.topWorkMem)
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
 

@@ -20,7 +20,7 @@ extension QueryText {
     /// `advocatesWithSeveralRows` gives them (each has one row among the place's). Without a
     /// `LIMIT` on the advocates, which had PostgreSQL merge them with every share group in the
     /// unique index's order (a campaign's nano tier at 619,470 shares: 64 ms), it looks for the
-    /// other groups in a hash of the place's (21 ms) or, for a tier with few groups, by each
+    /// other groups in a hash of the place's (21-28 ms) or, for a tier with few groups, by each
     /// advocate's own (2 ms). Nil where `topOfPlaceRows` does not answer.
     public func advocatesMixedAtPlace(_ filter: QueryFilter, over source: Source,
                                       limit: Int) -> (sql: String, values: [SQLValue])? {
