@@ -161,25 +161,6 @@ struct SharedRollupTests {
         #expect(try nodes[0].rollupsBuilding() == [])
     }
 
-    @Test("top's bounded heap gets 64 MB of work_mem at least, for its transaction only; a larger setting is kept")
-    func topWorkMem() throws {
-        let (cluster, database, _) = try Self.stores(1)
-        let connection = try cluster.connect(database)
-        let workMem = { try connection.query("SHOW work_mem").string(0, 0) }
-        let top = ControlRequest(command: .top)
-        func workMemDuringTop() throws -> String? {
-            try SharedQueries(connection).snapshot {
-                _ = try SharedQueries(connection).answer(top, now: 0)
-                return try workMem()
-            }
-        }
-        #expect(try workMem() == "4MB")
-        #expect(try workMemDuringTop() == "64MB")
-        #expect(try workMem() == "4MB")
-        try connection.execute("SET work_mem = '128MB'")
-        #expect(try workMemDuringTop() == "128MB")
-    }
-
     @Test("an advocate renamed to one whose groups exist merges its groups and rollup rows into theirs")
     func renameMergesGroups() throws {
         let (cluster, database, nodes) = try Self.stores(1)
