@@ -34,9 +34,14 @@ public struct SharedQueries {
     /// Runs `body` in one read-only snapshot of the store, or in the one already open (so that
     /// several answers, a report's, may read the same snapshot). A database without the store's
     /// schema, or with a newer one than this version knows, is refused first, naming it.
+    ///
+    /// The snapshot reads without JIT compilation (`jit` off for its transaction only): PostgreSQL
+    /// compiles the plans it costs over `jit_above_cost`, here the answers over a range at 2M
+    /// shares, for 30-40 ms that a few hundred thousand rows never repay (a fifth of those answers;
+    /// `export` and `report` within their spread; docs/shared-store.md).
     public func snapshot<Result>(_ body: () throws -> Result) throws -> Result {
         guard !connection.inTransaction else { return try body() }
-        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off")
         defer { _ = try? connection.execute("ROLLBACK") }
         let version = try connection.query("SELECT to_regclass('meta') IS NOT NULL").string(0, 0) == "t"
             ? try connection.query("SELECT value::int FROM meta WHERE key = 'schema_version'") : nil

@@ -26,4 +26,15 @@ struct SharedReadSettingsTests {
         #expect(try workMemDuringTop() == "128MB")
     }
 
+    @Test("an answer's snapshot reads without JIT compilation, for its transaction only")
+    func snapshotWithoutJIT() throws {
+        let (cluster, database, _) = try SharedRollupTests.stores(1)
+        let connection = try cluster.connect(database)
+        let jit = { try connection.query("SHOW jit").string(0, 0) }
+        #expect(try jit() == "on")
+        #expect(try SharedQueries(connection).snapshot { try jit() } == "off")
+        #expect(try jit() == "on")
+        #expect(try SharedQueries(connection).answer(ControlRequest(command: .tiers), now: 0) is [GroupRow])
+        #expect(try jit() == "on")
+    }
 }
