@@ -49,8 +49,8 @@ public struct QueryText: Sendable {
     /// counters.
     func rollup(_ rollup: Rollup, _ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
-        guard rollup.hourly, !rollup.groups.attributes.isEmpty, !columns.contains("hour"),
-              filter.since != nil || filter.until != nil else {
+        guard dialect.sumsRangesPerGroupFirst, rollup.hourly, !rollup.groups.attributes.isEmpty,
+              !columns.contains("hour"), filter.since != nil || filter.until != nil else {
             let (conditions, values) = conditions(filter, reading: rollup)
             return ("(SELECT \(selected) FROM \(withGroups(rollup, filter, columns)) WHERE \(conditions)"
                     + "\(liveGroups(selected, where: conditions))) AS rolled_up", values)
@@ -58,10 +58,11 @@ public struct QueryText: Sendable {
         return summedPerGroup(rollup, filter, selected: selected)
     }
 
-    /// `rollup(_:_:columns:)` for an hourly rollup over a range, not per hour: the range's rows are
-    /// summed per group first, and only then joined with their groups' attributes, so that each
-    /// group's attributes are looked up once instead of once per hour (24 h at 2M shares: 71,000
-    /// rows, 24,000 groups; docs/benchmarks.md, round 8). The range's parameters come first here.
+    /// `rollup(_:_:columns:)` for an hourly rollup over a range, not per hour, where the dialect
+    /// `sumsRangesPerGroupFirst`: the range's rows are summed per group first, and only then joined
+    /// with their groups' attributes, so that each group's attributes are looked up once instead of
+    /// once per hour (24 h at 2M shares: 71,000 rows, 24,000 groups; docs/benchmarks.md, round 8).
+    /// The range's parameters come first here.
     private func summedPerGroup(_ rollup: Rollup, _ filter: QueryFilter, selected: String)
         -> (sql: String, values: [SQLValue])
     {

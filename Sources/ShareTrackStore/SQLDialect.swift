@@ -46,6 +46,12 @@ public struct SQLDialect: Sendable {
     /// unary `+` (it keeps no statistics here, so between two indexes that each take one equality
     /// it may take the less selective); nothing for PostgreSQL, whose planner has statistics.
     let unindexed: String
+    /// Whether an hourly rollup read over a range is summed per group before it is joined with its
+    /// groups' attributes: SQLite, which looks each joined row's group up by its key, then does so
+    /// once per group instead of once per hour. PostgreSQL hash-joins the range's rows with the
+    /// filter's groups instead; summing first would only hide the filter from that join
+    /// (docs/shared-store.md, "Ranges joined first").
+    let sumsRangesPerGroupFirst: Bool
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
@@ -56,7 +62,8 @@ public struct SQLDialect: Sendable {
             + "UNION ALL SELECT \(Rows.counterColumns) FROM temp.live_counters)",
         exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups", filtersLiveGroups: false,
         idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
-        rollupTableOptions: " WITHOUT ROWID", keysRowsByAttributes: true, unindexed: "+")
+        rollupTableOptions: " WITHOUT ROWID", keysRowsByAttributes: true, unindexed: "+",
+        sumsRangesPerGroupFirst: true)
 
     /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
     /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
@@ -79,7 +86,8 @@ public struct SQLDialect: Sendable {
             + " FROM rollup_log l JOIN shares s USING (token)) AS logged",
         filtersLiveGroups: true,
         idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
-        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", keysRowsByAttributes: false, unindexed: "")
+        valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", keysRowsByAttributes: false, unindexed: "",
+        sumsRangesPerGroupFirst: false)
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {
