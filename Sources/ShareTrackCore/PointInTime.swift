@@ -6,11 +6,12 @@ public enum PointInTime: Sendable, Equatable {
     /// Seconds since the epoch.
     case at(Int64)
 
-    /// `nil` if `text` is neither a duration (see `Formatting.parseDuration`) nor an RFC 3339 time.
-    public init?(_ text: some StringProtocol) {
+    /// `nil` if `text` is neither a duration (see `Formatting.parseDuration`) nor an RFC 3339 time;
+    /// a time's fraction of a second rounded down, or up with `roundingUp` (`RFC3339.parse`).
+    public init?(_ text: some StringProtocol, roundingUp: Bool = false) {
         if let seconds = Formatting.parseDuration(text) {
             self = .ago(seconds)
-        } else if let time = RFC3339.parse(text) {
+        } else if let time = RFC3339.parse(text, roundingUp: roundingUp) {
             self = .at(time)
         } else {
             return nil

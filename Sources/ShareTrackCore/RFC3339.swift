@@ -1,12 +1,13 @@
 /// RFC 3339 timestamps (`2026-11-27T20:15:00Z`, `2026-11-27T21:15:00.25+01:00`) and epoch seconds.
 public enum RFC3339 {
-    /// Seconds since the epoch, rounded down (toward -infinity) for fractional seconds; nil if not RFC 3339.
+    /// Seconds since the epoch, rounded down (toward -infinity) for fractional seconds, or up
+    /// with `roundingUp` (the end of a range: `sharectl --until`); nil if not RFC 3339.
     ///
     /// Accepts `T`/`t`, `Z`/`z`, any number of fraction digits, offsets `+hh:mm`/`-hh:mm`,
     /// and second 60 (a leap second, counted as the first second of the next minute).
-    public static func parse(_ text: some StringProtocol) -> Int64? {
-        text.utf8.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
-            ?? Array(text.utf8).withUnsafeBytes { parse($0) }
+    public static func parse(_ text: some StringProtocol, roundingUp: Bool = false) -> Int64? {
+        text.utf8.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0), roundingUp: roundingUp) }
+            ?? Array(text.utf8).withUnsafeBytes { parse($0, roundingUp: roundingUp) }
     }
 
     /// The UTC time `seconds` after the epoch, as `2026-11-27T20:00:00Z`.
@@ -68,7 +69,7 @@ public enum RFC3339 {
     }
 
     /// `parse` over UTF-8 bytes.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    static func parse(_ bytes: UnsafeRawBufferPointer, roundingUp: Bool = false) -> Int64? {
         guard bytes.count >= 20 else { return nil } // 2026-11-27T20:15:00Z
         var valid = true
         /// The two digits at `offset`; clears `valid` if they are not digits.
@@ -88,10 +89,14 @@ public enum RFC3339 {
         else { return nil }
 
         var i = 19
+        var fraction = false
         if bytes[i] == UInt8(ascii: ".") {
             i += 1
             let start = i
-            while i < bytes.count, ByteScan.isDigit(bytes[i]) { i += 1 }
+            while i < bytes.count, ByteScan.isDigit(bytes[i]) {
+                fraction = fraction || bytes[i] != UInt8(ascii: "0")
+                i += 1
+            }
             guard i > start, i < bytes.count else { return nil }
         }
 
@@ -110,8 +115,9 @@ public enum RFC3339 {
         guard i == bytes.count else { return nil }
 
         // The fraction is dropped: the time is never negative relative to its whole second,
-        // so truncating it rounds down even before the epoch.
+        // so truncating it rounds down even before the epoch; rounding up adds the second it began.
         return days(fromCivil: year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset
+            + (roundingUp && fraction ? 1 : 0)
     }
 
     private static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {

@@ -5,7 +5,17 @@ import ShareTrackCore
 /// `The value 'yesterday' is invalid for '--since <time>': expected ...`.
 enum ArgumentValue {
     static func pointInTime(_ text: String) throws -> PointInTime {
-        guard let time = PointInTime(text) else {
+        try pointInTime(text, roundingUp: false)
+    }
+
+    /// The end of a time range (`--until`): a fraction of a second rounds up, so that the hour it
+    /// falls in is counted.
+    static func endOfRange(_ text: String) throws -> PointInTime {
+        try pointInTime(text, roundingUp: true)
+    }
+
+    private static func pointInTime(_ text: String, roundingUp: Bool) throws -> PointInTime {
+        guard let time = PointInTime(text, roundingUp: roundingUp) else {
             throw ValidationError("expected a duration before now (90m, 24h, 7d, 1h30m) "
                                   + "or an RFC 3339 time (2026-11-27T20:00:00Z)")
         }

@@ -43,7 +43,7 @@ struct TimeRangeOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Count up to this time, rounded up to the hour and excluded: a duration before now or an RFC 3339 time.",
-        valueName: "time"), transform: ArgumentValue.pointInTime)
+        valueName: "time"), transform: ArgumentValue.endOfRange)
     var until: PointInTime?
 
     func filter(now: Int64) -> QueryFilter {

@@ -115,6 +115,13 @@ struct SharectlTests {
         let annRecent = try #require(recent.first { $0["advocate"] as? String == "ann" })
         #expect(annRecent["shares"] as? Int == 1 && annRecent["clicks"] as? Int == 3)
 
+        // --until rounds up to the hour, a fraction of a second too: s2's hour (48 h ago) alone.
+        let s2 = try #require(try Self.sharectl(["share", "s2", "--json"] + socket).json as? [String: Any])
+        let hour = try #require((s2["time"] as? String)?.prefix(13))  // 2026-12-03T10
+        let oldHour = try Self.sharectl(["top", "--json", "--since", "\(hour):00:00Z", "--until", "\(hour):00:00.5Z"] + socket)
+        let annOld = try #require(oldHour.json as? [[String: Any]], "\(oldHour.stderr)")
+        #expect(annOld.count == 1 && annOld.first?["shares"] as? Int == 1 && annOld.first?["clicks"] as? Int == 1)
+
         let tiers = try #require(try Self.sharectl(["tiers", "--json"] + socket).json as? [[String: Any]])
         #expect(tiers.map { $0["tier"] as? String } == ["nano", "micro", "mid", "macro", "mega"])
         #expect(tiers[0]["shares"] as? Int == 1 && tiers[1]["shares"] as? Int == 1 && tiers[3]["shares"] as? Int == 1)

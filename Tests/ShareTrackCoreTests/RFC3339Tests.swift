@@ -27,6 +27,19 @@ import Testing
         #expect(RFC3339.parse(text[...]) == seconds)
     }
 
+    @Test("the end of a range rounds a fraction of a second up", arguments: [
+        ("2026-11-27T20:15:00Z", 1_795_810_500),
+        ("2026-11-27T20:15:00.000Z", 1_795_810_500),
+        ("2026-11-27T20:15:00.5Z", 1_795_810_501),
+        ("2026-11-27T20:15:00.0001Z", 1_795_810_501),
+        ("2026-11-27T21:15:00.5+01:00", 1_795_810_501),
+        ("1969-12-31T23:59:59.5Z", 0),
+    ] as [(String, Int64)])
+    func roundsUp(text: String, seconds: Int64) {
+        #expect(RFC3339.parse(text, roundingUp: true) == seconds)
+        #expect(PointInTime(text, roundingUp: true)?.seconds(now: 0) == seconds)
+    }
+
     @Test(arguments: [
         "",
         "Z",
