@@ -11,24 +11,7 @@ struct EventFields {
 
     /// Scans the whole line, which must be one JSON object, keeping the known members.
     mutating func scan(_ scanner: inout JSONScanner) throws(JSONError) {
-        scanner.skipWhitespace()
-        try scanner.expect(UInt8(ascii: "{"), "expected '{' (a line is one JSON object)")
-        scanner.skipWhitespace()
-        if scanner.peek != UInt8(ascii: "}") {
-            repeat {
-                scanner.skipWhitespace()
-                let offset = scanner.index
-                let name = try scanner.memberName()
-                let value = try scanner.value()
-                guard scanner.withContent(of: name, { set($0, value.kind == .null ? nil : value) }) else {
-                    throw JSONError(offset: offset, reason: "repeated member name")
-                }
-                scanner.skipWhitespace()
-            } while scanner.consume(UInt8(ascii: ","))
-        }
-        try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
-        scanner.skipWhitespace()
-        guard scanner.isAtEnd else { throw JSONError(offset: scanner.index, reason: "unexpected data after the object") }
+        try scanner.object { set($0, $1.kind == .null ? nil : $1) }
     }
 
     /// Keeps the member `name` if it is a known one; `false` if the line already had a member of that name.

@@ -219,6 +219,31 @@ struct JSONScanner {
         } while !open.isEmpty
     }
 
+    /// Scans the whole line, which must be one JSON object (with whitespace around it), handing
+    /// each member's name (its content, unescaped) and value to `member`, which returns false for
+    /// a name the object already had: a repeated member name.
+    @inline(__always)
+    mutating func object(_ member: (UnsafeRawBufferPointer, JSONValue) -> Bool) throws(JSONError) {
+        skipWhitespace()
+        try expect(UInt8(ascii: "{"), "expected '{' (a line is one JSON object)")
+        skipWhitespace()
+        if peek != UInt8(ascii: "}") {
+            repeat {
+                skipWhitespace()
+                let offset = index
+                let name = try memberName()
+                let value = try value()
+                guard withContent(of: name, { member($0, value) }) else {
+                    throw JSONError(offset: offset, reason: "repeated member name")
+                }
+                skipWhitespace()
+            } while consume(UInt8(ascii: ","))
+        }
+        try expect(UInt8(ascii: "}"), "expected ',' or '}'")
+        skipWhitespace()
+        guard isAtEnd else { throw JSONError(offset: index, reason: "unexpected data after the object") }
+    }
+
     /// `memberName()` of nested object number `object`, refusing a name it already has.
     private mutating func uniqueMemberName(in object: Int) throws(JSONError) {
         let offset = index

@@ -33,7 +33,8 @@ struct SendCommand: ParsableCommand {
 
     @Flag(help: """
         Mark every event as a test event ("test": true): checked like a real one, counted nowhere. \
-        A line that has its own "test" member is sent as it is.
+        A line's own "test": false or null becomes true; a line the daemon refuses before reading \
+        its members (not one JSON object) is sent as it is.
         """)
     var test = false
 

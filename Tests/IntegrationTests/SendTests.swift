@@ -9,6 +9,8 @@ struct SendTests {
     static let click = #"{"type":"click","share":"k7Qx2","visitor":"v1"}"#
     static let unknownType = #"{"type":"like","share":"a"}"#
     static let missingShare = #"{"type":"click"}"#
+    /// Marked a real event by its own `test`, and a number Foundation's JSON parser refuses.
+    static let realClick = #"{"type":"click","share":"k7Qx2","test":false,"x":1e400}"#
 
     @Test("answers in order, empty lines skipped; --quiet prints only rejected lines with their line numbers; exit 1 if any")
     func answersAndLineNumbers() throws {
@@ -59,29 +61,35 @@ struct SendTests {
         #expect(clicks == [Int64(count)])
     }
 
-    @Test("--test adds \"test\": true to every event; a line's own \"test\" and non-objects are left alone")
+    @Test("--test makes every event a test: \"test\": true added, or in place of false or null; lines the daemon refuses as they are")
     func testMark() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let listener = try LineListener(path: directory + "/ingest.sock")
-        let input = [#"{"type":"click","share":"a"}  "#, "{}", #"{"type":"click","share":"b","test":false}"#, "not json"]
+        let input = [#"{"type":"click","share":"a"}  "#, "{}", #"{"type":"click","share":"b","test":false}"#,
+                     #"{"type":"click","share":"c","test" : null ,"x":1}"#, #"{"type":"click","share":"d","x":1e400}"#,
+                     #"{"type":"click","share":"e","x":[[[{"\u0074":1}]]]}"#, #"{"type":"click","share":"f","test":"yes"}"#,
+                     #"{"type":"click","share":"g","x":1,"x":2}"#, #"{"type":"click","share":"h"}{}"#, "not json"]
         let run = try SharectlTests.sharectl(["send", "--test", "--ingest-socket", listener.path],
                                              input: input.joined(separator: "\n"))
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(listener.received == [#"{"type":"click","share":"a","test":true}"#, #"{"test":true}"#,
-                                      #"{"type":"click","share":"b","test":false}"#, "not json"])
+        #expect(listener.received == [#"{"type":"click","share":"a","test":true}  "#, #"{"test":true}"#,
+                                      #"{"type":"click","share":"b","test":true}"#,
+                                      #"{"type":"click","share":"c","test" : true ,"x":1}"#,
+                                      #"{"type":"click","share":"d","x":1e400,"test":true}"#,
+                                      #"{"type":"click","share":"e","x":[[[{"\u0074":1}]]],"test":true}"#] + input[6...])
     }
 
     @Test("--test against the daemon: answered as test events, counted only as test")
     func testEventsCountNothing() throws {
         let daemon = try DaemonProcess()
         let run = try SharectlTests.sharectl(["send", "--test", "--ingest-socket", daemon.ingestSocket],
-                                             input: [Self.share, Self.click, Self.unknownType].joined(separator: "\n"))
+                                             input: [Self.share, Self.click, Self.unknownType, Self.realClick].joined(separator: "\n"))
         #expect(run.status == 1)
         let answers = run.stdout.split(separator: "\n")
-        #expect(answers.count == 3 && answers[0] == #"{"ok":true,"test":true}"# && answers[1] == #"{"ok":true,"test":true}"#,
-                "\(run.stdout)")
+        #expect(answers.count == 4 && answers[0] == #"{"ok":true,"test":true}"# && answers[1] == #"{"ok":true,"test":true}"#
+                && answers[3] == #"{"ok":true,"test":true}"#, "\(run.stdout)")
         let totals = try #require(try SingleDaemonTests.status(daemon.controlSocket)["totals"] as? [String: Any])
-        #expect(totals["accepted"] as? Int == 0 && totals["test"] as? Int == 2, "\(totals)")
+        #expect(totals["accepted"] as? Int == 0 && totals["test"] as? Int == 3, "\(totals)")
         #expect(try daemon.stop() == 0)
     }
 
