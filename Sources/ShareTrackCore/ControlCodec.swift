@@ -28,7 +28,7 @@ public enum ControlCodec {
         }
         let data = Data(line)
         do {
-            return try decoder().decode(ControlRequest.self, from: data)
+            return try decoder().decode(ControlRequest.self, from: data).canonical
         } catch {
             guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
                 throw ControlError(.badJSON, "a request is one JSON object on one line")

@@ -25,6 +25,30 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     }
 }
 
+extension ControlRequest {
+    /// This request with its ids in NFC, as ingest stores them (`CanonicalText`): the query's id
+    /// and filter, `forget`'s advocate. (Share tokens and networks are ASCII; a visitor id is
+    /// hashed as sent, at ingest and by `forget` alike.)
+    public var canonical: ControlRequest {
+        var request = self
+        request.query?.id = query?.id.map(CanonicalText.nfc)
+        request.query?.filter = query?.filter.canonical ?? QueryFilter()
+        request.forget?.advocate = forget?.advocate.map(CanonicalText.nfc)
+        return request
+    }
+}
+
+extension QueryFilter {
+    /// This filter with its ids in NFC (`CanonicalText`).
+    public var canonical: QueryFilter {
+        var filter = self
+        for path in [\QueryFilter.advocate, \.venue, \.campaign, \.network] {
+            filter[keyPath: path] = self[keyPath: path].map(CanonicalText.nfc)
+        }
+        return filter
+    }
+}
+
 /// Whom `forget` erases: exactly one of a visitor id and an advocate id.
 public struct ForgetTarget: Codable, Sendable, Equatable {
     public var visitor: String?

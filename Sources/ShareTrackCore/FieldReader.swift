@@ -63,9 +63,10 @@ struct FieldReader {
         try string(value, "share", "1-128 characters of A-Z a-z 0-9 . _ ~ -", valid: FieldSyntax.isToken)
     }
 
-    /// A free-text id (`advocate`, `venue`, `campaign`, `source`, `visitor`), or nil when absent.
+    /// A free-text id (`advocate`, `venue`, `campaign`, `source`) in NFC (`CanonicalText`), or nil when absent.
     func text(_ value: JSONValue?, _ name: StaticString) throws(Rejection) -> String? {
-        try string(value, name, "1-128 characters without control characters", valid: FieldSyntax.isValidText)
+        try string(value, name, "1-128 characters without control characters", valid: FieldSyntax.isValidText,
+                   text: CanonicalText.nfc)
     }
 
     /// A `network` name, or nil when absent.
@@ -74,11 +75,12 @@ struct FieldReader {
     }
 
     private func string(
-        _ value: JSONValue?, _ name: StaticString, _ rule: String, valid: (UnsafeRawBufferPointer) -> Bool
+        _ value: JSONValue?, _ name: StaticString, _ rule: String, valid: (UnsafeRawBufferPointer) -> Bool,
+        text: (UnsafeRawBufferPointer) -> String = { String(decoding: $0, as: UTF8.self) }
     ) throws(Rejection) -> String? {
         guard let value else { return nil }
         guard case .string = value.kind,
-              let string = scanner.withContent(of: value, { valid($0) ? String(decoding: $0, as: UTF8.self) : nil })
+              let string = scanner.withContent(of: value, { valid($0) ? text($0) : nil })
         else { throw bad(name, rule) }
         return string
     }

@@ -33,7 +33,7 @@ extension ControlCommand {
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
         try Failure.reporting {
-            let request = request(now: now)
+            let request = request(now: now).canonical
             let answer = try QueryAnswers(socketPath: connection.socketPath, databasePath: databasePath)
                 .answer(request, now: now, as: Answer.self)
             if connection.json {

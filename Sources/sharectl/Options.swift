@@ -73,7 +73,7 @@ struct FilterOptions: ParsableArguments {
         filter.campaign = campaign
         filter.network = network
         filter.tier = tier
-        return filter
+        return filter.canonical
     }
 }
 
