@@ -40,10 +40,11 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         let name = file.flatMap { $0 == "-" ? nil : $0 }
-        guard let opened = name.map({ fopen($0, "r") }) ?? fdopen(STDIN_FILENO, "r") else {
+        let descriptor = name.map { open($0, O_RDONLY | O_CLOEXEC) } ?? STDIN_FILENO
+        guard descriptor >= 0 else {
             throw fail(Failure("cannot read \(name ?? "stdin"): \(String(cString: strerror(errno)))", exitCode: 66))
         }
-        let input = UncheckedInput(file: opened)
+        let input = InputFile(descriptor: descriptor, name: name ?? "stdin")
         let path = ingestSocket ?? ProcessInfo.processInfo.environment[Settings.Key.ingestSocket.environmentName]
             ?? Settings().ingestSocket
         let tally: Tally
@@ -65,7 +66,7 @@ struct SendCommand: ParsableCommand {
     }
 
     /// Sends every line of `input` from a thread of its own while this one reads and prints the answers.
-    private func send(from input: UncheckedInput, to path: String) throws(Failure) -> Tally {
+    private func send(from input: InputFile, to path: String) throws(Failure) -> Tally {
         let connection = try SocketConnection(path: path, unreachable: "is sharetrackd running?")
         // The line number of every line sent, in order: the n-th answer is to the n-th of them.
         let sent = Mutex<(numbers: [Int], done: Bool, failure: Failure?)>(([], false, nil))
@@ -97,6 +98,8 @@ struct SendCommand: ParsableCommand {
             } else if rejected {
                 print("line \(number): \(text)")
             }
+            // Answers come as the lines do: print each burst as it arrives, not at the end.
+            if !reader.hasLine { fflush(nil) }
         }
         while !sent.withLock({ $0.done }) { usleep(1_000) }
         connection.close()
@@ -108,30 +111,30 @@ struct SendCommand: ParsableCommand {
     }
 
     /// Writes the non-empty lines of `input`, calling `sending` with each one's line number
-    /// before it goes out; the failure that stopped it, if any.
-    private static func write(input: UncheckedInput, to connection: SocketConnection, test: Bool,
+    /// before it goes out; the failure that stopped it, if any. What the input gave goes out
+    /// before waiting for more of it, so a producer's lines piped in (`tail -f`) are posted as
+    /// they come; a last line without a newline is posted too.
+    private static func write(input: InputFile, to connection: SocketConnection, test: Bool,
                               sending: (Int) -> Void) -> Failure? {
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
+        var lines = LineReader(descriptor: input.descriptor, name: input.name)
         var pending: [UInt8] = []
         var number = 0
+        func add(_ line: ArraySlice<UInt8>) {
+            number += 1
+            if line.isEmpty || line == [0x0D] { return }
+            sending(number)
+            line.withUnsafeBytes { pending += test ? TestMark.marked($0) : Array($0) }
+            pending.append(0x0A)
+        }
         do throws(Failure) {
-            while true {
-                let length = getline(&line, &capacity, input.file)
-                guard length >= 0, let line else { break }
-                number += 1
-                var bytes = UnsafeRawBufferPointer(start: line, count: length)
-                if bytes.last == 0x0A { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
-                if bytes.isEmpty || (bytes.count == 1 && bytes[0] == 0x0D) { continue }
-                sending(number)
-                pending.append(contentsOf: test ? TestMark.marked(bytes) : Array(bytes))
-                pending.append(0x0A)
-                if pending.count >= 65536 {
+            while let line = try lines.next() {
+                add(line)
+                if pending.count >= 65536 || !lines.hasLine {
                     try connection.send(pending)
                     pending.removeAll(keepingCapacity: true)
                 }
             }
+            if !lines.rest.isEmpty { add(lines.rest) }
             try connection.send(pending)
             return nil
         } catch {
@@ -145,8 +148,9 @@ struct SendCommand: ParsableCommand {
     }
 }
 
-/// The input file, handed to the writer thread, which alone reads it until it is done.
-private struct UncheckedInput: @unchecked Sendable {
-    // @unchecked: only the writer thread uses the FILE (it is closed when the process exits).
-    let file: UnsafeMutablePointer<FILE>
+/// The input file, handed to the writer thread, which alone reads it until it is done (it is
+/// closed when the process exits).
+private struct InputFile: Sendable {
+    let descriptor: Int32
+    let name: String
 }

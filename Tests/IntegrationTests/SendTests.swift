@@ -61,6 +61,33 @@ struct SendTests {
         #expect(clicks == [Int64(count)])
     }
 
+    @Test("lines piped in are posted as they come, each answer printed as it arrives, while the input stays open")
+    func streamsAsTheInputComes() throws {
+        let daemon = try DaemonProcess()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharectl"))
+        process.arguments = ["send", "--ingest-socket", daemon.ingestSocket]
+        let (input, output) = (Pipe(), Pipe())
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        /// What sharectl printed within 10 s (empty if nothing).
+        func printed() -> String {
+            var ready = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 10_000) == 1 else { return "" }
+            return String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        input.fileHandleForWriting.write(Data((Self.share + "\n").utf8))
+        #expect(printed() == #"{"ok":true}"# + "\n")
+        input.fileHandleForWriting.write(Data((Self.click + "\n").utf8))
+        #expect(printed() == #"{"ok":true}"# + "\n")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("--test makes every event a test: \"test\": true added, or in place of false or null; lines the daemon refuses as they are")
     func testMark() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
