@@ -14,7 +14,9 @@ struct SendCommand: ParsableCommand {
             to every line before it exits: in ack: commit mode an answer comes only after the \
             commit that holds the event, up to one flush interval later, and a client that hangs \
             up before then never sees it. The answers are printed in order, one per line; with \
-            --quiet only the rejected lines, each with its line number.
+            --quiet only the rejected lines, each with its line number. Lines piped in are posted \
+            as they come and their answers printed as they arrive (tail -f events | sharectl send); \
+            the daemon closes a connection that sends nothing for its idle_timeout.
 
             Exit status: 0 when every line was accepted (or a duplicate), 1 when any line was \
             rejected or left unanswered.
