@@ -11,6 +11,7 @@ extension Daemon {
         let next: Settings
         do {
             next = try SettingsLoader.load(flags: flags, environment: ProcessEnvironment.current)
+            try Shipper.Configuration.check(next)
         } catch {
             logger.error("reload refused; keeping the running configuration", metadata: ["error": "\(error)"])
             return ReloadReport(changed: [], needsRestart: [], error: error.description)

@@ -37,7 +37,7 @@ public enum SettingsLoader {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw Failure(description: "config file \(path) is not valid YAML: \(error)")
+            throw Failure(description: "config file \(path) is not valid YAML: \(yamlProblem(error))")
         }
         guard let node else { return [:] }
         guard let mapping = node.mapping else {
@@ -53,6 +53,21 @@ public enum SettingsLoader {
             values[key] = try scalarText(valueNode, key: key, path: path)
         }
         return values
+    }
+
+    /// What is wrong with a file's YAML, and where, without its text: Yams quotes the lines around
+    /// the problem, which may hold the shared store's password.
+    private static func yamlProblem(_ error: any Error) -> String {
+        switch error as? YamlError {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            "\(problem) at line \(mark.line), column \(mark.column)"
+        case let .reader(problem, _, _, _):
+            problem
+        case let .duplicatedKeysInMapping(duplicates, context):
+            "repeated key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in the mapping at line \(context.mark.line)"
+        default:
+            "cannot be read (\(type(of: error)))"
+        }
     }
 
     /// A value as text: a scalar as written (so `0660` stays octal), a list joined by commas.

@@ -8,10 +8,8 @@ extension Shipper.Configuration {
     /// The store checks `visitorKey`'s fingerprint against the one it was started with.
     static func from(_ settings: Settings, databaseID: Int64,
                      visitorKey: VisitorKey) throws(SettingsLoader.Failure) -> Self? {
+        try check(settings)
         guard let conninfo = settings.sharedStore else { return nil }
-        if let problem = PostgresConnection.parseError(conninfo) {
-            throw SettingsLoader.Failure(description: "invalid value for shared_store: \(problem)")
-        }
         var password: String?
         if let path = settings.sharedStorePasswordFile {
             guard let text = SettingsLoader.readText(path) else {
@@ -25,6 +23,14 @@ extension Shipper.Configuration {
         if let named = settings.node { node = named } else { node = try hostName() }
         return Self(conninfo: conninfo, password: password, node: node, databaseID: databaseID,
                     keyFingerprint: visitorKey.fingerprint, keyFile: settings.visitorKeyFile)
+    }
+
+    /// Refuses a `shared_store` that libpq cannot read: at start, and on reload (where it would
+    /// take effect only at the next start, which would then fail).
+    static func check(_ settings: Settings) throws(SettingsLoader.Failure) {
+        if let conninfo = settings.sharedStore, let problem = PostgresConnection.parseError(conninfo) {
+            throw SettingsLoader.Failure(description: "invalid value for shared_store: \(problem)")
+        }
     }
 
     /// The host name, as a node name (one that is not a valid node name must be set as `node`).

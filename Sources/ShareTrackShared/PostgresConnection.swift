@@ -25,6 +25,10 @@ public final class PostgresConnection {
     /// them on stderr.
     public init(_ conninfo: String, password: String? = nil, applicationName: String = "sharetrack",
                 notices: ((String) -> Void)? = nil) throws(PostgresError) {
+        // libpq's message would quote the part it cannot read, maybe the password (`parseError`).
+        if let problem = Self.parseError(conninfo) {
+            throw PostgresError(sqlState: nil, message: "cannot read the shared store's connection string: " + problem)
+        }
         // Before `dbname`: the connection string overrides them. After it: they override it.
         var keywords = ["connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
                         "keepalives_count", "fallback_application_name", "dbname"]
@@ -72,14 +76,16 @@ public final class PostgresConnection {
         return "\(text(PQdb(connection))) on \(text(PQhost(connection))):\(text(PQport(connection)))"
     }
 
-    /// Why libpq cannot read `conninfo` (nil: it can), with any password in it redacted.
+    /// Why libpq cannot read `conninfo` (nil: it can). libpq quotes the part it could not read,
+    /// which may be (part of) the password, and a string it cannot read has no password to find
+    /// and mask: every quoted part longer than one character is shown as `"***"`.
     public static func parseError(_ conninfo: String) -> String? {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
             let message = error.map { String(cString: $0) } ?? "cannot be read"
             return message.split(whereSeparator: \.isNewline).joined(separator: "; ")
-                .replacing(password(in: conninfo) ?? "\u{0}", with: "***")
+                .replacing(/"([^"]*)"/) { $0.output.1.count > 1 ? "\"***\"" : $0.output.0 }
         }
         PQconninfoFree(options)
         return nil

@@ -51,6 +51,20 @@ struct ConfigurationTests {
         #expect(daemon.log.contains("unknown key 'flush_intervall'"), "\(daemon.log)")
     }
 
+    @Test("a start refused for a file or a connection string the daemon cannot read never shows the password", arguments: [
+        ("shared_store: postgresql://u:Zq9secretXY@/db?host=/tmp\nshared_store: x\n", [String](), "repeated key 'shared_store'"),
+        ("shared_store: 'postgresql://u:Zq9%ZZsecretXY@/db'\n", [], "invalid value for shared_store"),
+        ("flush_interval: 1\n", ["--shared-store", "host=/tmp password=Zq9 secretXY dbname=x"], "invalid value for shared_store"),
+    ])
+    func refusedWithoutThePassword(file text: String, arguments: [String], reason: String) throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file] + arguments, waitForReady: false)
+        #expect(try daemon.waitForExit() != 0)
+        #expect(daemon.log.contains(reason) && !daemon.log.contains("secretXY"), "\(daemon.log)")
+    }
+
     @Test("a missing named config file is an error; the missing default one is fine")
     func missingConfigFile() throws {
         let daemon = try DaemonProcess(arguments: ["--config", "/nonexistent/sharetrackd.yaml"], waitForReady: false)
@@ -169,7 +183,15 @@ struct ReloadTests {
         #expect(try client.exchange([#"{"type":"click","share":"still-up"}"#]) == [#"{"ok":true}"#])
         #expect(try ConfigurationTests.status(daemon)["flush_interval"] as? Double == 2)
         #expect(eventually { daemon.log.contains("reload refused") }, "\(daemon.log)")
+        // A connection string libpq cannot read would stop the next start: refused now, and never shown.
+        try "flush_interval: 2\nshared_store: 'postgresql://u:Zq9%ZZsecretXY@/db'\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let unreadable = try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket])
+        #expect(unreadable.status != 0 && unreadable.stderr.contains("invalid value for shared_store")
+                && !unreadable.stderr.contains("secretXY"), "\(unreadable.stderr)")
+        #expect(try ConfigurationTests.status(daemon)["shared_store"] == nil)
         #expect(try daemon.stop() == 0)
+        #expect(!daemon.log.contains("secretXY"), "\(daemon.log)")
     }
 
     @Test("a reload storm that changes flush_interval never postpones a flush that is due")

@@ -62,5 +62,11 @@ import Testing
         let inline = "postgresql://\(PostgresCluster.passwordRole):inline-secret-456@127.0.0.1:\(cluster.port)/\(database)"
         let failed = #expect(throws: PostgresError.self) { try PostgresConnection(inline) }
         #expect(failed?.description.contains("inline-secret-456") == false)
+        // And so is what libpq quotes of a connection string it cannot read, which may be the password.
+        for unreadable in ["postgresql://u:Zq9%ZZunread-secret@127.0.0.1/db", "host=127.0.0.1 password=Zq9 unread-secret"] {
+            let refused = #expect(throws: PostgresError.self) { try PostgresConnection(unreadable) }
+            #expect(refused?.description.contains("cannot read the shared store's connection string") == true)
+            #expect(refused?.description.contains("unread-secret") == false, "\(String(describing: refused))")
+        }
     }
 }
