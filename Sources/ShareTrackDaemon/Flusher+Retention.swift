@@ -55,7 +55,7 @@ extension Flusher {
             logger.info("visitor retention removed expired visitor pairs", metadata: ["pairs": "\(total)"])
         }
         state.withLock { state in
-            state.retention.lastRun = now
+            state.retention.lastRun = RFC3339.format(Int64(now))
             state.retention.removedLastRun = total
             state.retention.removedTotal += total
         }

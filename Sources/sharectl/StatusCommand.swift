@@ -76,8 +76,8 @@ struct StatusCommand: ControlCommand {
     static func describe(_ retention: RetentionReport, now: Int64) -> String {
         guard retention.seconds > 0 else { return "off (visitor hashes are kept for ever)" }
         let setting = Formatting.duration(retention.seconds)
-        guard let lastRun = retention.lastRun else { return "\(setting); not run yet" }
-        return "\(setting); last run \(timeAndAge(Int64(lastRun), now: now)) removed "
+        guard let lastRun = retention.lastRun.flatMap({ RFC3339.parse($0) }) else { return "\(setting); not run yet" }
+        return "\(setting); last run \(timeAndAge(lastRun, now: now)) removed "
             + "\(Formatting.integer(retention.removedLastRun)) visitor pairs (\(Formatting.integer(retention.removedTotal)) since start)"
     }
 

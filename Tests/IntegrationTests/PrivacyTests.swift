@@ -114,6 +114,8 @@ struct PrivacyTests {
             return removed > 0
         })
         #expect(removed == 1)
+        let lastRun = try retaining.status()["visitor_retention"].flatMap { ($0 as? [String: Any])?["last_run"] as? String }
+        #expect(lastRun.flatMap { RFC3339.parse($0) } != nil, "\(String(describing: lastRun))")
         let key = try retaining.visitorKey
         let left = try VisitorHashes.stored(in: retaining.openDatabase()).map(\.visitor)
         #expect(left == [key.hash("new-visitor")])
