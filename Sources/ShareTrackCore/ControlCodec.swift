@@ -27,12 +27,14 @@ public enum ControlCodec {
             throw ControlError(.badJSON, "the member name \(ResponseLine.quoted(name)) appears twice in one object")
         }
         let data = Data(line)
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            throw ControlError(.badJSON, "a request is one JSON object on one line")
+        }
         do {
             return try decoder().decode(ControlRequest.self, from: data).canonical
+        } catch let error as DecodingError {
+            throw ControlError(.badRequest, "not a control request: \(RequestProblem.describe(error))")
         } catch {
-            guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
-                throw ControlError(.badJSON, "a request is one JSON object on one line")
-            }
             throw ControlError(.badRequest, "not a control request: \(error)")
         }
     }

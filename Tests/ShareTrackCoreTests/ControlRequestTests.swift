@@ -16,6 +16,25 @@ struct ControlRequestTests {
         }
     }
 
+    @Test("a request that is not a control request names the member and what it must be", arguments: [
+        ("[]", ControlError.Code.badJSON, "one JSON object"),
+        (#""status""#, .badJSON, "one JSON object"),
+        ("{}", .badRequest, "command is missing"),
+        (#"{"command":"nope"}"#, .badRequest, "command must be one of status, top,"),
+        (#"{"command":"top","query":{"limit":"x"}}"#, .badRequest, "query.limit must be a whole number"),
+        (#"{"command":"top","query":{"filter":{"tier":"huge"}}}"#, .badRequest, "query.filter.tier must be one of nano, micro"),
+        (#"{"command":"sources","query":{"silent_after":true}}"#, .badRequest, "query.silent_after must be a whole number"),
+        (#"{"command":"top","query":{"by":null,"filter":{"venue":7}}}"#, .badRequest, "query.filter.venue must be a string"),
+    ])
+    func problems(request: String, code: ControlError.Code, message: String) {
+        #expect(throws: ControlError.self) { try Self.decode(request) }
+        do {
+            _ = try Self.decode(request)
+        } catch {
+            #expect(error.error == code && error.message.contains(message), "\(error.message)")
+        }
+    }
+
     @Test("query and query.filter are optional")
     func filterIsOptional() throws {
         #expect(try Self.decode(#"{"command":"top","query":{"limit":3}}"#).query == Query(limit: 3))
