@@ -98,10 +98,16 @@ public struct Settings: Sendable, Equatable {
     /// - Parameter layers: raw values with their origin, e.g. `[(.flag, flags), (.environment, env),
     ///   (.file(path), file)]`; a key missing from all of them keeps its default.
     public init(layers: [(Origin, [Key: String])]) throws(SettingsError) {
+        var controlSocketOrigin = Origin.defaultValue
         for key in Key.allCases {
             guard let (origin, raw) = layers.lazy.compactMap({ layer in layer.1[key].map { (layer.0, $0) } }).first
             else { continue }
             try set(key, raw, origin: origin)
+            if key == .controlSocket { controlSocketOrigin = origin }
+        }
+        guard ingestSocket != controlSocket else {
+            throw SettingsError(key: .controlSocket, value: controlSocket, origin: controlSocketOrigin,
+                                expected: "a path other than ingest_socket's")
         }
     }
 
