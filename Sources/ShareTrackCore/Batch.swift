@@ -117,22 +117,32 @@ public struct ShareRecord: Sendable, Equatable {
     }
 }
 
-/// A visitor's first click on a share: the visitor's keyed hash (`VisitorKey`), and the hour of
+/// A visitor's first click on a share: the visitor's keyed hash (`VisitorKey`), and the time of
 /// that click (`visitor_retention` counts from it). It follows its click's counter delta in the batch.
 public struct VisitorPair: Sendable, Equatable {
     public var token: String
     public var visitor: UInt64
-    /// Hours since the epoch.
-    public var hour: Int64
+    /// Seconds since the epoch.
+    public var time: Int64
     /// Whether the store keeps it apart (in a row of its own) rather than in its click's counter
     /// row: a token's visitors after its first `TokenState.visitorsInRows` are kept apart.
     public var apart: Bool
 
-    public init(token: String, visitor: UInt64, hour: Int64, apart: Bool = false) {
+    public init(token: String, visitor: UInt64, time: Int64, apart: Bool = false) {
         self.token = token
         self.visitor = visitor
-        self.hour = hour
+        self.time = time
         self.apart = apart
+    }
+
+    /// The hour of the click: hours since the epoch.
+    public var hour: Int64 { time.hourBucket }
+
+    /// The time of a pair stored before pairs kept their click's time (with its hour only): the
+    /// last second of that hour, the latest it can have been, so that `visitor_retention` keeps it
+    /// no shorter than the retention.
+    public static func time(inHour hour: Int64) -> Int64 {
+        hour * 3600 + 3599
     }
 }
 

@@ -13,12 +13,14 @@
 /// Version 1 (the first release) held visitor ids in clear and a `value` as the 8 bytes of a
 /// `Double`; such a batch (left journaled by a crash before an upgrade) still decodes: its visitor
 /// ids are hashed with the key given, or left out where no key is given (readers that only count).
+/// Versions 1 and 2 give a visitor pair its click's hour, version 3 its time: an older pair's
+/// time is the last second of its hour (`VisitorPair.time(inHour:)`).
 public enum BatchCodec {
     public struct Corrupt: Error, CustomStringConvertible {
         public var description: String
     }
 
-    static let version: UInt8 = 2
+    static let version: UInt8 = 3
 
     enum Tag: UInt8 {
         case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate, visitorApart
@@ -71,7 +73,7 @@ public enum BatchCodec {
             writer.token(pair.token)
         }
         writer.fixed(pair.visitor)
-        writer.signed(pair.hour)
+        writer.signed(pair.time)
     }
 
     static func encode(_ erasure: Erasure, into writer: inout ByteWriter) {
@@ -112,7 +114,7 @@ public enum BatchCodec {
                               visitorKey: VisitorKey? = nil) throws(Corrupt) -> Batch {
         var reader = ByteReader(header)
         let format = try reader.byte()
-        guard format == version || format == 1 else { throw Corrupt(description: "unknown batch format") }
+        guard (1...version).contains(format) else { throw Corrupt(description: "unknown batch format") }
         let legacy = format == 1
         var batch = Batch(generation: try reader.unsigned())
         batch.events = Int(try reader.signed())
@@ -128,7 +130,7 @@ public enum BatchCodec {
             batch.sources[source] = state
         }
         guard reader.isAtEnd else { throw Corrupt(description: "trailing bytes after the batch header") }
-        var records = BatchRecords(effects, legacy: legacy, visitorKey: visitorKey)
+        var records = BatchRecords(effects, format: format, visitorKey: visitorKey)
         while let record = try records.next() {
             switch record {
             case .counters(let delta, let key): batch.add(delta, at: key)

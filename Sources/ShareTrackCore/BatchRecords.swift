@@ -10,21 +10,25 @@ public struct BatchRecords {
     }
 
     private var reader: ByteReader
+    /// Version 1's format (`BatchCodec`).
     private let legacy: Bool
+    /// Whether a visitor pair has its click's hour (versions 1 and 2), not its time.
+    private let pairsByHour: Bool
     private let visitorKey: VisitorKey?
 
     /// Records of this version's format, from the start of a record (the daemon's pending batch
     /// records a line's effects together, so a line's visitor follows its counter delta).
     public init(_ effects: UnsafeRawBufferPointer) {
-        self.init(effects, legacy: false, visitorKey: nil)
+        self.init(effects, format: BatchCodec.version, visitorKey: nil)
     }
 
     /// - Parameters:
-    ///   - legacy: version 1's format (`BatchCodec`).
+    ///   - format: the batch's version (`BatchCodec`).
     ///   - visitorKey: hashes a version 1 batch's visitor ids; without it they are skipped.
-    init(_ effects: UnsafeRawBufferPointer, legacy: Bool, visitorKey: VisitorKey?) {
+    init(_ effects: UnsafeRawBufferPointer, format: UInt8, visitorKey: VisitorKey?) {
         reader = ByteReader(effects)
-        self.legacy = legacy
+        legacy = format == 1
+        pairsByHour = format < 3
         self.visitorKey = visitorKey
     }
 
@@ -47,7 +51,7 @@ public struct BatchRecords {
             case .visitorApart where !legacy:
                 let token = try reader.token()
                 let visitor: UInt64 = try reader.fixed()
-                return .visitor(VisitorPair(token: token, visitor: visitor, hour: try reader.signed(), apart: true))
+                return .visitor(VisitorPair(token: token, visitor: visitor, time: try pairTime(), apart: true))
             case .erasedVisitor where !legacy:
                 return .erasure(.visitor(hash: try reader.fixed()))
             case .erasedAdvocate where !legacy:
@@ -61,11 +65,16 @@ public struct BatchRecords {
 
     /// A visitor pair of `token`; nil for a version 1 pair that no key hashes.
     private mutating func visitor(of token: String) throws(BatchCodec.Corrupt) -> VisitorPair? {
-        guard legacy else { return VisitorPair(token: token, visitor: try reader.fixed(), hour: try reader.signed()) }
+        guard legacy else { return VisitorPair(token: token, visitor: try reader.fixed(), time: try pairTime()) }
         // Version 1: the id in clear, in the hour of the click's counter delta just before it.
         let id = try reader.string()
         guard let visitorKey, let hour = reader.lastHour else { return nil }
-        return VisitorPair(token: token, visitor: visitorKey.hash(id), hour: hour)
+        return VisitorPair(token: token, visitor: visitorKey.hash(id), time: VisitorPair.time(inHour: hour))
+    }
+
+    /// A visitor pair's time: as written, or where a version 2 pair has its hour, that hour's last second.
+    private mutating func pairTime() throws(BatchCodec.Corrupt) -> Int64 {
+        pairsByHour ? VisitorPair.time(inHour: try reader.signed()) : try reader.signed()
     }
 
     private mutating func counters() throws(BatchCodec.Corrupt) -> (Counters, at: CounterKey) {

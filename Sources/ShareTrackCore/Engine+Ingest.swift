@@ -107,7 +107,7 @@ extension Engine {
         }
         pending.add(delta, at: key)
         if case .click(let visitor?, bot: false) = event.kind, seen.firstVisit {
-            pending.add(VisitorPair(token: event.token, visitor: visitor, hour: key.hour, apart: seen.apart))
+            pending.add(VisitorPair(token: event.token, visitor: visitor, time: time, apart: seen.apart))
         }
         return record(.accepted, producer: producer, now: now, waitsForCommit: true)
     }

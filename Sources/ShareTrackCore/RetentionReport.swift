@@ -12,11 +12,9 @@ public struct RetentionReport: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// The first hour (hours since the epoch) whose visitor pairs are kept at `now` (seconds since
-    /// the epoch) under a retention of `retention` seconds: a pair comes of age when the whole hour
-    /// of the click that stored it is older than the retention, so it is kept at least `retention`
-    /// and less than an hour longer.
-    public static func firstKeptHour(now: Double, retention: Double) -> Int64 {
-        Int64((now - retention).rounded(.down)).hourBucket
+    /// The time (seconds since the epoch) before which a click's visitor pair is older than
+    /// `retention` seconds at `now`: such a pair has come of age and is deleted.
+    public static func cutoff(now: Double, retention: Double) -> Int64 {
+        Int64((now - retention).rounded(.down))
     }
 }

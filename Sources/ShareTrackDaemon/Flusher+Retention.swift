@@ -12,8 +12,8 @@ extension Flusher {
     /// Deletes stored visitor pairs older than `seconds` (0: never) every `retentionPeriod`, on the
     /// apply queue; replaces an earlier schedule.
     ///
-    /// A pair comes of age when the whole hour of the click that stored it is older than the
-    /// retention (`RetentionReport.firstKeptHour`); a run finds it within `retentionPeriod`.
+    /// A pair comes of age when the click that stored it is older than the retention
+    /// (`RetentionReport.cutoff`); a run finds it within `retentionPeriod`.
     func scheduleRetention(seconds: Double) {
         state.withLock { state in
             state.retention.seconds = seconds
@@ -29,25 +29,36 @@ extension Flusher {
     }
 
     /// One chunk of the current run; the next chunk is queued behind whatever else waits on the
-    /// apply queue, so a run never holds it for longer than one chunk.
-    private func expireVisitors(removedSoFar: Int64) {
+    /// apply queue, so a run never holds it for longer than one chunk. A run deletes the pairs
+    /// whose click came before its `cutoff`: first those of earlier hours and those kept apart,
+    /// then, from `boundaryAfter` (a token: the rows of the cutoff's own hour, in token order),
+    /// those of the cutoff's hour.
+    private func expireVisitors(removedSoFar: Int64, cutoff: Int64? = nil, boundaryAfter: String? = nil) {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         let seconds = state.withLock { $0.retention.seconds }
         guard seconds > 0 else { return }
         let now = Flusher.wallClock()
-        let cutoffHour = RetentionReport.firstKeptHour(now: now, retention: seconds)
+        let cutoff = cutoff ?? RetentionReport.cutoff(now: now, retention: seconds)
         let removed: [(token: String, visitor: UInt64)]
+        let next: String?
         do {
-            removed = try store.withLock { try $0.deleteVisitors(before: cutoffHour, limit: Self.retentionChunk) }
+            if let token = boundaryAfter {
+                (removed, next) = try store.withLock {
+                    try $0.deleteVisitors(before: cutoff, inItsHourAfter: token, limit: Self.retentionChunk)
+                }
+            } else {
+                removed = try store.withLock { try $0.deleteVisitors(before: cutoff, limit: Self.retentionChunk) }
+                // A full chunk of rows (or of pairs apart) gives that many pairs at least: fewer, none are left.
+                next = removed.count >= Self.retentionChunk ? nil : ""
+            }
         } catch {
             logger.error("visitor retention failed; retrying at the next run", metadata: ["error": "\(error)"])
             return
         }
         pipeline.forgetVisitors(removed)
         let total = removedSoFar + Int64(removed.count)
-        // A full chunk of rows (or of pairs apart) gives that many pairs at least: fewer, none are left.
-        if removed.count >= Self.retentionChunk {
-            applyQueue.async { self.expireVisitors(removedSoFar: total) }
+        if boundaryAfter == nil || next != nil {
+            applyQueue.async { self.expireVisitors(removedSoFar: total, cutoff: cutoff, boundaryAfter: next) }
             return
         }
         if total > 0 {

@@ -24,10 +24,10 @@ extension Shipper {
             return retention.seconds
         }
         guard let seconds = due else { return }
-        let cutoffHour = RetentionReport.firstKeptHour(now: Double(time(nil)), retention: seconds)
+        let cutoff = RetentionReport.cutoff(now: Double(time(nil)), retention: seconds)
         var total = 0
         while true {
-            let removed = try store.deleteVisitors(before: cutoffHour, limit: Self.retentionChunk)
+            let removed = try store.deleteVisitors(before: cutoff, limit: Self.retentionChunk)
             total += removed
             if removed < Self.retentionChunk { break }
         }

@@ -10,7 +10,7 @@
 /// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`), whose rows hold
 /// their advocate and campaign from version 11 (`CampaignAdvocateRows`); from version 12 only the
 /// groups of stored shares (`CountedGroups`), whose indexes by place end with the network from
-/// version 13 (`PlaceIndexes`).
+/// version 13 (`PlaceIndexes`); from version 14 each visitor pair's click `time` (retention).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -107,6 +107,9 @@ enum SharedSchema {
         CountedGroups.createSQL,
         // The share groups' indexes by place ending with the network.
         PlaceIndexes.createSQL,
+        // Each visitor pair's click time, for `visitor_retention` to the minute (a pair shipped
+        // before has its hour only: `SharedStore.deleteVisitors`).
+        "ALTER TABLE visitors ADD COLUMN time bigint;",
     ]
 
     static var currentVersion: Int { migrations.count }

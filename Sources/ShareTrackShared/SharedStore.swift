@@ -154,7 +154,7 @@ public final class SharedStore {
     /// The pairs the store already had are counted without a join: per (token, hour), the pairs
     /// shipped less the pairs inserted, and only if there are any (the counts differ). A pair
     /// shipped twice in one shipment (the node recorded it again after its visitor retention
-    /// deleted it) is shipped once, in its earliest hour: its other unique click stays counted, as
+    /// deleted it) is shipped once, its earliest click: its other unique click stays counted, as
     /// on the node. `ship_visitors` is materialized in key order, and the insert reads it in that
     /// order (nodes inserting the same pairs rarely deadlock).
     static let applyStatement = """
@@ -163,8 +163,8 @@ public final class SharedStore {
         ), ship_counters AS (
             SELECT * FROM \(Shipment.unnest(.counters))
         ), ship_visitors AS MATERIALIZED (
-            SELECT DISTINCT ON (visitor, token) token, visitor, hour FROM \(Shipment.unnest(.visitors))
-            ORDER BY visitor, token, hour
+            SELECT DISTINCT ON (visitor, token) token, visitor, hour, time FROM \(Shipment.unnest(.visitors))
+            ORDER BY visitor, token, time
         ), ship_sources AS (
             SELECT * FROM \(Shipment.unnest(.sources))
         ), won AS (
@@ -173,8 +173,8 @@ public final class SharedStore {
             ON CONFLICT (token) DO NOTHING
             RETURNING token, advocate, venue, campaign, network, tier
         ), inserted AS (
-            INSERT INTO visitors (token, visitor, hour)
-            SELECT token, visitor, hour FROM ship_visitors
+            INSERT INTO visitors (token, visitor, hour, time)
+            SELECT token, visitor, hour, time FROM ship_visitors
             ON CONFLICT (visitor, token) DO NOTHING
             RETURNING token, hour
         ), known AS (

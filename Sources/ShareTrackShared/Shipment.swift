@@ -27,7 +27,7 @@ public struct Shipment: Sendable {
                                        + "followers bigint, tier text, time bigint")
             case .counters: Self.columns("token text, hour bigint, shares bigint, reach bigint, clicks bigint, "
                                          + "unique_clicks bigint, bot_clicks bigint, conversions bigint, value numeric")
-            case .visitors: Self.columns("token text, visitor bigint, hour bigint")
+            case .visitors: Self.columns("token text, visitor bigint, hour bigint, time bigint")
             case .sources: Self.columns("source text, highest_seq bigint, last_seen bigint, accepted bigint, "
                                         + "rejected bigint, duplicates bigint, test bigint")
             }
@@ -105,7 +105,7 @@ public struct Shipment: Sendable {
     }
 
     private mutating func add(_ pair: VisitorPair) {
-        visitors.add(.text(pair.token), .number(Int64(bitPattern: pair.visitor)), .number(pair.hour))
+        visitors.add(.text(pair.token), .number(Int64(bitPattern: pair.visitor)), .number(pair.hour), .number(pair.time))
     }
 
     private mutating func add(_ source: String, _ state: SourceState) {

@@ -28,10 +28,19 @@ struct RowBinder {
     }
 
     /// Adds visitor hashes as a `VisitorHashes` blob (none: NULL).
-    mutating func add(visitors: [UInt64]?) {
-        guard let visitors else { return parameters.append(.null) }
+    mutating func add(hashes: [UInt64]?) {
+        guard let hashes else { return parameters.append(.null) }
         let start = text.count
-        for hash in visitors { VisitorHashes.append(hash, to: &text) }
+        for hash in hashes { VisitorHashes.append(hash, to: &text) }
+        parameters.append(.blob(start: start, count: text.count - start))
+    }
+
+    /// Adds the click times of visitors of a counter row of `hour` as its `visitor_times` blob
+    /// (`VisitorHashes`; none: NULL).
+    mutating func add(times: [Int64]?, hour: Int64) {
+        guard let times else { return parameters.append(.null) }
+        let start = text.count
+        for time in times { VisitorHashes.append(time, inHour: hour, to: &text) }
         parameters.append(.blob(start: start, count: text.count - start))
     }
 

@@ -156,6 +156,12 @@ enum Schema {
         // its group's id. Made empty and summed in steps like version 13's (a build under way
         // starts again).
         remadeAndBuilt(.campaignAdvocates),
+        // Each visitor pair's click time, for `visitor_retention` to the minute (`VisitorHashes`;
+        // a pair stored before has its hour only).
+        .sql("""
+        ALTER TABLE counters ADD COLUMN visitor_times BLOB;
+        ALTER TABLE visitors ADD COLUMN time INTEGER;
+        """),
     ]
 
     /// Makes `rollup` (and its groups) again, empty, and has it summed in steps where share groups

@@ -72,23 +72,25 @@ public final class Store {
                 conversions = conversions + excluded.conversions,
                 value = value + excluded.value,
                 visitors = CASE WHEN excluded.visitors IS NULL THEN visitors
-                    ELSE CAST(coalesce(visitors, x'') || excluded.visitors AS BLOB) END
+                    ELSE CAST(coalesce(visitors, x'') || excluded.visitors AS BLOB) END,
+                visitor_times = CASE WHEN excluded.visitor_times IS NULL THEN visitor_times
+                    ELSE CAST(coalesce(visitor_times, x'') || excluded.visitor_times AS BLOB) END
             """
         insertShare = try database.prepare("INSERT INTO shares (\(Rows.shareColumns)) VALUES \(Rows.values(8, rows: 1))")
         insertShares = try database.prepare(
             "INSERT INTO shares (\(Rows.shareColumns)) VALUES \(Rows.values(8, rows: Self.chunkRows))")
-        let counters = "INSERT INTO counters (\(Rows.counterColumns), visitors) VALUES"
-        upsertCounter = try database.prepare("\(counters) \(Rows.values(10, rows: 1)) \(addCounters)")
-        upsertCounters = try database.prepare("\(counters) \(Rows.values(10, rows: Self.chunkRows)) \(addCounters)")
-        insertVisitor = try database.prepare("INSERT INTO visitors (token, visitor, hour) VALUES \(Rows.values(3, rows: 1))")
-        insertVisitors = try database.prepare(
-            "INSERT INTO visitors (token, visitor, hour) VALUES \(Rows.values(3, rows: Self.chunkRows))")
+        let counters = "INSERT INTO counters (\(Rows.counterColumns), visitors, visitor_times) VALUES"
+        upsertCounter = try database.prepare("\(counters) \(Rows.values(11, rows: 1)) \(addCounters)")
+        upsertCounters = try database.prepare("\(counters) \(Rows.values(11, rows: Self.chunkRows)) \(addCounters)")
+        let visitors = "INSERT INTO visitors (token, visitor, hour, time) VALUES"
+        insertVisitor = try database.prepare("\(visitors) \(Rows.values(4, rows: 1))")
+        insertVisitors = try database.prepare("\(visitors) \(Rows.values(4, rows: Self.chunkRows))")
         upsertSource = try database.prepare(
             "INSERT OR REPLACE INTO sources (source, \(Rows.sourceColumns)) VALUES \(Rows.values(7, rows: 1))")
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
         addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
         findVisitor = try database.prepare(
-            "SELECT token, hour, visitors FROM counters WHERE visitors IS NOT NULL AND instr(visitors, ?) > 0")
+            "SELECT token, hour, visitors, visitor_times FROM counters WHERE visitors IS NOT NULL AND instr(visitors, ?) > 0")
         eraseVisitorApart = try database.prepare("DELETE FROM visitors WHERE visitor = ?")
         updateVisitors = try database.prepare(VisitorHashes.updateSQL)
         renameAdvocate = try database.prepare("UPDATE shares SET advocate = ? WHERE advocate = ?")
@@ -165,7 +167,9 @@ public final class Store {
             row.add(entry.key.token)
             row.add(entry.key.hour)
             Self.add(entry.value, to: &row)
-            row.add(visitors: visitors[entry.key])
+            let stored = visitors[entry.key]
+            row.add(hashes: stored?.map(\.hash))
+            row.add(times: stored?.map(\.time), hour: entry.key.hour)
         }
         try stageForRollups(batch, with: &binder)
         try write(batch.visitors.filter(\.apart), by: { ($0.token, 0) }, with: &binder,
@@ -173,6 +177,7 @@ public final class Store {
             row.add(pair.token)
             row.add(Int64(bitPattern: pair.visitor))
             row.add(pair.hour)
+            row.add(pair.time)
         }
         for (source, state) in batch.sources {
             try upsertSource.bind([
@@ -197,10 +202,10 @@ public final class Store {
     /// A batch's visitor pairs per counter row (`VisitorHashes`), those not kept apart. Each pair's
     /// row is in the batch's counters: the engine records a visitor's first click's counter delta,
     /// then its pair.
-    private static func visitorsPerRow(_ pairs: [VisitorPair]) -> [CounterKey: [UInt64]] {
-        var rows: [CounterKey: [UInt64]] = [:]
+    private static func visitorsPerRow(_ pairs: [VisitorPair]) -> [CounterKey: [VisitorHashes.Entry]] {
+        var rows: [CounterKey: [VisitorHashes.Entry]] = [:]
         for pair in pairs where !pair.apart {
-            rows[CounterKey(token: pair.token, hour: pair.hour), default: []].append(pair.visitor)
+            rows[CounterKey(token: pair.token, hour: pair.hour), default: []].append((pair.visitor, pair.time))
         }
         return rows
     }

@@ -15,11 +15,12 @@ enum VisitorColumnMigration {
         // One token's pairs (a few) together: each of its rows is set once.
         let pairs = try database.prepare(
             "SELECT token, hour, visitor FROM visitors WHERE token IN (\(few)) ORDER BY token")
-        let update = try database.prepare(VisitorHashes.updateSQL)
+        let update = try database.prepare(VisitorHashes.updateHashesSQL)
         var token = ""
         var hours: [Int64: [UInt64]] = [:]
         func move() throws {
-            try VisitorHashes.set(hours.map { (token, $0.key, $0.value) }, with: update)
+            try VisitorHashes.set(hours.map { hour, hashes in (token, hour, hashes.map { ($0, VisitorPair.time(inHour: hour)) }) },
+                                  with: update, times: false)
             hours.removeAll(keepingCapacity: true)
         }
         while try pairs.step() {

@@ -121,8 +121,9 @@ struct QueryBench {
     }
 
     /// Takes the database back to schema version 5, whose migration replaces the rollups (and
-    /// the later ones add their indexes again, version 10's visitors column, the database built
-    /// here having no visitors, and version 12's `rollup_builds`), and times building them again
+    /// the later ones add their indexes again, version 10's visitors column and version 19's
+    /// visitor times, the database built here having no visitors, and version 12's
+    /// `rollup_builds`), and times building them again
     /// the way the daemon does (`Store.buildRollups` steps).
     private func timeRollupBuild(_ database: String) throws -> (total: Double, steps: Int, longest: Double) {
         note("timing the rollups' build for an older database")
@@ -130,6 +131,8 @@ struct QueryBench {
         try old.execute("""
             DROP INDEX counters_visitors_by_hour;
             ALTER TABLE counters DROP COLUMN visitors;
+            ALTER TABLE counters DROP COLUMN visitor_times;
+            ALTER TABLE visitors DROP COLUMN time;
             DROP TABLE rollup_builds;
             PRAGMA user_version = 5;
             """)

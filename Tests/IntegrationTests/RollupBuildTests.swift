@@ -31,6 +31,7 @@ struct RollupBuildTests {
         // Back to the schema before the rollups (and before version 10's visitors in counter rows:
         // the answers compared here do not read visitors).
         let old = try Database(path: first.database, mode: .readWrite)
+        try old.backToVersionEighteen()
         let tables = try old.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rollup%' OR name LIKE '%_groups')")
             .rows { $0.string(0) ?? "" }

@@ -28,10 +28,10 @@ struct BatchCodecTests {
         click.clicks = 1
         batch.add(click, at: CounterKey(token: "t2", hour: -1))
         batch.add(Counters(), at: CounterKey(token: "t3", hour: 0))
-        batch.add(VisitorPair(token: "tok-é", visitor: visitor("0123456789abcdef"), hour: 498_836))
-        batch.add(VisitorPair(token: "t2", visitor: .max, hour: -1))
-        batch.add(VisitorPair(token: "t2", visitor: 7, hour: 3, apart: true))
-        batch.add(VisitorPair(token: "t2", visitor: 8, hour: 3))
+        batch.add(VisitorPair(token: "tok-é", visitor: visitor("0123456789abcdef"), time: 1_795_809_617))
+        batch.add(VisitorPair(token: "t2", visitor: .max, time: -1))
+        batch.add(VisitorPair(token: "t2", visitor: 7, time: 3 * 3600 + 59, apart: true))
+        batch.add(VisitorPair(token: "t2", visitor: 8, time: 3 * 3600))
         var source = SourceState()
         source.highestSeq = UInt64.max
         source.lastSeen = 1_795_809_700
@@ -76,7 +76,7 @@ struct BatchCodecTests {
         }
         #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header + [0], effects: effects) }
         #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header, effects: effects + [9]) }
-        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: [3] + header.dropFirst(), effects: effects) }
+        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: [4] + header.dropFirst(), effects: effects) }
     }
 
     @Test("an erasure leads its batch and comes back as it was recorded")
@@ -90,6 +90,23 @@ struct BatchCodecTests {
         let decoded = try Self.decode(header: BatchCodec.header(batch), effects: batch.effects.bytes)
         #expect(decoded.erasures == batch.erasures)
         #expect(decoded.counters == batch.counters)
+    }
+
+    /// A batch as version 2 wrote it (left journaled across the upgrade): each visitor pair with
+    /// its click's hour, which the decoded pair has as its time's last second.
+    @Test("a batch of version 2 decodes, its visitor pairs dated by their hour's last second")
+    func versionTwoBatch() throws {
+        // Header: version 2, generation 3, 1 event, no source.
+        let header: [UInt8] = [2, 3, 2, 0]
+        // A click's counters on "t" in hour 10 (clicks, unique), its visitor of the last token, and
+        // one kept apart, each with hour 10.
+        var effects: [UInt8] = [1, 0b0000_1100, 1, UInt8(ascii: "t"), 20, 2, 2, 4]
+        effects += withUnsafeBytes(of: UInt64(0xAB).littleEndian) { Array($0) } + [20, 7, 1, UInt8(ascii: "t")]
+        effects += withUnsafeBytes(of: UInt64(0xCD).littleEndian) { Array($0) } + [20]
+        let decoded = try Self.decode(header: header, effects: effects)
+        #expect(decoded.visitors == [VisitorPair(token: "t", visitor: 0xAB, time: VisitorPair.time(inHour: 10)),
+                                     VisitorPair(token: "t", visitor: 0xCD, time: VisitorPair.time(inHour: 10), apart: true)])
+        #expect(decoded.counters[CounterKey(token: "t", hour: 10)]?.uniqueClicks == 1)
     }
 
     /// A batch as the first release wrote it: visitor ids in clear, `value` as a Double.
@@ -108,6 +125,6 @@ struct BatchCodecTests {
         #expect(decoded.generation == 3)
         #expect(decoded.counters[CounterKey(token: "t", hour: 10)]?.value == 12.5)
         #expect(decoded.counters[CounterKey(token: "t", hour: 10)]?.uniqueClicks == 1)
-        #expect(decoded.visitors == [VisitorPair(token: "t", visitor: visitor("v1"), hour: 10)])
+        #expect(decoded.visitors == [VisitorPair(token: "t", visitor: visitor("v1"), time: VisitorPair.time(inHour: 10))])
     }
 }

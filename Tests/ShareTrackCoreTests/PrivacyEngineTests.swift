@@ -82,19 +82,17 @@ struct PrivacyEngineTests {
 
 @Suite("Retention cut-off")
 struct RetentionCutoffTests {
-    /// 2026-11-27T10:30:00Z and its hour.
+    /// 2026-11-27T10:30:00Z.
     static let now = 1_795_775_400.0
-    static let hour = Int64(now) / 3600
 
-    @Test("an hour's pairs are deleted once the whole hour is older than the retention, not before")
+    @Test("a pair comes of age once its click is older than the retention, to the second")
     func cutoff() {
-        // One hour's retention at 10:30: the 9:00-9:59 clicks are not all an hour old yet; 8:xx are.
-        #expect(RetentionReport.firstKeptHour(now: Self.now, retention: 3600) == Self.hour - 1)
-        // At 11:00 exactly, 9:59:59 is an hour and a second old: hour 9 comes of age.
-        #expect(RetentionReport.firstKeptHour(now: Self.now + 1800, retention: 3600) == Self.hour)
-        #expect(RetentionReport.firstKeptHour(now: Self.now + 1799, retention: 3600) == Self.hour - 1)
-        // 90 days.
-        #expect(RetentionReport.firstKeptHour(now: Self.now, retention: 90 * 86400) == Self.hour - 90 * 24)
+        // One hour's retention at 10:30: clicks before 9:30 are older than that.
+        #expect(RetentionReport.cutoff(now: Self.now, retention: 3600) == Int64(Self.now) - 3600)
+        #expect(RetentionReport.cutoff(now: Self.now + 0.75, retention: 3600) == Int64(Self.now) - 3600)
+        #expect(RetentionReport.cutoff(now: Self.now, retention: 90 * 86400) == Int64(Self.now) - 90 * 86400)
+        // A pair stored with its hour only is dated by the hour's last second.
+        #expect(VisitorPair.time(inHour: 10) == 10 * 3600 + 3599)
         // Durations as the configuration spells them.
         #expect(DurationSetting(parsing: "90d") == DurationSetting(seconds: 7_776_000))
         #expect(DurationSetting(parsing: "12h") == DurationSetting(seconds: 43_200))

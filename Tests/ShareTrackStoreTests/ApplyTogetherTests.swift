@@ -28,7 +28,7 @@ import TestSupport
                 batch.add(counters, at: key)
                 if counters.uniqueClicks > 0, !paired.contains(key.token) {
                     paired.append(key.token)
-                    batch.add(VisitorPair(token: key.token, visitor: visitor("p-\(key.token)"), hour: key.hour))
+                    batch.add(VisitorPair(token: key.token, visitor: visitor("p-\(key.token)"), time: key.hour * 3600))
                 }
             }
             var state = SourceState()

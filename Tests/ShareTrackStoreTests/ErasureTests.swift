@@ -20,7 +20,7 @@ import TestSupport
                 click.clicks = 1
                 click.uniqueClicks = 1
                 batch.add(click, at: CounterKey(token: token, hour: hour))
-                batch.add(VisitorPair(token: token, visitor: visitor(id), hour: hour))
+                batch.add(VisitorPair(token: token, visitor: visitor(id), time: hour * 3600))
             }
         }
     }
@@ -81,14 +81,56 @@ import TestSupport
         let file = try TemporaryDatabase()
         let store = try Store(path: file.path, visitorKey: testKey)
         try store.apply(clicks(1, [("t1", "a", 100), ("t1", "b", 101), ("t2", "c", 99), ("t2", "d", 102)]))
-        let first = try store.deleteVisitors(before: 102, limit: 2)
-        let second = try store.deleteVisitors(before: 102, limit: 2)
-        let third = try store.deleteVisitors(before: 102, limit: 2)
+        let first = try store.deleteVisitors(before: 102 * 3600, limit: 2)
+        let second = try store.deleteVisitors(before: 102 * 3600, limit: 2)
+        let third = try store.deleteVisitors(before: 102 * 3600, limit: 2)
         #expect(first.count == 2)
         #expect(second.count == 1)
         #expect(third.isEmpty)
         let deleted = Set((first + second).map { "\($0.token) \($0.visitor)" })
         #expect(deleted == Set([("t1", "a"), ("t1", "b"), ("t2", "c")].map { "\($0.0) \(visitor($0.1))" }))
         #expect(try VisitorHashes.stored(in: store.database).map(\.hour) == [102])
+    }
+
+    @Test("retention in the cut-off's own hour goes to the second: row by row in token order, and apart; a pair stored with its hour only is its hour's last second")
+    func retentionToTheSecond() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let hour: Int64 = 100
+        let clicks: [(token: String, id: String, second: Int64, apart: Bool)] = [
+            ("t1", "a", 600, false), ("t1", "b", 3000, false), ("t2", "c", 1800, false), ("t3", "d", 600, false),
+            ("t3", "e", 1799, false), ("t4", "f", 900, true), ("t4", "g", 2700, true), ("t5", "h", 10, false),
+        ]
+        try store.apply(batch(1) { batch in
+            for click in clicks {
+                var delta = Counters()
+                delta.clicks = 1
+                delta.uniqueClicks = 1
+                batch.add(delta, at: CounterKey(token: click.token, hour: hour))
+                batch.add(VisitorPair(token: click.token, visitor: visitor(click.id), time: hour * 3600 + click.second,
+                                      apart: click.apart))
+            }
+        })
+        // t5's row as a database before version 19 left it: its hash without a time.
+        try store.database.execute("UPDATE counters SET visitor_times = NULL WHERE token = 't5'")
+        func ids(_ removed: [(token: String, visitor: UInt64)]) -> [String] {
+            removed.map { pair in "\(pair.token) \(clicks.first { visitor($0.id) == pair.visitor }!.id)" }.sorted()
+        }
+        // Clicks before :30:00 have come of age; t2's at :30:00 exactly has not.
+        let cutoff = hour * 3600 + 1800
+        #expect(ids(try store.deleteVisitors(before: cutoff, limit: 10)) == ["t4 f"])
+        let first = try store.deleteVisitors(before: cutoff, inItsHourAfter: "", limit: 2)
+        #expect(ids(first.removed) == ["t1 a"] && first.last == "t2")
+        let second = try store.deleteVisitors(before: cutoff, inItsHourAfter: "t2", limit: 2)
+        #expect(ids(second.removed) == ["t3 d", "t3 e"] && second.last == "t5")
+        let third = try store.deleteVisitors(before: cutoff, inItsHourAfter: "t5", limit: 2)
+        #expect(third.removed.isEmpty && third.last == nil)
+        let kept = try VisitorHashes.stored(in: store.database).map { "\($0.token) \($0.time - hour * 3600)" }
+        #expect(kept == ["t1 3000", "t2 1800", "t5 3599", "t4 2700"])
+        // The hour's last second: t5's pair goes once the whole hour is older, with the earlier hours'.
+        let beforeLast = try store.deleteVisitors(before: hour * 3600 + 3599, inItsHourAfter: "", limit: 10)
+        #expect(ids(beforeLast.removed) == ["t1 b", "t2 c"])
+        #expect(ids(try store.deleteVisitors(before: hour * 3600 + 3600, limit: 10)) == ["t4 g", "t5 h"])
+        #expect(try VisitorHashes.stored(in: store.database).isEmpty)
     }
 }

@@ -67,7 +67,7 @@ import TestSupport
         // Each id replaced by its keyed hash, in the share's first hour.
         let expected = [("tok-a", "visitor-in-clear-1"), ("tok-a", "visitor-in-clear-2"), ("tok-a", "visitor-in-clear-3"),
                         ("tok-b", "visitor-in-clear-1")].map { token, id in
-            VisitorPair(token: token, visitor: visitor(id), hour: token == "tok-a" ? 498_836 : 498_837)
+            VisitorPair(token: token, visitor: visitor(id), time: VisitorPair.time(inHour: token == "tok-a" ? 498_836 : 498_837))
         }
         #expect(Set(visitors.map { "\($0.token) \($0.visitor) \($0.hour)" }) == Set(expected.map { "\($0.token) \($0.visitor) \($0.hour)" }))
         #expect(try TokenReader(path: file.path).source("kiosk")?.highestSeq == 9)

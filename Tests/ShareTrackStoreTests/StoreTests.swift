@@ -12,7 +12,7 @@ import TestSupport
         var counters = Counters()
         counters.clicks = clicks
         batch.add(counters, at: CounterKey(token: "t1", hour: 100))
-        batch.add(VisitorPair(token: "t1", visitor: visitor("v\(generation)"), hour: 100))
+        batch.add(VisitorPair(token: "t1", visitor: visitor("v\(generation)"), time: 100 * 3600))
         var source = SourceState()
         source.highestSeq = seq
         batch.sources = ["kiosk": source]

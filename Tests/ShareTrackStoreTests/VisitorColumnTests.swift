@@ -14,7 +14,7 @@ import TestSupport
             click.clicks = 1
             click.uniqueClicks = 1
             batch.add(click, at: CounterKey(token: pair.token, hour: pair.hour))
-            batch.add(VisitorPair(token: pair.token, visitor: visitor(pair.id), hour: pair.hour))
+            batch.add(VisitorPair(token: pair.token, visitor: visitor(pair.id), time: pair.hour * 3600 + 60))
         }
         batch.events = pairs.count
         return batch
@@ -84,9 +84,9 @@ import TestSupport
         var click = Counters()
         click.clicks = 2
         batch.add(click, at: CounterKey(token: "t", hour: 1))
-        batch.add(VisitorPair(token: "t", visitor: 0x0000_0000_AAAA_AAAA, hour: 1))
-        batch.add(VisitorPair(token: "t", visitor: 0xBBBB_BBBB_0000_0000, hour: 1))
-        batch.add(VisitorPair(token: "t", visitor: 0xBBBB_BBBB_0000_0000, hour: 1, apart: true))
+        batch.add(VisitorPair(token: "t", visitor: 0xBBBB_BBBB_0000_0000, time: 3601))
+        batch.add(VisitorPair(token: "t", visitor: 0x0000_0000_AAAA_AAAA, time: 3600))
+        batch.add(VisitorPair(token: "t", visitor: 0xBBBB_BBBB_0000_0000, time: 3602, apart: true))
         batch.events = 2
         try store.apply(batch)
         var straddling = Batch(generation: 2)
@@ -97,10 +97,27 @@ import TestSupport
         exact.add(Erasure.visitor(hash: 0xBBBB_BBBB_0000_0000))
         #expect(try store.apply(exact) == 2)
         #expect(try VisitorHashes.stored(in: store.database).map(\.visitor) == [0x0000_0000_AAAA_AAAA])
+        #expect(try VisitorHashes.stored(in: store.database).map(\.time) == [3600])
         var last = Batch(generation: 4)
         last.add(Erasure.visitor(hash: 0x0000_0000_AAAA_AAAA))
         #expect(try store.apply(last) == 1)
         #expect(try store.database.prepare("SELECT visitors IS NULL FROM counters").rows { $0.int64(0) } == [1])
+    }
+
+    @Test("a database of version 18 keeps its pairs, dated by their hour's last second; new ones in the same row get their time")
+    func versionEighteenMigrates() throws {
+        let file = try TemporaryDatabase()
+        do {
+            let store = try Store(path: file.path, visitorKey: testKey)
+            try store.apply(clicks(1, [("t1", "a", 10), ("t1", "b", 10)]))
+            try store.database.backToVersionEighteen()
+        }
+        let store = try Store(path: file.path, visitorKey: testKey)
+        #expect(try Schema.userVersion(store.database) == Schema.currentVersion)
+        try store.apply(clicks(2, [("t1", "c", 10)]))
+        let stored = try VisitorHashes.stored(in: store.database)
+        #expect(stored.map { $0.time - 10 * 3600 } == [3599, 3599, 60])
+        #expect(stored.map(\.visitor) == ["a", "b", "c"].map(visitor))
     }
 
     @Test("a database of version 9 moves the pairs of tokens with few into their counter rows, and keeps the others apart")
@@ -119,7 +136,7 @@ import TestSupport
         #expect(try Schema.userVersion(store.database) == Schema.currentVersion)
         let stored = try VisitorHashes.stored(in: store.database)
         func sorted(_ pairs: [VisitorPair]) -> [String] { pairs.map { "\($0.token) \($0.hour) \($0.visitor) \($0.apart)" }.sorted() }
-        #expect(sorted(stored) == sorted(pairs.map { VisitorPair(token: $0.0, visitor: visitor($0.1), hour: $0.2, apart: $0.0 == "hot") }))
+        #expect(sorted(stored) == sorted(pairs.map { VisitorPair(token: $0.0, visitor: visitor($0.1), time: $0.2 * 3600, apart: $0.0 == "hot") }))
         // The engine sees them: a stored visitor's click is not unique, a new one's is.
         let reader = try TokenReader(path: file.path)
         #expect(try reader.token("t1").visitorsComplete)
@@ -132,7 +149,7 @@ import TestSupport
         }
         #expect(engine.pending.visitors.map(\.visitor) == [visitor("e")])
         // Retention finds them by hour, in the rows (through the new index) and apart.
-        let expired = try store.deleteVisitors(before: 11, limit: 10_000)
+        let expired = try store.deleteVisitors(before: 11 * 3600, limit: 10_000)
         #expect(expired.count == 3 + (TokenState.visitorsInRows + 2) / 2)
         #expect(try VisitorHashes.stored(in: store.database).allSatisfy { $0.hour >= 11 })
     }
@@ -142,8 +159,8 @@ extension Database {
     /// Makes a database of the current schema one of version 9 (to test migrations from it and
     /// from older ones): every visitor pair in the `visitors` table.
     func backToVersionNine() throws {
-        try backToVersionTen()
         let inRows = try VisitorHashes.stored(in: self).filter { !$0.apart }
+        try backToVersionTen()
         try execute("DROP INDEX counters_visitors_by_hour; ALTER TABLE counters DROP COLUMN visitors;")
         let insert = try prepare("INSERT INTO visitors (token, visitor, hour) VALUES (?, ?, ?)")
         for pair in inRows {

@@ -3,9 +3,20 @@ import ShareTrackStore
 /// Databases of older schema versions, made from one of the current version (to test the
 /// migrations and background builds from them), for the store's tests and the integration tests.
 extension Database {
-    /// Takes a database of the current version back to version 17: the rollup per advocate and
-    /// campaign keyed by its groups' ids alone, its rows without their advocate and campaign.
+    /// Takes a database of the current version back to version 18: visitor pairs without their
+    /// click's time, in the counter rows and kept apart.
+    public func backToVersionEighteen() throws {
+        try execute("""
+            ALTER TABLE counters DROP COLUMN visitor_times; ALTER TABLE visitors DROP COLUMN time;
+            PRAGMA user_version = 18
+            """)
+    }
+
+    /// Takes a database of the current version back to version 17: `backToVersionEighteen`, and
+    /// the rollup per advocate and campaign keyed by its groups' ids alone, its rows without their
+    /// advocate and campaign.
     public func backToVersionSeventeen() throws {
+        try backToVersionEighteen()
         try execute("""
             CREATE TABLE keyed_by_id (
                 id INTEGER NOT NULL, shares INTEGER NOT NULL, reach INTEGER NOT NULL, clicks INTEGER NOT NULL,
@@ -46,10 +57,11 @@ extension Database {
             """)
     }
 
-    /// Takes a database of the current version back to version 12: without the rollup per advocate
-    /// and campaign, its groups, and the share groups' indexes by campaign and by venue and campaign
-    /// (with version 7's by venue).
+    /// Takes a database of the current version back to version 12: `backToVersionEighteen`,
+    /// without the rollup per advocate and campaign, its groups, and the share groups' indexes by
+    /// campaign and by venue and campaign (with version 7's by venue).
     public func backToVersionTwelve() throws {
+        try backToVersionEighteen()
         try execute("""
             DROP TABLE rollup_campaign_advocates; DROP TABLE campaign_advocate_groups; DROP INDEX share_groups_by_campaign_tier;
             DROP INDEX share_groups_by_venue_tier_campaign;

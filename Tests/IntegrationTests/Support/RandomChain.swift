@@ -86,7 +86,7 @@ struct RandomChain {
                 counters.clicks = 1
                 if nodes[index].pairs.insert("\(token) \(visitor)").inserted {
                     counters.uniqueClicks = 1
-                    batch.add(VisitorPair(token: token, visitor: visitor, hour: hour))
+                    batch.add(VisitorPair(token: token, visitor: visitor, time: hour * 3600))
                 }
             }
             batch.add(counters, at: CounterKey(token: token, hour: hour))
