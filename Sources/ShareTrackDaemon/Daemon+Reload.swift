@@ -29,6 +29,7 @@ extension Daemon {
         }
         state.withLock { $0.settings = applied }
         apply(applied, changedFrom: current)
+        OpsAccess.warnIfMissing(applied.opsGroup, logger: logger)
         logger.notice("configuration reloaded", metadata: [
             "changed": "\(report.changed.map(\.key).joined(separator: ","))",
             "needs_restart": "\(report.needsRestart.joined(separator: ","))",

@@ -150,11 +150,13 @@ public final class Daemon: Sendable {
         shipper?.start()
         startTicker()
         notifier?.ready()
+        let listens = { (path: String) in self.createdSockets.contains { $0.path == path } ? path : "passed by systemd" }
         logger.notice("sharetrackd \(shareTrackVersion) ready", metadata: [
-            "ingest": "\(settings.ingestSocket)", "control": "\(settings.controlSocket)",
+            "ingest": "\(listens(settings.ingestSocket))", "control": "\(listens(settings.controlSocket))",
             "database": "\(settings.database)", "ack": "\(settings.value(of: .ack))",
             "visitor_key": "\(visitorKey.fingerprint)",
         ])
+        OpsAccess.warnIfMissing(settings.opsGroup, logger: logger)
         while true {
             let number = signals.next()
             lifecycleQueue.async { [self] in

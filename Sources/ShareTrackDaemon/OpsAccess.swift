@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 import ShareTrackCore
 
 /// Who may run the control commands that change state (`flush`, `reload`): root, and members of
@@ -16,6 +17,14 @@ enum OpsAccess {
         if gid == opsGID || groups(of: uid).contains(opsGID) { return }
         throw ControlError(.permissionDenied,
                            "permission denied: uid \(uid) is not root and not in ops_group '\(opsGroup)'")
+    }
+
+    /// Says in the log when `opsGroup` names no group on this host (at start and on reload): only
+    /// root may then run the changing commands, which would otherwise show only when one is refused.
+    static func warnIfMissing(_ opsGroup: String?, logger: Logger) {
+        guard let opsGroup, getgrnam(opsGroup) == nil else { return }
+        logger.warning("ops_group names no group on this host; only root may run changing commands",
+                       metadata: ["ops_group": "\(opsGroup)"])
     }
 
     /// Every group `uid` belongs to, from the user and group databases.

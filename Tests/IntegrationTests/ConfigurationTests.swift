@@ -65,7 +65,17 @@ struct ConfigurationTests {
         #expect(daemon.log.contains(reason) && !daemon.log.contains("secretXY"), "\(daemon.log)")
     }
 
-    @Test("a missing named config file is an error; the missing default one is fine")
+    @Test("an ops_group that names no group is said in the log at start and on reload")
+    func missingOpsGroup() throws {
+        let daemon = try DaemonProcess(arguments: ["--ops-group", "no-such-group-zq"])
+        #expect(eventually { daemon.log.contains("ops_group names no group on this host") }, "\(daemon.log)")
+        #expect(try daemon.stop() == 0)
+        let (named, _) = try ReloadTests.daemon(config: "ops_group: \(String(cString: getgrgid(getgid()).pointee.gr_name))\n")
+        #expect(!named.log.contains("ops_group names no group"), "\(named.log)")
+        #expect(try named.stop() == 0)
+    }
+
+
     func missingConfigFile() throws {
         let daemon = try DaemonProcess(arguments: ["--config", "/nonexistent/sharetrackd.yaml"], waitForReady: false)
         #expect(try daemon.waitForExit() != 0)

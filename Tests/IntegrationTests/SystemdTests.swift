@@ -72,6 +72,8 @@ struct SystemdTests {
         // The daemon made no sockets of its own: systemd's were used.
         #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/unused-ingest.sock"))
         #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
+        #expect(daemon.log.contains(#"ingest="passed by systemd""#) && daemon.log.contains(#"control="passed by systemd""#),
+                "\(daemon.log)")
         let status = try SharectlTests.sharectl(["status", "--json", "--socket", daemon.controlSocket])
         #expect(status.status == 0, "\(status.stderr)")
         #expect((status.json as? [String: Any])?["totals"] != nil)
