@@ -9,9 +9,8 @@ import ShareTrackCore
 /// a shared store's other daemons use too). A file of another size, or one that group or others
 /// may read or write, stops the start.
 enum VisitorKeyFile {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    /// A key file that cannot be used stops the start as a bad setting does (`visitor_key_file`).
+    typealias Failure = SettingsLoader.Failure
 
     /// The key in `path`; created there first if `mayCreate` and there is no such file.
     static func load(_ path: String, mayCreate: Bool) throws(Failure) -> VisitorKey {

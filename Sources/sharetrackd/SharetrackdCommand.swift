@@ -91,6 +91,10 @@ struct SharetrackdCommand: ParsableCommand {
         let daemon: Daemon
         do {
             daemon = try Daemon(settings: settings, flags: flags)
+        } catch let error as SettingsLoader.Failure {
+            // A setting's file that cannot be used (the visitor key, the store's password) or an
+            // unreadable connection string.
+            throw fail(error, exitCode: 78)
         } catch {
             throw fail(error, exitCode: 1)
         }

@@ -61,8 +61,20 @@ struct ConfigurationTests {
         let file = directory + "/sharetrackd.yaml"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file] + arguments, waitForReady: false)
-        #expect(try daemon.waitForExit() != 0)
+        #expect(try daemon.waitForExit() == 78)  // EX_CONFIG
         #expect(daemon.log.contains(reason) && !daemon.log.contains("secretXY"), "\(daemon.log)")
+    }
+
+    @Test("a visitor key file or a password file that cannot be used stops the start as a bad setting does (exit 78)",
+          arguments: ["--visitor-key-file", "--shared-store-password-file"])
+    func unusableSettingFile(flag: String) throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/readable-by-all"
+        _ = FileManager.default.createFile(atPath: file, contents: Data(count: 32), attributes: [.posixPermissions: 0o644])
+        let named = flag == "--visitor-key-file" ? [flag, file] : ["--shared-store", "host=/nowhere", flag, directory + "/missing"]
+        let daemon = try DaemonProcess(directory: directory, arguments: named, waitForReady: false)
+        #expect(try daemon.waitForExit() == 78)
+        #expect(daemon.log.contains(String(flag.dropFirst(2)).replacing("-", with: "_")), "\(daemon.log)")
     }
 
     @Test("an ops_group that names no group is said in the log at start and on reload")
