@@ -38,7 +38,7 @@ extension Daemon {
                 try exports.start(request, live: liveData(), on: connection)
             case .nodes:
                 guard let shipper else { throw ControlError(.failed, "no shared store is configured (shared_store)") }
-                connection.reply(ControlCodec.resultLine(shipper.nodes))
+                connection.reply(ControlCodec.resultLine(try shipper.nodes()))
             case .top, .advocate, .share, .venues, .tiers, .networks, .trend, .sources:
                 let accepted = queries.submit({ [self] queries in
                     let live = Queries.addsPendingRecords(request.command)

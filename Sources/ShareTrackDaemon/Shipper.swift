@@ -34,8 +34,9 @@ final class Shipper: Sendable {
         var attempt = 0
         var retryScheduled = false
         var lastCaughtUpMark: ContinuousClock.Instant?
-        /// Every node of the store, as last read (after a shipment or an idle mark).
-        var nodes: [NodeRow] = []
+        /// Every node of the store, as last read (after a shipment or an idle mark); nil until the
+        /// store has answered once since the start.
+        var nodes: [NodeRow]?
     }
 
     /// Rows per transaction when catching up.
@@ -94,8 +95,14 @@ final class Shipper: Sendable {
     }
 
     /// Every node of the store as last read (`sharectl nodes`): answering never waits for the store.
-    var nodes: [NodeRow] {
-        state.withLock { $0.nodes }
+    /// Before the store has answered once since the start, an error saying why it has not.
+    func nodes() throws(ControlError) -> [NodeRow] {
+        let (nodes, failure) = state.withLock { ($0.nodes, $0.failure?.message) }
+        guard let nodes else {
+            throw ControlError(.failed, "the shared store has not answered since the start ("
+                               + (failure ?? "connecting") + "); sharectl nodes --db with its connection string asks it directly")
+        }
+        return nodes
     }
 
     /// Why shipping fails (nil while it works), for `STATUS=`.

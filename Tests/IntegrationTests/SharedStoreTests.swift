@@ -263,4 +263,15 @@ struct SharedStoreTests {
         }
         #expect(try retaining.stop() == 0)
     }
+
+    @Test("nodes before the store has answered once: an error saying why, not an empty list")
+    func nodesOfAStoreNeverReached() throws {
+        let nowhere = try DaemonProcess.makeTemporaryDirectory() + "/no-server-here"
+        let daemon = try DaemonProcess(arguments: ["--node", "alone", "--shared-store", "host=\(nowhere) dbname=x"])
+        #expect(try eventually { try daemon.sharedStore()["state"] as? String == "failing" })
+        let nodes = try SharectlTests.sharectl(["nodes", "--socket", daemon.controlSocket])
+        #expect(nodes.status != 0 && nodes.stderr.contains("has not answered since the start")
+                && nodes.stderr.contains(nowhere), "\(nodes.stderr)")
+        #expect(try daemon.stop() == 0)
+    }
 }
