@@ -34,11 +34,21 @@ struct SendCommand: ParsableCommand {
     var quiet = false
 
     @Flag(help: """
+        Print one JSON document once every line is answered, instead of the answers: \
+        {"sent":6,"accepted":3,"duplicates":1,"test":0,"rejected":[{"line":4,"answer":{...}}],"unanswered":0}.
+        """)
+    var json = false
+
+    @Flag(help: """
         Mark every event as a test event ("test": true): checked like a real one, counted nowhere. \
         A line's own "test": false or null becomes true; a line the daemon refuses before reading \
         its members (not one JSON object) is sent as it is.
         """)
     var test = false
+
+    func validate() throws {
+        if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
+    }
 
     func run() throws {
         let name = file.flatMap { $0 == "-" ? nil : $0 }
@@ -55,16 +65,40 @@ struct SendCommand: ParsableCommand {
         } catch {
             throw fail(Failure(error))
         }
-        guard tally.rejected > 0 || tally.unanswered > 0 else { return }
-        var problems = tally.rejected > 0 ? ["\(tally.rejected) of \(tally.sent) lines rejected"] : []
+        if json { print(tally.json) }
+        guard tally.rejected.count > 0 || tally.unanswered > 0 else { return }
+        var problems = tally.rejected.count > 0 ? ["\(tally.rejected.count) of \(tally.sent) lines rejected"] : []
         if tally.unanswered > 0 { problems.append("\(tally.unanswered) lines unanswered: the daemon closed the connection") }
         throw fail(Failure(problems.joined(separator: "; ")))
     }
 
     private struct Tally {
         var sent = 0
-        var rejected = 0
+        var accepted = 0
+        var duplicates = 0
+        var tests = 0
+        /// Each rejected line's number and answer.
+        var rejected: [(line: Int, answer: String)] = []
         var unanswered = 0
+
+        /// Counts an answer that is not a rejection.
+        mutating func count(_ answer: ArraySlice<UInt8>) {
+            let text = String(decoding: answer, as: UTF8.self)
+            if text.contains(#""duplicate":true"#) {
+                duplicates += 1
+            } else if text.contains(#""test":true"#) {
+                tests += 1
+            } else {
+                accepted += 1
+            }
+        }
+
+        /// `--json`'s document.
+        var json: String {
+            let rejected = rejected.map { #"{"line":\#($0.line),"answer":\#($0.answer)}"# }.joined(separator: ",")
+            return #"{"sent":\#(sent),"accepted":\#(accepted),"duplicates":\#(duplicates),"test":\#(tests),"#
+                + #""rejected":[\#(rejected)],"unanswered":\#(unanswered)}"#
+        }
     }
 
     /// Sends every line of `input` from a thread of its own while this one reads and prints the answers.
@@ -93,9 +127,15 @@ struct SendCommand: ParsableCommand {
                               exitCode: 64)
             }
             let rejected = parsed?.ok != true
-            if rejected { tally.rejected += 1 }
             let text = String(decoding: answer, as: UTF8.self)
-            if !quiet {
+            if rejected {
+                tally.rejected.append((number, parsed == nil ? ResponseLine.quoted(text) : text))
+            } else {
+                tally.count(answer)
+            }
+            if json {
+                continue
+            } else if !quiet {
                 print(text)
             } else if rejected {
                 print("line \(number): \(text)")

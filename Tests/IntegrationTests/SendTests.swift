@@ -40,6 +40,16 @@ struct SendTests {
         let status = try SingleDaemonTests.status(daemon.controlSocket)
         let totals = try #require(status["totals"] as? [String: Any])
         #expect(totals["accepted"] as? Int == 4 && totals["rejected"] as? Int == 4 && totals["duplicates"] as? Int == 3)
+
+        // --json: one document once every line is answered (the shares are duplicates by now).
+        let json = try SharectlTests.sharectl(["send", "--json", file] + socket)
+        #expect(json.status == 1 && json.stderr.contains("2 of 5 lines rejected"), "\(json.stderr)")
+        let document = try #require(json.json as? [String: Any], "\(json.stdout)")
+        #expect(document["sent"] as? Int == 5 && document["accepted"] as? Int == 1 && document["duplicates"] as? Int == 2
+                && document["test"] as? Int == 0 && document["unanswered"] as? Int == 0, "\(document)")
+        let rejected = try #require(document["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [4, 6])
+        #expect(rejected.map { ($0["answer"] as? [String: Any])?["error"] as? String } == ["unknown_type", "missing_field"])
         #expect(try daemon.stop() == 0)
     }
 
