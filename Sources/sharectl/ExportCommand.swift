@@ -21,7 +21,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv (RFC 4180, a header row) or ndjson (one JSON object per line).")
     var format: ExportFormat = .csv
 
-    @Option(help: ArgumentHelp("Write to this file (made whole, or not at all) instead of stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write to this file (made whole, or not at all) instead of stdout (-: stdout).", valueName: "file"))
     var output: String?
 
     @OptionGroup var filters: FilterOptions
@@ -29,7 +29,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        if connection.json && output == nil {
+        if connection.json && OutputFile.isStdout(output) {
             throw ValidationError("--json prints a summary of the file written: use it with --output "
                                   + "(--format ndjson writes the rows as JSON)")
         }
@@ -52,7 +52,7 @@ struct ExportCommand: ParsableCommand {
                 rows = try ControlCodec.decodeResult(end, as: ExportSummary.self).rows
             }
             try file.commit()
-            guard let output else { return }
+            guard let output, !OutputFile.isStdout(output) else { return }
             if connection.json {
                 print(#"{"output":\#(ResponseLine.quoted(output)),"rows":\#(rows)}"#)
             } else {

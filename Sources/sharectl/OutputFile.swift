@@ -1,19 +1,35 @@
 import Glibc
 
-/// Where `export` and `report` write: stdout, or a file made whole: written to a temporary file
-/// beside it and renamed over it by `commit()`, so a failure leaves no half-written file behind.
+/// Where `export` and `report` write: stdout (no path, or `-`), or a file made whole: written to a
+/// temporary file beside it and renamed over it by `commit()`, so a failure leaves no half-written
+/// file behind; a file there already keeps its mode. A path that is there and is not a regular
+/// file (a symbolic link, a pipe, a device such as `/dev/stdout`) is written through as it is,
+/// never replaced.
 final class OutputFile {
     private let path: String?
     private let temporary: String?
     private let fd: Int32
     private var committed = false
 
+    /// Whether `path` means stdout (none, or `-`): no summary of a file written follows the output.
+    static func isStdout(_ path: String?) -> Bool {
+        path == nil || path == "-"
+    }
+
     /// Opens the output; an unwritable place fails here, before any work is done.
     init(path: String?) throws(Failure) {
         self.path = path
-        guard let path else {
+        var info = stat()
+        let exists = path.map { lstat($0, &info) == 0 } ?? false
+        guard let path, !Self.isStdout(path) else {
             temporary = nil
             fd = STDOUT_FILENO
+            return
+        }
+        if exists && info.st_mode & S_IFMT != S_IFREG {
+            temporary = nil
+            fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            guard fd >= 0 else { throw Self.failure(path) }
             return
         }
         let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
@@ -23,16 +39,15 @@ final class OutputFile {
         guard opened >= 0 else { throw Self.failure(path) }
         fd = opened
         temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // mkstemp makes the file 0600; give it the mode a new file would get.
+        // mkstemp makes the file 0600; give it the mode of the file it replaces, or of a new one.
         let mask = umask(0)
         umask(mask)
-        fchmod(fd, 0o666 & ~mask)
+        fchmod(fd, exists ? info.st_mode & 0o7777 : 0o666 & ~mask)
     }
 
     deinit {
-        guard let temporary else { return }
-        close(fd)
-        if !committed { unlink(temporary) }
+        if fd != STDOUT_FILENO { close(fd) }
+        if let temporary, !committed { unlink(temporary) }
     }
 
     func write(_ bytes: [UInt8]) throws(Failure) {
@@ -47,7 +62,7 @@ final class OutputFile {
         }
     }
 
-    /// Puts the file in place (nothing to do for stdout).
+    /// Puts the file in place (nothing to do for stdout, nor for a path written through).
     func commit() throws(Failure) {
         guard let path, let temporary else { return }
         guard fsync(fd) == 0, rename(temporary, path) == 0 else { throw Self.failure(path) }

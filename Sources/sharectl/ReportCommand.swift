@@ -19,12 +19,19 @@ struct ReportCommand: ParsableCommand {
             all of it read from one snapshot.
             """)
 
-    @Option(help: ArgumentHelp("The HTML file to write (made whole, or not at all).", valueName: "file.html"))
+    @Option(help: ArgumentHelp("The HTML file to write (made whole, or not at all; - writes the page to stdout).",
+                               valueName: "file.html"))
     var output: String
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var database: DatabaseOption
     @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if connection.json && OutputFile.isStdout(output) {
+            throw ValidationError("--json prints a summary of the file written: use it with a file, not -")
+        }
+    }
 
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
@@ -36,7 +43,9 @@ struct ReportCommand: ParsableCommand {
             let page = ReportPage(data: data, chartLibrary: library, source: answers.description, now: now)
             try file.write(Array(page.html.utf8))
             try file.commit()
-            if connection.json {
+            if OutputFile.isStdout(output) {
+                return
+            } else if connection.json {
                 print(#"{"output":\#(ResponseLine.quoted(output)),"empty":\#(data.isEmpty)}"#)
             } else {
                 print("wrote \(output): \(page.rangeText)" + (data.isEmpty ? ", no data in this range" : ""))

@@ -160,4 +160,44 @@ struct ExportTests {
         #expect(leftovers.isEmpty)
         #expect(try daemon.stop() == 0)
     }
+
+    @Test("--output: a file there keeps its mode, a symbolic link and a pipe are written through, never replaced; - is stdout")
+    func outputPaths() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let stdout = try Self.sharectl(["export"] + socket).stdout
+        #expect(stdout.hasPrefix("hour,share,"))
+        let dash = try Self.sharectl(["export", "--output", "-"] + socket)
+        #expect(dash.status == 0 && dash.stdout == stdout, "\(dash.stdout.suffix(200))")
+
+        let kept = daemon.directory + "/kept.csv"
+        _ = FileManager.default.createFile(atPath: kept, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640])
+        #expect(try Self.sharectl(["export", "--output", kept] + socket).status == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: kept)[.posixPermissions] as? Int == 0o640)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == stdout)
+
+        let link = daemon.directory + "/link.csv"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: kept)
+        try "old".write(toFile: kept, atomically: false, encoding: .utf8)
+        #expect(try Self.sharectl(["export", "--output", link] + socket).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == kept)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == stdout)
+
+        let pipe = daemon.directory + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let read = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var received = ""
+        Thread {
+            // Opening a pipe to read waits for its writer; reading it, for the writer to close it.
+            let reader = FileHandle(forReadingAtPath: pipe)
+            received = String(decoding: reader?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+            read.signal()
+        }.start()
+        #expect(try Self.sharectl(["export", "--output", pipe] + socket).status == 0)
+        #expect(read.wait(timeout: .now() + 10) == .success)
+        #expect(received == stdout)
+        var info = stat()
+        #expect(lstat(pipe, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(try daemon.stop() == 0)
+    }
 }
