@@ -53,9 +53,11 @@ struct ReportData {
         let hourly: [TrendRow] = try ask(.trend, Query(filter: filter))
         let hours = hourly.compactMap { RFC3339.parse($0.hour).map { $0.hourBucket } }
         firstHour = filter.sinceHour ?? hours.first
-        endHour = filter.untilHour ?? (filter.since != nil ? (now + 3599).hourBucket : hours.last.map { $0 + 1 })
+        // Up to now, or no earlier than the range starts (a `--since` after now: no hour at all).
+        endHour = filter.untilHour ?? (filter.sinceHour.map { max($0, (now + 3599).hourBucket) } ?? hours.last.map { $0 + 1 })
 
-        if let first = filter.sinceHour, let end = endHour {
+        // A range of no hour has no range before it to compare with.
+        if let first = filter.sinceHour, let end = endHour, end > first {
             previousHours = end - first
             var earlier = filter
             earlier.since = (first - (end - first)) * 3600
@@ -76,7 +78,7 @@ struct ReportData {
                 rows.max { ($0.totals.shares, $0.totals.uniqueClicks) < ($1.totals.shares, $1.totals.uniqueClicks) }
             }
             return Advocate(row: row, tier: mostShares(report.tiers)?.name ?? "", venue: mostShares(report.venues)?.name ?? "",
-                            otherVenues: max(0, report.venues.count - 1))
+                            otherVenues: max(0, report.venues.count { $0.totals.shares > 0 } - 1))
         }
         let venues: [GroupRow] = try ask(.venues, Query(filter: filter))
         venueCount = venues.count

@@ -113,6 +113,24 @@ struct ReportTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a top advocate's venue is where most of their shares in the range are; (+N) counts the other venues they shared at")
+    func advocateVenues() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let earlier = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 3 * 3600)
+        let lines = [
+            #"{"type":"share","share":"v-old","advocate":"ann","venue":"bar-zq","network":"x","followers":10,"ts":"\#(earlier)"}"#,
+            #"{"type":"share","share":"v-new","advocate":"ann","venue":"cafe-zq","network":"x","followers":10}"#,
+            #"{"type":"click","share":"v-old","visitor":"a"}"#, #"{"type":"click","share":"v-new","visitor":"b"}"#,
+        ]
+        #expect(try LineClient(path: daemon.ingestSocket).exchange(lines).allSatisfy { $0 == #"{"ok":true}"# })
+        // In the last hour ann shared at one venue, though a click on her older share at another counts.
+        let hour = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", "1h"])
+        #expect(hour.bodyText.contains("cafe-zq") && !hour.bodyText.contains("(+1)"), "\(hour.bodyText)")
+        let day = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", "24h"])
+        #expect(day.bodyText.contains("(+1)"), "\(day.bodyText)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("an empty range: a page that says there is no data, and exit 0")
     func emptyRange() throws {
         let daemon = try ReportFixture.daemon()
@@ -121,6 +139,10 @@ struct ReportTests {
         #expect(page.noData)
         #expect(page.canvases.isEmpty && page.console.isEmpty && page.error == nil && page.resources.isEmpty)
         #expect(page.range.contains("1 Jan 2020"))
+        // A range that starts after now, as `top` takes it: no data, nothing to compare with.
+        let tomorrow = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) + 86400)
+        let future = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", tomorrow])
+        #expect(future.noData && future.console.isEmpty && future.error == nil)
         #expect(try daemon.stop() == 0)
     }
 
