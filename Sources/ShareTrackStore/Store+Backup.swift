@@ -8,11 +8,15 @@ extension Store {
     /// daemon's `database` and by `sharectl --db`. Returns the generation it holds. (`visitorKey`
     /// is the daemon's: the copy has the current schema, so nothing is hashed with it.)
     ///
-    /// It is written next to `path` and linked into place only when complete, so `path` is either
-    /// absent or the whole backup; an existing file is never replaced.
+    /// It is written next to `path`, in a file of a name of its own (`mkstemp`: never one that is
+    /// there already), and linked into place only when complete, so `path` is either absent or the
+    /// whole backup; an existing file is never replaced.
     public func backup(to path: String, adding batches: [Batch], visitorKey: VisitorKey) throws -> UInt64 {
-        let partial = path + ".partial"
-        unlink(partial)
+        var template = Array((path + ".partial-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        close(fd)  // empty: `VACUUM INTO` writes into an empty file as into a new one
+        let partial = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(partial) }
         let generation: UInt64
         do {

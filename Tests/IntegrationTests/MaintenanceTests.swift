@@ -25,11 +25,14 @@ struct MaintenanceTests {
         try client.send(lines: lines)
         let file = daemon.directory + "/backups/one.db"
         try FileManager.default.createDirectory(atPath: daemon.directory + "/backups", withIntermediateDirectories: true)
+        // A file of the name a backup once wrote into first is somebody's: it stays.
+        try "someone's".write(toFile: file + ".partial", atomically: false, encoding: .utf8)
         let backup = try Self.sharectl(daemon, ["backup", file, "--json"])
         #expect(backup.status == 0, "\(backup.stderr)")
         #expect(try client.readLines(51).allSatisfy { $0 == #"{"ok":true}"# })
-        #expect(!FileManager.default.fileExists(atPath: file + "-wal"))
-        #expect(!FileManager.default.fileExists(atPath: file + ".partial"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: daemon.directory + "/backups").sorted()
+                == ["one.db", "one.db.partial"])
+        #expect(try String(contentsOfFile: file + ".partial", encoding: .utf8) == "someone's")
 
         let offline = try SharectlTests.sharectl(["share", "b1", "--db", file, "--json"])
         #expect(offline.status == 0, "\(offline.stderr)")
