@@ -26,8 +26,10 @@ final class IngestConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputSent = 0
     private var endOfInput = false
-    /// When the client last sent anything (for `idle_timeout`).
-    private var lastInput = ContinuousClock.now
+    /// When the client last sent anything or took some of its answers (for `idle_timeout`).
+    private var lastActivity = ContinuousClock.now
+    /// The answer bytes the client had not read yet from the socket at the last idle check.
+    private var unreadAtLastCheck: Int32 = 0
 
     init(id: Int, fd: Int32, server: IngestServer) {
         self.id = id
@@ -57,10 +59,19 @@ final class IngestConnection: @unchecked Sendable {
         if reading && !closed { readable() }
     }
 
-    /// Closes the connection if the client has sent nothing for `timeout` seconds and no answer
-    /// waits for a commit (an answer not read by then is dropped: the client has stopped).
+    /// Closes the connection if the client has neither sent anything nor taken any of its answers
+    /// for `timeout` seconds, and no answer waits for a commit (answers it has not read by then are
+    /// dropped: the client has stopped; one still reading a long burst of answers is not idle).
     func closeIfIdle(now: ContinuousClock.Instant, timeout: Double) {
-        if waiting.isEmpty && now - lastInput >= .seconds(timeout) { close() }
+        // Bytes gone from the socket's send queue since the last check were read by the client
+        // (the daemon writes more only once most of a full queue has gone: `writeOutput`'s sends
+        // count themselves).
+        var unread: Int32 = 0
+        if ioctl(fd, UInt(TIOCOUTQ), &unread) == 0 {
+            if unread < unreadAtLastCheck { lastActivity = now }
+            unreadAtLastCheck = unread
+        }
+        if waiting.isEmpty && now - lastActivity >= .seconds(timeout) { close() }
     }
 
     // MARK: Reading
@@ -85,7 +96,7 @@ final class IngestConnection: @unchecked Sendable {
             reads += 1
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
-                lastInput = .now
+                lastActivity = .now
                 server.parsedLines.removeAll(keepingCapacity: true)
                 split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &server.parsedLines)
                 if !server.parsedLines.isEmpty {
@@ -171,6 +182,7 @@ final class IngestConnection: @unchecked Sendable {
             }
             if sent > 0 {
                 outputSent += sent
+                lastActivity = .now
             } else if sent < 0 && (errno == EAGAIN || errno == EINTR) {
                 break
             } else {

@@ -106,6 +106,27 @@ struct ConnectionChurnTests {
         #expect(try patient.stop() == 0)
     }
 
+    @Test("idle_timeout spares a client that still takes its answers, slowly: every line answered")
+    func slowReaderIsNotIdle() throws {
+        let daemon = try DaemonProcess(arguments: ["--idle-timeout", "1", "--ack", "receive"])
+        let client = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 10)
+        // 30,000 answers (360 KB) are more than the sockets' buffers hold: the client takes them
+        // 16 KB at a time, every 0.2 s, sending nothing more, for longer than the timeout.
+        let count = 30_000
+        try client.send(String(repeating: #"{"type":"click","share":"slow"}"# + "\n", count: count))
+        var (received, buffer) = (0, [UInt8](repeating: 0, count: 16_384))
+        let started = Date()
+        while received < count * 12 && Date().timeIntervalSince(started) < 30 {
+            let read = client.withFileDescriptor { recv($0, &buffer, buffer.count, 0) }
+            guard read > 0 else { break }
+            received += read
+            usleep(200_000)
+        }
+        #expect(received == count * #"{"ok":true}"#.utf8.count + count, "closed after \(Date().timeIntervalSince(started)) s")
+        #expect(Date().timeIntervalSince(started) > 2)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("out of descriptors: waiting clients are refused with a reason, the daemon does not spin, and recovers")
     func outOfDescriptors() throws {
         let daemon = try DaemonProcess()
