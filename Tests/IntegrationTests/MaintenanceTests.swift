@@ -53,6 +53,18 @@ struct MaintenanceTests {
         let answers = try LineClient(path: restored.ingestSocket).exchange([Self.click("b1", seq: 50)])
         #expect(answers == [#"{"ok":true,"duplicate":true}"#])
         #expect(try restored.stop() == 0)
+
+        // Restored elsewhere without its visitor key, it is refused (a new key would count every
+        // stored visitor as new), until the key is put back.
+        let elsewhere = try DaemonProcess.makeTemporaryDirectory()
+        try FileManager.default.copyItem(atPath: file, toPath: elsewhere + "/sharetrack.db")
+        let keyless = try DaemonProcess(directory: elsewhere, waitForReady: false)
+        #expect(try keyless.waitForExit() == 78)
+        #expect(keyless.log.contains("were made with key") && keyless.log.contains("visitor_key_file"), "\(keyless.log)")
+        try FileManager.default.removeItem(atPath: elsewhere + "/visitor.key")
+        try FileManager.default.copyItem(atPath: daemon.directory + "/visitor.key", toPath: elsewhere + "/visitor.key")
+        let keyed = try DaemonProcess(directory: elsewhere)
+        #expect(try keyed.stop() == 0)
     }
 
     @Test("reset-source: a reinstalled kiosk starts again at 1; logged; a source never seen is an error")
