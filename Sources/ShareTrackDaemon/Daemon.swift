@@ -65,14 +65,6 @@ public final class Daemon: Sendable {
         let store = try Store(path: settings.database, visitorKey: visitorKey) { [logger, notifier] from, to in
             Self.announceMigration(of: settings.database, from: from, to: to, logger: logger, notifier: notifier)
         }
-        if let recorded = try store.otherVisitorKey(than: visitorKey) {
-            throw SettingsLoader.Failure(description: """
-                visitor_key_file \(settings.visitorKeyFile) holds key \(visitorKey.fingerprint), but the visitor \
-                hashes in \(settings.database) were made with key \(recorded): put back the key file that belongs \
-                with the database (a backup needs its visitor.key). To count every stored visitor as new under \
-                this key instead: sqlite3 \(settings.database) "DELETE FROM meta WHERE key = 'visitor_key'"
-                """)
-        }
         let journal = try Journal(databasePath: settings.database, databaseID: store.id, visitorKey: visitorKey)
         let shipping = try Shipper.Configuration.from(settings, databaseID: store.id, visitorKey: visitorKey)
         // What a crash left journaled was answered `ok`: it goes into the tables before anything else,
@@ -95,6 +87,15 @@ public final class Daemon: Sendable {
             throw error
         } catch {
             throw StoreError.cannotOpen(path: settings.database, reason: "cannot apply its journal: \(error)")
+        }
+        // After the journal's batches (whose apply waits out a locked database): the key's first record is a write.
+        if let recorded = try store.otherVisitorKey(than: visitorKey) {
+            throw SettingsLoader.Failure(description: """
+                visitor_key_file \(settings.visitorKeyFile) holds key \(visitorKey.fingerprint), but the visitor \
+                hashes in \(settings.database) were made with key \(recorded): put back the key file that belongs \
+                with the database (a backup needs its visitor.key). To count every stored visitor as new under \
+                this key instead: sqlite3 \(settings.database) "DELETE FROM meta WHERE key = 'visitor_key'"
+                """)
         }
         let files = DatabaseFiles(databasePath: settings.database)
         let engine = Engine(configuration: Self.engineConfiguration(settings), committedGeneration: store.generation,
