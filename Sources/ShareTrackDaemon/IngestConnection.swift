@@ -63,6 +63,7 @@ final class IngestConnection: @unchecked Sendable {
     /// for `timeout` seconds, and no answer waits for a commit (answers it has not read by then are
     /// dropped: the client has stopped; one still reading a long burst of answers is not idle).
     func closeIfIdle(now: ContinuousClock.Instant, timeout: Double) {
+        guard !closed else { return }
         // Bytes gone from the socket's send queue since the last check were read by the client
         // (the daemon writes more only once most of a full queue has gone: `writeOutput`'s sends
         // count themselves).
