@@ -82,12 +82,15 @@ final class IngestServer: @unchecked Sendable {
         }
     }
 
-    /// Shutdown, first step: no new connections, no new lines.
+    /// Shutdown, first step: no new connections, no new lines. The lines that have arrived are
+    /// read first (what one event's reads take, `IngestConnection.readsPerEvent` buffers per
+    /// connection): a line a client wrote before the stop is answered, not left unread.
     func stopAccepting() {
-        stopping.store(true, ordering: .relaxed)
         queue.sync {
             listener?.cancel()
             listener = nil
+            for connection in connections.values { connection.readNow() }
+            stopping.store(true, ordering: .relaxed)
             for connection in connections.values { connection.stopReading() }
         }
     }
