@@ -97,13 +97,7 @@ final class IngestConnection: @unchecked Sendable {
             reads += 1
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
-                lastActivity = .now
-                server.parsedLines.removeAll(keepingCapacity: true)
-                split(UnsafeRawBufferPointer(rebasing: buffer[..<count]), now: now, into: &server.parsedLines)
-                if !server.parsedLines.isEmpty {
-                    server.pipeline.apply(server.parsedLines, now: now, into: &waiting)
-                }
-                releaseReplies()  // may stop reading (backpressure) or close the connection
+                take(count, now: now)
             } else if count == 0 {
                 endOfInput = true
                 setReading(false)
@@ -114,6 +108,29 @@ final class IngestConnection: @unchecked Sendable {
                 return close()
             }
         }
+    }
+
+    /// Parses, applies and answers the `count` bytes just read into the server's buffer.
+    private func take(_ count: Int, now: Int64) {
+        lastActivity = .now
+        server.parsedLines.removeAll(keepingCapacity: true)
+        split(UnsafeRawBufferPointer(rebasing: server.readBuffer[..<count]), now: now, into: &server.parsedLines)
+        if !server.parsedLines.isEmpty {
+            server.pipeline.apply(server.parsedLines, now: now, into: &waiting)
+        }
+        releaseReplies()  // may stop reading (backpressure) or close the connection
+    }
+
+    /// Bytes a stop reads of what has arrived on a connection (`readBeforeStopping`): a producer's
+    /// last lines, not the backlog of a client that writes without reading.
+    private static let readAtStop = 64 * 1024
+
+    /// Shutdown: reads once what has arrived, up to `readAtStop` bytes, and answers it, so that
+    /// lines a client wrote just before the stop are not left unanswered.
+    func readBeforeStopping() {
+        guard reading && !closed else { return }
+        let count = Glibc.read(fd, server.readBuffer.baseAddress, Self.readAtStop)
+        if count > 0 { take(count, now: Int64(time(nil))) }
     }
 
     /// Cuts `bytes` into lines and parses each complete one.

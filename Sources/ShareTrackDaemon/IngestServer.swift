@@ -82,15 +82,16 @@ final class IngestServer: @unchecked Sendable {
         }
     }
 
-    /// Shutdown, first step: no new connections, no new lines. The lines that have arrived are
-    /// read first (what one event's reads take, `IngestConnection.readsPerEvent` buffers per
-    /// connection): a line a client wrote before the stop is answered, not left unread.
+    /// Shutdown, first step: no new connections, no new lines. What has arrived is read first, up
+    /// to 64 KiB a connection (`IngestConnection.readBeforeStopping`): a line a client wrote just
+    /// before the stop is answered, not left unread.
     func stopAccepting() {
+        // First: the reads queued behind a busy queue stop at once (they may be many).
+        stopping.store(true, ordering: .relaxed)
         queue.sync {
             listener?.cancel()
             listener = nil
-            for connection in connections.values { connection.readNow() }
-            stopping.store(true, ordering: .relaxed)
+            for connection in connections.values { connection.readBeforeStopping() }
             for connection in connections.values { connection.stopReading() }
         }
     }
