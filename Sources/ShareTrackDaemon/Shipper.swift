@@ -95,14 +95,15 @@ final class Shipper: Sendable {
     }
 
     /// Every node of the store as last read (`sharectl nodes`): answering never waits for the store.
-    /// Before the store has answered once since the start, an error saying why it has not.
+    /// When the store has failed before answering once since the start, an error saying why (while
+    /// the first contact is under way, none yet).
     func nodes() throws(ControlError) -> [NodeRow] {
         let (nodes, failure) = state.withLock { ($0.nodes, $0.failure?.message) }
-        guard let nodes else {
-            throw ControlError(.failed, "the shared store has not answered since the start ("
-                               + (failure ?? "connecting") + "); sharectl nodes --db with its connection string asks it directly")
+        if nodes == nil, let failure {
+            throw ControlError(.failed, "the shared store has not answered since the start (\(failure)); "
+                               + "sharectl nodes --db with its connection string asks it directly")
         }
-        return nodes
+        return nodes ?? []
     }
 
     /// Why shipping fails (nil while it works), for `STATUS=`.
