@@ -88,14 +88,13 @@ public final class Daemon: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: settings.database, reason: "cannot apply its journal: \(error)")
         }
-        // After the journal's batches (whose apply waits out a locked database): the key's first record is a write.
-        if let recorded = try store.otherVisitorKey(than: visitorKey) {
-            throw SettingsLoader.Failure(description: """
-                visitor_key_file \(settings.visitorKeyFile) holds key \(visitorKey.fingerprint), but the visitor \
-                hashes in \(settings.database) were made with key \(recorded): put back the key file that belongs \
-                with the database (a backup needs its visitor.key). To count every stored visitor as new under \
-                this key instead: sqlite3 \(settings.database) "DELETE FROM meta WHERE key = 'visitor_key'"
-                """)
+        // After the journal's batches (whose apply waits out a locked database): the record is a write.
+        if let before = try store.recordVisitorKey(visitorKey) {
+            logger.warning("""
+                the visitor hashes in \(settings.database) were made with another key than visitor_key_file's: \
+                every visitor stored before counts as new from now on; if the database came from a backup, stop \
+                the daemon and put back the key file that belongs with it
+                """, metadata: ["recorded_key": "\(before)", "visitor_key": "\(visitorKey.fingerprint)"])
         }
         let files = DatabaseFiles(databasePath: settings.database)
         let engine = Engine(configuration: Self.engineConfiguration(settings), committedGeneration: store.generation,
