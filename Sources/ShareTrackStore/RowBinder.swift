@@ -27,20 +27,20 @@ struct RowBinder {
         parameters.append(.integer(value))
     }
 
-    /// Adds visitor hashes as a `VisitorHashes` blob (none: NULL).
-    mutating func add(hashes: [UInt64]?) {
-        guard let hashes else { return parameters.append(.null) }
-        let start = text.count
-        for hash in hashes { VisitorHashes.append(hash, to: &text) }
+    /// Adds the visitors of a counter row of `hour` as its `VisitorHashes` blobs: the hashes, then
+    /// (with `times`) their click times (none: NULL each).
+    mutating func add(visitors: [VisitorHashes.Entry]?, hour: Int64, times: Bool = true) {
+        guard let visitors else {
+            parameters.append(.null)
+            if times { parameters.append(.null) }
+            return
+        }
+        var start = text.count
+        for visitor in visitors { VisitorHashes.append(visitor.hash, to: &text) }
         parameters.append(.blob(start: start, count: text.count - start))
-    }
-
-    /// Adds the click times of visitors of a counter row of `hour` as its `visitor_times` blob
-    /// (`VisitorHashes`; none: NULL).
-    mutating func add(times: [Int64]?, hour: Int64) {
-        guard let times else { return parameters.append(.null) }
-        let start = text.count
-        for time in times { VisitorHashes.append(time, inHour: hour, to: &text) }
+        guard times else { return }
+        start = text.count
+        for visitor in visitors { VisitorHashes.append(visitor.time, inHour: hour, to: &text) }
         parameters.append(.blob(start: start, count: text.count - start))
     }
 

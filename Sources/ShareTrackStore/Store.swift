@@ -167,9 +167,7 @@ public final class Store {
             row.add(entry.key.token)
             row.add(entry.key.hour)
             Self.add(entry.value, to: &row)
-            let stored = visitors[entry.key]
-            row.add(hashes: stored?.map(\.hash))
-            row.add(times: stored?.map(\.time), hour: entry.key.hour)
+            row.add(visitors: visitors[entry.key], hour: entry.key.hour)
         }
         try stageForRollups(batch, with: &binder)
         try write(batch.visitors.filter(\.apart), by: { ($0.token, 0) }, with: &binder,

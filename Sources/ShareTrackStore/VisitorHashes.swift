@@ -39,9 +39,7 @@ public enum VisitorHashes {
         var binder = RowBinder()
         for row in rows {
             binder.removeAll()
-            let entries = row.entries.isEmpty ? nil : row.entries
-            binder.add(hashes: entries?.map(\.hash))
-            if times { binder.add(times: entries?.map(\.time), hour: row.hour) }
+            binder.add(visitors: row.entries.isEmpty ? nil : row.entries, hour: row.hour, times: times)
             binder.add(row.token)
             binder.add(row.hour)
             try binder.run(update, 0..<binder.count)
