@@ -30,9 +30,24 @@ public enum Formatting {
         return (value.thousandths < 0 ? "-" : "") + integer(thousandths / 1000) + "." + decimals
     }
 
-    /// A rate as a percentage with two decimals: `0.04213` as `4.21%`.
+    /// A rate as a percentage with two decimals: `0.04213` as `4.21%`; one under 0.01% with two
+    /// significant digits, as the report's charts write it, not as zero: `0.0000194` as `0.0019%`.
     public static func percent(_ rate: Double) -> String {
-        decimal(rate * 100) + "%"
+        let percent = rate * 100
+        guard percent != 0, percent.magnitude < 0.01 else { return decimal(percent) + "%" }
+        var significant = percent.magnitude * 100
+        var decimals = 2
+        while significant < 10 {
+            significant *= 10
+            decimals += 1
+        }
+        var digits = Int64(significant.rounded())
+        if digits == 100 {
+            digits = 10
+            decimals -= 1
+        }
+        let zeros = String(repeating: "0", count: decimals - 2)
+        return (percent < 0 ? "-" : "") + "0." + zeros + String(digits) + "%"
     }
 
     /// `0.85` as `850 ms`, `4.2` as `4.2s`, `725` as `12m 5s`, `11520` as `3h 12m`,

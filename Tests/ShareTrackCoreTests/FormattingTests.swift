@@ -21,6 +21,14 @@ func decimalsHaveTwoPlaces(value: Double, text: String) {
     #expect(Formatting.percent(0.04213) == "4.21%")
     #expect(Formatting.percent(0) == "0.00%")
     #expect(Formatting.percent(1) == "100.00%")
+    #expect(Formatting.percent(0.0001) == "0.01%")
+}
+
+@Test(arguments: [
+    (0.0000194, "0.0019%"), (0.00000999, "0.0010%"), (0.000099, "0.0099%"), (0.000000012, "0.0000012%"),
+] as [(Double, String)])
+func ratesUnderAHundredthOfAPercentKeepTwoSignificantDigits(rate: Double, text: String) {
+    #expect(Formatting.percent(rate) == text)
 }
 
 @Test(arguments: [
