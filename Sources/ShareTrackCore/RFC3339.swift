@@ -4,7 +4,8 @@ public enum RFC3339 {
     /// with `roundingUp` (the end of a range: `sharectl --until`); nil if not RFC 3339.
     ///
     /// Accepts `T`/`t`, `Z`/`z`, any number of fraction digits, offsets `+hh:mm`/`-hh:mm`,
-    /// and second 60 (a leap second, counted as the first second of the next minute).
+    /// and second 60 where a leap second can be, at 23:59 UTC on the last day of a month (RFC 3339,
+    /// 5.7); it counts as second 59 of its minute, so it stays in its own hour and day.
     public static func parse(_ text: some StringProtocol, roundingUp: Bool = false) -> Int64? {
         text.utf8.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0), roundingUp: roundingUp) }
             ?? Array(text.utf8).withUnsafeBytes { parse($0, roundingUp: roundingUp) }
@@ -116,8 +117,15 @@ public enum RFC3339 {
 
         // The fraction is dropped: the time is never negative relative to its whole second,
         // so truncating it rounds down even before the epoch; rounding up adds the second it began.
-        return days(fromCivil: year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset
-            + (roundingUp && fraction ? 1 : 0)
+        let time = days(fromCivil: year, month, day) * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        guard second < 60 || isLastSecondOfMonth(time) else { return nil }
+        return time + (roundingUp && fraction ? 1 : 0)
+    }
+
+    /// Whether `time` is 23:59:59 UTC on the last day of its month: where a leap second goes.
+    private static func isLastSecondOfMonth(_ time: Int64) -> Bool {
+        let (_, _, day, rest) = civil(time + 1)
+        return rest == 0 && day == 1
     }
 
     private static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
