@@ -5,8 +5,9 @@ import Synchronization
 final class DaemonStats: Sendable {
     private struct State {
         var connections = StatusReport.Connections()
-        /// Events answered (accepted + duplicate + rejected) sampled once a second, newest last.
-        var samples: [Int64] = []
+        /// Events answered (accepted + duplicate + rejected) sampled once a second, newest last;
+        /// the first is the start's zero, so the events of the first second count too.
+        var samples: [Int64] = [0]
     }
 
     private static let window = 61
