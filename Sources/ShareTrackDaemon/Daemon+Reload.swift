@@ -4,7 +4,8 @@ import ShareTrackCore
 /// Reloading the configuration: SIGHUP and `sharectl reload`.
 extension Daemon {
     /// Re-reads the configuration (SIGHUP, `sharectl reload`); a bad one is refused and the running
-    /// configuration kept.
+    /// configuration kept. So is one the next start would refuse, though its key takes effect only
+    /// then: a connection string libpq cannot read, a key or password file that cannot be used.
     func reload() -> ReloadReport {
         notifier?.reloading()
         defer { notifier?.ready() }
@@ -12,6 +13,8 @@ extension Daemon {
         do {
             next = try SettingsLoader.load(flags: flags, environment: ProcessEnvironment.current)
             try Shipper.Configuration.check(next)
+            _ = try Shipper.Configuration.password(next)
+            try VisitorKeyFile.check(next.visitorKeyFile, mayCreate: next.visitorKeyFileSetting == nil)
         } catch {
             logger.error("reload refused; keeping the running configuration", metadata: ["error": "\(error)"])
             return ReloadReport(changed: [], needsRestart: [], error: error.description)

@@ -10,18 +10,9 @@ extension Shipper.Configuration {
                      visitorKey: VisitorKey) throws(SettingsLoader.Failure) -> Self? {
         try check(settings)
         guard let conninfo = settings.sharedStore else { return nil }
-        var password: String?
-        if let path = settings.sharedStorePasswordFile {
-            guard let text = SettingsLoader.readText(path) else {
-                throw SettingsLoader.Failure(
-                    description: "shared_store_password_file \(path): \(String(cString: strerror(errno)))")
-            }
-            // A trailing newline is the file's, not the password's.
-            password = String(text.reversed().drop(while: \.isNewline).reversed())
-        }
         let node: String
         if let named = settings.node { node = named } else { node = try hostName() }
-        return Self(conninfo: conninfo, password: password, node: node, databaseID: databaseID,
+        return Self(conninfo: conninfo, password: try password(settings), node: node, databaseID: databaseID,
                     keyFingerprint: visitorKey.fingerprint, keyFile: settings.visitorKeyFile)
     }
 
@@ -31,6 +22,18 @@ extension Shipper.Configuration {
         if let conninfo = settings.sharedStore, let problem = PostgresConnection.parseError(conninfo) {
             throw SettingsLoader.Failure(description: "invalid value for shared_store: \(problem)")
         }
+    }
+
+    /// The password in `shared_store_password_file`, read now, if a shared store is set and the
+    /// file named (a start and a reload refuse one they cannot read).
+    static func password(_ settings: Settings) throws(SettingsLoader.Failure) -> String? {
+        guard settings.sharedStore != nil, let path = settings.sharedStorePasswordFile else { return nil }
+        guard let text = SettingsLoader.readText(path) else {
+            throw SettingsLoader.Failure(
+                description: "shared_store_password_file \(path): \(String(cString: strerror(errno)))")
+        }
+        // A trailing newline is the file's, not the password's.
+        return String(text.reversed().drop(while: \.isNewline).reversed())
     }
 
     /// The host name, as a node name (one that is not a valid node name must be set as `node`).

@@ -14,13 +14,24 @@ enum VisitorKeyFile {
 
     /// The key in `path`; created there first if `mayCreate` and there is no such file.
     static func load(_ path: String, mayCreate: Bool) throws(Failure) -> VisitorKey {
+        if let key = try existing(path, mayBeMissing: mayCreate) { return key }
+        return try create(path)
+    }
+
+    /// Refuses a file the next start would refuse (a reload's check); creates nothing.
+    static func check(_ path: String, mayCreate: Bool) throws(Failure) {
+        _ = try existing(path, mayBeMissing: mayCreate)
+    }
+
+    /// The key in `path`, or nil if there is no such file and `mayBeMissing`.
+    private static func existing(_ path: String, mayBeMissing: Bool) throws(Failure) -> VisitorKey? {
         var info = stat()
         if stat(path, &info) != 0 {
-            guard errno == ENOENT, mayCreate else {
+            guard errno == ENOENT, mayBeMissing else {
                 throw Failure(description: "visitor_key_file \(path): \(String(cString: strerror(errno)))"
                               + (errno == ENOENT ? " (a named key file must exist; copy the key the other daemons use)" : ""))
             }
-            return try create(path)
+            return nil
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw Failure(description: "visitor_key_file \(path) is not a regular file")

@@ -216,6 +216,20 @@ struct ReloadTests {
         #expect(!daemon.log.contains("secretXY"), "\(daemon.log)")
     }
 
+    @Test("a reload naming a key or password file the next start would refuse is refused, though the key waits for a restart",
+          arguments: ["visitor_key_file", "shared_store_password_file"])
+    func reloadRefusesUnusableFile(key: String) throws {
+        let (daemon, file) = try Self.daemon(config: "shared_store: host=/nowhere\n")
+        let unusable = URL(fileURLWithPath: file).deletingLastPathComponent().path + "/readable-by-all"
+        _ = FileManager.default.createFile(atPath: unusable, contents: Data(count: 32), attributes: [.posixPermissions: 0o644])
+        let path = key == "visitor_key_file" ? unusable : unusable + ".missing"
+        try "shared_store: host=/nowhere\n\(key): \(path)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let reload = try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket])
+        #expect(reload.status != 0 && reload.stderr.contains("\(key) \(path)"), "\(reload.stderr)")
+        #expect(eventually { daemon.log.contains("reload refused") }, "\(daemon.log)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a reload storm that changes flush_interval never postpones a flush that is due")
     func reloadStormKeepsFlushing() throws {
         let (daemon, file) = try Self.daemon(config: "flush_interval: 1\n")
