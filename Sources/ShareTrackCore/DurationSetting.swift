@@ -20,12 +20,7 @@ public struct DurationSetting: Sendable, Equatable, CustomStringConvertible {
             unit = multiplier
             number = number.dropLast()
         }
-        // Digits with at most one decimal point: no sign, exponent, `inf` or `nan`.
-        guard number.contains(where: \.isWholeNumber),
-              number.allSatisfy({ $0 == "." || ($0.isASCII && $0.isWholeNumber) }),
-              number.filter({ $0 == "." }).count <= 1,
-              let value = Double(number)
-        else { return nil }
+        guard let value = Double(plainDecimal: number) else { return nil }
         let seconds = value * unit
         guard seconds <= Self.maxSeconds else { return nil }
         self.seconds = seconds

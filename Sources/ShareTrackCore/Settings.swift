@@ -151,8 +151,9 @@ public struct Settings: Sendable, Equatable {
             default: database = text
             }
         case .flushInterval:
-            guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
-                throw invalid("a number of seconds greater than 0 and at most 3600, fractions allowed")
+            // Under a millisecond the flush timer would keep a core busy with nothing to do.
+            guard let seconds = Double(plainDecimal: text), seconds >= 0.001, seconds <= 3600 else {
+                throw invalid("a number of seconds from 0.001 to 3600, fractions allowed")
             }
             flushInterval = seconds
         case .ack:
