@@ -70,15 +70,17 @@ public enum SettingsLoader {
         }
     }
 
-    /// A value as text: a scalar as written (so `0660` stays octal), a list joined by commas.
+    /// A value as text: a scalar as written (so `0660` stays octal); `tier_bounds` may be a list
+    /// of scalars, joined by commas.
     private static func scalarText(_ node: Node, key: Settings.Key, path: String) throws(Failure) -> String {
         if let scalar = node.scalar {
             return ["~", "null"].contains(scalar.string) ? "" : scalar.string
         }
-        if let items = node.sequence?.compactMap(\.scalar?.string) {
-            return items.joined(separator: ",")
+        if key == .tierBounds, let items = node.sequence?.map(\.scalar?.string), !items.contains(nil) {
+            return items.compactMap { $0 }.joined(separator: ",")
         }
-        throw Failure(description: "config file \(path): \(key.rawValue) must be a single value")
+        throw Failure(description: "config file \(path): \(key.rawValue) must be a single value"
+                      + (key == .tierBounds ? " or a list of four numbers" : ""))
     }
 
     static func readText(_ path: String) -> String? {

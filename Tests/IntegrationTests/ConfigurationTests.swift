@@ -6,6 +6,24 @@ import Testing
 @Suite("Configuration")
 struct ConfigurationTests {
     /// The daemon's `status` over its control socket.
+    @Test("in the file tier_bounds may be a YAML list; another key given a list stops the start, named")
+    func listValues() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let file = directory + "/sharetrackd.yaml"
+        try "tier_bounds: [10, 20, 30, 40]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--config", file])
+        let share = #"{"type":"share","share":"listed","advocate":"a","venue":"v","network":"x","followers":15}"#
+        #expect(try LineClient(path: daemon.ingestSocket).exchange([share]) == [#"{"ok":true}"#])
+        let answer = try SharectlTests.sharectl(["share", "listed", "--json", "--socket", daemon.controlSocket])
+        #expect((answer.json as? [String: Any])?["tier"] as? String == "micro", "\(answer.stdout)")
+        #expect(try daemon.stop() == 0)
+
+        try "ack: [receive]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try DaemonProcess(directory: directory, arguments: ["--config", file], waitForReady: false)
+        #expect(try refused.waitForExit() == 78)
+        #expect(refused.log.contains("ack must be a single value"), "\(refused.log)")
+    }
+
     static func status(_ daemon: DaemonProcess) throws -> [String: Any] {
         let client = try LineClient(path: daemon.controlSocket)
         let response = try LineClient.decode(try #require(try client.exchange([#"{"command":"status"}"#]).first))
