@@ -124,12 +124,23 @@ public final class Daemon: Sendable {
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
         let passed = try ListenSockets.fromEnvironment()
+        let unused = passed.byName.keys.filter { $0 != "ingest" && $0 != "control" }.sorted()
+        if !unused.isEmpty {
+            logger.warning("sockets passed by systemd under another name than ingest or control are not used (name them with FileDescriptorName=)",
+                           metadata: ["names": "\(unused.joined(separator: ","))"])
+        }
         var created: [SocketFile] = []
-        listening = (
-            ingest: try Self.socket(named: "ingest", passed: passed, path: settings.ingestSocket,
-                                    mode: settings.socketMode, created: &created),
-            control: try Self.socket(named: "control", passed: passed, path: settings.controlSocket,
-                                     mode: settings.socketMode, created: &created))
+        do {
+            listening = (
+                ingest: try Self.socket(named: "ingest", passed: passed, path: settings.ingestSocket,
+                                        mode: settings.socketMode, created: &created),
+                control: try Self.socket(named: "control", passed: passed, path: settings.controlSocket,
+                                         mode: settings.socketMode, created: &created))
+        } catch {
+            // A start that fails leaves no socket file of its own behind.
+            created.forEach { $0.remove() }
+            throw error
+        }
         createdSockets = created
         let lifecycle = DispatchQueue(label: "sharetrack.lifecycle")
         lifecycleQueue = lifecycle

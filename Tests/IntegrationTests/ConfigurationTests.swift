@@ -112,7 +112,7 @@ struct ConfigurationTests {
         #expect(daemon.log.contains("/nonexistent/sharetrackd.yaml"))
     }
 
-    @Test("sockets get socket_mode; a stale socket file is replaced; a regular file is refused")
+    @Test("sockets get socket_mode; a stale socket file is replaced; a regular file is refused, and no socket left behind")
     func socketFiles() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let stale = try DaemonProcess(directory: directory)
@@ -128,6 +128,14 @@ struct ConfigurationTests {
         #expect(try refused.waitForExit() != 0)
         #expect(refused.log.contains("not a socket"))
         #expect(try String(contentsOfFile: daemon.ingestSocket, encoding: .utf8) == "keep me")
+
+        // Refused at the control socket, after the ingest socket was made: that one is removed again.
+        try FileManager.default.removeItem(atPath: daemon.ingestSocket)
+        _ = FileManager.default.createFile(atPath: daemon.controlSocket, contents: Data("keep me".utf8))
+        let refusedLater = try DaemonProcess(directory: directory, waitForReady: false)
+        #expect(try refusedLater.waitForExit() != 0)
+        #expect(refusedLater.log.contains("not a socket"))
+        #expect(!FileManager.default.fileExists(atPath: daemon.ingestSocket))
     }
 
     @Test("a corrupt database or one from a newer ShareTrack stops the start with a clear message")

@@ -19,7 +19,7 @@ struct SystemdTests {
         var database: String { directory + "/sharetrack.db" }
         var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
 
-        init(environment: [String: String] = [:], arguments: [String] = []) throws {
+        init(environment: [String: String] = [:], arguments: [String] = [], fdNames: String = "ingest:control") throws {
             directory = try DaemonProcess.makeTemporaryDirectory()
             notify = try NotifyListener(directory: directory)
             _ = FileManager.default.createFile(atPath: directory + "/none.yaml", contents: Data())
@@ -27,7 +27,7 @@ struct SystemdTests {
             process = try SpawnedProcess(
                 "/usr/bin/systemd-socket-activate",
                 ["-l", directory + "/activated-ingest.sock", "-l", directory + "/activated-control.sock",
-                 "--fdname=ingest:control"]
+                 "--fdname=\(fdNames)"]
                     + variables.map { "-E\($0.key)=\($0.value)" }
                     + [DaemonProcess.binary("sharetrackd"), "--database", directory + "/sharetrack.db",
                        "--config", directory + "/none.yaml",
@@ -91,6 +91,19 @@ struct SystemdTests {
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
         try daemon.notify.wait { $0 == "STOPPING=1" }
+    }
+
+    @Test("a passed socket named neither ingest nor control is not used, and the log says so")
+    func otherNamesAreReported() throws {
+        let daemon = try ActivatedDaemon(fdNames: "ingest:extra")
+        let client = try daemon.ingestClient()
+        #expect(try client.exchange([#"{"type":"click","share":"activated"}"#]) == [#"{"ok":true}"#], "\(daemon.log)")
+        #expect(eventually { daemon.log.contains(#"<4>sockets passed by systemd under another name"#)
+                             && daemon.log.contains("names=extra") }, "\(daemon.log)")
+        // The control socket was not passed under its name: the daemon made its own.
+        #expect(FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
+        daemon.signal(SIGTERM)
+        #expect(try daemon.waitForExit() == 0)
     }
 
     @Test("a start that migrates the database first asks systemd for more time (EXTEND_TIMEOUT_USEC), then is READY; one that does not, does not")
