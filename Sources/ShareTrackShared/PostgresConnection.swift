@@ -37,7 +37,8 @@ public final class PostgresConnection {
             keywords.append("password")
             values.append(password)
         }
-        secrets = ([password] + [Self.password(in: conninfo)]).compactMap { $0 }.filter { !$0.isEmpty }
+        secrets = ([password, Self.password(in: conninfo)].compactMap { $0 } + Self.misreadPassword(in: conninfo))
+            .filter { !$0.isEmpty }
         let keywordPointers = keywords.map { strdup($0) } + [nil]
         let valuePointers = values.map { strdup($0) } + [nil]
         defer { (keywordPointers + valuePointers).forEach { free($0) } }
@@ -105,6 +106,21 @@ public final class PostgresConnection {
             option += 1
         }
         return nil
+    }
+
+    /// The pieces of what a URI's writer meant as its password where libpq reads it as something
+    /// else, so that an error about that would show it: a password with an unencoded `/` or `@`
+    /// (`postgresql://u:Zq8/Xw3@host/db` gives the port "Zq8"), or with no `@host` at all
+    /// (`postgresql://u:secret/db`). The parts between `/`, `@`, `?`, `#` and `:` of the text after
+    /// the user's `:` up to the last `@`, or, without one, a `host:port` whose port is no number.
+    static func misreadPassword(in conninfo: String) -> [String] {
+        guard conninfo.hasPrefix("postgres"), let scheme = conninfo.firstRange(of: "://") else { return [] }
+        let rest = conninfo[scheme.upperBound...]
+        let userinfo = rest.lastIndex(of: "@").map { rest[..<$0] } ?? rest.prefix { $0 != "/" && $0 != "?" }
+        guard !userinfo.hasPrefix("["), let colon = userinfo.firstIndex(of: ":") else { return [] }
+        let meant = userinfo[userinfo.index(after: colon)...]
+        if !rest.contains("@") && (meant.allSatisfy(\.isWholeNumber) || meant.contains(",")) { return [] }
+        return meant.split(whereSeparator: { "/@?#:".contains($0) }).map(String.init).filter { $0.count >= 3 }
     }
 
     /// Runs one or more statements without parameters (`BEGIN`, DDL); returns the last result.

@@ -62,6 +62,14 @@ import Testing
         let inline = "postgresql://\(PostgresCluster.passwordRole):inline-secret-456@127.0.0.1:\(cluster.port)/\(database)"
         let failed = #expect(throws: PostgresError.self) { try PostgresConnection(inline) }
         #expect(failed?.description.contains("inline-secret-456") == false)
+        // And a password libpq misreads as the port, the host or the database (an unencoded `/` or
+        // `@` in it, or no `@host`), which its error then quotes.
+        for misread in ["postgresql://u:Zq8/misread-secret@127.0.0.1:\(cluster.port)/\(database)",
+                        "postgresql://u:misread-secret/\(database)", "postgresql://u:Zq8@misread-secret@127.0.0.1/db"] {
+            let refused = #expect(throws: PostgresError.self) { try PostgresConnection(misread) }
+            #expect(refused.map { !$0.description.contains("misread-secret") && !$0.description.contains("Zq8") } == true,
+                    "\(String(describing: refused))")
+        }
         // And so is what libpq quotes of a connection string it cannot read, which may be the password.
         for unreadable in ["postgresql://u:Zq9%ZZunread-secret@127.0.0.1/db", "host=127.0.0.1 password=Zq9 unread-secret"] {
             let refused = #expect(throws: PostgresError.self) { try PostgresConnection(unreadable) }
