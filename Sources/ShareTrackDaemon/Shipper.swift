@@ -95,15 +95,20 @@ final class Shipper: Sendable {
     }
 
     /// Every node of the store as last read (`sharectl nodes`): answering never waits for the store.
-    /// When the store has failed before answering once since the start, an error saying why (while
-    /// the first contact is under way, none yet).
+    /// This node's own lag is at least its backlog's age now, however old the reading (while the
+    /// store is down, the reading stops moving). When the store has failed before answering once
+    /// since the start, an error saying why (while the first contact is under way, none yet).
     func nodes() throws(ControlError) -> [NodeRow] {
-        let (nodes, failure) = state.withLock { ($0.nodes, $0.failure?.message) }
-        if nodes == nil, let failure {
+        let (read, failure, shipped) = state.withLock { ($0.nodes, $0.failure?.message, $0.shipped) }
+        guard var nodes = read else {
+            guard let failure else { return [] }
             throw ControlError(.failed, "the shared store has not answered since the start (\(failure)); "
                                + "sharectl nodes --db with its connection string asks it directly")
         }
-        return nodes ?? []
+        if let own = nodes.firstIndex(where: { $0.node == node }), let oldest = backlog(after: shipped).oldestTime {
+            nodes[own].behindSeconds = max(nodes[own].behindSeconds, Double(Int64(time(nil)) - oldest))
+        }
+        return nodes
     }
 
     /// Why shipping fails (nil while it works), for `STATUS=`.
