@@ -12,7 +12,8 @@ struct SourcesCommand: ControlCommand {
             duplicate and test. Lists the --limit producers seen most recently, newest first. With \
             --check it exits 1 when any producer listed is silent, for cron jobs and monitoring \
             (a silent producer is among the least recently seen: give a --limit above the number \
-            of producers).
+            of producers). Over a shared store (--db with its connection string) a NODE column \
+            names the node each producer feeds.
             """)
 
     @Option(name: .customLong("silent-after"), parsing: .unconditional, help: ArgumentHelp(
@@ -37,12 +38,16 @@ struct SourcesCommand: ControlCommand {
     }
 
     func printText(_ rows: [SourceRow], now: Int64) {
-        var table = Table([("SOURCE", .left), ("LAST SEEN", .right), ("LAST SEQ", .right), ("ACCEPTED", .right),
-                           ("REJECTED", .right), ("DUPLICATES", .right), ("TEST", .right), ("STATUS", .left)])
+        // A shared store's answer names each producer's node: one source id may feed several.
+        let nodes = rows.contains { $0.node != nil }
+        var table = Table((nodes ? [("NODE", .left)] : []) + [
+            ("SOURCE", .left), ("LAST SEEN", .right), ("LAST SEQ", .right), ("ACCEPTED", .right),
+            ("REJECTED", .right), ("DUPLICATES", .right), ("TEST", .right), ("STATUS", .left)])
         for row in rows {
-            table.append([row.source, Formatting.ago(row.silentFor), Formatting.integer(row.lastSeq),
-                          Formatting.integer(row.accepted), Formatting.integer(row.rejected),
-                          Formatting.integer(row.duplicates), Formatting.integer(row.test), row.silent ? "SILENT" : "ok"])
+            table.append((nodes ? [row.node ?? ""] : []) + [
+                row.source, Formatting.ago(row.silentFor), Formatting.integer(row.lastSeq),
+                Formatting.integer(row.accepted), Formatting.integer(row.rejected),
+                Formatting.integer(row.duplicates), Formatting.integer(row.test), row.silent ? "SILENT" : "ok"])
         }
         table.print(empty: "no producer has sent a line with a source yet")
         if rows.count == limit {

@@ -90,6 +90,18 @@ struct SharedExportTests {
         #expect(try chain.sharectl(["nodes", "--check", "--behind-after", "2h"], shared: true).status == 0)
     }
 
+    @Test("sources over the store names each producer's node in its text too; a daemon's own list has no such column")
+    func sourcesNameTheirNode() throws {
+        let chain = try SharedChainFixture()
+        let shared = try chain.sharectl(["sources"], shared: true)
+        let lines = shared.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("NODE ") == true, "\(shared.stdout)")
+        #expect(lines.contains { $0.hasPrefix("venue-a ") && $0.contains(" kiosk-a ") }, "\(shared.stdout)")
+        #expect(lines.contains { $0.hasPrefix("venue-b ") && $0.contains(" kiosk-b ") }, "\(shared.stdout)")
+        let local = try chain.sharectl(["sources"], shared: false)
+        #expect(local.stdout.hasPrefix("SOURCE "), "\(local.stdout)")
+    }
+
     @Test("an unreachable store, a database without the schema or a bad filter: a clear error, a non-zero exit, no file left")
     func errors() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
