@@ -1,27 +1,64 @@
-import CoreMetrics
 import Glibc
 import Prometheus
 import ShareTrackCore
 import Synchronization
 
-/// The daemon's own metrics, through swift-metrics into a Prometheus registry.
+/// The daemon's own metrics, in a swift-prometheus registry, each with its `# HELP` line (made
+/// through the registry itself: swift-metrics' factory gives them none, and a family's help
+/// cannot differ between its series).
 ///
 /// Ingest does not touch a metric per event: once a second (and before every `metrics` answer)
 /// the running totals are turned into counter increments, so the hot path stays free of it.
 final class DaemonMetrics: Sendable {
-    private let registry = PrometheusCollectorRegistry()
+    private let registry: PrometheusCollectorRegistry
     private let reported = Mutex((totals: IngestTotals(), connections: 0))
-    private let flushDuration: CoreMetrics.Timer
-    private let flushRows: CoreMetrics.Recorder
-    private let flushFailures: CoreMetrics.Counter
+    private let flushDuration: DurationHistogram
+    private let flushRows: ValueHistogram
+    private let flushFailures: Counter
+    private let accepted: [EventType: Counter]
+    private let rejected: [ErrorCode: Counter]
+    private let duplicates: Counter
+    private let orphans: Counter
+    private let test: Counter
+    private let connectionsTotal: Counter
+    private let connectionsOpen: Gauge
+    private let pendingEvents: Gauge
+    private let pendingKeys: Gauge
+    private let cachedTokens: Gauge
+    private let residentMemory: Gauge
 
-    /// Bootstraps the process's metrics system; a process has one `DaemonMetrics`.
     init() {
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        // Made after the bootstrap, so they report to Prometheus rather than to the no-op default.
-        flushDuration = CoreMetrics.Timer(label: "sharetrack_flush_duration_seconds")
-        flushRows = Recorder(label: "sharetrack_flush_rows")
-        flushFailures = Counter(label: "sharetrack_flush_failures_total")
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        /// `sharetrack_` + `name` + `_` + `unit` (where there is one).
+        func named(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "sharetrack", metricName: name, unitName: unit, helpText: help)
+        }
+        flushDuration = registry.makeDurationHistogram(
+            descriptor: named("flush_duration", "seconds", "Journal commits of a flush (what an ack: commit answer waits for)."),
+            buckets: [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000].map { .milliseconds($0) })
+        flushRows = registry.makeValueHistogram(descriptor: named("flush", "rows", "Rows a flush wrote."),
+                                                buckets: [10, 100, 1000, 10000, 100_000, 1_000_000])
+        flushFailures = registry.makeCounter(descriptor: named("flush_failures", "total", "Flushes that failed (and are retried)."))
+        let acceptedName = named("events_accepted", "total", "Events accepted, by type (duplicates and test events not included).")
+        accepted = Dictionary(uniqueKeysWithValues: EventType.allCases.map { type in
+            (type, registry.makeCounter(descriptor: acceptedName, labels: [("type", type.rawValue)]))
+        })
+        let rejectedName = named("events_rejected", "total", "Lines rejected, by error code.")
+        rejected = Dictionary(uniqueKeysWithValues: ErrorCode.allCases.map { code in
+            (code, registry.makeCounter(descriptor: rejectedName, labels: [("code", code.rawValue)]))
+        })
+        duplicates = registry.makeCounter(descriptor: named("events_duplicate", "total",
+                                                            "Lines answered duplicate (already counted), counting nothing."))
+        orphans = registry.makeCounter(descriptor: named("orphans", "total",
+                                                         "Clicks and conversions accepted before their share was known."))
+        test = registry.makeCounter(descriptor: named("events_test", "total", "Test events (\"test\": true), counting nothing."))
+        connectionsTotal = registry.makeCounter(descriptor: named("connections", "total", "Ingest connections accepted."))
+        connectionsOpen = registry.makeGauge(descriptor: named("connections_open", "", "Ingest connections open now."))
+        pendingEvents = registry.makeGauge(descriptor: named("pending_events", "", "Events in memory, not yet committed."))
+        pendingKeys = registry.makeGauge(descriptor: named("pending_keys", "", "Counter rows in memory, not yet committed."))
+        cachedTokens = registry.makeGauge(descriptor: named("cached_tokens", "", "Share tokens held in memory."))
+        residentMemory = registry.makeGauge(descriptor: named("resident_memory", "bytes", "The daemon's resident memory."))
     }
 
     func recordFlush(_ report: FlushReport) {
@@ -29,7 +66,7 @@ final class DaemonMetrics: Sendable {
             flushFailures.increment()
         } else {
             flushDuration.recordNanoseconds(Int64(report.durationSeconds * 1e9))
-            flushRows.record(report.rows)
+            flushRows.record(Double(report.rows))
         }
     }
 
@@ -39,23 +76,22 @@ final class DaemonMetrics: Sendable {
             defer { reported = (snapshot.totals, connections.total) }
             return reported
         }
-        for type in EventType.allCases {
-            let delta = snapshot.totals.accepted[type, default: 0] - previous.totals.accepted[type, default: 0]
-            if delta > 0 { Counter(label: "sharetrack_events_accepted_total", dimensions: [("type", type.rawValue)]).increment(by: delta) }
+        let (acceptedNow, acceptedBefore) = (snapshot.totals.accepted, previous.totals.accepted)
+        for (type, counter) in accepted {
+            counter.increment(by: acceptedNow[type, default: 0] - acceptedBefore[type, default: 0])
         }
-        for code in ErrorCode.allCases {
-            let delta = snapshot.totals.rejected[code, default: 0] - previous.totals.rejected[code, default: 0]
-            if delta > 0 { Counter(label: "sharetrack_events_rejected_total", dimensions: [("code", code.rawValue)]).increment(by: delta) }
+        for (code, counter) in rejected {
+            counter.increment(by: snapshot.totals.rejected[code, default: 0] - previous.totals.rejected[code, default: 0])
         }
-        Counter(label: "sharetrack_events_duplicate_total").increment(by: snapshot.totals.duplicates - previous.totals.duplicates)
-        Counter(label: "sharetrack_orphans_total").increment(by: snapshot.totals.orphans - previous.totals.orphans)
-        Counter(label: "sharetrack_events_test_total").increment(by: snapshot.totals.test - previous.totals.test)
-        Counter(label: "sharetrack_connections_total").increment(by: Int64(connections.total - previous.connections))
-        Gauge(label: "sharetrack_connections_open").record(connections.open)
-        Gauge(label: "sharetrack_pending_events").record(snapshot.pendingEvents)
-        Gauge(label: "sharetrack_pending_keys").record(snapshot.pendingKeys)
-        Gauge(label: "sharetrack_cached_tokens").record(snapshot.cachedTokens)
-        Gauge(label: "sharetrack_resident_memory_bytes").record(Self.residentBytes())
+        duplicates.increment(by: snapshot.totals.duplicates - previous.totals.duplicates)
+        orphans.increment(by: snapshot.totals.orphans - previous.totals.orphans)
+        test.increment(by: snapshot.totals.test - previous.totals.test)
+        connectionsTotal.increment(by: Int64(connections.total - previous.connections))
+        connectionsOpen.set(Int64(connections.open))
+        pendingEvents.set(Int64(snapshot.pendingEvents))
+        pendingKeys.set(Int64(snapshot.pendingKeys))
+        cachedTokens.set(Int64(snapshot.cachedTokens))
+        residentMemory.set(Int64(Self.residentBytes()))
     }
 
     /// The Prometheus text exposition of every metric.

@@ -158,6 +158,13 @@ struct SharectlTests {
         #expect(metrics.stdout.contains("sharetrack_events_accepted_total{type=\"click\"} 7"), "\(metrics.stdout)")
         #expect(metrics.stdout.contains("sharetrack_flush_duration_seconds"))
         #expect(metrics.stdout.contains("sharetrack_resident_memory_bytes"))
+        // Every family has its HELP and TYPE lines (as promtool's lint asks), and an error code
+        // never seen yet is a series at 0, not a missing one.
+        let lines = metrics.stdout.split(separator: "\n")
+        let families = Set(lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] })
+        let helped = Set(lines.filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] })
+        #expect(families.count >= 14 && families == helped, "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("sharetrack_events_rejected_total{code=\"line_too_long\"} 0"), "\(metrics.stdout)")
         #expect(try daemon.stop() == 0)
     }
 
