@@ -75,7 +75,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var ack: String
     public var flushInterval: Double
     public var database: Database
-    public var lastFlush: FlushReport?
+    /// `null` until the first flush.
+    @NullWhenAbsent public var lastFlush: FlushReport?
     public var pending: Pending
     public var applying: Applying
     public var totals: Totals
