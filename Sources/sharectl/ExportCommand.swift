@@ -18,8 +18,8 @@ struct ExportCommand: ParsableCommand {
             With --db postgresql://... the rows are those of every node of the shared store together.
             """)
 
-    @Option(help: "csv (RFC 4180, a header row) or ndjson (one JSON object per line).")
-    var format: ExportFormat = .csv
+    @Option(help: "csv (RFC 4180, a header row; the default) or ndjson (one JSON object per line).")
+    var format: ExportFormat?
 
     @Option(help: ArgumentHelp("Write to this file (made whole, or not at all) instead of stdout (-: stdout).", valueName: "file"))
     var output: String?
@@ -28,29 +28,37 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var connection: ConnectionOptions
 
+    /// `--json` with the rows on stdout: they are one JSON array of the NDJSON rows. (With
+    /// `--output`, `--json` is the summary of the file written.)
+    private var rowsAsJSONArray: Bool { connection.json && OutputFile.isStdout(output) }
+
     func validate() throws {
-        if connection.json && OutputFile.isStdout(output) {
-            throw ValidationError("--json prints a summary of the file written: use it with --output "
-                                  + "(--format ndjson writes the rows as JSON)")
+        if rowsAsJSONArray && format == .csv {
+            throw ValidationError("--json on stdout writes the rows as one JSON array, not CSV "
+                                  + "(with --output, --json prints a summary of the file written)")
         }
     }
 
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
         let filter = filters.filter(now: now)
+        let format = format ?? (rowsAsJSONArray ? .ndjson : .csv)
         try Failure.reporting {
             let file = try OutputFile(path: output)
+            let array = rowsAsJSONArray ? JSONArrayStream(file) : nil
+            let write = array?.write ?? file.write
             let rows: Int
             if let store = database.sharedStore {
                 let connection = try PostgresConnection(store, applicationName: "sharectl")
-                rows = try SharedQueries(connection).export(filter, as: format, to: file.write)
+                rows = try SharedQueries(connection).export(filter, as: format, to: write)
             } else if let path = database.path {
-                rows = try Queries(path: path).export(filter, live: nil, as: format, to: file.write)
+                rows = try Queries(path: path).export(filter, live: nil, as: format, to: write)
             } else {
                 let request = ControlRequest(command: .export, query: Query(filter: filter, format: format.rawValue))
-                let end = try ControlClient(path: connection.socketPath).stream(request, to: file.write)
+                let end = try ControlClient(path: connection.socketPath).stream(request, to: write)
                 rows = try ControlCodec.decodeResult(end, as: ExportSummary.self).rows
             }
+            try array?.finish()
             try file.commit()
             guard let output, !OutputFile.isStdout(output) else { return }
             if connection.json {

@@ -96,6 +96,22 @@ struct ExportTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("--json on stdout: one JSON array of the NDJSON rows, [] for none; --format csv with it is refused")
+    func jsonIsOneArray() throws {
+        let daemon = try ReportFixture.daemon()
+        let socket = ["--socket", daemon.controlSocket]
+        let lines = try readNDJSON(try Self.sharectl(["export", "--format", "ndjson"] + socket).stdout)
+        let run = try Self.sharectl(["export", "--json"] + socket)
+        #expect(run.status == 0, "\(run.stderr)")
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(lines.count > 1 && array.count == lines.count, "\(lines.count) rows")
+        #expect(array.map { $0["share"] as? String } == lines.map { $0["share"] as? String })
+        let none = try Self.sharectl(["export", "--json", "--venue", "no-such-venue"] + socket)
+        #expect((try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [Any])?.isEmpty == true, "\(none.stdout)")
+        #expect(try Self.sharectl(["export", "--json", "--format", "csv"] + socket).status == 64)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("filters select the rows they name", arguments: [
         (["--venue", ReportFixture.comma], "venue", ReportFixture.comma),
         (["--tier", "nano"], "tier", "nano"),
