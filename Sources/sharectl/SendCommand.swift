@@ -30,6 +30,12 @@ struct SendCommand: ParsableCommand {
         valueName: "path"))
     var ingestSocket: String?
 
+    /// Every `sharectl` command takes `--socket` (the contract's rule), so a script may pass it to
+    /// all of them; `send` posts to the ingest socket and has no use for the control socket.
+    @Option(help: ArgumentHelp("The control socket, which send does not use (taken as every command takes it).",
+                               valueName: "path"))
+    var socket: String?
+
     @Flag(name: .shortAndLong, help: "Print only the rejected lines, each with its line number.")
     var quiet = false
 

@@ -35,11 +35,14 @@ struct SendTests {
         let lines = quiet.stdout.split(separator: "\n")
         #expect(lines.count == 2 && lines[0].hasPrefix("line 4: {") && lines[1].hasPrefix("line 6: {"), "\(quiet.stdout)")
 
-        let good = try SharectlTests.sharectl(["send", "-"] + socket, input: Self.click + "\n")
-        #expect(good.status == 0 && good.stdout == "{\"ok\":true}\n" && good.stderr.isEmpty)
+        // The control socket's --socket, which every command takes, is taken here too, before or after.
+        for arguments in [["send", "-", "--socket", daemon.controlSocket], ["--socket", daemon.controlSocket, "send", "-"]] {
+            let good = try SharectlTests.sharectl(arguments + socket, input: Self.click + "\n")
+            #expect(good.status == 0 && good.stdout == "{\"ok\":true}\n" && good.stderr.isEmpty, "\(good.stderr)")
+        }
         let status = try SingleDaemonTests.status(daemon.controlSocket)
         let totals = try #require(status["totals"] as? [String: Any])
-        #expect(totals["accepted"] as? Int == 4 && totals["rejected"] as? Int == 4 && totals["duplicates"] as? Int == 3)
+        #expect(totals["accepted"] as? Int == 5 && totals["rejected"] as? Int == 4 && totals["duplicates"] as? Int == 3)
 
         // --json: one document once every line is answered (the shares are duplicates by now).
         let json = try SharectlTests.sharectl(["send", "--json", file] + socket)
