@@ -24,6 +24,8 @@ struct ReportData {
     }
 
     static let topCount = 10
+    /// Ten years: a trend over a range longer than that covers only the hours with data.
+    static let longestTrendHours: Int64 = 87_660
 
     var filter: QueryFilter
     /// The range shown, in hour buckets `[first, end)`; nil ends where the data ends.
@@ -56,8 +58,10 @@ struct ReportData {
         // Up to now, or no earlier than the range starts (a `--since` after now: no hour at all).
         endHour = filter.untilHour ?? (filter.sinceHour.map { max($0, (now + 3599).hourBucket) } ?? hours.last.map { $0 + 1 })
 
-        // A range of no hour has no range before it to compare with.
-        if let first = filter.sinceHour, let end = endHour, end > first {
+        // A range of no hour has no range before it to compare with, nor one that would begin
+        // before the year 1.
+        if let first = filter.sinceHour, let end = endHour, end > first,
+           (first - (end - first)) * 3600 >= QueryFilter.timeRange.lowerBound {
             previousHours = end - first
             var earlier = filter
             earlier.since = (first - (end - first)) * 3600
@@ -68,8 +72,15 @@ struct ReportData {
             }
         }
 
-        trendByDay = (endHour ?? 0) - (firstHour ?? 0) > 96
-        trend = Self.buckets(hourly, hours: hours, from: firstHour, to: endHour, byDay: trendByDay)
+        // A range far wider than ten years (`--until 9999-12-31`) would make a page of millions of
+        // empty days: the trend then covers the hours from the first to the last with data.
+        var (trendFirst, trendEnd) = (firstHour, endHour)
+        if let first = firstHour, let end = endHour, end - first > Self.longestTrendHours,
+           let firstData = hours.first, let lastData = hours.last {
+            (trendFirst, trendEnd) = (max(first, firstData), min(end, lastData + 1))
+        }
+        trendByDay = (trendEnd ?? 0) - (trendFirst ?? 0) > 96
+        trend = Self.buckets(hourly, hours: hours, from: trendFirst, to: trendEnd, byDay: trendByDay)
 
         let top: [GroupRow] = try ask(.top, Query(by: Ranking.uniqueClicks.rawValue, limit: Self.topCount, filter: filter))
         advocates = try top.map { row in

@@ -58,8 +58,11 @@ struct ReportHeadline {
 
     /// A rate's change in percentage points.
     private func points(_ now: Double, _ before: Double) -> String {
-        let difference = (now - before) * 100
-        return line(arrow(difference) + String(format: abs(difference) < 0.1 ? " %.3f pts" : " %.2f pts", abs(difference)), difference)
+        let difference = (now - before) * 100, magnitude = abs(difference)
+        // Under a thousandth of a point, two significant digits (as `Formatting.percent`), not 0.000.
+        let text = magnitude > 0 && magnitude < 0.001 ? String(Formatting.percent(magnitude / 100).dropLast())
+            : String(format: magnitude < 0.1 ? "%.3f" : "%.2f", magnitude)
+        return line(arrow(difference) + " \(text) pts", difference)
     }
 
     private func arrow(_ difference: Double) -> String {
