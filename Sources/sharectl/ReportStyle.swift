@@ -21,7 +21,7 @@ enum ReportStyle {
     .kpi { background: var(--paper); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; min-width: 0; }
     .kpi dt { color: var(--muted); font-size: 13px; }
     .kpi dd { margin: 0; }
-    .kpi .value { display: block; font-size: 19px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .kpi .value { display: block; font-size: 19px; font-weight: 650; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
     .kpi .change { display: block; font-size: 12.5px; color: var(--muted); }
     .kpi .change.up { color: var(--up); }
     .kpi .change.down { color: var(--down); }

@@ -113,6 +113,35 @@ struct ReportTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a range of millennia: the trend covers the hours with data, and no range before the year 1 is compared with")
+    func wideRange() throws {
+        let daemon = try ReportFixture.daemon()
+        let path = daemon.directory + "/wide.html"
+        let run = try Self.sharectl(["report", "--output", path, "--socket", daemon.controlSocket,
+                                     "--since", "0001-01-01T00:00:00Z", "--until", "9999-12-31T00:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? .max
+        #expect(size < 2_000_000, "\(size) bytes")
+        let page = try Browser.inspect(path, width: 1280)
+        Self.expectClean(page)
+        #expect(!page.bodyText.contains("compare"), "\(page.bodyText)")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("the largest numbers the contract allows wrap in their cards; the page stays as wide as the window")
+    func largestNumbers() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let share = #"{"type":"share","share":"huge","advocate":"ann","venue":"cafe","network":"x","followers":1000000000}"#
+        let conversions = (1...25).map { _ in #"{"type":"conversion","share":"huge","value":999999999.999}"# }
+        let clicks = (1...5).map { #"{"type":"click","share":"huge","visitor":"v\#($0)"}"# }
+        #expect(try LineClient(path: daemon.ingestSocket).exchange([share] + conversions + clicks)
+            .allSatisfy { $0 == #"{"ok":true}"# })
+        let page = try Self.report(daemon, ["--socket", daemon.controlSocket], width: 1200)
+        #expect(page.kpis["value"] == "24999999999.975", "\(page.kpis)")
+        Self.expectClean(page)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a top advocate's venue is where most of their shares in the range are; (+N) counts the other venues they shared at")
     func advocateVenues() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
