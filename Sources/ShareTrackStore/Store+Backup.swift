@@ -17,7 +17,8 @@ extension Store {
         guard fd >= 0 else { throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         close(fd)  // empty: `VACUUM INTO` writes into an empty file as into a new one
         let partial = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer { unlink(partial) }
+        // A copy that failed half-way (a full disk) may have left its rollback journal or log too.
+        defer { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(partial + suffix) } }
         let generation: UInt64
         do {
             let vacuum = try database.prepare("VACUUM INTO ?")

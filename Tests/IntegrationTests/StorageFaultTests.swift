@@ -257,6 +257,26 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a backup that fails half-way (a file size limit) leaves no file behind; lifted, it is written")
+    func backupPastFileSizeLimit() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        _ = try client.exchange(Batch(count: 2000, seed: 15).events.map(\.line))
+        #expect(try eventually { (try daemon.status()["pending"] as? [String: Any])?["events"] as? Int == 0 })
+        let directory = daemon.directory + "/backups"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let limit = try runCommand("/usr/bin/prlimit", ["--pid", "\(daemon.pid)", "--fsize=32768:unlimited"])
+        try #require(limit.status == 0, "\(limit.output)")
+        let failed = try SharectlTests.sharectl(["backup", directory + "/b.db", "--socket", daemon.controlSocket])
+        #expect(failed.status != 0, "\(failed.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        #expect(try runCommand("/usr/bin/prlimit", ["--pid", "\(daemon.pid)", "--fsize=unlimited:unlimited"]).status == 0)
+        let written = try SharectlTests.sharectl(["backup", directory + "/b.db", "--socket", daemon.controlSocket])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["b.db"])
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("the journal file made unwritable (chattr +i; root ignores file modes), then writable again",
           .enabled(if: canMakeImmutable))
     func unwritableFile() throws {
