@@ -1,10 +1,23 @@
 import Glibc
+import Synchronization
+
+/// The temporary file an `OutputFile` is writing, for a signal to remove: the address of its path
+/// (0: none) in an atomic, which a signal handler may read.
+private let temporaryBeingWritten = Atomic<Int>(0)
+
+/// SIGINT, SIGTERM or SIGHUP while a file is being written (Ctrl-C on a long export): its
+/// temporary file is removed, then the signal does what it would have done.
+private let removeTemporaryThenStop: @convention(c) (Int32) -> Void = { signal in
+    if let path = UnsafeMutablePointer<CChar>(bitPattern: temporaryBeingWritten.load(ordering: .relaxed)) { unlink(path) }
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
+}
 
 /// Where `export` and `report` write: stdout (no path, or `-`), or a file made whole: written to a
 /// temporary file beside it and renamed over it by `commit()`, so a failure leaves no half-written
 /// file behind; a file there already keeps its mode. A path that is there and is not a regular
 /// file (a symbolic link, a pipe, a device such as `/dev/stdout`) is written through as it is,
-/// never replaced.
+/// never replaced. Stopped by a signal meanwhile, it removes the temporary file first.
 final class OutputFile {
     private let path: String?
     private let temporary: String?
@@ -39,6 +52,8 @@ final class OutputFile {
         guard opened >= 0 else { throw Self.failure(path) }
         fd = opened
         temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        temporaryBeingWritten.store(Int(bitPattern: strdup(template)), ordering: .relaxed)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, removeTemporaryThenStop) }
         // mkstemp makes the file 0600; give it the mode of the file it replaces, or of a new one.
         let mask = umask(0)
         umask(mask)
@@ -48,6 +63,7 @@ final class OutputFile {
     deinit {
         if fd != STDOUT_FILENO { close(fd) }
         if let temporary, !committed { unlink(temporary) }
+        Self.forgetTemporary()
     }
 
     func write(_ bytes: [UInt8]) throws(Failure) {
@@ -67,6 +83,12 @@ final class OutputFile {
         guard let path, let temporary else { return }
         guard fsync(fd) == 0, rename(temporary, path) == 0 else { throw Self.failure(path) }
         committed = true
+        Self.forgetTemporary()
+    }
+
+    /// No temporary file for a signal to remove any more (it is in place, or removed).
+    private static func forgetTemporary() {
+        free(UnsafeMutablePointer<CChar>(bitPattern: temporaryBeingWritten.exchange(0, ordering: .relaxed)))
     }
 
     private static func failure(_ path: String) -> Failure {

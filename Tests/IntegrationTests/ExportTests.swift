@@ -112,6 +112,25 @@ struct ExportTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("Ctrl-C (or SIGTERM, SIGHUP) while an export waits on the daemon: no temporary file left behind",
+          arguments: [SIGINT, SIGTERM, SIGHUP])
+    func interruptedLeavesNothing(signal: Int32) throws {
+        let daemon = try ReportFixture.daemon()
+        let directory = daemon.directory + "/exports"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        kill(daemon.pid, SIGSTOP)  // the answer never comes while it is stopped
+        defer { kill(daemon.pid, SIGCONT) }
+        let export = try SpawnedProcess(DaemonProcess.binary("sharectl"),
+                                        ["export", "--output", directory + "/rows.csv", "--socket", daemon.controlSocket],
+                                        environment: [:], log: daemon.directory + "/sharectl.log")
+        #expect(eventually { ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).count == 1 })
+        kill(export.pid, signal)
+        _ = export.waitForExit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        kill(daemon.pid, SIGCONT)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("filters select the rows they name", arguments: [
         (["--venue", ReportFixture.comma], "venue", ReportFixture.comma),
         (["--tier", "nano"], "tier", "nano"),
