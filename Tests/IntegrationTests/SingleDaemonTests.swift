@@ -26,6 +26,16 @@ struct SingleDaemonTests {
         #expect(try otherSockets.waitForExit() != 0)
         #expect(otherSockets.log.contains("pid \(pid)"), "\(otherSockets.log)")
         #expect(!FileManager.default.fileExists(atPath: first.directory + "/second-ingest.sock"))
+        // Through a symbolic link to the database file: the same database, the same lock.
+        let link = first.directory + "/link.db"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.database)
+        let throughLink = try DaemonProcess(directory: first.directory, arguments: [
+            "--database", link, "--ingest-socket", first.directory + "/third-ingest.sock",
+            "--control-socket", first.directory + "/third-control.sock",
+        ], waitForReady: false)
+        #expect(try throughLink.waitForExit() != 0)
+        #expect(throughLink.log.contains("pid \(pid)"), "\(throughLink.log)")
+        #expect(!FileManager.default.fileExists(atPath: link + ".journal"))
 
         // The first one still has its sockets and counts.
         #expect(try Self.status(first.controlSocket)["pid"] as? Int == Int(pid))
