@@ -28,6 +28,8 @@ final class ControlConnection: @unchecked Sendable {
     /// When the client last sent anything, and when the request now in `input` began.
     private var lastInput = ContinuousClock.now
     private var requestStarted: ContinuousClock.Instant?
+    /// When the client last took bytes of a streamed answer, or its next part began to wait.
+    private var lastOutput = ContinuousClock.now
     /// Told when the part of a streamed answer last given to `send` has been written out.
     private var drained: (@Sendable (Bool) -> Void)?
 
@@ -63,6 +65,7 @@ final class ControlConnection: @unchecked Sendable {
     func send(_ part: [UInt8], drained: @escaping @Sendable (Bool) -> Void) {
         queue.async { [self] in
             guard !isClosed else { return drained(false) }
+            if output.isEmpty { lastOutput = .now }
             output += part
             self.drained = drained
             writeOutput()
@@ -75,9 +78,15 @@ final class ControlConnection: @unchecked Sendable {
     }
 
     /// Closes the connection if its request is overdue, or if the client has sent nothing for
-    /// `idleTimeout` seconds (0: never) while no request of its is being answered.
+    /// `idleTimeout` seconds (0: never) while no request of its is being answered, or has taken
+    /// nothing of a streamed answer (an export) for as long: that ends the export, and the read
+    /// transaction that kept the database's log from being emptied.
     func closeIfStalled(now: ContinuousClock.Instant, idleTimeout: Double) {
-        guard !busy, !isClosed else { return }
+        guard !isClosed else { return }
+        if busy {
+            if isStreaming && !output.isEmpty && idleTimeout > 0 && now - lastOutput >= .seconds(idleTimeout) { close() }
+            return
+        }
         if let requestStarted, now - requestStarted >= Self.requestTimeout {
             fail("the request did not end (with a newline) within \(Self.requestTimeout.components.seconds) s")
         } else if idleTimeout > 0 && now - lastInput >= .seconds(idleTimeout) {
@@ -130,6 +139,7 @@ final class ControlConnection: @unchecked Sendable {
             let sent = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if sent > 0 {
                 output.removeFirst(sent)
+                lastOutput = .now
             } else if sent < 0 && (errno == EAGAIN || errno == EINTR) {
                 break
             } else {
@@ -146,6 +156,9 @@ final class ControlConnection: @unchecked Sendable {
         UnixSocket.sendLast(fd, ControlCodec.errorLine(ControlError(.badRequest, message)))
         close()
     }
+
+    /// Whether a streamed answer (an export) is being written.
+    var isStreaming: Bool { drained != nil }
 
     func close() {
         guard !isClosed else { return }

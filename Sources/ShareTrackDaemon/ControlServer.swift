@@ -44,6 +44,14 @@ final class ControlServer: @unchecked Sendable {
         queue.async { [self] in idleTimeout = seconds }
     }
 
+    /// Cuts every streamed answer (the exports) short: at shutdown, and before an erasure, whose
+    /// id an export's snapshot may hold and whose database log they keep from being emptied.
+    func closeStreams() {
+        queue.async { [self] in
+            for connection in connections.values where connection.isStreaming { connection.close() }
+        }
+    }
+
     /// Closes the connections whose request is overdue or that have been idle for `idle_timeout`.
     func closeStalledConnections() {
         queue.async { [self] in

@@ -17,6 +17,8 @@ extension Daemon {
             throw ControlError(.badRequest, "forget needs exactly one of 'visitor' and 'advocate', not empty")
         }
         logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
+        // A running export's snapshot may hold the id, and keeps the database's log from being emptied.
+        control.closeStreams()
         flusher.forget(erasure) { [logger] result in
             switch result {
             case .success(let removed):

@@ -298,6 +298,7 @@ public final class Daemon: Sendable {
         flusher.cancelSchedule()
         ingest.stopAccepting()
         control.stopAccepting()
+        control.closeStreams()
         let report = flusher.drain(attempts: 50)
         var waited = 0
         while !ingest.isDrained && waited < 500 {

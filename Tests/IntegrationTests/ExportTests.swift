@@ -131,6 +131,42 @@ struct ExportTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("an export its client stops reading holds nothing up: forget and SIGTERM cut it short; idle_timeout closes it")
+    func stalledExport() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2", "--idle-timeout", "2"])
+        let shares = (1...12_000).map {
+            #"{"type":"share","share":"st\#($0)","advocate":"adv-\#($0 % 50)","venue":"cafe","network":"x","followers":10}"#
+        }
+        #expect(try LineClient(path: daemon.ingestSocket).exchange(shares).allSatisfy { $0 == #"{"ok":true}"# })
+        /// A client that asks for the whole table and reads nothing of it (its buffers fill up).
+        func stalledClient() throws -> LineClient {
+            let client = try LineClient(path: daemon.controlSocket)
+            var size: Int32 = 4096
+            _ = client.withFileDescriptor { setsockopt($0, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+            try client.send(#"{"command":"export"}"# + "\n")
+            return client
+        }
+
+        // idle_timeout: a stream nobody takes for 2 s is closed (the client reads what was sent, then the end).
+        let idle = try stalledClient()
+        sleep(4)
+        var lines = 0
+        while try idle.readLine() != nil { lines += 1 }
+        #expect(lines > 0 && lines < 12_001, "\(lines) lines")
+
+        let held = try stalledClient()
+        usleep(500_000)
+        var started = Date()
+        let forget = try SharectlTests.sharectl(["forget", "--advocate", "adv-7", "--socket", daemon.controlSocket])
+        #expect(forget.status == 0 && Date().timeIntervalSince(started) < 5, "\(forget.stderr)")
+        _ = held
+        _ = try stalledClient()
+        usleep(500_000)
+        started = Date()
+        #expect(try daemon.stop() == 0)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
     @Test("filters select the rows they name", arguments: [
         (["--venue", ReportFixture.comma], "venue", ReportFixture.comma),
         (["--tier", "nano"], "tier", "nano"),
