@@ -18,7 +18,9 @@ enum UnixSocket {
                 let reason = probe == 0 ? "another process is listening on it" : "cannot tell whether it is in use"
                 throw SystemError("\(path) exists and \(reason); refusing to replace it", errno: probe == 0 ? EADDRINUSE : probe)
             }
-            unlink(path)
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw SystemError("cannot remove the stale socket \(path), which nobody listens on")
+            }
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SystemError("socket") }

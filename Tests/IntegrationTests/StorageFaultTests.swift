@@ -292,6 +292,23 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a stale socket that cannot be removed (its directory immutable) is named as such, not as in use",
+          .enabled(if: canMakeImmutable))
+    func staleSocketNotRemovable() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let sockets = directory + "/sockets"
+        try FileManager.default.createDirectory(atPath: sockets, withIntermediateDirectories: true)
+        let arguments = ["--ingest-socket", sockets + "/i.sock", "--control-socket", sockets + "/c.sock"]
+        let stale = try DaemonProcess(directory: directory, arguments: arguments, waitForReady: false)
+        #expect(eventually { (try? LineClient(path: sockets + "/c.sock")) != nil })
+        try stale.stop(signal: SIGKILL)  // leaves its socket files behind
+        try #require(Self.setImmutable(sockets, true))
+        defer { _ = Self.setImmutable(sockets, false) }
+        let refused = try DaemonProcess(directory: directory, arguments: arguments, waitForReady: false)
+        #expect(try refused.waitForExit() != 0)
+        #expect(refused.log.contains("cannot remove the stale socket \(sockets)/i.sock"), "\(refused.log)")
+    }
+
     @Test("a database file that cannot be opened for writing stops the start with a clear message",
           .enabled(if: canMakeImmutable))
     func unwritableAtStart() throws {
