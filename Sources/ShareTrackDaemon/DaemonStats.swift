@@ -8,6 +8,8 @@ final class DaemonStats: Sendable {
         /// Events answered (accepted + duplicate + rejected) sampled once a second, newest last;
         /// the first is the start's zero, so the events of the first second count too.
         var samples: [Int64] = [0]
+        /// `connections.total` when `churned(atLeast:)` last said yes.
+        var totalAtLastChurn = 0
     }
 
     private static let window = 61
@@ -29,6 +31,16 @@ final class DaemonStats: Sendable {
     }
 
     var connections: StatusReport.Connections { state.withLock { $0.connections } }
+
+    /// Whether `count` connections or more were opened since this last said yes: the buffers of
+    /// that many, freed, are worth giving back to the kernel (`MallocTrim`).
+    func churned(atLeast count: Int) -> Bool {
+        state.withLock { state in
+            guard state.connections.total - state.totalAtLastChurn >= count else { return false }
+            state.totalAtLastChurn = state.connections.total
+            return true
+        }
+    }
 
     /// Records the running total of events; called once a second.
     func sample(eventsAnswered: Int64) {

@@ -18,4 +18,13 @@ import Testing
         #expect(stats.rate(overLast: 10) == 100)
         #expect(stats.rate(overLast: 60) == 25)
     }
+
+    @Test func churnIsSaidOncePerThatManyConnections() {
+        let stats = DaemonStats()
+        for _ in 0..<9 { stats.connectionOpened() }
+        #expect(!stats.churned(atLeast: 10))
+        stats.connectionOpened()
+        #expect(stats.churned(atLeast: 10))
+        #expect(!stats.churned(atLeast: 10))
+    }
 }
