@@ -27,13 +27,13 @@ public enum ControlCodec {
             throw ControlError(.badJSON, "the member name \(ResponseLine.quoted(name)) appears twice in one object")
         }
         let data = Data(line)
-        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ControlError(.badJSON, "a request is one JSON object on one line")
         }
         do {
             return try decoder().decode(ControlRequest.self, from: data).canonical
         } catch let error as DecodingError {
-            throw ControlError(.badRequest, "not a control request: \(RequestProblem.describe(error))")
+            throw ControlError(.badRequest, "not a control request: \(RequestProblem.describe(error, in: object))")
         } catch {
             throw ControlError(.badRequest, "not a control request: \(error)")
         }

@@ -1,9 +1,14 @@
+import Foundation
+
 /// What is wrong with a control request that is one JSON object but not a request
 /// (`ControlCodec.decodeRequest`), for a person: the member by its path as sent
 /// (`query.filter.tier`), and what it must be.
 enum RequestProblem {
-    static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError, in request: [String: Any]) -> String {
         switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Foundation names no member for a number no Swift integer holds (`1e30`, `1.5`).
+            wholeNumberMember(in: request).map { "\($0) must be \(kind(Int64.self))" } ?? "the request must be a valid value"
         case .typeMismatch(let type, let context):
             "\(path(context.codingPath)) must be \(kind(type))"
         case .valueNotFound(let type, let context):
@@ -15,6 +20,20 @@ enum RequestProblem {
         @unknown default:
             "\(error)"
         }
+    }
+
+    /// The path of the first member among those that take a whole number (`limit`, `since`,
+    /// `until`, `silent_after`) whose number is not one.
+    private static func wholeNumberMember(in object: [String: Any], at path: String = "") -> String? {
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            let here = path.isEmpty ? key : path + "." + key
+            if let nested = value as? [String: Any], let found = wholeNumberMember(in: nested, at: here) { return found }
+            if ["limit", "since", "until", "silent_after"].contains(key), let number = value as? NSNumber,
+               Int64(exactly: number.doubleValue) == nil || number.doubleValue.magnitude >= 9.2e18 {
+                return here
+            }
+        }
+        return nil
     }
 
     /// `query.filter.tier`: the keys as the request spells them (snake case), an index as `[2]`.

@@ -25,6 +25,11 @@ struct ControlRequestTests {
         (#"{"command":"top","query":{"filter":{"tier":"huge"}}}"#, .badRequest, "query.filter.tier must be one of nano, micro"),
         (#"{"command":"sources","query":{"silent_after":true}}"#, .badRequest, "query.silent_after must be a whole number"),
         (#"{"command":"top","query":{"by":null,"filter":{"venue":7}}}"#, .badRequest, "query.filter.venue must be a string"),
+        // Numbers no Swift integer holds, which Foundation reports without the member.
+        (#"{"command":"top","query":{"limit":1e30}}"#, .badRequest, "query.limit must be a whole number"),
+        (#"{"command":"top","query":{"limit":1.5}}"#, .badRequest, "query.limit must be a whole number"),
+        (#"{"command":"top","query":{"filter":{"since":9223372036854775808}}}"#, .badRequest,
+         "query.filter.since must be a whole number"),
     ])
     func problems(request: String, code: ControlError.Code, message: String) {
         #expect(throws: ControlError.self) { try Self.decode(request) }
