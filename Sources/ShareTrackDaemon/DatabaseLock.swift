@@ -3,8 +3,6 @@ import Glibc
 /// An exclusive `flock(2)` on `<database>.lock`, held for the life of the process, so that a
 /// second daemon on the same database refuses to start instead of taking over the first one's
 /// sockets and journal. The file holds the holder's pid, for the message the second one gives.
-/// It is named after the database's real path, so that a symbolic link to the file, or to a
-/// directory on its path, leads to the same lock.
 ///
 /// The lock goes with the process (the descriptor is never closed): a daemon that dies, even by
 /// `kill -9`, frees it. The file itself stays, since removing it could let two daemons lock
@@ -25,7 +23,7 @@ struct DatabaseLock: Sendable {
     let path: String
 
     init(database: String) throws {
-        path = (Self.realPath(database) ?? database) + ".lock"
+        path = database + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw SystemError("cannot open lock file \(path)") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -40,13 +38,6 @@ struct DatabaseLock: Sendable {
             close(fd)
             throw error
         }
-    }
-
-    /// `path` with every symbolic link resolved; nil if it does not exist (yet).
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     /// The pid the holder wrote, if it has written it yet.

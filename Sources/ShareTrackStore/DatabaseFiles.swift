@@ -49,6 +49,31 @@ public struct DatabaseFiles: Sendable {
     /// to the file and corrupt it. A log that holds data belongs to the file the journal recorded
     /// at the last start (the database moved or copied over by another file has another inode),
     /// and never to a database that does not exist.
+    /// Refuses a database named through a symbolic link to the file: its journal, lock and visitor
+    /// key would be looked for beside the link, not beside the file, so another daemon on the file
+    /// would not be seen, and a journal left there would not be applied. (A link to a directory on
+    /// the way is fine: the files beside the database are the same.)
+    public static func refuseLink(databasePath: String) throws {
+        guard isLink(databasePath) else { return }
+        let target = followingLink(databasePath)
+        throw StoreError.cannotOpen(path: databasePath, reason: "it is a symbolic link"
+            + (target == databasePath ? "" : " to \(target)") + ": the journal, the lock and the visitor key go "
+            + "beside the database file, so name the file itself (a link to its directory is fine)")
+    }
+
+    /// `databasePath`, or the file it names if it is a symbolic link to one (`sharectl --db`, which
+    /// only reads, follows such a link to the database and the journal beside it).
+    public static func followingLink(_ databasePath: String) -> String {
+        guard isLink(databasePath), let real = realpath(databasePath, nil) else { return databasePath }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    private static func isLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     public static func checkBeforeOpen(databasePath: String) throws {
         let wal = databasePath + "-wal"
         var info = stat()

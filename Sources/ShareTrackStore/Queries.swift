@@ -283,7 +283,8 @@ public final class Queries {
     // MARK: Opening
 
     /// Opens read-only (`Database.forReading`) and checks the schema.
-    private static func open(_ path: String) throws -> Database {
+    private static func open(_ named: String) throws -> Database {
+        let path = DatabaseFiles.followingLink(named)
         guard access(path, R_OK) == 0 else {
             throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }

@@ -26,7 +26,8 @@ struct SingleDaemonTests {
         #expect(try otherSockets.waitForExit() != 0)
         #expect(otherSockets.log.contains("pid \(pid)"), "\(otherSockets.log)")
         #expect(!FileManager.default.fileExists(atPath: first.directory + "/second-ingest.sock"))
-        // Through a symbolic link to the database file: the same database, the same lock.
+        // Through a symbolic link to the database file: refused, since the lock, the journal and
+        // the key would be looked for beside the link.
         let link = first.directory + "/link.db"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.database)
         let throughLink = try DaemonProcess(directory: first.directory, arguments: [
@@ -34,13 +35,16 @@ struct SingleDaemonTests {
             "--control-socket", first.directory + "/third-control.sock",
         ], waitForReady: false)
         #expect(try throughLink.waitForExit() != 0)
-        #expect(throughLink.log.contains("pid \(pid)"), "\(throughLink.log)")
+        #expect(throughLink.log.contains("it is a symbolic link"), "\(throughLink.log)")
         #expect(!FileManager.default.fileExists(atPath: link + ".journal"))
 
         // The first one still has its sockets and counts.
         #expect(try Self.status(first.controlSocket)["pid"] as? Int == Int(pid))
         let client = try LineClient(path: first.ingestSocket)
         #expect(try client.exchange([#"{"type":"click","share":"s1"}"#]) == [#"{"ok":true}"#])
+        // sharectl --db, which only reads, follows the link to the database and its journal.
+        let offline = try SharectlTests.sharectl(["share", "s1", "--db", link, "--json"])
+        #expect(offline.status == 0 && offline.stdout.contains(#""orphan_clicks" : 1"#), "\(offline.stdout)\(offline.stderr)")
         #expect(try first.stop() == 0)
         // Once it is gone, a new one starts on the same database.
         let next = try DaemonProcess(directory: first.directory)
