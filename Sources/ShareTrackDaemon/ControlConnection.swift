@@ -30,6 +30,8 @@ final class ControlConnection: @unchecked Sendable {
     private var requestStarted: ContinuousClock.Instant?
     /// When the client last took bytes of a streamed answer, or its next part began to wait.
     private var lastOutput = ContinuousClock.now
+    /// Whether the client took bytes of a streamed answer since the last stall check.
+    private var sendQueue = SendQueueProgress()
     /// Told when the part of a streamed answer last given to `send` has been written out.
     private var drained: (@Sendable (Bool) -> Void)?
 
@@ -84,6 +86,7 @@ final class ControlConnection: @unchecked Sendable {
     func closeIfStalled(now: ContinuousClock.Instant, idleTimeout: Double) {
         guard !isClosed else { return }
         if busy {
+            if sendQueue.shrank(fd) { lastOutput = now }
             if isStreaming && !output.isEmpty && idleTimeout > 0 && now - lastOutput >= .seconds(idleTimeout) { close() }
             return
         }

@@ -28,8 +28,8 @@ final class IngestConnection: @unchecked Sendable {
     private var endOfInput = false
     /// When the client last sent anything or took some of its answers (for `idle_timeout`).
     private var lastActivity = ContinuousClock.now
-    /// The answer bytes the client had not read yet from the socket at the last idle check.
-    private var unreadAtLastCheck: Int32 = 0
+    /// Whether the client took some of its answers since the last idle check.
+    private var sendQueue = SendQueueProgress()
 
     init(id: Int, fd: Int32, server: IngestServer) {
         self.id = id
@@ -64,14 +64,8 @@ final class IngestConnection: @unchecked Sendable {
     /// dropped: the client has stopped; one still reading a long burst of answers is not idle).
     func closeIfIdle(now: ContinuousClock.Instant, timeout: Double) {
         guard !closed else { return }
-        // Bytes gone from the socket's send queue since the last check were read by the client
-        // (the daemon writes more only once most of a full queue has gone: `writeOutput`'s sends
-        // count themselves).
-        var unread: Int32 = 0
-        if ioctl(fd, UInt(TIOCOUTQ), &unread) == 0 {
-            if unread < unreadAtLastCheck { lastActivity = now }
-            unreadAtLastCheck = unread
-        }
+        // `writeOutput`'s sends count themselves.
+        if sendQueue.shrank(fd) { lastActivity = now }
         if waiting.isEmpty && now - lastActivity >= .seconds(timeout) { close() }
     }
 

@@ -154,6 +154,21 @@ struct ExportTests {
         while try idle.readLine() != nil { lines += 1 }
         #expect(lines > 0 && lines < 12_001, "\(lines) lines")
 
+        // A client still reading, slowly (4 KB every 100 ms), is not stalled: after four times
+        // idle_timeout it is still being sent rows.
+        let slow = try stalledClient()
+        let deadline = Date().addingTimeInterval(8)
+        var received = 0
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = slow.withFileDescriptor { read($0, &chunk, chunk.count) }
+            if count <= 0 { break }
+            received += count
+            usleep(100_000)
+        }
+        #expect(Date() >= deadline && received > 250_000, "closed after \(received) bytes")
+        slow.close()
+
         let held = try stalledClient()
         usleep(500_000)
         var started = Date()
