@@ -12,12 +12,13 @@ final class JSONArrayStream {
     }
 
     func write(_ bytes: [UInt8]) throws(Failure) {
-        var text: [UInt8] = started ? [] : Array("[\n".utf8)
-        started = true
+        var text: [UInt8] = []
         text.reserveCapacity(bytes.count + 64)
+        if !started { text.append(contentsOf: "[\n".utf8) }
+        started = true
         var start = bytes.startIndex
         while start < bytes.endIndex {
-            if rowEnded { text += Array(",\n".utf8) }
+            if rowEnded { text.append(contentsOf: ",\n".utf8) }
             let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.endIndex
             text += bytes[start..<end]
             rowEnded = end < bytes.endIndex
