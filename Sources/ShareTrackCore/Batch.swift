@@ -59,10 +59,10 @@ public struct Batch: Sendable {
         BatchCodec.encode(pair, into: &effects)
     }
 
-    /// Records an erasure; only before anything else (see above).
-    public mutating func add(_ erasure: Erasure) {
+    /// Records an erasure; only before anything else (see above). The journal gets it sealed.
+    public mutating func add(_ erasure: SealedErasure) {
         precondition(!hasRows, "an erasure must lead its batch")
-        erasures.append(erasure)
+        erasures.append(erasure.erasure)
         BatchCodec.encode(erasure, into: &effects)
     }
 

@@ -10,6 +10,11 @@
 /// token the record before it named (a first click: its counter delta, then its visitor) leaves the
 /// token out; one kept apart (`VisitorPair.apart`, a later tag) always names it.
 ///
+/// An erasure is sealed (`SealedErasure`): its record holds the sealed bytes, counted. Inside the
+/// seal is its plain record, a tag and the visitor's hash or the advocate id and pseudonym, as
+/// versions 2 and 3 wrote it in the batch itself. Reading an erasure needs the visitor key; readers
+/// without it (`sharectl --db`, which only counts) skip erasures.
+///
 /// Version 1 (the first release) held visitor ids in clear and a `value` as the 8 bytes of a
 /// `Double`; such a batch (left journaled by a crash before an upgrade) still decodes: its visitor
 /// ids are hashed with the key given, or left out where no key is given (readers that only count).
@@ -20,10 +25,10 @@ public enum BatchCodec {
         public var description: String
     }
 
-    static let version: UInt8 = 3
+    static let version: UInt8 = 4
 
     enum Tag: UInt8 {
-        case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate, visitorApart
+        case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate, visitorApart, sealedErasure
     }
 
     // MARK: Encoding
@@ -76,7 +81,14 @@ public enum BatchCodec {
         writer.signed(pair.time)
     }
 
-    static func encode(_ erasure: Erasure, into writer: inout ByteWriter) {
+    static func encode(_ erasure: SealedErasure, into writer: inout ByteWriter) {
+        writer.byte(Tag.sealedErasure.rawValue)
+        writer.counted(erasure.bytes)
+    }
+
+    /// The plain record of `erasure`, which `SealedErasure` seals.
+    static func plain(_ erasure: Erasure) -> [UInt8] {
+        var writer = ByteWriter()
         switch erasure {
         case .visitor(let hash):
             writer.byte(Tag.erasedVisitor.rawValue)
@@ -85,6 +97,24 @@ public enum BatchCodec {
             writer.byte(Tag.erasedAdvocate.rawValue)
             writer.string(id)
             writer.string(pseudonym)
+        }
+        return writer.bytes
+    }
+
+    /// The erasure of a plain record (`plain`).
+    static func erasure(_ plain: UnsafeRawBufferPointer) throws(Corrupt) -> Erasure {
+        var reader = ByteReader(plain)
+        let erasure = try erasure(tagged: Tag(rawValue: try reader.byte()), from: &reader)
+        guard reader.isAtEnd else { throw Corrupt(description: "trailing bytes after a sealed erasure") }
+        return erasure
+    }
+
+    /// The rest of a plain erasure record whose tag was `tag`.
+    static func erasure(tagged tag: Tag?, from reader: inout ByteReader) throws(Corrupt) -> Erasure {
+        switch tag {
+        case .erasedVisitor: .visitor(hash: try reader.fixed())
+        case .erasedAdvocate: .advocate(id: try reader.string(), pseudonym: try reader.string())
+        default: throw Corrupt(description: "not an erasure")
         }
     }
 
@@ -109,9 +139,13 @@ public enum BatchCodec {
 
     // MARK: Decoding
 
-    /// - Parameter visitorKey: hashes the visitor ids of a version 1 batch (see above).
+    /// - Parameters:
+    ///   - visitorKey: opens the batch's erasures, and hashes the visitor ids of a version 1
+    ///     batch (see above).
+    ///   - erasure: one to carry out on the batch's shares and visitor pairs as it is read (for a
+    ///     batch the tables hold already, which waits in the journal to be shipped).
     public static func decode(header: UnsafeRawBufferPointer, effects: UnsafeRawBufferPointer,
-                              visitorKey: VisitorKey? = nil) throws(Corrupt) -> Batch {
+                              visitorKey: VisitorKey? = nil, erasing erasure: Erasure? = nil) throws(Corrupt) -> Batch {
         var reader = ByteReader(header)
         let format = try reader.byte()
         guard (1...version).contains(format) else { throw Corrupt(description: "unknown batch format") }
@@ -134,9 +168,10 @@ public enum BatchCodec {
         while let record = try records.next() {
             switch record {
             case .counters(let delta, let key): batch.add(delta, at: key)
-            case .share(let share): batch.add(share)
-            case .visitor(let pair): batch.add(pair)
-            case .erasure(let erasure): batch.add(erasure)
+            case .share(let share): batch.add(erasure?.renaming(share) ?? share)
+            case .visitor(let pair) where erasure?.deletes(pair) != true: batch.add(pair)
+            case .visitor: continue
+            case .erasure(let sealed): batch.add(sealed)
             }
         }
         return batch

@@ -6,7 +6,7 @@ public struct BatchRecords {
         case counters(Counters, at: CounterKey)
         case share(ShareRecord)
         case visitor(VisitorPair)
-        case erasure(Erasure)
+        case erasure(SealedErasure)
     }
 
     private var reader: ByteReader
@@ -14,6 +14,8 @@ public struct BatchRecords {
     private let legacy: Bool
     /// Whether a visitor pair has its click's hour (versions 1 and 2), not its time.
     private let pairsByHour: Bool
+    /// Whether erasures are sealed (version 4 on).
+    private let sealed: Bool
     private let visitorKey: VisitorKey?
 
     /// Records of this version's format, from the start of a record (the daemon's pending batch
@@ -24,11 +26,13 @@ public struct BatchRecords {
 
     /// - Parameters:
     ///   - format: the batch's version (`BatchCodec`).
-    ///   - visitorKey: hashes a version 1 batch's visitor ids; without it they are skipped.
+    ///   - visitorKey: opens erasures, and hashes a version 1 batch's visitor ids; without it
+    ///     both are skipped.
     init(_ effects: UnsafeRawBufferPointer, format: UInt8, visitorKey: VisitorKey?) {
         reader = ByteReader(effects)
         legacy = format == 1
         pairsByHour = format < 3
+        sealed = format >= 4
         self.visitorKey = visitorKey
     }
 
@@ -52,11 +56,14 @@ public struct BatchRecords {
                 let token = try reader.token()
                 let visitor: UInt64 = try reader.fixed()
                 return .visitor(VisitorPair(token: token, visitor: visitor, time: try pairTime(), apart: true))
-            case .erasedVisitor where !legacy:
-                return .erasure(.visitor(hash: try reader.fixed()))
-            case .erasedAdvocate where !legacy:
-                return .erasure(.advocate(id: try reader.string(), pseudonym: try reader.string()))
-            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart:
+            case .sealedErasure where sealed:
+                let bytes = try reader.counted()
+                if let visitorKey { return .erasure(try SealedErasure(opening: bytes, key: visitorKey)) }
+            case let tag where !legacy && !sealed && (tag == .erasedVisitor || tag == .erasedAdvocate):
+                // Versions 2 and 3 wrote an erasure in clear; read, it is sealed from then on.
+                let erasure = try BatchCodec.erasure(tagged: tag, from: &reader)
+                if let visitorKey { return .erasure(SealedErasure(erasure, key: visitorKey)) }
+            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart, .sealedErasure:
                 throw BatchCodec.Corrupt(description: "unknown record in the batch")
             }
         }

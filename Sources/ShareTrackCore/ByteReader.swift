@@ -53,6 +53,13 @@ struct ByteReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
     }
 
+    /// A length and that many bytes.
+    mutating func counted() throws(BatchCodec.Corrupt) -> [UInt8] {
+        let length = try count()
+        defer { offset += length }
+        return Array(bytes[offset..<offset + length])
+    }
+
     mutating func optional() throws(BatchCodec.Corrupt) -> String? {
         try byte() == 0 ? nil : try string()
     }

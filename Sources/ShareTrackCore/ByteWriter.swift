@@ -37,6 +37,12 @@ public struct ByteWriter: Sendable {
         }
     }
 
+    /// `value`'s length and bytes.
+    mutating func counted(_ value: [UInt8]) {
+        unsigned(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
     mutating func optional(_ value: String?) {
         byte(value == nil ? 0 : 1)
         if let value { string(value) }

@@ -140,14 +140,14 @@ public struct Engine: Sendable {
     /// erases what came before it and nothing after. The visitor is forgotten by the token cache
     /// at once: a later click counts as a first visit again. Returns the erasure's generation, or
     /// nil while a failed flush still holds a batch in flight.
-    public mutating func erase(_ erasure: Erasure) -> UInt64? {
+    public mutating func erase(_ erasure: SealedErasure) -> UInt64? {
         guard inFlight == nil else { return nil }
         if pending.hasRows {
             inFlight = pending
             pending = Batch(generation: pending.generation + 1, sizedLike: pending)
         }
         pending.add(erasure)
-        if case .visitor(let hash) = erasure { cache.forget(hash) }
+        if case .visitor(let hash) = erasure.erasure { cache.forget(hash) }
         return pending.generation
     }
 

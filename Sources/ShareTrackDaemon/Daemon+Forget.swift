@@ -19,12 +19,14 @@ extension Daemon {
         logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
         // A running export's snapshot may hold the id, and keeps the database's log from being emptied.
         control.closeStreams()
-        flusher.forget(erasure) { [logger] result in
+        flusher.forget(SealedErasure(erasure, key: visitorKey)) { [logger, shipper] result in
             switch result {
-            case .success(let removed):
+            case .success(let done):
                 var report = ForgetReport(kind: kind)
-                if case .advocate(_, let pseudonym) = erasure { report.pseudonym = pseudonym } else { report.removedPairs = removed }
-                logger.notice("forget done", metadata: ["kind": "\(kind)", "removed_pairs": "\(report.removedPairs ?? 0)"])
+                if case .advocate(_, let pseudonym) = erasure { report.pseudonym = pseudonym } else { report.removedPairs = done.removedPairs }
+                if shipper != nil { report.sharedStore = done.shipped ? .erased : .pending }
+                logger.notice("forget done", metadata: ["kind": "\(kind)", "removed_pairs": "\(report.removedPairs ?? 0)",
+                                                        "shared_store": "\(report.sharedStore?.rawValue ?? "none")"])
                 connection.reply(ControlCodec.resultLine(report))
             case .failure(let failure):
                 logger.error("forget failed", metadata: ["kind": "\(kind)", "error": "\(failure)"])

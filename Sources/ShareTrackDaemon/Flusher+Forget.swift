@@ -9,29 +9,37 @@ extension Flusher {
         var description: String
     }
 
-    /// Carries out `erasure` and calls `completion` with the visitor pairs it removed, once what
-    /// it erased is in no file of the daemon:
+    /// What a finished erasure did.
+    struct ForgetDone: Sendable {
+        /// Visitor pairs deleted from the tables.
+        var removedPairs: Int
+        /// Whether the shared store had the erasure when it finished (always, without one).
+        var shipped: Bool
+    }
+
+    /// Carries out `erasure` and calls `completion` once what it erased is in no file of the
+    /// daemon:
     ///
     /// 1. the pending batch is flushed, and the erasure leads a batch of its own (`Engine.erase`);
-    /// 2. both are journaled and applied: the tables then hold every batch before the erasure, and
-    ///    the erasure has deleted (visitor) or renamed (advocate) the id in them, with
-    ///    `secure_delete` overwriting the old bytes; the database's write-ahead log is emptied and
-    ///    truncated;
-    /// 3. the journal's rows through the erasure are deleted and the journal rebuilt (`VACUUM`),
-    ///    its write-ahead log truncated.
+    /// 2. both are journaled (the erasure sealed) and applied: the tables then hold every batch
+    ///    before the erasure, and the erasure has deleted (visitor) or renamed (advocate) the id in
+    ///    them, with `secure_delete` overwriting the old bytes; the database's write-ahead log is
+    ///    emptied and truncated;
+    /// 3. the journal's batches before the erasure are deleted, and the journal rebuilt (`VACUUM`),
+    ///    its write-ahead log truncated (`Journal.erase`).
     ///
     /// With a shared store the journal keeps its batches until they are shipped, the erasure's
-    /// included (it erases there too): step 3 waits for that, up to 3 s. Past that `forget` fails
-    /// saying so (and naming the pseudonym), and the journal is scrubbed at the first flush after
-    /// the store has it (`scrubShipped`). A crash in between leaves the erasure in the journal: the
-    /// next start applies it and scrubs.
-    func forget(_ erasure: Erasure, completion: @escaping @Sendable (Result<Int, ForgetFailure>) -> Void) {
+    /// included (it erases there too). Step 3 waits up to 3 s for that; past it, the batches
+    /// before the erasure that wait to be shipped are rewritten with the id erased from them (the
+    /// store gets them so, and then the erasure, for what it had before), and `forget` finishes
+    /// with the store's part pending.
+    func forget(_ erasure: SealedErasure, completion: @escaping @Sendable (Result<ForgetDone, ForgetFailure>) -> Void) {
         queue.async { [self] in
             completion(Result { () throws(ForgetFailure) in try forgetOnQueue(erasure) })
         }
     }
 
-    private func forgetOnQueue(_ erasure: Erasure) throws(ForgetFailure) -> Int {
+    private func forgetOnQueue(_ erasure: SealedErasure) throws(ForgetFailure) -> ForgetDone {
         dispatchPrecondition(condition: .onQueue(queue))
         _ = flushOnQueue()
         guard let generation = pipeline.erase(erasure) else {
@@ -55,35 +63,12 @@ extension Flusher {
         for attempt in 0..<30 where shippedGeneration() < generation {
             if attempt > 0 { usleep(100_000) }
         }
-        guard shippedGeneration() >= generation else {
-            state.withLock { $0.unshippedErasure = generation }
-            let done = switch erasure {
-            case .advocate(_, let pseudonym): "its counters are now under \(pseudonym)"
-            case .visitor: "\(removed) visitor pairs removed"
-            }
-            throw ForgetFailure(description: "the id is erased from the database (\(done)); the shared store has not "
-                                + "received the erasure yet (shipping is behind or failing): it completes there, and the "
-                                + "journal, which keeps it until then, is scrubbed, once shipping catches up")
-        }
+        let shipped = shippedGeneration()
         do {
-            try journal.withLock { try $0.scrub(through: generation) }
+            try journal.withLock { try $0.erase(erasure.erasure, before: generation, scrubbingThrough: min(shipped, generation)) }
         } catch {
             throw ForgetFailure(description: "the id is erased from the tables, but scrubbing the journal failed: \(error)")
         }
-        return removed
-    }
-
-    /// Scrubs the journal once the shared store has the erasure a `forget` could not wait for
-    /// (`State.unshippedErasure`); on `queue`, before a flush.
-    func scrubShipped() {
-        guard let generation = state.withLock({ $0.unshippedErasure }), shippedGeneration() >= generation else { return }
-        do {
-            try journal.withLock { try $0.scrub(through: generation) }
-            state.withLock { $0.unshippedErasure = nil }
-            logger.notice("the shared store has the erasure; the journal is scrubbed", metadata: ["generation": "\(generation)"])
-        } catch {
-            logger.error("scrubbing the journal after an erasure failed; retrying at the next flush",
-                         metadata: ["error": "\(error)"])
-        }
+        return ForgetDone(removedPairs: removed, shipped: shipped >= generation)
     }
 }

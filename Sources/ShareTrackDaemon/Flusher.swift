@@ -27,9 +27,6 @@ final class Flusher: Sendable {
         var applyFailure: (error: String, since: ContinuousClock.Instant)?
         /// Visitor pairs removed by the erasure of a generation, until its `forget` reads them.
         var erasedPairs: [UInt64: Int] = [:]
-        /// The last erasure whose `forget` returned before the shared store had it: the journal
-        /// keeps what it erased until then, and is scrubbed at the first flush after (`scrubShipped`).
-        var unshippedErasure: UInt64?
         var retention = RetentionReport()
         var retentionTimer: (any DispatchSourceTimer)?
         /// Why the flusher stopped for good (the database's files were removed or replaced).
@@ -162,7 +159,6 @@ final class Flusher: Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         if let halted = state.withLock({ $0.halted }) { return haltedReport(halted) }
         if let change = files.change() { return halt(change) }
-        scrubShipped()
         // Applied when due, or at once when ingest has gone quiet (nothing to flush).
         var applyTiming = ApplyTiming.due
         defer {

@@ -65,7 +65,7 @@ final class Pipeline: Sendable {
 
     /// Starts the batch that carries `erasure` (`Engine.erase`); nil while a failed flush holds a
     /// batch in flight.
-    func erase(_ erasure: Erasure) -> UInt64? {
+    func erase(_ erasure: SealedErasure) -> UInt64? {
         state.withLock { $0.engine.erase(erasure) }
     }
 

@@ -149,6 +149,37 @@ public final class Journal {
         return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1)) }
     }
 
+    /// Carries out `erasure` on the batches before its own, `generation`, that stay journaled
+    /// after `done` (the tables hold them, a shared store does not yet): their shares of the
+    /// advocate under the pseudonym, the visitor's pairs left out, so that the store gets them so.
+    /// Then scrubs the journal through `done` (`scrub`): what the erasure erased is in no file.
+    ///
+    /// One batch at a time, each read, rewritten and replaced in a transaction of its own: a
+    /// long backlog is never in memory whole.
+    public func erase(_ erasure: Erasure, before generation: UInt64, scrubbingThrough done: UInt64) throws {
+        let waiting = try database.prepare("SELECT generation FROM journal WHERE generation > ? AND generation < ?")
+        try waiting.bind([.integer(Int64(done)), .integer(Int64(generation))])
+        let select = try database.prepare("SELECT header, effects FROM journal WHERE generation = ?")
+        let update = try database.prepare("UPDATE journal SET effects = ? WHERE generation = ?")
+        for waitingGeneration in try waiting.rows({ $0.int64(0) }) {
+            try database.transaction {
+                defer { select.reset() }
+                try select.bind([.integer(waitingGeneration)])
+                guard try select.step() else { return }
+                let effects = select.blob(1)
+                let erased = try BatchCodec.decode(header: select.blob(0), effects: effects, visitorKey: visitorKey,
+                                                   erasing: erasure).effects.bytes
+                guard !erased.elementsEqual(effects) else { return }
+                try erased.withUnsafeBytes { erased in
+                    try update.bindUnowned(blob: erased, at: 1)
+                    try update.bind(waitingGeneration, at: 2)
+                    try update.run()
+                }
+            }
+        }
+        try scrub(through: done)
+    }
+
     /// Deletes the batches the tables hold (through `generation`), rebuilds the file (`VACUUM`) and
     /// truncates its write-ahead log: what those batches held (a forgotten id) is then in no file.
     public func scrub(through generation: UInt64) throws {

@@ -11,7 +11,9 @@ struct ForgetCommand: ControlCommand {
             as a first visit again. --advocate ID replaces that advocate id wherever it is stored by a \
             new random pseudonym (forgotten-<12 hex digits>), keeps every counter under it, and prints \
             it. When it returns, the id's bytes are in no file of the daemon (database, write-ahead \
-            log, journal). Needs root or the daemon's ops_group. See docs/privacy.md.
+            log, journal). With a shared store that is not taking batches, it says so: the store \
+            erases the id once shipping catches up. Needs root or the daemon's ops_group. See \
+            docs/privacy.md.
             """)
 
     @Option(help: ArgumentHelp("The visitor id, as the redirector sent it.", valueName: "id"))
@@ -36,6 +38,10 @@ struct ForgetCommand: ControlCommand {
             print("advocate forgotten; its counters are now under \(pseudonym)")
         } else {
             print("visitor forgotten: removed \(Formatting.integer(report.removedPairs ?? 0)) visitor pairs")
+        }
+        if report.sharedStore == .pending {
+            print("the shared store has not received the erasure yet (shipping is behind or failing); "
+                  + "it erases the id there once shipping catches up")
         }
     }
 }

@@ -10,7 +10,11 @@ import Testing
 struct PrivacyTests {
     /// The names of the files under the daemon's directory whose raw bytes contain `text`.
     static func filesHolding(_ text: String, in daemon: DaemonProcess) throws -> [String] {
-        let needle = Data(text.utf8)
+        try filesHolding(Data(text.utf8), in: daemon)
+    }
+
+    /// The names of the files under the daemon's directory whose raw bytes contain `needle`.
+    static func filesHolding(_ needle: Data, in daemon: DaemonProcess) throws -> [String] {
         return try FileManager.default.contentsOfDirectory(atPath: daemon.directory).filter { name in
             var info = stat()
             guard stat(daemon.directory + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }

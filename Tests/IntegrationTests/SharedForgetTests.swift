@@ -1,42 +1,68 @@
 import Foundation
+import ShareTrackCore
 import Testing
 
 /// `forget` on a node whose shared store is not taking batches (docs/privacy.md): the database
-/// is scrubbed at once, the answer names the pseudonym, and the journal, which keeps the batches
-/// until they are shipped, is scrubbed once they are.
+/// and the journal are scrubbed at once (the batches waiting to be shipped rewritten with the id
+/// erased, the erasure itself sealed), the answer says the store's part is pending, and the store
+/// gets the erasure once shipping resumes, also across a restart in between.
 @Suite("Forget while the shared store waits", .serialized)
 struct SharedForgetTests {
-    @Test("forget while shipping is held: the database and its log scrubbed at once, the journal once shipped")
+    @Test("forget while shipping is held: the id in no file at once, the store erased once shipping resumes, across a restart")
     func forgetWhileShippingWaits() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
         let daemon = try store.daemon(node: "late")
         let now = Int64(Date().timeIntervalSince1970)
         let advocate = "zq-late-advocate"
-        try daemon.send([TestEvent(token: "l1", kind: .share(advocate: advocate, venue: "cafe", followers: 10), time: now)])
+        let visitor = "zq-late-visitor"
+        try daemon.send([TestEvent(token: "l1", kind: .share(advocate: advocate, venue: "cafe", followers: 10), time: now),
+                         TestEvent(token: "l1", kind: .click(visitor: visitor, bot: false), time: now)])
         try daemon.waitUntilShipped()
 
         // Shipping waits on the lock of the store's `nodes` (each shipment records its generation there).
         let lock = try store.connect()
         try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
-        try daemon.send([TestEvent(token: "l2", kind: .share(advocate: advocate, venue: "bar", followers: 20), time: now)])
+        try daemon.send([TestEvent(token: "l2", kind: .share(advocate: advocate, venue: "bar", followers: 20), time: now),
+                         TestEvent(token: "l2", kind: .click(visitor: visitor, bot: false), time: now),
+                         TestEvent(token: "l2", kind: .click(visitor: "someone-else", bot: false), time: now)])
         let forget = try PrivacyTests.sharectl(daemon, ["forget", "--advocate", advocate])
-        #expect(forget.status != 0)
-        let pseudonym = try #require(forget.stderr.firstMatch(of: /forgotten-[0-9a-f]{12}/), "\(forget.stderr)").output
-        #expect(forget.stderr.contains("shared store has not received the erasure"), "\(forget.stderr)")
-        let holding = try PrivacyTests.filesHolding(advocate, in: daemon)
-        #expect(holding.allSatisfy { $0.contains("journal") }, "\(holding)")
+        #expect(forget.status == 0, "\(forget.stderr)")
+        let pseudonym = try #require(forget.stdout.firstMatch(of: /forgotten-[0-9a-f]{12}/), "\(forget.stdout)").output
+        #expect(forget.stdout.contains("shared store has not received the erasure"), "\(forget.stdout)")
+        let forgetVisitor = try PrivacyTests.sharectl(daemon, ["forget", "--visitor", visitor, "--json"])
+        #expect(forgetVisitor.status == 0, "\(forgetVisitor.stderr)")
+        let answer = forgetVisitor.json as? [String: Any]
+        #expect(answer?["removed_pairs"] as? Int == 2 && answer?["shared_store"] as? String == "pending", "\(forgetVisitor.stdout)")
+
+        let key = try #require(FileManager.default.contents(atPath: store.keyFile).flatMap { VisitorKey(bytes: Array($0)) })
+        let hash = key.hash(visitor)
+        #expect(try PrivacyTests.filesHolding(advocate, in: daemon).isEmpty)
+        #expect(try Self.filesHolding(hash, in: daemon).isEmpty)
         let renamed = try PrivacyTests.sharectl(daemon, ["advocate", String(pseudonym), "--json"])
         #expect(((renamed.json as? [String: Any])?["totals"] as? [String: Any])?["shares"] as? Int == 2, "\(renamed.stdout)")
 
-        try lock.execute("COMMIT")
-        try daemon.waitUntilShipped()
-        var left = ["?"]
-        #expect(try eventually {
-            left = try PrivacyTests.filesHolding(advocate, in: daemon)
-            return left.isEmpty
-        }, "still in \(left)")
-        let shares = try store.connect().query("SELECT DISTINCT advocate FROM shares")
-        #expect(shares.count == 1 && shares.string(0, 0) == String(pseudonym))
+        // A restart before the store has them: the sealed erasures are read back and shipped in order.
         #expect(try daemon.stop() == 0)
+        let restarted = try store.daemon(node: "late", directory: daemon.directory)
+        try lock.execute("COMMIT")
+        try restarted.waitUntilShipped()
+        #expect(try PrivacyTests.filesHolding(advocate, in: restarted).isEmpty)
+        let connection = try store.connect()
+        let shares = try connection.query("SELECT DISTINCT advocate FROM shares")
+        #expect(shares.count == 1 && shares.string(0, 0) == String(pseudonym))
+        let pairs = try connection.query("SELECT count(*) FILTER (WHERE visitor = \(Int64(bitPattern: hash))), count(*) FROM visitors")
+        #expect(pairs.string(0, 0) == "0" && pairs.string(0, 1) == "1", "\(pairs)")
+        let clicks = try connection.query("SELECT sum(clicks), sum(unique_clicks) FROM counters")
+        #expect(clicks.string(0, 0) == "3" && clicks.string(0, 1) == "3")
+        let done = try PrivacyTests.sharectl(restarted, ["forget", "--advocate", "nobody-known", "--json"])
+        #expect((done.json as? [String: Any])?["shared_store"] as? String == "erased", "\(done.stdout)")
+        #expect(try restarted.stop() == 0)
+    }
+
+    /// The files under the daemon's directory holding `hash`'s 8 bytes in either order.
+    static func filesHolding(_ hash: UInt64, in daemon: DaemonProcess) throws -> [String] {
+        try [hash.littleEndian, hash.bigEndian].flatMap { value in
+            try PrivacyTests.filesHolding(withUnsafeBytes(of: value) { Data($0) }, in: daemon)
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import ShareTrackCore
 @testable import ShareTrackShared
 import ShareTrackStore
+import TestSupport
 import Testing
 
 /// The shared store's rollups against the raw rows, on a real PostgreSQL: random shipments from
@@ -306,7 +307,7 @@ extension Batch {
     /// A batch of generation `generation` holding only `erasures`.
     init(generation: UInt64, erasing erasures: [Erasure]) {
         self.init(generation: generation)
-        for erasure in erasures { add(erasure) }
+        for erasure in erasures { add(SealedErasure(erasure, key: testKey)) }
         events = 1
     }
 

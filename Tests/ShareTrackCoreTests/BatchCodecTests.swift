@@ -45,7 +45,7 @@ struct BatchCodecTests {
 
     static func decode(header: [UInt8], effects: [UInt8]) throws -> Batch {
         try header.withUnsafeBytes { header in
-            try effects.withUnsafeBytes { try BatchCodec.decode(header: header, effects: $0) }
+            try effects.withUnsafeBytes { try BatchCodec.decode(header: header, effects: $0, visitorKey: testKey) }
         }
     }
 
@@ -70,20 +70,20 @@ struct BatchCodecTests {
             #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: Array(header[..<length]), effects: effects) }
         }
         // Cut inside a record. (A cut between records, before a tag byte, is a shorter batch; the
-        // journal's row boundaries rule that out. Cuts before a byte that could be a tag, 1-7, are skipped.)
-        for length in 1..<effects.count where effects[length] > 7 {
+        // journal's row boundaries rule that out. Cuts before a byte that could be a tag, 1-8, are skipped.)
+        for length in 1..<effects.count where effects[length] > 8 {
             #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header, effects: Array(effects[..<length])) }
         }
         #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header + [0], effects: effects) }
         #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: header, effects: effects + [9]) }
-        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: [4] + header.dropFirst(), effects: effects) }
+        #expect(throws: BatchCodec.Corrupt.self) { try Self.decode(header: [5] + header.dropFirst(), effects: effects) }
     }
 
     @Test("an erasure leads its batch and comes back as it was recorded")
     func erasures() throws {
         var batch = Batch(generation: 9)
-        batch.add(Erasure.visitor(hash: visitor("gone")))
-        batch.add(Erasure.advocate(id: "ann", pseudonym: "forgotten-0123456789ab"))
+        batch.add(SealedErasure(.visitor(hash: visitor("gone")), key: testKey))
+        batch.add(SealedErasure(.advocate(id: "ann", pseudonym: "forgotten-0123456789ab"), key: testKey))
         var click = Counters()
         click.clicks = 1
         batch.add(click, at: CounterKey(token: "t", hour: 5))

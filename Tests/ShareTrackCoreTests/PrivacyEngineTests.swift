@@ -58,7 +58,7 @@ struct PrivacyEngineTests {
         var engine = Self.engine()
         let click = Event(token: "t", kind: .click(visitor: visitor("gone"), bot: false))
         _ = engine.apply(click, now: Self.now, reader: Self.reader)
-        let generation = engine.erase(.visitor(hash: visitor("gone")))
+        let generation = engine.erase(SealedErasure(.visitor(hash: visitor("gone")), key: testKey))
         #expect(generation == 2)
         #expect(engine.inFlight?.visitors.map(\.visitor) == [visitor("gone")])
         #expect(engine.pending.erasures == [.visitor(hash: visitor("gone"))])
@@ -66,7 +66,7 @@ struct PrivacyEngineTests {
         _ = engine.apply(click, now: Self.now, reader: Self.reader)
         #expect(engine.pending.counters.values.first?.uniqueClicks == 1)
         // While a batch is in flight (a failed flush), no erasure can begin.
-        #expect(engine.erase(.advocate(id: "ann", pseudonym: "forgotten-000000000000")) == nil)
+        #expect(engine.erase(SealedErasure(.advocate(id: "ann", pseudonym: "forgotten-000000000000"), key: testKey)) == nil)
     }
 
     @Test("retention: a deleted pair is forgotten by the cache, so the visitor's next click is unique")

@@ -16,9 +16,9 @@ import TestSupport
         var advocates: [String] = []
         return RollupTests.batches(seed: seed, count: 18).map { source in
             var batch = Batch(generation: source.generation)
-            if batch.generation == 9, let first = paired.first { batch.add(Erasure.visitor(hash: visitor("p-\(first)"))) }
+            if batch.generation == 9, let first = paired.first { batch.add(SealedErasure(.visitor(hash: visitor("p-\(first)")), key: testKey)) }
             if batch.generation == 13, let first = advocates.first {
-                batch.add(Erasure.advocate(id: first, pseudonym: "forgotten-000000000002"))
+                batch.add(SealedErasure(.advocate(id: first, pseudonym: "forgotten-000000000002"), key: testKey))
             }
             for share in source.shares {
                 batch.add(share)

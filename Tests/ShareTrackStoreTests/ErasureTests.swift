@@ -35,8 +35,8 @@ import TestSupport
         })
         try store.apply(clicks(2, [("t1", "v1", 10), ("t2", "v1", 11), ("t1", "v2", 12)]))
         let removed = try store.apply(batch(3) { batch in
-            batch.add(Erasure.visitor(hash: visitor("v1")))
-            batch.add(Erasure.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab"))
+            batch.add(SealedErasure(.visitor(hash: visitor("v1")), key: testKey))
+            batch.add(SealedErasure(.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab"), key: testKey))
         })
         #expect(removed == 2)
         try store.truncateLog()
@@ -59,7 +59,7 @@ import TestSupport
             }
             try journal.append(share, forgettingThrough: 0)
             try store.apply(share)
-            let erasure = batch(2) { $0.add(Erasure.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab")) }
+            let erasure = batch(2) { $0.add(SealedErasure(.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab"), key: testKey)) }
             try journal.append(erasure, forgettingThrough: 1)
             // The crash: the erasure is journaled, not applied.
         }
@@ -73,6 +73,43 @@ import TestSupport
         try store.truncateLog()
         try journal.scrub(through: store.generation)
         #expect(try store.database.prepare("SELECT advocate FROM shares").rows { $0.string(0) } == ["forgotten-0123456789ab"])
+        #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
+    }
+
+    @Test("an erasure whose batches wait to be shipped rewrites them: the id in no file, the rest as it was")
+    func erasureOfUnshippedBatches() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+        let share = { (generation: UInt64, token: String, advocate: String) in
+            self.batch(generation) { batch in
+                batch.add(ShareRecord(token: token, attributes: ShareAttributes(
+                    advocate: advocate, venue: "bar", campaign: nil, network: "x", followers: 5), tier: .nano, time: 0))
+            }
+        }
+        // 1 is shipped; 2-4 wait (the tables hold them); 5 is the erasure; 6 came after it.
+        let batches = [share(1, "t1", "advocate-to-forget"), share(2, "t2", "advocate-to-forget"),
+                       clicks(3, [("t2", "visitor-to-forget", 10), ("t2", "v2", 10)]), share(4, "t4", "someone"),
+                       batch(5) { $0.add(SealedErasure(.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab"), key: testKey)) },
+                       share(6, "t6", "advocate-to-forget")]
+        for batch in batches { try journal.append(batch, forgettingThrough: 0) }
+        let holding = try filesHolding("advocate-to-forget", in: file.directory.path)
+        #expect(!holding.isEmpty && holding.allSatisfy { $0.hasPrefix("sharetrack.db.journal") }, "\(holding)")
+
+        try journal.erase(.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab"), before: 5, scrubbingThrough: 1)
+        let kept = try journal.batches()
+        #expect(kept.map(\.generation) == [2, 3, 4, 5, 6])
+        #expect(kept.flatMap(\.shares).map(\.attributes.advocate) == ["forgotten-0123456789ab", "someone", "advocate-to-forget"])
+        #expect(kept[1].counters == batches[2].counters && kept[1].visitors == batches[2].visitors)
+        #expect(kept[3].erasures == batches[4].erasures)
+
+        // Later data of the same id is new data; before that batch, nothing of it is in a file.
+        try journal.erase(.visitor(hash: visitor("visitor-to-forget")), before: 6, scrubbingThrough: 1)
+        #expect(try journal.batches()[1].visitors.map(\.visitor) == [visitor("v2")])
+        #expect(try journal.batches()[1].counters == batches[2].counters)
+        let hash = withUnsafeBytes(of: visitor("visitor-to-forget").littleEndian) { Array($0) }
+        #expect(try filesHolding(hash, in: file.directory.path).isEmpty)
+        try journal.erase(.advocate(id: "advocate-to-forget", pseudonym: "forgotten-000000000001"), before: 7, scrubbingThrough: 1)
         #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
     }
 

@@ -89,7 +89,12 @@ import TestSupport
 
 /// The files under `directory` whose raw bytes contain `text`.
 func filesHolding(_ text: String, in directory: String) throws -> [String] {
-    let needle = Data(text.utf8)
+    try filesHolding(Array(text.utf8), in: directory)
+}
+
+/// The names of the files in `directory` whose bytes contain `bytes`.
+func filesHolding(_ bytes: [UInt8], in directory: String) throws -> [String] {
+    let needle = Data(bytes)
     return try FileManager.default.contentsOfDirectory(atPath: directory).filter { name in
         let contents = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
         return contents.range(of: needle) != nil

@@ -308,7 +308,7 @@ import TestSupport
     /// `batch` led by the erasure of `advocate` (`sharectl forget --advocate`).
     static func forgetting(_ advocate: String, before batch: Batch) -> Batch {
         var erasing = Batch(generation: batch.generation)
-        erasing.add(Erasure.advocate(id: advocate, pseudonym: "forgotten-\(advocate)"))
+        erasing.add(SealedErasure(.advocate(id: advocate, pseudonym: "forgotten-\(advocate)"), key: testKey))
         for share in batch.shares { erasing.add(share) }
         for (key, counters) in batch.counters { erasing.add(counters, at: key) }
         erasing.events = batch.events
@@ -444,7 +444,7 @@ import TestSupport
         #expect(Self.answer(pairs, tiers, withNewGroup) == Self.answer(raw, tiers, withNewGroup))
 
         var erasure = Batch(generation: 11)
-        erasure.add(Erasure.advocate(id: "a3", pseudonym: "forgotten-000000000003"))
+        erasure.add(SealedErasure(.advocate(id: "a3", pseudonym: "forgotten-000000000003"), key: testKey))
         let store = try Store(path: database.path, visitorKey: testKey)
         try store.apply(erasure)
         #expect(!Self.answer(queries, top, live).contains("\"a3\""))

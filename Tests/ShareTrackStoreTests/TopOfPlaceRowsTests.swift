@@ -36,7 +36,7 @@ import TestSupport
         let queries = try database.queries(writing: batches)
         #expect(try Self.expectRawAnswers(queries, answering: true) > 0)
         var erasure = Batch(generation: UInt64(batches.count + 1))
-        for advocate in 0..<7 { erasure.add(Erasure.advocate(id: "a\(advocate)", pseudonym: "forgotten-\(advocate)")) }
+        for advocate in 0..<7 { erasure.add(SealedErasure(.advocate(id: "a\(advocate)", pseudonym: "forgotten-\(advocate)"), key: testKey)) }
         try Store(path: database.path, visitorKey: testKey).apply(erasure)
         #expect(try Self.expectRawAnswers(queries, answering: true) > 0)
     }

@@ -1,6 +1,7 @@
 import ShareTrackCore
 import ShareTrackShared
 import ShareTrackStore
+import TestSupport
 
 /// Random batches from several nodes of one chain, as their daemons would make them: each node
 /// records a token's share at most once (a token may be shared on two nodes: the store keeps the
@@ -45,10 +46,10 @@ struct RandomChain {
             if Bool.random(using: &random) {
                 let pseudonym = Bool.random(using: &random)
                     ? "forgotten-\(String(random.next() % 0xFFFF_FFFF_FFFF, radix: 16))" : Self.advocates.randomElement(using: &random)!
-                batch.add(.advocate(id: Self.advocates.randomElement(using: &random)!, pseudonym: pseudonym))
+                batch.add(SealedErasure(.advocate(id: Self.advocates.randomElement(using: &random)!, pseudonym: pseudonym), key: testKey))
             } else {
                 let visitor = UInt64.random(in: 1...8, using: &random)
-                batch.add(.visitor(hash: visitor))
+                batch.add(SealedErasure(.visitor(hash: visitor), key: testKey))
                 nodes[index].pairs = nodes[index].pairs.filter { !$0.hasSuffix(" \(visitor)") }
             }
         }
