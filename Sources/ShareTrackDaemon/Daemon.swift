@@ -194,20 +194,23 @@ public final class Daemon: Sendable {
     private static func socket(named name: String, passed: ListenSockets, path: String, mode: UInt32,
                                created: inout [SocketFile]) throws -> Int32 {
         if let fd = passed[name] { return fd }  // already non-blocking and close-on-exec
-        try makeParentDirectory(of: path)
+        try makeParentDirectory(of: path, mode: 0o755)
         let fd = try UnixSocket.listen(path: path, mode: mode)
         created.append(try SocketFile(boundAt: path))
         return fd
     }
 
-    /// Creates the directory that will hold `path` if it does not exist yet.
-    private static func makeParentDirectory(of path: String) throws {
+    /// Creates the directory that will hold `path` if it does not exist yet, and any missing above
+    /// it, with `mode`: the database's 0750 (its files are private), a socket's 0755 (as systemd's
+    /// `RuntimeDirectory=`: the socket's own mode, `socket_mode`, decides who may connect).
+    private static func makeParentDirectory(of path: String, mode: mode_t = 0o750) throws {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         let directory = String(path[..<slash])
         var info = stat()
         if stat(directory, &info) == 0 { return }
-        try makeParentDirectory(of: directory)
-        guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
+        try makeParentDirectory(of: directory, mode: mode)
+        // The umask would take from what `mode` gives.
+        guard mkdir(directory, mode) == 0 && chmod(directory, mode) == 0 || errno == EEXIST else {
             throw SystemError("cannot create directory \(directory)")
         }
     }

@@ -73,6 +73,25 @@ struct AccessTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("directories the daemon makes for its sockets let socket_mode decide: 0755, and a stranger may connect to a 0666 socket",
+          .enabled(if: canSwitchUser))
+    func madeSocketDirectories() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        chmod(directory, 0o755)
+        let run = directory + "/run/sharetrack"
+        let daemon = try DaemonProcess(directory: directory, arguments: [
+            "--socket-mode", "0666", "--ingest-socket", run + "/ingest.sock", "--control-socket", run + "/control.sock",
+        ], waitForReady: false)
+        #expect(eventually { FileManager.default.fileExists(atPath: run + "/control.sock") }, "\(daemon.log)")
+        for path in [directory + "/run", run] {
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o7777 == 0o755, "\(path): \(String(info.st_mode & 0o7777, radix: 8))")
+        }
+        let (status, output) = try Self.request(#"{"command":"status"}"#, socket: run + "/control.sock")
+        #expect(status == 0 && output.contains(#""ok":true"#), "\(output)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("flush, reload, forget, backup and reset-source are refused to a peer not root and not in ops_group; queries are for anyone",
           .enabled(if: canSwitchUser))
     func privilegedCommandsNeedRootOrOpsGroup() throws {
