@@ -3,14 +3,14 @@ import Testing
 
 @Test("durations: seconds, or a number with s, m, h or d", arguments: [
     ("300", 300), ("0", 0), ("1.5", 1.5), ("45s", 45), ("30m", 1800), ("12h", 43200), ("90d", 7_776_000),
-    ("0.5s", 0.5), ("36500d", 3_153_600_000),
+    ("0.5s", 0.5), ("36500d", 3_153_600_000), ("1e3", 1000), ("1.5E1m", 900),
 ] as [(String, Double)])
 func durationsParse(text: String, seconds: Double) {
     #expect(DurationSetting(parsing: text)?.seconds == seconds)
 }
 
 @Test("anything else is not a duration", arguments: [
-    "", "s", "-1", "+5", "1e3", "inf", "nan", "5w", "1h30m", "5 m", "1..5", ".", "36501d", "99999999999999999999",
+    "", "s", "-1", "+5", "1e", "e3s", "0x10", "inf", "nan", "5w", "1h30m", "5 m", "1..5", ".", "36501d", "99999999999999999999",
 ])
 func nonDurations(text: String) {
     #expect(DurationSetting(parsing: text) == nil)
