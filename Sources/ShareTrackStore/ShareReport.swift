@@ -45,11 +45,12 @@ public struct ShareReport: Codable, Sendable, Equatable {
     }
 }
 
-/// Who shared, where, to how many followers, and when.
+/// Who shared, where, to how many followers, and when. In JSON `campaign` is `null` for a share
+/// without one (as in `export`), never left out.
 public struct ShareAttribution: Codable, Sendable, Equatable {
     public var advocate: String
     public var venue: String
-    public var campaign: String?
+    @NullWhenAbsent public var campaign: String?
     public var network: String
     public var followers: Int64
     public var tier: Tier

@@ -117,6 +117,8 @@ struct SharectlTests {
 
         // --until rounds up to the hour, a fraction of a second too: s2's hour (48 h ago) alone.
         let s2 = try #require(try Self.sharectl(["share", "s2", "--json"] + socket).json as? [String: Any])
+        // A share without a campaign says so, as export does: null, not a missing key.
+        #expect(s2.keys.contains("campaign") && s2["campaign"] is NSNull, "\(s2)")
         let hour = try #require((s2["time"] as? String)?.prefix(13))  // 2026-12-03T10
         let oldHour = try Self.sharectl(["top", "--json", "--since", "\(hour):00:00Z", "--until", "\(hour):00:00.5Z"] + socket)
         let annOld = try #require(oldHour.json as? [[String: Any]], "\(oldHour.stderr)")
