@@ -14,7 +14,7 @@ extension Store {
     public func backup(to path: String, adding batches: [Batch], visitorKey: VisitorKey) throws -> UInt64 {
         var template = Array((path + ".partial-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
-        guard fd >= 0 else { throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw StoreError.cannotWriteBackup(path: path, reason: String(cString: strerror(errno))) }
         close(fd)  // empty: `VACUUM INTO` writes into an empty file as into a new one
         let partial = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // A copy that failed half-way (a full disk) may have left its rollback journal or log too.
@@ -29,11 +29,11 @@ extension Store {
             try copy.database.execute("PRAGMA journal_mode = DELETE")
             generation = copy.generation
         } catch let error as SQLiteError {
-            throw StoreError.cannotOpen(path: path, reason: error.message)
+            throw StoreError.cannotWriteBackup(path: path, reason: error.message)
         }
         chmod(partial, 0o640)
         guard link(partial, path) == 0 else {
-            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            throw StoreError.cannotWriteBackup(path: path, reason: String(cString: strerror(errno)))
         }
         return generation
     }

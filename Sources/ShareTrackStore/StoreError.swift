@@ -5,6 +5,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case schemaTooOld(found: Int64, known: Int64, path: String)
     case cannotOpen(path: String, reason: String)
     case notInitialized(path: String)
+    /// `sharectl backup` could not write its file.
+    case cannotWriteBackup(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "cannot open database \(path): \(reason)"
         case .notInitialized(let path):
             "database \(path) has no ShareTrack schema (start sharetrackd once to create it)"
+        case .cannotWriteBackup(let path, let reason):
+            "cannot write the backup \(path): \(reason)"
         }
     }
 }

@@ -44,6 +44,10 @@ struct MaintenanceTests {
         // A second backup to the same file is refused; the first stays whole.
         let again = try Self.sharectl(daemon, ["backup", file])
         #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again.stderr)")
+        // A directory that is not there is named as the backup's, not as a database.
+        let nowhere = try Self.sharectl(daemon, ["backup", daemon.directory + "/missing/b.db"])
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("cannot write the backup " + daemon.directory + "/missing/b.db")
+                && nowhere.stderr.contains("No such file or directory"), "\(nowhere.stderr)")
         #expect(try daemon.stop() == 0)
 
         // Restored over the database after a clean stop (README), it holds every line, and their seqs.
