@@ -125,10 +125,12 @@ public final class Daemon: Sendable {
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
         let passed = try ListenSockets.fromEnvironment()
-        let unused = passed.byName.keys.filter { $0 != "ingest" && $0 != "control" }.sorted()
+        let unused = (passed.byName.keys.filter { $0 != "ingest" && $0 != "control" } + passed.repeatedNames).sorted()
         if !unused.isEmpty {
-            logger.warning("sockets passed by systemd under another name than ingest or control are not used (name them with FileDescriptorName=)",
-                           metadata: ["names": "\(unused.joined(separator: ","))"])
+            logger.warning("""
+                sockets passed by systemd other than the first named ingest and the first named control are not used \
+                (name them with FileDescriptorName=)
+                """, metadata: ["names": "\(unused.joined(separator: ","))"])
         }
         var created: [SocketFile] = []
         do {

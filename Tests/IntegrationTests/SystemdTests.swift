@@ -93,13 +93,14 @@ struct SystemdTests {
         try daemon.notify.wait { $0 == "STOPPING=1" }
     }
 
-    @Test("a passed socket named neither ingest nor control is not used, and the log says so")
-    func otherNamesAreReported() throws {
-        let daemon = try ActivatedDaemon(fdNames: "ingest:extra")
+    @Test("a passed socket named neither ingest nor control, or a second of one name, is not used, and the log says so",
+          arguments: ["extra", "ingest"])
+    func otherNamesAreReported(second: String) throws {
+        let daemon = try ActivatedDaemon(fdNames: "ingest:" + second)
         let client = try daemon.ingestClient()
         #expect(try client.exchange([#"{"type":"click","share":"activated"}"#]) == [#"{"ok":true}"#], "\(daemon.log)")
-        #expect(eventually { daemon.log.contains(#"<4>sockets passed by systemd under another name"#)
-                             && daemon.log.contains("names=extra") }, "\(daemon.log)")
+        #expect(eventually { daemon.log.contains(#"<4>sockets passed by systemd other than the first named ingest"#)
+                             && daemon.log.contains("names=\(second)") }, "\(daemon.log)")
         // The control socket was not passed under its name: the daemon made its own.
         #expect(FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
         daemon.signal(SIGTERM)

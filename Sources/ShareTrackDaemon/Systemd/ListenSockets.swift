@@ -7,6 +7,8 @@ public struct ListenSockets: Sendable {
     /// Passed descriptors by name; empty when not socket-activated.
     /// If several share a name, the lowest descriptor is kept.
     public let byName: [String: Int32]
+    /// The names of the passed descriptors after the first of their name (not in `byName`).
+    public let repeatedNames: [String]
 
     /// The descriptor named `name`, if systemd passed one.
     public subscript(name: String) -> Int32? { byName[name] }
@@ -26,14 +28,15 @@ public struct ListenSockets: Sendable {
         }
 
         var byName: [String: Int32] = [:]
+        var repeatedNames: [String] = []
         let first = csystemd_listen_fds_start()
         for index in 0..<count {
             let fd = first + index
             try configure(fd)
             let name = names?[Int(index)].map { String(cString: $0) } ?? "unknown"
-            if byName[name] == nil { byName[name] = fd }
+            if byName[name] == nil { byName[name] = fd } else { repeatedNames.append(name) }
         }
-        return ListenSockets(byName: byName)
+        return ListenSockets(byName: byName, repeatedNames: repeatedNames)
     }
 
     /// Sets `FD_CLOEXEC` and `O_NONBLOCK` on `fd`.
