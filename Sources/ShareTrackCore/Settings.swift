@@ -56,6 +56,9 @@ public struct Settings: Sendable, Equatable {
     public static let defaultConfigFile = "/etc/sharetrack/sharetrackd.yaml"
 
     public var config = Settings.defaultConfigFile
+    /// Whether the config file was there: the default one may be missing, and then only the
+    /// defaults, the environment and the flags count.
+    public var configFileFound = true
     public var ingestSocket = "/run/sharetrack/ingest.sock"
     public var controlSocket = "/run/sharetrack/control.sock"
     public var database = "/var/lib/sharetrack/sharetrack.db"

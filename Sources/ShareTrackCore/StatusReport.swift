@@ -72,6 +72,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int32
     public var uptimeSeconds: Double
     public var configFile: String
+    /// Whether the config file was there (`Settings.configFileFound`).
+    public var configFileFound: Bool?
     public var ack: String
     public var flushInterval: Double
     public var database: Database

@@ -86,6 +86,7 @@ extension Daemon {
             rate: .init(last10s: stats.rate(overLast: 10), last1m: stats.rate(overLast: 60)),
             connections: stats.connections, cachedTokens: snapshot.cachedTokens,
             sharedStore: shipper?.status(flushInterval: settings.flushInterval))
+        report.configFileFound = settings.configFileFound
         report.visitorKey = visitorKey.fingerprint
         report.visitorRetention = flusher.retentionReport
         let building = flusher.rollupsBuilding

@@ -20,17 +20,19 @@ public enum SettingsLoader {
         let path = named ?? Settings.defaultConfigFile
         let file = try readFile(path, required: named != nil)
         do {
-            return try Settings(layers: [(.flag, flags), (.environment, variables), (.file(path), file),
-                                         (.defaultValue, [.config: path])])
+            var settings = try Settings(layers: [(.flag, flags), (.environment, variables), (.file(path), file ?? [:]),
+                                                 (.defaultValue, [.config: path])])
+            settings.configFileFound = file != nil
+            return settings
         } catch {
             throw Failure(description: error.description)
         }
     }
 
-    /// The flat keys of a YAML config file; a missing file is empty unless it was named.
-    static func readFile(_ path: String, required: Bool) throws(Failure) -> [Settings.Key: String] {
+    /// The flat keys of a YAML config file; nil for a missing file, unless it was named.
+    static func readFile(_ path: String, required: Bool) throws(Failure) -> [Settings.Key: String]? {
         guard let text = readText(path) else {
-            if !required && errno == ENOENT { return [:] }
+            if !required && errno == ENOENT { return nil }
             throw Failure(description: "config file \(path): \(String(cString: strerror(errno)))")
         }
         let node: Node?

@@ -26,7 +26,7 @@ struct StatusCommand: ControlCommand {
             .map { "\($0.key) \(Formatting.integer($0.value))" }
         var fields = [
             ("daemon", "sharetrackd \(status.version), pid \(status.pid), up \(Formatting.duration(status.uptimeSeconds))"),
-            ("config", status.configFile),
+            ("config", status.configFile + (status.configFileFound == false ? " (not found: the defaults are used)" : "")),
             ("ack", status.ack),
             ("flush interval", Formatting.duration(status.flushInterval)),
             ("database", "\(status.database.path) (\(Formatting.bytes(status.database.sizeBytes)))"),
