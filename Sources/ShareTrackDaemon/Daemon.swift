@@ -79,8 +79,13 @@ public final class Daemon: Sendable {
                     + "\(store.generation) but its journal continues at \(next.generation): the database is older than "
                     + "its journal (was it replaced by an older copy?); put the right file back or restore a backup")
             }
-            while let batch = try journal.batch(after: store.generation) { try store.apply(batch) }
-            try store.truncateLog()
+            var erased = false
+            while let batch = try journal.batch(after: store.generation) {
+                try store.apply(batch)
+                erased = erased || !batch.erasures.isEmpty
+            }
+            // An erasure among them rebuilds the file, as `forget` would have (`Store.scrub`).
+            try erased ? store.scrub() : store.truncateLog()
             // Without a shared store the journal is done with what the tables hold; with one it
             // keeps it until it is shipped (the scrub then forgets nothing, and only compacts).
             try journal.scrub(through: shipping == nil ? store.generation : 0)

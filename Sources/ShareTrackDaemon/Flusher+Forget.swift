@@ -23,23 +23,35 @@ extension Flusher {
     /// 1. the pending batch is flushed, and the erasure leads a batch of its own (`Engine.erase`);
     /// 2. both are journaled (the erasure sealed) and applied: the tables then hold every batch
     ///    before the erasure, and the erasure has deleted (visitor) or renamed (advocate) the id in
-    ///    them, with `secure_delete` overwriting the old bytes; the database's write-ahead log is
-    ///    emptied and truncated;
-    /// 3. the journal's batches before the erasure are deleted, and the journal rebuilt (`VACUUM`),
+    ///    them, with `secure_delete` overwriting the old bytes;
+    /// 3. the database file is rebuilt (`Store.scrub`: stale copies in pages' unused space) and its
+    ///    write-ahead log truncated;
+    /// 4. the journal's batches before the erasure are deleted, and the journal rebuilt (`VACUUM`),
     ///    its write-ahead log truncated (`Journal.erase`).
     ///
+    /// Steps 1-2 run on the flush queue; 3-4 on the apply queue, so that flushes, and the answers
+    /// that wait for them, go on meanwhile.
+    ///
     /// With a shared store the journal keeps its batches until they are shipped, the erasure's
-    /// included (it erases there too). Step 3 waits up to 3 s for that; past it, the batches
+    /// included (it erases there too). Step 4 waits up to 3 s for that; past it, the batches
     /// before the erasure that wait to be shipped are rewritten with the id erased from them (the
     /// store gets them so, and then the erasure, for what it had before), and `forget` finishes
     /// with the store's part pending.
     func forget(_ erasure: SealedErasure, completion: @escaping @Sendable (Result<ForgetDone, ForgetFailure>) -> Void) {
         queue.async { [self] in
-            completion(Result { () throws(ForgetFailure) in try forgetOnQueue(erasure) })
+            let generation: UInt64
+            switch Result(catching: { () throws(ForgetFailure) in try applyErasureOnQueue(erasure) }) {
+            case .success(let applied): generation = applied
+            case .failure(let failure): return completion(.failure(failure))
+            }
+            applyQueue.async { [self] in
+                completion(Result { () throws(ForgetFailure) in try scrubErased(erasure.erasure, generation: generation) })
+            }
         }
     }
 
-    private func forgetOnQueue(_ erasure: SealedErasure) throws(ForgetFailure) -> ForgetDone {
+    /// Steps 1-2; returns the erasure's generation.
+    private func applyErasureOnQueue(_ erasure: SealedErasure) throws(ForgetFailure) -> UInt64 {
         dispatchPrecondition(condition: .onQueue(queue))
         _ = flushOnQueue()
         guard let generation = pipeline.erase(erasure) else {
@@ -54,10 +66,16 @@ extension Flusher {
             throw ForgetFailure(description: "the erasure is journaled but not applied yet "
                                 + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
         }
+        return generation
+    }
+
+    /// Steps 3-4, for the erasure of `generation`, which the tables hold.
+    private func scrubErased(_ erasure: Erasure, generation: UInt64) throws(ForgetFailure) -> ForgetDone {
+        dispatchPrecondition(condition: .onQueue(applyQueue))
         do {
-            try store.withLock { try $0.truncateLog() }
+            try store.withLock { try $0.scrub() }
         } catch {
-            throw ForgetFailure(description: "the id is erased from the tables, but emptying the database's log failed: \(error)")
+            throw ForgetFailure(description: "the id is erased from the tables, but rebuilding the database's file failed: \(error)")
         }
         let removed = state.withLock { $0.erasedPairs.removeValue(forKey: generation) } ?? 0
         for attempt in 0..<30 where shippedGeneration() < generation {
@@ -65,7 +83,7 @@ extension Flusher {
         }
         let shipped = shippedGeneration()
         do {
-            try journal.withLock { try $0.erase(erasure.erasure, before: generation, scrubbingThrough: min(shipped, generation)) }
+            try journal.withLock { try $0.erase(erasure, before: generation, scrubbingThrough: min(shipped, generation)) }
         } catch {
             throw ForgetFailure(description: "the id is erased from the tables, but scrubbing the journal failed: \(error)")
         }
