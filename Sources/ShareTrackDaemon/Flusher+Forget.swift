@@ -29,8 +29,8 @@ extension Flusher {
     /// 4. the journal's batches before the erasure are deleted, and the journal rebuilt (`VACUUM`),
     ///    its write-ahead log truncated (`Journal.erase`).
     ///
-    /// Steps 1-2 run on the flush queue; 3-4 on the apply queue, so that flushes, and the answers
-    /// that wait for them, go on meanwhile.
+    /// Step 1 and the journaling run on the flush queue; the apply and steps 3-4 on the apply
+    /// queue, so that flushes, and the answers that wait for them, go on meanwhile.
     ///
     /// With a shared store the journal keeps its batches until they are shipped, the erasure's
     /// included (it erases there too). Step 4 waits up to 3 s for that; past it, the batches
@@ -40,7 +40,7 @@ extension Flusher {
     func forget(_ erasure: SealedErasure, completion: @escaping @Sendable (Result<ForgetDone, ForgetFailure>) -> Void) {
         queue.async { [self] in
             let generation: UInt64
-            switch Result(catching: { () throws(ForgetFailure) in try applyErasureOnQueue(erasure) }) {
+            switch Result(catching: { () throws(ForgetFailure) in try journalErasureOnQueue(erasure) }) {
             case .success(let applied): generation = applied
             case .failure(let failure): return completion(.failure(failure))
             }
@@ -50,8 +50,8 @@ extension Flusher {
         }
     }
 
-    /// Steps 1-2; returns the erasure's generation.
-    private func applyErasureOnQueue(_ erasure: SealedErasure) throws(ForgetFailure) -> UInt64 {
+    /// Step 1, and the journaling of step 2; returns the erasure's generation.
+    private func journalErasureOnQueue(_ erasure: SealedErasure) throws(ForgetFailure) -> UInt64 {
         dispatchPrecondition(condition: .onQueue(queue))
         _ = flushOnQueue()
         guard let generation = pipeline.erase(erasure) else {
@@ -61,17 +61,21 @@ extension Flusher {
             if attempt > 0 { usleep(100_000) }
             _ = flushOnQueue()
         }
-        applyQueue.sync { applyJournaled() }
-        guard pipeline.appliedGeneration >= generation else {
-            throw ForgetFailure(description: "the erasure is journaled but not applied yet "
-                                + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
+        guard pipeline.committedGeneration >= generation else {
+            throw ForgetFailure(description: "the flush is failing (\(lastReport?.error ?? "unknown")); the erasure "
+                                + "is kept in memory and completes when the flush recovers")
         }
         return generation
     }
 
-    /// Steps 3-4, for the erasure of `generation`, which the tables hold.
+    /// The apply of step 2, and steps 3-4, for the erasure of `generation`, which the journal holds.
     private func scrubErased(_ erasure: Erasure, generation: UInt64) throws(ForgetFailure) -> ForgetDone {
         dispatchPrecondition(condition: .onQueue(applyQueue))
+        applyJournaled()
+        guard pipeline.appliedGeneration >= generation else {
+            throw ForgetFailure(description: "the erasure is journaled but not applied yet "
+                                + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
+        }
         do {
             try store.withLock { try $0.scrub() }
         } catch {
