@@ -3,8 +3,9 @@ import ShareTrackCore
 import ShareTrackShared
 
 extension Shipper {
-    /// How often retention runs in the shared store at most.
-    static let retentionPeriod: Duration = .seconds(60)
+    /// How often retention runs in the shared store at most: with the shipper working at least
+    /// every 10 s, a pair that came of age is gone from the store within 40 s (the contract: a minute).
+    static let retentionPeriod: Duration = .seconds(30)
     /// Visitor pairs one transaction in the store deletes.
     static let retentionChunk = 5000
 
