@@ -142,10 +142,9 @@ public enum BatchCodec {
     /// - Parameters:
     ///   - visitorKey: opens the batch's erasures, and hashes the visitor ids of a version 1
     ///     batch (see above).
-    ///   - erasure: one to carry out on the batch's shares and visitor pairs as it is read (for a
-    ///     batch the tables hold already, which waits in the journal to be shipped).
+    ///   - rewrite: what to change in the batch's shares and visitor pairs as it is read.
     public static func decode(header: UnsafeRawBufferPointer, effects: UnsafeRawBufferPointer,
-                              visitorKey: VisitorKey? = nil, erasing erasure: Erasure? = nil) throws(Corrupt) -> Batch {
+                              visitorKey: VisitorKey? = nil, rewriting rewrite: (any BatchRewrite)? = nil) throws(Corrupt) -> Batch {
         var reader = ByteReader(header)
         let format = try reader.byte()
         guard (1...version).contains(format) else { throw Corrupt(description: "unknown batch format") }
@@ -168,8 +167,8 @@ public enum BatchCodec {
         while let record = try records.next() {
             switch record {
             case .counters(let delta, let key): batch.add(delta, at: key)
-            case .share(let share): batch.add(erasure?.renaming(share) ?? share)
-            case .visitor(let pair) where erasure?.deletes(pair) != true: batch.add(pair)
+            case .share(let share): batch.add(rewrite?.rewriting(share) ?? share)
+            case .visitor(let pair) where rewrite?.keeps(pair) != false: batch.add(pair)
             case .visitor: continue
             case .erasure(let sealed): batch.add(sealed)
             }

@@ -65,10 +65,24 @@ extension Flusher {
             store.withLock { $0.database.checkpoint() }
             logger.info("visitor retention removed expired visitor pairs", metadata: ["pairs": "\(total)"])
         }
+        expireJournaledVisitors(before: cutoff)
         state.withLock { state in
             state.retention.lastRun = RFC3339.format(Int64(now))
             state.retention.removedLastRun = total
             state.retention.removedTotal += total
+        }
+    }
+
+    /// With a shared store that does not have every applied batch yet, leaves the pairs of
+    /// clicks before `cutoff` out of those batches in the journal too (`Journal.expireVisitors`).
+    private func expireJournaledVisitors(before cutoff: Int64) {
+        let (shipped, applied) = (shippedGeneration(), pipeline.appliedGeneration)
+        guard shipped < applied else { return }
+        do {
+            try journal.withLock { try $0.expireVisitors(before: cutoff, after: shipped, through: applied) }
+        } catch {
+            logger.error("visitor retention in the journal's unshipped batches failed; retrying at the next run",
+                         metadata: ["error": "\(error)"])
         }
     }
 

@@ -14,7 +14,9 @@ import ShareTrackCore
 /// with once it is shipped too: the daemon passes the lower of the two generations.
 ///
 /// `summary` holds each batch's event count and commit time beside it, so that the shared store's
-/// backlog (`JournalReader.backlog`) is a small range scan, not a read of the batches.
+/// backlog (`JournalReader.backlog`) is a small range scan, not a read of the batches; and the
+/// time of its oldest visitor pair, so that `visitor_retention` finds the batches it must rewrite
+/// (`Journal+Rewrite`) without reading the others.
 ///
 /// At start the daemon applies what a crash left in the journal before anything else. Readers
 /// (`Queries` offline) read it first and then the database, and count the journal's batches the
@@ -24,7 +26,7 @@ public final class Journal {
     private let insert: Statement
     private let insertSummary: Statement
     private let forget: Statement
-    private let visitorKey: VisitorKey
+    let visitorKey: VisitorKey
     private let forgetSummary: Statement
 
     public static func path(of databasePath: String) -> String { databasePath + ".journal" }
@@ -49,6 +51,11 @@ public final class Journal {
                 CREATE TABLE IF NOT EXISTS summary (
                     generation INTEGER PRIMARY KEY, events INTEGER NOT NULL, time INTEGER NOT NULL);
                 """)
+            // The time of the oldest visitor pair of each batch (`Journal+Rewrite`); a journal of
+            // an earlier version has it for no row (null: not known yet).
+            if try !database.prepare("SELECT 1 FROM pragma_table_info('summary') WHERE name = 'oldest_pair'").hasRow() {
+                try database.execute("ALTER TABLE summary ADD COLUMN oldest_pair INTEGER")
+            }
             database.setBusyTimeout(milliseconds: 100)
             let claim = try database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)")
             try claim.bind([.integer(databaseID)])
@@ -62,7 +69,7 @@ public final class Journal {
                 }
             }
             insert = try database.prepare("INSERT INTO journal (generation, header, effects) VALUES (?, ?, ?)")
-            insertSummary = try database.prepare("INSERT INTO summary (generation, events, time) VALUES (?, ?, ?)")
+            insertSummary = try database.prepare("INSERT INTO summary (generation, events, time, oldest_pair) VALUES (?, ?, ?, ?)")
             forget = try database.prepare("DELETE FROM journal WHERE generation <= ?")
             forgetSummary = try database.prepare("DELETE FROM summary WHERE generation <= ?")
         } catch {
@@ -113,7 +120,8 @@ public final class Journal {
                     try insert.run()
                 }
             }
-            try insertSummary.bind([.integer(Int64(batch.generation)), .integer(Int64(batch.events)), .integer(Int64(Glibc.time(nil)))])
+            try insertSummary.bind([.integer(Int64(batch.generation)), .integer(Int64(batch.events)), .integer(Int64(Glibc.time(nil))),
+                                    .integer(Self.oldestPair(of: batch))])
             try insertSummary.run()
             try forget(through: done)
         }
@@ -147,37 +155,6 @@ public final class Journal {
             "SELECT header, effects FROM journal WHERE generation > ? ORDER BY generation")
         try statement.bind([.integer(Int64(generation))])
         return try statement.rows { try BatchCodec.decode(header: $0.blob(0), effects: $0.blob(1)) }
-    }
-
-    /// Carries out `erasure` on the batches before its own, `generation`, that stay journaled
-    /// after `done` (the tables hold them, a shared store does not yet): their shares of the
-    /// advocate under the pseudonym, the visitor's pairs left out, so that the store gets them so.
-    /// Then scrubs the journal through `done` (`scrub`): what the erasure erased is in no file.
-    ///
-    /// One batch at a time, each read, rewritten and replaced in a transaction of its own: a
-    /// long backlog is never in memory whole.
-    public func erase(_ erasure: Erasure, before generation: UInt64, scrubbingThrough done: UInt64) throws {
-        let waiting = try database.prepare("SELECT generation FROM journal WHERE generation > ? AND generation < ?")
-        try waiting.bind([.integer(Int64(done)), .integer(Int64(generation))])
-        let select = try database.prepare("SELECT header, effects FROM journal WHERE generation = ?")
-        let update = try database.prepare("UPDATE journal SET effects = ? WHERE generation = ?")
-        for waitingGeneration in try waiting.rows({ $0.int64(0) }) {
-            try database.transaction {
-                defer { select.reset() }
-                try select.bind([.integer(waitingGeneration)])
-                guard try select.step() else { return }
-                let effects = select.blob(1)
-                let erased = try BatchCodec.decode(header: select.blob(0), effects: effects, visitorKey: visitorKey,
-                                                   erasing: erasure).effects.bytes
-                guard !erased.elementsEqual(effects) else { return }
-                try erased.withUnsafeBytes { erased in
-                    try update.bindUnowned(blob: erased, at: 1)
-                    try update.bind(waitingGeneration, at: 2)
-                    try update.run()
-                }
-            }
-        }
-        try scrub(through: done)
     }
 
     /// Deletes the batches the tables hold (through `generation`), rebuilds the file (`VACUUM`) and

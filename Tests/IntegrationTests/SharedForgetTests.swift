@@ -5,8 +5,9 @@ import Testing
 /// `forget` on a node whose shared store is not taking batches (docs/privacy.md): the database
 /// and the journal are scrubbed at once (the batches waiting to be shipped rewritten with the id
 /// erased, the erasure itself sealed), the answer says the store's part is pending, and the store
-/// gets the erasure once shipping resumes, also across a restart in between.
-@Suite("Forget while the shared store waits", .serialized)
+/// gets the erasure once shipping resumes, also across a restart in between. `visitor_retention`
+/// likewise leaves the pairs that come of age out of the batches waiting to be shipped.
+@Suite("Forget and retention while the shared store waits", .serialized)
 struct SharedForgetTests {
     @Test("forget while shipping is held: the id in no file at once, the store erased once shipping resumes, across a restart")
     func forgetWhileShippingWaits() throws {
@@ -57,6 +58,41 @@ struct SharedForgetTests {
         let done = try PrivacyTests.sharectl(restarted, ["forget", "--advocate", "nobody-known", "--json"])
         #expect((done.json as? [String: Any])?["shared_store"] as? String == "erased", "\(done.stdout)")
         #expect(try restarted.stop() == 0)
+    }
+
+    @Test("visitor_retention while shipping is held: a pair that comes of age leaves the journal's unshipped batches and never reaches the store")
+    func retentionWhileShippingWaits() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "aging")
+        let now = Int64(Date().timeIntervalSince1970)
+        try daemon.send([TestEvent(token: "r1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
+        try daemon.waitUntilShipped()
+        let lock = try store.connect()
+        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        try daemon.send([TestEvent(token: "r1", kind: .click(visitor: "zq-aged", bot: false), time: now - 3 * 3600),
+                         TestEvent(token: "r1", kind: .click(visitor: "zq-fresh", bot: false), time: now)])
+        #expect(try PrivacyTests.sharectl(daemon, ["flush"]).status == 0)
+        let key = try #require(FileManager.default.contents(atPath: store.keyFile).flatMap { VisitorKey(bytes: Array($0)) })
+        let aged = key.hash("zq-aged")
+        let inJournal = { try Self.filesHolding(aged, in: daemon).filter { $0.contains("journal") } }
+        #expect(try !inJournal().isEmpty)
+
+        // The daemon's configuration file (`DaemonProcess`), read again by a reload.
+        try "visitor_retention: 1h\n".write(toFile: daemon.directory + "/none.yaml", atomically: true, encoding: .utf8)
+        #expect(try PrivacyTests.sharectl(daemon, ["reload"]).status == 0)
+        var left = ["?"]
+        #expect(try eventually(timeout: 10) {
+            left = try inJournal()
+            return left.isEmpty
+        }, "still in \(left)")
+
+        try lock.execute("COMMIT")
+        try daemon.waitUntilShipped()
+        let pairs = try store.connect().query("SELECT visitor FROM visitors")
+        #expect(pairs.count == 1 && pairs.string(0, 0) == String(Int64(bitPattern: key.hash("zq-fresh"))), "\(pairs)")
+        let clicks = try store.connect().query("SELECT sum(clicks), sum(unique_clicks) FROM counters")
+        #expect(clicks.string(0, 0) == "2" && clicks.string(0, 1) == "2")
+        #expect(try daemon.stop() == 0)
     }
 
     /// The files under the daemon's directory holding `hash`'s 8 bytes in either order.

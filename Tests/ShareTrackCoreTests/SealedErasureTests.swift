@@ -87,13 +87,13 @@ struct SealedErasureTests {
         batch.add(VisitorPair(token: "s2", visitor: 99, time: 100))
         let header = BatchCodec.header(batch)
 
-        let renamed = try decode(header: header, effects: batch.effects.bytes, key: testKey, erasing: Self.advocate)
+        let renamed = try decode(header: header, effects: batch.effects.bytes, key: testKey, rewriting: Self.advocate)
         #expect(renamed.shares.map(\.attributes.advocate) == ["forgotten-0123456789ab", "someone"])
         #expect(renamed.visitors == batch.visitors && renamed.counters == batch.counters)
         #expect(!renamed.effects.bytes.contains(Array("zq-advocate-id".utf8)))
 
         let withoutVisitor = try decode(header: header, effects: batch.effects.bytes, key: testKey,
-                                        erasing: .visitor(hash: Self.visitorHash))
+                                        rewriting: Erasure.visitor(hash: Self.visitorHash))
         #expect(withoutVisitor.visitors == [VisitorPair(token: "s2", visitor: 99, time: 100)])
         #expect(withoutVisitor.shares == batch.shares && withoutVisitor.counters == batch.counters)
         // Read back, the rewritten record is what it was made from.
@@ -101,9 +101,9 @@ struct SealedErasureTests {
         #expect(reread.visitors == withoutVisitor.visitors && reread.counters == batch.counters)
     }
 
-    private func decode(header: [UInt8], effects: [UInt8], key: VisitorKey?, erasing erasure: Erasure? = nil) throws -> Batch {
+    private func decode(header: [UInt8], effects: [UInt8], key: VisitorKey?, rewriting rewrite: (any BatchRewrite)? = nil) throws -> Batch {
         try header.withUnsafeBytes { header in
-            try effects.withUnsafeBytes { try BatchCodec.decode(header: header, effects: $0, visitorKey: key, erasing: erasure) }
+            try effects.withUnsafeBytes { try BatchCodec.decode(header: header, effects: $0, visitorKey: key, rewriting: rewrite) }
         }
     }
 }

@@ -113,6 +113,32 @@ import TestSupport
         #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
     }
 
+    @Test("retention in the journal: the pairs before the cut-off leave the batches the tables hold and the store not yet")
+    func retentionOfUnshippedBatches() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+        // Hours 10 and 20 in each: 1 is shipped, 2-3 wait, 4 is not applied yet. Batches of
+        // 100 KB and more, whose records span pages of their own (overflow pages).
+        let crowd = (0..<8000).map { ("crowd", "crowd-\($0)", Int64(30)) }
+        let batches = (1...4).map { clicks(UInt64($0), [("t\($0)", "old-\($0)", 10), ("t\($0)", "new-\($0)", 20)] + crowd) }
+        for batch in batches { try journal.append(batch, forgettingThrough: 0) }
+        try journal.expireVisitors(before: 15 * 3600, after: 1, through: 3)
+        let kept = try journal.batches()
+        #expect(kept.map { Array($0.visitors.prefix(2).map(\.visitor)) } == [
+            [visitor("old-1"), visitor("new-1")], [visitor("new-2"), visitor("crowd-0")], [visitor("new-3"), visitor("crowd-0")],
+            [visitor("old-4"), visitor("new-4")],
+        ])
+        #expect(kept.map(\.counters) == batches.map(\.counters))
+        for id in ["old-2", "old-3"] {
+            let hash = withUnsafeBytes(of: visitor(id).littleEndian) { Array($0) }
+            #expect(try filesHolding(hash, in: file.directory.path).isEmpty, "\(id)")
+        }
+        // A later cut-off takes the rest of those batches' pairs, and none of the others'.
+        try journal.expireVisitors(before: 21 * 3600, after: 1, through: 3)
+        #expect(try journal.batches().map(\.visitors.count) == [8002, 8000, 8000, 8002])
+    }
+
     @Test("retention deletes pairs of hours before the cut-off, in chunks, and returns them")
     func retention() throws {
         let file = try TemporaryDatabase()
