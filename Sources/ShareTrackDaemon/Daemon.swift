@@ -186,6 +186,10 @@ public final class Daemon: Sendable {
         OpsAccess.warnIfMissing(settings.opsGroup, logger: logger)
         while true {
             let number = signals.next()
+            // The lifecycle queue is busy with the stop: say so now, not once it is over.
+            if number != SIGHUP, state.withLock({ $0.stopping }) {
+                logger.notice("\(number == SIGINT ? "SIGINT" : "SIGTERM") again: still stopping (committing and answering what is held)")
+            }
             lifecycleQueue.async { [self] in
                 switch number {
                 case SIGHUP: _ = reload()

@@ -143,6 +143,9 @@ struct StorageFaultTests {
         kill(daemon.pid, SIGTERM)
         usleep(1_000_000)
         #expect(daemon.process.isRunning)
+        // A second SIGTERM meanwhile is answered in the log at once.
+        kill(daemon.pid, SIGTERM)
+        #expect(eventually { daemon.log.contains("SIGTERM again: still stopping") }, "\(daemon.log.suffix(1000))")
         shell.quit()
         #expect(try daemon.waitForExit() == 0, "\(daemon.log.suffix(1000))")
         #expect(try client.readLines(batch.events.count).map(IngestTests.outcome) == batch.expected)
