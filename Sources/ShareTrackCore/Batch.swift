@@ -59,6 +59,12 @@ public struct Batch: Sendable {
         BatchCodec.encode(pair, into: &effects)
     }
 
+    /// Records the visitor pair `sealed` holds, which the journal gets sealed (a rewritten batch's).
+    public mutating func add(_ sealed: SealedPair) {
+        visitors.append(sealed.pair)
+        BatchCodec.encode(sealed, into: &effects)
+    }
+
     /// Records an erasure; only before anything else (see above). The journal gets it sealed.
     public mutating func add(_ erasure: SealedErasure) {
         precondition(!hasRows, "an erasure must lead its batch")

@@ -10,7 +10,9 @@
 /// token the record before it named (a first click: its counter delta, then its visitor) leaves the
 /// token out; one kept apart (`VisitorPair.apart`, a later tag) always names it.
 ///
-/// An erasure is sealed (`SealedErasure`): its record holds the sealed bytes, counted. Inside the
+/// An erasure is sealed (`SealedErasure`): its record holds the sealed bytes, counted; so is a
+/// visitor pair of a forgotten visitor in a batch rewritten while it waited to be shipped
+/// (`SealedPair`). Inside the
 /// seal is its plain record, a tag and the visitor's hash or the advocate id and pseudonym, as
 /// versions 2 and 3 wrote it in the batch itself. Reading an erasure needs the visitor key; readers
 /// without it (`sharectl --db`, which only counts) skip erasures.
@@ -29,6 +31,7 @@ public enum BatchCodec {
 
     enum Tag: UInt8 {
         case counters = 1, share, visitor, visitorOfLastToken, erasedVisitor, erasedAdvocate, visitorApart, sealedErasure
+        case sealedVisitor
     }
 
     // MARK: Encoding
@@ -84,6 +87,11 @@ public enum BatchCodec {
     static func encode(_ erasure: SealedErasure, into writer: inout ByteWriter) {
         writer.byte(Tag.sealedErasure.rawValue)
         writer.counted(erasure.bytes)
+    }
+
+    static func encode(_ pair: SealedPair, into writer: inout ByteWriter) {
+        writer.byte(Tag.sealedVisitor.rawValue)
+        writer.counted(pair.bytes)
     }
 
     /// The plain record of `erasure`, which `SealedErasure` seals.
@@ -168,8 +176,16 @@ public enum BatchCodec {
             switch record {
             case .counters(let delta, let key): batch.add(delta, at: key)
             case .share(let share): batch.add(rewrite?.rewriting(share) ?? share)
-            case .visitor(let pair) where rewrite?.keeps(pair) != false: batch.add(pair)
-            case .visitor: continue
+            case .visitor(let pair):
+                switch rewrite?.rewriting(pair) ?? .keep {
+                case .keep: batch.add(pair)
+                case .drop: continue
+                case .seal:
+                    guard let visitorKey else { throw Corrupt(description: "sealing a visitor pair needs the visitor key") }
+                    batch.add(SealedPair(pair, key: visitorKey))
+                }
+            case .sealedVisitor(let sealed) where rewrite?.rewriting(sealed.pair) != .drop: batch.add(sealed)
+            case .sealedVisitor: continue
             case .erasure(let sealed): batch.add(sealed)
             }
         }

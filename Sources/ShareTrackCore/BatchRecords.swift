@@ -6,6 +6,7 @@ public struct BatchRecords {
         case counters(Counters, at: CounterKey)
         case share(ShareRecord)
         case visitor(VisitorPair)
+        case sealedVisitor(SealedPair)
         case erasure(SealedErasure)
     }
 
@@ -59,11 +60,14 @@ public struct BatchRecords {
             case .sealedErasure where sealed:
                 let bytes = try reader.counted()
                 if let visitorKey { return .erasure(try SealedErasure(opening: bytes, key: visitorKey)) }
+            case .sealedVisitor where sealed:
+                let bytes = try reader.counted()
+                if let visitorKey { return .sealedVisitor(try SealedPair(opening: bytes, key: visitorKey)) }
             case let tag where !legacy && !sealed && (tag == .erasedVisitor || tag == .erasedAdvocate):
                 // Versions 2 and 3 wrote an erasure in clear; read, it is sealed from then on.
                 let erasure = try BatchCodec.erasure(tagged: tag, from: &reader)
                 if let visitorKey { return .erasure(SealedErasure(erasure, key: visitorKey)) }
-            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart, .sealedErasure:
+            case nil, .erasedVisitor, .erasedAdvocate, .visitorApart, .sealedErasure, .sealedVisitor:
                 throw BatchCodec.Corrupt(description: "unknown record in the batch")
             }
         }

@@ -1,14 +1,25 @@
 /// What rewriting a journaled batch changes in it as it is read (`BatchCodec.decode(rewriting:)`):
 /// for a batch the tables hold already, which waits in the journal to be shipped to a shared
-/// store, so that personal data the daemon has deleted is not shipped, nor kept, from there.
+/// store, so that personal data the daemon has deleted is not kept there in clear.
 public protocol BatchRewrite: Sendable {
     /// `share`, as the rewritten batch holds it.
     func rewriting(_ share: ShareRecord) -> ShareRecord
-    /// Whether the rewritten batch keeps `pair`.
-    func keeps(_ pair: VisitorPair) -> Bool
+    /// What becomes of `pair`.
+    func rewriting(_ pair: VisitorPair) -> PairRewrite
 }
 
-/// `forget`: the advocate's shares under the pseudonym, the visitor's pairs left out.
+/// What rewriting a batch does with one of its visitor pairs.
+public enum PairRewrite: Sendable {
+    case keep
+    /// Kept sealed (`SealedPair`): the store still needs it to count exactly (the erasure that
+    /// follows deletes it there).
+    case seal
+    case drop
+}
+
+/// `forget`: the advocate's shares under the pseudonym, the visitor's pairs sealed. (Left out,
+/// the store could not tell that a click of the visitor through this node repeats a visit it
+/// has through another, and would count it unique.)
 extension Erasure: BatchRewrite {
     public func rewriting(_ share: ShareRecord) -> ShareRecord {
         guard case .advocate(let id, let pseudonym) = self, share.attributes.advocate == id else { return share }
@@ -17,8 +28,8 @@ extension Erasure: BatchRewrite {
         return renamed
     }
 
-    public func keeps(_ pair: VisitorPair) -> Bool {
-        if case .visitor(let hash) = self { pair.visitor != hash } else { true }
+    public func rewriting(_ pair: VisitorPair) -> PairRewrite {
+        if case .visitor(let hash) = self, pair.visitor == hash { .seal } else { .keep }
     }
 }
 
@@ -33,5 +44,5 @@ public struct VisitorExpiry: BatchRewrite {
 
     public func rewriting(_ share: ShareRecord) -> ShareRecord { share }
 
-    public func keeps(_ pair: VisitorPair) -> Bool { pair.time >= cutoff }
+    public func rewriting(_ pair: VisitorPair) -> PairRewrite { pair.time >= cutoff ? .keep : .drop }
 }

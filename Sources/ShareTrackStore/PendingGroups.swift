@@ -29,7 +29,7 @@ struct PendingGroups {
                 switch record {
                 case .counters(let delta, let key): try groups.add(delta, at: key, context)
                 case .share(let share): try groups.add(share, context)
-                case .visitor, .erasure: continue
+                case .visitor, .sealedVisitor, .erasure: continue
                 }
             }
         }

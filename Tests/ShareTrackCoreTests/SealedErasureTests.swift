@@ -70,7 +70,7 @@ struct SealedErasureTests {
         #expect(throws: BatchCodec.Corrupt.self) { try decode(header: [4] + header.dropFirst(), effects: effects, key: testKey) }
     }
 
-    @Test("a batch read erasing an advocate has its shares under the pseudonym; erasing a visitor, without its pairs")
+    @Test("a batch read erasing an advocate has its shares under the pseudonym; erasing a visitor, its pairs sealed")
     func decodeErasing() throws {
         var batch = Batch(generation: 7)
         let attributes = ShareAttributes(advocate: "zq-advocate-id", venue: "v", campaign: nil, network: "x", followers: 5)
@@ -92,13 +92,22 @@ struct SealedErasureTests {
         #expect(renamed.visitors == batch.visitors && renamed.counters == batch.counters)
         #expect(!renamed.effects.bytes.contains(Array("zq-advocate-id".utf8)))
 
-        let withoutVisitor = try decode(header: header, effects: batch.effects.bytes, key: testKey,
-                                        rewriting: Erasure.visitor(hash: Self.visitorHash))
-        #expect(withoutVisitor.visitors == [VisitorPair(token: "s2", visitor: 99, time: 100)])
-        #expect(withoutVisitor.shares == batch.shares && withoutVisitor.counters == batch.counters)
-        // Read back, the rewritten record is what it was made from.
-        let reread = try decode(header: header, effects: withoutVisitor.effects.bytes, key: testKey)
-        #expect(reread.visitors == withoutVisitor.visitors && reread.counters == batch.counters)
+        // The visitor's pair stays, for the store to count exactly, but not in clear.
+        let sealed = try decode(header: header, effects: batch.effects.bytes, key: testKey,
+                                rewriting: Erasure.visitor(hash: Self.visitorHash))
+        #expect(sealed.visitors == batch.visitors)
+        #expect(sealed.shares == batch.shares && sealed.counters == batch.counters)
+        let hash = withUnsafeBytes(of: Self.visitorHash.littleEndian) { Array($0) }
+        #expect(batch.effects.bytes.contains(hash) && !sealed.effects.bytes.contains(hash))
+        // Read back, the rewritten record is what it was made from; without the key, without the sealed pair.
+        let reread = try decode(header: header, effects: sealed.effects.bytes, key: testKey)
+        #expect(reread.visitors == batch.visitors && reread.counters == batch.counters)
+        #expect(try decode(header: header, effects: sealed.effects.bytes, key: nil).visitors == [VisitorPair(token: "s2", visitor: 99, time: 100)])
+        // Retention drops a sealed pair that came of age, and keeps the others sealed.
+        let expired = try decode(header: header, effects: sealed.effects.bytes, key: testKey, rewriting: VisitorExpiry(cutoff: 101))
+        #expect(expired.visitors.isEmpty)
+        let young = try decode(header: header, effects: sealed.effects.bytes, key: testKey, rewriting: VisitorExpiry(cutoff: 100))
+        #expect(young.effects.bytes.count == sealed.effects.bytes.count && young.visitors == batch.visitors)
     }
 
     private func decode(header: [UInt8], effects: [UInt8], key: VisitorKey?, rewriting rewrite: (any BatchRewrite)? = nil) throws -> Batch {

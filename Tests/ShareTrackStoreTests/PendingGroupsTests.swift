@@ -28,7 +28,7 @@ import Testing
                     switch record {
                     case .counters(let delta, let key): pending.add(delta, at: key)
                     case .share(let share): pending.add(share)
-                    case .visitor, .erasure: Issue.record("the test batches have no \(record)")
+                    case .visitor, .sealedVisitor, .erasure: Issue.record("the test batches have no \(record)")
                     }
                     records.removeLast()
                 }
