@@ -13,6 +13,13 @@ import TestSupport
         return batch
     }
 
+    /// A new database and its journal.
+    private static func storeAndJournal() throws -> (TemporaryDatabase, Journal) {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        return (file, try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey))
+    }
+
     private func clicks(_ generation: UInt64, _ pairs: [(String, String, Int64)]) -> Batch {
         batch(generation) { batch in
             for (token, id, hour) in pairs {
@@ -78,9 +85,7 @@ import TestSupport
 
     @Test("an erasure whose batches wait to be shipped rewrites them: the id in no file, the rest as it was")
     func erasureOfUnshippedBatches() throws {
-        let file = try TemporaryDatabase()
-        let store = try Store(path: file.path, visitorKey: testKey)
-        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+        let (file, journal) = try Self.storeAndJournal()
         let share = { (generation: UInt64, token: String, advocate: String) in
             self.batch(generation) { batch in
                 batch.add(ShareRecord(token: token, attributes: ShareAttributes(
@@ -116,9 +121,7 @@ import TestSupport
 
     @Test("retention in the journal: the pairs before the cut-off leave the batches the tables hold and the store not yet")
     func retentionOfUnshippedBatches() throws {
-        let file = try TemporaryDatabase()
-        let store = try Store(path: file.path, visitorKey: testKey)
-        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+        let (file, journal) = try Self.storeAndJournal()
         // Hours 10 and 20 in each: 1 is shipped, 2-3 wait, 4 is not applied yet. Batches of
         // 100 KB and more, whose records span pages of their own (overflow pages).
         let crowd = (0..<8000).map { ("crowd", "crowd-\($0)", Int64(30)) }
