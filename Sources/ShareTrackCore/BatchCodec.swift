@@ -10,12 +10,11 @@
 /// token the record before it named (a first click: its counter delta, then its visitor) leaves the
 /// token out; one kept apart (`VisitorPair.apart`, a later tag) always names it.
 ///
-/// An erasure is sealed (`SealedErasure`): its record holds the sealed bytes, counted; so is a
-/// visitor pair of a forgotten visitor in a batch rewritten while it waited to be shipped
-/// (`SealedPair`). Inside the
+/// An erasure is sealed (`SealedErasure`): its record holds the sealed bytes, counted. Inside the
 /// seal is its plain record, a tag and the visitor's hash or the advocate id and pseudonym, as
-/// versions 2 and 3 wrote it in the batch itself. Reading an erasure needs the visitor key; readers
-/// without it (`sharectl --db`, which only counts) skip erasures.
+/// versions 2 and 3 wrote it in the batch itself. So is a forgotten visitor's pair in a batch
+/// rewritten while it waited to be shipped (`SealedPair`). Reading them needs the visitor key;
+/// readers without it (`sharectl --db`, which only counts) skip them.
 ///
 /// Version 1 (the first release) held visitor ids in clear and a `value` as the 8 bytes of a
 /// `Double`; such a batch (left journaled by a crash before an upgrade) still decodes: its visitor

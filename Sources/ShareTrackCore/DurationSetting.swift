@@ -1,7 +1,8 @@
 /// A length of time in the configuration (`idle_timeout`, `visitor_retention`): a number of
 /// seconds, or a number followed by `s`, `m`, `h` or `d` (`300`, `1.5`, `30m`, `12h`, `90d`),
-/// the number in decimal (`Double(plainDecimal:)`). Fractions are allowed; the value is at least 0 and at most 100 years, so that it can be added
-/// to any time the daemon handles without overflowing.
+/// the number in decimal (`Double(plainDecimal:)`). Fractions are allowed; the value is at least
+/// 0 and at most 100 years, so that it can be added to any time the daemon handles without
+/// overflowing.
 public struct DurationSetting: Sendable, Equatable, CustomStringConvertible {
     public static let maxSeconds = 100 * 365 * 86400.0
 

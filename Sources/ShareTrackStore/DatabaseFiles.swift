@@ -45,10 +45,6 @@ public struct DatabaseFiles: Sendable {
         Identity(path: path).map { (Int64(bitPattern: $0.device), Int64(bitPattern: $0.inode)) }
     }
 
-    /// Refuses to open a database whose `-wal` was not written for it: SQLite would apply that log
-    /// to the file and corrupt it. A log that holds data belongs to the file the journal recorded
-    /// at the last start (the database moved or copied over by another file has another inode),
-    /// and never to a database that does not exist.
     /// Refuses a database named through a symbolic link to the file: its journal, lock and visitor
     /// key would be looked for beside the link, not beside the file, so another daemon on the file
     /// would not be seen, and a journal left there would not be applied. (A link to a directory on
@@ -74,6 +70,10 @@ public struct DatabaseFiles: Sendable {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
+    /// Refuses to open a database whose `-wal` was not written for it: SQLite would apply that log
+    /// to the file and corrupt it. A log that holds data belongs to the file the journal recorded
+    /// at the last start (the database moved or copied over by another file has another inode),
+    /// and never to a database that does not exist.
     public static func checkBeforeOpen(databasePath: String) throws {
         let wal = databasePath + "-wal"
         var info = stat()

@@ -10,11 +10,11 @@ extension Journal {
     }
 
     /// Carries out `erasure` on the batches before its own, `generation`, that stay journaled
-    /// after `done`: their shares of the advocate under the pseudonym, the visitor's pairs left
-    /// out, so that the store gets them so. Then scrubs the journal through `done` (`scrub`):
-    /// what the erasure erased is in no file.
+    /// after `done`: their shares of the advocate under the pseudonym, the visitor's pairs sealed
+    /// (`Erasure`'s `BatchRewrite`), so that the store gets them so. Then scrubs the journal
+    /// through `done` (`scrub`): what the erasure erased is in no file in clear.
     public func erase(_ erasure: Erasure, before generation: UInt64, scrubbingThrough done: UInt64) throws {
-        try rewrite(generations(where: "generation > ? AND generation < ?", done, generation), with: erasure)
+        try rewrite(generations(where: "generation > ? AND generation < ?", Int64(done), Int64(generation)), with: erasure)
         try scrub(through: done)
     }
 
@@ -24,7 +24,7 @@ extension Journal {
     /// before the cutoff.
     public func expireVisitors(before cutoff: Int64, after done: UInt64, through applied: UInt64) throws {
         let aged = try generations(where: "generation > ? AND generation <= ? AND coalesce(oldest_pair, 0) < ?",
-                                   done, applied, UInt64(max(0, cutoff)))
+                                   Int64(done), Int64(applied), cutoff)
         guard !aged.isEmpty else { return }
         try database.execute("PRAGMA secure_delete = ON")
         defer { try? database.execute("PRAGMA secure_delete = OFF") }
@@ -33,9 +33,9 @@ extension Journal {
     }
 
     /// The generations in `summary` matching `condition`, whose parameters are `values`.
-    private func generations(where condition: String, _ values: UInt64...) throws -> [Int64] {
+    private func generations(where condition: String, _ values: Int64...) throws -> [Int64] {
         let statement = try database.prepare("SELECT generation FROM summary WHERE \(condition) ORDER BY generation")
-        try statement.bind(values.map { .integer(Int64(clamping: $0)) })
+        try statement.bind(values.map { .integer($0) })
         return try statement.rows { $0.int64(0) }
     }
 

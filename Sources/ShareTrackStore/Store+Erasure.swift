@@ -106,8 +106,9 @@ extension Store {
     /// Rebuilds the database file (`VACUUM`) and truncates its write-ahead log, after an erasure:
     /// every page is then written anew. `secure_delete` zeroes what a delete frees, but not the
     /// stale copies SQLite leaves in a page's unused space when it rebuilds the page (a b-tree
-    /// split or merge), where an erased advocate id or visitor hash could otherwise remain. Takes
-    /// about 14 s a gigabyte here (2 million shares), and room for a copy of the file.
+    /// split or merge), where an erased advocate id or visitor hash could otherwise remain. Took
+    /// 8-13 s for the 1 GB file of 2 million shares here (docs/privacy.md), and needs room for
+    /// two more copies of the file while it runs.
     public func scrub() throws {
         try database.execute("VACUUM")
         try truncateLog()
