@@ -2,7 +2,8 @@
 /// seconds, or a number followed by `s`, `m`, `h` or `d` (`300`, `1.5`, `30m`, `12h`, `90d`),
 /// the number in decimal (`Double(plainDecimal:)`). Fractions are allowed; the value is at least
 /// 0 and at most 100 years, so that it can be added to any time the daemon handles without
-/// overflowing.
+/// overflowing. A number above 0 too small for a `Double` (`1e-400`) is refused rather than taken
+/// as 0, which means "never" for both settings.
 public struct DurationSetting: Sendable, Equatable, CustomStringConvertible {
     public static let maxSeconds = 100 * 365 * 86400.0
 
@@ -23,7 +24,10 @@ public struct DurationSetting: Sendable, Equatable, CustomStringConvertible {
         }
         guard let value = Double(plainDecimal: number) else { return nil }
         let seconds = value * unit
-        guard seconds <= Self.maxSeconds else { return nil }
+        let mantissa = number.prefix { $0 != "e" && $0 != "E" }
+        guard seconds <= Self.maxSeconds, seconds > 0 || !mantissa.contains(where: { "123456789".contains($0) }) else {
+            return nil
+        }
         self.seconds = seconds
     }
 

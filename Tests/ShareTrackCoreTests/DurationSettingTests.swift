@@ -3,7 +3,7 @@ import Testing
 
 @Test("durations: seconds, or a number with s, m, h or d", arguments: [
     ("300", 300), ("0", 0), ("1.5", 1.5), ("45s", 45), ("30m", 1800), ("12h", 43200), ("90d", 7_776_000),
-    ("0.5s", 0.5), ("36500d", 3_153_600_000), ("1e3", 1000), ("1.5E1m", 900),
+    ("0.5s", 0.5), ("36500d", 3_153_600_000), ("1e3", 1000), ("1.5E1m", 900), ("0.000e5", 0), ("1e-300", 1e-300),
 ] as [(String, Double)])
 func durationsParse(text: String, seconds: Double) {
     #expect(DurationSetting(parsing: text)?.seconds == seconds)
@@ -11,6 +11,7 @@ func durationsParse(text: String, seconds: Double) {
 
 @Test("anything else is not a duration", arguments: [
     "", "s", "-1", "+5", "1e", "e3s", "0x10", "inf", "nan", "5w", "1h30m", "5 m", "1..5", ".", "36501d", "99999999999999999999",
+    "1e-400", "1e-400d", "0.\(String(repeating: "0", count: 400))1",
 ])
 func nonDurations(text: String) {
     #expect(DurationSetting(parsing: text) == nil)
