@@ -184,6 +184,7 @@ public final class Daemon: Sendable {
             "visitor_key": "\(visitorKey.fingerprint)",
         ])
         OpsAccess.warnIfMissing(settings.opsGroup, logger: logger)
+        for socket in createdSockets { socket.warnIfOthersKeptOut(logger: logger) }
         while true {
             let number = signals.next()
             // The lifecycle queue is busy with the stop: say so now, not once it is over.

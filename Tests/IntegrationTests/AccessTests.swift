@@ -92,6 +92,21 @@ struct AccessTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a socket_mode that lets others in, for a socket in a directory that keeps them out, is warned of; in an open one it is not",
+          .enabled(if: canSwitchUser))
+    func socketInClosedDirectory() throws {
+        let closed = try DaemonProcess(directory: try DaemonProcess.makeTemporaryDirectory(),
+                                       arguments: ["--socket-mode", "0666"])
+        let (status, output) = try Self.request(#"{"command":"status"}"#, socket: closed.controlSocket)
+        #expect(status != 0 && output.contains("Permission denied"), "\(output)")
+        #expect(try closed.stop() == 0)
+        #expect(closed.log.contains("socket_mode lets others connect to \(closed.controlSocket), but its directory"), "\(closed.log)")
+        let open = try Self.openDaemon(["--socket-mode", "0666"])
+        #expect(try Self.request(#"{"command":"status"}"#, socket: open.controlSocket).status == 0)
+        #expect(try open.stop() == 0)
+        #expect(!open.log.contains("socket_mode lets others"), "\(open.log)")
+    }
+
     @Test("flush, reload, forget, backup and reset-source are refused to a peer not root and not in ops_group; queries are for anyone",
           .enabled(if: canSwitchUser))
     func privilegedCommandsNeedRootOrOpsGroup() throws {
