@@ -87,7 +87,10 @@ public final class Daemon: Sendable {
             // An erasure among them rebuilds the file, as `forget` would have (`Store.scrub`).
             try erased ? store.scrub() : store.truncateLog()
             // Without a shared store the journal is done with what the tables hold; with one it
-            // keeps it until it is shipped (the scrub then forgets nothing, and only compacts).
+            // keeps it until it is shipped (the scrub then forgets nothing, and only compacts), the
+            // batches before an erasure rewritten first (a crash during `forget` may have come
+            // before it did that).
+            if shipping != nil { try journal.redoErasures() }
             try journal.scrub(through: shipping == nil ? store.generation : 0)
         } catch let error as StoreError {
             throw error

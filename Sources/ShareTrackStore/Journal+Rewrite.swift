@@ -18,6 +18,19 @@ extension Journal {
         try scrub(through: done)
     }
 
+    /// Carries out each erasure the journal holds on the batches before its own, as `erase` does:
+    /// a start does so, since a crash during `forget` may have come before that rewrite (the
+    /// erasure journaled and applied, the batches before it not yet shipped). A batch rewritten
+    /// already is left as it is. The caller scrubs the journal afterwards.
+    public func redoErasures() throws {
+        for generation in try generations(where: "erasures > 0") {
+            guard let batch = try batch(after: UInt64(generation) - 1) else { continue }
+            for erasure in batch.erasures {
+                try rewrite(generations(where: "generation < ?", generation), with: erasure)
+            }
+        }
+    }
+
     /// Leaves out of the batches after `done` through `applied` the visitor pairs of clicks before
     /// `cutoff` (`visitor_retention`), their old bytes overwritten (`secure_delete` for the
     /// rewrite) and the write-ahead log truncated. Reads only the batches whose oldest pair is

@@ -100,6 +100,43 @@ struct SharedForgetTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a crash during forget while shipping is held, after the tables are scrubbed: the next start erases the id from the journal too")
+    func crashDuringForgetWhileShippingWaits() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "crashed")
+        let advocate = "zq-crashed-advocate"
+        let now = Int64(Date().timeIntervalSince1970)
+        try daemon.send([TestEvent(token: "c0", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
+        try daemon.waitUntilShipped()
+        let lock = try store.connect()
+        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        try daemon.send([TestEvent(token: "c1", kind: .share(advocate: advocate, venue: "cafe", followers: 10), time: now)])
+        var holding: [String] = []
+        let inTablesAndJournal = {
+            holding = try PrivacyTests.filesHolding(advocate, in: daemon)
+            return holding.contains { !$0.contains(".journal") } && holding.contains { $0.contains(".journal") }
+        }
+        #expect(try eventually(timeout: 10, inTablesAndJournal), "\(holding)")
+
+        // `forget` waits 3 s for the store once the tables are scrubbed, before it rewrites the
+        // journal's unshipped batches: the daemon is killed in between.
+        let client = try LineClient(path: daemon.controlSocket)
+        try client.send(#"{"command":"forget","forget":{"advocate":"\#(advocate)"}}"# + "\n")
+        #expect(try eventually(timeout: 10) {
+            holding = try PrivacyTests.filesHolding(advocate, in: daemon)
+            return !holding.isEmpty && holding.allSatisfy { $0.contains(".journal") }
+        }, "\(holding)")
+        _ = try daemon.stop(signal: SIGKILL)
+
+        let restarted = try store.daemon(node: "crashed", directory: daemon.directory)
+        #expect(try PrivacyTests.filesHolding(advocate, in: restarted).isEmpty)
+        try lock.execute("COMMIT")
+        try restarted.waitUntilShipped()
+        let shares = try store.connect().query("SELECT advocate FROM shares WHERE token = 'c1'")
+        #expect(shares.count == 1 && shares.string(0, 0)?.hasPrefix("forgotten-") == true, "\(shares)")
+        #expect(try restarted.stop() == 0)
+    }
+
     /// The files under the daemon's directory holding `hash`'s 8 bytes in either order.
     static func filesHolding(_ hash: UInt64, in daemon: DaemonProcess) throws -> [String] {
         try [hash.littleEndian, hash.bigEndian].flatMap { value in
