@@ -84,13 +84,15 @@ public final class Daemon: Sendable {
                 try store.apply(batch)
                 erased = erased || !batch.erasures.isEmpty
             }
-            // An erasure among them rebuilds the file, as `forget` would have (`Store.scrub`).
-            try erased ? store.scrub() : store.truncateLog()
+            // An erasure the journal holds, applied now or before a crash that cut its `forget`
+            // short, rebuilds the file, as `forget` would have (`Store.scrub`). (`erased` finds
+            // those of a journal written before it counted a batch's erasures.)
+            let erasures = try journal.erasureGenerations()
+            try erased || !erasures.isEmpty ? store.scrub() : store.truncateLog()
             // Without a shared store the journal is done with what the tables hold; with one it
             // keeps it until it is shipped (the scrub then forgets nothing, and only compacts), the
-            // batches before an erasure rewritten first (a crash during `forget` may have come
-            // before it did that).
-            if shipping != nil { try journal.redoErasures() }
+            // batches before an erasure rewritten first (`forget` may not have done so yet).
+            if shipping != nil { try journal.redoErasures(erasures) }
             try journal.scrub(through: shipping == nil ? store.generation : 0)
         } catch let error as StoreError {
             throw error

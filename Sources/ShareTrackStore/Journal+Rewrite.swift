@@ -18,15 +18,21 @@ extension Journal {
         try scrub(through: done)
     }
 
-    /// Carries out each erasure the journal holds on the batches before its own, as `erase` does:
-    /// a start does so, since a crash during `forget` may have come before that rewrite (the
-    /// erasure journaled and applied, the batches before it not yet shipped). A batch rewritten
-    /// already is left as it is. The caller scrubs the journal afterwards.
-    public func redoErasures() throws {
-        for generation in try generations(where: "erasures > 0") {
+    /// The generations of the batches that carry erasures, oldest first.
+    public func erasureGenerations() throws -> [Int64] {
+        try generations(where: "erasures > 0")
+    }
+
+    /// Carries out the erasures of the batches of `generations` (`erasureGenerations`) on the
+    /// batches before each, as `erase` does: a start does so, since a crash during `forget` may
+    /// have come before that rewrite (the erasure journaled and applied, the batches before it not
+    /// yet shipped). A batch rewritten already is left as it is. The caller scrubs the journal
+    /// afterwards.
+    public func redoErasures(_ generations: [Int64]) throws {
+        for generation in generations {
             guard let batch = try batch(after: UInt64(generation) - 1) else { continue }
             for erasure in batch.erasures {
-                try rewrite(generations(where: "generation < ?", generation), with: erasure)
+                try rewrite(self.generations(where: "generation < ?", generation), with: erasure)
             }
         }
     }
