@@ -94,16 +94,16 @@ struct ReportPage {
 
     /// `27 Nov 2026, 14:00`.
     static func time(_ seconds: Int64) -> String {
-        day(seconds) + ", " + RFC3339.format(seconds).dropFirst(11).prefix(5)
+        day(seconds) + ", " + RFC3339.format(seconds).drop { $0 != "T" }.dropFirst().prefix(5)
     }
 
-    /// `27 Nov 2026`.
+    /// `27 Nov 2026` (`1 Jan 10000`, the end of a range rounded up past the year 9999).
     static func day(_ seconds: Int64) -> String {
-        let text = RFC3339.format(seconds)
+        let date = RFC3339.format(seconds).prefix { $0 != "T" }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let parts = text.prefix(10).split(separator: "-")
+        let parts = date.split(separator: "-")
         guard parts.count == 3, let month = Int(parts[1]), let day = Int(parts[2]), months.indices.contains(month - 1)
-        else { return String(text.prefix(10)) }
+        else { return String(date) }
         return "\(day) \(months[month - 1]) \(parts[0])"
     }
 

@@ -73,7 +73,12 @@ enum ReportScript {
             scales: {
               y: { beginAtZero: true, grid: grid, ticks: { callback: percent },
                    title: { display: true, text: "engagement rate (unique clicks / reach)" } },
-              x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: false, font: { size: 11 } } }
+              // Each tier's counts under its name where there is room for them (they are in the table too).
+              x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: false, font: { size: 11 },
+                   callback: function (value) {
+                     var label = this.getLabelForValue(value);
+                     return this.width / this.chart.data.labels.length < 84 ? label[0] : label;
+                   } } }
             },
             plugins: { tooltip: { callbacks: { label: function (item) { return "engagement " + percent(item.raw); } } } }
           }

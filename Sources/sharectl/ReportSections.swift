@@ -9,7 +9,7 @@ struct ReportSections {
     var data: ReportData
 
     var html: String {
-        [ReportHeadline(data: data).html, tiers, trend, advocates, "<div class=\"columns\">", venues, networks, "</div>"]
+        [ReportHeadline(data: data).html, tiers, trend, advocates, venues, networks]
             .joined(separator: "\n")
     }
 
@@ -111,12 +111,19 @@ struct ReportSections {
             """
     }
 
-    /// `27 Nov 2026, 14:00` (short: `27 Nov 14:00`), or the day.
+    /// `27 Nov 2026, 14:00`, or the day; `short`, `27 Nov 14:00` (the chart's axis, for a trend
+    /// within one year: one over several keeps its years).
     private func trendLabel(_ point: ReportData.TrendPoint, short: Bool = false) -> String {
         let day = ReportPage.day(point.hour * 3600)
         let label = data.trendByDay ? day : ReportPage.time(point.hour * 3600)
-        return short ? String(label.split(separator: " ").prefix(2).joined(separator: " "))
-            + (data.trendByDay ? "" : " " + RFC3339.format(point.hour * 3600).dropFirst(11).prefix(5)) : label
+        guard short, trendWithinOneYear else { return label }
+        return String(label.split(separator: " ").prefix(2).joined(separator: " "))
+            + (data.trendByDay ? "" : " " + RFC3339.format(point.hour * 3600).dropFirst(11).prefix(5))
+    }
+
+    private var trendWithinOneYear: Bool {
+        let year = { (point: ReportData.TrendPoint) in RFC3339.format(point.hour * 3600).prefix { $0 != "-" } }
+        return data.trend.first.map(year) == data.trend.last.map(year)
     }
 
     // MARK: Chart data

@@ -17,11 +17,12 @@ enum ReportStyle {
     .filters li { background: #e0e7ff; color: #3730a3; border-radius: 999px; padding: 2px 10px; font-size: 13px;
                   max-width: 100%; overflow-wrap: anywhere; }
     .meta { margin: 8px 0 0; color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
-    .kpis { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 12px; margin: 0 0 20px; padding: 0; }
-    .kpi { background: var(--paper); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; min-width: 0; }
+    .kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 0 0 20px; padding: 0; }
+    /* A card is as wide as its number (which breaks only where it is wider than the page). */
+    .kpi { flex: 1 1 120px; max-width: 100%; background: var(--paper); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; }
     .kpi dt { color: var(--muted); font-size: 13px; }
     .kpi dd { margin: 0; }
-    .kpi .value { display: block; font-size: 19px; font-weight: 650; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+    .kpi .value { display: block; font-size: 19px; font-weight: 650; font-variant-numeric: tabular-nums; overflow-wrap: break-word; }
     .kpi .change { display: block; font-size: 12.5px; color: var(--muted); }
     .kpi .change.up { color: var(--up); }
     .kpi .change.down { color: var(--down); }
@@ -30,9 +31,6 @@ enum ReportStyle {
     .lead { margin: 0 0 14px; color: var(--muted); font-size: 14px; }
     .lead strong { color: var(--ink); }
     .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 20px; align-items: start; }
-    .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 20px; }
-    .columns > .card { margin-bottom: 0; }
-    .columns + .card, .columns { margin-bottom: 20px; }
     figure { margin: 0; }
     .chart { position: relative; height: 300px; width: 100%; }
     .chart.short { height: 240px; }
@@ -43,21 +41,19 @@ enum ReportStyle {
     td.text { min-width: 6.5em; overflow-wrap: anywhere; }
     th { color: var(--muted); font-weight: 600; font-size: 12.5px; background: #f8fafc; position: sticky; top: 0; }
     td.num, th.num { text-align: right; white-space: nowrap; }
+    th.num { white-space: normal; }
     tr:last-child td { border-bottom: 0; }
     .table { margin-top: 14px; overflow-x: auto; }
     .pair .table { margin-top: 0; }
-    .pair table, .columns table { font-size: 12.5px; }
-    .pair th, .pair td, .columns th, .columns td { padding: 5px 6px; }
+    .pair table { font-size: 12.5px; }
+    .pair th, .pair td { padding: 5px 6px; }
     .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 6px; vertical-align: baseline; }
     .empty { text-align: center; padding: 48px 20px; }
     .empty p { color: var(--muted); margin: 6px 0 0; }
     .error { background: #fef2f2; color: var(--down); border: 1px solid #fecaca; border-radius: 10px; padding: 10px 14px; margin-bottom: 16px; }
     footer { color: var(--muted); font-size: 12.5px; margin-top: 8px; }
-    @media (max-width: 1060px) {
-        .kpis { grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); }
-    }
     @media (max-width: 820px) {
-        .pair, .columns { grid-template-columns: minmax(0, 1fr); }
+        .pair { grid-template-columns: minmax(0, 1fr); }
         main { padding: 18px 12px 28px; }
     }
     @media print {
@@ -71,8 +67,6 @@ enum ReportStyle {
         .chart { height: auto !important; }
         .chart canvas { max-width: 100% !important; height: auto !important; }
         .pair { grid-template-columns: minmax(0, 1fr); }
-        .kpis { grid-template-columns: repeat(4, minmax(0, 1fr)); }
-        .columns { grid-template-columns: minmax(0, 1fr); }
         .error { display: none; }
     }
     """#

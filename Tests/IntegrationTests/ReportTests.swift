@@ -125,10 +125,33 @@ struct ReportTests {
         let page = try Browser.inspect(path, width: 1280)
         Self.expectClean(page)
         #expect(!page.bodyText.contains("compare"), "\(page.bodyText)")
+        // An end rounded up past the year 9999.
+        let end = try Self.report(daemon, ["--socket", daemon.controlSocket, "--until", "9999-12-31T23:30:00Z"])
+        #expect(end.range.hasSuffix("– 1 Jan 10000, 00:00 UTC (\(end.range.split(separator: "(").last ?? "")"), "\(end.range)")
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("the largest numbers the contract allows wrap in their cards; the page stays as wide as the window")
+    @Test("a trend over more than one year keeps the years on its axis; one within a year leaves them out")
+    func trendYears() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let events = ["2024-06-01", "2025-03-01"].enumerated().flatMap { index, day in [
+            #"{"type":"share","share":"s\#(index)","advocate":"ann","venue":"cafe","network":"x","followers":10,"ts":"\#(day)T12:00:00Z"}"#,
+            #"{"type":"click","share":"s\#(index)","visitor":"v","ts":"\#(day)T13:00:00Z"}"#,
+        ] }
+        #expect(try LineClient(path: daemon.ingestSocket).exchange(events).allSatisfy { $0 == #"{"ok":true}"# })
+        for (since, until, first) in [("2024-05-31T00:00:00Z", "2025-03-02T00:00:00Z", #"["31 May 2024","1 Jun 2024""#),
+                                      ("2025-02-01T00:00:00Z", "2025-03-02T00:00:00Z", #"["1 Feb","2 Feb""#)] {
+            let path = daemon.directory + "/years.html"
+            let run = try Self.sharectl(["report", "--output", path, "--socket", daemon.controlSocket, "--since", since, "--until", until])
+            #expect(run.status == 0, "\(run.stderr)")
+            let html = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(html.contains(#""ticks":"# + first), "\(html.firstRange(of: #""ticks":"#).map { html[$0.lowerBound...].prefix(80) } ?? "")")
+            Self.expectClean(try Browser.inspect(path))
+        }
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("large numbers keep to one line in their cards, and the tables fit their cards on a laptop; the page stays as wide as the window")
     func largestNumbers() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let share = #"{"type":"share","share":"huge","advocate":"ann","venue":"cafe","network":"x","followers":1000000000}"#
@@ -136,9 +159,13 @@ struct ReportTests {
         let clicks = (1...5).map { #"{"type":"click","share":"huge","visitor":"v\#($0)"}"# }
         #expect(try LineClient(path: daemon.ingestSocket).exchange([share] + conversions + clicks)
             .allSatisfy { $0 == #"{"ok":true}"# })
-        let page = try Self.report(daemon, ["--socket", daemon.controlSocket], width: 1200)
-        #expect(page.kpis["value"] == "24999999999.975", "\(page.kpis)")
-        Self.expectClean(page)
+        for width in [1280, 1200, 390] {
+            let page = try Self.report(daemon, ["--socket", daemon.controlSocket], width: width)
+            #expect(page.kpis["value"] == "24999999999.975", "\(page.kpis)")
+            #expect(page.kpiLines.count == 7 && page.kpiLines.values.allSatisfy { $0 == 1 }, "\(width) px: \(page.kpiLines)")
+            if width >= 1200 { #expect(page.clipped.isEmpty, "\(width) px: \(page.clipped)") }
+            Self.expectClean(page)
+        }
         #expect(try daemon.stop() == 0)
     }
 

@@ -23,6 +23,10 @@ enum Browser {
         var tables: [String: [[String]]]
         /// Headline number (`data-kpi`) → its exact value.
         var kpis: [String: String]
+        /// Headline number → the lines its text takes.
+        var kpiLines: [String: Int]
+        /// The ids of the tables wider than their box (scrolled sideways).
+        var clipped: [String]
         var error: String?
         var resources: [String]
         var overflow: Int
@@ -34,7 +38,7 @@ enum Browser {
         var console: [String] = []
 
         private enum CodingKeys: String, CodingKey {
-            case canvases, tables, kpis, error, resources, overflow, title, range, noData, bodyText
+            case canvases, tables, kpis, kpiLines, clipped, error, resources, overflow, title, range, noData, bodyText
         }
     }
 
@@ -98,11 +102,19 @@ enum Browser {
                 return Array.from(r.cells).map(function (c) { return c.dataset.value !== undefined ? c.dataset.value : c.textContent; });
               });
             });
-            var kpis = {};
-            d.querySelectorAll("[data-kpi]").forEach(function (e) { kpis[e.dataset.kpi] = e.dataset.value; });
+            var kpis = {}, kpiLines = {};
+            d.querySelectorAll("[data-kpi]").forEach(function (e) {
+              kpis[e.dataset.kpi] = e.dataset.value;
+              var text = d.createRange();
+              text.selectNodeContents(e);
+              kpiLines[e.dataset.kpi] = new Set(Array.from(text.getClientRects()).map(function (r) { return r.top; })).size;
+            });
+            var clipped = Array.from(d.querySelectorAll("table")).filter(function (t) {
+              return t.parentElement.scrollWidth > t.parentElement.clientWidth;
+            }).map(function (t) { return t.id; });
             var error = d.getElementById("chart-error");
             out.textContent = JSON.stringify({
-              canvases: canvases, tables: tables, kpis: kpis, error: error.hidden ? null : error.textContent,
+              canvases: canvases, tables: tables, kpis: kpis, kpiLines: kpiLines, clipped: clipped, error: error.hidden ? null : error.textContent,
               resources: w.performance.getEntriesByType("resource").map(function (e) { return e.name; }),
               overflow: d.documentElement.scrollWidth - d.documentElement.clientWidth, title: d.title,
               range: (d.getElementById("report-range") || {}).textContent || "", noData: !!d.getElementById("no-data"),
