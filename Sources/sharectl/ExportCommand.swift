@@ -52,7 +52,7 @@ struct ExportCommand: ParsableCommand {
                 let connection = try PostgresConnection(store, applicationName: "sharectl")
                 rows = try SharedQueries(connection).export(filter, as: format, to: write)
             } else if let path = database.path {
-                rows = try Queries(path: path).export(filter, live: nil, as: format, to: write)
+                rows = try QueryAnswers.offline(path).export(filter, live: nil, as: format, to: write)
             } else {
                 let request = ControlRequest(command: .export, query: Query(filter: filter, format: format.rawValue))
                 let end = try ControlClient(path: connection.socketPath).stream(request, to: write)

@@ -18,9 +18,11 @@ struct NodesCommand: ControlCommand {
             """)
 
     @Option(name: .customLong("behind-after"), parsing: .unconditional, help: ArgumentHelp(
-        "Flag nodes behind by more than this (30s, 5m, 2h, ...).", valueName: "duration"),
+        "Flag nodes behind by more than this (30s, 5m, 2h, ...; default: \(Self.defaultBehindAfter)).", valueName: "duration"),
         transform: ArgumentValue.duration)
-    var behindAfter = DurationArgument(seconds: 120)
+    var behindAfter = Self.defaultBehindAfter
+
+    static let defaultBehindAfter = DurationArgument(seconds: 120)
 
     @Flag(help: "Exit with status 1 when any node is behind (after printing the list).")
     var check = false

@@ -1,3 +1,4 @@
+import Glibc
 import ShareTrackCore
 import ShareTrackShared
 import ShareTrackStore
@@ -16,13 +17,21 @@ struct QueryAnswers {
     /// Where the answers come from, for people (no password).
     let description: String
 
+    /// The queries of `--db`'s file; one that cannot be read is exit status 66, as `send`'s input.
+    static func offline(_ path: String) throws -> Queries {
+        guard access(path, R_OK) == 0 else {
+            throw Failure("cannot read the database \(path): \(String(cString: strerror(errno)))", exitCode: 66)
+        }
+        return try Queries(path: path)
+    }
+
     init(socketPath: String, databasePath: String?) throws {
         if let databasePath, SharedNodes.isConnectionString(databasePath) {
             let connection = try PostgresConnection(databasePath, applicationName: "sharectl")
             source = .store(SharedQueries(connection))
             description = "the shared store \(connection.location)"
         } else if let databasePath {
-            source = .file(try Queries(path: databasePath))
+            source = .file(try Self.offline(databasePath))
             description = "the database \(databasePath)"
         } else {
             source = .daemon(socketPath: socketPath)

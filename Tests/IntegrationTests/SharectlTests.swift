@@ -209,4 +209,14 @@ struct SharectlTests {
         #expect(run.stderr.contains("/nonexistent/control.sock"))
         #expect(run.stderr.contains("--db"))
     }
+
+    @Test("--db naming a file that cannot be read: exit 66 (an input that cannot be read), the file named; none is made", arguments: [
+        ["top"], ["export"], ["report", "--output", "/dev/null"],
+    ])
+    func missingDatabase(command: [String]) throws {
+        let path = try DaemonProcess.makeTemporaryDirectory() + "/missing.db"
+        let run = try Self.sharectl(command + ["--db", path])
+        #expect(run.status == 66 && run.stderr.contains("cannot read the database \(path): No such file"), "\(run.status) \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
 }
