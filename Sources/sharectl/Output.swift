@@ -3,7 +3,8 @@ import ShareTrackStore
 
 /// A table for the terminal: a header line, then one line per row, each column as wide as its
 /// widest cell; text left-aligned, numbers right-aligned. A table wider than it may be hides
-/// columns, in the order of `hideable`, until it fits.
+/// columns, in the order of `hideable`, until it fits; one that would not fit even so (a long
+/// id) hides none, since its lines wrap anyway.
 struct Table {
     enum Alignment {
         case left, right
@@ -30,10 +31,12 @@ struct Table {
         guard !rows.isEmpty else { return Swift.print(empty) }
         let lines = [titles] + rows
         let widths = titles.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        let lineWidth = { (columns: [Int]) in columns.map { widths[$0] + 2 }.reduce(-2, +) }
         var shown = Array(titles.indices)
         var hidden: [String] = []
-        for title in hideable {
-            guard let width, shown.map({ widths[$0] + 2 }).reduce(-2, +) > width else { break }
+        let fitting = titles.indices.filter { !hideable.contains(titles[$0]) }
+        for title in hideable where width.map({ lineWidth(fitting) <= $0 }) == true {
+            guard let width, lineWidth(shown) > width else { break }
             guard let column = titles.firstIndex(of: title) else { continue }
             shown.removeAll { $0 == column }
             hidden.append(title)

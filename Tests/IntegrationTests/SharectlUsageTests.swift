@@ -74,6 +74,19 @@ struct SharectlUsageTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a table that cannot fit 100 columns even without its optional columns (a 128-character id) hides none")
+    func longIdTable() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let venue = String(repeating: "v", count: 128)
+        let share = #"{"type":"share","share":"s1","advocate":"ann","venue":"\#(venue)","network":"x","followers":10}"#
+        #expect(try LineClient(path: daemon.ingestSocket).exchange([share]) == [#"{"ok":true}"#])
+        let run = try SharectlTests.sharectl(["venues", "--socket", daemon.controlSocket])
+        let header = try #require(run.stdout.split(separator: "\n").first, "\(run.stderr)")
+        #expect(["SHARES", "REACH", "BOT", "CONV", "VALUE"].allSatisfy(header.contains), "\(header)")
+        #expect(run.stdout.contains(venue) && !run.stdout.contains("hidden"), "\(run.stdout)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("sources --check exits 1 when a producer is silent, 0 when none is")
     func sourcesCheck() throws {
         let daemon = try SharectlTests.populatedDaemon()
