@@ -7,12 +7,13 @@ public enum PointInTime: Sendable, Equatable {
     case at(Int64)
 
     /// `nil` if `text` is neither a duration (see `Formatting.parseDuration`) nor an RFC 3339 time;
-    /// a time's fraction of a second rounded down, or up with `roundingUp` (`RFC3339.parse`).
+    /// a time's fraction of a second rounded down, or up with `roundingUp` (`RFC3339.parse`): in the
+    /// last second RFC 3339 can write, up to that second, which ends the same hour.
     public init?(_ text: some StringProtocol, roundingUp: Bool = false) {
         if let seconds = Formatting.parseDuration(text) {
             self = .ago(seconds)
         } else if let time = RFC3339.parse(text, roundingUp: roundingUp) {
-            self = .at(time)
+            self = .at(min(time, QueryFilter.timeRange.upperBound))
         } else {
             return nil
         }

@@ -67,4 +67,8 @@ func badDurationsDoNotParse(text: String) {
     #expect(PointInTime("2026-11-27T20:15:00Z")?.seconds(now: 0) == now)
     #expect(PointInTime("yesterday") == nil)
     #expect(PointInTime("2026-11-27") == nil)
+    // The last second RFC 3339 writes, with a fraction: rounded up, still in range, and the same hour's end.
+    let last = PointInTime("9999-12-31T23:59:59.5Z", roundingUp: true)?.seconds(now: 0)
+    #expect(last == QueryFilter.timeRange.upperBound)
+    #expect(QueryFilter(until: last).untilHour == QueryFilter(until: PointInTime("9999-12-31T23:00:01Z")?.seconds(now: 0)).untilHour)
 }
