@@ -113,15 +113,19 @@ extension Engine {
     }
 
     /// Counts a line that was rejected before or while it was applied; changes no counter. A
-    /// rejected line counts against its source only if that source is a producer already: it never
-    /// makes one (or memory would grow with every made-up `source`).
+    /// rejected line counts against its source if that source is a producer already, and makes
+    /// one only with a valid `seq` (`Rejection.makesProducer`).
     public mutating func reject(_ rejection: Rejection, now: Int64, reader: some EngineReader) -> Reply {
         guard rejection.counted else { return Reply(outcome: .rejected(rejection), waitFor: 0) }
         totals.rejected[rejection.code, default: 0] += 1
         if let source = rejection.source {
-            _ = try? sources.updateIfFound(source, load: { try reader.source($0).map(ActiveSource.init) }) {
+            let makes = rejection.makesProducer
+            _ = try? sources.updateIfFound(source, load: { name in
+                let stored = try reader.source(name)
+                return stored != nil || makes ? ActiveSource(stored: stored) : nil
+            }) {
                 try $0.load(source, from: reader)
-                guard var state = $0.state else { return }
+                guard var state = $0.state ?? (makes ? SourceState() : nil) else { return }
                 state.rejected += 1
                 state.lastSeen = now
                 $0.state = state

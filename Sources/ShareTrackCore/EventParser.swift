@@ -31,6 +31,7 @@ public struct EventParser: Sendable {
         } catch {
             var rejection = error
             rejection.source = (try? reader.text(fields.source, "source")) ?? nil
+            rejection.makesProducer = rejection.source != nil && (try? reader.seq(fields.seq)) != nil
             return .failure(rejection)
         }
     }

@@ -38,7 +38,7 @@ struct FieldReader {
         }
 
         let origin: Origin?
-        switch (try text(fields.source, "source"), try integer(fields.seq, "seq", in: 1...(1 << 53))) {
+        switch (try text(fields.source, "source"), try seq(fields.seq)) {
         case let (source?, seq?): origin = Origin(source: source, seq: seq)
         case (nil, nil): origin = nil
         case (_?, nil): throw missing("seq", "required with 'source'")
@@ -83,6 +83,11 @@ struct FieldReader {
               let string = scanner.withContent(of: value, { valid($0) ? text($0) : nil })
         else { throw bad(name, rule) }
         return string
+    }
+
+    /// `seq`: 1 to 2^53, or nil when absent.
+    func seq(_ value: JSONValue?) throws(Rejection) -> UInt64? {
+        try integer(value, "seq", in: 1...(1 << 53))
     }
 
     /// A number whose value is an integer in `range` (`1e3` and `1000.0` are 1000), or nil when absent.

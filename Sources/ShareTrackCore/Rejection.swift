@@ -15,6 +15,11 @@ public struct Rejection: Error, Sendable, Equatable {
     public var message: String
     /// The line's `source`, when it could be read, so the rejection is charged to its producer.
     public var source: String?
+    /// Whether the line had a valid `seq` beside its `source`: then it makes its producer if there
+    /// is none yet, as a test event does (a kiosk whose every line is refused shows in `sources`).
+    /// Without one it is charged only to a producer that exists, so that made-up sources do not
+    /// grow memory.
+    public var makesProducer = false
 
     /// Whether the line counts as a rejected event (in `status`, metrics and its source's row).
     public var counted = true

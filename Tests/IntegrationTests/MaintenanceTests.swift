@@ -96,16 +96,23 @@ struct MaintenanceTests {
         #expect(try again.stop() == 0)
     }
 
-    @Test("sources: rejected lines make no producer; one page, the most recently seen first")
+    @Test("sources: rejected lines without a valid seq make no producer, with one they do; one page, the most recently seen first")
     func sourcesPage() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let client = try LineClient(path: daemon.ingestSocket)
-        // A source without seq, or with a bad line: rejected, and no producer.
-        let rejected = (0..<300).map { #"{"type":"click","share":"s","source":"made-up-\#($0)"}"# }
-        #expect(try client.exchange(rejected).allSatisfy { $0.contains("missing_field") })
+        // A source without seq, or with a bad seq: rejected, and no producer.
+        let rejected = (0..<300).map { #"{"type":"click","share":"s","source":"made-up-\#($0)"\#($0 % 2 == 0 ? "" : #","seq":0"#)}"# }
+        #expect(try client.exchange(rejected).allSatisfy { $0.contains("missing_field") || $0.contains("bad_field") })
         var listed = try Self.sharectl(daemon, ["sources", "--json"])
         #expect(listed.status == 0 && listed.stdout.contains("[\n\n]") || listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]",
                 "\(listed.stdout)")
+        // A kiosk whose first lines are refused (a bad field) is a producer, its rejections counted.
+        let refused = #"{"type":"share","share":"k1","advocate":"ann","venue":"cafe","network":"X","followers":10,"source":"kiosk","seq":1}"#
+        #expect(try client.exchange([refused])[0].contains("bad_field"))
+        #expect(try client.exchange([Self.click("s", source: "kiosk", seq: 2)]) == [#"{"ok":true}"#])
+        listed = try Self.sharectl(daemon, ["sources", "--json"])
+        let kiosk = try #require((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect(kiosk["source"] as? String == "kiosk" && kiosk["rejected"] as? Int == 1 && kiosk["accepted"] as? Int == 1, "\(kiosk)")
 
         // Three distinct last-seen seconds, fifty producers each.
         for second in 0..<3 {

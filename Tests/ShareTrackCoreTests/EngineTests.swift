@@ -165,6 +165,18 @@ struct EngineTests {
         #expect(engine.totals.rejected[.missingField] == 1000)
     }
 
+    @Test("a rejected line with a source never seen and a valid seq makes its producer, which later lines continue")
+    func rejectionWithSeqMakesSource() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        var rejection = Rejection(.badField, "field 'followers' ...", source: "kiosk")
+        rejection.makesProducer = true
+        _ = engine.reject(rejection, now: Self.now, reader: store)
+        #expect(engine.pending.sources["kiosk"]?.rejected == 1 && engine.pending.sources["kiosk"]?.highestSeq == 0)
+        _ = engine.reject(Rejection(.missingField, "missing field 'seq'", source: "kiosk"), now: Self.now, reader: store)
+        #expect(engine.pending.sources["kiosk"]?.rejected == 2)
+    }
+
     @Test("over the pending bound new events are overloaded and count nothing")
     func overload() {
         var engine = Self.engine(maxPendingRows: 2)
