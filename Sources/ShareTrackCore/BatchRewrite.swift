@@ -33,6 +33,17 @@ extension Erasure: BatchRewrite {
     }
 }
 
+/// A batch journaled under another visitor key than the one shipping now (the store refused it,
+/// and the key was put right before it was shipped): its pairs left out, since the store could
+/// match none of them with its own hashes, nor `forget` find them. Its counters go as counted.
+public struct OtherVisitorKey: BatchRewrite {
+    public init() {}
+
+    public func rewriting(_ share: ShareRecord) -> ShareRecord { share }
+
+    public func rewriting(_ pair: VisitorPair) -> PairRewrite { .drop }
+}
+
 /// `visitor_retention`: the pairs of clicks before `cutoff` left out.
 public struct VisitorExpiry: BatchRewrite {
     /// Seconds since the epoch.

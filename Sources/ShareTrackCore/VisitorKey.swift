@@ -29,6 +29,9 @@ public struct VisitorKey: Sendable {
     /// revealing it.
     public let fingerprint: String
 
+    /// `fingerprint`'s 64 bits, as SQLite stores them.
+    public var fingerprintBits: Int64 { Int64(bitPattern: UInt64(fingerprint, radix: 16) ?? 0) }
+
     /// `bytes` must be `size` bytes long.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.size else { return nil }

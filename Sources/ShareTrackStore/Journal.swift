@@ -16,8 +16,9 @@ import ShareTrackCore
 /// `summary` holds each batch's event count and commit time beside it, so that the shared store's
 /// backlog (`JournalReader.backlog`) is a small range scan, not a read of the batches; the time of
 /// its oldest visitor pair, so that `visitor_retention` finds the batches it must rewrite
-/// (`Journal+Rewrite`) without reading the others; and how many erasures it carries, which a start
-/// carries out again on the batches before them (`redoErasures`).
+/// (`Journal+Rewrite`) without reading the others; how many erasures it carries, which a start
+/// carries out again on the batches before them (`redoErasures`); and the visitor key it was
+/// hashed with (`JournalReader`).
 ///
 /// At start the daemon applies what a crash left in the journal before anything else. Readers
 /// (`Queries` offline) read it first and then the database, and count the journal's batches the
@@ -52,9 +53,10 @@ public final class Journal {
                 CREATE TABLE IF NOT EXISTS summary (
                     generation INTEGER PRIMARY KEY, events INTEGER NOT NULL, time INTEGER NOT NULL);
                 """)
-            // The time of the oldest visitor pair of each batch, and how many erasures it carries
-            // (`Journal+Rewrite`); a journal of an earlier version has them for no row (null: not known).
-            for column in ["oldest_pair", "erasures"]
+            // The time of the oldest visitor pair of each batch, how many erasures it carries
+            // (`Journal+Rewrite`), and the visitor key its hashes are made with (`JournalReader`);
+            // a journal of an earlier version has them for no row (null: not known).
+            for column in ["oldest_pair", "erasures", "visitor_key"]
             where try !database.prepare("SELECT 1 FROM pragma_table_info('summary') WHERE name = '\(column)'").hasRow() {
                 try database.execute("ALTER TABLE summary ADD COLUMN \(column) INTEGER")
             }
@@ -72,7 +74,7 @@ public final class Journal {
             }
             insert = try database.prepare("INSERT INTO journal (generation, header, effects) VALUES (?, ?, ?)")
             insertSummary = try database.prepare(
-                "INSERT INTO summary (generation, events, time, oldest_pair, erasures) VALUES (?, ?, ?, ?, ?)")
+                "INSERT INTO summary (generation, events, time, oldest_pair, erasures, visitor_key) VALUES (?, ?, ?, ?, ?, ?)")
             forget = try database.prepare("DELETE FROM journal WHERE generation <= ?")
             forgetSummary = try database.prepare("DELETE FROM summary WHERE generation <= ?")
         } catch {
@@ -124,7 +126,8 @@ public final class Journal {
                 }
             }
             try insertSummary.bind([.integer(Int64(batch.generation)), .integer(Int64(batch.events)), .integer(Int64(Glibc.time(nil))),
-                                    .integer(Self.oldestPair(of: batch)), .integer(Int64(batch.erasures.count))])
+                                    .integer(Self.oldestPair(of: batch)), .integer(Int64(batch.erasures.count)),
+                                    .integer(visitorKey.fingerprintBits)])
             try insertSummary.run()
             try forget(through: done)
         }

@@ -25,7 +25,7 @@ public final class JournalReader {
         database = try Database(path: Journal.path(of: databasePath), mode: .readOnly)
         database.setBusyTimeout(milliseconds: 1000)
         read = try database.prepare("""
-            SELECT j.header, j.effects, coalesce(s.time, 0) FROM journal j LEFT JOIN summary s USING (generation)
+            SELECT j.header, j.effects, coalesce(s.time, 0), s.visitor_key FROM journal j LEFT JOIN summary s USING (generation)
             WHERE j.generation > ? ORDER BY j.generation
             """)
         summary = try database.prepare(
@@ -44,7 +44,11 @@ public final class JournalReader {
         var time: Int64 = 0
         while try read.step() {
             if rows >= maxRows { return (batches, true, time) }
-            let batch = try BatchCodec.decode(header: read.blob(0), effects: read.blob(1), visitorKey: visitorKey)
+            // A batch hashed under another key (journaled while the store refused that key) goes
+            // without its visitor pairs (`OtherVisitorKey`).
+            let otherKey = !read.isNull(3) && read.int64(3) != visitorKey.fingerprintBits
+            let batch = try BatchCodec.decode(header: read.blob(0), effects: read.blob(1), visitorKey: visitorKey,
+                                              rewriting: otherKey ? OtherVisitorKey() : nil)
             if !batches.isEmpty && !batch.erasures.isEmpty { return (batches, true, time) }
             rows += max(1, batch.rowCount)
             batches.append(batch)

@@ -6,14 +6,13 @@ extension Store {
     /// was another key's (a backup restored without its `visitor.key`: every visitor stored before
     /// counts as new under this key, which the daemon says in its log).
     public func recordVisitorKey(_ key: VisitorKey) throws -> String? {
-        guard let fingerprint = UInt64(key.fingerprint, radix: 16) else { return nil }
-        return try database.transaction {
+        try database.transaction {
             let recorded = try database.prepare("SELECT value FROM meta WHERE key = 'visitor_key'").rows {
                 UInt64(bitPattern: $0.int64(0))
             }.first
-            guard recorded != fingerprint else { return nil }
+            guard recorded != UInt64(bitPattern: key.fingerprintBits) else { return nil }
             let record = try database.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('visitor_key', ?)")
-            try record.bind([.integer(Int64(bitPattern: fingerprint))])
+            try record.bind([.integer(key.fingerprintBits)])
             try record.run()
             return recorded.map { String($0, radix: 16) }.map { String(repeating: "0", count: 16 - $0.count) + $0 }
         }

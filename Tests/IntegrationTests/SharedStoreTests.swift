@@ -183,7 +183,7 @@ struct SharedStoreTests {
         #expect(daemon.log.components(separatedBy: "shipping again").count == 2)
     }
 
-    @Test("a node with another visitor key is refused, naming the key file, and keeps ingesting locally")
+    @Test("a node with another visitor key is refused, naming the key file, and keeps ingesting locally; with the key put right, what it journaled meanwhile is shipped without its visitor hashes")
     func anotherVisitorKeyIsRefused() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
         let first = try store.daemon(node: "first")
@@ -201,6 +201,14 @@ struct SharedStoreTests {
         // Refused for good: no retry. (The state is set before the line is logged, and the log is
         // read from a pipe: wait for the line.)
         #expect(eventually { other.log.components(separatedBy: "shipping stopped").count == 2 }, "\(other.log)")
+
+        // The store could match none of those hashes, nor `forget` find them: they stay behind.
+        #expect(try other.stop() == 0)
+        let mended = try store.daemon(node: "other", directory: other.directory)
+        try mended.waitUntilShipped()
+        let k2 = try store.connect().query("SELECT sum(clicks), sum(unique_clicks), (SELECT count(*) FROM visitors WHERE token = 'k2') FROM counters WHERE token = 'k2'")
+        #expect((0..<3).map { k2.string(0, $0) } == ["1", "1", "0"], "\(k2)")
+        #expect(try mended.stop() == 0)
     }
 
     @Test("forget reaches the store in its place in the stream: the visitor's pairs deleted, the advocate renamed")
