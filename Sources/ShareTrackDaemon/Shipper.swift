@@ -34,6 +34,8 @@ final class Shipper: Sendable {
         var attempt = 0
         var retryScheduled = false
         var lastCaughtUpMark: ContinuousClock.Instant?
+        /// When the pump's work with the store under way began (its connection made); nil between.
+        var waitingSince: ContinuousClock.Instant?
         /// Every node of the store, as last read (after a shipment or an idle mark); nil until the
         /// store has answered once since the start.
         var nodes: [NodeRow]?
@@ -43,6 +45,11 @@ final class Shipper: Sendable {
     static let maxRows = 400_000
     /// Seconds between marks of an idle node as caught up (for `nodes`' lag).
     static let idleMark: Duration = .seconds(30)
+    /// How long the pump's work with the store (shipments, then a few rollup build steps and the
+    /// like) may wait for its answers before shipping counts as failing: a stopped server, or a
+    /// table another session holds locked, answers nothing, and no error ever comes. (The largest
+    /// shipments, `maxRows` rows, take seconds.)
+    static let unansweredAfter: Duration = .seconds(30)
 
     private let queue = DispatchQueue(label: "sharetrack.ship")
     private let configuration: Configuration
@@ -112,20 +119,28 @@ final class Shipper: Sendable {
     }
 
     /// Why shipping fails (nil while it works), for `STATUS=`.
+    /// Why shipping fails, nil while it works: the last attempt's error (`stopped: ...` when
+    /// permanent), or work the store has not answered for `unansweredAfter`.
     var failure: String? {
-        state.withLock { $0.failure?.message }
+        state.withLock { state in
+            if let failure = state.failure { return failure.permanent ? "stopped: " + failure.message : failure.message }
+            guard let since = state.waitingSince, case let waited = ContinuousClock.now - since, waited > Self.unansweredAfter
+            else { return nil }
+            return "no answer from the shared store for \(Int(waited.seconds)) s (is the server stopped, or does a "
+                + "session hold a table locked?)"
+        }
     }
 
     /// The `status` view: state, place, backlog and the store's rollup builds.
     func status(flushInterval: Double) -> SharedStoreStatus {
-        let (shipped, failure) = state.withLock { ($0.shipped, $0.failure) }
+        let shipped = state.withLock { $0.shipped }
+        let failure = failure
         let backlog = backlog(after: shipped)
         let age = backlog.oldestTime.map { max(0, Double(Int64(time(nil)) - $0)) } ?? 0
         let state: SharedStoreStatus.State = failure != nil ? .failing : age > max(5, 3 * flushInterval) ? .behind : .ok
         return SharedStoreStatus(
             state: state, node: node, shippedGeneration: shipped ?? 0, backlogBatches: backlog.batches,
-            backlogEvents: backlog.events, oldestBacklogSeconds: age,
-            lastError: failure.map { $0.permanent ? "stopped: " + $0.message : $0.message },
+            backlogEvents: backlog.events, oldestBacklogSeconds: age, lastError: failure,
             rollupsBuilding: buildProgress.withLock { $0.building }.flatMap { $0.isEmpty ? nil : $0 })
     }
 
@@ -141,6 +156,8 @@ final class Shipper: Sendable {
             let building = try store.withLock { connection in
                 let store = try connection ?? connect()
                 connection = store
+                state.withLock { $0.waitingSince = .now }
+                defer { state.withLock { $0.waitingSince = nil } }
                 repeat {
                     try shipJournaled(store)
                 } while try store.fold() == SharedStore.foldChunk

@@ -211,6 +211,28 @@ struct SharedStoreTests {
         #expect(try mended.stop() == 0)
     }
 
+    @Test("a store that answers nothing (a table held locked) makes shipping failing after 30 s, saying why; answered, it recovers")
+    func unansweredStore() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "waiting")
+        let now = Int64(Date().timeIntervalSince1970)
+        try daemon.send([TestEvent(token: "w1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
+        try daemon.waitUntilShipped()
+        let lock = try store.connect()
+        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        try daemon.send([TestEvent(token: "w2", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
+        #expect(try eventually(timeout: 10) { try daemon.sharedStore()["state"] as? String == "behind" })
+        #expect(try daemon.sharedStore()["last_error"] is NSNull)
+        #expect(try eventually(timeout: 40) { try daemon.sharedStore()["state"] as? String == "failing" })
+        let error = try daemon.sharedStore()["last_error"] as? String ?? ""
+        #expect(error.contains("no answer from the shared store for") && error.contains("locked"), "\(error)")
+        try lock.execute("COMMIT")
+        try daemon.waitUntilShipped()
+        let after = try daemon.sharedStore()
+        #expect(after["state"] as? String == "ok" && after["last_error"] is NSNull, "\(after)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("forget reaches the store in its place in the stream: the visitor's pairs deleted, the advocate renamed")
     func forgetIsShipped() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
