@@ -210,7 +210,7 @@ public final class SharedStore {
         INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
         SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM ship_sources
         ON CONFLICT (node, source) DO UPDATE SET
-            highest_seq = greatest(o.highest_seq, excluded.highest_seq),
+            highest_seq = excluded.highest_seq,
             last_seen = excluded.last_seen,
             accepted = excluded.accepted,
             rejected = excluded.rejected,

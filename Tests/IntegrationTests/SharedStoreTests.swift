@@ -233,6 +233,24 @@ struct SharedStoreTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("reset-source on a node resets the source's highest seq in the store too")
+    func resetSourceReachesTheStore() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "resetting")
+        let now = Int64(Date().timeIntervalSince1970)
+        let share = { (token: String, seq: Int) in
+            TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now, origin: ("kiosk", seq))
+        }
+        #expect(try daemon.send([share("r1", 5)]) == ["ok"])
+        try daemon.waitUntilShipped()
+        #expect(try PrivacyTests.sharectl(daemon, ["reset-source", "kiosk"]).status == 0)
+        #expect(try daemon.send([share("r2", 1)]) == ["ok"])
+        try daemon.waitUntilShipped()
+        let seq = try store.connect().query("SELECT highest_seq FROM sources WHERE source = 'kiosk'")
+        #expect(seq.count == 1 && seq.string(0, 0) == "1", "\(seq)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("forget reaches the store in its place in the stream: the visitor's pairs deleted, the advocate renamed")
     func forgetIsShipped() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
