@@ -63,10 +63,15 @@ struct FieldReader {
         try string(value, "share", "1-128 characters of A-Z a-z 0-9 . _ ~ -", valid: FieldSyntax.isToken)
     }
 
-    /// A free-text id (`advocate`, `venue`, `campaign`, `source`) in NFC (`CanonicalText`), or nil when absent.
+    /// A free-text id (`advocate`, `venue`, `campaign`, `source`) in NFC (`CanonicalText`), or nil
+    /// when absent. Its length is counted in NFC, as it is stored, so that an id gets one verdict
+    /// however it is spelt (as sent it may have up to four times as many scalars).
     func text(_ value: JSONValue?, _ name: StaticString) throws(Rejection) -> String? {
-        try string(value, name, "1-128 characters without control characters", valid: FieldSyntax.isValidText,
-                   text: CanonicalText.nfc)
+        let rule = "1-128 characters without control characters"
+        let text = try string(value, name, rule, valid: { FieldSyntax.isValidText($0, maxScalars: 4 * 128) },
+                              text: CanonicalText.nfc)
+        guard text.map({ $0.utf8.count <= 128 || $0.unicodeScalars.count <= 128 }) ?? true else { throw bad(name, rule) }
+        return text
     }
 
     /// A `network` name, or nil when absent.

@@ -17,10 +17,11 @@ enum FieldSyntax {
         bytes.allSatisfy { byte in byte < 0x80 && (byte < 0x40 ? low : high) >> (byte & 63) & 1 != 0 }
     }
 
-    /// 1-128 Unicode scalars of valid UTF-8, none of them a control character (U+0000-U+001F, U+007F-U+009F).
-    static func isValidText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// 1-`maxScalars` Unicode scalars of valid UTF-8, none of them a control character
+    /// (U+0000-U+001F, U+007F-U+009F).
+    static func isValidText(_ bytes: UnsafeRawBufferPointer, maxScalars: Int = 128) -> Bool {
         // Fast path: printable ASCII, eight bytes at a time.
-        if (1...128).contains(bytes.count) {
+        if (1...maxScalars).contains(bytes.count) {
             var i = 0, bad: UInt64 = 0
             while i + 8 <= bytes.count {
                 let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
@@ -41,7 +42,7 @@ enum FieldSyntax {
             if byte < 0x20 || byte == 0x7F || (byte == 0xC2 && bytes[i + 1] < 0xA0) { return false }
             if byte & 0xC0 != 0x80 { scalars += 1 }
         }
-        return (1...128).contains(scalars)
+        return (1...maxScalars).contains(scalars)
     }
 
     /// The value of a JSON number token if it is an integer no greater than `max`, computed exactly.

@@ -124,6 +124,13 @@ private let textCases: [(json: String, expected: String?)] = [
         #expect(event(line) != nil)
     }
 
+    @Test func byteOrderMarkAtTheStartIsIgnored() {
+        #expect(event("\u{FEFF}" + share()) == Event(token: "tok-1", kind: .share(annAtBar)))
+        #expect(rejection("\u{FEFF}")?.code == .badJSON)
+        #expect(rejection(" \u{FEFF}" + share())?.code == .badJSON)
+        #expect(rejection("\u{FEFF}\u{FEFF}" + share())?.code == .badJSON)
+    }
+
     @Test func unknownFieldsAreIgnored() {
         let line = share(("extra", #"{"a":[1,2.5e-3,{"b":null,"c":[true,false,"x\n"]}],"d":{}}"#), ("more", "[]"), ("z", "-0.0E+2"))
         #expect(event(line) == Event(token: "tok-1", kind: .share(annAtBar)))
@@ -217,7 +224,7 @@ private let textCases: [(json: String, expected: String?)] = [
         ("{\"a\":\"x\u{0}y\"}", .badJSON),
         (#"{"a":"unterminated}"#, .badJSON),
         ("{\"type\":\"click\",\"share\":\"a\"}\u{0}", .badJSON),
-        ("\u{FEFF}{\"type\":\"click\",\"share\":\"a\"}", .badJSON),
+        ("{\u{FEFF}\"type\":\"click\",\"share\":\"a\"}", .badJSON),
         // JSON is checked before any field, and `type` before the other fields.
         (#"{"type":"click","share":"bad token","x":}"#, .badJSON),
         (#"{"share":"bad token"}"#, .missingField),
@@ -320,6 +327,23 @@ private let textCases: [(json: String, expected: String?)] = [
             // A visitor id is known only by its keyed hash.
             let stored = field == "visitor" ? String(visitor(expected)) : expected
             #expect(result.map { textValue(of: field, in: $0) } == .success(stored))
+        } else {
+            #expect(result == .failure(Rejection(.badField, "field '\(field)' must be 1-128 characters without control characters")))
+        }
+    }
+
+    /// An id's length is counted in NFC, as it is stored: `e` and U+0301 are one character, and
+    /// U+0958 (which NFC decomposes) two.
+    @Test(arguments: ["advocate", "venue", "campaign", "source"], [
+        (String(repeating: "e\u{301}", count: 128), String(repeating: "\u{E9}", count: 128)),
+        (String(repeating: "e\u{301}", count: 129), nil),
+        (String(repeating: "\u{958}", count: 64), String(repeating: "\u{915}\u{93C}", count: 64)),
+        (String(repeating: "\u{958}", count: 65), nil),
+    ] as [(String, String?)])
+    func textLengthInNFC(field: String, textCase: (sent: String, stored: String?)) {
+        let result = parse(line(setting: field, to: quoted(textCase.sent)))
+        if let stored = textCase.stored {
+            #expect(result.map { textValue(of: field, in: $0)?.unicodeScalars.elementsEqual(stored.unicodeScalars) } == .success(true))
         } else {
             #expect(result == .failure(Rejection(.badField, "field '\(field)' must be 1-128 characters without control characters")))
         }
