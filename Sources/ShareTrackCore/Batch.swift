@@ -105,6 +105,20 @@ public struct Batch: Sendable {
         copy.effects = ByteWriter()
         return copy
     }
+
+    /// The batch with its effects encoded again from what it holds (for one kept `withoutEffects`
+    /// that must be journaled again), its erasures sealed with `key`. Its records are independent
+    /// of one another, so their order is the only thing that differs.
+    public func encodedAgain(sealingWith key: VisitorKey) -> Batch {
+        var copy = Batch(generation: generation)
+        for erasure in erasures { copy.add(SealedErasure(erasure, key: key)) }
+        for (key, delta) in counters { copy.add(delta, at: key) }
+        for share in shares { copy.add(share) }
+        for pair in visitors { copy.add(pair) }
+        copy.sources = sources
+        copy.events = events
+        return copy
+    }
 }
 
 /// A share as recorded: who, where, what tier, and when.

@@ -158,7 +158,7 @@ final class Flusher: Sendable {
     func flushOnQueue() -> FlushReport? {
         dispatchPrecondition(condition: .onQueue(queue))
         if let halted = state.withLock({ $0.halted }) { return haltedReport(halted) }
-        if let change = files.change() { return halt(change) }
+        if let change = files.change() { return halt(change, databaseIntact: files.databaseIntact) }
         // Applied when due, or at once when ingest has gone quiet (nothing to flush).
         var applyTiming = ApplyTiming.due
         defer {

@@ -22,11 +22,18 @@ public struct DatabaseFiles: Sendable {
     }
 
     private let opened: [Identity]
+    private let journal: String
 
     /// Records the files of the database at `databasePath` as they are now (open).
     public init(databasePath: String) {
-        let journal = Journal.path(of: databasePath)
+        journal = Journal.path(of: databasePath)
         opened = [databasePath, databasePath + "-wal", journal, journal + "-wal"].compactMap(Identity.init(path:))
+    }
+
+    /// Whether the database and its `-wal` are still the files opened (whatever became of the
+    /// journal's).
+    public var databaseIntact: Bool {
+        opened.allSatisfy { $0.path.hasPrefix(journal) || Identity(path: $0.path) == $0 }
     }
 
     /// What happened to a file since `init`: `nil` while every path still names the file opened.

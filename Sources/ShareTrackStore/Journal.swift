@@ -133,6 +133,20 @@ public final class Journal {
         }
     }
 
+    /// This journal made anew at its path, holding `batches` (kept `withoutEffects`): for when its files were removed or
+    /// replaced under the daemon while the database's were not, so that the batches acknowledged
+    /// but not applied yet are not lost with them (the next start applies them). Whatever is at
+    /// the path now goes.
+    public func recreated(holding batches: [Batch]) throws -> Journal {
+        let path = database.path
+        let databaseID = try Store.meta("database_id", database)
+        for file in [path, path + "-wal", path + "-shm"] { unlink(file) }
+        let journal = try Journal(databasePath: String(path.dropLast(".journal".count)), databaseID: databaseID,
+                                  visitorKey: visitorKey)
+        for batch in batches { try journal.append(batch.encodedAgain(sealingWith: visitorKey), forgettingThrough: 0) }
+        return journal
+    }
+
     /// Deletes the batches that are done with (through `generation`).
     public func forget(through generation: UInt64) throws {
         try forget.bind([.integer(Int64(generation))])

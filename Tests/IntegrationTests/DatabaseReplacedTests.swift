@@ -35,6 +35,24 @@ struct DatabaseReplacedTests {
         #expect(restart.log.contains("the database file is missing"), "\(restart.log)")
     }
 
+    @Test("rm of the journal while the database is locked: exit 1, and what was acknowledged but not applied is in a journal made anew, which the next start applies")
+    func journalRemovedWhileLocked() throws {
+        let (daemon, client) = try Self.busyDaemon()
+        let shell = try SQLiteShell(database: daemon.database)
+        try shell.execute("BEGIN EXCLUSIVE;")
+        #expect(try client.exchange((21...520).map(Self.click)).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(unlink(daemon.database + ".journal") == 0)
+        #expect(try daemon.waitForExit(timeout: 20) == 1)
+        #expect(daemon.log.contains("in a journal made anew"), "\(daemon.log)")
+        try shell.execute("ROLLBACK;")
+        shell.quit()
+
+        let restart = try DaemonProcess(directory: daemon.directory)
+        #expect(try restart.stop() == 0)
+        let clicks = try restart.openDatabase().prepare("SELECT sum(clicks), count(DISTINCT token) FROM counters")
+        #expect(try clicks.step() && clicks.int64(0) == 520 && clicks.int64(1) == 520)
+    }
+
     @Test("an older copy moved over the database: no more acks, exit 1; the next start refuses the -wal")
     func replaced() throws {
         let (daemon, client) = try Self.busyDaemon()

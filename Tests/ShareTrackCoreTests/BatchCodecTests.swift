@@ -63,6 +63,20 @@ struct BatchCodecTests {
         #expect(try Self.decode(header: BatchCodec.header(empty), effects: []).isEmpty)
     }
 
+    @Test("a batch kept without its effects, encoded again, comes back as it was recorded (erasures too)")
+    func encodedAgain() throws {
+        var erasing = Batch(generation: 9)
+        erasing.add(SealedErasure(.advocate(id: "ann", pseudonym: "forgotten-0123456789ab"), key: testKey))
+        for original in [Self.batch, erasing] {
+            let again = original.withoutEffects.encodedAgain(sealingWith: testKey)
+            let decoded = try Self.decode(header: BatchCodec.header(again), effects: again.effects.bytes)
+            #expect(decoded.generation == original.generation && decoded.events == original.events)
+            #expect(decoded.shares == original.shares && decoded.counters == original.counters)
+            #expect(decoded.visitors == original.visitors && decoded.sources == original.sources)
+            #expect(decoded.erasures == original.erasures)
+        }
+    }
+
     @Test func everyTruncationAndStrayByteIsRefused() {
         let header = BatchCodec.header(Self.batch)
         let effects = Self.batch.effects.bytes
