@@ -95,6 +95,10 @@ final class IngestConnection: @unchecked Sendable {
             } else if count == 0 {
                 endOfInput = true
                 setReading(false)
+                // A client that closed its end entirely (not only its sending side) can take no
+                // answer: its slot goes now, not once the commit its answers wait for comes (while
+                // the database is locked, reconnecting producers would fill `max_connections`).
+                if Self.peerGone(fd) { return close() }
                 releaseReplies()
             } else if errno == EAGAIN {
                 return
@@ -102,6 +106,13 @@ final class IngestConnection: @unchecked Sendable {
                 return close()
             }
         }
+    }
+
+    /// Whether the peer closed both directions: a Unix socket reports `POLLHUP` only then (a
+    /// `shutdown(SHUT_WR)` of the peer is an end of input alone).
+    private static func peerGone(_ fd: Int32) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLHUP) != 0
     }
 
     /// Parses, applies and answers the `count` bytes just read into the server's buffer.

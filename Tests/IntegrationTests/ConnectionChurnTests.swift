@@ -65,6 +65,31 @@ struct ConnectionChurnTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("clients that hang up while their answers wait for a commit (the journal locked) free their slots; one that only shuts down its sending side keeps its own")
+    func hungUpWhileWaitingForACommit() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-connections", "3", "--flush-interval", "0.2"])
+        let shell = try SQLiteShell(database: daemon.database + ".journal")
+        try shell.execute("BEGIN EXCLUSIVE;")
+        let halfClosed = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 30)
+        try halfClosed.send(#"{"type":"click","share":"h","source":"half","seq":1}"# + "\n")
+        halfClosed.finishWriting()
+        for seq in 1...5 {
+            let client = try LineClient(path: daemon.ingestSocket)
+            try client.send(#"{"type":"click","share":"h","source":"gone","seq":\#(seq)}"# + "\n")
+            usleep(300_000)
+            client.close()
+        }
+        let next = try LineClient(path: daemon.ingestSocket, timeoutSeconds: 30)
+        try next.send(#"{"type":"click","share":"h","source":"next","seq":1}"# + "\n")
+        #expect(eventually(timeout: 5) { (try? daemon.connections()["open"]) == 2 })
+        #expect(try daemon.connections()["refused"] == 0)
+        try shell.execute("ROLLBACK;")
+        shell.quit()
+        #expect(try next.readLine() == #"{"ok":true}"#)
+        #expect(try halfClosed.readLine() == #"{"ok":true}"#)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("one connection over max_connections is told why in one line, then closed")
     func refusedConnectionIsTold() throws {
         let daemon = try DaemonProcess(arguments: ["--max-connections", "2"])
