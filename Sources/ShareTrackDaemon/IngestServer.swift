@@ -51,7 +51,7 @@ final class IngestServer: @unchecked Sendable {
     func start(listening fd: Int32) {
         queue.async { [self] in
             let listener = Listener(name: "ingest", fd: fd, queue: queue, loop: loop, refusal: ResponseLine.rejected(
-                Rejection(.overloaded, "the daemon is out of file descriptors; retry later")))
+                Rejection(.overloaded, "the daemon is out of file descriptors; retry later")), refused: stats.connectionRefused)
             listener.start { [self] in accept($0) }
             self.listener = listener
         }

@@ -20,15 +20,19 @@ final class Listener: @unchecked Sendable {
     private let queue: DispatchQueue
     private let sources: SocketSources
     private let refusal: [UInt8]
+    /// Called for each connection refused so (the ingest socket's count in `status`).
+    private let refused: () -> Void
     private let logger = Logger(label: "sharetrackd")
     private var reserve = Listener.openReserve()
     private var refusedSinceLog = 0
     private var lastLog: ContinuousClock.Instant?
 
-    init(name: String, fd: Int32, queue: DispatchQueue, loop: EventLoop, refusal: [UInt8]) {
+    init(name: String, fd: Int32, queue: DispatchQueue, loop: EventLoop, refusal: [UInt8],
+         refused: @escaping () -> Void = {}) {
         self.name = name
         self.queue = queue
         self.refusal = refusal
+        self.refused = refused
         sources = SocketSources(fd: fd, queue: queue, loop: loop)
     }
 
@@ -66,6 +70,7 @@ final class Listener: @unchecked Sendable {
         let fd = UnixSocket.accept(sources.fd)
         if fd >= 0 {
             Self.refuse(fd, refusal)
+            refused()
             refusedSinceLog += 1
         }
         reserve = Self.openReserve()

@@ -152,7 +152,7 @@ struct ConnectionChurnTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("out of descriptors: waiting clients are refused with a reason, the daemon does not spin, and recovers")
+    @Test("out of descriptors: waiting clients are refused with a reason and counted, the daemon does not spin, and recovers")
     func outOfDescriptors() throws {
         let daemon = try DaemonProcess()
         _ = try daemon.status()
@@ -182,6 +182,8 @@ struct ConnectionChurnTests {
         #expect(daemon.log.contains("out of file descriptors"))
         clients.removeAll()
         #expect(eventually(timeout: 5) { (try? daemon.connections()["open"]) == 0 })
+        // Counted with those refused over max_connections.
+        #expect(try daemon.connections()["refused"] == 6)
         let producer = try LineClient(path: daemon.ingestSocket)
         #expect(try producer.exchange([#"{"type":"click","share":"t1"}"#]) == [#"{"ok":true}"#])
         #expect(try daemon.stop() == 0)
