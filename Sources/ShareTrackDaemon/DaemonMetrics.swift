@@ -11,7 +11,7 @@ import Synchronization
 /// the running totals are turned into counter increments, so the hot path stays free of it.
 final class DaemonMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
-    private let reported = Mutex((totals: IngestTotals(), connections: 0))
+    private let reported = Mutex((totals: IngestTotals(), connections: 0, refused: 0))
     private let flushDuration: DurationHistogram
     private let flushRows: ValueHistogram
     private let flushFailures: Counter
@@ -22,6 +22,7 @@ final class DaemonMetrics: Sendable {
     private let test: Counter
     private let connectionsTotal: Counter
     private let connectionsOpen: Gauge
+    private let connectionsRefused: Counter
     private let pendingEvents: Gauge
     private let pendingKeys: Gauge
     private let cachedTokens: Gauge
@@ -55,6 +56,8 @@ final class DaemonMetrics: Sendable {
         test = registry.makeCounter(descriptor: named("events_test", "total", "Test events (\"test\": true), counting nothing."))
         connectionsTotal = registry.makeCounter(descriptor: named("connections", "total", "Ingest connections accepted."))
         connectionsOpen = registry.makeGauge(descriptor: named("connections_open", "", "Ingest connections open now."))
+        connectionsRefused = registry.makeCounter(descriptor: named(
+            "connections_refused", "total", "Ingest connections refused (over max_connections, or out of file descriptors)."))
         pendingEvents = registry.makeGauge(descriptor: named("pending_events", "", "Events in memory, not yet committed."))
         pendingKeys = registry.makeGauge(descriptor: named("pending_keys", "", "Counter rows in memory, not yet committed."))
         cachedTokens = registry.makeGauge(descriptor: named("cached_tokens", "", "Share tokens held in memory."))
@@ -73,7 +76,7 @@ final class DaemonMetrics: Sendable {
     /// Brings the counters and gauges up to date with the daemon's state.
     func update(_ snapshot: Pipeline.Snapshot, connections: StatusReport.Connections) {
         let previous = reported.withLock { reported in
-            defer { reported = (snapshot.totals, connections.total) }
+            defer { reported = (snapshot.totals, connections.total, connections.refused) }
             return reported
         }
         let (acceptedNow, acceptedBefore) = (snapshot.totals.accepted, previous.totals.accepted)
@@ -88,6 +91,7 @@ final class DaemonMetrics: Sendable {
         test.increment(by: snapshot.totals.test - previous.totals.test)
         connectionsTotal.increment(by: Int64(connections.total - previous.connections))
         connectionsOpen.set(Int64(connections.open))
+        connectionsRefused.increment(by: Int64(connections.refused - previous.refused))
         pendingEvents.set(Int64(snapshot.pendingEvents))
         pendingKeys.set(Int64(snapshot.pendingKeys))
         cachedTokens.set(Int64(snapshot.cachedTokens))

@@ -102,6 +102,8 @@ struct ConnectionChurnTests {
         #expect((answer["message"] as? String)?.contains("max_connections") == true)
         #expect(try refused.readLine() == nil)
         #expect(open.count == 2)
+        let metrics = try SharectlTests.sharectl(["metrics", "--socket", daemon.controlSocket]).stdout
+        #expect(metrics.contains("sharetrack_connections_refused_total 1"), "\(metrics)")
         #expect(try daemon.stop() == 0)
     }
 
