@@ -14,7 +14,8 @@ struct TopCommand: ControlCommand {
     @Option(help: "What to rank by.")
     var by: Ranking = .uniqueClicks
 
-    @Option(parsing: .unconditional, help: "How many advocates to show (default: \(Queries.defaultLimit)).", transform: ArgumentValue.count)
+    @Option(parsing: .unconditional, help: "How many advocates to show (default: \(Queries.defaultLimit)).",
+            transform: ArgumentValue.count)
     var limit = Queries.defaultLimit
 
     @OptionGroup var filters: FilterOptions
