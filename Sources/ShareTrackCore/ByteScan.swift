@@ -18,6 +18,12 @@ enum ByteScan {
         byte &- UInt8(ascii: "0") < 10
     }
 
+    /// 3 when `bytes` start with a UTF-8 byte order mark (`EF BB BF`), which a line may have before
+    /// its object (.NET's UTF-8 writers and some editors put one first), else 0.
+    static func byteOrderMark(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
     /// Whether `bytes` equals `word`.
     @inline(__always)
     static func equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {

@@ -18,9 +18,7 @@ public struct EventParser: Sendable {
             return .failure(Rejection(.badJSON, "empty line; expected a JSON object"))
         }
         guard ByteScan.isValidUTF8(line) else { return .failure(Rejection(.badUTF8, "line is not valid UTF-8")) }
-        // A byte order mark before the object (what .NET's UTF-8 writers and some editors put
-        // first in a stream or file) is ignored, as RFC 8259 allows.
-        let bom = line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF ? 3 : 0
+        let bom = ByteScan.byteOrderMark(line)
         var scanner = JSONScanner(start + bom, count: line.count - bom)
         var fields = EventFields()
         do {

@@ -5,9 +5,11 @@ public enum TestMark {
     /// real event), or with `"test":true` added as its last member where it has none. A line the
     /// daemon refuses before reading its members (not UTF-8, not one JSON object, a repeated
     /// member name) and one whose `test` is `true` already or not a bool (`bad_field`) are
-    /// returned as they are: the daemon answers them as sent, counting nothing.
-    public static func marked(_ line: UnsafeRawBufferPointer) -> [UInt8] {
-        guard let start = line.baseAddress, ByteScan.isValidUTF8(line) else { return Array(line) }
+    /// returned as they are: the daemon answers them as sent, counting nothing. A leading byte
+    /// order mark, which the daemon ignores, is left out.
+    public static func marked(_ sent: UnsafeRawBufferPointer) -> [UInt8] {
+        let line = UnsafeRawBufferPointer(rebasing: sent[ByteScan.byteOrderMark(sent)...])
+        guard let start = line.baseAddress, ByteScan.isValidUTF8(sent) else { return Array(sent) }
         var scanner = JSONScanner(start, count: line.count)
         var (test, members, names) = (JSONValue?.none, 0, MemberNames())
         do {
@@ -17,7 +19,7 @@ public enum TestMark {
                 return names.insert(name, in: 0)
             }
         } catch {
-            return Array(line)
+            return Array(sent)
         }
         var bytes = Array(line)
         if let test {
