@@ -27,13 +27,16 @@ enum ReportScript {
 
       function integer(value) { return Number(value).toLocaleString("en-US"); }
       function count(value, noun) { return integer(value) + " " + noun + (value === 1 ? "" : "s"); }
+      // Two decimals, or two significant digits under 0.01% (as the tables: 0.0000016%, never 1.6e-6%).
       function percent(value) {
         var p = value * 100;
-        return (p !== 0 && Math.abs(p) < 0.01 ? p.toPrecision(2) : p.toFixed(2)) + "%";
+        var decimals = p !== 0 && Math.abs(p) < 0.01 ? Math.min(20, 1 - Math.floor(Math.log10(Math.abs(p)))) : 2;
+        return p.toFixed(decimals) + "%";
       }
+      // Cut by code points, so that no character is split in two (an emoji is two UTF-16 units).
       function shortLabel(label) {
-        label = String(label);
-        return label.length > 24 ? label.slice(0, 23) + "\u2026" : label;
+        var characters = Array.from(String(label));
+        return characters.length > 24 ? characters.slice(0, 23).join("") + "\u2026" : String(label);
       }
       function draw(id, config) {
         var canvas = document.getElementById(id);

@@ -52,8 +52,11 @@ enum ReportStyle {
     .empty p { color: var(--muted); margin: 6px 0 0; }
     .error { background: #fef2f2; color: var(--down); border: 1px solid #fecaca; border-radius: 10px; padding: 10px 14px; margin-bottom: 16px; }
     footer { color: var(--muted); font-size: 12.5px; margin-top: 8px; }
-    @media (max-width: 820px) {
+    /* The tier table needs about 520 px beside its chart. */
+    @media (max-width: 1200px) {
         .pair { grid-template-columns: minmax(0, 1fr); }
+    }
+    @media (max-width: 820px) {
         main { padding: 18px 12px 28px; }
     }
     @media print {
@@ -62,6 +65,11 @@ enum ReportStyle {
         main { max-width: none; padding: 0; }
         .card, .kpi { box-shadow: none; break-inside: avoid; }
         .scroll { max-height: none; overflow: visible; border: 0; }
+        /* A table as wide as the paper: nothing scrolls there. */
+        .table { overflow: visible; }
+        table, .pair table { font-size: 8.5pt; }
+        th, td, .pair th, .pair td { padding: 3px 4px; }
+        td.text { min-width: 0; }
         th { position: static; }
         /* The charts keep the size they were drawn at, scaled to the paper's width. */
         .chart { height: auto !important; }

@@ -151,20 +151,27 @@ struct ReportTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("large numbers keep to one line in their cards, and the tables fit their cards on a laptop; the page stays as wide as the window")
+    @Test("large numbers keep to one line in their cards, the tables fit their cards on a laptop, tiny rates are no e-notation on an axis, long ids are cut between characters; the page stays as wide as the window")
     func largestNumbers() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let share = #"{"type":"share","share":"huge","advocate":"ann","venue":"cafe","network":"x","followers":1000000000}"#
         let conversions = (1...25).map { _ in #"{"type":"conversion","share":"huge","value":999999999.999}"# }
         let clicks = (1...5).map { #"{"type":"click","share":"huge","visitor":"v\#($0)"}"# }
-        #expect(try LineClient(path: daemon.ingestSocket).exchange([share] + conversions + clicks)
+        let emoji = [#"{"type":"share","share":"smile","advocate":"\#(String(repeating: "😀", count: 30))","venue":"cafe","network":"x","followers":10}"#,
+                     #"{"type":"click","share":"smile","visitor":"v1"}"#]
+        #expect(try LineClient(path: daemon.ingestSocket).exchange([share] + conversions + clicks + emoji)
             .allSatisfy { $0 == #"{"ok":true}"# })
-        for width in [1280, 1200, 390] {
+        for width in [1280, 1200, 1024, 390] {
             let page = try Self.report(daemon, ["--socket", daemon.controlSocket], width: width)
             #expect(page.kpis["value"] == "24999999999.975", "\(page.kpis)")
             #expect(page.kpiLines.count == 7 && page.kpiLines.values.allSatisfy { $0 == 1 }, "\(width) px: \(page.kpiLines)")
-            if width >= 1200 { #expect(page.clipped.isEmpty, "\(width) px: \(page.clipped)") }
+            if width >= 1024 { #expect(page.clipped.isEmpty, "\(width) px: \(page.clipped)") }
             Self.expectClean(page)
+            // The mega tier's 0.00000050%: never in e-notation; a long id cut between characters.
+            let rates = page.axisLabels["chart-tiers"] ?? []
+            #expect(rates.contains { $0.hasSuffix("%") } && !rates.contains { $0.contains("e-") }, "\(rates)")
+            #expect(page.axisLabels["chart-advocates"]?.contains(String(repeating: "😀", count: 23) + "…") == true,
+                    "\(page.axisLabels["chart-advocates"] ?? [])")
         }
         #expect(try daemon.stop() == 0)
     }

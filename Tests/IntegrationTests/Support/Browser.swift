@@ -27,6 +27,8 @@ enum Browser {
         var kpiLines: [String: Int]
         /// The ids of the tables wider than their box (scrolled sideways).
         var clipped: [String]
+        /// Canvas id → the labels of its charts' axes, as drawn.
+        var axisLabels: [String: [String]]
         var error: String?
         var resources: [String]
         var overflow: Int
@@ -38,7 +40,7 @@ enum Browser {
         var console: [String] = []
 
         private enum CodingKeys: String, CodingKey {
-            case canvases, tables, kpis, kpiLines, clipped, error, resources, overflow, title, range, noData, bodyText
+            case canvases, tables, kpis, kpiLines, clipped, axisLabels, error, resources, overflow, title, range, noData, bodyText
         }
     }
 
@@ -109,12 +111,19 @@ enum Browser {
               text.selectNodeContents(e);
               kpiLines[e.dataset.kpi] = new Set(Array.from(text.getClientRects()).map(function (r) { return r.top; })).size;
             });
+            var axisLabels = {};
+            d.querySelectorAll("canvas").forEach(function (c) {
+              var chart = w.Chart && w.Chart.getChart(c);
+              axisLabels[c.id] = chart ? Object.values(chart.scales).flatMap(function (scale) {
+                return scale.ticks.map(function (tick) { return [].concat(tick.label).join(" "); });
+              }) : [];
+            });
             var clipped = Array.from(d.querySelectorAll("table")).filter(function (t) {
               return t.parentElement.scrollWidth > t.parentElement.clientWidth;
             }).map(function (t) { return t.id; });
             var error = d.getElementById("chart-error");
             out.textContent = JSON.stringify({
-              canvases: canvases, tables: tables, kpis: kpis, kpiLines: kpiLines, clipped: clipped, error: error.hidden ? null : error.textContent,
+              canvases: canvases, tables: tables, kpis: kpis, kpiLines: kpiLines, clipped: clipped, axisLabels: axisLabels, error: error.hidden ? null : error.textContent,
               resources: w.performance.getEntriesByType("resource").map(function (e) { return e.name; }),
               overflow: d.documentElement.scrollWidth - d.documentElement.clientWidth, title: d.title,
               range: (d.getElementById("report-range") || {}).textContent || "", noData: !!d.getElementById("no-data"),
