@@ -17,10 +17,15 @@ struct QueryAnswers {
     /// Where the answers come from, for people (no password).
     let description: String
 
-    /// The queries of `--db`'s file; one that cannot be read is exit status 66, as `send`'s input.
+    /// The queries of `--db`'s file; one that cannot be read (or a directory) is exit status 66,
+    /// as `send`'s input.
     static func offline(_ path: String) throws -> Queries {
-        guard access(path, R_OK) == 0 else {
+        var info = stat()
+        guard access(path, R_OK) == 0, stat(path, &info) == 0 else {
             throw Failure("cannot read the database \(path): \(String(cString: strerror(errno)))", exitCode: 66)
+        }
+        guard info.st_mode & S_IFMT != S_IFDIR else {
+            throw Failure("cannot read the database \(path): it is a directory", exitCode: 66)
         }
         return try Queries(path: path)
     }

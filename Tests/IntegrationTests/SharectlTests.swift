@@ -210,7 +210,7 @@ struct SharectlTests {
         #expect(run.stderr.contains("--db"))
     }
 
-    @Test("--db naming a file that cannot be read: exit 66 (an input that cannot be read), the file named; none is made", arguments: [
+    @Test("--db naming a file that cannot be read, or a directory: exit 66 (an input that cannot be read), the path named; none is made", arguments: [
         ["top"], ["export"], ["report", "--output", "/dev/null"],
     ])
     func missingDatabase(command: [String]) throws {
@@ -218,5 +218,8 @@ struct SharectlTests {
         let run = try Self.sharectl(command + ["--db", path])
         #expect(run.status == 66 && run.stderr.contains("cannot read the database \(path): No such file"), "\(run.status) \(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: path))
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let named = try Self.sharectl(command + ["--db", directory])
+        #expect(named.status == 66 && named.stderr.contains("\(directory): it is a directory"), "\(named.status) \(named.stderr)")
     }
 }
