@@ -199,12 +199,12 @@ public struct Settings: Sendable, Equatable {
             visitorKeyFileSetting = text
         case .visitorRetention:
             guard let duration = DurationSetting(parsing: text) else {
-                throw invalid("a duration: seconds, or a number followed by s, m, h or d (90d); 0 keeps for ever")
+                throw invalid("a duration up to 100 years: seconds, or a number followed by s, m, h or d (90d); 0 keeps for ever")
             }
             visitorRetention = duration
         case .idleTimeout:
             guard let duration = DurationSetting(parsing: text) else {
-                throw invalid("a duration: seconds, or a number followed by s, m, h or d (0: never)")
+                throw invalid("a duration up to 100 years: seconds, or a number followed by s, m, h or d (0: never)")
             }
             idleTimeout = duration
         case .node:

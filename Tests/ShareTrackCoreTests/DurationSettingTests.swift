@@ -27,4 +27,8 @@ func idleTimeoutSetting() throws {
     #expect(try Settings(layers: [(.flag, [.idleTimeout: "2.5"])]).value(of: .idleTimeout) == "2.5")
     #expect(throws: SettingsError.self) { try Settings(layers: [(.flag, [.idleTimeout: "-1"])]) }
     #expect(throws: SettingsError.self) { try Settings(layers: [(.flag, [.idleTimeout: "soon"])]) }
+    // Too long: the message says how long one may be.
+    #expect { try Settings(layers: [(.flag, [.idleTimeout: "1e12d"])]) } throws: { error in
+        "\(error)".contains("idle_timeout") && "\(error)".contains("up to 100 years")
+    }
 }
