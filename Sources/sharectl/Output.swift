@@ -2,7 +2,7 @@ import ShareTrackCore
 import ShareTrackStore
 
 /// A table for the terminal: a header line, then one line per row, each column as wide as its
-/// widest cell; text left-aligned, numbers right-aligned. A table wider than it may be hides
+/// widest cell (in terminal columns: `TerminalWidth`); text left-aligned, numbers right-aligned. A table wider than it may be hides
 /// columns, in the order of `hideable`, until it fits; one that would not fit even so (a long
 /// id) hides none, since its lines wrap anyway.
 struct Table {
@@ -30,7 +30,7 @@ struct Table {
     func print(empty: String, width: Int? = nil) {
         guard !rows.isEmpty else { return Swift.print(empty) }
         let lines = [titles] + rows
-        let widths = titles.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        let widths = titles.indices.map { column in lines.map { TerminalWidth.of($0[column]) }.max() ?? 0 }
         let lineWidth = { (columns: [Int]) in columns.map { widths[$0] + 2 }.reduce(-2, +) }
         var shown = Array(titles.indices)
         var hidden: [String] = []
@@ -43,7 +43,7 @@ struct Table {
         }
         for line in lines {
             let cells = shown.map { column in
-                let padding = String(repeating: " ", count: widths[column] - line[column].count)
+                let padding = String(repeating: " ", count: widths[column] - TerminalWidth.of(line[column]))
                 return alignments[column] == .left ? line[column] + padding : padding + line[column]
             }
             Swift.print(cells.joined(separator: "  ").trimmingTrailingSpaces())

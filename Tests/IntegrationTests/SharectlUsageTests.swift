@@ -87,6 +87,24 @@ struct SharectlUsageTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("wide characters (CJK, emoji) take two terminal columns each: their rows line up with the header")
+    func wideCharacters() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let venues = ["漢字の店", "😀😀 bar", "cafe\u{301}"]
+        let shares = venues.enumerated().map { index, venue in
+            #"{"type":"share","share":"w\#(index)","advocate":"ann","venue":"\#(venue)","network":"x","followers":10}"#
+        }
+        #expect(try LineClient(path: daemon.ingestSocket).exchange(shares).allSatisfy { $0 == #"{"ok":true}"# })
+        let run = try SharectlTests.sharectl(["venues", "--wide", "--socket", daemon.controlSocket])
+        // Counted by hand: an ideograph, kana or emoji is two columns, the rest one each.
+        let columns = { (line: Substring) in
+            line.reduce(0) { $0 + ($1.unicodeScalars.first!.value >= 0x3000 ? 2 : 1) }
+        }
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 4 && Set(lines.map(columns)).count == 1, "\(run.stdout)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("sources --check exits 1 when a producer is silent, 0 when none is")
     func sourcesCheck() throws {
         let daemon = try SharectlTests.populatedDaemon()
