@@ -246,7 +246,8 @@ public final class Daemon: Sendable {
 
     // MARK: Timers
 
-    /// Once a second on the ingest queue: sample the rate, refresh `STATUS=`, and close connections
+    /// Once a second on the ingest queue: sample the rate, refresh `STATUS=` (and say in the log when
+    /// the shared store stops answering), and close connections
     /// past `idle_timeout` (or with an overdue control request). The watchdog is
     /// pinged from the same queue, so a wedged event loop stops the pings too; so does a flush path
     /// that has not succeeded for a whole watchdog timeout.
@@ -260,6 +261,7 @@ public final class Daemon: Sendable {
                     + snapshot.totals.rejectedCount)
                 metrics.update(snapshot, connections: stats.connections)
                 notifier?.status(statusLine(snapshot))
+                shipper?.logUnanswered()
                 ingest.closeIdleConnections()
                 control.closeStalledConnections()
                 // Many short connections leave their freed buffers in the heap, resident (a million

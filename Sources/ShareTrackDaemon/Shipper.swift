@@ -34,8 +34,11 @@ final class Shipper: Sendable {
         var attempt = 0
         var retryScheduled = false
         var lastCaughtUpMark: ContinuousClock.Instant?
-        /// When the pump's work with the store under way began (its connection made); nil between.
+        /// While the pump works with the store: when the store last answered it (or the pump
+        /// began); nil between pumps, and during a migration (which takes its time, and says so).
         var waitingSince: ContinuousClock.Instant?
+        /// Whether the log has said that the store does not answer (`logUnanswered`).
+        var unansweredLogged = false
         /// Every node of the store, as last read (after a shipment or an idle mark); nil until the
         /// store has answered once since the start.
         var nodes: [NodeRow]?
@@ -45,10 +48,10 @@ final class Shipper: Sendable {
     static let maxRows = 400_000
     /// Seconds between marks of an idle node as caught up (for `nodes`' lag).
     static let idleMark: Duration = .seconds(30)
-    /// How long the pump's work with the store (shipments, then a few rollup build steps and the
-    /// like) may wait for its answers before shipping counts as failing: a stopped server, or a
-    /// table another session holds locked, answers nothing, and no error ever comes. (The largest
-    /// shipments, `maxRows` rows, take seconds.)
+    /// How long each of the pump's steps with the store (connecting and its checks, a shipment, a
+    /// rollup build step and the like) may wait for the store's answer before shipping counts as
+    /// failing: a stopped server, or a table another session holds locked, answers nothing, and
+    /// no error ever comes. (The largest shipments, `maxRows` rows, take seconds.)
     static let unansweredAfter: Duration = .seconds(30)
 
     private let queue = DispatchQueue(label: "sharetrack.ship")
@@ -118,16 +121,35 @@ final class Shipper: Sendable {
         return nodes
     }
 
-    /// Why shipping fails (nil while it works), for `STATUS=`.
-    /// Why shipping fails, nil while it works: the last attempt's error (`stopped: ...` when
-    /// permanent), or work the store has not answered for `unansweredAfter`.
+    /// Why shipping fails, nil while it works (for `status` and `STATUS=`): the last attempt's
+    /// error (`stopped: ...` when permanent), or a step the store has not answered for
+    /// `unansweredAfter`.
     var failure: String? {
         state.withLock { state in
             if let failure = state.failure { return failure.permanent ? "stopped: " + failure.message : failure.message }
-            guard let since = state.waitingSince, case let waited = ContinuousClock.now - since, waited > Self.unansweredAfter
-            else { return nil }
-            return "no answer from the shared store for \(Int(waited.seconds)) s (is the server stopped, or does a "
-                + "session hold a table locked?)"
+            return Self.unanswered(since: state.waitingSince)
+        }
+    }
+
+    private static func unanswered(since: ContinuousClock.Instant?) -> String? {
+        guard let since, case let waited = ContinuousClock.now - since, waited > unansweredAfter else { return nil }
+        return "no answer from the shared store for \(Int(waited.seconds)) s (is the server stopped, or does a "
+            + "session hold a table locked?)"
+    }
+
+    /// Says in the log, once, that the store has stopped answering (`failure` says it meanwhile),
+    /// and once that the wait is over; called once a second.
+    func logUnanswered() {
+        let (unanswered, changed) = state.withLock { state in
+            let unanswered = Self.unanswered(since: state.waitingSince)
+            defer { state.unansweredLogged = unanswered != nil }
+            return (unanswered, (unanswered != nil) != state.unansweredLogged)
+        }
+        guard changed else { return }
+        if let unanswered {
+            logger.error("shared store: shipping waits for an answer", metadata: ["node": "\(node)", "error": "\(unanswered)"])
+        } else {
+            logger.notice("shared store: no longer waiting for an answer", metadata: ["node": "\(node)"])
         }
     }
 
@@ -152,21 +174,21 @@ final class Shipper: Sendable {
     /// (retention, compacting the log), or fails.
     private func pump() {
         dispatchPrecondition(condition: .onQueue(queue))
+        heard()
+        defer { state.withLock { $0.waitingSince = nil } }
         do {
             let building = try store.withLock { connection in
-                let store = try connection ?? connect()
+                let store = try answered { try connection ?? connect() }
                 connection = store
-                state.withLock { $0.waitingSince = .now }
-                defer { state.withLock { $0.waitingSince = nil } }
                 repeat {
                     try shipJournaled(store)
-                } while try store.fold() == SharedStore.foldChunk
-                let building = try buildRollups(in: store, journaled: journaled)
-                try markIdle(store)
-                let nodes = try SharedNodes.read(store.connection)
+                } while try answered { try store.fold() } == SharedStore.foldChunk
+                let building = try answered { try buildRollups(in: store, journaled: journaled) }
+                try answered { try markIdle(store) }
+                let nodes = try answered { try SharedNodes.read(store.connection) }
                 state.withLock { $0.nodes = nodes }
-                try expireVisitors(in: store)
-                try compactRollupLog(in: store)
+                try answered { try expireVisitors(in: store) }
+                try answered { try compactRollupLog(in: store) }
                 return building
             }
             recovered()
@@ -184,11 +206,23 @@ final class Shipper: Sendable {
         while true {
             let shipped = state.withLock { $0.shipped }
             guard let next = try nextBatches(after: shipped) else { return }
-            let held = try store.ship(Shipment(next.batches, batchTime: next.time), caughtUp: !next.more)
+            let held = try answered { try store.ship(Shipment(next.batches, batchTime: next.time), caughtUp: !next.more) }
             state.withLock { $0.shipped = held }
             recovered()
             if !next.more { return }
         }
+    }
+
+    /// Runs a step of the pump with the store, then notes that the store answered (`failure`
+    /// measures the wait from there).
+    private func answered<Result>(_ step: () throws -> Result) rethrows -> Result {
+        let result = try step()
+        heard()
+        return result
+    }
+
+    private func heard() {
+        state.withLock { $0.waitingSince = .now }
     }
 
     /// Whether batches wait to be shipped (false if the journal cannot be read: the next pump says why).
@@ -208,7 +242,8 @@ final class Shipper: Sendable {
         let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
                                     node: configuration.node, databaseID: configuration.databaseID,
                                     keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile,
-                                    beforeMigrating: { from, to in
+                                    beforeMigrating: { [self] from, to in
+            state.withLock { $0.waitingSince = nil }
             logger.notice("shared store: migrating its schema; shipping waits for it, on a large store a while",
                           metadata: ["from": "\(from)", "to": "\(to)"])
         }, notices: { [logger] in logger.debug("shared store: the server says", metadata: ["message": "\($0)"]) })

@@ -211,7 +211,7 @@ struct SharedStoreTests {
         #expect(try mended.stop() == 0)
     }
 
-    @Test("a store that answers nothing (a table held locked) makes shipping failing after 30 s, saying why; answered, it recovers")
+    @Test("a store that answers nothing (a table held locked) makes shipping failing after 30 s, saying why, also at a start; answered, it recovers at once")
     func unansweredStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
         let daemon = try store.daemon(node: "waiting")
@@ -226,11 +226,23 @@ struct SharedStoreTests {
         #expect(try eventually(timeout: 40) { try daemon.sharedStore()["state"] as? String == "failing" })
         let error = try daemon.sharedStore()["last_error"] as? String ?? ""
         #expect(error.contains("no answer from the shared store for") && error.contains("locked"), "\(error)")
+        #expect(eventually(timeout: 5) { daemon.log.contains("shared store: shipping waits for an answer") }, "\(daemon.log)")
         try lock.execute("COMMIT")
-        try daemon.waitUntilShipped()
-        let after = try daemon.sharedStore()
-        #expect(after["state"] as? String == "ok" && after["last_error"] is NSNull, "\(after)")
+        #expect(try eventually(timeout: 5) { try daemon.sharedStore()["state"] as? String != "failing" })
+        #expect(eventually(timeout: 5) { daemon.log.contains("shared store: no longer waiting for an answer") }, "\(daemon.log)")
+        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+
+        // Started again with the table still locked: the checks of a new connection wait the same way.
         #expect(try daemon.stop() == 0)
+        let restarted = try store.daemon(node: "waiting", directory: daemon.directory)
+        #expect(try eventually(timeout: 40) { try restarted.sharedStore()["state"] as? String == "failing" })
+        try lock.execute("COMMIT")
+        // Once answered, not failing any more (not only once the pump is over).
+        #expect(try eventually(timeout: 5) { try restarted.sharedStore()["state"] as? String != "failing" })
+        try restarted.waitUntilShipped()
+        let after = try restarted.sharedStore()
+        #expect(after["state"] as? String == "ok" && after["last_error"] is NSNull, "\(after)")
+        #expect(try restarted.stop() == 0)
     }
 
     @Test("reset-source on a node resets the source's highest seq in the store too")
