@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import ShareTrackCore
 
 /// When the database's files are removed or replaced under the daemon (`DatabaseFiles`).
@@ -24,13 +25,14 @@ extension Flusher {
     /// applies. (A batch the apply queue commits meanwhile is in both; the start skips it then.)
     private func journalAnew() {
         let held = pipeline.journaled
+        let metadata: Logger.Metadata = ["batches": "\(held.count)", "events": "\(held.reduce(0) { $0 + $1.events })"]
         do {
             try journal.withLock { journal in journal = try journal.recreated(holding: held) }
             logger.notice("the batches acknowledged but not applied yet are in a journal made anew; the next start applies them",
-                          metadata: ["batches": "\(held.count)", "events": "\(held.reduce(0) { $0 + $1.events })"])
+                          metadata: metadata)
         } catch {
             logger.critical("the batches acknowledged but not applied yet could not be journaled again: \(error)",
-                            metadata: ["batches": "\(held.count)", "events": "\(held.reduce(0) { $0 + $1.events })"])
+                            metadata: metadata)
         }
     }
 

@@ -7,14 +7,12 @@ extension Store {
     /// counts as new under this key, which the daemon says in its log).
     public func recordVisitorKey(_ key: VisitorKey) throws -> String? {
         try database.transaction {
-            let recorded = try database.prepare("SELECT value FROM meta WHERE key = 'visitor_key'").rows {
-                UInt64(bitPattern: $0.int64(0))
-            }.first
-            guard recorded != UInt64(bitPattern: key.fingerprintBits) else { return nil }
+            let recorded = try database.prepare("SELECT value FROM meta WHERE key = 'visitor_key'").rows { $0.int64(0) }.first
+            guard recorded != key.fingerprintBits else { return nil }
             let record = try database.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('visitor_key', ?)")
             try record.bind([.integer(key.fingerprintBits)])
             try record.run()
-            return recorded.map { String($0, radix: 16) }.map { String(repeating: "0", count: 16 - $0.count) + $0 }
+            return recorded.map { String(UInt64(bitPattern: $0), radix: 16) }.map { String(repeating: "0", count: 16 - $0.count) + $0 }
         }
     }
 }
