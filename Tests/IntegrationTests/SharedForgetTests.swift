@@ -20,9 +20,7 @@ struct SharedForgetTests {
                          TestEvent(token: "l1", kind: .click(visitor: visitor, bot: false), time: now)])
         try daemon.waitUntilShipped()
 
-        // Shipping waits on the lock of the store's `nodes` (each shipment records its generation there).
-        let lock = try store.connect()
-        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "l2", kind: .share(advocate: advocate, venue: "bar", followers: 20), time: now),
                          TestEvent(token: "l2", kind: .click(visitor: visitor, bot: false), time: now),
                          TestEvent(token: "l2", kind: .click(visitor: "someone-else", bot: false), time: now)])
@@ -67,8 +65,7 @@ struct SharedForgetTests {
         let now = Int64(Date().timeIntervalSince1970)
         try daemon.send([TestEvent(token: "r1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
         try daemon.waitUntilShipped()
-        let lock = try store.connect()
-        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "r1", kind: .click(visitor: "zq-aged", bot: false), time: now - 3 * 3600),
                          TestEvent(token: "r1", kind: .click(visitor: "zq-fresh", bot: false), time: now)])
         #expect(try PrivacyTests.sharectl(daemon, ["flush"]).status == 0)
@@ -108,8 +105,7 @@ struct SharedForgetTests {
         let now = Int64(Date().timeIntervalSince1970)
         try daemon.send([TestEvent(token: "c0", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
         try daemon.waitUntilShipped()
-        let lock = try store.connect()
-        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "c1", kind: .share(advocate: advocate, venue: "cafe", followers: 10), time: now)])
         var holding: [String] = []
         let inTablesAndJournal = {

@@ -18,9 +18,7 @@ struct SharedNodesLagTests {
         }
         #expect(try eventually { try ownRow() != nil })
 
-        // Shipping waits on the lock of the store's `nodes` (each shipment records its generation there).
-        let lock = try store.connect()
-        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "w2", kind: .share(advocate: "a", venue: "bar", followers: 20), time: now)])
         sleep(3)
         let behind = try ownRow()?["behind_seconds"] as? Double ?? 0

@@ -218,8 +218,7 @@ struct SharedStoreTests {
         let now = Int64(Date().timeIntervalSince1970)
         try daemon.send([TestEvent(token: "w1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
         try daemon.waitUntilShipped()
-        let lock = try store.connect()
-        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "w2", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
         #expect(try eventually(timeout: 10) { try daemon.sharedStore()["state"] as? String == "behind" })
         #expect(try daemon.sharedStore()["last_error"] is NSNull)
@@ -230,7 +229,7 @@ struct SharedStoreTests {
         try lock.execute("COMMIT")
         #expect(try eventually(timeout: 5) { try daemon.sharedStore()["state"] as? String != "failing" })
         #expect(eventually(timeout: 5) { daemon.log.contains("shared store: no longer waiting for an answer") }, "\(daemon.log)")
-        try lock.execute("BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE")
+        try lock.execute(SharedStoreFixture.lockNodes)
 
         // Started again with the table still locked: the checks of a new connection wait the same way.
         #expect(try daemon.stop() == 0)

@@ -54,6 +54,16 @@ struct SharedStoreFixture {
         try cluster.connect(database)
     }
 
+    /// A connection holding the store's `nodes` locked, so that shipping waits (each shipment
+    /// records its generation there) until it commits.
+    func holdShipping() throws -> PostgresConnection {
+        let lock = try connect()
+        try lock.execute(Self.lockNodes)
+        return lock
+    }
+
+    static let lockNodes = "BEGIN; LOCK TABLE nodes IN ACCESS EXCLUSIVE MODE"
+
     /// Every counter row that is not all zeros, as the reference model spells them.
     func counters() throws -> [ReferenceModel.Key: ReferenceModel.Row] {
         let rows = try connect().query("""
