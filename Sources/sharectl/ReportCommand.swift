@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             The page shows the headline totals (with the change against the previous range of the \
             same length, when there is one with data), engagement by follower tier, the trend per \
-            hour or per day (per hour up to 4 days), the top advocates, venues and networks, and \
+            hour or per day (per hour up to 97 hours: --since 4d and the hour under way), the top advocates, venues and networks, and \
             every chart's numbers as a table. It works offline: styles, script, numbers and the chart \
             library (Chart.js from Debian's libjs-chart.js, /usr/share/javascript/chart.js/) are in \
             the page, and it makes no request. The numbers are those of tiers, top, advocate and \

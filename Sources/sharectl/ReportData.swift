@@ -24,6 +24,9 @@ struct ReportData {
     }
 
     static let topCount = 10
+    /// The trend is per hour up to 97 hours: 4 days and the hour under way, which a relative
+    /// `--since 4d` takes in.
+    static let longestHourlyTrend: Int64 = 97
     /// Ten years: a trend over a range longer than that covers only the hours with data.
     static let longestTrendHours: Int64 = 87_660
 
@@ -46,6 +49,12 @@ struct ReportData {
     var isEmpty: Bool { trend.isEmpty }
 
     init(_ filter: QueryFilter, now: Int64, answers: QueryAnswers) throws {
+        // A start without an end ends with the hour under way, for every number of the page (the
+        // title's range): an event up to the 5 minutes ingest allows ahead, in the next hour, is
+        // in none of them.
+        var filter = filter
+        let hourEnd = (now + 3599).hourBucket
+        if let since = filter.sinceHour, filter.untilHour == nil, since < hourEnd { filter.until = hourEnd * 3600 }
         self.filter = filter
         func ask<Answer: Decodable>(_ command: ControlRequest.Command, _ query: Query) throws -> Answer {
             try answers.answer(ControlRequest(command: command, query: query), now: now)
@@ -55,8 +64,8 @@ struct ReportData {
         let hourly: [TrendRow] = try ask(.trend, Query(filter: filter))
         let hours = hourly.compactMap { RFC3339.parse($0.hour).map { $0.hourBucket } }
         firstHour = filter.sinceHour ?? hours.first
-        // Up to now, or no earlier than the range starts (a `--since` after now: no hour at all).
-        endHour = filter.untilHour ?? (filter.sinceHour.map { max($0, (now + 3599).hourBucket) } ?? hours.last.map { $0 + 1 })
+        // A `--since` after now: no hour at all.
+        endHour = filter.untilHour ?? filter.sinceHour ?? hours.last.map { $0 + 1 }
 
         // A range of no hour has no range before it to compare with, nor one that would begin
         // before the year 1.
@@ -79,7 +88,7 @@ struct ReportData {
            let firstData = hours.first, let lastData = hours.last {
             (trendFirst, trendEnd) = (max(first, firstData), min(end, lastData + 1))
         }
-        trendByDay = (trendEnd ?? 0) - (trendFirst ?? 0) > 96
+        trendByDay = (trendEnd ?? 0) - (trendFirst ?? 0) > Self.longestHourlyTrend
         trend = Self.buckets(hourly, hours: hours, from: trendFirst, to: trendEnd, byDay: trendByDay)
 
         let top: [GroupRow] = try ask(.top, Query(by: Ranking.uniqueClicks.rawValue, limit: Self.topCount, filter: filter))

@@ -113,6 +113,34 @@ struct ReportTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("--since without --until ends with the hour under way for every number of the page; --since 4d is per hour")
+    func openRangeEnd() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let earlier = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 3 * 3600)
+        let lines = [
+            #"{"type":"share","share":"early","advocate":"ann","venue":"cafe","network":"x","followers":10,"ts":"\#(earlier)"}"#,
+            #"{"type":"share","share":"late","advocate":"bob-late","venue":"cafe","network":"x","followers":10}"#,
+            #"{"type":"click","share":"late","visitor":"v"}"#,
+        ]
+        #expect(try LineClient(path: daemon.ingestSocket).exchange(lines).allSatisfy { $0 == #"{"ok":true}"# })
+        // sharectl two hours behind the daemon's clock: to it, the late share is in an hour after
+        // the one under way, as an event up to 5 minutes ahead can be.
+        let path = daemon.directory + "/open.html"
+        let run = try SharectlTests.sharectl(["report", "--output", path, "--socket", daemon.controlSocket, "--since", "6h"],
+                                             launcher: FakeClock.behind(hours: 2))
+        #expect(run.status == 0, "\(run.stderr)")
+        let page = try Browser.inspect(path)
+        #expect(page.range.contains("(7 hours)") || page.range.contains("(6 hours)"), "\(page.range)")
+        #expect(page.kpis["shares"] == "1" && page.kpis["clicks"] == "0", "\(page.kpis)")
+        #expect(try #require(page.tables["table-trend"]).reduce(0) { $0 + (Int($1[1]) ?? -1000) } == 1)
+        #expect(!page.bodyText.contains("bob-late"), "\(page.bodyText)")
+
+        let days = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", "4d"])
+        #expect(days.range.contains("(97 hours)") || days.range.contains("(4 days)"), "\(days.range)")
+        #expect(days.tables["table-trend"]?.count ?? 0 >= 96, "\(days.tables["table-trend"]?.count ?? 0) buckets")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a range of millennia: the trend covers the hours with data, and no range before the year 1 is compared with")
     func wideRange() throws {
         let daemon = try ReportFixture.daemon()

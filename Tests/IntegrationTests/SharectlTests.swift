@@ -13,11 +13,14 @@ struct SharectlTests {
         var json: Any { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) ?? NSNull() }
     }
 
-    /// Runs `sharectl` to the end; `input`, if given, is its stdin; `environment` adds variables.
-    static func sharectl(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// Runs `sharectl` to the end; `input`, if given, is its stdin; `environment` adds variables;
+    /// `launcher`, if given, is the command that runs it (`FakeClock.behind`).
+    static func sharectl(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                         launcher: [String] = []) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharectl"))
-        process.arguments = arguments
+        let command = launcher + [DaemonProcess.binary("sharectl")] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
             .merging(environment) { $1 }
         let out = Pipe()
