@@ -74,9 +74,11 @@ public enum Formatting {
         return units(minutes, "m", whole % 60, "s")
     }
 
-    /// How long ago something happened, to the second: `0s ago`, `12s ago`, `3h 12m ago`.
+    /// How long ago something happened, to the second: `0s ago`, `12s ago`, `3h 12m ago`; or how
+    /// far ahead it is (an event's `ts` may be up to 5 minutes ahead): `in 4m`.
     public static func ago(_ seconds: Int64) -> String {
-        (seconds < 60 ? "\(max(0, seconds))s" : duration(Double(seconds))) + " ago"
+        let span = seconds.magnitude < 60 ? "\(seconds.magnitude)s" : duration(Double(seconds.magnitude))
+        return seconds < 0 ? "in " + span : span + " ago"
     }
 
     /// A file size: `512 B`, `12.3 MiB`.

@@ -41,7 +41,8 @@ func durationsReadLikeAPersonWouldSayThem(seconds: Double, text: String) {
 
 @Test func agesAndSizes() {
     #expect(Formatting.ago(0) == "0s ago")
-    #expect(Formatting.ago(-3) == "0s ago")
+    #expect(Formatting.ago(-3) == "in 3s")
+    #expect(Formatting.ago(-240) == "in 4m")
     #expect(Formatting.ago(12) == "12s ago")
     #expect(Formatting.ago(11_520) == "3h 12m ago")
     #expect(Formatting.bytes(512) == "512 B")
