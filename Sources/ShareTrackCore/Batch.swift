@@ -178,4 +178,18 @@ public struct SourceState: Sendable, Equatable, Codable {
     public var test: Int64 = 0
 
     public init() {}
+
+    /// One producer's state from those of two of its names (the two spellings of one source that
+    /// a database kept apart before ids were kept in NFC, `CanonicalText`): the greater seq and
+    /// last time, the counts summed.
+    public func merged(with other: SourceState) -> SourceState {
+        var state = self
+        state.highestSeq = max(highestSeq, other.highestSeq)
+        state.lastSeen = max(lastSeen, other.lastSeen)
+        state.accepted += other.accepted
+        state.rejected += other.rejected
+        state.duplicates += other.duplicates
+        state.test += other.test
+        return state
+    }
 }

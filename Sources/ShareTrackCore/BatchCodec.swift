@@ -21,6 +21,11 @@
 /// ids are hashed with the key given, or left out where no key is given (readers that only count).
 /// Versions 1 and 2 give a visitor pair its click's hour, version 3 its time: an older pair's
 /// time is the last second of its hour (`VisitorPair.time(inHour:)`).
+///
+/// Ids are read in NFC (`CanonicalText`), whatever wrote them: a batch journaled before ingest kept
+/// them so (versions 1 and 2) is applied and shipped under the ids the tables hold since schema
+/// version 20. (No batch names a source in two spellings: its producers were keyed by `String`,
+/// whose `==` finds them equal.)
 public enum BatchCodec {
     public struct Corrupt: Error, CustomStringConvertible {
         public var description: String
@@ -120,7 +125,7 @@ public enum BatchCodec {
     static func erasure(tagged tag: Tag?, from reader: inout ByteReader) throws(Corrupt) -> Erasure {
         switch tag {
         case .erasedVisitor: .visitor(hash: try reader.fixed())
-        case .erasedAdvocate: .advocate(id: try reader.string(), pseudonym: try reader.string())
+        case .erasedAdvocate: .advocate(id: CanonicalText.nfc(try reader.string()), pseudonym: try reader.string())
         default: throw Corrupt(description: "not an erasure")
         }
     }
@@ -159,7 +164,7 @@ public enum BatchCodec {
         var batch = Batch(generation: try reader.unsigned())
         batch.events = Int(try reader.signed())
         for _ in 0..<(try reader.count()) {
-            let source = try reader.string()
+            let source = CanonicalText.nfc(try reader.string())
             var state = SourceState()
             state.highestSeq = try reader.unsigned()
             state.lastSeen = try reader.signed()

@@ -108,9 +108,11 @@ public struct BatchRecords {
 
     private mutating func share() throws(BatchCodec.Corrupt) -> ShareRecord {
         let token = try reader.token()
+        // In NFC, as a batch journaled before ingest kept ids so may not have them (`BatchCodec`).
         let attributes = ShareAttributes(
-            advocate: try reader.string(), venue: try reader.string(), campaign: try reader.optional(),
-            network: try reader.string(), followers: Int(try reader.signed()))
+            advocate: CanonicalText.nfc(try reader.string()), venue: CanonicalText.nfc(try reader.string()),
+            campaign: try reader.optional().map(CanonicalText.nfc), network: try reader.string(),
+            followers: Int(try reader.signed()))
         let tierName = try reader.string()
         guard let tier = Tier(rawValue: tierName) else { throw BatchCodec.Corrupt(description: "unknown tier '\(tierName)'") }
         return ShareRecord(token: token, attributes: attributes, tier: tier, time: try reader.signed())

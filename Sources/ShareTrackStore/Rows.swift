@@ -14,6 +14,8 @@ public enum Rows {
     public static let counted = "(" + counterNames.map { "\($0) <> 0" }.joined(separator: " OR ") + ")"
     /// The columns of a `sources` row after `source`, in the order `SourceState(row:)` reads them.
     static let sourceColumns = "highest_seq, last_seen, accepted, rejected, duplicates, test"
+    /// Writes a producer's row (`SourceState.row(of:)`), in place of the one it had.
+    static let replaceSourceSQL = "INSERT OR REPLACE INTO sources (source, \(sourceColumns)) VALUES \(values(7, rows: 1))"
 
     /// The parameters of `rows` rows of `columns` values each, for `VALUES`: `(?, ?), (?, ?)`.
     static func values(_ columns: Int, rows: Int) -> String {
@@ -63,5 +65,11 @@ extension SourceState {
         rejected = row.int64(column + 3)
         duplicates = row.int64(column + 4)
         test = row.int64(column + 5)
+    }
+
+    /// A row of `sources` (`Rows.replaceSourceSQL`'s parameters): `source`, then this state.
+    func row(of source: String) -> [Statement.Value] {
+        [.text(source), .integer(Int64(highestSeq)), .integer(lastSeen), .integer(accepted), .integer(rejected),
+         .integer(duplicates), .integer(test)]
     }
 }

@@ -37,6 +37,8 @@ import ShareTrackCore
 /// `venueTierIndex`), so that a filter with a network reads them alone. Version 18 keeps each
 /// advocate's row in a campaign with its advocate and campaign, keyed by them
 /// (`Rollup.repeatsAttributes`): one campaign's rows are one range of the table, summed again in steps.
+/// Version 19 gives each visitor pair its click's time; version 20 puts the ids stored before
+/// ingest kept them in NFC in it (`CanonicalIdsMigration`).
 enum Schema {
     enum Migration: Sendable {
         case sql(String)
@@ -103,18 +105,11 @@ enum Schema {
         """),
         // The rollups keyed by integer group ids, built again from the counters in the background
         // (replacing whatever rollups the database holds).
-        .sql((Rollup.all.map(\.table) + GroupTable.all.map(\.table) + ["rollup_hour_places", "rollup_hour_groups"])
-            .map { "DROP TABLE IF EXISTS \($0);\n" }.joined()
-            + (GroupTable.all.map { $0.createSQL(.sqlite) } + Rollup.all.map { $0.createSQL(.sqlite) })
-                .joined(separator: "\n") + """
-
-        DELETE FROM rollup_progress;
-        INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);
-        """),
+        .sql(rollupsMadeAgainSQL),
         // `tiers` over all time counts each tier's advocates in the group tables, in (tier,
         // advocate) order (`QueryText.storedAdvocatesPerTier`).
-        .sql("""
-        CREATE INDEX advocate_groups_by_tier ON advocate_groups (tier, advocate);
+        .sql(advocatesByTierSQL + """
+
         CREATE INDEX share_groups_by_venue ON share_groups (venue, tier, advocate);
         """),
         // The counters per hour alone, for a trend of everything, made empty (version 6 made it
@@ -162,7 +157,22 @@ enum Schema {
         ALTER TABLE counters ADD COLUMN visitor_times BLOB;
         ALTER TABLE visitors ADD COLUMN time INTEGER;
         """),
+        .code(CanonicalIdsMigration.run),
     ]
+
+    /// Every rollup and group table made again, empty (dropped if there), and had built from the
+    /// counters in the background (`Store.buildRollups`) where there are shares.
+    static let rollupsMadeAgainSQL = (Rollup.all.map(\.table) + GroupTable.all.map(\.table))
+        .map { "DROP TABLE IF EXISTS \($0);\n" }.joined()
+        + (GroupTable.all.map { $0.createSQL(.sqlite) } + Rollup.all.map { $0.createSQL(.sqlite) }).joined(separator: "\n")
+        + """
+
+        DELETE FROM rollup_progress;
+        INSERT INTO rollup_progress (built_through) SELECT '' WHERE EXISTS (SELECT 1 FROM shares);
+        """
+
+    /// Version 7's index of the advocate groups by tier.
+    static let advocatesByTierSQL = "CREATE INDEX advocate_groups_by_tier ON advocate_groups (tier, advocate);"
 
     /// Makes `rollup` (and its groups) again, empty, and has it summed in steps where share groups
     /// exist (`markBuildSQL`).

@@ -85,8 +85,7 @@ public final class Store {
         let visitors = "INSERT INTO visitors (token, visitor, hour, time) VALUES"
         insertVisitor = try database.prepare("\(visitors) \(Rows.values(4, rows: 1))")
         insertVisitors = try database.prepare("\(visitors) \(Rows.values(4, rows: Self.chunkRows))")
-        upsertSource = try database.prepare(
-            "INSERT OR REPLACE INTO sources (source, \(Rows.sourceColumns)) VALUES \(Rows.values(7, rows: 1))")
+        upsertSource = try database.prepare(Rows.replaceSourceSQL)
         setGeneration = try database.prepare("UPDATE meta SET value = ? WHERE key = 'generation'")
         addValueTotal = try database.prepare("UPDATE meta SET value = value + ? WHERE key = 'value_total'")
         findVisitor = try database.prepare(
@@ -178,11 +177,7 @@ public final class Store {
             row.add(pair.time)
         }
         for (source, state) in batch.sources {
-            try upsertSource.bind([
-                .text(source), .integer(Int64(state.highestSeq)), .integer(state.lastSeen),
-                .integer(state.accepted), .integer(state.rejected), .integer(state.duplicates),
-                .integer(state.test),
-            ])
+            try upsertSource.bind(state.row(of: source))
             try upsertSource.run()
         }
         try setGeneration.bind([.integer(Int64(batch.generation))])

@@ -106,6 +106,28 @@ struct BatchCodecTests {
         #expect(decoded.counters == batch.counters)
     }
 
+    @Test("ids come back in NFC, as a batch journaled before ingest kept them so may not have them")
+    func idsInNFC() throws {
+        let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+        var batch = Batch(generation: 2)
+        batch.add(SealedErasure(.advocate(id: decomposed, pseudonym: "forgotten-0123456789ab"), key: testKey))
+        batch.add(ShareRecord(token: "t", attributes: ShareAttributes(advocate: decomposed, venue: "v-" + decomposed,
+                                                                      campaign: "c-" + decomposed, network: "x", followers: 1),
+                              tier: .nano, time: 0))
+        batch.sources = ["k-" + decomposed: SourceState()]
+        let decoded = try Self.decode(header: BatchCodec.header(batch), effects: batch.effects.bytes)
+        // Bytes compared: Swift's `==` finds the two spellings equal.
+        let attributes = try #require(decoded.shares.first?.attributes)
+        #expect([attributes.advocate, attributes.venue, attributes.campaign ?? ""].map { Array($0.utf8) }
+            == [composed, "v-" + composed, "c-" + composed].map { Array($0.utf8) })
+        #expect(decoded.sources.keys.map { Array($0.utf8) } == [Array(("k-" + composed).utf8)])
+        if case .advocate(let id, _)? = decoded.erasures.first {
+            #expect(Array(id.utf8) == Array(composed.utf8))
+        } else {
+            Issue.record("no advocate's erasure: \(decoded.erasures)")
+        }
+    }
+
     /// A batch as version 2 wrote it (left journaled across the upgrade): each visitor pair with
     /// its click's hour, which the decoded pair has as its time's last second.
     @Test("a batch of version 2 decodes, its visitor pairs dated by their hour's last second")
