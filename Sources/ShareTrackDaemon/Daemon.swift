@@ -61,6 +61,12 @@ public final class Daemon: Sendable {
         try Self.makeParentDirectory(of: settings.database)
         // Before anything else touches the database, its journal or the sockets.
         lock = try DatabaseLock(database: settings.database)
+        // A daemon of a version before the lock may run on these files: the sockets it listens on
+        // tell, before a migration would change the database under it.
+        let passed = try ListenSockets.fromEnvironment()
+        for (name, path) in [("ingest", settings.ingestSocket), ("control", settings.controlSocket)] where passed[name] == nil {
+            _ = try UnixSocket.isStale(path)
+        }
         try DatabaseFiles.checkBeforeOpen(databasePath: settings.database)
         let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
         let store = try Store(path: settings.database, visitorKey: visitorKey) { [logger, notifier] from, to in
@@ -134,7 +140,6 @@ public final class Daemon: Sendable {
         self.shipper = shipper
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
-        let passed = try ListenSockets.fromEnvironment()
         let unused = (passed.byName.keys.filter { $0 != "ingest" && $0 != "control" } + passed.repeatedNames).sorted()
         if !unused.isEmpty {
             logger.warning("""

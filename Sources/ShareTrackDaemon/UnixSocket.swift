@@ -8,16 +8,7 @@ enum UnixSocket {
     /// process listens on, and any other kind of file, are refused.
     static func listen(path: String, mode: UInt32) throws -> Int32 {
         var address = try self.address(path)
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFSOCK else {
-                throw SystemError("\(path) exists and is not a socket; refusing to replace it", errno: EEXIST)
-            }
-            let probe = connectError(&address)
-            guard probe == ECONNREFUSED else {
-                let reason = probe == 0 ? "another process is listening on it" : "cannot tell whether it is in use"
-                throw SystemError("\(path) exists and \(reason); refusing to replace it", errno: probe == 0 ? EADDRINUSE : probe)
-            }
+        if try isStale(path) {
             guard unlink(path) == 0 || errno == ENOENT else {
                 throw SystemError("cannot remove the stale socket \(path), which nobody listens on")
             }
@@ -43,6 +34,23 @@ enum UnixSocket {
             throw error
         }
         return fd
+    }
+
+    /// Whether a stale socket file (one nobody listens on) is at `path`; refuses a socket another
+    /// process listens on, and any other kind of file.
+    static func isStale(_ path: String) throws -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        guard info.st_mode & S_IFMT == S_IFSOCK else {
+            throw SystemError("\(path) exists and is not a socket; refusing to replace it", errno: EEXIST)
+        }
+        var address = try self.address(path)
+        let probe = connectError(&address)
+        guard probe == ECONNREFUSED else {
+            let reason = probe == 0 ? "another process is listening on it" : "cannot tell whether it is in use"
+            throw SystemError("\(path) exists and \(reason); refusing to replace it", errno: probe == 0 ? EADDRINUSE : probe)
+        }
+        return true
     }
 
     private static func address(_ path: String) throws -> sockaddr_un {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackStore
 import Testing
 
 /// One daemon per database, and a daemon never takes or removes another's socket files.
@@ -49,6 +50,20 @@ struct SingleDaemonTests {
         // Once it is gone, a new one starts on the same database.
         let next = try DaemonProcess(directory: first.directory)
         #expect(try next.stop() == 0)
+    }
+
+    @Test("a socket path another process listens on is refused before the database is migrated (a daemon of a version without the lock may run on it)")
+    func listenedSocketRefusedBeforeMigrating() throws {
+        let old = try DaemonProcess()
+        #expect(try old.stop() == 0)
+        try Database(path: old.database, mode: .readWrite).execute("PRAGMA user_version = 19")
+        // Something listens on its ingest socket, as a daemon of the first release would, with no lock.
+        _ = try LineListener(path: old.ingestSocket)
+        let start = try DaemonProcess(directory: old.directory, waitForReady: false)
+        #expect(try start.waitForExit() != 0)
+        #expect(start.log.contains("another process is listening on it") && !start.log.contains("migrating"), "\(start.log)")
+        let version = try Database(path: old.database, mode: .readOnly).prepare("PRAGMA user_version")
+        #expect(try version.rows { $0.int64(0) } == [19])
     }
 
     @Test("a daemon on another database refuses a socket path another daemon listens on")
