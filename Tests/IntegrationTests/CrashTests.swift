@@ -71,6 +71,23 @@ struct CrashTests {
         print("receive-mode crash test: lost \(lost.mapValues(\.count)) of \(total)")
     }
 
+    @Test("SIGKILL while the database is locked: the next start applies what the journal holds, and says so")
+    func journalAppliedAtStart() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let shell = try SQLiteShell(database: daemon.database)
+        try shell.execute("BEGIN EXCLUSIVE;")
+        let clicks = (1...50).map { #"{"type":"click","share":"s\#($0)"}"# }
+        #expect(try LineClient(path: daemon.ingestSocket).exchange(clicks).allSatisfy { $0 == #"{"ok":true}"# })
+        _ = try daemon.stop(signal: SIGKILL)
+        shell.quit()
+        let restart = try DaemonProcess(directory: daemon.directory)
+        #expect(try restart.stop() == 0)
+        #expect(restart.log.contains("applied the batches the journal held that the tables did not"), "\(restart.log)")
+        #expect(restart.log.contains("events=50"), "\(restart.log)")
+        let counted = try restart.openDatabase().prepare("SELECT sum(clicks) FROM counters")
+        #expect(try counted.rows { $0.int64(0) } == [50])
+    }
+
     @Test("SIGTERM under full load loses nothing acknowledged", arguments: ["commit", "receive"])
     func sigtermUnderLoad(ack: String) throws {
         let total = Soak.size(suite: 16_000, soak: 100_000)
