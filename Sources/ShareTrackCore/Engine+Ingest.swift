@@ -57,15 +57,18 @@ extension Engine {
             }
         }
         let seen: (shared: Bool, firstVisit: Bool, apart: Bool)
+        let erased = erasedVisitors
         do {
-            seen = try cache.update(event.token, load: reader.token) { state, tables in
+            seen = try cache.update(event.token, load: { try Self.stored($0, reader, erased: erased) }) { state, tables in
                 let wasShared = state.shared
                 switch event.kind {
                 case .share:
                     state.shared = true
                     return (wasShared, false, false)
                 case .click(let visitor?, bot: false):
-                    let first = try state.addVisitor(visitor, in: &tables) { try reader.hasVisitor(visitor, of: event.token) }
+                    let first = try state.addVisitor(visitor, in: &tables) {
+                        try erased[visitor] == nil && reader.hasVisitor(visitor, of: event.token)
+                    }
                     return (wasShared, first, !state.visitorFitsInRows(tables))
                 case .click(nil, let bot):
                     return (wasShared, !bot, false)

@@ -63,6 +63,11 @@ public struct Engine: Sendable {
     /// The pending generation when the token cache last rotated (see `finishApply(_:)`).
     private var rotatedDuring: UInt64 = 0
     var cache: TokenCache
+    /// The visitors erased by batches the store's tables do not hold yet, each with the latest such
+    /// batch's generation: the tables may still hold their pairs, so what a token's state loads
+    /// from them meanwhile leaves these out (`stored(_:_:erased:)`); else the erased visitor's next
+    /// click would not count as a first visit again, until a restart.
+    public private(set) var erasedVisitors: [UInt64: UInt64] = [:]
     /// The active producers. Per source, the lowest seq answered `overloaded` and not sent again
     /// since (`refusedFrom`): its later seqs are refused too, so that a later line a producer had
     /// pipelined cannot be accepted first and turn the retry of the refused one into a "duplicate"
@@ -147,8 +152,19 @@ public struct Engine: Sendable {
             pending = Batch(generation: pending.generation + 1, sizedLike: pending)
         }
         pending.add(erasure)
-        if case .visitor(let hash) = erasure.erasure { cache.forget(hash) }
+        if case .visitor(let hash) = erasure.erasure {
+            cache.forget(hash)
+            erasedVisitors[hash] = pending.generation
+        }
         return pending.generation
+    }
+
+    /// What the store's tables hold of `token`, less the visitors `erased` by batches they do not
+    /// hold yet (`erasedVisitors`).
+    static func stored(_ token: String, _ reader: some EngineReader, erased: [UInt64: UInt64]) throws -> StoredToken {
+        var stored = try reader.token(token)
+        if !erased.isEmpty { stored.visitors.removeAll { erased[$0] != nil } }
+        return stored
     }
 
     /// Forgets visitor pairs the store has deleted (`visitor_retention`): a later click by one of
@@ -172,6 +188,7 @@ public struct Engine: Sendable {
         guard let batch = journaled.first, batch.generation == generation else { return }
         journaled.removeFirst()
         appliedGeneration = generation
+        if !erasedVisitors.isEmpty { erasedVisitors = erasedVisitors.filter { $0.value > generation } }
         let oldestUnapplied = journaled.first?.generation ?? inFlight?.generation ?? pending.generation
         if oldestUnapplied > rotatedDuring {
             cache.rotate()

@@ -54,6 +54,40 @@ import TestSupport
         #expect(try filesHolding("advocate-to-forget", in: file.directory.path).isEmpty)
     }
 
+    @Test("forget --visitor: a token the engine loads from the tables before they hold the erasure leaves the visitor out, so its next click is a first visit")
+    func tokenLoadedBeforeTheErasureIsApplied() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        // t3 has more visitors than a state loads (those past them are looked up one by one).
+        try store.apply(clicks(1, [("t1", "v1", 10), ("t2", "v1", 10), ("t2", "v2", 10)]
+                                  + (0..<300).map { ("t3", "w\($0)", 10) } + [("t3", "v1", 10)]))
+        // A new engine (as after a restart): nothing cached, the tables hold v1's pairs.
+        var engine = Engine(configuration: .init(), committedGeneration: store.generation)
+        let reader = try TokenReader(path: file.path)
+        let generation = engine.erase(SealedErasure(.visitor(hash: visitor("v1")), key: testKey))
+        let hour: Int64 = 11
+        for token in ["t1", "t2", "t3"] {
+            let click = Event(token: token, kind: .click(visitor: visitor("v1"), bot: false), time: hour * 3600)
+            _ = engine.apply(click, now: hour * 3600, reader: reader)
+        }
+        // Loaded while the tables still held v1: a first visit on each, and on t2 v2 is still known.
+        for token in ["t1", "t2", "t3"] {
+            #expect(engine.pending.counters[CounterKey(token: token, hour: hour)]?.uniqueClicks == 1, "\(token)")
+        }
+        let v2 = Event(token: "t2", kind: .click(visitor: visitor("v2"), bot: false), time: hour * 3600)
+        _ = engine.apply(v2, now: hour * 3600, reader: reader)
+        #expect(engine.pending.counters[CounterKey(token: "t2", hour: hour)]?.uniqueClicks == 1)
+        #expect(generation != nil && engine.erasedVisitors == [visitor("v1"): generation ?? 0])
+        // Once the tables hold the erasure, nothing is left out any more.
+        let flushed = engine.beginFlush()
+        let erasure = try #require(flushed)
+        #expect(erasure.generation == generation)
+        try store.apply(erasure)
+        engine.finishFlush(erasure.generation)
+        engine.finishApply(erasure.generation)
+        #expect(engine.erasedVisitors.isEmpty)
+    }
+
     @Test("an erasure a crash left journaled finishes at the next start: the id is in no file")
     func erasureRecoveredAfterACrash() throws {
         let file = try TemporaryDatabase()
