@@ -155,6 +155,15 @@ struct ControlPlaneTests {
         print("status and metrics during 8 queries: \(Int(statusSeconds * 1000)) ms; \(unanswered) queries unanswered then; \(ok) ok, \(busy) busy")
         if trendSeconds > 0.1 { #expect(unanswered >= 1) }
         #expect(ok >= 4 && busy >= 1 && ok + busy == 8)
+        // sharectl asks again while the daemon is busy: a report (many queries) beside 4 more.
+        let more = try (0..<4).map { _ in
+            let client = try LineClient(path: daemon.controlSocket, timeoutSeconds: 120)
+            try client.send(trend + "\n")
+            return client
+        }
+        let report = try SharectlTests.sharectl(["report", "--socket", daemon.controlSocket, "--output", directory + "/r.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try more.allSatisfy { try LineClient.decode(try $0.readLine() ?? "{}")["ok"] as? Bool == true })
         #expect(try daemon.stop() == 0)
     }
 }
