@@ -66,9 +66,9 @@ struct QueryAnswers {
 
     /// `ask`'s answer, asked again while the daemon answers `busy` (it runs 4 queries at once,
     /// docs/control-protocol.md; a report asks many): after 50 ms, then twice as long each time up
-    /// to a second, for at most 30 s.
+    /// to a second, for at most 10 s.
     private static func askingAgainWhileBusy<Answer>(_ ask: () throws -> Answer) throws -> Answer {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(10)
         var wait = 0.05
         while true {
             do {

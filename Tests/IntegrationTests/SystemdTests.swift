@@ -123,10 +123,10 @@ struct SystemdTests {
         #expect(extend < messages.firstIndex(of: "READY=1")!, "\(messages)")
         // A minute plus a second per 10 MB of the file.
         #expect(messages[extend] == "EXTEND_TIMEOUT_USEC=60000000", "\(messages)")
-        #expect(migrating.log.contains("migrating \(directory)/sharetrack.db from schema version 10 to 19"), "\(migrating.log)")
+        #expect(migrating.log.contains("migrating \(directory)/sharetrack.db from schema version 10 to 20"), "\(migrating.log)")
         #expect(try migrating.stop() == 0)
         let version = try Database(path: directory + "/sharetrack.db", mode: .readOnly).prepare("PRAGMA user_version")
-        #expect(try version.rows { $0.int64(0) } == [19])
+        #expect(try version.rows { $0.int64(0) } == [20])
 
         let restarted = Date()
         let current = try DaemonProcess(directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
