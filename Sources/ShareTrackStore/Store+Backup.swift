@@ -12,10 +12,14 @@ extension Store {
     /// there already), and linked into place only when complete, so `path` is either absent or the
     /// whole backup; an existing file is never replaced.
     public func backup(to path: String, adding batches: [Batch], visitorKey: VisitorKey) throws -> UInt64 {
-        var template = Array((path + ".partial-XXXXXX").utf8CString)
+        Self.removeAbandonedPartials(of: path)
+        var template = Array((path + Self.partialSuffix + "XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw StoreError.cannotWriteBackup(path: path, reason: String(cString: strerror(errno))) }
-        close(fd)  // empty: `VACUUM INTO` writes into an empty file as into a new one
+        // Held locked while it is written (`removeAbandonedPartials`); empty: `VACUUM INTO` writes
+        // into an empty file as into a new one.
+        flock(fd, LOCK_EX)
+        defer { close(fd) }
         let partial = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // A copy that failed half-way (a full disk) may have left its rollback journal or log too.
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(partial + suffix) } }
@@ -36,5 +40,27 @@ extension Store {
             throw StoreError.cannotWriteBackup(path: path, reason: String(cString: strerror(errno)))
         }
         return generation
+    }
+
+    private static let partialSuffix = ".partial-"
+
+    /// Removes the partial files of backups to `path` that a killed daemon left (one with its
+    /// rollback journal, as large as the copy had grown): those that no backup holds locked.
+    private static func removeAbandonedPartials(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        let prefix = String(path[(slash.map { path.index(after: $0) } ?? path.startIndex)...]) + partialSuffix
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), name.utf8.count == prefix.utf8.count + 6 else { continue }
+            let candidate = directory + "/" + name
+            let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }  // a backup is writing it
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(candidate + suffix) }
+        }
     }
 }

@@ -280,6 +280,26 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a backup to a file whose earlier backup a kill cut short removes the partial files left, not one a backup is writing")
+    func abandonedBackupPartials() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let directory = daemon.directory + "/backups"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // What a daemon killed during a backup leaves (the copy so far, its rollback journal), and
+        // a partial file another backup holds locked while it writes it.
+        for name in ["b.db.partial-Ab3dE9", "b.db.partial-Ab3dE9-journal", "b.db.partial-Wr1t1n", "other.db.partial-Zz9zZ9"] {
+            #expect(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("x".utf8)))
+        }
+        let writing = open(directory + "/b.db.partial-Wr1t1n", O_RDONLY)
+        defer { close(writing) }
+        #expect(flock(writing, LOCK_EX) == 0)
+        let written = try SharectlTests.sharectl(["backup", directory + "/b.db", "--socket", daemon.controlSocket])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            == ["b.db", "b.db.partial-Wr1t1n", "other.db.partial-Zz9zZ9"])
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("the journal file made unwritable (chattr +i; root ignores file modes), then writable again",
           .enabled(if: canMakeImmutable))
     func unwritableFile() throws {
