@@ -1,5 +1,6 @@
 #!/bin/sh
-# 3 receive-mode runs each of bin-base (125dd88, the session's start) and bin-new, alternated.
+# 3 receive-mode runs each of bin-base (125dd88, the session's start) and bin-new (aa8e420),
+# release builds, alternated.
 cd /tmp/s51 && mkdir -p bench
 for i in 1 2 3; do
   for side in base new; do
