@@ -78,6 +78,7 @@ extension Flusher {
             }
         }
         if !rollupsBuilding.isEmpty { rows += buildRollups() }
+        finishErasures()
         guard rows > 0 else { return }
         // Each transaction's log was copied into the database file as it committed (`Store`).
         store.withLock { $0.releaseCache() }

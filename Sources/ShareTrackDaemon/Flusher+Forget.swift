@@ -62,6 +62,7 @@ extension Flusher {
             _ = flushOnQueue()
         }
         guard pipeline.committedGeneration >= generation else {
+            state.withLock { $0.unfinishedErasures.append((erasure.erasure, generation)) }
             throw ForgetFailure(description: "the flush is failing (\(lastReport?.error ?? "unknown")); the erasure "
                                 + "is kept in memory and completes when the flush recovers")
         }
@@ -73,16 +74,46 @@ extension Flusher {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         applyJournaled()
         guard pipeline.appliedGeneration >= generation else {
+            state.withLock { $0.unfinishedErasures.append((erasure, generation)) }
             throw ForgetFailure(description: "the erasure is journaled but not applied yet "
                                 + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
         }
+        return try finish(erasure, generation: generation, waitingForShipping: true)
+    }
+
+    /// Steps 3-4 of the erasures whose `forget` returned before the tables held them, once they
+    /// do (after each apply): the id then ends up in no file all the same.
+    func finishErasures() {
+        dispatchPrecondition(condition: .onQueue(applyQueue))
+        let applied = pipeline.appliedGeneration
+        let due = state.withLock { state in
+            let due = state.unfinishedErasures.filter { $0.generation <= applied }
+            state.unfinishedErasures.removeAll { $0.generation <= applied }
+            return due
+        }
+        for (erasure, generation) in due {
+            do {
+                _ = try finish(erasure, generation: generation, waitingForShipping: false)
+                logger.notice("an erasure that forget left to the flush's recovery is complete: the id is in no file",
+                              metadata: ["generation": "\(generation)"])
+            } catch {
+                logger.error("finishing an erasure failed; it is tried again after the next apply",
+                             metadata: ["generation": "\(generation)", "error": "\(error)"])
+                state.withLock { $0.unfinishedErasures.append((erasure, generation)) }
+            }
+        }
+    }
+
+    /// Steps 3-4 for the erasure of `generation`, which the tables hold; with a shared store,
+    /// `waitingForShipping` gives it up to 3 s to ship the erasure first.
+    private func finish(_ erasure: Erasure, generation: UInt64, waitingForShipping: Bool) throws(ForgetFailure) -> ForgetDone {
         do {
             try store.withLock { try $0.scrub() }
         } catch {
             throw ForgetFailure(description: "the id is erased from the tables, but rebuilding the database's file failed: \(error)")
         }
         let removed = state.withLock { $0.erasedPairs.removeValue(forKey: generation) } ?? 0
-        for attempt in 0..<30 where shippedGeneration() < generation {
+        for attempt in 0..<(waitingForShipping ? 30 : 0) where shippedGeneration() < generation {
             if attempt > 0 { usleep(100_000) }
         }
         let shipped = shippedGeneration()

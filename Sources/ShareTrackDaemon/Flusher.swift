@@ -27,6 +27,9 @@ final class Flusher: Sendable {
         var applyFailure: (error: String, since: ContinuousClock.Instant)?
         /// Visitor pairs removed by the erasure of a generation, until its `forget` reads them.
         var erasedPairs: [UInt64: Int] = [:]
+        /// Erasures whose `forget` returned before the tables held them (the flush or the apply
+        /// failing), with their generations: finished once the tables do (`finishErasures()`).
+        var unfinishedErasures: [(erasure: Erasure, generation: UInt64)] = []
         var retention = RetentionReport()
         var retentionTimer: (any DispatchSourceTimer)?
         /// Why the flusher stopped for good (the database's files were removed or replaced).

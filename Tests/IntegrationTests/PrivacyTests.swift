@@ -122,6 +122,30 @@ struct PrivacyTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("forget --visitor while another process holds the database locked: refused, then completed once the lock goes, the hash in no file")
+    func forgetCompletesAfterALock() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let visitor = "zq-locked-visitor"
+        let lines = (0..<300).flatMap { index in [
+            #"{"type":"share","share":"lk\#(index)","advocate":"a","venue":"v","network":"x","followers":1}"#,
+            #"{"type":"click","share":"lk\#(index)","visitor":"\#(visitor)"}"#,
+        ] }
+        #expect(try Self.send(daemon, lines).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(try Self.sharectl(daemon, ["flush"]).status == 0)
+        let hash = try daemon.visitorKey.hash(visitor)
+        let hashBytes = [hash.bigEndian, hash.littleEndian].map { value in withUnsafeBytes(of: value) { Data($0) } }
+        let shell = try SQLiteShell(database: daemon.database)
+        try shell.execute("BEGIN EXCLUSIVE;")
+        let refused = try Self.sharectl(daemon, ["forget", "--visitor", visitor])
+        #expect(refused.status != 0 && refused.stderr.contains("completes when the flush recovers"), "\(refused.stderr)")
+        try shell.execute("ROLLBACK;")
+        shell.quit()
+        let holding = { try hashBytes.flatMap { try Self.filesHolding($0, in: daemon) } }
+        #expect(try eventually { try holding().isEmpty }, "\((try? holding()) ?? [])")
+        #expect(daemon.log.contains("an erasure that forget left to the flush's recovery is complete"), "\(daemon.log)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("forget needs exactly one id")
     func forgetNeedsOneID() throws {
         let daemon = try DaemonProcess()
