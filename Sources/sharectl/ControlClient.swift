@@ -7,7 +7,7 @@ struct ControlClient {
     var path: String
 
     /// The daemon's answer line to `request`.
-    func exchange(_ request: ControlRequest) throws(Failure) -> Data {
+    func exchange(_ request: ControlRequest) throws -> Data {
         let connection = try connect(sending: request)
         defer { connection.close() }
         var reader = LineReader(connection)
@@ -50,8 +50,24 @@ struct ControlClient {
         throw Failure("sharetrackd closed the connection before the end of the answer", exitCode: 69)
     }
 
+    /// `ask`'s answer, asked again while the daemon answers `busy` (it runs 4 queries at once,
+    /// docs/control-protocol.md; a report asks many), or is at its cap of control connections: after 50 ms, then twice as long each time up
+    /// to a second, for at most 10 s.
+    static func askingAgainWhileBusy<Answer>(_ ask: () throws -> Answer) throws -> Answer {
+        let deadline = Date().addingTimeInterval(10)
+        var wait = 0.05
+        while true {
+            do {
+                return try ask()
+            } catch let error as ControlError where error.error == .busy && Date() < deadline {
+                Thread.sleep(forTimeInterval: wait)
+                wait = min(2 * wait, 1)
+            }
+        }
+    }
+
     /// A connection that `request` has been sent on.
-    private func connect(sending request: ControlRequest) throws(Failure) -> SocketConnection {
+    private func connect(sending request: ControlRequest) throws -> SocketConnection {
         let line: [UInt8]
         do {
             line = try ControlCodec.requestLine(request)
@@ -70,15 +86,15 @@ struct ControlClient {
     }
 
     /// The daemon's reason for hanging up before reading a request (at its connection cap it
-    /// answers `busy` and closes), if it gave one.
-    private func refusal(on connection: SocketConnection) -> Failure? {
+    /// answers `busy` and closes), if it gave one: the error its answer stands for.
+    private func refusal(on connection: SocketConnection) -> (any Error)? {
         var reader = LineReader(connection)
         guard let line = try? reader.next(), IngestAnswer(line)?.ok == false else { return nil }
         do {
             _ = try ControlCodec.decodeResult(Data(line), as: String.self)
             return nil
         } catch {
-            return Failure(error)
+            return error
         }
     }
 }

@@ -55,8 +55,11 @@ struct ExportCommand: ParsableCommand {
                 rows = try QueryAnswers.offline(path).export(filter, live: nil, as: format, to: write)
             } else {
                 let request = ControlRequest(command: .export, query: Query(filter: filter, format: format.rawValue))
-                let end = try ControlClient(path: connection.socketPath).stream(request, to: write)
-                rows = try ControlCodec.decodeResult(end, as: ExportSummary.self).rows
+                // A busy answer comes first, before any row.
+                rows = try ControlClient.askingAgainWhileBusy {
+                    let end = try ControlClient(path: connection.socketPath).stream(request, to: write)
+                    return try ControlCodec.decodeResult(end, as: ExportSummary.self).rows
+                }
             }
             try array?.finish()
             try file.commit()

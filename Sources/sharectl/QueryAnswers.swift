@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import ShareTrackCore
 import ShareTrackShared
@@ -52,7 +51,7 @@ struct QueryAnswers {
         let answer: any Encodable & Sendable
         switch source {
         case .daemon(let socketPath):
-            return try Self.askingAgainWhileBusy {
+            return try ControlClient.askingAgainWhileBusy {
                 try ControlCodec.decodeResult(try ControlClient(path: socketPath).exchange(request), as: Answer.self)
             }
         case .file(let queries):
@@ -62,22 +61,6 @@ struct QueryAnswers {
         }
         guard let typed = answer as? Answer else { throw Failure("unexpected answer: \(type(of: answer))") }
         return typed
-    }
-
-    /// `ask`'s answer, asked again while the daemon answers `busy` (it runs 4 queries at once,
-    /// docs/control-protocol.md; a report asks many): after 50 ms, then twice as long each time up
-    /// to a second, for at most 10 s.
-    private static func askingAgainWhileBusy<Answer>(_ ask: () throws -> Answer) throws -> Answer {
-        let deadline = Date().addingTimeInterval(10)
-        var wait = 0.05
-        while true {
-            do {
-                return try ask()
-            } catch let error as ControlError where error.error == .busy && Date() < deadline {
-                Thread.sleep(forTimeInterval: wait)
-                wait = min(2 * wait, 1)
-            }
-        }
     }
 
     /// Runs `body`, whose answers then read one snapshot where the source allows it (a shared store).

@@ -201,7 +201,21 @@ struct SharectlTests {
         #expect(run.status != 0)
         #expect(run.stderr.contains("sharetrackd is busy: too many control connections"), "\(run.stderr)")
         #expect(!run.stderr.contains("cannot send"), "\(run.stderr)")
-        withExtendedLifetime(held) {}
+        held.forEach { $0.close() }
+        // Held for a second only: sharectl asks again, and gets its answer (a query, an export).
+        for command in [["status"], ["export", "--format", "ndjson"]] {
+            let again = try (0..<64).map { _ in
+                let client = try LineClient(path: daemon.controlSocket, timeoutSeconds: 30)
+                try client.send(#"{"command":"sta"#)
+                return client
+            }
+            Thread {
+                usleep(1_000_000)
+                again.forEach { $0.close() }
+            }.start()
+            let answered = try Self.sharectl(command + ["--socket", daemon.controlSocket])
+            #expect(answered.status == 0, "\(command): \(answered.stderr)")
+        }
         #expect(try daemon.stop() == 0)
     }
 
