@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
             every chart's numbers as a table. It works offline: styles, script, numbers and the chart \
             library (Chart.js from Debian's libjs-chart.js, /usr/share/javascript/chart.js/) are in \
             the page, and it makes no request. The numbers are those of tiers, top, advocate and \
-            venues --json for the same range and filters. An empty range gives a page that says so. \
+            venues --json for the same range and filters (a --since without --until ends with the hour \
+            under way). An empty range gives a page that says so. \
             With --db postgresql://... the page shows every node of the shared store together, \
             all of it read from one snapshot.
             """)

@@ -53,7 +53,7 @@ struct ReportData {
         // title's range): an event up to the 5 minutes ingest allows ahead, in the next hour, is
         // in none of them.
         var filter = filter
-        let hourEnd = (now + 3599).hourBucket
+        let hourEnd = now.hourBucket + 1
         if let since = filter.sinceHour, filter.untilHour == nil, since < hourEnd { filter.until = hourEnd * 3600 }
         self.filter = filter
         func ask<Answer: Decodable>(_ command: ControlRequest.Command, _ query: Query) throws -> Answer {

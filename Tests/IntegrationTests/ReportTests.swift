@@ -135,6 +135,14 @@ struct ReportTests {
         #expect(try #require(page.tables["table-trend"]).reduce(0) { $0 + (Int($1[1]) ?? -1000) } == 1)
         #expect(!page.bodyText.contains("bob-late"), "\(page.bodyText)")
 
+        // Run at the very start of an hour: the hour under way is that one.
+        let hourStart = #"{"type":"share","share":"h0","advocate":"ann","venue":"cafe","network":"x","followers":10,"ts":"2026-12-01T03:00:00Z"}"#
+        #expect(try LineClient(path: daemon.ingestSocket).exchange([hourStart]) == [#"{"ok":true}"#])
+        let onTheHour = try SharectlTests.sharectl(["report", "--output", path, "--socket", daemon.controlSocket, "--since", "0h"],
+                                                   launcher: FakeClock.at("2026-12-01 03:00:00"))
+        #expect(onTheHour.status == 0 && onTheHour.stdout.contains("(1 hour)") && !onTheHour.stdout.contains("no data"),
+                "\(onTheHour.stdout)\(onTheHour.stderr)")
+
         let days = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", "4d"])
         #expect(days.range.contains("(97 hours)") || days.range.contains("(4 days)"), "\(days.range)")
         #expect(days.tables["table-trend"]?.count ?? 0 >= 96, "\(days.tables["table-trend"]?.count ?? 0) buckets")

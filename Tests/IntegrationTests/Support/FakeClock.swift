@@ -6,4 +6,10 @@ enum FakeClock {
     static func behind(hours: Int) -> [String] {
         ["/usr/bin/faketime", "-f", "-\(hours)h"]
     }
+
+    /// The command that runs another with its clock set to `time` (`2026-12-01 03:00:00`, UTC)
+    /// when it starts.
+    static func at(_ time: String) -> [String] {
+        ["/usr/bin/env", "TZ=UTC", "/usr/bin/faketime", "-f", "@" + time]
+    }
 }
