@@ -74,11 +74,20 @@ public enum Formatting {
         return units(minutes, "m", whole % 60, "s")
     }
 
-    /// How long ago something happened, to the second: `0s ago`, `12s ago`, `3h 12m ago`; or how
-    /// far ahead it is (an event's `ts` may be up to 5 minutes ahead): `in 4m`.
+    /// How long ago something happened, to the second: `0s ago`, `12s ago`, `3h 12m ago` (a time
+    /// a little ahead, by another machine's clock, as `0s ago`).
     public static func ago(_ seconds: Int64) -> String {
-        let span = seconds.magnitude < 60 ? "\(seconds.magnitude)s" : duration(Double(seconds.magnitude))
-        return seconds < 0 ? "in " + span : span + " ago"
+        span(UInt64(max(0, seconds))) + " ago"
+    }
+
+    /// `ago`, or how far ahead a time is that may be (an event's `ts`, up to 5 minutes): `in 4m`.
+    public static func relative(_ seconds: Int64) -> String {
+        seconds < 0 ? "in " + span(seconds.magnitude) : ago(seconds)
+    }
+
+    /// `12s`, `3h 12m`.
+    private static func span(_ seconds: UInt64) -> String {
+        seconds < 60 ? "\(seconds)s" : duration(Double(seconds))
     }
 
     /// A file size: `512 B`, `12.3 MiB`.

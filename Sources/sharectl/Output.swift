@@ -109,9 +109,10 @@ func counterFields(_ totals: CounterTotals) -> [(String, String)] {
     ]
 }
 
-/// An RFC 3339 time with how long ago it was: `2026-11-27T20:15:00Z (12s ago)`.
-func timeAndAge(_ seconds: Int64, now: Int64) -> String {
-    "\(RFC3339.format(seconds)) (\(Formatting.ago(now - seconds)))"
+/// An RFC 3339 time with how long ago it was: `2026-11-27T20:15:00Z (12s ago)`; for a time that
+/// may be ahead (`ahead`: an event's), how far ahead: `(in 4m)`.
+func timeAndAge(_ seconds: Int64, now: Int64, ahead: Bool = false) -> String {
+    "\(RFC3339.format(seconds)) (\(ahead ? Formatting.relative(now - seconds) : Formatting.ago(now - seconds)))"
 }
 
 extension String {

@@ -28,7 +28,7 @@ struct ShareCommand: ControlCommand {
     func printText(_ report: ShareReport, now: Int64) {
         var fields = [("share", report.share)]
         if let attribution = report.attribution {
-            let time = RFC3339.parse(attribution.time).map { timeAndAge($0, now: now) } ?? attribution.time
+            let time = RFC3339.parse(attribution.time).map { timeAndAge($0, now: now, ahead: true) } ?? attribution.time
             fields += [
                 ("advocate", attribution.advocate),
                 ("venue", attribution.venue),

@@ -41,8 +41,9 @@ func durationsReadLikeAPersonWouldSayThem(seconds: Double, text: String) {
 
 @Test func agesAndSizes() {
     #expect(Formatting.ago(0) == "0s ago")
-    #expect(Formatting.ago(-3) == "in 3s")
-    #expect(Formatting.ago(-240) == "in 4m")
+    #expect(Formatting.ago(-3) == "0s ago")
+    #expect(Formatting.relative(-240) == "in 4m")
+    #expect(Formatting.relative(12) == "12s ago")
     #expect(Formatting.ago(12) == "12s ago")
     #expect(Formatting.ago(11_520) == "3h 12m ago")
     #expect(Formatting.bytes(512) == "512 B")
