@@ -180,16 +180,17 @@ public struct SourceState: Sendable, Equatable, Codable {
     public init() {}
 
     /// One producer's state from those of two of its names (the two spellings of one source that
-    /// a database kept apart before ids were kept in NFC, `CanonicalText`): the greater seq and
-    /// last time, the counts summed.
+    /// a database kept apart before ids were kept in NFC, `CanonicalText`): the greater of each.
+    /// Both are the same producer's running totals, written at different times: a daemon of then
+    /// kept one state per producer, whose `String` keys find the two spellings equal.
     public func merged(with other: SourceState) -> SourceState {
         var state = self
         state.highestSeq = max(highestSeq, other.highestSeq)
         state.lastSeen = max(lastSeen, other.lastSeen)
-        state.accepted += other.accepted
-        state.rejected += other.rejected
-        state.duplicates += other.duplicates
-        state.test += other.test
+        state.accepted = max(accepted, other.accepted)
+        state.rejected = max(rejected, other.rejected)
+        state.duplicates = max(duplicates, other.duplicates)
+        state.test = max(test, other.test)
         return state
     }
 }

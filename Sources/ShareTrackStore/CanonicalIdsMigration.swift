@@ -5,8 +5,8 @@ import ShareTrackCore
 /// spelling ingest and queries use now. Without it a source stored as `e` and U+0301 had its seqs
 /// counted again after the upgrade, and an advocate's earlier shares were under another name.
 ///
-/// A source stored in both spellings becomes one producer: the greater seq and last time, the
-/// counts summed (`SourceState.merged(with:)`). Where a share's attributes change, its groups may
+/// A source stored in both spellings becomes one producer: the greater seq, last time and counts
+/// (`SourceState.merged(with:)`: both rows are that producer's running totals). Where a share's attributes change, its groups may
 /// merge with others, so the rollups and their groups are made again, empty, and built from the
 /// counters in the background as version 6's were (`Store.buildRollups`). Most ids are ASCII and
 /// NFC already: the statements read only the rows with a character outside ASCII.
