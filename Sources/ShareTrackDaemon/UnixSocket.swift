@@ -67,9 +67,10 @@ enum UnixSocket {
     }
 
     /// 0 when something accepts connections at `address`, else the errno of the attempt
-    /// (`ECONNREFUSED`: a socket file nobody listens on).
+    /// (`ECONNREFUSED`: a socket file nobody listens on; `EAGAIN`: a listener whose queue is full,
+    /// which a blocking attempt would wait on for as long as it is wedged).
     private static func connectError(_ address: inout sockaddr_un) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return errno }
         defer { close(fd) }
         let connected = withUnsafePointer(to: &address) {

@@ -66,6 +66,37 @@ struct SingleDaemonTests {
         #expect(try version.rows { $0.int64(0) } == [19])
     }
 
+    @Test("a socket path whose listener is wedged, its queue full, is refused at once, not waited on")
+    func wedgedListenerRefused() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let path = directory + "/ingest.sock"
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.utf8) }
+        func connectTo(_ fd: Int32) -> Int32 {
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+        }
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0 && listen(listener, 0) == 0)
+        // Never accepting: fill its queue until a connection would wait.
+        var queued: [Int32] = []
+        defer { (queued + [listener]).forEach { close($0) } }
+        while queued.count < 10_000 {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            queued.append(fd)
+            if connectTo(fd) != 0 { break }
+        }
+        #expect(errno == EAGAIN)
+        let start = try DaemonProcess(directory: directory, waitForReady: false)
+        #expect(try start.waitForExit(timeout: 20) != 0)
+        #expect(start.log.contains("cannot tell whether it is in use"), "\(start.log)")
+    }
+
     @Test("a daemon on another database refuses a socket path another daemon listens on")
     func liveSocketRefused() throws {
         let first = try DaemonProcess()
