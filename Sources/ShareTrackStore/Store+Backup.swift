@@ -44,22 +44,31 @@ extension Store {
 
     private static let partialSuffix = ".partial-"
 
-    /// Removes the partial files of backups to `path` that a killed daemon left (one with its
-    /// rollback journal, as large as the copy had grown): those that no backup holds locked.
+    /// Removes the partial files that backups a killed daemon cut short left in the directory of
+    /// `path` (each as large as its copy had grown, with its rollback journal), whatever their
+    /// final name: `NAME.partial-` and the six letters and digits of `mkstemp`, a regular file,
+    /// empty or a SQLite database, that no backup holds locked.
     private static func removeAbandonedPartials(of path: String) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        let prefix = String(path[(slash.map { path.index(after: $0) } ?? path.startIndex)...]) + partialSuffix
         guard let stream = opendir(directory) else { return }
         defer { closedir(stream) }
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix(prefix), name.utf8.count == prefix.utf8.count + 6 else { continue }
-            let candidate = directory + "/" + name
-            let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            let letters = name.suffix(6), marker = name.dropLast(6).suffix(partialSuffix.utf8.count)
+            guard name.count > 6 + partialSuffix.utf8.count, marker.elementsEqual(partialSuffix.utf8),
+                  letters.allSatisfy({ $0 < 0x80 && isalnum(Int32($0)) != 0 })
+            else { continue }
+            let candidate = directory + "/" + String(decoding: name, as: UTF8.self)
+            let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
             guard fd >= 0 else { continue }
             defer { close(fd) }
-            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }  // a backup is writing it
+            var info = stat()
+            var header = [UInt8](repeating: 0, count: 16)
+            guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                  info.st_size == 0 || (read(fd, &header, 16) == 16 && header == Array("SQLite format 3\0".utf8)),
+                  flock(fd, LOCK_EX | LOCK_NB) == 0  // else a backup is writing it
+            else { continue }
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(candidate + suffix) }
         }
     }

@@ -280,15 +280,22 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("a backup to a file whose earlier backup a kill cut short removes the partial files left, not one a backup is writing")
+    @Test("a backup removes the partial files that backups a kill cut short left in its directory, not one a backup is writing, nor other files")
     func abandonedBackupPartials() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let directory = daemon.directory + "/backups"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // What a daemon killed during a backup leaves (the copy so far, its rollback journal), and
-        // a partial file another backup holds locked while it writes it.
-        for name in ["b.db.partial-Ab3dE9", "b.db.partial-Ab3dE9-journal", "b.db.partial-Wr1t1n", "other.db.partial-Zz9zZ9"] {
-            #expect(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("x".utf8)))
+        // What daemons killed during backups leave (the copy so far, its rollback journal, or an
+        // empty file), a partial file another backup holds locked while it writes it, and files
+        // that only look like partial ones.
+        let database = Data("SQLite format 3\0".utf8) + Data(count: 100)
+        let files: [(String, Data)] = [
+            ("b.db.partial-Ab3dE9", database), ("b.db.partial-Ab3dE9-journal", Data("j".utf8)),
+            ("daily-2026-12-05.db.partial-Qw3rTy", Data()), ("b.db.partial-Wr1t1n", database),
+            ("b.db.partial-v1.bak", database), ("notes.partial-Zz9zZ9", Data("not a database".utf8)),
+        ]
+        for (name, contents) in files {
+            #expect(FileManager.default.createFile(atPath: directory + "/" + name, contents: contents))
         }
         let writing = open(directory + "/b.db.partial-Wr1t1n", O_RDONLY)
         defer { close(writing) }
@@ -296,7 +303,7 @@ struct StorageFaultTests {
         let written = try SharectlTests.sharectl(["backup", directory + "/b.db", "--socket", daemon.controlSocket])
         #expect(written.status == 0, "\(written.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-            == ["b.db", "b.db.partial-Wr1t1n", "other.db.partial-Zz9zZ9"])
+            == ["b.db", "b.db.partial-Wr1t1n", "b.db.partial-v1.bak", "notes.partial-Zz9zZ9"])
         #expect(try daemon.stop() == 0)
     }
 
