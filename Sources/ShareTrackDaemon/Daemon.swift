@@ -86,15 +86,16 @@ public final class Daemon: Sendable {
                     + "its journal (was it replaced by an older copy?); put the right file back or restore a backup")
             }
             var erased = false
-            var recovered = (batches: 0, events: 0)
+            // Lines accepted and answered duplicate (`Batch.events`).
+            var recovered = (batches: 0, lines: 0)
             while let batch = try journal.batch(after: store.generation) {
                 try store.apply(batch)
                 erased = erased || !batch.erasures.isEmpty
-                recovered = (recovered.batches + 1, recovered.events + batch.events)
+                recovered = (recovered.batches + 1, recovered.lines + batch.events)
             }
             if recovered.batches > 0 {
                 logger.notice("applied the batches the journal held that the tables did not",
-                              metadata: ["batches": "\(recovered.batches)", "events": "\(recovered.events)"])
+                              metadata: ["batches": "\(recovered.batches)", "lines": "\(recovered.lines)"])
             }
             // An erasure the journal holds, applied now or before a crash that cut its `forget`
             // short, rebuilds the file, as `forget` would have (`Store.scrub`). (`erased` finds

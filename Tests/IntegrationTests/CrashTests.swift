@@ -83,7 +83,7 @@ struct CrashTests {
         let restart = try DaemonProcess(directory: daemon.directory)
         #expect(try restart.stop() == 0)
         #expect(restart.log.contains("applied the batches the journal held that the tables did not"), "\(restart.log)")
-        #expect(restart.log.contains("events=50"), "\(restart.log)")
+        #expect(restart.log.contains("lines=50"), "\(restart.log)")
         let counted = try restart.openDatabase().prepare("SELECT sum(clicks) FROM counters")
         #expect(try counted.rows { $0.int64(0) } == [50])
     }
