@@ -47,13 +47,19 @@ final class OutputFile {
         }
         let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
         let base = String(path[(path.lastIndex(of: "/").map(path.index(after:)) ?? path.startIndex)...])
-        var template = Array((directory + "." + base + ".XXXXXX").utf8CString)
-        let opened = mkstemp(&template)
-        guard opened >= 0 else { throw Self.failure(path) }
-        fd = opened
-        temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        temporaryBeingWritten.store(Int(bitPattern: strdup(template)), ordering: .relaxed)
+        // Named for the signal handler before it exists: `mkstemp` writes the name into this buffer
+        // before it creates the file, so a signal at any moment finds what to remove.
+        let name = strdup(directory + "." + base + ".XXXXXX")
+        temporaryBeingWritten.store(Int(bitPattern: name), ordering: .relaxed)
         for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, removeTemporaryThenStop) }
+        let opened = name.map { mkstemp($0) } ?? -1
+        guard opened >= 0 else {
+            let failure = Self.failure(path)
+            Self.forgetTemporary()
+            throw failure
+        }
+        fd = opened
+        temporary = name.map { String(cString: $0) }
         // mkstemp makes the file 0600; give it the mode of the file it replaces, or of a new one.
         let mask = umask(0)
         umask(mask)
