@@ -6,8 +6,8 @@ import ShareTrackCore
 /// counted again after the upgrade, and an advocate's earlier shares were under another name.
 ///
 /// A source stored in both spellings becomes one producer: the greater seq, last time and counts
-/// (`SourceState.merged(with:)`: both rows are that producer's running totals). Where a share's attributes change, its groups may
-/// merge with others, so the rollups and their groups are made again, empty, and built from the
+/// (`SourceState.merged(with:)`: both rows are that producer's running totals). Where a share's
+/// attributes change, its groups may merge with others, so the rollups and their groups are made again, empty, and built from the
 /// counters in the background as version 6's were (`Store.buildRollups`). Most ids are ASCII and
 /// NFC already: the statements read only the rows with a character outside ASCII.
 enum CanonicalIdsMigration {
@@ -35,8 +35,9 @@ enum CanonicalIdsMigration {
         let find = try database.prepare("SELECT \(Rows.sourceColumns) FROM sources WHERE source = ?")
         let remove = try database.prepare("DELETE FROM sources WHERE source = ?")
         let replace = try database.prepare(Rows.replaceSourceSQL)
-        for (source, state) in rows where bytes(CanonicalText.nfc(source)) != bytes(source) {
+        for (source, state) in rows {
             let canonical = CanonicalText.nfc(source)
+            guard bytes(canonical) != bytes(source) else { continue }
             try find.bind([.text(canonical)])
             let merged = try find.rows { SourceState(row: $0) }.first.map { $0.merged(with: state) } ?? state
             try remove.bind([.text(source)])

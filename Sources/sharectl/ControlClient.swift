@@ -51,8 +51,8 @@ struct ControlClient {
     }
 
     /// `ask`'s answer, asked again while the daemon answers `busy` (it runs 4 queries at once,
-    /// docs/control-protocol.md; a report asks many), or is at its cap of control connections: after 50 ms, then twice as long each time up
-    /// to a second, for at most 10 s.
+    /// docs/control-protocol.md, and a report asks many; or it is at its cap of control
+    /// connections): after 50 ms, then twice as long each time up to a second, for at most 10 s.
     static func askingAgainWhileBusy<Answer>(_ ask: () throws -> Answer) throws -> Answer {
         let deadline = Date().addingTimeInterval(10)
         var wait = 0.05
