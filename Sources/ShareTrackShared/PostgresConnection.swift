@@ -60,7 +60,16 @@ public final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(sqlState: nil, message: "cannot connect to the shared store: " + lastMessage)
         }
+        // A session whose client is gone (a daemon stopped or killed while its shipment waited
+        // for a lock) would otherwise stay queued on the lock, holding a connection, until it was
+        // granted. PostgreSQL 14 and later look at the client's socket while a statement runs.
+        if PQserverVersion(handle) >= 140_000 {
+            try execute("SET client_connection_check_interval = '\(Self.clientCheckSeconds)s'")
+        }
     }
+
+    /// How often the server checks, while a statement of this connection runs, that it is still there.
+    public static let clientCheckSeconds = 5
 
     deinit {
         PQfinish(connection)

@@ -244,6 +244,33 @@ struct SharedStoreTests {
         #expect(try restarted.stop() == 0)
     }
 
+    @Test("a daemon killed while its shipment waits for a lock leaves no session queued on it; restarted, it ships exactly once")
+    func killedWhileWaitingForALock() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "killed")
+        let now = Int64(Date().timeIntervalSince1970)
+        let share = { (token: String) in TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now) }
+        try daemon.send([share("k1")])
+        try daemon.waitUntilShipped()
+        let lock = try store.holdShipping()
+        try daemon.send([share("k2")])
+        let observer = try store.connect()
+        let sessions = "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FROM pg_stat_activity "
+            + "WHERE application_name = 'sharetrackd killed'"
+        #expect(try eventually(timeout: 10) { try observer.query(sessions).string(0, 0) == "1" })
+        _ = try daemon.stop(signal: SIGKILL)
+        // The server notices within its check interval that the client is gone, though the lock is still held.
+        #expect(try eventually(timeout: Double(PostgresConnection.clientCheckSeconds) + 5) {
+            try observer.query(sessions).string(0, 1) == "0"
+        })
+        try lock.execute("COMMIT")
+        #expect(try observer.query("SELECT count(*) FROM shares").string(0, 0) == "1")
+        let restarted = try store.daemon(node: "killed", directory: daemon.directory)
+        try restarted.waitUntilShipped()
+        #expect(try observer.query("SELECT string_agg(token, ',' ORDER BY token) FROM shares").string(0, 0) == "k1,k2")
+        #expect(try restarted.stop() == 0)
+    }
+
     @Test("reset-source on a node resets the source's highest seq in the store too")
     func resetSourceReachesTheStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
