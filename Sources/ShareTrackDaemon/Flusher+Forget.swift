@@ -82,26 +82,46 @@ extension Flusher {
     }
 
     /// Steps 3-4 of the erasures whose `forget` returned before the tables held them, once they
-    /// do (after each apply): the id then ends up in no file all the same.
+    /// do (after each apply): the id then ends up in no file all the same. A finish that fails
+    /// (say, no room for the `VACUUM`) is tried again after `erasureRetrySeconds(failures:)`, with
+    /// or without an apply then, and not after every apply: each try rebuilds the whole file.
     func finishErasures() {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         let applied = pipeline.appliedGeneration
-        let due = state.withLock { state in
+        let due: [(erasure: Erasure, generation: UInt64)] = state.withLock { state in
+            guard state.halted == nil, !(state.erasureRetry?.waiting ?? false) else { return [] }
             let due = state.unfinishedErasures.filter { $0.generation <= applied }
             state.unfinishedErasures.removeAll { $0.generation <= applied }
             return due
         }
-        for (erasure, generation) in due {
+        for (index, (erasure, generation)) in due.enumerated() {
             do {
                 _ = try finish(erasure, generation: generation, waitingForShipping: false)
+                state.withLock { $0.erasureRetry = nil }
                 logger.notice("an erasure that forget left to the flush's recovery is complete: the id is in no file",
                               metadata: ["generation": "\(generation)"])
             } catch {
-                logger.error("finishing an erasure failed; it is tried again after the next apply",
+                let failures = (state.withLock { $0.erasureRetry?.failures } ?? 0) + 1
+                let seconds = Self.erasureRetrySeconds(failures: failures)
+                let left = due[index...]
+                state.withLock { state in
+                    state.erasureRetry = (failures, waiting: true)
+                    state.unfinishedErasures.append(contentsOf: left)
+                }
+                logger.error("finishing an erasure failed; it is tried again in \(seconds) s",
                              metadata: ["generation": "\(generation)", "error": "\(error)"])
-                state.withLock { $0.unfinishedErasures.append((erasure, generation)) }
+                applyQueue.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
+                    state.withLock { $0.erasureRetry?.waiting = false }
+                    finishErasures()
+                }
+                return
             }
         }
+    }
+
+    /// Seconds before the next try after `failures` failed finishes in a row: 10, doubling up to 600.
+    static func erasureRetrySeconds(failures: Int) -> Int {
+        min(600, 10 << min(failures - 1, 6))
     }
 
     /// Steps 3-4 for the erasure of `generation`, which the tables hold; with a shared store,

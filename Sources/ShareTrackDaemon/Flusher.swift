@@ -30,6 +30,9 @@ final class Flusher: Sendable {
         /// Erasures whose `forget` returned before the tables held them (the flush or the apply
         /// failing), with their generations: finished once the tables do (`finishErasures()`).
         var unfinishedErasures: [(erasure: Erasure, generation: UInt64)] = []
+        /// After a failed finish of those: how many failed in a row, and whether the next try
+        /// waits for its time (`finishErasures()`).
+        var erasureRetry: (failures: Int, waiting: Bool)?
         var retention = RetentionReport()
         var retentionTimer: (any DispatchSourceTimer)?
         /// Why the flusher stopped for good (the database's files were removed or replaced).
