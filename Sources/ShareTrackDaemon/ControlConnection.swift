@@ -79,10 +79,11 @@ final class ControlConnection: @unchecked Sendable {
         if sources.reading && !isClosed { readable() }
     }
 
-    /// Closes the connection if its request is overdue, or if the client has sent nothing for
-    /// `idleTimeout` seconds (0: never) while no request of its is being answered, or has taken
-    /// nothing of a streamed answer (an export) for as long: that ends the export, and the read
-    /// transaction that kept the database's log from being emptied.
+    /// Closes the connection if its request is overdue (begun, not ended: requests it sent whole
+    /// wait as long as the client leaves its answers unread), or if the client has neither sent
+    /// nor taken anything for `idleTimeout` seconds (0: never) while no request of its is being
+    /// answered, or has taken nothing of a streamed answer (an export) for as long: that ends the
+    /// export, and the read transaction that kept the database's log from being emptied.
     func closeIfStalled(now: ContinuousClock.Instant, idleTimeout: Double) {
         guard !isClosed else { return }
         if busy {
@@ -90,9 +91,9 @@ final class ControlConnection: @unchecked Sendable {
             if isStreaming && !output.isEmpty && idleTimeout > 0 && now - lastOutput >= .seconds(idleTimeout) { close() }
             return
         }
-        if let requestStarted, now - requestStarted >= Self.requestTimeout {
+        if let requestStarted, now - requestStarted >= Self.requestTimeout, !input.contains(0x0A) {
             fail("the request did not end (with a newline) within \(Self.requestTimeout.components.seconds) s")
-        } else if idleTimeout > 0 && now - lastInput >= .seconds(idleTimeout) {
+        } else if idleTimeout > 0 && now - max(lastInput, lastOutput) >= .seconds(idleTimeout) {
             close()
         }
     }
