@@ -22,9 +22,10 @@ enum ArgumentValue {
         return time
     }
 
+    /// A duration (`30s`, `5m`, `1h30m`, ...) or, as in the configuration, a whole number of seconds.
     static func duration(_ text: String) throws -> DurationArgument {
-        guard let seconds = Formatting.parseDuration(text) else {
-            throw ValidationError("expected a duration: a number with s, m, h, d or w (30s, 5m, 2h, 7d, 1h30m)")
+        guard let seconds = Formatting.parseDuration(text) ?? UInt32(text).map(Int64.init) else {
+            throw ValidationError("expected a duration: seconds, or a number with s, m, h, d or w (300, 30s, 5m, 2h, 7d, 1h30m)")
         }
         return DurationArgument(seconds: seconds)
     }

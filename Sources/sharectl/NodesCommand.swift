@@ -18,7 +18,7 @@ struct NodesCommand: ControlCommand {
             """)
 
     @Option(name: .customLong("behind-after"), parsing: .unconditional, help: ArgumentHelp(
-        "Flag nodes behind by more than this (30s, 5m, 2h, ...; default: \(Self.defaultBehindAfter)).", valueName: "duration"),
+        "Flag nodes behind by more than this (300 seconds, 30s, 5m, 2h, ...; default: \(Self.defaultBehindAfter)).", valueName: "duration"),
         transform: ArgumentValue.duration)
     var behindAfter = Self.defaultBehindAfter
 

@@ -17,7 +17,7 @@ struct SourcesCommand: ControlCommand {
             """)
 
     @Option(name: .customLong("silent-after"), parsing: .unconditional, help: ArgumentHelp(
-        "Flag producers whose last line is older than this (30s, 5m, 2h, ...; default: "
+        "Flag producers whose last line is older than this (300 seconds, 30s, 5m, 2h, ...; default: "
             + "\(DurationArgument(seconds: Queries.defaultSilentAfter))).", valueName: "duration"),
         transform: ArgumentValue.duration)
     var silentAfter = DurationArgument(seconds: Queries.defaultSilentAfter)

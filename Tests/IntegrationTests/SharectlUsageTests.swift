@@ -115,6 +115,9 @@ struct SharectlUsageTests {
         #expect(silent.stderr.contains("1 of 1 silent for more than 1s"), "\(silent.stderr)")
         #expect(try SharectlTests.sharectl(["sources", "--silent-after", "1s"] + socket).status == 0)
         #expect(try SharectlTests.sharectl(["sources", "--check", "--silent-after", "1h"] + socket).status == 0)
+        // A plain number is seconds, as in the configuration.
+        #expect(try SharectlTests.sharectl(["sources", "--check", "--silent-after", "1"] + socket).status == 1)
+        #expect(try SharectlTests.sharectl(["sources", "--check", "--silent-after", "3600"] + socket).status == 0)
         #expect(try daemon.stop() == 0)
     }
 }
