@@ -95,7 +95,7 @@ extension Daemon {
     }
 
     private func metricsText() -> String {
-        metrics.update(pipeline.snapshot(), connections: stats.connections)
+        metrics.update { (pipeline.snapshot(), stats.connections) }
         return metrics.exposition()
     }
 }

@@ -271,7 +271,7 @@ public final class Daemon: Sendable {
                 let snapshot = pipeline.snapshot()
                 stats.sample(eventsAnswered: snapshot.totals.acceptedCount + snapshot.totals.duplicates
                     + snapshot.totals.rejectedCount)
-                metrics.update(snapshot, connections: stats.connections)
+                metrics.update { (pipeline.snapshot(), stats.connections) }
                 notifier?.status(statusLine(snapshot))
                 shipper?.logUnanswered()
                 ingest.closeIdleConnections()

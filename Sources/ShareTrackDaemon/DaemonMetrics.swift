@@ -73,28 +73,32 @@ final class DaemonMetrics: Sendable {
         }
     }
 
-    /// Brings the counters and gauges up to date with the daemon's state.
-    func update(_ snapshot: Pipeline.Snapshot, connections: StatusReport.Connections) {
-        let previous = reported.withLock { reported in
-            defer { reported = (snapshot.totals, connections.total, connections.refused) }
-            return reported
+    /// Brings the counters and gauges up to date with the daemon's state, which `current` reads
+    /// under this object's lock: the ticker and a `metrics` answer update at once, and a state read
+    /// before the other's but applied after it would count backwards (a negative increment, which
+    /// the counter refuses by stopping the process).
+    func update(_ current: () -> (snapshot: Pipeline.Snapshot, connections: StatusReport.Connections)) {
+        reported.withLock { reported in
+            let (snapshot, connections) = current()
+            let previous = reported
+            reported = (snapshot.totals, connections.total, connections.refused)
+            let (acceptedNow, acceptedBefore) = (snapshot.totals.accepted, previous.totals.accepted)
+            for (type, counter) in accepted {
+                counter.increment(by: acceptedNow[type, default: 0] - acceptedBefore[type, default: 0])
+            }
+            for (code, counter) in rejected {
+                counter.increment(by: snapshot.totals.rejected[code, default: 0] - previous.totals.rejected[code, default: 0])
+            }
+            duplicates.increment(by: snapshot.totals.duplicates - previous.totals.duplicates)
+            orphans.increment(by: snapshot.totals.orphans - previous.totals.orphans)
+            test.increment(by: snapshot.totals.test - previous.totals.test)
+            connectionsTotal.increment(by: Int64(connections.total - previous.connections))
+            connectionsOpen.set(Int64(connections.open))
+            connectionsRefused.increment(by: Int64(connections.refused - previous.refused))
+            pendingEvents.set(Int64(snapshot.pendingEvents))
+            pendingKeys.set(Int64(snapshot.pendingKeys))
+            cachedTokens.set(Int64(snapshot.cachedTokens))
         }
-        let (acceptedNow, acceptedBefore) = (snapshot.totals.accepted, previous.totals.accepted)
-        for (type, counter) in accepted {
-            counter.increment(by: acceptedNow[type, default: 0] - acceptedBefore[type, default: 0])
-        }
-        for (code, counter) in rejected {
-            counter.increment(by: snapshot.totals.rejected[code, default: 0] - previous.totals.rejected[code, default: 0])
-        }
-        duplicates.increment(by: snapshot.totals.duplicates - previous.totals.duplicates)
-        orphans.increment(by: snapshot.totals.orphans - previous.totals.orphans)
-        test.increment(by: snapshot.totals.test - previous.totals.test)
-        connectionsTotal.increment(by: Int64(connections.total - previous.connections))
-        connectionsOpen.set(Int64(connections.open))
-        connectionsRefused.increment(by: Int64(connections.refused - previous.refused))
-        pendingEvents.set(Int64(snapshot.pendingEvents))
-        pendingKeys.set(Int64(snapshot.pendingKeys))
-        cachedTokens.set(Int64(snapshot.cachedTokens))
         residentMemory.set(Int64(Self.residentBytes()))
     }
 
