@@ -78,13 +78,17 @@ extension Flusher {
             throw ForgetFailure(description: "the erasure is journaled but not applied yet "
                                 + "(\(lastReport?.error ?? "unknown")); it completes when the flush recovers")
         }
-        return try finish(erasure, generation: generation, waitingForShipping: true)
+        do {
+            return try finish(erasure, generation: generation, waitingForShipping: true)
+        } catch {
+            let seconds = finishLater([(erasure, generation)], failure: error)
+            throw ForgetFailure(description: "\(error); it is tried again in \(seconds) s")
+        }
     }
 
     /// Steps 3-4 of the erasures whose `forget` returned before the tables held them, once they
-    /// do (after each apply): the id then ends up in no file all the same. A finish that fails
-    /// (say, no room for the `VACUUM`) is tried again after `erasureRetrySeconds(failures:)`, with
-    /// or without an apply then, and not after every apply: each try rebuilds the whole file.
+    /// do (after each apply), and of those whose steps 3-4 failed (`finishLater`): the id then
+    /// ends up in no file all the same.
     func finishErasures() {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         let applied = pipeline.appliedGeneration
@@ -98,25 +102,34 @@ extension Flusher {
             do {
                 _ = try finish(erasure, generation: generation, waitingForShipping: false)
                 state.withLock { $0.erasureRetry = nil }
-                logger.notice("an erasure that forget left to the flush's recovery is complete: the id is in no file",
+                logger.notice("an erasure that forget left unfinished is complete: the id is in no file",
                               metadata: ["generation": "\(generation)"])
             } catch {
-                let failures = (state.withLock { $0.erasureRetry?.failures } ?? 0) + 1
-                let seconds = Self.erasureRetrySeconds(failures: failures)
-                let left = due[index...]
-                state.withLock { state in
-                    state.erasureRetry = (failures, waiting: true)
-                    state.unfinishedErasures.append(contentsOf: left)
-                }
-                logger.error("finishing an erasure failed; it is tried again in \(seconds) s",
-                             metadata: ["generation": "\(generation)", "error": "\(error)"])
-                applyQueue.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
-                    state.withLock { $0.erasureRetry?.waiting = false }
-                    finishErasures()
-                }
+                finishLater(Array(due[index...]), failure: error)
                 return
             }
         }
+    }
+
+    /// Keeps `erasures`, whose steps 3-4 failed (say, no room for the `VACUUM`), to be tried
+    /// again after `erasureRetrySeconds(failures:)`, with or without an apply then, and not after
+    /// every apply: each try rebuilds the whole file. Returns the seconds until then.
+    @discardableResult
+    private func finishLater(_ erasures: [(erasure: Erasure, generation: UInt64)], failure: ForgetFailure) -> Int {
+        let seconds = state.withLock { state in
+            let failures = (state.erasureRetry?.failures ?? 0) + 1
+            state.erasureRetry = (failures, waiting: true)
+            state.unfinishedErasures.append(contentsOf: erasures)
+            return Self.erasureRetrySeconds(failures: failures)
+        }
+        logger.error("finishing an erasure failed; it is tried again in \(seconds) s",
+                     metadata: ["generations": "\(erasures.map { String($0.generation) }.joined(separator: ","))",
+                                "error": "\(failure)"])
+        applyQueue.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
+            state.withLock { $0.erasureRetry?.waiting = false }
+            finishErasures()
+        }
+        return seconds
     }
 
     /// Seconds before the next try after `failures` failed finishes in a row: 10, doubling up to 600.
