@@ -7,7 +7,8 @@ struct ReloadCommand: ControlCommand {
         abstract: "Make the daemon re-read its configuration (as SIGHUP does).",
         discussion: """
             Prints the values that changed, and the keys whose change waits for a restart \
-            (sockets, database, socket mode). A bad configuration is refused and the running one \
+            (sockets, database, socket mode, visitor key file, node, shared store and its \
+            password file). A bad configuration is refused and the running one \
             kept. Needs root or the daemon's ops_group.
             """)
 

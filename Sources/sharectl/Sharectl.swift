@@ -41,7 +41,10 @@ struct Sharectl: ParsableCommand {
 
             ENVIRONMENT
             SHARETRACK_CONTROL_SOCKET: the control socket when --socket is not given \
-            (default /run/sharetrack/control.sock).
+            (default /run/sharetrack/control.sock). SHARETRACK_INGEST_SOCKET: send's ingest \
+            socket when --ingest-socket is not given (default /run/sharetrack/ingest.sock). \
+            SHARETRACK_CHART_JS: the Chart.js file report inlines (default \
+            /usr/share/javascript/chart.js/chart.min.js).
 
             EXIT STATUS
             0 success; 1 failure, an unknown advocate or share, a line send had rejected and a \

@@ -7,8 +7,8 @@ struct SourcesCommand: ControlCommand {
         commandName: "sources",
         abstract: "Show the producers (kiosks, redirectors) seen most recently and flag the silent ones.",
         discussion: """
-            A producer is any `source` that has had a line answered ok, duplicate or test: its \
-            last line's receive time, the highest seq answered, and its lines accepted, rejected, \
+            A producer is any `source` that has had a line answered ok, duplicate or test, or a \
+            line rejected with a valid seq: its last line's receive time, the highest seq answered, and its lines accepted, rejected, \
             duplicate and test. Lists the --limit producers seen most recently, newest first. With \
             --check it exits 1 when any producer listed is silent, for cron jobs and monitoring \
             (a silent producer is among the least recently seen: give a --limit above the number \

@@ -23,7 +23,8 @@ struct SharetrackdCommand: ParsableCommand {
             """,
         version: shareTrackVersion)
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Config file (YAML).", valueName: "path"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Config file (YAML; default $SHARETRACK_CONFIG, else \(Settings.defaultConfigFile)).", valueName: "path"))
     var config: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Ingest socket path (default /run/sharetrack/ingest.sock).", valueName: "path"))
     var ingestSocket: String?
