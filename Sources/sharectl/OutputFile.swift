@@ -23,6 +23,9 @@ final class OutputFile {
     private let temporary: String?
     private let fd: Int32
     private var committed = false
+    /// Whether the output is this process's stdout: no path, `-`, or a path that is the same file
+    /// (`/dev/stdout`). No summary of a file written follows the output there.
+    let isStandardOutput: Bool
 
     /// Whether `path` means stdout (none, or `-`): no summary of a file written follows the output.
     static func isStdout(_ path: String?) -> Bool {
@@ -37,14 +40,19 @@ final class OutputFile {
         guard let path, !Self.isStdout(path) else {
             temporary = nil
             fd = STDOUT_FILENO
+            isStandardOutput = true
             return
         }
         if exists && info.st_mode & S_IFMT != S_IFREG {
             temporary = nil
             fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
             guard fd >= 0 else { throw Self.failure(path) }
+            var opened = stat(), standardOutput = stat()
+            isStandardOutput = fstat(fd, &opened) == 0 && fstat(STDOUT_FILENO, &standardOutput) == 0
+                && opened.st_dev == standardOutput.st_dev && opened.st_ino == standardOutput.st_ino
             return
         }
+        isStandardOutput = false
         let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
         let base = String(path[(path.lastIndex(of: "/").map(path.index(after:)) ?? path.startIndex)...])
         // Named for the signal handler before it exists: `mkstemp` writes the name into this buffer

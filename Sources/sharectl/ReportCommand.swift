@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
             let page = ReportPage(data: data, chartLibrary: library, source: answers.description, now: now)
             try file.write(Array(page.html.utf8))
             try file.commit()
-            if OutputFile.isStdout(output) {
+            if file.isStandardOutput {
                 return
             } else if connection.json {
                 print(#"{"output":\#(ResponseLine.quoted(output)),"empty":\#(data.isEmpty)}"#)

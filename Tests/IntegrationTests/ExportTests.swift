@@ -247,7 +247,7 @@ struct ExportTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("--output: a file there keeps its mode, a symbolic link and a pipe are written through, never replaced; - is stdout")
+    @Test("--output: a file there keeps its mode, a symbolic link and a pipe are written through, never replaced; - and /dev/stdout are stdout")
     func outputPaths() throws {
         let daemon = try ReportFixture.daemon()
         let socket = ["--socket", daemon.controlSocket]
@@ -255,6 +255,9 @@ struct ExportTests {
         #expect(stdout.hasPrefix("hour,share,"))
         let dash = try Self.sharectl(["export", "--output", "-"] + socket)
         #expect(dash.status == 0 && dash.stdout == stdout, "\(dash.stdout.suffix(200))")
+        // `/dev/stdout` is stdout too: the rows alone, no summary of a file written after them.
+        let device = try Self.sharectl(["export", "--output", "/dev/stdout"] + socket)
+        #expect(device.status == 0 && device.stdout == stdout, "\(device.stdout.suffix(200))")
 
         let kept = daemon.directory + "/kept.csv"
         _ = FileManager.default.createFile(atPath: kept, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640])
