@@ -14,7 +14,8 @@ extension Daemon {
             erasure = .advocate(id: advocate, pseudonym: Self.pseudonym())
             kind = "advocate"
         default:
-            throw ControlError(.badRequest, "forget needs exactly one of 'visitor' and 'advocate', not empty")
+            let both = target?.visitor != nil && target?.advocate != nil
+            throw ControlError(.badRequest, "forget needs exactly one of 'visitor' and 'advocate', " + (both ? "not both" : "not empty"))
         }
         logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
         // A running export's snapshot may hold the id, and keeps the database's log from being emptied.
@@ -23,9 +24,14 @@ extension Daemon {
             switch result {
             case .success(let done):
                 var report = ForgetReport(kind: kind)
-                if case .advocate(_, let pseudonym) = erasure { report.pseudonym = pseudonym } else { report.removedPairs = done.removedPairs }
+                if case .advocate(_, let pseudonym) = erasure {
+                    report.pseudonym = pseudonym
+                    report.renamedShares = done.erasedRows
+                } else {
+                    report.removedPairs = done.erasedRows
+                }
                 if shipper != nil { report.sharedStore = done.shipped ? .erased : .pending }
-                logger.notice("forget done", metadata: ["kind": "\(kind)", "removed_pairs": "\(report.removedPairs ?? 0)",
+                logger.notice("forget done", metadata: ["kind": "\(kind)", "erased_rows": "\(done.erasedRows)",
                                                         "shared_store": "\(report.sharedStore?.rawValue ?? "none")"])
                 connection.reply(ControlCodec.resultLine(report))
             case .failure(let failure):

@@ -57,7 +57,7 @@ extension Flusher {
                 let seconds = (ContinuousClock.now - start).seconds
                 for (batch, erased) in zip(batches, erased) {
                     pipeline.finishApply(batch.generation)
-                    if !batch.erasures.isEmpty { state.withLock { $0.erasedPairs[batch.generation] = erased } }
+                    if !batch.erasures.isEmpty { state.withLock { $0.erasedRows[batch.generation] = erased } }
                 }
                 rows += batchRows
                 logger.debug("applied", metadata: ["generations": "\(generations)", "rows": "\(batchRows)",

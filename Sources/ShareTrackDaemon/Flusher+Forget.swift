@@ -11,8 +11,8 @@ extension Flusher {
 
     /// What a finished erasure did.
     struct ForgetDone: Sendable {
-        /// Visitor pairs deleted from the tables.
-        var removedPairs: Int
+        /// The rows the erasure changed in the tables: visitor pairs deleted, or shares renamed.
+        var erasedRows: Int
         /// Whether the shared store had the erasure when it finished (always, without one).
         var shipped: Bool
     }
@@ -145,7 +145,7 @@ extension Flusher {
         } catch {
             throw ForgetFailure(description: "the id is erased from the tables, but rebuilding the database's file failed: \(error)")
         }
-        let removed = state.withLock { $0.erasedPairs.removeValue(forKey: generation) } ?? 0
+        let erased = state.withLock { $0.erasedRows.removeValue(forKey: generation) } ?? 0
         for attempt in 0..<(waitingForShipping ? 30 : 0) where shippedGeneration() < generation {
             if attempt > 0 { usleep(100_000) }
         }
@@ -155,6 +155,6 @@ extension Flusher {
         } catch {
             throw ForgetFailure(description: "the id is erased from the tables, but scrubbing the journal failed: \(error)")
         }
-        return ForgetDone(removedPairs: removed, shipped: shipped >= generation)
+        return ForgetDone(erasedRows: erased, shipped: shipped >= generation)
     }
 }

@@ -25,8 +25,9 @@ final class Flusher: Sendable {
         var lastHealthy: ContinuousClock.Instant
         /// Why applying the journaled batches fails, and since when; nil while it works.
         var applyFailure: (error: String, since: ContinuousClock.Instant)?
-        /// Visitor pairs removed by the erasure of a generation, until its `forget` reads them.
-        var erasedPairs: [UInt64: Int] = [:]
+        /// The rows the erasure of a generation changed (visitor pairs removed, shares renamed),
+        /// until its `forget` reads them.
+        var erasedRows: [UInt64: Int] = [:]
         /// Erasures whose `forget` returned before the tables held them (the flush or the apply
         /// failing), with their generations: finished once the tables do (`finishErasures()`).
         var unfinishedErasures: [(erasure: Erasure, generation: UInt64)] = []

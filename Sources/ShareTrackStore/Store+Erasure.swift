@@ -3,7 +3,8 @@ import ShareTrackCore
 
 /// Deleting personal data: erasures (`sharectl forget`) and `visitor_retention`.
 extension Store {
-    /// Applies `erasures` (inside the caller's transaction); returns the visitor pairs removed.
+    /// Applies `erasures` (inside the caller's transaction); returns the rows they changed: the
+    /// visitor pairs removed, the shares renamed.
     func erase(_ erasures: [Erasure]) throws -> Int {
         var removed = 0
         for erasure in erasures {
@@ -13,6 +14,7 @@ extension Store {
             case .advocate(let id, let pseudonym):
                 try renameAdvocate.bind([.text(pseudonym), .text(id)])
                 try renameAdvocate.run()
+                removed += database.changes
                 try rollups.renameAdvocate(id, to: pseudonym)
             }
         }

@@ -125,7 +125,7 @@ public final class Store {
     /// first, then counter deltas (with the visitors each row's hour stored) as additive upserts,
     /// the new shares and the visitors kept apart, the producers' states, and the batch's
     /// generation. A batch of a generation the tables hold already is not applied again. Returns,
-    /// per batch, the number of visitor pairs its erasures removed.
+    /// per batch, the rows its erasures changed (`erase`).
     ///
     /// One transaction for several batches writes each page they change once: the counters,
     /// shares and group tables are keyed by random tokens and ids, so a batch changes about one
@@ -142,8 +142,7 @@ public final class Store {
         return batches.map { byGeneration[$0.generation] ?? 0 }
     }
 
-    /// Writes one batch's rows, in the caller's transaction; returns the visitor pairs its
-    /// erasures removed.
+    /// Writes one batch's rows, in the caller's transaction; returns the rows its erasures changed.
     private func write(_ batch: Batch) throws -> Int {
         let erased = try erase(batch.erasures)
         var binder = RowBinder()

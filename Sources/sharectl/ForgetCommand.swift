@@ -10,7 +10,7 @@ struct ForgetCommand: ControlCommand {
             pairs it removed; counters already counted stay, and a later click by that visitor counts \
             as a first visit again. --advocate ID replaces that advocate id wherever it is stored by a \
             new random pseudonym (forgotten-<12 hex digits>), keeps every counter under it, and prints \
-            it. When it returns, the id's bytes are in no file of the daemon (database, write-ahead \
+            it with the number of its shares stored here. When it returns, the id's bytes are in no file of the daemon (database, write-ahead \
             log, journal). With a shared store that is not taking batches, it says so: the store \
             erases the id once shipping catches up. Needs root or the daemon's ops_group. See \
             docs/privacy.md.
@@ -35,7 +35,13 @@ struct ForgetCommand: ControlCommand {
 
     func printText(_ report: ForgetReport, now: Int64) {
         if let pseudonym = report.pseudonym {
-            print("advocate forgotten; its counters are now under \(pseudonym)")
+            switch report.renamedShares {
+            case 0: print("advocate forgotten; no share of it was stored here, so nothing is under \(pseudonym)")
+            case let shares?:
+                print("advocate forgotten; its \(Formatting.integer(shares)) share\(shares == 1 ? "" : "s") "
+                      + "and their counters are now under \(pseudonym)")
+            case nil: print("advocate forgotten; its counters are now under \(pseudonym)")
+            }
         } else {
             print("visitor forgotten: removed \(Formatting.integer(report.removedPairs ?? 0)) visitor pairs")
         }

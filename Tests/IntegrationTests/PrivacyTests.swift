@@ -71,6 +71,11 @@ struct PrivacyTests {
         let advocate = try Self.sharectl(daemon, ["forget", "--advocate", "zq-advocate-to-forget"])
         #expect(advocate.status == 0, "\(advocate.stderr)")
         let pseudonym = try #require(advocate.stdout.firstMatch(of: /forgotten-[0-9a-f]{12}/)).output
+        #expect(advocate.stdout.contains("its 2 shares and their counters are now under"), "\(advocate.stdout)")
+        // An id no share has: said so, not that its counters moved.
+        let unknown = try Self.sharectl(daemon, ["forget", "--advocate", "zq-never-shared", "--json"])
+        #expect((unknown.json as? [String: Any])?["renamed_shares"] as? Int == 0, "\(unknown.stdout)")
+        #expect(try Self.sharectl(daemon, ["forget", "--advocate", "zq-never-shared"]).stdout.contains("no share of it was stored here"))
 
         #expect(try Self.filesHolding("zq-advocate-to-forget", in: daemon).isEmpty)
         let hash = try daemon.visitorKey.hash("zq-forgotten-visitor")
@@ -142,7 +147,8 @@ struct PrivacyTests {
         shell.quit()
         let holding = { try hashBytes.flatMap { try Self.filesHolding($0, in: daemon) } }
         #expect(try eventually { try holding().isEmpty }, "\((try? holding()) ?? [])")
-        #expect(daemon.log.contains("an erasure that forget left unfinished is complete"), "\(daemon.log)")
+        // (The line follows the files' scrub, and comes through a pipe.)
+        #expect(eventually(timeout: 5) { daemon.log.contains("an erasure that forget left unfinished is complete") }, "\(daemon.log)")
         #expect(try daemon.stop() == 0)
     }
 
@@ -198,6 +204,8 @@ struct PrivacyTests {
         #expect(try Self.sharectl(daemon, ["forget", "--visitor", "a", "--advocate", "b"]).status != 0)
         let answer = try daemon.control(#"{"command":"forget","forget":{}}"#)
         #expect(answer["error"] as? String == "bad_request")
+        let both = try daemon.control(#"{"command":"forget","forget":{"visitor":"a","advocate":"b"}}"#)
+        #expect(both["error"] as? String == "bad_request" && (both["message"] as? String)?.hasSuffix("not both") == true, "\(both)")
     }
 
     @Test("visitor_retention deletes hashes of clicks older than the retention, keeps recent ones; status shows the run")
