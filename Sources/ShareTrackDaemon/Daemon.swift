@@ -37,16 +37,24 @@ public final class Daemon: Sendable {
     /// Socket files this process created (and so removes on exit, if they are still its own).
     private let createdSockets: [SocketFile]
     let state: Mutex<State>
-    /// SIGTERM, SIGINT and SIGHUP: blocked from the start of `init`, so that one sent while a start
-    /// opens (and perhaps migrates) the database waits for `run()` instead of ending the process.
+    /// SIGTERM, SIGINT and SIGHUP: blocked from the start of `init` (and of `sharetrackd`, which
+    /// calls `blockSignals()` first), so that one sent while a start reads its settings or opens
+    /// (and perhaps migrates) the database waits for `run()` instead of ending the process.
     private let signals: BlockedSignals
+    private static let handledSignals = [SIGTERM, SIGINT, SIGHUP]
     /// Where signals and `sharectl reload` are handled, one at a time, in the order they came.
     let lifecycleQueue: DispatchQueue
+
+    /// Blocks the signals the daemon takes in the calling thread, before a daemon is made: what
+    /// `sharetrackd` does first of all.
+    public static func blockSignals() {
+        _ = BlockedSignals(handledSignals)
+    }
 
     /// Opens the database and the sockets; nothing is served until `run()`.
     public init(settings: Settings, flags: [Settings.Key: String]) throws {
         // Before any thread starts: every thread inherits the mask.
-        signals = BlockedSignals([SIGTERM, SIGINT, SIGHUP])
+        signals = BlockedSignals(Self.handledSignals)
         // Failed writes are reported as errors (EPIPE, EFBIG), not as signals that kill the daemon.
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)

@@ -71,6 +71,13 @@ struct SharetrackdCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("File holding the shared store's password.", valueName: "path"))
     var sharedStorePasswordFile: String?
 
+    /// Blocks SIGTERM, SIGINT and SIGHUP first of all, so that one sent while the arguments and
+    /// the settings are read waits for the daemon too, then runs the command.
+    static func main() {
+        Daemon.blockSignals()
+        main(nil)
+    }
+
     func run() throws {
         let given: [(Settings.Key, String?)] = [
             (.config, config), (.ingestSocket, ingestSocket), (.controlSocket, controlSocket),

@@ -64,4 +64,29 @@ struct SignalTests {
         #expect(daemon.waitForExit(timeout: 20) == 0)
         #expect(text().contains("ready") && text().contains("SIGTERM: shutting down") && text().contains("stopped"), "\(text())")
     }
+
+    @Test("a SIGTERM while the start reads its config file (a FIFO nobody writes yet): taken once the daemon runs, exit 0")
+    func terminatedWhileReadingSettings() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let config = directory + "/config.yaml"
+        #expect(mkfifo(config, 0o600) == 0)
+        let log = directory + "/daemon.log"
+        let daemon = try SpawnedProcess(DaemonProcess.binary("sharetrackd"), [
+            "--database", directory + "/sharetrack.db", "--ingest-socket", directory + "/ingest.sock",
+            "--control-socket", directory + "/control.sock", "--config", config,
+        ], environment: ["PATH": "/usr/bin:/bin"], log: log)
+        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        // Opening the FIFO to read waits for a writer: the daemon is reading its settings.
+        usleep(500_000)
+        kill(daemon.pid, SIGTERM)
+        usleep(200_000)
+        #expect(daemon.isRunning, "\(text())")
+        // (Not blocking: a daemon the signal ended has no reader on the FIFO any more.)
+        let writer = open(config, O_WRONLY | O_NONBLOCK)
+        try #require(writer >= 0, "\(text())")
+        _ = "flush_interval: 1\n".withCString { write(writer, $0, strlen($0)) }
+        close(writer)
+        #expect(daemon.waitForExit(timeout: 20) == 0)
+        #expect(text().contains("ready") && text().contains("SIGTERM: shutting down"), "\(text())")
+    }
 }
