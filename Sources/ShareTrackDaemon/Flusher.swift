@@ -103,12 +103,15 @@ final class Flusher: Sendable {
     }
 
     /// Flushes now and applies what is journaled, then calls `completion` with what was written
-    /// (nil: nothing to write).
+    /// (nil: nothing to write). The flush queue does not wait for the apply, which a backup or a
+    /// `forget` may hold for seconds: the timed flushes, and the answers that wait for them, go on.
     func flush(completion: @escaping @Sendable (FlushReport?) -> Void) {
         queue.async {
             let wrote = self.flushOnQueue() != nil
-            self.applyQueue.sync { self.applyJournaled() }
-            completion(wrote ? self.lastReport : nil)
+            self.applyQueue.async {
+                self.applyJournaled()
+                completion(wrote ? self.lastReport : nil)
+            }
         }
     }
 

@@ -97,6 +97,35 @@ struct SharedForgetTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("sharectl flush while a forget waits for the store (up to 3 s, on the apply queue): answers do not wait for either")
+    func flushWhileForgetWaits() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "flushing")
+        let now = Int64(Date().timeIntervalSince1970)
+        let share = { (token: String) in TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now) }
+        try daemon.send([share("w0")])
+        try daemon.waitUntilShipped()
+        let lock = try store.holdShipping()
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var forget: SharectlTests.Run?
+        nonisolated(unsafe) var flush: SharectlTests.Run?
+        let socket = ["--socket", daemon.controlSocket]
+        // Threads of their own, started at once (the global queue's may start later).
+        Thread { forget = try? SharectlTests.sharectl(["forget", "--advocate", "ann"] + socket); done.signal() }.start()
+        usleep(500_000)
+        Thread { flush = try? SharectlTests.sharectl(["flush"] + socket); done.signal() }.start()
+        usleep(500_000)
+        // Answered once the next timed flush commits it (0.1 s), not once the forget is done.
+        let start = Date()
+        #expect(try daemon.send([share("w1")]) == ["ok"])
+        #expect(Date().timeIntervalSince(start) < 1.5, "answered after \(Date().timeIntervalSince(start)) s")
+        #expect(done.wait(timeout: .now() + 20) == .success && done.wait(timeout: .now() + 20) == .success)
+        #expect(forget?.status == 0 && flush?.status == 0, "\(forget?.stderr ?? "") \(flush?.stderr ?? "")")
+        try lock.execute("COMMIT")
+        try daemon.waitUntilShipped()
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a crash during forget while shipping is held, once the tables have the erasure: the next start erases the id from every file")
     func crashDuringForgetWhileShippingWaits() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
