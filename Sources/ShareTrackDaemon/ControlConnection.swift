@@ -34,6 +34,9 @@ final class ControlConnection: @unchecked Sendable {
     private var sendQueue = SendQueueProgress()
     /// Told when the part of a streamed answer last given to `send` has been written out.
     private var drained: (@Sendable (Bool) -> Void)?
+    /// Whether a streamed answer (an export) is under way: from its first part to its end
+    /// (`reply`), also while its last part is written out and the next is being made.
+    private(set) var isStreaming = false
 
     init(id: Int, fd: Int32, queue: DispatchQueue, loop: EventLoop,
          handle: @escaping (ControlConnection, [UInt8]) -> Void, closed: @escaping (ControlConnection) -> Void) {
@@ -58,6 +61,7 @@ final class ControlConnection: @unchecked Sendable {
             guard !isClosed else { return }
             output += line
             busy = false
+            isStreaming = false
             writeOutput()
         }
     }
@@ -70,6 +74,7 @@ final class ControlConnection: @unchecked Sendable {
             if output.isEmpty { lastOutput = .now }
             output += part
             self.drained = drained
+            isStreaming = true
             writeOutput()
         }
     }
@@ -160,9 +165,6 @@ final class ControlConnection: @unchecked Sendable {
         UnixSocket.sendLast(fd, ControlCodec.errorLine(ControlError(.badRequest, message)))
         close()
     }
-
-    /// Whether a streamed answer (an export) is being written.
-    var isStreaming: Bool { drained != nil }
 
     func close() {
         guard !isClosed else { return }

@@ -182,6 +182,31 @@ struct ExportTests {
         #expect(Date().timeIntervalSince(started) < 5)
     }
 
+    @Test("forget cuts short an export whose client takes every part as it comes, not only one stuck on a full socket")
+    func forgetCutsAFlowingExport() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        try ExportMemoryTests.fill(directory + "/sharetrack.db")
+        let daemon = try DaemonProcess(directory: directory)
+        let output = directory + "/all.csv"
+        let export = try SpawnedProcess(DaemonProcess.binary("sharectl"), [
+            "export", "--output", output, "--socket", daemon.controlSocket,
+        ], environment: ["PATH": "/usr/bin:/bin"], log: directory + "/export.log")
+        // Rows flow once the temporary file beside the output has some.
+        let flowing = {
+            try FileManager.default.contentsOfDirectory(atPath: directory).contains { name in
+                name.hasPrefix(".all.csv.") && ((try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0) > 0
+            }
+        }
+        #expect(try eventually(timeout: 10) { try flowing() })
+        #expect(export.isRunning, "the export was over before forget could be asked")
+        let forget = try SharectlTests.sharectl(["forget", "--advocate", "advocate-7", "--socket", daemon.controlSocket])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        let log = (try? String(contentsOfFile: directory + "/export.log", encoding: .utf8)) ?? ""
+        #expect(export.waitForExit() != 0, "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("filters select the rows they name", arguments: [
         (["--venue", ReportFixture.comma], "venue", ReportFixture.comma),
         (["--tier", "nano"], "tier", "nano"),
