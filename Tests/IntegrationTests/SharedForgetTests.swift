@@ -61,11 +61,8 @@ struct SharedForgetTests {
     @Test("visitor_retention while shipping is held: a pair that comes of age leaves the journal's unshipped batches, and the store keeps only the others")
     func retentionWhileShippingWaits() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "aging")
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "aging", shipped: "r1")
         let now = Int64(Date().timeIntervalSince1970)
-        try daemon.send([TestEvent(token: "r1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
-        try daemon.waitUntilShipped()
-        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "r1", kind: .click(visitor: "zq-aged", bot: false), time: now - 3 * 3600),
                          TestEvent(token: "r1", kind: .click(visitor: "zq-fresh", bot: false), time: now)])
         #expect(try PrivacyTests.sharectl(daemon, ["flush"]).status == 0)
@@ -100,12 +97,7 @@ struct SharedForgetTests {
     @Test("sharectl flush while a forget waits for the store (up to 3 s, on the apply queue): answers do not wait for either")
     func flushWhileForgetWaits() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "flushing")
-        let now = Int64(Date().timeIntervalSince1970)
-        let share = { (token: String) in TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now) }
-        try daemon.send([share("w0")])
-        try daemon.waitUntilShipped()
-        let lock = try store.holdShipping()
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "flushing", shipped: "w0")
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var forget: SharectlTests.Run?
         nonisolated(unsafe) var flush: SharectlTests.Run?
@@ -117,7 +109,7 @@ struct SharedForgetTests {
         usleep(500_000)
         // Answered once the next timed flush commits it (0.1 s), not once the forget is done.
         let start = Date()
-        #expect(try daemon.send([share("w1")]) == ["ok"])
+        #expect(try daemon.send([SharedStoreFixture.share("w1")]) == ["ok"])
         #expect(Date().timeIntervalSince(start) < 1.5, "answered after \(Date().timeIntervalSince(start)) s")
         #expect(done.wait(timeout: .now() + 20) == .success && done.wait(timeout: .now() + 20) == .success)
         #expect(forget?.status == 0 && flush?.status == 0, "\(forget?.stderr ?? "") \(flush?.stderr ?? "")")
@@ -129,12 +121,9 @@ struct SharedForgetTests {
     @Test("a crash during forget while shipping is held, once the tables have the erasure: the next start erases the id from every file")
     func crashDuringForgetWhileShippingWaits() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "crashed")
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "crashed", shipped: "c0")
         let advocate = "zq-crashed-advocate"
         let now = Int64(Date().timeIntervalSince1970)
-        try daemon.send([TestEvent(token: "c0", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
-        try daemon.waitUntilShipped()
-        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "c1", kind: .share(advocate: advocate, venue: "cafe", followers: 10), time: now)])
         var holding: [String] = []
         let inTablesAndJournal = {

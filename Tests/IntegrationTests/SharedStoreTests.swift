@@ -214,11 +214,8 @@ struct SharedStoreTests {
     @Test("a store that answers nothing (a table held locked) makes shipping failing after 30 s, saying why, also at a start; answered, it recovers at once")
     func unansweredStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "waiting")
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "waiting", shipped: "w1")
         let now = Int64(Date().timeIntervalSince1970)
-        try daemon.send([TestEvent(token: "w1", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
-        try daemon.waitUntilShipped()
-        let lock = try store.holdShipping()
         try daemon.send([TestEvent(token: "w2", kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now)])
         #expect(try eventually(timeout: 10) { try daemon.sharedStore()["state"] as? String == "behind" })
         #expect(try daemon.sharedStore()["last_error"] is NSNull)
@@ -247,13 +244,8 @@ struct SharedStoreTests {
     @Test("a daemon killed while its shipment waits for a lock leaves no session queued on it; restarted, it ships exactly once")
     func killedWhileWaitingForALock() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "killed")
-        let now = Int64(Date().timeIntervalSince1970)
-        let share = { (token: String) in TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: now) }
-        try daemon.send([share("k1")])
-        try daemon.waitUntilShipped()
-        let lock = try store.holdShipping()
-        try daemon.send([share("k2")])
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "killed", shipped: "k1")
+        try daemon.send([SharedStoreFixture.share("k2")])
         let observer = try store.connect()
         let sessions = "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FROM pg_stat_activity "
             + "WHERE application_name = 'sharetrackd killed'"

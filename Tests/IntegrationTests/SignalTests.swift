@@ -39,22 +39,16 @@ struct SignalTests {
         }
     }
 
-    /// The signals are blocked from the start of `Daemon.init`: one sent while the start waits (here
-    /// for a database another process holds locked) is taken once the daemon runs, and stops it
-    /// cleanly, where its default action used to end the process at once. Spawned with no signal
-    /// blocked, as systemd starts it (a `Process` child inherits the test thread's mask).
+    /// The signals are blocked from the start of `sharetrackd`: one sent while the start waits
+    /// (here for a database another process holds locked) is taken once the daemon runs, and stops
+    /// it cleanly, where its default action used to end the process at once.
     @Test("a SIGTERM while the start waits for a locked database: the start completes, then a clean stop, exit 0")
     func terminatedWhileStarting() throws {
         let first = try DaemonProcess()
         #expect(try first.stop() == 0)
         let holder = try Database(path: first.database, mode: .readWrite)
         try holder.execute("BEGIN EXCLUSIVE")
-        let log = first.directory + "/second.log"
-        let daemon = try SpawnedProcess(DaemonProcess.binary("sharetrackd"), [
-            "--database", first.database, "--ingest-socket", first.ingestSocket,
-            "--control-socket", first.controlSocket, "--config", first.directory + "/none.yaml",
-        ], environment: ["PATH": "/usr/bin:/bin"], log: log)
-        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let (daemon, text) = try Self.spawn(in: first.directory, config: first.directory + "/none.yaml")
         usleep(1_000_000)
         kill(daemon.pid, SIGTERM)
         usleep(1_000_000)
@@ -70,12 +64,7 @@ struct SignalTests {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let config = directory + "/config.yaml"
         #expect(mkfifo(config, 0o600) == 0)
-        let log = directory + "/daemon.log"
-        let daemon = try SpawnedProcess(DaemonProcess.binary("sharetrackd"), [
-            "--database", directory + "/sharetrack.db", "--ingest-socket", directory + "/ingest.sock",
-            "--control-socket", directory + "/control.sock", "--config", config,
-        ], environment: ["PATH": "/usr/bin:/bin"], log: log)
-        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let (daemon, text) = try Self.spawn(in: directory, config: config)
         // Opening the FIFO to read waits for a writer: the daemon is reading its settings.
         usleep(500_000)
         kill(daemon.pid, SIGTERM)
@@ -88,5 +77,17 @@ struct SignalTests {
         close(writer)
         #expect(daemon.waitForExit(timeout: 20) == 0)
         #expect(text().contains("ready") && text().contains("SIGTERM: shutting down"), "\(text())")
+    }
+
+    /// `sharetrackd` on the database and sockets of `directory` (`DaemonProcess`' names), spawned
+    /// with no signal blocked, as systemd starts it (a `Process` child inherits the test thread's
+    /// mask); and what it has logged so far.
+    static func spawn(in directory: String, config: String) throws -> (SpawnedProcess, text: () -> String) {
+        let log = directory + "/spawned.log"
+        let daemon = try SpawnedProcess(DaemonProcess.binary("sharetrackd"), [
+            "--database", directory + "/sharetrack.db", "--ingest-socket", directory + "/ingest.sock",
+            "--control-socket", directory + "/control.sock", "--config", config,
+        ], environment: ["PATH": "/usr/bin:/bin"], log: log)
+        return (daemon, { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" })
     }
 }

@@ -54,6 +54,20 @@ struct SharedStoreFixture {
         try cluster.connect(database)
     }
 
+    /// A daemon that has shipped one share (`token`, by `ann` at `cafe`), and then a connection
+    /// holding the store's `nodes` locked (`holdShipping()`): the daemon's next shipment waits.
+    func daemonWithShippingHeld(node: String, shipped token: String) throws -> (daemon: DaemonProcess, lock: PostgresConnection) {
+        let daemon = try daemon(node: node)
+        try daemon.send([Self.share(token)])
+        try daemon.waitUntilShipped()
+        return (daemon, try holdShipping())
+    }
+
+    /// A share of `token` by `ann` at `cafe`, now.
+    static func share(_ token: String) -> TestEvent {
+        TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: Int64(Date().timeIntervalSince1970))
+    }
+
     /// A connection holding the store's `nodes` locked, so that shipping waits (each shipment
     /// records its generation there) until it commits.
     func holdShipping() throws -> PostgresConnection {
