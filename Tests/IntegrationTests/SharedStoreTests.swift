@@ -263,6 +263,23 @@ struct SharedStoreTests {
         #expect(try restarted.stop() == 0)
     }
 
+    @Test("a shipment the server cancels (pg_cancel_backend, statement_timeout) is tried again: shipping resumes without a restart")
+    func cancelledShipmentIsRetried() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "cancelled", shipped: "c1")
+        try daemon.send([SharedStoreFixture.share("c2")])
+        let observer = try store.connect()
+        let waiting = "FROM pg_stat_activity WHERE application_name = 'sharetrackd cancelled' AND wait_event_type = 'Lock'"
+        #expect(try eventually(timeout: 10) { try observer.query("SELECT count(*) \(waiting)").string(0, 0) == "1" })
+        _ = try observer.query("SELECT pg_cancel_backend(pid) \(waiting)")
+        #expect(try eventually(timeout: 10) { (try daemon.sharedStore()["last_error"] as? String)?.contains("57014") == true })
+        #expect(try (daemon.sharedStore()["last_error"] as? String)?.hasPrefix("stopped") == false)
+        try lock.execute("COMMIT")
+        try daemon.waitUntilShipped()
+        #expect(try observer.query("SELECT string_agg(token, ',' ORDER BY token) FROM shares").string(0, 0) == "c1,c2")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("reset-source on a node resets the source's highest seq in the store too")
     func resetSourceReachesTheStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
