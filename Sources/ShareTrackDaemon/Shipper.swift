@@ -33,6 +33,8 @@ final class Shipper: Sendable {
         var failure: (message: String, permanent: Bool)?
         var attempt = 0
         var retryScheduled = false
+        /// Whether a pump waits on the queue (`wake()`): one is enough, whatever the commits since.
+        var pumpQueued = false
         var lastCaughtUpMark: ContinuousClock.Instant?
         /// While the pump works with the store: when the store last answered it (or the pump
         /// began); nil between pumps, and during a migration (which takes its time, and says so).
@@ -96,10 +98,20 @@ final class Shipper: Sendable {
         }
     }
 
-    /// Ships what is journaled; called after every journal commit.
+    /// Ships what is journaled; called after every journal commit. A pump already waiting on the
+    /// queue ships this commit too: while a shipment waits for the store (a table held locked),
+    /// commits would otherwise queue a pump each, run back to back once it answers.
     func wake() {
+        guard !state.withLock({ state in
+            defer { state.pumpQueued = true }
+            return state.pumpQueued
+        }) else { return }
         queue.async { [self] in
-            guard !state.withLock({ $0.retryScheduled || $0.failure?.permanent == true }) else { return }
+            let skip = state.withLock { state in
+                state.pumpQueued = false
+                return state.retryScheduled || state.failure?.permanent == true
+            }
+            guard !skip else { return }
             pump()
         }
     }

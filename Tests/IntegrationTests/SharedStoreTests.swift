@@ -280,6 +280,27 @@ struct SharedStoreTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("commits while a shipment waits for the store queue one more pump, not one each (each would fold, read the nodes, ... once the store answers)")
+    func commitsWhileWaitingQueueOnePump() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        // Every statement of this database's sessions goes to the server's log: count the pumps' folds.
+        try store.cluster.connect().execute("ALTER DATABASE \(store.database) SET log_statement = 'all'")
+        let folds = {
+            let log = (try? String(contentsOfFile: store.cluster.directory + "/server.log", encoding: .utf8)) ?? ""
+            return log.components(separatedBy: "pg_try_advisory_xact_lock").count - 1
+        }
+        let (daemon, lock) = try store.daemonWithShippingHeld(node: "piling", shipped: "p0")
+        for index in 1...30 { try daemon.send([SharedStoreFixture.share("p\(index)")]) }  // 30 commits, one at a time
+        let before = folds()
+        try lock.execute("COMMIT")
+        try daemon.waitUntilShipped()
+        sleep(2)
+        // The pump that waited, the one queued meanwhile, and perhaps the 10 s tick's.
+        #expect(folds() - before <= 4, "\(folds() - before) folds after the store answered")
+        #expect(try store.connect().query("SELECT count(*) FROM shares").string(0, 0) == "31")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("reset-source on a node resets the source's highest seq in the store too")
     func resetSourceReachesTheStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
