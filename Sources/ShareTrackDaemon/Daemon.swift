@@ -151,7 +151,8 @@ public final class Daemon: Sendable {
         self.stats = stats
         self.metrics = metrics
         self.ingest = ingest
-        let shipper = try Self.shipper(shipping, databasePath: settings.database, visitorKey: visitorKey, logger: logger)
+        let shipper = try Self.shipper(shipping, databasePath: settings.database, visitorKey: visitorKey,
+                                       pipeline: pipeline, logger: logger)
         self.shipper = shipper
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
@@ -253,10 +254,11 @@ public final class Daemon: Sendable {
     }
 
     private static func shipper(_ configuration: Shipper.Configuration?, databasePath: String, visitorKey: VisitorKey,
-                                logger: Logger) throws -> Shipper? {
+                                pipeline: Pipeline, logger: Logger) throws -> Shipper? {
         guard let configuration else { return nil }
         let reader = try JournalReader(databasePath: databasePath, visitorKey: visitorKey)
-        return Shipper(configuration: configuration, reader: reader, logger: logger)
+        return Shipper(configuration: configuration, reader: reader, logger: logger,
+                       committedGeneration: { [pipeline] in pipeline.committedGeneration })
     }
 
     static func engineConfiguration(_ settings: Settings) -> Engine.Configuration {

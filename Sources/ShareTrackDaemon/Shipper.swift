@@ -58,6 +58,8 @@ final class Shipper: Sendable {
 
     private let queue = DispatchQueue(label: "sharetrack.ship")
     private let configuration: Configuration
+    /// The last generation this node has committed (its journal's, or its database's).
+    private let committedGeneration: @Sendable () -> UInt64
     private let reader: Mutex<JournalReader>
     private let state: Mutex<State>
     /// The connection; only the queue takes this lock (it guards no more than that).
@@ -71,8 +73,10 @@ final class Shipper: Sendable {
     /// When the rollup log's size was last looked at (`Shipper+LogCompaction`).
     let logCompacted = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(configuration: Configuration, reader: consuming sending JournalReader, logger: Logger) {
+    init(configuration: Configuration, reader: consuming sending JournalReader, logger: Logger,
+         committedGeneration: @escaping @Sendable () -> UInt64) {
         self.configuration = configuration
+        self.committedGeneration = committedGeneration
         self.reader = Mutex(reader)
         self.logger = logger
         state = Mutex(State())
@@ -264,9 +268,22 @@ final class Shipper: Sendable {
                           metadata: ["from": "\(from)", "to": "\(to)", "ms": "\(Int(took.seconds * 1000))"])
         }
         let held = try store.shippedGeneration()
+        if let held { try checkSameStream(held) }
         state.withLock { $0.shipped = held ?? $0.shipped }
         buildProgress.withLock { $0 = SharedBuildProgress() }
         return store
+    }
+
+    /// Refuses a store that holds a batch of this node newer than the node's last: its database was
+    /// restored from a backup (or copied), and numbers its new batches from the backup's
+    /// generation on; the store would take those whose generations it holds for retries of what
+    /// it has, and drop them.
+    private func checkSameStream(_ held: UInt64) throws(PostgresError) {
+        let committed = committedGeneration()
+        guard held > committed else { return }
+        throw PostgresError(sqlState: "55000", message: "the shared store holds node \(node) up to generation \(held), "
+                            + "but this database has committed only \(committed) (restored from a backup, or copied?): "
+                            + "its new batches would be taken for ones the store has; run it under a new node name")
     }
 
     /// The batches to ship next, after the generation the store holds (a new node: from the oldest

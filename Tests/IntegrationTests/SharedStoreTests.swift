@@ -301,6 +301,32 @@ struct SharedStoreTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a node restored from a backup is refused by the store, which holds later batches of it, saying why; under a new node name it ships what it takes from then on")
+    func restoredNodeIsRefused() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "restored")
+        try daemon.send([SharedStoreFixture.share("b1")])
+        try daemon.waitUntilShipped()
+        let backup = daemon.directory + "/backup.db"
+        #expect(try SharectlTests.sharectl(["backup", backup, "--socket", daemon.controlSocket]).status == 0)
+        try daemon.send([SharedStoreFixture.share("b2")])
+        try daemon.waitUntilShipped()
+        #expect(try daemon.stop() == 0)
+        // The README's restore: the backup put in the database's place while the daemon is stopped.
+        try FileManager.default.removeItem(atPath: daemon.database)
+        try FileManager.default.copyItem(atPath: backup, toPath: daemon.database)
+
+        let restored = try store.daemon(node: "restored", directory: daemon.directory)
+        #expect(try restored.send([SharedStoreFixture.share("b3")]) == ["ok"])
+        #expect(try eventually(timeout: 10) { (try restored.sharedStore()["last_error"] as? String)?.contains("restored from a backup") == true },
+                "\((try? restored.sharedStore()) ?? [:])")
+        #expect(try restored.stop() == 0)
+        let renamed = try store.daemon(node: "restored-again", directory: daemon.directory)
+        try renamed.waitUntilShipped()
+        #expect(try store.connect().query("SELECT string_agg(token, ',' ORDER BY token) FROM shares").string(0, 0) == "b1,b2,b3")
+        #expect(try renamed.stop() == 0)
+    }
+
     @Test("reset-source on a node resets the source's highest seq in the store too")
     func resetSourceReachesTheStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
