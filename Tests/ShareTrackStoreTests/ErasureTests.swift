@@ -45,7 +45,8 @@ import TestSupport
             batch.add(SealedErasure(.visitor(hash: visitor("v1")), key: testKey))
             batch.add(SealedErasure(.advocate(id: "advocate-to-forget", pseudonym: "forgotten-0123456789ab"), key: testKey))
         })
-        #expect(removed == 2)
+        // The rows they changed: the visitor's two pairs, the advocate's one share.
+        #expect(removed == 3)
         try store.truncateLog()
         let database = store.database
         #expect(try VisitorHashes.stored(in: database).map(\.visitor) == [visitor("v2")])
