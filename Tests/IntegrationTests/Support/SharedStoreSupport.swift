@@ -63,6 +63,11 @@ struct SharedStoreFixture {
         return (daemon, try holdShipping())
     }
 
+    /// The tokens of the store's shares, in order, joined by commas.
+    func shareTokens() throws -> String {
+        try connect().query("SELECT string_agg(token, ',' ORDER BY token) FROM shares").string(0, 0) ?? ""
+    }
+
     /// A share of `token` by `ann` at `cafe`, now.
     static func share(_ token: String) -> TestEvent {
         TestEvent(token: token, kind: .share(advocate: "ann", venue: "cafe", followers: 10), time: Int64(Date().timeIntervalSince1970))
