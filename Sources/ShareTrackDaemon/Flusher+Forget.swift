@@ -93,7 +93,7 @@ extension Flusher {
         dispatchPrecondition(condition: .onQueue(applyQueue))
         let applied = pipeline.appliedGeneration
         let due: [(erasure: Erasure, generation: UInt64)] = state.withLock { state in
-            guard state.halted == nil, !(state.erasureRetry?.waiting ?? false) else { return [] }
+            guard state.halted == nil, state.erasureRetry?.due == nil else { return [] }
             let due = state.unfinishedErasures.filter { $0.generation <= applied }
             state.unfinishedErasures.removeAll { $0.generation <= applied }
             return due
@@ -113,21 +113,28 @@ extension Flusher {
 
     /// Keeps `erasures`, whose steps 3-4 failed (say, no room for the `VACUUM`), to be tried
     /// again after `erasureRetrySeconds(failures:)`, with or without an apply then, and not after
-    /// every apply: each try rebuilds the whole file. Returns the seconds until then.
+    /// every apply: each try rebuilds the whole file. One try at a time is due: an erasure that
+    /// fails while one is (another `forget`) waits for it. Returns the seconds until then.
     @discardableResult
     private func finishLater(_ erasures: [(erasure: Erasure, generation: UInt64)], failure: ForgetFailure) -> Int {
-        let seconds = state.withLock { state in
-            let failures = (state.erasureRetry?.failures ?? 0) + 1
-            state.erasureRetry = (failures, waiting: true)
+        let (seconds, scheduled) = state.withLock { state in
             state.unfinishedErasures.append(contentsOf: erasures)
-            return Self.erasureRetrySeconds(failures: failures)
+            if let due = state.erasureRetry?.due {
+                return (max(1, Int((due - .now).seconds.rounded(.up))), false)
+            }
+            let failures = (state.erasureRetry?.failures ?? 0) + 1
+            let seconds = Self.erasureRetrySeconds(failures: failures)
+            state.erasureRetry = (failures, due: .now + .seconds(seconds))
+            return (seconds, true)
         }
         logger.error("finishing an erasure failed; it is tried again in \(seconds) s",
                      metadata: ["generations": "\(erasures.map { String($0.generation) }.joined(separator: ","))",
                                 "error": "\(failure)"])
-        applyQueue.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
-            state.withLock { $0.erasureRetry?.waiting = false }
-            finishErasures()
+        if scheduled {
+            applyQueue.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
+                state.withLock { $0.erasureRetry?.due = nil }
+                finishErasures()
+            }
         }
         return seconds
     }

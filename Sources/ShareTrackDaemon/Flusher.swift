@@ -31,9 +31,9 @@ final class Flusher: Sendable {
         /// Erasures whose `forget` returned before the tables held them (the flush or the apply
         /// failing), with their generations: finished once the tables do (`finishErasures()`).
         var unfinishedErasures: [(erasure: Erasure, generation: UInt64)] = []
-        /// After a failed finish of those: how many failed in a row, and whether the next try
-        /// waits for its time (`finishErasures()`).
-        var erasureRetry: (failures: Int, waiting: Bool)?
+        /// After a failed finish of those: how many failed in a row, and when the next try is due
+        /// (nil once it is: `finishErasures()` tries after every apply then).
+        var erasureRetry: (failures: Int, due: ContinuousClock.Instant?)?
         var retention = RetentionReport()
         var retentionTimer: (any DispatchSourceTimer)?
         /// Why the flusher stopped for good (the database's files were removed or replaced).
