@@ -91,8 +91,10 @@ final class ControlConnection: @unchecked Sendable {
     /// export, and the read transaction that kept the database's log from being emptied.
     func closeIfStalled(now: ContinuousClock.Instant, idleTimeout: Double) {
         guard !isClosed else { return }
+        // A client that takes its answers a little at a time is taking them (the socket reports
+        // room only once most of its buffer has gone).
+        if sendQueue.shrank(fd) { lastOutput = now }
         if busy {
-            if sendQueue.shrank(fd) { lastOutput = now }
             if isStreaming && !output.isEmpty && idleTimeout > 0 && now - lastOutput >= .seconds(idleTimeout) { close() }
             return
         }
