@@ -63,7 +63,7 @@ struct ExportCommand: ParsableCommand {
             }
             try array?.finish()
             try file.commit()
-            guard let output, !file.isStandardOutput else { return }
+            guard let output, !OutputFile.isStdout(output) else { return }
             if connection.json {
                 print(#"{"output":\#(ResponseLine.quoted(output)),"rows":\#(rows)}"#)
             } else {

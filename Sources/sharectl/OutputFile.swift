@@ -23,13 +23,15 @@ final class OutputFile {
     private let temporary: String?
     private let fd: Int32
     private var committed = false
-    /// Whether the output is this process's stdout: no path, `-`, or a path that is the same file
-    /// (`/dev/stdout`). No summary of a file written follows the output there.
-    let isStandardOutput: Bool
 
-    /// Whether `path` means stdout (none, or `-`): no summary of a file written follows the output.
+    /// Whether `path` means stdout: none, `-`, or a path to the file stdout is (`/dev/stdout`, or
+    /// the file the shell redirected it to). It is written as stdout then (`--json` included), and
+    /// no summary of a file written follows the output.
     static func isStdout(_ path: String?) -> Bool {
-        path == nil || path == "-"
+        guard let path, path != "-" else { return true }
+        var named = stat(), standardOutput = stat()
+        return stat(path, &named) == 0 && fstat(STDOUT_FILENO, &standardOutput) == 0
+            && named.st_dev == standardOutput.st_dev && named.st_ino == standardOutput.st_ino
     }
 
     /// Opens the output; an unwritable place fails here, before any work is done.
@@ -40,19 +42,14 @@ final class OutputFile {
         guard let path, !Self.isStdout(path) else {
             temporary = nil
             fd = STDOUT_FILENO
-            isStandardOutput = true
             return
         }
         if exists && info.st_mode & S_IFMT != S_IFREG {
             temporary = nil
             fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
             guard fd >= 0 else { throw Self.failure(path) }
-            var opened = stat(), standardOutput = stat()
-            isStandardOutput = fstat(fd, &opened) == 0 && fstat(STDOUT_FILENO, &standardOutput) == 0
-                && opened.st_dev == standardOutput.st_dev && opened.st_ino == standardOutput.st_ino
             return
         }
-        isStandardOutput = false
         let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
         let base = String(path[(path.lastIndex(of: "/").map(path.index(after:)) ?? path.startIndex)...])
         // Named for the signal handler before it exists: `mkstemp` writes the name into this buffer

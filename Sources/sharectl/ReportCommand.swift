@@ -30,7 +30,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if connection.json && OutputFile.isStdout(output) {
-            throw ValidationError("--json prints a summary of the file written: use it with a file, not -")
+            throw ValidationError("--json prints a summary of the file written: use it with a file, not stdout")
         }
     }
 
@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
             let page = ReportPage(data: data, chartLibrary: library, source: answers.description, now: now)
             try file.write(Array(page.html.utf8))
             try file.commit()
-            if file.isStandardOutput {
+            if OutputFile.isStdout(output) {
                 return
             } else if connection.json {
                 print(#"{"output":\#(ResponseLine.quoted(output)),"empty":\#(data.isEmpty)}"#)

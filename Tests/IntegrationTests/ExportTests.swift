@@ -280,9 +280,14 @@ struct ExportTests {
         #expect(stdout.hasPrefix("hour,share,"))
         let dash = try Self.sharectl(["export", "--output", "-"] + socket)
         #expect(dash.status == 0 && dash.stdout == stdout, "\(dash.stdout.suffix(200))")
-        // `/dev/stdout` is stdout too: the rows alone, no summary of a file written after them.
+        // `/dev/stdout` is stdout too: the rows alone, no summary of a file written after them,
+        // and with --json the rows as one JSON array.
         let device = try Self.sharectl(["export", "--output", "/dev/stdout"] + socket)
         #expect(device.status == 0 && device.stdout == stdout, "\(device.stdout.suffix(200))")
+        let array = try Self.sharectl(["export", "--json"] + socket).stdout
+        let arrayToDevice = try Self.sharectl(["export", "--json", "--output", "/dev/stdout"] + socket).stdout
+        #expect(array.hasPrefix("[") && arrayToDevice == array, "\(arrayToDevice.prefix(200))")
+        #expect(try Self.sharectl(["report", "--json", "--output", "/dev/stdout"] + socket).status == 64)
 
         let kept = daemon.directory + "/kept.csv"
         _ = FileManager.default.createFile(atPath: kept, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640])
