@@ -278,10 +278,9 @@ public final class Daemon: Sendable {
             let ticker = DispatchSource.makeTimerSource(queue: ingest.queue)
             ticker.schedule(deadline: .now() + 1, repeating: 1)
             ticker.setEventHandler { [self] in
-                let snapshot = pipeline.snapshot()
+                let snapshot = metrics.update { (pipeline.snapshot(), stats.connections) }
                 stats.sample(eventsAnswered: snapshot.totals.acceptedCount + snapshot.totals.duplicates
                     + snapshot.totals.rejectedCount)
-                metrics.update { (pipeline.snapshot(), stats.connections) }
                 notifier?.status(statusLine(snapshot))
                 shipper?.logUnanswered()
                 ingest.closeIdleConnections()

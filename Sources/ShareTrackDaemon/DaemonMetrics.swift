@@ -76,9 +76,10 @@ final class DaemonMetrics: Sendable {
     /// Brings the counters and gauges up to date with the daemon's state, which `current` reads
     /// under this object's lock: the ticker and a `metrics` answer update at once, and a state read
     /// before the other's but applied after it would count backwards (a negative increment, which
-    /// the counter refuses by stopping the process).
-    func update(_ current: () -> (snapshot: Pipeline.Snapshot, connections: StatusReport.Connections)) {
-        reported.withLock { reported in
+    /// the counter refuses by stopping the process). Returns the snapshot `current` read.
+    @discardableResult
+    func update(_ current: () -> (snapshot: Pipeline.Snapshot, connections: StatusReport.Connections)) -> Pipeline.Snapshot {
+        let snapshot = reported.withLock { reported in
             let (snapshot, connections) = current()
             let previous = reported
             reported = (snapshot.totals, connections.total, connections.refused)
@@ -98,8 +99,10 @@ final class DaemonMetrics: Sendable {
             pendingEvents.set(Int64(snapshot.pendingEvents))
             pendingKeys.set(Int64(snapshot.pendingKeys))
             cachedTokens.set(Int64(snapshot.cachedTokens))
+            return snapshot
         }
         residentMemory.set(Int64(Self.residentBytes()))
+        return snapshot
     }
 
     /// The Prometheus text exposition of every metric.
