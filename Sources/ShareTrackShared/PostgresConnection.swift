@@ -53,7 +53,7 @@ public final class PostgresConnection {
             PQsetNoticeProcessor(handle, { context, message in
                 guard let context, let message else { return }
                 Unmanaged<NoticeHandler>.fromOpaque(context).takeUnretainedValue()
-                    .handle(String(cString: message).split(whereSeparator: \.isNewline).joined(separator: "; "))
+                    .handle(oneLine(String(cString: message)))
             }, Unmanaged.passUnretained(noticeHandler).toOpaque())
         }
         connection = handle
@@ -94,7 +94,7 @@ public final class PostgresConnection {
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
             let message = error.map { String(cString: $0) } ?? "cannot be read"
-            return message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+            return oneLine(message)
                 .replacing(/"([^"]*)"/) { $0.output.1.count > 1 ? "\"***\"" : $0.output.0 }
         }
         PQconninfoFree(options)
@@ -215,8 +215,14 @@ public final class PostgresConnection {
 
     /// `text` on one line, with every password the connection knows replaced by `***`.
     private func redacted(_ text: String) -> String {
-        var text = text.split(whereSeparator: \.isNewline).map { $0.trimmingPrefix(" ") }.joined(separator: "; ")
+        var text = oneLine(text)
         for secret in secrets { text = text.replacing(secret, with: "***") }
         return text
     }
+}
+
+/// libpq's message on one line, for a log line or `status`: its lines (a hint or detail after the
+/// first is indented with a tab) joined by "; ", each without its indent.
+func oneLine(_ message: String) -> String {
+    message.split(whereSeparator: \.isNewline).map { $0.trimmingPrefix(while: \.isWhitespace) }.joined(separator: "; ")
 }
