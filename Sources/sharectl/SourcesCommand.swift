@@ -25,8 +25,11 @@ struct SourcesCommand: ControlCommand {
     @Flag(help: "Exit with status 1 when any producer is silent (after printing the list).")
     var check = false
 
-    @Option(help: ArgumentHelp("List this many producers, the most recently seen first (at most \(Queries.maxSourcesLimit)).",
-                               valueName: "n"))
+    // Unconditional, like `top --limit`: `--limit -1` is then a bad count, not a missing value.
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("List this many producers, the most recently seen first (at most \(Queries.maxSourcesLimit)).",
+                               valueName: "n"),
+            transform: ArgumentValue.count)
     var limit = Queries.defaultSourcesLimit
 
     @OptionGroup var database: DatabaseOption

@@ -29,6 +29,7 @@ struct SharectlUsageTests {
     @Test("a bad value says what is wrong with it", arguments: [
         (["top", "--limit", "-1"], "at least 1"),
         (["top", "--limit", "ten"], "at least 1"),
+        (["sources", "--limit", "-1"], "at least 1"),
         (["top", "--since", "yesterday"], "RFC 3339"),
         (["sources", "--silent-after", "-5m"], "a duration"),
         (["top", "--by", "likes"], "unique_clicks"),
