@@ -32,7 +32,8 @@ struct StatusCommand: ControlCommand {
             ("database", "\(status.database.path) (\(Formatting.bytes(status.database.sizeBytes)))"),
         ]
         if let flush = status.lastFlush {
-            fields.append(("last flush", "\(timeAndAge(Int64(flush.time), now: now)): \(Self.describe(flush))"))
+            let outcome = flush.error == nil ? Self.describe(flush) : Self.describe(failed: flush)
+            fields.append(("last flush", "\(timeAndAge(Int64(flush.time), now: now)): \(outcome)"))
             if let error = flush.error { fields.append(("last flush error", error)) }
         } else {
             fields.append(("last flush", "none yet"))
@@ -94,6 +95,12 @@ struct StatusCommand: ControlCommand {
         return written.joined(separator: ", ") + " in \(Formatting.duration(flush.durationSeconds))"
             + (flush.applySeconds > 0 ? ", applied in \(Formatting.duration(flush.applySeconds))" : "")
             + " (generation \(flush.generation))"
+    }
+
+    /// A flush whose commit failed (`FlushReport.error`): its batch stays in memory for the next.
+    static func describe(failed flush: FlushReport) -> String {
+        "failed after \(Formatting.duration(flush.durationSeconds)); \(counted(flush.events, "event")) kept in memory "
+            + "to retry (generation \(flush.generation))"
     }
 
     /// `1 event`, `2 events`.
