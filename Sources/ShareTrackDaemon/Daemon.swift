@@ -66,6 +66,7 @@ public final class Daemon: Sendable {
         notifier = SystemdNotifier.fromEnvironment()
 
         try DatabaseFiles.refuseLink(databasePath: settings.database)
+        try DatabaseFiles.refuseNonDatabase(databasePath: settings.database)
         try Self.makeParentDirectory(of: settings.database)
         // Before anything else touches the database, its journal or the sockets.
         lock = try DatabaseLock(database: settings.database)

@@ -64,6 +64,26 @@ public struct DatabaseFiles: Sendable {
             + "beside the database file, so name the file itself (a link to its directory is fine)")
     }
 
+    /// Refuses a path that names something other than an SQLite database (a directory, or a file
+    /// that holds something else): before the lock and the visitor key are made beside it, so that
+    /// a mistyped path leaves nothing behind. A missing or empty file is a new database.
+    public static func refuseNonDatabase(databasePath: String) throws {
+        var info = stat()
+        guard stat(databasePath, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            let what = info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file"
+            throw StoreError.cannotOpen(path: databasePath, reason: "it is \(what): name the database file itself")
+        }
+        guard info.st_size > 0, let file = fopen(databasePath, "rb") else { return }
+        defer { fclose(file) }
+        let header = Array("SQLite format 3\0".utf8)
+        var read = [UInt8](repeating: 0, count: header.count)
+        guard fread(&read, 1, read.count, file) == read.count, read == header else {
+            throw StoreError.cannotOpen(path: databasePath, reason: "file is not a database (it does not begin with "
+                                        + "SQLite's header)")
+        }
+    }
+
     /// `databasePath`, or the file it names if it is a symbolic link to one (`sharectl --db`, which
     /// only reads, follows such a link to the database and the journal beside it).
     public static func followingLink(_ databasePath: String) -> String {

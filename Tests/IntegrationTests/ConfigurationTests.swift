@@ -146,6 +146,17 @@ struct ConfigurationTests {
         let corrupt = try DaemonProcess(directory: directory, waitForReady: false)
         #expect(try corrupt.waitForExit() != 0)
         #expect(corrupt.log.contains("not a database"), "\(corrupt.log)")
+        // A mistyped path leaves nothing behind: no lock, no new visitor key beside it.
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(!files.contains("visitor.key") && !files.contains("sharetrack.db.lock"), "\(files)")
+
+        let named = try DaemonProcess.makeTemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: named + "/sharetrack.db", withIntermediateDirectories: false)
+        let directoryAsDatabase = try DaemonProcess(directory: named, waitForReady: false)
+        #expect(try directoryAsDatabase.waitForExit() != 0)
+        #expect(directoryAsDatabase.log.contains("sharetrack.db: it is a directory"), "\(directoryAsDatabase.log)")
+        let beside = try FileManager.default.contentsOfDirectory(atPath: named)
+        #expect(!beside.contains("visitor.key") && !beside.contains("sharetrack.db.lock"), "\(beside)")
 
         let newer = try DaemonProcess.makeTemporaryDirectory()
         let sqlite = Process()
