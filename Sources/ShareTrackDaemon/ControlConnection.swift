@@ -37,6 +37,8 @@ final class ControlConnection: @unchecked Sendable {
     /// Whether a streamed answer (an export) is under way: from its first part to its end
     /// (`reply`), also while its last part is written out and the next is being made.
     private(set) var isStreaming = false
+    /// Whether the streamed answer under way was cut short (`cut(ending:)`): it takes no more parts.
+    private var cutShort = false
 
     init(id: Int, fd: Int32, queue: DispatchQueue, loop: EventLoop,
          handle: @escaping (ControlConnection, [UInt8]) -> Void, closed: @escaping (ControlConnection) -> Void) {
@@ -58,7 +60,7 @@ final class ControlConnection: @unchecked Sendable {
     /// Sends the answer to the current request; may be called from any queue.
     func reply(_ line: [UInt8]) {
         queue.async { [self] in
-            guard !isClosed else { return }
+            guard !isClosed, !cutShort else { return }
             output += line
             busy = false
             isStreaming = false
@@ -70,13 +72,25 @@ final class ControlConnection: @unchecked Sendable {
     /// once it is all written, with `false` if the connection closed first. May be called from any queue.
     func send(_ part: [UInt8], drained: @escaping @Sendable (Bool) -> Void) {
         queue.async { [self] in
-            guard !isClosed else { return drained(false) }
+            guard !isClosed, !cutShort else { return drained(false) }
             if output.isEmpty { lastOutput = .now }
             output += part
             self.drained = drained
             isStreaming = true
             writeOutput()
         }
+    }
+
+    /// Cuts the streamed answer under way short (on the control queue): the export making it is
+    /// told at once that its client is gone, so that it ends with its read transaction; the client
+    /// gets the parts already queued for it, then `line` (the answer's end, saying why), and the
+    /// connection closes. A client that takes nothing is closed after `idle_timeout`, as before.
+    func cut(ending line: [UInt8]) {
+        guard isStreaming, !cutShort, !isClosed else { return }
+        cutShort = true
+        finishSending(written: false)
+        output += line
+        writeOutput()
     }
 
     /// Reads what has arrived (and so sees a hang-up) without waiting for the event loop.
@@ -158,6 +172,7 @@ final class ControlConnection: @unchecked Sendable {
             }
         }
         sources.setWriting(!output.isEmpty)
+        if output.isEmpty && cutShort { return close() }
         if output.isEmpty { finishSending(written: true) }
         nextRequest()
     }

@@ -44,11 +44,13 @@ final class ControlServer: @unchecked Sendable {
         queue.async { [self] in idleTimeout = seconds }
     }
 
-    /// Cuts every streamed answer (the exports) short: at shutdown, and before an erasure, whose
-    /// id an export's snapshot may hold and whose database log they keep from being emptied.
-    func closeStreams() {
+    /// Cuts every streamed answer (the exports) short, ending each with `failed` and `why`: at
+    /// shutdown, and before an erasure, whose id an export's snapshot may hold and whose database
+    /// log they keep from being emptied.
+    func cutStreams(_ why: String) {
+        let line = ControlCodec.errorLine(ControlError(.failed, why))
         queue.async { [self] in
-            for connection in connections.values where connection.isStreaming { connection.close() }
+            for connection in connections.values where connection.isStreaming { connection.cut(ending: line) }
         }
     }
 

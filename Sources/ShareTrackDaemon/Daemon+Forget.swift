@@ -19,7 +19,7 @@ extension Daemon {
         }
         logger.notice("forget requested", metadata: ["kind": "\(kind)", "uid": "\(connection.peer?.uid ?? 0)"])
         // A running export's snapshot may hold the id, and keeps the database's log from being emptied.
-        control.closeStreams()
+        control.cutStreams("cut short by a forget (the export's snapshot may hold the forgotten id); export again")
         flusher.forget(SealedErasure(erasure, key: visitorKey)) { [logger, shipper] result in
             switch result {
             case .success(let done):

@@ -346,7 +346,7 @@ public final class Daemon: Sendable {
         flusher.cancelSchedule()
         ingest.stopAccepting()
         control.stopAccepting()
-        control.closeStreams()
+        control.cutStreams("the daemon is shutting down; export again once it is back")
         let report = flusher.drain(attempts: 50)
         var waited = 0
         while !ingest.isDrained && waited < 500 {
