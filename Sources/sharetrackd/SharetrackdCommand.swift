@@ -38,10 +38,11 @@ struct SharetrackdCommand: ParsableCommand {
     var ack: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Longest request line in bytes (default 65536).", valueName: "bytes"))
     var maxLineBytes: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Most ingest connections at once (default 1024).", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Most ingest connections at once, 1 to 65536 (default 1024).", valueName: "count"))
     var maxConnections: String?
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Rows held in memory until the database has them before events are answered overloaded (default 2000000).",
+        "Rows held in memory until the database has them before events are answered overloaded, "
+            + "1000 to 100000000 (default 2000000).",
         valueName: "rows"))
     var maxPendingRows: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("File mode of sockets the daemon creates (default 0660).", valueName: "mode"))
