@@ -22,10 +22,22 @@ extension Flusher {
             guard seconds > 0 else { return }
             let timer = DispatchSource.makeTimerSource(queue: applyQueue)
             timer.schedule(deadline: .now(), repeating: Self.retentionPeriod, leeway: .seconds(1))
-            timer.setEventHandler { [weak self] in self?.expireVisitors(removedSoFar: 0) }
+            timer.setEventHandler { [weak self] in self?.startRetentionRun() }
             timer.resume()
             state.retentionTimer = timer
         }
+    }
+
+    /// Starts a run. A pair that came of age while the pending batch holds it (a long
+    /// `flush_interval`, or a click older than the retention when it came) is flushed first, so
+    /// that the run finds it in the tables: else the token's state would keep the visitor, whose
+    /// next click would not count as unique again, until the timed flush.
+    private func startRetentionRun() {
+        let seconds = state.withLock { $0.retention.seconds }
+        guard seconds > 0 else { return }
+        let cutoff = RetentionReport.cutoff(now: Flusher.wallClock(), retention: seconds)
+        guard pipeline.pendingHoldsVisitors(before: cutoff) else { return expireVisitors(removedSoFar: 0, cutoff: cutoff) }
+        flush { [weak self] _ in self?.expireVisitors(removedSoFar: 0, cutoff: cutoff) }
     }
 
     /// One chunk of the current run; the next chunk is queued behind whatever else waits on the
@@ -33,12 +45,10 @@ extension Flusher {
     /// whose click came before its `cutoff`: first those of earlier hours and those kept apart,
     /// then, from `boundaryAfter` (a token: the rows of the cutoff's own hour, in token order),
     /// those of the cutoff's hour.
-    private func expireVisitors(removedSoFar: Int64, cutoff: Int64? = nil, boundaryAfter: String? = nil) {
+    private func expireVisitors(removedSoFar: Int64, cutoff: Int64, boundaryAfter: String? = nil) {
         dispatchPrecondition(condition: .onQueue(applyQueue))
-        let seconds = state.withLock { $0.retention.seconds }
-        guard seconds > 0 else { return }
+        guard state.withLock({ $0.retention.seconds }) > 0 else { return }
         let now = Flusher.wallClock()
-        let cutoff = cutoff ?? RetentionReport.cutoff(now: now, retention: seconds)
         let removed: [(token: String, visitor: UInt64)]
         let next: String?
         do {

@@ -69,6 +69,11 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.erase(erasure) }
     }
 
+    /// Whether the pending batch holds a visitor pair of a click before `cutoff` (`visitor_retention`).
+    func pendingHoldsVisitors(before cutoff: Int64) -> Bool {
+        state.withLock { $0.engine.pending.visitors.contains { $0.time < cutoff } }
+    }
+
     /// Forgets visitor pairs the store has deleted (`visitor_retention`).
     func forgetVisitors(_ pairs: [(token: String, visitor: UInt64)]) {
         state.withLock { $0.engine.forgetVisitors(pairs) }

@@ -249,6 +249,23 @@ struct PrivacyTests {
         #expect(try Self.totals(retaining, "r1")["unique_clicks"] as? Int == 6)
     }
 
+    @Test("visitor_retention: a pair that comes of age while the pending batch holds it (a long flush_interval) is flushed and deleted by the next run")
+    func retentionOfPendingPairs() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "3600", "--ack", "receive", "--visitor-retention", "1h"])
+        let old = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 7200)
+        _ = try Self.send(daemon, [
+            #"{"type":"click","share":"p1","visitor":"aged","ts":"\#(old)"}"#,
+            #"{"type":"click","share":"p1","visitor":"fresh"}"#,
+        ])
+        // The run at start found nothing; the next, 30 s later, flushes the pending batch first.
+        #expect(try eventually(timeout: 45) {
+            (try daemon.status()["visitor_retention"] as? [String: Any])?["removed_total"] as? Int == 1
+        })
+        _ = try Self.send(daemon, [#"{"type":"click","share":"p1","visitor":"aged"}"#, #"{"type":"click","share":"p1","visitor":"fresh"}"#])
+        #expect(try Self.totals(daemon, "p1")["unique_clicks"] as? Int == 3)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("test events of every type change no number but test, in status, sources and metrics")
     func testEvents() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
