@@ -215,6 +215,17 @@ enum Schema {
         return true
     }
 
+    /// Refuses a database that holds tables but no ShareTrack schema version (every ShareTrack
+    /// database has one, set in the transaction that made its tables): another application's
+    /// file, which a migration would add ShareTrack's tables to.
+    static func refuseForeign(_ database: Database) throws {
+        guard try userVersion(database) == 0,
+              try database.prepare("SELECT count(*) FROM sqlite_master").rows({ $0.int64(0) }).first ?? 0 > 0
+        else { return }
+        throw StoreError.cannotOpen(path: database.path, reason: "it holds tables but no ShareTrack schema version "
+                                    + "(another application's database?): name a new file or a ShareTrack database")
+    }
+
     static func userVersion(_ database: Database) throws -> Int64 {
         let statement = try database.prepare("PRAGMA user_version")
         defer { statement.reset() }

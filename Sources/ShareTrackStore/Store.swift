@@ -51,6 +51,8 @@ public final class Store {
             guard sqlite3_db_readonly(database.handle, "main") == 0 else {
                 throw StoreError.cannotOpen(path: path, reason: "the file is read-only (check its mode, owner and attributes)")
             }
+            // Before anything is written: WAL mode alone changes the file's header.
+            try Schema.refuseForeign(database)
             try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
             // No checkpoint inside COMMIT: `writing` calls `checkpoint()` after each transaction,
             // which also restarts a long log (an automatic checkpoint never waits for readers).

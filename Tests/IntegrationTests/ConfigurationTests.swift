@@ -138,7 +138,15 @@ struct ConfigurationTests {
         #expect(!FileManager.default.fileExists(atPath: daemon.ingestSocket))
     }
 
-    @Test("a corrupt database or one from a newer ShareTrack stops the start with a clear message")
+    private static func sqlite3(_ database: String, _ sql: String) throws {
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [database, sql]
+        try sqlite.run()
+        sqlite.waitForTermination()
+    }
+
+    @Test("a corrupt database, another application's or one from a newer ShareTrack stops the start with a clear message")
     func unusableDatabase() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         try String(repeating: "garbage ", count: 1000).write(toFile: directory + "/sharetrack.db", atomically: true,
@@ -158,12 +166,17 @@ struct ConfigurationTests {
         let beside = try FileManager.default.contentsOfDirectory(atPath: named)
         #expect(!beside.contains("visitor.key") && !beside.contains("sharetrack.db.lock"), "\(beside)")
 
+        // Another application's SQLite file: refused, and not changed (not even to WAL mode).
+        let foreign = try DaemonProcess.makeTemporaryDirectory()
+        try Self.sqlite3(foreign + "/sharetrack.db", "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);")
+        let before = try Data(contentsOf: URL(fileURLWithPath: foreign + "/sharetrack.db"))
+        let other = try DaemonProcess(directory: foreign, waitForReady: false)
+        #expect(try other.waitForExit() != 0)
+        #expect(other.log.contains("another application's database"), "\(other.log)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign + "/sharetrack.db")) == before)
+
         let newer = try DaemonProcess.makeTemporaryDirectory()
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [newer + "/sharetrack.db", "PRAGMA user_version = 99;"]
-        try sqlite.run()
-        sqlite.waitForTermination()
+        try Self.sqlite3(newer + "/sharetrack.db", "PRAGMA user_version = 99;")
         let future = try DaemonProcess(directory: newer, waitForReady: false)
         #expect(try future.waitForExit() != 0)
         #expect(future.log.contains("schema version 99"), "\(future.log)")
