@@ -301,7 +301,10 @@ public final class Queries {
         guard version <= Schema.currentVersion else {
             throw StoreError.schemaTooNew(found: version, known: Schema.currentVersion, path: path)
         }
-        guard version > 0 else { throw StoreError.notInitialized(path: path) }
+        guard version > 0 else {
+            try Schema.refuseForeign(database)
+            throw StoreError.notInitialized(path: path)
+        }
         guard version == Schema.currentVersion else {
             throw StoreError.schemaTooOld(found: version, known: Schema.currentVersion, path: path)
         }

@@ -425,12 +425,20 @@ private func names(_ rows: [GroupRow]) -> [String] {
             guard case StoreError.cannotOpen(_, let reason) = error else { return false }
             return reason == "No such file or directory"
         }
-        _ = try Database(path: database.path, mode: .readWrite)
+        let created = try Database(path: database.path, mode: .readWrite)
         #expect {
             try Queries(path: database.path)
         } throws: { error in
             guard case StoreError.notInitialized = error else { return false }
             return true
+        }
+        // Another application's tables: not a database to start sharetrackd on.
+        try created.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        #expect {
+            try Queries(path: database.path)
+        } throws: { error in
+            guard case StoreError.cannotOpen(_, let reason) = error else { return false }
+            return reason.contains("another application's database")
         }
     }
 
