@@ -55,6 +55,8 @@ struct SharedForgetTests {
         #expect(clicks.string(0, 0) == "3" && clicks.string(0, 1) == "3")
         let done = try PrivacyTests.sharectl(restarted, ["forget", "--advocate", "nobody-known", "--json"])
         #expect((done.json as? [String: Any])?["shared_store"] as? String == "erased", "\(done.stdout)")
+        let text = try PrivacyTests.sharectl(restarted, ["forget", "--advocate", "nobody-known-either"]).stdout
+        #expect(text.contains("no share of it was stored here; the shared store's, if any, are under forgotten-"), "\(text)")
         #expect(try restarted.stop() == 0)
     }
 
