@@ -36,7 +36,11 @@ struct Workload: Sendable {
         var mix = Mix()
         let (shareCount, clickCount, conversionCount) = spec.counts
         let spanStart = spec.spanEnd - Int64(spec.days) * 86_400
-        let tagSalt = spec.runTag.map { UInt64(truncatingIfNeeded: $0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }) } ?? 0
+        // Mixed: the tags of runs a second apart hash to nearby numbers, and tokens are drawn from
+        // consecutive seeds, so an unmixed salt gave the next run almost the same tokens.
+        let tagSalt = spec.runTag.map {
+            SeededGenerator.mix(UInt64(truncatingIfNeeded: $0.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }))
+        } ?? 0
 
         let advocates = Advocate.population(seed: spec.advocateSeed ?? spec.seed, count: spec.advocates,
                                             venues: spec.venues, networks: spec.networks.count,

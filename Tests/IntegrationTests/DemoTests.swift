@@ -13,18 +13,8 @@ struct DemoTests {
     func demo() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let binaries = URL(fileURLWithPath: DaemonProcess.binary("sharectl")).deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.repository + "/scripts/demo.sh")
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
-            .merging(["BIN": binaries, "VAR": directory, "EVENTS": "6000", "RATE": "3000"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForTermination(timeout: 120)
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try Self.runDemo(in: directory)
+        #expect(status == 0, "\(text)")
         #expect(text.contains("report: \(directory)/report.html") && text.contains("export: \(directory)/export.csv"))
         #expect(text.contains("sharectl tiers --db \(directory)/sharetrack.db"))
 
@@ -41,5 +31,34 @@ struct DemoTests {
         #expect(Set(rows.compactMap { $0["tier"] }.filter { !$0.isEmpty }).count >= 4)
         // The daemon the demo started is gone.
         #expect(try SharectlTests.sharectl(["status", "--socket", directory + "/control.sock"]).status != 0)
+
+        // Another run adds as many shares (new tokens), as the demo says, not duplicates of the first's.
+        let first = try Self.shares(in: directory)
+        sleep(1)
+        let (again, log) = try Self.runDemo(in: directory)
+        #expect(again == 0, "\(log)")
+        let second = try Self.shares(in: directory)
+        #expect(first > 0 && second == 2 * first, "\(first) shares, then \(second)")
+    }
+
+    private static func runDemo(in directory: String) throws -> (status: Int32, output: String) {
+        let binaries = URL(fileURLWithPath: DaemonProcess.binary("sharectl")).deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: repository + "/scripts/demo.sh")
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+            .merging(["BIN": binaries, "VAR": directory, "EVENTS": "6000", "RATE": "3000"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitForTermination(timeout: 120)
+        return (process.terminationStatus, text)
+    }
+
+    /// Every share the database holds, summed over the tiers.
+    private static func shares(in directory: String) throws -> Int {
+        let tiers = try SharectlTests.sharectl(["tiers", "--json", "--db", directory + "/sharetrack.db"])
+        return (tiers.json as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["shares"] as? Int ?? 0) }
     }
 }
