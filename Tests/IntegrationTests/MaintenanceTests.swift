@@ -73,6 +73,39 @@ struct MaintenanceTests {
         #expect(!recorded.log.contains("another key"), "\(recorded.log)")
     }
 
+    @Test("a backup restored after a crash whose journal holds later batches: refused, saying what to move aside; moved, it starts as the backup")
+    func restoreAfterACrash() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange((1...10).map { Self.click("c1", seq: $0) }).allSatisfy { $0 == #"{"ok":true}"# })
+        let file = daemon.directory + "/backup.db"
+        #expect(try Self.sharectl(daemon, ["backup", file]).status == 0)
+        // A batch after the backup reaches the tables (the journal then lets it go), and later ones
+        // stay in the journal: the database is locked when the daemon is killed.
+        #expect(try client.exchange((11...20).map { Self.click("c1", seq: $0) }).allSatisfy { $0 == #"{"ok":true}"# })
+        #expect(try Self.sharectl(daemon, ["flush"]).status == 0)
+        let shell = try SQLiteShell(database: daemon.database)
+        try shell.execute("BEGIN EXCLUSIVE;")
+        #expect(try client.exchange((21...30).map { Self.click("c1", seq: $0) }).allSatisfy { $0 == #"{"ok":true}"# })
+        _ = try daemon.stop(signal: SIGKILL)
+        shell.quit()
+
+        try FileManager.default.copyItem(atPath: file, toPath: daemon.database + ".new")
+        #expect(rename(daemon.database + ".new", daemon.database) == 0)
+        let refused = try DaemonProcess(directory: daemon.directory, waitForReady: false)
+        #expect(try refused.waitForExit() != 0)
+        let journal = daemon.database + ".journal"
+        #expect(refused.log.contains("move \(journal) and its -wal and -shm aside"), "\(refused.log)")
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: journal + suffix) {
+            #expect(rename(journal + suffix, daemon.directory + "/set-aside" + suffix) == 0)
+        }
+        let restored = try DaemonProcess(directory: daemon.directory)
+        #expect(try LineClient(path: restored.ingestSocket).exchange([Self.click("c1", seq: 10), Self.click("c1", seq: 11)])
+                == [#"{"ok":true,"duplicate":true}"#, #"{"ok":true}"#])
+        #expect(try restored.stop() == 0)
+        #expect(try restored.openDatabase().prepare("SELECT sum(clicks) FROM counters").rows { $0.int64(0) } == [11])
+    }
+
     @Test("reset-source: a reinstalled kiosk starts again at 1; logged; a source never seen is an error")
     func resetSource() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
