@@ -126,9 +126,10 @@ public final class Daemon: Sendable {
         // After the journal's batches (whose apply waits out a locked database): the record is a write.
         if let before = try store.recordVisitorKey(visitorKey) {
             logger.warning("""
-                the visitor hashes in \(settings.database) were made with another key than visitor_key_file's: \
-                every visitor stored before counts as new from now on; if the database came from a backup, stop \
-                the daemon and put back the key file that belongs with it
+                \(settings.database) last ran with another visitor key than visitor_key_file's: every visitor \
+                stored under that key counts as new from now on; if the database came from a backup, stop the \
+                daemon and put back the key file that belongs with it (this key is on record now; the next start \
+                with that one says so once more)
                 """, metadata: ["recorded_key": "\(before)", "visitor_key": "\(visitorKey.fingerprint)"])
         }
         let files = DatabaseFiles(databasePath: settings.database)

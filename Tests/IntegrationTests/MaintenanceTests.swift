@@ -66,7 +66,7 @@ struct MaintenanceTests {
         #expect(try LineClient(path: keyless.ingestSocket).exchange([Self.click("b1", seq: 50)])
                 == [#"{"ok":true,"duplicate":true}"#])
         #expect(try keyless.stop() == 0)
-        #expect(keyless.log.contains("were made with another key") && keyless.log.contains("recorded_key="),
+        #expect(keyless.log.contains("last ran with another visitor key") && keyless.log.contains("recorded_key="),
                 "\(keyless.log)")
         let recorded = try DaemonProcess(directory: elsewhere)
         #expect(try recorded.stop() == 0)
