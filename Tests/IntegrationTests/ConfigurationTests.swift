@@ -146,40 +146,38 @@ struct ConfigurationTests {
         sqlite.waitForTermination()
     }
 
+    /// Starts a daemon on `directory`'s `sharetrack.db`, which must stop the start saying `message`;
+    /// the files beside the database then.
+    private static func expectRefused(_ directory: String, saying message: String) throws -> [String] {
+        let daemon = try DaemonProcess(directory: directory, waitForReady: false)
+        #expect(try daemon.waitForExit() != 0)
+        #expect(daemon.log.contains(message), "\(daemon.log)")
+        return try FileManager.default.contentsOfDirectory(atPath: directory)
+    }
+
     @Test("a corrupt database, another application's or one from a newer ShareTrack stops the start with a clear message")
     func unusableDatabase() throws {
-        let directory = try DaemonProcess.makeTemporaryDirectory()
-        try String(repeating: "garbage ", count: 1000).write(toFile: directory + "/sharetrack.db", atomically: true,
-                                                             encoding: .utf8)
-        let corrupt = try DaemonProcess(directory: directory, waitForReady: false)
-        #expect(try corrupt.waitForExit() != 0)
-        #expect(corrupt.log.contains("not a database"), "\(corrupt.log)")
         // A mistyped path leaves nothing behind: no lock, no new visitor key beside it.
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
-        #expect(!files.contains("visitor.key") && !files.contains("sharetrack.db.lock"), "\(files)")
-
+        let corrupt = try DaemonProcess.makeTemporaryDirectory()
+        try String(repeating: "garbage ", count: 1000).write(toFile: corrupt + "/sharetrack.db", atomically: true,
+                                                             encoding: .utf8)
         let named = try DaemonProcess.makeTemporaryDirectory()
         try FileManager.default.createDirectory(atPath: named + "/sharetrack.db", withIntermediateDirectories: false)
-        let directoryAsDatabase = try DaemonProcess(directory: named, waitForReady: false)
-        #expect(try directoryAsDatabase.waitForExit() != 0)
-        #expect(directoryAsDatabase.log.contains("sharetrack.db: it is a directory"), "\(directoryAsDatabase.log)")
-        let beside = try FileManager.default.contentsOfDirectory(atPath: named)
-        #expect(!beside.contains("visitor.key") && !beside.contains("sharetrack.db.lock"), "\(beside)")
+        for (directory, message) in [(corrupt, "not a database"), (named, "sharetrack.db: it is a directory")] {
+            let files = try Self.expectRefused(directory, saying: message)
+            #expect(!files.contains("visitor.key") && !files.contains("sharetrack.db.lock"), "\(files)")
+        }
 
         // Another application's SQLite file: refused, and not changed (not even to WAL mode).
         let foreign = try DaemonProcess.makeTemporaryDirectory()
         try Self.sqlite3(foreign + "/sharetrack.db", "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);")
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign + "/sharetrack.db"))
-        let other = try DaemonProcess(directory: foreign, waitForReady: false)
-        #expect(try other.waitForExit() != 0)
-        #expect(other.log.contains("another application's database"), "\(other.log)")
+        _ = try Self.expectRefused(foreign, saying: "another application's database")
         #expect(try Data(contentsOf: URL(fileURLWithPath: foreign + "/sharetrack.db")) == before)
 
         let newer = try DaemonProcess.makeTemporaryDirectory()
         try Self.sqlite3(newer + "/sharetrack.db", "PRAGMA user_version = 99;")
-        let future = try DaemonProcess(directory: newer, waitForReady: false)
-        #expect(try future.waitForExit() != 0)
-        #expect(future.log.contains("schema version 99"), "\(future.log)")
+        _ = try Self.expectRefused(newer, saying: "schema version 99")
     }
 }
 

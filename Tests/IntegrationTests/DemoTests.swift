@@ -43,17 +43,9 @@ struct DemoTests {
 
     private static func runDemo(in directory: String) throws -> (status: Int32, output: String) {
         let binaries = URL(fileURLWithPath: DaemonProcess.binary("sharectl")).deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: repository + "/scripts/demo.sh")
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
             .merging(["BIN": binaries, "VAR": directory, "EVENTS": "6000", "RATE": "3000"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForTermination(timeout: 120)
-        return (process.terminationStatus, text)
+        return try InstallTests.run(repository + "/scripts/demo.sh", [], environment: environment)
     }
 
     /// Every share the database holds, summed over the tiers.

@@ -13,11 +13,13 @@ struct InstallTests {
         .deletingLastPathComponent().path
 
     /// Runs `arguments` to the end; its exit status and everything it printed.
-    static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> (Int32, String) {
+    static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String]? = nil) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let environment { process.environment = environment }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
