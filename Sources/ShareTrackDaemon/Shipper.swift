@@ -19,7 +19,8 @@ import Synchronization
 final class Shipper: Sendable {
     struct Configuration: Sendable {
         var conninfo: String
-        var password: String?
+        /// `shared_store_password_file`, read at each connection (`currentPassword()`).
+        var passwordFile: String?
         var node: String
         var databaseID: Int64
         var keyFingerprint: String?
@@ -255,7 +256,7 @@ final class Shipper: Sendable {
         // Every node's shipping waits for a migration: moments since schema version 8, which has
         // the rollups versions 5-7 add summed in steps afterwards (`buildRollups`); a while on a
         // large store from version 2, whose migration sums every rollup at once.
-        let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.password,
+        let store = try SharedStore(conninfo: configuration.conninfo, password: configuration.currentPassword(),
                                     node: configuration.node, databaseID: configuration.databaseID,
                                     keyFingerprint: configuration.keyFingerprint, keyFile: configuration.keyFile,
                                     beforeMigrating: { [self] from, to in

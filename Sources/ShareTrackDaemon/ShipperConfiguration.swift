@@ -4,7 +4,8 @@ import ShareTrackShared
 
 extension Shipper.Configuration {
     /// The shared store's settings, or nil when `shared_store` is not set. The node defaults to the
-    /// host name; the password file is read now (a missing one stops the start, naming the key).
+    /// host name; the password file is read now (a missing one stops the start, naming the key), and
+    /// again at each connection, so that a password changed in it is used from the next one on.
     /// The store checks `visitorKey`'s fingerprint against the one it was started with.
     static func from(_ settings: Settings, databaseID: Int64,
                      visitorKey: VisitorKey) throws(SettingsLoader.Failure) -> Self? {
@@ -12,7 +13,8 @@ extension Shipper.Configuration {
         guard let conninfo = settings.sharedStore else { return nil }
         let node: String
         if let named = settings.node { node = named } else { node = try hostName() }
-        return Self(conninfo: conninfo, password: try password(settings), node: node, databaseID: databaseID,
+        _ = try password(settings)
+        return Self(conninfo: conninfo, passwordFile: settings.sharedStorePasswordFile, node: node, databaseID: databaseID,
                     keyFingerprint: visitorKey.fingerprint, keyFile: settings.visitorKeyFile)
     }
 
@@ -28,6 +30,21 @@ extension Shipper.Configuration {
     /// file named (a start and a reload refuse one they cannot read).
     static func password(_ settings: Settings) throws(SettingsLoader.Failure) -> String? {
         guard settings.sharedStore != nil, let path = settings.sharedStorePasswordFile else { return nil }
+        return try password(in: path)
+    }
+
+    /// The password in the file now, for a connection; a file that cannot be read fails the
+    /// connection as the store's absence would (shipping `failing`, retried with backoff).
+    func currentPassword() throws(PostgresError) -> String? {
+        guard let passwordFile else { return nil }
+        do {
+            return try Self.password(in: passwordFile)
+        } catch {
+            throw PostgresError(sqlState: nil, message: error.description)
+        }
+    }
+
+    private static func password(in path: String) throws(SettingsLoader.Failure) -> String {
         guard let text = SettingsLoader.readText(path) else {
             throw SettingsLoader.Failure(
                 description: "shared_store_password_file \(path): \(String(cString: strerror(errno)))")
