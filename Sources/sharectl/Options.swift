@@ -32,6 +32,18 @@ struct DatabaseOption: ParsableArguments {
     var sharedStore: String? {
         path.flatMap { SharedNodes.isConnectionString($0) ? $0 : nil }
     }
+
+    /// Refuses, without repeating it, a `--db` that names no file but has what connection strings
+    /// have (`://`, `@`, a `postgres` prefix, the word `password`): a mistyped connection string,
+    /// which an error about a missing file would print whole, its password with it.
+    func validate() throws {
+        guard let path, sharedStore == nil, !FileManager.default.fileExists(atPath: path) else { return }
+        let text = path.lowercased()
+        guard text.contains("://") || text.contains("@") || text.hasPrefix("postgres") || text.contains("password")
+        else { return }
+        throw ValidationError("--db names no file and is not a connection string sharectl reads (postgresql://... or "
+                              + "postgres://..., or key=value pairs); it is not repeated here, as it may hold a password")
+    }
 }
 
 /// `--since` and `--until`.

@@ -40,6 +40,18 @@ struct SharectlUsageTests {
         #expect(run.stderr.contains(expected) && !run.stderr.contains("Missing value"), "\(run.stderr)")
     }
 
+    @Test("a mistyped connection string in --db is refused without being repeated (it may hold a password)", arguments: [
+        "postgresq://st:Zq8Xw3secret@db.example.com/st", "PostgreSQL://st:Zq8Xw3secret@db/st", " postgresql://st:Zq8Xw3secret@db/st",
+        "postgresql:st:Zq8Xw3secret@db/st", "password Zq8Xw3secret",
+    ])
+    func mistypedConnectionString(database: String) throws {
+        for command in [["top"], ["export"], ["report", "--output", "/nonexistent/r.html"]] {
+            let run = try SharectlTests.sharectl(command + ["--db", database])
+            #expect(run.status == 64 && run.stderr.contains("not a connection string sharectl reads"), "\(run.stderr)")
+            #expect(!run.stderr.contains("Zq8Xw3secret"), "\(run.stderr)")
+        }
+    }
+
     @Test("--db with --socket is an error, not a silent choice")
     func databaseAndSocket() throws {
         let run = try SharectlTests.sharectl(["top", "--db", "/nonexistent.db", "--socket", "/nonexistent.sock"])
