@@ -15,6 +15,8 @@ public struct Batch: Sendable {
     public private(set) var shares: [ShareRecord] = []
     public private(set) var visitors: [VisitorPair] = []
     public private(set) var erasures: [Erasure] = []
+    /// The time of its oldest visitor pair's click (`Int64.max`: none), for `visitor_retention`.
+    public private(set) var oldestPairTime = Int64.max
     /// The full state of every producer this batch touched.
     public var sources: [String: SourceState] = [:]
     /// Lines this batch acknowledges (accepted and duplicate).
@@ -56,12 +58,14 @@ public struct Batch: Sendable {
 
     public mutating func add(_ pair: VisitorPair) {
         visitors.append(pair)
+        oldestPairTime = min(oldestPairTime, pair.time)
         BatchCodec.encode(pair, into: &effects)
     }
 
     /// Records the visitor pair `sealed` holds, which the journal gets sealed (a rewritten batch's).
     public mutating func add(_ sealed: SealedPair) {
         visitors.append(sealed.pair)
+        oldestPairTime = min(oldestPairTime, sealed.pair.time)
         BatchCodec.encode(sealed, into: &effects)
     }
 

@@ -175,6 +175,13 @@ public struct Engine: Sendable {
         }
     }
 
+    /// Whether a batch the tables do not hold yet (journaled, in flight or pending) has a visitor
+    /// pair of a click before `cutoff` (`visitor_retention`).
+    public func unappliedHoldVisitors(before cutoff: Int64) -> Bool {
+        pending.oldestPairTime < cutoff || (inFlight?.oldestPairTime ?? .max) < cutoff
+            || journaled.contains { $0.oldestPairTime < cutoff }
+    }
+
     /// The oldest journaled batch: the next one to apply to the store's tables.
     public var nextToApply: Batch? { journaled.first }
 

@@ -28,15 +28,16 @@ extension Flusher {
         }
     }
 
-    /// Starts a run. A pair that came of age while the pending batch holds it (a long
-    /// `flush_interval`, or a click older than the retention when it came) is flushed first, so
-    /// that the run finds it in the tables: else the token's state would keep the visitor, whose
-    /// next click would not count as unique again, until the timed flush.
+    /// Starts a run. A pair that came of age while a batch the tables do not hold yet has it (the
+    /// pending one, with a long `flush_interval` or a click older than the retention when it came;
+    /// or a journaled one, whose apply may wait for a few more flushes) is flushed and applied first,
+    /// so that the run finds it in the tables: else the token's state would keep the visitor, whose
+    /// next click would not count as unique again, until those flushes.
     private func startRetentionRun() {
         let seconds = state.withLock { $0.retention.seconds }
         guard seconds > 0 else { return }
         let cutoff = RetentionReport.cutoff(now: Flusher.wallClock(), retention: seconds)
-        guard pipeline.pendingHoldsVisitors(before: cutoff) else { return expireVisitors(removedSoFar: 0, cutoff: cutoff) }
+        guard pipeline.unappliedHoldVisitors(before: cutoff) else { return expireVisitors(removedSoFar: 0, cutoff: cutoff) }
         flush { [weak self] _ in self?.expireVisitors(removedSoFar: 0, cutoff: cutoff) }
     }
 

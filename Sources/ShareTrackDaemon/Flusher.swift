@@ -98,8 +98,9 @@ final class Flusher: Sendable {
         }
     }
 
+    /// Stops the timed flushes and retention runs (at shutdown: the drain writes what is left).
     func cancelSchedule() {
-        state.withLock { $0.timer }?.cancel()
+        state.withLock { [$0.timer, $0.retentionTimer] }.forEach { $0?.cancel() }
     }
 
     /// Flushes now and applies what is journaled, then calls `completion` with what was written

@@ -69,9 +69,9 @@ final class Pipeline: Sendable {
         state.withLock { $0.engine.erase(erasure) }
     }
 
-    /// Whether the pending batch holds a visitor pair of a click before `cutoff` (`visitor_retention`).
-    func pendingHoldsVisitors(before cutoff: Int64) -> Bool {
-        state.withLock { $0.engine.pending.visitors.contains { $0.time < cutoff } }
+    /// Whether a batch the tables do not hold yet has a visitor pair of a click before `cutoff`.
+    func unappliedHoldVisitors(before cutoff: Int64) -> Bool {
+        state.withLock { $0.engine.unappliedHoldVisitors(before: cutoff) }
     }
 
     /// Forgets visitor pairs the store has deleted (`visitor_retention`).

@@ -229,6 +229,24 @@ struct EngineTests {
         #expect(engine.unapplied.map(\.generation) == [2, 3])
     }
 
+    @Test("retention: whether a batch not applied yet, journaled or pending, holds a visitor pair of a click before a time")
+    func unappliedVisitorPairsBefore() {
+        var engine = Self.engine()
+        let store = FakeStore()
+        _ = engine.apply(Self.click("a", visitor: "old", at: Self.now - 7200), now: Self.now, reader: store)
+        _ = engine.apply(Self.click("a"), now: Self.now, reader: store)  // no visitor: no pair
+        #expect(engine.unappliedHoldVisitors(before: Self.now - 7200 + 1))
+        #expect(!engine.unappliedHoldVisitors(before: Self.now - 7200))
+        _ = engine.beginFlush()
+        #expect(engine.unappliedHoldVisitors(before: Self.now - 7200 + 1))  // in flight
+        engine.finishFlush(1)
+        _ = engine.apply(Self.click("b", visitor: "new"), now: Self.now, reader: store)
+        #expect(engine.unappliedHoldVisitors(before: Self.now - 7200 + 1))  // journaled
+        engine.finishApply(1)
+        #expect(!engine.unappliedHoldVisitors(before: Self.now - 7200 + 1))
+        #expect(engine.unappliedHoldVisitors(before: Self.now + 1))  // the pending one's pair
+    }
+
     @Test("while applying lags, the token cache keeps every token of a batch not applied yet")
     func cacheKeepsTokensOfUnappliedBatches() {
         var engine = Self.engine(cacheCapacity: 4)  // rotates once 2 tokens are hot
