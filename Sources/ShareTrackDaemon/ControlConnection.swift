@@ -84,7 +84,8 @@ final class ControlConnection: @unchecked Sendable {
     /// Cuts the streamed answer under way short (on the control queue): the export making it is
     /// told at once that its client is gone, so that it ends with its read transaction; the client
     /// gets the parts already queued for it, then `line` (the answer's end, saying why), and the
-    /// connection closes. A client that takes nothing is closed after `idle_timeout`, as before.
+    /// connection closes. A client that takes nothing is closed after `idle_timeout`, or
+    /// `requestTimeout` if that is shorter or `idle_timeout` is 0 (`closeIfStalled`).
     func cut(ending line: [UInt8]) {
         guard isStreaming, !cutShort, !isClosed else { return }
         cutShort = true
@@ -109,7 +110,11 @@ final class ControlConnection: @unchecked Sendable {
         // room only once most of its buffer has gone).
         if sendQueue.shrank(fd) { lastOutput = now }
         if busy {
-            if isStreaming && !output.isEmpty && idleTimeout > 0 && now - lastOutput >= .seconds(idleTimeout) { close() }
+            // A stream nobody takes closes at idle_timeout (0: never); one cut short (its end line
+            // queued, its export over) within `requestTimeout` whatever that is.
+            var limit: Duration? = idleTimeout > 0 ? .seconds(idleTimeout) : nil
+            if cutShort { limit = min(limit ?? Self.requestTimeout, Self.requestTimeout) }
+            if isStreaming && !output.isEmpty, let limit, now - lastOutput >= limit { close() }
             return
         }
         if let requestStarted, now - requestStarted >= Self.requestTimeout, !input.contains(0x0A) {

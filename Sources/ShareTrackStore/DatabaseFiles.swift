@@ -66,10 +66,12 @@ public struct DatabaseFiles: Sendable {
 
     /// Refuses a path that names something other than an SQLite database (a directory, or a file
     /// that holds something else): before the lock and the visitor key are made beside it, so that
-    /// a mistyped path leaves nothing behind. A missing or empty file is a new database.
+    /// a mistyped path leaves nothing behind. A missing or empty file is a new database, and one
+    /// with a rollback journal beside it is left to SQLite (a crash in its first transaction may
+    /// have torn its first page, which the journal puts back).
     public static func refuseNonDatabase(databasePath: String) throws {
         var info = stat()
-        guard stat(databasePath, &info) == 0 else { return }
+        guard stat(databasePath, &info) == 0, access(databasePath + "-journal", F_OK) != 0 else { return }
         guard info.st_mode & S_IFMT == S_IFREG else {
             let what = info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file"
             throw StoreError.cannotOpen(path: databasePath, reason: "it is \(what): name the database file itself")

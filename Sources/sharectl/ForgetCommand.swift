@@ -38,7 +38,8 @@ struct ForgetCommand: ControlCommand {
             switch report.renamedShares {
             // The store's shares of it, shipped by other nodes, are renamed all the same.
             case 0 where report.sharedStore != nil:
-                print("advocate forgotten; no share of it was stored here; the shared store's, if any, are under \(pseudonym)")
+                print("advocate forgotten; no share of it was stored here; in the shared store, its shares no earlier "
+                      + "forget renamed go under \(pseudonym)")
             case 0: print("advocate forgotten; no share of it was stored here, so nothing is under \(pseudonym)")
             case let shares?:
                 print("advocate forgotten; its \(Formatting.integer(shares)) share\(shares == 1 ? "" : "s") "

@@ -97,10 +97,10 @@ struct StatusCommand: ControlCommand {
             + " (generation \(flush.generation))"
     }
 
-    /// A flush whose commit failed (`FlushReport.error`): its batch stays in memory for the next.
+    /// A flush that failed (`FlushReport.error`: making its batch durable, or applying the
+    /// journaled batches to the tables); either is retried by the next flush.
     static func describe(failed flush: FlushReport) -> String {
-        "failed after \(Formatting.duration(flush.durationSeconds)); \(counted(flush.events, "event")) kept in memory "
-            + "to retry (generation \(flush.generation))"
+        "failed at generation \(flush.generation), retried at the next flush (pending and applying say what waits)"
     }
 
     /// `1 event`, `2 events`.

@@ -82,7 +82,7 @@ struct StorageFaultTests {
         #expect(reason.contains { error.localizedCaseInsensitiveContains($0) }, "last_flush: \(lastFlush ?? [:])")
         #expect(StatusNumbers(status).pendingEvents >= batch.events.count)
         let text = try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).stdout
-        #expect(text.contains("failed after") && text.contains("kept in memory to retry"), "\(text)")
+        #expect(text.contains("failed at generation") && text.contains("retried at the next flush"), "\(text)")
         #expect(eventually { daemon.log.contains("flush failed") }, "\(daemon.log.suffix(1000))")
         // Queries still answer from memory while the database cannot be written.
         #expect(try daemon.control(#"{"command":"metrics"}"#)["ok"] as? Bool == true)
