@@ -54,6 +54,11 @@ final class ControlServer: @unchecked Sendable {
         }
     }
 
+    /// Whether a streamed answer (a cut one writing out its last rows and end line) is under way.
+    var hasStreams: Bool {
+        queue.sync { connections.values.contains(where: \.isStreaming) }
+    }
+
     /// Closes the connections whose request is overdue or that have been idle for `idle_timeout`.
     func closeStalledConnections() {
         queue.async { [self] in

@@ -133,19 +133,8 @@ struct ExportTests {
 
     @Test("an export its client stops reading holds nothing up: forget and SIGTERM cut it short; idle_timeout closes it")
     func stalledExport() throws {
-        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2", "--idle-timeout", "2"])
-        let shares = (1...12_000).map {
-            #"{"type":"share","share":"st\#($0)","advocate":"adv-\#($0 % 50)","venue":"cafe","network":"x","followers":10}"#
-        }
-        #expect(try LineClient(path: daemon.ingestSocket).exchange(shares).allSatisfy { $0 == #"{"ok":true}"# })
-        /// A client that asks for the whole table and reads nothing of it (its buffers fill up).
-        func stalledClient() throws -> LineClient {
-            let client = try LineClient(path: daemon.controlSocket)
-            var size: Int32 = 4096
-            _ = client.withFileDescriptor { setsockopt($0, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
-            try client.send(#"{"command":"export"}"# + "\n")
-            return client
-        }
+        let daemon = try Self.daemonWithShares(arguments: ["--idle-timeout", "2"])
+        func stalledClient() throws -> LineClient { try Self.stalledClient(of: daemon) }
 
         // idle_timeout: a stream nobody takes for 2 s is closed (the client reads what was sent, then the end).
         let idle = try stalledClient()
@@ -182,17 +171,49 @@ struct ExportTests {
         #expect(Date().timeIntervalSince(started) < 5)
     }
 
-    @Test("with idle_timeout 0 an export cut short by forget whose client takes nothing is closed within 10 s all the same")
-    func cutExportClosedWithoutIdleTimeout() throws {
-        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2", "--idle-timeout", "0"])
+    /// A daemon holding 12,000 shares (by 50 advocates, `adv-0`...).
+    static func daemonWithShares(arguments: [String]) throws -> DaemonProcess {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"] + arguments)
         let shares = (1...12_000).map {
-            #"{"type":"share","share":"ct\#($0)","advocate":"adv-\#($0 % 50)","venue":"cafe","network":"x","followers":10}"#
+            #"{"type":"share","share":"st\#($0)","advocate":"adv-\#($0 % 50)","venue":"cafe","network":"x","followers":10}"#
         }
         #expect(try LineClient(path: daemon.ingestSocket).exchange(shares).allSatisfy { $0 == #"{"ok":true}"# })
+        return daemon
+    }
+
+    /// A client that asks `daemon` for the whole table and reads nothing of it (its buffers fill up).
+    static func stalledClient(of daemon: DaemonProcess) throws -> LineClient {
         let client = try LineClient(path: daemon.controlSocket)
         var size: Int32 = 4096
         _ = client.withFileDescriptor { setsockopt($0, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         try client.send(#"{"command":"export"}"# + "\n")
+        return client
+    }
+
+    @Test("SIGTERM during an export its client reads: the rows on their way, then the end line saying why")
+    func shutdownEndsAnExportWithWhy() throws {
+        let daemon = try Self.daemonWithShares(arguments: [])
+        let client = try Self.stalledClient(of: daemon)
+        usleep(300_000)
+        kill(daemon.pid, SIGTERM)
+        // Taken 4 KB at a time, slower than the daemon stops: it waits for what it queued.
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while case let count = client.withFileDescriptor({ read($0, &chunk, chunk.count) }), count > 0 {
+            bytes += chunk[..<count]
+            usleep(5_000)
+        }
+        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+        #expect(lines.dropLast().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 18 })
+        #expect(lines.last?.hasPrefix(#"{"ok":false"#) == true && lines.last?.contains("shutting down") == true,
+                "\(lines.suffix(2))")
+        #expect(try daemon.waitForExit() == 0)
+    }
+
+    @Test("with idle_timeout 0 an export cut short by forget whose client takes nothing is closed within 10 s all the same")
+    func cutExportClosedWithoutIdleTimeout() throws {
+        let daemon = try Self.daemonWithShares(arguments: ["--idle-timeout", "0"])
+        let client = try Self.stalledClient(of: daemon)
         usleep(500_000)
         #expect(try SharectlTests.sharectl(["forget", "--advocate", "adv-7", "--socket", daemon.controlSocket]).status == 0)
         sleep(12)
