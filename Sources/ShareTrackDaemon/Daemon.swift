@@ -93,8 +93,8 @@ public final class Daemon: Sendable {
                 throw StoreError.cannotOpen(path: settings.database, reason: "the database holds generation "
                     + "\(store.generation) but its journal continues at \(next.generation): the database is older than "
                     + "its journal (was it replaced by an older copy?): put the right file back; or, to start from this "
-                    + "copy (a backup) on purpose, move \(Journal.path(of: settings.database)) and its -wal and -shm aside, "
-                    + "giving up the events the journal holds after the copy")
+                    + "copy (a backup) on purpose, move \(Journal.path(of: settings.database)) aside (with its -wal and "
+                    + "-shm, where there), giving up the events the journal holds after the copy")
             }
             var erased = false
             // Lines accepted and answered duplicate (`Batch.events`).

@@ -1,3 +1,4 @@
+import Glibc
 import ShareTrackCore
 
 /// The `nodes` table of a shared store, read-only.
@@ -14,8 +15,10 @@ public enum SharedNodes {
         }
     }
 
-    /// Whether `database` (a `--db` argument) names a PostgreSQL shared store rather than a file.
+    /// Whether `database` (a `--db` argument) names a PostgreSQL shared store rather than a file:
+    /// a URI or key=value pairs, and no file of that name (`password=x.db` is a file).
     public static func isConnectionString(_ database: String) -> Bool {
-        database.hasPrefix("postgresql://") || database.hasPrefix("postgres://") || database.contains("=")
+        (database.hasPrefix("postgresql://") || database.hasPrefix("postgres://") || database.contains("="))
+            && access(database, F_OK) != 0
     }
 }

@@ -95,7 +95,7 @@ struct MaintenanceTests {
         let refused = try DaemonProcess(directory: daemon.directory, waitForReady: false)
         #expect(try refused.waitForExit() != 0)
         let journal = daemon.database + ".journal"
-        #expect(refused.log.contains("move \(journal) and its -wal and -shm aside"), "\(refused.log)")
+        #expect(refused.log.contains("move \(journal) aside (with its -wal and -shm, where there)"), "\(refused.log)")
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: journal + suffix) {
             #expect(rename(journal + suffix, daemon.directory + "/set-aside" + suffix) == 0)
         }

@@ -52,6 +52,18 @@ struct SharectlUsageTests {
         }
     }
 
+    @Test("--db naming a file whose name has what connection strings have ('=', '@') reads the file")
+    func databaseFileNamedLikeAConnectionString() throws {
+        let daemon = try SharectlTests.populatedDaemon()
+        #expect(try daemon.stop() == 0)
+        for name in ["password=x.db", "ann@cafe.db"] {
+            let path = daemon.directory + "/" + name
+            try FileManager.default.copyItem(atPath: daemon.database, toPath: path)
+            let run = try SharectlTests.sharectl(["top", "--json", "--db", path])
+            #expect(run.status == 0 && run.stdout.contains("\"advocate\""), "\(name): \(run.stderr)")
+        }
+    }
+
     @Test("--db with --socket is an error, not a silent choice")
     func databaseAndSocket() throws {
         let run = try SharectlTests.sharectl(["top", "--db", "/nonexistent.db", "--socket", "/nonexistent.sock"])
