@@ -352,9 +352,9 @@ public final class Daemon: Sendable {
         control.cutStreams("the daemon is shutting down; export again once it is back")
         let report = flusher.drain(attempts: 50)
         // Pending answers go out (5 s at most), and so do the cut exports' queued rows and end
-        // lines, to clients that take them (1 s at most).
+        // lines, to clients that take them (2 s at most).
         var waited = 0
-        while (!ingest.isDrained || (waited < 100 && control.hasStreams)) && waited < 500 {
+        while (!ingest.isDrained || (waited < 200 && control.hasStreams)) && waited < 500 {
             usleep(10_000)
             waited += 1
         }

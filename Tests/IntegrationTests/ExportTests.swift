@@ -196,12 +196,14 @@ struct ExportTests {
         let client = try Self.stalledClient(of: daemon)
         usleep(300_000)
         kill(daemon.pid, SIGTERM)
-        // Taken 4 KB at a time, slower than the daemon stops: it waits for what it queued.
+        // Taken 4 KB at a time (about 200 KB/s: the whole export would take seconds, so the signal
+        // comes in its middle even on a loaded machine), slower than the daemon stops: it waits
+        // for what it queued.
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while case let count = client.withFileDescriptor({ read($0, &chunk, chunk.count) }), count > 0 {
             bytes += chunk[..<count]
-            usleep(5_000)
+            usleep(20_000)
         }
         let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
         #expect(lines.dropLast().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 18 })
