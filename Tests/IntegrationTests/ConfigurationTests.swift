@@ -138,14 +138,6 @@ struct ConfigurationTests {
         #expect(!FileManager.default.fileExists(atPath: daemon.ingestSocket))
     }
 
-    private static func sqlite3(_ database: String, _ sql: String) throws {
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [database, sql]
-        try sqlite.run()
-        sqlite.waitForTermination()
-    }
-
     /// Starts a daemon on `directory`'s `sharetrack.db`, which must stop the start saying `message`;
     /// the files beside the database then.
     private static func expectRefused(_ directory: String, saying message: String) throws -> [String] {
@@ -170,13 +162,14 @@ struct ConfigurationTests {
 
         // Another application's SQLite file: refused, and not changed (not even to WAL mode).
         let foreign = try DaemonProcess.makeTemporaryDirectory()
-        try Self.sqlite3(foreign + "/sharetrack.db", "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);")
+        let sql = "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);"
+        #expect(try runCommand("/usr/bin/sqlite3", [foreign + "/sharetrack.db", sql]).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign + "/sharetrack.db"))
         _ = try Self.expectRefused(foreign, saying: "another application's database")
         #expect(try Data(contentsOf: URL(fileURLWithPath: foreign + "/sharetrack.db")) == before)
 
         let newer = try DaemonProcess.makeTemporaryDirectory()
-        try Self.sqlite3(newer + "/sharetrack.db", "PRAGMA user_version = 99;")
+        #expect(try runCommand("/usr/bin/sqlite3", [newer + "/sharetrack.db", "PRAGMA user_version = 99;"]).status == 0)
         _ = try Self.expectRefused(newer, saying: "schema version 99")
     }
 }
