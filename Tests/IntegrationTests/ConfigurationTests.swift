@@ -105,7 +105,7 @@ struct ConfigurationTests {
         #expect(try named.stop() == 0)
     }
 
-
+    @Test("a missing named config file is an error; the missing default one is fine")
     func missingConfigFile() throws {
         let daemon = try DaemonProcess(arguments: ["--config", "/nonexistent/sharetrackd.yaml"], waitForReady: false)
         #expect(try daemon.waitForExit() != 0)
