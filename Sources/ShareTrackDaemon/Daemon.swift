@@ -77,7 +77,9 @@ public final class Daemon: Sendable {
             _ = try UnixSocket.isStale(path)
         }
         try DatabaseFiles.checkBeforeOpen(databasePath: settings.database)
-        let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile, mayCreate: settings.visitorKeyFileSetting == nil)
+        let firstStart = access(settings.database, F_OK) != 0
+        let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile,
+                                                 mayCreate: settings.visitorKeyFileSetting == nil || firstStart)
         let store = try Store(path: settings.database, visitorKey: visitorKey) { [logger, notifier] from, to in
             Self.announceMigration(of: settings.database, from: from, to: to, logger: logger, notifier: notifier)
         }

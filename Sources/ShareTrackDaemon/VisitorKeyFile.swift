@@ -4,10 +4,13 @@ import ShareTrackCore
 /// The file that holds the visitor key (`visitor_key_file`): exactly 32 bytes, readable and
 /// writable by its owner only.
 ///
-/// The default file is created at first start (32 bytes from the OS's secure random source, mode
-/// 0600, owned by the daemon's user). A file named in the configuration must exist (it is the key
-/// a shared store's other daemons use too). A file of another size, or one that group or others
-/// may read or write, stops the start.
+/// The file is created at first start (32 bytes from the OS's secure random source, mode 0600,
+/// owned by the daemon's user): the default one whenever it is missing (a new database, or one
+/// restored without its key, which the database then notices), a file named in the configuration
+/// only with a new database. A named file missing beside a database that exists is refused: that
+/// database's hashes are of another key, likely the file a shared store's other daemons use, and
+/// a path mistyped or a volume not mounted would otherwise make every visitor look new. A file of
+/// another size, or one that group or others may read or write, stops the start.
 enum VisitorKeyFile {
     /// A key file that cannot be used stops the start as a bad setting does (`visitor_key_file`).
     typealias Failure = SettingsLoader.Failure
@@ -29,7 +32,8 @@ enum VisitorKeyFile {
         if stat(path, &info) != 0 {
             guard errno == ENOENT, mayBeMissing else {
                 throw Failure(description: "visitor_key_file \(path): \(String(cString: strerror(errno)))"
-                              + (errno == ENOENT ? " (a named key file must exist; copy the key the other daemons use)" : ""))
+                              + (errno == ENOENT ? " (a named key file is created only with a new database; put back the key this database was hashed with, "
+                                 + "or copy the one the other daemons use)" : ""))
             }
             return nil
         }

@@ -95,6 +95,29 @@ struct ConfigurationTests {
         #expect(daemon.log.contains(String(flag.dropFirst(2)).replacing("-", with: "_")), "\(daemon.log)")
     }
 
+    @Test("a named visitor_key_file is created with a new database (32 bytes, mode 0600) and kept; missing beside a database that exists, it stops the start")
+    func namedVisitorKeyFile() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let key = directory + "/keys/shared.key"
+        try FileManager.default.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: false)
+        let first = try DaemonProcess(directory: directory, arguments: ["--visitor-key-file", key])
+        let made = try Data(contentsOf: URL(fileURLWithPath: key))
+        var info = stat()
+        #expect(made.count == 32 && stat(key, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/visitor.key"))
+        #expect(try first.stop() == 0)
+        let again = try DaemonProcess(directory: directory, arguments: ["--visitor-key-file", key])
+        #expect(try again.stop() == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: key)) == made)
+
+        let moved = directory + "/keys/elsewhere.key"
+        let refused = try DaemonProcess(directory: directory, arguments: ["--visitor-key-file", moved], waitForReady: false)
+        #expect(try refused.waitForExit() == 78)
+        #expect(refused.log.contains("visitor_key_file \(moved)") && refused.log.contains("created only with a new database"),
+                "\(refused.log)")
+        #expect(!FileManager.default.fileExists(atPath: moved))
+    }
+
     @Test("an ops_group that names no group is said in the log at start and on reload")
     func missingOpsGroup() throws {
         let daemon = try DaemonProcess(arguments: ["--ops-group", "no-such-group-zq"])
