@@ -126,16 +126,20 @@ final class IngestConnection: @unchecked Sendable {
         releaseReplies()  // may stop reading (backpressure) or close the connection
     }
 
-    /// Bytes a stop reads of what has arrived on a connection (`readBeforeStopping`): a producer's
-    /// last lines, not the backlog of a client that writes without reading.
-    private static let readAtStop = 64 * 1024
-
-    /// Shutdown: reads once what has arrived, up to `readAtStop` bytes, and answers it, so that
-    /// lines a client wrote just before the stop are not left unanswered.
+    /// Shutdown: reads what had arrived when the stop began (the bytes queued on the socket then,
+    /// which its buffer bounds: a few hundred KiB) and answers it, so that lines a client wrote
+    /// before the stop are not left unanswered; not what comes after, nor past backpressure.
     func readBeforeStopping() {
-        guard reading && !closed else { return }
-        let count = Glibc.read(fd, server.readBuffer.baseAddress, Self.readAtStop)
-        if count > 0 { take(count, now: Int64(time(nil))) }
+        var queued: Int32 = 0
+        guard reading && !closed, ioctl(fd, UInt(FIONREAD), &queued) == 0 else { return }
+        let now = Int64(time(nil))
+        var left = Int(queued)
+        while left > 0 && reading && !closed {
+            let count = Glibc.read(fd, server.readBuffer.baseAddress, min(left, server.readBuffer.count))
+            guard count > 0 else { return }
+            take(count, now: now)
+            left -= count
+        }
     }
 
     /// Cuts `bytes` into lines and parses each complete one.

@@ -82,9 +82,9 @@ final class IngestServer: @unchecked Sendable {
         }
     }
 
-    /// Shutdown, first step: no new connections, no new lines. What has arrived is read first, up
-    /// to 64 KiB a connection (`IngestConnection.readBeforeStopping`): a line a client wrote just
-    /// before the stop is answered, not left unread.
+    /// Shutdown, first step: no new connections, no new lines. What has arrived on each connection
+    /// is read first (`IngestConnection.readBeforeStopping`): a line a client wrote before the
+    /// stop is answered, not left unread.
     func stopAccepting() {
         // First: the reads queued behind a busy queue stop at once (they may be many).
         stopping.store(true, ordering: .relaxed)
