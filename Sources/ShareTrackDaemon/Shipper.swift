@@ -172,13 +172,13 @@ final class Shipper: Sendable {
 
     /// The `status` view: state, place, backlog and the store's rollup builds.
     func status(flushInterval: Double) -> SharedStoreStatus {
-        let shipped = state.withLock { $0.shipped }
+        let shipped = state.withLock { $0.shipped } ?? shippedAtLeast()
         let failure = failure
         let backlog = backlog(after: shipped)
         let age = backlog.oldestTime.map { max(0, Double(Int64(time(nil)) - $0)) } ?? 0
         let state: SharedStoreStatus.State = failure != nil ? .failing : age > max(5, 3 * flushInterval) ? .behind : .ok
         return SharedStoreStatus(
-            state: state, node: node, shippedGeneration: shipped ?? 0, backlogBatches: backlog.batches,
+            state: state, node: node, shippedGeneration: shipped, backlogBatches: backlog.batches,
             backlogEvents: backlog.events, oldestBacklogSeconds: age, lastError: failure,
             rollupsBuilding: buildProgress.withLock { $0.building }.flatMap { $0.isEmpty ? nil : $0 })
     }
@@ -245,6 +245,18 @@ final class Shipper: Sendable {
     /// Whether batches wait to be shipped (false if the journal cannot be read: the next pump says why).
     private func journaled() -> Bool {
         backlog(after: state.withLock { $0.shipped }).batches > 0
+    }
+
+    /// What `status` says was shipped before the store has told (since the start, or ever): the
+    /// journal keeps every batch until it is shipped, so all before its oldest are (or were
+    /// committed before `shared_store` was set); with none journaled, all committed. 0 if the
+    /// journal cannot be read.
+    private func shippedAtLeast() -> UInt64 {
+        do {
+            return try reader.withLock { try $0.oldestGeneration() }.map { $0 - 1 } ?? committedGeneration()
+        } catch {
+            return 0
+        }
     }
 
     /// The journal's batches after `shipped` (empty if the journal cannot be read).

@@ -408,6 +408,33 @@ struct SharedStoreTests {
         #expect(try retaining.stop() == 0)
     }
 
+    @Test("restarted while the store is down, status says what was shipped before, not 0; what it journals meanwhile is the backlog")
+    func shippedGenerationAcrossARestartWithTheStoreDown() throws {
+        let cluster = try PostgresCluster()
+        let store = try SharedStoreFixture(cluster: cluster)
+        let first = try store.daemon(node: "restarted")
+        try first.send([SharedStoreFixture.share("before-1"), SharedStoreFixture.share("before-2")])
+        try first.waitUntilShipped()
+        let shipped = try #require(try first.sharedStore()["shipped_generation"] as? Int)
+        #expect(shipped > 0)
+        #expect(try first.stop() == 0)
+        try cluster.stop()
+
+        let daemon = try store.daemon(node: "restarted", directory: first.directory)
+        #expect(try eventually { try daemon.sharedStore()["state"] as? String == "failing" })
+        #expect(try daemon.sharedStore()["shipped_generation"] as? Int == shipped)
+        try daemon.send([SharedStoreFixture.share("during")])
+        _ = try daemon.control(#"{"command":"flush"}"#)
+        let down = try daemon.sharedStore()
+        #expect(down["shipped_generation"] as? Int == shipped && down["backlog_batches"] as? Int == 1, "\(down)")
+
+        try cluster.start()
+        try daemon.waitUntilShipped()
+        #expect(try daemon.sharedStore()["shipped_generation"] as? Int ?? 0 > shipped)
+        #expect(try store.shareTokens() == "before-1,before-2,during")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("nodes before the store has answered once: an error saying why, not an empty list")
     func nodesOfAStoreNeverReached() throws {
         let nowhere = try DaemonProcess.makeTemporaryDirectory() + "/no-server-here"
