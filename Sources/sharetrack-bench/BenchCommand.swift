@@ -136,12 +136,12 @@ struct BenchCommand: ParsableCommand {
             note("starting \(binary)")
             launched = try LaunchedDaemon(binary: binary, arguments: [
                 "--flush-interval", String(flushInterval), "--ack", ack, "--log-level", "warning",
-            ] + (try sharedStoreArguments()))
+            ] + (try sharedStoreArguments()), keep: keep)
         } else {
             launched = nil
         }
         defer {
-            if let kept = launched?.finish(keep: keep) { note("kept \(kept)") }
+            if let kept = launched?.finish() { note("kept \(kept)") }
         }
         let ingestPath = socket ?? launched!.ingestSocket
         let controlPath = control ?? launched?.controlSocket
@@ -158,7 +158,7 @@ struct BenchCommand: ParsableCommand {
         do {
             outcome = try runner.run(workload, socket: ingestPath)
         } catch {
-            if let launched { printError("sharetrackd's log:\n" + launched.log.suffix(4000)) }
+            if let launched, !StopSignals.isStopping { printError("sharetrackd's log:\n" + launched.log.suffix(4000)) }
             throw error
         }
 

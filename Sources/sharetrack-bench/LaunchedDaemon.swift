@@ -2,9 +2,11 @@ import Foundation
 import Glibc
 
 /// A `sharetrackd` the bench starts for itself on a temporary directory: its own database, sockets
-/// and log, removed afterwards unless kept (and at once if it does not start serving).
+/// and log, removed afterwards unless kept (and at once if it does not start serving); stopped and
+/// removed likewise if the bench is told to stop first (`StopSignals`).
 final class LaunchedDaemon {
     let directory: String
+    let keep: Bool
     let process = Process()
     var ingestSocket: String { directory + "/ingest.sock" }
     var controlSocket: String { directory + "/control.sock" }
@@ -14,8 +16,10 @@ final class LaunchedDaemon {
 
     /// Starts `binary` with `arguments` (flags such as `--flush-interval 1`) on `database` (default:
     /// a new one in its directory) and waits until both of its sockets answer.
-    init(binary: String, arguments: [String], database: String? = nil) throws {
+    init(binary: String, arguments: [String], database: String? = nil, keep: Bool) throws {
+        StopSignals.install()
         directory = try makeTemporaryDirectory(prefix: "sharetrack-bench")
+        self.keep = keep
         self.database = database ?? directory + "/sharetrack.db"
         let config = directory + "/sharetrackd.yaml"
         _ = FileManager.default.createFile(atPath: config, contents: Data("# sharetrack-bench: flags only\n".utf8))
@@ -31,10 +35,11 @@ final class LaunchedDaemon {
         process.standardError = log
         do {
             try process.run()
+            StopSignals.started(pid: pid, directory: directory, keep: keep)
             try waitUntilServing(timeout: 30)
         } catch {
             // The error carries the log; nothing of a daemon that never served is kept.
-            if process.isRunning { stop() }
+            if process.isRunning { stop() } else { StopSignals.finished(pid: pid) }
             remove()
             throw error
         }
@@ -64,6 +69,7 @@ final class LaunchedDaemon {
     /// SIGTERM, then waits for the exit; returns the exit status.
     @discardableResult
     func stop(timeout: Double = 60) -> Int32 {
+        defer { StopSignals.finished(pid: pid) }
         guard process.isRunning else { return process.terminationStatus }
         kill(pid, SIGTERM)
         let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
@@ -75,8 +81,9 @@ final class LaunchedDaemon {
         return process.terminationStatus
     }
 
-    /// Stops the daemon, then removes its directory unless `keep`; returns the directory kept.
-    func finish(keep: Bool) -> String? {
+    /// Stops the daemon, then removes its directory unless kept; returns the directory kept.
+    func finish() -> String? {
+        StopSignals.waitIfStopping()
         stop()
         guard keep else {
             remove()

@@ -61,8 +61,9 @@ struct QueryBench {
         let offline = try offline(database, cases, readsRollups: true, runs: runs)
 
         note("starting sharetrackd on it, ingest at \(Format.integer(Int(rate))) events/s")
-        let launched = try LaunchedDaemon(binary: daemon, arguments: ["--log-level", "warning"], database: database)
-        defer { if let kept = launched.finish(keep: keep) { note("kept \(kept)") } }
+        let launched = try LaunchedDaemon(binary: daemon, arguments: ["--log-level", "warning"], database: database,
+                                      keep: keep)
+        defer { if let kept = launched.finish() { note("kept \(kept)") } }
         let ingest = LiveIngest(rate: rate, seconds: ingestSeconds, seed: seed, socket: launched.ingestSocket)
         sleep(3)
         let sampler = MemorySampler(pid: launched.pid)

@@ -110,4 +110,31 @@ struct BenchmarkToolTests {
         // Correctness is judged whatever the size.
         #expect(table.contains("2,000 ok"), "\(table)")
     }
+
+    @Test("a bench stopped by a signal mid-run stops its daemon and removes its directory, exit 128 + the signal",
+          arguments: [SIGTERM, SIGHUP])
+    func stoppedBench(signal: Int32) throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
+        process.arguments = ["--events", "3000000", "--rate", "20000", "--no-ceiling", "--daemon", DaemonProcess.binary("sharetrackd")]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": directory]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let daemonDirectory = { try? FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("sharetrack-bench-") } }
+        #expect(eventually(timeout: 30) {
+            daemonDirectory().map { FileManager.default.fileExists(atPath: "\(directory)/\($0)/ingest.sock") } == true
+        })
+        let launched = try #require(daemonDirectory())
+        usleep(500_000)  // sending
+        kill(process.processIdentifier, signal)
+        process.waitForTermination()
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(daemonDirectory() == nil)
+        let commandLines = try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap {
+            try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)
+        }
+        #expect(!commandLines.contains { $0.contains(launched) }, "a sharetrackd on \(launched) still runs")
+    }
 }
