@@ -126,16 +126,21 @@ final class IngestConnection: @unchecked Sendable {
         releaseReplies()  // may stop reading (backpressure) or close the connection
     }
 
+    /// Bytes a stop reads at a time (`readBeforeStopping`).
+    private static let readAtStop = 64 * 1024
+
     /// Shutdown: reads what had arrived when the stop began (the bytes queued on the socket then,
     /// which its buffer bounds: a few hundred KiB) and answers it, so that lines a client wrote
-    /// before the stop are not left unanswered; not what comes after, nor past backpressure.
+    /// before the stop are not left unanswered; not what comes after. It reads `readAtStop` bytes
+    /// at a time, as long as backpressure lets it: a client that leaves its answers unread (a
+    /// flood of rejected lines) costs the stop one such read, not its whole socket's worth.
     func readBeforeStopping() {
         var queued: Int32 = 0
         guard reading && !closed, ioctl(fd, UInt(FIONREAD), &queued) == 0 else { return }
         let now = Int64(time(nil))
         var left = Int(queued)
         while left > 0 && reading && !closed {
-            let count = Glibc.read(fd, server.readBuffer.baseAddress, min(left, server.readBuffer.count))
+            let count = Glibc.read(fd, server.readBuffer.baseAddress, min(left, Self.readAtStop))
             guard count > 0 else { return }
             take(count, now: now)
             left -= count
