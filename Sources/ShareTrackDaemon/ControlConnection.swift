@@ -148,6 +148,7 @@ final class ControlConnection: @unchecked Sendable {
 
     private func nextRequest() {
         guard !busy, !isClosed, output.isEmpty else { return }
+        skipBlankLines()
         if let newline = input.firstIndex(of: 0x0A), newline <= Self.maxRequestBytes {
             let line = Array(input[..<newline])
             input.removeSubrange(...newline)
@@ -162,6 +163,24 @@ final class ControlConnection: @unchecked Sendable {
         } else {
             sources.setReading(true)
         }
+    }
+
+    /// Drops the blank lines (empty, or a lone carriage return) before the next request: as on the
+    /// ingest socket, they are no requests and get no answer.
+    private func skipBlankLines() {
+        var start = 0
+        while start < input.count {
+            if input[start] == 0x0A {
+                start += 1
+            } else if input[start] == 0x0D, start + 1 < input.count, input[start + 1] == 0x0A {
+                start += 2
+            } else {
+                break
+            }
+        }
+        guard start > 0 else { return }
+        input.removeSubrange(..<start)
+        if input.isEmpty { requestStarted = nil }
     }
 
     private func writeOutput() {

@@ -38,6 +38,18 @@ struct ControlPlaneTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("blank lines (empty, a lone carriage return) get no answer: the next request's answer comes next")
+    func blankLines() throws {
+        let daemon = try DaemonProcess()
+        let client = try LineClient(path: daemon.controlSocket)
+        try client.send(Array("\n\r\n\n{\"command\":\"status\"}\n\r\n{\"command\":\"metrics\"}\n".utf8))
+        let first = try LineClient.decode(try #require(try client.readLine()))
+        #expect((first["result"] as? [String: Any])?["pid"] as? Int == Int(daemon.pid), "\(first)")
+        let second = try LineClient.decode(try #require(try client.readLine()))
+        #expect(((second["result"] as? [String: Any])?["text"] as? String)?.contains("sharetrack_") == true, "\(second)")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("silent half-requests: at most 64 connections, overdue requests closed, descriptors and memory bounded")
     func silentHalfRequests() throws {
         let daemon = try DaemonProcess()
