@@ -36,6 +36,8 @@ final class Flusher: Sendable {
         var erasureRetry: (failures: Int, due: ContinuousClock.Instant?)?
         var retention = RetentionReport()
         var retentionTimer: (any DispatchSourceTimer)?
+        /// After the journal's rebuild failed (`compactJournal`): when it is tried again.
+        var journalRebuildDue: ContinuousClock.Instant?
         /// Why the flusher stopped for good (the database's files were removed or replaced).
         var halted: String?
         /// The tables of the store's rollups still being built for the shares it had before they
@@ -210,9 +212,30 @@ final class Flusher: Sendable {
             if failure == nil { state.lastHealthy = .now }
         }
         onReport(report)
-        // The answers are on their way: now the log can be copied into the journal's file.
-        if failure == nil { journal.withLock { $0.database.checkpoint() } }
+        // The answers are on their way: now the log can be copied into the journal's file, and the
+        // file given back the room a backlog took, once that is shipped and applied.
+        if failure == nil { compactJournal() }
         return report
+    }
+
+    /// Checkpoints the journal's log, and rebuilds its file once a backlog's room in it is free
+    /// (`Journal.compactIfMostlyFree`); a rebuild that fails (no room for the copy) is tried again
+    /// 10 minutes later.
+    private func compactJournal() {
+        let due = state.withLock { $0.journalRebuildDue.map { ContinuousClock.now >= $0 } ?? true }
+        do {
+            let compacted = try journal.withLock { journal in
+                journal.database.checkpoint()
+                return due ? try journal.compactIfMostlyFree() : nil
+            }
+            if let (before, after) = compacted {
+                logger.notice("journal rebuilt: the room its backlog took is given back",
+                              metadata: ["bytes_before": "\(before)", "bytes_after": "\(after)"])
+            }
+        } catch {
+            state.withLock { $0.journalRebuildDue = .now + .seconds(600) }
+            logger.warning("journal: rebuilding its file failed; tried again in 10 minutes", metadata: ["error": "\(error)"])
+        }
     }
 
     static func wallClock() -> Double {

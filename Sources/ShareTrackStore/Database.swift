@@ -92,10 +92,11 @@ public final class Database {
     static let restartWait: Int32 = 1_000
 
     /// Copies the whole write-ahead log into the database and truncates it to zero bytes, waiting
-    /// (a few seconds at most) for readers that still use older content of the log.
-    public func truncateLog() throws {
+    /// (`attempts` 20 ms apart: 4 seconds at most by default) for readers that still use older
+    /// content of the log.
+    public func truncateLog(attempts: Int = 200) throws {
         let checkpoint = try prepare("PRAGMA wal_checkpoint(TRUNCATE)")
-        for _ in 0..<200 {
+        for _ in 0..<attempts {
             // One row: busy (1 if it could not finish), log frames, frames checkpointed.
             let busy = try checkpoint.rows { $0.int64(0) }.first ?? 0
             if busy == 0 { return }

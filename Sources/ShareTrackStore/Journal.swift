@@ -147,6 +147,26 @@ public final class Journal {
         return journal
     }
 
+    /// Free pages from which a file that holds little else is rebuilt (`compactIfMostlyFree`): 64 MiB.
+    public static let compactionFreePages: Int64 = 1024
+
+    /// Rebuilds the file (`VACUUM`) once at least `freePages` of its pages, and four fifths of
+    /// them, are free: a backlog (the shared store away, the apply failing) grows the file, and
+    /// once it is shipped and applied its pages stay the file's, reused by later batches but never
+    /// given back. The rebuild copies what the file still holds, a fifth of it at most; the file
+    /// shrinks at the checkpoint right after, which also empties the log (that deleting the
+    /// backlog's rows filled with their pages zeroed, SQLite's `secure_delete`) unless a reader
+    /// keeps it for longer than a few tries. Returns the file's size in bytes before and after, or
+    /// nil if it was not rebuilt.
+    public func compactIfMostlyFree(freePages: Int64 = compactionFreePages) throws -> (before: Int64, after: Int64)? {
+        let pragma = { (name: String) in try self.database.prepare("PRAGMA \(name)").rows { $0.int64(0) }.first ?? 0 }
+        let (pages, free, pageSize) = (try pragma("page_count"), try pragma("freelist_count"), try pragma("page_size"))
+        guard free >= freePages, free * 5 >= pages * 4 else { return nil }
+        try database.execute("VACUUM")
+        if (try? database.truncateLog(attempts: 5)) == nil { database.checkpoint() }
+        return (pages * pageSize, try pragma("page_count") * pageSize)
+    }
+
     /// Deletes the batches that are done with (through `generation`).
     public func forget(through generation: UInt64) throws {
         try forget.bind([.integer(Int64(generation))])

@@ -107,6 +107,38 @@ import TestSupport
         #expect(throws: StoreError.self) { try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey) }
     }
 
+    /// A backlog of 40 batches of 2,000 counter rows each (about 3 MB), shipped and applied: the
+    /// file is rebuilt to the one batch left once its free pages pass the bound (here 16 pages of
+    /// 64 KiB), and only then.
+    @Test func aJournalMostlyFreeIsRebuiltSmallHoldingWhatIsLeft() throws {
+        let file = try TemporaryDatabase()
+        let store = try Store(path: file.path, visitorKey: testKey)
+        let journal = try Journal(databasePath: file.path, databaseID: store.id, visitorKey: testKey)
+        func large(_ generation: UInt64) -> Batch {
+            var batch = Batch(generation: generation)
+            var counters = Counters()
+            counters.clicks = 1
+            for token in 0..<2_000 { batch.add(counters, at: CounterKey(token: "token-\(generation)-\(token)", hour: 100)) }
+            batch.events = 2_000
+            return batch
+        }
+        for generation in UInt64(1)...40 { try journal.append(large(generation), forgettingThrough: 0) }
+        #expect(try journal.compactIfMostlyFree(freePages: 16) == nil)  // nothing free
+        try journal.append(large(41), forgettingThrough: 40)
+        journal.database.checkpoint()
+        let size = { (suffix: String) -> Int64 in
+            var info = stat()
+            return stat(Journal.path(of: file.path) + suffix, &info) == 0 ? Int64(info.st_size) : -1
+        }
+        let before = size("")
+        #expect(try journal.compactIfMostlyFree(freePages: 10_000) == nil)  // not enough free yet
+        let rebuilt = try #require(try journal.compactIfMostlyFree(freePages: 16))
+        #expect(rebuilt.before == before && rebuilt.after * 5 < rebuilt.before, "\(rebuilt)")
+        #expect(size("") == rebuilt.after && size("-wal") == 0)
+        #expect(try journal.batches().map(\.generation) == [41])
+        #expect(try journal.batches().first?.counters == large(41).counters)
+    }
+
     @Test func aCorruptJournalRowIsAClearError() throws {
         let file = try TemporaryDatabase()
         let store = try Store(path: file.path, visitorKey: testKey)
