@@ -149,19 +149,24 @@ public final class Journal {
 
     /// Free pages from which a file that holds little else is rebuilt (`compactIfMostlyFree`): 64 MiB.
     public static let compactionFreePages: Int64 = 1024
+    /// The most pages in use that a rebuild copies (32 MiB: a batch or two; a flush waits for it).
+    public static let compactionUsedPages: Int64 = 512
 
     /// Rebuilds the file (`VACUUM`) once at least `freePages` of its pages, and four fifths of
-    /// them, are free: a backlog (the shared store away, the apply failing) grows the file, and
-    /// once it is shipped and applied its pages stay the file's, reused by later batches but never
-    /// given back. The rebuild copies what the file still holds, a fifth of it at most; the file
+    /// them, are free, and at most `usedPages` are not: a backlog (the shared store
+    /// away, the apply failing) grows the file, and once it is shipped and applied its pages stay
+    /// the file's, reused by later batches but never given back. The rebuild copies what the file
+    /// still holds (a large backlog not yet shipped waits for the rebuild, not the other way); the file
     /// shrinks at the checkpoint right after, which also empties the log (that deleting the
     /// backlog's rows filled with their pages zeroed, SQLite's `secure_delete`) unless a reader
     /// keeps it for longer than a few tries. Returns the file's size in bytes before and after, or
     /// nil if it was not rebuilt.
-    public func compactIfMostlyFree(freePages: Int64 = compactionFreePages) throws -> (before: Int64, after: Int64)? {
+    public func compactIfMostlyFree(freePages: Int64 = compactionFreePages, usedPages: Int64 = compactionUsedPages) throws
+        -> (before: Int64, after: Int64)?
+    {
         let pragma = { (name: String) in try self.database.prepare("PRAGMA \(name)").rows { $0.int64(0) }.first ?? 0 }
         let (pages, free, pageSize) = (try pragma("page_count"), try pragma("freelist_count"), try pragma("page_size"))
-        guard free >= freePages, free * 5 >= pages * 4 else { return nil }
+        guard free >= freePages, free * 5 >= pages * 4, pages - free <= usedPages else { return nil }
         try database.execute("VACUUM")
         if (try? database.truncateLog(attempts: 5)) == nil { database.checkpoint() }
         return (pages * pageSize, try pragma("page_count") * pageSize)

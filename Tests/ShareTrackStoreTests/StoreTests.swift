@@ -132,6 +132,7 @@ import TestSupport
         }
         let before = size("")
         #expect(try journal.compactIfMostlyFree(freePages: 10_000) == nil)  // not enough free yet
+        #expect(try journal.compactIfMostlyFree(freePages: 16, usedPages: 0) == nil)  // more in use than a rebuild copies
         let rebuilt = try #require(try journal.compactIfMostlyFree(freePages: 16))
         #expect(rebuilt.before == before && rebuilt.after * 5 < rebuilt.before, "\(rebuilt)")
         #expect(size("") == rebuilt.after && size("-wal") == 0)
