@@ -153,11 +153,11 @@ public final class Journal {
     public static let compactionUsedPages: Int64 = 512
 
     /// Rebuilds the file (`VACUUM`) once at least `freePages` of its pages, and four fifths of
-    /// them, are free, and at most `usedPages` are not: a backlog (the shared store
-    /// away, the apply failing) grows the file, and once it is shipped and applied its pages stay
-    /// the file's, reused by later batches but never given back. The rebuild copies what the file
-    /// still holds (a large backlog not yet shipped waits for the rebuild, not the other way); the file
-    /// shrinks at the checkpoint right after, which also empties the log (that deleting the
+    /// them, are free, and at most `usedPages` are not: a backlog (the shared store away, the
+    /// apply failing) grows the file, and once it is shipped and applied its pages stay the
+    /// file's, reused by later batches but never given back. The rebuild copies the pages in use
+    /// while a flush waits, so it waits until few are (the end of a backlog being shipped). The
+    /// file shrinks at the checkpoint right after, which also empties the log (which deleting the
     /// backlog's rows filled with their pages zeroed, SQLite's `secure_delete`) unless a reader
     /// keeps it for longer than a few tries. Returns the file's size in bytes before and after, or
     /// nil if it was not rebuilt.
