@@ -184,6 +184,11 @@ final class Flusher: Sendable {
         guard let batch = pipeline.beginFlush() else {
             applyTiming = .now
             state.withLock { $0.lastHealthy = .now }
+            // Quiet: the batches shipped and applied since the last append are deleted now rather
+            // than by the next one, so that a daemon with nothing to flush gives a backlog's room back too.
+            let done = doneGeneration
+            try? journal.withLock { try $0.forget(through: done) }
+            compactJournal()
             return nil
         }
         let start = ContinuousClock.now
