@@ -116,6 +116,18 @@ struct IngestTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("once the tables hold its batches, a quiet daemon's journal holds none by the next flush interval")
+    func quietJournalEmpties() throws {
+        let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
+        let client = try LineClient(path: daemon.ingestSocket)
+        #expect(try client.exchange([#"{"type":"click","share":"quiet"}"#]) == [#"{"ok":true}"#])
+        let journal = try Database(path: Journal.path(of: daemon.database), mode: .readOnly)
+        // Before, the last batch stayed until the next one was appended: for good, with no events.
+        #expect(eventually(timeout: 10) { (try? DatabaseRows.count(journal, "SELECT COUNT(*) FROM journal")) == 0 })
+        #expect(try DatabaseRows.count(try daemon.openDatabase(), "SELECT SUM(clicks) FROM counters WHERE token = 'quiet'") == 1)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("after a clean stop the database can be removed: the next start creates a new one")
     func removedDatabaseStartsAfresh() throws {
         let first = try DaemonProcess()
