@@ -129,8 +129,7 @@ final class Flusher: Sendable {
             }
             // Leaves the journal empty when the tables (and any shared store) hold everything (a
             // later start on a new database may then take it over).
-            let done = doneGeneration
-            try? journal.withLock { try $0.forget(through: done) }
+            forgetDoneBatches()
             // Empty write-ahead logs: a database file restored from a backup after a clean stop is
             // then not refused for a log written for the file it replaced (`DatabaseFiles`).
             if !pipeline.hasUnapplied {
@@ -144,6 +143,12 @@ final class Flusher: Sendable {
     /// The generation through which the journal's batches are done with: applied, and shipped.
     private var doneGeneration: UInt64 {
         min(pipeline.appliedGeneration, shippedGeneration())
+    }
+
+    /// Deletes the journal's batches that are done with, as the next append would.
+    private func forgetDoneBatches() {
+        let done = doneGeneration
+        try? journal.withLock { try $0.forget(through: done) }
     }
 
     /// The last flush, with the error of applying batches if that fails now.
@@ -186,8 +191,7 @@ final class Flusher: Sendable {
             state.withLock { $0.lastHealthy = .now }
             // Quiet: the batches shipped and applied since the last append are deleted now rather
             // than by the next one, so that a daemon with nothing to flush gives a backlog's room back too.
-            let done = doneGeneration
-            try? journal.withLock { try $0.forget(through: done) }
+            forgetDoneBatches()
             compactJournal()
             return nil
         }

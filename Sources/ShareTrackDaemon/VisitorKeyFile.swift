@@ -31,9 +31,10 @@ enum VisitorKeyFile {
         var info = stat()
         if stat(path, &info) != 0 {
             guard errno == ENOENT, mayBeMissing else {
+                let missing = errno == ENOENT
                 throw Failure(description: "visitor_key_file \(path): \(String(cString: strerror(errno)))"
-                              + (errno == ENOENT ? " (a named key file is created only with a new database; put back the key this database was hashed with, "
-                                 + "or copy the one the other daemons use)" : ""))
+                              + (missing ? " (a named key file is created only with a new database; put back the key "
+                                 + "this database was hashed with, or copy the one the other daemons use)" : ""))
             }
             return nil
         }
