@@ -77,9 +77,9 @@ public final class Daemon: Sendable {
             _ = try UnixSocket.isStale(path)
         }
         try DatabaseFiles.checkBeforeOpen(databasePath: settings.database)
-        let firstStart = access(settings.database, F_OK) != 0
+        let hashesStored = VisitorHashMigration.hashesStored(inDatabaseAt: settings.database)
         let visitorKey = try VisitorKeyFile.load(settings.visitorKeyFile,
-                                                 mayCreate: settings.visitorKeyFileSetting == nil || firstStart)
+                                                 mayCreate: settings.visitorKeyFileSetting == nil || !hashesStored)
         let store = try Store(path: settings.database, visitorKey: visitorKey) { [logger, notifier] from, to in
             Self.announceMigration(of: settings.database, from: from, to: to, logger: logger, notifier: notifier)
         }

@@ -7,10 +7,11 @@ import ShareTrackCore
 /// The file is created at first start (32 bytes from the OS's secure random source, mode 0600,
 /// owned by the daemon's user): the default one whenever it is missing (a new database, or one
 /// restored without its key, which the database then notices), a file named in the configuration
-/// only with a new database. A named file missing beside a database that exists is refused: that
-/// database's hashes are of another key, likely the file a shared store's other daemons use, and
-/// a path mistyped or a volume not mounted would otherwise make every visitor look new. A file of
-/// another size, or one that group or others may read or write, stops the start.
+/// only with a database that holds no visitor hashes yet (a new one, or the first release's, whose
+/// migration hashes its visitor ids with it). A named file missing beside a database that holds
+/// hashes is refused: they are of another key, likely the file a shared store's other daemons use,
+/// and a path mistyped or a volume not mounted would otherwise make every visitor look new. A file
+/// of another size, or one that group or others may read or write, stops the start.
 enum VisitorKeyFile {
     /// A key file that cannot be used stops the start as a bad setting does (`visitor_key_file`).
     typealias Failure = SettingsLoader.Failure
@@ -33,7 +34,7 @@ enum VisitorKeyFile {
             guard errno == ENOENT, mayBeMissing else {
                 let missing = errno == ENOENT
                 throw Failure(description: "visitor_key_file \(path): \(String(cString: strerror(errno)))"
-                              + (missing ? " (a named key file is created only with a new database; put back the key "
+                              + (missing ? " (a named key file is created only with a database that holds no visitor hashes yet; put back the key "
                                  + "this database was hashed with, or copy the one the other daemons use)" : ""))
             }
             return nil

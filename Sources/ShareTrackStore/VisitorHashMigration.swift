@@ -1,3 +1,4 @@
+import Glibc
 import ShareTrackCore
 
 /// Schema version 3: visitor ids become keyed hashes, money becomes exact.
@@ -14,7 +15,22 @@ import ShareTrackCore
 ///
 /// The old tables' pages are overwritten with zeros as they are freed (`Store` runs with
 /// `secure_delete`), so no visitor id is left in the file.
-enum VisitorHashMigration {
+public enum VisitorHashMigration {
+    /// The schema version this migration brings a database to: the first whose file holds visitor hashes.
+    static let version: Int64 = 3
+
+    /// Whether the database at `path` holds visitor hashes, made with some key: not a file that
+    /// does not exist or is empty, nor one of the first release (visitor ids in clear, which its
+    /// migration hashes with the key given then). A file that cannot be read is taken to hold them.
+    public static func hashesStored(inDatabaseAt path: String) -> Bool {
+        guard access(path, F_OK) == 0 else { return false }
+        do {
+            return try Schema.userVersion(Database(path: path, mode: .readOnly)) >= version
+        } catch {
+            return true
+        }
+    }
+
     static func run(_ database: Database, _ key: VisitorKey) throws {
         try database.execute("""
             CREATE TABLE counters_v3 (

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ShareTrackStore
 import Testing
 
 /// Configuration as the contract fixes it: file, environment and flags, and the errors they give.
@@ -113,9 +114,30 @@ struct ConfigurationTests {
         let moved = directory + "/keys/elsewhere.key"
         let refused = try DaemonProcess(directory: directory, arguments: ["--visitor-key-file", moved], waitForReady: false)
         #expect(try refused.waitForExit() == 78)
-        #expect(refused.log.contains("visitor_key_file \(moved)") && refused.log.contains("created only with a new database"),
+        #expect(refused.log.contains("visitor_key_file \(moved)") && refused.log.contains("created only with a database that holds no visitor hashes yet"),
                 "\(refused.log)")
         #expect(!FileManager.default.fileExists(atPath: moved))
+    }
+
+    @Test("a named visitor_key_file missing beside a first-release database (visitor ids in clear) is created, and its visitors hashed with it")
+    func namedVisitorKeyFileForFirstRelease() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        do {
+            let old = try Database(path: directory + "/sharetrack.db", mode: .readWrite)
+            try old.execute("PRAGMA journal_mode = WAL;" + Database.releaseOneSchema)
+        }
+        let key = directory + "/keys/shared.key"
+        try FileManager.default.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: false)
+        let daemon = try DaemonProcess(directory: directory, arguments: ["--visitor-key-file", key])
+        var info = stat()
+        #expect(stat(key, &info) == 0 && info.st_size == 32 && info.st_mode & 0o777 == 0o600)
+        // The migrated visitor is not new: its next click on the share is not unique.
+        let click = #"{"type":"click","share":"tok-a","visitor":"visitor-in-clear-2","ts":"2026-11-27T20:30:00Z"}"#
+        #expect(try PrivacyTests.send(daemon, [click]) == [#"{"ok":true}"#])
+        let totals = try PrivacyTests.totals(daemon, "tok-a")
+        #expect(totals["clicks"] as? Int == 5 && totals["unique_clicks"] as? Int == 3, "\(totals)")
+        #expect(try daemon.stop() == 0)
+        #expect(try PrivacyTests.filesHolding("visitor-in-clear", in: daemon).isEmpty)
     }
 
     @Test("an ops_group that names no group is said in the log at start and on reload")

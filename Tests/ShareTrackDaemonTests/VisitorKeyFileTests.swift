@@ -38,7 +38,7 @@ struct VisitorKeyFileTests {
     @Test("a missing named file (beside a database that exists), a wrong size or a too-open mode stops the start, naming the file")
     func refused() {
         let cases: [(String, Bool, String)] = [
-            (directory + "/missing.key", false, "created only with a new database"),
+            (directory + "/missing.key", false, "created only with a database that holds no visitor hashes yet"),
             (write([UInt8](repeating: 1, count: 31), mode: 0o600), false, "exactly 32 bytes, not 31"),
             (write([UInt8](repeating: 1, count: 33), mode: 0o600), false, "exactly 32 bytes, not more"),
             (write([UInt8](repeating: 1, count: 32), mode: 0o640), false, "mode 0640"),

@@ -3,6 +3,42 @@ import ShareTrackStore
 /// Databases of older schema versions, made from one of the current version (to test the
 /// migrations and background builds from them), for the store's tests and the integration tests.
 extension Database {
+    /// The first release's schema (version 2), verbatim, with a few rows: visitor ids in clear, REAL values
+    /// (one of them the infinite sum the first release let two huge conversions make).
+    public static let releaseOneSchema = """
+        CREATE TABLE shares (
+            token TEXT PRIMARY KEY NOT NULL, advocate TEXT NOT NULL, venue TEXT NOT NULL, campaign TEXT,
+            network TEXT NOT NULL, followers INTEGER NOT NULL, tier TEXT NOT NULL, time INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX shares_by_advocate ON shares (advocate, time);
+        CREATE TABLE counters (
+            token TEXT NOT NULL, hour INTEGER NOT NULL, shares INTEGER NOT NULL DEFAULT 0,
+            reach INTEGER NOT NULL DEFAULT 0, clicks INTEGER NOT NULL DEFAULT 0,
+            unique_clicks INTEGER NOT NULL DEFAULT 0, bot_clicks INTEGER NOT NULL DEFAULT 0,
+            conversions INTEGER NOT NULL DEFAULT 0, value REAL NOT NULL DEFAULT 0, PRIMARY KEY (token, hour)
+        ) WITHOUT ROWID;
+        CREATE TABLE visitors (
+            token TEXT NOT NULL, visitor TEXT NOT NULL, PRIMARY KEY (token, visitor)
+        ) WITHOUT ROWID;
+        CREATE TABLE sources (
+            source TEXT PRIMARY KEY NOT NULL, highest_seq INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+            accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, duplicates INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO meta (key, value) VALUES ('generation', 4);
+        INSERT INTO meta (key, value) VALUES ('id', 77);
+        INSERT INTO shares VALUES ('tok-a', 'ann', 'bar', NULL, 'instagram', 1200, 'micro', 1795809600);
+        INSERT INTO counters VALUES ('tok-a', 498836, 1, 1200, 3, 2, 1, 2, 19.99);
+        INSERT INTO counters VALUES ('tok-a', 498838, 0, 0, 1, 1, 0, 1, 0.1);
+        INSERT INTO counters VALUES ('tok-b', 498837, 0, 0, 1, 1, 0, 2, 9e999);
+        INSERT INTO visitors VALUES ('tok-a', 'visitor-in-clear-1');
+        INSERT INTO visitors VALUES ('tok-a', 'visitor-in-clear-2');
+        INSERT INTO visitors VALUES ('tok-a', 'visitor-in-clear-3');
+        INSERT INTO visitors VALUES ('tok-b', 'visitor-in-clear-1');
+        INSERT INTO sources VALUES ('kiosk', 9, 1795809700, 8, 1, 0);
+        PRAGMA user_version = 2;
+        """
+
     /// Takes a database of the current version back to version 18: visitor pairs without their
     /// click's time, in the counter rows and kept apart.
     public func backToVersionEighteen() throws {
