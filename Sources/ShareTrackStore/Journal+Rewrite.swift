@@ -38,15 +38,13 @@ extension Journal {
     }
 
     /// Leaves out of the batches after `done` through `applied` the visitor pairs of clicks before
-    /// `cutoff` (`visitor_retention`), their old bytes overwritten (`secure_delete` for the
-    /// rewrite) and the write-ahead log truncated. Reads only the batches whose oldest pair is
+    /// `cutoff` (`visitor_retention`), their old bytes overwritten (`secure_delete`) and the
+    /// write-ahead log truncated. Reads only the batches whose oldest pair is
     /// before the cutoff.
     public func expireVisitors(before cutoff: Int64, after done: UInt64, through applied: UInt64) throws {
         let aged = try generations(where: "generation > ? AND generation <= ? AND coalesce(oldest_pair, 0) < ?",
                                    Int64(done), Int64(applied), cutoff)
         guard !aged.isEmpty else { return }
-        try database.execute("PRAGMA secure_delete = ON")
-        defer { try? database.execute("PRAGMA secure_delete = OFF") }
         try rewrite(aged, with: VisitorExpiry(cutoff: cutoff))
         try database.truncateLog()
     }

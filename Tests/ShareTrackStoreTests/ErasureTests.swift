@@ -178,6 +178,19 @@ import TestSupport
         #expect(try journal.batches().map(\.visitors.count) == [8002, 8000, 8000, 8002])
     }
 
+    @Test("the journal's batches done with are deleted with their bytes overwritten, also after a retention rewrite")
+    func doneBatchesOverwritten() throws {
+        let (file, journal) = try Self.storeAndJournal()
+        try journal.append(clicks(1, [("t1", "old-1", 10)]), forgettingThrough: 0)
+        try journal.expireVisitors(before: 15 * 3600, after: 0, through: 1)
+        try journal.append(clicks(2, [("t2", "done-2", 20)]), forgettingThrough: 0)
+        let hash = withUnsafeBytes(of: visitor("done-2").littleEndian) { Array($0) }
+        #expect(try filesHolding(hash, in: file.directory.path) != [])
+        try journal.forget(through: 2)
+        try journal.database.truncateLog()
+        #expect(try filesHolding(hash, in: file.directory.path) == [])
+    }
+
     @Test("retention deletes pairs of hours before the cut-off, in chunks, and returns them")
     func retention() throws {
         let file = try TemporaryDatabase()
