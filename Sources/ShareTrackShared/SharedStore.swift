@@ -150,8 +150,8 @@ public final class SharedStore {
     /// holds: nodes of before then shipped ids as sent (`e` and U+0301 for `é`), and the store has
     /// no migration that puts them in NFC (docs/protocol.md). Found among the share groups'
     /// advocates with a character outside ASCII: a scan of that table, for a command as rare as
-    /// `forget`. Swift compares strings by canonical equivalence,
-    /// which is what two spellings of one id share.
+    /// `forget`. Swift compares strings by canonical equivalence, which is what two spellings of
+    /// one id share.
     private func spellings(of id: String) throws(PostgresError) -> [String] {
         let others = try connection.query("SELECT DISTINCT advocate FROM \(GroupTable.shares.table) "
                                           + "WHERE advocate ~ '[^\\x01-\\x7f]' AND advocate <> $1", [id])
