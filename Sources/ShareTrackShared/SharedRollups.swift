@@ -176,22 +176,31 @@ enum SharedRollups {
         }.joined()
     }
 
-    /// `forget --advocate` in the group tables, one statement per table with an advocate: `$1`
-    /// the id, `$2` the pseudonym. A group whose renamed attributes are another group's already
-    /// merges into it (its rollup rows added to that group's, then deleted); the others are renamed.
-    /// A rename to the id itself changes nothing (a group is not merged into itself: that deleted it).
-    static var renameAdvocate: [String] {
-        GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
-            let others = groups.attributes.filter { $0 != "advocate" }.map { "n.\($0) = o.\($0)" }
+    /// The statements that rename id `$1` to `$2` in share attribute `column` (`advocate`, `venue`
+    /// or `campaign`): in the shares, in each group table with that column (`renameGroups`), and an
+    /// advocate in `tier_advocates` (from the renamed shares). For `forget --advocate` and the ids
+    /// put in NFC (`SharedCanonicalIds`), under the groups and fold locks held exclusively.
+    static func renaming(_ column: String) -> [String] {
+        ["UPDATE shares SET \(column) = $2 WHERE \(column) = $1"] + renameGroups(column)
+            + (column == "advocate" ? [TierAdvocates.renameSQL] : [])
+    }
+
+    /// One statement per group table with `column`: `$1` the id, `$2` its new name. A group whose
+    /// renamed attributes are another group's already merges into it (its rollup rows added to
+    /// that group's, then deleted); the others are renamed. A rename to the id itself changes
+    /// nothing (a group is not merged into itself: that deleted it).
+    private static func renameGroups(_ column: String) -> [String] {
+        GroupTable.all.filter { $0.attributes.contains(column) }.map { groups in
+            let others = groups.attributes.filter { $0 != column }.map { "n.\($0) = o.\($0)" }
             let moves = Rollup.all.filter { $0.groups.table == groups.table }.map { rollup in
                 let repeated = rollup.repeatedAttributes
                 let columns = rollup.key.map { $0 == "id" ? "m.new" : "r.\($0)" }
-                    + repeated.map { $0 == "advocate" ? "$2" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
+                    + repeated.map { $0 == column ? "$2" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
                 // The rows of the groups renamed in place repeat the new name too.
                 let renamed = repeated.isEmpty ? "" : """
                     , \(rollup.table)_renamed AS (
-                        UPDATE \(rollup.table) SET advocate = $2
-                        WHERE id IN (SELECT id FROM \(groups.table) WHERE advocate = $1) AND id NOT IN (SELECT old FROM merged)
+                        UPDATE \(rollup.table) SET \(column) = $2
+                        WHERE id IN (SELECT id FROM \(groups.table) WHERE \(column) = $1) AND id NOT IN (SELECT old FROM merged)
                     )
                     """
                 return """
@@ -208,12 +217,12 @@ enum SharedRollups {
             return """
                 WITH merged AS (
                     SELECT o.id AS old, n.id AS new FROM \(groups.table) o JOIN \(groups.table) n
-                        ON n.advocate = $2 AND \((others + ["true"]).joined(separator: " AND "))
-                    WHERE o.advocate = $1 AND o.id <> n.id
+                        ON n.\(column) = $2 AND \((others + ["true"]).joined(separator: " AND "))
+                    WHERE o.\(column) = $1 AND o.id <> n.id
                 )\(moves.joined())\(groups == .shares ? SharedRollupBuilds.restartSQL : ""), groups_dropped AS (
                     DELETE FROM \(groups.table) WHERE id IN (SELECT old FROM merged)
                 )
-                UPDATE \(groups.table) SET advocate = $2 WHERE advocate = $1 AND id NOT IN (SELECT old FROM merged)
+                UPDATE \(groups.table) SET \(column) = $2 WHERE \(column) = $1 AND id NOT IN (SELECT old FROM merged)
                 """
         }
     }

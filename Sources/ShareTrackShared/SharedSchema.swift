@@ -10,7 +10,8 @@
 /// from version 10 the rollup per advocate and campaign (`CampaignAdvocates`), whose rows hold
 /// their advocate and campaign from version 11 (`CampaignAdvocateRows`); from version 12 only the
 /// groups of stored shares (`CountedGroups`), whose indexes by place end with the network from
-/// version 13 (`PlaceIndexes`); from version 14 each visitor pair's click `time` (retention).
+/// version 13 (`PlaceIndexes`); from version 14 each visitor pair's click `time` (retention); from
+/// version 15 every id in NFC (`SharedCanonicalIds`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -110,6 +111,8 @@ enum SharedSchema {
         // Each visitor pair's click time, for `visitor_retention` to the minute (a pair shipped
         // before has its hour only: `SharedStore.deleteVisitors`).
         "ALTER TABLE visitors ADD COLUMN time bigint;",
+        // Every id in NFC: the locks here, the renames in Swift after it (`SharedCanonicalIds.run`).
+        SharedCanonicalIds.startSQL,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -134,8 +137,9 @@ enum SharedSchema {
                                     + "newer than this sharetrackd knows (\(currentVersion)); upgrade sharetrackd")
             }
             if version > 0 && version < currentVersion { beforeMigrating(version, currentVersion) }
-            for migration in migrations[version...] {
+            for (index, migration) in migrations.enumerated().dropFirst(version) {
                 try connection.execute(migration)
+                if index + 1 == SharedCanonicalIds.version { try SharedCanonicalIds.run(connection) }
             }
             try connection.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
                                  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(currentVersion)])

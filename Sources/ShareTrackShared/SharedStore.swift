@@ -129,33 +129,18 @@ public final class SharedStore {
 
     /// `forget`, in the store: a visitor's pairs deleted (counters stay), an advocate renamed (in
     /// the shares, the group tables and `tier_advocates`, under the groups and fold locks, `RollupLog.startShipment`;
-    /// the log holds tokens, not attributes), in every spelling the store holds it in (`spellings(of:)`).
+    /// the log holds tokens, not attributes). The store holds ids in NFC, as shipments carry them (`SharedCanonicalIds`).
     private func erase(_ erasures: [Erasure]) throws(PostgresError) {
         for erasure in erasures {
             switch erasure {
             case .visitor(let hash):
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
-                for spelling in try spellings(of: id) {
-                    try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", [spelling, pseudonym])
-                    for rename in SharedRollups.renameAdvocate + [TierAdvocates.renameSQL] {
-                        try connection.query(rename, [spelling, pseudonym])
-                    }
+                for rename in SharedRollups.renaming("advocate") {
+                    try connection.query(rename, [id, pseudonym])
                 }
             }
         }
-    }
-
-    /// `id` (in NFC, as ingest keeps ids since 2026-12-05), then the other spellings of it the store
-    /// holds: nodes of before then shipped ids as sent (`e` and U+0301 for `é`), and the store has
-    /// no migration that puts them in NFC (docs/protocol.md). Found among the share groups'
-    /// advocates with a character outside ASCII: a scan of that table, for a command as rare as
-    /// `forget`. Swift compares strings by canonical equivalence, which is what two spellings of
-    /// one id share.
-    private func spellings(of id: String) throws(PostgresError) -> [String] {
-        let others = try connection.query("SELECT DISTINCT advocate FROM \(GroupTable.shares.table) "
-                                          + "WHERE advocate ~ '[^\\x01-\\x7f]' AND advocate <> $1", [id])
-        return [id] + (0..<others.count).compactMap { others.string($0, 0) }.filter { $0 == id }
     }
 
     /// The shipment's rows into the tables, `$1` the node and the rows' columns after it

@@ -63,45 +63,6 @@ struct SharedForgetTests {
         #expect(try restarted.stop() == 0)
     }
 
-    @Test("forget --advocate renames the id in the store in each spelling it holds: a node of before ids were kept in NFC shipped them as sent")
-    func forgetEverySpelling() throws {
-        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "spellings")
-        let now = Int64(Date().timeIntervalSince1970)
-        let (composed, decomposed) = ("Zo\u{EB}", "Zoe\u{308}")
-        try daemon.send([TestEvent(token: "c1", kind: .share(advocate: composed, venue: "cafe", followers: 10), time: now),
-                         TestEvent(token: "c1", kind: .click(visitor: "v1", bot: false), time: now),
-                         TestEvent(token: "d1", kind: .share(advocate: "zq-old-node", venue: "cafe", followers: 20), time: now),
-                         TestEvent(token: "d1", kind: .click(visitor: "v2", bot: false), time: now)])
-        try daemon.waitUntilShipped()
-        // The store as such a node left it: d1's advocate decomposed in its share, its groups and the
-        // rows that repeat it, beside c1's composed one.
-        let connection = try store.connect()
-        try connection.execute("BEGIN; " + RollupLog.startShipment(renames: true))
-        try connection.query("UPDATE shares SET advocate = $2 WHERE advocate = $1", ["zq-old-node", decomposed])
-        for rename in SharedRollups.renameAdvocate + [TierAdvocates.renameSQL] {
-            try connection.query(rename, ["zq-old-node", decomposed])
-        }
-        try connection.execute("COMMIT")
-
-        let forget = try PrivacyTests.sharectl(daemon, ["forget", "--advocate", composed, "--json"])
-        let pseudonym = try #require((forget.json as? [String: Any])?["pseudonym"] as? String, "\(forget.stdout)")
-        try daemon.waitUntilShipped()
-        let tables = try connection.query("SELECT table_name FROM information_schema.columns "
-                                          + "WHERE column_name = 'advocate' AND table_schema = current_schema()")
-        #expect(tables.count >= 5)
-        for table in (0..<tables.count).compactMap({ tables.string($0, 0) }) {
-            let left = try connection.query("SELECT count(*) FROM \(table) WHERE advocate IN ($1, $2)", [composed, decomposed])
-            #expect(left.string(0, 0) == "0", "\(table)")
-        }
-        let top = try SharectlTests.sharectl(["top", "--db", store.cluster.conninfo(store.database), "--json"])
-        let rows = try #require(top.json as? [[String: Any]], "\(top.stderr)")
-        #expect(rows.count == 1 && rows.first?["advocate"] as? String == pseudonym, "\(top.stdout)")
-        #expect(rows.first?["shares"] as? Int == 2 && rows.first?["reach"] as? Int == 30 && rows.first?["clicks"] as? Int == 2,
-                "\(top.stdout)")
-        #expect(try daemon.stop() == 0)
-    }
-
     @Test("visitor_retention while shipping is held: a pair that comes of age leaves the journal's unshipped batches, and the store keeps only the others")
     func retentionWhileShippingWaits() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())

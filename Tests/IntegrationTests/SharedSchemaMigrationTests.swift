@@ -8,10 +8,11 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 14 back to version 13: visitor pairs without their click's time.
+    /// Takes a store from version 15 back to version 13 (version 15 changes no table): visitor pairs
+    /// without their click's time.
     static let backToVersionThirteen = "ALTER TABLE visitors DROP COLUMN time;\n"
 
-    /// Takes a store from version 14 back to version 12: also its share groups' indexes by venue and
+    /// Takes a store from version 15 back to version 12: also its share groups' indexes by venue and
     /// by campaign without the network.
     static let backToVersionTwelve = backToVersionThirteen + """
         DROP INDEX share_groups_by_venue_network, share_groups_by_campaign_network;
@@ -20,20 +21,20 @@ struct SharedSchemaMigrationTests {
 
         """
 
-    /// Takes a store from version 14 back to version 11: also no check of its share groups nor
+    /// Takes a store from version 15 back to version 11: also no check of its share groups nor
     /// their indexes by venue and by campaign, the guards wanting version 11.
     static let backToVersionEleven = backToVersionThirteen + "DELETE FROM meta WHERE key = '\(CountedGroups.check.key)';\n"
         + "DROP INDEX share_groups_by_venue_network, share_groups_by_campaign_network;\n"
         + SharedRollups.guardFunctions(version: 11, keeps: "the advocate and campaign in the rows of its rollup per advocate and campaign")
 
-    /// Takes a store from version 14 back to version 10: also the rollup per advocate and campaign
+    /// Takes a store from version 15 back to version 10: also the rollup per advocate and campaign
     /// without its advocate and campaign in each row (nor their index), the guards wanting version 10.
     static let backToVersionTen = backToVersionEleven + """
         ALTER TABLE rollup_campaign_advocates DROP COLUMN advocate, DROP COLUMN campaign;
 
         """ + SharedRollups.guardFunctions(version: 10, keeps: "a rollup per advocate and campaign")
 
-    /// Takes a store from version 14 back to version 9: also without the rollup per advocate and
+    /// Takes a store from version 15 back to version 9: also without the rollup per advocate and
     /// campaign, its groups and its build, the shipments' guard wanting version 9 and the folds'
     /// version 8 (version 9's again).
     static let backToVersionNine = backToVersionTen + """
@@ -44,29 +45,29 @@ struct SharedSchemaMigrationTests {
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "8",
                                       version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 14 back to version 8: also without `tier_advocates`, and the
+    /// Takes a store from version 15 back to version 8: also without `tier_advocates`, and the
     /// shipments' guard wanting version 8 (version 8's again).
     static let backToVersionEight = backToVersionNine + "DROP TABLE tier_advocates;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 14 back to version 7: also without `rollup_builds`, and the guards
+    /// Takes a store from version 15 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
     static let backToVersionSeven = backToVersionEight + "DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 14 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 15 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
     static let backToVersionSix = backToVersionSeven + "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
         + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 14 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 15 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 14 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 15 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"

@@ -1,0 +1,67 @@
+import ShareTrackCore
+
+/// Schema version 15: the ids that nodes of before 2026-12-05 shipped as they were sent (`e` and
+/// U+0301 for `é`) are put in Unicode NFC, as ingest keeps them since (`CanonicalText`) and as the
+/// local database's version 20 did (`CanonicalIdsMigration`). Before it, such an id's rows were an
+/// entry of their own in the store, which a filter, `advocate` or `forget` in the composed
+/// spelling did not find.
+///
+/// Each advocate, venue and campaign spelled otherwise than in NFC is renamed to its NFC
+/// spelling as `forget --advocate` renames an advocate (`SharedRollups.renaming`): where the
+/// renamed groups are groups already, they merge, their rollup rows summed (rollups being built
+/// start again). A source is renamed in each node's row, merged with the row of its NFC spelling
+/// if the node has one: the greater seq, time and counts (`SourceState.merged(with:)`; both are the
+/// producer's running totals). The rollup log holds tokens, the visitor pairs tokens and hashes.
+///
+/// The migration holds the groups lock and the fold's lock (no shipment numbers groups, no fold
+/// runs meanwhile); nodes of version 14 still connected ship ids in NFC already (their journals
+/// read them so, `BatchCodec`), so they are not refused. Most ids are ASCII: only the ids with a
+/// character outside it are read.
+enum SharedCanonicalIds {
+    static let version = 15
+
+    /// The migration's SQL: the locks a shipment that renames takes, and the setting a fold makes
+    /// (a venue's or a campaign's rename adds to `rollup_hour_places`, whose guard wants it);
+    /// `run` does the rest in the same transaction.
+    static let startSQL = RollupLog.startShipment(renames: true) + ";\n" + RollupHours.startFold + ";"
+
+    static func run(_ connection: PostgresConnection) throws(PostgresError) {
+        for column in ["advocate", "venue", "campaign"] {
+            for (spelling, canonical) in try renames(column, in: "shares", connection) {
+                for rename in SharedRollups.renaming(column) {
+                    try connection.query(rename, [spelling, canonical])
+                }
+            }
+        }
+        for (spelling, canonical) in try renames("source", in: "sources", connection) {
+            try connection.query(mergeSourceSQL, [spelling, canonical])
+        }
+    }
+
+    /// Each distinct value of `column` in `table` that is not in NFC, with its NFC spelling.
+    private static func renames(_ column: String, in table: String, _ connection: PostgresConnection)
+        throws(PostgresError) -> [(String, String)]
+    {
+        let found = try connection.query("SELECT DISTINCT \(column) FROM \(table) WHERE \(column) ~ '[^\\x01-\\x7f]'")
+        return (0..<found.count).compactMap { row in
+            guard let spelling = found.string(row, 0) else { return nil }
+            let canonical = CanonicalText.nfc(spelling)
+            // Bytes compared: Swift's `==` finds the two spellings equal.
+            return Array(canonical.utf8) == Array(spelling.utf8) ? nil : (spelling, canonical)
+        }
+    }
+
+    /// Source `$1`'s rows renamed `$2`, each merged with its node's row of `$2` if there is one.
+    private static let mergeSourceSQL = """
+        WITH renamed AS (DELETE FROM sources WHERE source = $1 RETURNING *)
+        INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
+        SELECT node, $2, highest_seq, last_seen, accepted, rejected, duplicates, test FROM renamed
+        ON CONFLICT (node, source) DO UPDATE SET
+            highest_seq = greatest(o.highest_seq, excluded.highest_seq),
+            last_seen = greatest(o.last_seen, excluded.last_seen),
+            accepted = greatest(o.accepted, excluded.accepted),
+            rejected = greatest(o.rejected, excluded.rejected),
+            duplicates = greatest(o.duplicates, excluded.duplicates),
+            test = greatest(o.test, excluded.test)
+        """
+}
