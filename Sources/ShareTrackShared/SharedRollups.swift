@@ -176,31 +176,46 @@ enum SharedRollups {
         }.joined()
     }
 
-    /// The statements that rename id `$1` to `$2` in share attribute `column` (`advocate`, `venue`
-    /// or `campaign`): in the shares, in each group table with that column (`renameGroups`), and an
-    /// advocate in `tier_advocates` (from the renamed shares). For `forget --advocate` and the ids
-    /// put in NFC (`SharedCanonicalIds`), under the groups and fold locks held exclusively.
+    /// The statements that rename ids in share attribute `column` (`advocate`, `venue` or
+    /// `campaign`), each old id to its new one (`renameParameters`): in the shares, in each group
+    /// table with that column (`renameGroups`), and advocates in `tier_advocates` (from the renamed
+    /// shares). For `forget --advocate` and the ids put in NFC (`SharedCanonicalIds`), under the
+    /// groups and fold locks held exclusively. The new ids are distinct and none is an old one, so
+    /// that no two groups become one in a statement (`SharedCanonicalIds` renames in rounds).
     static func renaming(_ column: String) -> [String] {
-        ["UPDATE shares SET \(column) = $2 WHERE \(column) = $1"] + renameGroups(column)
-            + (column == "advocate" ? [TierAdvocates.renameSQL] : [])
+        ["WITH \(renamesSQL) UPDATE shares s SET \(column) = r.new FROM renames r WHERE s.\(column) = r.old"]
+            + renameGroups(column) + (column == "advocate" ? [TierAdvocates.renameSQL] : [])
     }
 
-    /// One statement per group table with `column`: `$1` the id, `$2` its new name. A group whose
-    /// renamed attributes are another group's already merges into it (its rollup rows added to
-    /// that group's, then deleted); the others are renamed. A rename to the id itself changes
-    /// nothing (a group is not merged into itself: that deleted it).
+    /// The statements' parameters: the old ids and the new ones, as arrays.
+    static func renameParameters(_ renames: [(old: String, new: String)]) -> [String?] {
+        var (old, new) = (ArrayText(), ArrayText())
+        for rename in renames {
+            old.add(.text(rename.old))
+            new.add(.text(rename.new))
+        }
+        return [old.literal, new.literal]
+    }
+
+    /// The `renames (old, new)` of a `WITH`: a rename to the id itself changes nothing (a group is
+    /// not merged into itself: that deleted it).
+    static let renamesSQL = "renames AS (SELECT old, new FROM unnest($1::text[], $2::text[]) AS r (old, new) WHERE old <> new)"
+
+    /// One statement per group table with `column`. A group whose renamed attributes are another
+    /// group's already merges into it (its rollup rows added to that group's, then deleted); the
+    /// others are renamed.
     private static func renameGroups(_ column: String) -> [String] {
         GroupTable.all.filter { $0.attributes.contains(column) }.map { groups in
             let others = groups.attributes.filter { $0 != column }.map { "n.\($0) = o.\($0)" }
             let moves = Rollup.all.filter { $0.groups.table == groups.table }.map { rollup in
                 let repeated = rollup.repeatedAttributes
                 let columns = rollup.key.map { $0 == "id" ? "m.new" : "r.\($0)" }
-                    + repeated.map { $0 == column ? "$2" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
+                    + repeated.map { $0 == column ? "m.name" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
                 // The rows of the groups renamed in place repeat the new name too.
                 let renamed = repeated.isEmpty ? "" : """
                     , \(rollup.table)_renamed AS (
-                        UPDATE \(rollup.table) SET \(column) = $2
-                        WHERE id IN (SELECT id FROM \(groups.table) WHERE \(column) = $1) AND id NOT IN (SELECT old FROM merged)
+                        UPDATE \(rollup.table) t SET \(column) = r.new FROM \(groups.table) g JOIN renames r ON g.\(column) = r.old
+                        WHERE t.id = g.id AND t.id NOT IN (SELECT old FROM merged)
                     )
                     """
                 return """
@@ -215,14 +230,15 @@ enum SharedRollups {
                     """
             }
             return """
-                WITH merged AS (
-                    SELECT o.id AS old, n.id AS new FROM \(groups.table) o JOIN \(groups.table) n
-                        ON n.\(column) = $2 AND \((others + ["true"]).joined(separator: " AND "))
-                    WHERE o.\(column) = $1 AND o.id <> n.id
+                WITH \(renamesSQL), merged AS (
+                    SELECT o.id AS old, n.id AS new, r.new AS name FROM renames r
+                    JOIN \(groups.table) o ON o.\(column) = r.old
+                    JOIN \(groups.table) n ON n.\(column) = r.new AND \((others + ["true"]).joined(separator: " AND "))
                 )\(moves.joined())\(groups == .shares ? SharedRollupBuilds.restartSQL : ""), groups_dropped AS (
                     DELETE FROM \(groups.table) WHERE id IN (SELECT old FROM merged)
                 )
-                UPDATE \(groups.table) SET \(column) = $2 WHERE \(column) = $1 AND id NOT IN (SELECT old FROM merged)
+                UPDATE \(groups.table) g SET \(column) = r.new FROM renames r
+                WHERE g.\(column) = r.old AND g.id NOT IN (SELECT old FROM merged)
                 """
         }
     }

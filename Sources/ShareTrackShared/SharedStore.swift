@@ -137,7 +137,7 @@ public final class SharedStore {
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
                 for rename in SharedRollups.renaming("advocate") {
-                    try connection.query(rename, [id, pseudonym])
+                    try connection.query(rename, SharedRollups.renameParameters([(id, pseudonym)]))
                 }
             }
         }

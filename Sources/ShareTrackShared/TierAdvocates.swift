@@ -71,12 +71,13 @@ enum TierAdvocates {
         """
     }
 
-    /// After advocate `$1`'s shares were renamed `$2`: drops `$1`'s pairs and adds `$2`'s from its
-    /// stored shares (not by moving `$1`'s: during a fill, shares of `$1` whose group was not reached
-    /// yet have no pairs to move, and may now belong to a group of `$2` that was).
+    /// After the shares of the old advocates of `SharedRollups.renamesSQL` were renamed: drops the
+    /// old ones' pairs and adds the new ones' from their stored shares (not by moving the old
+    /// ones': during a fill, shares whose group was not reached yet have no pairs to move, and may
+    /// now belong to a group of the new advocate that was).
     static let renameSQL = """
-        WITH dropped AS (DELETE FROM tier_advocates WHERE advocate = $1 AND $1 <> $2)
-        \(add(from: "shares s", where: "s.advocate = $2"))
+        WITH \(SharedRollups.renamesSQL), dropped AS (DELETE FROM tier_advocates WHERE advocate IN (SELECT old FROM renames))
+        \(add(from: "shares s", where: "s.advocate IN (SELECT new FROM renames)"))
         """
 
     /// The number of advocates per tier.

@@ -10,6 +10,8 @@ import Testing
 struct SharedCanonicalIdsTests {
     static let composed = (advocate: "Zo\u{EB}", venue: "caf\u{E9}", campaign: "f\u{EA}te", source: "k-caf\u{E9}")
     static let decomposed = (advocate: "Zoe\u{308}", venue: "cafe\u{301}", campaign: "fe\u{302}te", source: "k-cafe\u{301}")
+    /// An advocate whose NFC spelling keeps a mark apart (`k\u{1EA1}\u{307}`), in two spellings not in NFC.
+    static let unordered = ["ka\u{323}\u{307}", "ka\u{307}\u{323}"]
 
     /// A batch of `node`'s next generation: a share of `token` with `ids`' advocate, venue and
     /// campaign (nil: `ids`' advocate at venue v0, no campaign), clicked `clicks` times, and the
@@ -47,6 +49,12 @@ struct SharedCanonicalIdsTests {
         try old[1].ship(Shipment([try Self.batch(old[1], "u2", Self.decomposed, clicks: 3, seq: 12)], batchTime: 0), caughtUp: true)
         try old[1].ship(Shipment([try Self.batch(old[1], "u3", Self.composed, atPlace: false, clicks: 5, seq: 6)],
                                  batchTime: 0), caughtUp: true)
+        // Two spellings of one id, neither in NFC (its marks in either order): merged in a second round.
+        for (index, advocate) in Self.unordered.enumerated() {
+            let ids = (advocate: advocate, venue: Self.composed.venue, campaign: Self.composed.campaign, source: "k-w")
+            try old[index].ship(Shipment([try Self.batch(old[index], "w\(index)", ids, clicks: 1, seq: 1)], batchTime: 0),
+                                caughtUp: true)
+        }
         try SharedRollupTests.expectExact(connection, &chain)
         let spelled = { (spelling: String) throws -> Int64 in
             try connection.query("""
@@ -58,17 +66,24 @@ struct SharedCanonicalIdsTests {
                 """, [spelling]).int64(0, 0)
         }
         let (decomposed, composed) = ([Self.decomposed.advocate, Self.decomposed.venue, Self.decomposed.campaign,
-                                       Self.decomposed.source],
+                                       Self.decomposed.source] + Self.unordered,
                                       [Self.composed.advocate, Self.composed.venue, Self.composed.campaign, Self.composed.source])
         #expect(try decomposed.allSatisfy { try spelled($0) > 0 } && composed.allSatisfy { try spelled($0) > 0 })
 
         try connection.execute("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
         _ = try SharedSchemaMigrationTests.migrated(cluster, database, from: 14)
-        #expect(try decomposed.map(spelled) == [0, 0, 0, 0])
+        #expect(try decomposed.map(spelled) == [0, 0, 0, 0, 0, 0])
+        // A node of version 14 (or one of before ids were kept in NFC) still connected: its
+        // shipments refused; folds as before.
+        try SharedSchemaMigrationTests.expectRefused(connection, shipmentVersion: CountedGroups.version, foldVersion: 11)
         try SharedRollupTests.expectExact(connection, &chain)
         for node in old { try node.fold() }
         try SharedRollupTests.expectExact(connection, &chain)
-        #expect(try connection.query("SELECT count(*) FROM share_groups WHERE venue = $1", [Self.composed.venue]).int64(0, 0) == 1)
+        // Zoë's group and the one of both unordered spellings.
+        #expect(try connection.query("SELECT count(*) FROM share_groups WHERE venue = $1", [Self.composed.venue]).int64(0, 0) == 2)
+        let merged = try connection.query("SELECT advocate, shares, clicks FROM rollup_advocate_totals JOIN advocate_alone_groups "
+                                          + "USING (id) WHERE advocate = $1", [CanonicalText.nfc(Self.unordered[0])])
+        #expect(merged.count == 1 && merged.int64(0, 1) == 2 && merged.int64(0, 2) == 2)
         // The advocate by its NFC spelling: every share and click of both spellings.
         let advocate = SharedRollupTests.answer(SharedQueries(connection),
                                                 ControlRequest(command: .advocate, query: Query(id: Self.composed.advocate)))
@@ -76,7 +91,7 @@ struct SharedCanonicalIdsTests {
         let top = ControlRequest(command: .top, query: Query(filter: QueryFilter(venue: Self.composed.venue,
                                                                                  campaign: Self.composed.campaign)))
         let answer = SharedRollupTests.answer(SharedQueries(connection), top)
-        #expect(answer.contains("\"clicks\":5") && answer.contains("\"shares\":2"), "\(answer)")
+        #expect(answer.contains("\"clicks\":5") && answer.contains("\"shares\":2") && answer.contains("\"clicks\":2"), "\(answer)")
         SharedRollupTests.expectSameAnswers(connection, [top] + SharedRollupTests.topRequests(
             QueryFilter(campaign: Self.composed.campaign), limits: [1, 3]))
         // The source: one row per node, the greater seq and counts of its two spellings.

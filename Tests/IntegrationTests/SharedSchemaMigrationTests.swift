@@ -109,10 +109,11 @@ struct SharedSchemaMigrationTests {
             }
         }
         let shipment = "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"
-        let attempts = [("shipment_version', '\(shipmentVersion)", shipment), ("fold_version', '\(foldVersion)", RollupLog.foldStatement)]
-        for (setting, statement) in attempts {
+        let attempts = [("shipment_version', '\(shipmentVersion)", shipment, SharedCanonicalIds.version),
+                        ("fold_version', '\(foldVersion)", RollupLog.foldStatement, CountedGroups.version)]
+        for (setting, statement, wanted) in attempts {
             let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
-            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CountedGroups.version)") == true
+            #expect(refused?.isTransient == false && refused?.message.contains("schema version \(wanted)") == true
                     && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
         }
     }
@@ -235,7 +236,7 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(CountedGroups.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(SharedCanonicalIds.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
