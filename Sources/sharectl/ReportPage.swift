@@ -19,7 +19,7 @@ struct ReportPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-        <title>\(HTML.escape("ShareTrack report: " + rangeText + (filterTexts.isEmpty ? "" : " (" + filterTexts.joined(separator: ", ") + ")")))</title>
+        <title>\(HTML.escape(title))</title>
         <style>
         \(ReportStyle.css)
         </style>
@@ -44,14 +44,22 @@ struct ReportPage {
         """
     }
 
+    /// The range and the filters, each id between U+2068 and U+2069 (first strong isolate, pop
+    /// directional isolate: a title holds no `<bdi>`).
+    var title: String {
+        let filters = self.filters.map { "\($0.name): \u{2068}\($0.value)\u{2069}" }
+        return "ShareTrack report: " + rangeText + (filters.isEmpty ? "" : " (" + filters.joined(separator: ", ") + ")")
+    }
+
     private var header: String {
-        let filters = filterTexts.isEmpty ? ["all venues, campaigns, networks and tiers"] : filterTexts
+        let filters = self.filters.isEmpty ? ["all venues, campaigns, networks and tiers"]
+            : self.filters.map { "\(HTML.escape($0.name)): <bdi>\(HTML.escape($0.value))</bdi>" }
         return """
             <header class="top">
             <p class="eyebrow">ShareTrack</p>
             <h1>Advocate engagement report</h1>
             <p class="range" id="report-range">\(HTML.escape(rangeText))</p>
-            <ul class="filters" aria-label="filters">\(filters.map { "<li>\(HTML.escape($0))</li>" }.joined())</ul>
+            <ul class="filters" aria-label="filters">\(filters.map { "<li>\($0)</li>" }.joined())</ul>
             </header>
             """
     }
@@ -86,10 +94,11 @@ struct ReportPage {
         }
     }
 
-    var filterTexts: [String] {
+    /// The filters given, each named.
+    var filters: [(name: String, value: String)] {
         let filter = data.filter
         return [("venue", filter.venue), ("campaign", filter.campaign), ("network", filter.network),
-                ("tier", filter.tier?.rawValue)].compactMap { name, value in value.map { "\(name): \($0)" } }
+                ("tier", filter.tier?.rawValue)].compactMap { name, value in value.map { (name, $0) } }
     }
 
     /// `27 Nov 2026, 14:00`.

@@ -62,7 +62,7 @@ struct ReportSections {
             rows: data.advocates.enumerated().map { index, advocate in
                 let totals = advocate.row.totals
                 return [.integer(Int64(index + 1)), .text(advocate.row.name), .text(advocate.tier),
-                        .text(advocate.venue + (advocate.otherVenues > 0 ? " (+\(advocate.otherVenues))" : "")),
+                        .text(advocate.venue, note: advocate.otherVenues > 0 ? " (+\(advocate.otherVenues))" : ""),
                         .integer(totals.shares), .integer(totals.uniqueClicks), .rate(totals.engagementRate),
                         .integer(totals.conversions), .money(totals.value)]
             })

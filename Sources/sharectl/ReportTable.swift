@@ -3,8 +3,10 @@ import ShareTrackCore
 /// A table of the report page: the numbers of a chart, for print and screen readers. Number cells
 /// carry their exact value in `data-value`.
 struct ReportTable {
+    /// Text cells hold ids (or the page's own labels), each isolated from the text around it
+    /// (`<bdi>`), so that a right-to-left mark in an id does not reorder the `note` after it.
     enum Cell {
-        case text(String)
+        case text(String, note: String = "")
         /// Text after a colour swatch.
         case swatch(String, color: String)
         case integer(Int64)
@@ -43,10 +45,10 @@ extension ReportTable.Cell {
 
     var html: String {
         switch self {
-        case .text(let text):
-            "<td class=\"text\">\(HTML.escape(text))</td>"
+        case .text(let text, let note):
+            "<td class=\"text\"><bdi>\(HTML.escape(text))</bdi>\(HTML.escape(note))</td>"
         case .swatch(let text, let color):
-            "<td class=\"text\"><span class=\"swatch\" style=\"background:\(color)\"></span>\(HTML.escape(text))</td>"
+            "<td class=\"text\"><span class=\"swatch\" style=\"background:\(color)\"></span><bdi>\(HTML.escape(text))</bdi></td>"
         case .integer(let value):
             "<td class=\"num\" data-value=\"\(value)\">\(Formatting.integer(value))</td>"
         case .rate(let value):

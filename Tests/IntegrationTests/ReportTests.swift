@@ -107,7 +107,9 @@ struct ReportTests {
         #expect(day.bodyText.contains("vs previous"))
 
         let filtered = try Self.report(daemon, ["--since", "24h", "--venue", ReportFixture.comma, "--tier", "nano"] + socket)
-        #expect(filtered.title.contains("venue: \(ReportFixture.comma)") && filtered.title.contains("tier: nano"))
+        // Each id isolated (U+2068 … U+2069): a right-to-left mark in one reorders nothing after it.
+        #expect(filtered.title.contains("venue: \u{2068}\(ReportFixture.comma)\u{2069}")
+                && filtered.title.contains("tier: \u{2068}nano\u{2069}"), "\(filtered.title)")
         #expect(filtered.kpis["shares"] == "1")
         #expect(filtered.bodyText.contains("hold no data to compare with"))
         #expect(try daemon.stop() == 0)
@@ -212,13 +214,13 @@ struct ReportTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("a top advocate's venue is where most of their shares in the range are; (+N) counts the other venues they shared at")
+    @Test("a top advocate's venue is where most of their shares in the range are; (+N) counts the other venues they shared at, apart from the id")
     func advocateVenues() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let earlier = TestEvent.rfc3339(Int64(Date().timeIntervalSince1970) - 3 * 3600)
         let lines = [
-            #"{"type":"share","share":"v-old","advocate":"ann","venue":"bar-zq","network":"x","followers":10,"ts":"\#(earlier)"}"#,
-            #"{"type":"share","share":"v-new","advocate":"ann","venue":"cafe-zq","network":"x","followers":10}"#,
+            #"{"type":"share","share":"v-old","advocate":"ann","venue":"bar-zq\u202e","network":"x","followers":10,"ts":"\#(earlier)"}"#,
+            #"{"type":"share","share":"v-new","advocate":"ann","venue":"cafe-zq\u202e","network":"x","followers":10}"#,
             #"{"type":"click","share":"v-old","visitor":"a"}"#, #"{"type":"click","share":"v-new","visitor":"b"}"#,
         ]
         #expect(try LineClient(path: daemon.ingestSocket).exchange(lines).allSatisfy { $0 == #"{"ok":true}"# })
@@ -227,6 +229,9 @@ struct ReportTests {
         #expect(hour.bodyText.contains("cafe-zq") && !hour.bodyText.contains("(+1)"), "\(hour.bodyText)")
         let day = try Self.report(daemon, ["--socket", daemon.controlSocket, "--since", "24h"])
         #expect(day.bodyText.contains("(+1)"), "\(day.bodyText)")
+        // The venue (its right-to-left override included) isolated from the count after it.
+        let html = try String(contentsOfFile: daemon.directory + "/report.html", encoding: .utf8)
+        #expect(html.contains("<bdi>bar-zq\u{202E}</bdi> (+1)</td>") || html.contains("<bdi>cafe-zq\u{202E}</bdi> (+1)</td>"))
         #expect(try daemon.stop() == 0)
     }
 
