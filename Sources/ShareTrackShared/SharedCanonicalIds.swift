@@ -19,9 +19,9 @@ import ShareTrackStore
 ///
 /// The migration holds the groups lock and the fold's lock (no shipment numbers groups, no fold
 /// runs meanwhile), and the shipments' guard wants version 15 from then on: a node of before
-/// 2026-12-05 still connected would ship ids as sent, so its next shipment is refused (as is one of
-/// version 12-14, which ships ids in NFC but cannot tell); folds are unchanged, and so is their
-/// guard. Most ids are ASCII: only the ids with a character outside it are read.
+/// 2026-12-05 still connected would ship ids as sent, so its next shipment is refused (and so is
+/// one of schema versions 12-14, whose shipments may hold ids in NFC but cannot say so); folds are
+/// unchanged, and so is their guard. Most ids are ASCII: only the ids with a character outside it are read.
 enum SharedCanonicalIds {
     /// The version whose way of shipping the shipments' guard lets through.
     static let version = 15
