@@ -27,7 +27,8 @@ struct SourcesCommand: ControlCommand {
 
     // Unconditional, like `top --limit`: `--limit -1` is then a bad count, not a missing value.
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("List this many producers, the most recently seen first (at most \(Queries.maxSourcesLimit)).",
+            help: ArgumentHelp("List this many producers, the most recently seen first (default: \(Queries.defaultSourcesLimit); "
+                               + "at most \(Queries.maxSourcesLimit)).",
                                valueName: "n"),
             transform: ArgumentValue.count)
     var limit = Queries.defaultSourcesLimit
