@@ -280,22 +280,29 @@ final class Shipper: Sendable {
             logger.notice(from == 0 ? "shared store: created its schema" : "shared store: migrated its schema",
                           metadata: ["from": "\(from)", "to": "\(to)", "ms": "\(Int(took.seconds * 1000))"])
         }
-        let held = try store.shippedGeneration()
+        let held = try store.lastShipped()
         if let held { try checkSameStream(held) }
-        state.withLock { $0.shipped = held ?? $0.shipped }
+        state.withLock { $0.shipped = held?.generation ?? $0.shipped }
         buildProgress.withLock { $0 = SharedBuildProgress() }
         return store
     }
 
-    /// Refuses a store that holds a batch of this node newer than the node's last: its database was
+    /// Refuses a store that holds a batch of this node newer than the node's last, or one of a
+    /// generation the journal holds that the node committed at another time: its database was
     /// restored from a backup (or copied), and numbers its new batches from the backup's
     /// generation on; the store would take those whose generations it holds for retries of what
-    /// it has, and drop them.
-    private func checkSameStream(_ held: UInt64) throws(PostgresError) {
+    /// it has, and drop them. The second is a node restored while the store was down, which has
+    /// committed past the store's generation by the time it connects. (A batch the store took
+    /// whose answer was lost is still journaled, committed at the time the store holds.)
+    private func checkSameStream(_ held: (generation: UInt64, batchTime: Int64)) throws {
         let committed = committedGeneration()
-        guard held > committed else { return }
-        throw PostgresError(sqlState: "55000", message: "the shared store holds node \(node) up to generation \(held), "
-                            + "but this database has committed only \(committed) (restored from a backup, or copied?): "
+        let journaled = try reader.withLock { try $0.commitTime(of: held.generation) }
+        let restored = held.generation > committed ? "this database has committed only \(committed)"
+            : journaled.flatMap { $0 == held.batchTime ? nil
+                : "this database committed its batch \(held.generation) at \(RFC3339.format($0)), not at \(RFC3339.format(held.batchTime))" }
+        guard let restored else { return }
+        throw PostgresError(sqlState: "55000", message: "the shared store holds node \(node) up to generation "
+                            + "\(held.generation), but \(restored) (restored from a backup, or copied?): "
                             + "its new batches would be taken for ones the store has; run it under a new node name")
     }
 

@@ -47,10 +47,16 @@ public final class SharedStore {
 
     /// The last generation of this node the store holds; nil if the node has never shipped.
     public func shippedGeneration() throws(PostgresError) -> UInt64? {
-        let row = try connection.query("SELECT database_id, generation FROM nodes WHERE node = $1", [node])
+        try lastShipped()?.generation
+    }
+
+    /// The last generation of this node the store holds and when the node committed it (seconds
+    /// since the epoch, the node's clock); nil if the node has never shipped.
+    public func lastShipped() throws(PostgresError) -> (generation: UInt64, batchTime: Int64)? {
+        let row = try connection.query("SELECT database_id, generation, batch_time FROM nodes WHERE node = $1", [node])
         guard row.count > 0 else { return nil }
         try checkDatabase(row.int64(0, 0))
-        return UInt64(row.int64(0, 1))
+        return (UInt64(row.int64(0, 1)), row.int64(0, 2))
     }
 
     /// Ships `shipment` in one transaction; returns the generation the store now holds for this

@@ -17,6 +17,7 @@ public final class JournalReader {
     private let read: Statement
     private let summary: Statement
     private let oldest: Statement
+    private let commitTime: Statement
     private let visitorKey: VisitorKey
 
     /// `visitorKey` hashes the visitor ids of batches the first release journaled (`BatchCodec`).
@@ -31,6 +32,7 @@ public final class JournalReader {
         summary = try database.prepare(
             "SELECT count(*), coalesce(sum(events), 0), min(time) FROM summary WHERE generation > ?")
         oldest = try database.prepare("SELECT min(generation) FROM journal")
+        commitTime = try database.prepare("SELECT time FROM summary WHERE generation = ?")
     }
 
     /// The batches after `generation`, oldest first, as many as hold about `maxRows` rows (at
@@ -62,6 +64,14 @@ public final class JournalReader {
         defer { oldest.reset() }
         guard try oldest.step(), !oldest.isNull(0) else { return nil }
         return UInt64(oldest.int64(0))
+    }
+
+    /// When batch `generation` was committed (seconds since the epoch); nil if the journal does
+    /// not hold it.
+    public func commitTime(of generation: UInt64) throws -> Int64? {
+        defer { commitTime.reset() }
+        try commitTime.bind([.integer(Int64(generation))])
+        return try commitTime.step() && !commitTime.isNull(0) ? commitTime.int64(0) : nil
     }
 
     public func backlog(after generation: UInt64) throws -> Backlog {

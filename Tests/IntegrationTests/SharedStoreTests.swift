@@ -329,6 +329,42 @@ struct SharedStoreTests {
         #expect(try renamed.stop() == 0)
     }
 
+    @Test("a node restored from a backup while the store is down, which commits past the store's generation before it connects, is refused too; under a new node name it ships every batch")
+    func restoredWhileStoreDownIsRefused() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let daemon = try store.daemon(node: "late")
+        try daemon.send([SharedStoreFixture.share("b1")])
+        try daemon.waitUntilShipped()
+        let backup = daemon.directory + "/backup.db"
+        #expect(try SharectlTests.sharectl(["backup", backup, "--socket", daemon.controlSocket]).status == 0)
+        for token in ["b2", "b3", "b4"] { try daemon.send([SharedStoreFixture.share(token)]) }
+        try daemon.waitUntilShipped()
+        #expect(try daemon.stop() == 0)
+        try FileManager.default.removeItem(atPath: daemon.database)
+        try FileManager.default.copyItem(atPath: backup, toPath: daemon.database)
+
+        // The store unreachable (nothing listens on port 9): the restored node takes six batches,
+        // its generations past the store's, committed in a later second than the store's last.
+        sleep(1)
+        let down = try DaemonProcess(directory: daemon.directory, arguments: [
+            "--visitor-key-file", store.keyFile, "--flush-interval", "0.1", "--node", "late",
+            "--shared-store", "postgresql://127.0.0.1:9/none?connect_timeout=1", "--shared-store-password-file", store.passwordFile,
+        ])
+        for index in 1...6 { #expect(try down.send([SharedStoreFixture.share("c\(index)")]) == ["ok"]) }
+        #expect(try down.stop() == 0)
+
+        let restored = try store.daemon(node: "late", directory: daemon.directory)
+        #expect(try eventually(timeout: 10) {
+            (try restored.sharedStore()["last_error"] as? String)?.contains("restored from a backup") == true
+        }, "\((try? restored.sharedStore()) ?? [:])")
+        #expect(try store.shareTokens() == "b1,b2,b3,b4")
+        #expect(try restored.stop() == 0)
+        let renamed = try store.daemon(node: "late-again", directory: daemon.directory)
+        try renamed.waitUntilShipped()
+        #expect(try store.shareTokens() == "b1,b2,b3,b4,c1,c2,c3,c4,c5,c6")
+        #expect(try renamed.stop() == 0)
+    }
+
     @Test("reset-source on a node resets the source's highest seq in the store too")
     func resetSourceReachesTheStore() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
