@@ -303,27 +303,33 @@ struct SharedStoreTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("a node restored from a backup is refused by the store, which holds later batches of it, saying why; under a new node name it ships what it takes from then on")
-    func restoredNodeIsRefused() throws {
-        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "restored")
+    /// The directory of a daemon named `node` that shipped share b1, was backed up, then shipped
+    /// each of `later` in a batch of its own, and was stopped: its database replaced by the backup,
+    /// as the README's restore does.
+    static func restoredFromBackup(_ store: SharedStoreFixture, node: String, later: [String]) throws -> String {
+        let daemon = try store.daemon(node: node)
         try daemon.send([SharedStoreFixture.share("b1")])
         try daemon.waitUntilShipped()
         let backup = daemon.directory + "/backup.db"
         #expect(try SharectlTests.sharectl(["backup", backup, "--socket", daemon.controlSocket]).status == 0)
-        try daemon.send([SharedStoreFixture.share("b2")])
+        for token in later { try daemon.send([SharedStoreFixture.share(token)]) }
         try daemon.waitUntilShipped()
         #expect(try daemon.stop() == 0)
-        // The README's restore: the backup put in the database's place while the daemon is stopped.
         try FileManager.default.removeItem(atPath: daemon.database)
         try FileManager.default.copyItem(atPath: backup, toPath: daemon.database)
+        return daemon.directory
+    }
 
-        let restored = try store.daemon(node: "restored", directory: daemon.directory)
+    @Test("a node restored from a backup is refused by the store, which holds later batches of it, saying why; under a new node name it ships what it takes from then on")
+    func restoredNodeIsRefused() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        let directory = try Self.restoredFromBackup(store, node: "restored", later: ["b2"])
+        let restored = try store.daemon(node: "restored", directory: directory)
         #expect(try restored.send([SharedStoreFixture.share("b3")]) == ["ok"])
         #expect(try eventually(timeout: 10) { (try restored.sharedStore()["last_error"] as? String)?.contains("restored from a backup") == true },
                 "\((try? restored.sharedStore()) ?? [:])")
         #expect(try restored.stop() == 0)
-        let renamed = try store.daemon(node: "restored-again", directory: daemon.directory)
+        let renamed = try store.daemon(node: "restored-again", directory: directory)
         try renamed.waitUntilShipped()
         #expect(try store.shareTokens() == "b1,b2,b3")
         #expect(try renamed.stop() == 0)
@@ -332,34 +338,25 @@ struct SharedStoreTests {
     @Test("a node restored from a backup while the store is down, which commits past the store's generation before it connects, is refused too; under a new node name it ships every batch")
     func restoredWhileStoreDownIsRefused() throws {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        let daemon = try store.daemon(node: "late")
-        try daemon.send([SharedStoreFixture.share("b1")])
-        try daemon.waitUntilShipped()
-        let backup = daemon.directory + "/backup.db"
-        #expect(try SharectlTests.sharectl(["backup", backup, "--socket", daemon.controlSocket]).status == 0)
-        for token in ["b2", "b3", "b4"] { try daemon.send([SharedStoreFixture.share(token)]) }
-        try daemon.waitUntilShipped()
-        #expect(try daemon.stop() == 0)
-        try FileManager.default.removeItem(atPath: daemon.database)
-        try FileManager.default.copyItem(atPath: backup, toPath: daemon.database)
+        let directory = try Self.restoredFromBackup(store, node: "late", later: ["b2", "b3", "b4"])
 
         // The store unreachable (nothing listens on port 9): the restored node takes six batches,
         // its generations past the store's, committed in a later second than the store's last.
         sleep(1)
-        let down = try DaemonProcess(directory: daemon.directory, arguments: [
+        let down = try DaemonProcess(directory: directory, arguments: [
             "--visitor-key-file", store.keyFile, "--flush-interval", "0.1", "--node", "late",
             "--shared-store", "postgresql://127.0.0.1:9/none?connect_timeout=1", "--shared-store-password-file", store.passwordFile,
         ])
         for index in 1...6 { #expect(try down.send([SharedStoreFixture.share("c\(index)")]) == ["ok"]) }
         #expect(try down.stop() == 0)
 
-        let restored = try store.daemon(node: "late", directory: daemon.directory)
+        let restored = try store.daemon(node: "late", directory: directory)
         #expect(try eventually(timeout: 10) {
             (try restored.sharedStore()["last_error"] as? String)?.contains("restored from a backup") == true
         }, "\((try? restored.sharedStore()) ?? [:])")
         #expect(try store.shareTokens() == "b1,b2,b3,b4")
         #expect(try restored.stop() == 0)
-        let renamed = try store.daemon(node: "late-again", directory: daemon.directory)
+        let renamed = try store.daemon(node: "late-again", directory: directory)
         try renamed.waitUntilShipped()
         #expect(try store.shareTokens() == "b1,b2,b3,b4,c1,c2,c3,c4,c5,c6")
         #expect(try renamed.stop() == 0)
