@@ -47,7 +47,8 @@ extension Store {
     /// Removes the partial files that backups a killed daemon cut short left in the directory of
     /// `path` (each as large as its copy had grown, with its rollback journal), whatever their
     /// final name: `NAME.partial-` and the six letters and digits of `mkstemp`, a regular file,
-    /// empty or a SQLite database, that no backup holds locked.
+    /// empty or a SQLite database, that no backup holds locked (`flock`) and no other process
+    /// has open in a SQLite transaction (`heldBySQLite`).
     private static func removeAbandonedPartials(of path: String) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
@@ -67,9 +68,18 @@ extension Store {
             var header = [UInt8](repeating: 0, count: 16)
             guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
                   info.st_size == 0 || (read(fd, &header, 16) == 16 && header == Array("SQLite format 3\0".utf8)),
-                  flock(fd, LOCK_EX | LOCK_NB) == 0  // else a backup is writing it
+                  flock(fd, LOCK_EX | LOCK_NB) == 0,  // else a backup is writing it
+                  !heldBySQLite(fd)
             else { continue }
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(candidate + suffix) }
         }
+    }
+
+    /// Whether another process holds one of the locks SQLite takes on a database file (POSIX
+    /// record locks on its lock bytes, at 1 GiB: SQLite's `PENDING_BYTE` and the 511 after it)
+    /// while a connection reads or writes it.
+    private static func heldBySQLite(_ fd: Int32) -> Bool {
+        var lock = flock(l_type: Int16(F_WRLCK), l_whence: Int16(SEEK_SET), l_start: 0x4000_0000, l_len: 512, l_pid: 0)
+        return fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != Int16(F_UNLCK)
     }
 }

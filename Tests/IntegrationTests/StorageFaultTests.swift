@@ -282,7 +282,7 @@ struct StorageFaultTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("a backup removes the partial files that backups a kill cut short left in its directory, not one a backup is writing, nor other files")
+    @Test("a backup removes the partial files that backups a kill cut short left in its directory, not one a backup is writing, nor one another process has open in a SQLite transaction, nor other files")
     func abandonedBackupPartials() throws {
         let daemon = try DaemonProcess(arguments: ["--flush-interval", "0.2"])
         let directory = daemon.directory + "/backups"
@@ -302,10 +302,15 @@ struct StorageFaultTests {
         let writing = open(directory + "/b.db.partial-Wr1t1n", O_RDONLY)
         defer { close(writing) }
         #expect(flock(writing, LOCK_EX) == 0)
+        // A database of that name shape that this process writes in a transaction of its own.
+        let used = try Database(path: directory + "/data.partial-Us3d42", mode: .readWrite)
+        try used.execute("BEGIN IMMEDIATE; CREATE TABLE t (x)")
         let written = try SharectlTests.sharectl(["backup", directory + "/b.db", "--socket", daemon.controlSocket])
         #expect(written.status == 0, "\(written.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-            == ["b.db", "b.db.partial-Wr1t1n", "b.db.partial-v1.bak", "notes.partial-Zz9zZ9"])
+            == ["b.db", "b.db.partial-Wr1t1n", "b.db.partial-v1.bak", "data.partial-Us3d42", "data.partial-Us3d42-journal",
+                "notes.partial-Zz9zZ9"])
+        try used.execute("COMMIT")
         #expect(try daemon.stop() == 0)
     }
 
