@@ -60,13 +60,16 @@ demo: build
 
 # The tests' temporary directories (databases, sockets, PostgreSQL clusters: a few hundred MB) go
 # under one of this run's, removed afterwards, pass or fail; 1777 like /tmp, since the PostgreSQL
-# servers run as another user.
+# servers run as another user. Removed once no cluster runs there: each cluster's watcher stops it
+# within a second or two of the test process's exit (removed under it, a server ran on for minutes).
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) manuals CONFIGURATION=debug
 	@scratch=$$(mktemp -d /tmp/sharetrack-tests.XXXXXX) && chmod 1777 $$scratch && \
 		echo "TMPDIR=$$scratch $(SWIFT) test" && TMPDIR=$$scratch $(SWIFT) test; \
-		status=$$?; rm -rf $$scratch; exit $$status
+		status=$$?; \
+		for second in $$(seq 30); do ls $$scratch/*/data/postmaster.pid >/dev/null 2>&1 || break; sleep 1; done; \
+		rm -rf $$scratch; exit $$status
 
 # Long reliability variants (docs/reliability.md): 200,000 events through 8 kill -9s, 5 million
 # shares, 2.1 million pending rows, 32 stalled writers, a 3-million-row export, 2 million
