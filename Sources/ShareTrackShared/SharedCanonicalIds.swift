@@ -8,7 +8,7 @@ import ShareTrackStore
 /// spelling did not find.
 ///
 /// Each advocate, venue and campaign spelled otherwise than in NFC is renamed to its NFC
-/// spelling with the statements of `forget --advocate` (`SharedRollups.renaming`), all of a column
+/// spelling with the statements of `forget --advocate` (`SharedRollups.rename`), all of a column
 /// at once: where the renamed groups are groups already, they merge, their rollup rows summed
 /// (rollups being built start again). Two spellings of one NFC id that are both not in it (rare:
 /// marks in another order) are renamed in rounds, one of them per round, so that no two groups
@@ -45,9 +45,7 @@ enum SharedCanonicalIds {
         }
         for (column, renames) in zip(columns, found) {
             for round in rounds(renames) {
-                for rename in SharedRollups.renaming(column) {
-                    try connection.query(rename, SharedRollups.renameParameters(round))
-                }
+                try SharedRollups.rename(column, round, on: connection)
             }
         }
         for (spelling, canonical) in try renames("source", in: "sources", connection) {

@@ -176,25 +176,25 @@ enum SharedRollups {
         }.joined()
     }
 
-    /// The statements that rename ids in share attribute `column` (`advocate`, `venue` or
-    /// `campaign`), each old id to its new one (`renameParameters`): in the shares, in each group
-    /// table with that column (`renameGroups`), and advocates in `tier_advocates` (from the renamed
-    /// shares). For `forget --advocate` and the ids put in NFC (`SharedCanonicalIds`), under the
-    /// groups and fold locks held exclusively. The new ids are distinct and none is an old one, so
-    /// that no two groups become one in a statement (`SharedCanonicalIds` renames in rounds).
-    static func renaming(_ column: String) -> [String] {
-        ["WITH \(renamesSQL) UPDATE shares s SET \(column) = r.new FROM renames r WHERE s.\(column) = r.old"]
-            + renameGroups(column) + (column == "advocate" ? [TierAdvocates.renameSQL] : [])
-    }
-
-    /// The statements' parameters: the old ids and the new ones, as arrays.
-    static func renameParameters(_ renames: [(old: String, new: String)]) -> [String?] {
+    /// Renames ids in share attribute `column` (`advocate`, `venue` or `campaign`), each old id to
+    /// its new one: in the shares, in each group table with that column (`renameGroups`), and
+    /// advocates in `tier_advocates` (from the renamed shares), one statement each with the old and
+    /// new ids bound as two arrays. For `forget --advocate` and the ids put in NFC
+    /// (`SharedCanonicalIds`), under the groups and fold locks held exclusively. The new ids are
+    /// distinct and none is an old one, so that no two groups become one in a statement
+    /// (`SharedCanonicalIds` renames in rounds).
+    static func rename(_ column: String, _ renames: [(old: String, new: String)],
+                       on connection: PostgresConnection) throws(PostgresError) {
         var (old, new) = (ArrayText(), ArrayText())
         for rename in renames {
             old.add(.text(rename.old))
             new.add(.text(rename.new))
         }
-        return [old.literal, new.literal]
+        let statements = ["WITH \(renamesSQL) UPDATE shares s SET \(column) = r.new FROM renames r WHERE s.\(column) = r.old"]
+            + renameGroups(column) + (column == "advocate" ? [TierAdvocates.renameSQL] : [])
+        for statement in statements {
+            try connection.query(statement, [old.literal, new.literal])
+        }
     }
 
     /// The `renames (old, new)` of a `WITH`: a rename to the id itself changes nothing (a group is

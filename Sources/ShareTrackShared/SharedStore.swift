@@ -142,9 +142,7 @@ public final class SharedStore {
             case .visitor(let hash):
                 try connection.query("DELETE FROM visitors WHERE visitor = $1", [String(Int64(bitPattern: hash))])
             case .advocate(let id, let pseudonym):
-                for rename in SharedRollups.renaming("advocate") {
-                    try connection.query(rename, SharedRollups.renameParameters([(id, pseudonym)]))
-                }
+                try SharedRollups.rename("advocate", [(id, pseudonym)], on: connection)
             }
         }
     }
