@@ -111,8 +111,14 @@ enum SharedSchema {
         // Each visitor pair's click time, for `visitor_retention` to the minute (a pair shipped
         // before has its hour only: `SharedStore.deleteVisitors`).
         "ALTER TABLE visitors ADD COLUMN time bigint;",
-        // Every id in NFC: the locks here, the renames in Swift after it (`SharedCanonicalIds.run`).
+        // Every id in NFC: the locks here, the renames in Swift after it (`continuations`).
         SharedCanonicalIds.startSQL,
+    ]
+
+    /// Work in Swift that finishes a migration after its SQL, in the same transaction, by the
+    /// version the migration brings the store to.
+    static let continuations: [Int: @Sendable (PostgresConnection) throws(PostgresError) -> Void] = [
+        SharedCanonicalIds.version: SharedCanonicalIds.run,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -139,7 +145,7 @@ enum SharedSchema {
             if version > 0 && version < currentVersion { beforeMigrating(version, currentVersion) }
             for (index, migration) in migrations.enumerated().dropFirst(version) {
                 try connection.execute(migration)
-                if index + 1 == SharedCanonicalIds.version { try SharedCanonicalIds.run(connection) }
+                try continuations[index + 1]?(connection)
             }
             try connection.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
                                  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(currentVersion)])
