@@ -66,13 +66,14 @@ enum SharedCanonicalIds {
         }
     }
 
-    /// `renames` in rounds, each with one rename to each new id (keyed by its bytes).
+    /// `renames` in rounds, each with one rename to each new id (all in NFC, where Swift's
+    /// canonical equality is that of their bytes).
     private static func rounds(_ renames: [(old: String, new: String)]) -> [[(old: String, new: String)]] {
         var rounds: [[(old: String, new: String)]] = []
-        var taken: [[UInt8]: Int] = [:]
+        var taken: [String: Int] = [:]
         for rename in renames {
-            let round = taken[Array(rename.new.utf8), default: 0]
-            taken[Array(rename.new.utf8)] = round + 1
+            let round = taken[rename.new, default: 0]
+            taken[rename.new] = round + 1
             if round == rounds.count { rounds.append([]) }
             rounds[round].append(rename)
         }
