@@ -296,11 +296,15 @@ final class Shipper: Sendable {
     /// whose answer was lost is still journaled, committed at the time the store holds.)
     private func checkSameStream(_ held: (generation: UInt64, batchTime: Int64)) throws {
         let committed = committedGeneration()
-        let journaled = try reader.withLock { try $0.commitTime(of: held.generation) }
-        let restored = held.generation > committed ? "this database has committed only \(committed)"
-            : journaled.flatMap { $0 == held.batchTime ? nil
-                : "this database committed its batch \(held.generation) at \(RFC3339.format($0)), not at \(RFC3339.format(held.batchTime))" }
-        guard let restored else { return }
+        let restored: String
+        if held.generation > committed {
+            restored = "this database has committed only \(committed)"
+        } else if let journaled = try reader.withLock({ try $0.commitTime(of: held.generation) }), journaled != held.batchTime {
+            restored = "this database committed its batch \(held.generation) at \(RFC3339.format(journaled)), "
+                + "not at \(RFC3339.format(held.batchTime))"
+        } else {
+            return
+        }
         throw PostgresError(sqlState: "55000", message: "the shared store holds node \(node) up to generation "
                             + "\(held.generation), but \(restored) (restored from a backup, or copied?): "
                             + "its new batches would be taken for ones the store has; run it under a new node name")
