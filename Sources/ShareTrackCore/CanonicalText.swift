@@ -11,6 +11,13 @@ public enum CanonicalText {
         return composed ? text : text.precomposedStringWithCanonicalMapping
     }
 
+    /// `text` in NFC where that is another spelling of it (other bytes: Swift's `==` finds the two
+    /// equal); nil where `text` is in NFC already.
+    public static func respelled(_ text: String) -> String? {
+        let canonical = nfc(text)
+        return canonical.utf8.elementsEqual(text.utf8) ? nil : canonical
+    }
+
     /// The text of valid UTF-8 `bytes`, in NFC.
     static func nfc(_ bytes: UnsafeRawBufferPointer) -> String {
         let text = String(decoding: bytes, as: UTF8.self)

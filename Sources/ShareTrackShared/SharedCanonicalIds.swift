@@ -59,10 +59,7 @@ enum SharedCanonicalIds {
     {
         let found = try connection.query("SELECT DISTINCT \(column) FROM \(table) WHERE \(column) ~ '[^\\x01-\\x7f]'")
         return (0..<found.count).compactMap { row in
-            guard let spelling = found.string(row, 0) else { return nil }
-            let canonical = CanonicalText.nfc(spelling)
-            // Bytes compared: Swift's `==` finds the two spellings equal.
-            return Array(canonical.utf8) == Array(spelling.utf8) ? nil : (spelling, canonical)
+            found.string(row, 0).flatMap { spelling in CanonicalText.respelled(spelling).map { (spelling, $0) } }
         }
     }
 
@@ -83,14 +80,6 @@ enum SharedCanonicalIds {
     /// Source `$1`'s rows renamed `$2`, each merged with its node's row of `$2` if there is one.
     private static let mergeSourceSQL = """
         WITH renamed AS (DELETE FROM sources WHERE source = $1 RETURNING *)
-        INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
-        SELECT node, $2, highest_seq, last_seen, accepted, rejected, duplicates, test FROM renamed
-        ON CONFLICT (node, source) DO UPDATE SET
-            highest_seq = greatest(o.highest_seq, excluded.highest_seq),
-            last_seen = greatest(o.last_seen, excluded.last_seen),
-            accepted = greatest(o.accepted, excluded.accepted),
-            rejected = greatest(o.rejected, excluded.rejected),
-            duplicates = greatest(o.duplicates, excluded.duplicates),
-            test = greatest(o.test, excluded.test)
+        \(SourceRows.upsertSQL(node: "node", source: "$2", from: "renamed") { "greatest(o.\($0), excluded.\($0))" })
         """
 }

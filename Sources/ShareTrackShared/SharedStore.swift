@@ -210,14 +210,6 @@ public final class SharedStore {
         ), logged AS (
             INSERT INTO rollup_log SELECT * FROM adjusted WHERE \(Rows.counted)
         )
-        INSERT INTO sources AS o (node, source, highest_seq, last_seen, accepted, rejected, duplicates, test)
-        SELECT $1, source, highest_seq, last_seen, accepted, rejected, duplicates, test FROM ship_sources
-        ON CONFLICT (node, source) DO UPDATE SET
-            highest_seq = excluded.highest_seq,
-            last_seen = excluded.last_seen,
-            accepted = excluded.accepted,
-            rejected = excluded.rejected,
-            duplicates = excluded.duplicates,
-            test = excluded.test
+        \(SourceRows.upsertSQL(node: "$1", source: "source", from: "ship_sources") { "excluded.\($0)" })
         """
 }

@@ -36,8 +36,7 @@ enum CanonicalIdsMigration {
         let remove = try database.prepare("DELETE FROM sources WHERE source = ?")
         let replace = try database.prepare(Rows.replaceSourceSQL)
         for (source, state) in rows {
-            let canonical = CanonicalText.nfc(source)
-            guard bytes(canonical) != bytes(source) else { continue }
+            guard let canonical = CanonicalText.respelled(source) else { continue }
             try find.bind([.text(canonical)])
             let merged = try find.rows { SourceState(row: $0) }.first.map { $0.merged(with: state) } ?? state
             try remove.bind([.text(source)])
@@ -56,17 +55,12 @@ enum CanonicalIdsMigration {
         let update = try database.prepare("UPDATE shares SET advocate = ?2, venue = ?3, campaign = ?4 WHERE token = ?1")
         var changed = false
         for (token, values) in rows {
-            let canonical = values.map { $0.map(CanonicalText.nfc) }
-            guard canonical.map(bytes) != values.map(bytes) else { continue }
-            try update.bind([.text(token)] + canonical.map { .text($0) })
+            let respelled = values.map { $0.flatMap(CanonicalText.respelled) }
+            guard respelled.contains(where: { $0 != nil }) else { continue }
+            try update.bind([.text(token)] + zip(respelled, values).map { .text($0 ?? $1) })
             try update.run()
             changed = true
         }
         return changed
-    }
-
-    /// The UTF-8 of `text`, to compare: Swift's `==` finds two spellings of one text equal.
-    private static func bytes(_ text: String?) -> [UInt8]? {
-        text.map { Array($0.utf8) }
     }
 }
