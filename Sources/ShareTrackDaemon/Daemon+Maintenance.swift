@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import Logging
 import ShareTrackCore
+import ShareTrackStore
 
 /// The changing control commands that maintain the data (`reset-source`, `backup`), and what the
 /// daemon does when its database is removed or replaced under it.
@@ -54,6 +55,11 @@ extension Daemon {
         }
         guard access(path, F_OK) != 0 else {
             throw ControlError(.badRequest, "\(path) exists already; a backup never replaces a file")
+        }
+        // Left by a database once at that path: read with the backup, they would make it another one.
+        if let stale = DatabaseFiles.companions(of: path).first {
+            throw ControlError(.badRequest, "\(stale) exists (left by a database once at \(path)), and it would be read "
+                               + "with the backup as part of it: remove it, or choose another path")
         }
         flusher.backup(to: path, visitorKey: visitorKey) { [logger] result in
             switch result {

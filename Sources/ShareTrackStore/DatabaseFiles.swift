@@ -99,6 +99,15 @@ public struct DatabaseFiles: Sendable {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
+    /// The files beside a database at `databasePath` that SQLite or the daemon would read with it,
+    /// of those that exist: its log and rollback journal (SQLite applies them to the file when it
+    /// opens it), and the daemon's journal with its log (applied to the tables at a start).
+    public static func companions(of databasePath: String) -> [String] {
+        let journal = Journal.path(of: databasePath)
+        return [databasePath + "-wal", databasePath + "-shm", databasePath + "-journal", journal, journal + "-wal",
+                journal + "-shm"].filter { access($0, F_OK) == 0 }
+    }
+
     /// Refuses to open a database whose `-wal` was not written for it: SQLite would apply that log
     /// to the file and corrupt it. A log that holds data belongs to the file the journal recorded
     /// at the last start (the database moved or copied over by another file has another inode),

@@ -10,7 +10,8 @@ struct BackupCommand: ControlCommand {
             The daemon writes FILE itself (so it must be in a directory the daemon may write, \
             e.g. /var/lib/sharetrack/backups under the systemd unit): one self-contained SQLite \
             file holding every line acknowledged before the command, the journal applied. It can \
-            be read with --db and restored as the database (see the README). FILE must not exist. \
+            be read with --db and restored as the database (see the README). FILE must not exist, \
+            nor files a database once at that path left beside it (FILE-wal, FILE.journal, ...). \
             Needs root or the daemon's ops_group.
             """)
 

@@ -44,6 +44,16 @@ struct MaintenanceTests {
         // A second backup to the same file is refused; the first stays whole.
         let again = try Self.sharectl(daemon, ["backup", file])
         #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again.stderr)")
+        // So is one to a path where a database once was and left its log or journal: SQLite (and a
+        // daemon started on the backup) would read them as part of it.
+        let second = daemon.directory + "/backups/two.db"
+        for leftover in ["-wal", "-journal", ".journal"] {
+            try "stale".write(toFile: second + leftover, atomically: false, encoding: .utf8)
+            let refused = try Self.sharectl(daemon, ["backup", second])
+            #expect(refused.status != 0 && refused.stderr.contains(second + leftover + " exists"), "\(refused.stderr)")
+            #expect(access(second, F_OK) != 0)
+            unlink(second + leftover)
+        }
         // A directory that is not there is named as the backup's, not as a database.
         let nowhere = try Self.sharectl(daemon, ["backup", daemon.directory + "/missing/b.db"])
         #expect(nowhere.status != 0 && nowhere.stderr.contains("cannot write the backup " + daemon.directory + "/missing/b.db")
