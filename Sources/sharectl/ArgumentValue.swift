@@ -16,7 +16,7 @@ enum ArgumentValue {
 
     private static func pointInTime(_ text: String, roundingUp: Bool) throws -> PointInTime {
         guard let time = PointInTime(text, roundingUp: roundingUp) else {
-            throw ValidationError("expected a duration before now (90m, 24h, 7d, 1h30m) "
+            throw ValidationError("expected a duration before now (90m, 24h, 7d, 2w, 1h30m) "
                                   + "or an RFC 3339 time (2026-11-27T20:00:00Z)")
         }
         return time

@@ -49,7 +49,7 @@ struct DatabaseOption: ParsableArguments {
 /// `--since` and `--until`.
 struct TimeRangeOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Count from this time on, rounded down to the hour: a duration before now (90m, 24h, 7d) or an RFC 3339 time.",
+        "Count from this time on, rounded down to the hour: a duration before now (90m, 24h, 7d, 2w, 1h30m) or an RFC 3339 time.",
         valueName: "time"), transform: ArgumentValue.pointInTime)
     var since: PointInTime?
 
