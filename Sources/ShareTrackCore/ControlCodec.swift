@@ -23,12 +23,13 @@ public enum ControlCodec {
     }
 
     public static func decodeRequest(_ line: [UInt8]) throws(ControlError) -> ControlRequest {
-        if let name = JSONDuplicateKeys.first(in: line) {
-            throw ControlError(.badJSON, "the member name \(ResponseLine.quoted(name)) appears twice in one object")
-        }
+        if let problem = syntaxProblem(line) { throw ControlError(.badJSON, problem) }
         let data = Data(line)
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ControlError(.badJSON, "a request is one JSON object on one line")
+            // One JSON object, but Foundation's reader takes no number beyond a double's range and
+            // no nesting past its depth limit.
+            throw ControlError(.badRequest, "not a control request: it holds a number beyond the range of a double, "
+                               + "or objects and arrays nested too deep")
         }
         do {
             return try decoder().decode(ControlRequest.self, from: data).canonical
@@ -36,6 +37,20 @@ public enum ControlCodec {
             throw ControlError(.badRequest, "not a control request: \(RequestProblem.describe(error, in: object))")
         } catch {
             throw ControlError(.badRequest, "not a control request: \(error)")
+        }
+    }
+
+    /// Why `line` is not one JSON object naming each member once (at any depth), checked as ingest
+    /// checks a line (`JSONScanner`: where and what is wrong); nil where it is.
+    private static func syntaxProblem(_ line: [UInt8]) -> String? {
+        line.withUnsafeBytes { bytes -> String? in
+            guard ByteScan.isValidUTF8(bytes) else { return "a request is UTF-8 text, and this one is not valid UTF-8" }
+            do throws(JSONError) {
+                try JSONScanner.checkObject(bytes)
+                return nil
+            } catch {
+                return "a request is one JSON object on one line: \(error.message)"
+            }
         }
     }
 

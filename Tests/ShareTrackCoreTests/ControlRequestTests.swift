@@ -71,7 +71,7 @@ struct ControlRequestTests {
     func distinctNames() throws {
         let request = try Self.decode(#"{"command":"top","query":{"by":"query","filter":{"venue":"command"}},"x":{"command":1}}"#)
         #expect(request.query?.by == "query")
-        #expect(JSONDuplicateKeys.first(in: Array(#"{"a":"\"a\"","b":{"a":1},"c":["a","a"]}"#.utf8)) == nil)
+        #expect(try Self.decode(#"{"command":"status","a":"\"a\"","b":{"a":1},"c":["a","a"]}"#).command == .status)
     }
 
     @Test("text that is not JSON is bad_json; JSON that is not a request is bad_request")
@@ -80,6 +80,30 @@ struct ControlRequestTests {
         #expect(Self.code(#"{"command":"sta"#) == .badJSON)
         #expect(Self.code(#"{"command":"bogus"}"#) == .badRequest)
         #expect(Self.code(#"{"command":"top","query":{"limit":1e30}}"#) == .badRequest)
+    }
+
+    static let unreadable = ControlError(.badRequest, "not a control request: it holds a number beyond the range of a double, "
+                                         + "or objects and arrays nested too deep")
+
+    @Test("bad_json says where and what is wrong, as ingest does; JSON Foundation cannot read is bad_request", arguments: [
+        (#"{"command":"status","x":"\ud800"}"#,
+         ControlError(.badJSON, "a request is one JSON object on one line: invalid JSON at byte 26: unpaired surrogate escape")),
+        (#"{"command":"status"} x"#,
+         ControlError(.badJSON, "a request is one JSON object on one line: invalid JSON at byte 22: unexpected data after the object")),
+        (#"{"command":"status","x":{"a":1,"\u0061":2}}"#,
+         ControlError(.badJSON, "a request is one JSON object on one line: invalid JSON at byte 32: repeated member name")),
+        (#"{"command":"status","x":1e999}"#, unreadable),
+        (#"{"command":"status","x":"# + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000) + "}", unreadable),
+    ])
+    func precise(request: String, error: ControlError) {
+        #expect(throws: error) { try ControlCodec.decodeRequest(Array(request.utf8)) }
+    }
+
+    @Test("a request that is not UTF-8 is bad_json, saying so")
+    func notUTF8() {
+        #expect(throws: ControlError(.badJSON, "a request is UTF-8 text, and this one is not valid UTF-8")) {
+            try ControlCodec.decodeRequest(Array(#"{"command":"status","x":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8))
+        }
     }
 
     @Test("times outside years 1 to 9999 are refused, not overflowed", arguments: [
