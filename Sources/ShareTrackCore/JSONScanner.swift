@@ -244,10 +244,12 @@ struct JSONScanner {
         guard isAtEnd else { throw JSONError(offset: index, reason: "unexpected data after the object") }
     }
 
-    /// Checks that `bytes` (valid UTF-8) are one JSON object (with whitespace around it) whose
-    /// objects, its own and the nested ones, each name a member once, as a line is checked.
+    /// Checks that `bytes` (valid UTF-8) are one JSON object (with whitespace around it, and
+    /// perhaps a byte order mark first) whose objects, its own and the nested ones, each name a
+    /// member once, as a line is checked.
     static func checkObject(_ bytes: UnsafeRawBufferPointer) throws(JSONError) {
-        var scanner = JSONScanner(bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: bytes.count)
+        let bom = ByteScan.byteOrderMark(bytes)
+        var scanner = JSONScanner((bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!) + bom, count: bytes.count - bom)
         var names = Set<[UInt8]>()
         try scanner.object { name, _ in names.insert(Array(name)).inserted }
     }

@@ -99,6 +99,11 @@ struct ControlRequestTests {
         #expect(throws: error) { try ControlCodec.decodeRequest(Array(request.utf8)) }
     }
 
+    @Test("a request may start with a byte order mark, as an ingest line may")
+    func byteOrderMark() throws {
+        #expect(try ControlCodec.decodeRequest([0xEF, 0xBB, 0xBF] + Array(#"{"command":"flush"}"#.utf8)).command == .flush)
+    }
+
     @Test("a request that is not UTF-8 is bad_json, saying so")
     func notUTF8() {
         #expect(throws: ControlError(.badJSON, "a request is UTF-8 text, and this one is not valid UTF-8")) {
