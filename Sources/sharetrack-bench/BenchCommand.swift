@@ -14,7 +14,8 @@ struct BenchCommand: ParsableCommand {
             clicks and 0.3 conversions per share with Zipf-like popularity, 70% of clicks with a \
             visitor id, event times over the last 7 days; --advocates and --days change those), encodes it before timing, and sends it over \
             several producer connections with source and seq, pipelined with a window of unacknowledged \
-            lines. By default it starts the sharetrackd next to its own executable on a temporary \
+            lines; a line answered overloaded is sent again after 100 ms, with the lines after it (which \
+            the daemon refuses until it comes), as a producer does. By default it starts the sharetrackd next to its own executable on a temporary \
             directory; with --socket it targets a running daemon (and --control for its status).
 
             It reports events/s from the first byte to the last answer, answer latency percentiles, \
@@ -191,6 +192,7 @@ struct BenchCommand: ParsableCommand {
             machine: machine,
             eventsSent: workload.events, eventsAnswered: outcome.acknowledged, ok: outcome.ok,
             duplicates: outcome.duplicates, rejected: outcome.rejected, firstRejection: outcome.firstRejection,
+            overloaded: outcome.overloaded,
             daemonCounted: before.flatMap { before in after.map { Self.answered($0) - Self.answered(before) } },
             daemonOrphans: before.flatMap { before in after.map { Int($0.totals.orphans - before.totals.orphans) } },
             seconds: outcome.seconds, eventsPerSecond: Double(outcome.acknowledged) / outcome.seconds,

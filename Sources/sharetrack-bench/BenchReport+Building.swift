@@ -94,8 +94,13 @@ extension BenchReport {
         table.add("answers: ok / duplicate / rejected",
                   "\(Format.integer(ok)) / \(Format.integer(duplicates)) / \(Format.integer(rejected))",
                   "\(Format.integer(eventsSent)) ok", check(ok == eventsSent))
+        if overloaded > 0 {
+            table.add("  answered overloaded, sent again", Format.integer(overloaded), "", "")
+        }
         if let daemonCounted {
-            table.add("  counted by the daemon", Format.integer(daemonCounted), Format.integer(eventsSent), check(daemonCounted == eventsSent))
+            // Each `overloaded` answer is a rejected line to the daemon.
+            table.add("  counted by the daemon", Format.integer(daemonCounted), Format.integer(eventsSent + overloaded),
+                      check(daemonCounted == eventsSent + overloaded))
         }
         if let daemonOrphans { table.add("  orphans (click before share)", Format.integer(daemonOrphans), "", "") }
         let latencyTarget = interval.map { $0 * 1000 + 100 }

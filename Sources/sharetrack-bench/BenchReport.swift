@@ -68,6 +68,8 @@ struct BenchReport: Codable {
     var duplicates: Int
     var rejected: Int
     var firstRejection: String?
+    /// Answers `overloaded`: the bench sent each such line (and the lines after it) again.
+    var overloaded: Int
     /// Lines the daemon counted during the run (accepted + duplicate + rejected, from `status`).
     var daemonCounted: Int?
     var daemonOrphans: Int?

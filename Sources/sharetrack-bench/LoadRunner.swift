@@ -3,7 +3,9 @@ import Histogram
 
 /// Sends a workload's streams over one connection each, pipelined with a window of unacknowledged
 /// lines (or paced at a fixed rate), reads the answers, and times every line from the moment its
-/// last byte was written to the moment its answer was read.
+/// last byte was written to the moment its answer was read. Like a producer that keeps the
+/// contract, it sends a line answered `overloaded`, and every line after it, again (after
+/// `Producer.retryDelay`): the daemon refuses a source's later seqs until the refused one comes.
 ///
 /// One thread drives every connection with `poll(2)`, so the load generator takes as little CPU as
 /// it can from the daemon it measures (this machine has two cores).
@@ -29,6 +31,8 @@ struct LoadRunner {
         var duplicates = 0
         var rejected = 0
         var firstRejection: String?
+        /// Answers `overloaded` (each line then sent again; not in `acknowledged`).
+        var overloaded = 0
         /// Microseconds from a line's last byte written to its answer read.
         var latency = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
                                         numberOfSignificantValueDigits: .three)
@@ -58,10 +62,15 @@ struct LoadRunner {
             var throttled = false
             for index in producers.indices {
                 let stream = workload.streams[index]
+                producers[index].goBackIfRefused(stream, now: now)
                 var allowed = min(stream.lineCount, producers[index].acknowledged + options.window)
                 if let perConnectionRate {
                     let due = Int(perConnectionRate * Double(now - start) / 1e9) + 1
                     if due < allowed { allowed = due; throttled = true }
+                }
+                if producers[index].isHeldBack(at: now) {
+                    allowed = producers[index].written + (producers[index].sent > producers[index].lineStart(stream) ? 1 : 0)
+                    throttled = true
                 }
                 producers[index].byteLimit = allowed > 0 ? stream.lineEnds[allowed - 1] : 0
                 var events = Int16(POLLIN)
@@ -113,6 +122,11 @@ private struct Producer {
     var acknowledged = 0
     /// The start of an answer line whose `\n` has not arrived yet.
     var partial: [UInt8] = []
+    /// The first line answered `overloaded`, while the lines written after it are answered
+    /// (refused too); then it and they are sent again, from `retryAt` (monotonic ns) on.
+    var refusedFrom: Int?
+    var retryAt: UInt64 = 0
+    static let retryDelay: UInt64 = 100_000_000
 
     init(fd: Int32, lines: Int) {
         self.fd = fd
@@ -120,7 +134,26 @@ private struct Producer {
         writtenAt = [UInt64](repeating: 0, count: lines)
     }
 
-    var isDone: Bool { acknowledged == lines }
+    var isDone: Bool { acknowledged == lines && refusedFrom == nil }
+
+    /// Whether it writes no new line now: one was refused, or it waits to send them again (the
+    /// rest of a line begun is written, so that the daemon does not take it with the next one).
+    func isHeldBack(at now: UInt64) -> Bool { refusedFrom != nil || now < retryAt }
+
+    /// Where the next line to write starts in `stream`.
+    func lineStart(_ stream: Workload.Stream) -> Int {
+        written == 0 ? 0 : stream.lineEnds[written - 1]
+    }
+
+    /// Once every line written after a refused one is answered, goes back to that one.
+    mutating func goBackIfRefused(_ stream: Workload.Stream, now: UInt64) {
+        guard let first = refusedFrom, acknowledged == written, sent == lineStart(stream) else { return }
+        written = first
+        acknowledged = first
+        sent = lineStart(stream)
+        refusedFrom = nil
+        retryAt = now + Self.retryDelay
+    }
 
     mutating func write(_ stream: Workload.Stream) throws {
         while sent < byteLimit {
@@ -179,8 +212,13 @@ private struct Producer {
         guard acknowledged < written else {
             throw UnixSocket.Failure("an answer arrived for a line not sent yet", errno: EPROTO)
         }
+        defer { acknowledged += 1 }
+        if line.starts(with: #"{"ok":false,"error":"overloaded""#.utf8) {
+            refusedFrom = refusedFrom ?? acknowledged
+            outcome.overloaded += 1
+            return
+        }
         outcome.latency.record(max(1, (now - writtenAt[acknowledged]) / 1_000))
-        acknowledged += 1
         outcome.acknowledged += 1
         if line.count == 11 {  // {"ok":true}
             outcome.ok += 1

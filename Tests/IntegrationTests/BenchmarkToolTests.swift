@@ -92,6 +92,34 @@ struct BenchmarkToolTests {
         #expect(bytes(first) != nil && bytes(first) == bytes(second))
     }
 
+    @Test("lines answered overloaded are sent again, with the lines after them, as a producer does: each counted once")
+    func overloadedSentAgain() throws {
+        // Room for 2,000 rows in memory, 1,000 lines in flight per connection: refusals come.
+        let daemon = try DaemonProcess(arguments: ["--max-pending-rows", "2000", "--flush-interval", "0.1"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
+        process.arguments = ["--events", "20000", "--json", "--window", "1000", "--seed", "5", "--no-ceiling",
+                             "--socket", daemon.ingestSocket, "--control", daemon.controlSocket]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitForTermination()
+        #expect(process.terminationStatus == 0, "sharetrack-bench failed:\n\(errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any], "\(errors)")
+        let overloaded = report["overloaded"] as? Int ?? 0
+        #expect(overloaded > 0)
+        #expect(report["ok"] as? Int == 20000 && report["rejected"] as? Int == 0)
+        #expect(report["daemon_counted"] as? Int == 20000 + overloaded)
+
+        let totals = try #require(try ConfigurationTests.status(daemon)["totals"] as? [String: Any])
+        #expect(totals["accepted"] as? Int == 20000)
+        #expect(totals["duplicates"] as? Int == 0)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("a small run's table judges no performance target, and says why")
     func smallRunNotJudged() throws {
         let process = Process()
