@@ -23,6 +23,8 @@ final class Flusher: Sendable {
         var last: FlushReport?
         /// Monotonic time of the last flush that committed or found nothing to write.
         var lastHealthy: ContinuousClock.Instant
+        /// Seconds between timed flushes (`schedule(every:)`).
+        var interval = 0.0
         /// Why applying the journaled batches fails, and since when; nil while it works.
         var applyFailure: (error: String, since: ContinuousClock.Instant)?
         /// The rows the erasure of a generation changed (visitor pairs removed, shares renamed),
@@ -89,6 +91,7 @@ final class Flusher: Sendable {
     /// postpones a flush that is due.
     func schedule(every interval: Double) {
         state.withLock { state in
+            state.interval = interval
             state.timer?.cancel()
             let timer = DispatchSource.makeTimerSource(queue: queue)
             let sinceLast = (ContinuousClock.now - state.lastStarted).seconds
@@ -160,11 +163,15 @@ final class Flusher: Sendable {
         }
     }
 
-    /// How long the flush path has been failing (zero while it works or has nothing to do).
+    /// How long the flush path has been failing: since a flush was due (an interval after the last
+    /// one that committed or found nothing to write) and none has, or since applying began to
+    /// fail; zero while it works. The time between two flushes is not a failure, however long the
+    /// interval is beside the watchdog's (`WatchdogSec=`).
     var sinceHealthy: Duration {
         state.withLock { state in
-            let since = min(state.lastHealthy, state.applyFailure?.since ?? state.lastHealthy)
-            return ContinuousClock.now - since
+            let now = ContinuousClock.now
+            let flushOverdue = now - (state.lastHealthy + .seconds(state.interval))
+            return max(.zero, flushOverdue, state.applyFailure.map { now - $0.since } ?? .zero)
         }
     }
 

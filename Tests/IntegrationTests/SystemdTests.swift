@@ -164,6 +164,21 @@ struct SystemdTests {
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
     }
+
+    @Test("WATCHDOG=1 keeps coming between flushes further apart than the watchdog's timeout")
+    func watchdogWithALongFlushInterval() throws {
+        // Pings every 0.5 s; the flushes 3 s apart, each one healthy.
+        let daemon = try ActivatedDaemon(environment: ["WATCHDOG_USEC": "1000000"], arguments: ["--flush-interval", "3"])
+        // The first connection starts it; the line's answer waits for the first flush.
+        #expect(try daemon.ingestClient().exchange([#"{"type":"click","share":"w"}"#]) == [#"{"ok":true}"#])
+        let start = Date()
+        Thread.sleep(forTimeInterval: 4.2)
+        let pings = daemon.notify.count(since: start) { $0 == "WATCHDOG=1" }
+        #expect(pings >= 7, "expected a ping every 0.5 s, got \(pings) in 4.2 s")
+        daemon.signal(SIGTERM)
+        #expect(try daemon.waitForExit() == 0)
+        #expect(!daemon.log.contains("withholding watchdog ping"), "\(daemon.log)")
+    }
 }
 
 /// The `sqlite3` shell holding an exclusive transaction on a database until released.
