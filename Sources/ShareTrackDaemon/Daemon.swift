@@ -237,7 +237,7 @@ public final class Daemon: Sendable {
 
     private static func socket(named name: String, passed: ListenSockets, path: String, mode: UInt32,
                                created: inout [SocketFile]) throws -> Int32 {
-        if let fd = passed[name] { return fd }  // already non-blocking and close-on-exec
+        if let fd = try passed.unixStreamSocket(named: name) { return fd }  // already non-blocking and close-on-exec
         try makeParentDirectory(of: path, mode: 0o755)
         let fd = try UnixSocket.listen(path: path, mode: mode)
         created.append(try SocketFile(boundAt: path))

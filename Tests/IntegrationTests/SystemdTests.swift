@@ -19,7 +19,9 @@ struct SystemdTests {
         var database: String { directory + "/sharetrack.db" }
         var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
 
-        init(environment: [String: String] = [:], arguments: [String] = [], fdNames: String = "ingest:control") throws {
+        /// `activator`: more options of `systemd-socket-activate` (`--datagram`).
+        init(environment: [String: String] = [:], arguments: [String] = [], fdNames: String = "ingest:control",
+             activator: [String] = []) throws {
             directory = try DaemonProcess.makeTemporaryDirectory()
             notify = try NotifyListener(directory: directory)
             _ = FileManager.default.createFile(atPath: directory + "/none.yaml", contents: Data())
@@ -27,7 +29,7 @@ struct SystemdTests {
             process = try SpawnedProcess(
                 "/usr/bin/systemd-socket-activate",
                 ["-l", directory + "/activated-ingest.sock", "-l", directory + "/activated-control.sock",
-                 "--fdname=\(fdNames)"]
+                 "--fdname=\(fdNames)"] + activator
                     + variables.map { "-E\($0.key)=\($0.value)" }
                     + [DaemonProcess.binary("sharetrackd"), "--database", directory + "/sharetrack.db",
                        "--config", directory + "/none.yaml",
@@ -105,6 +107,26 @@ struct SystemdTests {
         #expect(FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
+    }
+
+    @Test("a passed socket that is not a listening Unix stream socket is refused at the start, saying which")
+    func datagramSocketRefused() throws {
+        let daemon = try ActivatedDaemon(activator: ["--datagram"])
+        // The first datagram on a socket starts the daemon.
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: daemon.ingestSocket.utf8) }
+        let sent = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, "{}\n", 3, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        #expect(sent == 3)
+        #expect(try daemon.waitForExit() != 0)
+        #expect(daemon.log.contains("the descriptor systemd passed as ingest (3) is not a listening Unix stream socket"),
+                "\(daemon.log)")
     }
 
     @Test("a start that migrates the database first asks systemd for more time (EXTEND_TIMEOUT_USEC), then is READY; one that does not, does not")

@@ -13,6 +13,18 @@ public struct ListenSockets: Sendable {
     /// The descriptor named `name`, if systemd passed one.
     public subscript(name: String) -> Int32? { byName[name] }
 
+    /// The descriptor named `name`, if systemd passed one, which must be a listening Unix stream
+    /// socket: both protocols are spoken over one. Another (a datagram socket, a TCP socket, a
+    /// file) would never be served, or be polled in a busy loop of failing accepts.
+    public func unixStreamSocket(named name: String) throws(SystemError) -> Int32? {
+        guard let fd = byName[name] else { return nil }
+        guard sd_is_socket_unix(fd, Int32(SOCK_STREAM.rawValue), 1, nil, 0) > 0 else {
+            throw SystemError("the descriptor systemd passed as \(name) (\(fd)) is not a listening Unix stream "
+                              + "socket: its unit's ListenStream= must name a path", errno: EPROTOTYPE)
+        }
+        return fd
+    }
+
     /// True when systemd passed no sockets (started by hand).
     public var isEmpty: Bool { byName.isEmpty }
 
