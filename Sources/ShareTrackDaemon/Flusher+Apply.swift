@@ -62,12 +62,18 @@ extension Flusher {
                 rows += batchRows
                 logger.debug("applied", metadata: ["generations": "\(generations)", "rows": "\(batchRows)",
                                                    "ms": "\(Int(seconds * 1000))"])
-                state.withLock { state in
+                let failedSince = state.withLock { state in
+                    let since = state.applyFailure?.since
                     state.applyFailure = nil
                     // The last flush's share of the transaction, by rows.
                     if let flushed = batches.first(where: { $0.generation == state.last?.generation }) {
                         state.last?.applySeconds = seconds * Double(flushed.rowCount) / Double(max(batchRows, 1))
                     }
+                    return since
+                }
+                if let failedSince {
+                    logger.notice("applying batches works again", metadata: [
+                        "failed_for_seconds": "\(Int((ContinuousClock.now - failedSince).seconds))"])
                 }
             } catch {
                 let failure = "applying generations \(generations) to the tables: \(error)"

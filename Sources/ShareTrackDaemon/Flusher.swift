@@ -223,9 +223,13 @@ final class Flusher: Sendable {
             time: Self.wallClock(), durationSeconds: duration,
             generation: batch.generation, events: batch.events, rows: batch.rowCount,
             sources: batch.sources.count, error: failure)
-        state.withLock { state in
-            state.last = report
+        let failedBefore = state.withLock { state in
+            defer { state.last = report }
             if failure == nil { state.lastHealthy = .now }
+            return state.last?.error != nil
+        }
+        if failedBefore && failure == nil {
+            logger.notice("flushes succeed again", metadata: ["generation": "\(batch.generation)"])
         }
         onReport(report)
         // The answers are on their way: now the log can be copied into the journal's file, and the

@@ -183,8 +183,17 @@ struct SystemdTests {
         let recovered = Date()
         Thread.sleep(forTimeInterval: 1.5)
         #expect(daemon.notify.count(since: recovered) { $0 == "WATCHDOG=1" } >= 2)
+
+        // The journal locked: the flushes fail. Whichever failed, the log says when it works again.
+        let journalLocker = try DatabaseLocker(path: daemon.database + ".journal")
+        try client.send(lines: [#"{"type":"click","share":"w"}"#])
+        Thread.sleep(forTimeInterval: 1)
+        journalLocker.release()
+        #expect(try client.readLine() == #"{"ok":true}"#)
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
+        #expect(daemon.log.contains("<5>applying batches works again") && daemon.log.contains("<3>flush failed")
+                && daemon.log.contains("<5>flushes succeed again"), "\(daemon.log)")
     }
 
     @Test("WATCHDOG=1 keeps coming between flushes further apart than the watchdog's timeout")
