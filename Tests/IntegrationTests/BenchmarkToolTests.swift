@@ -5,16 +5,12 @@ import Testing
 /// No timing assertions: the machine running the tests may be busy.
 @Suite("Benchmark tool")
 struct BenchmarkToolTests {
-    @Test("a small run counts every event once and reports positive rates")
-    func smallRun() throws {
-        let bench = DaemonProcess.binary("sharetrack-bench")
-        let daemon = DaemonProcess.binary("sharetrackd")
-        #expect(FileManager.default.isExecutableFile(atPath: bench), "sharetrack-bench not built next to the tests")
-
+    /// A finished run of `sharetrack-bench` with `arguments` (without the caller's `SHARETRACK_`
+    /// variables): its exit status and what it printed.
+    static func bench(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: bench)
-        process.arguments = ["--events", "5000", "--json", "--flush-interval", "0.2", "--window", "1000",
-                             "--seed", "7", "--daemon", daemon]
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") }
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
@@ -23,7 +19,18 @@ struct BenchmarkToolTests {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitForTermination()
-        #expect(process.terminationStatus == 0, "sharetrack-bench failed:\n\(errors)")
+        return (process.terminationStatus, output, errors)
+    }
+
+    @Test("a small run counts every event once and reports positive rates")
+    func smallRun() throws {
+        let bench = DaemonProcess.binary("sharetrack-bench")
+        let daemon = DaemonProcess.binary("sharetrackd")
+        #expect(FileManager.default.isExecutableFile(atPath: bench), "sharetrack-bench not built next to the tests")
+
+        let (status, output, errors) = try Self.bench(["--events", "5000", "--json", "--flush-interval", "0.2",
+                                                        "--window", "1000", "--seed", "7", "--daemon", daemon])
+        #expect(status == 0, "sharetrack-bench failed:\n\(errors)")
 
         let report = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any],
                                   "not a JSON object:\n\(String(decoding: output, as: UTF8.self))\n\(errors)")
@@ -71,16 +78,8 @@ struct BenchmarkToolTests {
     @Test("the same seed gives the same stream")
     func reproducible() throws {
         func run() throws -> [String: Any] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
-            process.arguments = ["--events", "3000", "--json", "--seed", "11", "--flush-interval", "0.2",
-                                 "--daemon", DaemonProcess.binary("sharetrackd")]
-            let stdout = Pipe()
-            process.standardOutput = stdout
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let output = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitForTermination()
+            let output = try Self.bench(["--events", "3000", "--json", "--seed", "11", "--flush-interval", "0.2",
+                                         "--daemon", DaemonProcess.binary("sharetrackd")]).stdout
             return try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         }
         let first = try run(), second = try run()
@@ -96,18 +95,10 @@ struct BenchmarkToolTests {
     func overloadedSentAgain() throws {
         // Room for 2,000 rows in memory, 1,000 lines in flight per connection: refusals come.
         let daemon = try DaemonProcess(arguments: ["--max-pending-rows", "2000", "--flush-interval", "0.1"])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
-        process.arguments = ["--events", "20000", "--json", "--window", "1000", "--seed", "5", "--no-ceiling",
-                             "--socket", daemon.ingestSocket, "--control", daemon.controlSocket]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForTermination()
-        #expect(process.terminationStatus == 0, "sharetrack-bench failed:\n\(errors)")
+        let (status, output, errors) = try Self.bench(["--events", "20000", "--json", "--window", "1000", "--seed", "5",
+                                                        "--no-ceiling", "--socket", daemon.ingestSocket,
+                                                        "--control", daemon.controlSocket])
+        #expect(status == 0, "sharetrack-bench failed:\n\(errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any], "\(errors)")
         let overloaded = report["overloaded"] as? Int ?? 0
         #expect(overloaded > 0)
@@ -122,17 +113,10 @@ struct BenchmarkToolTests {
 
     @Test("a small run's table judges no performance target, and says why")
     func smallRunNotJudged() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary("sharetrack-bench"))
-        process.arguments = ["--events", "2000", "--seed", "3", "--flush-interval", "0.2",
-                             "--daemon", DaemonProcess.binary("sharetrackd")]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let table = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForTermination()
-        #expect(process.terminationStatus == 0)
+        let run = try Self.bench(["--events", "2000", "--seed", "3", "--flush-interval", "0.2",
+                                  "--daemon", DaemonProcess.binary("sharetrackd")])
+        let table = String(decoding: run.stdout, as: UTF8.self)
+        #expect(run.status == 0, "\(run.stderr)")
         #expect(!table.contains("MISSED"), "\(table)")
         #expect(table.contains("not judged") && table.contains("targets not judged: this run sent 2,000 events"), "\(table)")
         // Correctness is judged whatever the size.
