@@ -2,6 +2,11 @@ import Glibc
 
 /// Unix stream socket helpers: listening on a path, accepting, a last write, and reading a peer's credentials.
 enum UnixSocket {
+    /// `SOCK_STREAM`, named here for the files that also import `CSystemd`: its headers declare
+    /// the socket types again, and where the compiler meets them there first, files that import
+    /// only `Glibc` no longer find them (a clean build failed so).
+    static let streamType = Int32(SOCK_STREAM.rawValue)
+
     /// Creates a listening socket at `path` with file mode `mode`.
     ///
     /// A stale socket file at `path` (one nobody listens on) is removed first; a socket another

@@ -18,7 +18,7 @@ public struct ListenSockets: Sendable {
     /// file) would never be served, or be polled in a busy loop of failing accepts.
     public func unixStreamSocket(named name: String) throws(SystemError) -> Int32? {
         guard let fd = byName[name] else { return nil }
-        guard sd_is_socket_unix(fd, Int32(SOCK_STREAM.rawValue), 1, nil, 0) > 0 else {
+        guard sd_is_socket_unix(fd, UnixSocket.streamType, 1, nil, 0) > 0 else {
             throw SystemError("the descriptor systemd passed as \(name) (\(fd)) is not a listening Unix stream "
                               + "socket: its unit's ListenStream= must name a path", errno: EPROTOTYPE)
         }
