@@ -3,9 +3,9 @@ enum SourceRows {
     /// The columns after `node` and `source`.
     static let states = ["highest_seq", "last_seen", "accepted", "rejected", "duplicates", "test"]
 
-    /// Inserts, as `sources` (aliased `o`), the rows `select` returns (`node`, `source`, then `states`,
-    /// as named in it) from `from`; a row of the same node and source already there is updated to
-    /// `kept(column)` of each state column (`excluded.column` the new one's).
+    /// Inserts into `sources` (aliased `o`) a row per row of `from`: `node` and `source` (SQL
+    /// expressions over it), then its `states` columns; a row of the same node and source already
+    /// there is updated to `kept(column)` of each state column (`excluded.column` the new one's).
     static func upsertSQL(node: String, source: String, from: String, kept: (String) -> String) -> String {
         """
         INSERT INTO sources AS o (node, source, \(states.joined(separator: ", ")))
