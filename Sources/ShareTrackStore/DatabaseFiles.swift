@@ -99,13 +99,19 @@ public struct DatabaseFiles: Sendable {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
+    /// The files SQLite keeps beside a database at `path` and reads with it: its log, the log's
+    /// index and a rollback journal.
+    static func sqliteSideFiles(of path: String) -> [String] {
+        ["-wal", "-shm", "-journal"].map { path + $0 }
+    }
+
     /// The files beside a database at `databasePath` that SQLite or the daemon would read with it,
     /// of those that exist: its log and rollback journal (SQLite applies them to the file when it
     /// opens it), and the daemon's journal with its log (applied to the tables at a start).
     public static func companions(of databasePath: String) -> [String] {
         let journal = Journal.path(of: databasePath)
-        return [databasePath + "-wal", databasePath + "-shm", databasePath + "-journal", journal, journal + "-wal",
-                journal + "-shm"].filter { access($0, F_OK) == 0 }
+        return (sqliteSideFiles(of: databasePath) + [journal, journal + "-wal", journal + "-shm"])
+            .filter { access($0, F_OK) == 0 }
     }
 
     /// Refuses to open a database whose `-wal` was not written for it: SQLite would apply that log

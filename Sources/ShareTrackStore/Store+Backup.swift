@@ -22,7 +22,7 @@ extension Store {
         defer { close(fd) }
         let partial = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // A copy that failed half-way (a full disk) may have left its rollback journal or log too.
-        defer { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(partial + suffix) } }
+        defer { Self.removeWithSideFiles(partial) }
         let generation: UInt64
         do {
             let vacuum = try database.prepare("VACUUM INTO ?")
@@ -71,8 +71,13 @@ extension Store {
                   flock(fd, LOCK_EX | LOCK_NB) == 0,  // else a backup is writing it
                   !heldBySQLite(fd)
             else { continue }
-            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(candidate + suffix) }
+            removeWithSideFiles(candidate)
         }
+    }
+
+    /// Removes the database file at `path` and the files SQLite keeps beside it.
+    private static func removeWithSideFiles(_ path: String) {
+        for file in [path] + DatabaseFiles.sqliteSideFiles(of: path) { unlink(file) }
     }
 
     /// Whether another process holds one of the locks SQLite takes on a database file (POSIX
