@@ -19,8 +19,8 @@ import ShareTrackStore
 /// rollup rows as before. A daemon of version 11 still connected would number a losing share's
 /// groups: both guards want version 12, so its next shipment and fold are refused.
 enum CountedGroups {
-    /// The version whose way of folding the folds' guard lets through (and of shipping, the
-    /// shipments' guard until version 15, `SharedCanonicalIds`).
+    /// The version whose way of folding the folds' guard let through until version 16
+    /// (`HourGroupRows`), and of shipping the shipments' guard until version 15 (`SharedCanonicalIds`).
     static let version = 12
     /// What `SharedRollupBuilds.building` names while the check has groups left.
     static let table = GroupTable.shares.table

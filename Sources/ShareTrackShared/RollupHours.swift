@@ -19,7 +19,7 @@ enum RollupHours {
             FOR EACH STATEMENT EXECUTE FUNCTION sharetrack_folds_hours();
         """
 
-    /// Says, for the fold's transaction only, that it folds the way version 12 does (its guard:
-    /// `CountedGroups`; version 5's was `createSQL`'s).
-    static let startFold = "SELECT set_config('sharetrack.fold_version', '\(CountedGroups.version)', true)"
+    /// Says, for the fold's transaction only, that it folds the way version 16 does (its guard:
+    /// `HourGroupRows`; version 5's was `createSQL`'s).
+    static let startFold = "SELECT set_config('sharetrack.fold_version', '\(HourGroupRows.version)', true)"
 }

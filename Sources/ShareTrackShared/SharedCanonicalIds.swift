@@ -27,10 +27,11 @@ enum SharedCanonicalIds {
     static let version = 15
 
     /// The migration's SQL: the locks a shipment that renames takes, the setting a fold makes (a
-    /// venue's or a campaign's rename adds to `rollup_hour_places`, whose guard wants it), and the
-    /// shipments' guard; `run` does the rest in the same transaction.
+    /// venue's or a campaign's rename adds to `rollup_hour_places`, whose guard wants it), the
+    /// columns of version 16 that the renames write (`HourGroupRows`), and the shipments' guard;
+    /// `run` does the rest in the same transaction.
     static let startSQL = RollupLog.startShipment(renames: true) + ";\n" + RollupHours.startFold + ";\n"
-        + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version,
+        + HourGroupRows.columnsSQL + "\n" + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version,
                                       keeps: "ids in NFC")
 
     static func run(_ connection: PostgresConnection) throws(PostgresError) {

@@ -54,12 +54,14 @@ enum SharedRollupBuilds {
 
     /// What is being built, as `connection` sees it: the rollups, in the order of `Rollup.all`,
     /// then `tier_advocates` while it is being filled (`TierAdvocates`), then `share_groups` while
-    /// it is being checked (`CountedGroups`).
+    /// it is being checked (`CountedGroups`), then `rollup_hour_groups` while its rows' attributes
+    /// are being filled (`HourGroupRows`).
     static func building(_ connection: PostgresConnection) throws(PostgresError) -> [String] {
         let marks = try marks(connection)
         return Rollup.all.map(\.table).filter { marks[$0] != nil }
             + (try TierAdvocates.fill.remains(connection) ? [TierAdvocates.table] : [])
             + (try CountedGroups.check.remains(connection) ? [CountedGroups.table] : [])
+            + (try HourGroupRows.fill.remains(connection) ? [HourGroupRows.table] : [])
     }
 
     /// Each rollup being built and its mark, as `connection` sees them.

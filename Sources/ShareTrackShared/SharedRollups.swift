@@ -91,7 +91,7 @@ enum SharedRollups {
     /// reach that rollup; one before it has its groups).
     static func groupIDs(of share: String) -> (columns: String, joins: String) {
         let repeated = GroupTable.shares.attributes.filter { name in
-            Rollup.all.contains { $0.repeatedAttributes.contains(name) }
+            Rollup.all.contains { $0.repeatedAttributes(.postgres).contains(name) }
         }
         let columns = (GroupTable.all.map { "\($0.table).id AS \(idColumn($0))" }
                        + repeated.map { "\(attribute($0, of: share)) AS \($0)" }).joined(separator: ", ")
@@ -161,7 +161,7 @@ enum SharedRollups {
             let id = rollup.groups.attributes.isEmpty ? nil : idColumn(rollup.groups)
             let grouped = (rollup.hourly ? ["hour"] : []) + [id].compactMap { $0 }
             let key = rollup.key.map { $0 == "id" ? id ?? "0" : $0 }
-            let repeated = rollup.repeatedAttributes
+            let repeated = rollup.repeatedAttributes(.postgres)
             let built = marked && Rollup.built.contains(rollup)
                 ? " WHERE \(idColumn(.shares)) <= \(SharedRollupBuilds.mark(rollup))" : ""
             return """
@@ -208,9 +208,11 @@ enum SharedRollups {
         GroupTable.all.filter { $0.attributes.contains(column) }.map { groups in
             let others = groups.attributes.filter { $0 != column }.map { "n.\($0) = o.\($0)" }
             let moves = Rollup.all.filter { $0.groups.table == groups.table }.map { rollup in
-                let repeated = rollup.repeatedAttributes
+                let repeated = rollup.repeatedAttributes(.postgres)
+                // The moved rows hold the attributes of the group they move to (a row whose
+                // attributes are still being filled, `HourGroupRows`, holds none).
                 let columns = rollup.key.map { $0 == "id" ? "m.new" : "r.\($0)" }
-                    + repeated.map { $0 == column ? "m.name" : "r.\($0)" } + Rows.counterNames.map { "r.\($0)" }
+                    + repeated.map { "n.\($0)" } + Rows.counterNames.map { "r.\($0)" }
                 // The rows of the groups renamed in place repeat the new name too.
                 let renamed = repeated.isEmpty ? "" : """
                     , \(rollup.table)_renamed AS (
@@ -222,6 +224,7 @@ enum SharedRollups {
                     , \(rollup.table)_moved AS (
                         INSERT INTO \(rollup.table) (\((rollup.key + repeated + Rows.counterNames).joined(separator: ", ")))
                         SELECT \(columns.joined(separator: ", ")) FROM \(rollup.table) r JOIN merged m ON r.id = m.old
+                        JOIN \(groups.table) n ON n.id = m.new
                         ORDER BY \(columns.prefix(rollup.key.count).joined(separator: ", "))
                         \(rollup.addingOnConflict)
                     ), \(rollup.table)_dropped AS (
@@ -231,7 +234,7 @@ enum SharedRollups {
             }
             return """
                 WITH \(renamesSQL), merged AS (
-                    SELECT o.id AS old, n.id AS new, r.new AS name FROM renames r
+                    SELECT o.id AS old, n.id AS new FROM renames r
                     JOIN \(groups.table) o ON o.\(column) = r.old
                     JOIN \(groups.table) n ON n.\(column) = r.new AND \((others + ["true"]).joined(separator: " AND "))
                 )\(moves.joined())\(groups == .shares ? SharedRollupBuilds.restartSQL : ""), groups_dropped AS (

@@ -11,7 +11,8 @@
 /// their advocate and campaign from version 11 (`CampaignAdvocateRows`); from version 12 only the
 /// groups of stored shares (`CountedGroups`), whose indexes by place end with the network from
 /// version 13 (`PlaceIndexes`); from version 14 each visitor pair's click `time` (retention); from
-/// version 15 every id in NFC (`SharedCanonicalIds`).
+/// version 15 every id in NFC (`SharedCanonicalIds`); from version 16 the hourly rows of share
+/// groups with their attributes (`HourGroupRows`).
 ///
 /// `value` is `numeric`: sums of money stay exact whatever the number of nodes and rows. Tokens
 /// (ASCII by the protocol) compare bytewise (`COLLATE "C"`): sorting and index lookups then cost a
@@ -113,6 +114,9 @@ enum SharedSchema {
         "ALTER TABLE visitors ADD COLUMN time bigint;",
         // Every id in NFC: the locks here, the renames in Swift after it (`continuations`).
         SharedCanonicalIds.startSQL,
+        // The hourly rows of share groups with their groups' attributes, for answers over a range
+        // without joining every share group.
+        HourGroupRows.createSQL,
     ]
 
     /// Work in Swift that finishes a migration after its SQL, in the same transaction, by the

@@ -48,7 +48,7 @@ extension QueryText {
             // a LIMIT the planner cannot tell before running, it joined every row of the rollup
             // instead of the first ones (docs/shared-store.md). Unless a filter on the groups'
             // attributes has every row joined anyway: the anti-join then sorted every row by advocate.
-            leftOut = rollup.repeatedAttributes.isEmpty && several == nil
+            leftOut = !rollup.repeatsAttributes(dialect) && several == nil
                 ? (" AND" + notApart(rollup.groups.table), "\(limit)", "")
                 : ("", "\(limit + (several?.rows ?? 0)) + (SELECT count(*) FROM logged_groups)", " WHERE" + notApart("ranked"))
             with += "\n"
@@ -63,7 +63,7 @@ extension QueryText {
             let stored = conditions(filter, first: values.count + 1)
             values += stored.values
             parts.append("""
-                SELECT advocate, \(counters) FROM \(rollup.withAttributes)
+                SELECT advocate, \(counters) FROM \(rollup.withAttributes(dialect))
                     WHERE \(stored.sql) AND advocate IN (SELECT advocate FROM \(apart))
                 """)
             parts.append("SELECT advocate, \(counters) FROM \(live)")
@@ -159,7 +159,7 @@ extension QueryText {
     /// or a campaign's groups first (by their index), else the rollup in id order.
     private func advocateRollupRows(_ filter: QueryFilter) -> String {
         let rollup = Self.advocateRollup(filter)
-        guard rollup.repeatedAttributes.isEmpty else { return rollup.table }
+        guard !rollup.repeatsAttributes(dialect) else { return rollup.table }
         return filter.venue == nil && filter.campaign == nil
             ? "\(rollup.table) \(dialect.orderedJoin) \(rollup.groups.table) USING (id)"
             : "\(rollup.groups.table) \(dialect.orderedJoin) \(rollup.table) USING (id)"
@@ -212,7 +212,7 @@ extension QueryText {
         let (conditions, values) = conditions(named, reading: rollup)
         let others = values.dropFirst()
         return ("""
-            SELECT \(sums) FROM \(rollup.withAttributes) WHERE \(conditions) HAVING count(*) > 0
+            SELECT \(sums) FROM \(rollup.withAttributes(dialect)) WHERE \(conditions) HAVING count(*) > 0
             """, { [.text($0)] + others })
     }
 
@@ -222,7 +222,7 @@ extension QueryText {
     public func advocateTotals(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT advocate, \(sums) FROM \(Self.advocateRollup(filter).withAttributes)
+            SELECT advocate, \(sums) FROM \(Self.advocateRollup(filter).withAttributes(dialect))
             WHERE \(conditions) AND advocate = ANY(\(dialect.placeholder(values.count + 1))::text[]) GROUP BY advocate
             """, values)
     }

@@ -22,7 +22,7 @@ public struct QueryText: Sendable {
     /// every group of the campaign (at 2M shares, 10 ms for each advocate `top` looks up). Over a
     /// rollup whose rows repeat their attributes (`reading`), they keep their index: its key.
     func conditions(_ filter: QueryFilter, first: Int = 1, reading rollup: Rollup? = nil) -> (sql: String, values: [SQLValue]) {
-        let other = filter.advocate == nil || rollup?.repeatsAttributes == true ? "" : dialect.unindexed
+        let other = filter.advocate == nil || rollup?.repeatsAttributes(dialect) == true ? "" : dialect.unindexed
         let terms: [(String, SQLValue?)] = [
             ("advocate", filter.advocate.map { .text($0) }),
             (other + "venue", filter.venue.map { .text($0) }),
@@ -89,7 +89,7 @@ public struct QueryText: Sendable {
     private func withGroups(_ rollup: Rollup, _ filter: QueryFilter, _ columns: [String]) -> String {
         let attributes = [filter.advocate, filter.venue, filter.campaign, filter.network, filter.tier?.rawValue]
         return attributes.allSatisfy({ $0 == nil }) && columns.allSatisfy({ $0 == "hour" })
-            ? rollup.table : rollup.withAttributes
+            ? rollup.table : rollup.withAttributes(dialect)
     }
 
     /// The same rows as `rollup(hourly, filter, columns:)` summed per `columns`, read the other way
@@ -111,8 +111,8 @@ public struct QueryText: Sendable {
         let nonZero = Rows.counterNames.map { "SUM(\($0)) <> 0" }.joined(separator: " OR ")
         return ("""
             (SELECT \(sums) FROM (
-                SELECT \(selected) FROM \(all.withAttributes) WHERE \(allConditions)
-                UNION ALL SELECT \(negated) FROM \(hourly.withAttributes)
+                SELECT \(selected) FROM \(all.withAttributes(dialect)) WHERE \(allConditions)
+                UNION ALL SELECT \(negated) FROM \(hourly.withAttributes(dialect))
                 WHERE \(outsideConditions) AND (hour < \(dialect.placeholder(next)) OR hour >= \(dialect.placeholder(next + 1)))\(
                     liveGroups(selected, where: "\(allConditions) AND hour >= \(dialect.placeholder(next)) AND hour < \(dialect.placeholder(next + 1))"))
             ) AS netted\(columns.isEmpty ? "" : " GROUP BY " + columns.joined(separator: ", ")) HAVING \(nonZero)) AS rolled_up

@@ -18,18 +18,34 @@ public struct Rollup: Sendable, Equatable {
     public let groups: GroupTable
     /// Further indexes, each a list of columns.
     public let indexes: [[String]]
-    /// Whether each row holds its group's attributes (`repeatedAttributes`), so that a query
-    /// filtering on them reads the rollup alone instead of joining every row of it with its
-    /// groups. Locally the table is then keyed by its groups' further index, its `id` unique; in
-    /// the shared store keyed by `id` and indexed as its group table is (`SQLDialect.keysRowsByAttributes`).
-    public let repeatsAttributes: Bool
+    /// Where each row holds its group's attributes (`repeatedAttributes(_:)`), so that a query
+    /// filtering on them reads the rollup alone instead of joining every row of it with its groups.
+    public let repetition: Repetition
 
-    init(table: String, hourly: Bool, groups: GroupTable, indexes: [[String]], repeatsAttributes: Bool = false) {
+    public enum Repetition: Sendable, Equatable {
+        /// Nowhere: a row holds its group's id.
+        case none
+        /// In both databases, indexed: locally the table is keyed by its groups' further index, its
+        /// `id` unique; in the shared store keyed by `id` and indexed as its group table is
+        /// (`SQLDialect.keysRowsByAttributes`).
+        case indexed
+        /// In the shared store only, not indexed: an hourly rollup whose rows over a range of hours,
+        /// found by their key, are summed there without a join with every group (schema version
+        /// 16, `HourGroupRows`); locally each group of a range is looked up by its key once
+        /// (`SQLDialect.sumsRangesPerGroupFirst`), and the rows stay small for the apply.
+        case inSharedStore
+    }
+
+    /// Whether queries read this rollup's rows joined with their groups though the rows hold the
+    /// attributes: while a migration fills them in (`readJoined`).
+    private var readsJoined = false
+
+    init(table: String, hourly: Bool, groups: GroupTable, indexes: [[String]], repetition: Repetition = .none) {
         self.table = table
         self.hourly = hourly
         self.groups = groups
         self.indexes = indexes
-        self.repeatsAttributes = repeatsAttributes
+        self.repetition = repetition
     }
 
     /// Every rollup, cheapest first within each grain: a query reads the first that has the
@@ -43,7 +59,7 @@ public struct Rollup: Sendable, Equatable {
         .shareGroups,
         .hours,
         Rollup(table: "rollup_hour_places", hourly: true, groups: .places, indexes: []),
-        Rollup(table: "rollup_hour_groups", hourly: true, groups: .shares, indexes: [["id", "hour"]]),
+        .hourGroups,
     ]
 
     /// Each advocate's counters over all time (schema version 9): `top` over every advocate reads
@@ -66,10 +82,14 @@ public struct Rollup: Sendable, Equatable {
     /// advocates, and finding each of its rows by its group took most of `top --campaign`; locally
     /// one campaign's rows are now one range of the table (docs/architecture.md).
     public static let campaignAdvocates = Rollup(table: "rollup_campaign_advocates", hourly: false,
-                                                 groups: .campaignAdvocates, indexes: [], repeatsAttributes: true)
+                                                 groups: .campaignAdvocates, indexes: [], repetition: .indexed)
 
     /// Every share attribute, over all time.
     public static let shareGroups = Rollup(table: "rollup_groups", hourly: false, groups: .shares, indexes: [])
+
+    /// Every share attribute, per hour; in the shared store each row holds them (`HourGroupRows`).
+    public static let hourGroups = Rollup(table: "rollup_hour_groups", hourly: true, groups: .shares,
+                                          indexes: [["id", "hour"]], repetition: .inSharedStore)
 
     /// The counters per hour alone: a trend of everything reads an hour's row instead of its groups'.
     public static let hours = Rollup(table: "rollup_hours", hourly: true, groups: .whole, indexes: [])
@@ -86,9 +106,19 @@ public struct Rollup: Sendable, Equatable {
     /// The first rollup whose groups have every column of `columns`, of those not `building`
     /// (`RollupBuilds`): all-time ones only without a time range (`hourly`), then the hourly ones
     /// (read over every hour, they sum all time too).
+    /// A `source`, which is never built in steps, named in `building` has its rows' attributes
+    /// filled in steps (`HourGroupRows`): it is read joined with its groups meanwhile.
     static func covering(_ columns: Set<String>, hourly: Bool, building: Set<String> = []) -> Rollup {
-        let readable = all.filter { !building.contains($0.table) && columns.isSubset(of: $0.groups.attributes) }
-        return readable.first { !$0.hourly && !hourly } ?? readable.first { $0.hourly }!
+        let readable = all.filter { ($0 == $0.source || !building.contains($0.table)) && columns.isSubset(of: $0.groups.attributes) }
+        let rollup = readable.first { !$0.hourly && !hourly } ?? readable.first { $0.hourly }!
+        return building.contains(rollup.table) ? rollup.readJoined : rollup
+    }
+
+    /// This rollup read joined with its groups, whatever its rows hold (`withAttributes(_:)`).
+    public var readJoined: Rollup {
+        var joined = self
+        joined.readsJoined = true
+        return joined
     }
 
     /// The rollup of every share attribute at this rollup's grain (`rollup_groups` or
@@ -99,21 +129,36 @@ public struct Rollup: Sendable, Equatable {
 
     public var key: [String] { (hourly ? ["hour"] : []) + ["id"] }
 
-    /// The group attributes this rollup's rows hold (`repeatsAttributes`).
-    public var repeatedAttributes: [String] {
-        repeatsAttributes ? groups.attributes : []
+    /// Whether this rollup's rows hold their group's attributes in `dialect`'s database (`repetition`).
+    public func repeatsAttributes(_ dialect: SQLDialect) -> Bool {
+        switch repetition {
+        case .none: false
+        case .indexed: true
+        case .inSharedStore: dialect.isSharedStore
+        }
     }
 
-    /// A FROM item of the table with its groups' attributes: the table alone for `GroupTable.whole`
-    /// and where its rows repeat them.
-    public var withAttributes: String {
-        groups.attributes.isEmpty || repeatsAttributes ? table : "\(table) JOIN \(groups.table) USING (id)"
+    /// The group attributes this rollup's rows hold in `dialect`'s database.
+    public func repeatedAttributes(_ dialect: SQLDialect) -> [String] {
+        repeatsAttributes(dialect) ? groups.attributes : []
+    }
+
+    /// A FROM item of the table with its groups' attributes in `dialect`'s database: the table
+    /// alone for `GroupTable.whole` and where its rows repeat them (unless `readJoined`); else
+    /// joined with its groups, its own columns but their key and counters left out.
+    public func withAttributes(_ dialect: SQLDialect) -> String {
+        let repeats = repeatsAttributes(dialect)
+        guard !groups.attributes.isEmpty, !repeats || readsJoined else { return table }
+        let rows = repeats ? "(SELECT \((key + Rows.counterNames).joined(separator: ", ")) FROM \(table)) AS \(table)" : table
+        return "\(rows) JOIN \(groups.table) USING (id)"
     }
 
     /// The table and its indexes, with `dialect`'s types.
     public func createSQL(_ dialect: SQLDialect) -> String {
         let counters = Rows.counterNames.map { "\($0) \($0 == "value" ? dialect.valueType : dialect.integerType) NOT NULL" }
-        let keyedByAttributes = repeatsAttributes && dialect.keysRowsByAttributes
+        let repeatedAttributes = repeatedAttributes(dialect)
+        let indexed = repetition == .indexed
+        let keyedByAttributes = indexed && dialect.keysRowsByAttributes
         let primaryKey = keyedByAttributes ? groups.indexes[0] : key
         let uniqueKey = keyedByAttributes ? "\nCREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(key.joined(separator: ", ")));" : ""
         return """
@@ -123,7 +168,7 @@ public struct Rollup: Sendable, Equatable {
                 PRIMARY KEY (\(primaryKey.joined(separator: ", ")))
             )\(dialect.rollupTableOptions);
             """ + uniqueKey
-            + GroupTable.createIndexesSQL(table, indexes + (repeatsAttributes && !keyedByAttributes ? groups.indexes : []))
+            + GroupTable.createIndexesSQL(table, indexes + (indexed && !keyedByAttributes ? groups.indexes : []))
     }
 
     /// Makes this rollup and its groups (if it has any but `GroupTable.whole`) again, empty
@@ -150,7 +195,7 @@ public struct Rollup: Sendable, Equatable {
         let condition = "g.id > \(from) AND g.id <= \(to)"
         return ("SELECT max(id), count(*) FROM (SELECT id FROM \(source.table) WHERE id > \(from) ORDER BY id LIMIT \(to)) AS step",
                 (groups.attributes.isEmpty ? [] : [numberingSQL(GroupTable.shares.table, where: condition)])
-                    + [addingSQL(source, where: condition)])
+                    + [addingSQL(source, where: condition, dialect)])
     }
 
     /// Numbers the distinct attribute sets of the rows of `numbering` (a table with every attribute
@@ -167,12 +212,13 @@ public struct Rollup: Sendable, Equatable {
     /// Adds the rows of `source` (a rollup of this one's grain whose groups have every attribute of
     /// this one's, numbered already) that `condition` selects (of its rows as `r` joined with their
     /// groups as `g`), summed per key of this rollup (with the attributes its rows repeat).
-    func addingSQL(_ source: Rollup, where condition: String) -> String {
+    func addingSQL(_ source: Rollup, where condition: String, _ dialect: SQLDialect) -> String {
         let hour = hourly ? ["r.hour"] : []
         // `GroupTable.whole` has no table: its one group's id is 0 (and it is hourly, `hours`).
         let id = groups.attributes.isEmpty ? nil : "n.id"
         let same = groups.attributes.map { "n.\($0) = g.\($0)" }.joined(separator: " AND ")
         let numbered = id == nil ? "" : " JOIN \(groups.table) n ON \(same)"
+        let repeatedAttributes = repeatedAttributes(dialect)
         let carried = repeatedAttributes.map { "n.\($0)" }
         let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
         return """
@@ -186,8 +232,8 @@ public struct Rollup: Sendable, Equatable {
 
     /// Adds `rows` rows' counters (parameters: each row's key, the attributes it repeats, then its
     /// counters) to the rows with their keys (distinct).
-    func upsertSQL(rows: Int) -> String {
-        let columns = key + repeatedAttributes + Rows.counterNames
+    func upsertSQL(rows: Int, _ dialect: SQLDialect) -> String {
+        let columns = key + repeatedAttributes(dialect) + Rows.counterNames
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
             VALUES \(Rows.values(columns.count, rows: rows))

@@ -72,10 +72,10 @@ final class RollupWriter {
             """)
         nextBound = try database.prepare("SELECT token FROM main.shares WHERE token > ? ORDER BY token LIMIT 1 OFFSET ?")
         upserts = try Rollup.all.map { rollup in
-            (try database.prepare(rollup.upsertSQL(rows: 1)), try database.prepare(rollup.upsertSQL(rows: Store.chunkRows)))
+            (try database.prepare(rollup.upsertSQL(rows: 1, .sqlite)), try database.prepare(rollup.upsertSQL(rows: Store.chunkRows, .sqlite)))
         }
         // The rollups whose rows repeat the advocate first, finding its groups by their old name.
-        let repeating = Rollup.all.filter { $0.repeatedAttributes.contains("advocate") }.map { rollup in
+        let repeating = Rollup.all.filter { $0.repeatedAttributes(.sqlite).contains("advocate") }.map { rollup in
             "UPDATE \(rollup.table) SET advocate = ?1 WHERE id IN (SELECT id FROM \(rollup.groups.table) WHERE advocate = ?2)"
         }
         renames = try (repeating + GroupTable.all.filter { $0.attributes.contains("advocate") }.map { groups in
@@ -175,13 +175,13 @@ final class RollupWriter {
             for (cell, counters) in cells where ids[Int(cell.id)][shareGroup] <= built {
                 let id = table.map { ids[Int(cell.id)][$0] } ?? 0
                 rows.append((RollupKey(hour: rollup.hourly ? cell.hour : 0, id: id), counters))
-                if rollup.repeatsAttributes { named[id] = Int(cell.id) }
+                if rollup.repeatsAttributes(.sqlite) { named[id] = Int(cell.id) }
             }
             Self.sumPerKey(&rows)
             for (key, counters) in rows {
                 if rollup.hourly { binder.add(key.hour) }
                 binder.add(key.id)
-                for attribute in rollup.repeatedAttributes { binder.add(groups[named[key.id]!][attribute]) }
+                for attribute in rollup.repeatedAttributes(.sqlite) { binder.add(groups[named[key.id]!][attribute]) }
                 Store.add(counters, to: &binder)
                 try binder.endRow(many: upsert.many)
             }

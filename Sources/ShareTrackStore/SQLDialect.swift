@@ -52,6 +52,9 @@ public struct SQLDialect: Sendable {
     /// filter's groups instead; summing first would only hide the filter from that join
     /// (docs/shared-store.md, "Ranges joined first").
     let sumsRangesPerGroupFirst: Bool
+    /// Whether this is the shared store's dialect, where the rollups of `Rollup.Repetition.inSharedStore`
+    /// hold their groups' attributes.
+    let isSharedStore: Bool
 
     /// The local database, through the views `LiveRows` makes over the tables and live rows.
     public static let sqlite = SQLDialect(
@@ -63,7 +66,7 @@ public struct SQLDialect: Sendable {
         exportShares: ["main.shares", "temp.live_shares"], liveGroups: "temp.live_groups", filtersLiveGroups: false,
         idType: "INTEGER PRIMARY KEY", textType: "TEXT", integerType: "INTEGER", valueType: "INTEGER",
         rollupTableOptions: " WITHOUT ROWID", keysRowsByAttributes: true, unindexed: "+",
-        sumsRangesPerGroupFirst: true)
+        sumsRangesPerGroupFirst: true, isSharedStore: false)
 
     /// The shared store's tables (`SharedSchema`). Its rollups hold `value` in `numeric` units, like
     /// its counters (exact, and summed to thousandths the same way). `attributed` leaves out the
@@ -87,7 +90,7 @@ public struct SQLDialect: Sendable {
         filtersLiveGroups: true,
         idType: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", textType: "text COLLATE \"C\"", integerType: "bigint",
         valueType: "numeric", rollupTableOptions: " WITH (fillfactor = 70)", keysRowsByAttributes: false, unindexed: "",
-        sumsRangesPerGroupFirst: false)
+        sumsRangesPerGroupFirst: false, isSharedStore: true)
 
     /// The placeholder of the `index`th parameter (from 1).
     func placeholder(_ index: Int) -> String {

@@ -61,7 +61,7 @@ struct StoredAdvocates {
 
     init(_ database: Database) throws {
         read = try database.prepare(
-            "SELECT advocate, \(Rows.counterNames.joined(separator: ", ")) FROM main.\(Rollup.advocateTotals.withAttributes)")
+            "SELECT advocate, \(Rows.counterNames.joined(separator: ", ")) FROM main.\(Rollup.advocateTotals.withAttributes(.sqlite))")
     }
 
     /// Every advocate's totals in the tables at `generation` (the last batch they hold), read unless

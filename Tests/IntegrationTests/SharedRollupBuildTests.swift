@@ -88,10 +88,12 @@ struct SharedRollupBuildTests {
         try daemon.send([TestEvent(token: "d1", kind: .click(visitor: "v1", bot: false), time: now)])
         try daemon.waitUntilShipped()
         #expect(eventually { daemon.log.contains("shared store: rollups built s=") }, "\(daemon.log)")
-        let building = Rollup.all.filter(Rollup.built.contains).map(\.table) + [TierAdvocates.table, CountedGroups.table]
+        let building = Rollup.all.filter(Rollup.built.contains).map(\.table)
+            + [TierAdvocates.table, CountedGroups.table, HourGroupRows.table]
         #expect(daemon.log.contains("shared store: building rollups in the background; answers stay exact, some slower "
                                     + "until built rollups=\(building.joined(separator: ","))\n"), "\(daemon.log)")
-        #expect(try SharedRollupBuilds.marks(connection) == [:] && !TierAdvocates.fill.remains(connection) && !CountedGroups.check.remains(connection))
+        #expect(try SharedRollupBuilds.marks(connection) == [:] && !TierAdvocates.fill.remains(connection)
+                && !CountedGroups.check.remains(connection) && !HourGroupRows.fill.remains(connection))
         try SharedRollupTests.expectExact(connection, &chain)
         for rollup in Rollup.built {
             #expect(try connection.query("SELECT count(*) FROM \(rollup.table)").int64(0, 0) > 0, "\(rollup.table)")
@@ -111,7 +113,8 @@ struct SharedRollupBuildTests {
         try connection.execute("SELECT pg_advisory_lock(\(RollupLog.foldLockKey))")
 
         let daemon = try store.daemon(node: "node-9")
-        let building = Rollup.all.filter(Rollup.built.contains).map(\.table) + [TierAdvocates.table, CountedGroups.table]
+        let building = Rollup.all.filter(Rollup.built.contains).map(\.table)
+            + [TierAdvocates.table, CountedGroups.table, HourGroupRows.table]
         #expect(try eventually { try daemon.sharedStore()["rollups_building"] as? [String] == building },
                 "\((try? daemon.sharedStore()) ?? [:])")
         let text = try SharectlTests.sharectl(["status", "--socket", daemon.controlSocket]).stdout

@@ -40,9 +40,13 @@ struct SharedRollupTests {
     /// in one statement's snapshot. A rollup being built (`SharedRollupBuilds`) against the rows of
     /// the shares whose share group is up to its mark. And `tier_advocates` against the (tier,
     /// advocate) pairs of the counted raw rows (while it is being filled: none of its pairs missing
-    /// from those), and the share groups without a stored share (none once checked).
+    /// from those), the share groups without a stored share (none once checked), and the hourly
+    /// rows of share groups whose attributes are not their group's (`HourGroupRows`: while they are
+    /// being filled, those past the mark may lack some; meanwhile the rows are read joined).
     static func rollupDifferences(_ connection: PostgresConnection) throws -> [String: Int64] {
         let built = try SharedRollupBuilds.marks(connection)
+        let filled = try connection.query("SELECT value FROM meta WHERE key = $1", [HourGroupRows.fill.key])
+        let filledThrough = filled.count > 0 ? filled.string(0, 0) : nil
         let checks = Rollup.all.map { rollup in
             let hour = rollup.hourly ? ["hour"] : []
             let attributes = rollup.groups.attributes.map { $0 == "campaign" ? "coalesce(s.campaign, '') AS campaign" : "s.\($0)" }
@@ -62,7 +66,7 @@ struct SharedRollupTests {
                     ) AS rows GROUP BY \(key)
                 ), kept AS (
                     SELECT \(key), \(sums) FROM (
-                        SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \(rollup.withAttributes)
+                        SELECT \(key), \(Rows.counterNames.joined(separator: ", ")) FROM \((filledThrough == nil ? rollup : rollup.readJoined).withAttributes(.postgres))
                         UNION ALL
                         SELECT \((hour.map { "c.\($0)" } + attributes).joined(separator: ", ")), \(counters)
                         FROM rollup_log c JOIN shares s USING (token) WHERE true\(marked)
@@ -81,7 +85,13 @@ struct SharedRollupTests {
         // Every share group has a stored share, once the groups a migration found are checked.
         let unshared = try CountedGroups.check.remains(connection) ? []
             : ["(SELECT 'share_groups', count(*) FROM share_groups g WHERE NOT EXISTS (SELECT 1 FROM shares s WHERE \(SharedRollups.share("s", has: "g", of: .shares))))"]
-        let result = try connection.query((checks + [tierAdvocates] + unshared).joined(separator: " UNION ALL "))
+        let attributes = Rollup.hourGroups.groups.attributes
+        let misattributed = """
+            (SELECT '\(HourGroupRows.table) attributes', count(*) FROM \(HourGroupRows.table) r JOIN share_groups g USING (id)
+            WHERE (\(attributes.map { "r.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(attributes.map { "g.\($0)" }.joined(separator: ", ")))
+                AND (r.id <= \(filledThrough ?? String(Int64.max)) OR num_nulls(\(attributes.map { "r.\($0)" }.joined(separator: ", "))) = 0))
+            """
+        let result = try connection.query((checks + [tierAdvocates, misattributed] + unshared).joined(separator: " UNION ALL "))
         var differences: [String: Int64] = [:]
         for row in 0..<result.count where result.int64(row, 1) != 0 {
             differences[result.string(row, 0) ?? ""] = result.int64(row, 1)

@@ -8,11 +8,18 @@ import Testing
 /// connects: its rows kept and used.
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
-    /// Takes a store from version 15 back to version 13 (version 15 changes no table): visitor pairs
-    /// without their click's time.
-    static let backToVersionThirteen = "ALTER TABLE visitors DROP COLUMN time;\n"
+    /// Takes a store from version 16 back to version 15: its hourly rows of share groups without
+    /// their attributes, the folds' guard wanting version 12 (version 15's again).
+    static let backToVersionFifteen = "ALTER TABLE rollup_hour_groups "
+        + Rollup.hourGroups.groups.attributes.map { "DROP COLUMN \($0)" }.joined(separator: ", ") + ";\n"
+        + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "12",
+                                      version: 12, keeps: "only the groups of stored shares")
 
-    /// Takes a store from version 15 back to version 12: also its share groups' indexes by venue and
+    /// Takes a store from version 16 back to version 13 (version 15 changes no table): also visitor
+    /// pairs without their click's time.
+    static let backToVersionThirteen = backToVersionFifteen + "ALTER TABLE visitors DROP COLUMN time;\n"
+
+    /// Takes a store from version 16 back to version 12: also its share groups' indexes by venue and
     /// by campaign without the network.
     static let backToVersionTwelve = backToVersionThirteen + """
         DROP INDEX share_groups_by_venue_network, share_groups_by_campaign_network;
@@ -21,20 +28,20 @@ struct SharedSchemaMigrationTests {
 
         """
 
-    /// Takes a store from version 15 back to version 11: also no check of its share groups nor
+    /// Takes a store from version 16 back to version 11: also no check of its share groups nor
     /// their indexes by venue and by campaign, the guards wanting version 11.
     static let backToVersionEleven = backToVersionThirteen + "DELETE FROM meta WHERE key = '\(CountedGroups.check.key)';\n"
         + "DROP INDEX share_groups_by_venue_network, share_groups_by_campaign_network;\n"
         + SharedRollups.guardFunctions(version: 11, keeps: "the advocate and campaign in the rows of its rollup per advocate and campaign")
 
-    /// Takes a store from version 15 back to version 10: also the rollup per advocate and campaign
+    /// Takes a store from version 16 back to version 10: also the rollup per advocate and campaign
     /// without its advocate and campaign in each row (nor their index), the guards wanting version 10.
     static let backToVersionTen = backToVersionEleven + """
         ALTER TABLE rollup_campaign_advocates DROP COLUMN advocate, DROP COLUMN campaign;
 
         """ + SharedRollups.guardFunctions(version: 10, keeps: "a rollup per advocate and campaign")
 
-    /// Takes a store from version 15 back to version 9: also without the rollup per advocate and
+    /// Takes a store from version 16 back to version 9: also without the rollup per advocate and
     /// campaign, its groups and its build, the shipments' guard wanting version 9 and the folds'
     /// version 8 (version 9's again).
     static let backToVersionNine = backToVersionTen + """
@@ -45,29 +52,29 @@ struct SharedSchemaMigrationTests {
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "8",
                                       version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 15 back to version 8: also without `tier_advocates`, and the
+    /// Takes a store from version 16 back to version 8: also without `tier_advocates`, and the
     /// shipments' guard wanting version 8 (version 8's again).
     static let backToVersionEight = backToVersionNine + "DROP TABLE tier_advocates;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "8", version: 8, keeps: "rollups built in steps")
 
-    /// Takes a store from version 15 back to version 7: also without `rollup_builds`, and the guards
+    /// Takes a store from version 16 back to version 7: also without `rollup_builds`, and the guards
     /// wanting version 7 (version 7's again).
     static let backToVersionSeven = backToVersionEight + "DROP TABLE rollup_builds;\n"
         + SharedRollups.guardFunctions(version: 7, keeps: "a rollup per advocate and venue")
 
-    /// Takes a store from version 15 back to version 6: also without the rollup per advocate and
+    /// Takes a store from version 16 back to version 6: also without the rollup per advocate and
     /// venue, its groups, and the guards wanting version 6 (version 6's again).
     static let backToVersionSix = backToVersionSeven + "DROP TABLE rollup_venue_advocates; DROP TABLE venue_advocate_groups;\n"
         + SharedRollups.guardFunctions(version: 6, keeps: "a rollup per advocate")
 
-    /// Takes a store from version 15 back to version 5: also without the rollup per advocate, its
+    /// Takes a store from version 16 back to version 5: also without the rollup per advocate, its
     /// groups, and the guards wanting version 6 (version 5's again).
     static let backToVersionFive = backToVersionSix + "DROP TABLE rollup_advocate_totals; DROP TABLE advocate_alone_groups;\n"
         + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "4", version: 4, keeps: "rollup log")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "5",
                                       version: 5, keeps: "a rollup per hour")
 
-    /// Takes a store from version 15 back to version 4: also without the rollup per hour and its guard.
+    /// Takes a store from version 16 back to version 4: also without the rollup per hour and its guard.
     static let backToVersionFour = backToVersionFive
         + "DROP TABLE rollup_hours; DROP TRIGGER rollup_hour_places_folded ON rollup_hour_places; "
         + "DROP FUNCTION sharetrack_folds_hours();\n"
@@ -110,7 +117,7 @@ struct SharedSchemaMigrationTests {
         }
         let shipment = "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"
         let attempts = [("shipment_version', '\(shipmentVersion)", shipment, SharedCanonicalIds.version),
-                        ("fold_version', '\(foldVersion)", RollupLog.foldStatement, CountedGroups.version)]
+                        ("fold_version', '\(foldVersion)", RollupLog.foldStatement, HourGroupRows.version)]
         for (setting, statement, wanted) in attempts {
             let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
             #expect(refused?.isTransient == false && refused?.message.contains("schema version \(wanted)") == true
@@ -267,7 +274,8 @@ struct SharedSchemaMigrationTests {
     @Test("a store at schema version 7 has its rollups but the one per advocate and campaign already: that one to sum, tier_advocates to fill; version 7 shipments and folds are then refused")
     func migratesVersionSeven() throws {
         var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 7, Self.backToVersionSeven, seed: 77)
-        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table, CountedGroups.table])
+        #expect(try migrated.rollupsBuilding()
+                == [Rollup.campaignAdvocates.table, TierAdvocates.table, CountedGroups.table, HourGroupRows.table])
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain, shipping: 0) > 3)
         try SharedRollupTests.expectExact(connection, &chain)
@@ -280,7 +288,8 @@ struct SharedSchemaMigrationTests {
     @Test("a store at schema version 8 gets tier_advocates filled in steps, exact at every step while nodes ship and rename; version 8 shipments and folds are then refused")
     func migratesVersionEight() throws {
         var (connection, migrated, nodes, chain) = try Self.migratedWithRowsToFold(from: 8, Self.backToVersionEight, seed: 88)
-        #expect(try migrated.rollupsBuilding() == [Rollup.campaignAdvocates.table, TierAdvocates.table, CountedGroups.table])
+        #expect(try migrated.rollupsBuilding()
+                == [Rollup.campaignAdvocates.table, TierAdvocates.table, CountedGroups.table, HourGroupRows.table])
         #expect(try connection.query("SELECT count(*) FROM tier_advocates").int64(0, 0) == 0)
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try Self.buildInSteps(migrated, connection, nodes, &chain) > 3)
@@ -354,7 +363,7 @@ struct SharedSchemaMigrationTests {
             ControlRequest(command: .tiers, query: Query(filter: QueryFilter(venue: venues.string(row, 0))))
         }
         let migrated = try Self.migrated(cluster, database, from: 11)
-        #expect(try migrated.rollupsBuilding() == [CountedGroups.table])
+        #expect(try migrated.rollupsBuilding() == [CountedGroups.table, HourGroupRows.table])
         let indexes = "SELECT indexname FROM pg_indexes WHERE tablename = 'share_groups' AND indexname LIKE '%_by_%' ORDER BY 1"
         #expect(try connection.query(indexes).count == 1)
         SharedRollupTests.expectSameAnswers(connection, tiers)
@@ -394,7 +403,8 @@ struct SharedSchemaMigrationTests {
         var (connection, migrated, nodes, chain) = try migratedWithRowsToFold(from: version, back, seed: seed)
         #expect(try connection.query(rows).int64(0, 0) == 0)
         #expect(try migrated.rollupsBuilding()
-                == new.map(\.table) + (version < TierAdvocates.version ? [TierAdvocates.table] : []) + [CountedGroups.table])
+                == new.map(\.table) + (version < TierAdvocates.version ? [TierAdvocates.table] : [])
+                    + [CountedGroups.table, HourGroupRows.table])
         try SharedRollupTests.expectExact(connection, &chain)
         #expect(try buildInSteps(migrated, connection, nodes, &chain) > 3 * new.count)
         try migrated.fold()

@@ -57,7 +57,7 @@ import TestSupport
         }
         for rollup in Rollup.all {
             let key = (rollup.hourly ? ["hour"] : []) + rollup.groups.attributes
-            selects.append("SELECT \(quoted(key + Rows.counterNames)) FROM \(rollup.withAttributes) "
+            selects.append("SELECT \(quoted(key + Rows.counterNames)) FROM \(rollup.withAttributes(.sqlite)) "
                            + "ORDER BY \(key.joined(separator: ", "))")
         }
         return try selects.flatMap { sql in

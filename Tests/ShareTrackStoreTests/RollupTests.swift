@@ -452,7 +452,7 @@ import TestSupport
         try Self.expectSameAnswers(database, live: Array(more), seed: 5)
         try Self.expectSameAnswers(database, live: Array(more), seed: 5, fast: queries)
         let named = (GroupTable.all.filter { $0.attributes.contains("advocate") }.map(\.table)
-                     + Rollup.all.filter { $0.repeatedAttributes.contains("advocate") }.map(\.table))
+                     + Rollup.all.filter { $0.repeatedAttributes(.sqlite).contains("advocate") }.map(\.table))
             .map { "(SELECT COUNT(*) FROM \($0) WHERE advocate = 'a3')" }
         #expect(named.count == 6)
         let rows = try Database(path: database.path, mode: .readOnly)

@@ -1,0 +1,71 @@
+import ShareTrackCore
+@testable import ShareTrackShared
+import ShareTrackStore
+import Testing
+
+/// Schema version 16 of the shared store (`HourGroupRows`): the hourly rows of share groups hold
+/// their group's attributes, filled in steps after the migration, so that an answer over a range
+/// reads the range's rows alone.
+@Suite("Shared store hourly rows with their attributes")
+struct SharedHourGroupRowsTests {
+    /// The FROM clause `top` over the last 50 of 200 stored hours reads its sums from, while
+    /// `building` is being built.
+    static func rangeSums(building: Set<String>) -> String {
+        let filter = QueryFilter(since: (RandomChain.hour0 + 150) * 3600)
+        return Source.rollups(storedHours: RandomChain.hour0...(RandomChain.hour0 + 200), building: building)
+            .sql(filter, columns: ["advocate"], QueryText(.postgres)).sql
+    }
+
+    @Test("a store at schema version 15 gets the attributes of its hourly rows filled in steps, exact at every step while nodes ship, fold and rename; ranges then read the rows alone; a version 15 fold is refused")
+    func fillsVersionFifteen() throws {
+        var (connection, migrated, nodes, chain) = try SharedSchemaMigrationTests.migratedWithRowsToFold(
+            from: 15, SharedSchemaMigrationTests.backToVersionFifteen, seed: 1616)
+        #expect(try migrated.rollupsBuilding() == [HourGroupRows.table])
+        let unfilled = "SELECT count(*) FROM \(HourGroupRows.table) WHERE advocate IS NULL"
+        #expect(try connection.query(unfilled).int64(0, 0) > 20)
+        // Meanwhile a range's rows are read joined with their groups.
+        let joined = Self.rangeSums(building: [HourGroupRows.table])
+        #expect(joined.contains("\(HourGroupRows.table) JOIN share_groups USING (id)"), "\(joined)")
+        try SharedRollupTests.expectExact(connection, &chain)
+
+        #expect(try SharedSchemaMigrationTests.buildInSteps(migrated, connection, nodes, &chain) > 3)
+        #expect(try connection.query(unfilled).int64(0, 0) == 0)
+        let alone = Self.rangeSums(building: [])
+        #expect(!alone.contains("share_groups") && alone.contains("FROM \(HourGroupRows.table) WHERE"), "\(alone)")
+        try SharedRollupTests.ship(20, of: &chain, to: nodes)
+        try migrated.fold()
+        try SharedRollupTests.expectExact(connection, &chain)
+
+        // A node of version 15 still connected: its folds refused, permanently; its shipments go on.
+        let fold = #expect(throws: PostgresError.self) {
+            try connection.transaction { () throws(PostgresError) in
+                try connection.execute("SELECT set_config('sharetrack.fold_version', '\(CountedGroups.version)', true)")
+                _ = try connection.query(RollupLog.foldStatement, ["1000"])
+            }
+        }
+        #expect(fold?.isTransient == false && fold?.message.contains("schema version \(HourGroupRows.version)") == true,
+                "\(String(describing: fold))")
+        try connection.transaction { () throws(PostgresError) in
+            try connection.execute("SELECT set_config('sharetrack.shipment_version', '\(SharedCanonicalIds.version)', true)")
+            try connection.execute("UPDATE nodes SET generation = generation WHERE node = 'node-0'")
+        }
+    }
+
+    @Test("a store made at schema version 16 has the attributes in every hourly row from its first fold, nothing to fill")
+    func freshStoreHoldsAttributes() throws {
+        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
+        let connection = try cluster.connect(database)
+        var chain = RandomChain(seed: 1617, nodes: nodes.count)
+        try SharedRollupTests.ship(30, of: &chain, to: nodes)
+        try nodes[0].fold()
+        #expect(try nodes[0].rollupsBuilding().isEmpty)
+        let nullable = try connection.query("""
+            SELECT count(*) FROM information_schema.columns
+            WHERE table_name = '\(HourGroupRows.table)' AND column_name IN ('advocate', 'venue', 'campaign', 'network', 'tier')
+                AND is_nullable = 'NO'
+            """)
+        #expect(nullable.int64(0, 0) == 5)
+        #expect(try connection.query("SELECT count(*) FROM \(HourGroupRows.table)").int64(0, 0) > 20)
+        try SharedRollupTests.expectExact(connection, &chain)
+    }
+}
