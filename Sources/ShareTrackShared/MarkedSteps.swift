@@ -4,8 +4,9 @@
 struct MarkedSteps {
     /// The `meta` key of the mark.
     let key: String
-    /// One step: of the `$2` groups after `$1` (the mark), in id order; returns the last of those
-    /// groups and how many there were.
+    /// One step: of the `$2` groups after `$1` (the mark), in id order (`HourGroupRows`: of the
+    /// `$2` rows after it, and their groups' other rows); returns the last of those groups and how
+    /// many there were.
     let stepSQL: String
     /// A statement run first in each step's transaction (a lock), if any.
     var before: String?

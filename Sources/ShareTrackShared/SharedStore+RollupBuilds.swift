@@ -10,8 +10,8 @@ extension SharedStore {
     /// lock: the next `rows` rows of the first one's source, in share group order, and the rest of
     /// the last one's group (its other hours), added to it; once they are built, the fill of
     /// `tier_advocates` over the next `rows` advocate groups, then the check of the next `rows`
-    /// share groups (`CountedGroups`), then the attributes of the next `rows` share groups' hourly
-    /// rows (`HourGroupRows`). Returns what is still being built once
+    /// share groups (`CountedGroups`), then the attributes of the next `rows` hourly rows of share
+    /// groups (`HourGroupRows`). Returns what is still being built once
     /// it commits (as `rollupsBuilding`; empty: all built), or nil if another node holds the lock
     /// (folding, or stepping itself).
     public func buildRollups(rows: Int) throws(PostgresError) -> [String]? {
