@@ -105,11 +105,13 @@ public struct Rollup: Sendable, Equatable {
 
     /// The first rollup whose groups have every column of `columns`, of those not `building`
     /// (`RollupBuilds`): all-time ones only without a time range (`hourly`), then the hourly ones
-    /// (read over every hour, they sum all time too).
-    /// A `source`, which is never built in steps, named in `building` has its rows' attributes
-    /// filled in steps (`HourGroupRows`): it is read joined with its groups meanwhile.
+    /// (read over every hour, they sum all time too). A `source`, which is never built in steps,
+    /// named in `building` has its rows' attributes filled in steps (`HourGroupRows`): it is read
+    /// joined with its groups meanwhile.
     static func covering(_ columns: Set<String>, hourly: Bool, building: Set<String> = []) -> Rollup {
-        let readable = all.filter { ($0 == $0.source || !building.contains($0.table)) && columns.isSubset(of: $0.groups.attributes) }
+        let readable = all.filter { rollup in
+            (rollup == rollup.source || !building.contains(rollup.table)) && columns.isSubset(of: rollup.groups.attributes)
+        }
         let rollup = readable.first { !$0.hourly && !hourly } ?? readable.first { $0.hourly }!
         return building.contains(rollup.table) ? rollup.readJoined : rollup
     }
