@@ -32,8 +32,13 @@ extension Shipper {
             let (building, rows, started) = buildProgress.withLock { ($0.building ?? [], $0.stepRows, $0.started) }
             guard !building.isEmpty else { return false }
             let stepStart = ContinuousClock.now
-            // Another node holds the fold's lock (it folds, or builds): the next pump tries again.
-            guard let left = try store.buildRollups(rows: rows) else { return false }
+            // Another node holds the fold's lock (it folds, or builds): the next pump tries again,
+            // and `status` says what the store has left (that node may finish every build).
+            guard let left = try store.buildRollups(rows: rows) else {
+                let left = try store.rollupsBuilding()
+                buildProgress.withLock { $0.building = left }
+                return false
+            }
             let seconds = (ContinuousClock.now - stepStart).seconds
             buildProgress.withLock { progress in
                 // Once a rollup is done, the next one's steps start over: its rows cost more or less.

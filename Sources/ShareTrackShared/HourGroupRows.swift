@@ -16,11 +16,13 @@ import ShareTrackStore
 /// rename sets the new name in every row of the renamed groups, and the rows it moves to another
 /// group take that group's attributes (`SharedRollups.rename`). Until the fill is done the store's answers read the rows joined with
 /// their groups, as before (`SharedRollupBuilds.building` names the table; `Rollup.covering`).
-/// A daemon of version 15 still connected would fold rows without the attributes: the folds'
-/// guard wants version 16 (`RollupHours.startFold`), so its next fold is refused, and it stops
-/// and says why; shipments are unchanged, and so is their guard.
+/// A daemon of version 15 still connected would fold rows without the attributes, and a shipment
+/// of its that renames an advocate (`forget --advocate`) would leave the old name in them: both
+/// guards want version 16 (`RollupHours.startFold`, `RollupLog.startShipment`), so its next
+/// shipment or fold is refused, and it stops and says why (an outside audit found the renames:
+/// with the shipments let through, such a node's `forget` left the id in these rows).
 enum HourGroupRows {
-    /// The version whose way of folding the folds' guard lets through.
+    /// The version whose way of shipping and folding the guards let through.
     static let version = 16
     static let table = Rollup.hourGroups.table
     /// The fill, its mark the last share group whose rows have their attributes; its steps are
@@ -38,8 +40,7 @@ enum HourGroupRows {
         SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
         \(columnsSQL)
         \(fill.markSQL(where: table))
-        \(SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "\(version)",
-                                      version: version, keeps: "the attributes in its hourly rows of share groups"))
+        \(SharedRollups.guardFunctions(version: version, keeps: "the attributes in its hourly rows of share groups"))
         """
 
     /// One step of the fill: the next `$2` rows after share group `$1`, in id order (the table's

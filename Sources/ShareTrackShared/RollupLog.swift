@@ -38,11 +38,11 @@ enum RollupLog {
     static let foldLockKey = "hashtext('sharetrack fold')"
     static let tryFoldLock = "SELECT pg_try_advisory_xact_lock(\(foldLockKey))"
 
-    /// Starts a shipment: says, for this transaction only, that it ships the way schema version 15
-    /// does (its guard: `SharedCanonicalIds`; version 4's was `createSQL`'s), and takes the groups lock
+    /// Starts a shipment: says, for this transaction only, that it ships the way schema version 16
+    /// does (its guard: `HourGroupRows`; version 4's was `createSQL`'s), and takes the groups lock
     /// (`renames`: exclusively, and the fold's lock).
     static func startShipment(renames: Bool) -> String {
-        "SELECT set_config('sharetrack.shipment_version', '\(SharedCanonicalIds.version)', true), "
+        "SELECT set_config('sharetrack.shipment_version', '\(HourGroupRows.version)', true), "
             + (renames ? "pg_advisory_xact_lock(\(groupsLockKey)), pg_advisory_xact_lock(\(foldLockKey))"
                        : "pg_advisory_xact_lock_shared(\(groupsLockKey))")
     }

@@ -23,7 +23,8 @@ import ShareTrackStore
 /// one of schema versions 12-14, whose shipments may hold ids in NFC but cannot say so); folds are
 /// unchanged, and so is their guard. Most ids are ASCII: only the ids with a character outside it are read.
 enum SharedCanonicalIds {
-    /// The version whose way of shipping the shipments' guard lets through.
+    /// The version whose way of shipping the shipments' guard let through until version 16
+    /// (`HourGroupRows`).
     static let version = 15
 
     /// The migration's SQL: the locks a shipment that renames takes, the setting a fold makes (a

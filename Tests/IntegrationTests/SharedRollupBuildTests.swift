@@ -128,4 +128,27 @@ struct SharedRollupBuildTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("a node that finds the fold's lock held at every step stops listing the builds once the node holding it has done them")
+    func statusFollowsAnotherNodesBuilds() throws {
+        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
+        var chain = RandomChain(seed: 93, nodes: 1)
+        try SharedRollupTests.ship(20, of: &chain, to: [try store.node(0)])
+        let connection = try store.connect()
+        try connection.execute(SharedSchemaMigrationTests.backToVersionFifteen
+                               + "UPDATE meta SET value = '15' WHERE key = 'schema_version';")
+        let builder = try store.node(0)  // migrates: the hourly rows' attributes wait to be filled
+        try builder.connection.execute("SELECT pg_advisory_lock(\(RollupLog.foldLockKey))")
+
+        let daemon = try store.daemon(node: "node-9")
+        #expect(try eventually { try daemon.sharedStore()["rollups_building"] as? [String] == [HourGroupRows.table] },
+                "\((try? daemon.sharedStore()) ?? [:])")
+        // The node holding the lock (its own steps take it again) does them all.
+        while try builder.buildRollups(rows: 100_000) != [] {}
+        try daemon.send([TestEvent(token: "d1", kind: .click(visitor: "v1", bot: false), time: Int64(Date().timeIntervalSince1970))])
+        #expect(try eventually { try daemon.sharedStore()["rollups_building"] == nil }, "\((try? daemon.sharedStore()) ?? [:])")
+        #expect(!daemon.log.contains("shared store: rollups built s="), "\(daemon.log)")
+        try builder.connection.execute("SELECT pg_advisory_unlock(\(RollupLog.foldLockKey))")
+        try SharedRollupTests.expectExact(connection, &chain)
+        #expect(try daemon.stop() == 0)
+    }
 }

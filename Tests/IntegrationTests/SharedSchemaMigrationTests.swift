@@ -9,9 +9,11 @@ import Testing
 @Suite("Shared store schema")
 struct SharedSchemaMigrationTests {
     /// Takes a store from version 16 back to version 15: its hourly rows of share groups without
-    /// their attributes, the folds' guard wanting version 12 (version 15's again).
+    /// their attributes, the shipments' guard wanting version 15 and the folds' version 12
+    /// (version 15's again).
     static let backToVersionFifteen = "ALTER TABLE rollup_hour_groups "
         + Rollup.hourGroups.groups.attributes.map { "DROP COLUMN \($0)" }.joined(separator: ", ") + ";\n"
+        + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "15", version: 15, keeps: "ids in NFC")
         + SharedRollups.guardFunction("sharetrack_folds_hours", setting: "sharetrack.fold_version", value: "12",
                                       version: 12, keeps: "only the groups of stored shares")
 
@@ -116,7 +118,7 @@ struct SharedSchemaMigrationTests {
             }
         }
         let shipment = "UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'"
-        let attempts = [("shipment_version', '\(shipmentVersion)", shipment, SharedCanonicalIds.version),
+        let attempts = [("shipment_version', '\(shipmentVersion)", shipment, HourGroupRows.version),
                         ("fold_version', '\(foldVersion)", RollupLog.foldStatement, HourGroupRows.version)]
         for (setting, statement, wanted) in attempts {
             let refused = #expect(throws: PostgresError.self) { try attempt(setting, statement) }
@@ -243,7 +245,7 @@ struct SharedSchemaMigrationTests {
                 try connection.execute("UPDATE nodes SET generation = generation + 1 WHERE node = 'node-0'")
             }
         }
-        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(SharedCanonicalIds.version)") == true
+        #expect(refused?.isTransient == false && refused?.message.contains("schema version \(HourGroupRows.version)") == true
                 && refused?.message.contains("upgrade it") == true, "\(String(describing: refused))")
     }
 
