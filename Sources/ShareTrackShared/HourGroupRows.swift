@@ -10,8 +10,8 @@ import ShareTrackStore
 /// 3's tables, not null), under the groups lock and the fold's lock; the rows a store holds then
 /// get their attributes afterwards, in steps, as `tier_advocates` is filled (`fill`, run by
 /// `SharedStore.buildRollups` under the fold's lock once the rollups are built): each step sets
-/// the attributes of the next rows in share group order, and of the rest of the last group's, and
-/// moves the mark (in `meta`, absent once done) past that group. Folds write the attributes of
+/// the attributes of the next rows in key order (hour, then share group), and moves the mark (in
+/// `meta`, absent once done) past them. Folds write the attributes of
 /// every row they add from then on, so a row past the mark that a fold made holds them already; a
 /// rename sets the new name in every row of the renamed groups, and the rows it moves to another
 /// group take that group's attributes (`SharedRollups.rename`). Until the fill is done the store's answers read the rows joined with
@@ -25,8 +25,8 @@ enum HourGroupRows {
     /// The version whose way of shipping and folding the guards let through.
     static let version = 16
     static let table = Rollup.hourGroups.table
-    /// The fill, its mark the last share group whose rows have their attributes; its steps are
-    /// sized in rows.
+    /// The fill, its mark the key (`hour:id`) of the last row it gave its attributes; its steps
+    /// are sized in rows.
     static let fill = MarkedSteps(key: "rollup_hour_groups_filled_through", stepSQL: fillStepSQL)
 
     /// The attribute columns, where the table lacks them. Version 15's migration adds them too:
@@ -43,19 +43,25 @@ enum HourGroupRows {
         \(SharedRollups.guardFunctions(version: version, keeps: "the attributes in its hourly rows of share groups"))
         """
 
-    /// One step of the fill: the next `$2` rows after share group `$1`, in id order (the table's
-    /// index on `(id, hour)`), and every other row of their groups; returns the last of those
-    /// groups and how many rows there were. Counted in rows, as the builds' steps are (a group has
-    /// a row per hour it counted in: 7.4 on average at 2M shares), and the rows found by their ids
-    /// as an array: joined with the step, PostgreSQL read the whole table (2.0-2.4 s a step at
-    /// 6.3M rows, against 0.43 s for 50,000 rows; docs/shared-store.md).
+    /// One step of the fill: the attributes of the next `$2` rows after the mark `$1` (`hour:id`,
+    /// `0` at first), in key order, each found by its `ctid`; returns the last of them (the next
+    /// mark) and how many there were. In key order, so that the new versions of an hour's rows,
+    /// which mostly leave their page (the attributes do not fit in its free space), are written
+    /// together: filled in share group order, each hour's rows were spread over the whole table,
+    /// and an answer over 3 days read all of it (`top --since 3d` 552 → 859 ms at 2M shares,
+    /// docs/shared-store.md). Counted in rows, as the builds' steps are, and found by their
+    /// `ctid`s as an array: joined with the step, PostgreSQL read the whole table (2.0-2.4 s a step
+    /// at 6.3M rows).
     private static let fillStepSQL = """
-        WITH step AS MATERIALIZED (
-            SELECT id FROM \(table) WHERE id > $1 ORDER BY id LIMIT $2
+        WITH mark AS (
+            SELECT split_part($1, ':', 1)::bigint AS hour, coalesce(nullif(split_part($1, ':', 2), ''), '0')::bigint AS id
+        ), step AS MATERIALIZED (
+            SELECT r.ctid AS row, r.hour, r.id FROM \(table) r, mark WHERE (r.hour, r.id) > (mark.hour, mark.id)
+            ORDER BY r.hour, r.id LIMIT $2
         ), filled AS (
             UPDATE \(table) r SET \(Rollup.hourGroups.groups.attributes.map { "\($0) = g.\($0)" }.joined(separator: ", "))
-            FROM share_groups g WHERE g.id = r.id AND r.id = ANY (ARRAY(SELECT DISTINCT id FROM step))
+            FROM share_groups g WHERE g.id = r.id AND r.ctid = ANY (ARRAY(SELECT row FROM step))
         )
-        SELECT coalesce(max(id), 0), count(*) FROM step
+        SELECT (SELECT hour || ':' || id FROM step ORDER BY hour DESC, id DESC LIMIT 1), count(*) FROM step
         """
 }

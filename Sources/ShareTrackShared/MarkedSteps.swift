@@ -5,8 +5,8 @@ struct MarkedSteps {
     /// The `meta` key of the mark.
     let key: String
     /// One step: of the `$2` groups after `$1` (the mark), in id order (`HourGroupRows`: of the
-    /// `$2` rows after it, and their groups' other rows); returns the last of those groups and how
-    /// many there were.
+    /// `$2` rows after it, in key order); returns the last of those (the next mark) and how many
+    /// there were.
     let stepSQL: String
     /// A statement run first in each step's transaction (a lock), if any.
     var before: String?
@@ -31,7 +31,7 @@ struct MarkedSteps {
             try connection.query("DELETE FROM meta WHERE key = $1", [key])
             return false
         }
-        try connection.query("UPDATE meta SET value = $2 WHERE key = $1", [key, String(step.int64(0, 0))])
+        try connection.query("UPDATE meta SET value = $2 WHERE key = $1", [key, step.string(0, 0) ?? from])
         return true
     }
 

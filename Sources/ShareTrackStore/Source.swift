@@ -27,14 +27,34 @@ public enum Source: Equatable, Sendable {
             let needed = Set(columns).subtracting(["hour"])
                 .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
             let ranged = Self.isRanged(filter)
+            let (inside, storedHours) = (Self.hoursInside(filter, of: stored), Int64(stored?.count ?? 0))
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
                 return text.rollup(Rollup.covering(needed, hourly: false, building: building),
-                                   less: Rollup.covering(needed, hourly: true, building: building), filter,
-                                   columns: columns)
+                                   less: Self.readable(Rollup.covering(needed, hourly: true, building: building), filter,
+                                                       hours: storedHours - inside),
+                                   filter, columns: columns)
             }
-            return text.rollup(Rollup.covering(needed, hourly: ranged || byHour, building: building), filter,
-                               columns: columns)
+            let rollup = Rollup.covering(needed, hourly: ranged || byHour, building: building)
+            return text.rollup(rollup.hourly ? Self.readable(rollup, filter, hours: ranged ? inside : storedHours) : rollup,
+                               filter, columns: columns)
         }
+    }
+
+    /// The most hours over which a filter naming a venue or a campaign reads the rows of an hourly
+    /// rollup that hold their attributes alone (`readable(_:_:hours:)`).
+    static let placeRowsAloneHours = 48
+
+    /// `rollup`, hourly, as a query reads its rows over `hours` of them for `filter`: where the rows
+    /// hold their groups' attributes (the shared store's `rollup_hour_groups`), alone only where
+    /// that reads fewer rows than the filter's groups would, else joined with its groups
+    /// (`Rollup.readJoined`). An advocate's few groups are found by their key, and a venue's or a
+    /// campaign's by their index, each group's hours then by key: over more than
+    /// `placeRowsAloneHours` that costs less than every row of the range (at 2M shares a venue's
+    /// nano tier over 3 days 117 ms joined, 522 alone; over the last 24 hours 113-150 joined, 53-74
+    /// alone; docs/shared-store.md).
+    static func readable(_ rollup: Rollup, _ filter: QueryFilter, hours: Int64) -> Rollup {
+        let place = filter.venue != nil || filter.campaign != nil
+        return filter.advocate != nil || place && hours > placeRowsAloneHours ? rollup.readJoined : rollup
     }
 
     /// Whether the sums may read `rollup` (all-time): not from the raw rows, nor while it is built.
@@ -66,10 +86,16 @@ public enum Source: Equatable, Sendable {
     /// Whether `filter`'s range holds more of the `stored` hours than it leaves out.
     private static func holdsMostHours(_ filter: QueryFilter, of stored: ClosedRange<Int64>?) -> Bool {
         guard let stored else { return false }
+        let inside = hoursInside(filter, of: stored)
+        return Int64(stored.count) - inside < inside
+    }
+
+    /// How many of the `stored` hours `filter`'s range holds (0 without stored hours).
+    private static func hoursInside(_ filter: QueryFilter, of stored: ClosedRange<Int64>?) -> Int64 {
+        guard let stored else { return 0 }
         let first = max(filter.sinceHour ?? .min, stored.lowerBound)
         let end = min(filter.untilHour ?? .max, stored.upperBound + 1)
-        let inside = max(0, end - first)
-        return stored.upperBound + 1 - stored.lowerBound - inside < inside
+        return max(0, end - first)
     }
 
     private static func attributeTerms(_ filter: QueryFilter) -> [(column: String, value: SQLValue?)] {

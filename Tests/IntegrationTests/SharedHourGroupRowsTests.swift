@@ -8,12 +8,31 @@ import Testing
 /// reads the range's rows alone.
 @Suite("Shared store hourly rows with their attributes")
 struct SharedHourGroupRowsTests {
-    /// The FROM clause `top` over the last 50 of 200 stored hours reads its sums from, while
-    /// `building` is being built.
-    static func rangeSums(building: Set<String>) -> String {
-        let filter = QueryFilter(since: (RandomChain.hour0 + 150) * 3600)
+    /// The FROM clause `top` with `filter` over the last `hours` of 200 stored hours (or `sum`'s
+    /// columns) reads its sums from, while `building` is being built.
+    static func rangeSums(_ filter: QueryFilter = QueryFilter(), hours: Int64 = 50, columns: [String] = ["advocate"],
+                          building: Set<String> = []) -> String {
+        var filter = filter
+        filter.since = (RandomChain.hour0 + 201 - hours) * 3600
         return Source.rollups(storedHours: RandomChain.hour0...(RandomChain.hour0 + 200), building: building)
-            .sql(filter, columns: ["advocate"], QueryText(.postgres)).sql
+            .sql(filter, columns: columns, QueryText(.postgres)).sql
+    }
+
+    @Test("the rows are read alone where that reads fewer rows than the filter's groups would: not for an advocate, nor for a venue or a campaign over more than two days")
+    func readsRowsAloneWhereCheaper() {
+        let joined = "\(HourGroupRows.table)) AS \(HourGroupRows.table) JOIN share_groups USING (id)"
+        let cases: [(QueryFilter, Int64, [String], Bool)] = [
+            (QueryFilter(), 150, ["advocate"], false), (QueryFilter(network: "x", tier: .nano), 50, ["advocate"], false),
+            (QueryFilter(venue: "v1"), 48, ["advocate"], false), (QueryFilter(campaign: "c1", tier: .nano), 24, ["advocate"], false),
+            (QueryFilter(venue: "v1"), 49, ["advocate"], true), (QueryFilter(campaign: "c1"), 72, ["advocate"], true),
+            (QueryFilter(advocate: "a1"), 24, [], true), (QueryFilter(advocate: "a1"), 150, [], true),
+            // Over most of the stored hours: the hours outside the range, 50 of them.
+            (QueryFilter(venue: "v1"), 150, ["advocate"], true), (QueryFilter(venue: "v1"), 170, ["advocate"], false),
+        ]
+        for (filter, hours, columns, expectJoined) in cases {
+            let sql = Self.rangeSums(filter, hours: hours, columns: columns)
+            #expect(sql.contains(joined) == expectJoined && sql.contains(HourGroupRows.table), "\(filter) \(hours) h: \(sql)")
+        }
     }
 
     @Test("a store at schema version 15 gets the attributes of its hourly rows filled in steps, exact at every step while nodes ship, fold and rename; ranges then read the rows alone; version 15 shipments and folds are then refused")

@@ -86,10 +86,13 @@ struct SharedRollupTests {
         let unshared = try CountedGroups.check.remains(connection) ? []
             : ["(SELECT 'share_groups', count(*) FROM share_groups g WHERE NOT EXISTS (SELECT 1 FROM shares s WHERE \(SharedRollups.share("s", has: "g", of: .shares))))"]
         let attributes = Rollup.hourGroups.groups.attributes
+        // The key of the last row the fill reached (`hour:id`, `0` before its first step), as SQL.
+        let filledKey = filledThrough.map { $0.contains(":") ? $0.replacingOccurrences(of: ":", with: ", ") : "0, 0" }
+            ?? "\(Int64.max), 0"
         let misattributed = """
             (SELECT '\(HourGroupRows.table) attributes', count(*) FROM \(HourGroupRows.table) r JOIN share_groups g USING (id)
             WHERE (\(attributes.map { "r.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(attributes.map { "g.\($0)" }.joined(separator: ", ")))
-                AND (r.id <= \(filledThrough ?? String(Int64.max)) OR num_nulls(\(attributes.map { "r.\($0)" }.joined(separator: ", "))) = 0))
+                AND ((r.hour, r.id) <= (\(filledKey)) OR num_nulls(\(attributes.map { "r.\($0)" }.joined(separator: ", "))) = 0))
             """
         let result = try connection.query((checks + [tierAdvocates, misattributed] + unshared).joined(separator: " UNION ALL "))
         var differences: [String: Int64] = [:]
