@@ -101,15 +101,23 @@ struct SharedRollupBuildTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test("status lists the store's rollups being built while another node holds the fold's lock, and not once they are")
-    func statusListsBuilds() throws {
+    /// A store that one node shipped 20 random shipments of `seed` to, taken back to `version` by
+    /// `back`, and the node of this version that then migrated it (its builds left to do).
+    static func migrated(from version: Int, _ back: String, seed: UInt64)
+        throws -> (store: SharedStoreFixture, chain: RandomChain, connection: PostgresConnection, node: SharedStore)
+    {
         let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        var chain = RandomChain(seed: 92, nodes: 1)
+        var chain = RandomChain(seed: seed, nodes: 1)
         try SharedRollupTests.ship(20, of: &chain, to: [try store.node(0)])
         let connection = try store.connect()
-        try connection.execute(SharedSchemaMigrationTests.backToVersionFour
-                               + "UPDATE meta SET value = '4' WHERE key = 'schema_version';")
-        _ = try store.node(0)  // migrates: the rollups of versions 5-7 wait to be built
+        try connection.execute(back + "UPDATE meta SET value = '\(version)' WHERE key = 'schema_version';")
+        return (store, chain, connection, try store.node(0))
+    }
+
+    @Test("status lists the store's rollups being built while another node holds the fold's lock, and not once they are")
+    func statusListsBuilds() throws {
+        // The rollups of versions 5-7 wait to be built.
+        var (store, chain, connection, _) = try Self.migrated(from: 4, SharedSchemaMigrationTests.backToVersionFour, seed: 92)
         try connection.execute("SELECT pg_advisory_lock(\(RollupLog.foldLockKey))")
 
         let daemon = try store.daemon(node: "node-9")
@@ -130,13 +138,9 @@ struct SharedRollupBuildTests {
 
     @Test("a node that finds the fold's lock held at every step stops listing the builds once the node holding it has done them")
     func statusFollowsAnotherNodesBuilds() throws {
-        let store = try SharedStoreFixture(cluster: try PostgresCluster.shared.get())
-        var chain = RandomChain(seed: 93, nodes: 1)
-        try SharedRollupTests.ship(20, of: &chain, to: [try store.node(0)])
-        let connection = try store.connect()
-        try connection.execute(SharedSchemaMigrationTests.backToVersionFifteen
-                               + "UPDATE meta SET value = '15' WHERE key = 'schema_version';")
-        let builder = try store.node(0)  // migrates: the hourly rows' attributes wait to be filled
+        // The hourly rows' attributes wait to be filled.
+        var (store, chain, connection, builder) = try Self.migrated(from: 15, SharedSchemaMigrationTests.backToVersionFifteen,
+                                                                     seed: 93)
         try builder.connection.execute("SELECT pg_advisory_lock(\(RollupLog.foldLockKey))")
 
         let daemon = try store.daemon(node: "node-9")
