@@ -11,16 +11,17 @@ import ShareTrackStore
 /// get their attributes afterwards, in steps, as `tier_advocates` is filled (`fill`, run by
 /// `SharedStore.buildRollups` under the fold's lock once the rollups are built): each step sets
 /// the attributes of the next rows in key order (hour, then share group), and moves the mark (in
-/// `meta`, absent once done) past them. Folds write the attributes of
-/// every row they add from then on, so a row past the mark that a fold made holds them already; a
-/// rename sets the new name in every row of the renamed groups, and the rows it moves to another
-/// group take that group's attributes (`SharedRollups.rename`). Until the fill is done the store's answers read the rows joined with
-/// their groups, as before (`SharedRollupBuilds.building` names the table; `Rollup.covering`).
-/// A daemon of version 15 still connected would fold rows without the attributes, and a shipment
-/// of its that renames an advocate (`forget --advocate`) would leave the old name in them: both
-/// guards want version 16 (`RollupHours.startFold`, `RollupLog.startShipment`), so its next
-/// shipment or fold is refused, and it stops and says why (an outside audit found the renames:
-/// with the shipments let through, such a node's `forget` left the id in these rows).
+/// `meta`, absent once done) past them. Folds write the attributes of every row they add from then
+/// on, so a row past the mark that a fold made holds them already; a rename sets the new name in
+/// every row of the renamed groups, and the rows it moves to another group take that group's
+/// attributes (`SharedRollups.rename`). Until the fill is done the store's answers read the rows
+/// joined with their groups, as before (`SharedRollupBuilds.building` names the table;
+/// `Rollup.covering`). A daemon of version 15 still connected would fold rows without the
+/// attributes, and a shipment of its that renames an advocate (`forget --advocate`) would leave
+/// the old name in them: both guards want version 16 (`RollupHours.startFold`,
+/// `RollupLog.startShipment`), so its next shipment or fold is refused, and it stops and says why
+/// (an outside audit found the renames: with the shipments let through, such a node's `forget`
+/// left the id in these rows).
 enum HourGroupRows {
     /// The version whose way of shipping and folding the guards let through.
     static let version = 16
@@ -31,10 +32,7 @@ enum HourGroupRows {
 
     /// The attribute columns, where the table lacks them. Version 15's migration adds them too:
     /// its renames write them (`SharedCanonicalIds`).
-    static let columnsSQL = """
-        ALTER TABLE \(table) \(Rollup.hourGroups.groups.attributes.map { "ADD COLUMN IF NOT EXISTS \($0) text COLLATE \"C\"" }
-                                  .joined(separator: ", "));
-        """
+    static let columnsSQL = Rollup.hourGroups.addingRepeatedColumnsSQL(.postgres)
 
     static let createSQL = """
         SELECT pg_advisory_xact_lock(\(RollupLog.groupsLockKey)), pg_advisory_xact_lock(\(RollupLog.foldLockKey));
@@ -59,7 +57,7 @@ enum HourGroupRows {
             SELECT r.ctid AS row, r.hour, r.id FROM \(table) r, mark WHERE (r.hour, r.id) > (mark.hour, mark.id)
             ORDER BY r.hour, r.id LIMIT $2
         ), filled AS (
-            UPDATE \(table) r SET \(Rollup.hourGroups.groups.attributes.map { "\($0) = g.\($0)" }.joined(separator: ", "))
+            UPDATE \(table) r SET \(Rollup.hourGroups.repeatedAttributes(.postgres).map { "\($0) = g.\($0)" }.joined(separator: ", "))
             FROM share_groups g WHERE g.id = r.id AND r.ctid = ANY (ARRAY(SELECT row FROM step))
         )
         SELECT (SELECT hour || ':' || id FROM step ORDER BY hour DESC, id DESC LIMIT 1), count(*) FROM step

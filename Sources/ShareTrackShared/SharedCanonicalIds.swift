@@ -32,7 +32,8 @@ enum SharedCanonicalIds {
     /// columns of version 16 that the renames write (`HourGroupRows`), and the shipments' guard;
     /// `run` does the rest in the same transaction.
     static let startSQL = RollupLog.startShipment(renames: true) + ";\n" + RollupHours.startFold + ";\n"
-        + HourGroupRows.columnsSQL + "\n" + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version,
+        + HourGroupRows.columnsSQL + "\n"
+        + SharedRollups.guardFunction(setting: "sharetrack.shipment_version", value: "\(version)", version: version,
                                       keeps: "ids in NFC")
 
     static func run(_ connection: PostgresConnection) throws(PostgresError) {

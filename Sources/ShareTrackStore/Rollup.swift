@@ -173,6 +173,13 @@ public struct Rollup: Sendable, Equatable {
             + GroupTable.createIndexesSQL(table, indexes + (indexed && !keyedByAttributes ? groups.indexes : []))
     }
 
+    /// Adds to the table the columns of the attributes its rows repeat in `dialect`'s database,
+    /// where it lacks them: nullable, for rows that get them afterwards (`HourGroupRows`).
+    public func addingRepeatedColumnsSQL(_ dialect: SQLDialect) -> String {
+        "ALTER TABLE \(table) "
+            + repeatedAttributes(dialect).map { "ADD COLUMN IF NOT EXISTS \($0) \(dialect.textType)" }.joined(separator: ", ") + ";"
+    }
+
     /// Makes this rollup and its groups (if it has any but `GroupTable.whole`) again, empty
     /// (dropping them if there), with `dialect`'s types.
     public func remakeEmptySQL(_ dialect: SQLDialect) -> String {

@@ -72,7 +72,8 @@ final class RollupWriter {
             """)
         nextBound = try database.prepare("SELECT token FROM main.shares WHERE token > ? ORDER BY token LIMIT 1 OFFSET ?")
         upserts = try Rollup.all.map { rollup in
-            (try database.prepare(rollup.upsertSQL(rows: 1, .sqlite)), try database.prepare(rollup.upsertSQL(rows: Store.chunkRows, .sqlite)))
+            (try database.prepare(rollup.upsertSQL(rows: 1, .sqlite)),
+             try database.prepare(rollup.upsertSQL(rows: Store.chunkRows, .sqlite)))
         }
         // The rollups whose rows repeat the advocate first, finding its groups by their old name.
         let repeating = Rollup.all.filter { $0.repeatedAttributes(.sqlite).contains("advocate") }.map { rollup in
