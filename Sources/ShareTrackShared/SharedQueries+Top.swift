@@ -45,7 +45,7 @@ extension SharedQueries {
               let (liveSQL, liveValues) = text.liveAdvocates(filter),
               let bounds = try bounds(of: filter, limit: limit, over: source)
         else { return nil }
-        let depth = limit + topDepth
+        let depth = TopMerge.depth(limit, topDepth: topDepth, filter)
         let (sql, values) = text.rankedAdvocateRows(bounds.filter, ranking: ranking, limit: depth, summed: bounds.summed,
                                                     among: bounds.among)
         let stored = try rows(sql, values) { $0.advocateCounters }

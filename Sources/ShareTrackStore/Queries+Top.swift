@@ -168,7 +168,7 @@ extension Queries {
     func topMerged(limit: Int, _ filter: QueryFilter, bounds: QueryText.Bounds? = nil, ranking: Ranking,
                    key: @escaping (Counters) -> Int64, most: Int64) throws -> [GroupRow]?
     {
-        let depth = limit + topDepth
+        let depth = TopMerge.depth(limit, topDepth: topDepth, filter)
         let (sql, values) = Self.text.rankedAdvocateRows(bounds?.filter ?? filter, ranking: ranking, limit: depth,
                                                          summed: bounds?.summed ?? false, among: bounds?.among)
         let stored = try rows(sql, values) { $0.advocateCounters }

@@ -203,12 +203,19 @@ extension QueryText {
         return (" AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(conditions))", values)
     }
 
-    /// The counters of an advocate's rows of the all-time advocate rollup that `filter` selects (no
-    /// row where it has none): one text for every advocate, and the values for each one.
+    /// The rollup an advocate's stored totals under `filter` are looked up in: the all-time
+    /// advocate rollup `filter` selects, or over a range the hourly rows of the advocate's share
+    /// groups, found by their key (`Rollup.readJoined`).
+    static func totalsRollup(_ filter: QueryFilter) -> Rollup {
+        filter.sinceHour == nil && filter.untilHour == nil ? advocateRollup(filter) : Rollup.hourGroups.readJoined
+    }
+
+    /// The counters of an advocate's rows of the rollup `filter` selects (`totalsRollup`; no row
+    /// where it has none): one text for every advocate, and the values for each one.
     func advocateRow(_ filter: QueryFilter) -> (sql: String, values: (_ advocate: String) -> [SQLValue]) {
         var named = filter
         named.advocate = ""  // its term comes first (`conditions`): the values give each advocate's
-        let rollup = Self.advocateRollup(filter)
+        let rollup = Self.totalsRollup(filter)
         let (conditions, values) = conditions(named, reading: rollup)
         let others = values.dropFirst()
         return ("""
@@ -216,13 +223,13 @@ extension QueryText {
             """, { [.text($0)] + others })
     }
 
-    /// The stored totals under `filter` (all time, `advocateRollup`) of the advocates in a
-    /// PostgreSQL array, the last parameter: the advocate, then the sums; none for an advocate
-    /// without a row there (`advocateRow` for several advocates at once).
+    /// The stored totals under `filter` (`totalsRollup`) of the advocates in a PostgreSQL array,
+    /// the last parameter: the advocate, then the sums; none for an advocate without a row there
+    /// (`advocateRow` for several advocates at once).
     public func advocateTotals(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
         return ("""
-            SELECT advocate, \(sums) FROM \(Self.advocateRollup(filter).withAttributes(dialect))
+            SELECT advocate, \(sums) FROM \(Self.totalsRollup(filter).withAttributes(dialect))
             WHERE \(conditions) AND advocate = ANY(\(dialect.placeholder(values.count + 1))::text[]) GROUP BY advocate
             """, values)
     }
@@ -239,8 +246,8 @@ extension QueryText {
     /// For `top` over all time at one place (a venue or a campaign) with a network, a tier or
     /// both, which no all-time advocate rollup has rows for: the rows of rollups that hold all of
     /// `filter`'s and bound each advocate's total under it (`Queries.topMerged`), in the order to
-    /// try them (`bounds(of:limit:over:)`); none for any other filter (a campaign alone
-    /// reads its own rows, faster than any that bound them: docs/benchmarks.md, round 33).
+    /// try them (`bounds(of:limit:over:)`); over all time none for any other filter (a campaign
+    /// alone reads its own rows, faster than any that bound them: docs/benchmarks.md, round 33).
     ///
     /// Locally (`SQLDialect.keysRowsByAttributes`) the place's rows: a campaign's are one range of
     /// their table (96,000 at 2M shares, ranked in about 12 ms), tried as they are, then only
@@ -251,7 +258,18 @@ extension QueryText {
     /// shared store fetches a campaign's rows through an index: first the rows of the network's
     /// and tier's (a fifth of the advocates, or fewer), as they are or summed per advocate (where
     /// one may have several rows there, two tiers in one network), then the campaign's.
+    ///
+    /// Over a range (without an advocate), the rows that bound the same filter over all time: its
+    /// own advocate rollup's, as they are or summed per advocate, or else (locally) those that
+    /// bound it. The shared store reads a place's hours through the index of its share groups
+    /// (`Source.readable`), which over a few days costs less than ranking and looking up the
+    /// place's looser rows (at 2M shares a venue's network over 3 days 84 ms, 162 with them).
     public func boundingRows(_ filter: QueryFilter) -> [Bounds] {
+        if let allTime = Self.allTime(of: filter) {
+            guard Self.readsAdvocateRows(allTime) else { return dialect.isSharedStore ? [] : boundingRows(allTime) }
+            let rows = Bounds(allTime, summed: false)
+            return Self.readsOneRowPerAdvocate(allTime) ? [rows] : [rows, Bounds(allTime, summed: true)]
+        }
         guard let place = Self.place(of: filter) else { return [] }
         guard dialect.keysRowsByAttributes else {
             guard filter.venue == nil else { return [Bounds(place, summed: false)] }
@@ -272,6 +290,23 @@ extension QueryText {
         return QueryFilter(venue: filter.venue, campaign: filter.campaign)
     }
 
+    /// `filter` over all time, for a range without an advocate; nil for any other filter. No counter
+    /// is negative, so each advocate's total over a range is at most its total over all time, and
+    /// where those of the first advocates of all time are the highest over the range too (most
+    /// ranges of days: docs/benchmarks.md), `top` reads those advocates' hours alone.
+    static func allTime(of filter: QueryFilter) -> QueryFilter? {
+        guard filter.sinceHour != nil || filter.untilHour != nil, filter.advocate == nil else { return nil }
+        var allTime = filter
+        allTime.since = nil
+        allTime.until = nil
+        return allTime
+    }
+
+    /// The fewest stored hours a range holds for `top` to try the rows that bound it over all time
+    /// (`allTime(of:)`): at 2M shares the last day's 20th advocate was the 1,860th over all time,
+    /// past the rows read, and the day's answers sum their hours faster without that try.
+    static let boundedRangeHours: Int64 = 48
+
     /// Rows that bound `top`'s advocates under a filter (`boundingRows`): those of `filter`'s
     /// advocate rollup, or its rows summed per advocate (each then the advocate's whole total
     /// there, where one row of several would bound only times the most rows of one advocate,
@@ -290,10 +325,13 @@ extension QueryText {
         }
     }
 
-    /// Those of `boundingRows(filter)` that `source` reads, as it reads `filter`'s own rollup (not
-    /// while one is being built), up to `TopMerge.largestLimit`; in order.
+    /// Those of `boundingRows(filter)` that `source` reads, as it reads the rollup the advocates'
+    /// totals under `filter` are looked up in (not while one is being built), up to
+    /// `TopMerge.largestLimit`, over a range of more than `boundedRangeHours`; in order.
     public func bounds(of filter: QueryFilter, limit: Int, over source: Source) -> [Bounds] {
-        guard limit <= TopMerge.largestLimit, source.reads(Self.advocateRollup(filter)) else { return [] }
+        guard limit <= TopMerge.largestLimit, source.reads(Self.totalsRollup(filter)),
+              Self.allTime(of: filter) == nil || source.hoursInside(filter) > Self.boundedRangeHours
+        else { return [] }
         return boundingRows(filter).filter { source.reads(Self.advocateRollup($0.filter)) }
     }
 }

@@ -90,6 +90,12 @@ public enum Source: Equatable, Sendable {
         return Int64(stored.count) - inside < inside
     }
 
+    /// How many of the rollups' stored hours `filter`'s range holds (0 from the raw rows).
+    func hoursInside(_ filter: QueryFilter) -> Int64 {
+        guard case .rollups(let stored, _) = self else { return 0 }
+        return Self.hoursInside(filter, of: stored)
+    }
+
     /// How many of the `stored` hours `filter`'s range holds (0 without stored hours).
     private static func hoursInside(_ filter: QueryFilter, of stored: ClosedRange<Int64>?) -> Int64 {
         guard let stored else { return 0 }

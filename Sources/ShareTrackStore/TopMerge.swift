@@ -25,6 +25,16 @@ public struct TopMerge {
     /// 372 against 668 at 5,000; `top --campaign`: 158 against 219, 176 against 383).
     public static let largestLimit = 256
 
+    /// How many times `topDepth` more rows are read over a range (`depth(_:topDepth:_:)`).
+    static let rangeDepthFactor = 4
+
+    /// The most rows read for `limit`: `topDepth` more, over a range `rangeDepthFactor` times as
+    /// many (its bounds, all-time totals, are looser: at 2M shares the 20th advocate of the last 7
+    /// days was the 353rd of all time, of 3 days the 677th).
+    public static func depth(_ limit: Int, topDepth: Int, _ filter: QueryFilter) -> Int {
+        limit + topDepth * (filter.sinceHour == nil && filter.untilHour == nil ? 1 : rangeDepthFactor)
+    }
+
     public let limit: Int
     /// The most rows read: fewer means every row was.
     public let depth: Int

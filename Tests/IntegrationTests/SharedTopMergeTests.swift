@@ -2,11 +2,13 @@ import ShareTrackCore
 @testable import ShareTrackShared
 import ShareTrackStore
 import Testing
+import TestSupport
 
-/// `top` over the shared store at a venue or in a campaign with a network or a tier, from the
-/// first rows of the rollup that bounds each advocate's total there (`SharedQueries.topMerged`)
-/// and from the place's rows (`SharedQueries.topOfPlaceRows`), against the raw rows, on a real PostgreSQL: random shipments from three nodes, with rows left
-/// in the rollup log (the live advocates), at depths that leave most rows unread.
+/// `top` over the shared store at a venue or in a campaign with a network or a tier, and over a
+/// range of days, from the first rows of the rollup that bounds each advocate's total there
+/// (`SharedQueries.topMerged`) and from the place's rows (`SharedQueries.topOfPlaceRows`), against
+/// the raw rows, on a real PostgreSQL: random shipments from three nodes, with rows left in the
+/// rollup log (the live advocates), at depths that leave most rows unread.
 @Suite("Shared store top merged")
 struct SharedTopMergeTests {
     @Test("top at a place with a network or a tier ranks a bounding rollup's first rows like the raw rows",
@@ -56,6 +58,38 @@ struct SharedTopMergeTests {
             try fast.topMerged(QueryFilter(campaign: "c1"), ranking: .clicks, limit: 1, over: source)
         }
         #expect(campaignAlone == nil)
+    }
+
+    @Test("top over a range of days ranks the first rows of all time, each advocate's range looked up, like the raw rows",
+          arguments: [6, 7] as [UInt64])
+    func rangeOfDays(seed: UInt64) throws {
+        let (cluster, database, nodes) = try SharedRollupTests.stores(3)
+        let connection = try cluster.connect(database)
+        var chain = RandomChain(seed: seed, nodes: nodes.count, hours: RangedFilters.hours)
+        try SharedRollupTests.ship(40, of: &chain, to: nodes)
+        for _ in 0..<2 {
+            let (node, shipment) = chain.nextShipment()
+            try nodes[node].ship(shipment, caughtUp: true)
+        }
+        #expect(try SharedRollupTests.logRows(connection).attributable > 0)
+        let raw = SharedQueries(connection, readsRollups: false)
+        var fast = SharedQueries(connection)
+        let source = Source.rollups(storedHours: RandomChain.hour0...(RandomChain.hour0 + RangedFilters.hours - 1))
+        var answered = 0
+        for depth in [0, 1, 3, 8] {
+            fast.topDepth = depth
+            for ranking in Ranking.allCases { for limit in 1...4 { for filter in RangedFilters.all(from: RandomChain.hour0) {
+                let request = ControlRequest(command: .top, query: Query(by: ranking.rawValue, limit: limit, filter: filter))
+                let expected = SharedRollupTests.answer(raw, request)
+                #expect(SharedRollupTests.answer(fast, request) == expected, "\(request)")
+                guard let merged = try fast.snapshot({ try fast.topMerged(filter, ranking: ranking, limit: limit, over: source) })
+                else { continue }
+                answered += 1
+                #expect(String(decoding: try ControlCodec.encoder().encode(merged), as: UTF8.self) == expected,
+                        "\(request) depth \(depth)")
+            } } }
+        }
+        #expect(answered > 100, "\(answered)")
     }
 
     @Test("where an advocate has several rows under a campaign's network, the campaign's rows bound its advocates")

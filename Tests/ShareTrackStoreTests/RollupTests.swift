@@ -23,11 +23,11 @@ import TestSupport
         }
     }
 
-    /// Random batches: shares of 40 tokens by 7 advocates over 12 hours, each token shared at most
-    /// once (some never), and counter deltas on random tokens, so that many clicks arrive before
-    /// their share (orphans) and some tokens stay orphans. `oneGroupPerAdvocate`: each advocate
-    /// always shares on the same network with the same followers (one advocate group each).
-    static func batches(seed: UInt64, count: Int, oneGroupPerAdvocate: Bool = false) -> [Batch] {
+    /// Random batches: shares of 40 tokens by 7 advocates over `hours` hours, each token shared at
+    /// most once (some never), and counter deltas on random tokens, so that many clicks arrive
+    /// before their share (orphans) and some tokens stay orphans. `oneGroupPerAdvocate`: each
+    /// advocate always shares on the same network with the same followers (one advocate group each).
+    static func batches(seed: UInt64, count: Int, oneGroupPerAdvocate: Bool = false, hours: Int64 = 12) -> [Batch] {
         var random = Random(state: seed)
         var unshared = Array(0..<40).shuffled(using: &random)
         return (1...count).map { generation in
@@ -35,7 +35,7 @@ import TestSupport
             for _ in 0..<Int.random(in: 0...4, using: &random) where unshared.count > 6 {
                 let token = "t\(unshared.removeLast())"
                 let followers = [10, 800, 3_000, 50_000, 400_000, 2_000_000].randomElement(using: &random)!
-                let hour = hour0 + Int64.random(in: 0..<12, using: &random)
+                let hour = hour0 + Int64.random(in: 0..<hours, using: &random)
                 let advocate = Int.random(in: 0..<7, using: &random)
                 var attributes = ShareAttributes(
                     advocate: "a\(advocate)", venue: "v\(Int.random(in: 0..<3, using: &random))",
@@ -60,7 +60,7 @@ import TestSupport
                 counters.conversions = Int64.random(in: 0...1, using: &random)
                 counters.value = Money(thousandths: Int64.random(in: 0...400, using: &random) * 250 * counters.conversions)
                 if counters.clicks + counters.botClicks + counters.conversions == 0 { counters.clicks = 1 }
-                let hour = hour0 + Int64.random(in: 0..<12, using: &random)
+                let hour = hour0 + Int64.random(in: 0..<hours, using: &random)
                 batch.add(counters, at: CounterKey(token: "t\(Int.random(in: 0..<40, using: &random))", hour: hour))
             }
             batch.events = 1

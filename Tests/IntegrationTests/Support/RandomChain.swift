@@ -8,8 +8,9 @@ import TestSupport
 /// first shipped), counts a visitor's first click on a share as unique only once (the same
 /// visitor may click the same share through another node), and sends clicks and conversions for
 /// tokens not shared yet (orphans, some attributed later by a share through another node), over
-/// a dozen hours; now and then a node's batch leads with a `forget` (an advocate renamed, to a new
-/// pseudonym or, to merge groups, to another advocate's id; or a visitor's pairs deleted).
+/// a dozen hours (or `hours`); now and then a node's batch leads with a `forget` (an advocate
+/// renamed, to a new pseudonym or, to merge groups, to another advocate's id; or a visitor's pairs
+/// deleted).
 struct RandomChain {
     static let hour0: Int64 = 1_795_809_600 / 3600
     static let advocates = (0..<6).map { "a\($0)" }
@@ -23,10 +24,13 @@ struct RandomChain {
 
     private var random: SplitMix
     private var nodes: [Node]
+    /// The hours the events fall in, from `hour0`.
+    private let hours: Int64
 
-    init(seed: UInt64, nodes: Int) {
+    init(seed: UInt64, nodes: Int, hours: Int64 = 12) {
         random = SplitMix(seed: seed)
         self.nodes = Array(repeating: Node(), count: nodes)
+        self.hours = hours
     }
 
     /// The next shipment: a random node and one to three of its next batches.
@@ -57,7 +61,7 @@ struct RandomChain {
             let token = "t\(Int.random(in: 0..<50, using: &random))"
             guard nodes[index].shared.insert(token).inserted else { continue }
             let followers = [10, 800, 3_000, 50_000, 400_000, 2_000_000].randomElement(using: &random)!
-            let hour = Self.hour0 + Int64.random(in: 0..<12, using: &random)
+            let hour = Self.hour0 + Int64.random(in: 0..<hours, using: &random)
             let attributes = ShareAttributes(
                 advocate: Self.advocates.randomElement(using: &random)!, venue: "v\(Int.random(in: 0..<3, using: &random))",
                 campaign: ["c1", "c2", nil].randomElement(using: &random)!,
@@ -71,7 +75,7 @@ struct RandomChain {
         }
         for _ in 0..<Int.random(in: 0...14, using: &random) {
             let token = "t\(Int.random(in: 0..<54, using: &random))"
-            let hour = Self.hour0 + Int64.random(in: 0..<12, using: &random)
+            let hour = Self.hour0 + Int64.random(in: 0..<hours, using: &random)
             var counters = Counters()
             switch Int.random(in: 0..<6, using: &random) {
             case 0:
