@@ -296,7 +296,6 @@ public final class Queries {
     }
 
     private static func checked(_ database: Database, path: String) throws -> Database {
-        database.setBusyTimeout(milliseconds: 1000)
         let version = try Schema.userVersion(database)
         guard version <= Schema.currentVersion else {
             throw StoreError.schemaTooNew(found: version, known: Schema.currentVersion, path: path)
