@@ -1,25 +1,30 @@
 #!/bin/bash
-# daemon-ab.sh DIR KEY OUT DAEMON_A CTL_A DAEMON_B CTL_B: a daemon of each side started in turn on
-# the same copy of the 2M-share database (DIR/sharetrack.db, no ingest), each asked `top` over 3,
-# 7 and 30 days five times in a row (whole `sharectl` processes over the control socket): the ms
-# of each answer, the first over a range being the one that finds its groups too many to sum in
-# memory. Two starts per side, alternated.
-dir=$1 key=$2 out=$3; shift 3
+# daemon-ab.sh DIR KEY OUT DAEMON_A CTL_A DAEMON_B CTL_B [ROUNDS REPEATS COMMAND...]: a daemon of
+# each side started in turn on the same copy of the 2M-share database (DIR/sharetrack.db, no
+# ingest), ROUNDS starts per side alternated, each asked every COMMAND (a `sharectl` command line)
+# REPEATS times in a row in whole `sharectl` processes over the control socket: the ms of each
+# answer. By default 2 rounds of 5 `top` answers over 3, 7 and 30 days, the first over a range
+# being the one that finds its groups too many to sum in memory.
+dir=$1 key=$2 out=$3 daemons=("$4" "$6") ctls=("$5" "$7"); shift 7
+rounds=${1:-2} repeats=${2:-5}; shift 2
+commands=("$@")
+[ ${#commands[@]} -gt 0 ] || commands=("top --limit 20 --by clicks --since 30d" "top --limit 20 --by value --since 7d"
+                                      "top --limit 20 --by clicks --campaign campaign-3 --since 30d" "top --limit 20 --by clicks --since 3d")
 : > "$out"
-for round in 1 2; do
-  for side in A B; do
-    if [ $side = A ]; then daemon=$1 ctl=$2; else daemon=$3 ctl=$4; fi
-    "$daemon" --database "$dir/sharetrack.db" --ingest-socket "$dir/i.sock" --control-socket "$dir/c.sock" \
+for round in $(seq 1 "$rounds"); do
+  for side in 0 1; do
+    ctl=${ctls[$side]}
+    "${daemons[$side]}" --database "$dir/sharetrack.db" --ingest-socket "$dir/i.sock" --control-socket "$dir/c.sock" \
       --visitor-key-file "$key" > "$dir/daemon.log" 2>&1 &
     pid=$!
     until [ -S "$dir/c.sock" ] && "$ctl" --socket "$dir/c.sock" status > /dev/null 2>&1; do sleep 0.2; done
-    for args in "--by clicks --since 30d" "--by value --since 7d" "--by clicks --campaign campaign-3 --since 30d" "--by clicks --since 3d"; do
+    for command in "${commands[@]}"; do
       times=()
-      for i in 1 2 3 4 5; do
-        s=$(date +%s%N); "$ctl" --socket "$dir/c.sock" top --limit 20 $args --json > /dev/null; e=$(date +%s%N)
+      for i in $(seq 1 "$repeats"); do
+        s=$(date +%s%N); "$ctl" --socket "$dir/c.sock" $command --json > /dev/null; e=$(date +%s%N)
         times+=($(( (e - s) / 1000000 )))
       done
-      echo "round $round $side top $args: ${times[*]} ms" >> "$out"
+      echo "round $round $(printf 'AB' | cut -c$((side + 1))) $command: ${times[*]} ms" >> "$out"
     done
     kill -TERM $pid; wait $pid
   done
