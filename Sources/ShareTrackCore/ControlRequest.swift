@@ -120,6 +120,9 @@ public struct QueryFilter: Codable, Sendable, Hashable {
         until.map { until in until.hourBucket * 3600 == until ? until.hourBucket : until.hourBucket + 1 }
     }
 
+    /// Whether the filter names a range of hours (`since`, `until` or both), rather than all time.
+    public var isRanged: Bool { since != nil || until != nil }
+
     /// Refuses times outside `timeRange`, and an empty range.
     public func checkRange() throws(ControlError) {
         for (name, time) in [("since", since), ("until", until)] {

@@ -27,8 +27,7 @@ enum CountedGroups {
     /// Whether `QueryText.storedAdvocatesPerTier` counts `tiers`' advocates for `filter` in
     /// `share_groups`: over all time, at a venue or in a campaign, without an advocate.
     static func answers(_ filter: QueryFilter) -> Bool {
-        filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil
-            && QueryText.advocateGroups(filter) == .shares
+        !filter.isRanged && filter.advocate == nil && QueryText.advocateGroups(filter) == .shares
     }
 
     /// The check, its mark the last share group it reached. Each step holds the groups lock

@@ -65,6 +65,6 @@ extension Queries {
     /// Whether `tiers` counts each tier's advocates as the stored ones plus the live pairs no stored
     /// group has (see `tiers`): over all time, without an advocate, from the rollups.
     static func countsStoredAdvocates(_ filter: QueryFilter, _ source: Source) -> Bool {
-        source != .raw && filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil
+        source != .raw && !filter.isRanged && filter.advocate == nil
     }
 }

@@ -64,7 +64,7 @@ extension Queries {
     /// Whether `top` may answer without the live groups in `live_groups` (`topMerged`,
     /// `topOfEveryRow`): over all time, without an advocate.
     static func mayMergeTop(_ filter: QueryFilter) -> Bool {
-        filter.advocate == nil && filter.sinceHour == nil && filter.untilHour == nil
+        filter.advocate == nil && !filter.isRanged
     }
 
     /// The most rows one advocate has in the all-time advocate rollup `filter` reads

@@ -132,7 +132,7 @@ extension QueryText {
     /// venue or a campaign alone, or by network and tier at most.
     public static func readsAdvocateRows(_ filter: QueryFilter) -> Bool {
         let places = [filter.venue, filter.campaign].count { $0 != nil }
-        return filter.sinceHour == nil && filter.untilHour == nil && filter.advocate == nil
+        return !filter.isRanged && filter.advocate == nil
             && (places == 0 || places == 1 && filter.network == nil && filter.tier == nil)
     }
 
@@ -207,7 +207,7 @@ extension QueryText {
     /// advocate rollup `filter` selects, or over a range the hourly rows of the advocate's share
     /// groups, found by their key (`Rollup.readJoined`).
     static func totalsRollup(_ filter: QueryFilter) -> Rollup {
-        filter.sinceHour == nil && filter.untilHour == nil ? advocateRollup(filter) : Rollup.hourGroups.readJoined
+        filter.isRanged ? Rollup.hourGroups.readJoined : advocateRollup(filter)
     }
 
     /// The counters of an advocate's rows of the rollup `filter` selects (`totalsRollup`; no row
@@ -284,7 +284,7 @@ extension QueryText {
     /// without an advocate, which no all-time advocate rollup has rows for (`boundingRows`); nil
     /// for any other filter.
     static func place(of filter: QueryFilter) -> QueryFilter? {
-        guard filter.sinceHour == nil, filter.untilHour == nil, filter.advocate == nil,
+        guard !filter.isRanged, filter.advocate == nil,
               (filter.venue == nil) != (filter.campaign == nil), filter.network != nil || filter.tier != nil
         else { return nil }
         return QueryFilter(venue: filter.venue, campaign: filter.campaign)
@@ -295,7 +295,7 @@ extension QueryText {
     /// where those of the first advocates of all time are the highest over the range too (most
     /// ranges of days: docs/benchmarks.md), `top` reads those advocates' hours alone.
     static func allTime(of filter: QueryFilter) -> QueryFilter? {
-        guard filter.sinceHour != nil || filter.untilHour != nil, filter.advocate == nil else { return nil }
+        guard filter.isRanged, filter.advocate == nil else { return nil }
         var allTime = filter
         allTime.since = nil
         allTime.until = nil

@@ -50,7 +50,7 @@ public struct QueryText: Sendable {
     func rollup(_ rollup: Rollup, _ filter: QueryFilter, columns: [String]) -> (sql: String, values: [SQLValue]) {
         let selected = (columns + Rows.counterNames).joined(separator: ", ")
         guard dialect.sumsRangesPerGroupFirst, filter.advocate == nil, rollup.hourly, !rollup.groups.attributes.isEmpty,
-              !columns.contains("hour"), filter.since != nil || filter.until != nil else {
+              !columns.contains("hour"), filter.isRanged else {
             let (conditions, values) = conditions(filter, reading: rollup)
             return ("(SELECT \(selected) FROM \(withGroups(rollup, filter, columns)) WHERE \(conditions)"
                     + "\(liveGroups(selected, where: conditions))) AS rolled_up", values)

@@ -26,7 +26,7 @@ public enum Source: Equatable, Sendable {
             let byHour = columns.contains("hour")
             let needed = Set(columns).subtracting(["hour"])
                 .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
-            let ranged = Self.isRanged(filter)
+            let ranged = filter.isRanged
             let (inside, storedHours) = (Self.hoursInside(filter, of: stored), Int64(stored?.count ?? 0))
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
                 return text.rollup(Rollup.covering(needed, hourly: false, building: building),
@@ -73,14 +73,10 @@ public enum Source: Equatable, Sendable {
     /// (`StoredSums`), if any: with the rollups, a range that does not hold most of the stored hours
     /// (read hour by hour).
     func storedRange(_ filter: QueryFilter) -> Range<Int64>? {
-        guard case .rollups(let stored, _) = self, Self.isRanged(filter), !Self.holdsMostHours(filter, of: stored) else {
+        guard case .rollups(let stored, _) = self, filter.isRanged, !Self.holdsMostHours(filter, of: stored) else {
             return nil
         }
         return (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
-    }
-
-    private static func isRanged(_ filter: QueryFilter) -> Bool {
-        filter.sinceHour != nil || filter.untilHour != nil
     }
 
     /// Whether `filter`'s range holds more of the `stored` hours than it leaves out.

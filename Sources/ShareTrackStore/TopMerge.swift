@@ -32,7 +32,7 @@ public struct TopMerge {
     /// many (its bounds, all-time totals, are looser: at 2M shares the 20th advocate of the last 7
     /// days was the 353rd of all time, of 3 days the 677th).
     public static func depth(_ limit: Int, topDepth: Int, _ filter: QueryFilter) -> Int {
-        limit + topDepth * (filter.sinceHour == nil && filter.untilHour == nil ? 1 : rangeDepthFactor)
+        limit + topDepth * (filter.isRanged ? rangeDepthFactor : 1)
     }
 
     public let limit: Int

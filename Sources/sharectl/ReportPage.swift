@@ -87,7 +87,7 @@ struct ReportPage {
         switch (first, end) {
         case let (first?, end?):
             let span = "\(first) – \(end) UTC" + (length.map { " (\($0))" } ?? "")
-            return data.filter.since == nil && data.filter.until == nil ? "All data: " + span : span
+            return data.filter.isRanged ? span : "All data: " + span
         case let (first?, nil): return "From \(first) UTC"
         case let (nil, end?): return "Up to \(end) UTC"
         case (nil, nil): return "All data"
