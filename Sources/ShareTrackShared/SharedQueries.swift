@@ -64,7 +64,7 @@ public struct SharedQueries {
             if let merged = try topMerged(filter, ranking: ranking, limit: limit, over: source) { return merged }
             guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source,
                                                              several: try advocatesWithSeveralRows(filter, over: source))
-            else { return try groups(.advocate, filter, source, ranking: ranking, limit: limit) }
+            else { return try rankedAdvocates(filter, source, ranking: ranking, limit: limit) }
             try connection.execute(Self.topWorkMem)
             return try rows(sql, values) { GroupRow(.advocate, row: $0) }
         case .advocate(let id, var filter):
@@ -112,6 +112,38 @@ public struct SharedQueries {
         let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], text)
         return try rows(text.groups(dimension.rawValue, from: from, countAdvocates: countAdvocates, ranking: ranking,
                                     limit: limit), values) { GroupRow(dimension, row: $0) }
+    }
+
+    /// `top` from every advocate's sums over `filter`: where the filter names a range of at most
+    /// `QueryText.rankedFirstHours` stored hours and nothing else, from the rollups, ranked first
+    /// (`QueryText.advocatesRankedFirst`), with `topWorkMem` and without parallel workers; else
+    /// summed and ranked at once. PostgreSQL takes a `UNION`'s advocates to be 200 (its default
+    /// for a column without statistics) and has parallel workers sum them, then sorts and merges
+    /// their partial sums: at 2M shares about as many as the rows' advocates (32,759 for 19,814
+    /// over the last day), spilled to disk over days in 4 MB. Ranked by engagement over 1, 3 and 7
+    /// days the statement took 138, 670 and 960 ms, now 57, 150 and 390 (docs/shared-store.md).
+    private func rankedAdvocates(_ filter: QueryFilter, _ source: Source, ranking: Ranking, limit: Int) throws -> [GroupRow] {
+        guard source != .raw, filter.isRanged, QueryFilter(since: filter.since, until: filter.until) == filter,
+              source.hoursInside(filter) <= QueryText.rankedFirstHours
+        else {
+            return try groups(.advocate, filter, source, ranking: ranking, limit: limit)
+        }
+        let (from, values) = source.sql(filter, columns: ["advocate"], text)
+        try connection.execute(Self.topWorkMem)
+        return try withoutParallelWorkers {
+            try rows(text.advocatesRankedFirst(from: from, ranking: ranking, limit: limit), values) {
+                GroupRow(.advocate, row: $0)
+            }
+        }
+    }
+
+    /// `body`'s statements planned without parallel workers; the transaction's setting as it was after.
+    private func withoutParallelWorkers<Result>(_ body: () throws -> Result) throws -> Result {
+        let setting = "max_parallel_workers_per_gather"
+        let workers = try connection.query("SELECT current_setting('\(setting)')").string(0, 0)
+        try connection.execute("SET LOCAL \(setting) = 0")
+        defer { _ = try? connection.query("SELECT set_config('\(setting)', $1, true)", [workers]) }
+        return try body()
     }
 
     /// Rows per tier, each with its distinct advocates. The advocates are counted apart and the

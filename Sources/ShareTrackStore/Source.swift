@@ -87,7 +87,7 @@ public enum Source: Equatable, Sendable {
     }
 
     /// How many of the rollups' stored hours `filter`'s range holds (0 from the raw rows).
-    func hoursInside(_ filter: QueryFilter) -> Int64 {
+    public func hoursInside(_ filter: QueryFilter) -> Int64 {
         guard case .rollups(let stored, _) = self else { return 0 }
         return Self.hoursInside(filter, of: stored)
     }
