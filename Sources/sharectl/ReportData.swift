@@ -60,7 +60,7 @@ struct ReportData {
             try answers.answer(ControlRequest(command: command, query: query), now: now)
         }
         tiers = try ask(.tiers, Query(filter: filter))
-        totals = Self.sum(tiers)
+        totals = Self.sum(tiers.map(\.totals))
         let hourly: [TrendRow] = try ask(.trend, Query(filter: filter))
         let hours = hourly.compactMap { RFC3339.parse($0.hour).map { $0.hourBucket } }
         firstHour = filter.sinceHour ?? hours.first
@@ -75,7 +75,10 @@ struct ReportData {
             var earlier = filter
             earlier.since = (first - (end - first)) * 3600
             earlier.until = first * 3600
-            let previous = Self.sum(try ask(.tiers, Query(filter: earlier)))
+            // Its totals alone, from its trend: `tiers` would also count each tier's advocates in it,
+            // at 2M shares most of the time of a report over 30 days (2.8 s of 8.6).
+            let earlierTrend: [TrendRow] = try ask(.trend, Query(filter: earlier))
+            let previous = Self.sum(earlierTrend.map(\.totals))
             if previous.shares + previous.clicks + previous.botClicks + previous.conversions > 0 {
                 self.previous = previous
             }
@@ -111,9 +114,9 @@ struct ReportData {
         rows.sorted { ($1.totals.uniqueClicks, $0.name) < ($0.totals.uniqueClicks, $1.name) }
     }
 
-    private static func sum(_ rows: [GroupRow]) -> CounterTotals {
+    private static func sum(_ rows: [CounterTotals]) -> CounterTotals {
         var sum = Counters()
-        for totals in rows.map(\.totals) {
+        for totals in rows {
             sum.shares += totals.shares
             sum.reach += totals.reach
             sum.clicks += totals.clicks

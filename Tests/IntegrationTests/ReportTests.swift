@@ -104,7 +104,8 @@ struct ReportTests {
         #expect(day.range.contains("(24 hours)") || day.range.contains("(25 hours)"), "\(day.range)")
         #expect(day.title.contains(day.range))
         #expect(day.bodyText.contains("Changes compare with the previous"), "\(day.bodyText)")
-        #expect(day.bodyText.contains("vs previous"))
+        // Three shares in the day (s1, s3, s4), two in the 24 hours before it (s2, s5).
+        #expect(day.kpis["shares"] == "3" && day.bodyText.contains("▲ 50.0% vs previous"), "\(day.bodyText)")
 
         let filtered = try Self.report(daemon, ["--since", "24h", "--venue", ReportFixture.comma, "--tier", "nano"] + socket)
         // Each id isolated (U+2068 … U+2069): a right-to-left mark in one reorders nothing after it.
