@@ -21,7 +21,7 @@ extension SharedQueries {
         guard let mixed = try summedApart(text.advocatesMixedAtPlace(filter, over: source, limit: Self.mostSummedApart + 1)),
               let (sql, values) = text.topOfPlaceRows(filter, ranking: ranking, limit: limit, over: source, mixed: mixed)
         else { return nil }
-        try connection.execute(Self.topWorkMem)
+        try connection.execute(Self.workMemAtLeast64MB)
         return try rows(sql, values) { GroupRow(.advocate, row: $0) }
     }
 
@@ -81,14 +81,15 @@ extension SharedQueries {
     /// the tier takes 280 ms, and 136 ms for a tier of 28,228 advocates (docs/shared-store.md).
     static let mostSummedApart = 1_000
 
-    /// The `work_mem` of `top`'s bounded heap (`topOfSingleGroups`) at least, for the rest of the
-    /// answer's transaction (a larger setting of the server, role or database is kept): room to
-    /// hash one rollup row per advocate for the join with their groups (7 MB at 100,000 advocates;
-    /// only what the hash takes is used). The default 4 MB spills that join to temporary files:
-    /// about 45 ms of each such `top` at 100,000 advocates. Only there: the answers that sum every
-    /// advocate's rows in a hash aggregate took longer with the room (its 21 MB of fresh memory
-    /// cost more than 1.6 MB spilled).
-    static let topWorkMem = """
+    /// A `work_mem` of 64 MB at least, for the rest of the answer's transaction (a larger setting
+    /// of the server, role or database is kept). For `top`'s bounded heap (`topOfSingleGroups`):
+    /// room to hash one rollup row per advocate for the join with their groups (7 MB at 100,000
+    /// advocates; only what the hash takes is used), which the default 4 MB spills to temporary
+    /// files (about 45 ms of each such `top` at 100,000 advocates); and for the answers that hash
+    /// every advocate of a range of days (`isLong`). Not for the answers that sum every
+    /// advocate's rows over all time in a hash aggregate: those took longer with the room (its 21
+    /// MB of fresh memory cost more than 1.6 MB spilled).
+    static let workMemAtLeast64MB = """
         SELECT set_config('work_mem', '64MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('64MB')
         """
 }

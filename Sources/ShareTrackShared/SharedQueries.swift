@@ -65,7 +65,7 @@ public struct SharedQueries {
             guard let (sql, values) = text.topOfSingleGroups(filter, ranking: ranking, limit: limit, over: source,
                                                              several: try advocatesWithSeveralRows(filter, over: source))
             else { return try rankedAdvocates(filter, source, ranking: ranking, limit: limit) }
-            try connection.execute(Self.topWorkMem)
+            try connection.execute(Self.workMemAtLeast64MB)
             return try rows(sql, values) { GroupRow(.advocate, row: $0) }
         case .advocate(let id, var filter):
             filter.advocate = id
@@ -116,8 +116,8 @@ public struct SharedQueries {
 
     /// `top` from every advocate's sums over `filter`: where the filter names a range of at most
     /// `QueryText.rankedFirstHours` stored hours and nothing else, from the rollups, ranked first
-    /// (`QueryText.advocatesRankedFirst`), with `topWorkMem` and without parallel workers; else
-    /// summed and ranked at once. PostgreSQL takes a `UNION`'s advocates to be 200 (its default
+    /// (`QueryText.advocatesRankedFirst`), without parallel workers, and over a long range
+    /// (`isLong`) with `workMemAtLeast64MB`; else summed and ranked at once. PostgreSQL takes a `UNION`'s advocates to be 200 (its default
     /// for a column without statistics) and has parallel workers sum them, then sorts and merges
     /// their partial sums: at 2M shares about as many as the rows' advocates (32,759 for 19,814
     /// over the last day), spilled to disk over days in 4 MB. Ranked by engagement over 1, 3 and 7
@@ -129,12 +129,25 @@ public struct SharedQueries {
             return try groups(.advocate, filter, source, ranking: ranking, limit: limit)
         }
         let (from, values) = source.sql(filter, columns: ["advocate"], text)
-        try connection.execute(Self.topWorkMem)
+        if isLong(filter, source) { try connection.execute(Self.workMemAtLeast64MB) }
         return try withoutParallelWorkers {
             try rows(text.advocatesRankedFirst(from: from, ranking: ranking, limit: limit), values) {
                 GroupRow(.advocate, row: $0)
             }
         }
+    }
+
+    /// The most stored hours of a range its answers hash every advocate of in the default
+    /// `work_mem`, in one statement (`isLong`).
+    static let shortRangeHours: Int64 = 48
+
+    /// Whether `filter` names a range of more than `shortRangeHours` stored hours: its answers
+    /// that hash every advocate of it get `workMemAtLeast64MB`, which the default 4 MB spilled to
+    /// disk (at 2M shares over 3 days, `top` ranked first 155-169 ms in 4 MB, 140-149 in 64), and
+    /// `tiers` counts its advocates apart. Over a day 64 MB of fresh memory cost more than it
+    /// saved (`tiers`' count 37 → 60-64 ms), and counting apart as much as it saved.
+    private func isLong(_ filter: QueryFilter, _ source: Source) -> Bool {
+        filter.isRanged && source.hoursInside(filter) > Self.shortRangeHours
     }
 
     /// `body`'s statements planned without parallel workers; the transaction's setting as it was after.
@@ -150,13 +163,24 @@ public struct SharedQueries {
     /// sums come from the cheapest rollup, instead of one row per advocate group deduplicated: over
     /// all time with no attribute but the tier in `tier_advocates`, once it is filled
     /// (`TierAdvocates`); at a venue or in a campaign in `share_groups`, once each of its groups
-    /// has a counted row (`CountedGroups`).
+    /// has a counted row (`CountedGroups`); over a long range (`isLong`) in the range's rows
+    /// (`QueryText.advocatesPerTier`), with `workMemAtLeast64MB`.
+    ///
+    /// Over a range, counting each tier's distinct advocates in the statement that sums it sorted
+    /// every row of the tier; apart, the advocates are hashed once and the sums take no sort: at
+    /// 2M shares over 3 days 593-619 ms → 62-64 + 96-110, over 30 days 2.2-3.0 s → 0.6-0.7 + 1.0
+    /// (docs/shared-store.md). Over the last day no faster, and slower with a filter (two
+    /// statements of 13 ms for one).
     private func tiers(_ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         let (sql, values): (String, [SQLValue])
         if source.reads(table: TierAdvocates.table), TierAdvocates.answers(filter) {
             (sql, values) = (TierAdvocates.countSQL, [])
         } else if source.reads(table: CountedGroups.table), CountedGroups.answers(filter) {
             (sql, values) = text.storedAdvocatesPerTier(filter)
+        } else if source != .raw, isLong(filter, source) {
+            try connection.execute(Self.workMemAtLeast64MB)
+            let (from, rangeValues) = source.sql(filter, columns: ["tier", "advocate"], text)
+            (sql, values) = (text.advocatesPerTier(from: from), rangeValues)
         } else {
             return try groups(.tier, filter, source, countAdvocates: true)
         }

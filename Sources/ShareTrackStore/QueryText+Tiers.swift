@@ -15,10 +15,13 @@ extension QueryText {
     /// in a campaign (`CountedGroups`).
     public func storedAdvocatesPerTier(_ filter: QueryFilter) -> (sql: String, values: [SQLValue]) {
         let (conditions, values) = conditions(filter)
-        return ("""
-            SELECT tier, COUNT(*) FROM (SELECT DISTINCT tier, advocate FROM \(Self.advocateGroups(filter).table)
-                WHERE \(conditions)) AS pairs GROUP BY tier
-            """, values)
+        return (advocatesPerTier(from: "\(Self.advocateGroups(filter).table) WHERE \(conditions)"), values)
+    }
+
+    /// Per tier, the number of distinct advocates among the rows of `from` (a FROM clause with
+    /// `tier` and `advocate`).
+    public func advocatesPerTier(from: String) -> String {
+        "SELECT tier, COUNT(*) FROM (SELECT DISTINCT tier, advocate FROM \(from)) AS pairs GROUP BY tier"
     }
 
     /// A row if a stored group `filter` selects (all time; no advocate) has the advocate and tier

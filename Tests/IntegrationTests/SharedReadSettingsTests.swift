@@ -26,17 +26,17 @@ struct SharedReadSettingsTests {
         #expect(try workMemDuringTop() == "128MB")
     }
 
-    @Test("top over a day without a filter ranks with 64 MB of work_mem and no parallel workers, which it sets back")
-    func rankedFirstSettings() throws {
+    @Test("top without a filter and tiers over days get 64 MB of work_mem; top ranks without parallel workers, set back after")
+    func rangeSettings() throws {
         let (cluster, database, nodes) = try SharedRollupTests.stores(1)
         let connection = try cluster.connect(database)
         var chain = RandomChain(seed: 8, nodes: 1, hours: 200)
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
-        let hour0 = RandomChain.hour0
         try connection.execute("SET max_parallel_workers_per_gather = 3")
-        func settingsAfter(_ filter: QueryFilter) throws -> [String?] {
-            try SharedQueries(connection).snapshot {
-                let request = ControlRequest(command: .top, query: Query(by: "engagement", filter: filter))
+        func settingsAfter(_ command: ControlRequest.Command, since hours: Int64, network: String? = nil) throws -> [String?] {
+            let filter = QueryFilter(network: network, since: (RandomChain.hour0 + 200 - hours) * 3600)
+            return try SharedQueries(connection).snapshot {
+                let request = ControlRequest(command: command, query: Query(by: "engagement", filter: filter))
                 #expect(SharedRollupTests.answer(SharedQueries(connection), request)
                         == SharedRollupTests.answer(SharedQueries(connection, readsRollups: false), request))
                 return try ["work_mem", "max_parallel_workers_per_gather"].map {
@@ -44,10 +44,13 @@ struct SharedReadSettingsTests {
                 }
             }
         }
-        #expect(try settingsAfter(QueryFilter(since: (hour0 + 176) * 3600)) == ["64MB", "3"])
-        // With a filter, or over more than a week of stored hours, the advocates are summed and ranked at once.
-        #expect(try settingsAfter(QueryFilter(network: "tiktok", since: (hour0 + 176) * 3600)) == ["4MB", "3"])
-        #expect(try settingsAfter(QueryFilter(since: (hour0 + 10) * 3600)) == ["4MB", "3"])
+        #expect(try settingsAfter(.top, since: 72) == ["64MB", "3"])
+        #expect(try settingsAfter(.tiers, since: 72, network: "tiktok") == ["64MB", "3"])
+        // Over two days or less, the default; `top` with a filter, or over more than a week, sums at once.
+        #expect(try settingsAfter(.top, since: 24) == ["4MB", "3"])
+        #expect(try settingsAfter(.tiers, since: 24) == ["4MB", "3"])
+        #expect(try settingsAfter(.top, since: 72, network: "tiktok") == ["4MB", "3"])
+        #expect(try settingsAfter(.top, since: 190) == ["4MB", "3"])
     }
 
     @Test("an answer's snapshot reads without JIT compilation, for its transaction only")
