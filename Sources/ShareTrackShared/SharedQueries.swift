@@ -144,8 +144,9 @@ public struct SharedQueries {
     /// Whether `filter` names a range of more than `shortRangeHours` stored hours: its answers
     /// that hash every advocate of it get `workMemAtLeast64MB`, which the default 4 MB spilled to
     /// disk (at 2M shares over 3 days, `top` ranked first 155-169 ms in 4 MB, 140-149 in 64), and
-    /// `tiers` counts its advocates apart. Over a day 64 MB of fresh memory cost more than it
-    /// saved (`tiers`' count 37 → 60-64 ms), and counting apart as much as it saved.
+    /// `tiers` counts its advocates apart. Over a day neither saved anything (`tiers` 62-134 ms
+    /// in one statement, 29-34 + 35-38 apart, slower with a filter; the count in 64 MB 35-37 ms,
+    /// in one of two runs 60-64).
     private func isLong(_ filter: QueryFilter, _ source: Source) -> Bool {
         filter.isRanged && source.hoursInside(filter) > Self.shortRangeHours
     }
@@ -169,8 +170,7 @@ public struct SharedQueries {
     /// Over a range, counting each tier's distinct advocates in the statement that sums it sorted
     /// every row of the tier; apart, the advocates are hashed once and the sums take no sort: at
     /// 2M shares over 3 days 593-619 ms → 62-64 + 96-110, over 30 days 2.2-3.0 s → 0.6-0.7 + 1.0
-    /// (docs/shared-store.md). Over the last day no faster, and slower with a filter (two
-    /// statements of 13 ms for one).
+    /// (docs/shared-store.md).
     private func tiers(_ filter: QueryFilter, _ source: Source) throws -> [GroupRow] {
         let (sql, values): (String, [SQLValue])
         if source.reads(table: TierAdvocates.table), TierAdvocates.answers(filter) {
