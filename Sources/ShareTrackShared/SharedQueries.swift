@@ -117,11 +117,12 @@ public struct SharedQueries {
     /// `top` from every advocate's sums over `filter`: where the filter names a range of at most
     /// `QueryText.rankedFirstHours` stored hours and nothing else, from the rollups, ranked first
     /// (`QueryText.advocatesRankedFirst`), without parallel workers, and over a long range
-    /// (`isLong`) with `workMemAtLeast64MB`; else summed and ranked at once. PostgreSQL takes a `UNION`'s advocates to be 200 (its default
-    /// for a column without statistics) and has parallel workers sum them, then sorts and merges
-    /// their partial sums: at 2M shares about as many as the rows' advocates (32,759 for 19,814
-    /// over the last day), spilled to disk over days in 4 MB. Ranked by engagement over 1, 3 and 7
-    /// days the statement took 138, 670 and 960 ms, now 57, 150 and 390 (docs/shared-store.md).
+    /// (`isLong`) with `workMemAtLeast64MB`; else summed and ranked at once. PostgreSQL takes a
+    /// `UNION`'s advocates to be 200 (its default for a column without statistics) and has
+    /// parallel workers sum them, then sorts and merges their partial sums: at 2M shares about as
+    /// many as the rows' advocates (32,759 for 19,814 over the last day), spilled to disk over days
+    /// in 4 MB. Ranked by engagement over 1, 3 and 7 days the statement took 124-135, 647-696 and
+    /// 879-916 ms, now 57-60, 140-149 and 362-435 (docs/shared-store.md).
     private func rankedAdvocates(_ filter: QueryFilter, _ source: Source, ranking: Ranking, limit: Int) throws -> [GroupRow] {
         guard source != .raw, filter.isRanged, QueryFilter(since: filter.since, until: filter.until) == filter,
               source.hoursInside(filter) <= QueryText.rankedFirstHours

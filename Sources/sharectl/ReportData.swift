@@ -76,7 +76,7 @@ struct ReportData {
             earlier.since = (first - (end - first)) * 3600
             earlier.until = first * 3600
             // Its totals alone, from its trend: `tiers` would also count each tier's advocates in it,
-            // at 2M shares most of the time of a report over 30 days (2.8 s of 8.6).
+            // at 2M shares most of the time of a report over 30 days (2.8 s of 7.1-7.4).
             let earlierTrend: [TrendRow] = try ask(.trend, Query(filter: earlier))
             let previous = Self.sum(earlierTrend.map(\.totals))
             if previous.shares + previous.clicks + previous.botClicks + previous.conversions > 0 {
