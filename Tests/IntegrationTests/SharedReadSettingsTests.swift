@@ -32,9 +32,13 @@ struct SharedReadSettingsTests {
         let connection = try cluster.connect(database)
         var chain = RandomChain(seed: 8, nodes: 1, hours: 200)
         try SharedRollupTests.ship(20, of: &chain, to: nodes)
+        // The ranges below hold as many of the stored hours as they name: the last `hours` of them.
+        let stored = try connection.query("SELECT min(hour), max(hour) FROM rollup_hour_places")
+        let last = stored.int64(0, 1)
+        try #require(last - stored.int64(0, 0) >= 190)
         try connection.execute("SET max_parallel_workers_per_gather = 3")
         func settingsAfter(_ command: ControlRequest.Command, since hours: Int64, network: String? = nil) throws -> [String?] {
-            let filter = QueryFilter(network: network, since: (RandomChain.hour0 + 200 - hours) * 3600)
+            let filter = QueryFilter(network: network, since: (last + 1 - hours) * 3600)
             return try SharedQueries(connection).snapshot {
                 let request = ControlRequest(command: command, query: Query(by: "engagement", filter: filter))
                 #expect(SharedRollupTests.answer(SharedQueries(connection), request)
