@@ -123,6 +123,14 @@ public struct QueryFilter: Codable, Sendable, Hashable {
     /// Whether the filter names a range of hours (`since`, `until` or both), rather than all time.
     public var isRanged: Bool { since != nil || until != nil }
 
+    /// The same filter over all time: its attributes without its range.
+    public var allTime: QueryFilter {
+        var allTime = self
+        allTime.since = nil
+        allTime.until = nil
+        return allTime
+    }
+
     /// Refuses times outside `timeRange`, and an empty range.
     public func checkRange() throws(ControlError) {
         for (name, time) in [("since", since), ("until", until)] {

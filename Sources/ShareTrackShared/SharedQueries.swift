@@ -124,7 +124,7 @@ public struct SharedQueries {
     /// in 4 MB. Ranked by engagement over 1, 3 and 7 days the statement took 124-135, 647-696 and
     /// 879-916 ms, now 57-60, 140-149 and 362-435 (docs/shared-store.md).
     private func rankedAdvocates(_ filter: QueryFilter, _ source: Source, ranking: Ranking, limit: Int) throws -> [GroupRow] {
-        guard source != .raw, filter.isRanged, QueryFilter(since: filter.since, until: filter.until) == filter,
+        guard source != .raw, filter.isRanged, filter.allTime == QueryFilter(),
               source.hoursInside(filter) <= QueryText.rankedFirstHours
         else {
             return try groups(.advocate, filter, source, ranking: ranking, limit: limit)

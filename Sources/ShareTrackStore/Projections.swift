@@ -12,9 +12,7 @@ struct Projections {
 
         init(columns: Set<String>, filter: QueryFilter) {
             self.columns = columns
-            self.filter = filter
-            self.filter.since = nil
-            self.filter.until = nil
+            self.filter = filter.allTime
         }
     }
 

@@ -296,10 +296,7 @@ extension QueryText {
     /// ranges of days: docs/benchmarks.md), `top` reads those advocates' hours alone.
     static func allTime(of filter: QueryFilter) -> QueryFilter? {
         guard filter.isRanged, filter.advocate == nil else { return nil }
-        var allTime = filter
-        allTime.since = nil
-        allTime.until = nil
-        return allTime
+        return filter.allTime
     }
 
     /// The fewest stored hours a range holds for `top` to try the rows that bound it over all time

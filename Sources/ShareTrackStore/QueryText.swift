@@ -68,12 +68,8 @@ public struct QueryText: Sendable {
     private func summedPerGroup(_ rollup: Rollup, _ filter: QueryFilter, selected: String)
         -> (sql: String, values: [SQLValue])
     {
-        var range = QueryFilter()
-        range.since = filter.since
-        range.until = filter.until
-        var attributes = filter
-        attributes.since = nil
-        attributes.until = nil
+        let range = QueryFilter(since: filter.since, until: filter.until)
+        let attributes = filter.allTime
         let (inRange, rangeValues) = conditions(range)
         let (selectedBy, attributeValues) = conditions(attributes, first: rangeValues.count + 1)
         let sums = Rows.counterNames.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
@@ -101,9 +97,7 @@ public struct QueryText: Sendable {
     func rollup(_ all: Rollup, less hourly: Rollup, _ filter: QueryFilter, columns: [String])
         -> (sql: String, values: [SQLValue])
     {
-        var attributes = filter
-        attributes.since = nil
-        attributes.until = nil
+        let attributes = filter.allTime
         let (allConditions, allValues) = conditions(attributes, reading: all)
         let (outsideConditions, outsideValues) = conditions(attributes, first: allValues.count + 1, reading: hourly)
         let next = allValues.count + outsideValues.count + 1
