@@ -35,6 +35,8 @@ extension Daemon {
             case .backup:
                 try backup(to: request.query?.path, on: connection)
             case .export:
+                // Asked once the shutdown has cut the exports: refused as they were cut.
+                guard !state.withLock({ $0.stopping }) else { throw ControlError(.failed, Self.shutdownCut) }
                 try exports.start(request, live: liveData(), on: connection)
             case .nodes:
                 guard let shipper else { throw ControlError(.failed, "no shared store is configured (shared_store)") }

@@ -338,6 +338,9 @@ public final class Daemon: Sendable {
 
     // MARK: Shutdown
 
+    /// Why a shutdown ends the exports under way, and refuses those asked after it.
+    static let shutdownCut = "the daemon is shutting down; export again once it is back"
+
     /// Stop accepting, flush, answer what is pending, exit 0 (1 if acknowledged data could not be
     /// committed).
     private func shutDown(signal: String) {
@@ -351,7 +354,7 @@ public final class Daemon: Sendable {
         flusher.cancelSchedule()
         ingest.stopAccepting()
         control.stopAccepting()
-        control.cutStreams("the daemon is shutting down; export again once it is back")
+        control.cutStreams(Self.shutdownCut)
         let report = flusher.drain(attempts: 50)
         // Pending answers go out (5 s at most), and so do the cut exports' queued rows and end
         // lines, to clients that take them (2 s at most).

@@ -34,6 +34,7 @@ final class ExportStreams: Sendable {
         guard admitted else {
             throw ControlError(.failed, "\(Self.limit) exports are running already; try again when one has finished")
         }
+        connection.beginStream()
         DispatchQueue(label: "sharetrack.export").async { [self] in
             defer { running.withLock { $0 -= 1 } }
             let sender = Sender(connection)

@@ -212,6 +212,26 @@ struct ExportTests {
         #expect(try daemon.waitForExit() == 0)
     }
 
+    @Test("SIGTERM at once after an export is asked: cut before its first rows, or refused, with the end line saying why")
+    func shutdownCutsAnExportBeforeItsFirstRows() throws {
+        let daemon = try Self.daemonWithShares(arguments: [])
+        let client = try LineClient(path: daemon.controlSocket)
+        // Answered once, so that the daemon has taken the connection before it stops accepting.
+        #expect(try client.exchange([#"{"command":"status"}"#]).first?.hasPrefix(#"{"ok":true"#) == true)
+        try client.send(#"{"command":"export"}"# + "\n")
+        kill(daemon.pid, SIGTERM)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while case let count = client.withFileDescriptor({ read($0, &chunk, chunk.count) }), count > 0 {
+            bytes += chunk[..<count]
+        }
+        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+        #expect(lines.dropLast().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 18 })
+        #expect(lines.last?.hasPrefix(#"{"ok":false"#) == true && lines.last?.contains("shutting down") == true,
+                "\(lines.count) lines, the last \(lines.suffix(1))")
+        #expect(try daemon.waitForExit() == 0)
+    }
+
     @Test("with idle_timeout 0 an export cut short by forget whose client takes nothing is closed within 10 s all the same")
     func cutExportClosedWithoutIdleTimeout() throws {
         let daemon = try Self.daemonWithShares(arguments: ["--idle-timeout", "0"])
