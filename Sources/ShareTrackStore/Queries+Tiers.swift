@@ -25,7 +25,6 @@ extension Queries {
                                   everyTier: true)
         }
         guard everyTier, Self.countsStoredAdvocates(filter, source) else {
-            try live.fill()
             return GroupRow.tiers(try groups(.tier, filter, source, countAdvocates: everyTier), everyTier: everyTier)
         }
         let stored = { (filter: QueryFilter) in

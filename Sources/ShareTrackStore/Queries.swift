@@ -40,6 +40,8 @@ public final class Queries {
     var topDepth = Queries.defaultTopDepth
     /// See `defaultKeptWhileReading` (tests make it small, to exercise the sort past it).
     var keptWhileReading = Queries.defaultKeptWhileReading
+    /// See `RangeSums.defaultMostGroups` (tests make it 0, to exercise SQL past it).
+    var rangeGroupsInMemory = RangeSums.defaultMostGroups
     let advocateGroups: AdvocateGroupCount
     let tierAdvocates: [TierAdvocateCounts]
     private let rollupProgress: Statement
@@ -156,11 +158,21 @@ public final class Queries {
     // MARK: Queries
 
     /// Counter sums per `dimension` over the rows `filter` selects, ranked by `ranking` (default:
-    /// ordered by the dimension); `countAdvocates` adds the number of distinct advocates.
+    /// ordered by the dimension); `countAdvocates` adds the number of distinct advocates. Unranked
+    /// over a range, summed in memory where `RangeSums` can (else by SQL, with the live groups put
+    /// in `live_groups`).
     func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
                         countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
-        let (from, values) = source.sql(filter, columns: countAdvocates ? [column, "advocate"] : [column], Self.text)
+        let columns = countAdvocates ? [column, "advocate"] : [column]
+        if ranking == nil, let reading = source.summedInMemory(filter, columns: columns),
+           var sums = try RangeSums(column, countingAdvocates: countAdvocates, filter, from: reading.hourly,
+                                    stored: reading.stored, mostGroups: rangeGroupsInMemory, in: database) {
+            sums.add(live: live.grouped)
+            return sums.rows(dimension)
+        }
+        try live.fill()
+        let (from, values) = source.sql(filter, columns: columns, Self.text)
         return try rows(Self.text.groups(column, from: from, countAdvocates: countAdvocates, ranking: ranking, limit: limit),
                         values) { GroupRow(dimension, row: $0) }
     }

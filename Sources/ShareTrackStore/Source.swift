@@ -24,8 +24,7 @@ public enum Source: Equatable, Sendable {
             return text.attributed(filter)
         case .rollups(let stored, let building):
             let byHour = columns.contains("hour")
-            let needed = Set(columns).subtracting(["hour"])
-                .union(Self.attributeTerms(filter).filter { $0.value != nil }.map(\.column))
+            let needed = Self.attributes(columns, filter)
             let ranged = filter.isRanged
             let (inside, storedHours) = (Self.hoursInside(filter, of: stored), Int64(stored?.count ?? 0))
             if ranged && !byHour && Self.holdsMostHours(filter, of: stored) {
@@ -55,6 +54,14 @@ public enum Source: Equatable, Sendable {
     static func readable(_ rollup: Rollup, _ filter: QueryFilter, hours: Int64) -> Rollup {
         let place = filter.venue != nil || filter.campaign != nil
         return filter.advocate != nil || place && hours > placeRowsAloneHours ? rollup.readJoined : rollup
+    }
+
+    /// The hourly rollup whose rows a sum over `filter`'s range per `columns` adds up in memory
+    /// (`RangeSums`), and the first and last hour the hourly rollups hold: with the rollups, over a
+    /// range, without an advocate (whose few groups SQL finds by their key).
+    func summedInMemory(_ filter: QueryFilter, columns: [String]) -> (hourly: Rollup, stored: ClosedRange<Int64>?)? {
+        guard case .rollups(let stored, let building) = self, filter.isRanged, filter.advocate == nil else { return nil }
+        return (Rollup.covering(Self.attributes(columns, filter), hourly: true, building: building), stored)
     }
 
     /// Whether the sums may read `rollup` (all-time): not from the raw rows, nor while it is built.
@@ -98,6 +105,11 @@ public enum Source: Equatable, Sendable {
         let first = max(filter.sinceHour ?? .min, stored.lowerBound)
         let end = min(filter.untilHour ?? .max, stored.upperBound + 1)
         return max(0, end - first)
+    }
+
+    /// The group attributes a sum per `columns` over `filter` reads.
+    private static func attributes(_ columns: [String], _ filter: QueryFilter) -> Set<String> {
+        Set(columns).subtracting(["hour"]).union(attributeTerms(filter).filter { $0.value != nil }.map(\.column))
     }
 
     private static func attributeTerms(_ filter: QueryFilter) -> [(column: String, value: SQLValue?)] {

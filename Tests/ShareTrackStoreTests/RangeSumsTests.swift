@@ -1,0 +1,50 @@
+import ShareTrackCore
+import Testing
+
+@testable import ShareTrackStore
+
+/// `venues`, `tiers` and the report's networks over a range sum the stored rows in memory
+/// (`RangeSums`): read as the range's rows, or as all time less the hours outside where the range
+/// holds most of the stored hours; past `Queries.rangeGroupsInMemory` group ids, by SQL. Either
+/// way they must answer as the raw rows do, with live batches and without, as batches are applied.
+@Suite struct RangeSumsTests {
+    /// Ranges of the 12 hours the batches count in (`RollupTests.batches`): holding fewer than
+    /// half of them, most of them (read as all time less the rest), none, and every one.
+    static let ranges: [(since: Int64?, until: Int64?)] = [(7, nil), (2, 5), (nil, 3), (1, 11), (2, nil), (nil, 10),
+                                                          (20, nil), (-5, 30)]
+    /// The filters asked over each range.
+    static let filters = [
+        QueryFilter(), QueryFilter(venue: "v1"), QueryFilter(campaign: "c2", network: "tiktok"),
+        QueryFilter(tier: .micro), QueryFilter(venue: "v0", tier: .nano),
+    ]
+
+    @Test(arguments: [41, 42] as [UInt64], [RangeSums.defaultMostGroups, 0])
+    func rangesAnswerLikeTheRawRows(seed: UInt64, groupsInMemory: Int) throws {
+        let batches = RollupTests.batches(seed: seed, count: 12)
+        let database = try RollupTests.ThreeApplied(batches)
+        database.fast.rangeGroupsInMemory = groupsInMemory
+        // `tiers` over a range that holds few hours is summed per group first (`StoredSums`) unless
+        // it has more groups than that keeps: none here.
+        database.fast.live.storedSums.groupLimit = 0
+        let hour = { (offset: Int64?) in offset.map { (RollupTests.hour0 + $0) * 3600 } }
+        let requests = Self.ranges.flatMap { range in
+            Self.filters.flatMap { filter in
+                var filter = filter
+                (filter.since, filter.until) = (hour(range.since), hour(range.until))
+                return [ControlRequest.Command.venues, .tiers, .networks].map { ControlRequest(command: $0, query: Query(filter: filter)) }
+            }
+        }
+        for applied in 3..<batches.count {
+            for live in [[], Array(batches[applied..<min(applied + 3, batches.count)])] {
+                let liveData = LiveData(batches: live)
+                for request in requests {
+                    let expected = RollupTests.answer(database.raw, request, liveData)
+                    #expect(expected.hasPrefix("["), "\(expected)")
+                    #expect(RollupTests.answer(database.fast, request, liveData) == expected,
+                            "after \(applied) batches, live \(live.count): \(request)")
+                }
+            }
+            try database.store.apply(batches[applied])
+        }
+    }
+}
