@@ -42,6 +42,8 @@ public final class Queries {
     var keptWhileReading = Queries.defaultKeptWhileReading
     /// See `RangeSums.defaultMostGroups` (tests make it 0, to exercise SQL past it).
     var rangeGroupsInMemory = RangeSums.defaultMostGroups
+    /// See `Source.defaultHoursTakenAwayBySQL` (tests make it 0, to sum such ranges in memory).
+    var hoursTakenAwayBySQL = Source.defaultHoursTakenAwayBySQL
     let advocateGroups: AdvocateGroupCount
     let tierAdvocates: [TierAdvocateCounts]
     private let rollupProgress: Statement
@@ -165,7 +167,8 @@ public final class Queries {
                         countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
         let columns = countAdvocates ? [column, "advocate"] : [column]
-        if ranking == nil, let reading = source.summedInMemory(filter, columns: columns),
+        if ranking == nil,
+           let reading = source.summedInMemory(filter, columns: columns, hoursTakenAwayBySQL: hoursTakenAwayBySQL),
            var sums = try RangeSums(column, countingAdvocates: countAdvocates, filter, from: reading.hourly,
                                     stored: reading.stored, mostGroups: rangeGroupsInMemory, in: database) {
             sums.add(live: live.grouped)

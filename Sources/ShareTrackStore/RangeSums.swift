@@ -1,22 +1,23 @@
 import ShareTrackCore
 
 /// The stored rows of a range of hours summed in memory per value of one attribute (a venue, a
-/// network, a tier), with each value's distinct advocates for `tiers`: `venues`, `tiers` and the
-/// report's networks over a range that `StoredSums` does not hold (more groups than it keeps, or
-/// most of the stored hours), without an advocate.
+/// network, a tier), with each tier's distinct advocates: `venues` and the report's networks over
+/// any range, `tiers` over one that `StoredSums` does not hold (more groups than it keeps, or most
+/// of the stored hours); without an advocate, whose few groups SQL finds by their key.
 ///
 /// SQLite summed such a range per group with a sorter, looked each group's attributes up, then
-/// sorted the groups again per value to count its distinct advocates: at 2M shares `tiers --since
-/// 30d` (2.1M hourly rows of 463,606 groups) took 3.0 s, and over 60 days, read as all time less
-/// the 30 days outside, 10 s; `venues` 1.0 and 2.1 s (docs/benchmarks.md, round 37). Here the
-/// groups the filter selects are read first, each one's value (and advocate) numbered in an array
-/// at its id; then each row adds its counters to its value's sums and (for the advocates) their
-/// total to its (value, advocate) pair's, in one pass.
+/// sorted the groups again per tier to count its distinct advocates: at 2M shares `tiers --since
+/// 30d` (2.1M hourly rows of 463,606 groups) took 2.6-2.9 s, and over 60 days, read as all time
+/// less the 30 days outside, 6.9-9.5 s; `venues` 0.7-1.2 and 2.1-2.7 s (docs/benchmarks.md,
+/// session 61: 1.0-1.1, 1.0-1.8, 0.25-0.39 and 0.27-0.39 s here). Here the
+/// groups the filter selects are read first, each one's cell put in an array at its id: its
+/// value's, or its (tier, advocate) pair's; then each row adds its counters to its cell's value and
+/// their total to the cell, in one pass.
 ///
 /// A range that holds most of the stored hours is read as the all-time rollup of the same groups
 /// less the rows of the hours outside it, as `QueryText.rollup(_:less:_:columns:)` reads it in
-/// SQL; a pair is in the range where its total is not zero, since no counter is negative and every
-/// row counts something.
+/// SQL. A tier's advocates are its cells whose total is not zero: no counter is negative and every
+/// row counts something, so a pair has rows in the range exactly where its total there is not zero.
 struct RangeSums {
     /// The most group ids read into `cellOfGroup` by default (4 bytes each: 3.4 MB at 2M shares,
     /// 845,164 groups); a larger table is left to SQL, so that an answer holds no more than about

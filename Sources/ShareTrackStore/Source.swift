@@ -58,11 +58,30 @@ public enum Source: Equatable, Sendable {
 
     /// The hourly rollup whose rows a sum over `filter`'s range per `columns` adds up in memory
     /// (`RangeSums`), and the first and last hour the hourly rollups hold: with the rollups, over a
-    /// range, without an advocate (whose few groups SQL finds by their key).
-    func summedInMemory(_ filter: QueryFilter, columns: [String]) -> (hourly: Rollup, stored: ClosedRange<Int64>?)? {
+    /// range, without an advocate (whose few groups SQL finds by their key); but not where the
+    /// range holds most of the stored hours and leaves out `hoursTakenAwayBySQL` of them or fewer,
+    /// and an all-time rollup smaller than the share groups covers the answer: SQL then takes those
+    /// hours' rows away from it (`rollup(_:less:_:columns:)`).
+    func summedInMemory(_ filter: QueryFilter, columns: [String], hoursTakenAwayBySQL: Int64)
+        -> (hourly: Rollup, stored: ClosedRange<Int64>?)?
+    {
         guard case .rollups(let stored, let building) = self, filter.isRanged, filter.advocate == nil else { return nil }
-        return (Rollup.covering(Self.attributes(columns, filter), hourly: true, building: building), stored)
+        let attributes = Self.attributes(columns, filter)
+        let allTime = Rollup.covering(attributes, hourly: false, building: building)
+        let outside = Int64(stored?.count ?? 0) - Self.hoursInside(filter, of: stored)
+        if Self.holdsMostHours(filter, of: stored) && outside <= hoursTakenAwayBySQL && allTime != allTime.source {
+            return nil
+        }
+        return (Rollup.covering(attributes, hourly: true, building: building), stored)
     }
+
+    /// The most hours outside a range that holds most of the stored hours whose rows SQL takes
+    /// away from an all-time rollup smaller than the share groups rather than `RangeSums` reading
+    /// every group: at 2M shares over 89 of 90 days (31 hours outside) `tiers` took 460 ms in SQL
+    /// (from `rollup_advocates`), 541 in memory, with a network 122 and 266; over 60 days 8.8 s
+    /// and 1.3 s. With a campaign, whose all-time rollup covering `tiers` is the share groups',
+    /// 1.3 s and 0.27 s over 89 days (docs/benchmarks.md, session 61).
+    static let defaultHoursTakenAwayBySQL: Int64 = 48
 
     /// Whether the sums may read `rollup` (all-time): not from the raw rows, nor while it is built.
     func reads(_ rollup: Rollup) -> Bool {

@@ -5,8 +5,9 @@ import Testing
 
 /// `venues`, `tiers` and the report's networks over a range sum the stored rows in memory
 /// (`RangeSums`): read as the range's rows, or as all time less the hours outside where the range
-/// holds most of the stored hours; past `Queries.rangeGroupsInMemory` group ids, by SQL. Either
-/// way they must answer as the raw rows do, with live batches and without, as batches are applied.
+/// holds most of the stored hours (but for `Queries.hoursTakenAwayBySQL` hours outside or fewer,
+/// by SQL); past `Queries.rangeGroupsInMemory` group ids, by SQL. Each way they must answer as the
+/// raw rows do, with live batches and without, as batches are applied.
 @Suite struct RangeSumsTests {
     /// Ranges of the 12 hours the batches count in (`RollupTests.batches`): holding fewer than
     /// half of them, most of them (read as all time less the rest), none, and every one.
@@ -18,11 +19,17 @@ import Testing
         QueryFilter(tier: .micro), QueryFilter(venue: "v0", tier: .nano),
     ]
 
-    @Test(arguments: [41, 42] as [UInt64], [RangeSums.defaultMostGroups, 0])
-    func rangesAnswerLikeTheRawRows(seed: UInt64, groupsInMemory: Int) throws {
+    /// The ways: in memory but over all time less 2 hours or fewer (by SQL here), every range in
+    /// memory, and every range by SQL.
+    static let ways: [(groupsInMemory: Int, hoursBySQL: Int64)] = [
+        (RangeSums.defaultMostGroups, Source.defaultHoursTakenAwayBySQL), (RangeSums.defaultMostGroups, 0), (0, 0),
+    ]
+
+    @Test(arguments: [41, 42] as [UInt64], ways.indices)
+    func rangesAnswerLikeTheRawRows(seed: UInt64, way: Int) throws {
         let batches = RollupTests.batches(seed: seed, count: 12)
         let database = try RollupTests.ThreeApplied(batches)
-        database.fast.rangeGroupsInMemory = groupsInMemory
+        (database.fast.rangeGroupsInMemory, database.fast.hoursTakenAwayBySQL) = Self.ways[way]
         // `tiers` over a range that holds few hours is summed per group first (`StoredSums`) unless
         // it has more groups than that keeps: none here.
         database.fast.live.storedSums.groupLimit = 0
