@@ -50,14 +50,14 @@ struct RangeSums {
         let storedHours = stored.lowerBound..<(stored.upperBound + 1)
         let range = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
         let outside = StoredSums.hours(of: storedHours, outside: range)
-        let rows = try database.prepare(
-            "SELECT id, \(Rows.counterNames.joined(separator: ", ")) FROM main.\(hourly.table) WHERE hour >= ? AND hour < ?")
+        let selected = "SELECT id, \(Rows.counterNames.joined(separator: ", ")) FROM main."
+        let rows = try database.prepare(selected + "\(hourly.table) WHERE hour >= ? AND hour < ?")
         guard outside.reduce(0, { $0 + $1.count }) < range.clamped(to: storedHours).count else {
             try add(range.clamped(to: storedHours), of: rows)
             return
         }
         let allTime = Rollup.all.first { !$0.hourly && $0.groups == hourly.groups }!
-        try add(database.prepare("SELECT id, \(Rows.counterNames.joined(separator: ", ")) FROM main.\(allTime.table)"))
+        try add(database.prepare(selected + allTime.table))
         for hours in outside { try add(hours, of: rows, subtracting: true) }
     }
 
