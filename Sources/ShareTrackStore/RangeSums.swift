@@ -8,11 +8,11 @@ import ShareTrackCore
 /// SQLite summed such a range per group with a sorter, looked each group's attributes up, then
 /// sorted the groups again per tier to count its distinct advocates: at 2M shares `tiers --since
 /// 30d` (2.1M hourly rows of 463,606 groups) took 2.6-2.9 s, and over 60 days, read as all time
-/// less the 30 days outside, 6.9-9.5 s; `venues` 0.7-1.2 and 2.1-2.7 s (docs/benchmarks.md,
-/// session 61: 1.0-1.1, 1.0-1.8, 0.25-0.39 and 0.27-0.39 s here). Here the
-/// groups the filter selects are read first, each one's cell put in an array at its id: its
-/// value's, or its (tier, advocate) pair's; then each row adds its counters to its cell's value and
-/// their total to the cell, in one pass.
+/// less the 30 days outside, 6.9-9.5 s; `venues` 0.7-1.2 and 2.1-2.7 s (docs/benchmarks.md, session
+/// 61: 1.0-1.1, 1.0-1.8, 0.25-0.39 and 0.27-0.39 s here). Here the groups the filter selects are
+/// read first, each one's cell put in an array at its id: its value's, or its (tier, advocate)
+/// pair's; then each row adds its counters to its cell's value and their total to the cell, in one
+/// pass.
 ///
 /// A range that holds most of the stored hours is read as the all-time rollup of the same groups
 /// less the rows of the hours outside it, as `QueryText.rollup(_:less:_:columns:)` reads it in
