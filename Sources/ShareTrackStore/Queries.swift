@@ -160,19 +160,18 @@ public final class Queries {
     // MARK: Queries
 
     /// Counter sums per `dimension` over the rows `filter` selects, ranked by `ranking` (default:
-    /// ordered by the dimension); `countAdvocates` adds the number of distinct advocates. Unranked
-    /// over a range, summed in memory where `RangeSums` can (else by SQL, with the live groups put
-    /// in `live_groups`).
+    /// ordered by the dimension; a ranking ranks advocates); `countAdvocates` adds the number of
+    /// distinct advocates. Over a range, summed in memory where `RangeSums` can (else by SQL, with
+    /// the live groups put in `live_groups`).
     func groups(_ dimension: GroupRow.Dimension, _ filter: QueryFilter, _ source: Source,
                         countAdvocates: Bool = false, ranking: Ranking? = nil, limit: Int? = nil) throws -> [GroupRow] {
         let column = dimension.rawValue
         let columns = countAdvocates ? [column, "advocate"] : [column]
-        if ranking == nil,
-           let reading = source.summedInMemory(filter, columns: columns, hoursTakenAwayBySQL: hoursTakenAwayBySQL),
+        if let reading = source.summedInMemory(filter, columns: columns, hoursTakenAwayBySQL: hoursTakenAwayBySQL),
            var sums = try RangeSums(column, countingAdvocates: countAdvocates, filter, from: reading.hourly,
                                     stored: reading.stored, mostGroups: rangeGroupsInMemory, in: database) {
             sums.add(live: live.grouped)
-            return sums.rows(dimension)
+            return ranking.map { first(limit ?? .max, of: sums.valueSums, by: $0) } ?? sums.rows(dimension)
         }
         try live.fill()
         let (from, values) = source.sql(filter, columns: columns, Self.text)

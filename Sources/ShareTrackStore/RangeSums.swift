@@ -1,9 +1,10 @@
 import ShareTrackCore
 
 /// The stored rows of a range of hours summed in memory per value of one attribute (a venue, a
-/// network, a tier), with each tier's distinct advocates: `venues` and the report's networks over
-/// any range, `tiers` over one that `StoredSums` does not hold (more groups than it keeps, or most
-/// of the stored hours); without an advocate, whose few groups SQL finds by their key.
+/// network, a tier, an advocate), with each tier's distinct advocates: `venues` and the report's
+/// networks over any range, `tiers` and `top` over one that `StoredSums` does not hold (more groups
+/// than it keeps, or most of the stored hours) and, for `top`, whose all-time rows do not decide
+/// (`Queries.topMerged`); without an advocate, whose few groups SQL finds by their key.
 ///
 /// SQLite summed such a range per group with a sorter, looked each group's attributes up, then
 /// sorted the groups again per tier to count its distinct advocates: at 2M shares `tiers --since
@@ -73,7 +74,7 @@ struct RangeSums {
         // groups have the value (a tier) of the one before them too.
         let read = try database.prepare(
             "SELECT id, \(column)\(countsAdvocates ? ", advocate" : "") FROM main.\(groups.table) WHERE \(conditions)"
-                + (countsAdvocates ? " ORDER BY advocate" : ""))
+                + (countsAdvocates || column == "advocate" ? " ORDER BY advocate" : ""))
         try read.bind(parameters.map(\.statementValue))
         var (value, advocate, advocateName, cell): (Int32, Int32, String, Int32) = (-1, 0, "", -1)
         try read.forEachRow { row in
@@ -133,9 +134,18 @@ struct RangeSums {
     func rows(_ dimension: GroupRow.Dimension) -> [GroupRow] {
         var advocates = [Int64](repeating: 0, count: values.count)
         for (value, total) in zip(cellValues, cellTotals) where total != 0 { advocates[Int(value)] += 1 }
-        return values.indices.filter { !sums[$0].isZero }
-            .map { GroupRow(dimension, values[$0], advocates: countsAdvocates ? advocates[$0] : nil, totals: CounterTotals(sums[$0])) }
+        return counted.map { GroupRow(dimension, values[$0], advocates: countsAdvocates ? advocates[$0] : nil, totals: CounterTotals(sums[$0])) }
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    /// Each value with counters and its sums, in no order (for `top` to rank).
+    var valueSums: [(key: String, value: Counters)] {
+        counted.map { (values[$0], sums[$0]) }
+    }
+
+    /// The numbers of the values with counters (those of the hours outside all taken away sum to 0).
+    private var counted: [Int] {
+        values.indices.filter { !sums[$0].isZero }
     }
 
     private mutating func number(value: String) -> Int32 {

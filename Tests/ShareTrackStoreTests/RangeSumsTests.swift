@@ -3,11 +3,13 @@ import Testing
 
 @testable import ShareTrackStore
 
-/// `venues`, `tiers` and the report's networks over a range sum the stored rows in memory
-/// (`RangeSums`): read as the range's rows, or as all time less the hours outside where the range
-/// holds most of the stored hours (but for `Queries.hoursTakenAwayBySQL` hours outside or fewer,
-/// by SQL); past `Queries.rangeGroupsInMemory` group ids, by SQL. Each way they must answer as the
-/// raw rows do, with live batches and without, as batches are applied.
+/// `venues`, `tiers`, the report's networks and `top` over a range sum the stored rows in memory
+/// (`RangeSums`; `top` where neither `StoredSums` nor the all-time rows answer, which here, over
+/// fewer than 48 stored hours, they never do): read as the range's rows, or as all time less the
+/// hours outside where the range holds most of the stored hours (but for
+/// `Queries.hoursTakenAwayBySQL` hours outside or fewer, by SQL); past
+/// `Queries.rangeGroupsInMemory` group ids, by SQL. Each way they must answer as the raw rows do,
+/// with live batches and without, as batches are applied.
 @Suite struct RangeSumsTests {
     /// Ranges of the 12 hours the batches count in (`RollupTests.batches`): holding fewer than
     /// half of them, most of them (read as all time less the rest), none, and every one.
@@ -39,6 +41,7 @@ import Testing
                 var filter = filter
                 (filter.since, filter.until) = (hour(range.since), hour(range.until))
                 return [ControlRequest.Command.venues, .tiers, .networks].map { ControlRequest(command: $0, query: Query(filter: filter)) }
+                    + Ranking.allCases.map { ControlRequest(command: .top, query: Query(by: $0.rawValue, limit: 3, filter: filter)) }
             }
         }
         for applied in 3..<batches.count {
