@@ -52,16 +52,15 @@ struct RangeSums {
         guard let stored else { return }
         let storedHours = stored.lowerBound..<(stored.upperBound + 1)
         let range = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
-        let outside = StoredSums.hours(of: storedHours, outside: range)
         let selected = "SELECT id, \(Rows.counterNames.joined(separator: ", ")) FROM main."
         let rows = try database.prepare(selected + "\(hourly.table) WHERE hour >= ? AND hour < ?")
-        guard outside.reduce(0, { $0 + $1.count }) < range.clamped(to: storedHours).count else {
+        guard Source.holdsMostHours(filter, of: stored) else {
             try add(range.clamped(to: storedHours), of: rows)
             return
         }
         let allTime = Rollup.all.first { !$0.hourly && $0.groups == hourly.groups }!
         try add(database.prepare(selected + allTime.table))
-        for hours in outside { try add(hours, of: rows, subtracting: true) }
+        for hours in StoredSums.hours(of: storedHours, outside: range) { try add(hours, of: rows, subtracting: true) }
     }
 
     /// Puts each group of `groups` that `filter` selects in its cell, by id; false at `mostGroups`

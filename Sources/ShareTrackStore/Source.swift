@@ -106,7 +106,7 @@ public enum Source: Equatable, Sendable {
     }
 
     /// Whether `filter`'s range holds more of the `stored` hours than it leaves out.
-    private static func holdsMostHours(_ filter: QueryFilter, of stored: ClosedRange<Int64>?) -> Bool {
+    static func holdsMostHours(_ filter: QueryFilter, of stored: ClosedRange<Int64>?) -> Bool {
         guard let stored else { return false }
         let inside = hoursInside(filter, of: stored)
         return Int64(stored.count) - inside < inside
