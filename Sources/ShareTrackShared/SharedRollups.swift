@@ -170,7 +170,7 @@ enum SharedRollups {
                     SELECT \((key + repeated + Rows.counterNames.map { "sum(\($0))" }).joined(separator: ", "))
                     FROM \(relation)\(built)
                     GROUP BY \((grouped + repeated).joined(separator: ", ")) ORDER BY \(grouped.joined(separator: ", "))
-                    \(rollup.addingOnConflict)
+                    \(rollup.addingOnConflict(.postgres))
                 )
                 """
         }.joined()
@@ -226,7 +226,7 @@ enum SharedRollups {
                         SELECT \(columns.joined(separator: ", ")) FROM \(rollup.table) r JOIN merged m ON r.id = m.old
                         JOIN \(groups.table) n ON n.id = m.new
                         ORDER BY \(columns.prefix(rollup.key.count).joined(separator: ", "))
-                        \(rollup.addingOnConflict)
+                        \(rollup.addingOnConflict(.postgres))
                     ), \(rollup.table)_dropped AS (
                         DELETE FROM \(rollup.table) WHERE id IN (SELECT old FROM merged)
                     )\(renamed)

@@ -160,17 +160,28 @@ public struct Rollup: Sendable, Equatable {
         let counters = Rows.counterNames.map { "\($0) \($0 == "value" ? dialect.valueType : dialect.integerType) NOT NULL" }
         let repeatedAttributes = repeatedAttributes(dialect)
         let indexed = repetition == .indexed
-        let keyedByAttributes = indexed && dialect.keysRowsByAttributes
-        let primaryKey = keyedByAttributes ? groups.indexes[0] : key
+        let keyedByAttributes = keyedByAttributes(dialect)
         let uniqueKey = keyedByAttributes ? "\nCREATE UNIQUE INDEX \(table)_by_key ON \(table) (\(key.joined(separator: ", ")));" : ""
         return """
             CREATE TABLE \(table) (
                 \((key.map { "\($0) \(dialect.integerType) NOT NULL" } + repeatedAttributes.map { "\($0) \(dialect.textType) NOT NULL" }
                     + counters).joined(separator: ",\n    ")),
-                PRIMARY KEY (\(primaryKey.joined(separator: ", ")))
+                PRIMARY KEY (\(primaryKey(dialect).joined(separator: ", ")))
             )\(dialect.rollupTableOptions);
             """ + uniqueKey
             + GroupTable.createIndexesSQL(table, indexes + (indexed && !keyedByAttributes ? groups.indexes : []))
+    }
+
+    /// Whether the table is keyed by its groups' further index in `dialect`'s database (`Repetition.indexed`).
+    private func keyedByAttributes(_ dialect: SQLDialect) -> Bool {
+        repetition == .indexed && dialect.keysRowsByAttributes
+    }
+
+    /// The columns the table is keyed by in `dialect`'s database: rows are upserted on them (a row
+    /// keyed by its attributes also has a unique `id`, but finding it by `id` first cost a second
+    /// B-tree seek per row, in another order than the table's).
+    public func primaryKey(_ dialect: SQLDialect) -> [String] {
+        keyedByAttributes(dialect) ? groups.indexes[0] : key
     }
 
     /// Adds to the table the columns of the attributes its rows repeat in `dialect`'s database,
@@ -220,7 +231,8 @@ public struct Rollup: Sendable, Equatable {
 
     /// Adds the rows of `source` (a rollup of this one's grain whose groups have every attribute of
     /// this one's, numbered already) that `condition` selects (of its rows as `r` joined with their
-    /// groups as `g`), summed per key of this rollup (with the attributes its rows repeat).
+    /// groups as `g`), summed per key of this rollup (with the attributes its rows repeat), in the
+    /// order of the table's key.
     func addingSQL(_ source: Rollup, where condition: String, _ dialect: SQLDialect) -> String {
         let hour = hourly ? ["r.hour"] : []
         // `GroupTable.whole` has no table: its one group's id is 0 (and it is hourly, `hours`).
@@ -230,12 +242,13 @@ public struct Rollup: Sendable, Equatable {
         let repeatedAttributes = repeatedAttributes(dialect)
         let carried = repeatedAttributes.map { "n.\($0)" }
         let perKey = (hour + [id].compactMap { $0 }).joined(separator: ", ")
+        let order = keyedByAttributes(dialect) ? primaryKey(dialect).map { "n.\($0)" }.joined(separator: ", ") : perKey
         return """
             INSERT INTO \(table) (\((key + repeatedAttributes + Rows.counterNames).joined(separator: ", ")))
             SELECT \((hour + [id ?? "0"] + carried + Rows.counterNames.map { "sum(r.\($0))" }).joined(separator: ", "))
             FROM \(source.table) r JOIN \(source.groups.table) g USING (id)\(numbered)
-            WHERE \(condition) GROUP BY \(([perKey] + carried).joined(separator: ", ")) ORDER BY \(perKey)
-            \(addingOnConflict)
+            WHERE \(condition) GROUP BY \(([perKey] + carried).joined(separator: ", ")) ORDER BY \(order)
+            \(addingOnConflict(dialect))
             """
     }
 
@@ -246,14 +259,15 @@ public struct Rollup: Sendable, Equatable {
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
             VALUES \(Rows.values(columns.count, rows: rows))
-            \(addingOnConflict)
+            \(addingOnConflict(dialect))
             """
     }
 
-    /// The conflict clause of an insert into this table that adds the counters to a row already there.
-    public var addingOnConflict: String {
+    /// The conflict clause of an insert into this table that adds the counters to a row already
+    /// there, in `dialect`'s database.
+    public func addingOnConflict(_ dialect: SQLDialect) -> String {
         """
-        ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET
+        ON CONFLICT (\(primaryKey(dialect).joined(separator: ", "))) DO UPDATE SET
             \(Rows.counterNames.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
         """
     }

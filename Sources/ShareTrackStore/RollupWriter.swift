@@ -136,7 +136,9 @@ final class RollupWriter {
     /// Adds the rows `attributed` returns (token, hour, the attributes of `GroupKey`, the
     /// counters; a token's rows one after another) to every rollup: summed per hour and group here
     /// (cheaper than SQL's sorter), then per rollup key, and upserted `Store.chunkRows` rows at a
-    /// time in key order, so that each rollup's B-tree is walked from left to right.
+    /// time in key order, so that each rollup's B-tree is walked from left to right (but that keyed
+    /// by its attributes, `Rollup.primaryKey`, whose ids are in no order there: sorting its rows by
+    /// their attributes cost about what it saved, docs/benchmarks.md, session 62).
     private func add(_ attributed: Statement) throws {
         var groups: [GroupKey] = []
         var numbered: [GroupKey: Int64] = [:]
