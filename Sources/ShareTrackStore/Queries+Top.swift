@@ -79,18 +79,24 @@ extension Queries {
     /// the place's rows of the advocates with a share group under `filter` (`QueryText.Bounds.among`),
     /// ranked in SQL. Each is its advocate's total under `filter`, unless the advocate has several
     /// networks where the filter names one, or several tiers where it names a tier
-    /// (`AdvocateGroupCount.mixed(under:)`): those, and the live advocates, have their totals
-    /// looked up under `filter` instead, and the rows read are as many more. Nil where the place's
-    /// rows do not serve (`QueryText.bounds(of:limit:over:)`) or too many advocates are mixed.
-    /// At 2M shares, a campaign's nano tier: 112 ms summing its 58,000 groups (`topOfEveryRow`),
-    /// 37 ms ranking its 40,956 advocates' rows (docs/benchmarks.md, round 36).
+    /// (`AdvocateGroupCount.mixed(under:)`): those have their totals looked up under `filter`
+    /// instead, the live advocates their rows among the place's (one statement for all), and the
+    /// rows read are as many more. Nil where the place's rows do not serve
+    /// (`QueryText.bounds(of:limit:over:)`) or too many advocates are mixed. At 2M shares, a
+    /// campaign's nano tier: 112 ms summing its 58,000 groups (`topOfEveryRow`), 37 ms ranking its
+    /// 40,956 advocates' rows (docs/benchmarks.md, round 36).
     func topOfPlaceRows(limit: Int, _ filter: QueryFilter, ranking: Ranking, _ source: Source) throws -> [GroupRow]? {
         guard let place = Self.text.bounds(of: filter, limit: limit, over: source).first(where: { $0.among != nil }),
-              var lookedUp = try advocateGroups.mixed(under: filter)
+              let mixed = try advocateGroups.mixed(under: filter)
         else { return nil }
-        lookedUp.formUnion(live.grouped.lazy.map(\.0.key.advocate))
-        var totals = try storedTotals(filter, of: lookedUp)
-        for (group, counters) in live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
+        let live = Set(self.live.grouped.lazy.map(\.0.key.advocate)).subtracting(mixed)
+        var totals = try storedTotals(filter, of: mixed)
+        if !live.isEmpty {
+            let (sql, values) = Self.text.advocateRows(place.filter, among: place.among, listed: QueryText.list(live))
+            for (advocate, counters) in try rows(sql, values, { $0.advocateCounters }) { totals[advocate] = counters }
+        }
+        let lookedUp = mixed.union(live)
+        for (group, counters) in self.live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
         let (sql, values) = Self.text.rankedAdvocateRows(place.filter, ranking: ranking, limit: limit + lookedUp.count,
                                                          among: place.among)
         for (advocate, counters) in try rows(sql, values, { $0.advocateCounters }).lazy

@@ -181,11 +181,14 @@ extension QueryText {
     }
 
     /// The rows of the all-time advocate rollup that `filter` selects, of the advocates with a
-    /// share group under `among` if given: the advocate, then the counters (`value` in thousandths).
-    func advocateRows(_ filter: QueryFilter, among: QueryFilter? = nil) -> (sql: String, values: [SQLValue]) {
+    /// share group under `among` if given, and of those alone in `listed` if given too (`list(_:)`):
+    /// the advocate, then the counters (`value` in thousandths).
+    func advocateRows(_ filter: QueryFilter, among: QueryFilter? = nil, listed: SQLValue? = nil)
+        -> (sql: String, values: [SQLValue])
+    {
         var (conditions, values) = conditions(filter)
         if let among {
-            let advocates = advocatesWithShareGroup(under: among, first: values.count + 1)
+            let advocates = advocatesWithShareGroup(under: among, first: values.count + 1, listed: listed)
             conditions += advocates.sql
             values += advocates.values
         }
@@ -196,10 +199,25 @@ extension QueryText {
             """, values)
     }
 
+    /// `texts` as one parameter that SQLite's `json_each` reads (a JSON array): where a statement
+    /// looks up many advocates, each by its key, instead of one statement per advocate (locally;
+    /// `Queries.topOfPlaceRows`, whose live advocates took about 10 µs each that way: 1,780 of them,
+    /// 18 ms, in a campaign's nano tier with ingest at 20,000 events/s; docs/benchmarks.md, session 63).
+    static func list(_ texts: some Sequence<String>) -> SQLValue {
+        .text("[" + texts.map(ResponseLine.quoted).joined(separator: ",") + "]")
+    }
+
     /// A condition on a rollup's rows: only those of the advocates with a share group under
-    /// `filter` (by the index of the share groups by its place), its placeholders numbered from `first`.
-    func advocatesWithShareGroup(under filter: QueryFilter, first: Int) -> (sql: String, values: [SQLValue]) {
-        let (conditions, values) = conditions(filter, first: first)
+    /// `filter` (by the index of the share groups by its place), of those in `listed` (`list(_:)`)
+    /// if given, its placeholders numbered from `first`.
+    func advocatesWithShareGroup(under filter: QueryFilter, first: Int, listed: SQLValue? = nil)
+        -> (sql: String, values: [SQLValue])
+    {
+        var (conditions, values) = conditions(filter, first: first)
+        if let listed {
+            values.append(listed)
+            conditions += " AND advocate IN (SELECT value FROM json_each(\(dialect.placeholder(first + values.count - 1))))"
+        }
         return (" AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(conditions))", values)
     }
 

@@ -74,10 +74,12 @@ import TestSupport
 
     /// Live, the live advocates are looked up too: every answer the raw rows', as batches arrive
     /// and are applied one by one; by every ranking, with no rows read past `--limit` for the
-    /// bounds (`topDepth` 0), so that they often do not decide.
-    @Test(arguments: [(64, true), (65, false)] as [(UInt64, Bool)])
-    func liveAdvocatesRankLikeTheRawRows(seed: UInt64, oneGroupPerAdvocate: Bool) throws {
-        let batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: oneGroupPerAdvocate)
+    /// bounds (`topDepth` 0), so that they often do not decide. `oddNames`: every advocate's id
+    /// has characters that the list of live advocates (a JSON array) escapes.
+    @Test(arguments: [(64, true, false), (65, false, false), (69, false, true)] as [(UInt64, Bool, Bool)])
+    func liveAdvocatesRankLikeTheRawRows(seed: UInt64, oneGroupPerAdvocate: Bool, oddNames: Bool) throws {
+        var batches = RollupTests.batches(seed: seed, count: 16, oneGroupPerAdvocate: oneGroupPerAdvocate)
+        if oddNames { batches = batches.map(Self.withOddNames) }
         let database = try TemporaryDatabase()
         let fast = try database.queries(writing: Array(batches.prefix(3)))
         fast.topDepth = 0
@@ -92,5 +94,17 @@ import TestSupport
             } } }
             try store.apply(batches[applied])
         }
+    }
+
+    /// `batch` with `#" "quoted" \ é"#` after each advocate's id.
+    private static func withOddNames(_ batch: Batch) -> Batch {
+        var renamed = Batch(generation: batch.generation)
+        for var share in batch.shares {
+            share.attributes.advocate += #" "quoted" \ é"#
+            renamed.add(share)
+        }
+        for (key, counters) in batch.counters { renamed.add(counters, at: key) }
+        renamed.events = batch.events
+        return renamed
     }
 }
