@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// Everything ingested between two flushes: counter deltas and new rows, written in one transaction.
 ///
 /// A batch is numbered by its `generation`; the store records the last committed generation in the
@@ -11,7 +13,13 @@
 /// batch fills, so making it durable is only a write.
 public struct Batch: Sendable {
     public let generation: UInt64
-    public private(set) var counters: [CounterKey: Counters] = [:]
+    /// The counter deltas per key, in the order their keys came: swift-collections'
+    /// `OrderedDictionary` keeps the entries in two arrays, filled from the front, and their
+    /// indexes in a compact hash table, so a batch holds about as much memory as it has entries. A
+    /// `Dictionary` reserved at the previous batch's size spread its entries over every page of
+    /// its buckets (twice as many as entries, or more) from the start: the waiting batches of a
+    /// burst in `ack: receive` mode held 69 MiB more at the peak (docs/benchmarks.md, session 63).
+    public private(set) var counters: OrderedDictionary<CounterKey, Counters> = [:]
     public private(set) var shares: [ShareRecord] = []
     public private(set) var visitors: [VisitorPair] = []
     public private(set) var erasures: [Erasure] = []

@@ -7,13 +7,13 @@ import Testing
 /// exactly what `Batch.only` selects by walking every row, while batches arrive (the last one
 /// growing first) and are applied.
 @Suite struct BatchHoursTests {
-    /// A batch's counter rows and shares, comparable.
+    /// A batch's counter rows (in any order) and shares, comparable.
     struct Rows: Equatable {
         var counters: [CounterKey: Counters]
         var shares: [ShareRecord]
 
         init(_ batch: Batch) {
-            counters = batch.counters
+            counters = Dictionary(uniqueKeysWithValues: batch.counters.lazy.map { ($0.key, $0.value) })
             shares = batch.shares
         }
     }
