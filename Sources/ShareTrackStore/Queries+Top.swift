@@ -13,8 +13,9 @@ extension Queries {
     /// there are too many advocates to keep): from the first rows of the all-time rollup per
     /// advocate (`QueryText.advocateRollup`: one row per advocate without a filter, per advocate and
     /// venue with a venue, per advocate and campaign with a campaign, else per advocate, network
-    /// and tier) in ranking order and the live advocates (`topMerged`; for engagement, every row
-    /// and the live groups while every advocate has one row there), once that rollup is built
+    /// and tier) in ranking order and the live advocates (`topMerged`; for engagement, while every
+    /// advocate has one row there, its rows ranked in SQL and the live advocates' looked up:
+    /// `topOfRankedRows`), once that rollup is built
     /// (`Source.reads`); else every advocate's sums, ranked. At a place with a network or a tier, by
     /// an additive ranking: first from the rows of a rollup that bounds each advocate's total
     /// (`QueryText.bounds(of:limit:over:)`, each in turn), where they decide; then (and by
@@ -49,7 +50,7 @@ extension Queries {
             return merged
         }
         if let most, most <= 1, ranking.additiveKey == nil, !live.grouped.isEmpty {
-            return try topOfEveryRow(limit: limit, filter, ranking: ranking)
+            return try topOfRankedRows(limit: limit, filter, among: nil, mixed: [], under: filter, ranking: ranking)
         }
         if most == nil, Self.mayMergeTop(filter), source.reads(QueryText.advocateRollup(filter)) {
             if let answer = try topOfPlaceRows(limit: limit, filter, ranking: ranking, source) { return answer }
@@ -89,17 +90,30 @@ extension Queries {
         guard let place = Self.text.bounds(of: filter, limit: limit, over: source).first(where: { $0.among != nil }),
               let mixed = try advocateGroups.mixed(under: filter)
         else { return nil }
+        return try topOfRankedRows(limit: limit, place.filter, among: place.among, mixed: mixed, under: filter,
+                                   ranking: ranking)
+    }
+
+    /// `top` from the rows of the all-time advocate rollup `rows` selects (of the advocates with a
+    /// share group under `among`, if given), ranked in SQL, each its advocate's stored total under
+    /// `filter` but those of `mixed`, whose totals are looked up (`storedTotals`). The live
+    /// advocates' rows are read in one statement (their names one parameter, `QueryText.list`)
+    /// and their live groups added; `mixed` and they are left out of the ranked rows, which read
+    /// that many more past `limit`.
+    private func topOfRankedRows(limit: Int, _ rows: QueryFilter, among: QueryFilter?, mixed: Set<String>,
+                                 under filter: QueryFilter, ranking: Ranking) throws -> [GroupRow]
+    {
         let live = Set(self.live.grouped.lazy.map(\.0.key.advocate)).subtracting(mixed)
         var totals = try storedTotals(filter, of: mixed)
         if !live.isEmpty {
-            let (sql, values) = Self.text.advocateRows(place.filter, among: place.among, listed: QueryText.list(live))
-            for (advocate, counters) in try rows(sql, values, { $0.advocateCounters }) { totals[advocate] = counters }
+            let (sql, values) = Self.text.advocateRows(rows, among: among, listed: QueryText.list(live))
+            for (advocate, counters) in try self.rows(sql, values, { $0.advocateCounters }) { totals[advocate] = counters }
         }
         let lookedUp = mixed.union(live)
         for (group, counters) in self.live.grouped { totals[group.key.advocate, default: Counters()].add(counters) }
-        let (sql, values) = Self.text.rankedAdvocateRows(place.filter, ranking: ranking, limit: limit + lookedUp.count,
-                                                         among: place.among)
-        for (advocate, counters) in try rows(sql, values, { $0.advocateCounters }).lazy
+        let (sql, values) = Self.text.rankedAdvocateRows(rows, ranking: ranking, limit: limit + lookedUp.count,
+                                                         among: among)
+        for (advocate, counters) in try self.rows(sql, values, { $0.advocateCounters }).lazy
             .filter({ !lookedUp.contains($0.0) }).prefix(limit) {
             totals[advocate] = counters
         }
@@ -120,15 +134,10 @@ extension Queries {
     }
 
     /// `top` over all time from every row of the all-time advocate rollup `filter` selects, summed
-    /// per advocate with the live groups and ranked here:
-    /// - by engagement where no advocate has more than one row there (`most` ≤ 1), with live
-    ///   groups: `QueryText.topOfSingleGroups`, which the answer without live groups takes, would
-    ///   first put every live advocate into `live_groups` and then look each one up in the rollup
-    ///   (docs/benchmarks.md, round 9);
-    /// - at a place with a network or a tier, or at a venue in a campaign, where no rows that bound
-    ///   the answer decide: the place's share groups under the filter, which SQLite summed and
-    ///   grouped per advocate about a fifth slower (a campaign's nano tier, 58,462 groups: 157 →
-    ///   127 ms; round 34).
+    /// per advocate with the live groups and ranked here: at a place with a network or a tier, or
+    /// at a venue in a campaign, where no rows that bound the answer decide, the place's share
+    /// groups under the filter, which SQLite summed and grouped per advocate about a fifth slower
+    /// (a campaign's nano tier, 58,462 groups: 157 → 127 ms; round 34).
     func topOfEveryRow(limit: Int, _ filter: QueryFilter, ranking: Ranking) throws -> [GroupRow] {
         let (sql, values) = Self.text.advocateRows(filter)
         var totals: [String: Counters] = [:]

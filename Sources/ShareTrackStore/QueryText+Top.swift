@@ -181,7 +181,7 @@ extension QueryText {
     }
 
     /// The rows of the all-time advocate rollup that `filter` selects, of the advocates with a
-    /// share group under `among` if given, and of those alone in `listed` if given too (`list(_:)`):
+    /// share group under `among` if given, and of those alone in `listed` if given (`list(_:)`):
     /// the advocate, then the counters (`value` in thousandths).
     func advocateRows(_ filter: QueryFilter, among: QueryFilter? = nil, listed: SQLValue? = nil)
         -> (sql: String, values: [SQLValue])
@@ -191,6 +191,9 @@ extension QueryText {
             let advocates = advocatesWithShareGroup(under: among, first: values.count + 1, listed: listed)
             conditions += advocates.sql
             values += advocates.values
+        } else if let listed {
+            values.append(listed)
+            conditions += " AND advocate IN \(Self.listed(at: dialect.placeholder(values.count)))"
         }
         let counters = Rows.counterNames.map { $0 == "value" ? "\(dialect.rowValue) AS value" : $0 }
         return ("""
@@ -201,10 +204,16 @@ extension QueryText {
 
     /// `texts` as one parameter that SQLite's `json_each` reads (a JSON array): where a statement
     /// looks up many advocates, each by its key, instead of one statement per advocate (locally;
-    /// `Queries.topOfPlaceRows`, whose live advocates took about 10 µs each that way: 1,780 of them,
-    /// 18 ms, in a campaign's nano tier with ingest at 20,000 events/s; docs/benchmarks.md, session 63).
+    /// `Queries.topOfRankedRows`, whose live advocates took about 10 µs each that way: 1,780 of
+    /// them, 18 ms, in a campaign's nano tier with ingest at 20,000 events/s; docs/benchmarks.md,
+    /// session 63).
     static func list(_ texts: some Sequence<String>) -> SQLValue {
         .text("[" + texts.map(ResponseLine.quoted).joined(separator: ",") + "]")
+    }
+
+    /// The texts of a `list(_:)` at `placeholder`, as the right side of `IN`.
+    private static func listed(at placeholder: String) -> String {
+        "(SELECT value FROM json_each(\(placeholder)))"
     }
 
     /// A condition on a rollup's rows: only those of the advocates with a share group under
@@ -216,7 +225,7 @@ extension QueryText {
         var (conditions, values) = conditions(filter, first: first)
         if let listed {
             values.append(listed)
-            conditions += " AND advocate IN (SELECT value FROM json_each(\(dialect.placeholder(first + values.count - 1))))"
+            conditions += " AND advocate IN \(Self.listed(at: dialect.placeholder(first + values.count - 1)))"
         }
         return (" AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(conditions))", values)
     }
