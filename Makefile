@@ -19,8 +19,9 @@ MANUALS := .build/plugins/GenerateManual/outputs
 MANDIR := $(PREFIX)/share/man/man1
 # The C libraries the package links; Chart.js, which `sharectl report` inlines; Chromium, which
 # the tests check the report in; the PostgreSQL server and PgBouncer the shared store's tests start;
-# libfaketime, which runs a command of the report's tests behind the real clock.
-SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev libjs-chart.js chromium libpq-dev libssl-dev postgresql pgbouncer faketime
+# libfaketime, which runs a command of the report's tests behind the real clock; the sqlite3
+# shell, with which tests change a database behind the daemon.
+SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev libjs-chart.js chromium libpq-dev libssl-dev postgresql pgbouncer faketime sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release manuals paths run demo test soak fuzz bench install clean
