@@ -20,8 +20,9 @@ MANDIR := $(PREFIX)/share/man/man1
 # The C libraries the package links; Chart.js, which `sharectl report` inlines; Chromium, which
 # the tests check the report in; the PostgreSQL server and PgBouncer the shared store's tests start;
 # libfaketime, which runs a command of the report's tests behind the real clock; the sqlite3
-# shell, with which tests change a database behind the daemon.
-SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev libjs-chart.js chromium libpq-dev libssl-dev postgresql pgbouncer faketime sqlite3
+# shell, with which tests change a database behind the daemon; python3 and systemd's tools
+# (systemd-analyze, systemd-socket-activate), which tests run (a minimal Debian 12 lacks them).
+SYSTEM_PACKAGES := libsqlite3-dev libsystemd-dev libjs-chart.js chromium libpq-dev libssl-dev postgresql pgbouncer faketime sqlite3 python3 systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release manuals paths run demo test soak fuzz bench install clean
