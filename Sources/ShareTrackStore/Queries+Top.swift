@@ -104,7 +104,7 @@ extension Queries {
                                  under filter: QueryFilter, ranking: Ranking) throws -> [GroupRow]
     {
         let live = Set(self.live.grouped.lazy.map(\.0.key.advocate)).subtracting(mixed)
-        var totals = try storedTotals(filter, of: mixed)
+        var totals = mixed.isEmpty ? [:] : try storedTotals(filter, of: mixed)
         if !live.isEmpty {
             let (sql, values) = Self.text.advocateRows(rows, among: among, listed: QueryText.list(live))
             for (advocate, counters) in try self.rows(sql, values, { $0.advocateCounters }) { totals[advocate] = counters }

@@ -192,8 +192,7 @@ extension QueryText {
             conditions += advocates.sql
             values += advocates.values
         } else if let listed {
-            values.append(listed)
-            conditions += " AND advocate IN \(Self.listed(at: dialect.placeholder(values.count)))"
+            restrict(&conditions, &values, first: 1, to: listed)
         }
         let counters = Rows.counterNames.map { $0 == "value" ? "\(dialect.rowValue) AS value" : $0 }
         return ("""
@@ -211,9 +210,11 @@ extension QueryText {
         .text("[" + texts.map(ResponseLine.quoted).joined(separator: ",") + "]")
     }
 
-    /// The texts of a `list(_:)` at `placeholder`, as the right side of `IN`.
-    private static func listed(at placeholder: String) -> String {
-        "(SELECT value FROM json_each(\(placeholder)))"
+    /// Adds to `conditions` (numbered from `first`) and `values` the advocate's being in `listed`
+    /// (`list(_:)`).
+    private func restrict(_ conditions: inout String, _ values: inout [SQLValue], first: Int, to listed: SQLValue) {
+        values.append(listed)
+        conditions += " AND advocate IN (SELECT value FROM json_each(\(dialect.placeholder(first + values.count - 1))))"
     }
 
     /// A condition on a rollup's rows: only those of the advocates with a share group under
@@ -223,10 +224,7 @@ extension QueryText {
         -> (sql: String, values: [SQLValue])
     {
         var (conditions, values) = conditions(filter, first: first)
-        if let listed {
-            values.append(listed)
-            conditions += " AND advocate IN \(Self.listed(at: dialect.placeholder(first + values.count - 1)))"
-        }
+        if let listed { restrict(&conditions, &values, first: first, to: listed) }
         return (" AND advocate IN (SELECT advocate FROM \(GroupTable.shares.table) WHERE \(conditions))", values)
     }
 
