@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""The runs of run.sh side by side: events/s, daemon CPU per event, peak RSS, memory per known share."""
-import json, statistics
+"""The runs of run.sh side by side, from the current directory: events/s, daemon CPU per event,
+peak RSS, memory per known share, catch-up. Usage: summary.py [A_NAME B_NAME] (default a b)."""
+import json, statistics, sys
+sides = sys.argv[1:3] or ["a", "b"]
 for mode in ("receive", "commit"):
-    for side in "ab":
+    for side in sides:
         runs = [json.load(open(f"{mode}-{side}{i}.json")) for i in (1, 2, 3)]
         cols = {
             "events/s": [r["events_per_second"] for r in runs],
