@@ -5,10 +5,11 @@
 #   Fuzz/run.sh CRASH_FILE      build, then re-run one input (to reproduce a finding)
 #
 # The target is Fuzz/ParserFuzzer.swift compiled with Sources/ShareTrackCore/*.swift as one module,
-# with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address). SwiftPM builds only the one
-# package Core imports (swift-collections' OrderedCollections, uninstrumented) into FUZZ_WORK, and
-# its module and objects go into the fuzzer; the one C library Core uses (CLibCrypto, libcrypto's
-# SHA-256) is found by its module map.
+# with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address). Core's package dependencies
+# (swift-collections' OrderedCollections) come from SwiftPM: it builds the ShareTrackCore target
+# under FUZZ_WORK, and the modules and objects of every target it built but Core itself go into the
+# fuzzer, uninstrumented, so a dependency Core gains needs no change here. The one C library Core
+# uses (CLibCrypto, libcrypto's SHA-256) is found by its module map.
 # The seeds in Fuzz/corpus are read, never written: new inputs go to a scratch corpus under
 # FUZZ_WORK (default: a temporary directory, removed after a run that found nothing). A finding is
 # saved there as crash-* and the script exits non-zero, keeping it.
@@ -22,11 +23,11 @@ binary="$work/parser-fuzzer"
 export SWIFT_BACKTRACE=enable=no
 
 echo "building $binary"
-swift build -c release --target OrderedCollections --build-path "$work/packages"
+swift build -c release --target ShareTrackCore --build-path "$work/packages"
 packages="$work/packages/release"
+mapfile -d '' dependencies < <(find -H "$packages" -path '*.build/*.o' ! -path '*/ShareTrackCore.build/*' -print0)
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ShareTrackCore -I Sources/CLibCrypto \
-    -I "$packages/Modules" Fuzz/ParserFuzzer.swift Sources/ShareTrackCore/*.swift \
-    "$packages"/OrderedCollections.build/*.o "$packages"/InternalCollectionsUtilities.build/*.o -o "$binary"
+    -I "$packages/Modules" Fuzz/ParserFuzzer.swift Sources/ShareTrackCore/*.swift "${dependencies[@]}" -o "$binary"
 
 if [ $# -gt 0 ]; then
     exec "$binary" "$@"
