@@ -29,20 +29,18 @@ struct CellSums {
         byIndex[index].add(counters)
     }
 
-    /// Every cell added to since the last drain whose sum counts something, with its sum; leaves
-    /// the sums empty. A cell that sums to zero holds no counter row (each counts something): only
-    /// a kept range slid past a group's hours leaves one, when its rows were taken away under
-    /// another number of the group than the one they were kept under (`StoredSums`).
-    mutating func drain() -> [(cell: Projections.Cell, sum: Counters)] {
-        var cells = byCell.compactMap { $0.value.isZero ? nil : (cell: $0.key, sum: $0.value) }
+    /// Hands `body` every cell added to since the last drain whose sum counts something, with its
+    /// sum; leaves the sums empty. A cell that sums to zero holds no counter row (each counts
+    /// something): only a kept range slid past a group's hours leaves one, when its rows were taken
+    /// away under another number of the group than the one they were kept under (`StoredSums`).
+    mutating func drain(_ body: (Projections.Cell, Counters) -> Void) {
+        for (cell, sum) in byCell where !sum.isZero { body(cell, sum) }
         byCell.removeAll()
-        cells.reserveCapacity(cells.count + used.count)
         for index in used.map(Int.init) {
-            if !byIndex[index].isZero { cells.append((Projections.Cell(hour: 0, index: Int32(index)), byIndex[index])) }
+            if !byIndex[index].isZero { body(Projections.Cell(hour: 0, index: Int32(index)), byIndex[index]) }
             byIndex[index] = Counters()
             isUsed[index] = false
         }
         used.removeAll(keepingCapacity: true)
-        return cells
     }
 }

@@ -62,6 +62,8 @@ final class LiveRows {
     /// An answer's sums per projection, emptied as each answer takes them.
     private var sums = CellSums()
     /// What the last `.groups` load summed for `live_groups`, and whether it is in there yet.
+    /// Each load empties it keeping its room: an array of a day's 35,000 groups made anew for each
+    /// answer was fresh pages each time, a quarter of the summing (docs/benchmarks.md, session 64).
     private(set) var grouped: [(ProjectedGroup, Counters)] = []
     /// Whether `grouped` holds the stored groups too (a `.stored` load): the whole answer.
     private(set) var groupedAll = false
@@ -113,7 +115,7 @@ final class LiveRows {
         }
         attributions.see(generation)
         self.generation = generation
-        grouped = []
+        grouped.removeAll(keepingCapacity: true)
         groupedAll = false
         advocateTotals = nil
         newGroups = []
@@ -137,7 +139,9 @@ final class LiveRows {
             try copy(own)
             var groups: [LiveGroups] = []
             for batch in own { groups.append(try batchGroups.groups(of: batch, after: groups)) }
-            try insert(group(groups.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes)), byHour: false)
+            var summed: [(ProjectedGroup, Counters)] = []
+            group(groups.map(\.sums), stored: [:], filter, columns: Set(GroupKey.attributes), into: &summed)
+            try insert(summed, byHour: false)
         case .groups(let filter, let columns, let deferred):
             try groupLive(batches, filter, columns: columns)
             if !deferred { try fill() }
@@ -165,7 +169,8 @@ final class LiveRows {
     /// `collectingNew`: and those of the groups the tables are not known to hold into `newGroups`.
     private func groupLive(_ batches: [Batch], _ filter: QueryFilter, columns: Set<String>,
                            stored: [Int32: Counters] = [:], collectingNew: Bool = false) throws {
-        grouped = group(try batchGroups.parts(batches), stored: stored, filter, columns: columns, collectingNew: collectingNew)
+        group(try batchGroups.parts(batches), stored: stored, filter, columns: columns, collectingNew: collectingNew,
+              into: &grouped)
         byHour = columns.contains("hour")
         filled = false
     }
@@ -193,9 +198,9 @@ final class LiveRows {
     /// Each group number is projected once for each kind of answer, to the index of its projection
     /// (`Projections`), so a live cell costs an array lookup and the hashing of two integers:
     /// projecting every cell, and hashing the five strings of its projected key, took a fifth of a
-    /// live answer's time (docs/benchmarks.md, round 9).
+    /// live answer's time (docs/benchmarks.md, round 9). The sums are appended to `into`.
     private func group(_ parts: [[LiveGroups.Key: Counters]], stored: [Int32: Counters], _ filter: QueryFilter,
-                       columns: Set<String>, collectingNew: Bool = false) -> [(ProjectedGroup, Counters)]
+                       columns: Set<String>, collectingNew: Bool = false, into grouped: inout [(ProjectedGroup, Counters)])
     {
         let hours = (filter.sinceHour ?? .min)..<(filter.untilHour ?? .max)
         let byHour = columns.contains("hour")
@@ -218,6 +223,11 @@ final class LiveRows {
         // projecting in a first `tiers --since 24h` over 24,000 groups at 2M shares). A filter on
         // an attribute may keep few of them (a venue, a twentieth of a day's).
         if columns.contains("advocate") && kind.filter == QueryFilter() { projections.makeRoom(for: stored.keys) }
+        // Added to as a local: as this class's stored property, each add was checked for exclusive
+        // access at run time (2% of the summing, docs/benchmarks.md, session 64).
+        var sums = CellSums()
+        swap(&sums, &self.sums)
+        defer { swap(&sums, &self.sums) }
         for (group, counters) in stored {
             guard let index = projections.index(of: group, project) else { continue }
             sums.add(counters, to: Projections.Cell(hour: 0, index: index))
@@ -229,9 +239,7 @@ final class LiveRows {
                 if collectingNew && !attributions.isStored[Int(key.group)] { newGroups.insert(key.group) }
             }
         }
-        return sums.drain().map { cell, sum in
-            (ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)]), sum)
-        }
+        sums.drain { cell, sum in grouped.append((ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)]), sum)) }
     }
 
     /// Fills `live_groups` with what a deferred `.groups` load summed, once.
