@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """summary.py [FILES]: each query's live median and p99 (ms) per query-bench run (A-*.txt, B-*.txt
-by default), then the median over each side's runs of the live medians."""
+by default), then the median over each side's runs (the runs whose names start alike) of the live
+medians."""
 import glob, re, statistics, sys
 
 def parse(path):
@@ -17,8 +18,9 @@ def parse(path):
 files = sys.argv[1:] or sorted(glob.glob('A-*.txt')) + sorted(glob.glob('B-*.txt'))
 runs = {f: parse(f) for f in files}
 names = list(runs[files[0]])
-print('%-46s %s   %s' % ('live median / p99, ms', '  '.join('%13s' % f[:-4] for f in files), 'median A → B'))
+sides = sorted({f.split('-')[0] for f in files})
+print('%-46s %s   median %s' % ('live median / p99, ms', '  '.join('%13s' % f[:-4] for f in files), ' → '.join(sides)))
 for name in names:
     cells = '  '.join('%6.1f /%6.1f' % runs[f][name] for f in files)
-    side = {s: statistics.median(runs[f][name][0] for f in files if f.startswith(s)) for s in 'AB'}
-    print('%-46s %s   %5.1f → %5.1f' % (name, cells, side['A'], side['B']))
+    medians = [statistics.median(runs[f][name][0] for f in files if f.split('-')[0] == side) for side in sides]
+    print('%-46s %s   %s' % (name, cells, ' → '.join('%5.1f' % m for m in medians)))
