@@ -239,7 +239,9 @@ final class LiveRows {
                 if collectingNew && !attributions.isStored[Int(key.group)] { newGroups.insert(key.group) }
             }
         }
-        sums.drain { cell, sum in grouped.append((ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)]), sum)) }
+        sums.drain { cell, sum in
+            grouped.append((ProjectedGroup(hour: cell.hour, key: projections.keys[Int(cell.index)]), sum))
+        }
     }
 
     /// Fills `live_groups` with what a deferred `.groups` load summed, once.
