@@ -52,12 +52,12 @@ final class Flusher: Sendable {
     let queue = DispatchQueue(label: "sharetrack.flush")
     /// Where the journaled batches are applied to the tables, and whatever else writes them runs
     /// (a backup, `forget`'s scrub, visitor retention, the rollup builds): at background QoS,
-    /// which libdispatch on Linux runs on threads of its own at nice +10 (the other queues' are
-    /// at 0). Where the two cores are short, ingest and the queries have the CPU first, about ten
-    /// times the apply's share (the scheduler's weights 1,024 and 110), and the apply, which may
-    /// lag the journal by design (`applyBatches`), takes what they leave: with ingest at 20,000
-    /// events/s and queries asked back to back at 2M shares, answers over 100 ms were 11 in three
-    /// query-bench runs at the daemon's priority and 1 at +10 (docs/benchmarks.md, session 65).
+    /// which libdispatch on Linux runs on threads of its own at nice +10 (the daemon's other
+    /// queues at 0). Where the two cores are short, ingest and the queries have the CPU first,
+    /// about nine times the apply's share (the scheduler's weights 1,024 and 110), and the apply,
+    /// which may lag the journal by design (`applyBatches`), takes what they leave: with ingest at
+    /// 20,000 events/s and queries asked back to back at 2M shares, answers over 100 ms were 29 in
+    /// ten query-bench runs at the daemon's priority and 7 at +10 (docs/benchmarks.md, session 65).
     let applyQueue = DispatchQueue(label: "sharetrack.apply", qos: .background)
     let journal: Mutex<Journal>
     let store: Mutex<Store>
