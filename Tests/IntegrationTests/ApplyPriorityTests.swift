@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import ShareTrackStore
 import Testing
 
@@ -8,7 +7,7 @@ import Testing
 @Suite("The apply's priority")
 struct ApplyPriorityTests {
     /// A thread of a process: its name, nice value and nanoseconds on a CPU.
-    struct Task {
+    struct DaemonThread {
         var name: String
         var nice: Int
         var ranNanoseconds: Int
@@ -26,10 +25,10 @@ struct ApplyPriorityTests {
             (name, self.nice, ranNanoseconds) = (comm.trimmingCharacters(in: .newlines), nice, ran)
         }
 
-        static func all(of pid: Int32) throws -> [String: Task] {
-            var tasks: [String: Task] = [:]
+        static func all(of pid: Int32) throws -> [String: DaemonThread] {
+            var tasks: [String: DaemonThread] = [:]
             for tid in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") {
-                tasks[tid] = Task(pid: pid, tid: tid)
+                tasks[tid] = DaemonThread(pid: pid, tid: tid)
             }
             return tasks
         }
@@ -47,7 +46,7 @@ struct ApplyPriorityTests {
         #expect(try daemon.control(#"{"command":"flush"}"#)["ok"] as? Bool == true)
         #expect(try DatabaseRows.count(try daemon.openDatabase(), "SELECT count(*) FROM shares") == 2_000)
 
-        let tasks = try Task.all(of: pid)
+        let tasks = try DaemonThread.all(of: pid)
         let main = try #require(tasks["\(pid)"])
         try #require(main.nice < 10, "the daemon runs too nice already for a thread 10 nicer")
         let background = tasks.values.filter { $0.nice == main.nice + 10 }
