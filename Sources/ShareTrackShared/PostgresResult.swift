@@ -15,9 +15,6 @@ public final class PostgresResult {
 
     public var count: Int { Int(PQntuples(result)) }
 
-    /// The rows a command changed (`INSERT`, `UPDATE`, `DELETE`).
-    public var affected: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
-
     public func isNull(_ row: Int, _ column: Int) -> Bool {
         PQgetisnull(result, Int32(row), Int32(column)) != 0
     }

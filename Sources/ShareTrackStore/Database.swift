@@ -109,8 +109,6 @@ public final class Database {
 
     /// Rows the last INSERT, UPDATE or DELETE changed.
     var changes: Int { Int(sqlite3_changes(handle)) }
-    /// The rowid of the last row inserted.
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Milliseconds a statement waits for another connection's lock before it fails as busy.
     public func setBusyTimeout(milliseconds: Int32) {

@@ -15,8 +15,5 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         self.message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
     }
 
-    /// The database is locked by another connection or process.
-    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
-
     public var description: String { message }
 }
