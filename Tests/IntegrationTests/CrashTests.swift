@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import ShareTrackStore
 import Testing
+import TestSupport
 
 /// Exactly-once through crashes: producers with `source`/`seq` stream events and retry what has no
 /// `ok`, in order, after every reconnect, while the daemon is killed and restarted on its database.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import ShareTrackStore
 import Testing
+import TestSupport
 
 /// Whatever reaches the ingest socket: each bad line gets its error, the daemon stays up, no
 /// counter moves, and a client that never reads cannot make the daemon buffer without bound.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import ShareTrackStore
 import Testing
+import TestSupport
 
 /// A large database (500,000 shares in the suite, 5 million under SHARETRACK_SOAK=1): the daemon
 /// starts without loading it, and clicks on random old tokens (every one a cache miss at first)

@@ -3,6 +3,7 @@ import Glibc
 import ShareTrackCore
 import ShareTrackShared
 import Testing
+import TestSupport
 
 /// Daemons shipping to a real PostgreSQL server: the chain-wide numbers equal one daemon's that
 /// had received every event, through crashes and outages.

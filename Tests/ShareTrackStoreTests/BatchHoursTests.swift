@@ -1,5 +1,6 @@
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 
@@ -21,7 +22,7 @@ import Testing
     /// Batches of many counter rows over a few hours, as the daemon's are: looking a few tokens up
     /// at each hour is then fewer lookups than the batch has rows.
     static func denseBatches(seed: UInt64, count: Int) -> [Batch] {
-        var random = RollupTests.Random(state: seed)
+        var random = SplitMix(seed: seed)
         return (1...count).map { generation in
             var batch = Batch(generation: UInt64(generation))
             for share in RollupTests.batches(seed: seed &+ UInt64(generation), count: 1)[0].shares { batch.add(share) }
@@ -38,7 +39,7 @@ import Testing
 
     @Test(arguments: [71, 72, 73] as [UInt64])
     func lookingUpAtTheHoursFindsWhatOnlySelects(seed: UInt64) {
-        var random = RollupTests.Random(state: seed)
+        var random = SplitMix(seed: seed)
         for batch in Self.denseBatches(seed: seed, count: 5) + RollupTests.batches(seed: seed, count: 5) {
             for asked in [1, 3, 40] {
                 let tokens = Set((0..<60).map { "t\($0)" }.shuffled(using: &random).prefix(asked))
@@ -50,7 +51,7 @@ import Testing
     @Test(arguments: [74, 75] as [UInt64])
     func partsStayExactAsBatchesArriveAndAreApplied(seed: UInt64) {
         let batches = Self.denseBatches(seed: seed, count: 10)
-        var random = RollupTests.Random(state: seed)
+        var random = SplitMix(seed: seed)
         var hours = BatchHours()
         var found = 0
         for applied in 0..<batches.count - 3 {

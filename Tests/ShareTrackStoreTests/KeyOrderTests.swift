@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 
@@ -7,7 +8,7 @@ import Testing
 @Suite struct KeyOrderTests {
     @Test(arguments: [0, 1, 2, 5_000], [false, true])
     func rowsComeInTokenPrefixThenHourOrder(rowCount: Int, hoursOverAllInt64: Bool) {
-        var random = RollupTests.Random(state: UInt64(rowCount) * 2 + (hoursOverAllInt64 ? 1 : 0))
+        var random = SplitMix(seed: UInt64(rowCount) * 2 + (hoursOverAllInt64 ? 1 : 0))
         let letters = Array("abcdXYZ0189-_é")
         let hours: ClosedRange<Int64> = hoursOverAllInt64 ? Int64.min...Int64.max : 480_000...480_200
         // Tokens of 1-9 characters: shorter than 4 bytes, they come as if padded with zero bytes.

@@ -1,5 +1,6 @@
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 
@@ -13,7 +14,7 @@ import Testing
     func pendingGroupsAdvanceLikeTheRawRows(seed: UInt64) throws {
         let batches = RollupTests.batches(seed: seed, count: 12)
         let setup = try RollupTests.ThreeApplied(batches)
-        var random = RollupTests.Random(state: seed)
+        var random = SplitMix(seed: seed)
         let tiers = ControlRequest(command: .tiers)
         var applied = 3
         var step: UInt64 = 0

@@ -1,5 +1,6 @@
 import ShareTrackCore
 import Testing
+import TestSupport
 
 @testable import ShareTrackStore
 
@@ -17,7 +18,7 @@ import Testing
     @Test(arguments: [0, 1, 2, 17, 1_000, 20_000], ranges.indices)
     func eachKeyIsSummedOnceInKeyOrder(rowCount: Int, range: Int) {
         let (hours, ids) = Self.ranges[range]
-        var random = RollupTests.Random(state: UInt64(rowCount * 10 + range))
+        var random = SplitMix(seed: UInt64(rowCount * 10 + range))
         var rows: [(key: RollupKey, counters: Counters)] = (0..<rowCount).map { _ in
             var counters = Counters()
             counters.clicks = Int64.random(in: 1...9, using: &random)

@@ -11,24 +11,12 @@ import TestSupport
 @Suite struct RollupTests {
     static let hour0: Int64 = 1_795_809_600 / 3600
 
-    /// SplitMix64: the same seed gives the same data on every run.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random batches: shares of 40 tokens by 7 advocates over `hours` hours, each token shared at
     /// most once (some never), and counter deltas on random tokens, so that many clicks arrive
     /// before their share (orphans) and some tokens stay orphans. `oneGroupPerAdvocate`: each
     /// advocate always shares on the same network with the same followers (one advocate group each).
     static func batches(seed: UInt64, count: Int, oneGroupPerAdvocate: Bool = false, hours: Int64 = 12) -> [Batch] {
-        var random = Random(state: seed)
+        var random = SplitMix(seed: seed)
         var unshared = Array(0..<40).shuffled(using: &random)
         return (1...count).map { generation in
             var batch = Batch(generation: UInt64(generation))
@@ -71,7 +59,7 @@ import TestSupport
     /// Random requests: every query command with random filters and ranges (`allTime`: only `top`
     /// over all time, filtered by a venue, a campaign, a network and a tier at most).
     static func requests(seed: UInt64, count: Int, allTime: Bool = false) -> [ControlRequest] {
-        var random = Random(state: seed)
+        var random = SplitMix(seed: seed)
         return (0..<count).map { _ in
             let since = Bool.random(using: &random) ? (hour0 + Int64.random(in: -1..<12, using: &random)) * 3600 : nil
             let until = Bool.random(using: &random) ? (since ?? hour0 * 3600) + Int64.random(in: 1...40_000, using: &random) : nil
