@@ -49,7 +49,7 @@ let package = Package(
         // Events, parser, attribution, counters, configuration: pure, no I/O.
         .target(
             name: "ShareTrackCore",
-            dependencies: ["CLibCrypto", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["CLibCrypto"],
             swiftSettings: strict
         ),
         // SQLite: schema, migrations, flush transactions, queries.

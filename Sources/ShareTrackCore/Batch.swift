@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// Everything ingested between two flushes: counter deltas and new rows, written in one transaction.
 ///
 /// A batch is numbered by its `generation`; the store records the last committed generation in the
@@ -13,13 +11,12 @@ import OrderedCollections
 /// batch fills, so making it durable is only a write.
 public struct Batch: Sendable {
     public let generation: UInt64
-    /// The counter deltas per key, in the order their keys came: swift-collections'
-    /// `OrderedDictionary` keeps the entries in two arrays, filled from the front, and their
-    /// indexes in a compact hash table, so a batch holds about as much memory as it has entries. A
-    /// `Dictionary` reserved at the previous batch's size spread its entries over every page of
+    /// The counter deltas per key, in the order their keys came (`CounterTable`): the entries in
+    /// two arrays filled from the front, so a batch holds about as much memory as it has entries.
+    /// A `Dictionary` reserved at the previous batch's size spread its entries over every page of
     /// its buckets (twice as many as entries, or more) from the start: the waiting batches of a
     /// burst in `ack: receive` mode held 69 MiB more at the peak (docs/benchmarks.md, session 63).
-    public private(set) var counters: OrderedDictionary<CounterKey, Counters> = [:]
+    public private(set) var counters = CounterTable()
     public private(set) var shares: [ShareRecord] = []
     public private(set) var visitors: [VisitorPair] = []
     public private(set) var erasures: [Erasure] = []
@@ -55,7 +52,7 @@ public struct Batch: Sendable {
     public var rowCount: Int { counters.count + shares.count + visitors.count + sources.count }
 
     public mutating func add(_ delta: Counters, at key: CounterKey) {
-        counters[key, default: Counters()].add(delta)
+        counters.add(delta, at: key)
         BatchCodec.encode(delta, at: key, into: &effects)
     }
 
@@ -104,7 +101,7 @@ public struct Batch: Sendable {
         for token in tokens {
             for hour in hours {
                 let key = CounterKey(token: token, hour: hour)
-                if let found = counters[key] { part.counters[key] = found }
+                if let found = counters[key] { part.counters.add(found, at: key) }
             }
         }
         part.shares = shares.filter { tokens.contains($0.token) }

@@ -77,7 +77,7 @@ public struct Shipment: Sendable {
         // statement may not update a row twice.
         var summed = batches[0].counters
         for batch in batches.dropFirst() {
-            summed.merge(batch.counters) { var sum = $0; sum.add($1); return sum }
+            for (key, delta) in batch.counters { summed.add(delta, at: key) }
         }
         var latest: [String: SourceState] = [:]
         for batch in batches {

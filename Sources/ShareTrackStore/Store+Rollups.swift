@@ -74,7 +74,7 @@ extension Store {
     /// they are most of its rows (docs/benchmarks.md, round 5 of issue 13).
     func stageForRollups(_ batch: Batch, with binder: inout RowBinder) throws {
         let newShares = Set(batch.shares.lazy.map(\.token))
-        let staged = batch.counters.elements.lazy.filter { !newShares.contains($0.key.token) }
+        let staged = batch.counters.lazy.filter { !newShares.contains($0.key.token) }
         try write(staged, by: { ($0.key.token, $0.key.hour) }, with: &binder,
                   one: rollups.stageCounter, many: rollups.stageCounters) { entry, row in
             row.add(entry.key.token)

@@ -161,7 +161,7 @@ public final class Store {
             row.add(share.tier.rawValue)
             row.add(share.time)
         }
-        try write(batch.counters.elements, by: { ($0.key.token, $0.key.hour) }, with: &binder,
+        try write(batch.counters, by: { ($0.key.token, $0.key.hour) }, with: &binder,
                   one: upsertCounter, many: upsertCounters) { entry, row in
             // In the order of Rows.counterColumns.
             row.add(entry.key.token)
