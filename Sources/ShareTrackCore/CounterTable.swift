@@ -11,7 +11,7 @@ public struct CounterTable: Sendable, Equatable, RandomAccessCollection {
     public private(set) var keys: [CounterKey] = []
     public private(set) var values: [Counters] = []
     /// `0` for none, else a key's index plus one in the low `indexBits` bits and the top bits of
-    /// its hash above them (a tag): 4 bytes a place, as many places as keys and a third more.
+    /// its hash above them (a tag): 4 bytes a place, at least a third more places than keys.
     private var places: [UInt32] = []
     private var indexBits = 0
 
