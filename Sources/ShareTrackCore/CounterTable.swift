@@ -4,9 +4,9 @@
 /// Written here rather than taken from swift-collections: its `OrderedDictionary` (which this
 /// replaces, and whose layout this keeps) hashed each key's token through `Hasher` (SipHash) and
 /// found its bucket through a bit-packed table, 15% of the ingest thread's CPU in `ack: receive`
-/// mode (docs/benchmarks.md, session 66). A key here is hashed once, its token's bytes by FNV-1a,
-/// and each place holds the top bits of its key's hash beside its index, so a probe compares a
-/// key only where those agree.
+/// mode (docs/benchmarks.md, session 66). A key here is hashed once (`FastHash`, seeded per
+/// process as `Hasher` is), and each place holds the top bits of its key's hash beside its index,
+/// so a probe compares a key only where those agree.
 public struct CounterTable: Sendable, Equatable, RandomAccessCollection {
     public private(set) var keys: [CounterKey] = []
     public private(set) var values: [Counters] = []
@@ -103,21 +103,13 @@ public struct CounterTable: Sendable, Equatable, RandomAccessCollection {
         }
     }
 
-    /// FNV-1a over the token's UTF-8 bytes and the hour's, then SplitMix64's finalizer, which
-    /// spreads every input bit over the high half (the tag) and the low (the place) alike. A token
-    /// beyond ASCII is hashed as `String` hashes it instead, since `==` finds some with other bytes
-    /// equal (`é` and `e` with a combining accent); tokens on the wire are ASCII (`FieldSyntax`).
+    /// The key's `FastHash`: its token's bytes, then its hour. A token beyond ASCII is hashed as
+    /// `String` hashes it instead, since `==` finds some with other bytes equal (`é` and `e` with
+    /// a combining accent); tokens on the wire are ASCII (`FieldSyntax`).
     static func hash(_ key: CounterKey) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        var bits: UInt8 = 0
-        for byte in key.token.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            bits |= byte
-        }
-        if bits >= 0x80 { hash = UInt64(bitPattern: Int64(key.token.hashValue)) }
-        hash = (hash ^ UInt64(bitPattern: key.hour)) &* 0x0000_0100_0000_01B3
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        return hash ^ (hash >> 31)
+        var hash = FastHash()
+        if !hash.add(key.token) { hash = FastHash(state: UInt64(bitPattern: Int64(key.token.hashValue))) }
+        hash.add(UInt64(bitPattern: key.hour))
+        return hash.value
     }
 }

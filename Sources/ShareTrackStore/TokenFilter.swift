@@ -1,3 +1,4 @@
+import ShareTrackCore
 import Synchronization
 
 /// Every share token the database can hold, as a scalable Bloom filter: when it says a token is
@@ -34,7 +35,7 @@ final class TokenFilter: Sendable {
     /// Adds `token`; returns whether it may have been in the database already (`true` until the
     /// initial scan has finished).
     func insert(_ token: String) -> Bool {
-        let hash = Self.hash(token)
+        let hash = FastHash.of(token)
         return state.withLock { state in
             let present = state.stages.contains { $0.contains(hash) }
             if !present { state.add(hash) }
@@ -52,17 +53,6 @@ final class TokenFilter: Sendable {
     /// The initial scan has added every token the database had.
     func markComplete() {
         state.withLock { $0.complete = true }
-    }
-
-    /// FNV-1a over the UTF-8 bytes, then a 64-bit finalizer (SplitMix64's) to spread the bits.
-    static func hash(_ token: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in token.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        return hash ^ (hash >> 31)
     }
 }
 

@@ -81,7 +81,7 @@ public final class TokenReader: EngineReader {
             var hashes: [UInt64] = []
             hashes.reserveCapacity(4096)
             while try tokens.step() {
-                hashes.append(TokenFilter.hash(tokens.string(0) ?? ""))
+                hashes.append(FastHash.of(tokens.string(0) ?? ""))
                 if hashes.count == 4096 {
                     filter.insert(scanned: hashes)
                     hashes.removeAll(keepingCapacity: true)

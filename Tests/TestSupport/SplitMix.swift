@@ -1,3 +1,5 @@
+import ShareTrackCore
+
 /// A small, fast, seeded generator (SplitMix64): the same seed gives the same data on every run.
 public struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
@@ -6,10 +8,7 @@ public struct SplitMix: RandomNumberGenerator {
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return FastHash.spread(state)
     }
 
     public mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
