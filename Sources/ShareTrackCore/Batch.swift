@@ -12,7 +12,7 @@
 public struct Batch: Sendable {
     public let generation: UInt64
     /// The counter deltas per key, in the order their keys came (`CounterTable`): the entries in
-    /// two arrays filled from the front, so a batch holds about as much memory as it has entries.
+    /// an array filled from the front, so a batch holds about as much memory as it has entries.
     /// A `Dictionary` reserved at the previous batch's size spread its entries over every page of
     /// its buckets (twice as many as entries, or more) from the start: the waiting batches of a
     /// burst in `ack: receive` mode held 69 MiB more at the peak (docs/benchmarks.md, session 63).

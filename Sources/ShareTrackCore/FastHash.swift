@@ -1,4 +1,4 @@
-/// A fast hash of share tokens for the daemon's in-memory tables and filters (`CounterTable`, the
+/// A fast hash of share tokens for the daemon's in-memory tables and filters (`KeyedTable`, the
 /// store's `TokenFilter`): FNV-1a (64-bit) from a basis drawn at random once per process, as
 /// Swift's `Hasher` is seeded, so that no producer can work out beforehand which tokens would fall
 /// together; then SplitMix64's finalizer (`spread`), which makes every input bit count in every

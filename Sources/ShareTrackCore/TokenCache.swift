@@ -33,6 +33,6 @@ struct TokenCache: Sendable {
 
     /// Rotates the cache (`GenerationCache.rotate()`), giving back the dropped states' tables.
     mutating func rotate() {
-        for state in states.rotate().values { state.visitors.release(to: &tables) }
+        for (_, state) in states.rotate() { state.visitors.release(to: &tables) }
     }
 }

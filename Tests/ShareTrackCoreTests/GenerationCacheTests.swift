@@ -24,10 +24,13 @@ struct GenerationCacheTests {
         // Written through on every change, as the engine's store would be once applied: what a
         // key's value is, and what a load finds.
         var backing: [String: Int] = [:]
+        // The keys cached: each one a lookup brought in, until a rotation dropped it.
+        var cached: Set<String> = []
         var copies: [(cache: GenerationCache<Int>, values: [String: Int])] = []
         for step in 0..<20_000 {
             // A few keys come in runs (a producer's lines), others now and then.
             let key = step % 4 == 0 ? "k\(step * 7_919 % 500)" : "hot\(step / 5 % 3)"
+            if step * 7 / 3 % 10 < 8 { cached.insert(key) }
             switch step * 7 / 3 % 10 {
             case 0..<6:
                 let slot = cache.slot(of: key) { backing[$0] ?? 0 }
@@ -51,11 +54,13 @@ struct GenerationCacheTests {
                 for (key, value) in cache.rotate() {
                     #expect(value == backing[key] ?? 0)
                     #expect(cache[key] == nil)
+                    cached.remove(key)
                 }
             default:
                 // A snapshot (the engine is copied for a query); its values must not move.
                 copies.append((cache, backing))
             }
+            #expect(cache.count == cached.count)
         }
         for (copy, values) in copies.suffix(20) {
             for (key, value) in values {
