@@ -183,9 +183,6 @@ final class Flusher: Sendable {
         }
     }
 
-    /// Applying at least this many rows gives the freed memory back (`MallocTrim`).
-    static let trimAfterRows = 50_000
-
     /// Makes the pending batch durable and releases its answers, then has the journaled batches
     /// applied. `nil`: nothing to write.
     func flushOnQueue() -> FlushReport? {
