@@ -1,8 +1,12 @@
 /// A fast hash of share tokens for the daemon's in-memory tables and filters (`KeyedTable`, the
-/// store's `TokenFilter`): FNV-1a (64-bit) from a basis drawn at random once per process, as
-/// Swift's `Hasher` is seeded, so that no producer can work out beforehand which tokens would fall
-/// together; then SplitMix64's finalizer (`spread`), which makes every input bit count in every
-/// output bit. Not a keyed hash in the cryptographic sense; nothing stores it.
+/// store's `TokenFilter`): each 8 bytes of a token (the last ones padded with zeros, then its
+/// length) folded into the state by one full-width multiplication, its high and low halves
+/// combined (wyhash's "mum"), from a basis drawn at random once per process, as Swift's `Hasher`
+/// is seeded, so that no producer can work out beforehand which tokens would fall together; then
+/// SplitMix64's finalizer (`spread`), which makes every input bit count in every output bit. Not
+/// a keyed hash in the cryptographic sense; nothing stores it. (FNV-1a before it took a byte at a
+/// time: ten multiplications in a chain for a token of ten characters, 5% of the ingest thread;
+/// docs/benchmarks.md, session 67.)
 public struct FastHash {
     private static let basis = UInt64.random(in: .min ... .max)
     private var state: UInt64
@@ -23,19 +27,38 @@ public struct FastHash {
         return hash.value
     }
 
+    /// Folds `word` into the state: the 128-bit product of the two xored and an odd constant (the
+    /// golden ratio's), high half xor low half, so that each of the word's bits moves bits above
+    /// and below it.
     public mutating func add(_ word: UInt64) {
-        state = (state ^ word) &* 0x0000_0100_0000_01B3
+        let product = (state ^ word).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        state = product.high ^ product.low
     }
 
-    /// Adds `token`'s UTF-8 bytes, one at a time; returns whether they are all ASCII.
+    /// Adds `token`'s UTF-8 bytes, eight at a time, and their count; returns whether they are all
+    /// ASCII.
     @discardableResult
     public mutating func add(_ token: String) -> Bool {
-        var bits: UInt8 = 0
-        for byte in token.utf8 {
-            add(UInt64(byte))
-            bits |= byte
+        var token = token
+        return token.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            var bits: UInt64 = 0
+            var start = 0
+            while start + 8 <= bytes.count {
+                let word = bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+                add(word)
+                bits |= word
+                start += 8
+            }
+            if start < bytes.count {
+                var last: UInt64 = 0
+                for index in start..<bytes.count { last |= UInt64(bytes[index]) << (8 * (index - start)) }
+                add(last)
+                bits |= last
+            }
+            add(UInt64(bytes.count))
+            return bits & 0x8080_8080_8080_8080 == 0
         }
-        return bits < 0x80
     }
 
     public var value: UInt64 { Self.spread(state) }
