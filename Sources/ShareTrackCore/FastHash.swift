@@ -15,11 +15,6 @@ public struct FastHash {
         state = Self.basis
     }
 
-    /// A hash continued from `state` (another hash's value) instead of the basis.
-    public init(state: UInt64) {
-        self.state = state
-    }
-
     /// The hash of `token`'s UTF-8 bytes.
     public static func of(_ token: String) -> UInt64 {
         var hash = FastHash()
