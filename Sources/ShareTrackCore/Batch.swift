@@ -108,6 +108,27 @@ public struct Batch: Sendable {
         return part
     }
 
+    /// `batches` (consecutive, in generation order; only the first may begin with erasures) as one
+    /// batch of the last one's generation, for the store to write together: each key's counter
+    /// deltas summed, the shares and visitor pairs in order, each producer's last state. Without
+    /// effects (the journal holds each batch's).
+    public static func merged(_ batches: ArraySlice<Batch>) -> Batch {
+        guard let first = batches.first, let last = batches.last, batches.count > 1 else { return batches.first! }
+        precondition(batches.dropFirst().allSatisfy(\.erasures.isEmpty), "only the first batch may begin with erasures")
+        var merged = Batch(generation: last.generation)
+        merged.erasures = first.erasures
+        merged.counters.reserveCapacity(batches.reduce(0) { $0 + $1.counters.count })
+        for batch in batches {
+            for (key, delta) in batch.counters { merged.counters.add(delta, at: key) }
+            merged.shares += batch.shares
+            merged.visitors += batch.visitors
+            merged.oldestPairTime = min(merged.oldestPairTime, batch.oldestPairTime)
+            merged.sources.merge(batch.sources) { _, later in later }
+            merged.events += batch.events
+        }
+        return merged
+    }
+
     /// The batch without its encoded effects (for a copy that outlives the journaling).
     public var withoutEffects: Batch {
         var copy = self

@@ -3,10 +3,10 @@ import ShareTrackCore
 /// Keeps the `Rollup` tables in step with the counters, inside the store's transactions.
 ///
 /// Each counter unit enters the rollups exactly once, under its share's attributes:
-/// - a batch's counter delta for a token whose share the tables held before the batch is added
-///   when the batch is applied;
-/// - when a share arrives, every counter row its token has by then (earlier orphans and this
-///   batch's deltas alike) is added once;
+/// - a batch's counter delta for a token whose share the tables held before the batch's
+///   transaction is added when the transaction's batches are applied;
+/// - when a share arrives, every counter row its token has at the end of that transaction
+///   (earlier orphans and the deltas of the transaction's batches alike) is added once;
 /// - a token never shared adds nothing.
 ///
 /// While the rollups are being built for an existing database (`build(shares:)`), only tokens up
@@ -20,11 +20,11 @@ final class RollupWriter {
     /// The store sets it once a `build(shares:)` step has committed.
     var builtThrough: String?
     let builds: RollupBuilds
-    /// The batch's counter deltas (but those of its new shares) and new share tokens, staged for
-    /// `addBatch()` (one row or `Store.chunkRows` rows at a time, like the store's own inserts).
-    /// The deltas have no index: `addBatch()` reads them in the order they were written (the
-    /// store's key order, which keeps a token's rows together), so an index would only cost a
-    /// B-tree insert per row.
+    /// The transaction's counter deltas (but those of its new shares) and new share tokens, staged
+    /// for `addStaged()` (one row or `Store.chunkRows` rows at a time, like the store's own inserts).
+    /// The deltas have no index: `addStaged()` reads them in the order they were written (each
+    /// batch's in the store's key order, which keeps a token's rows in it together), so an index
+    /// would only cost a B-tree insert per row.
     let stageCounter: Statement
     let stageCounters: Statement
     let stageShare: Statement
@@ -88,11 +88,11 @@ final class RollupWriter {
         builds = try RollupBuilds(database)
     }
 
-    /// Adds what the staged batch (its counter deltas and new shares, written to the tables
-    /// already) brings to the rollups, and empties the staging tables: the staged deltas of tokens
-    /// already shared, and every counter row of each new share's token (its earlier orphans and
-    /// the batch's own deltas, which are not staged).
-    func addBatch() throws {
+    /// Adds what the staged batches (their counter deltas and new shares, written to the tables
+    /// already) bring to the rollups, and empties the staging tables: the staged deltas of tokens
+    /// shared before, and every counter row of each new share's token (its earlier orphans and
+    /// the batches' own deltas, which are not staged).
+    func addStaged() throws {
         try attributeBatch.bind(builtThrough, at: 1)
         try add(attributeBatch)
         try database.execute("DELETE FROM temp.batch_counters; DELETE FROM temp.batch_shares;")
@@ -134,7 +134,7 @@ final class RollupWriter {
     }
 
     /// Adds the rows `attributed` returns (token, hour, the attributes of `GroupKey`, the
-    /// counters; a token's rows one after another) to every rollup: summed per hour and group here
+    /// counters; most of a token's rows one after another) to every rollup: summed per hour and group here
     /// (cheaper than SQL's sorter), then per rollup key, and upserted `Store.chunkRows` rows at a
     /// time in key order, so that each rollup's B-tree is walked from left to right (but that keyed
     /// by its attributes, `Rollup.primaryKey`, whose ids are in no order there: sorting its rows by
@@ -145,7 +145,8 @@ final class RollupWriter {
         // Keyed by hour and position in `groups`.
         var cells: [(key: RollupKey, counters: Counters)] = []
         // The group of the row before's token: the statements return a token's rows one after
-        // another (a row per hour it was clicked in), which then read and hash its attributes once.
+        // another (a row per hour it was clicked in; a staged batch's, one batch after another),
+        // which then read and hash its attributes once.
         var token = ""
         var position: Int64 = -1
         defer { attributed.reset() }

@@ -68,12 +68,13 @@ extension Store {
         return result
     }
 
-    /// Adds what `batch` (its rows written already) brings to the rollups. The counter deltas of
-    /// the batch's new shares are not staged: those shares enter with every counter row of their
-    /// token (`RollupWriter.addBatch()`), and in a batch that holds a share and its first clicks
-    /// they are most of its rows (docs/benchmarks.md, round 5 of issue 13).
-    func stageForRollups(_ batch: Batch, with binder: inout RowBinder) throws {
-        let newShares = Set(batch.shares.lazy.map(\.token))
+    /// Stages what `batch` (its rows written already) brings to the rollups, for
+    /// `RollupWriter.addStaged()` once the transaction's batches are written. The counter deltas of
+    /// the transaction's new shares (`newShares`, of any of its batches) are not staged: those
+    /// shares enter with every counter row of their token, which by then holds the deltas of every
+    /// batch, and in a batch that holds a share and its first clicks they are most of its rows
+    /// (docs/benchmarks.md, round 5 of issue 13).
+    func stageForRollups(_ batch: Batch, excluding newShares: Set<String>, with binder: inout RowBinder) throws {
         let staged = batch.counters.lazy.filter { !newShares.contains($0.key.token) }
         try write(staged, by: { ($0.key.token, $0.key.hour) }, with: &binder,
                   one: rollups.stageCounter, many: rollups.stageCounters) { entry, row in
@@ -85,6 +86,5 @@ extension Store {
                   one: rollups.stageShare, many: rollups.stageShares) { share, row in
             row.add(share.token)
         }
-        try rollups.addBatch()
     }
 }

@@ -123,29 +123,44 @@ public final class Store {
         try apply([batch])[0]
     }
 
-    /// Applies `batches` (in generation order) in one transaction, each as if alone: its erasures
-    /// first, then counter deltas (with the visitors each row's hour stored) as additive upserts,
-    /// the new shares and the visitors kept apart, the producers' states, and the batch's
-    /// generation. A batch of a generation the tables hold already is not applied again. Returns,
-    /// per batch, the rows its erasures changed (`erase`).
+    /// Applies `batches` (in generation order) in one transaction, leaving the tables as applying
+    /// them one by one would: each batch's erasures first, then counter deltas (with the visitors
+    /// each row's hour stored) as additive upserts, the new shares and the visitors kept apart,
+    /// the producers' states, and the batch's generation; then what the batches bring to the
+    /// rollups (`RollupWriter`). A batch of a generation the tables hold already is not applied
+    /// again. Returns, per batch, the rows its erasures changed (`erase`).
     ///
     /// One transaction for several batches writes each page they change once: the counters,
     /// shares and group tables are keyed by random tokens and ids, so a batch changes about one
     /// page per row, and consecutive batches change many of the same pages (docs/benchmarks.md).
+    /// The batches between two erasures are written as one (`Batch.merged`): a counter row that
+    /// several of them add to is upserted once, and each table is walked in key order once rather
+    /// than once a batch (through a page cache that holds a fraction of it). The rollups are added
+    /// once for all of them likewise.
     @discardableResult
     public func apply(_ batches: [Batch]) throws -> [Int] {
         let fresh = batches.filter { $0.generation > generation }
         guard let last = fresh.last else { return batches.map { _ in 0 } }
         let value = fresh.reduce(Int64(0)) { $0 + Self.value(of: $1) }
-        let erased = try writing { try fresh.map { try write($0) } }
+        let newShares = Set(fresh.lazy.flatMap(\.shares).map(\.token))
+        let erased = try writing {
+            var erased: [Int] = []
+            for run in Self.runs(of: fresh) {
+                erased.append(try write(Batch.merged(run), newShares: newShares))
+                erased += repeatElement(0, count: run.count - 1)
+            }
+            try rollups.addStaged()
+            return erased
+        }
         generation = last.generation
         valueTotal.thousandths += value
         let byGeneration = Dictionary(uniqueKeysWithValues: zip(fresh.map(\.generation), erased))
         return batches.map { byGeneration[$0.generation] ?? 0 }
     }
 
-    /// Writes one batch's rows, in the caller's transaction; returns the rows its erasures changed.
-    private func write(_ batch: Batch) throws -> Int {
+    /// Writes one batch's rows, in the caller's transaction, and stages them for the rollups (the
+    /// transaction's new shares are `newShares`); returns the rows its erasures changed.
+    private func write(_ batch: Batch, newShares: Set<String>) throws -> Int {
         let erased = try erase(batch.erasures)
         var binder = RowBinder()
         let visitors = Self.visitorsPerRow(batch.visitors)
@@ -169,7 +184,7 @@ public final class Store {
             Self.add(entry.value, to: &row)
             row.add(visitors: visitors[entry.key], hour: entry.key.hour)
         }
-        try stageForRollups(batch, with: &binder)
+        try stageForRollups(batch, excluding: newShares, with: &binder)
         try write(batch.visitors.filter(\.apart), by: { ($0.token, 0) }, with: &binder,
                   one: insertVisitor, many: insertVisitors) { pair, row in
             row.add(pair.token)
@@ -186,6 +201,13 @@ public final class Store {
         try addValueTotal.bind([.integer(Self.value(of: batch))])
         try addValueTotal.run()
         return erased
+    }
+
+    /// `batches` in runs written as one: a run ends before each batch that begins with erasures,
+    /// which apply to the rows of the batches before it only.
+    static func runs(of batches: [Batch]) -> [ArraySlice<Batch>] {
+        let starts = batches.indices.filter { $0 == batches.startIndex || !batches[$0].erasures.isEmpty }
+        return zip(starts, starts.dropFirst() + [batches.endIndex]).map { batches[$0 ..< $1] }
     }
 
     /// The sum of a batch's `value`s, in thousandths.
