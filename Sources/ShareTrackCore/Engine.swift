@@ -55,6 +55,9 @@ public struct Engine: Sendable {
     public private(set) var inFlight: Batch?
     /// Durable batches the store's tables do not hold yet, oldest first.
     public private(set) var journaled: [Batch] = []
+    /// Their `rowsHeld`, summed as they come and go (`pendingRows` is asked on every line, and
+    /// early flushes leave a burst's dozens of batches waiting there).
+    private var journaledRows = 0
     public private(set) var committedGeneration: UInt64
     /// The last generation the store's tables hold.
     public private(set) var appliedGeneration: UInt64
@@ -99,9 +102,7 @@ public struct Engine: Sendable {
     public var pendingKeys: Int { pending.counters.count + (inFlight?.counters.count ?? 0) }
     /// What `maxPendingRows` bounds: counter rows plus visitor pairs (a share's row is one of its
     /// counter rows) held in memory, journaled, in flight and pending.
-    public var pendingRows: Int {
-        journaled.reduce(pending.rowsHeld + (inFlight?.rowsHeld ?? 0)) { $0 + $1.rowsHeld }
-    }
+    public var pendingRows: Int { journaledRows + pending.rowsHeld + (inFlight?.rowsHeld ?? 0) }
     /// Whether anything is not durable yet.
     public var hasUncommitted: Bool { inFlight != nil || !pending.isEmpty }
     /// Whether anything is not in the store's tables yet.
@@ -135,6 +136,7 @@ public struct Engine: Sendable {
         }
         committedGeneration = generation
         journaled.append(batch.withoutEffects)
+        journaledRows += batch.rowsHeld
         inFlight = nil
     }
 
@@ -194,6 +196,7 @@ public struct Engine: Sendable {
     public mutating func finishApply(_ generation: UInt64) {
         guard let batch = journaled.first, batch.generation == generation else { return }
         journaled.removeFirst()
+        journaledRows -= batch.rowsHeld
         appliedGeneration = generation
         if !erasedVisitors.isEmpty { erasedVisitors = erasedVisitors.filter { $0.value > generation } }
         let oldestUnapplied = journaled.first?.generation ?? inFlight?.generation ?? pending.generation
