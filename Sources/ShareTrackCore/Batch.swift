@@ -113,10 +113,11 @@ public struct Batch: Sendable {
     /// deltas summed, the shares and visitor pairs in order, each producer's last state. Without
     /// effects (the journal holds each batch's).
     public static func merged(_ batches: ArraySlice<Batch>) -> Batch {
-        guard let first = batches.first, let last = batches.last, batches.count > 1 else { return batches.first! }
+        precondition(!batches.isEmpty, "no batches to merge")
+        guard batches.count > 1 else { return batches[batches.startIndex] }
         precondition(batches.dropFirst().allSatisfy(\.erasures.isEmpty), "only the first batch may begin with erasures")
-        var merged = Batch(generation: last.generation)
-        merged.erasures = first.erasures
+        var merged = Batch(generation: batches[batches.endIndex - 1].generation)
+        merged.erasures = batches[batches.startIndex].erasures
         merged.counters.reserveCapacity(batches.reduce(0) { $0 + $1.counters.count })
         for batch in batches {
             for (key, delta) in batch.counters { merged.counters.add(delta, at: key) }

@@ -55,8 +55,8 @@ public struct Engine: Sendable {
     public private(set) var inFlight: Batch?
     /// Durable batches the store's tables do not hold yet, oldest first.
     public private(set) var journaled: [Batch] = []
-    /// Their `rowsHeld`, summed as they come and go (`pendingRows` is asked on every line, and
-    /// early flushes leave a burst's dozens of batches waiting there).
+    /// Their `rowsHeld`, summed as they come and go: `pendingRows` is asked on every line, and
+    /// while the tables cannot be written (a locked database) a batch a second waits there.
     private var journaledRows = 0
     public private(set) var committedGeneration: UInt64
     /// The last generation the store's tables hold.
