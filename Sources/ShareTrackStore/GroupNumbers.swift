@@ -1,18 +1,19 @@
 import CSQLite
 
 /// The ids of share groups in every `GroupTable`, numbering those not numbered yet (inside the
-/// writer's transaction). Remembers the ids of the groups used recently from one batch to the next
-/// (`RecentMemo`: a share's clicks come over hours, and at 20,000 events/s a batch uses about
-/// 10,000 groups): a group's ids never change, and its attributes only when `forget --advocate`
-/// renames its advocate (then `forget()` drops them all).
+/// writer's transaction), all of a transaction's groups together.
 ///
-/// The place groups (`GroupTable.places`) are remembered by their own attributes as well: a
-/// batch's new share groups fall in a few of them, numbered batches before, and looking those up
+/// The place groups (`GroupTable.places`) are remembered by their own attributes: a transaction's
+/// new share groups fall in a few of them, numbered transactions before, and looking those up
 /// again in the table (an insertion attempt and a read per new share group) was an eighth of the
-/// numbering (docs/benchmarks.md, round 5 of issue 13).
+/// numbering (docs/benchmarks.md, round 5 of issue 13). A place group's id never changes, nor its
+/// attributes (`forget --advocate` renames no place; `forget()` drops them after a rollback).
+///
+/// The share groups themselves are not remembered from one transaction to the next: the batches
+/// of one transaction are numbered together (`Store.apply`), and of the groups a transaction uses,
+/// the 40,000 used last held about a tenth, for 8-25 MiB (docs/benchmarks.md, session 69).
 final class GroupNumbers {
-    /// At most this many groups, and this many place groups, are remembered by default (about 140
-    /// bytes each).
+    /// At most this many place groups are remembered by default (a few thousand exist).
     static let defaultCapacity = 40_000
 
     /// One group's id in each `GroupTable` of `GroupTable.all` (six), without an array's
@@ -45,12 +46,11 @@ final class GroupNumbers {
         }
     }
 
-    private var groups: RecentMemo<GroupKey, IDs>
     /// Place group ids by the place's attributes (`placeProjection`).
     private var places: RecentMemo<GroupKey, Int64>
     private let placeProjection = GroupKey.Projection(Set(GroupTable.places.attributes))
     private let placeTable = GroupTable.places.index!
-    /// Stage the groups not remembered (`temp.new_groups`, with whether their place is), one row
+    /// Stage the groups (`temp.new_groups`, with whether their place is remembered), one row
     /// and `Store.chunkRows` rows.
     private let stageOne: Statement
     private let stageMany: Statement
@@ -62,7 +62,6 @@ final class GroupNumbers {
     init(_ database: Database, capacity: Int = defaultCapacity) throws {
         precondition(GroupTable.all.count == 6, "IDs holds one id per group table")
         self.database = database
-        groups = RecentMemo(capacity: capacity)
         places = RecentMemo(capacity: capacity)
         let attributes = GroupKey.attributes
         try database.execute("""
@@ -84,25 +83,14 @@ final class GroupNumbers {
         }
     }
 
+    /// The place groups remembered.
+    var remembered: Int { places.count }
+
     /// The ids of each of `keys` (distinct) in every table of `GroupTable.all`, in the order of
-    /// `keys`. The groups not remembered are looked up together, and numbered where missing, with
-    /// two statements per group table (a statement per group and table cost about 22 µs of CPU
-    /// a new group in `make bench`; docs/benchmarks.md, round 14).
+    /// `keys`, adding the groups missing. They are looked up together, with two statements per
+    /// group table (a statement per group and table cost about 22 µs of CPU a new group in `make
+    /// bench`; docs/benchmarks.md, round 14).
     func ids(of keys: [GroupKey]) throws -> [IDs] {
-        var ids: [IDs?] = keys.map { groups.value(for: $0) }
-        let missing = ids.indices.filter { ids[$0] == nil }
-        for (index, found) in zip(missing, try number(missing.map { keys[$0] })) {
-            ids[index] = found
-            groups.remember(found, for: keys[index])
-        }
-        return ids.map { $0! }
-    }
-
-    /// The groups remembered.
-    var remembered: Int { groups.count }
-
-    /// Looks `keys` (distinct) up in every group table, adding those missing; their ids in order.
-    private func number(_ keys: [GroupKey]) throws -> [IDs] {
         guard !keys.isEmpty else { return [] }
         try database.execute("DELETE FROM temp.new_groups")
         var ids = [IDs](repeating: IDs(), count: keys.count)
@@ -139,9 +127,8 @@ final class GroupNumbers {
         return ids
     }
 
-    /// Drops every id remembered (an advocate was renamed, or a transaction rolled back).
+    /// Drops every place id remembered (a transaction rolled back: the ids it added are gone).
     func forget() {
-        groups.forget()
         places.forget()
     }
 }

@@ -106,7 +106,6 @@ final class RollupWriter {
             try rename.bind([.text(pseudonym), .text(id)])
             try rename.run()
         }
-        numbers.forget()
         try countRename.run()
     }
 

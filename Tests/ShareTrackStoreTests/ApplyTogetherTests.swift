@@ -96,15 +96,15 @@ import TestSupport
         try RollupTests.expectSameAnswers(together, live: [], seed: seed)
     }
 
-    /// With room for 4 groups, the writer keeps the 2 used last and those before them, drops
-    /// the rest, and numbers every group once whatever it dropped, asked for a few groups at a
-    /// time (some remembered, some not, some sharing their place or advocate groups).
-    @Test func groupIdsStayRightAsTheWriterDropsTheOnesNotUsedLately() throws {
+    /// With room for 4 place groups, the writer keeps the 2 used last and those before them,
+    /// drops the rest, and numbers every group once whatever it dropped, asked for a few groups
+    /// at a time (some asked before, some not, some sharing their place groups).
+    @Test func groupIdsStayRightAsTheWriterDropsThePlacesNotUsedLately() throws {
         let file = try TemporaryDatabase()
         let store = try Store(path: file.path, visitorKey: testKey)
         let numbers = try GroupNumbers(store.database, capacity: 4)
         func key(_ index: Int) -> GroupKey {
-            GroupKey(advocate: "a\(index)", venue: "v\(index % 2)", campaign: "", network: "x", tier: "nano")
+            GroupKey(advocate: "a\(index)", venue: "v\(index % 6)", campaign: "", network: "x", tier: "nano")
         }
         try store.database.transaction {
             var first: [Int: GroupNumbers.IDs] = [:]
@@ -123,7 +123,7 @@ import TestSupport
             }
             #expect(numbers.remembered <= 4)
             #expect(Set(first.values.map { $0[0] }).count == 9)  // share groups: one per key
-            #expect(Set(first.values.map { $0[1] }).count == 2)  // place groups: one per venue
+            #expect(Set(first.values.map { $0[1] }).count == 6)  // place groups: one per venue
             #expect(Set(first.values.map { $0[3] }).count == 9)  // advocates: one per key
         }
         let rows = try Database(path: file.path, mode: .readOnly).prepare("SELECT COUNT(*) FROM share_groups")
