@@ -1,0 +1,5 @@
+#!/bin/bash
+# B daemon with EARLY/APPLYROWS from the environment, debug log appended to $LOGTO
+args=()
+for a in "$@"; do [ "$a" = warning ] && a=debug; args+=("$a"); done
+exec /tmp/s69/rel/release/sharetrackd "${args[@]}" $EXTRA 2>> "${LOGTO:-/dev/null}"
