@@ -13,7 +13,8 @@ import CSQLite
 /// of one transaction are numbered together (`Store.apply`), and of the groups a transaction uses,
 /// the 40,000 used last held about a tenth, for 8-25 MiB (docs/benchmarks.md, session 69).
 final class GroupNumbers {
-    /// At most this many place groups are remembered by default (a few thousand exist).
+    /// At most this many place groups are remembered by default (the benchmarks' workloads have
+    /// about 3,000).
     static let defaultCapacity = 40_000
 
     /// One group's id in each `GroupTable` of `GroupTable.all` (six), without an array's
