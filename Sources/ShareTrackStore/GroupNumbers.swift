@@ -93,7 +93,11 @@ final class GroupNumbers {
     /// bench`; docs/benchmarks.md, round 14).
     func ids(of keys: [GroupKey]) throws -> [IDs] {
         guard !keys.isEmpty else { return [] }
+        // Emptied after as well as before: the TEMP database is in memory, and the last
+        // transaction's groups stayed there (2.3 MiB after `make bench`) for as long as the daemon
+        // was idle next (docs/benchmarks.md, session 70).
         try database.execute("DELETE FROM temp.new_groups")
+        defer { try? database.execute("DELETE FROM temp.new_groups") }
         var ids = [IDs](repeating: IDs(), count: keys.count)
         var placesKnown = 0
         var binder = RowBinder()

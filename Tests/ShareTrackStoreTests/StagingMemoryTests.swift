@@ -7,12 +7,14 @@ import TestSupport
 /// The apply stages each batch's rows in TEMP tables held in memory; emptied after the batch, they
 /// give their pages back rather than keep the largest batch's for the daemon's whole life.
 @Suite struct StagingMemoryTests {
-    /// A batch of `shares` new shares of one advocate at one venue, each with a counter row.
+    /// A batch of `shares` new shares, each of an advocate of its own (a share group of its own, for
+    /// `GroupNumbers` to stage), each with a counter row.
     private static func batch(_ generation: UInt64, shares: Int) -> Batch {
         var batch = Batch(generation: generation)
-        let attributes = ShareAttributes(advocate: "a1", venue: "v1", campaign: nil, network: "instagram", followers: 800)
         for index in 0..<shares {
             let token = "token-\(generation)-\(index)"
+            let attributes = ShareAttributes(advocate: "a\(generation)-\(index)", venue: "v1", campaign: nil,
+                                             network: "instagram", followers: 800)
             batch.add(ShareRecord(token: token, attributes: attributes, tier: .nano, time: 3_600))
             var counters = Counters()
             counters.shares = 1
