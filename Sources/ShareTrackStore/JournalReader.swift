@@ -13,7 +13,7 @@ public final class JournalReader {
         public static let empty = Backlog(batches: 0, events: 0, oldestTime: nil)
     }
 
-    private let database: Database
+    let database: Database
     private let read: Statement
     private let summary: Statement
     private let oldest: Statement
@@ -25,6 +25,7 @@ public final class JournalReader {
         self.visitorKey = visitorKey
         database = try Database(path: Journal.path(of: databasePath), mode: .readOnly)
         database.setBusyTimeout(milliseconds: 1000)
+        try database.execute("PRAGMA cache_size = \(Journal.cachedPages)")
         read = try database.prepare("""
             SELECT j.header, j.effects, coalesce(s.time, 0), s.visitor_key FROM journal j LEFT JOIN summary s USING (generation)
             WHERE j.generation > ? ORDER BY j.generation
