@@ -93,11 +93,6 @@ final class GroupNumbers {
     /// bench`; docs/benchmarks.md, round 14).
     func ids(of keys: [GroupKey]) throws -> [IDs] {
         guard !keys.isEmpty else { return [] }
-        // Emptied after as well as before: the TEMP database is in memory, and the last
-        // transaction's groups stayed there (2.3 MiB after `make bench`) for as long as the daemon
-        // was idle next (docs/benchmarks.md, session 70).
-        try database.execute("DELETE FROM temp.new_groups")
-        defer { try? database.execute("DELETE FROM temp.new_groups") }
         var ids = [IDs](repeating: IDs(), count: keys.count)
         var placesKnown = 0
         var binder = RowBinder()
@@ -129,6 +124,12 @@ final class GroupNumbers {
                 throw SQLiteError(code: SQLITE_CORRUPT, message: message)
             }
         }
+        // Emptied once numbered, as `RollupWriter.addStaged` empties its tables: the TEMP database
+        // is in memory, and the groups left for the next numbering to delete stayed there (2.3 MiB
+        // after `make bench`) for as long as the daemon was idle (docs/benchmarks.md, session 70).
+        // A call that throws leaves them to the transaction's rollback, which restores the empty
+        // table it began with.
+        try database.execute("DELETE FROM temp.new_groups")
         return ids
     }
 
