@@ -26,8 +26,9 @@ extension Engine {
         return applyLine(event, now: now, reader: reader)
     }
 
+    /// A test event is checked like a real one up to the point where it would count: it gets
+    /// the error a real one would, `overloaded` included (the contract's "Ingest: test events").
     private mutating func applyLine(_ event: Event, now: Int64, reader: some EngineReader) -> Reply {
-        if event.test { return recordTest(event, now: now, reader: reader) }
         if case .conversion(_, let value) = event.kind, value.thousandths > Int64.max - valueTotal.thousandths {
             return reject(Rejection(.badField, "field 'value' would take the sum of all values past "
                                     + "\(Money(thousandths: .max)), the most this daemon can count exactly",
@@ -52,10 +53,11 @@ extension Engine {
                 return refuse(event, "seq \(first) of this source was refused (overloaded); send it again first",
                               now: now, reader: reader)
             }
-            if origin.seq <= source.highestSeq {
+            if !event.test, origin.seq <= source.highestSeq {
                 return record(.duplicate, producer: producer, now: now, waitsForCommit: origin.seq > source.committedSeq)
             }
         }
+        if event.test { return recordTest(of: producer, now: now) }
         let seen: (shared: Bool, firstVisit: Bool, apart: Bool)
         let erased = erasedVisitors
         do {
@@ -138,25 +140,26 @@ extension Engine {
         return Reply(outcome: .rejected(rejection), waitFor: 0)
     }
 
-    /// Counts a test event: only in `totals.test` and its source's `test`; stores nothing else.
-    private mutating func recordTest(_ event: Event, now: Int64, reader: some EngineReader) -> Reply {
+    /// Counts a test event: only in `totals.test` and its source's `test`; stores nothing else,
+    /// and its seq neither dedupes nor advances the source's.
+    private mutating func recordTest(of producer: Producer?, now: Int64) -> Reply {
         totals.test += 1
-        if let source = event.origin?.source {
-            _ = try? sources.update(source, load: { try ActiveSource(stored: reader.source($0)) }) {
-                try $0.load(source, from: reader)
-                var state = $0.state ?? SourceState()
-                state.test += 1
-                state.lastSeen = now
-                $0.state = state
-                pending.sources[source] = state
-            }
+        if let producer {
+            var entry = sources[producer.slot]
+            var state = entry.state ?? SourceState()
+            state.test += 1
+            state.lastSeen = now
+            entry.state = state
+            sources[producer.slot] = entry
+            pending.sources[producer.origin.source] = state
         }
         return Reply(outcome: .test, waitFor: 0)
     }
 
-    /// Answers `overloaded`; the source's later seqs are refused until this one is sent again.
+    /// Answers `overloaded`; the source's later seqs are refused until this one is sent again
+    /// (not after a test event, whose seq is no place in the source's sequence).
     private mutating func refuse(_ event: Event, _ message: String, now: Int64, reader: some EngineReader) -> Reply {
-        if let origin = event.origin {
+        if let origin = event.origin, !event.test {
             // Without reading the store (which may be what fails): a new entry is read at its next use.
             sources.update(origin.source, load: { _ in .unloaded }) { entry in
                 entry.refusedFrom = min(entry.refusedFrom ?? .max, origin.seq)

@@ -255,6 +255,9 @@ struct ReloadTests {
         let clicks = (1...1500).map { #"{"type":"click","share":"s","visitor":"v\#($0)"}"# }
         let client = try LineClient(path: daemon.ingestSocket)
         #expect(try client.exchange(clicks).contains { $0.contains(#""error":"overloaded""#) })
+        // A test line gets the error a real one would.
+        let test = try client.exchange([#"{"type":"click","share":"s","test":true}"#])
+        #expect(test.count == 1 && test[0].contains(#""error":"overloaded""#), "\(test)")
         try "ack: receive\nmax_pending_rows: 5000\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try SharectlTests.sharectl(["reload", "--socket", daemon.controlSocket]).status == 0)
         #expect(try client.exchange(clicks).allSatisfy { $0 == #"{"ok":true}"# })

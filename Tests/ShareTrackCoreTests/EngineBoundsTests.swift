@@ -11,9 +11,9 @@ struct EngineBoundsTests {
         Engine(configuration: .init(maxPendingRows: maxRows), committedGeneration: 0)
     }
 
-    static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil) -> Event {
+    static func click(_ token: String, visitor: String? = nil, seq: UInt64? = nil, test: Bool = false) -> Event {
         Event(token: token, kind: .click(visitor: visitor.map(TestSupport.visitor), bot: false),
-              origin: seq.map { Origin(source: "redir", seq: $0) }, time: now)
+              origin: seq.map { Origin(source: "redir", seq: $0) }, time: now, test: test)
     }
 
     /// A store in which every token is shared and no producer was seen.
@@ -85,5 +85,29 @@ struct EngineBoundsTests {
         #expect(engine.activeSource("redir")?.accepted == 4)
         // Other sources and lines without a source are not held back.
         #expect(engine.apply(Self.click("e"), now: Self.now, reader: Self.reader).outcome == .accepted)
+    }
+
+    @Test("a test event gets the overloaded a real one would, and its refusal holds back no seq")
+    func testEventsAreRefusedLikeRealOnes() {
+        var engine = Self.engine(maxRows: 1)
+        #expect(engine.apply(Self.click("a", seq: 1), now: Self.now, reader: Self.reader).outcome == .accepted)
+        // Over the bound a test line is refused as a real one would be...
+        #expect(Self.isOverloaded(engine.apply(Self.click("b", seq: 2, test: true), now: Self.now, reader: Self.reader)))
+        Self.commit(&engine)
+        // ...but its seq is no place in the source's sequence: seq 3 need not wait for it.
+        #expect(engine.apply(Self.click("b", seq: 3), now: Self.now, reader: Self.reader).outcome == .accepted)
+        #expect(Self.isOverloaded(engine.apply(Self.click("c", seq: 4), now: Self.now, reader: Self.reader)))
+        Self.commit(&engine)
+        // After a real refusal at seq 4, a test line past it is refused as seq 5 would be; at 4 it is not.
+        #expect(Self.isOverloaded(engine.apply(Self.click("d", seq: 5, test: true), now: Self.now, reader: Self.reader)))
+        #expect(engine.apply(Self.click("c", seq: 4, test: true), now: Self.now, reader: Self.reader).outcome == .test)
+        // The test line at 4 did not stand for the real one: seq 5 still waits for it.
+        #expect(Self.isOverloaded(engine.apply(Self.click("d", seq: 5), now: Self.now, reader: Self.reader)))
+        #expect(engine.apply(Self.click("c", seq: 4), now: Self.now, reader: Self.reader).outcome == .accepted)
+        Self.commit(&engine)
+        #expect(engine.apply(Self.click("d", seq: 5), now: Self.now, reader: Self.reader).outcome == .accepted)
+        #expect(engine.totals.test == 1)
+        #expect(engine.activeSource("redir")?.test == 1)
+        #expect(engine.activeSource("redir")?.accepted == 4)
     }
 }
