@@ -16,7 +16,13 @@ public final class PostgresConnection {
     }
 
     private let connection: OpaquePointer
+    /// The passwords the connection knows, and the longer pieces of a misread one: masked wherever
+    /// they appear in a message.
     private let secrets: [String]
+    /// The pieces of a misread password of one or two characters: masked only where libpq quotes
+    /// a value that is one of them (`invalid integer value "Sx" for connection option "port"`),
+    /// since anywhere else they may be any letters of the message.
+    private let shortPieces: [String]
     private let noticeHandler: NoticeHandler?
 
     /// Connects; throws a transient error when the server cannot be reached. `notices` takes what
@@ -37,8 +43,10 @@ public final class PostgresConnection {
             keywords.append("password")
             values.append(password)
         }
-        secrets = ([password, Self.password(in: conninfo)].compactMap { $0 } + Self.misreadPassword(in: conninfo))
+        let pieces = Self.misreadPassword(in: conninfo)
+        secrets = ([password, Self.password(in: conninfo)].compactMap { $0 } + pieces.filter { $0.count >= 3 })
             .filter { !$0.isEmpty }
+        shortPieces = pieces.filter { $0.count < 3 }
         let keywordPointers = keywords.map { strdup($0) } + [nil]
         let valuePointers = values.map { strdup($0) } + [nil]
         defer { (keywordPointers + valuePointers).forEach { free($0) } }
@@ -129,7 +137,7 @@ public final class PostgresConnection {
         guard !userinfo.hasPrefix("["), let colon = userinfo.firstIndex(of: ":") else { return [] }
         let meant = userinfo[userinfo.index(after: colon)...]
         if !rest.contains("@") && (meant.allSatisfy(\.isWholeNumber) || meant.contains(",")) { return [] }
-        return meant.split(whereSeparator: { "/@?#:".contains($0) }).map(String.init).filter { $0.count >= 3 }
+        return meant.split(whereSeparator: { "/@?#:".contains($0) }).map(String.init)
     }
 
     /// Runs one or more statements without parameters (`BEGIN`, DDL); returns the last result.
@@ -217,6 +225,7 @@ public final class PostgresConnection {
     private func redacted(_ text: String) -> String {
         var text = oneLine(text)
         for secret in secrets { text = text.replacing(secret, with: "***") }
+        for piece in shortPieces { text = text.replacing("\"\(piece)\"", with: "\"***\"") }
         return text
     }
 }

@@ -70,6 +70,14 @@ import Testing
             #expect(refused.map { !$0.description.contains("misread-secret") && !$0.description.contains("Zq8") } == true,
                     "\(String(describing: refused))")
         }
+        // Its pieces of one or two characters too, where libpq quotes them (as the port here).
+        for short in ["Sx", "S"] {
+            let refused = #expect(throws: PostgresError.self) {
+                try PostgresConnection("postgresql://u:\(short)/misread-secret@127.0.0.1:\(cluster.port)/\(database)")
+            }
+            #expect(refused.map { !$0.description.contains("\"\(short)\"") && $0.description.contains("\"***\"") } == true,
+                    "\(String(describing: refused))")
+        }
         // And so is what libpq quotes of a connection string it cannot read, which may be the password.
         for unreadable in ["postgresql://u:Zq9%ZZunread-secret@127.0.0.1/db", "host=127.0.0.1 password=Zq9 unread-secret"] {
             let refused = #expect(throws: PostgresError.self) { try PostgresConnection(unreadable) }

@@ -11,6 +11,7 @@ import Testing
         ("postgresql://u:SECRETPW9z/st2", ["SECRETPW9z"]),
         ("postgres://u:SECRETPW9z", ["SECRETPW9z"]),
         ("postgresql://u:pass?word@host/db", ["pass", "word"]),
+        ("postgresql://u:Sx/dReaderPW77@host/db", ["Sx", "dReaderPW77"]),
     ])
     func piecesOfAMisreadPassword(uri: String, pieces: [String]) {
         #expect(PostgresConnection.misreadPassword(in: uri) == pieces)
