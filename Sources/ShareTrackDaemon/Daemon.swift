@@ -73,7 +73,9 @@ public final class Daemon: Sendable {
         // A daemon of a version before the lock may run on these files: the sockets it listens on
         // tell, before a migration would change the database under it.
         let passed = try ListenSockets.fromEnvironment()
-        for (name, path) in [("ingest", settings.ingestSocket), ("control", settings.controlSocket)] where passed[name] == nil {
+        let passedIngest = try passed.unixStreamSocket(named: "ingest", at: settings.ingestSocket)
+        let passedControl = try passed.unixStreamSocket(named: "control", at: settings.controlSocket)
+        for (fd, path) in [(passedIngest, settings.ingestSocket), (passedControl, settings.controlSocket)] where fd == nil {
             _ = try UnixSocket.isStale(path)
         }
         try DatabaseFiles.checkBeforeOpen(databasePath: settings.database)
@@ -162,20 +164,19 @@ public final class Daemon: Sendable {
         self.shipper = shipper
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
-        let unused = (passed.byName.keys.filter { $0 != "ingest" && $0 != "control" } + passed.repeatedNames).sorted()
+        let unused = passed.passed.filter { $0.fd != passedIngest && $0.fd != passedControl }.map(\.name).sorted()
         if !unused.isEmpty {
             logger.warning("""
-                sockets passed by systemd other than the first named ingest and the first named control are not used \
-                (name them with FileDescriptorName=)
+                sockets passed by systemd other than the first named ingest and the first named control (or, unnamed, \
+                bound at ingest_socket and control_socket) are not used (name them with FileDescriptorName=)
                 """, metadata: ["names": "\(unused.joined(separator: ","))"])
         }
         var created: [SocketFile] = []
         do {
             listening = (
-                ingest: try Self.socket(named: "ingest", passed: passed, path: settings.ingestSocket,
-                                        mode: settings.socketMode, created: &created),
-                control: try Self.socket(named: "control", passed: passed, path: settings.controlSocket,
-                                         mode: settings.socketMode, created: &created))
+                ingest: try passedIngest ?? Self.socket(at: settings.ingestSocket, mode: settings.socketMode, created: &created),
+                control: try passedControl ?? Self.socket(at: settings.controlSocket, mode: settings.socketMode,
+                                                          created: &created))
         } catch {
             // A start that fails leaves no socket file of its own behind.
             created.forEach { $0.remove() }
@@ -235,9 +236,9 @@ public final class Daemon: Sendable {
 
     // MARK: Sockets
 
-    private static func socket(named name: String, passed: ListenSockets, path: String, mode: UInt32,
-                               created: inout [SocketFile]) throws -> Int32 {
-        if let fd = try passed.unixStreamSocket(named: name) { return fd }  // already non-blocking and close-on-exec
+    /// A socket the daemon makes itself at `path` (one systemd passes is already non-blocking and
+    /// close-on-exec).
+    private static func socket(at path: String, mode: UInt32, created: inout [SocketFile]) throws -> Int32 {
         try makeParentDirectory(of: path, mode: 0o755)
         let fd = try UnixSocket.listen(path: path, mode: mode)
         created.append(try SocketFile(boundAt: path))

@@ -19,8 +19,9 @@ struct SystemdTests {
         var database: String { directory + "/sharetrack.db" }
         var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
 
-        /// `activator`: more options of `systemd-socket-activate` (`--datagram`).
-        init(environment: [String: String] = [:], arguments: [String] = [], fdNames: String = "ingest:control",
+        /// `activator`: more options of `systemd-socket-activate` (`--datagram`). `fdNames` nil:
+        /// the sockets are passed without names, and the daemon's socket paths are theirs.
+        init(environment: [String: String] = [:], arguments: [String] = [], fdNames: String? = "ingest:control",
              activator: [String] = []) throws {
             directory = try DaemonProcess.makeTemporaryDirectory()
             notify = try NotifyListener(directory: directory)
@@ -28,13 +29,13 @@ struct SystemdTests {
             let variables = ["NOTIFY_SOCKET": notify.path].merging(environment) { $1 }
             process = try SpawnedProcess(
                 "/usr/bin/systemd-socket-activate",
-                ["-l", directory + "/activated-ingest.sock", "-l", directory + "/activated-control.sock",
-                 "--fdname=\(fdNames)"] + activator
+                ["-l", directory + "/activated-ingest.sock", "-l", directory + "/activated-control.sock"]
+                    + (fdNames.map { ["--fdname=\($0)"] } ?? []) + activator
                     + variables.map { "-E\($0.key)=\($0.value)" }
                     + [DaemonProcess.binary("sharetrackd"), "--database", directory + "/sharetrack.db",
                        "--config", directory + "/none.yaml",
-                       "--ingest-socket", directory + "/unused-ingest.sock",
-                       "--control-socket", directory + "/unused-control.sock"]
+                       "--ingest-socket", directory + (fdNames == nil ? "/activated-ingest.sock" : "/unused-ingest.sock"),
+                       "--control-socket", directory + (fdNames == nil ? "/activated-control.sock" : "/unused-control.sock")]
                     + arguments,
                 environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") },
                 log: directory + "/log")
@@ -105,6 +106,20 @@ struct SystemdTests {
                              && daemon.log.contains("names=\(second)") }, "\(daemon.log)")
         // The control socket was not passed under its name: the daemon made its own.
         #expect(FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
+        daemon.signal(SIGTERM)
+        #expect(try daemon.waitForExit() == 0)
+    }
+
+    @Test("sockets passed without names are used where they are bound at ingest_socket and control_socket")
+    func unnamedSocketsTakenByPath() throws {
+        let daemon = try ActivatedDaemon(fdNames: nil)
+        let client = try daemon.ingestClient()
+        #expect(try client.exchange([#"{"type":"click","share":"activated"}"#]) == [#"{"ok":true}"#], "\(daemon.log)")
+        let status = try SharectlTests.sharectl(["status", "--json", "--socket", daemon.controlSocket])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(daemon.log.contains(#"ingest="passed by systemd""#) && daemon.log.contains(#"control="passed by systemd""#),
+                "\(daemon.log)")
+        #expect(!daemon.log.contains("are not used"), "\(daemon.log)")
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
     }
