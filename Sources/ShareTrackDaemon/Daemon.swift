@@ -164,12 +164,15 @@ public final class Daemon: Sendable {
         self.shipper = shipper
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
-        let unused = passed.passed.filter { $0.fd != passedIngest && $0.fd != passedControl }.map(\.name).sorted()
+        let unused = passed.passed.filter { $0.fd != passedIngest && $0.fd != passedControl }
         if !unused.isEmpty {
             logger.warning("""
                 sockets passed by systemd other than the first named ingest and the first named control (or, unnamed, \
                 bound at ingest_socket and control_socket) are not used (name them with FileDescriptorName=)
-                """, metadata: ["names": "\(unused.joined(separator: ","))"])
+                """, metadata: ["names": "\(unused.map(\.name).sorted().joined(separator: ","))"])
+            // Closed, so that a client of one is refused rather than left waiting in its queue
+            // (where systemd keeps a copy, as it does of its units' sockets, they stay open there).
+            for socket in unused { close(socket.fd) }
         }
         var created: [SocketFile] = []
         do {

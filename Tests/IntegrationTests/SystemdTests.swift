@@ -106,6 +106,8 @@ struct SystemdTests {
                              && daemon.log.contains("names=\(second)") }, "\(daemon.log)")
         // The control socket was not passed under its name: the daemon made its own.
         #expect(FileManager.default.fileExists(atPath: daemon.directory + "/unused-control.sock"))
+        // The socket it does not use is closed: a client of it is refused, not left waiting.
+        #expect(throws: (any Error).self) { try LineClient(path: daemon.controlSocket) }
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
     }
