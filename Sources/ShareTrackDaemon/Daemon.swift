@@ -164,7 +164,7 @@ public final class Daemon: Sendable {
         self.shipper = shipper
         control = ControlServer(loop: loop, idleTimeout: settings.idleTimeout.seconds)
 
-        let unused = passed.passed.filter { $0.fd != passedIngest && $0.fd != passedControl }
+        let unused = passed.sockets.filter { $0.fd != passedIngest && $0.fd != passedControl }
         if !unused.isEmpty {
             logger.warning("""
                 sockets passed by systemd other than the first named ingest and the first named control (or, unnamed, \

@@ -6,16 +6,16 @@ import Glibc
 public struct ListenSockets: Sendable {
     /// One passed descriptor and its name (`unknown` where none was given, as
     /// `systemd-socket-activate` without `--fdname` passes them).
-    public struct Passed: Sendable, Equatable {
+    public struct Passed: Sendable {
         public let name: String
         public let fd: Int32
     }
 
     /// The names the daemon looks for.
-    public static let names: Set<String> = ["ingest", "control"]
+    private static let names: Set<String> = ["ingest", "control"]
 
     /// Every passed descriptor, in order; empty when not socket-activated.
-    public let passed: [Passed]
+    public let sockets: [Passed]
 
     /// The descriptor for the socket `name` that must listen at `path`, if systemd passed one: the
     /// first named `name`, or else one named neither `ingest` nor `control` that is bound at `path`
@@ -23,18 +23,18 @@ public struct ListenSockets: Sendable {
     /// stream socket: both protocols are spoken over one. Another (a datagram socket, a TCP
     /// socket, a file) would never be served, or be polled in a busy loop of failing accepts.
     public func unixStreamSocket(named name: String, at path: String) throws(SystemError) -> Int32? {
-        if let fd = passed.first(where: { $0.name == name })?.fd {
+        if let fd = sockets.first(where: { $0.name == name })?.fd {
             guard sd_is_socket_unix(fd, UnixSocket.streamType, 1, nil, 0) > 0 else {
                 throw SystemError("the descriptor systemd passed as \(name) (\(fd)) is not a listening Unix stream "
                                   + "socket: its unit's ListenStream= must name a path", errno: EPROTOTYPE)
             }
             return fd
         }
-        return passed.first { !Self.names.contains($0.name) && Self.listens($0.fd, at: path) }?.fd
+        return sockets.first { !Self.names.contains($0.name) && Self.listens($0.fd, at: path) }?.fd
     }
 
     /// True when systemd passed no sockets (started by hand).
-    public var isEmpty: Bool { passed.isEmpty }
+    public var isEmpty: Bool { sockets.isEmpty }
 
     /// Whether `fd` is a listening Unix stream socket bound to the file at `path` (the same file,
     /// however either path is spelt).
@@ -71,7 +71,7 @@ public struct ListenSockets: Sendable {
             try configure(fd)
             passed.append(Passed(name: names?[Int(index)].map { String(cString: $0) } ?? "unknown", fd: fd))
         }
-        return ListenSockets(passed: passed)
+        return ListenSockets(sockets: passed)
     }
 
     /// Sets `FD_CLOEXEC` and `O_NONBLOCK` on `fd`.
