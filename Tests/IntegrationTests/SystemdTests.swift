@@ -27,6 +27,8 @@ struct SystemdTests {
             notify = try NotifyListener(directory: directory)
             _ = FileManager.default.createFile(atPath: directory + "/none.yaml", contents: Data())
             let variables = ["NOTIFY_SOCKET": notify.path].merging(environment) { $1 }
+            // Where the daemon's own sockets would be: the passed ones' paths when they have no names.
+            let own = fdNames == nil ? "activated" : "unused"
             process = try SpawnedProcess(
                 "/usr/bin/systemd-socket-activate",
                 ["-l", directory + "/activated-ingest.sock", "-l", directory + "/activated-control.sock"]
@@ -34,8 +36,8 @@ struct SystemdTests {
                     + variables.map { "-E\($0.key)=\($0.value)" }
                     + [DaemonProcess.binary("sharetrackd"), "--database", directory + "/sharetrack.db",
                        "--config", directory + "/none.yaml",
-                       "--ingest-socket", directory + (fdNames == nil ? "/activated-ingest.sock" : "/unused-ingest.sock"),
-                       "--control-socket", directory + (fdNames == nil ? "/activated-control.sock" : "/unused-control.sock")]
+                       "--ingest-socket", directory + "/\(own)-ingest.sock",
+                       "--control-socket", directory + "/\(own)-control.sock"]
                     + arguments,
                 environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SHARETRACK_") },
                 log: directory + "/log")
